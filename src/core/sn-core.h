@@ -1,0 +1,18 @@
+/* sn-core.h
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sn-core-types.h"
+#include "sn-core-enums.h"
+#include "sn-net.h"
+#include "sn-profile.h"
+#include "sn-profile-store.h"
+#include "sn-secret-store.h"
+#include "sn-health-service.h"

@@ -1,0 +1,80 @@
+/* sn-profile.h: one environment the app administers
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "sn-core-types.h"
+
+G_BEGIN_DECLS
+
+#define SN_TYPE_PROFILE (sn_profile_get_type ())
+
+G_DECLARE_FINAL_TYPE (SnProfile, sn_profile, SN, PROFILE, GObject)
+
+/*
+ * Properties (each is also the key in the profile's JSON file; enums as nicks):
+ *   name               string   unique, also the file name
+ *   color              string   "#rrggbb"
+ *   safety-level       SnSafetyLevel ("read-only" | "operator" | "admin")
+ *   production         boolean  red banner, typed name for destructive steps
+ *   ssh-host           string
+ *   ssh-port           uint     default 22
+ *   ssh-user           string   default "root"
+ *   ssh-key-file       string   path to a private key (ed25519 or ECDSA)
+ *   deploy-path        string   default "/opt/sweetnarcisse"
+ *   site-url           string   e.g. "https://www.sweet-narcisse.com"
+ *   db-name            string   default "snarcisse"
+ *   db-user            string   default "snarcisse"
+ *   db-host            string   as seen from the SSH host, default "127.0.0.1"
+ *   db-port            uint     default 5432
+ *   db-direct          boolean  connect straight to db-host:db-port instead of through SSH
+ *   cache-backend      SnCacheBackendKind ("redis-tunnel" | "upstash")
+ *   redis-host         string   as seen from the SSH host, default "127.0.0.1"
+ *   redis-port         uint     default 6379
+ *   upstash-url        string
+ *   prometheus-url     string   as seen from the SSH host, default "http://127.0.0.1:9090"
+ *   github-repo        string   default "kalicatt/SweetNarcisse-demo"
+ *   credentials-file   string   optional: KEY=VALUE file (mode 0600) for unattended use
+ */
+
+SnProfile          *sn_profile_new                  (const char    *name);
+SnProfile          *sn_profile_new_production       (void);
+SnProfile          *sn_profile_new_from_json        (JsonNode      *node,
+                                                     GError       **error);
+JsonNode           *sn_profile_to_json              (SnProfile     *self);
+SnProfile          *sn_profile_copy                 (SnProfile     *self);
+const char         *sn_profile_get_name             (SnProfile     *self);
+const char         *sn_profile_get_color            (SnProfile     *self);
+SnSafetyLevel       sn_profile_get_safety_level     (SnProfile     *self);
+gboolean            sn_profile_get_production       (SnProfile     *self);
+const char         *sn_profile_get_ssh_host         (SnProfile     *self);
+guint               sn_profile_get_ssh_port         (SnProfile     *self);
+const char         *sn_profile_get_ssh_user         (SnProfile     *self);
+const char         *sn_profile_get_ssh_key_file     (SnProfile     *self);
+const char         *sn_profile_get_deploy_path      (SnProfile     *self);
+const char         *sn_profile_get_site_url         (SnProfile     *self);
+const char         *sn_profile_get_db_name          (SnProfile     *self);
+const char         *sn_profile_get_db_user          (SnProfile     *self);
+const char         *sn_profile_get_db_host          (SnProfile     *self);
+guint               sn_profile_get_db_port          (SnProfile     *self);
+gboolean            sn_profile_get_db_direct        (SnProfile     *self);
+SnCacheBackendKind  sn_profile_get_cache_backend    (SnProfile     *self);
+const char         *sn_profile_get_redis_host       (SnProfile     *self);
+guint               sn_profile_get_redis_port       (SnProfile     *self);
+const char         *sn_profile_get_upstash_url      (SnProfile     *self);
+const char         *sn_profile_get_prometheus_url   (SnProfile     *self);
+const char         *sn_profile_get_github_repo      (SnProfile     *self);
+const char         *sn_profile_get_credentials_file (SnProfile     *self);
+char               *sn_profile_dup_health_url       (SnProfile     *self,
+                                                     gboolean       verbose);
+gboolean            sn_profile_validate             (SnProfile     *self,
+                                                     GError       **error);
+gboolean            sn_profile_name_is_valid        (const char    *name);
+
+G_END_DECLS
