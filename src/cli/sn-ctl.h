@@ -1,0 +1,88 @@
+/* sn-ctl.h: what the commands of narcisse-ctl share
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib/gi18n.h>
+
+#include "sn-core.h"
+
+G_BEGIN_DECLS
+
+/* Exit statuses: the health command maps states onto 0/1/2; every error is 2. */
+#define SN_CTL_EXIT_OK       0
+#define SN_CTL_EXIT_DEGRADED 1
+#define SN_CTL_EXIT_FAILURE  2
+
+/* What the global options set, handed to every command. */
+typedef struct _SnCtl
+{
+  char *profile_name;   /* --profile, or NULL */
+} SnCtl;
+
+/**
+ * SnCtlCommandFunc:
+ * @ctl: the global options
+ * @argc: the count of @argv
+ * @argv: (array length=argc): the command's arguments, argv[0] being
+ *   "narcisse-ctl COMMAND"
+ *
+ * Returns: the exit status
+ */
+typedef int (*SnCtlCommandFunc) (SnCtl  *ctl,
+                                 int     argc,
+                                 char  **argv);
+
+typedef struct _SnCtlCommand
+{
+  const char       *name;
+  const char       *summary;   /* N_() */
+  SnCtlCommandFunc  run;
+} SnCtlCommand;
+
+/* One entry each in narcisse-ctl.c's command table. */
+int        sn_ctl_profiles              (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+int        sn_ctl_health                (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+
+/* sn-ctl-util.c */
+void       sn_ctl_printerr              (const char     *format,
+                                         ...) G_GNUC_PRINTF (1, 2);
+void       sn_ctl_print_error           (const GError   *error);
+int        sn_ctl_usage_error           (const char     *command,
+                                         const char     *message);
+GOptionContext *
+           sn_ctl_option_context_new    (const char     *command,
+                                         const char     *parameter_string,
+                                         const char     *summary,
+                                         const GOptionEntry *entries);
+gboolean   sn_ctl_parse_options         (GOptionContext *context,
+                                         const char     *command,
+                                         int            *argc,
+                                         char         ***argv,
+                                         int            *exit_status);
+SnProfileStore *
+           sn_ctl_load_profile_store    (gboolean        strict,
+                                         GError        **error);
+SnProfile *sn_ctl_resolve_profile       (SnCtl          *ctl,
+                                         SnProfileStore *store,
+                                         GError        **error);
+const char *sn_ctl_safety_level_nick    (SnSafetyLevel   level);
+void       sn_ctl_print_padded          (const char     *text,
+                                         guint           width);
+guint      sn_ctl_text_width            (const char     *text);
+void       sn_ctl_print_json            (JsonNode       *node);
+
+G_END_DECLS
