@@ -1,0 +1,70 @@
+# OpenSSH sshd, real server, own config on 127.0.0.1 (sourced). RECIPES.md §6.
+# ed25519 host key ONLY: libssh2 1.10 cannot do RSA host keys.
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+svc_sshd_init() {
+    local d=$SN_STACK_DIR/ssh
+    mkdir -p "$d"
+    ssh-keygen -q -t ed25519 -N '' -C "sn-stack-host" -f "$d/hostkey_ed25519"
+    ssh-keygen -q -t ed25519 -N '' -C "sn-stack-client" -f "$SSH_KEY"
+    cp "$SSH_KEY.pub" "$d/authorized_keys"
+    cat > "$d/sshd_config" <<CONF
+# narcisse test stack sshd
+Port $SSH_PORT
+ListenAddress 127.0.0.1
+HostKey $d/hostkey_ed25519
+PidFile $d/sshd.pid
+AuthorizedKeysFile $d/authorized_keys
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+StrictModes no
+UsePAM no
+AllowTcpForwarding yes
+AllowAgentForwarding no
+X11Forwarding no
+PrintMotd no
+PrintLastLog no
+MaxStartups 50:30:100
+MaxSessions 50
+Subsystem sftp internal-sftp
+LogLevel VERBOSE
+SetEnv PATH=$FAKEHOST_BIN:/usr/local/bin:/usr/bin:/bin SN_STACK_DIR=$SN_STACK_DIR
+CONF
+    mkdir -p -m 0755 /run/sshd
+    /usr/sbin/sshd -t -f "$d/sshd_config" || die "sshd config test failed"
+}
+
+svc_sshd_status() { pid_alive "$(pidfile_pid "$SN_STACK_DIR/ssh/sshd.pid" 2>/dev/null)"; }
+
+svc_sshd_start() {
+    svc_sshd_status && return 0
+    local d=$SN_STACK_DIR/ssh
+    mkdir -p -m 0755 /run/sshd
+    rm -f "$d/sshd.pid"
+    setsid /usr/sbin/sshd -f "$d/sshd_config" -E "$SSH_LOG" </dev/null >/dev/null 2>&1 || true
+    if ! wait_port "$SSH_PORT" 5; then show_log_tail "$SSH_LOG"; die "sshd did not start on port $SSH_PORT"; fi
+    local i; for (( i=0; i<100; i++ )); do [[ -s "$d/sshd.pid" ]] && break; sleep 0.02; done
+    if [[ ! -s "$SSH_KNOWN_HOSTS" ]]; then
+        ssh-keyscan -t ed25519 -p "$SSH_PORT" 127.0.0.1 2>/dev/null > "$SSH_KNOWN_HOSTS" || true
+    fi
+    if [[ ! -s "$SSH_KNOWN_HOSTS" ]]; then
+        printf '[127.0.0.1]:%s %s\n' "$SSH_PORT" "$(cut -d' ' -f1,2 "$d/hostkey_ed25519.pub")" > "$SSH_KNOWN_HOSTS"
+    fi
+}
+
+svc_sshd_stop() { kill_pidfile "$SN_STACK_DIR/ssh/sshd.pid" 5; }
+
+stack_ssh() {
+    ssh -F /dev/null -o UserKnownHostsFile="$SSH_KNOWN_HOSTS" -o StrictHostKeyChecking=yes \
+        -o IdentitiesOnly=yes -o BatchMode=yes -o ConnectTimeout=5 -i "$SSH_KEY" -p "$SSH_PORT" root@127.0.0.1 "$@"
+}
+
+svc_sshd_verify() {
+    local out
+    if ! out=$(stack_ssh 'docker compose ps --format "{{.Service}}"' 2>&1); then
+        echo "$out" >&2; show_log_tail "$SSH_LOG"; die "ssh to the stack's sshd failed"
+    fi
+    grep -qx db <<<"$out" || { echo "$out" >&2; die "docker stand-in over ssh did not list db"; }
+}
