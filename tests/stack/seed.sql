@@ -98,7 +98,9 @@ SELECT b.id, c.created, c.created + interval '2 minutes',
        pg_temp.uid('user:' || (101 + b.x % 40)),
        CASE WHEN b.x % 19 = 0 THEN NULL ELSE b.boat END
 FROM genb b, p,
-     LATERAL (SELECT pg_temp.utc(b.day, b.t) - make_interval(days => 1 + b.x % 20, mins => b.x % 600) AS created) c,
+     -- created before TODAY (Paris) so that today's payments are exactly the fixed list below
+     LATERAL (SELECT LEAST(pg_temp.utc(b.day, b.t) - make_interval(days => 1 + b.x % 20, mins => b.x % 600),
+                           pg_temp.utc(p.today, '00:00') - make_interval(hours => 1, mins => b.x % 600)) AS created) c,
      LATERAL (SELECT CASE
                 WHEN b.r < 8 THEN 'CANCELLED'
                 WHEN b.day < p.today THEN (CASE WHEN b.r < 90 THEN 'COMPLETED' ELSE 'CONFIRMED' END)
@@ -328,4 +330,4 @@ FROM (VALUES
  (25, '20260102142804_booking_private_fields', '2026-01-02 16:44:00+00')
 ) AS m(i, name, rel);
 
-ANALYZE;
+ANALYZE "Booking", "Payment", "User", "Boat", "PaymentLedger";
