@@ -1,0 +1,878 @@
+/* test-runner.c: the runbook engine, on files it really changes
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "sn-core.h"
+#include "sn-runbook.h"
+#include "sn-runner.h"
+
+/* Actions for the engine's own tests: real file writes, failures and waits. */
+
+static gboolean
+write_check (JsonObject  *args,
+             GError     **error)
+{
+  return sn_action_args_get_string (args, "path", TRUE, error) != NULL &&
+         sn_action_args_get_string (args, "content", TRUE, error) != NULL;
+}
+
+static char *
+write_describe (SnActionContext *context,
+                JsonObject      *args)
+{
+  return g_strdup_printf ("printf %%s '%s' > %s",
+                          json_object_get_string_member (args, "content"),
+                          json_object_get_string_member (args, "path"));
+}
+
+static char *
+write_impact (SnActionContext  *context,
+              JsonObject       *args,
+              GError          **error)
+{
+  const char *path = json_object_get_string_member (args, "path");
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    return g_strdup_printf ("creates %s", path);
+  return g_strdup_printf ("replaces %s (%" G_GINT64_FORMAT " bytes)", path, (gint64)st.st_size);
+}
+
+static void
+append_log (const char *line)
+{
+  const char *log = g_getenv ("TEST_RUNNER_LOG");
+  FILE *f;
+
+  if (log == NULL)
+    return;
+  f = fopen (log, "a");
+  g_assert_nonnull (f);
+  fprintf (f, "%s\n", line);
+  fclose (f);
+}
+
+static gboolean
+write_run (SnActionContext  *context,
+           JsonObject       *args,
+           GError          **error)
+{
+  const char *path = json_object_get_string_member (args, "path");
+  const char *content = json_object_get_string_member (args, "content");
+  g_autofree char *previous = NULL;
+  g_autofree char *line = g_strdup_printf ("write %s %s", path, content);
+
+  if (!g_file_get_contents (path, &previous, NULL, NULL))
+    previous = g_strdup ("");
+  sn_action_context_set_output (context, "previous", previous);
+  sn_action_context_emit (context, SN_OUTPUT_STDOUT, "writing %s", content);
+  append_log (line);
+
+  return g_file_set_contents (path, content, -1, error);
+}
+
+static const SnActionInfo write_action = {
+  .name = "test.write",
+  .check = write_check,
+  .describe = write_describe,
+  .impact = write_impact,
+  .run = write_run,
+};
+
+static gboolean
+fail_run (SnActionContext  *context,
+          JsonObject       *args,
+          GError          **error)
+{
+  const char *message = sn_action_args_get_string (args, "message", FALSE, NULL);
+
+  sn_action_context_emit (context, SN_OUTPUT_STDERR, "%s", message != NULL ? message : "boom");
+  sn_action_context_set_exit_status (context, 3);
+  append_log ("fail");
+  g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED, "exit status 3");
+  return FALSE;
+}
+
+static const SnActionInfo fail_action = { .name = "test.fail", .run = fail_run };
+
+static gboolean
+sleep_run (SnActionContext  *context,
+           JsonObject       *args,
+           GError          **error)
+{
+  gint64 ms = json_object_get_int_member_with_default (args, "ms", 30000);
+  gint64 deadline = g_get_monotonic_time () + ms * 1000;
+  GCancellable *cancellable = sn_action_context_get_cancellable (context);
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      g_usleep (5000);
+    }
+
+  return TRUE;
+}
+
+static const SnActionInfo sleep_action = { .name = "test.sleep", .run = sleep_run };
+
+/* Waits until every step of its group has arrived: it can only pass when they run together. */
+static GMutex barrier_mutex;
+static GCond barrier_cond;
+static guint barrier_count;
+
+static gboolean
+barrier_run (SnActionContext  *context,
+             JsonObject       *args,
+             GError          **error)
+{
+  guint expected = json_object_get_int_member (args, "parties");
+  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  gboolean ok = TRUE;
+
+  g_mutex_lock (&barrier_mutex);
+  barrier_count++;
+  g_cond_broadcast (&barrier_cond);
+  while (barrier_count < expected)
+    {
+      if (!g_cond_wait_until (&barrier_cond, &barrier_mutex, deadline))
+        {
+          ok = FALSE;
+          break;
+        }
+    }
+  g_mutex_unlock (&barrier_mutex);
+
+  if (!ok)
+    g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED, "the other steps never came");
+  return ok;
+}
+
+static const SnActionInfo barrier_action = { .name = "test.barrier", .run = barrier_run };
+
+static gboolean
+expect_run (SnActionContext  *context,
+            JsonObject       *args,
+            GError          **error)
+{
+  const char *path = json_object_get_string_member (args, "path");
+  const char *content = json_object_get_string_member (args, "content");
+  g_autofree char *actual = NULL;
+
+  if (!g_file_get_contents (path, &actual, NULL, error))
+    return FALSE;
+  if (g_strcmp0 (actual, content) != 0)
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
+                   "%s holds “%s”, not “%s”", path, actual, content);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const SnActionInfo expect_action = { .name = "test.expect", .run = expect_run };
+
+/* Helpers ---------------------------------------------------------------- */
+
+static char *tmpdir;
+
+static char *
+path_in_tmp (const char *name)
+{
+  return g_build_filename (tmpdir, name, NULL);
+}
+
+static char *
+read_file (const char *name)
+{
+  g_autofree char *path = path_in_tmp (name);
+  char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return g_strdup ("<missing>");
+  return contents;
+}
+
+static void
+write_file (const char *name,
+            const char *contents)
+{
+  g_autofree char *path = path_in_tmp (name);
+
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+}
+
+/* Replace @DIR@ by the test's temp dir in a runbook text. */
+static SnRunbook *
+load_runbook (const char  *json,
+              GError     **error)
+{
+  g_autoptr(GString) text = g_string_new (json);
+
+  g_string_replace (text, "@DIR@", tmpdir, 0);
+  return sn_runbook_new_from_data (text->str, text->len, "test.json", error);
+}
+
+static SnProfile *
+make_profile (const char    *name,
+              gboolean       production,
+              SnSafetyLevel  level)
+{
+  SnProfile *profile = sn_profile_new (name);
+
+  g_object_set (profile, "production", production, "safety-level", level, NULL);
+  return profile;
+}
+
+static SnRunner *
+make_runner (SnRunbook  *runbook,
+             SnProfile  *profile,
+             GHashTable *params)
+{
+  g_autoptr(GError) error = NULL;
+  SnRunner *runner = sn_runner_new (runbook, profile, params, &error);
+  g_autofree char *reports = path_in_tmp ("reports");
+
+  g_assert_no_error (error);
+  sn_runner_set_report_dir (runner, reports);
+  return runner;
+}
+
+static const char *three_writes =
+  "{ \"id\": \"three-writes\", \"title\": \"Three writes\", \"safety-level\": \"operator\","
+  "  \"parameters\": [ { \"id\": \"word\", \"type\": \"string\", \"label\": \"Word\", \"default\": \"new\" } ],"
+  "  \"steps\": ["
+  "    { \"id\": \"a\", \"title\": \"Write A\", \"action\": \"test.write\", \"destructive\": true,"
+  "      \"args\": { \"path\": \"@DIR@/a\", \"content\": \"${word}-a\" },"
+  "      \"revert\": { \"action\": \"test.write\", \"args\": { \"path\": \"@DIR@/a\", \"content\": \"${steps.a.previous}\" } } },"
+  "    { \"id\": \"b\", \"title\": \"Write B\", \"action\": \"test.write\", \"destructive\": true,"
+  "      \"args\": { \"path\": \"@DIR@/b\", \"content\": \"${word}-b\" },"
+  "      \"revert\": { \"action\": \"test.write\", \"args\": { \"path\": \"@DIR@/b\", \"content\": \"${steps.b.previous}\" } } },"
+  "    { \"id\": \"c\", \"title\": \"Write C\", \"action\": \"%s\", \"destructive\": true,"
+  "      \"args\": { \"path\": \"@DIR@/c\", \"content\": \"${word}-c\", \"ms\": 30000 },"
+  "      \"revert\": { \"action\": \"test.write\", \"args\": { \"path\": \"@DIR@/c\", \"content\": \"old-c\" } } }"
+  "  ] }";
+
+static SnRunbook *
+three_writes_runbook (const char *third_action)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = g_strdup_printf (three_writes, third_action);
+  SnRunbook *runbook = load_runbook (json, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (runbook);
+  return runbook;
+}
+
+static void
+reset_files (void)
+{
+  g_autofree char *log = path_in_tmp ("log");
+
+  write_file ("a", "old-a");
+  write_file ("b", "old-b");
+  write_file ("c", "old-c");
+  g_unlink (log);
+}
+
+/* Tests ---------------------------------------------------------------- */
+
+static void
+test_parse_errors (void)
+{
+  static const struct { const char *json; const char *expected; } cases[] = {
+    { "{ \"id\": \"x\", \"title\": \"X\", \"steps\": [ ", "test.json: not valid JSON: <data>:1" },
+    { "[1, 2]", "test.json: a runbook must be a JSON object" },
+    { "{ \"title\": \"X\", \"steps\": [] }", "test.json: the field “id” is missing" },
+    { "{ \"id\": \"x\", \"title\": \"X\", \"steps\": [] }", "“steps” must be a non-empty list" },
+    { "{ \"id\": \"x\", \"title\": \"X\", \"steps\": [ { \"id\": \"s1\", \"title\": \"S\", \"action\": \"test.sleep\" },"
+      " { \"id\": \"s2\", \"title\": \"S\", \"action\": \"host.compse\" } ] }",
+      "test.json: step 2 (“s2”): unknown action “host.compse”" },
+    { "{ \"id\": \"x\", \"title\": \"X\", \"steps\": [ { \"id\": \"s1\", \"title\": \"S\", \"action\": \"test.write\","
+      " \"args\": { \"path\": \"/tmp/x\" } } ] }",
+      "test.json: step 1 (“s1”): action “test.write”: the argument “content” is missing" },
+    { "{ \"id\": \"x\", \"title\": \"X\", \"steps\": [ { \"id\": \"s1\", \"title\": \"S\", \"action\": \"test.sleep\" },"
+      " { \"id\": \"s1\", \"title\": \"T\", \"action\": \"test.sleep\" } ] }",
+      "test.json: step 2 (“s1”): the id “s1” is used twice" },
+    { "{ \"id\": \"x\", \"title\": \"X\", \"steps\": [ { \"id\": \"s1\", \"title\": \"S\", \"action\": \"test.sleep\", \"destrutive\": true } ] }",
+      "test.json: step 1 (“s1”): unknown field “destrutive”" },
+    { "{ \"id\": \"x\", \"title\": \"X\", \"parameters\": [ { \"id\": \"p\", \"type\": \"colour\", \"label\": \"P\" } ],"
+      " \"steps\": [ { \"id\": \"s1\", \"title\": \"S\", \"action\": \"test.sleep\" } ] }",
+      "test.json: parameter 1: unknown type “colour”" },
+    { "{ \"id\": \"x\", \"title\": \"X\", \"safety-level\": \"root\", \"steps\": [ { \"id\": \"s1\", \"title\": \"S\", \"action\": \"test.sleep\" } ] }",
+      "unknown safety level “root”" },
+    { "{ \"id\": \"x\", \"title\": \"X\", \"gates\": [ \"coffee\" ], \"steps\": [ { \"id\": \"s1\", \"title\": \"S\", \"action\": \"test.sleep\" } ] }",
+      "unknown gate “coffee”" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SnRunbook) runbook = load_runbook (cases[i].json, &error);
+
+      g_assert_null (runbook);
+      g_assert_nonnull (error);
+      if (strstr (error->message, cases[i].expected) == NULL)
+        g_error ("case %u: “%s” does not contain “%s”", i, error->message, cases[i].expected);
+    }
+}
+
+static void
+test_params (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnRunbook) runbook = NULL;
+  g_autoptr(GHashTable) given = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) resolved = NULL;
+
+  runbook = load_runbook ("{ \"id\": \"p\", \"title\": \"P\", \"parameters\": ["
+                          " { \"id\": \"tag\", \"type\": \"tag\", \"label\": \"Tag\" },"
+                          " { \"id\": \"day\", \"type\": \"date\", \"label\": \"Day\", \"required\": false },"
+                          " { \"id\": \"svc\", \"type\": \"choice\", \"label\": \"Service\", \"choices\": [\"app\", \"nginx\"], \"default\": \"app\" } ],"
+                          " \"steps\": [ { \"id\": \"s\", \"title\": \"S\", \"action\": \"test.sleep\" } ] }", &error);
+  g_assert_no_error (error);
+
+  g_assert_true (sn_runbook_validate_param (runbook, "tag", "v1.0.6", NULL));
+  g_assert_false (sn_runbook_validate_param (runbook, "tag", "1.0.6", &error));
+  g_assert_error (error, SN_RUNBOOK_ERROR, SN_RUNBOOK_ERROR_PARAMETER);
+  g_assert_nonnull (strstr (error->message, "v1.2.3"));
+  g_clear_error (&error);
+  g_assert_false (sn_runbook_validate_param (runbook, "day", "2026-02-30", NULL));
+  g_assert_true (sn_runbook_validate_param (runbook, "day", "2026-02-28", NULL));
+  g_assert_false (sn_runbook_validate_param (runbook, "svc", "db", NULL));
+
+  /* Missing required tag. */
+  resolved = sn_runbook_resolve_params (runbook, given, &error);
+  g_assert_null (resolved);
+  g_assert_error (error, SN_RUNBOOK_ERROR, SN_RUNBOOK_ERROR_PARAMETER);
+  g_clear_error (&error);
+
+  /* Unknown parameter. */
+  g_hash_table_insert (given, (char *)"tag", (char *)"v1.0.5");
+  g_hash_table_insert (given, (char *)"colour", (char *)"red");
+  g_assert_null (sn_runbook_resolve_params (runbook, given, &error));
+  g_assert_nonnull (strstr (error->message, "colour"));
+  g_clear_error (&error);
+
+  g_hash_table_remove (given, "colour");
+  resolved = sn_runbook_resolve_params (runbook, given, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (resolved, "svc"), ==, "app");
+  g_assert_cmpstr (g_hash_table_lookup (resolved, "tag"), ==, "v1.0.5");
+}
+
+static void
+assert_file (const char *name,
+             const char *expected)
+{
+  g_autofree char *actual = read_file (name);
+
+  g_assert_cmpstr (actual, ==, expected);
+}
+
+static SnStepRun *
+get_step (SnRunner *runner,
+          guint     index)
+{
+  return g_list_model_get_item (sn_runner_get_steps (runner), index);
+}
+
+static void
+test_dry_run_changes_nothing (void)
+{
+  g_autoptr(SnRunbook) runbook = three_writes_runbook ("test.write");
+  g_autoptr(SnProfile) profile = make_profile ("local", FALSE, SN_SAFETY_LEVEL_ADMIN);
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(SnStepRun) step = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *log = path_in_tmp ("log");
+  g_autofree char *report = NULL;
+
+  reset_files ();
+  runner = make_runner (runbook, profile, NULL);
+  g_assert_true (sn_runner_plan_sync (runner, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sn_runner_get_outcome (runner), ==, SN_RUN_OUTCOME_PLANNED);
+
+  /* Nothing was touched... */
+  assert_file ("a", "old-a");
+  assert_file ("b", "old-b");
+  assert_file ("c", "old-c");
+  g_assert_false (g_file_test (log, G_FILE_TEST_EXISTS));
+
+  /* ...and the plan says exactly what would run, with variables resolved. */
+  step = get_step (runner, 1);
+  g_assert_nonnull (strstr (sn_step_run_get_command (step), "'new-b' >"));
+  g_assert_nonnull (strstr (sn_step_run_get_impact (step), "replaces"));
+  g_assert_nonnull (strstr (sn_step_run_get_revert_command (step), "<b.previous>"));
+  script = sn_runner_dup_shell_script (runner);
+  g_assert_nonnull (strstr (script, "'new-a'"));
+  g_assert_nonnull (strstr (script, "'new-c'"));
+
+  /* A dry run leaves a report. */
+  g_assert_nonnull (sn_runner_get_report_path (runner));
+  g_assert_true (g_file_get_contents (sn_runner_get_report_path (runner), &report, NULL, NULL));
+  g_assert_nonnull (strstr (report, "Dry run"));
+}
+
+static void
+test_success (void)
+{
+  g_autoptr(SnRunbook) runbook = three_writes_runbook ("test.write");
+  g_autoptr(SnProfile) profile = make_profile ("local", FALSE, SN_SAFETY_LEVEL_OPERATOR);
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reset_files ();
+  g_hash_table_insert (params, (char *)"word", (char *)"fresh");
+  runner = make_runner (runbook, profile, params);
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_SUCCEEDED);
+  g_assert_no_error (error);
+  assert_file ("a", "fresh-a");
+  assert_file ("b", "fresh-b");
+  assert_file ("c", "fresh-c");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(SnStepRun) step = get_step (runner, i);
+
+      g_assert_cmpint (sn_step_run_get_state (step), ==, SN_STEP_STATE_SUCCEEDED);
+    }
+}
+
+static void
+test_failure_reverts_in_reverse_order (void)
+{
+  g_autoptr(SnRunbook) runbook = three_writes_runbook ("test.fail");
+  g_autoptr(SnProfile) profile = make_profile ("local", FALSE, SN_SAFETY_LEVEL_OPERATOR);
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(SnStepRun) third = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *report = NULL;
+
+  reset_files ();
+  runner = make_runner (runbook, profile, NULL);
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==,
+                   SN_RUN_OUTCOME_FAILED_REVERTED);
+  g_assert_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_FAILED);
+
+  /* The final state is the initial one... */
+  assert_file ("a", "old-a");
+  assert_file ("b", "old-b");
+  assert_file ("c", "old-c");
+
+  /* ...reached by reverting B before A. */
+  log = read_file ("log");
+  g_assert_cmpstr (log, ==,
+                   g_strdup_printf ("write %1$s/a new-a\nwrite %1$s/b new-b\nfail\n"
+                                    "write %1$s/b old-b\nwrite %1$s/a old-a\n", tmpdir));
+
+  third = get_step (runner, 2);
+  g_assert_cmpint (sn_step_run_get_state (third), ==, SN_STEP_STATE_FAILED);
+  g_assert_cmpint (sn_step_run_get_exit_status (third), ==, 3);
+  {
+    g_autoptr(SnStepRun) first = get_step (runner, 0);
+
+    g_assert_cmpint (sn_step_run_get_state (first), ==, SN_STEP_STATE_REVERTED);
+  }
+  g_assert_nonnull (strstr (sn_runner_get_summary (runner), "as it was before"));
+
+  g_assert_true (g_file_get_contents (sn_runner_get_report_path (runner), &report, NULL, NULL));
+  g_assert_nonnull (strstr (report, "Failed, and reverted"));
+  g_assert_nonnull (strstr (report, "exit status 3"));
+}
+
+static void
+test_missing_revert_needs_attention (void)
+{
+  g_autoptr(SnRunbook) runbook = NULL;
+  g_autoptr(SnProfile) profile = make_profile ("local", FALSE, SN_SAFETY_LEVEL_OPERATOR);
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reset_files ();
+  runbook = load_runbook ("{ \"id\": \"x\", \"title\": \"X\", \"steps\": ["
+                          " { \"id\": \"a\", \"title\": \"Write A\", \"action\": \"test.write\", \"destructive\": true,"
+                          "   \"args\": { \"path\": \"@DIR@/a\", \"content\": \"gone\" } },"
+                          " { \"id\": \"f\", \"title\": \"Fail\", \"action\": \"test.fail\" } ] }", &error);
+  g_assert_no_error (error);
+  runner = make_runner (runbook, profile, NULL);
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_FAILED);
+  g_assert_nonnull (strstr (error->message, "NOT back"));
+  g_assert_nonnull (strstr (error->message, "Write A"));
+  assert_file ("a", "gone");
+}
+
+static void
+test_verify_retries_and_failure (void)
+{
+  g_autoptr(SnRunbook) runbook = NULL;
+  g_autoptr(SnProfile) profile = make_profile ("local", FALSE, SN_SAFETY_LEVEL_OPERATOR);
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reset_files ();
+  /* The verification expects content the step did not write: it fails after
+   * its retries, and the step, which did run, is reverted. */
+  runbook = load_runbook ("{ \"id\": \"v\", \"title\": \"V\", \"steps\": ["
+                          " { \"id\": \"a\", \"title\": \"Write A\", \"action\": \"test.write\", \"destructive\": true,"
+                          "   \"args\": { \"path\": \"@DIR@/a\", \"content\": \"new-a\" },"
+                          "   \"verify\": { \"action\": \"test.expect\", \"retries\": 2, \"interval-ms\": 10,"
+                          "                 \"args\": { \"path\": \"@DIR@/a\", \"content\": \"other\" } },"
+                          "   \"revert\": { \"action\": \"test.write\", \"args\": { \"path\": \"@DIR@/a\", \"content\": \"${steps.a.previous}\" } } } ] }",
+                          &error);
+  g_assert_no_error (error);
+  runner = make_runner (runbook, profile, NULL);
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==,
+                   SN_RUN_OUTCOME_FAILED_REVERTED);
+  g_assert_nonnull (strstr (error->message, "Verification failed"));
+  assert_file ("a", "old-a");
+}
+
+static void
+test_gates (void)
+{
+  g_autoptr(SnRunbook) runbook = three_writes_runbook ("test.write");
+  g_autoptr(SnRunbook) admin_runbook = NULL;
+  g_autoptr(SnRunbook) backup_runbook = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reset_files ();
+
+  /* A read-only profile cannot run a destructive step at all. */
+  {
+    g_autoptr(SnProfile) profile = make_profile ("direction", FALSE, SN_SAFETY_LEVEL_READ_ONLY);
+    g_autoptr(SnRunner) runner = make_runner (runbook, profile, NULL);
+
+    sn_runner_set_reason (runner, "I really want to, honestly");
+    g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_REFUSED);
+    g_assert_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_REFUSED);
+    g_assert_nonnull (strstr (error->message, "read-only"));
+    g_clear_error (&error);
+    assert_file ("a", "old-a");
+  }
+
+  /* Production: the typed name. */
+  {
+    g_autoptr(SnProfile) profile = make_profile ("production", TRUE, SN_SAFETY_LEVEL_OPERATOR);
+    g_autoptr(SnRunner) runner = make_runner (runbook, profile, NULL);
+    g_autoptr(SnRunner) runner2 = make_runner (runbook, profile, NULL);
+
+    g_assert_cmpint (sn_runner_get_required_gates (runner), ==, SN_GATE_TYPED_NAME);
+    sn_runner_set_typed_name (runner, "Production");
+    g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_REFUSED);
+    g_assert_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_GATE);
+    g_clear_error (&error);
+    assert_file ("a", "old-a");
+
+    sn_runner_set_typed_name (runner2, "production");
+    g_assert_cmpint (sn_runner_execute_sync (runner2, NULL, &error), ==, SN_RUN_OUTCOME_SUCCEEDED);
+    g_assert_no_error (error);
+    assert_file ("a", "new-a");
+    reset_files ();
+  }
+
+  /* Above the profile's level: a break-glass reason. */
+  admin_runbook = load_runbook ("{ \"id\": \"adm\", \"title\": \"Admin\", \"safety-level\": \"admin\", \"steps\": ["
+                                " { \"id\": \"a\", \"title\": \"Write A\", \"action\": \"test.write\", \"destructive\": true,"
+                                "   \"args\": { \"path\": \"@DIR@/a\", \"content\": \"admin-a\" } } ] }", &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(SnProfile) profile = make_profile ("ops", FALSE, SN_SAFETY_LEVEL_OPERATOR);
+    g_autoptr(SnRunner) runner = make_runner (admin_runbook, profile, NULL);
+    g_autoptr(SnRunner) runner2 = make_runner (admin_runbook, profile, NULL);
+    g_autofree char *report = NULL;
+
+    g_assert_cmpint (sn_runner_get_required_gates (runner), ==, SN_GATE_REASON);
+    sn_runner_set_reason (runner, "short");
+    g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_REFUSED);
+    g_assert_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_GATE);
+    g_clear_error (&error);
+    assert_file ("a", "old-a");
+
+    sn_runner_set_reason (runner2, "SEV1: site down, on-call approved");
+    g_assert_cmpint (sn_runner_execute_sync (runner2, NULL, &error), ==, SN_RUN_OUTCOME_SUCCEEDED);
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (sn_runner_get_report_path (runner2), &report, NULL, NULL));
+    g_assert_nonnull (strstr (report, "SEV1: site down, on-call approved"));
+    reset_files ();
+  }
+
+  /* A verified backup: refused without a way to check one, and when the check says no. */
+  backup_runbook = load_runbook ("{ \"id\": \"bk\", \"title\": \"Backup gated\", \"gates\": [ { \"gate\": \"backup-verified\", \"max-age-minutes\": 30 } ],"
+                                 " \"steps\": [ { \"id\": \"a\", \"title\": \"Write A\", \"action\": \"test.write\", \"destructive\": true,"
+                                 "   \"args\": { \"path\": \"@DIR@/a\", \"content\": \"bk-a\" } } ] }", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sn_runbook_get_backup_max_age_minutes (backup_runbook), ==, 30);
+  {
+    g_autoptr(SnProfile) profile = make_profile ("ops", FALSE, SN_SAFETY_LEVEL_OPERATOR);
+    g_autoptr(SnRunner) runner = make_runner (backup_runbook, profile, NULL);
+
+    g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_REFUSED);
+    g_assert_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_GATE);
+    g_assert_nonnull (strstr (error->message, "30 minutes"));
+    g_clear_error (&error);
+    assert_file ("a", "old-a");
+  }
+}
+
+static gboolean
+backup_gate_no (SnRunner      *runner,
+                SnProfile     *profile,
+                guint          max_age_minutes,
+                char         **evidence,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_set_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_GATE,
+               "the newest backup is %u minutes too old", max_age_minutes);
+  return FALSE;
+}
+
+static gboolean
+backup_gate_yes (SnRunner      *runner,
+                 SnProfile     *profile,
+                 guint          max_age_minutes,
+                 char         **evidence,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  *evidence = g_strdup ("backup.dump, 12 min old, sha256 ok");
+  return TRUE;
+}
+
+static void
+test_backup_gate_func (void)
+{
+  g_autoptr(SnRunbook) runbook = NULL;
+  g_autoptr(SnProfile) profile = make_profile ("ops", FALSE, SN_SAFETY_LEVEL_OPERATOR);
+  g_autoptr(SnRunner) refused = NULL;
+  g_autoptr(SnRunner) allowed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *report = NULL;
+
+  reset_files ();
+  runbook = load_runbook ("{ \"id\": \"bk\", \"title\": \"Backup gated\", \"gates\": [ \"backup-verified\" ],"
+                          " \"steps\": [ { \"id\": \"a\", \"title\": \"Write A\", \"action\": \"test.write\", \"destructive\": true,"
+                          "   \"args\": { \"path\": \"@DIR@/a\", \"content\": \"bk-a\" } } ] }", &error);
+  g_assert_no_error (error);
+
+  refused = make_runner (runbook, profile, NULL);
+  sn_runner_set_gate_func (refused, SN_GATE_BACKUP_VERIFIED, backup_gate_no);
+  g_assert_cmpint (sn_runner_execute_sync (refused, NULL, &error), ==, SN_RUN_OUTCOME_REFUSED);
+  g_assert_nonnull (strstr (error->message, "too old"));
+  g_clear_error (&error);
+  assert_file ("a", "old-a");
+
+  allowed = make_runner (runbook, profile, NULL);
+  sn_runner_set_gate_func (allowed, SN_GATE_BACKUP_VERIFIED, backup_gate_yes);
+  g_assert_cmpint (sn_runner_execute_sync (allowed, NULL, &error), ==, SN_RUN_OUTCOME_SUCCEEDED);
+  assert_file ("a", "bk-a");
+  g_assert_true (g_file_get_contents (sn_runner_get_report_path (allowed), &report, NULL, NULL));
+  g_assert_nonnull (strstr (report, "sha256 ok"));
+}
+
+static gboolean
+cancel_soon (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_cancel_during_long_step (void)
+{
+  g_autoptr(SnRunbook) runbook = three_writes_runbook ("test.sleep");
+  g_autoptr(SnProfile) profile = make_profile ("local", FALSE, SN_SAFETY_LEVEL_OPERATOR);
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnStepRun) third = NULL;
+  gint64 started;
+
+  reset_files ();
+  runner = make_runner (runbook, profile, NULL);
+  g_timeout_add (300, cancel_soon, cancellable);
+  started = g_get_monotonic_time ();
+  g_assert_cmpint (sn_runner_execute_sync (runner, cancellable, &error), ==,
+                   SN_RUN_OUTCOME_FAILED_REVERTED);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* The 30 s step stopped: well under its length, whatever the machine. */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 20 * G_TIME_SPAN_SECOND);
+
+  third = get_step (runner, 2);
+  g_assert_cmpint (sn_step_run_get_state (third), ==, SN_STEP_STATE_CANCELLED);
+  assert_file ("a", "old-a");
+  assert_file ("b", "old-b");
+}
+
+static void
+test_step_timeout (void)
+{
+  g_autoptr(SnRunbook) runbook = NULL;
+  g_autoptr(SnProfile) profile = make_profile ("local", FALSE, SN_SAFETY_LEVEL_OPERATOR);
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnStepRun) step = NULL;
+
+  runbook = load_runbook ("{ \"id\": \"t\", \"title\": \"T\", \"steps\": ["
+                          " { \"id\": \"s\", \"title\": \"Sleep\", \"action\": \"test.sleep\", \"timeout\": 1,"
+                          "   \"args\": { \"ms\": 30000 } } ] }", &error);
+  g_assert_no_error (error);
+  runner = make_runner (runbook, profile, NULL);
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==,
+                   SN_RUN_OUTCOME_FAILED_REVERTED);
+  step = get_step (runner, 0);
+  g_assert_cmpint (sn_step_run_get_state (step), ==, SN_STEP_STATE_FAILED);
+  g_assert_nonnull (strstr (sn_step_run_get_message (step), "Timed out after 1 s"));
+}
+
+static void
+test_parallel_group (void)
+{
+  g_autoptr(SnRunbook) runbook = NULL;
+  g_autoptr(SnProfile) profile = make_profile ("local", FALSE, SN_SAFETY_LEVEL_READ_ONLY);
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(GError) error = NULL;
+
+  barrier_count = 0;
+  /* Each check waits for the two others: only concurrent execution passes. */
+  runbook = load_runbook ("{ \"id\": \"checks\", \"title\": \"Checks\", \"safety-level\": \"read-only\", \"steps\": ["
+                          " { \"id\": \"c1\", \"title\": \"C1\", \"action\": \"test.barrier\", \"parallel-group\": \"g\", \"args\": { \"parties\": 3 } },"
+                          " { \"id\": \"c2\", \"title\": \"C2\", \"action\": \"test.barrier\", \"parallel-group\": \"g\", \"args\": { \"parties\": 3 } },"
+                          " { \"id\": \"c3\", \"title\": \"C3\", \"action\": \"test.barrier\", \"parallel-group\": \"g\", \"args\": { \"parties\": 3 } } ] }",
+                          &error);
+  g_assert_no_error (error);
+  runner = make_runner (runbook, profile, NULL);
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_SUCCEEDED);
+  g_assert_no_error (error);
+}
+
+static void
+test_continue_on_failure (void)
+{
+  g_autoptr(SnRunbook) runbook = NULL;
+  g_autoptr(SnProfile) profile = make_profile ("local", FALSE, SN_SAFETY_LEVEL_READ_ONLY);
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnStepRun) last = NULL;
+
+  runbook = load_runbook ("{ \"id\": \"checks\", \"title\": \"Checks\", \"steps\": ["
+                          " { \"id\": \"bad\", \"title\": \"Bad check\", \"action\": \"test.fail\", \"continue-on-failure\": true },"
+                          " { \"id\": \"good\", \"title\": \"Good check\", \"action\": \"test.sleep\", \"args\": { \"ms\": 1 } } ] }",
+                          &error);
+  g_assert_no_error (error);
+  runner = make_runner (runbook, profile, NULL);
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_FAILED);
+  g_assert_nonnull (strstr (error->message, "Bad check"));
+  last = get_step (runner, 1);
+  g_assert_cmpint (sn_step_run_get_state (last), ==, SN_STEP_STATE_SUCCEEDED);
+}
+
+static void
+on_output (SnRunner   *runner,
+           SnStepRun  *step,
+           int         kind,
+           const char *line,
+           GPtrArray  *lines)
+{
+  g_ptr_array_add (lines, g_strdup (line));
+}
+
+static void
+test_report_has_no_secret (void)
+{
+  static const char *secret = "s3cr3t-Pa55word-xyz";
+  g_autoptr(SnRunbook) runbook = NULL;
+  g_autoptr(SnProfile) profile = make_profile ("local", FALSE, SN_SAFETY_LEVEL_OPERATOR);
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *written = NULL;
+
+  reset_files ();
+  runbook = load_runbook ("{ \"id\": \"rot\", \"title\": \"Rotate\", \"parameters\": ["
+                          " { \"id\": \"password\", \"type\": \"secret\", \"label\": \"New password\" } ],"
+                          " \"steps\": [ { \"id\": \"a\", \"title\": \"Write it\", \"action\": \"test.write\", \"destructive\": true,"
+                          "   \"args\": { \"path\": \"@DIR@/a\", \"content\": \"PASSWORD=${password}\" } },"
+                          " { \"id\": \"f\", \"title\": \"Fail loudly\", \"action\": \"test.fail\", \"args\": { \"message\": \"bad ${password}\" } } ] }",
+                          &error);
+  g_assert_no_error (error);
+  g_hash_table_insert (params, (char *)"password", (char *)secret);
+  runner = make_runner (runbook, profile, params);
+  g_signal_connect (runner, "output", G_CALLBACK (on_output), lines);
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_FAILED);
+  g_clear_error (&error);
+
+  /* The action did get the real value... */
+  written = read_file ("a");
+  g_assert_cmpstr (written, ==, "PASSWORD=s3cr3t-Pa55word-xyz");
+
+  /* ...and nothing a person or a log sees holds it. */
+  while (g_main_context_iteration (NULL, FALSE));
+  g_assert_cmpuint (lines->len, >, 0);
+  for (guint i = 0; i < lines->len; i++)
+    g_assert_null (strstr (g_ptr_array_index (lines, i), secret));
+  g_assert_true (g_file_get_contents (sn_runner_get_report_path (runner), &report, NULL, NULL));
+  g_assert_null (strstr (report, secret));
+  g_assert_nonnull (strstr (report, "PASSWORD=••••••"));
+  g_assert_null (strstr (sn_runner_get_summary (runner), secret));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *log = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  tmpdir = g_dir_make_tmp ("sn-runner-XXXXXX", NULL);
+  log = g_build_filename (tmpdir, "log", NULL);
+  g_setenv ("TEST_RUNNER_LOG", log, TRUE);
+
+  sn_action_register (&write_action);
+  sn_action_register (&fail_action);
+  sn_action_register (&sleep_action);
+  sn_action_register (&barrier_action);
+  sn_action_register (&expect_action);
+
+  g_test_add_func ("/core/runbook/parse-errors", test_parse_errors);
+  g_test_add_func ("/core/runbook/params", test_params);
+  g_test_add_func ("/core/runner/dry-run-changes-nothing", test_dry_run_changes_nothing);
+  g_test_add_func ("/core/runner/success", test_success);
+  g_test_add_func ("/core/runner/failure-reverts-in-reverse-order", test_failure_reverts_in_reverse_order);
+  g_test_add_func ("/core/runner/missing-revert-needs-attention", test_missing_revert_needs_attention);
+  g_test_add_func ("/core/runner/verify-retries", test_verify_retries_and_failure);
+  g_test_add_func ("/core/runner/gates", test_gates);
+  g_test_add_func ("/core/runner/backup-gate", test_backup_gate_func);
+  g_test_add_func ("/core/runner/cancel-during-long-step", test_cancel_during_long_step);
+  g_test_add_func ("/core/runner/step-timeout", test_step_timeout);
+  g_test_add_func ("/core/runner/parallel-group", test_parallel_group);
+  g_test_add_func ("/core/runner/continue-on-failure", test_continue_on_failure);
+  g_test_add_func ("/core/runner/report-has-no-secret", test_report_has_no_secret);
+
+  ret = g_test_run ();
+
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", tmpdir);
+
+    if (system (command) != 0)
+      g_printerr ("could not remove %s\n", tmpdir);
+  }
+
+  return ret;
+}
