@@ -70,6 +70,9 @@ gboolean     sn_step_run_get_destructive    (SnStepRun *self);
 /* The last lines of output (bounded), newline separated, secrets redacted. */
 char        *sn_step_run_dup_output         (SnStepRun *self);
 
+#define SN_TYPE_RUNNER (sn_runner_get_type ())
+G_DECLARE_FINAL_TYPE (SnRunner, sn_runner, SN, RUNNER, GObject)
+
 /* Checks a gate the runner cannot check alone (backup-verified needs the
  * backup service). Runs in a worker thread. */
 typedef gboolean (*SnGateFunc) (SnRunner      *runner,
@@ -78,9 +81,6 @@ typedef gboolean (*SnGateFunc) (SnRunner      *runner,
                                 char         **evidence,
                                 GCancellable  *cancellable,
                                 GError       **error);
-
-#define SN_TYPE_RUNNER (sn_runner_get_type ())
-G_DECLARE_FINAL_TYPE (SnRunner, sn_runner, SN, RUNNER, GObject)
 
 GQuark        sn_runner_error_quark         (void);
 SnRunner     *sn_runner_new                 (SnRunbook            *runbook,
