@@ -1304,6 +1304,13 @@ on_step_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+cancel_linked (GCancellable *cancellable,
+               gpointer      other)
+{
+  g_cancellable_cancel (other);
+}
+
 /* Run one call (action, verify or revert) of a step, with its timeout. */
 static gboolean
 run_call (SnRunner             *self,
@@ -1325,7 +1332,7 @@ run_call (SnRunner             *self,
     return FALSE;
 
   if (cancellable != NULL)
-    handler = g_cancellable_connect (cancellable, G_CALLBACK (g_cancellable_cancel),
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_linked),
                                      g_object_ref (step_cancellable), g_object_unref);
 
   context = new_context (self, step_cancellable);
