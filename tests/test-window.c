@@ -1,0 +1,276 @@
+/* test-window.c: the main window against the local stack
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-window"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "sn-test-stack.h"
+#include "sn-types.h"
+#include "sn-profile-editor.h"
+#include "sn-window.h"
+
+/* Find a descendant by its widget name (the `name` property set in the .ui). */
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static const char *
+label_text (GtkWidget  *window,
+            const char *name)
+{
+  GtkWidget *label = find_named (window, name);
+
+  g_assert_nonnull (label);
+  g_assert_true (GTK_IS_LABEL (label));
+
+  return gtk_label_get_label (GTK_LABEL (label));
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *names[4];
+  const char *text;
+} LabelsWait;
+
+static gboolean
+labels_show (gpointer data)
+{
+  LabelsWait *w = data;
+
+  for (guint i = 0; w->names[i] != NULL; i++)
+    {
+      GtkWidget *label = find_named (w->window, w->names[i]);
+
+      if (label == NULL ||
+          !gtk_widget_get_mapped (label) ||
+          g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), w->text) != 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+assert_labels_show (GtkWidget  *window,
+                    const char *text,
+                    guint       timeout_ms,
+                    ...)
+{
+  LabelsWait w = { window, { NULL }, text };
+  const char *name;
+  va_list args;
+  guint n = 0;
+
+  va_start (args, timeout_ms);
+  while ((name = va_arg (args, const char *)) != NULL && n < 3)
+    w.names[n++] = name;
+  va_end (args);
+
+  if (!sn_test_wait_until (labels_show, &w, timeout_ms))
+    {
+      for (guint i = 0; w.names[i] != NULL; i++)
+        g_test_message ("%s = %s", w.names[i], label_text (window, w.names[i]));
+      g_test_message ("summary = %s", label_text (window, "health-summary"));
+      g_error ("%s did not show “%s” within %u ms", w.names[0], text, timeout_ms);
+    }
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  GtkWidget **window = data;
+
+  return *window == NULL;
+}
+
+static void
+destroy_window (GtkWidget *window)
+{
+  GtkWidget *weak = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (sn_test_wait_until (window_gone, &weak, 5000));
+}
+
+static void
+test_window_health (void)
+{
+  g_autoptr(SnProfileStore) store = NULL;
+  g_autofree char *directory = NULL;
+  SnWindow *window;
+
+  sn_test_stack_up ();
+
+  directory = sn_profile_store_default_directory ();
+  store = sn_profile_store_new (directory);
+  window = sn_window_new (NULL, store, "demo");
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Narcisse Admin — demo");
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_parent (
+    find_named (GTK_WIDGET (window), "production-banner")))));
+
+  /* With the key from the demo's credentials file: every service shows. */
+  assert_labels_show (GTK_WIDGET (window), "Healthy", 30000,
+                      "overall-status", "database-status", "redis-status", "storage-status", NULL);
+  g_assert_cmpstr (label_text (GTK_WIDGET (window), "health-version"), !=, "—");
+  g_assert_true (g_str_has_suffix (label_text (GTK_WIDGET (window), "database-latency"), " ms"));
+
+  /* The database goes down: one refresh shows it. */
+  sn_test_stack_stop ("postgres");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
+  assert_labels_show (GTK_WIDGET (window), "Unhealthy", 30000,
+                      "database-status", "overall-status", NULL);
+
+  /* And back. */
+  sn_test_stack_start ("postgres");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
+  assert_labels_show (GTK_WIDGET (window), "Healthy", 30000,
+                      "database-status", "overall-status", NULL);
+
+  destroy_window (GTK_WIDGET (window));
+}
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+static SnProfileEditor *
+find_editor (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (SN_IS_PROFILE_EDITOR (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return SN_PROFILE_EDITOR (toplevel);
+    }
+
+  return NULL;
+}
+
+static void
+test_window_first_run (void)
+{
+  g_autoptr(SnProfileStore) store = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *directory = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *command = NULL;
+  g_autofree char *out = NULL;
+  SnProfileEditor *editor;
+  JsonObject *object;
+  GtkWidget *welcome;
+  SnWindow *window;
+
+  /* An empty profile store of its own. */
+  directory = g_dir_make_tmp ("sn-first-run-XXXXXX", &error);
+  g_assert_no_error (error);
+  store = sn_profile_store_new (directory);
+  window = sn_window_new (NULL, store, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+
+  welcome = find_named (GTK_WIDGET (window), "add-production-profile");
+  g_assert_nonnull (welcome);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_get_mapped (welcome));
+  g_assert_false (gtk_widget_get_mapped (find_named (GTK_WIDGET (window), "overall-status")));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Narcisse Admin");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-production-profile", NULL);
+
+  /* The file is written with the runbook's values... */
+  path = g_build_filename (directory, "production.json", NULL);
+  g_assert_true (sn_test_wait_until (file_exists, path, 5000));
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (object, "ssh-host"), ==, "51.178.17.205");
+  g_assert_cmpint (json_object_get_int_member (object, "ssh-port"), ==, 5522);
+  g_assert_cmpstr (json_object_get_string_member (object, "ssh-user"), ==, "root");
+  g_assert_cmpstr (json_object_get_string_member (object, "deploy-path"), ==, "/opt/sweetnarcisse");
+  g_assert_cmpstr (json_object_get_string_member (object, "site-url"), ==, "https://www.sweet-narcisse.com");
+  g_assert_cmpstr (json_object_get_string_member (object, "db-name"), ==, "snarcisse");
+  g_assert_true (json_object_get_boolean_member (object, "production"));
+
+  /* ...the editor opens on it so the person adds the key file and the key... */
+  editor = find_editor ();
+  g_assert_nonnull (editor);
+  g_assert_cmpstr (sn_profile_get_name (sn_profile_editor_get_working (editor)), ==, "production");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.cancel", NULL);
+
+  /* ...the window is on it, with the red bar... */
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Narcisse Admin — production");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_parent (
+    find_named (GTK_WIDGET (window), "production-banner")))));
+
+  /* ...and nothing reached 51.178.17.205: the loopback guard refused the
+   * health check before any connection, so no report shows. */
+  assert_labels_show (GTK_WIDGET (window), "Not Checked", 15000, "overall-status", NULL);
+  g_assert_nonnull (strstr (label_text (GTK_WIDGET (window), "health-advice"), "loopback only"));
+  g_assert_false (gtk_widget_get_mapped (find_named (GTK_WIDGET (window), "database-status")));
+
+  /* No socket to the production address is open in this process. */
+  command = g_strdup_printf ("ss -tnp 2>/dev/null | grep 'pid=%d,' | grep -c 51.178.17.205 || true",
+                             (int)getpid ());
+  out = sn_test_run (command);
+  g_assert_cmpint (atoi (out), ==, 0);
+
+  destroy_window (GTK_WIDGET (window));
+
+  g_remove (path);
+  g_rmdir (directory);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  /* First: it points HOME and the XDG directories into its own temp dir. */
+  sn_test_stack_up ();
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/sn/window/health", test_window_health);
+  g_test_add_func ("/sn/window/first-run", test_window_first_run);
+
+  return g_test_run ();
+}
