@@ -40,7 +40,12 @@ wait_port() {
     return 1
 }
 
-pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
+# alive = exists and is not a zombie (PID 1 here reaps re-parented daemons only after seconds)
+pid_alive() {
+    [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null || return 1
+    local st; st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    st=${st##*) }; [[ "${st:0:1}" != Z ]]
+}
 pidfile_pid() { [[ -s "$1" ]] && head -n1 "$1" | tr -d ' \n'; }
 
 # kill_pidfile FILE [TIMEOUT_S]: TERM, wait, then KILL. Idempotent.
