@@ -1,0 +1,2118 @@
+/* sn-ssh-session.c
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sn-ssh-session"
+
+#include "config.h"
+
+#ifndef _GNU_SOURCE
+# define _GNU_SOURCE   /* POLLRDHUP */
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+#include <libssh2.h>
+
+#include "sn-net.h"
+#include "sn-ssh-session.h"
+
+/*
+ * Design
+ *
+ * Each connection is served by one worker thread (struct Worker) that alone
+ * touches libssh2. Callers push jobs into an async queue and wake the worker
+ * through an eventfd. The worker connects (blocking, with a timeout), then
+ * switches libssh2 to non-blocking mode and runs a poll loop over the
+ * socket, the eventfd and every channel's state machine, so up to
+ * SN_SSH_SESSION_MAX_CHANNELS commands run at once. Results go back through
+ * GTask, which completes in the caller's thread-default main context.
+ *
+ * A dead connection (error on the socket, or unanswered keepalives: the
+ * socket has TCP_USER_TIMEOUT = 2 keepalive intervals) fails every job with
+ * SN_SSH_ERROR_DISCONNECTED and ends the thread; the next call starts a new
+ * worker, which reconnects.
+ *
+ * OpenSSH does not kill a command when its channel closes unless it has a
+ * pty, and libssh2 1.10 cannot send the "signal" request on a channel that
+ * already ran exec. So each command is wrapped: it runs in its own process
+ * group with stdin from /dev/null, and a watchdog reading the channel's
+ * stdin sends SIGHUP to that group when stdin reaches EOF, which is what
+ * cancelling does (send EOF, then close). A dropped connection also closes
+ * stdin, so nothing keeps running on the server after we are gone.
+ */
+
+#define READ_BUFFER_SIZE     (256 * 1024)
+#define EXEC_WINDOW_SIZE     (8 * 1024 * 1024)
+#define CONNECT_TIMEOUT_MS   15000
+#define STDERR_STREAM_LIMIT  (1024 * 1024)
+
+G_DEFINE_QUARK (sn-ssh-error-quark, sn_ssh_error)
+
+/* ------------------------------------------------------------------------ */
+/* SnSshExecResult                                                            */
+
+struct _SnSshExecResult
+{
+  GObject  parent_instance;
+
+  char    *command;
+  GBytes  *stdout_bytes;
+  GBytes  *stderr_bytes;
+  char    *exit_signal;
+
+  int      exit_status;
+  guint64  stdout_size;
+  guint64  stderr_size;
+  gint64   duration_us;
+};
+
+G_DEFINE_FINAL_TYPE (SnSshExecResult, sn_ssh_exec_result, G_TYPE_OBJECT)
+
+static void
+sn_ssh_exec_result_finalize (GObject *object)
+{
+  SnSshExecResult *self = (SnSshExecResult *)object;
+
+  g_clear_pointer (&self->command, g_free);
+  g_clear_pointer (&self->stdout_bytes, g_bytes_unref);
+  g_clear_pointer (&self->stderr_bytes, g_bytes_unref);
+  g_clear_pointer (&self->exit_signal, g_free);
+
+  G_OBJECT_CLASS (sn_ssh_exec_result_parent_class)->finalize (object);
+}
+
+static void
+sn_ssh_exec_result_class_init (SnSshExecResultClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sn_ssh_exec_result_finalize;
+}
+
+static void
+sn_ssh_exec_result_init (SnSshExecResult *self)
+{
+}
+
+const char *
+sn_ssh_exec_result_get_command (SnSshExecResult *self)
+{
+  g_return_val_if_fail (SN_IS_SSH_EXEC_RESULT (self), NULL);
+  return self->command;
+}
+
+int
+sn_ssh_exec_result_get_exit_status (SnSshExecResult *self)
+{
+  g_return_val_if_fail (SN_IS_SSH_EXEC_RESULT (self), -1);
+  return self->exit_status;
+}
+
+const char *
+sn_ssh_exec_result_get_exit_signal (SnSshExecResult *self)
+{
+  g_return_val_if_fail (SN_IS_SSH_EXEC_RESULT (self), NULL);
+  return self->exit_signal;
+}
+
+gboolean
+sn_ssh_exec_result_get_success (SnSshExecResult *self)
+{
+  g_return_val_if_fail (SN_IS_SSH_EXEC_RESULT (self), FALSE);
+  return self->exit_signal == NULL && self->exit_status == 0;
+}
+
+GBytes *
+sn_ssh_exec_result_get_stdout (SnSshExecResult *self)
+{
+  g_return_val_if_fail (SN_IS_SSH_EXEC_RESULT (self), NULL);
+  return self->stdout_bytes;
+}
+
+GBytes *
+sn_ssh_exec_result_get_stderr (SnSshExecResult *self)
+{
+  g_return_val_if_fail (SN_IS_SSH_EXEC_RESULT (self), NULL);
+  return self->stderr_bytes;
+}
+
+static char *
+bytes_to_text (GBytes *bytes)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  return g_strndup (data != NULL ? data : "", len);
+}
+
+char *
+sn_ssh_exec_result_dup_stdout_text (SnSshExecResult *self)
+{
+  g_return_val_if_fail (SN_IS_SSH_EXEC_RESULT (self), NULL);
+  return bytes_to_text (self->stdout_bytes);
+}
+
+char *
+sn_ssh_exec_result_dup_stderr_text (SnSshExecResult *self)
+{
+  g_return_val_if_fail (SN_IS_SSH_EXEC_RESULT (self), NULL);
+  return bytes_to_text (self->stderr_bytes);
+}
+
+guint64
+sn_ssh_exec_result_get_stdout_bytes (SnSshExecResult *self)
+{
+  g_return_val_if_fail (SN_IS_SSH_EXEC_RESULT (self), 0);
+  return self->stdout_size;
+}
+
+guint64
+sn_ssh_exec_result_get_stderr_bytes (SnSshExecResult *self)
+{
+  g_return_val_if_fail (SN_IS_SSH_EXEC_RESULT (self), 0);
+  return self->stderr_size;
+}
+
+gint64
+sn_ssh_exec_result_get_duration_us (SnSshExecResult *self)
+{
+  g_return_val_if_fail (SN_IS_SSH_EXEC_RESULT (self), 0);
+  return self->duration_us;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Jobs and the worker                                                      */
+
+typedef enum
+{
+  JOB_CONNECT,
+  JOB_EXEC,
+} JobKind;
+
+typedef enum
+{
+  EXEC_BUFFER,
+  EXEC_LINES,
+  EXEC_STREAM,
+} ExecMode;
+
+typedef enum
+{
+  CH_OPEN,
+  CH_EXEC,
+  CH_RUN,
+  CH_CLOSE,
+  CH_WAIT_CLOSED,
+  CH_ABORT_EOF,
+  CH_ABORT_CLOSE,
+  CH_FREE,
+  CH_DONE,
+} ChannelState;
+
+typedef struct
+{
+  SnSshLineFunc   func;
+  gpointer        data;
+  GDestroyNotify  destroy;
+} LineSink;
+
+typedef struct
+{
+  JobKind          kind;
+  GTask           *task;
+  GCancellable    *cancellable;
+  gulong           cancel_id;
+
+  /* exec */
+  char            *command;
+  char            *wrapped;
+  ExecMode         mode;
+  GOutputStream   *stream;
+  GMainContext    *context;
+  LineSink        *sink;
+  LIBSSH2_CHANNEL *channel;
+  GByteArray      *out;
+  GByteArray      *err;
+  GPtrArray       *pending_lines;
+  ChannelState     state;
+  guint            timeout_ms;
+  gint64           deadline;
+  gint64           started;
+  gboolean         aborting;
+  guint64          out_size;
+  guint64          err_size;
+} Job;
+
+typedef struct _Worker Worker;
+
+struct _Worker
+{
+  gatomicrefcount   ref_count;
+
+  GAsyncQueue      *jobs;
+  GThread          *thread;
+  int               wake_fd;
+
+  /* configuration, copied at creation */
+  SnProfile        *profile;
+  SnSecretStore    *secrets;
+  SnKnownHosts     *known_hosts;
+  char             *host;
+  char             *user;
+  char             *key_file;
+  guint             port;
+  guint             keepalive;
+
+  /* shared, under lock */
+  GMutex            lock;
+  GBytes           *host_key;
+  gboolean          dead;
+  gboolean          connected;
+  gboolean          quit;
+
+  /* worker thread only */
+  int               sock;
+  LIBSSH2_SESSION  *session;
+  GPtrArray        *active;      /* Job*: channels in flight, including closing ones */
+  GQueue            waiting;     /* Job*: execs waiting for a free channel slot */
+  guchar           *buffer;
+  Job              *opening;     /* libssh2 opens one channel at a time */
+  guint64           received;    /* bytes read from the socket, to notice queued packets */
+};
+
+static void job_free (Job *job);
+
+static Worker *
+worker_ref (Worker *worker)
+{
+  g_atomic_ref_count_inc (&worker->ref_count);
+  return worker;
+}
+
+static void
+worker_unref (Worker *worker)
+{
+  if (!g_atomic_ref_count_dec (&worker->ref_count))
+    return;
+
+  g_assert (worker->session == NULL);
+  g_clear_pointer (&worker->jobs, g_async_queue_unref);
+  if (worker->wake_fd >= 0)
+    close (worker->wake_fd);
+  g_clear_object (&worker->profile);
+  g_clear_object (&worker->secrets);
+  g_clear_object (&worker->known_hosts);
+  g_clear_pointer (&worker->host, g_free);
+  g_clear_pointer (&worker->user, g_free);
+  g_clear_pointer (&worker->key_file, g_free);
+  g_clear_pointer (&worker->host_key, g_bytes_unref);
+  g_clear_pointer (&worker->active, g_ptr_array_unref);
+  g_clear_pointer (&worker->buffer, g_free);
+  g_mutex_clear (&worker->lock);
+  g_free (worker);
+}
+
+static void
+worker_wake (Worker *worker)
+{
+  guint64 one = 1;
+
+  if (write (worker->wake_fd, &one, sizeof one) < 0 && errno != EAGAIN)
+    g_warning ("Could not wake the SSH worker: %s", g_strerror (errno));
+}
+
+static void
+on_job_cancelled (GCancellable *cancellable,
+                  gpointer      user_data)
+{
+  worker_wake (user_data);
+}
+
+static Job *
+job_new (JobKind       kind,
+         GTask        *task)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = kind;
+  job->task = task;
+  job->cancellable = g_task_get_cancellable (task);
+  if (job->cancellable != NULL)
+    g_object_ref (job->cancellable);
+
+  return job;
+}
+
+static void
+invoke_sink_destroy (gpointer data)
+{
+  LineSink *sink = data;
+
+  if (sink->destroy != NULL)
+    sink->destroy (sink->data);
+  g_free (sink);
+}
+
+static gboolean
+sink_destroy_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+static void
+job_free (Job *job)
+{
+  if (job->cancel_id != 0)
+    g_cancellable_disconnect (job->cancellable, job->cancel_id);
+  g_clear_object (&job->cancellable);
+  g_clear_object (&job->task);
+  g_clear_pointer (&job->command, g_free);
+  g_clear_pointer (&job->wrapped, g_free);
+  g_clear_object (&job->stream);
+  if (job->sink != NULL)
+    {
+      /* Runs after every line batch already queued in that context. */
+      g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT,
+                                  sink_destroy_cb, g_steal_pointer (&job->sink),
+                                  invoke_sink_destroy);
+    }
+  g_clear_pointer (&job->context, g_main_context_unref);
+  g_clear_pointer (&job->out, g_byte_array_unref);
+  g_clear_pointer (&job->err, g_byte_array_unref);
+  g_clear_pointer (&job->pending_lines, g_ptr_array_unref);
+  g_assert (job->channel == NULL);
+  g_free (job);
+}
+
+static void
+job_return_error (Job    *job,
+                  GError *error)
+{
+  if (job->task != NULL)
+    {
+      GTask *task = g_steal_pointer (&job->task);
+
+      g_task_return_error (task, error);
+      g_object_unref (task);
+    }
+  else
+    g_error_free (error);
+}
+
+static gboolean
+job_is_cancelled (Job *job)
+{
+  return job->cancellable != NULL && g_cancellable_is_cancelled (job->cancellable);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Connecting (worker thread, blocking with a timeout)                      */
+
+static ssize_t
+worker_recv (libssh2_socket_t   fd,
+             void              *buffer,
+             size_t             length,
+             int                flags,
+             void             **abstract)
+{
+  Worker *worker = *abstract;
+  ssize_t rc = recv (fd, buffer, length, flags);
+
+  if (rc < 0)
+    return -errno;
+  worker->received += rc;
+
+  return rc;
+}
+
+static int
+open_socket (Worker  *worker,
+             GError **error)
+{
+  struct addrinfo hints = { 0 };
+  struct addrinfo *res = NULL;
+  struct addrinfo *ai;
+  g_autofree char *port_str = g_strdup_printf ("%u", worker->port);
+  int last_errno = 0;
+  int rc;
+
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_family = AF_UNSPEC;
+
+  rc = getaddrinfo (worker->host, port_str, &hints, &res);
+  if (rc != 0)
+    {
+      g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_CONNECT,
+                   _("Could not find the address of %s: %s. Check the host name in the profile."),
+                   worker->host, gai_strerror (rc));
+      return -1;
+    }
+
+  for (ai = res; ai != NULL; ai = ai->ai_next)
+    {
+      struct pollfd pfd[2];
+      int fd = socket (ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                       ai->ai_protocol);
+      int one = 1;
+      socklen_t len = sizeof last_errno;
+
+      if (fd < 0)
+        {
+          last_errno = errno;
+          continue;
+        }
+
+      if (connect (fd, ai->ai_addr, ai->ai_addrlen) == 0)
+        {
+          freeaddrinfo (res);
+          setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+          return fd;
+        }
+
+      if (errno != EINPROGRESS)
+        {
+          last_errno = errno;
+          close (fd);
+          continue;
+        }
+
+      pfd[0].fd = fd;
+      pfd[0].events = POLLOUT;
+      pfd[1].fd = worker->wake_fd;
+      pfd[1].events = POLLIN;
+      rc = poll (pfd, 1, CONNECT_TIMEOUT_MS);
+      if (rc == 0)
+        {
+          last_errno = ETIMEDOUT;
+          close (fd);
+          continue;
+        }
+
+      last_errno = 0;
+      getsockopt (fd, SOL_SOCKET, SO_ERROR, &last_errno, &len);
+      if (last_errno != 0)
+        {
+          close (fd);
+          continue;
+        }
+
+      freeaddrinfo (res);
+      setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      return fd;
+    }
+
+  freeaddrinfo (res);
+
+  g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_CONNECT,
+               _("Could not connect to %s:%u: %s. Check the host and port in the profile, "
+                 "and that the server and its SSH service are running."),
+               worker->host, worker->port, g_strerror (last_errno));
+  return -1;
+}
+
+typedef struct
+{
+  SnSshKeyType type;
+  gboolean     encrypted;
+  gboolean     readable;
+} KeyFileInfo;
+
+static guint32
+read_u32 (const guchar *p)
+{
+  return ((guint32)p[0] << 24) | ((guint32)p[1] << 16) | ((guint32)p[2] << 8) | p[3];
+}
+
+/* Reads just enough of a private key file to know its type and whether it is encrypted. */
+static KeyFileInfo
+inspect_key_file (const char *path)
+{
+  KeyFileInfo info = { SN_SSH_KEY_TYPE_UNKNOWN, FALSE, FALSE };
+  g_autofree char *contents = NULL;
+  static const char openssh_begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return info;
+
+  info.readable = TRUE;
+
+  if (strstr (contents, openssh_begin) != NULL)
+    {
+      const char *body = strstr (contents, openssh_begin) + strlen (openssh_begin);
+      const char *end = strstr (body, "-----END");
+      g_autofree char *b64 = g_strndup (body, end != NULL ? (gsize)(end - body) : strlen (body));
+      g_autofree guchar *blob = NULL;
+      gsize len = 0;
+      gsize pos = sizeof "openssh-key-v1";   /* includes the NUL */
+      guint32 n;
+      int i;
+
+      blob = g_base64_decode (g_strstrip (b64), &len);
+      if (blob == NULL || len < pos + 4)
+        return info;
+
+      /* ciphername, kdfname, kdfoptions, then nkeys and the first public key */
+      for (i = 0; i < 3; i++)
+        {
+          if (pos + 4 > len)
+            return info;
+          n = read_u32 (blob + pos);
+          if (n > len - pos - 4)
+            return info;
+          if (i == 0)
+            info.encrypted = !(n == 4 && memcmp (blob + pos + 4, "none", 4) == 0);
+          pos += 4 + n;
+        }
+      pos += 4;  /* nkeys */
+      if (pos + 4 <= len)
+        {
+          n = read_u32 (blob + pos);
+          if (n <= len - pos - 4)
+            {
+              g_autoptr(GBytes) pub = g_bytes_new (blob + pos + 4, n);
+              info.type = sn_ssh_key_type_from_blob (pub);
+            }
+        }
+      return info;
+    }
+
+  if (strstr (contents, "BEGIN RSA PRIVATE KEY") != NULL)
+    info.type = SN_SSH_KEY_TYPE_RSA;
+  else if (strstr (contents, "BEGIN EC PRIVATE KEY") != NULL)
+    info.type = SN_SSH_KEY_TYPE_ECDSA_256;
+
+  if (strstr (contents, "ENCRYPTED") != NULL)
+    info.encrypted = TRUE;
+
+  return info;
+}
+
+static char *
+lookup_secret (Worker       *worker,
+               SnSecretKind  kind)
+{
+  g_autoptr(GError) error = NULL;
+  char *value;
+
+  if (worker->secrets == NULL || worker->profile == NULL)
+    return NULL;
+
+  value = sn_secret_store_lookup_sync (worker->secrets, worker->profile, kind, NULL, &error);
+  if (error != NULL)
+    g_debug ("No %s secret: %s", sn_secret_kind_to_key (kind), error->message);
+
+  return value;
+}
+
+static gboolean
+authenticate (Worker  *worker,
+              GError **error)
+{
+  LIBSSH2_SESSION *s = worker->session;
+  const char *methods;
+  g_autoptr(GString) tried = g_string_new (NULL);
+  gboolean rsa_refused = FALSE;
+  gboolean passphrase_missing = FALSE;
+  int rc;
+
+  methods = libssh2_userauth_list (s, worker->user, strlen (worker->user));
+  if (methods == NULL)
+    {
+      if (libssh2_userauth_authenticated (s))
+        return TRUE;
+      g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_CONNECT,
+                   _("The SSH server %s:%u closed the connection before the login. "
+                     "It may have banned this address (fail2ban); wait or ask the host's administrator."),
+                   worker->host, worker->port);
+      return FALSE;
+    }
+
+  /* 1. the profile's key file */
+  if (worker->key_file != NULL && *worker->key_file != '\0' && strstr (methods, "publickey") != NULL)
+    {
+      KeyFileInfo info = inspect_key_file (worker->key_file);
+      g_autofree char *passphrase = NULL;
+
+      if (!info.readable)
+        {
+          g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_AUTH,
+                       _("Cannot read the SSH key file “%s” of the profile. Check the path "
+                         "and that the file is readable by you."),
+                       worker->key_file);
+          return FALSE;
+        }
+
+      if (info.encrypted)
+        {
+          passphrase = lookup_secret (worker, SN_SECRET_KIND_SSH_PASSPHRASE);
+          if (passphrase == NULL)
+            passphrase_missing = TRUE;
+        }
+
+      if (!passphrase_missing)
+        {
+          g_string_append_printf (tried, "%s%s", tried->len ? ", " : "", _("key file"));
+          rc = libssh2_userauth_publickey_fromfile_ex (s, worker->user, strlen (worker->user),
+                                                       NULL, worker->key_file,
+                                                       passphrase != NULL ? passphrase : "");
+          if (passphrase != NULL)
+            memset (passphrase, 0, strlen (passphrase));
+
+          if (rc == 0)
+            return TRUE;
+
+          if (info.encrypted &&
+              (rc == LIBSSH2_ERROR_FILE || rc == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED ||
+               rc == LIBSSH2_ERROR_KEYFILE_AUTH_FAILED))
+            {
+              g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_PASSPHRASE,
+                           _("The passphrase stored for the SSH key “%s” is wrong: the key could "
+                             "not be unlocked. Enter the right passphrase in the profile. "
+                             "Nothing was sent to %s:%u."),
+                           worker->key_file, worker->host, worker->port);
+              return FALSE;
+            }
+
+          if (rc == LIBSSH2_ERROR_FILE || rc == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED)
+            {
+              g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_AUTH,
+                           _("The SSH key file “%s” could not be used (libssh2 error %d). "
+                             "Use an ed25519 or ECDSA key in OpenSSH format."),
+                           worker->key_file, rc);
+              return FALSE;
+            }
+
+          if (rc == LIBSSH2_ERROR_AUTHENTICATION_FAILED && info.type == SN_SSH_KEY_TYPE_RSA)
+            rsa_refused = TRUE;
+          else if (rc != LIBSSH2_ERROR_AUTHENTICATION_FAILED &&
+                   rc != LIBSSH2_ERROR_PUBLICKEY_UNRECOGNIZED)
+            {
+              g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_DISCONNECTED,
+                           _("The connection to %s:%u failed during the login (libssh2 error %d)."),
+                           worker->host, worker->port, rc);
+              return FALSE;
+            }
+        }
+    }
+
+  /* 2. ssh-agent */
+  if (g_getenv ("SSH_AUTH_SOCK") != NULL && strstr (methods, "publickey") != NULL)
+    {
+      LIBSSH2_AGENT *agent = libssh2_agent_init (s);
+
+      if (agent != NULL && libssh2_agent_connect (agent) == 0 &&
+          libssh2_agent_list_identities (agent) == 0)
+        {
+          struct libssh2_agent_publickey *identity = NULL;
+          struct libssh2_agent_publickey *prev = NULL;
+          gboolean ok = FALSE;
+          guint n = 0;
+
+          while (!ok && n < 5 && libssh2_agent_get_identity (agent, &identity, prev) == 0)
+            {
+              n++;
+              if (libssh2_agent_userauth (agent, worker->user, identity) == 0)
+                ok = TRUE;
+              prev = identity;
+            }
+          if (n > 0)
+            g_string_append_printf (tried, "%s%s", tried->len ? ", " : "", _("ssh-agent"));
+          libssh2_agent_disconnect (agent);
+          libssh2_agent_free (agent);
+          if (ok)
+            return TRUE;
+        }
+      else if (agent != NULL)
+        libssh2_agent_free (agent);
+    }
+
+  /* 3. password */
+  if (strstr (methods, "password") != NULL)
+    {
+      g_autofree char *password = lookup_secret (worker, SN_SECRET_KIND_SSH_PASSWORD);
+
+      if (password != NULL)
+        {
+          g_string_append_printf (tried, "%s%s", tried->len ? ", " : "", _("password"));
+          rc = libssh2_userauth_password_ex (s, worker->user, strlen (worker->user),
+                                             password, strlen (password), NULL);
+          memset (password, 0, strlen (password));
+          if (rc == 0)
+            return TRUE;
+        }
+    }
+
+  if (rsa_refused)
+    {
+      g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_AUTH,
+                   _("%s:%u refused the RSA key “%s”: this libssh2 cannot sign with RSA keys "
+                     "against OpenSSH 8.8+ servers. Make an ed25519 key: "
+                     "`ssh-keygen -t ed25519 -f ~/.ssh/narcisse_ed25519`, add the .pub to the "
+                     "server's authorized_keys, and select it in the profile."),
+                   worker->host, worker->port, worker->key_file);
+      return FALSE;
+    }
+
+  if (passphrase_missing)
+    {
+      g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_PASSPHRASE,
+                   _("The SSH key “%s” is protected by a passphrase and none is stored. "
+                     "Enter the passphrase in the profile to log in to %s:%u."),
+                   worker->key_file, worker->host, worker->port);
+      return FALSE;
+    }
+
+  g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_AUTH,
+               _("%s:%u refused the login as “%s” (tried: %s; the server accepts: %s). Check the "
+                 "user name, and that the profile's public key is in that user's "
+                 "~/.ssh/authorized_keys on the server. The app does not retry, so that fail2ban "
+                 "does not ban you."),
+               worker->host, worker->port, worker->user,
+               tried->len ? tried->str : _("nothing usable"), methods);
+  return FALSE;
+}
+
+static gboolean
+check_host_key (Worker  *worker,
+                GError **error)
+{
+  const char *key;
+  size_t len = 0;
+  int type = 0;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autoptr(GError) local_error = NULL;
+  SnKnownHostsResult result;
+  SnSshKeyType key_type;
+
+  key = libssh2_session_hostkey (worker->session, &len, &type);
+  if (key == NULL)
+    {
+      g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_CONNECT,
+                   _("%s:%u sent no host key."), worker->host, worker->port);
+      return FALSE;
+    }
+
+  bytes = g_bytes_new (key, len);
+  key_type = sn_ssh_key_type_from_blob (bytes);
+  fingerprint = sn_ssh_key_fingerprint (bytes);
+
+  g_mutex_lock (&worker->lock);
+  g_clear_pointer (&worker->host_key, g_bytes_unref);
+  worker->host_key = g_bytes_ref (bytes);
+  g_mutex_unlock (&worker->lock);
+
+  result = sn_known_hosts_check (worker->known_hosts, worker->host, worker->port,
+                                 bytes, key_type, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  switch (result)
+    {
+    case SN_KNOWN_HOSTS_MATCH:
+      return TRUE;
+
+    case SN_KNOWN_HOSTS_NOT_FOUND:
+      g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_UNKNOWN,
+                   _("First connection to %s:%u: its host key is not known yet. The server's "
+                     "%s key fingerprint is %s. Compare it with the one your hosting provider "
+                     "shows (or `ssh-keygen -lf /etc/ssh/ssh_host_%s_key.pub` on the server's "
+                     "console) before you trust it."),
+                   worker->host, worker->port, sn_ssh_key_type_to_name (key_type), fingerprint,
+                   key_type == SN_SSH_KEY_TYPE_ED25519 ? "ed25519" : "ecdsa");
+      return FALSE;
+
+    case SN_KNOWN_HOSTS_MISMATCH:
+    default:
+      {
+        g_autofree char *pattern = sn_known_hosts_host_pattern (worker->host, worker->port);
+
+        g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_CHANGED,
+                     _("The host key of %s:%u has CHANGED. The server now presents the %s key "
+                       "%s, which is not the one saved in %s. Either the server was reinstalled, "
+                       "or someone is intercepting the connection (a man-in-the-middle attack). "
+                       "The connection was stopped and nothing was sent. Ask your hosting provider "
+                       "which host key the server has; only once it matches %s, remove the line "
+                       "for %s from %s and connect again to save the new key."),
+                     worker->host, worker->port, sn_ssh_key_type_to_name (key_type), fingerprint,
+                     sn_known_hosts_get_path (worker->known_hosts), fingerprint, pattern,
+                     sn_known_hosts_get_path (worker->known_hosts));
+        return FALSE;
+      }
+    }
+}
+
+static gboolean
+worker_connect (Worker  *worker,
+                GError **error)
+{
+  int rc;
+  int timeout_ms;
+
+  worker->sock = open_socket (worker, error);
+  if (worker->sock < 0)
+    return FALSE;
+
+  /* Unacknowledged keepalives break the socket after two intervals. */
+  timeout_ms = worker->keepalive > 0 ? (int)(worker->keepalive * 2000 + 500) : 0;
+  if (timeout_ms > 0)
+    setsockopt (worker->sock, IPPROTO_TCP, TCP_USER_TIMEOUT, &timeout_ms, sizeof timeout_ms);
+
+  worker->session = libssh2_session_init_ex (NULL, NULL, NULL, worker);
+  if (worker->session == NULL)
+    {
+      g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_FAILED, _("Could not start an SSH session."));
+      return FALSE;
+    }
+
+  libssh2_session_callback_set (worker->session, LIBSSH2_CALLBACK_RECV, (void *)worker_recv);
+  libssh2_session_method_pref (worker->session, LIBSSH2_METHOD_HOSTKEY,
+                               SN_SSH_SESSION_HOST_KEY_ALGORITHMS);
+  libssh2_session_set_blocking (worker->session, 1);
+  libssh2_session_set_timeout (worker->session, CONNECT_TIMEOUT_MS);
+
+  rc = libssh2_session_handshake (worker->session, worker->sock);
+  if (rc != 0)
+    {
+      char *msg = NULL;
+
+      libssh2_session_last_error (worker->session, &msg, NULL, 0);
+      g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_CONNECT,
+                   _("The SSH handshake with %s:%u failed: %s (libssh2 error %d). Check that the "
+                     "port is the SSH port and that the server offers an ed25519 or ECDSA host key."),
+                   worker->host, worker->port, msg != NULL ? msg : "", rc);
+      return FALSE;
+    }
+
+  if (!check_host_key (worker, error))
+    return FALSE;
+
+  if (!authenticate (worker, error))
+    return FALSE;
+
+  libssh2_session_set_timeout (worker->session, 0);
+  libssh2_session_set_blocking (worker->session, 0);
+  if (worker->keepalive > 0)
+    libssh2_keepalive_config (worker->session, 0, worker->keepalive);
+
+  return TRUE;
+}
+
+static void
+worker_close_session (Worker   *worker,
+                      gboolean  polite)
+{
+  if (worker->session != NULL)
+    {
+      if (polite)
+        {
+          libssh2_session_set_blocking (worker->session, 1);
+          libssh2_session_set_timeout (worker->session, 2000);
+          libssh2_session_disconnect (worker->session, "Narcisse Admin closed the session");
+        }
+      libssh2_session_free (worker->session);
+      worker->session = NULL;
+    }
+  if (worker->sock >= 0)
+    {
+      close (worker->sock);
+      worker->sock = -1;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Exec channels (worker thread, non-blocking)                              */
+
+static gboolean
+rc_is_fatal (int rc)
+{
+  switch (rc)
+    {
+    case LIBSSH2_ERROR_SOCKET_NONE:
+    case LIBSSH2_ERROR_BANNER_RECV:
+    case LIBSSH2_ERROR_BANNER_SEND:
+    case LIBSSH2_ERROR_INVALID_MAC:
+    case LIBSSH2_ERROR_KEX_FAILURE:
+    case LIBSSH2_ERROR_SOCKET_SEND:
+    case LIBSSH2_ERROR_KEY_EXCHANGE_FAILURE:
+    case LIBSSH2_ERROR_TIMEOUT:
+    case LIBSSH2_ERROR_DECRYPT:
+    case LIBSSH2_ERROR_SOCKET_DISCONNECT:
+    case LIBSSH2_ERROR_PROTO:
+    case LIBSSH2_ERROR_SOCKET_TIMEOUT:
+    case LIBSSH2_ERROR_SOCKET_RECV:
+    case LIBSSH2_ERROR_ENCRYPT:
+    case LIBSSH2_ERROR_BAD_SOCKET:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static char *
+wrap_command (const char *command)
+{
+  /* See the design note at the top. The command keeps the login shell's syntax. */
+  return g_strdup_printf ("set -m 2>/dev/null\n"
+                          "exec 3<&0\n"
+                          "(\n%s\n) </dev/null 3<&- &\n"
+                          "sn_p=$!\n"
+                          "set +m 2>/dev/null\n"
+                          "{ cat <&3 >/dev/null 2>&1; kill -HUP -$sn_p 2>/dev/null || kill -HUP $sn_p; }"
+                          " >/dev/null 2>&1 &\n"
+                          "sn_w=$!\n"
+                          "exec 3<&-\n"
+                          "wait $sn_p\n"
+                          "sn_r=$?\n"
+                          "kill $sn_w 2>/dev/null\n"
+                          "if [ $sn_r -gt 128 ] && [ $sn_r -lt 160 ]; then kill -$((sn_r - 128)) $$; fi\n"
+                          "exit $sn_r\n",
+                          command);
+}
+
+typedef struct
+{
+  GPtrArray *lines;   /* "O..." or "E..." */
+  LineSink  *sink;    /* borrowed: freed after us in the same context */
+} LineBatch;
+
+static void
+line_batch_free (gpointer data)
+{
+  LineBatch *batch = data;
+
+  g_ptr_array_unref (batch->lines);
+  g_free (batch);
+}
+
+static gboolean
+line_batch_dispatch (gpointer data)
+{
+  LineBatch *batch = data;
+  guint i;
+
+  for (i = 0; i < batch->lines->len; i++)
+    {
+      const char *line = g_ptr_array_index (batch->lines, i);
+      batch->sink->func (line + 1, line[0] == 'E', batch->sink->data);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+split_lines (Job        *job,
+             GByteArray *buf,
+             gboolean    is_stderr,
+             gboolean    flush)
+{
+  gsize start = 0;
+  gsize i;
+
+  for (i = 0; i < buf->len; i++)
+    {
+      if (buf->data[i] == '\n')
+        {
+          gsize end = i;
+
+          if (end > start && buf->data[end - 1] == '\r')
+            end--;
+          g_ptr_array_add (job->pending_lines,
+                           g_strdup_printf ("%c%.*s", is_stderr ? 'E' : 'O',
+                                            (int)(end - start), buf->data + start));
+          start = i + 1;
+        }
+    }
+
+  if (flush && start < buf->len)
+    {
+      g_ptr_array_add (job->pending_lines,
+                       g_strdup_printf ("%c%.*s", is_stderr ? 'E' : 'O',
+                                        (int)(buf->len - start), buf->data + start));
+      start = buf->len;
+    }
+
+  if (start > 0)
+    g_byte_array_remove_range (buf, 0, start);
+}
+
+static void
+flush_lines (Job *job)
+{
+  LineBatch *batch;
+
+  if (job->pending_lines == NULL || job->pending_lines->len == 0)
+    return;
+
+  batch = g_new0 (LineBatch, 1);
+  batch->lines = g_steal_pointer (&job->pending_lines);
+  batch->sink = job->sink;
+  job->pending_lines = g_ptr_array_new_with_free_func (g_free);
+
+  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT,
+                              line_batch_dispatch, batch, line_batch_free);
+}
+
+static SnSshExecResult *
+job_make_result (Worker *worker,
+                 Job    *job)
+{
+  SnSshExecResult *result = g_object_new (SN_TYPE_SSH_EXEC_RESULT, NULL);
+  char *signal_name = NULL;
+  size_t signal_len = 0;
+
+  result->command = g_strdup (job->command);
+  result->exit_status = libssh2_channel_get_exit_status (job->channel);
+  libssh2_channel_get_exit_signal (job->channel, &signal_name, &signal_len, NULL, NULL, NULL, NULL);
+  if (signal_name != NULL)
+    {
+      result->exit_signal = g_strndup (signal_name, signal_len);
+      result->exit_status = -1;
+      libssh2_free (worker->session, signal_name);
+    }
+
+  result->stdout_size = job->out_size;
+  result->stderr_size = job->err_size;
+  result->duration_us = g_get_monotonic_time () - job->started;
+
+  if (job->mode == EXEC_BUFFER)
+    result->stdout_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&job->out));
+  else
+    result->stdout_bytes = g_bytes_new (NULL, 0);
+
+  if (job->mode != EXEC_LINES)
+    result->stderr_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&job->err));
+  else
+    result->stderr_bytes = g_bytes_new (NULL, 0);
+
+  return result;
+}
+
+static void
+job_abort (Worker *worker,
+           Job    *job,
+           GError *error)
+{
+  if (job->mode == EXEC_LINES && job->pending_lines != NULL)
+    flush_lines (job);
+  job_return_error (job, error);
+  job->aborting = TRUE;
+
+  /* An open or exec in flight must complete inside libssh2 first. */
+  if (job->state == CH_OPEN && worker->opening != job)
+    job->state = CH_DONE;
+  else if (job->state == CH_RUN)
+    job->state = CH_ABORT_EOF;
+}
+
+/* Returns TRUE when it made progress. Sets @fatal on a session-level error. */
+static gboolean
+job_pump (Worker  *worker,
+          Job     *job,
+          int     *fatal)
+{
+  LIBSSH2_SESSION *s = worker->session;
+  gboolean progress = FALSE;
+  int rc;
+
+  if (job->task != NULL && job->state < CH_CLOSE)
+    {
+      if (job_is_cancelled (job))
+        {
+          job_abort (worker, job, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                               _("The command was cancelled.")));
+          progress = TRUE;
+        }
+      else if (job->deadline != 0 && g_get_monotonic_time () >= job->deadline)
+        {
+          job_abort (worker, job,
+                     g_error_new (SN_SSH_ERROR, SN_SSH_ERROR_TIMEOUT,
+                                  _("The command did not finish within %.1f s on %s:%u and was "
+                                    "stopped: %s"),
+                                  job->timeout_ms / 1000.0, worker->host, worker->port,
+                                  job->command));
+          progress = TRUE;
+        }
+    }
+
+  for (;;)
+    {
+      switch (job->state)
+        {
+        case CH_OPEN:
+          if (worker->opening != NULL && worker->opening != job)
+            return progress;
+          worker->opening = job;
+          job->channel = libssh2_channel_open_ex (s, "session", sizeof "session" - 1,
+                                                  EXEC_WINDOW_SIZE, LIBSSH2_CHANNEL_PACKET_DEFAULT,
+                                                  NULL, 0);
+          if (job->channel == NULL)
+            {
+              char *msg = NULL;
+
+              rc = libssh2_session_last_error (s, &msg, NULL, 0);
+              if (rc == LIBSSH2_ERROR_EAGAIN)
+                return progress;
+              worker->opening = NULL;
+              if (rc_is_fatal (rc))
+                {
+                  *fatal = rc;
+                  return progress;
+                }
+              if (job->task != NULL)
+                job_return_error (job, g_error_new (SN_SSH_ERROR, SN_SSH_ERROR_CHANNEL,
+                                                    _("%s:%u refused to open a session channel: %s. "
+                                                      "The server may limit sessions (MaxSessions)."),
+                                                    worker->host, worker->port, msg));
+              job->state = CH_DONE;
+              return TRUE;
+            }
+          worker->opening = NULL;
+          job->state = job->aborting ? CH_FREE : CH_EXEC;
+          progress = TRUE;
+          break;
+
+        case CH_EXEC:
+          rc = libssh2_channel_exec (job->channel, job->wrapped);
+          if (rc == LIBSSH2_ERROR_EAGAIN)
+            return progress;
+          if (rc < 0)
+            {
+              if (rc_is_fatal (rc))
+                {
+                  *fatal = rc;
+                  return progress;
+                }
+              if (job->task != NULL)
+                job_return_error (job, g_error_new (SN_SSH_ERROR, SN_SSH_ERROR_CHANNEL,
+                                                    _("%s:%u refused to run the command (libssh2 error %d)."),
+                                                    worker->host, worker->port, rc));
+              job->state = CH_FREE;
+              return TRUE;
+            }
+          job->state = job->aborting ? CH_ABORT_EOF : CH_RUN;
+          progress = TRUE;
+          break;
+
+        case CH_RUN:
+          {
+            gboolean got = FALSE;
+            ssize_t n;
+
+            n = libssh2_channel_read (job->channel, (char *)worker->buffer, READ_BUFFER_SIZE);
+            if (n > 0)
+              {
+                job->out_size += n;
+                got = TRUE;
+                if (job->mode == EXEC_STREAM)
+                  {
+                    g_autoptr(GError) error = NULL;
+
+                    if (!g_output_stream_write_all (job->stream, worker->buffer, n, NULL,
+                                                    job->cancellable, &error))
+                      {
+                        g_prefix_error (&error, _("Could not write the output of the command: "));
+                        job_abort (worker, job, g_steal_pointer (&error));
+                        return TRUE;
+                      }
+                  }
+                else
+                  {
+                    g_byte_array_append (job->out, worker->buffer, n);
+                    if (job->mode == EXEC_LINES)
+                      split_lines (job, job->out, FALSE, FALSE);
+                  }
+              }
+            else if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
+              {
+                *fatal = rc_is_fatal ((int)n) ? (int)n : 0;
+                if (*fatal == 0)
+                  {
+                    job_abort (worker, job,
+                               g_error_new (SN_SSH_ERROR, SN_SSH_ERROR_CHANNEL,
+                                            _("Reading the output from %s:%u failed (libssh2 error %d)."),
+                                            worker->host, worker->port, (int)n));
+                    return TRUE;
+                  }
+                return progress;
+              }
+
+            n = libssh2_channel_read_stderr (job->channel, (char *)worker->buffer, READ_BUFFER_SIZE);
+            if (n > 0)
+              {
+                job->err_size += n;
+                got = TRUE;
+                if (job->mode != EXEC_STREAM || job->err->len < STDERR_STREAM_LIMIT)
+                  g_byte_array_append (job->err, worker->buffer, n);
+                if (job->mode == EXEC_LINES)
+                  split_lines (job, job->err, TRUE, FALSE);
+              }
+            else if (n < 0 && n != LIBSSH2_ERROR_EAGAIN && rc_is_fatal ((int)n))
+              {
+                *fatal = (int)n;
+                return progress;
+              }
+
+            if (got)
+              {
+                progress = TRUE;
+                continue;
+              }
+
+            if (job->mode == EXEC_LINES)
+              flush_lines (job);
+
+            if (!libssh2_channel_eof (job->channel))
+              return progress;
+
+            if (job->mode == EXEC_LINES)
+              {
+                split_lines (job, job->out, FALSE, TRUE);
+                split_lines (job, job->err, TRUE, TRUE);
+                flush_lines (job);
+              }
+            job->state = CH_CLOSE;
+            progress = TRUE;
+          }
+          break;
+
+        case CH_CLOSE:
+          rc = libssh2_channel_close (job->channel);
+          if (rc == LIBSSH2_ERROR_EAGAIN)
+            return progress;
+          job->state = CH_WAIT_CLOSED;
+          progress = TRUE;
+          break;
+
+        case CH_WAIT_CLOSED:
+          rc = libssh2_channel_wait_closed (job->channel);
+          if (rc == LIBSSH2_ERROR_EAGAIN)
+            return progress;
+          if (job->task != NULL)
+            {
+              GTask *task = g_steal_pointer (&job->task);
+
+              g_task_return_pointer (task, job_make_result (worker, job), g_object_unref);
+              g_object_unref (task);
+            }
+          job->state = CH_FREE;
+          progress = TRUE;
+          break;
+
+        case CH_ABORT_EOF:
+          /* EOF on stdin makes the remote watchdog hang up the command. */
+          rc = libssh2_channel_send_eof (job->channel);
+          if (rc == LIBSSH2_ERROR_EAGAIN)
+            return progress;
+          job->state = CH_ABORT_CLOSE;
+          progress = TRUE;
+          break;
+
+        case CH_ABORT_CLOSE:
+          rc = libssh2_channel_close (job->channel);
+          if (rc == LIBSSH2_ERROR_EAGAIN)
+            return progress;
+          job->state = CH_FREE;
+          progress = TRUE;
+          break;
+
+        case CH_FREE:
+          rc = libssh2_channel_free (job->channel);
+          if (rc == LIBSSH2_ERROR_EAGAIN)
+            return progress;
+          job->channel = NULL;
+          job->state = CH_DONE;
+          return TRUE;
+
+        case CH_DONE:
+        default:
+          return progress;
+        }
+    }
+}
+
+static void
+worker_fail_all (Worker       *worker,
+                 const GError *error)
+{
+  Job *job;
+  guint i;
+
+  /* Refuse new jobs first, then drain what is queued. */
+  g_mutex_lock (&worker->lock);
+  worker->dead = TRUE;
+  worker->connected = FALSE;
+  g_mutex_unlock (&worker->lock);
+
+  if (worker->active != NULL)
+    {
+      for (i = 0; i < worker->active->len; i++)
+        {
+          job = g_ptr_array_index (worker->active, i);
+          if (job->mode == EXEC_LINES && job->pending_lines != NULL)
+            {
+              split_lines (job, job->out, FALSE, TRUE);
+              split_lines (job, job->err, TRUE, TRUE);
+              flush_lines (job);
+            }
+          job_return_error (job, g_error_copy (error));
+          /* the session is gone: libssh2_session_free releases the channel */
+          job->channel = NULL;
+          job_free (job);
+        }
+      g_ptr_array_set_size (worker->active, 0);
+    }
+
+  while ((job = g_queue_pop_head (&worker->waiting)) != NULL)
+    {
+      job_return_error (job, g_error_copy (error));
+      job_free (job);
+    }
+
+  while ((job = g_async_queue_try_pop (worker->jobs)) != NULL)
+    {
+      job_return_error (job, g_error_copy (error));
+      job_free (job);
+    }
+}
+
+static void
+worker_take_job (Worker *worker,
+                 Job    *job)
+{
+  if (job->kind == JOB_CONNECT)
+    {
+      GTask *task = g_steal_pointer (&job->task);
+
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      job_free (job);
+      return;
+    }
+
+  g_queue_push_tail (&worker->waiting, job);
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  Worker *worker = data;
+  g_autoptr(GError) error = NULL;
+  int fatal = 0;
+  Job *job;
+
+  worker->sock = -1;
+  worker->active = g_ptr_array_new ();
+  worker->buffer = g_malloc (READ_BUFFER_SIZE);
+
+  if (!worker_connect (worker, &error))
+    {
+      worker_close_session (worker, FALSE);
+      worker_fail_all (worker, error);
+      worker_unref (worker);
+      return NULL;
+    }
+
+  g_mutex_lock (&worker->lock);
+  worker->connected = TRUE;
+  g_mutex_unlock (&worker->lock);
+
+  for (;;)
+    {
+      struct pollfd pfd[2];
+      gboolean progress = FALSE;
+      gboolean quit;
+      int timeout = 1000;
+      int next_keepalive = 0;
+      int dirs;
+      gint64 now;
+      guint64 received_before = worker->received;
+      guint i;
+
+      g_mutex_lock (&worker->lock);
+      quit = worker->quit;
+      g_mutex_unlock (&worker->lock);
+      if (quit)
+        break;
+
+      while ((job = g_async_queue_try_pop (worker->jobs)) != NULL)
+        worker_take_job (worker, job);
+
+      while (worker->active->len < SN_SSH_SESSION_MAX_CHANNELS &&
+             (job = g_queue_pop_head (&worker->waiting)) != NULL)
+        {
+          if (job_is_cancelled (job))
+            {
+              job_return_error (job, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                  _("The command was cancelled.")));
+              job_free (job);
+              continue;
+            }
+          job->started = g_get_monotonic_time ();
+          if (job->timeout_ms > 0)
+            job->deadline = job->started + (gint64)job->timeout_ms * 1000;
+          g_ptr_array_add (worker->active, job);
+        }
+
+      for (i = 0; i < worker->active->len && fatal == 0; )
+        {
+          job = g_ptr_array_index (worker->active, i);
+          if (job_pump (worker, job, &fatal))
+            progress = TRUE;
+          if (job->state == CH_DONE)
+            {
+              g_ptr_array_remove_index (worker->active, i);
+              job_free (job);
+            }
+          else
+            i++;
+        }
+
+      if (fatal == 0 && worker->keepalive > 0)
+        {
+          int rc = libssh2_keepalive_send (worker->session, &next_keepalive);
+
+          if (rc != 0 && rc != LIBSSH2_ERROR_EAGAIN && rc_is_fatal (rc))
+            fatal = rc;
+        }
+
+      if (fatal != 0)
+        break;
+
+      if (progress || worker->received != received_before)
+        continue;
+
+      /* Some libssh2 calls parse one packet and leave the rest in its buffer,
+       * where poll() cannot see them: read a stream nobody sends on any open
+       * channel, which makes libssh2 parse everything it holds. */
+      for (i = 0; i < worker->active->len; i++)
+        {
+          job = g_ptr_array_index (worker->active, i);
+          if (job->channel != NULL && job->state >= CH_RUN && job->state <= CH_WAIT_CLOSED)
+            {
+              ssize_t rc = libssh2_channel_read_ex (job->channel, 99, (char *)worker->buffer, 1);
+
+              if (rc < 0 && rc != LIBSSH2_ERROR_EAGAIN && rc_is_fatal ((int)rc))
+                fatal = (int)rc;
+              break;
+            }
+        }
+      if (fatal != 0)
+        break;
+      if (worker->received != received_before)
+        continue;
+
+      now = g_get_monotonic_time ();
+      for (i = 0; i < worker->active->len; i++)
+        {
+          job = g_ptr_array_index (worker->active, i);
+          if (job->deadline != 0 && job->task != NULL)
+            timeout = MIN (timeout, (int)MAX (0, (job->deadline - now) / 1000 + 1));
+        }
+      if (next_keepalive > 0)
+        timeout = MIN (timeout, next_keepalive * 1000);
+      if (worker->active->len > 0)
+        timeout = MIN (timeout, 100);   /* safety net while channels are busy */
+
+      pfd[0].fd = worker->wake_fd;
+      pfd[0].events = POLLIN;
+      pfd[0].revents = 0;
+      pfd[1].fd = worker->sock;
+      pfd[1].revents = 0;
+      dirs = libssh2_session_block_directions (worker->session);
+      if (worker->active->len > 0)
+        pfd[1].events = POLLIN | POLLRDHUP;
+      else
+        pfd[1].events = POLLRDHUP;   /* idle: only notice the peer going away */
+      if (dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND)
+        pfd[1].events |= POLLOUT;
+
+      if (poll (pfd, 2, timeout) < 0 && errno != EINTR)
+        break;
+
+      if (pfd[0].revents & POLLIN)
+        {
+          guint64 value;
+          if (read (worker->wake_fd, &value, sizeof value) < 0)
+            {
+              /* EAGAIN: someone else drained it */
+            }
+        }
+
+      if (worker->active->len == 0 && (pfd[1].revents & (POLLRDHUP | POLLHUP | POLLERR)))
+        {
+          fatal = LIBSSH2_ERROR_SOCKET_DISCONNECT;
+          break;
+        }
+    }
+
+  if (fatal != 0)
+    {
+      g_autoptr(GError) lost = NULL;
+      char *msg = NULL;
+
+      libssh2_session_last_error (worker->session, &msg, NULL, 0);
+      lost = g_error_new (SN_SSH_ERROR, SN_SSH_ERROR_DISCONNECTED,
+                          _("The connection to %s:%u was lost (%s). Check the network and the "
+                            "server; the next action reconnects."),
+                          worker->host, worker->port,
+                          msg != NULL && *msg ? msg : _("the server stopped answering"));
+      g_debug ("%s", lost->message);
+      worker_fail_all (worker, lost);
+      worker_close_session (worker, FALSE);
+    }
+  else
+    {
+      g_autoptr(GError) closed = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                              _("The SSH session was closed."));
+
+      worker_close_session (worker, TRUE);
+      worker_fail_all (worker, closed);
+    }
+
+  worker_unref (worker);
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* SnSshSession                                                             */
+
+struct _SnSshSession
+{
+  GObject        parent_instance;
+
+  SnProfile     *profile;
+  SnSecretStore *secrets;
+  SnKnownHosts  *known_hosts;
+  Worker        *worker;     /* the current or the last connection */
+  GMutex         lock;
+
+  guint          keepalive;
+};
+
+G_DEFINE_FINAL_TYPE (SnSshSession, sn_ssh_session, G_TYPE_OBJECT)
+
+static void
+worker_stop (Worker *worker)
+{
+  GThread *thread;
+
+  g_mutex_lock (&worker->lock);
+  worker->quit = TRUE;
+  thread = g_steal_pointer (&worker->thread);
+  g_mutex_unlock (&worker->lock);
+
+  worker_wake (worker);
+  if (thread != NULL)
+    g_thread_join (thread);
+}
+
+static void
+sn_ssh_session_dispose (GObject *object)
+{
+  SnSshSession *self = (SnSshSession *)object;
+
+  if (self->worker != NULL)
+    {
+      worker_stop (self->worker);
+      g_clear_pointer (&self->worker, worker_unref);
+    }
+
+  G_OBJECT_CLASS (sn_ssh_session_parent_class)->dispose (object);
+}
+
+static void
+sn_ssh_session_finalize (GObject *object)
+{
+  SnSshSession *self = (SnSshSession *)object;
+
+  g_clear_object (&self->profile);
+  g_clear_object (&self->secrets);
+  g_clear_object (&self->known_hosts);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (sn_ssh_session_parent_class)->finalize (object);
+}
+
+static void
+sn_ssh_session_class_init (SnSshSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sn_ssh_session_dispose;
+  object_class->finalize = sn_ssh_session_finalize;
+}
+
+static void
+sn_ssh_session_init (SnSshSession *self)
+{
+  g_mutex_init (&self->lock);
+  self->keepalive = 15;
+}
+
+/**
+ * sn_ssh_session_new:
+ * @profile: where to connect: ssh-host, ssh-port, ssh-user, ssh-key-file
+ * @secrets: (nullable): where the key's passphrase and the password live
+ *
+ * Nothing connects until the first call; the profile is copied at each connect.
+ */
+SnSshSession *
+sn_ssh_session_new (SnProfile     *profile,
+                    SnSecretStore *secrets)
+{
+  SnSshSession *self;
+
+  g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
+  g_return_val_if_fail (secrets == NULL || SN_IS_SECRET_STORE (secrets), NULL);
+
+  self = g_object_new (SN_TYPE_SSH_SESSION, NULL);
+  self->profile = g_object_ref (profile);
+  self->secrets = secrets != NULL ? g_object_ref (secrets) : NULL;
+  self->known_hosts = sn_known_hosts_new (NULL);
+
+  return self;
+}
+
+SnProfile *
+sn_ssh_session_get_profile (SnSshSession *self)
+{
+  g_return_val_if_fail (SN_IS_SSH_SESSION (self), NULL);
+  return self->profile;
+}
+
+SnKnownHosts *
+sn_ssh_session_get_known_hosts (SnSshSession *self)
+{
+  g_return_val_if_fail (SN_IS_SSH_SESSION (self), NULL);
+  return self->known_hosts;
+}
+
+/**
+ * sn_ssh_session_set_known_hosts:
+ *
+ * Replaces the app's default known_hosts file (tests use their own). Takes
+ * effect at the next connection.
+ */
+void
+sn_ssh_session_set_known_hosts (SnSshSession *self,
+                                SnKnownHosts *known_hosts)
+{
+  g_return_if_fail (SN_IS_SSH_SESSION (self));
+  g_return_if_fail (SN_IS_KNOWN_HOSTS (known_hosts));
+
+  g_set_object (&self->known_hosts, known_hosts);
+}
+
+guint
+sn_ssh_session_get_keepalive_interval (SnSshSession *self)
+{
+  g_return_val_if_fail (SN_IS_SSH_SESSION (self), 0);
+  return self->keepalive;
+}
+
+/**
+ * sn_ssh_session_set_keepalive_interval:
+ * @seconds: 0 to disable; default 15. A dead link is noticed within 2 intervals.
+ *
+ * Takes effect at the next connection.
+ */
+void
+sn_ssh_session_set_keepalive_interval (SnSshSession *self,
+                                       guint         seconds)
+{
+  g_return_if_fail (SN_IS_SSH_SESSION (self));
+  self->keepalive = seconds;
+}
+
+char *
+sn_ssh_session_dup_display_name (SnSshSession *self)
+{
+  g_return_val_if_fail (SN_IS_SSH_SESSION (self), NULL);
+
+  return g_strdup_printf ("%s@%s:%u",
+                          sn_profile_get_ssh_user (self->profile),
+                          sn_profile_get_ssh_host (self->profile),
+                          sn_profile_get_ssh_port (self->profile));
+}
+
+gboolean
+sn_ssh_session_is_connected (SnSshSession *self)
+{
+  gboolean connected = FALSE;
+
+  g_return_val_if_fail (SN_IS_SSH_SESSION (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  if (self->worker != NULL)
+    {
+      g_mutex_lock (&self->worker->lock);
+      connected = self->worker->connected && !self->worker->dead;
+      g_mutex_unlock (&self->worker->lock);
+    }
+  g_mutex_unlock (&self->lock);
+
+  return connected;
+}
+
+/**
+ * sn_ssh_session_disconnect:
+ *
+ * Closes the connection (waits for the worker thread). Commands in flight fail
+ * with %G_IO_ERROR_CANCELLED. The next call connects again.
+ */
+void
+sn_ssh_session_disconnect (SnSshSession *self)
+{
+  Worker *worker;
+
+  g_return_if_fail (SN_IS_SSH_SESSION (self));
+
+  g_mutex_lock (&self->lock);
+  worker = self->worker != NULL ? worker_ref (self->worker) : NULL;
+  g_mutex_unlock (&self->lock);
+
+  if (worker != NULL)
+    {
+      worker_stop (worker);
+      worker_unref (worker);
+    }
+}
+
+/**
+ * sn_ssh_session_dup_host_key:
+ *
+ * Returns: (nullable): the host key blob the server presented at the last
+ *   connection attempt, e.g. after %SN_SSH_ERROR_HOST_KEY_UNKNOWN
+ */
+GBytes *
+sn_ssh_session_dup_host_key (SnSshSession *self)
+{
+  GBytes *key = NULL;
+
+  g_return_val_if_fail (SN_IS_SSH_SESSION (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  if (self->worker != NULL)
+    {
+      g_mutex_lock (&self->worker->lock);
+      if (self->worker->host_key != NULL)
+        key = g_bytes_ref (self->worker->host_key);
+      g_mutex_unlock (&self->worker->lock);
+    }
+  g_mutex_unlock (&self->lock);
+
+  return key;
+}
+
+/**
+ * sn_ssh_session_dup_host_key_fingerprint:
+ *
+ * Returns: (nullable): "SHA256:..." of the last host key seen, as ssh-keygen -l prints it
+ */
+char *
+sn_ssh_session_dup_host_key_fingerprint (SnSshSession *self)
+{
+  g_autoptr(GBytes) key = sn_ssh_session_dup_host_key (self);
+
+  return key != NULL ? sn_ssh_key_fingerprint (key) : NULL;
+}
+
+/**
+ * sn_ssh_session_trust_host_key:
+ *
+ * Saves the host key seen at the last attempt in the session's known_hosts,
+ * after the person compared its fingerprint. Never call this after
+ * %SN_SSH_ERROR_HOST_KEY_CHANGED.
+ */
+gboolean
+sn_ssh_session_trust_host_key (SnSshSession  *self,
+                               GError       **error)
+{
+  g_autoptr(GBytes) key = NULL;
+
+  g_return_val_if_fail (SN_IS_SSH_SESSION (self), FALSE);
+
+  key = sn_ssh_session_dup_host_key (self);
+  if (key == NULL)
+    {
+      g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_FAILED,
+                   _("No host key was received from %s:%u yet; connect first."),
+                   sn_profile_get_ssh_host (self->profile), sn_profile_get_ssh_port (self->profile));
+      return FALSE;
+    }
+
+  return sn_known_hosts_add (self->known_hosts,
+                             sn_profile_get_ssh_host (self->profile),
+                             sn_profile_get_ssh_port (self->profile),
+                             key, error);
+}
+
+static Worker *
+worker_new (SnSshSession *self)
+{
+  Worker *worker = g_new0 (Worker, 1);
+  const char *key_file = sn_profile_get_ssh_key_file (self->profile);
+  const char *user = sn_profile_get_ssh_user (self->profile);
+
+  g_atomic_ref_count_init (&worker->ref_count);
+  g_mutex_init (&worker->lock);
+  worker->jobs = g_async_queue_new ();
+  worker->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
+  worker->sock = -1;
+  worker->profile = sn_profile_copy (self->profile);
+  worker->secrets = self->secrets != NULL ? g_object_ref (self->secrets) : NULL;
+  worker->known_hosts = g_object_ref (self->known_hosts);
+  worker->host = g_strdup (sn_profile_get_ssh_host (self->profile));
+  worker->port = sn_profile_get_ssh_port (self->profile);
+  if (worker->port == 0)
+    worker->port = 22;
+  worker->user = g_strdup (user != NULL && *user != '\0' ? user : "root");
+  if (key_file != NULL && *key_file != '\0')
+    {
+      if (key_file[0] == '~' && key_file[1] == '/')
+        worker->key_file = g_build_filename (g_get_home_dir (), key_file + 2, NULL);
+      else
+        worker->key_file = g_strdup (key_file);
+    }
+  worker->keepalive = self->keepalive;
+
+  return worker;
+}
+
+/* Hands @job to the live worker, starting one (which connects) if needed. */
+static void
+session_submit (SnSshSession *self,
+                Job          *job)
+{
+  g_autoptr(GError) error = NULL;
+  Worker *worker;
+
+  /* The loopback guard runs before any socket is opened. */
+  if (!sn_net_check_host (sn_profile_get_ssh_host (self->profile), &error))
+    {
+      job_return_error (job, g_steal_pointer (&error));
+      job_free (job);
+      return;
+    }
+
+  g_mutex_lock (&self->lock);
+
+  worker = self->worker;
+  if (worker != NULL)
+    {
+      g_mutex_lock (&worker->lock);
+      if (!worker->dead && !worker->quit)
+        {
+          if (job->cancellable != NULL)
+            job->cancel_id = g_cancellable_connect (job->cancellable, G_CALLBACK (on_job_cancelled),
+                                                    worker_ref (worker),
+                                                    (GDestroyNotify)worker_unref);
+          g_async_queue_push (worker->jobs, job);
+          g_mutex_unlock (&worker->lock);
+          g_mutex_unlock (&self->lock);
+          worker_wake (worker);
+          return;
+        }
+      g_mutex_unlock (&worker->lock);
+
+      /* dead: reap its thread, which has finished or is finishing */
+      worker_stop (worker);
+      g_clear_pointer (&self->worker, worker_unref);
+    }
+
+  worker = worker_new (self);
+  if (job->cancellable != NULL)
+    job->cancel_id = g_cancellable_connect (job->cancellable, G_CALLBACK (on_job_cancelled),
+                                            worker_ref (worker), (GDestroyNotify)worker_unref);
+  g_async_queue_push (worker->jobs, job);
+  self->worker = worker;
+  worker->thread = g_thread_new ("sn-ssh-worker", worker_thread, worker_ref (worker));
+
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * sn_ssh_session_connect_async:
+ *
+ * Connects if not connected yet: loopback guard, TCP, handshake, host key
+ * check against the app's known_hosts, then one login attempt per method
+ * (key file, ssh-agent, password). Failed logins are never retried.
+ */
+void
+sn_ssh_session_connect_async (SnSshSession        *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SN_IS_SSH_SESSION (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sn_ssh_session_connect_async);
+
+  session_submit (self, job_new (JOB_CONNECT, g_steal_pointer (&task)));
+}
+
+gboolean
+sn_ssh_session_connect_finish (SnSshSession  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (SN_IS_SSH_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+exec_common (SnSshSession        *self,
+             const char          *command,
+             ExecMode             mode,
+             GOutputStream       *stream,
+             LineSink            *sink,
+             guint                timeout_ms,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sn_ssh_session_exec_async);
+  g_task_set_task_data (task, g_strdup (command), g_free);
+
+  job = job_new (JOB_EXEC, g_steal_pointer (&task));
+  job->command = g_strdup (command);
+  job->wrapped = wrap_command (command);
+  job->mode = mode;
+  job->stream = stream != NULL ? g_object_ref (stream) : NULL;
+  job->sink = sink;
+  job->context = g_main_context_ref_thread_default ();
+  job->timeout_ms = timeout_ms;
+  job->out = g_byte_array_new ();
+  job->err = g_byte_array_new ();
+  if (mode == EXEC_LINES)
+    job->pending_lines = g_ptr_array_new_with_free_func (g_free);
+  job->state = CH_OPEN;
+
+  session_submit (self, job);
+}
+
+/**
+ * sn_ssh_session_exec_async:
+ * @command: a shell command line, run by the user's login shell on the server
+ * @timeout_ms: stop the command after this long (0: no limit)
+ *
+ * Runs @command, keeping stdout and stderr apart in memory. Connects first
+ * if needed. Cancelling sends EOF and closes the channel; the command's
+ * process group on the server gets SIGHUP.
+ */
+void
+sn_ssh_session_exec_async (SnSshSession        *self,
+                           const char          *command,
+                           guint                timeout_ms,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (SN_IS_SSH_SESSION (self));
+  g_return_if_fail (command != NULL);
+
+  exec_common (self, command, EXEC_BUFFER, NULL, NULL, timeout_ms,
+               cancellable, callback, user_data);
+}
+
+/**
+ * sn_ssh_session_exec_lines_async:
+ * @line_func: called for each line of stdout or stderr as it arrives, in the
+ *   caller's thread-default main context, before @callback
+ * @line_data_destroy: (nullable): called once after the last line
+ *
+ * The result's stdout and stderr are empty: the lines went to @line_func.
+ */
+void
+sn_ssh_session_exec_lines_async (SnSshSession        *self,
+                                 const char          *command,
+                                 guint                timeout_ms,
+                                 SnSshLineFunc        line_func,
+                                 gpointer             line_data,
+                                 GDestroyNotify       line_data_destroy,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  LineSink *sink;
+
+  g_return_if_fail (SN_IS_SSH_SESSION (self));
+  g_return_if_fail (command != NULL);
+  g_return_if_fail (line_func != NULL);
+
+  sink = g_new0 (LineSink, 1);
+  sink->func = line_func;
+  sink->data = line_data;
+  sink->destroy = line_data_destroy;
+
+  exec_common (self, command, EXEC_LINES, NULL, sink, timeout_ms,
+               cancellable, callback, user_data);
+}
+
+/**
+ * sn_ssh_session_exec_to_stream_async:
+ * @stdout_stream: receives stdout as it arrives; written from the session's
+ *   worker thread with blocking writes, so it must not be used elsewhere
+ *   meanwhile and must not need the main loop (a file or memory stream)
+ *
+ * For large outputs (pg_dump): nothing of stdout is kept in memory; stderr is
+ * kept up to 1 MiB. The stream is not closed.
+ */
+void
+sn_ssh_session_exec_to_stream_async (SnSshSession        *self,
+                                     const char          *command,
+                                     GOutputStream       *stdout_stream,
+                                     guint                timeout_ms,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (SN_IS_SSH_SESSION (self));
+  g_return_if_fail (command != NULL);
+  g_return_if_fail (G_IS_OUTPUT_STREAM (stdout_stream));
+
+  exec_common (self, command, EXEC_STREAM, stdout_stream, NULL, timeout_ms,
+               cancellable, callback, user_data);
+}
+
+/**
+ * sn_ssh_session_exec_finish:
+ *
+ * Returns: (transfer full): the result, also when the command exited non-zero;
+ *   %NULL with @error when it could not run, was cancelled or timed out
+ */
+SnSshExecResult *
+sn_ssh_session_exec_finish (SnSshSession  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (SN_IS_SSH_SESSION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

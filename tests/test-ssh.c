@@ -1,0 +1,799 @@
+/* test-ssh.c: SnKnownHosts and SnSshSession against a real local sshd
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sn-known-hosts.h"
+#include "sn-net.h"
+#include "sn-profile.h"
+#include "sn-secret-store.h"
+#include "sn-ssh-session.h"
+
+/* Our own sshd (RECIPES.md §6), so the test can add keys and kill it. */
+static char *dir;
+static guint ssh_port;
+static char *host_pub;        /* hostkey_ed25519.pub */
+static char *known_hosts;     /* the app's known_hosts, with the host key */
+
+static char *
+run (const char *command)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "/bin/bash", "-c", command, NULL };
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("command failed: %s\n%s", command, err);
+
+  return g_strstrip (g_steal_pointer (&out));
+}
+
+static guint
+free_port (void)
+{
+  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, NULL);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (sock, addr, TRUE, NULL));
+  bound = g_socket_get_local_address (sock, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+sshd_start (void)
+{
+  g_autofree char *cmd = g_strdup_printf (
+    "cd %s && /usr/sbin/sshd -f %s/sshd_config -E %s/sshd.log && "
+    "for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/%u) 2>/dev/null && exit 0; sleep 0.05; done; exit 1",
+    dir, dir, dir, ssh_port);
+  g_free (run (cmd));
+}
+
+/* Kills the listener and every per-connection sshd it forked (by PID). */
+static void
+sshd_kill (void)
+{
+  g_autofree char *cmd = g_strdup_printf (
+    "p=$(cat %s/sshd.pid); kill -9 $(pgrep -P $p) $p 2>/dev/null; "
+    "for i in $(seq 100); do kill -0 $p 2>/dev/null || exit 0; sleep 0.02; done", dir);
+  g_free (run (cmd));
+}
+
+static void
+sshd_stop (void)
+{
+  g_autofree char *cmd = g_strdup_printf ("kill $(cat %s/sshd.pid) 2>/dev/null; true", dir);
+  g_free (run (cmd));
+}
+
+static void
+setup_sshd (void)
+{
+  g_autofree char *cmd = NULL;
+  g_autofree char *line = NULL;
+
+  dir = g_dir_make_tmp ("sn-test-ssh-XXXXXX", NULL);
+  ssh_port = free_port ();
+  cmd = g_strdup_printf (
+    "set -e; mkdir -p -m 0755 /run/sshd; cd %s; "
+    "ssh-keygen -q -t ed25519 -N '' -C host -f hostkey_ed25519; "
+    "ssh-keygen -q -t ed25519 -N '' -C other -f otherkey_ed25519; "
+    "ssh-keygen -q -t ed25519 -N '' -C client -f client_ed25519; "
+    "ssh-keygen -q -t ed25519 -N 'sesame 42' -C locked -f client_locked; "
+    "ssh-keygen -q -t rsa -b 2048 -N '' -C rsa -f client_rsa; "
+    "cat client_ed25519.pub client_locked.pub client_rsa.pub > authorized_keys; "
+    "printf '%%s\\n' 'Port %u' 'ListenAddress 127.0.0.1' \"HostKey $PWD/hostkey_ed25519\" "
+    "\"PidFile $PWD/sshd.pid\" \"AuthorizedKeysFile $PWD/authorized_keys\" "
+    "'PubkeyAuthentication yes' 'PasswordAuthentication no' 'KbdInteractiveAuthentication no' "
+    "'PermitRootLogin prohibit-password' 'StrictModes no' 'UsePAM no' 'AllowTcpForwarding yes' "
+    "'X11Forwarding no' 'PrintMotd no' 'MaxSessions 20' 'MaxStartups 50:30:100' 'LogLevel VERBOSE' > sshd_config; "
+    "/usr/sbin/sshd -t -f $PWD/sshd_config",
+    dir, ssh_port);
+  g_free (run (cmd));
+  sshd_start ();
+
+  host_pub = g_build_filename (dir, "hostkey_ed25519.pub", NULL);
+  known_hosts = g_build_filename (dir, "app_known_hosts", NULL);
+  cmd = g_strdup_printf ("printf '[127.0.0.1]:%u %%s\\n' \"$(cut -d' ' -f1,2 %s)\"", ssh_port, host_pub);
+  line = run (cmd);
+  g_assert_true (g_file_set_contents (known_hosts, line, -1, NULL));
+}
+
+static GBytes *
+pubkey_blob (const char *pub_path)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) parts = NULL;
+  gsize len;
+  guchar *blob;
+
+  g_assert_true (g_file_get_contents (pub_path, &contents, NULL, NULL));
+  parts = g_strsplit (contents, " ", 3);
+  blob = g_base64_decode (parts[1], &len);
+  return g_bytes_new_take (blob, len);
+}
+
+static char *
+keygen_fingerprint (const char *pub_path)
+{
+  g_autofree char *cmd = g_strdup_printf ("ssh-keygen -lf %s | cut -d' ' -f2", pub_path);
+  return run (cmd);
+}
+
+static SnProfile *
+make_profile (const char *name,
+              const char *key,
+              const char *user)
+{
+  g_autofree char *key_path = g_build_filename (dir, key, NULL);
+
+  return g_object_new (SN_TYPE_PROFILE,
+                       "name", name,
+                       "ssh-host", "127.0.0.1",
+                       "ssh-port", ssh_port,
+                       "ssh-user", user,
+                       "ssh-key-file", key_path,
+                       NULL);
+}
+
+static SnSshSession *
+make_session (SnProfile     *profile,
+              SnSecretStore *secrets,
+              const char    *known_hosts_path)
+{
+  SnSshSession *session = sn_ssh_session_new (profile, secrets);
+  g_autoptr(SnKnownHosts) kh = sn_known_hosts_new (known_hosts_path);
+
+  sn_ssh_session_set_known_hosts (session, kh);
+  return session;
+}
+
+/* Running async calls to completion */
+
+typedef struct
+{
+  GAsyncResult *result;
+} Waiter;
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Waiter *w = user_data;
+  w->result = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (Waiter *w,
+             guint   timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+
+  while (w->result == NULL)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      if (w->result == NULL)
+        g_usleep (1000);
+      if (g_get_monotonic_time () > end)
+        g_error ("timed out waiting for an async result");
+    }
+  return w->result;
+}
+
+static gboolean
+connect_sync (SnSshSession  *session,
+              GError       **error)
+{
+  Waiter w = { 0 };
+  gboolean ok;
+
+  sn_ssh_session_connect_async (session, NULL, store_result, &w);
+  ok = sn_ssh_session_connect_finish (session, wait_result (&w, 20000), error);
+  g_object_unref (w.result);
+  return ok;
+}
+
+static SnSshExecResult *
+exec_sync (SnSshSession  *session,
+           const char    *command,
+           guint          timeout_ms,
+           GError       **error)
+{
+  Waiter w = { 0 };
+  SnSshExecResult *res;
+
+  sn_ssh_session_exec_async (session, command, timeout_ms, NULL, store_result, &w);
+  res = sn_ssh_session_exec_finish (session, wait_result (&w, 30000), error);
+  g_object_unref (w.result);
+  return res;
+}
+
+static guint
+count_threads (void)
+{
+  g_autoptr(GDir) d = g_dir_open ("/proc/self/task", 0, NULL);
+  guint n = 0;
+
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+static gboolean
+remote_process_gone (const char *pattern,
+                     guint       timeout_ms)
+{
+  g_autofree char *cmd = g_strdup_printf (
+    "for i in $(seq %u); do pgrep -f '%s' >/dev/null || { echo gone; exit 0; }; sleep 0.05; done; echo running",
+    timeout_ms / 50, pattern);
+  g_autofree char *out = run (cmd);
+
+  return g_str_equal (out, "gone");
+}
+
+/* Tests */
+
+static void
+test_known_hosts (void)
+{
+  g_autoptr(GBytes) key = pubkey_blob (host_pub);
+  g_autofree char *other_pub = g_build_filename (dir, "otherkey_ed25519.pub", NULL);
+  g_autoptr(GBytes) other = pubkey_blob (other_pub);
+  g_autofree char *expected = keygen_fingerprint (host_pub);
+  g_autofree char *fingerprint = sn_ssh_key_fingerprint (key);
+  g_autofree char *path = g_build_filename (dir, "kh-unit", "known_hosts", NULL);
+  g_autofree char *hashed = g_build_filename (dir, "kh-hashed", NULL);
+  g_autofree char *cmd = NULL;
+  g_autoptr(SnKnownHosts) kh = sn_known_hosts_new (path);
+  g_autoptr(SnKnownHosts) khh = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  g_assert_cmpstr (fingerprint, ==, expected);
+  g_assert_true (g_str_has_prefix (fingerprint, "SHA256:"));
+  g_assert_null (strchr (fingerprint, '='));
+  g_assert_cmpint (sn_ssh_key_type_from_blob (key), ==, SN_SSH_KEY_TYPE_ED25519);
+  g_assert_cmpstr (sn_ssh_key_type_to_name (SN_SSH_KEY_TYPE_ED25519), ==, "ED25519");
+  g_assert_cmpstr (sn_ssh_key_type_to_name (SN_SSH_KEY_TYPE_ECDSA_256), ==, "ECDSA");
+
+  /* missing file, then add, then other key */
+  g_assert_cmpint (sn_known_hosts_check (kh, "127.0.0.1", 2222, key, 0, &error), ==, SN_KNOWN_HOSTS_NOT_FOUND);
+  g_assert_no_error (error);
+  g_assert_true (sn_known_hosts_add (kh, "127.0.0.1", 2222, key, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (sn_known_hosts_check (kh, "127.0.0.1", 2222, key, 0, &error), ==, SN_KNOWN_HOSTS_MATCH);
+  g_assert_cmpint (sn_known_hosts_check (kh, "127.0.0.1", 2223, key, 0, &error), ==, SN_KNOWN_HOSTS_NOT_FOUND);
+  g_assert_cmpint (sn_known_hosts_check (kh, "127.0.0.1", 2222, other, 0, &error), ==, SN_KNOWN_HOSTS_MISMATCH);
+  g_assert_true (sn_known_hosts_add (kh, "example.org", 22, other, &error));
+  g_assert_cmpint (sn_known_hosts_check (kh, "example.org", 22, other, 0, &error), ==, SN_KNOWN_HOSTS_MATCH);
+  g_assert_cmpint (sn_known_hosts_check (kh, "127.0.0.1", 2222, key, 0, &error), ==, SN_KNOWN_HOSTS_MATCH);
+  g_assert_no_error (error);
+
+  /* OpenSSH itself accepts what we wrote, and we read its hashed form */
+  cmd = g_strdup_printf ("ssh-keygen -F '[127.0.0.1]:2222' -f %s | grep -c ssh-ed25519", path);
+  g_free (run (cmd));
+  g_free (cmd);
+  cmd = g_strdup_printf ("cp %s %s && ssh-keygen -q -H -f %s && rm -f %s.old && grep -c '^|1|' %s",
+                         path, hashed, hashed, hashed, hashed);
+  g_free (run (cmd));
+  khh = sn_known_hosts_new (hashed);
+  g_assert_cmpint (sn_known_hosts_check (khh, "127.0.0.1", 2222, key, 0, &error), ==, SN_KNOWN_HOSTS_MATCH);
+  g_assert_cmpint (sn_known_hosts_check (khh, "127.0.0.1", 2222, other, 0, &error), ==, SN_KNOWN_HOSTS_MISMATCH);
+  g_assert_no_error (error);
+}
+
+static void
+test_ed25519 (void)
+{
+  g_autoptr(SnProfile) profile = make_profile ("t-ed", "client_ed25519", "root");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(SnSshExecResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_assert_true (connect_sync (session, &error));
+  g_assert_no_error (error);
+  g_assert_true (sn_ssh_session_is_connected (session));
+  res = exec_sync (session, "echo hello; whoami", 0, &error);
+  g_assert_no_error (error);
+  out = sn_ssh_exec_result_dup_stdout_text (res);
+  g_assert_cmpstr (out, ==, "hello\nroot\n");
+}
+
+static void
+test_passphrase (void)
+{
+  g_autoptr(SnProfile) profile = make_profile ("t-locked", "client_locked", "root");
+  g_autoptr(SnSecretStore) secrets = sn_secret_store_new ();
+  g_autoptr(SnSshSession) session = NULL;
+  g_autoptr(SnSshExecResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sn_secret_store_remember (secrets, profile, SN_SECRET_KIND_SSH_PASSPHRASE, "sesame 42");
+  session = make_session (profile, secrets, known_hosts);
+  res = exec_sync (session, "echo unlocked", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sn_ssh_exec_result_get_exit_status (res), ==, 0);
+}
+
+static void
+test_wrong_passphrase (void)
+{
+  g_autoptr(SnProfile) profile = make_profile ("t-wrong", "client_locked", "root");
+  g_autoptr(SnSecretStore) secrets = sn_secret_store_new ();
+  g_autoptr(SnSshSession) session = NULL;
+  g_autoptr(SnProfile) profile2 = NULL;
+  g_autoptr(SnSshSession) session2 = NULL;
+  g_autofree char *creds = g_build_filename (dir, "creds", NULL);
+  g_autoptr(GError) error = NULL;
+
+  sn_secret_store_remember (secrets, profile, SN_SECRET_KIND_SSH_PASSPHRASE, "not it");
+  session = make_session (profile, secrets, known_hosts);
+  g_assert_false (connect_sync (session, &error));
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_PASSPHRASE);
+  g_assert_nonnull (strstr (error->message, "client_locked"));
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  /* no passphrase stored at all (a credentials file without one, no keyring asked) */
+  g_assert_true (g_file_set_contents (creds, "db-password=x\n", -1, NULL));
+  g_chmod (creds, 0600);
+  profile2 = make_profile ("t-nopass", "client_locked", "root");
+  g_object_set (profile2, "credentials-file", creds, NULL);
+  session2 = make_session (profile2, secrets, known_hosts);
+  g_assert_false (connect_sync (session2, &error));
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_PASSPHRASE);
+  g_test_message ("%s", error->message);
+}
+
+static void
+test_rsa (void)
+{
+  g_autoptr(SnProfile) profile = make_profile ("t-rsa", "client_rsa", "root");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (connect_sync (session, &error));
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "cannot sign with RSA keys against OpenSSH 8.8+"));
+  g_assert_nonnull (strstr (error->message, "ssh-keygen -t ed25519 -f ~/.ssh/narcisse_ed25519"));
+  g_test_message ("%s", error->message);
+}
+
+static void
+test_wrong_user (void)
+{
+  g_autoptr(SnProfile) profile = make_profile ("t-user", "client_ed25519", "sn-no-such-user");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *where = g_strdup_printf ("127.0.0.1:%u", ssh_port);
+
+  g_assert_false (connect_sync (session, &error));
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "sn-no-such-user"));
+  g_assert_nonnull (strstr (error->message, where));
+  g_test_message ("%s", error->message);
+}
+
+static void
+test_unknown_host_key (void)
+{
+  g_autofree char *path = g_build_filename (dir, "kh-first", NULL);
+  g_autoptr(SnProfile) profile = make_profile ("t-first", "client_ed25519", "root");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, path);
+  g_autofree char *expected = keygen_fingerprint (host_pub);
+  g_autofree char *fingerprint = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (connect_sync (session, &error));
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_UNKNOWN);
+  g_assert_nonnull (strstr (error->message, expected));
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_false (sn_ssh_session_is_connected (session));
+
+  fingerprint = sn_ssh_session_dup_host_key_fingerprint (session);
+  g_assert_cmpstr (fingerprint, ==, expected);
+  g_assert_true (sn_ssh_session_trust_host_key (session, &error));
+  g_assert_no_error (error);
+  g_assert_true (connect_sync (session, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_changed_host_key (void)
+{
+  g_autofree char *path = g_build_filename (dir, "kh-changed", NULL);
+  g_autofree char *other_pub = g_build_filename (dir, "otherkey_ed25519.pub", NULL);
+  g_autoptr(GBytes) other = pubkey_blob (other_pub);
+  g_autoptr(SnKnownHosts) kh = sn_known_hosts_new (path);
+  g_autoptr(SnProfile) profile = make_profile ("t-changed", "client_ed25519", "root");
+  g_autoptr(SnSshSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cmd = g_strdup_printf ("grep -c 'Accepted publickey' %s/sshd.log || true", dir);
+  g_autofree char *before = run (cmd);
+  g_autofree char *after = NULL;
+
+  g_assert_true (sn_known_hosts_add (kh, "127.0.0.1", ssh_port, other, &error));
+  session = make_session (profile, NULL, path);
+  g_assert_false (connect_sync (session, &error));
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_CHANGED);
+  g_assert_nonnull (strstr (error->message, "CHANGED"));
+  g_assert_nonnull (strstr (error->message, "man-in-the-middle"));
+  g_assert_nonnull (strstr (error->message, path));
+  g_test_message ("%s", error->message);
+  g_assert_false (sn_ssh_session_is_connected (session));
+  g_usleep (100000);
+  after = run (cmd);
+  g_assert_cmpstr (before, ==, after);   /* never logged in */
+}
+
+static void
+test_exec_status (void)
+{
+  g_autoptr(SnProfile) profile = make_profile ("t-exec", "client_ed25519", "root");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(SnSshExecResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  res = exec_sync (session, "echo out; echo err >&2; exit 7", 0, &error);
+  g_assert_no_error (error);
+  out = sn_ssh_exec_result_dup_stdout_text (res);
+  err = sn_ssh_exec_result_dup_stderr_text (res);
+  g_assert_cmpstr (out, ==, "out\n");
+  g_assert_cmpstr (err, ==, "err\n");
+  g_assert_cmpint (sn_ssh_exec_result_get_exit_status (res), ==, 7);
+  g_assert_null (sn_ssh_exec_result_get_exit_signal (res));
+  g_assert_false (sn_ssh_exec_result_get_success (res));
+  g_assert_cmpuint (sn_ssh_exec_result_get_stdout_bytes (res), ==, 4);
+  g_assert_cmpuint (sn_ssh_exec_result_get_stderr_bytes (res), ==, 4);
+  g_assert_cmpint (sn_ssh_exec_result_get_duration_us (res), >, 0);
+  g_clear_object (&res);
+
+  /* a command that reads stdin gets EOF at once, and a trailing comment is harmless */
+  res = exec_sync (session, "cat; echo done # comment", 5000, &error);
+  g_assert_no_error (error);
+  g_free (out);
+  out = sn_ssh_exec_result_dup_stdout_text (res);
+  g_assert_cmpstr (out, ==, "done\n");
+  g_assert_true (sn_ssh_exec_result_get_success (res));
+}
+
+typedef struct
+{
+  GPtrArray *lines;
+  gint64     first_at;
+  gboolean   destroyed;
+} Lines;
+
+static void
+on_line (const char *line,
+         gboolean    is_stderr,
+         gpointer    user_data)
+{
+  Lines *l = user_data;
+
+  if (l->lines->len == 0)
+    l->first_at = g_get_monotonic_time ();
+  g_ptr_array_add (l->lines, g_strdup_printf ("%s%s", is_stderr ? "E:" : "", line));
+}
+
+static void
+on_lines_destroy (gpointer user_data)
+{
+  ((Lines *)user_data)->destroyed = TRUE;
+}
+
+static void
+test_exec_lines (void)
+{
+  g_autoptr(SnProfile) profile = make_profile ("t-lines", "client_ed25519", "root");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(SnSshExecResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  Lines l = { g_ptr_array_new_with_free_func (g_free), 0, FALSE };
+  Waiter w = { 0 };
+  gint64 done_at;
+
+  g_assert_true (connect_sync (session, &error));
+  sn_ssh_session_exec_lines_async (session, "for i in 1 2 3; do echo $i; sleep 0.3; done; echo oops >&2; printf tail",
+                                   0, on_line, &l, on_lines_destroy, NULL, store_result, &w);
+  wait_result (&w, 10000);
+  done_at = g_get_monotonic_time ();
+  res = sn_ssh_session_exec_finish (session, w.result, &error);
+  g_object_unref (w.result);
+  g_assert_no_error (error);
+  g_assert_true (l.destroyed);
+  g_assert_cmpuint (l.lines->len, ==, 5);
+  g_assert_cmpstr (l.lines->pdata[0], ==, "1");
+  g_assert_cmpstr (l.lines->pdata[2], ==, "3");
+  g_assert_cmpstr (l.lines->pdata[3], ==, "E:oops");
+  g_assert_cmpstr (l.lines->pdata[4], ==, "tail");
+  /* the first line arrived well before the end (the command runs 0.9 s) */
+  g_test_message ("first line %.0f ms before the end", (done_at - l.first_at) / 1000.0);
+  g_assert_cmpint (done_at - l.first_at, >, 600000);
+  g_assert_cmpuint (sn_ssh_exec_result_get_stdout_bytes (res), ==, 10);
+  g_ptr_array_unref (l.lines);
+}
+
+static void
+test_exec_parallel (void)
+{
+  g_autoptr(SnProfile) profile = make_profile ("t-par", "client_ed25519", "root");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(GError) error = NULL;
+  Waiter w[8] = { { 0 } };
+  gint64 start;
+  guint i;
+
+  g_assert_true (connect_sync (session, &error));
+  start = g_get_monotonic_time ();
+  for (i = 0; i < 8; i++)
+    {
+      g_autofree char *cmd = g_strdup_printf ("sleep 1; echo job%u", i);
+      sn_ssh_session_exec_async (session, cmd, 0, NULL, store_result, &w[i]);
+    }
+  for (i = 0; i < 8; i++)
+    {
+      g_autoptr(SnSshExecResult) res = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *expected = g_strdup_printf ("job%u\n", i);
+
+      res = sn_ssh_session_exec_finish (session, wait_result (&w[i], 10000), &error);
+      g_assert_no_error (error);
+      g_test_message ("job %u done at %.3f s, ran %.3f s", i, (g_get_monotonic_time () - start) / 1e6,
+                      sn_ssh_exec_result_get_duration_us (res) / 1e6);
+      out = sn_ssh_exec_result_dup_stdout_text (res);
+      g_assert_cmpstr (out, ==, expected);
+      g_object_unref (w[i].result);
+    }
+  g_test_message ("8 x sleep 1 in %.2f s", (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+}
+
+static void
+test_exec_cancel (void)
+{
+  g_autoptr(SnProfile) profile = make_profile ("t-cancel", "client_ed25519", "root");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(SnSshExecResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  Waiter w = { 0 };
+  gint64 start;
+
+  g_assert_true (connect_sync (session, &error));
+  sn_ssh_session_exec_async (session, "sleep 31.4159; echo never", 0, cancellable, store_result, &w);
+  g_usleep (300000);
+  g_main_context_iteration (NULL, FALSE);
+  g_assert_false (remote_process_gone ("[s]leep 31.4159", 1000));
+  start = g_get_monotonic_time ();
+  g_cancellable_cancel (cancellable);
+  res = sn_ssh_session_exec_finish (session, wait_result (&w, 5000), &error);
+  g_object_unref (w.result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC / 2);
+  g_assert_true (remote_process_gone ("[s]leep 31.4159", 2000));
+  g_clear_error (&error);
+
+  /* the session is still usable */
+  res = exec_sync (session, "echo still here", 0, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_exec_timeout (void)
+{
+  g_autoptr(SnProfile) profile = make_profile ("t-timeout", "client_ed25519", "root");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(SnSshExecResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  g_assert_true (connect_sync (session, &error));
+  start = g_get_monotonic_time ();
+  res = exec_sync (session, "sleep 27.1828", 500, &error);
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "sleep 27.1828"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 1500000);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 450000);
+  g_assert_true (remote_process_gone ("[s]leep 27.1828", 2000));
+}
+
+static void
+test_loopback_guard (void)
+{
+  g_autoptr(SnProfile) profile = g_object_new (SN_TYPE_PROFILE, "name", "t-prod",
+                                               "ssh-host", "51.178.17.205", "ssh-port", 5522, NULL);
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(SnSshExecResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  guint threads;
+
+  g_assert_true (sn_net_loopback_only ());
+  g_assert_false (connect_sync (session, &error));
+  g_assert_error (error, SN_NET_ERROR, SN_NET_ERROR_NOT_LOOPBACK);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  /* GLib may start its own helper threads once; count after that */
+  threads = count_threads ();
+  res = exec_sync (session, "true", 0, &error);
+  g_assert_error (error, SN_NET_ERROR, SN_NET_ERROR_NOT_LOOPBACK);
+  /* no worker thread was started, so no socket either */
+  g_assert_cmpuint (count_threads (), ==, threads);
+  g_assert_null (sn_ssh_session_dup_host_key (session));
+}
+
+static void
+test_stream_100mb (void)
+{
+  g_autoptr(SnProfile) profile = make_profile ("t-stream", "client_ed25519", "root");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autofree char *src = g_build_filename (dir, "big.bin", NULL);
+  g_autofree char *dst = g_build_filename (dir, "big.out", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (dst);
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(SnSshExecResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cmd = NULL;
+  g_autofree char *sums = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *ssh_time = NULL;
+  Waiter w = { 0 };
+  gint64 start;
+  double secs;
+
+  cmd = g_strdup_printf ("head -c 100M /dev/urandom > %s", src);
+  g_free (run (cmd));
+  g_free (cmd);
+
+  g_assert_true (connect_sync (session, &error));
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  cmd = g_strdup_printf ("cat %s", src);
+  start = g_get_monotonic_time ();
+  sn_ssh_session_exec_to_stream_async (session, cmd, G_OUTPUT_STREAM (out), 0, NULL, store_result, &w);
+  res = sn_ssh_session_exec_finish (session, wait_result (&w, 60000), &error);
+  secs = (g_get_monotonic_time () - start) / 1e6;
+  g_object_unref (w.result);
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error));
+  g_assert_cmpuint (sn_ssh_exec_result_get_stdout_bytes (res), ==, 100 * 1024 * 1024);
+  g_assert_cmpuint (g_bytes_get_size (sn_ssh_exec_result_get_stdout (res)), ==, 0);
+
+  g_free (cmd);
+  cmd = g_strdup_printf ("sha256sum %s %s | cut -d' ' -f1", src, dst);
+  sums = run (cmd);
+  lines = g_strsplit (sums, "\n", 2);
+  g_assert_cmpstr (lines[0], ==, lines[1]);
+
+  g_free (cmd);
+  cmd = g_strdup_printf ("s=$(date +%%s.%%N); ssh -F /dev/null -o UserKnownHostsFile=%s -o StrictHostKeyChecking=yes "
+                         "-o IdentitiesOnly=yes -o BatchMode=yes -i %s/client_ed25519 -p %u root@127.0.0.1 "
+                         "cat %s > /dev/null; e=$(date +%%s.%%N); echo \"$e - $s\" | bc",
+                         known_hosts, dir, ssh_port, src);
+  ssh_time = run (cmd);
+  g_test_message ("100 MiB through libssh2 into a GOutputStream: %.2f s = %.0f MB/s; OpenSSH ssh cat > /dev/null: %s s = %.0f MB/s",
+                  secs, 104.8576 / secs, ssh_time, 104.8576 / g_ascii_strtod (ssh_time, NULL));
+  g_unlink (src);
+  g_unlink (dst);
+}
+
+static void
+on_first_line_kill (const char *line,
+                    gboolean    is_stderr,
+                    gpointer    user_data)
+{
+  gboolean *killed = user_data;
+
+  if (!*killed)
+    {
+      *killed = TRUE;
+      sshd_kill ();
+    }
+}
+
+static void
+test_disconnect (void)
+{
+  g_autoptr(SnProfile) profile = make_profile ("t-drop", "client_ed25519", "root");
+  g_autoptr(SnSshExecResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  SnSshSession *session;
+  gboolean killed = FALSE;
+  guint threads;
+  Waiter w = { 0 };
+  gint64 start;
+
+  threads = count_threads ();
+  session = make_session (profile, NULL, known_hosts);
+  sn_ssh_session_set_keepalive_interval (session, 1);
+  g_assert_true (connect_sync (session, &error));
+  g_assert_cmpuint (count_threads (), ==, threads + 1);
+
+  sn_ssh_session_exec_lines_async (session, "for i in $(seq 100); do echo $i; sleep 0.1; done",
+                                   0, on_first_line_kill, &killed, NULL, NULL, store_result, &w);
+  start = g_get_monotonic_time ();
+  res = sn_ssh_session_exec_finish (session, wait_result (&w, 5000), &error);
+  g_object_unref (w.result);
+  g_assert_true (killed);
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_DISCONNECTED);
+  g_test_message ("%s (after %.0f ms)", error->message, (g_get_monotonic_time () - start) / 1000.0);
+  g_clear_error (&error);
+  g_assert_false (sn_ssh_session_is_connected (session));
+
+  /* while the server is down: an actionable error, no hang */
+  res = exec_sync (session, "true", 0, &error);
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_CONNECT);
+  g_clear_error (&error);
+
+  /* the next call after the server is back reconnects */
+  sshd_start ();
+  res = exec_sync (session, "echo back", 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (sn_ssh_session_is_connected (session));
+
+  g_object_unref (session);
+  g_assert_cmpuint (count_threads (), ==, threads);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_setenv ("SN_LOOPBACK_ONLY", "1", TRUE);
+  g_unsetenv ("SSH_AUTH_SOCK");
+  g_test_init (&argc, &argv, NULL);
+
+  setup_sshd ();
+
+  g_test_add_func ("/ssh/known-hosts/check-add-fingerprint", test_known_hosts);
+  g_test_add_func ("/ssh/net/loopback-guard", test_loopback_guard);
+  g_test_add_func ("/ssh/auth/ed25519", test_ed25519);
+  g_test_add_func ("/ssh/auth/passphrase", test_passphrase);
+  g_test_add_func ("/ssh/auth/wrong-passphrase", test_wrong_passphrase);
+  g_test_add_func ("/ssh/auth/rsa-refused", test_rsa);
+  g_test_add_func ("/ssh/auth/wrong-user", test_wrong_user);
+  g_test_add_func ("/ssh/host-key/unknown", test_unknown_host_key);
+  g_test_add_func ("/ssh/host-key/changed", test_changed_host_key);
+  g_test_add_func ("/ssh/exec/status", test_exec_status);
+  g_test_add_func ("/ssh/exec/lines", test_exec_lines);
+  g_test_add_func ("/ssh/exec/parallel", test_exec_parallel);
+  g_test_add_func ("/ssh/exec/cancel", test_exec_cancel);
+  g_test_add_func ("/ssh/exec/timeout", test_exec_timeout);
+  g_test_add_func ("/ssh/exec/stream-100mb", test_stream_100mb);
+  g_test_add_func ("/ssh/exec/disconnect", test_disconnect);
+
+  ret = g_test_run ();
+
+  sshd_stop ();
+  if (!g_getenv ("SN_TEST_KEEP"))
+    {
+      g_autofree char *cmd = g_strdup_printf ("rm -rf %s", dir);
+      g_free (run (cmd));
+    }
+  return ret;
+}
