@@ -1,0 +1,31 @@
+/* sn-audit-log.h: append-only JSONL record of every remote action, secrets redacted
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define SN_TYPE_AUDIT_LOG (sn_audit_log_get_type ())
+
+G_DECLARE_FINAL_TYPE (SnAuditLog, sn_audit_log, SN, AUDIT_LOG, GObject)
+
+SnAuditLog *sn_audit_log_new          (const char  *path);
+const char *sn_audit_log_get_path     (SnAuditLog  *self);
+char       *sn_audit_log_default_path (void);
+gboolean    sn_audit_log_append       (SnAuditLog  *self,
+                                       const char  *profile,
+                                       const char  *action,
+                                       const char  *command,
+                                       int          exit_status,
+                                       gint64       duration_us,
+                                       guint64      bytes,
+                                       GError     **error);
+char       *sn_audit_redact           (const char  *command);
+
+G_END_DECLS
