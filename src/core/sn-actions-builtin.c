@@ -1,0 +1,598 @@
+/* sn-actions-builtin.c: http.health and the other built-in actions
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sn-actions"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "sn-actions-builtin.h"
+#include "sn-health-service.h"
+#include "sn-secret-store.h"
+#include "sn-ssh-session.h"
+
+/* http.health ----------------------------------------------------------
+ *
+ * args: { "expect": "healthy" | "reachable" }   (default "reachable")
+ *   healthy    every probe healthy (or only the storage probe degraded with
+ *              "MinIO not configured", the normal state in production)
+ *   reachable  the database answers: healthy, degraded or the public
+ *              "operational" answer
+ */
+
+static gboolean
+health_check_args (JsonObject  *args,
+                   GError     **error)
+{
+  const char *expect = json_object_get_string_member_with_default (args, "expect", "reachable");
+
+  if (g_strcmp0 (expect, "healthy") != 0 && g_strcmp0 (expect, "reachable") != 0 &&
+      strstr (expect, "${") == NULL)
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_ARGS,
+                   _("“expect” must be “healthy” or “reachable”, not “%s”"), expect);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static char *
+health_describe (SnActionContext *context,
+                 JsonObject      *args)
+{
+  g_autofree char *url = sn_profile_dup_health_url (sn_action_context_get_profile (context), TRUE);
+
+  return g_strdup_printf ("curl -s -H 'X-API-Key: $MONITORING_API_KEY' '%s'", url);
+}
+
+typedef struct
+{
+  GAsyncResult *result;
+} Wait;
+
+static void
+on_health_ready (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+}
+
+static gboolean
+minio_only (SnHealthReport *report)
+{
+  GListModel *services = sn_health_report_get_services (report);
+
+  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
+    {
+      g_autoptr(SnServiceHealth) service = g_list_model_get_item (services, i);
+
+      if (sn_service_health_get_status (service) == SN_HEALTH_STATE_HEALTHY)
+        continue;
+      if (g_strcmp0 (sn_service_health_get_name (service), "storage") == 0 &&
+          g_strcmp0 (sn_service_health_get_message (service), "MinIO not configured") == 0)
+        continue;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+health_run (SnActionContext  *context,
+            JsonObject       *args,
+            GError          **error)
+{
+  SnProfile *profile = sn_action_context_get_profile (context);
+  const char *expect = json_object_get_string_member_with_default (args, "expect", "reachable");
+  g_autoptr(GMainContext) main_context = g_main_context_new ();
+  g_autoptr(SnHealthService) service = NULL;
+  g_autoptr(SnHealthReport) report = NULL;
+  g_autoptr(GError) key_error = NULL;
+  g_autofree char *key = NULL;
+  GListModel *services;
+  SnHealthState state;
+  Wait wait = { NULL };
+  gboolean ok;
+
+  key = sn_secret_store_lookup_sync (sn_secret_store_get_default (), profile,
+                                     SN_SECRET_KIND_MONITORING_KEY, NULL, &key_error);
+  if (key_error != NULL)
+    sn_action_context_emit (context, SN_OUTPUT_STDERR,
+                            _("No monitoring key (%s): only the public answer is available."),
+                            key_error->message);
+
+  /* libsoup works in the thread-default context it was created in. */
+  g_main_context_push_thread_default (main_context);
+  service = sn_health_service_new ();
+  sn_health_service_check_async (service, sn_profile_get_site_url (profile), key,
+                                 sn_action_context_get_timeout (context) > 0
+                                 ? sn_action_context_get_timeout (context) : 10,
+                                 sn_action_context_get_cancellable (context),
+                                 on_health_ready, &wait);
+  while (wait.result == NULL)
+    g_main_context_iteration (main_context, TRUE);
+  report = sn_health_service_check_finish (service, wait.result, error);
+  g_clear_object (&wait.result);
+  g_clear_object (&service);
+  g_main_context_pop_thread_default (main_context);
+
+  if (report == NULL)
+    return FALSE;
+
+  state = sn_health_report_get_state (report);
+  sn_action_context_emit (context, SN_OUTPUT_STDOUT, "%s — %s",
+                          sn_health_state_to_label (state), sn_health_report_get_summary (report));
+
+  services = sn_health_report_get_services (report);
+  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
+    {
+      g_autoptr(SnServiceHealth) probe = g_list_model_get_item (services, i);
+
+      sn_action_context_emit (context, SN_OUTPUT_STDOUT, "  %s: %s, %" G_GINT64_FORMAT " ms, %s",
+                              sn_service_health_get_name (probe),
+                              sn_health_state_to_label (sn_service_health_get_status (probe)),
+                              sn_service_health_get_latency_ms (probe),
+                              sn_service_health_get_message (probe) != NULL
+                              ? sn_service_health_get_message (probe) : "");
+    }
+
+  sn_action_context_set_output (context, "state", sn_health_state_to_label (state));
+  sn_action_context_set_exit_status (context, sn_health_report_get_exit_code (report));
+
+  if (g_strcmp0 (expect, "healthy") == 0)
+    ok = state == SN_HEALTH_STATE_HEALTHY ||
+         (state == SN_HEALTH_STATE_DEGRADED && minio_only (report));
+  else
+    ok = state == SN_HEALTH_STATE_HEALTHY || state == SN_HEALTH_STATE_DEGRADED ||
+         state == SN_HEALTH_STATE_OPERATIONAL;
+
+  if (!ok)
+    g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
+                 _("The site is not %s: %s"),
+                 g_strcmp0 (expect, "healthy") == 0 ? _("healthy") : _("reachable"),
+                 sn_health_report_get_summary (report));
+
+  return ok;
+}
+
+static const SnActionInfo health_action = {
+  .name = "http.health",
+  .check = health_check_args,
+  .describe = health_describe,
+  .run = health_run,
+};
+
+
+/* Running a command on the host ------------------------------------------
+ *
+ * Every host action goes through the run's SnSshSession (service "ssh"): the
+ * one way the app reaches the server. The session's async API is driven from
+ * the runner's worker thread with a private main context.
+ */
+
+#define DEFAULT_EXEC_TIMEOUT_SECONDS 120
+
+typedef struct
+{
+  SnActionContext *context;
+  GAsyncResult    *result;
+  GString         *stdout_text;   /* kept for callers that parse it */
+  GString         *last_stderr;
+} Exec;
+
+static void
+on_exec_line (const char *line,
+              gboolean    is_stderr,
+              gpointer    user_data)
+{
+  Exec *exec = user_data;
+
+  sn_action_context_emit (exec->context, is_stderr ? SN_OUTPUT_STDERR : SN_OUTPUT_STDOUT,
+                          "%s", line);
+
+  if (is_stderr)
+    g_string_assign (exec->last_stderr, line);
+  else if (exec->stdout_text != NULL && exec->stdout_text->len < 4 * 1024 * 1024)
+    g_string_append_printf (exec->stdout_text, "%s\n", line);
+}
+
+static void
+on_exec_ready (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Exec *exec = user_data;
+
+  exec->result = g_object_ref (result);
+}
+
+/* Quotes @word for a POSIX shell only when it needs it, so plans stay readable. */
+static char *
+shell_word (const char *word)
+{
+  if (word != NULL && *word != '\0' &&
+      g_regex_match_simple ("^[A-Za-z0-9_./:=@%+,-]+$", word, 0, 0))
+    return g_strdup (word);
+  return g_shell_quote (word != NULL ? word : "");
+}
+
+static char *
+ssh_prefix (SnProfile *profile)
+{
+  return g_strdup_printf ("ssh -p %u %s@%s", sn_profile_get_ssh_port (profile),
+                          sn_profile_get_ssh_user (profile), sn_profile_get_ssh_host (profile));
+}
+
+/* Runs @command on the host; fails on a non-zero exit. @stdout_text, if
+ * given, receives the standard output. */
+static gboolean
+host_run (SnActionContext  *context,
+          const char       *command,
+          GString          *stdout_text,
+          GError          **error)
+{
+  SnSshSession *session = sn_action_context_get_service (context, "ssh");
+  g_autoptr(GMainContext) main_context = NULL;
+  g_autoptr(SnSshExecResult) result = NULL;
+  g_autoptr(GString) last_stderr = g_string_new (NULL);
+  guint timeout = sn_action_context_get_timeout (context);
+  Exec exec = { context, NULL, stdout_text, last_stderr };
+  int status;
+
+  if (session == NULL)
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_UNAVAILABLE,
+                   _("Not connected to the host of “%s”: connect first."),
+                   sn_profile_get_name (sn_action_context_get_profile (context)));
+      return FALSE;
+    }
+
+  main_context = g_main_context_new ();
+  g_main_context_push_thread_default (main_context);
+  sn_ssh_session_exec_lines_async (session, command,
+                                   (timeout > 0 ? timeout : DEFAULT_EXEC_TIMEOUT_SECONDS) * 1000,
+                                   on_exec_line, &exec, NULL,
+                                   sn_action_context_get_cancellable (context),
+                                   on_exec_ready, &exec);
+  while (exec.result == NULL)
+    g_main_context_iteration (main_context, TRUE);
+  /* Lines queued before the result still belong to this command. */
+  while (g_main_context_iteration (main_context, FALSE))
+    ;
+  g_main_context_pop_thread_default (main_context);
+
+  result = sn_ssh_session_exec_finish (session, exec.result, error);
+  g_clear_object (&exec.result);
+  if (result == NULL)
+    return FALSE;
+
+  status = sn_ssh_exec_result_get_exit_status (result);
+  sn_action_context_set_exit_status (context, status);
+
+  if (!sn_ssh_exec_result_get_success (result))
+    {
+      if (sn_ssh_exec_result_get_exit_signal (result) != NULL)
+        g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
+                     _("The command was killed by signal %s"),
+                     sn_ssh_exec_result_get_exit_signal (result));
+      else if (last_stderr->len > 0)
+        g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
+                     _("Exit status %d: %s"), status, last_stderr->str);
+      else
+        g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
+                     _("Exit status %d"), status);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* host.exec -------------------------------------------------------------
+ *
+ * args: { "command": "df -h", "in-deploy-path": false }
+ */
+
+static char *
+exec_command_line (SnActionContext *context,
+                   JsonObject      *args)
+{
+  const char *command = json_object_get_string_member (args, "command");
+  SnProfile *profile = sn_action_context_get_profile (context);
+
+  if (json_object_get_boolean_member_with_default (args, "in-deploy-path", FALSE))
+    {
+      g_autofree char *path = shell_word (sn_profile_get_deploy_path (profile));
+
+      return g_strdup_printf ("cd %s && %s", path, command);
+    }
+
+  return g_strdup (command);
+}
+
+static gboolean
+exec_check (JsonObject  *args,
+            GError     **error)
+{
+  return sn_action_args_get_string (args, "command", TRUE, error) != NULL;
+}
+
+static char *
+exec_describe (SnActionContext *context,
+               JsonObject      *args)
+{
+  g_autofree char *prefix = ssh_prefix (sn_action_context_get_profile (context));
+  g_autofree char *command = exec_command_line (context, args);
+  g_autofree char *quoted = g_shell_quote (command);
+
+  return g_strdup_printf ("%s %s", prefix, quoted);
+}
+
+static gboolean
+exec_run (SnActionContext  *context,
+          JsonObject       *args,
+          GError          **error)
+{
+  g_autofree char *command = exec_command_line (context, args);
+
+  return host_run (context, command, NULL, error);
+}
+
+static const SnActionInfo exec_action = {
+  .name = "host.exec",
+  .check = exec_check,
+  .describe = exec_describe,
+  .run = exec_run,
+};
+
+/* host.compose ------------------------------------------------------------
+ *
+ * args: { "args": ["up", "-d", "app"] }
+ * Runs in the profile's deploy path with --env-file .env.production.local,
+ * as the deploy workflow does (target-system §9.5).
+ */
+
+static gboolean
+compose_check (JsonObject  *args,
+               GError     **error)
+{
+  g_auto(GStrv) argv = sn_action_args_get_strv (args, "args", TRUE, error);
+
+  if (argv == NULL)
+    return FALSE;
+  if (argv[0] == NULL)
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_ARGS,
+                   _("the argument “args” must name a compose command"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+compose_command_line (SnActionContext *context,
+                      JsonObject      *args)
+{
+  SnProfile *profile = sn_action_context_get_profile (context);
+  g_auto(GStrv) argv = sn_action_args_get_strv (args, "args", TRUE, NULL);
+  g_autofree char *path = shell_word (sn_profile_get_deploy_path (profile));
+  GString *line = g_string_new (NULL);
+
+  g_string_append_printf (line, "cd %s && docker compose --env-file .env.production.local", path);
+  for (guint i = 0; argv != NULL && argv[i] != NULL; i++)
+    {
+      g_autofree char *word = shell_word (argv[i]);
+
+      g_string_append_c (line, ' ');
+      g_string_append (line, word);
+    }
+
+  return g_string_free (line, FALSE);
+}
+
+static char *
+compose_describe (SnActionContext *context,
+                  JsonObject      *args)
+{
+  g_autofree char *prefix = ssh_prefix (sn_action_context_get_profile (context));
+  g_autofree char *command = compose_command_line (context, args);
+  g_autofree char *quoted = g_shell_quote (command);
+
+  return g_strdup_printf ("%s %s", prefix, quoted);
+}
+
+static char *
+compose_impact (SnActionContext  *context,
+                JsonObject       *args,
+                GError          **error)
+{
+  g_auto(GStrv) argv = sn_action_args_get_strv (args, "args", TRUE, NULL);
+  const char *verb = argv != NULL ? argv[0] : NULL;
+  const char *service = argv != NULL && g_strv_length (argv) > 1 ? argv[g_strv_length (argv) - 1] : NULL;
+
+  if (g_strcmp0 (verb, "stop") == 0)
+    return g_strdup_printf (_("Stops the container of “%s”: the site is down until it starts again."),
+                            service);
+  if (g_strcmp0 (verb, "up") == 0 || g_strcmp0 (verb, "restart") == 0)
+    return g_strdup_printf (_("Recreates or restarts “%s”: a few seconds without service."),
+                            service != NULL && g_strcmp0 (service, "-d") != 0 ? service
+                                                                              : _("every service"));
+  if (g_strcmp0 (verb, "pull") == 0)
+    return g_strdup (_("Downloads newer images of every “latest” service (nginx, prometheus, grafana…)."));
+  if (g_strcmp0 (verb, "build") == 0)
+    return g_strdup (_("Builds the app image on the server: CPU and disk heavy for a few minutes."));
+
+  return NULL;
+}
+
+static gboolean
+compose_run (SnActionContext  *context,
+             JsonObject       *args,
+             GError          **error)
+{
+  g_autofree char *command = compose_command_line (context, args);
+
+  return host_run (context, command, NULL, error);
+}
+
+static const SnActionInfo compose_action = {
+  .name = "host.compose",
+  .check = compose_check,
+  .describe = compose_describe,
+  .impact = compose_impact,
+  .run = compose_run,
+};
+
+/* host.disk ---------------------------------------------------------------
+ *
+ * args: { "paths": ["/"], "warn-percent": 85, "fail-percent": 95 }
+ * Lists df -h, and fails when a filesystem holding one of @paths is fuller
+ * than fail-percent (a warning line above warn-percent).
+ */
+
+static gboolean
+disk_run (SnActionContext  *context,
+          JsonObject       *args,
+          GError          **error)
+{
+  g_auto(GStrv) paths = sn_action_args_get_strv (args, "paths", FALSE, NULL);
+  gint64 warn = json_object_get_int_member_with_default (args, "warn-percent", 85);
+  gint64 fail = json_object_get_int_member_with_default (args, "fail-percent", 95);
+  g_autoptr(GString) command = g_string_new ("df -P -h");
+  g_autoptr(GString) output = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) full = g_string_new (NULL);
+
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    {
+      g_autofree char *quoted = shell_word (paths[i]);
+
+      g_string_append_printf (command, " %s", quoted);
+    }
+
+  if (!host_run (context, command->str, output, error))
+    return FALSE;
+
+  lines = g_strsplit (output->str, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_regex_split_simple ("\\s+", lines[i], 0, 0);
+      gint64 percent;
+
+      if (g_strv_length (fields) < 6)
+        continue;
+      percent = g_ascii_strtoll (fields[4], NULL, 10);
+      if (percent >= fail)
+        g_string_append_printf (full, "%s %s%% ", fields[5], fields[4]);
+      else if (percent >= warn)
+        sn_action_context_emit (context, SN_OUTPUT_INFO,
+                                _("Warning: %s is %" G_GINT64_FORMAT "%% full."), fields[5], percent);
+    }
+
+  if (full->len > 0)
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
+                   _("Disk almost full: %s— free space before anything else (see Maintenance)."),
+                   full->str);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static char *
+disk_describe (SnActionContext *context,
+               JsonObject      *args)
+{
+  g_autofree char *prefix = ssh_prefix (sn_action_context_get_profile (context));
+
+  return g_strdup_printf ("%s 'df -h'", prefix);
+}
+
+static const SnActionInfo disk_action = {
+  .name = "host.disk",
+  .describe = disk_describe,
+  .run = disk_run,
+};
+
+/* db.query ----------------------------------------------------------------
+ *
+ * args: { "sql": "SELECT 1" }
+ * Runs psql inside the db container as the profile's database user (the
+ * runbook's "-U postgres" does not exist there, target-system §5), read-only.
+ */
+
+static gboolean
+query_check (JsonObject  *args,
+             GError     **error)
+{
+  return sn_action_args_get_string (args, "sql", TRUE, error) != NULL;
+}
+
+static char *
+query_command_line (SnActionContext *context,
+                    JsonObject      *args)
+{
+  SnProfile *profile = sn_action_context_get_profile (context);
+  g_autofree char *path = shell_word (sn_profile_get_deploy_path (profile));
+  g_autofree char *user = shell_word (sn_profile_get_db_user (profile));
+  g_autofree char *db = shell_word (sn_profile_get_db_name (profile));
+  g_autofree char *sql = g_shell_quote (json_object_get_string_member (args, "sql"));
+
+  return g_strdup_printf ("cd %s && docker compose --env-file .env.production.local exec -T db "
+                          "psql -X -v ON_ERROR_STOP=1 -U %s -d %s "
+                          "-c 'SET default_transaction_read_only = on' -c %s",
+                          path, user, db, sql);
+}
+
+static char *
+query_describe (SnActionContext *context,
+                JsonObject      *args)
+{
+  g_autofree char *prefix = ssh_prefix (sn_action_context_get_profile (context));
+  g_autofree char *command = query_command_line (context, args);
+  g_autofree char *quoted = g_shell_quote (command);
+
+  return g_strdup_printf ("%s %s", prefix, quoted);
+}
+
+static gboolean
+query_run (SnActionContext  *context,
+           JsonObject       *args,
+           GError          **error)
+{
+  g_autofree char *command = query_command_line (context, args);
+
+  return host_run (context, command, NULL, error);
+}
+
+static const SnActionInfo query_action = {
+  .name = "db.query",
+  .check = query_check,
+  .describe = query_describe,
+  .run = query_run,
+};
+
+void
+sn_actions_register_builtin (void)
+{
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      sn_action_register (&health_action);
+      sn_action_register (&exec_action);
+      sn_action_register (&compose_action);
+      sn_action_register (&disk_action);
+      sn_action_register (&query_action);
+      g_once_init_leave (&initialized, 1);
+    }
+}

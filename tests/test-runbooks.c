@@ -1,0 +1,213 @@
+/* test-runbooks.c: the shipped runbooks, end to end on the local stack
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "sn-core.h"
+#include "sn-runbook-catalog.h"
+#include "sn-runner.h"
+#include "sn-ssh-session.h"
+#include "sn-test-stack.h"
+
+static SnRunbookCatalog *catalog;
+
+static char *
+app_pid (void)
+{
+  g_autofree char *path = g_build_filename (sn_test_stack_dir (), "app", "app.pid", NULL);
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return g_strstrip (contents);
+}
+
+static SnRunner *
+make_runner (const char *id,
+             SnProfile  *profile)
+{
+  g_autoptr(SnSshSession) session = sn_ssh_session_new (profile, sn_secret_store_get_default ());
+  g_autoptr(GError) error = NULL;
+  SnRunbook *runbook = sn_runbook_catalog_lookup (catalog, id);
+  SnRunner *runner;
+
+  g_assert_nonnull (runbook);
+  runner = sn_runner_new (runbook, profile, NULL, &error);
+  g_assert_no_error (error);
+  sn_runner_set_service (runner, "ssh", G_OBJECT (session));
+  return runner;
+}
+
+static SnStepRun *
+find_step (SnRunner   *runner,
+           const char *id)
+{
+  GListModel *steps = sn_runner_get_steps (runner);
+
+  for (guint i = 0; i < g_list_model_get_n_items (steps); i++)
+    {
+      g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
+
+      if (g_strcmp0 (sn_step_run_get_id (step), id) == 0)
+        return g_steal_pointer (&step);
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+test_catalog (void)
+{
+  g_autofree char *user_dir = g_build_filename (sn_test_stack_dir (), "user-runbooks", NULL);
+  g_autofree char *bad = g_build_filename (user_dir, "broken.json", NULL);
+  g_autofree char *mine = g_build_filename (user_dir, "mine.json", NULL);
+  g_autoptr(SnRunbookCatalog) local = sn_runbook_catalog_new (user_dir);
+  const char * const *errors;
+
+  g_assert_cmpint (g_mkdir_with_parents (user_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (bad, "{ \"id\": \"broken\", \"title\": \"B\", \"steps\": ["
+                                           " { \"id\": \"s\", \"title\": \"S\", \"action\": \"host.nope\" } ] }",
+                                      -1, NULL));
+  g_assert_true (g_file_set_contents (mine, "{ \"id\": \"mine\", \"title\": \"Mine\", \"steps\": ["
+                                            " { \"id\": \"s\", \"title\": \"Uptime\", \"action\": \"host.exec\","
+                                            "   \"args\": { \"command\": \"uptime\" } } ] }",
+                                      -1, NULL));
+
+  g_assert_true (sn_runbook_catalog_load (local, NULL));
+  g_assert_nonnull (sn_runbook_catalog_lookup (local, "sev1-checklist"));
+  g_assert_nonnull (sn_runbook_catalog_lookup (local, "restart-app"));
+  g_assert_nonnull (sn_runbook_catalog_lookup (local, "mine"));
+  g_assert_null (sn_runbook_catalog_lookup (local, "broken"));
+
+  errors = sn_runbook_catalog_get_errors (local);
+  g_assert_cmpuint (g_strv_length ((char **)errors), ==, 1);
+  g_assert_nonnull (strstr (errors[0], "broken.json: step 1 (“s”): unknown action “host.nope”"));
+
+  /* The shipped ones load without a single error. */
+  g_assert_cmpuint (g_strv_length ((char **)sn_runbook_catalog_get_errors (catalog)), ==, 0);
+}
+
+static void
+test_sev1_checklist_passes (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autoptr(SnRunner) runner = make_runner ("sev1-checklist", profile);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnStepRun) logs = NULL;
+  g_autoptr(SnStepRun) database = NULL;
+  g_autofree char *log_output = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *password = NULL;
+
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_SUCCEEDED);
+  g_assert_no_error (error);
+
+  /* Evidence, not just a green light: the app's log lines and the query's answer. */
+  logs = find_step (runner, "app-logs");
+  log_output = sn_step_run_dup_output (logs);
+  g_assert_nonnull (strstr (log_output, "\"level\""));
+  database = find_step (runner, "database");
+  g_assert_cmpint (sn_step_run_get_exit_status (database), ==, 0);
+
+  g_assert_true (g_file_get_contents (sn_runner_get_report_path (runner), &report, NULL, NULL));
+  g_assert_nonnull (strstr (report, "SELECT 1"));
+  g_assert_nonnull (strstr (report, "-U snarcisse"));
+  password = g_strdup (sn_test_stack_get ("PGPASSWORD"));
+  g_assert_null (strstr (report, password));
+  g_assert_null (strstr (report, sn_test_stack_get ("MONITORING_KEY")));
+}
+
+static void
+test_sev1_checklist_database_down (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autoptr(SnRunner) runner = make_runner ("sev1-checklist", profile);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnStepRun) health = NULL;
+  g_autoptr(SnStepRun) database = NULL;
+  g_autoptr(SnStepRun) disk = NULL;
+
+  sn_test_stack_stop ("postgres");
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_FAILED);
+  sn_test_stack_start ("postgres");
+
+  g_assert_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_FAILED);
+  health = find_step (runner, "health");
+  database = find_step (runner, "database");
+  disk = find_step (runner, "disk");
+  g_assert_cmpint (sn_step_run_get_state (health), ==, SN_STEP_STATE_FAILED);
+  g_assert_cmpint (sn_step_run_get_state (database), ==, SN_STEP_STATE_FAILED);
+  g_assert_cmpint (sn_step_run_get_state (disk), ==, SN_STEP_STATE_SUCCEEDED);
+  g_assert_nonnull (strstr (error->message, "Database answers SELECT 1"));
+}
+
+static void
+test_restart_app (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autoptr(SnRunner) dry = make_runner ("restart-app", profile);
+  g_autoptr(SnRunner) runner = make_runner ("restart-app", profile);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = app_pid ();
+  g_autofree char *after_plan = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(SnStepRun) restart = NULL;
+
+  /* The dry run touches nothing: the app keeps its process. */
+  g_assert_true (sn_runner_plan_sync (dry, NULL, &error));
+  g_assert_no_error (error);
+  after_plan = app_pid ();
+  g_assert_cmpstr (before, ==, after_plan);
+  restart = find_step (dry, "restart");
+  g_assert_nonnull (strstr (sn_step_run_get_command (restart),
+                            "docker compose --env-file .env.production.local up -d --force-recreate app"));
+  g_clear_object (&restart);
+
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_SUCCEEDED);
+  g_assert_no_error (error);
+  after = app_pid ();
+  g_assert_cmpstr (before, !=, after);
+  restart = find_step (runner, "restart");
+  g_assert_cmpint (sn_step_run_get_state (restart), ==, SN_STEP_STATE_SUCCEEDED);
+}
+
+static void
+test_restart_app_refused_read_only (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = app_pid ();
+  g_autofree char *after = NULL;
+
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  runner = make_runner ("restart-app", profile);
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_REFUSED);
+  g_assert_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_REFUSED);
+  after = app_pid ();
+  g_assert_cmpstr (before, ==, after);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  sn_test_stack_up ();
+  catalog = sn_runbook_catalog_new (NULL);
+  g_assert_true (sn_runbook_catalog_load (catalog, NULL));
+
+  g_test_add_func ("/runbooks/catalog", test_catalog);
+  g_test_add_func ("/runbooks/sev1-checklist/passes", test_sev1_checklist_passes);
+  g_test_add_func ("/runbooks/sev1-checklist/database-down", test_sev1_checklist_database_down);
+  g_test_add_func ("/runbooks/restart-app/restarts", test_restart_app);
+  g_test_add_func ("/runbooks/restart-app/read-only-refused", test_restart_app_refused_read_only);
+
+  return g_test_run ();
+}
