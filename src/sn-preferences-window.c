@@ -88,6 +88,15 @@ edit_clicked_cb (GtkButton           *button,
 }
 
 static void
+row_activated_cb (AdwActionRow        *row,
+                  SnPreferencesWindow *self)
+{
+  SnProfile *profile = g_object_get_data (G_OBJECT (row), "profile");
+
+  sn_preferences_window_edit (self, profile, FALSE);
+}
+
+static void
 delete_response_cb (AdwMessageDialog    *dialog,
                     const char          *response,
                     SnPreferencesWindow *self)
@@ -185,7 +194,9 @@ create_profile_row (gpointer item,
   g_object_set_data_full (G_OBJECT (edit), "profile", g_object_ref (profile), g_object_unref);
   g_signal_connect_object (edit, "clicked", G_CALLBACK (edit_clicked_cb), self, 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), edit);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "profile", g_object_ref (profile), g_object_unref);
+  g_signal_connect_object (row, "activated", G_CALLBACK (row_activated_cb), self, 0);
 
   delete = icon_button ("user-trash-symbolic", delete_label);
   g_object_set_data_full (G_OBJECT (delete), "profile", g_object_ref (profile), g_object_unref);
@@ -316,9 +327,26 @@ sn_preferences_window_class_init (SnPreferencesWindowClass *klass)
 }
 
 static void
+name_search_entries (GtkWidget *widget)
+{
+  if (GTK_IS_SEARCH_ENTRY (widget))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search preferences"),
+                                    -1);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    name_search_entries (child);
+}
+
+static void
 sn_preferences_window_init (SnPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* AdwPreferencesWindow 1.2 leaves its search entry without a name. */
+  name_search_entries (GTK_WIDGET (self));
 
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -771,10 +771,39 @@ sn_profile_editor_class_init (SnProfileEditorClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
 }
 
+/* libadwaita 1.2 and GTK 4.8 leave inner controls without a name for screen
+ * readers: the password rows' show-text and apply buttons (named after their
+ * tooltips here) and the colour button. */
+static void
+name_inner_controls (GtkWidget *widget)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+  const char *tooltip = gtk_widget_get_tooltip_text (widget);
+
+  if (GTK_IS_BUTTON (widget) && GTK_IS_COLOR_BUTTON (parent))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("Choose the colour"),
+                                    -1);
+  else if (GTK_IS_BUTTON (widget) &&
+           gtk_button_get_label (GTK_BUTTON (widget)) == NULL &&
+           tooltip != NULL &&
+           gtk_widget_get_ancestor (widget, ADW_TYPE_PASSWORD_ENTRY_ROW) != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
+                                    -1);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    name_inner_controls (child);
+}
+
 static void
 sn_profile_editor_init (SnProfileEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  name_inner_controls (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
 

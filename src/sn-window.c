@@ -553,6 +553,17 @@ sn_window_init (SnWindow *self)
   gtk_drop_down_set_factory (self->profile_dropdown, factory);
   g_object_unref (factory);
 
+  /* GtkDropDown's own button has no name for screen readers in GTK 4.8. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->profile_dropdown));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_TOGGLE_BUTTON (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, _("Choose a profile"),
+                                        -1);
+    }
+
   for (guint i = 0; i < G_N_ELEMENTS (sn_views); i++)
     {
       GtkWidget *view = g_object_new (sn_views[i].get_type (), NULL);

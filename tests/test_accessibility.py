@@ -1,0 +1,229 @@
+#!/usr/bin/python3
+# test_accessibility.py: drive the real app through AT-SPI, as a screen reader would.
+#
+# Starts the local stack in a temp dir, launches narcisse-admin on the demo profile,
+# waits for the Database status to read Healthy, then checks that every control of
+# the main window, the Preferences window and the profile editor has a name.
+#
+# Copyright 2026 Sweet Narcisse
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import pyatspi
+
+APP_NAME = "narcisse-admin"
+
+# Roles a person operates: each needs a name a screen reader can say.
+CONTROL_ROLES = {
+    pyatspi.ROLE_PUSH_BUTTON: "push button",
+    pyatspi.ROLE_TOGGLE_BUTTON: "toggle button",
+    pyatspi.ROLE_CHECK_BOX: "check box",
+    pyatspi.ROLE_RADIO_BUTTON: "radio button",
+    pyatspi.ROLE_COMBO_BOX: "combo box",
+    pyatspi.ROLE_TEXT: "text",
+    pyatspi.ROLE_ENTRY: "entry",
+    pyatspi.ROLE_PASSWORD_TEXT: "password text",
+    pyatspi.ROLE_SPIN_BUTTON: "spin button",
+    pyatspi.ROLE_MENU_ITEM: "menu item",
+    pyatspi.ROLE_CHECK_MENU_ITEM: "check menu item",
+    pyatspi.ROLE_RADIO_MENU_ITEM: "radio menu item",
+    pyatspi.ROLE_PAGE_TAB: "page tab",
+    pyatspi.ROLE_SLIDER: "slider",
+}
+# GTK 4.8 exposes GtkSwitch as a toggle button ("switch" role maps there).
+
+results = []
+
+
+def tap(ok, description):
+    results.append(ok)
+    print(f"{'ok' if ok else 'not ok'} {len(results)} {description}", flush=True)
+
+
+def wait_for(what, predicate, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+        except Exception:  # objects vanish while the tree changes
+            value = None
+        if value:
+            return value
+        time.sleep(0.2)
+    raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
+
+
+def find_app():
+    for app in pyatspi.Registry.getDesktop(0):
+        if app is not None and app.name == APP_NAME:
+            return app
+    return None
+
+
+def find(root, predicate):
+    return pyatspi.findDescendant(root, predicate, breadth_first=True)
+
+
+def text_of(acc):
+    try:
+        t = acc.queryText()
+        return t.getText(0, t.characterCount)
+    except NotImplementedError:
+        return acc.name
+
+
+def walk(acc, path=()):
+    """Yield (accessible, path of names) for acc and all its descendants."""
+    try:
+        name = acc.name
+        n = acc.childCount
+    except Exception:
+        return
+    here = path + (f"{acc.getRoleName()} '{name}'",)
+    yield acc, here
+    for i in range(n):
+        try:
+            child = acc.getChildAtIndex(i)
+        except Exception:
+            continue
+        if child is not None:
+            yield from walk(child, here)
+
+
+def check_names(root, where):
+    offenders = []
+    checked = 0
+    for acc, path in walk(root):
+        role = acc.getRole()
+        if role not in CONTROL_ROLES:
+            continue
+        checked += 1
+        # GTK 4.8 falls back to the widget's type name ("GtkToggleButton"): no name either.
+        name = (acc.name or "").strip()
+        if not name or re.fullmatch(r"(Gtk|Adw|Sn)[A-Z]\w*", name):
+            offenders.append(" > ".join(path[-4:]))
+    for o in offenders:
+        print(f"# unnamed {o}", flush=True)
+    tap(not offenders and checked > 0,
+        f"{where}: {checked} controls, {len(offenders)} without a name")
+
+
+def click(acc):
+    action = acc.queryAction()
+    for i in range(action.nActions):
+        if action.getName(i) in ("click", "press", "activate"):
+            return action.doAction(i)
+    return action.doAction(0)
+
+
+def frame_named(app, name):
+    for i in range(app.childCount):
+        child = app.getChildAtIndex(i)
+        # AdwWindow shows as a "filler" in GTK 4.8, application windows as frames
+        if child is not None and child.name.startswith(name):
+            return child
+    return None
+
+
+def main():
+    stack_script = os.environ["SN_STACK_SCRIPT"]
+    build_dir = os.environ["SN_BUILD_DIR"]
+    tmp = tempfile.mkdtemp(prefix="sn-a11y-")
+    env = dict(os.environ)
+    env.update({
+        "HOME": tmp,
+        "XDG_CONFIG_HOME": os.path.join(tmp, "config"),
+        "XDG_DATA_HOME": os.path.join(tmp, "data"),
+        "XDG_CACHE_HOME": os.path.join(tmp, "cache"),
+        "SN_STACK_DIR": os.path.join(tmp, "stack"),
+        "GTK_A11Y": "atspi",
+    })
+    env.pop("NO_AT_BRIDGE", None)
+    app_proc = None
+    print("TAP version 13", flush=True)
+    try:
+        subprocess.run([stack_script, "up"], env=env, check=True, stdout=subprocess.DEVNULL)
+        app_proc = subprocess.Popen([os.path.join(build_dir, "src", APP_NAME), "--profile", "demo"],
+                                    env=env)
+
+        app = wait_for("the app on the accessibility bus", find_app, 30)
+        tap(True, f"found {APP_NAME} on the accessibility bus")
+
+        win = wait_for("the main window", lambda: frame_named(app, "Narcisse Admin"), 20)
+        tap(win.name == "Narcisse Admin — demo", f"window title is '{win.name}'")
+
+        # The status is a "status bar" named "Database status" holding the label.
+        status = wait_for("the Database status",
+                          lambda: find(win, lambda a: a.getRole() == pyatspi.ROLE_STATUS_BAR
+                                       and a.name == "Database status"), 30)
+        label = lambda: find(status, lambda a: a.getRole() == pyatspi.ROLE_LABEL)
+        try:
+            wait_for("Database status to read Healthy", lambda: text_of(label()) == "Healthy", 30)
+        finally:
+            tap(text_of(label()) == "Healthy", f"Database status reads '{text_of(label())}'")
+
+        check_names(win, "main window")
+
+        # Preferences, through the primary menu as a person would.
+        menus = pyatspi.findAllDescendants(
+            win, lambda a: a.getRole() in (pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON)
+            and a.name == "Main menu")
+        tap(bool(menus), "the main menu button is named 'Main menu'")
+        click(menus[-1])  # GtkMenuButton's own button, the one with the click action
+        item = wait_for("the Preferences menu item",
+                        lambda: find(app, lambda a: a.getRole() == pyatspi.ROLE_MENU_ITEM
+                                     and a.name.replace("_", "") == "Preferences"), 10)
+        check_names(win, "main window with the menu open")
+        click(item)
+        prefs = wait_for("the Preferences window", lambda: frame_named(app, "Preferences"), 10)
+        tap(True, "Preferences window opened from the menu")
+
+        spin = find(prefs, lambda a: a.getRole() == pyatspi.ROLE_SPIN_BUTTON)
+        tap(spin is not None and spin.name != "", f"refresh interval spin button is named '{spin.name if spin else ''}'")
+        check_names(prefs, "preferences, General")
+        tab = find(prefs, lambda a: a.getRole() == pyatspi.ROLE_PAGE_TAB and a.name == "Profiles")
+        tap(tab is not None, "the Preferences window has a Profiles page tab")
+        click(tab)
+        wait_for("the Profiles page", lambda: find(prefs, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON
+                                                   and a.name == "Edit demo"), 10)
+        check_names(prefs, "preferences, Profiles")
+
+        # The profile editor, from the Profiles page.
+        edit = find(prefs, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON and a.name == "Edit demo")
+        tap(edit is not None, "the demo profile has an 'Edit demo' button")
+        if edit is not None:
+            click(edit)
+            editor = wait_for("the profile editor", lambda: frame_named(app, "Edit Profile"), 10)
+            name_entry = find(editor, lambda a: a.getRole() == pyatspi.ROLE_TEXT and a.name == "Name")
+            tap(name_entry is not None and text_of(name_entry) == "demo", "the editor shows the profile name")
+            check_names(editor, "profile editor")
+            cancel = find(editor, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON and a.name.replace("_", "") == "Cancel")
+            if cancel is not None:
+                click(cancel)
+    except Exception as e:  # report, then clean up
+        tap(False, f"{type(e).__name__}: {e}")
+    finally:
+        if app_proc is not None:
+            app_proc.terminate()
+            try:
+                app_proc.wait(10)
+            except subprocess.TimeoutExpired:
+                app_proc.kill()
+        subprocess.run([stack_script, "down"], env=env, stdout=subprocess.DEVNULL)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    print(f"1..{len(results)}", flush=True)
+    failed = results.count(False)
+    print(f"# {len(results) - failed} passed, {failed} failed", flush=True)
+    return 1 if failed or not results else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
