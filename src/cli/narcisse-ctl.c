@@ -27,6 +27,7 @@
 static const SnCtlCommand commands[] = {
   { "profiles", N_("List the profiles"), sn_ctl_profiles },
   { "health", N_("Check the health of the site and its services"), sn_ctl_health },
+  { "runbook", N_("List, show and run runbooks (list | show ID | run ID)"), sn_ctl_runbook },
 };
 
 static const SnCtlCommand *

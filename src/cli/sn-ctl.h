@@ -56,6 +56,9 @@ int        sn_ctl_profiles              (SnCtl          *ctl,
 int        sn_ctl_health                (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
+int        sn_ctl_runbook               (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
 
 /* sn-ctl-util.c */
 void       sn_ctl_printerr              (const char     *format,
