@@ -14,11 +14,12 @@
 #include <glib/gi18n-lib.h>
 
 #include "sn-action-private.h"
+#include "sn-audit-log.h"
 #include "sn-core-enums.h"
 #include "sn-runner.h"
 
 #define MAX_OUTPUT_LINES 200
-#define REDACTED "••••••"
+#define REDACTED "[REDACTED]"
 
 /* g_set_str() is GLib 2.76; we build against 2.74. */
 static gboolean
@@ -493,7 +494,13 @@ sn_runner_redact (SnRunner   *self,
     g_string_replace (result, g_ptr_array_index (self->secrets, i), REDACTED, 0);
   g_mutex_unlock (&self->secrets_mutex);
 
-  return g_string_free (g_steal_pointer (&result), FALSE);
+  /* And what looks like a secret though nobody told us: PASSWORD=…, tokens,
+   * credentials in URLs, Authorization headers. */
+  {
+    g_autofree char *known = g_string_free (g_steal_pointer (&result), FALSE);
+
+    return sn_audit_redact (known);
+  }
 }
 
 /**
