@@ -350,8 +350,8 @@ load_file (const char  *path,
       g_autofree char *expected = file_name_for (sn_profile_get_name (profile));
 
       g_set_error (error, SN_PROFILE_STORE_ERROR, SN_PROFILE_STORE_ERROR_MALFORMED,
-                   _("The profile file “%s” holds the profile “%s”. Rename the file to "
-                     "“%s” or fix the “name” key."),
+                   _("The profile file “%s” holds the profile “%s”. Fix the “name” key "
+                     "or rename the file to “%s”."),
                    path, sn_profile_get_name (profile), expected);
       return NULL;
     }
@@ -617,7 +617,9 @@ sn_profile_store_rename (SnProfileStore  *self,
 
   new_name = sn_profile_get_name (profile);
 
-  if (!find_name (self, old_name, &old_position))
+  /* The profile may be the very object the model holds, already renamed. */
+  if (!g_ptr_array_find (self->profiles, profile, &old_position) &&
+      !find_name (self, old_name, &old_position))
     {
       g_set_error (error, SN_PROFILE_STORE_ERROR, SN_PROFILE_STORE_ERROR_NOT_FOUND,
                    _("There is no profile named “%s” to rename. Reload the profiles."),
@@ -631,12 +633,16 @@ sn_profile_store_rename (SnProfileStore  *self,
   if (g_strcmp0 (new_name, old_name) == 0)
     return sn_profile_store_save (self, profile, error);
 
-  if (find_name (self, new_name, NULL))
+  for (guint i = 0; i < self->profiles->len; i++)
     {
-      g_set_error (error, SN_PROFILE_STORE_ERROR, SN_PROFILE_STORE_ERROR_INVALID,
-                   _("A profile named “%s” already exists. Choose another name."),
-                   new_name);
-      return FALSE;
+      if (i != old_position &&
+          g_strcmp0 (sn_profile_get_name (g_ptr_array_index (self->profiles, i)), new_name) == 0)
+        {
+          g_set_error (error, SN_PROFILE_STORE_ERROR, SN_PROFILE_STORE_ERROR_INVALID,
+                       _("A profile named “%s” already exists. Choose another name."),
+                       new_name);
+          return FALSE;
+        }
     }
 
   if (!write_profile (self, profile, error))

@@ -424,7 +424,13 @@ parse_credentials (const char  *path,
         }
 
       line->key = normalize_key (start, key_end - start);
-      line->value = unquote (eq + 1);
+      {
+        /* KEY = value: spaces around the value go, quotes keep them. */
+        g_autofree char *value = g_strstrip (g_strdup (eq + 1));
+
+        line->value = unquote (value);
+        explicit_bzero (value, strlen (value));
+      }
     }
 
   return g_steal_pointer (&lines);
@@ -510,6 +516,7 @@ update_file (const char    *path,
         }
       if (value == NULL)
         return TRUE;
+      g_clear_error (&local_error);
       contents = g_strdup ("");
     }
 
