@@ -1143,9 +1143,14 @@ map_error (SnHealthReport *report,
       report->state = SN_HEALTH_STATE_TIMEOUT;
       set_detail (report, check->timed_out ? _("no answer before the timeout") : error->message);
       set_summary (report,
-                   g_strdup_printf (_("%s did not answer within %u seconds. The app may be "
-                                      "overloaded or stuck: check the containers and the "
-                                      "server’s load."),
+                   g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "%s did not answer within %u second. The app "
+                                                 "may be overloaded or stuck: check the "
+                                                 "containers and the server’s load.",
+                                                 "%s did not answer within %u seconds. The app "
+                                                 "may be overloaded or stuck: check the "
+                                                 "containers and the server’s load.",
+                                                 check->timeout_seconds),
                                     check->where, check->timeout_seconds));
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))

@@ -435,7 +435,7 @@ sn_profile_store_load (SnProfileStore  *self,
       if (n_bad > 1)
         g_set_error (error, SN_PROFILE_STORE_ERROR, first_error->code,
                      /* Translators: %s is a sentence naming a file, %u how many more files */
-                     ngettext ("%s (%u more file has a problem too.)",
+                     g_dngettext (GETTEXT_PACKAGE, "%s (%u more file has a problem too.)",
                                "%s (%u more files have problems too.)", n_bad - 1),
                      first_error->message, n_bad - 1);
       else
