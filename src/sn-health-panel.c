@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-health-panel.h"
+#include "sn-secret-prompt.h"
 #include "sn-settings.h"
 
 #define CHECK_TIMEOUT_SECONDS 10
@@ -438,7 +439,7 @@ sn_health_panel_lookup_key_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *key = NULL;
 
-  key = sn_secret_store_lookup_finish (SN_SECRET_STORE (object), result, &error);
+  key = sn_secret_prompt_lookup_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -477,7 +478,7 @@ sn_health_panel_refresh (SnHealthPanel *self)
   sn_health_panel_set_busy (self, TRUE);
   sn_health_panel_update (self);
 
-  sn_secret_store_lookup_async (sn_secret_store_get_default (),
+  sn_secret_prompt_lookup_async (GTK_WIDGET (self),
                                 self->profile,
                                 SN_SECRET_KIND_MONITORING_KEY,
                                 self->cancellable,
