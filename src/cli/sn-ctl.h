@@ -59,6 +59,12 @@ int        sn_ctl_health                (SnCtl          *ctl,
 int        sn_ctl_runbook               (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
+int        sn_ctl_report                (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+int        sn_ctl_sql                   (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
 
 /* sn-ctl-util.c */
 void       sn_ctl_printerr              (const char     *format,

@@ -22,4 +22,8 @@ void           _sn_query_result_finish           (SnQueryResult  *self,
                                                   gint64          elapsed_usec,
                                                   const GError   *error);
 
+PGresult      *_sn_query_result_parse_csv        (const char     *csv,
+                                                  gssize          length,
+                                                  GError        **error);
+
 G_END_DECLS

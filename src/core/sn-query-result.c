@@ -1072,3 +1072,303 @@ sn_query_format_value (const char   *value,
       return g_string_free (out, FALSE);
     }
 }
+
+/* ------------------------------------------------------------------------ */
+/* Rows from CSV text                                                       */
+
+typedef struct
+{
+  const char *p;
+  const char *end;
+} CsvReader;
+
+/* Reads one field; *is_null is set for an unquoted empty field (how
+ * `psql --csv` writes NULL; an empty string comes as ""). Returns FALSE at the
+ * end of the input. *end_of_line says whether the record ended with it. */
+static gboolean
+csv_read_field (CsvReader  *reader,
+                GString    *field,
+                gboolean   *is_null,
+                gboolean   *end_of_line,
+                GError    **error)
+{
+  const char *p = reader->p;
+
+  g_string_truncate (field, 0);
+  *is_null = FALSE;
+  *end_of_line = FALSE;
+
+  if (p >= reader->end)
+    return FALSE;
+
+  if (*p == '"')
+    {
+      p++;
+      for (;;)
+        {
+          if (p >= reader->end)
+            {
+              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                   _("The CSV text ends inside a quoted field."));
+              return FALSE;
+            }
+          if (*p == '"')
+            {
+              if (p + 1 < reader->end && p[1] == '"')
+                {
+                  g_string_append_c (field, '"');
+                  p += 2;
+                  continue;
+                }
+              p++;
+              break;
+            }
+          g_string_append_c (field, *p++);
+        }
+    }
+  else
+    {
+      const char *start = p;
+
+      while (p < reader->end && *p != ',' && *p != '\n' && *p != '\r')
+        p++;
+      g_string_append_len (field, start, p - start);
+      *is_null = (p == start);
+    }
+
+  if (p < reader->end && *p == ',')
+    p++;
+  else
+    {
+      if (p < reader->end && *p == '\r')
+        p++;
+      if (p < reader->end && *p == '\n')
+        p++;
+      *end_of_line = TRUE;
+    }
+
+  reader->p = p;
+
+  return TRUE;
+}
+
+static gboolean
+looks_integer (const char *text)
+{
+  const char *p = text;
+
+  if (*p == '-')
+    p++;
+  if (*p == '\0' || strlen (p) > 18)
+    return FALSE;
+  for (; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+looks_numeric (const char *text)
+{
+  const char *p = text;
+  gboolean digits = FALSE;
+  gboolean dot = FALSE;
+
+  if (*p == '-')
+    p++;
+  for (; *p != '\0'; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        digits = TRUE;
+      else if (*p == '.' && !dot)
+        dot = TRUE;
+      else
+        return FALSE;
+    }
+
+  return digits;
+}
+
+/*
+ * _sn_query_result_parse_csv:
+ *
+ * Parses RFC 4180 CSV with a header line (what `psql --csv` prints) into a
+ * PGresult built with libpq's own PQmakeEmptyPGresult()/PQsetvalue(), so the
+ * rows are read exactly like the ones a server sent. Columns whose values are
+ * all integers become int8, all decimal numbers numeric, the others text.
+ */
+PGresult *
+_sn_query_result_parse_csv (const char  *csv,
+                            gssize       length,
+                            GError     **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) field = g_string_new (NULL);
+  g_autofree PGresAttDesc *attrs = NULL;
+  g_autofree gboolean *integer = NULL;
+  g_autofree gboolean *numeric = NULL;
+  CsvReader reader;
+  PGresult *result;
+  gboolean is_null;
+  gboolean end_of_line;
+  guint n_columns;
+  guint n_rows;
+  guint column = 0;
+
+  g_return_val_if_fail (csv != NULL || length == 0, NULL);
+
+  if (length < 0)
+    length = (gssize)strlen (csv);
+
+  reader.p = csv;
+  reader.end = csv + length;
+
+  /* Header */
+  while (csv_read_field (&reader, field, &is_null, &end_of_line, error))
+    {
+      g_ptr_array_add (names, g_strdup (field->str));
+      if (end_of_line)
+        break;
+    }
+  if (error != NULL && *error != NULL)
+    return NULL;
+
+  n_columns = names->len;
+
+  /* Data: NULL stays NULL in the cells array (a NULL pointer). */
+  while (csv_read_field (&reader, field, &is_null, &end_of_line, error))
+    {
+      if (column == 0 && end_of_line && is_null && n_columns > 1)
+        continue;   /* a blank line */
+
+      if (column >= n_columns)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("A CSV line has more fields than the header’s %u."), n_columns);
+          return NULL;
+        }
+
+      g_ptr_array_add (cells, is_null ? NULL : g_strndup (field->str, field->len));
+      column++;
+
+      if (end_of_line)
+        {
+          if (column != n_columns)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("A CSV line has %u fields where the header has %u."),
+                           column, n_columns);
+              return NULL;
+            }
+          column = 0;
+        }
+    }
+  if (error != NULL && *error != NULL)
+    return NULL;
+  if (column != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("A CSV line has %u fields where the header has %u."), column, n_columns);
+      return NULL;
+    }
+
+  n_rows = n_columns > 0 ? cells->len / n_columns : 0;
+
+  integer = g_new (gboolean, MAX (n_columns, 1));
+  numeric = g_new (gboolean, MAX (n_columns, 1));
+  for (guint c = 0; c < n_columns; c++)
+    {
+      gboolean any = FALSE;
+
+      integer[c] = numeric[c] = TRUE;
+      for (guint r = 0; r < n_rows && (integer[c] || numeric[c]); r++)
+        {
+          const char *text = g_ptr_array_index (cells, r * n_columns + c);
+
+          if (text == NULL)
+            continue;
+          any = TRUE;
+          integer[c] = integer[c] && looks_integer (text);
+          numeric[c] = numeric[c] && looks_numeric (text);
+        }
+      if (!any)
+        integer[c] = numeric[c] = FALSE;
+    }
+
+  result = PQmakeEmptyPGresult (NULL, PGRES_TUPLES_OK);
+  if (result == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, _("Out of memory"));
+      return NULL;
+    }
+
+  attrs = g_new0 (PGresAttDesc, MAX (n_columns, 1));
+  for (guint c = 0; c < n_columns; c++)
+    {
+      attrs[c].name = g_ptr_array_index (names, c);
+      attrs[c].tableid = 0;
+      attrs[c].columnid = 0;
+      attrs[c].format = 0;
+      attrs[c].typid = integer[c] ? 20 : numeric[c] ? 1700 : 25;
+      attrs[c].typlen = -1;
+      attrs[c].atttypmod = -1;
+    }
+
+  if (n_columns > 0 && !PQsetResultAttrs (result, (int)n_columns, attrs))
+    {
+      PQclear (result);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, _("Out of memory"));
+      return NULL;
+    }
+
+  for (guint r = 0; r < n_rows; r++)
+    for (guint c = 0; c < n_columns; c++)
+      {
+        char *text = g_ptr_array_index (cells, r * n_columns + c);
+
+        if (!PQsetvalue (result, (int)r, (int)c, text, text != NULL ? (int)strlen (text) : -1))
+          {
+            PQclear (result);
+            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, _("Out of memory"));
+            return NULL;
+          }
+      }
+
+  return result;
+}
+
+/**
+ * sn_query_result_new_from_csv:
+ * @csv: CSV text with a header line; an unquoted empty field is NULL
+ * @length: its length, or -1 when it ends with a NUL
+ *
+ * Builds a finished result from the output of `psql --csv` (the database path
+ * used when the SSH server forbids port forwarding), so reports and views read
+ * it like rows sent by the server.
+ *
+ * Returns: (transfer full): the result, or %NULL with @error set
+ */
+SnQueryResult *
+sn_query_result_new_from_csv (const char  *csv,
+                              gssize       length,
+                              GError     **error)
+{
+  g_autoptr(SnQueryResult) self = NULL;
+  g_autofree char *tag = NULL;
+  PGresult *chunk;
+  guint n_rows;
+
+  chunk = _sn_query_result_parse_csv (csv, length, error);
+  if (chunk == NULL)
+    return NULL;
+
+  n_rows = (guint)PQntuples (chunk);
+  self = _sn_query_result_new (NULL);
+  take_chunk_in_context (self, chunk);
+  tag = g_strdup_printf ("SELECT %u", n_rows);
+  finish_in_context (self, tag, n_rows, 0, NULL);
+
+  return g_steal_pointer (&self);
+}

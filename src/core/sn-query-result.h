@@ -89,6 +89,11 @@ gboolean       sn_query_result_sort               (SnQueryResult  *self,
 guint          sn_query_result_get_source_row     (SnQueryResult  *self,
                                                    guint           position);
 
+/* Rows that arrived as text, e.g. `psql --csv` run over SSH. */
+SnQueryResult *sn_query_result_new_from_csv       (const char     *csv,
+                                                   gssize          length,
+                                                   GError        **error);
+
 /* Display helpers, also used by reports and the CLI. */
 char          *sn_query_format_value              (const char     *value,
                                                    gsize           length,

@@ -1203,3 +1203,76 @@ sn_reports_run_sync (SnReports     *self,
 
   return report;
 }
+
+/**
+ * sn_reports_dup_sql_for_days:
+ * @from: (nullable): the first Paris day; %NULL for today in Paris
+ * @to: (nullable): the last Paris day, inclusive; %NULL for @from
+ *
+ * The report's SQL with $1 and $2 replaced by the days as quoted ISO date
+ * literals, for a path that cannot bind parameters (psql -c over SSH) and
+ * for "Show SQL". The days come from #GDate, never from typed text.
+ *
+ * Returns: (transfer full) (nullable): the SQL, %NULL for an unknown @id
+ */
+char *
+sn_reports_dup_sql_for_days (const char  *id,
+                             const GDate *from,
+                             const GDate *to)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  g_autoptr(GString) sql = NULL;
+  RunData *run;
+
+  run = run_data_new (id, from, to, NULL);
+  if (run == NULL)
+    return NULL;
+
+  first = g_strdup_printf ("'%s'", run->params[0]);
+  last = g_strdup_printf ("'%s'", run->params[1]);
+  sql = g_string_new (run->spec->sql);
+  g_string_replace (sql, "$1", first, 0);
+  g_string_replace (sql, "$2", last, 0);
+  run_data_free (run);
+
+  return g_string_free (g_steal_pointer (&sql), FALSE);
+}
+
+/**
+ * sn_report_result_new_for_query:
+ * @query: the finished rows of sn_reports_dup_sql_for_days() for the same days
+ *
+ * Returns: (transfer full): the report, with its totals, or %NULL with @error
+ *   set when @id is unknown or @query does not have the report's columns
+ */
+SnReportResult *
+sn_report_result_new_for_query (const char     *id,
+                                const GDate    *from,
+                                const GDate    *to,
+                                SnQueryResult  *query,
+                                GError        **error)
+{
+  SnReportResult *report;
+  RunData *run;
+
+  g_return_val_if_fail (SN_IS_QUERY_RESULT (query), NULL);
+
+  run = run_data_new (id, from, to, error);
+  if (run == NULL)
+    return NULL;
+
+  if (sn_query_result_get_n_columns (query) != run->spec->n_columns)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The rows of report “%s” have %u columns instead of %u."),
+                   id, sn_query_result_get_n_columns (query), run->spec->n_columns);
+      run_data_free (run);
+      return NULL;
+    }
+
+  report = report_result_new (run->spec, &run->from, &run->to, query);
+  run_data_free (run);
+
+  return report;
+}

@@ -114,4 +114,14 @@ gboolean            sn_report_result_write_csv        (SnReportResult *self,
                                                        GError        **error);
 JsonNode           *sn_report_result_to_json          (SnReportResult *self);
 
+/* For a report whose SQL ran elsewhere (psql over SSH): same figures. */
+char               *sn_reports_dup_sql_for_days       (const char     *id,
+                                                       const GDate    *from,
+                                                       const GDate    *to);
+SnReportResult     *sn_report_result_new_for_query    (const char     *id,
+                                                       const GDate    *from,
+                                                       const GDate    *to,
+                                                       SnQueryResult  *query,
+                                                       GError        **error);
+
 G_END_DECLS

@@ -1,0 +1,618 @@
+/* sn-ctl-db.c: narcisse-ctl report and narcisse-ctl sql
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "narcisse-ctl"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sn-audit-log.h"
+#include "sn-ctl.h"
+#include "sn-database-connector.h"
+
+#define MAX_CELL_CHARS 60
+
+typedef struct
+{
+  GMainLoop      *loop;
+  GError         *error;
+  SnReportResult *report;
+  gboolean        ok;
+} Wait;
+
+static void
+connect_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->ok = sn_database_connector_connect_finish (SN_DATABASE_CONNECTOR (object), result,
+                                                   &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+static void
+report_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->report = sn_database_connector_run_report_finish (SN_DATABASE_CONNECTOR (object), result,
+                                                          &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+static void
+query_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->ok = sn_query_result_wait_finish (SN_QUERY_RESULT (object), result, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+static gboolean
+parse_path (const char     *text,
+            SnDatabasePath *path)
+{
+  if (text == NULL || g_str_equal (text, "auto"))
+    *path = SN_DATABASE_PATH_NONE;
+  else if (g_str_equal (text, "direct"))
+    *path = SN_DATABASE_PATH_DIRECT;
+  else if (g_str_equal (text, "tunnel"))
+    *path = SN_DATABASE_PATH_TUNNEL;
+  else if (g_str_equal (text, "psql"))
+    *path = SN_DATABASE_PATH_PSQL_EXEC;
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+french_locale (void)
+{
+  const char * const *languages = g_get_language_names ();
+
+  return languages[0] != NULL && g_str_has_prefix (languages[0], "fr");
+}
+
+/* Loads the profile and connects; prints the error and returns NULL on failure. */
+static SnDatabaseConnector *
+open_connector (SnCtl          *ctl,
+                SnDatabasePath  path,
+                SnProfile     **profile_out)
+{
+  g_autoptr(SnProfileStore) store = NULL;
+  g_autoptr(SnDatabaseConnector) connector = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GError) error = NULL;
+  SnProfile *profile;
+  Wait wait = { NULL };
+
+  if (!(store = sn_ctl_load_profile_store (FALSE, &error)) ||
+      !(profile = sn_ctl_resolve_profile (ctl, store, &error)))
+    {
+      sn_ctl_print_error (error);
+      return NULL;
+    }
+
+  connector = sn_database_connector_new (profile, sn_secret_store_get_default ());
+  sn_database_connector_set_forced_path (connector, path);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  wait.loop = loop;
+  sn_database_connector_connect_async (connector, NULL, connect_cb, &wait);
+  g_main_loop_run (loop);
+
+  if (!wait.ok)
+    {
+      g_autofree char *advice = sn_database_error_dup_advice (wait.error);
+
+      sn_ctl_printerr ("%s", advice);
+      g_clear_error (&wait.error);
+      return NULL;
+    }
+
+  g_debug ("Database path: %s", sn_database_connector_get_path_label (connector));
+  *profile_out = g_object_ref (profile);
+
+  return g_steal_pointer (&connector);
+}
+
+static gboolean
+parse_day (const char *text,
+           GDate      *date)
+{
+  g_date_clear (date, 1);
+
+  if (text == NULL)
+    return TRUE;
+
+  if (g_str_equal (text, "today"))
+    {
+      sn_reports_paris_today (date);
+      return TRUE;
+    }
+
+  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+    return FALSE;
+
+  g_date_set_parse (date, text);
+  if (!g_date_valid (date))
+    return FALSE;
+
+  /* g_date_set_parse follows the locale's order; ISO is unambiguous. */
+  g_date_set_dmy (date, (GDateDay)atoi (text + 8), (GDateMonth)atoi (text + 5),
+                  (GDateYear)atoi (text));
+
+  return g_date_valid (date);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Table output                                                             */
+
+static void
+print_table (GPtrArray *header,
+             GPtrArray *rows,      /* GPtrArray of GPtrArray of char* */
+             GPtrArray *footer,    /* nullable */
+             gboolean  *right)
+{
+  g_autofree guint *widths = g_new0 (guint, MAX (header->len, 1));
+
+  for (guint c = 0; c < header->len; c++)
+    {
+      widths[c] = sn_ctl_text_width (g_ptr_array_index (header, c));
+      for (guint r = 0; r < rows->len; r++)
+        widths[c] = MAX (widths[c], sn_ctl_text_width (g_ptr_array_index ((GPtrArray *)g_ptr_array_index (rows, r), c)));
+      if (footer != NULL)
+        widths[c] = MAX (widths[c], sn_ctl_text_width (g_ptr_array_index (footer, c)));
+    }
+
+  for (int part = 0; part < 3; part++)
+    {
+      guint n = part == 1 ? rows->len : 1;
+
+      if (part == 2 && footer == NULL)
+        break;
+
+      for (guint r = 0; r < n; r++)
+        {
+          GPtrArray *cells = part == 0 ? header : part == 1 ? g_ptr_array_index (rows, r) : footer;
+
+          for (guint c = 0; c < header->len; c++)
+            {
+              const char *text = g_ptr_array_index (cells, c);
+              guint width = sn_ctl_text_width (text);
+              gboolean last = c + 1 == header->len;
+
+              if (right[c] && part != 0)
+                {
+                  for (guint i = width; i < widths[c]; i++)
+                    g_print (" ");
+                  g_print ("%s%s", text, last ? "" : "  ");
+                }
+              else if (last)
+                g_print ("%s", text);
+              else
+                sn_ctl_print_padded (text, widths[c] + 2);
+            }
+          g_print ("\n");
+        }
+    }
+}
+
+static void
+append_csv_field (GString    *out,
+                  const char *text,
+                  gboolean    is_null)
+{
+  if (is_null)
+    return;
+
+  if (*text != '\0' && strpbrk (text, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, text);
+      return;
+    }
+
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* ------------------------------------------------------------------------ */
+/* narcisse-ctl report                                                      */
+
+int
+sn_ctl_report (SnCtl  *ctl,
+               int     argc,
+               char  **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SnDatabaseConnector) connector = NULL;
+  g_autoptr(SnProfile) profile = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(SnReportResult) report = NULL;
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *path_text = NULL;
+  g_autofree char *summary = NULL;
+  const char * const *ids = sn_reports_get_ids ();
+  SnDatabasePath path;
+  gboolean french = french_locale ();
+  GDate from, to;
+  Wait wait = { NULL };
+  int status;
+  const GOptionEntry entries[] = {
+    { "date", 'd', 0, G_OPTION_ARG_STRING, &from_text, N_("The Paris day (default: today in Paris)"), N_("YYYY-MM-DD") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to_text, N_("The last Paris day of a range, inclusive"), N_("YYYY-MM-DD") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Output format: table, csv or json"), N_("FORMAT") },
+    { "path", 0, 0, G_OPTION_ARG_STRING, &path_text, N_("How to reach the database: auto, direct, tunnel or psql"), N_("PATH") },
+    { NULL }
+  };
+  GString *names = g_string_new (NULL);
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    g_string_append_printf (names, "\n  %-22s %s", ids[i], sn_reports_get_title (ids[i]));
+  summary = g_strdup_printf (_("Run one of the business reports. Money is in euros, days are Paris days.\n"
+                               "Reports:%s"), names->str);
+  g_string_free (names, TRUE);
+
+  context = sn_ctl_option_context_new ("report", _("NAME"), summary, entries);
+  if (!sn_ctl_parse_options (context, "report", &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return sn_ctl_usage_error ("report", _("Name one report"));
+  if (sn_reports_get_title (argv[1]) == NULL)
+    {
+      sn_ctl_printerr (_("No report “%s”. Run “narcisse-ctl report --help” to see them."), argv[1]);
+      return SN_CTL_EXIT_FAILURE;
+    }
+  if (format == NULL)
+    format = g_strdup ("table");
+  if (!g_str_equal (format, "table") && !g_str_equal (format, "csv") && !g_str_equal (format, "json"))
+    return sn_ctl_usage_error ("report", _("--format must be table, csv or json"));
+  if (!parse_day (from_text, &from) || !parse_day (to_text, &to))
+    return sn_ctl_usage_error ("report", _("Write days as YYYY-MM-DD"));
+  if (!parse_path (path_text, &path))
+    return sn_ctl_usage_error ("report", _("--path must be auto, direct, tunnel or psql"));
+
+  if (!(connector = open_connector (ctl, path, &profile)))
+    return SN_CTL_EXIT_FAILURE;
+
+  loop = g_main_loop_new (NULL, FALSE);
+  wait.loop = loop;
+  sn_database_connector_run_report_async (connector, argv[1],
+                                          g_date_valid (&from) ? &from : NULL,
+                                          g_date_valid (&to) ? &to : NULL,
+                                          NULL, report_cb, &wait);
+  g_main_loop_run (loop);
+  report = wait.report;
+
+  if (report == NULL)
+    {
+      g_autofree char *advice = sn_database_error_dup_advice (wait.error);
+
+      sn_ctl_printerr ("%s", advice);
+      g_clear_error (&wait.error);
+      return SN_CTL_EXIT_FAILURE;
+    }
+
+  if (g_str_equal (format, "json"))
+    {
+      g_autoptr(JsonNode) root = sn_report_result_to_json (report);
+
+      sn_ctl_print_json (root);
+    }
+  else if (g_str_equal (format, "csv"))
+    {
+      g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+      g_autoptr(GError) error = NULL;
+
+      if (!sn_report_result_write_csv (report, out, NULL, &error) ||
+          !g_output_stream_close (out, NULL, &error))
+        {
+          sn_ctl_print_error (error);
+          return SN_CTL_EXIT_FAILURE;
+        }
+      fwrite (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)), 1,
+              g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)), stdout);
+    }
+  else
+    {
+      g_autoptr(GPtrArray) header = g_ptr_array_new ();
+      g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
+      g_autoptr(GPtrArray) footer = g_ptr_array_new_with_free_func (g_free);
+      guint n_columns = sn_report_result_get_n_columns (report);
+      g_autofree gboolean *right = g_new0 (gboolean, MAX (n_columns, 1));
+      gboolean any_total = FALSE;
+      char first[16], last[16];
+
+      sn_report_result_get_from (report, &from);
+      sn_report_result_get_to (report, &to);
+      g_date_strftime (first, sizeof first, "%Y-%m-%d", &from);
+      g_date_strftime (last, sizeof last, "%Y-%m-%d", &to);
+      if (g_date_compare (&from, &to) == 0)
+        /* Translators: a report's title and its Paris day */
+        g_print (_("%s — %s (Paris)\n\n"), sn_report_result_get_title (report), first);
+      else
+        /* Translators: a report's title and its first and last Paris days */
+        g_print (_("%s — %s to %s (Paris)\n\n"), sn_report_result_get_title (report), first, last);
+
+      for (guint c = 0; c < n_columns; c++)
+        {
+          SnReportValueKind kind = sn_report_result_get_column_kind (report, c);
+
+          g_ptr_array_add (header, (gpointer)sn_report_result_get_column_label (report, c));
+          right[c] = kind == SN_REPORT_VALUE_INT || kind == SN_REPORT_VALUE_CENTS ||
+                     kind == SN_REPORT_VALUE_RATIO;
+        }
+      for (guint r = 0; r < sn_report_result_get_n_rows (report); r++)
+        {
+          GPtrArray *cells = g_ptr_array_new_with_free_func (g_free);
+
+          for (guint c = 0; c < n_columns; c++)
+            g_ptr_array_add (cells, sn_report_result_dup_display (report, r, c, french));
+          g_ptr_array_add (rows, cells);
+        }
+      for (guint c = 0; c < n_columns; c++)
+        {
+          char *total = sn_report_result_dup_total_display (report, c, french);
+
+          any_total = any_total || *total != '\0';
+          if (c == 0 && *total == '\0')
+            {
+              g_free (total);
+              total = g_strdup (_("Total"));
+            }
+          g_ptr_array_add (footer, total);
+        }
+
+      print_table (header, rows, any_total ? footer : NULL, right);
+    }
+
+  return SN_CTL_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* narcisse-ctl sql                                                         */
+
+static void
+print_query_result (SnQueryResult *result,
+                    const char    *format)
+{
+  guint n_columns = sn_query_result_get_n_columns (result);
+  guint n_rows = sn_query_result_get_n_rows (result);
+
+  if (n_columns == 0)
+    {
+      const char *tag = sn_query_result_get_command_tag (result);
+
+      if (tag != NULL && !g_str_equal (format, "json"))
+        g_print ("%s\n", tag);
+      else if (g_str_equal (format, "json"))
+        {
+          g_autoptr(JsonBuilder) builder = json_builder_new ();
+          g_autoptr(JsonNode) root = NULL;
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "command");
+          json_builder_add_string_value (builder, tag != NULL ? tag : "");
+          json_builder_set_member_name (builder, "rows_affected");
+          json_builder_add_int_value (builder, sn_query_result_get_rows_affected (result));
+          json_builder_end_object (builder);
+          root = json_builder_get_root (builder);
+          sn_ctl_print_json (root);
+        }
+      return;
+    }
+
+  if (g_str_equal (format, "csv"))
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+
+      for (guint c = 0; c < n_columns; c++)
+        {
+          if (c > 0)
+            g_string_append_c (out, ',');
+          append_csv_field (out, sn_query_result_get_column_name (result, c), FALSE);
+        }
+      g_string_append_c (out, '\n');
+      for (guint r = 0; r < n_rows; r++)
+        {
+          for (guint c = 0; c < n_columns; c++)
+            {
+              const char *value = sn_query_result_get_value (result, r, c);
+
+              if (c > 0)
+                g_string_append_c (out, ',');
+              append_csv_field (out, value != NULL ? value : "", value == NULL);
+            }
+          g_string_append_c (out, '\n');
+          if (out->len > 1 << 20)
+            {
+              fwrite (out->str, 1, out->len, stdout);
+              g_string_truncate (out, 0);
+            }
+        }
+      fwrite (out->str, 1, out->len, stdout);
+    }
+  else if (g_str_equal (format, "json"))
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint r = 0; r < n_rows; r++)
+        {
+          json_builder_begin_object (builder);
+          for (guint c = 0; c < n_columns; c++)
+            {
+              const char *value = sn_query_result_get_value (result, r, c);
+
+              json_builder_set_member_name (builder, sn_query_result_get_column_name (result, c));
+              if (value == NULL)
+                json_builder_add_null_value (builder);
+              else
+                json_builder_add_string_value (builder, value);
+            }
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      sn_ctl_print_json (root);
+    }
+  else
+    {
+      g_autoptr(GPtrArray) header = g_ptr_array_new ();
+      g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
+      g_autofree gboolean *right = g_new0 (gboolean, n_columns);
+
+      for (guint c = 0; c < n_columns; c++)
+        {
+          g_ptr_array_add (header, (gpointer)sn_query_result_get_column_name (result, c));
+          right[c] = sn_query_result_get_column_kind (result, c) == SN_COLUMN_KIND_NUMBER;
+        }
+      for (guint r = 0; r < n_rows; r++)
+        {
+          GPtrArray *cells = g_ptr_array_new_with_free_func (g_free);
+
+          for (guint c = 0; c < n_columns; c++)
+            g_ptr_array_add (cells, sn_query_result_dup_display (result, r, c, MAX_CELL_CHARS));
+          g_ptr_array_add (rows, cells);
+        }
+      print_table (header, rows, NULL, right);
+      /* Translators: after a table of query results */
+      g_print (g_dngettext (GETTEXT_PACKAGE, "(%u row)\n", "(%u rows)\n", n_rows), n_rows);
+    }
+}
+
+int
+sn_ctl_sql (SnCtl  *ctl,
+            int     argc,
+            char  **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SnDatabaseConnector) connector = NULL;
+  g_autoptr(SnProfile) profile = NULL;
+  g_autoptr(SnQueryResult) result = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *path_text = NULL;
+  g_autofree char *what = NULL;
+  gboolean allow_writes = FALSE;
+  SnDatabasePath path;
+  const char *sql;
+  gint64 started;
+  Wait wait = { NULL };
+  int status;
+  const GOptionEntry entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Output format: table, csv or json"), N_("FORMAT") },
+    { "allow-writes", 0, 0, G_OPTION_ARG_NONE, &allow_writes, N_("Let the statement write (admin profiles only; needs --reason)"), NULL },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why writes are needed (goes to the audit log)"), N_("TEXT") },
+    { "path", 0, 0, G_OPTION_ARG_STRING, &path_text, N_("How to reach the database: auto, direct, tunnel or psql"), N_("PATH") },
+    { NULL }
+  };
+
+  context = sn_ctl_option_context_new ("sql", _("QUERY"),
+                                       _("Run SQL on the profile’s database. The session is read-only "
+                                         "unless --allow-writes --reason is given on an admin profile."),
+                                       entries);
+  if (!sn_ctl_parse_options (context, "sql", &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return sn_ctl_usage_error ("sql", _("Give one query, quoted"));
+  if (format == NULL)
+    format = g_strdup ("table");
+  if (!g_str_equal (format, "table") && !g_str_equal (format, "csv") && !g_str_equal (format, "json"))
+    return sn_ctl_usage_error ("sql", _("--format must be table, csv or json"));
+  if (!parse_path (path_text, &path))
+    return sn_ctl_usage_error ("sql", _("--path must be auto, direct, tunnel or psql"));
+  sql = argv[1];
+
+  if (allow_writes && (reason == NULL || *g_strstrip (reason) == '\0'))
+    {
+      sn_ctl_printerr (_("--allow-writes needs --reason TEXT: say why, it goes to the audit log. "
+                         "Nothing was run."));
+      return SN_CTL_EXIT_FAILURE;
+    }
+
+  if (!(connector = open_connector (ctl, path, &profile)))
+    return SN_CTL_EXIT_FAILURE;
+
+  if (allow_writes)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!sn_database_connector_allow_writes (connector, reason, &error))
+        {
+          sn_ctl_printerr (_("%s Nothing was run."), error->message);
+          return SN_CTL_EXIT_FAILURE;
+        }
+    }
+
+  if (allow_writes && sn_sql_is_destructive (sql, &what))
+    g_printerr ("%s\n", what);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  wait.loop = loop;
+  started = g_get_monotonic_time ();
+  result = sn_database_connector_start_query (connector, sql, NULL);
+  sn_query_result_wait_async (result, NULL, query_cb, &wait);
+  g_main_loop_run (loop);
+
+  if (allow_writes)
+    {
+      g_autoptr(SnAuditLog) audit = sn_audit_log_new (NULL);
+      g_autoptr(GError) audit_error = NULL;
+      g_autofree char *line = g_strdup_printf ("%s -- reason: %s", sql, reason);
+
+      if (!sn_audit_log_append (audit, sn_profile_get_name (profile), "sql-write", line,
+                                wait.ok ? 0 : 1, g_get_monotonic_time () - started, 0,
+                                &audit_error))
+        sn_ctl_printerr (_("Could not write the audit log: %s"), audit_error->message);
+    }
+
+  if (!wait.ok)
+    {
+      if (g_error_matches (wait.error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_READ_ONLY))
+        sn_ctl_printerr (_("The database refused to write: this session is read-only. To change "
+                           "data, add --allow-writes --reason TEXT on an admin profile."));
+      else
+        {
+          g_autofree char *advice = sn_database_error_dup_advice (wait.error);
+
+          sn_ctl_printerr ("%s", advice);
+        }
+      g_clear_error (&wait.error);
+      return SN_CTL_EXIT_FAILURE;
+    }
+
+  print_query_result (result, format);
+
+  return SN_CTL_EXIT_OK;
+}

@@ -1,0 +1,105 @@
+#!/bin/bash
+# test-cli-db.sh: narcisse-ctl report and sql on the local stack (real PostgreSQL, real sshd).
+#
+# The seed has, for today in Paris: 18 bookings that are not cancelled, 526 € of revenue,
+# and 52600 cents of succeeded payments. Each report is run on the libpq path and on the
+# psql-over-SSH path, which must give the same figures.
+#
+# Copyright 2026 Sweet Narcisse
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# shellcheck source=tests/cli-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cli-common.sh"
+
+py() { /usr/bin/python3 -c "$@"; }
+
+json_total_is() { # json_total_is MEMBER VALUE: the report's totals.MEMBER equals VALUE
+    py '
+import json, sys
+doc = json.load(open(sys.argv[1]))
+sys.exit(0 if doc["totals"].get(sys.argv[2]) == int(sys.argv[3]) else 1)
+' "$out" "$1" "$2"
+}
+
+csv_cell_is() { # csv_cell_is COLUMN VALUE: first data row's COLUMN
+    py '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+sys.exit(0 if rows and rows[0].get(sys.argv[2]) == sys.argv[3] else 1)
+' "$out" "$1" "$2"
+}
+
+for path in direct psql; do
+    ctl --profile demo report bookings-today --format json --path "$path"
+    check "bookings-today ($path): 18 bookings today" json_total_is bookings 18
+
+    ctl --profile demo report revenue-today --format json --path "$path"
+    check "revenue-today ($path): 52600 cents today" json_total_is revenue_cents 52600
+
+    ctl --profile demo report revenue-today --format csv --path "$path"
+    check "revenue-today ($path): the CSV parses and says 526.00" csv_cell_is revenue_eur 526.00
+
+    ctl --profile demo report payments-by-provider --format json --path "$path"
+    check "payments-by-provider ($path): 52600 cents succeeded" json_total_is amount_cents 52600
+done
+
+ctl --profile demo report bookings-per-boat --format json --path direct
+cp "$out" "$tmp/per-boat-direct.json"
+ctl --profile demo report bookings-per-boat --format json --path psql
+check "bookings-per-boat: psql over SSH gives the same rows as libpq" \
+    py 'import json, sys; a, b = (json.load(open(f)) for f in sys.argv[1:]); sys.exit(0 if a["rows"] == b["rows"] and a["totals"] == b["totals"] else 1)' \
+    "$tmp/per-boat-direct.json" "$out"
+
+ctl --profile demo report occupancy --format json --path direct
+cp "$out" "$tmp/occ-direct.json"
+ctl --profile demo report occupancy --path psql --format json
+check "occupancy: psql over SSH gives the same rows as libpq" \
+    py 'import json, sys; a, b = (json.load(open(f)) for f in sys.argv[1:]); sys.exit(0 if a["rows"] == b["rows"] else 1)' \
+    "$tmp/occ-direct.json" "$out"
+
+ctl --profile demo report revenue-today
+check "report table: exit 0 and a Total line" eval 'status_is 0 && stdout_has "^Total"'
+
+LANGUAGE=fr ctl --profile demo report revenue-today --path direct
+check "report table in French: 526,00 €" stdout_has "526,00"
+
+ctl --profile demo report no-such-report
+check "an unknown report is refused" eval 'status_is 2 && stderr_has "No report"'
+
+ctl --profile demo sql 'SELECT g, g * 2 AS double, NULL::text AS nothing FROM generate_series(1, 5) g' --format csv --path direct
+check "sql --format csv parses: 5 rows, NULL empty" \
+    py 'import csv, sys; r = list(csv.DictReader(open(sys.argv[1]))); sys.exit(0 if len(r) == 5 and r[4]["double"] == "10" and r[0]["nothing"] == "" else 1)' "$out"
+
+ctl --profile demo sql 'SELECT count(*) AS n FROM "Booking"' --format json
+check "sql --format json parses" \
+    py 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if int(d[0]["n"]) > 0 else 1)' "$out"
+
+for path in direct psql; do
+    ctl --profile demo sql 'UPDATE "Boat" SET "capacity" = "capacity" WHERE "id" = 1' --path "$path"
+    check "a write without --allow-writes is refused in a plain sentence ($path)" \
+        eval 'status_is 2 && stderr_has "read-only" && stderr_has "allow-writes" && ! stderr_has "25006"'
+done
+
+ctl --profile demo sql 'SELECT 1' --allow-writes
+check "--allow-writes without --reason is refused" eval 'status_is 2 && stderr_has "reason"'
+
+ctl --profile demo sql 'CREATE TABLE sn_cli_db_test (id int)' --allow-writes --reason "cli test"
+check "with --allow-writes --reason on the admin demo profile, a write works" status_is 0
+ctl --profile demo sql 'INSERT INTO sn_cli_db_test VALUES (1), (2)' --allow-writes --reason "cli test" --path psql
+check "writes work on the psql path too" status_is 0
+ctl --profile demo sql 'SELECT count(*) AS n FROM sn_cli_db_test' --format csv
+check "the rows written are there" stdout_has "^2$"
+ctl --profile demo sql 'DROP TABLE sn_cli_db_test' --allow-writes --reason "cli test cleanup"
+check "cleanup: the test table is dropped" status_is 0
+check "the writes are in the audit log" grep -q '"sql-write"' "$XDG_DATA_HOME/narcisse-admin/audit.jsonl"
+
+# A read-only profile: a copy of demo at the read-only level.
+profiles=$XDG_CONFIG_HOME/narcisse-admin/profiles
+sed -e 's/"name": "demo"/"name": "direction"/' -e 's/"safety-level": "admin"/"safety-level": "read-only"/' \
+    "$profiles/demo.json" > "$profiles/direction.json"
+ctl --profile direction sql 'DELETE FROM "Booking"' --allow-writes --reason "should not work"
+check "--allow-writes on a read-only profile is refused" eval 'status_is 2 && stderr_has "not an admin profile"'
+ctl --profile direction report revenue-today --format json --path direct
+check "a read-only profile still gets the reports" json_total_is revenue_cents 52600
+
+cli_finish
