@@ -13,6 +13,8 @@
 
 #include "sn-health-panel.h"
 #include "sn-incidents-view.h"
+#include "sn-runbook-catalog.h"
+#include "sn-runbook-wizard.h"
 
 struct _SnIncidentsView
 {
@@ -42,6 +44,24 @@ refresh_action (GtkWidget  *widget,
   SnIncidentsView *self = SN_INCIDENTS_VIEW (widget);
 
   sn_health_panel_refresh (self->health_panel);
+}
+
+static void
+sev1_checklist_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  SnIncidentsView *self = SN_INCIDENTS_VIEW (widget);
+  g_autoptr(SnRunbookCatalog) catalog = sn_runbook_catalog_new (NULL);
+  SnRunbook *runbook;
+
+  sn_runbook_catalog_load (catalog, NULL);
+  runbook = sn_runbook_catalog_lookup (catalog, "sev1-checklist");
+  if (runbook == NULL || self->profile == NULL)
+    return;
+
+  gtk_window_present (GTK_WINDOW (sn_runbook_wizard_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                                         runbook, self->profile)));
 }
 
 static void
@@ -117,6 +137,7 @@ sn_incidents_view_class_init (SnIncidentsViewClass *klass)
 
   /* Every view has a "view.refresh" action: the window's refresh forwards to it. */
   gtk_widget_class_install_action (widget_class, "view.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "view.sev1-checklist", NULL, sev1_checklist_action);
 
   g_type_ensure (SN_TYPE_HEALTH_PANEL);
 }
@@ -125,6 +146,7 @@ static void
 sn_incidents_view_init (SnIncidentsView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.sev1-checklist", FALSE);
 }
 
 GtkWidget *
@@ -152,6 +174,7 @@ sn_incidents_view_set_profile (SnIncidentsView *self,
     return;
 
   sn_health_panel_set_profile (self->health_panel, profile);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.sev1-checklist", profile != NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
 }
 

@@ -14,6 +14,7 @@
 #include "sn-first-run-page.h"
 #include "sn-incidents-view.h"
 #include "sn-profile-editor.h"
+#include "sn-runbooks-window.h"
 #include "sn-settings.h"
 #include "sn-window.h"
 
@@ -301,6 +302,19 @@ edit_profile_action (GtkWidget  *widget,
 }
 
 static void
+runbooks_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  SnWindow *self = SN_WINDOW (widget);
+  SnRunbooksWindow *runbooks = sn_runbooks_window_new (GTK_WINDOW (self), self->profile);
+
+  /* The Run buttons follow the profile chosen here. */
+  g_object_bind_property (self, "profile", runbooks, "profile", G_BINDING_DEFAULT);
+  gtk_window_present (GTK_WINDOW (runbooks));
+}
+
+static void
 sn_window_editor_saved_cb (SnWindow        *self,
                            SnProfile       *profile,
                            SnProfileEditor *editor)
@@ -529,9 +543,12 @@ sn_window_class_init (SnWindowClass *klass)
                                    add_local_profile_action);
   gtk_widget_class_install_action (widget_class, "win.add-profile", NULL, add_profile_action);
   gtk_widget_class_install_action (widget_class, "win.edit-profile", NULL, edit_profile_action);
+  gtk_widget_class_install_action (widget_class, "win.runbooks", NULL, runbooks_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.runbooks", NULL);
 
   g_type_ensure (SN_TYPE_FIRST_RUN_PAGE);
 }

@@ -1,0 +1,1912 @@
+/* sn-runbook-wizard.c: parameters, plan, gates, run and result of any runbook
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sn-runbook-wizard"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sn-runbook-wizard.h"
+#include "sn-ssh-session.h"
+
+#define MAX_OUTPUT_LINES  2000
+#define TICK_INTERVAL_MS  250
+#define MIN_REASON_CHARS  10
+
+struct _SnRunbookWizard
+{
+  AdwWindow             parent_instance;
+
+  SnRunbook            *runbook;
+  SnProfile            *profile;
+  SnRunner             *runner;
+  SnSshSession         *session;
+  GCancellable         *cancellable;      /* the window's: cancelled in dispose */
+  GCancellable         *plan_cancellable; /* this attempt's dry run */
+  GCancellable         *gate_cancellable; /* this visit of the gates page */
+  GCancellable         *run_cancellable;  /* this attempt's run: Cancel reverts */
+  GPtrArray            *param_rows;       /* one widget per runbook parameter */
+  GPtrArray            *param_hints;      /* the label under each of them */
+  GHashTable           *outputs;          /* SnStepRun → GtkTextBuffer */
+  SnStepRun            *shown_step;
+  char                 *backup_evidence;
+  char                 *run_error;
+
+  /* Template children */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkButton            *cancel_button;
+  GtkButton            *next_button;
+  GtkButton            *back_button;
+  GtkRevealer          *production_revealer;
+  GtkLabel             *production_label;
+  GtkStack             *stack;
+  GtkBox               *params_box;
+  GtkLabel             *params_description;
+  GtkStack             *plan_stack;
+  GtkSpinner           *plan_spinner;
+  AdwStatusPage        *plan_error_page;
+  GtkBox               *risk_box;
+  GtkImage             *risk_icon;
+  GtkLabel             *risk_label;
+  GtkBox               *plan_steps_box;
+  GtkStack             *gates_stack;
+  GtkLabel             *refused_label;
+  AdwPreferencesGroup  *typed_name_group;
+  AdwEntryRow          *typed_name_row;
+  GtkImage             *typed_name_icon;
+  AdwPreferencesGroup  *reason_group;
+  GtkTextView          *reason_view;
+  GtkLabel             *reason_hint;
+  AdwPreferencesGroup  *backup_group;
+  AdwActionRow         *backup_row;
+  GtkSpinner           *backup_spinner;
+  GtkLabel             *backup_status;
+  GtkLabel             *run_status;
+  GtkLabel             *run_elapsed;
+  GtkListBox           *run_list;
+  GtkLabel             *output_title;
+  GtkScrolledWindow    *output_scroller;
+  GtkTextView          *output_view;
+  GtkBox               *result_box;
+  GtkImage             *result_icon;
+  GtkLabel             *result_title;
+  GtkLabel             *result_summary;
+  GtkLabel             *result_next;
+  GtkButton            *open_report_button;
+  GtkButton            *run_again_button;
+  GtkLabel             *report_path_label;
+
+  SnGateFunc            backup_check;
+  SnRunOutcome          outcome;
+  gint64                run_started_us;
+  gint64                run_finished_us;
+  guint                 tick_id;
+
+  guint                 params_valid : 1;
+  guint                 planned : 1;
+  guint                 planning : 1;
+  guint                 backup_ok : 1;
+  guint                 running : 1;
+  guint                 cancelling : 1;
+  guint                 close_after_run : 1;
+  guint                 user_picked_step : 1;
+  guint                 selecting_step : 1;
+  guint                 follow_output : 1;
+};
+
+G_DEFINE_FINAL_TYPE (SnRunbookWizard, sn_runbook_wizard, ADW_TYPE_WINDOW)
+
+typedef struct
+{
+  SnStepState  state;
+  const char  *icon_name;
+  const char  *css_class;
+  const char  *label;
+} StateLook;
+
+static const StateLook state_looks[] = {
+  { SN_STEP_STATE_PENDING, "content-loading-symbolic", "step-pending", N_("Pending") },
+  { SN_STEP_STATE_RUNNING, NULL, "step-running", N_("Running") },
+  { SN_STEP_STATE_VERIFYING, NULL, "step-verifying", N_("Verifying") },
+  { SN_STEP_STATE_SUCCEEDED, "emblem-ok-symbolic", "step-succeeded", N_("Succeeded") },
+  { SN_STEP_STATE_FAILED, "dialog-error-symbolic", "step-failed", N_("Failed") },
+  { SN_STEP_STATE_CANCELLED, "process-stop-symbolic", "step-cancelled", N_("Cancelled") },
+  { SN_STEP_STATE_SKIPPED, "media-skip-forward-symbolic", "step-skipped", N_("Not Run") },
+  { SN_STEP_STATE_REVERTING, NULL, "step-reverting", N_("Reverting") },
+  { SN_STEP_STATE_REVERTED, "edit-undo-symbolic", "step-reverted", N_("Reverted") },
+  { SN_STEP_STATE_REVERT_FAILED, "emblem-important-symbolic", "step-revert-failed",
+    N_("Revert Failed") },
+};
+
+static const StateLook *
+find_state_look (SnStepState state)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (state_looks); i++)
+    {
+      if (state_looks[i].state == state)
+        return &state_looks[i];
+    }
+
+  return &state_looks[0];
+}
+
+static gboolean
+state_is_busy (SnStepState state)
+{
+  return state == SN_STEP_STATE_RUNNING ||
+         state == SN_STEP_STATE_VERIFYING ||
+         state == SN_STEP_STATE_REVERTING;
+}
+
+static char *
+format_duration (gint64 ms)
+{
+  gint64 seconds = ms / 1000;
+
+  if (ms < 60 * 1000)
+    /* Translators: a duration in seconds, with one decimal */
+    return g_strdup_printf (_("%.1f s"), ms / 1000.0);
+
+  /* Translators: a duration in minutes and seconds */
+  return g_strdup_printf (_("%" G_GINT64_FORMAT ":%02d"), seconds / 60, (int)(seconds % 60));
+}
+
+static const char *
+safety_level_label (SnSafetyLevel level)
+{
+  switch (level)
+    {
+    case SN_SAFETY_LEVEL_READ_ONLY:
+      return _("read-only");
+    case SN_SAFETY_LEVEL_OPERATOR:
+      return _("operator");
+    case SN_SAFETY_LEVEL_ADMIN:
+      return _("admin");
+    default:
+      return "?";
+    }
+}
+
+static gboolean
+is_refused (SnRunbookWizard *self)
+{
+  return sn_profile_get_safety_level (self->profile) == SN_SAFETY_LEVEL_READ_ONLY &&
+         sn_runbook_is_destructive (self->runbook);
+}
+
+static gboolean
+needs_gates_page (SnRunbookWizard *self)
+{
+  return is_refused (self) ||
+         (self->runner != NULL && sn_runner_get_required_gates (self->runner) != SN_GATE_NONE);
+}
+
+/* Buttons and title ----------------------------------------------------- */
+
+static char *
+dup_reason (SnRunbookWizard *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->reason_view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+}
+
+static gboolean
+gates_satisfied (SnRunbookWizard *self)
+{
+  SnGateFlags gates;
+
+  if (self->runner == NULL || is_refused (self))
+    return FALSE;
+
+  gates = sn_runner_get_required_gates (self->runner);
+
+  if ((gates & SN_GATE_TYPED_NAME) != 0 &&
+      g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->typed_name_row)),
+                 sn_profile_get_name (self->profile)) != 0)
+    return FALSE;
+
+  if ((gates & SN_GATE_REASON) != 0)
+    {
+      g_autofree char *reason = dup_reason (self);
+
+      if (g_utf8_strlen (reason, -1) < MIN_REASON_CHARS)
+        return FALSE;
+    }
+
+  if ((gates & SN_GATE_BACKUP_VERIFIED) != 0 && !self->backup_ok)
+    return FALSE;
+
+  return TRUE;
+}
+
+static void
+set_next_look (SnRunbookWizard *self,
+               const char      *label,
+               const char      *css_class)
+{
+  GtkWidget *next = GTK_WIDGET (self->next_button);
+
+  gtk_button_set_label (self->next_button, label);
+  gtk_widget_remove_css_class (next, "suggested-action");
+  gtk_widget_remove_css_class (next, "destructive-action");
+  if (css_class != NULL)
+    gtk_widget_add_css_class (next, css_class);
+}
+
+static void
+update_buttons (SnRunbookWizard *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  gboolean has_params = sn_runbook_get_n_params (self->runbook) > 0;
+  gboolean destructive = sn_runbook_is_destructive (self->runbook);
+  gboolean back = FALSE;
+  gboolean next_visible = TRUE;
+  gboolean next_enabled = FALSE;
+  gboolean cancel_visible = TRUE;
+  const char *subtitle = NULL;
+
+  if (g_str_equal (page, "params"))
+    {
+      set_next_look (self, _("_Next"), "suggested-action");
+      next_enabled = self->params_valid;
+      subtitle = _("Parameters");
+    }
+  else if (g_str_equal (page, "plan"))
+    {
+      back = has_params;
+      if (needs_gates_page (self))
+        set_next_look (self, _("_Next"), "suggested-action");
+      else
+        set_next_look (self, _("_Run"), destructive ? "destructive-action" : "suggested-action");
+      next_enabled = self->planned;
+      subtitle = _("Plan (dry run)");
+    }
+  else if (g_str_equal (page, "gates"))
+    {
+      back = TRUE;
+      next_visible = !is_refused (self);
+      set_next_look (self, _("_Run"), "destructive-action");
+      next_enabled = gates_satisfied (self);
+      subtitle = is_refused (self) ? _("Refused") : _("Confirm");
+    }
+  else if (g_str_equal (page, "run"))
+    {
+      next_visible = FALSE;
+      subtitle = self->cancelling ? _("Cancelling") : _("Running");
+    }
+  else if (g_str_equal (page, "result"))
+    {
+      set_next_look (self, _("_Close"), "suggested-action");
+      next_enabled = TRUE;
+      cancel_visible = FALSE;
+      subtitle = _("Result");
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), back);
+  gtk_widget_set_visible (GTK_WIDGET (self->next_button), next_visible);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), cancel_visible);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), !self->cancelling);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.back", back);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next", next_visible && next_enabled);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.copy-shell", self->planned);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+}
+
+static void
+go_to_page (SnRunbookWizard *self,
+            const char      *name)
+{
+  gtk_stack_set_visible_child_name (self->stack, name);
+  update_buttons (self);
+
+  /* Keyboard users land on something useful. */
+  if (g_str_equal (name, "gates") && gtk_widget_get_visible (GTK_WIDGET (self->typed_name_group)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->typed_name_row));
+  else if (gtk_widget_get_visible (GTK_WIDGET (self->next_button)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->next_button));
+}
+
+/* Parameters ------------------------------------------------------------ */
+
+static char *
+dup_param_value (SnRunbookWizard      *self,
+                 guint                 index)
+{
+  const SnRunbookParam *param = sn_runbook_get_param (self->runbook, index);
+  GtkWidget *row = g_ptr_array_index (self->param_rows, index);
+
+  if (ADW_IS_COMBO_ROW (row))
+    {
+      guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (row));
+
+      if (param->choices == NULL || selected >= g_strv_length (param->choices))
+        return g_strdup ("");
+      return g_strdup (param->choices[selected]);
+    }
+
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
+static void
+validate_params (SnRunbookWizard *self)
+{
+  gboolean all_valid = TRUE;
+
+  for (guint i = 0; i < self->param_rows->len; i++)
+    {
+      const SnRunbookParam *param = sn_runbook_get_param (self->runbook, i);
+      GtkWidget *row = g_ptr_array_index (self->param_rows, i);
+      GtkLabel *hint = g_ptr_array_index (self->param_hints, i);
+      g_autofree char *value = dup_param_value (self, i);
+      g_autoptr(GError) error = NULL;
+
+      if (sn_runbook_validate_param (self->runbook, param->id, value, &error))
+        {
+          const char *description = param->description != NULL
+                                    ? g_dgettext (GETTEXT_PACKAGE, param->description) : "";
+
+          gtk_widget_remove_css_class (row, "error");
+          gtk_widget_remove_css_class (GTK_WIDGET (hint), "error");
+          gtk_widget_add_css_class (GTK_WIDGET (hint), "dim-label");
+          gtk_label_set_label (hint, description);
+          gtk_widget_set_visible (GTK_WIDGET (hint), *description != '\0');
+          gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                          -1);
+          gtk_accessible_reset_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID);
+        }
+      else
+        {
+          all_valid = FALSE;
+          gtk_widget_add_css_class (row, "error");
+          gtk_widget_remove_css_class (GTK_WIDGET (hint), "dim-label");
+          gtk_widget_add_css_class (GTK_WIDGET (hint), "error");
+          gtk_label_set_label (hint, error->message);
+          gtk_widget_set_visible (GTK_WIDGET (hint), TRUE);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, error->message,
+                                          -1);
+          gtk_accessible_update_state (GTK_ACCESSIBLE (row),
+                                       GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
+                                       -1);
+        }
+    }
+
+  self->params_valid = all_valid;
+  update_buttons (self);
+}
+
+static void
+param_entry_activated_cb (SnRunbookWizard *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "wizard.next", NULL);
+}
+
+static void
+build_param_rows (SnRunbookWizard *self)
+{
+  guint n_params = sn_runbook_get_n_params (self->runbook);
+
+  for (guint i = 0; i < n_params; i++)
+    {
+      const SnRunbookParam *param = sn_runbook_get_param (self->runbook, i);
+      const char *title = g_dgettext (GETTEXT_PACKAGE, param->label != NULL ? param->label : param->id);
+      g_autofree char *row_name = g_strdup_printf ("param-%s", param->id);
+      g_autofree char *hint_name = g_strdup_printf ("param-hint-%s", param->id);
+      GtkWidget *group = adw_preferences_group_new ();
+      GtkWidget *row;
+      GtkWidget *hint;
+
+      switch (param->type)
+        {
+        case SN_PARAM_TYPE_CHOICE:
+          {
+            GtkStringList *choices = gtk_string_list_new ((const char * const *)param->choices);
+            guint selected = 0;
+
+            row = adw_combo_row_new ();
+            adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (choices));
+            for (guint j = 0; param->choices != NULL && param->choices[j] != NULL; j++)
+              {
+                if (g_strcmp0 (param->choices[j], param->default_value) == 0)
+                  selected = j;
+              }
+            adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+            g_signal_connect_object (row, "notify::selected", G_CALLBACK (validate_params),
+                                     self, G_CONNECT_SWAPPED);
+            g_object_unref (choices);
+            break;
+          }
+
+        case SN_PARAM_TYPE_SECRET:
+          row = adw_password_entry_row_new ();
+          break;
+
+        case SN_PARAM_TYPE_INTEGER:
+        case SN_PARAM_TYPE_STRING:
+        case SN_PARAM_TYPE_TAG:
+        case SN_PARAM_TYPE_DATE:
+        default:
+          row = adw_entry_row_new ();
+          if (param->type == SN_PARAM_TYPE_INTEGER)
+            adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row), GTK_INPUT_PURPOSE_DIGITS);
+          break;
+        }
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      gtk_widget_set_name (row, row_name);
+
+      if (ADW_IS_ENTRY_ROW (row))
+        {
+          if (param->default_value != NULL && param->type != SN_PARAM_TYPE_SECRET)
+            gtk_editable_set_text (GTK_EDITABLE (row), param->default_value);
+          g_signal_connect_object (row, "changed", G_CALLBACK (validate_params),
+                                   self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (row, "entry-activated", G_CALLBACK (param_entry_activated_cb),
+                                   self, G_CONNECT_SWAPPED);
+        }
+
+      hint = gtk_label_new (NULL);
+      gtk_widget_set_name (hint, hint_name);
+      gtk_label_set_xalign (GTK_LABEL (hint), 0);
+      gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
+      gtk_widget_set_margin_top (hint, 6);
+      gtk_widget_add_css_class (hint, "caption");
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (row),
+                                      GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, hint, NULL,
+                                      -1);
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), hint);
+      gtk_box_append (self->params_box, group);
+
+      g_ptr_array_add (self->param_rows, row);
+      g_ptr_array_add (self->param_hints, hint);
+    }
+
+  gtk_label_set_label (self->params_description,
+                       _("Fill these in; the next page shows exactly what will run with them, "
+                         "before anything changes."));
+}
+
+static GHashTable *
+collect_params (SnRunbookWizard *self)
+{
+  GHashTable *params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < self->param_rows->len; i++)
+    {
+      const SnRunbookParam *param = sn_runbook_get_param (self->runbook, i);
+      char *value = dup_param_value (self, i);
+
+      if (*value == '\0')
+        {
+          g_free (value);
+          continue;
+        }
+
+      g_hash_table_insert (params, g_strdup (param->id), value);
+    }
+
+  return params;
+}
+
+/* Run page: the step rows ------------------------------------------------ */
+
+static GtkTextBuffer *
+output_buffer_for (SnRunbookWizard *self,
+                   SnStepRun       *step)
+{
+  GtkTextBuffer *buffer = g_hash_table_lookup (self->outputs, step);
+
+  if (buffer == NULL)
+    {
+      g_autofree char *text = sn_step_run_dup_output (step);
+
+      buffer = gtk_text_buffer_new (NULL);
+      gtk_text_buffer_create_tag (buffer, "stderr", "foreground", "#e01b24", NULL);
+      gtk_text_buffer_create_tag (buffer, "info", "style", PANGO_STYLE_ITALIC, NULL);
+      gtk_text_buffer_set_text (buffer, text != NULL ? text : "", -1);
+      g_hash_table_insert (self->outputs, g_object_ref (step), buffer);
+    }
+
+  return buffer;
+}
+
+static void
+scroll_output_to_end (SnRunbookWizard *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->output_scroller);
+
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+}
+
+static void
+show_step_output (SnRunbookWizard *self,
+                  SnStepRun       *step)
+{
+  g_autofree char *title = NULL;
+
+  if (step == NULL || step == self->shown_step)
+    return;
+
+  g_set_object (&self->shown_step, step);
+  /* Translators: %s is the title of a step */
+  title = g_strdup_printf (_("Output of “%s”"), sn_step_run_get_title (step));
+  gtk_label_set_label (self->output_title, title);
+  gtk_text_view_set_buffer (self->output_view, output_buffer_for (self, step));
+  self->follow_output = TRUE;
+  scroll_output_to_end (self);
+}
+
+static void
+select_step_row (SnRunbookWizard *self,
+                 SnStepRun       *step)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->run_list, sn_step_run_get_index (step));
+
+  self->selecting_step = TRUE;
+  if (row != NULL)
+    gtk_list_box_select_row (self->run_list, row);
+  self->selecting_step = FALSE;
+  show_step_output (self, step);
+}
+
+static void
+update_step_row (GtkWidget *row)
+{
+  SnStepRun *step = g_object_get_data (G_OBJECT (row), "sn-step");
+  GtkStack *icon_stack = g_object_get_data (G_OBJECT (row), "sn-icon-stack");
+  GtkImage *icon = g_object_get_data (G_OBJECT (row), "sn-icon");
+  GtkLabel *state_label = g_object_get_data (G_OBJECT (row), "sn-state-label");
+  GtkLabel *elapsed_label = g_object_get_data (G_OBJECT (row), "sn-elapsed-label");
+  SnStepState state = sn_step_run_get_state (step);
+  const StateLook *look = find_state_look (state);
+  const char *message = sn_step_run_get_message (step);
+  gint64 *busy_since = g_object_get_data (G_OBJECT (row), "sn-busy-since");
+  gint64 ms = sn_step_run_get_elapsed_ms (step);
+  g_autofree char *elapsed = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (state_looks); i++)
+    gtk_widget_remove_css_class (row, state_looks[i].css_class);
+  gtk_widget_add_css_class (row, look->css_class);
+
+  if (look->icon_name != NULL)
+    {
+      gtk_image_set_from_icon_name (icon, look->icon_name);
+      gtk_stack_set_visible_child_name (icon_stack, "icon");
+    }
+  else
+    gtk_stack_set_visible_child_name (icon_stack, "spinner");
+
+  gtk_label_set_label (state_label, g_dgettext (GETTEXT_PACKAGE, look->label));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), message != NULL ? message : "");
+
+  if (state_is_busy (state))
+    {
+      if (*busy_since == 0)
+        *busy_since = g_get_monotonic_time ();
+      ms = MAX (ms, (g_get_monotonic_time () - *busy_since) / 1000);
+    }
+  else
+    *busy_since = 0;
+
+  if (state == SN_STEP_STATE_PENDING || state == SN_STEP_STATE_SKIPPED)
+    elapsed = g_strdup ("");
+  else
+    elapsed = format_duration (ms);
+  gtk_label_set_label (elapsed_label, elapsed);
+}
+
+static void
+step_state_changed_cb (GtkWidget  *row,
+                       GParamSpec *pspec,
+                       SnStepRun  *step)
+{
+  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (gtk_widget_get_root (row));
+
+  update_step_row (row);
+
+  /* Follow the step at work, unless the person picked one to read. */
+  if (self != NULL && state_is_busy (sn_step_run_get_state (step)) && !self->user_picked_step)
+    select_step_row (self, step);
+}
+
+static GtkWidget *
+create_step_row (gpointer item,
+                 gpointer user_data)
+{
+  SnStepRun *step = item;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon_stack = gtk_stack_new ();
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *spinner = gtk_spinner_new ();
+  GtkWidget *elapsed = gtk_label_new (NULL);
+  GtkWidget *state_label = gtk_label_new (NULL);
+  g_autofree char *title = g_strdup_printf ("%u. %s", sn_step_run_get_index (step) + 1,
+                                            sn_step_run_get_title (step));
+
+  gtk_widget_set_name (row, "run-step-row");
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+
+  gtk_spinner_set_spinning (GTK_SPINNER (spinner), TRUE);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  gtk_widget_add_css_class (icon, "step-state-icon");
+  gtk_stack_add_named (GTK_STACK (icon_stack), icon, "icon");
+  gtk_stack_add_named (GTK_STACK (icon_stack), spinner, "spinner");
+  gtk_widget_set_valign (icon_stack, GTK_ALIGN_CENTER);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon_stack);
+
+  gtk_widget_set_name (state_label, "step-state");
+  gtk_widget_add_css_class (state_label, "step-state-label");
+  gtk_widget_add_css_class (state_label, "caption-heading");
+  gtk_widget_set_valign (state_label, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), state_label);
+
+  gtk_widget_set_name (elapsed, "step-elapsed");
+  gtk_widget_add_css_class (elapsed, "numeric");
+  gtk_widget_add_css_class (elapsed, "dim-label");
+  gtk_widget_set_valign (elapsed, GTK_ALIGN_CENTER);
+  gtk_label_set_width_chars (GTK_LABEL (elapsed), 7);
+  gtk_label_set_xalign (GTK_LABEL (elapsed), 1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), elapsed);
+
+  g_object_set_data_full (G_OBJECT (row), "sn-step", g_object_ref (step), g_object_unref);
+  g_object_set_data (G_OBJECT (row), "sn-icon-stack", icon_stack);
+  g_object_set_data (G_OBJECT (row), "sn-icon", icon);
+  g_object_set_data (G_OBJECT (row), "sn-state-label", state_label);
+  g_object_set_data (G_OBJECT (row), "sn-elapsed-label", elapsed);
+  g_object_set_data_full (G_OBJECT (row), "sn-busy-since", g_new0 (gint64, 1), g_free);
+
+  g_signal_connect_object (step, "notify::state", G_CALLBACK (step_state_changed_cb),
+                           row, G_CONNECT_SWAPPED);
+  g_signal_connect_object (step, "notify::message", G_CALLBACK (update_step_row),
+                           row, G_CONNECT_SWAPPED);
+  g_signal_connect_object (step, "notify::elapsed-ms", G_CALLBACK (update_step_row),
+                           row, G_CONNECT_SWAPPED);
+  update_step_row (row);
+
+  return row;
+}
+
+static void
+run_list_row_selected_cb (SnRunbookWizard *self,
+                          GtkListBoxRow   *row,
+                          GtkListBox      *list)
+{
+  SnStepRun *step;
+
+  if (row == NULL || self->selecting_step)
+    return;
+
+  step = g_object_get_data (G_OBJECT (row), "sn-step");
+  self->user_picked_step = TRUE;
+  show_step_output (self, step);
+}
+
+static void
+runner_output_cb (SnRunbookWizard *self,
+                  SnStepRun       *step,
+                  int              kind,
+                  const char      *line,
+                  SnRunner        *runner)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+  int n_lines;
+
+  if (runner != self->runner)
+    return;
+
+  if (self->shown_step == NULL && !self->user_picked_step)
+    select_step_row (self, step);
+
+  buffer = output_buffer_for (self, step);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  if (gtk_text_buffer_get_char_count (buffer) > 0)
+    gtk_text_buffer_insert (buffer, &end, "\n", 1);
+  gtk_text_buffer_insert_with_tags_by_name (buffer, &end, line, -1,
+                                            kind == SN_OUTPUT_STDERR ? "stderr"
+                                            : kind == SN_OUTPUT_INFO ? "info" : NULL,
+                                            NULL);
+
+  /* Bounded: the last lines only. */
+  n_lines = gtk_text_buffer_get_line_count (buffer);
+  if (n_lines > MAX_OUTPUT_LINES)
+    {
+      GtkTextIter start, cut;
+
+      gtk_text_buffer_get_start_iter (buffer, &start);
+      gtk_text_buffer_get_iter_at_line (buffer, &cut, n_lines - MAX_OUTPUT_LINES);
+      gtk_text_buffer_delete (buffer, &start, &cut);
+    }
+}
+
+static void
+output_adjustment_changed_cb (SnRunbookWizard *self,
+                              GParamSpec      *pspec,
+                              GtkAdjustment   *adj)
+{
+  /* The content grew: stay at the bottom if the person was there. */
+  if (self->follow_output)
+    scroll_output_to_end (self);
+}
+
+static void
+output_value_changed_cb (SnRunbookWizard *self,
+                         GtkAdjustment   *adj)
+{
+  double bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+
+  self->follow_output = gtk_adjustment_get_value (adj) >= bottom - 8;
+}
+
+static void
+copy_text (SnRunbookWizard *self,
+           const char      *text,
+           const char      *toast)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (toast));
+}
+
+static void
+copy_output_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->output_view);
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  if (!gtk_text_buffer_get_selection_bounds (buffer, &start, &end))
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  copy_text (self, text, _("Copied"));
+}
+
+static gboolean
+output_copy_shortcut_cb (GtkWidget *widget,
+                         GVariant  *args,
+                         gpointer   user_data)
+{
+  gtk_widget_activate_action (widget, "wizard.copy-output", NULL);
+  return TRUE;
+}
+
+/* Ticking clock ------------------------------------------------------------ */
+
+static void
+update_run_status (SnRunbookWizard *self)
+{
+  GListModel *steps = self->runner != NULL ? sn_runner_get_steps (self->runner) : NULL;
+  guint n_steps = steps != NULL ? g_list_model_get_n_items (steps) : 0;
+  guint done = 0;
+  g_autofree char *status = NULL;
+  g_autofree char *elapsed = NULL;
+  gint64 end = self->running ? g_get_monotonic_time () : self->run_finished_us;
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
+
+      if (sn_step_run_get_state (step) == SN_STEP_STATE_SUCCEEDED)
+        done++;
+    }
+
+  if (self->cancelling && self->running)
+    status = g_strdup (_("Cancelling — reverting what was done…"));
+  else if (self->running)
+    /* Translators: progress of a run, e.g. "2 of 5 steps done" */
+    status = g_strdup_printf (ngettext ("Running… %u of %u step done",
+                                        "Running… %u of %u steps done", n_steps),
+                              done, n_steps);
+  else
+    status = g_strdup (_("Finished"));
+
+  gtk_label_set_label (self->run_status, status);
+  elapsed = format_duration ((end - self->run_started_us) / 1000);
+  gtk_label_set_label (self->run_elapsed, elapsed);
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  SnRunbookWizard *self = user_data;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->run_list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      SnStepRun *step = g_object_get_data (G_OBJECT (row), "sn-step");
+
+      if (step != NULL && state_is_busy (sn_step_run_get_state (step)))
+        update_step_row (row);
+    }
+
+  update_run_status (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Plan page ------------------------------------------------------------ */
+
+static GtkWidget *
+plan_line (const char *caption,
+           const char *text,
+           gboolean    monospace,
+           const char *name)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (caption);
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "caption-heading");
+  gtk_widget_add_css_class (title, "dim-label");
+
+  gtk_widget_set_name (label, name);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, caption, -1);
+  if (monospace)
+    gtk_widget_add_css_class (label, "plan-command");
+
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), label);
+
+  return box;
+}
+
+static char *
+dup_risks (SnRunbookWizard *self)
+{
+  GListModel *steps = sn_runner_get_steps (self->runner);
+  guint n_steps = g_list_model_get_n_items (steps);
+  g_autoptr(GPtrArray) changing = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) irreversible = g_ptr_array_new_with_free_func (g_free);
+  GString *text = g_string_new (NULL);
+  const char *name = sn_profile_get_name (self->profile);
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
+
+      if (!sn_step_run_get_destructive (step))
+        continue;
+
+      g_ptr_array_add (changing, g_strdup_printf ("“%s”", sn_step_run_get_title (step)));
+      if (sn_step_run_get_revert_command (step) == NULL)
+        g_ptr_array_add (irreversible, g_strdup_printf ("“%s”", sn_step_run_get_title (step)));
+    }
+
+  if (changing->len == 0)
+    {
+      /* Translators: %s is a profile name */
+      g_string_append_printf (text, _("Low risk: every step only reads, so nothing changes on “%s”."),
+                              name);
+      return g_string_free (text, FALSE);
+    }
+
+  g_ptr_array_add (changing, NULL);
+  {
+    g_autofree char *list = g_strjoinv (", ", (char **)changing->pdata);
+
+    /* Translators: %u is a number of steps, %s the list of their titles, then a profile name */
+    g_string_append_printf (text, ngettext ("%u step changes the system on “%s”: %s.",
+                                            "%u steps change the system on “%s”: %s.",
+                                            changing->len - 1),
+                            changing->len - 1, name, list);
+  }
+
+  g_string_append_c (text, ' ');
+  g_string_append (text, _("Each change is checked right after; if one fails, or if you cancel, "
+                           "what was done is undone, newest first."));
+
+  if (irreversible->len > 0)
+    {
+      g_autofree char *list = NULL;
+
+      g_ptr_array_add (irreversible, NULL);
+      list = g_strjoinv (", ", (char **)irreversible->pdata);
+      g_string_append_c (text, ' ');
+      /* Translators: %s is a list of step titles */
+      g_string_append_printf (text, _("These cannot be undone: %s."), list);
+    }
+
+  if (sn_profile_get_production (self->profile))
+    {
+      g_string_append_c (text, ' ');
+      g_string_append (text, _("This is production: customers see the effects while it runs."));
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+build_plan (SnRunbookWizard *self)
+{
+  GListModel *steps = sn_runner_get_steps (self->runner);
+  guint n_steps = g_list_model_get_n_items (steps);
+  g_autofree char *risks = dup_risks (self);
+  gboolean destructive = sn_runbook_is_destructive (self->runbook);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->plan_steps_box))) != NULL)
+    gtk_box_remove (self->plan_steps_box, child);
+
+  gtk_label_set_label (self->risk_label, risks);
+  gtk_image_set_from_icon_name (self->risk_icon,
+                                destructive ? "dialog-warning-symbolic" : "emblem-ok-symbolic");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->risk_box), "risk-low");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->risk_box), "risk-high");
+  gtk_widget_add_css_class (GTK_WIDGET (self->risk_box), destructive ? "risk-high" : "risk-low");
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
+      GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 10);
+      GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+      GtkWidget *title = gtk_label_new (NULL);
+      g_autofree char *title_text = g_strdup_printf ("%u. %s", i + 1, sn_step_run_get_title (step));
+      const char *impact = sn_step_run_get_impact (step);
+      const char *verify = sn_step_run_get_verify_command (step);
+      const char *revert = sn_step_run_get_revert_command (step);
+
+      gtk_widget_set_name (card, "plan-step");
+      gtk_widget_add_css_class (card, "card");
+      gtk_widget_add_css_class (card, "plan-step");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (card),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title_text, -1);
+
+      gtk_label_set_label (GTK_LABEL (title), title_text);
+      gtk_label_set_xalign (GTK_LABEL (title), 0);
+      gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+      gtk_widget_set_hexpand (title, TRUE);
+      gtk_widget_add_css_class (title, "heading");
+      gtk_box_append (GTK_BOX (header), title);
+
+      if (sn_step_run_get_destructive (step))
+        {
+          GtkWidget *badge = gtk_label_new (_("Changes the system"));
+
+          gtk_widget_set_name (badge, "changes-badge");
+          gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (badge, "changes-badge");
+          gtk_widget_add_css_class (badge, "caption");
+          gtk_box_append (GTK_BOX (header), badge);
+          gtk_widget_add_css_class (card, "plan-step-changes");
+        }
+      gtk_box_append (GTK_BOX (card), header);
+
+      gtk_box_append (GTK_BOX (card),
+                      plan_line (_("Command"), sn_step_run_get_command (step) ?: "", TRUE,
+                                 "plan-command"));
+      if (impact != NULL && *impact != '\0')
+        gtk_box_append (GTK_BOX (card), plan_line (_("Impact"), impact, FALSE, "plan-impact"));
+      if (verify != NULL && *verify != '\0')
+        gtk_box_append (GTK_BOX (card), plan_line (_("Then checks"), verify, TRUE, "plan-verify"));
+      if (revert != NULL && *revert != '\0')
+        gtk_box_append (GTK_BOX (card), plan_line (_("Undo with"), revert, TRUE, "plan-revert"));
+
+      gtk_box_append (self->plan_steps_box, card);
+    }
+}
+
+static void
+plan_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(SnRunbookWizard) self = user_data;
+  SnRunner *runner = SN_RUNNER (object);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = sn_runner_plan_finish (runner, result, &error);
+
+  if (runner != self->runner)
+    return;
+
+  self->planning = FALSE;
+  gtk_spinner_stop (self->plan_spinner);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (!ok)
+    {
+      adw_status_page_set_description (self->plan_error_page, error->message);
+      gtk_stack_set_visible_child_name (self->plan_stack, "error");
+      update_buttons (self);
+      return;
+    }
+
+  self->planned = TRUE;
+  build_plan (self);
+  gtk_stack_set_visible_child_name (self->plan_stack, "plan");
+  update_buttons (self);
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "plan"))
+    gtk_widget_grab_focus (GTK_WIDGET (self->next_button));
+}
+
+static void
+clear_attempt (SnRunbookWizard *self)
+{
+  g_cancellable_cancel (self->plan_cancellable);
+  g_clear_object (&self->plan_cancellable);
+  g_cancellable_cancel (self->gate_cancellable);
+  g_clear_object (&self->gate_cancellable);
+  g_clear_object (&self->run_cancellable);
+
+  if (self->runner != NULL)
+    g_signal_handlers_disconnect_by_data (self->runner, self);
+  gtk_list_box_bind_model (self->run_list, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->runner);
+  g_clear_object (&self->shown_step);
+  g_hash_table_remove_all (self->outputs);
+  gtk_text_view_set_buffer (self->output_view, NULL);
+  gtk_label_set_label (self->output_title, _("Output"));
+  g_clear_pointer (&self->backup_evidence, g_free);
+  g_clear_pointer (&self->run_error, g_free);
+
+  self->planned = FALSE;
+  self->planning = FALSE;
+  self->backup_ok = FALSE;
+  self->cancelling = FALSE;
+  self->user_picked_step = FALSE;
+  self->follow_output = TRUE;
+  self->outcome = SN_RUN_OUTCOME_NONE;
+}
+
+/* Creates the runner from the parameters and starts the dry run. */
+static gboolean
+start_attempt (SnRunbookWizard *self)
+{
+  g_autoptr(GHashTable) params = collect_params (self);
+  g_autoptr(GError) error = NULL;
+
+  clear_attempt (self);
+
+  self->runner = sn_runner_new (self->runbook, self->profile, params, &error);
+  if (self->runner == NULL)
+    {
+      AdwToast *toast = adw_toast_new (error->message);
+
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      return FALSE;
+    }
+
+  sn_runner_set_service (self->runner, "ssh", G_OBJECT (self->session));
+  if (self->backup_check != NULL)
+    sn_runner_set_gate_func (self->runner, SN_GATE_BACKUP_VERIFIED, self->backup_check);
+  g_signal_connect_object (self->runner, "output", G_CALLBACK (runner_output_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_list_box_bind_model (self->run_list, sn_runner_get_steps (self->runner),
+                           create_step_row, self, NULL);
+
+  self->planning = TRUE;
+  self->plan_cancellable = g_cancellable_new ();
+  gtk_stack_set_visible_child_name (self->plan_stack, "planning");
+  gtk_spinner_start (self->plan_spinner);
+  sn_runner_plan_async (self->runner, self->plan_cancellable, plan_cb, g_object_ref (self));
+
+  return TRUE;
+}
+
+/* Gates page ----------------------------------------------------------- */
+
+static void
+backup_check_worker (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  SnRunbookWizard *self = source_object;
+  SnRunner *runner = task_data;
+  g_autofree char *evidence = NULL;
+  GError *error = NULL;
+
+  if (self->backup_check (runner, sn_runner_get_profile (runner),
+                          sn_runbook_get_backup_max_age_minutes (sn_runner_get_runbook (runner)),
+                          &evidence, cancellable, &error))
+    g_task_return_pointer (task, g_steal_pointer (&evidence), g_free);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+backup_check_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *evidence = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_task_get_task_data (G_TASK (result)) != self->runner)
+    return;
+
+  gtk_spinner_stop (self->backup_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->backup_spinner), FALSE);
+
+  if (error != NULL)
+    {
+      self->backup_ok = FALSE;
+      gtk_label_set_label (self->backup_status, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->backup_status), "error");
+    }
+  else
+    {
+      self->backup_ok = TRUE;
+      g_free (self->backup_evidence);
+      self->backup_evidence = g_steal_pointer (&evidence);
+      gtk_label_set_label (self->backup_status,
+                           self->backup_evidence != NULL ? self->backup_evidence : _("Verified"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->backup_status), "success");
+    }
+
+  update_buttons (self);
+}
+
+static void
+prepare_gates (SnRunbookWizard *self)
+{
+  SnGateFlags gates = sn_runner_get_required_gates (self->runner);
+  const char *name = sn_profile_get_name (self->profile);
+
+  if (is_refused (self))
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: %s are a profile name and a runbook title */
+      text = g_strdup_printf (_("The profile “%s” is read-only: it cannot run “%s”, which changes "
+                                "the system. Ask an operator, or use an operator profile. "
+                                "Nothing was run."),
+                              name, sn_runbook_get_title (self->runbook));
+      gtk_label_set_label (self->refused_label, text);
+      gtk_stack_set_visible_child_name (self->gates_stack, "refused");
+      return;
+    }
+
+  gtk_stack_set_visible_child_name (self->gates_stack, "gates");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->typed_name_group), (gates & SN_GATE_TYPED_NAME) != 0);
+  if (gates & SN_GATE_TYPED_NAME)
+    {
+      g_autofree char *description = NULL;
+
+      /* Translators: %s is the production profile's name */
+      description = g_strdup_printf (_("This changes production. Type the profile name “%s” to "
+                                       "confirm that you mean it."), name);
+      adw_preferences_group_set_description (self->typed_name_group, description);
+      gtk_editable_set_text (GTK_EDITABLE (self->typed_name_row), "");
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->reason_group), (gates & SN_GATE_REASON) != 0);
+  if (gates & SN_GATE_REASON)
+    {
+      SnSafetyLevel needed = sn_runbook_get_safety_level (self->runbook);
+
+      if (needed > sn_profile_get_safety_level (self->profile))
+        {
+          g_autofree char *description = NULL;
+
+          /* Translators: break-glass; %s are a safety level, a profile name and its level */
+          description = g_strdup_printf (_("Break-glass: this runbook needs an %s profile and "
+                                           "“%s” is %s. Say why you run it anyway, in at least "
+                                           "10 characters. It goes into the audit log and the "
+                                           "report."),
+                                         safety_level_label (needed), name,
+                                         safety_level_label (sn_profile_get_safety_level (self->profile)));
+          adw_preferences_group_set_description (self->reason_group, description);
+        }
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->backup_group), (gates & SN_GATE_BACKUP_VERIFIED) != 0);
+  if (gates & SN_GATE_BACKUP_VERIFIED)
+    {
+      g_autofree char *title = NULL;
+
+      /* Translators: %u is a number of minutes */
+      title = g_strdup_printf (_("A verified backup from the last %u minutes"),
+                               sn_runbook_get_backup_max_age_minutes (self->runbook));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->backup_row), title);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->backup_status), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->backup_status), "success");
+      self->backup_ok = FALSE;
+
+      if (self->backup_check == NULL)
+        {
+          /* Never a fake pass: without a check, the gate stays shut. */
+          adw_action_row_set_subtitle (self->backup_row,
+                                       _("Make and verify a backup first; then run this again."));
+          gtk_label_set_label (self->backup_status, _("No backup check is available yet"));
+          gtk_widget_add_css_class (GTK_WIDGET (self->backup_status), "error");
+          gtk_widget_set_visible (GTK_WIDGET (self->backup_spinner), FALSE);
+        }
+      else
+        {
+          g_autoptr(GTask) task = NULL;
+
+          adw_action_row_set_subtitle (self->backup_row,
+                                       _("Exists, has a plausible size, restores its table of "
+                                         "contents and matches its checksum."));
+          gtk_label_set_label (self->backup_status, _("Checking…"));
+          gtk_widget_set_visible (GTK_WIDGET (self->backup_spinner), TRUE);
+          gtk_spinner_start (self->backup_spinner);
+
+          g_cancellable_cancel (self->gate_cancellable);
+          g_clear_object (&self->gate_cancellable);
+          self->gate_cancellable = g_cancellable_new ();
+          task = g_task_new (self, self->gate_cancellable, backup_check_cb, NULL);
+          g_task_set_source_tag (task, prepare_gates);
+          g_task_set_task_data (task, g_object_ref (self->runner), g_object_unref);
+          g_task_run_in_thread (task, backup_check_worker);
+        }
+    }
+}
+
+static void
+gates_changed_cb (SnRunbookWizard *self)
+{
+  g_autofree char *reason = dup_reason (self);
+  glong n_chars = g_utf8_strlen (reason, -1);
+  gboolean name_ok = g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->typed_name_row)),
+                                sn_profile_get_name (self->profile)) == 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->typed_name_icon), name_ok);
+
+  if (n_chars < MIN_REASON_CHARS)
+    {
+      g_autofree char *hint = NULL;
+
+      /* Translators: how many more characters the reason needs */
+      hint = g_strdup_printf (ngettext ("%ld more character needed",
+                                        "%ld more characters needed",
+                                        MIN_REASON_CHARS - n_chars),
+                              (long)(MIN_REASON_CHARS - n_chars));
+      gtk_label_set_label (self->reason_hint, hint);
+    }
+  else
+    gtk_label_set_label (self->reason_hint, _("Enough to go on"));
+
+  update_buttons (self);
+}
+
+/* Run and result --------------------------------------------------------- */
+
+static void
+show_result (SnRunbookWizard *self)
+{
+  static const char * const classes[] = {
+    "result-success", "result-reverted", "result-failed", "result-refused",
+  };
+  const char *report = self->runner != NULL ? sn_runner_get_report_path (self->runner) : NULL;
+  const char *summary = self->runner != NULL ? sn_runner_get_summary (self->runner) : NULL;
+  const char *icon = NULL;
+  const char *title = NULL;
+  const char *next = NULL;
+  const char *css_class = NULL;
+  gboolean again = TRUE;
+  g_autofree char *report_text = NULL;
+
+  switch (self->outcome)
+    {
+    case SN_RUN_OUTCOME_SUCCEEDED:
+      icon = "emblem-ok-symbolic";
+      title = _("Succeeded");
+      css_class = "result-success";
+      next = sn_runbook_is_destructive (self->runbook)
+             ? _("Every step ran and was checked. Nothing else to do; the report keeps the evidence.")
+             : _("Every check passed. The report keeps what each one showed.");
+      break;
+
+    case SN_RUN_OUTCOME_FAILED_REVERTED:
+      icon = "edit-undo-symbolic";
+      title = g_cancellable_is_cancelled (self->run_cancellable) ? _("Cancelled and Reverted")
+                                                                 : _("Failed and Reverted");
+      css_class = "result-reverted";
+      next = _("The run stopped and everything it changed was undone: the system is as it was. "
+               "Read the failed step’s output, fix the cause, then run it again.");
+      break;
+
+    case SN_RUN_OUTCOME_FAILED:
+      icon = "dialog-error-symbolic";
+      title = _("Failed: Needs Attention");
+      css_class = "result-failed";
+      next = _("Some steps failed and not everything could be undone. Look at the steps marked "
+               "Failed or Revert Failed, check the system by hand, and open an incident if the "
+               "site is affected.");
+      break;
+
+    case SN_RUN_OUTCOME_REFUSED:
+    case SN_RUN_OUTCOME_NONE:
+    case SN_RUN_OUTCOME_PLANNED:
+    default:
+      icon = "action-unavailable-symbolic";
+      title = _("Refused");
+      css_class = "result-refused";
+      next = _("Nothing was run. Satisfy what the message asks, then run it again.");
+      again = !is_refused (self);
+      break;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->result_box), classes[i]);
+  gtk_widget_add_css_class (GTK_WIDGET (self->result_box), css_class);
+
+  gtk_image_set_from_icon_name (self->result_icon, icon);
+  gtk_label_set_label (self->result_title, title);
+  gtk_label_set_label (self->result_summary,
+                       summary != NULL ? summary : self->run_error != NULL ? self->run_error : "");
+  gtk_label_set_label (self->result_next, next);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->open_report_button), report != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.open-report", report != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->run_again_button), again);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.run-again", again);
+
+  if (report != NULL)
+    /* Translators: %s is the path of the report file */
+    report_text = g_strdup_printf (_("Report: %s"), report);
+  gtk_label_set_label (self->report_path_label, report_text != NULL ? report_text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->report_path_label), report != NULL);
+
+  go_to_page (self, "result");
+}
+
+static void
+execute_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(SnRunbookWizard) self = user_data;
+  SnRunner *runner = SN_RUNNER (object);
+  g_autoptr(GError) error = NULL;
+  SnRunOutcome outcome = sn_runner_execute_finish (runner, result, &error);
+
+  if (runner != self->runner)
+    return;
+
+  self->outcome = outcome;
+  self->running = FALSE;
+  self->run_finished_us = g_get_monotonic_time ();
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  tick_cb (self);
+  if (error != NULL)
+    self->run_error = g_strdup (error->message);
+
+  if (self->close_after_run)
+    {
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
+
+  self->cancelling = FALSE;
+  show_result (self);
+}
+
+static void
+start_run (SnRunbookWizard *self)
+{
+  g_autofree char *reason = dup_reason (self);
+
+  g_assert (self->runner != NULL);
+
+  if (sn_runner_get_required_gates (self->runner) & SN_GATE_TYPED_NAME)
+    sn_runner_set_typed_name (self->runner,
+                              gtk_editable_get_text (GTK_EDITABLE (self->typed_name_row)));
+  if (sn_runner_get_required_gates (self->runner) & SN_GATE_REASON)
+    sn_runner_set_reason (self->runner, reason);
+
+  g_cancellable_cancel (self->gate_cancellable);
+  g_clear_object (&self->gate_cancellable);
+
+  self->running = TRUE;
+  self->cancelling = FALSE;
+  self->run_started_us = g_get_monotonic_time ();
+  self->run_cancellable = g_cancellable_new ();
+  self->tick_id = g_timeout_add (TICK_INTERVAL_MS, tick_cb, self);
+  update_run_status (self);
+  go_to_page (self, "run");
+  gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
+
+  sn_runner_execute_async (self->runner, self->run_cancellable, execute_cb, g_object_ref (self));
+}
+
+static void
+cancel_run (SnRunbookWizard *self)
+{
+  if (!self->running || self->cancelling)
+    return;
+
+  self->cancelling = TRUE;
+  g_cancellable_cancel (self->run_cancellable);
+  update_run_status (self);
+  update_buttons (self);
+}
+
+/* Actions -------------------------------------------------------------- */
+
+static void
+next_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_str_equal (page, "params"))
+    {
+      if (self->params_valid && start_attempt (self))
+        go_to_page (self, "plan");
+    }
+  else if (g_str_equal (page, "plan"))
+    {
+      if (!self->planned)
+        return;
+      if (needs_gates_page (self))
+        {
+          prepare_gates (self);
+          go_to_page (self, "gates");
+          gates_changed_cb (self);
+        }
+      else
+        start_run (self);
+    }
+  else if (g_str_equal (page, "gates"))
+    {
+      if (gates_satisfied (self))
+        start_run (self);
+    }
+  else if (g_str_equal (page, "result"))
+    gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_str_equal (page, "plan"))
+    {
+      clear_attempt (self);
+      go_to_page (self, "params");
+      validate_params (self);
+    }
+  else if (g_str_equal (page, "gates"))
+    {
+      g_cancellable_cancel (self->gate_cancellable);
+      go_to_page (self, "plan");
+    }
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
+
+  if (self->running)
+    cancel_run (self);
+  else
+    gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+copy_shell_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
+  g_autofree char *script = NULL;
+
+  if (self->runner == NULL || !self->planned)
+    return;
+
+  script = sn_runner_dup_shell_script (self->runner);
+  copy_text (self, script, _("Copied"));
+}
+
+static void
+open_report_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
+  const char *path = self->runner != NULL ? sn_runner_get_report_path (self->runner) : NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+
+  if (path == NULL)
+    return;
+
+  file = g_file_new_for_path (path);
+  uri = g_file_get_uri (file);
+  if (!g_app_info_launch_default_for_uri (uri, NULL, &error))
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s is an error message */
+      message = g_strdup_printf (_("Could not open the report: %s"), error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+    }
+}
+
+static void
+run_again_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
+
+  if (self->running)
+    return;
+
+  clear_attempt (self);
+  if (sn_runbook_get_n_params (self->runbook) > 0)
+    {
+      go_to_page (self, "params");
+      validate_params (self);
+    }
+  else if (start_attempt (self))
+    go_to_page (self, "plan");
+}
+
+/* Closing -------------------------------------------------------------- */
+
+static void
+stop_dialog_response_cb (SnRunbookWizard  *self,
+                         const char       *response,
+                         AdwMessageDialog *dialog)
+{
+  if (g_strcmp0 (response, "stop") != 0 || !self->running)
+    return;
+
+  self->close_after_run = TRUE;
+  cancel_run (self);
+}
+
+static gboolean
+sn_runbook_wizard_close_request (GtkWindow *window)
+{
+  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (window);
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+
+  if (!self->running)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_cancellable_cancel (self->plan_cancellable);
+      g_cancellable_cancel (self->gate_cancellable);
+      return GTK_WINDOW_CLASS (sn_runbook_wizard_parent_class)->close_request (window);
+    }
+
+  /* Already cancelling: close as soon as the reverts are done. */
+  if (self->cancelling)
+    {
+      self->close_after_run = TRUE;
+      return TRUE;
+    }
+
+  /* Translators: %s is a runbook title */
+  body = g_strdup_printf (_("“%s” is still running. Closing cancels it: what was done is "
+                            "reverted first, then the window closes."),
+                          sn_runbook_get_title (self->runbook));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Stop the Run?"), body));
+  adw_message_dialog_add_responses (dialog,
+                                    "keep", _("_Keep Running"),
+                                    "stop", _("_Cancel the Run"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "stop", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  adw_message_dialog_set_close_response (dialog, "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (stop_dialog_response_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return TRUE;
+}
+
+/* Object ------------------------------------------------------------------ */
+
+static void
+sn_runbook_wizard_dispose (GObject *object)
+{
+  SnRunbookWizard *self = (SnRunbookWizard *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->plan_cancellable);
+  g_cancellable_cancel (self->gate_cancellable);
+  g_cancellable_cancel (self->run_cancellable);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+
+  if (self->runner != NULL)
+    g_signal_handlers_disconnect_by_data (self->runner, self);
+  if (self->run_list != NULL)
+    gtk_list_box_bind_model (self->run_list, NULL, NULL, NULL, NULL);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_RUNBOOK_WIZARD);
+
+  g_clear_pointer (&self->outputs, g_hash_table_unref);
+  g_clear_object (&self->shown_step);
+  g_clear_object (&self->runner);
+  g_clear_object (&self->session);
+  g_clear_object (&self->runbook);
+  g_clear_object (&self->profile);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->plan_cancellable);
+  g_clear_object (&self->gate_cancellable);
+  g_clear_object (&self->run_cancellable);
+
+  G_OBJECT_CLASS (sn_runbook_wizard_parent_class)->dispose (object);
+}
+
+static void
+sn_runbook_wizard_finalize (GObject *object)
+{
+  SnRunbookWizard *self = (SnRunbookWizard *)object;
+
+  g_clear_pointer (&self->param_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->param_hints, g_ptr_array_unref);
+  g_clear_pointer (&self->backup_evidence, g_free);
+  g_clear_pointer (&self->run_error, g_free);
+
+  G_OBJECT_CLASS (sn_runbook_wizard_parent_class)->finalize (object);
+}
+
+static void
+sn_runbook_wizard_class_init (SnRunbookWizardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = sn_runbook_wizard_dispose;
+  object_class->finalize = sn_runbook_wizard_finalize;
+
+  window_class->close_request = sn_runbook_wizard_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-runbook-wizard.ui");
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, window_title);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, next_button);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, back_button);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, production_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, production_label);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, stack);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, params_box);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, params_description);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, plan_stack);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, plan_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, plan_error_page);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, risk_box);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, risk_icon);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, risk_label);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, plan_steps_box);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, gates_stack);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, refused_label);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, typed_name_group);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, typed_name_row);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, typed_name_icon);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, reason_group);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, reason_view);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, reason_hint);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, backup_group);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, backup_row);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, backup_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, backup_status);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, run_status);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, run_elapsed);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, run_list);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, output_title);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, output_scroller);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, output_view);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, result_box);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, result_icon);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, result_title);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, result_summary);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, result_next);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, open_report_button);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, run_again_button);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, report_path_label);
+
+  gtk_widget_class_install_action (widget_class, "wizard.next", NULL, next_action);
+  gtk_widget_class_install_action (widget_class, "wizard.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "wizard.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "wizard.copy-shell", NULL, copy_shell_action);
+  gtk_widget_class_install_action (widget_class, "wizard.copy-output", NULL, copy_output_action);
+  gtk_widget_class_install_action (widget_class, "wizard.open-report", NULL, open_report_action);
+  gtk_widget_class_install_action (widget_class, "wizard.run-again", NULL, run_again_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "wizard.cancel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "wizard.next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "wizard.next", NULL);
+}
+
+/* The look of the wizard and the Runbooks window, next to the app's style.css. */
+void
+_sn_runbooks_load_css (GtkWidget *widget)
+{
+  static GtkCssProvider *provider;
+  GdkDisplay *display = gtk_widget_get_display (widget);
+
+  if (provider != NULL || display == NULL)
+    return;
+
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, RESOURCE_BASE "/sn-runbooks.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
+sn_runbook_wizard_init (SnRunbookWizard *self)
+{
+  GtkEventController *shortcuts;
+  GtkAdjustment *adj;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  _sn_runbooks_load_css (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->param_rows = g_ptr_array_new ();
+  self->param_hints = g_ptr_array_new ();
+  self->outputs = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
+  self->follow_output = TRUE;
+
+  g_signal_connect_object (self->run_list, "row-selected", G_CALLBACK (run_list_row_selected_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->typed_name_row, "changed", G_CALLBACK (gates_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->typed_name_row, "entry-activated",
+                           G_CALLBACK (param_entry_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_text_view_get_buffer (self->reason_view), "changed",
+                           G_CALLBACK (gates_changed_cb), self, G_CONNECT_SWAPPED);
+
+  adj = gtk_scrolled_window_get_vadjustment (self->output_scroller);
+  g_signal_connect_object (adj, "notify::upper", G_CALLBACK (output_adjustment_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adj, "value-changed", G_CALLBACK (output_value_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  /* Ctrl+C in the output copies the selection, or all of it when nothing is selected. */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_c, GDK_CONTROL_MASK),
+                                                          gtk_callback_action_new (output_copy_shortcut_cb,
+                                                                                   NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self->output_view), shortcuts);
+}
+
+/**
+ * sn_runbook_wizard_new:
+ * @parent: (nullable): the window it is modal for
+ * @runbook: the runbook to run
+ * @profile: the profile to run it on
+ *
+ * Opens on the parameters (or the plan when the runbook has none).
+ *
+ * Returns: (transfer none): the wizard; present it with gtk_window_present()
+ */
+SnRunbookWizard *
+sn_runbook_wizard_new (GtkWindow *parent,
+                       SnRunbook *runbook,
+                       SnProfile *profile)
+{
+  SnRunbookWizard *self;
+  g_autofree char *banner = NULL;
+
+  g_return_val_if_fail (!parent || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (SN_IS_RUNBOOK (runbook), NULL);
+  g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
+
+  self = g_object_new (SN_TYPE_RUNBOOK_WIZARD,
+                       "transient-for", parent,
+                       NULL);
+
+  self->runbook = g_object_ref (runbook);
+  self->profile = g_object_ref (profile);
+  self->session = sn_ssh_session_new (profile, sn_secret_store_get_default ());
+
+  gtk_window_set_title (GTK_WINDOW (self), sn_runbook_get_title (runbook));
+  adw_window_title_set_title (self->window_title, sn_runbook_get_title (runbook));
+
+  /* Translators: the banner of a wizard run on production; %s is the profile name */
+  banner = g_strdup_printf (_("Production “%s”: changes here affect the live site and its customers"),
+                            sn_profile_get_name (profile));
+  gtk_label_set_label (self->production_label, banner);
+  gtk_revealer_set_reveal_child (self->production_revealer, sn_profile_get_production (profile));
+
+  build_param_rows (self);
+
+  if (sn_runbook_get_n_params (runbook) > 0)
+    {
+      go_to_page (self, "params");
+      validate_params (self);
+    }
+  else
+    {
+      gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
+      go_to_page (self, "plan");
+      gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT_RIGHT);
+      start_attempt (self);
+    }
+
+  return self;
+}
+
+SnRunbook *
+sn_runbook_wizard_get_runbook (SnRunbookWizard *self)
+{
+  g_return_val_if_fail (SN_IS_RUNBOOK_WIZARD (self), NULL);
+
+  return self->runbook;
+}
+
+SnProfile *
+sn_runbook_wizard_get_profile (SnRunbookWizard *self)
+{
+  g_return_val_if_fail (SN_IS_RUNBOOK_WIZARD (self), NULL);
+
+  return self->profile;
+}
+
+SnRunner *
+sn_runbook_wizard_get_runner (SnRunbookWizard *self)
+{
+  g_return_val_if_fail (SN_IS_RUNBOOK_WIZARD (self), NULL);
+
+  return self->runner;
+}
+
+const char *
+sn_runbook_wizard_get_page (SnRunbookWizard *self)
+{
+  g_return_val_if_fail (SN_IS_RUNBOOK_WIZARD (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+SnRunOutcome
+sn_runbook_wizard_get_outcome (SnRunbookWizard *self)
+{
+  g_return_val_if_fail (SN_IS_RUNBOOK_WIZARD (self), SN_RUN_OUTCOME_NONE);
+
+  return self->outcome;
+}
+
+void
+sn_runbook_wizard_set_backup_check (SnRunbookWizard *self,
+                                    SnGateFunc       func)
+{
+  g_return_if_fail (SN_IS_RUNBOOK_WIZARD (self));
+
+  self->backup_check = func;
+  if (self->runner != NULL && func != NULL)
+    sn_runner_set_gate_func (self->runner, SN_GATE_BACKUP_VERIFIED, func);
+}

@@ -1,0 +1,544 @@
+/* sn-runbooks-window.c: every runbook, its last run, and a Run button
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sn-runbooks-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sn-runbook-wizard.h"
+#include "sn-runbooks-window.h"
+
+struct _SnRunbooksWindow
+{
+  AdwWindow            parent_instance;
+
+  SnProfile           *profile;
+  SnRunbookCatalog    *catalog;
+  GPtrArray           *rows;            /* widgets added to the groups */
+
+  /* Template children */
+  AdwToastOverlay     *toast_overlay;
+  AdwWindowTitle      *window_title;
+  AdwPreferencesGroup *runbooks_group;
+  AdwPreferencesGroup *errors_group;
+};
+
+enum {
+  PROP_0,
+  PROP_PROFILE,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (SnRunbooksWindow, sn_runbooks_window, ADW_TYPE_WINDOW)
+
+static GParamSpec *properties[N_PROPS];
+
+/* Reports are named YYYYMMDD-HHMMSS-<runbook>-<profile>[-dry-run].md */
+#define STAMP_LENGTH 15
+
+static gboolean
+parse_stamp (const char  *name,
+             GDateTime  **when)
+{
+  int y, mo, d, h, mi, s;
+
+  if (strlen (name) <= STAMP_LENGTH || name[8] != '-' || name[STAMP_LENGTH] != '-')
+    return FALSE;
+  for (guint i = 0; i < STAMP_LENGTH; i++)
+    {
+      if (i != 8 && !g_ascii_isdigit (name[i]))
+        return FALSE;
+    }
+  if (sscanf (name, "%4d%2d%2d-%2d%2d%2d", &y, &mo, &d, &h, &mi, &s) != 6)
+    return FALSE;
+
+  *when = g_date_time_new_local (y, mo, d, h, mi, s);
+  return *when != NULL;
+}
+
+/* The runbook id a report name is for: the longest known id it starts with. */
+static const char *
+match_runbook (const char         *rest,
+               const char * const *all_ids)
+{
+  const char *best = NULL;
+
+  for (guint i = 0; all_ids != NULL && all_ids[i] != NULL; i++)
+    {
+      gsize len = strlen (all_ids[i]);
+
+      if (strncmp (rest, all_ids[i], len) == 0 && rest[len] == '-' &&
+          (best == NULL || len > strlen (best)))
+        best = all_ids[i];
+    }
+
+  return best;
+}
+
+static char *
+read_result_line (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+
+  lines = g_strsplit (contents, "\n", 40);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *start = strstr (lines[i], "| **");
+      const char *end;
+
+      /* "| Result | **Succeeded** |", the label translated or not. */
+      if (g_str_has_prefix (lines[i], "| ") && start != NULL &&
+          (end = strstr (start + 4, "**")) != NULL)
+        return g_strndup (start + 4, end - (start + 4));
+    }
+
+  return NULL;
+}
+
+gboolean
+sn_runbooks_find_last_run (const char         *directory,
+                           const char         *runbook_id,
+                           const char * const *all_ids,
+                           GDateTime         **when,
+                           char              **profile,
+                           char              **result,
+                           char              **path)
+{
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *newest = NULL;
+  const char *name;
+
+  g_return_val_if_fail (directory != NULL, FALSE);
+  g_return_val_if_fail (runbook_id != NULL, FALSE);
+
+  if (!(dir = g_dir_open (directory, 0, NULL)))
+    return FALSE;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autoptr(GDateTime) stamp = NULL;
+      const char *id;
+
+      if (!g_str_has_suffix (name, ".md") || g_str_has_suffix (name, "-dry-run.md"))
+        continue;
+      if (!parse_stamp (name, &stamp))
+        continue;
+      id = match_runbook (name + STAMP_LENGTH + 1, all_ids);
+      if (g_strcmp0 (id, runbook_id) != 0)
+        continue;
+
+      /* The stamps sort as text. */
+      if (newest == NULL || strcmp (name, newest) > 0)
+        {
+          g_free (newest);
+          newest = g_strdup (name);
+        }
+    }
+
+  if (newest == NULL)
+    return FALSE;
+
+  {
+    g_autofree char *full = g_build_filename (directory, newest, NULL);
+    const char *profile_start = newest + STAMP_LENGTH + 1 + strlen (runbook_id) + 1;
+
+    if (when != NULL)
+      parse_stamp (newest, when);
+    if (profile != NULL)
+      *profile = g_strndup (profile_start, strlen (profile_start) - strlen (".md"));
+    if (result != NULL)
+      *result = read_result_line (full);
+    if (path != NULL)
+      *path = g_steal_pointer (&full);
+  }
+
+  return TRUE;
+}
+
+static char *
+reports_directory (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "narcisse-admin", "reports", NULL);
+}
+
+static const char *
+safety_label (SnSafetyLevel level)
+{
+  switch (level)
+    {
+    case SN_SAFETY_LEVEL_READ_ONLY:
+      return _("Read-only");
+    case SN_SAFETY_LEVEL_OPERATOR:
+      return _("Operator");
+    case SN_SAFETY_LEVEL_ADMIN:
+      return _("Admin");
+    default:
+      return "?";
+    }
+}
+
+static GtkWidget *
+badge_new (const char *text,
+           const char *css_class,
+           const char *name)
+{
+  GtkWidget *badge = gtk_label_new (text);
+
+  gtk_widget_set_name (badge, name);
+  gtk_widget_add_css_class (badge, "caption");
+  gtk_widget_add_css_class (badge, "runbook-badge");
+  gtk_widget_add_css_class (badge, css_class);
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+
+  return badge;
+}
+
+static void
+wizard_destroyed_cb (SnRunbooksWindow *self)
+{
+  sn_runbooks_window_reload (self);
+}
+
+static void
+run_clicked_cb (SnRunbooksWindow *self,
+                GtkButton        *button)
+{
+  SnRunbook *runbook = g_object_get_data (G_OBJECT (button), "sn-runbook");
+  SnRunbookWizard *wizard;
+
+  if (self->profile == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Choose a profile in the main window first")));
+      return;
+    }
+
+  wizard = sn_runbook_wizard_new (GTK_WINDOW (self), runbook, self->profile);
+  g_signal_connect_object (wizard, "destroy", G_CALLBACK (wizard_destroyed_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
+static GtkWidget *
+runbook_row_new (SnRunbooksWindow   *self,
+                 SnRunbook          *runbook,
+                 const char         *reports,
+                 const char * const *all_ids)
+{
+  const char *id = sn_runbook_get_id (runbook);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name (sn_runbook_is_destructive (runbook)
+                                                  ? "system-run-symbolic"
+                                                  : "emblem-documents-symbolic");
+  GtkWidget *details = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *badges = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *last_run = gtk_label_new (NULL);
+  GtkWidget *run = gtk_button_new_with_mnemonic (_("_Run…"));
+  g_autofree char *last_name = g_strdup_printf ("last-run-%s", id);
+  g_autofree char *run_name = g_strdup_printf ("run-%s", id);
+  g_autofree char *run_label = NULL;
+  g_autofree char *last_text = NULL;
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *profile = NULL;
+  g_autofree char *result = NULL;
+  SnSafetyLevel level = sn_runbook_get_safety_level (runbook);
+
+  gtk_widget_set_name (row, id);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), sn_runbook_get_title (runbook));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sn_runbook_get_description (runbook));
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
+
+  gtk_widget_add_css_class (icon, sn_runbook_is_destructive (runbook) ? "runbook-icon-changes"
+                                                                       : "runbook-icon-reads");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+
+  gtk_widget_set_halign (badges, GTK_ALIGN_END);
+  gtk_box_append (GTK_BOX (badges),
+                  badge_new (safety_label (level),
+                             level == SN_SAFETY_LEVEL_READ_ONLY ? "badge-read-only"
+                             : level == SN_SAFETY_LEVEL_OPERATOR ? "badge-operator" : "badge-admin",
+                             "safety-badge"));
+  if (sn_runbook_is_destructive (runbook))
+    gtk_box_append (GTK_BOX (badges),
+                    badge_new (_("Changes the system"), "changes-badge", "changes-badge"));
+
+  if (sn_runbooks_find_last_run (reports, id, all_ids, &when, &profile, &result, NULL))
+    {
+      g_autofree char *date = g_date_time_format (when, "%Y-%m-%d %H:%M");
+
+      /* Translators: the last run of a runbook: a date, a profile name, and its result */
+      last_text = g_strdup_printf (_("Last run %s on %s: %s"), date, profile,
+                                   result != NULL ? result : _("unknown result"));
+    }
+  else
+    last_text = g_strdup (_("Never run here"));
+
+  gtk_widget_set_name (last_run, last_name);
+  gtk_label_set_label (GTK_LABEL (last_run), last_text);
+  gtk_label_set_xalign (GTK_LABEL (last_run), 1);
+  gtk_label_set_wrap (GTK_LABEL (last_run), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (last_run), 34);
+  gtk_widget_add_css_class (last_run, "caption");
+  gtk_widget_add_css_class (last_run, "dim-label");
+
+  gtk_widget_set_valign (details, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (details), badges);
+  gtk_box_append (GTK_BOX (details), last_run);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), details);
+
+  /* Translators: the accessible name of a runbook's Run button; %s is its title */
+  run_label = g_strdup_printf (_("Run “%s”"), sn_runbook_get_title (runbook));
+  gtk_widget_set_name (run, run_name);
+  gtk_widget_set_valign (run, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (run, run_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (run), GTK_ACCESSIBLE_PROPERTY_LABEL, run_label, -1);
+  gtk_widget_add_css_class (run, "suggested-action");
+  g_object_set_data_full (G_OBJECT (run), "sn-runbook", g_object_ref (runbook), g_object_unref);
+  g_signal_connect_object (run, "clicked", G_CALLBACK (run_clicked_cb), self, G_CONNECT_SWAPPED);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), run);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), run);
+
+  return row;
+}
+
+static void
+clear_rows (SnRunbooksWindow *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+      GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+
+      if (group != NULL)
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
+    }
+  g_ptr_array_set_size (self->rows, 0);
+}
+
+void
+sn_runbooks_window_reload (SnRunbooksWindow *self)
+{
+  g_autofree char *reports = reports_directory ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char * const *errors;
+  GListModel *model;
+  guint n_items;
+
+  g_return_if_fail (SN_IS_RUNBOOKS_WINDOW (self));
+
+  clear_rows (self);
+
+  g_clear_object (&self->catalog);
+  self->catalog = sn_runbook_catalog_new (NULL);
+  if (!sn_runbook_catalog_load (self->catalog, &error))
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+
+  model = G_LIST_MODEL (self->catalog);
+  n_items = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(SnRunbook) runbook = g_list_model_get_item (model, i);
+
+      g_ptr_array_add (ids, (gpointer)sn_runbook_get_id (runbook));
+    }
+  g_ptr_array_add (ids, NULL);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(SnRunbook) runbook = g_list_model_get_item (model, i);
+      GtkWidget *row = runbook_row_new (self, runbook, reports, (const char * const *)ids->pdata);
+
+      adw_preferences_group_add (self->runbooks_group, row);
+      g_ptr_array_add (self->rows, row);
+    }
+
+  errors = sn_runbook_catalog_get_errors (self->catalog);
+  for (guint i = 0; errors != NULL && errors[i] != NULL; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-error-symbolic");
+      const char *colon = strstr (errors[i], ": ");
+      g_autofree char *file = colon != NULL ? g_strndup (errors[i], colon - errors[i])
+                                            : g_strdup (errors[i]);
+      g_autofree char *base = g_path_get_basename (file);
+
+      gtk_widget_set_name (row, "runbook-error");
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), base);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), errors[i]);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      gtk_widget_add_css_class (icon, "error");
+      gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      adw_preferences_group_add (self->errors_group, row);
+      g_ptr_array_add (self->rows, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->errors_group), errors != NULL && errors[0] != NULL);
+}
+
+static void
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  sn_runbooks_window_reload (SN_RUNBOOKS_WINDOW (widget));
+}
+
+static void
+update_subtitle (SnRunbooksWindow *self)
+{
+  g_autofree char *subtitle = NULL;
+
+  if (self->profile != NULL)
+    /* Translators: under the Runbooks title; %s is the profile they run on */
+    subtitle = g_strdup_printf (_("Run on %s"), sn_profile_get_name (self->profile));
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+}
+
+static void
+sn_runbooks_window_dispose (GObject *object)
+{
+  SnRunbooksWindow *self = (SnRunbooksWindow *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_RUNBOOKS_WINDOW);
+
+  g_clear_object (&self->profile);
+  g_clear_object (&self->catalog);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (sn_runbooks_window_parent_class)->dispose (object);
+}
+
+static void
+sn_runbooks_window_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  SnRunbooksWindow *self = SN_RUNBOOKS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROFILE:
+      g_value_set_object (value, self->profile);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sn_runbooks_window_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  SnRunbooksWindow *self = SN_RUNBOOKS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROFILE:
+      sn_runbooks_window_set_profile (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sn_runbooks_window_class_init (SnRunbooksWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sn_runbooks_window_dispose;
+  object_class->get_property = sn_runbooks_window_get_property;
+  object_class->set_property = sn_runbooks_window_set_property;
+
+  properties[PROP_PROFILE] =
+    g_param_spec_object ("profile", NULL, NULL,
+                         SN_TYPE_PROFILE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-runbooks-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SnRunbooksWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbooksWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbooksWindow, runbooks_group);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbooksWindow, errors_group);
+
+  gtk_widget_class_install_action (widget_class, "runbooks.reload", NULL, reload_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "runbooks.reload", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+sn_runbooks_window_init (SnRunbooksWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  _sn_runbooks_load_css (GTK_WIDGET (self));
+
+  self->rows = g_ptr_array_new ();
+  sn_runbooks_window_reload (self);
+}
+
+/**
+ * sn_runbooks_window_new:
+ * @parent: (nullable): the main window
+ * @profile: (nullable): the profile the Run buttons use
+ */
+SnRunbooksWindow *
+sn_runbooks_window_new (GtkWindow *parent,
+                        SnProfile *profile)
+{
+  return g_object_new (SN_TYPE_RUNBOOKS_WINDOW,
+                       "transient-for", parent,
+                       "profile", profile,
+                       NULL);
+}
+
+SnProfile *
+sn_runbooks_window_get_profile (SnRunbooksWindow *self)
+{
+  g_return_val_if_fail (SN_IS_RUNBOOKS_WINDOW (self), NULL);
+
+  return self->profile;
+}
+
+void
+sn_runbooks_window_set_profile (SnRunbooksWindow *self,
+                                SnProfile        *profile)
+{
+  g_return_if_fail (SN_IS_RUNBOOKS_WINDOW (self));
+  g_return_if_fail (!profile || SN_IS_PROFILE (profile));
+
+  if (!g_set_object (&self->profile, profile))
+    return;
+
+  update_subtitle (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
+}
+
+SnRunbookCatalog *
+sn_runbooks_window_get_catalog (SnRunbooksWindow *self)
+{
+  g_return_val_if_fail (SN_IS_RUNBOOKS_WINDOW (self), NULL);
+
+  return self->catalog;
+}

@@ -1,0 +1,548 @@
+/* test-wizard.c: the runbook wizard and the Runbooks window on the local stack
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-wizard"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "sn-test-stack.h"
+#include "sn-types.h"
+#include "sn-runbook-catalog.h"
+#include "sn-runbook-wizard.h"
+#include "sn-runbooks-window.h"
+
+static SnRunbookCatalog *catalog;
+
+/* Widgets ---------------------------------------------------------------- */
+
+static void
+collect_named (GtkWidget  *root,
+               const char *name,
+               GPtrArray  *found)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    g_ptr_array_add (found, root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_named (child, name, found);
+}
+
+static GPtrArray *
+find_all_named (gpointer    root,
+                const char *name)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  collect_named (GTK_WIDGET (root), name, found);
+  return found;
+}
+
+static GtkWidget *
+find_named (gpointer    root,
+            const char *name)
+{
+  g_autoptr(GPtrArray) found = find_all_named (root, name);
+
+  return found->len > 0 ? g_ptr_array_index (found, 0) : NULL;
+}
+
+static const char *
+label_text (gpointer    root,
+            const char *name)
+{
+  GtkWidget *label = find_named (root, name);
+
+  g_assert_nonnull (label);
+  g_assert_true (GTK_IS_LABEL (label));
+  return gtk_label_get_label (GTK_LABEL (label));
+}
+
+static gboolean
+next_enabled (SnRunbookWizard *wizard)
+{
+  GtkWidget *next = find_named (wizard, "wizard-next");
+
+  return gtk_widget_get_visible (next) && gtk_widget_is_sensitive (next);
+}
+
+/* Optional: SN_SCREENSHOT_DIR=dir saves what the wizard shows, to look at. */
+static void
+screenshot (gpointer    window,
+            const char *name)
+{
+  const char *directory = g_getenv ("SN_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer;
+  int width, height;
+
+  if (directory == NULL)
+    return;
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (directory, name, NULL);
+  gdk_texture_save_to_png (texture, path);
+}
+
+/* Waiting ---------------------------------------------------------------- */
+
+typedef struct
+{
+  SnRunbookWizard *wizard;
+  const char      *page;
+} PageWait;
+
+static gboolean
+on_page (gpointer data)
+{
+  PageWait *w = data;
+
+  return g_strcmp0 (sn_runbook_wizard_get_page (w->wizard), w->page) == 0;
+}
+
+static void
+wait_for_page (SnRunbookWizard *wizard,
+               const char      *page,
+               guint            timeout_ms)
+{
+  PageWait w = { wizard, page };
+
+  if (!sn_test_wait_until (on_page, &w, timeout_ms))
+    g_error ("the wizard did not reach the %s page within %u ms (it shows %s)",
+             page, timeout_ms, sn_runbook_wizard_get_page (wizard));
+}
+
+static gboolean
+planned (gpointer data)
+{
+  return next_enabled (data);
+}
+
+static void
+wait_for_plan (SnRunbookWizard *wizard)
+{
+  wait_for_page (wizard, "plan", 1000);
+  if (!sn_test_wait_until (planned, wizard, 60000))
+    g_error ("the dry run did not finish within 60 s");
+}
+
+typedef struct
+{
+  SnRunbookWizard *wizard;
+  const char      *state;
+} StateWait;
+
+static gboolean
+some_step_shows (gpointer data)
+{
+  StateWait *w = data;
+  g_autoptr(GPtrArray) states = find_all_named (w->wizard, "step-state");
+
+  for (guint i = 0; i < states->len; i++)
+    {
+      if (g_strcmp0 (gtk_label_get_label (g_ptr_array_index (states, i)), w->state) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  GtkWidget **window = data;
+
+  return *window == NULL;
+}
+
+static void
+destroy_window (gpointer window)
+{
+  GtkWidget *weak = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (sn_test_wait_until (window_gone, &weak, 5000));
+}
+
+static char *
+app_pid (void)
+{
+  g_autofree char *path = g_build_filename (sn_test_stack_dir (), "app", "app.pid", NULL);
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return g_strstrip (contents);
+}
+
+static SnRunbookWizard *
+open_wizard (const char *runbook_id,
+             SnProfile  *profile)
+{
+  SnRunbook *runbook = sn_runbook_catalog_lookup (catalog, runbook_id);
+  SnRunbookWizard *wizard;
+
+  g_assert_nonnull (runbook);
+  wizard = sn_runbook_wizard_new (NULL, runbook, profile);
+  gtk_window_present (GTK_WINDOW (wizard));
+
+  return wizard;
+}
+
+/* Tests ---------------------------------------------------------------- */
+
+static void
+test_sev1_checklist (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autoptr(GPtrArray) commands = NULL;
+  g_autoptr(GPtrArray) states = NULL;
+  SnRunbookWizard *wizard = open_wizard ("sev1-checklist", profile);
+  const char *report;
+
+  /* No parameters: it opens on the plan, and the plan lists the five commands. */
+  wait_for_plan (wizard);
+  commands = find_all_named (wizard, "plan-command");
+  g_assert_cmpuint (commands->len, ==, 5);
+  g_assert_nonnull (strstr (gtk_label_get_label (g_ptr_array_index (commands, 0)), "health"));
+  g_assert_nonnull (strstr (label_text (wizard, "plan-risks"), "nothing changes"));
+  g_assert_null (find_named (wizard, "changes-badge"));
+  screenshot (wizard, "wizard-sev1-plan.png");
+
+  /* Copy as shell puts the script on the clipboard. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.copy-shell", NULL));
+
+  /* Read-only runbook: no gates, Next runs it. */
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_named (wizard, "wizard-next"))), ==, "_Run");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
+  wait_for_page (wizard, "run", 1000);
+  screenshot (wizard, "wizard-sev1-run.png");
+  wait_for_page (wizard, "result", 120000);
+
+  states = find_all_named (wizard, "step-state");
+  g_assert_cmpuint (states->len, ==, 5);
+  for (guint i = 0; i < states->len; i++)
+    g_assert_cmpstr (gtk_label_get_label (g_ptr_array_index (states, i)), ==, "Succeeded");
+
+  g_assert_cmpint (sn_runbook_wizard_get_outcome (wizard), ==, SN_RUN_OUTCOME_SUCCEEDED);
+  g_assert_cmpstr (label_text (wizard, "result-title"), ==, "Succeeded");
+  report = sn_runner_get_report_path (sn_runbook_wizard_get_runner (wizard));
+  g_assert_nonnull (report);
+  g_assert_true (g_file_test (report, G_FILE_TEST_IS_REGULAR));
+  g_assert_nonnull (strstr (label_text (wizard, "report-path"), report));
+  g_assert_true (gtk_widget_get_visible (find_named (wizard, "open-report")));
+  screenshot (wizard, "wizard-sev1-result.png");
+
+  /* The run page kept the output of each step; Ctrl+C's action copies it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.copy-output", NULL));
+
+  /* Close on the result page. */
+  destroy_window (wizard);
+}
+
+static void
+test_restart_app_production (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autofree char *before = app_pid ();
+  g_autofree char *after = NULL;
+  SnRunbookWizard *wizard;
+  GtkWidget *typed;
+  GtkWidget *next;
+
+  g_object_set (profile, "production", TRUE, "safety-level", SN_SAFETY_LEVEL_OPERATOR, NULL);
+  wizard = open_wizard ("restart-app", profile);
+
+  wait_for_plan (wizard);
+  g_assert_nonnull (strstr (label_text (wizard, "plan-risks"), "production"));
+  g_assert_nonnull (find_named (wizard, "changes-badge"));
+  screenshot (wizard, "wizard-restart-plan.png");
+
+  /* The dry run changed nothing. */
+  {
+    g_autofree char *after_plan = app_pid ();
+
+    g_assert_cmpstr (before, ==, after_plan);
+  }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
+  wait_for_page (wizard, "gates", 1000);
+  typed = find_named (wizard, "typed-name");
+  next = find_named (wizard, "wizard-next");
+  g_assert_true (gtk_widget_get_visible (typed));
+  g_assert_false (next_enabled (wizard));
+
+  gtk_editable_set_text (GTK_EDITABLE (typed), "dem");
+  g_assert_false (next_enabled (wizard));
+  gtk_editable_set_text (GTK_EDITABLE (typed), "demo ");
+  g_assert_false (next_enabled (wizard));
+  gtk_editable_set_text (GTK_EDITABLE (typed), "Demo");
+  g_assert_false (next_enabled (wizard));
+  /* A disabled Next does nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  g_assert_cmpstr (sn_runbook_wizard_get_page (wizard), ==, "gates");
+
+  gtk_editable_set_text (GTK_EDITABLE (typed), "demo");
+  g_assert_true (next_enabled (wizard));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (next)), ==, "_Run");
+  screenshot (wizard, "wizard-restart-gates.png");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
+  wait_for_page (wizard, "result", 180000);
+  g_assert_cmpstr (label_text (wizard, "result-title"), ==, "Succeeded");
+  g_assert_cmpint (sn_runbook_wizard_get_outcome (wizard), ==, SN_RUN_OUTCOME_SUCCEEDED);
+
+  after = app_pid ();
+  g_assert_cmpstr (before, !=, after);
+
+  destroy_window (wizard);
+}
+
+static void
+test_restart_app_read_only (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autofree char *before = app_pid ();
+  g_autofree char *after = NULL;
+  SnRunbookWizard *wizard;
+
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  wizard = open_wizard ("restart-app", profile);
+
+  /* The dry run is allowed: it changes nothing. */
+  wait_for_plan (wizard);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
+  wait_for_page (wizard, "gates", 1000);
+
+  /* A refusal, and no way forward. */
+  g_assert_nonnull (strstr (label_text (wizard, "gates-refused"), "read-only"));
+  g_assert_true (gtk_widget_get_mapped (find_named (wizard, "gates-refused")));
+  g_assert_false (gtk_widget_get_visible (find_named (wizard, "wizard-next")));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  g_assert_cmpstr (sn_runbook_wizard_get_page (wizard), ==, "gates");
+  screenshot (wizard, "wizard-restart-refused.png");
+
+  after = app_pid ();
+  g_assert_cmpstr (before, ==, after);
+
+  /* Escape (wizard.cancel) closes it. */
+  {
+    GtkWidget *weak = GTK_WIDGET (wizard);
+
+    g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *)&weak);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.cancel", NULL));
+    g_assert_true (sn_test_wait_until (window_gone, &weak, 5000));
+  }
+}
+
+static void
+test_cancel_reverts (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autofree char *directory = g_build_filename (g_get_user_data_dir (), "narcisse-admin",
+                                                 "runbooks", NULL);
+  g_autofree char *path = g_build_filename (directory, "slow-change.json", NULL);
+  g_autofree char *marker = g_build_filename (sn_test_stack_dir (), "slow-change-reverted", NULL);
+  g_autofree char *json = NULL;
+  StateWait running;
+  SnRunbookWizard *wizard;
+
+  g_object_set (profile, "production", FALSE, "safety-level", SN_SAFETY_LEVEL_ADMIN, NULL);
+  g_remove (marker);
+  json = g_strdup_printf ("{ \"id\": \"slow-change\", \"title\": \"Slow change\","
+                          "  \"description\": \"Sleeps; its revert leaves a marker.\","
+                          "  \"safety-level\": \"operator\","
+                          "  \"steps\": [ { \"id\": \"sleep\", \"title\": \"Sleep a while\","
+                          "    \"action\": \"host.exec\", \"args\": { \"command\": \"sleep 30\" },"
+                          "    \"destructive\": true, \"revert-if-failed\": true,"
+                          "    \"revert\": { \"action\": \"host.exec\","
+                          "                  \"args\": { \"command\": \"touch %s\" } } } ] }",
+                          marker);
+  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+
+  /* Load the catalog again: the user's runbook is in it now. */
+  g_clear_object (&catalog);
+  catalog = sn_runbook_catalog_new (NULL);
+  g_assert_true (sn_runbook_catalog_load (catalog, NULL));
+  g_assert_cmpuint (g_strv_length ((char **)sn_runbook_catalog_get_errors (catalog)), ==, 0);
+
+  wizard = open_wizard ("slow-change", profile);
+  wait_for_plan (wizard);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
+  wait_for_page (wizard, "run", 1000);
+
+  running.wizard = wizard;
+  running.state = "Running";
+  g_assert_true (sn_test_wait_until (some_step_shows, &running, 30000));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.cancel", NULL));
+  g_assert_cmpstr (label_text (wizard, "run-status"), ==, "Cancelling — reverting what was done…");
+  screenshot (wizard, "wizard-cancelling.png");
+
+  wait_for_page (wizard, "result", 60000);
+  g_assert_cmpint (sn_runbook_wizard_get_outcome (wizard), ==, SN_RUN_OUTCOME_FAILED_REVERTED);
+  g_assert_cmpstr (label_text (wizard, "result-title"), ==, "Cancelled and Reverted");
+  g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
+  g_assert_true (gtk_widget_get_visible (find_named (wizard, "run-again")));
+  screenshot (wizard, "wizard-cancel-result.png");
+
+  destroy_window (wizard);
+  g_remove (path);
+}
+
+static void
+test_runbooks_window (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autofree char *directory = g_build_filename (g_get_user_data_dir (), "narcisse-admin",
+                                                 "runbooks", NULL);
+  g_autofree char *broken = g_build_filename (directory, "broken.json", NULL);
+  SnRunbooksWindow *window;
+  GtkWidget *last_run;
+  GtkWidget *error_row;
+
+  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (broken, "{ \"id\": \"broken\", \"title\": \"B\", \"steps\": ["
+                                              " { \"id\": \"s\", \"title\": \"S\", \"action\": \"host.nope\" } ] }",
+                                      -1, NULL));
+
+  window = sn_runbooks_window_new (NULL, profile);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Every runbook, with a Run button and its last run (sev1-checklist ran above). */
+  g_assert_nonnull (find_named (window, "run-sev1-checklist"));
+  g_assert_nonnull (find_named (window, "run-restart-app"));
+  last_run = find_named (window, "last-run-sev1-checklist");
+  g_assert_nonnull (last_run);
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (last_run)), "Last run "));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (last_run)), "Succeeded"));
+
+  /* The malformed file, with its located error. */
+  error_row = find_named (window, "runbook-error");
+  g_assert_nonnull (error_row);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (error_row)),
+                            "unknown action “host.nope”"));
+  screenshot (window, "runbooks-window.png");
+
+  /* Run opens the wizard on the window's profile. */
+  g_signal_emit_by_name (find_named (window, "run-sev1-checklist"), "clicked");
+  {
+    SnRunbookWizard *wizard = NULL;
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+        if (SN_IS_RUNBOOK_WIZARD (item))
+          wizard = SN_RUNBOOK_WIZARD (item);
+      }
+    g_assert_nonnull (wizard);
+    g_assert_true (sn_runbook_wizard_get_profile (wizard) == profile);
+    g_assert_cmpstr (sn_runbook_get_id (sn_runbook_wizard_get_runbook (wizard)), ==, "sev1-checklist");
+    wait_for_plan (wizard);
+    destroy_window (wizard);
+  }
+
+  destroy_window (window);
+  g_remove (broken);
+}
+
+static void
+test_last_run_parsing (void)
+{
+  g_autofree char *directory = g_dir_make_tmp ("sn-reports-XXXXXX", NULL);
+  const char * const ids[] = { "restart", "restart-app", NULL };
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *profile = NULL;
+  g_autofree char *result = NULL;
+  struct { const char *name; const char *result; } files[] = {
+    { "20260101-090000-restart-app-demo.md", "Succeeded" },
+    { "20260102-090000-restart-app-prod-eu.md", "Failed, and reverted" },
+    { "20260103-090000-restart-app-demo-dry-run.md", "Dry run (nothing was changed)" },
+    { "20260104-090000-restart-demo.md", "Refused before any step ran" },
+    { "notes.md", "x" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (directory, files[i].name, NULL);
+      g_autofree char *text = g_strdup_printf ("# T\n\n| | |\n|---|---|\n| Runbook | `x` |\n"
+                                               "| Result | **%s** |\n", files[i].result);
+
+      g_assert_true (g_file_set_contents (path, text, -1, NULL));
+    }
+
+  /* The newest real run of restart-app: not the dry run, not "restart". */
+  g_assert_true (sn_runbooks_find_last_run (directory, "restart-app", ids, &when, &profile, &result, NULL));
+  g_assert_cmpint (g_date_time_get_day_of_month (when), ==, 2);
+  g_assert_cmpstr (profile, ==, "prod-eu");
+  g_assert_cmpstr (result, ==, "Failed, and reverted");
+
+  g_clear_pointer (&when, g_date_time_unref);
+  g_clear_pointer (&profile, g_free);
+  g_clear_pointer (&result, g_free);
+  g_assert_true (sn_runbooks_find_last_run (directory, "restart", ids, &when, &profile, &result, NULL));
+  g_assert_cmpstr (profile, ==, "demo");
+  g_assert_cmpstr (result, ==, "Refused before any step ran");
+
+  g_assert_false (sn_runbooks_find_last_run (directory, "sev1-checklist", ids, NULL, NULL, NULL, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (directory, files[i].name, NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (directory);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  /* First: it points HOME and the XDG directories into its own temp dir. */
+  sn_test_stack_up ();
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  catalog = sn_runbook_catalog_new (NULL);
+  g_assert_true (sn_runbook_catalog_load (catalog, NULL));
+
+  g_test_add_func ("/sn/wizard/last-run-parsing", test_last_run_parsing);
+  g_test_add_func ("/sn/wizard/sev1-checklist", test_sev1_checklist);
+  g_test_add_func ("/sn/wizard/restart-app-production", test_restart_app_production);
+  g_test_add_func ("/sn/wizard/restart-app-read-only", test_restart_app_read_only);
+  g_test_add_func ("/sn/wizard/cancel-reverts", test_cancel_reverts);
+  g_test_add_func ("/sn/wizard/runbooks-window", test_runbooks_window);
+
+  return g_test_run ();
+}
