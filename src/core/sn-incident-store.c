@@ -1,0 +1,320 @@
+/* sn-incident-store.c: the incidents, one JSON file each, written atomically
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sn-incident-store"
+
+#include "config.h"
+
+#include <errno.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "sn-incident-store.h"
+
+struct _SnIncidentStore
+{
+  GObject    parent_instance;
+  GPtrArray *incidents;     /* SnIncident, newest declared first */
+  GPtrArray *errors;        /* char*, NULL-terminated */
+  char      *directory;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SnIncidentStore, sn_incident_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static GType
+get_item_type (GListModel *model)
+{
+  return SN_TYPE_INCIDENT;
+}
+
+static guint
+get_n_items (GListModel *model)
+{
+  return SN_INCIDENT_STORE (model)->incidents->len;
+}
+
+static gpointer
+get_item (GListModel *model,
+          guint       position)
+{
+  SnIncidentStore *self = SN_INCIDENT_STORE (model);
+
+  if (position >= self->incidents->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->incidents, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = get_item_type;
+  iface->get_n_items = get_n_items;
+  iface->get_item = get_item;
+}
+
+static void
+sn_incident_store_finalize (GObject *object)
+{
+  SnIncidentStore *self = SN_INCIDENT_STORE (object);
+
+  g_clear_pointer (&self->incidents, g_ptr_array_unref);
+  g_clear_pointer (&self->errors, g_ptr_array_unref);
+  g_free (self->directory);
+
+  G_OBJECT_CLASS (sn_incident_store_parent_class)->finalize (object);
+}
+
+static void
+sn_incident_store_class_init (SnIncidentStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sn_incident_store_finalize;
+}
+
+static void
+sn_incident_store_init (SnIncidentStore *self)
+{
+  self->incidents = g_ptr_array_new_with_free_func (g_object_unref);
+  self->errors = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->errors, NULL);
+}
+
+char *
+sn_incident_store_default_directory (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "narcisse-admin", "incidents", NULL);
+}
+
+/**
+ * sn_incident_store_new:
+ * @directory: (nullable): where the files are; the default when NULL
+ */
+SnIncidentStore *
+sn_incident_store_new (const char *directory)
+{
+  SnIncidentStore *self = g_object_new (SN_TYPE_INCIDENT_STORE, NULL);
+
+  self->directory = directory != NULL ? g_strdup (directory) : sn_incident_store_default_directory ();
+  return self;
+}
+
+const char *
+sn_incident_store_get_directory (SnIncidentStore *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT_STORE (self), NULL);
+  return self->directory;
+}
+
+const char * const *
+sn_incident_store_get_errors (SnIncidentStore *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT_STORE (self), NULL);
+  return (const char * const *) self->errors->pdata;
+}
+
+static int
+compare_newest_first (gconstpointer a,
+                      gconstpointer b)
+{
+  SnIncident *ia = *(SnIncident **) a;
+  SnIncident *ib = *(SnIncident **) b;
+  int cmp = g_date_time_compare (sn_incident_get_declared_at (ib), sn_incident_get_declared_at (ia));
+
+  return cmp != 0 ? cmp : g_strcmp0 (sn_incident_get_id (ib), sn_incident_get_id (ia));
+}
+
+static guint
+sorted_position (SnIncidentStore *self,
+                 SnIncident      *incident)
+{
+  guint i;
+
+  for (i = 0; i < self->incidents->len; i++)
+    if (compare_newest_first (&incident, &g_ptr_array_index (self->incidents, i)) < 0)
+      break;
+  return i;
+}
+
+gboolean
+sn_incident_store_load (SnIncidentStore  *self,
+                        GError          **error)
+{
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint old_n;
+  const char *name;
+
+  g_return_val_if_fail (SN_IS_INCIDENT_STORE (self), FALSE);
+
+  old_n = self->incidents->len;
+  g_ptr_array_set_size (self->incidents, 0);
+  g_ptr_array_set_size (self->errors, 0);
+
+  dir = g_dir_open (self->directory, 0, &local_error);
+  if (dir == NULL && !g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    {
+      g_ptr_array_add (self->errors, NULL);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autoptr(JsonParser) parser = NULL;
+      g_autoptr(GError) file_error = NULL;
+      SnIncident *incident;
+
+      /* Only ID.json: interrupted writes leave ID.json.XXXXXX. */
+      if (!g_str_has_suffix (name, ".json"))
+        continue;
+
+      path = g_build_filename (self->directory, name, NULL);
+      parser = json_parser_new ();
+      if (!json_parser_load_from_mapped_file (parser, path, &file_error) ||
+          !(incident = sn_incident_new_from_json (json_parser_get_root (parser), &file_error)))
+        {
+          g_ptr_array_add (self->errors, g_strdup_printf ("%s: %s", path, file_error->message));
+          continue;
+        }
+      g_ptr_array_add (self->incidents, incident);
+    }
+
+  g_ptr_array_sort (self->incidents, compare_newest_first);
+  g_ptr_array_add (self->errors, NULL);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->incidents->len);
+  return TRUE;
+}
+
+char *
+sn_incident_store_dup_path (SnIncidentStore *self,
+                            SnIncident      *incident)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (SN_IS_INCIDENT_STORE (self), NULL);
+  g_return_val_if_fail (SN_IS_INCIDENT (incident), NULL);
+
+  name = g_strconcat (sn_incident_get_id (incident), ".json", NULL);
+  return g_build_filename (self->directory, name, NULL);
+}
+
+gboolean
+sn_incident_store_save (SnIncidentStore  *self,
+                        SnIncident       *incident,
+                        GError          **error)
+{
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *path = NULL;
+  gsize length;
+  guint position;
+
+  g_return_val_if_fail (SN_IS_INCIDENT_STORE (self), FALSE);
+  g_return_val_if_fail (SN_IS_INCIDENT (incident), FALSE);
+
+  if (g_mkdir_with_parents (self->directory, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Could not create the incident folder %s: %s"),
+                   self->directory, g_strerror (saved));
+      return FALSE;
+    }
+
+  root = sn_incident_to_json (incident);
+  generator = json_generator_new ();
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, root);
+  data = json_generator_to_data (generator, &length);
+  path = sn_incident_store_dup_path (self, incident);
+
+  /* Temp file, fsync, rename, fsync: the old file stays whole until the rename. */
+  if (!g_file_set_contents_full (path, data, length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, error))
+    return FALSE;
+
+  if (!g_ptr_array_find (self->incidents, incident, NULL))
+    {
+      SnIncident *existing = sn_incident_store_lookup (self, sn_incident_get_id (incident));
+      guint index;
+
+      if (existing != NULL && g_ptr_array_find (self->incidents, existing, &index))
+        {
+          g_ptr_array_remove_index (self->incidents, index);
+          g_list_model_items_changed (G_LIST_MODEL (self), index, 1, 0);
+        }
+      position = sorted_position (self, incident);
+      g_ptr_array_insert (self->incidents, position, g_object_ref (incident));
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
+    }
+
+  return TRUE;
+}
+
+/**
+ * sn_incident_store_lookup:
+ *
+ * Returns: (transfer none) (nullable): the incident
+ */
+SnIncident *
+sn_incident_store_lookup (SnIncidentStore *self,
+                          const char      *id)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT_STORE (self), NULL);
+
+  for (guint i = 0; i < self->incidents->len; i++)
+    {
+      SnIncident *incident = g_ptr_array_index (self->incidents, i);
+
+      if (g_strcmp0 (sn_incident_get_id (incident), id) == 0)
+        return incident;
+    }
+  return NULL;
+}
+
+/**
+ * sn_incident_store_get_open:
+ *
+ * Returns: (transfer none) (nullable): the newest open incident of @profile
+ */
+SnIncident *
+sn_incident_store_get_open (SnIncidentStore *self,
+                            const char      *profile)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT_STORE (self), NULL);
+
+  for (guint i = 0; i < self->incidents->len; i++)
+    {
+      SnIncident *incident = g_ptr_array_index (self->incidents, i);
+
+      if (sn_incident_get_state (incident) == SN_INCIDENT_STATE_OPEN &&
+          g_strcmp0 (sn_incident_get_profile (incident), profile) == 0)
+        return incident;
+    }
+  return NULL;
+}
+
+gboolean
+sn_incident_store_close (SnIncidentStore  *self,
+                         SnIncident       *incident,
+                         const char       *resolution,
+                         GError          **error)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT_STORE (self), FALSE);
+  g_return_val_if_fail (SN_IS_INCIDENT (incident), FALSE);
+
+  sn_incident_resolve (incident, resolution, NULL);
+  return sn_incident_store_save (self, incident, error);
+}

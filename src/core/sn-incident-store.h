@@ -1,0 +1,49 @@
+/* sn-incident-store.h: the incidents, one JSON file each, written atomically
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sn-incident.h"
+
+G_BEGIN_DECLS
+
+#define SN_TYPE_INCIDENT_STORE (sn_incident_store_get_type ())
+G_DECLARE_FINAL_TYPE (SnIncidentStore, sn_incident_store, SN, INCIDENT_STORE, GObject)
+
+/*
+ * A GListModel of SnIncident, newest declared first, read from DIRECTORY
+ * (default $XDG_DATA_HOME/narcisse-admin/incidents) where each incident is
+ * ID.json, mode 0600, replaced atomically and durably on every save: a crash
+ * while saving leaves the previous version whole. Malformed files are left
+ * out and listed by sn_incident_store_get_errors().
+ */
+SnIncidentStore *sn_incident_store_new         (const char       *directory);
+char            *sn_incident_store_default_directory (void);
+const char      *sn_incident_store_get_directory (SnIncidentStore *self);
+gboolean         sn_incident_store_load        (SnIncidentStore  *self,
+                                                GError          **error);
+const char * const *sn_incident_store_get_errors (SnIncidentStore *self);
+/* Writes the incident and adds it to the list if new. */
+gboolean         sn_incident_store_save        (SnIncidentStore  *self,
+                                                SnIncident       *incident,
+                                                GError          **error);
+SnIncident      *sn_incident_store_lookup      (SnIncidentStore  *self,
+                                                const char       *id);
+/* The open incident of @profile (the newest if several), or NULL. */
+SnIncident      *sn_incident_store_get_open    (SnIncidentStore  *self,
+                                                const char       *profile);
+/* Resolves it with @resolution and saves it. */
+gboolean         sn_incident_store_close       (SnIncidentStore  *self,
+                                                SnIncident       *incident,
+                                                const char       *resolution,
+                                                GError          **error);
+char            *sn_incident_store_dup_path    (SnIncidentStore  *self,
+                                                SnIncident       *incident);
+
+G_END_DECLS

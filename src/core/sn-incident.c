@@ -1,0 +1,908 @@
+/* sn-incident.c: an incident: severity, response clock, timeline
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sn-incident"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "sn-audit-log.h"
+#include "sn-incident.h"
+
+/* Severity ----------------------------------------------------------------- */
+
+const char *
+sn_severity_to_string (SnSeverity severity)
+{
+  switch (severity)
+    {
+    case SN_SEVERITY_SEV1: return "SEV1";
+    case SN_SEVERITY_SEV2: return "SEV2";
+    case SN_SEVERITY_SEV3: return "SEV3";
+    case SN_SEVERITY_SEV4: return "SEV4";
+    case SN_SEVERITY_NONE:
+    default: return "none";
+    }
+}
+
+SnSeverity
+sn_severity_from_string (const char *text)
+{
+  if (text == NULL)
+    return SN_SEVERITY_NONE;
+  if (g_ascii_strncasecmp (text, "sev", 3) == 0)
+    text += 3;
+  if (text[0] >= '1' && text[0] <= '4' && text[1] == '\0')
+    return (SnSeverity) (text[0] - '0');
+  return SN_SEVERITY_NONE;
+}
+
+const char *
+sn_severity_get_impact (SnSeverity severity)
+{
+  switch (severity)
+    {
+    case SN_SEVERITY_SEV1: return _("Service down");
+    case SN_SEVERITY_SEV2: return _("Major degradation");
+    case SN_SEVERITY_SEV3: return _("Minor degradation");
+    case SN_SEVERITY_SEV4: return _("Minor bug");
+    case SN_SEVERITY_NONE:
+    default: return _("Not classified");
+    }
+}
+
+const char *
+sn_severity_get_examples (SnSeverity severity)
+{
+  switch (severity)
+    {
+    case SN_SEVERITY_SEV1: return _("Site unreachable, database down");
+    case SN_SEVERITY_SEV2: return _("Payments impossible");
+    case SN_SEVERITY_SEV3: return _("Cache down, slowness");
+    case SN_SEVERITY_SEV4: return _("Wrong display");
+    case SN_SEVERITY_NONE:
+    default: return "";
+    }
+}
+
+gint64
+sn_severity_get_target_seconds (SnSeverity severity)
+{
+  switch (severity)
+    {
+    case SN_SEVERITY_SEV1: return 15 * 60;
+    case SN_SEVERITY_SEV2: return 30 * 60;
+    case SN_SEVERITY_SEV3: return 2 * 3600;
+    case SN_SEVERITY_SEV4: return 24 * 3600;
+    case SN_SEVERITY_NONE:
+    default: return 24 * 3600;
+    }
+}
+
+char *
+sn_format_duration (gint64 seconds)
+{
+  const char *sign = seconds < 0 ? "-" : "";
+  guint64 s = (guint64) ABS (seconds);
+
+  if (s >= 3600)
+    return g_strdup_printf ("%s%" G_GUINT64_FORMAT " h %02u min", sign, s / 3600,
+                            (guint) ((s % 3600) / 60));
+  if (s >= 60)
+    return g_strdup_printf ("%s%u min %02u s", sign, (guint) (s / 60), (guint) (s % 60));
+  return g_strdup_printf ("%s%u s", sign, (guint) s);
+}
+
+static const char *kind_nicks[] = { "check", "runbook", "command", "note", "severity", "state" };
+
+const char *
+sn_timeline_kind_to_string (SnTimelineKind kind)
+{
+  g_return_val_if_fail (kind <= SN_TIMELINE_KIND_STATE, "note");
+  return kind_nicks[kind];
+}
+
+gboolean
+sn_timeline_kind_from_string (const char     *text,
+                              SnTimelineKind *kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (kind_nicks); i++)
+    if (g_strcmp0 (text, kind_nicks[i]) == 0)
+      {
+        *kind = (SnTimelineKind) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+sn_timeline_kind_get_label (SnTimelineKind kind)
+{
+  switch (kind)
+    {
+    case SN_TIMELINE_KIND_CHECK: return _("Check");
+    case SN_TIMELINE_KIND_RUNBOOK: return _("Runbook");
+    case SN_TIMELINE_KIND_COMMAND: return _("Command");
+    case SN_TIMELINE_KIND_NOTE: return _("Note");
+    case SN_TIMELINE_KIND_SEVERITY: return _("Severity");
+    case SN_TIMELINE_KIND_STATE: return _("State");
+    default: return "";
+    }
+}
+
+/* Timeline entry ----------------------------------------------------------- */
+
+struct _SnTimelineEntry
+{
+  GObject         parent_instance;
+  GDateTime      *time;
+  char           *operator_name;
+  char           *text;
+  char           *evidence;
+  SnTimelineKind  kind;
+};
+
+G_DEFINE_FINAL_TYPE (SnTimelineEntry, sn_timeline_entry, G_TYPE_OBJECT)
+
+enum {
+  ENTRY_PROP_0,
+  ENTRY_PROP_TIME,
+  ENTRY_PROP_OPERATOR,
+  ENTRY_PROP_KIND,
+  ENTRY_PROP_KIND_LABEL,
+  ENTRY_PROP_TEXT,
+  ENTRY_PROP_EVIDENCE,
+  ENTRY_PROP_TIME_LABEL,
+  ENTRY_N_PROPS
+};
+
+static GParamSpec *entry_properties[ENTRY_N_PROPS];
+
+static void
+sn_timeline_entry_finalize (GObject *object)
+{
+  SnTimelineEntry *self = SN_TIMELINE_ENTRY (object);
+
+  g_clear_pointer (&self->time, g_date_time_unref);
+  g_free (self->operator_name);
+  g_free (self->text);
+  g_free (self->evidence);
+
+  G_OBJECT_CLASS (sn_timeline_entry_parent_class)->finalize (object);
+}
+
+static void
+sn_timeline_entry_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  SnTimelineEntry *self = SN_TIMELINE_ENTRY (object);
+
+  switch (prop_id)
+    {
+    case ENTRY_PROP_TIME:
+      g_value_set_boxed (value, self->time);
+      break;
+    case ENTRY_PROP_OPERATOR:
+      g_value_set_string (value, self->operator_name);
+      break;
+    case ENTRY_PROP_KIND:
+      g_value_set_int (value, self->kind);
+      break;
+    case ENTRY_PROP_KIND_LABEL:
+      g_value_set_string (value, sn_timeline_kind_get_label (self->kind));
+      break;
+    case ENTRY_PROP_TEXT:
+      g_value_set_string (value, self->text);
+      break;
+    case ENTRY_PROP_EVIDENCE:
+      g_value_set_string (value, self->evidence);
+      break;
+    case ENTRY_PROP_TIME_LABEL:
+      {
+        g_autoptr(GDateTime) local = g_date_time_to_local (self->time);
+
+        g_value_take_string (value, g_date_time_format (local, "%H:%M:%S"));
+      }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sn_timeline_entry_class_init (SnTimelineEntryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sn_timeline_entry_finalize;
+  object_class->get_property = sn_timeline_entry_get_property;
+
+  entry_properties[ENTRY_PROP_TIME] =
+    g_param_spec_boxed ("time", NULL, NULL, G_TYPE_DATE_TIME, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  entry_properties[ENTRY_PROP_OPERATOR] =
+    g_param_spec_string ("operator", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  entry_properties[ENTRY_PROP_KIND] =
+    g_param_spec_int ("kind", NULL, NULL, 0, SN_TIMELINE_KIND_STATE, 0,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  entry_properties[ENTRY_PROP_KIND_LABEL] =
+    g_param_spec_string ("kind-label", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  entry_properties[ENTRY_PROP_TEXT] =
+    g_param_spec_string ("text", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  entry_properties[ENTRY_PROP_EVIDENCE] =
+    g_param_spec_string ("evidence", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  entry_properties[ENTRY_PROP_TIME_LABEL] =
+    g_param_spec_string ("time-label", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, ENTRY_N_PROPS, entry_properties);
+}
+
+static void
+sn_timeline_entry_init (SnTimelineEntry *self)
+{
+}
+
+static SnTimelineEntry *
+timeline_entry_new (GDateTime      *time,
+                    const char     *operator_name,
+                    SnTimelineKind  kind,
+                    const char     *text,
+                    const char     *evidence)
+{
+  SnTimelineEntry *self = g_object_new (SN_TYPE_TIMELINE_ENTRY, NULL);
+
+  self->time = g_date_time_to_utc (time);
+  self->operator_name = g_strdup (operator_name);
+  self->kind = kind;
+  self->text = sn_audit_redact (text != NULL ? text : "");
+  self->evidence = g_strdup (evidence != NULL && *evidence != '\0' ? evidence : NULL);
+  return self;
+}
+
+GDateTime *
+sn_timeline_entry_get_time (SnTimelineEntry *self)
+{
+  g_return_val_if_fail (SN_IS_TIMELINE_ENTRY (self), NULL);
+  return self->time;
+}
+
+const char *
+sn_timeline_entry_get_operator (SnTimelineEntry *self)
+{
+  g_return_val_if_fail (SN_IS_TIMELINE_ENTRY (self), NULL);
+  return self->operator_name;
+}
+
+SnTimelineKind
+sn_timeline_entry_get_kind (SnTimelineEntry *self)
+{
+  g_return_val_if_fail (SN_IS_TIMELINE_ENTRY (self), SN_TIMELINE_KIND_NOTE);
+  return self->kind;
+}
+
+const char *
+sn_timeline_entry_get_text (SnTimelineEntry *self)
+{
+  g_return_val_if_fail (SN_IS_TIMELINE_ENTRY (self), NULL);
+  return self->text;
+}
+
+const char *
+sn_timeline_entry_get_evidence (SnTimelineEntry *self)
+{
+  g_return_val_if_fail (SN_IS_TIMELINE_ENTRY (self), NULL);
+  return self->evidence;
+}
+
+/* Incident ----------------------------------------------------------------- */
+
+struct _SnIncident
+{
+  GObject          parent_instance;
+
+  GListStore      *timeline;
+  GDateTime       *declared_at;
+  GDateTime       *detected_at;
+  GDateTime       *responded_at;
+  GDateTime       *resolved_at;
+  char            *id;
+  char            *profile;
+  char            *title;
+  char            *override_reason;
+  char            *resolution;
+
+  SnSeverity       severity;
+  SnSeverity       proposed;
+  SnIncidentState  state;
+};
+
+G_DEFINE_FINAL_TYPE (SnIncident, sn_incident, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_PROFILE,
+  PROP_TITLE,
+  PROP_SEVERITY,
+  PROP_PROPOSED_SEVERITY,
+  PROP_OVERRIDE_REASON,
+  PROP_DECLARED_AT,
+  PROP_DETECTED_AT,
+  PROP_RESPONDED_AT,
+  PROP_RESOLVED_AT,
+  PROP_RESOLUTION,
+  PROP_STATE,
+  PROP_TIMELINE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+sn_incident_finalize (GObject *object)
+{
+  SnIncident *self = SN_INCIDENT (object);
+
+  g_clear_object (&self->timeline);
+  g_clear_pointer (&self->declared_at, g_date_time_unref);
+  g_clear_pointer (&self->detected_at, g_date_time_unref);
+  g_clear_pointer (&self->responded_at, g_date_time_unref);
+  g_clear_pointer (&self->resolved_at, g_date_time_unref);
+  g_free (self->id);
+  g_free (self->profile);
+  g_free (self->title);
+  g_free (self->override_reason);
+  g_free (self->resolution);
+
+  G_OBJECT_CLASS (sn_incident_parent_class)->finalize (object);
+}
+
+static void
+sn_incident_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  SnIncident *self = SN_INCIDENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID: g_value_set_string (value, self->id); break;
+    case PROP_PROFILE: g_value_set_string (value, self->profile); break;
+    case PROP_TITLE: g_value_set_string (value, self->title); break;
+    case PROP_SEVERITY: g_value_set_int (value, self->severity); break;
+    case PROP_PROPOSED_SEVERITY: g_value_set_int (value, self->proposed); break;
+    case PROP_OVERRIDE_REASON: g_value_set_string (value, self->override_reason); break;
+    case PROP_DECLARED_AT: g_value_set_boxed (value, self->declared_at); break;
+    case PROP_DETECTED_AT: g_value_set_boxed (value, self->detected_at); break;
+    case PROP_RESPONDED_AT: g_value_set_boxed (value, self->responded_at); break;
+    case PROP_RESOLVED_AT: g_value_set_boxed (value, self->resolved_at); break;
+    case PROP_RESOLUTION: g_value_set_string (value, self->resolution); break;
+    case PROP_STATE: g_value_set_int (value, self->state); break;
+    case PROP_TIMELINE: g_value_set_object (value, self->timeline); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sn_incident_class_init (SnIncidentClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = sn_incident_finalize;
+  object_class->get_property = sn_incident_get_property;
+
+  properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, flags);
+  properties[PROP_PROFILE] = g_param_spec_string ("profile", NULL, NULL, NULL, flags);
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, flags);
+  properties[PROP_SEVERITY] = g_param_spec_int ("severity", NULL, NULL, 0, 4, 0, flags);
+  properties[PROP_PROPOSED_SEVERITY] = g_param_spec_int ("proposed-severity", NULL, NULL, 0, 4, 0, flags);
+  properties[PROP_OVERRIDE_REASON] = g_param_spec_string ("override-reason", NULL, NULL, NULL, flags);
+  properties[PROP_DECLARED_AT] = g_param_spec_boxed ("declared-at", NULL, NULL, G_TYPE_DATE_TIME, flags);
+  properties[PROP_DETECTED_AT] = g_param_spec_boxed ("detected-at", NULL, NULL, G_TYPE_DATE_TIME, flags);
+  properties[PROP_RESPONDED_AT] = g_param_spec_boxed ("responded-at", NULL, NULL, G_TYPE_DATE_TIME, flags);
+  properties[PROP_RESOLVED_AT] = g_param_spec_boxed ("resolved-at", NULL, NULL, G_TYPE_DATE_TIME, flags);
+  properties[PROP_RESOLUTION] = g_param_spec_string ("resolution", NULL, NULL, NULL, flags);
+  properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, 0, 1, 0, flags);
+  properties[PROP_TIMELINE] = g_param_spec_object ("timeline", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+sn_incident_init (SnIncident *self)
+{
+  self->timeline = g_list_store_new (SN_TYPE_TIMELINE_ENTRY);
+}
+
+static GDateTime *
+now_or (GDateTime *time)
+{
+  return time != NULL ? g_date_time_to_utc (time) : g_date_time_new_now_utc ();
+}
+
+static void
+set_time (SnIncident  *self,
+          GDateTime  **field,
+          GDateTime   *value,
+          guint        prop)
+{
+  g_clear_pointer (field, g_date_time_unref);
+  *field = value != NULL ? g_date_time_to_utc (value) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static SnTimelineEntry *
+append_entry (SnIncident     *self,
+              SnTimelineKind  kind,
+              const char     *text,
+              const char     *evidence,
+              GDateTime      *time)
+{
+  g_autoptr(GDateTime) at = now_or (time);
+  g_autoptr(SnTimelineEntry) entry = timeline_entry_new (at, g_get_user_name (), kind, text, evidence);
+
+  g_list_store_append (self->timeline, entry);
+  return entry;
+}
+
+static char *
+make_id (GDateTime *declared_at)
+{
+  g_autofree char *stamp = g_date_time_format (declared_at, "%Y%m%d-%H%M%S");
+
+  return g_strdup_printf ("%s-%04x", stamp, g_random_int_range (0, 0x10000));
+}
+
+/**
+ * sn_incident_new:
+ * @declared_at: (nullable): when it was declared; now if NULL
+ *
+ * Declares an incident: the timeline starts with the declaration and, if
+ * the severity differs from the proposed one, the reason for the override.
+ */
+SnIncident *
+sn_incident_new (const char *profile,
+                 const char *title,
+                 SnSeverity  severity,
+                 SnSeverity  proposed,
+                 const char *override_reason,
+                 GDateTime  *declared_at)
+{
+  SnIncident *self;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (profile != NULL, NULL);
+  g_return_val_if_fail (severity >= SN_SEVERITY_SEV1 && severity <= SN_SEVERITY_SEV4, NULL);
+
+  self = g_object_new (SN_TYPE_INCIDENT, NULL);
+  self->declared_at = now_or (declared_at);
+  self->id = make_id (self->declared_at);
+  self->profile = g_strdup (profile);
+  self->title = sn_audit_redact (title != NULL && *title != '\0' ? title : _("Incident"));
+  self->severity = severity;
+  self->proposed = proposed;
+  self->override_reason = override_reason != NULL && *override_reason != '\0'
+                          ? sn_audit_redact (override_reason) : NULL;
+  self->state = SN_INCIDENT_STATE_OPEN;
+
+  text = g_strdup_printf (_("Declared %s (%s): %s"), sn_severity_to_string (severity),
+                          sn_severity_get_impact (severity), self->title);
+  append_entry (self, SN_TIMELINE_KIND_STATE, text, NULL, self->declared_at);
+  if (proposed != SN_SEVERITY_NONE && proposed != severity)
+    {
+      g_autofree char *why = g_strdup_printf (_("Proposed %s, declared %s: %s"),
+                                              sn_severity_to_string (proposed),
+                                              sn_severity_to_string (severity),
+                                              self->override_reason != NULL
+                                              ? self->override_reason : _("no reason given"));
+
+      append_entry (self, SN_TIMELINE_KIND_SEVERITY, why, NULL, self->declared_at);
+    }
+
+  return self;
+}
+
+const char *
+sn_incident_get_id (SnIncident *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+  return self->id;
+}
+
+const char *
+sn_incident_get_profile (SnIncident *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+  return self->profile;
+}
+
+const char *
+sn_incident_get_title (SnIncident *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+  return self->title;
+}
+
+SnSeverity
+sn_incident_get_severity (SnIncident *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT (self), SN_SEVERITY_NONE);
+  return self->severity;
+}
+
+SnSeverity
+sn_incident_get_proposed_severity (SnIncident *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT (self), SN_SEVERITY_NONE);
+  return self->proposed;
+}
+
+const char *
+sn_incident_get_override_reason (SnIncident *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+  return self->override_reason;
+}
+
+GDateTime *
+sn_incident_get_declared_at (SnIncident *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+  return self->declared_at;
+}
+
+GDateTime *
+sn_incident_get_detected_at (SnIncident *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+  return self->detected_at != NULL ? self->detected_at : self->declared_at;
+}
+
+GDateTime *
+sn_incident_get_responded_at (SnIncident *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+  return self->responded_at;
+}
+
+GDateTime *
+sn_incident_get_resolved_at (SnIncident *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+  return self->resolved_at;
+}
+
+const char *
+sn_incident_get_resolution (SnIncident *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+  return self->resolution;
+}
+
+SnIncidentState
+sn_incident_get_state (SnIncident *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT (self), SN_INCIDENT_STATE_OPEN);
+  return self->state;
+}
+
+GListModel *
+sn_incident_get_timeline (SnIncident *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+  return G_LIST_MODEL (self->timeline);
+}
+
+void
+sn_incident_set_detected_at (SnIncident *self,
+                             GDateTime  *detected_at)
+{
+  g_return_if_fail (SN_IS_INCIDENT (self));
+  set_time (self, &self->detected_at, detected_at, PROP_DETECTED_AT);
+}
+
+/**
+ * sn_incident_add_entry:
+ * @text: what happened; secrets are redacted
+ * @evidence: (nullable): a report file backing it
+ * @time: (nullable): when; now if NULL
+ *
+ * Returns: (transfer none): the new entry
+ */
+SnTimelineEntry *
+sn_incident_add_entry (SnIncident     *self,
+                       SnTimelineKind  kind,
+                       const char     *text,
+                       const char     *evidence,
+                       GDateTime      *time)
+{
+  SnTimelineEntry *entry;
+
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+
+  entry = append_entry (self, kind, text, evidence, time);
+  if (self->responded_at == NULL && kind <= SN_TIMELINE_KIND_NOTE)
+    set_time (self, &self->responded_at, entry->time, PROP_RESPONDED_AT);
+  return entry;
+}
+
+void
+sn_incident_set_severity (SnIncident *self,
+                          SnSeverity  severity,
+                          const char *reason,
+                          GDateTime  *time)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (SN_IS_INCIDENT (self));
+  g_return_if_fail (severity >= SN_SEVERITY_SEV1 && severity <= SN_SEVERITY_SEV4);
+
+  if (severity == self->severity)
+    return;
+
+  text = g_strdup_printf (_("Severity changed from %s to %s: %s"),
+                          sn_severity_to_string (self->severity), sn_severity_to_string (severity),
+                          reason != NULL && *reason != '\0' ? reason : _("no reason given"));
+  self->severity = severity;
+  append_entry (self, SN_TIMELINE_KIND_SEVERITY, text, NULL, time);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEVERITY]);
+}
+
+void
+sn_incident_resolve (SnIncident *self,
+                     const char *resolution,
+                     GDateTime  *time)
+{
+  g_autoptr(GDateTime) at = now_or (time);
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (SN_IS_INCIDENT (self));
+
+  if (self->state == SN_INCIDENT_STATE_RESOLVED)
+    return;
+
+  g_free (self->resolution);
+  self->resolution = sn_audit_redact (resolution != NULL ? resolution : "");
+  text = g_strdup_printf (_("Resolved: %s"), self->resolution);
+  append_entry (self, SN_TIMELINE_KIND_STATE, text, NULL, at);
+  if (self->responded_at == NULL)
+    set_time (self, &self->responded_at, at, PROP_RESPONDED_AT);
+  set_time (self, &self->resolved_at, at, PROP_RESOLVED_AT);
+  self->state = SN_INCIDENT_STATE_RESOLVED;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESOLUTION]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+GDateTime *
+sn_incident_dup_deadline (SnIncident *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+  return g_date_time_add_seconds (self->declared_at,
+                                  (gdouble) sn_severity_get_target_seconds (self->severity));
+}
+
+gint64
+sn_incident_get_remaining_seconds (SnIncident *self,
+                                   GDateTime  *now)
+{
+  g_autoptr(GDateTime) deadline = NULL;
+  g_autoptr(GDateTime) current = NULL;
+
+  g_return_val_if_fail (SN_IS_INCIDENT (self), 0);
+
+  deadline = sn_incident_dup_deadline (self);
+  current = now_or (now);
+  return g_date_time_difference (deadline, current) / G_TIME_SPAN_SECOND;
+}
+
+gboolean
+sn_incident_is_response_missed (SnIncident *self,
+                                GDateTime  *now)
+{
+  g_autoptr(GDateTime) deadline = NULL;
+  g_autoptr(GDateTime) current = NULL;
+
+  g_return_val_if_fail (SN_IS_INCIDENT (self), FALSE);
+
+  deadline = sn_incident_dup_deadline (self);
+  if (self->responded_at != NULL)
+    return g_date_time_compare (self->responded_at, deadline) > 0;
+  current = now_or (now);
+  return g_date_time_compare (current, deadline) > 0;
+}
+
+/* JSON --------------------------------------------------------------------- */
+
+static void
+add_time (JsonBuilder *builder,
+          const char  *name,
+          GDateTime   *time)
+{
+  json_builder_set_member_name (builder, name);
+  if (time == NULL)
+    json_builder_add_null_value (builder);
+  else
+    {
+      g_autofree char *text = g_date_time_format_iso8601 (time);
+
+      json_builder_add_string_value (builder, text);
+    }
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value == NULL)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_string_value (builder, value);
+}
+
+JsonNode *
+sn_incident_to_json (SnIncident *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  guint n;
+
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "id", self->id);
+  add_string (builder, "profile", self->profile);
+  add_string (builder, "title", self->title);
+  add_string (builder, "severity", sn_severity_to_string (self->severity));
+  add_string (builder, "proposed-severity", self->proposed != SN_SEVERITY_NONE
+                                            ? sn_severity_to_string (self->proposed) : NULL);
+  add_string (builder, "override-reason", self->override_reason);
+  add_time (builder, "declared-at", self->declared_at);
+  add_time (builder, "detected-at", self->detected_at);
+  add_time (builder, "responded-at", self->responded_at);
+  add_time (builder, "resolved-at", self->resolved_at);
+  add_string (builder, "resolution", self->resolution);
+  add_string (builder, "state", self->state == SN_INCIDENT_STATE_OPEN ? "open" : "resolved");
+  json_builder_set_member_name (builder, "timeline");
+  json_builder_begin_array (builder);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->timeline));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SnTimelineEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->timeline), i);
+
+      json_builder_begin_object (builder);
+      add_time (builder, "time", entry->time);
+      add_string (builder, "operator", entry->operator_name);
+      add_string (builder, "kind", sn_timeline_kind_to_string (entry->kind));
+      add_string (builder, "text", entry->text);
+      add_string (builder, "evidence", entry->evidence);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static gboolean
+read_time (JsonObject  *object,
+           const char  *name,
+           gboolean     required,
+           GDateTime  **out,
+           GError     **error)
+{
+  const char *text = json_object_get_string_member_with_default (object, name, NULL);
+
+  *out = NULL;
+  if (text == NULL)
+    {
+      if (required)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     _("The incident has no “%s” time"), name);
+      return !required;
+    }
+
+  *out = g_date_time_new_from_iso8601 (text, NULL);
+  if (*out == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("“%s” is not a time (%s)"), text, name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+valid_id (const char *id)
+{
+  if (id == NULL || *id == '\0' || strlen (id) > 64)
+    return FALSE;
+  for (const char *p = id; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+SnIncident *
+sn_incident_new_from_json (JsonNode  *node,
+                           GError   **error)
+{
+  g_autoptr(SnIncident) self = NULL;
+  JsonObject *object;
+  JsonArray *timeline;
+  const char *state;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("An incident is a JSON object"));
+      return NULL;
+    }
+  object = json_node_get_object (node);
+
+  self = g_object_new (SN_TYPE_INCIDENT, NULL);
+  self->id = g_strdup (json_object_get_string_member_with_default (object, "id", NULL));
+  self->profile = g_strdup (json_object_get_string_member_with_default (object, "profile", NULL));
+  if (!valid_id (self->id) || self->profile == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The incident has no valid id or profile"));
+      return NULL;
+    }
+  self->title = g_strdup (json_object_get_string_member_with_default (object, "title", ""));
+  self->severity = sn_severity_from_string (json_object_get_string_member_with_default (object, "severity", NULL));
+  if (self->severity == SN_SEVERITY_NONE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The incident %s has no valid severity"), self->id);
+      return NULL;
+    }
+  self->proposed = sn_severity_from_string (json_object_get_string_member_with_default (object, "proposed-severity", NULL));
+  self->override_reason = g_strdup (json_object_get_string_member_with_default (object, "override-reason", NULL));
+  self->resolution = g_strdup (json_object_get_string_member_with_default (object, "resolution", NULL));
+  state = json_object_get_string_member_with_default (object, "state", "open");
+  self->state = g_strcmp0 (state, "resolved") == 0 ? SN_INCIDENT_STATE_RESOLVED : SN_INCIDENT_STATE_OPEN;
+
+  if (!read_time (object, "declared-at", TRUE, &self->declared_at, error) ||
+      !read_time (object, "detected-at", FALSE, &self->detected_at, error) ||
+      !read_time (object, "responded-at", FALSE, &self->responded_at, error) ||
+      !read_time (object, "resolved-at", FALSE, &self->resolved_at, error))
+    return NULL;
+
+  timeline = json_object_has_member (object, "timeline")
+             ? json_object_get_array_member (object, "timeline") : NULL;
+  for (guint i = 0; timeline != NULL && i < json_array_get_length (timeline); i++)
+    {
+      JsonNode *item = json_array_get_element (timeline, i);
+      g_autoptr(SnTimelineEntry) entry = NULL;
+      g_autoptr(GDateTime) time = NULL;
+      SnTimelineKind kind;
+      JsonObject *o;
+
+      if (!JSON_NODE_HOLDS_OBJECT (item))
+        continue;
+      o = json_node_get_object (item);
+      if (!read_time (o, "time", TRUE, &time, error))
+        return NULL;
+      if (!sn_timeline_kind_from_string (json_object_get_string_member_with_default (o, "kind", NULL), &kind))
+        kind = SN_TIMELINE_KIND_NOTE;
+      entry = timeline_entry_new (time,
+                                  json_object_get_string_member_with_default (o, "operator", ""),
+                                  kind,
+                                  json_object_get_string_member_with_default (o, "text", ""),
+                                  json_object_get_string_member_with_default (o, "evidence", NULL));
+      g_list_store_append (self->timeline, entry);
+    }
+
+  return g_steal_pointer (&self);
+}
