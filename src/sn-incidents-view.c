@@ -68,8 +68,13 @@ static void
 sn_incidents_view_dispose (GObject *object)
 {
   SnIncidentsView *self = (SnIncidentsView *)object;
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_INCIDENTS_VIEW);
+
+  /* The children the template does not bind, like the action bar. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   g_clear_object (&self->profile);
 

@@ -590,6 +590,9 @@ update_step_row (GtkWidget *row)
     gtk_stack_set_visible_child_name (icon_stack, "spinner");
 
   gtk_label_set_label (state_label, g_dgettext (GETTEXT_PACKAGE, look->label));
+  /* "Done" says nothing the state does not. */
+  if (state == SN_STEP_STATE_SUCCEEDED && g_strcmp0 (message, _("Done")) == 0)
+    message = NULL;
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), message != NULL ? message : "");
 
   if (state_is_busy (state))
@@ -608,6 +611,8 @@ update_step_row (GtkWidget *row)
   gtk_label_set_label (elapsed_label, elapsed);
 }
 
+static void update_run_status (SnRunbookWizard *self);
+
 static void
 step_state_changed_cb (GtkWidget  *row,
                        GParamSpec *pspec,
@@ -616,6 +621,8 @@ step_state_changed_cb (GtkWidget  *row,
   SnRunbookWizard *self = SN_RUNBOOK_WIZARD (gtk_widget_get_root (row));
 
   update_step_row (row);
+  if (self != NULL)
+    update_run_status (self);
 
   /* Follow the step at work, unless the person picked one to read. */
   if (self != NULL && state_is_busy (sn_step_run_get_state (step)) && !self->user_picked_step)

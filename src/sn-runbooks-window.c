@@ -26,6 +26,7 @@ struct _SnRunbooksWindow
   AdwToastOverlay     *toast_overlay;
   AdwWindowTitle      *window_title;
   AdwPreferencesGroup *runbooks_group;
+  GtkListBox          *runbooks_list;
   AdwPreferencesGroup *errors_group;
 };
 
@@ -236,12 +237,15 @@ runbook_row_new (SnRunbooksWindow   *self,
                  const char * const *all_ids)
 {
   const char *id = sn_runbook_get_id (runbook);
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *icon = gtk_image_new_from_icon_name (sn_runbook_is_destructive (runbook)
-                                                  ? "system-run-symbolic"
-                                                  : "emblem-documents-symbolic");
-  GtkWidget *details = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  gboolean destructive = sn_runbook_is_destructive (runbook);
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *icon = gtk_image_new_from_icon_name (destructive ? "system-run-symbolic"
+                                                              : "emblem-documents-symbolic");
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *title = gtk_label_new (sn_runbook_get_title (runbook));
   GtkWidget *badges = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *description = gtk_label_new (sn_runbook_get_description (runbook));
   GtkWidget *last_run = gtk_label_new (NULL);
   GtkWidget *run = gtk_button_new_with_mnemonic (_("_Run…"));
   g_autofree char *last_name = g_strdup_printf ("last-run-%s", id);
@@ -254,23 +258,30 @@ runbook_row_new (SnRunbooksWindow   *self,
   SnSafetyLevel level = sn_runbook_get_safety_level (runbook);
 
   gtk_widget_set_name (row, id);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), sn_runbook_get_title (runbook));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sn_runbook_get_description (runbook));
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, sn_runbook_get_title (runbook),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, sn_runbook_get_description (runbook),
+                                  -1);
+  gtk_widget_add_css_class (row, "runbook-row");
 
-  gtk_widget_add_css_class (icon, sn_runbook_is_destructive (runbook) ? "runbook-icon-changes"
-                                                                       : "runbook-icon-reads");
+  gtk_widget_set_valign (icon, GTK_ALIGN_START);
+  gtk_image_set_pixel_size (GTK_IMAGE (icon), 24);
+  gtk_widget_add_css_class (icon, destructive ? "runbook-icon-changes" : "runbook-icon-reads");
   gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  gtk_box_append (GTK_BOX (box), icon);
 
-  gtk_widget_set_halign (badges, GTK_ALIGN_END);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_box_append (GTK_BOX (text), title);
+
   gtk_box_append (GTK_BOX (badges),
                   badge_new (safety_label (level),
                              level == SN_SAFETY_LEVEL_READ_ONLY ? "badge-read-only"
                              : level == SN_SAFETY_LEVEL_OPERATOR ? "badge-operator" : "badge-admin",
                              "safety-badge"));
-  if (sn_runbook_is_destructive (runbook))
+  if (destructive)
     gtk_box_append (GTK_BOX (badges),
                     badge_new (_("Changes the system"), "changes-badge", "changes-badge"));
 
@@ -287,16 +298,21 @@ runbook_row_new (SnRunbooksWindow   *self,
 
   gtk_widget_set_name (last_run, last_name);
   gtk_label_set_label (GTK_LABEL (last_run), last_text);
-  gtk_label_set_xalign (GTK_LABEL (last_run), 1);
+  gtk_label_set_xalign (GTK_LABEL (last_run), 0);
   gtk_label_set_wrap (GTK_LABEL (last_run), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (last_run), 34);
-  gtk_widget_add_css_class (last_run, "caption");
-  gtk_widget_add_css_class (last_run, "dim-label");
+  gtk_widget_add_css_class (last_run, "caption-heading");
+  gtk_widget_add_css_class (last_run, "last-run");
+  gtk_box_append (GTK_BOX (text), badges);
+  gtk_box_append (GTK_BOX (text), last_run);
 
-  gtk_widget_set_valign (details, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (details), badges);
-  gtk_box_append (GTK_BOX (details), last_run);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), details);
+  gtk_label_set_xalign (GTK_LABEL (description), 0);
+  gtk_label_set_wrap (GTK_LABEL (description), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (description), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (description, "dim-label");
+  gtk_box_append (GTK_BOX (text), description);
+
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (box), text);
 
   /* Translators: the accessible name of a runbook's Run button; %s is its title */
   run_label = g_strdup_printf (_("Run “%s”"), sn_runbook_get_title (runbook));
@@ -304,11 +320,12 @@ runbook_row_new (SnRunbooksWindow   *self,
   gtk_widget_set_valign (run, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (run, run_label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (run), GTK_ACCESSIBLE_PROPERTY_LABEL, run_label, -1);
-  gtk_widget_add_css_class (run, "suggested-action");
+  gtk_widget_add_css_class (run, destructive ? "destructive-action" : "suggested-action");
   g_object_set_data_full (G_OBJECT (run), "sn-runbook", g_object_ref (runbook), g_object_unref);
   g_signal_connect_object (run, "clicked", G_CALLBACK (run_clicked_cb), self, G_CONNECT_SWAPPED);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), run);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), run);
+  gtk_box_append (GTK_BOX (box), run);
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
 
   return row;
 }
@@ -319,10 +336,12 @@ clear_rows (SnRunbooksWindow *self)
   for (guint i = 0; i < self->rows->len; i++)
     {
       GtkWidget *row = g_ptr_array_index (self->rows, i);
-      GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+      GtkWidget *parent = gtk_widget_get_parent (row);
 
-      if (group != NULL)
-        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
+      if (parent == GTK_WIDGET (self->runbooks_list))
+        gtk_list_box_remove (self->runbooks_list, row);
+      else if (parent != NULL)
+        adw_preferences_group_remove (self->errors_group, row);
     }
   g_ptr_array_set_size (self->rows, 0);
 }
@@ -361,7 +380,7 @@ sn_runbooks_window_reload (SnRunbooksWindow *self)
       g_autoptr(SnRunbook) runbook = g_list_model_get_item (model, i);
       GtkWidget *row = runbook_row_new (self, runbook, reports, (const char * const *)ids->pdata);
 
-      adw_preferences_group_add (self->runbooks_group, row);
+      gtk_list_box_append (self->runbooks_list, row);
       g_ptr_array_add (self->rows, row);
     }
 
@@ -481,6 +500,7 @@ sn_runbooks_window_class_init (SnRunbooksWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnRunbooksWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SnRunbooksWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, SnRunbooksWindow, runbooks_group);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbooksWindow, runbooks_list);
   gtk_widget_class_bind_template_child (widget_class, SnRunbooksWindow, errors_group);
 
   gtk_widget_class_install_action (widget_class, "runbooks.reload", NULL, reload_action);

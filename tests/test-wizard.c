@@ -16,6 +16,7 @@
 #include "sn-runbook-catalog.h"
 #include "sn-runbook-wizard.h"
 #include "sn-runbooks-window.h"
+#include "sn-window.h"
 
 static SnRunbookCatalog *catalog;
 
@@ -90,6 +91,13 @@ screenshot (gpointer    window,
   if (directory == NULL)
     return;
 
+  /* Let transitions and spinners settle. */
+  {
+    gint64 until = g_get_monotonic_time () + 700 * 1000;
+
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE);
+  }
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   width = gtk_widget_get_width (GTK_WIDGET (window));
   height = gtk_widget_get_height (GTK_WIDGET (window));
@@ -396,9 +404,9 @@ test_cancel_reverts (void)
   running.state = "Running";
   g_assert_true (sn_test_wait_until (some_step_shows, &running, 30000));
 
+  screenshot (wizard, "wizard-running.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.cancel", NULL));
   g_assert_cmpstr (label_text (wizard, "run-status"), ==, "Cancelling — reverting what was done…");
-  screenshot (wizard, "wizard-cancelling.png");
 
   wait_for_page (wizard, "result", 60000);
   g_assert_cmpint (sn_runbook_wizard_get_outcome (wizard), ==, SN_RUN_OUTCOME_FAILED_REVERTED);
@@ -467,6 +475,68 @@ test_runbooks_window (void)
 
   destroy_window (window);
   g_remove (broken);
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (item, type))
+        found = GTK_WINDOW (item);
+    }
+
+  return found;
+}
+
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static void
+test_main_window_entries (void)
+{
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  SnWindow *window = sn_window_new (NULL, store, "demo");
+  SnRunbookWizard *wizard;
+  SnRunbooksWindow *runbooks;
+  GtkWidget *sev1;
+
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* The Incidents view: a visible SEV1 checklist button. */
+  sev1 = find_named (window, "sev1-checklist");
+  g_assert_nonnull (sev1);
+  g_assert_true (sn_test_wait_until (widget_mapped, sev1, 5000));
+  g_assert_true (gtk_widget_is_sensitive (sev1));
+  screenshot (window, "main-window.png");
+
+  g_signal_emit_by_name (sev1, "clicked");
+  wizard = SN_RUNBOOK_WIZARD (find_toplevel (SN_TYPE_RUNBOOK_WIZARD));
+  g_assert_nonnull (wizard);
+  g_assert_cmpstr (sn_runbook_get_id (sn_runbook_wizard_get_runbook (wizard)), ==, "sev1-checklist");
+  g_assert_cmpstr (sn_profile_get_name (sn_runbook_wizard_get_profile (wizard)), ==, "demo");
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (wizard)));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (wizard)) == GTK_WINDOW (window));
+  wait_for_plan (wizard);
+  destroy_window (wizard);
+
+  /* The primary menu's Runbooks (Ctrl+Shift+R). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.runbooks", NULL));
+  runbooks = SN_RUNBOOKS_WINDOW (find_toplevel (SN_TYPE_RUNBOOKS_WINDOW));
+  g_assert_nonnull (runbooks);
+  g_assert_cmpstr (sn_profile_get_name (sn_runbooks_window_get_profile (runbooks)), ==, "demo");
+  destroy_window (runbooks);
+
+  destroy_window (window);
 }
 
 static void
@@ -543,6 +613,7 @@ main (int   argc,
   g_test_add_func ("/sn/wizard/restart-app-read-only", test_restart_app_read_only);
   g_test_add_func ("/sn/wizard/cancel-reverts", test_cancel_reverts);
   g_test_add_func ("/sn/wizard/runbooks-window", test_runbooks_window);
+  g_test_add_func ("/sn/wizard/main-window-entries", test_main_window_entries);
 
   return g_test_run ();
 }
