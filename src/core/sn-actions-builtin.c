@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sn-actions-builtin.h"
+#include "sn-backup-service.h"
 #include "sn-health-service.h"
 #include "sn-secret-store.h"
 #include "sn-ssh-session.h"
@@ -593,6 +594,7 @@ sn_actions_register_builtin (void)
       sn_action_register (&compose_action);
       sn_action_register (&disk_action);
       sn_action_register (&query_action);
+      sn_backup_actions_register ();
       g_once_init_leave (&initialized, 1);
     }
 }
