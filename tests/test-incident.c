@@ -162,6 +162,15 @@ test_incident_json (void)
   g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 5);
   note = g_list_model_get_item (timeline, 3);
   g_assert_null (strstr (sn_timeline_entry_get_text (note), "hunter2secret"));
+  {
+    SnTimelineEntry *header = sn_incident_add_entry (incident, SN_TIMELINE_KIND_NOTE,
+                                                     "curl -H 'X-API-Key: k3yk3yk3y' -H \"x-cron-key: c7\"",
+                                                     NULL, t1);
+
+    g_assert_null (strstr (sn_timeline_entry_get_text (header), "k3yk3yk3y"));
+    g_assert_null (strstr (sn_timeline_entry_get_text (header), "c7"));
+    g_assert_nonnull (strstr (sn_timeline_entry_get_text (header), "X-API-Key: [REDACTED]"));
+  }
   g_assert_cmpstr (sn_timeline_entry_get_operator (note), ==, g_get_user_name ());
 
   node = sn_incident_to_json (incident);
@@ -179,7 +188,7 @@ test_incident_json (void)
   g_assert_true (g_date_time_equal (sn_incident_get_resolved_at (copy), t2));
   g_assert_cmpstr (sn_incident_get_resolution (copy), ==, "restarted the app");
   g_assert_cmpint (sn_incident_get_state (copy), ==, SN_INCIDENT_STATE_RESOLVED);
-  g_assert_cmpuint (g_list_model_get_n_items (sn_incident_get_timeline (copy)), ==, 5);
+  g_assert_cmpuint (g_list_model_get_n_items (sn_incident_get_timeline (copy)), ==, 6);
   first = g_list_model_get_item (sn_incident_get_timeline (copy), 2);
   g_assert_cmpint (sn_timeline_entry_get_kind (first), ==, SN_TIMELINE_KIND_RUNBOOK);
   g_assert_cmpstr (sn_timeline_entry_get_evidence (first), ==, "/tmp/report.md");

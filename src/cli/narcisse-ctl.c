@@ -28,6 +28,7 @@ static const SnCtlCommand commands[] = {
   { "profiles", N_("List the profiles"), sn_ctl_profiles },
   { "health", N_("Check the health of the site and its services"), sn_ctl_health },
   { "runbook", N_("List, show and run runbooks (list | show ID | run ID)"), sn_ctl_runbook },
+  { "incident", N_("Incidents: SEV1 checks, declare, list, export a postmortem"), sn_ctl_incident },
   { "report", N_("Run a business report (bookings, revenue, occupancy, payments)"), sn_ctl_report },
   { "sql", N_("Run SQL on the database, read-only unless told otherwise"), sn_ctl_sql },
 };

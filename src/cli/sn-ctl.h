@@ -59,6 +59,9 @@ int        sn_ctl_health                (SnCtl          *ctl,
 int        sn_ctl_runbook               (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
+int        sn_ctl_incident              (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
 int        sn_ctl_report                (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);

@@ -137,6 +137,27 @@ sn_timeline_kind_get_label (SnTimelineKind kind)
     }
 }
 
+char *
+sn_incident_redact (const char *text)
+{
+  static gsize initialized;
+  static GRegex *headers;
+  g_autofree char *step1 = NULL;
+
+  if (text == NULL)
+    return NULL;
+
+  if (g_once_init_enter (&initialized))
+    {
+      headers = g_regex_new ("((?:x-)?(?:api|cron|monitoring)[-_]?key\\s*:\\s*)[^'\"\\s]+",
+                             G_REGEX_CASELESS, 0, NULL);
+      g_once_init_leave (&initialized, 1);
+    }
+
+  step1 = sn_audit_redact (text);
+  return g_regex_replace (headers, step1, -1, 0, "\\1[REDACTED]", 0, NULL);
+}
+
 /* Timeline entry ----------------------------------------------------------- */
 
 struct _SnTimelineEntry
@@ -261,7 +282,7 @@ timeline_entry_new (GDateTime      *time,
   self->time = g_date_time_to_utc (time);
   self->operator_name = g_strdup (operator_name);
   self->kind = kind;
-  self->text = sn_audit_redact (text != NULL ? text : "");
+  self->text = sn_incident_redact (text != NULL ? text : "");
   self->evidence = g_strdup (evidence != NULL && *evidence != '\0' ? evidence : NULL);
   return self;
 }
@@ -487,11 +508,11 @@ sn_incident_new (const char *profile,
   self->declared_at = now_or (declared_at);
   self->id = make_id (self->declared_at);
   self->profile = g_strdup (profile);
-  self->title = sn_audit_redact (title != NULL && *title != '\0' ? title : _("Incident"));
+  self->title = sn_incident_redact (title != NULL && *title != '\0' ? title : _("Incident"));
   self->severity = severity;
   self->proposed = proposed;
   self->override_reason = override_reason != NULL && *override_reason != '\0'
-                          ? sn_audit_redact (override_reason) : NULL;
+                          ? sn_incident_redact (override_reason) : NULL;
   self->state = SN_INCIDENT_STATE_OPEN;
 
   text = g_strdup_printf (_("Declared %s (%s): %s"), sn_severity_to_string (severity),
@@ -671,7 +692,7 @@ sn_incident_resolve (SnIncident *self,
     return;
 
   g_free (self->resolution);
-  self->resolution = sn_audit_redact (resolution != NULL ? resolution : "");
+  self->resolution = sn_incident_redact (resolution != NULL ? resolution : "");
   text = g_strdup_printf (_("Resolved: %s"), self->resolution);
   append_entry (self, SN_TIMELINE_KIND_STATE, text, NULL, at);
   if (self->responded_at == NULL)

@@ -57,6 +57,8 @@ const char *sn_timeline_kind_to_string    (SnTimelineKind  kind);       /* nick:
 gboolean    sn_timeline_kind_from_string  (const char     *text,
                                            SnTimelineKind *kind);
 const char *sn_timeline_kind_get_label    (SnTimelineKind  kind);       /* translated */
+/* sn_audit_redact() plus API-key headers ("X-API-Key: …"). */
+char       *sn_incident_redact            (const char     *text);
 
 #define SN_TYPE_TIMELINE_ENTRY (sn_timeline_entry_get_type ())
 G_DECLARE_FINAL_TYPE (SnTimelineEntry, sn_timeline_entry, SN, TIMELINE_ENTRY, GObject)

@@ -22,7 +22,7 @@ char *
 sn_postmortem_redact (const char         *text,
                       const char * const *secrets)
 {
-  g_autofree char *redacted = sn_audit_redact (text);
+  g_autofree char *redacted = sn_incident_redact (text);
   GString *out = g_string_new (redacted);
 
   for (guint i = 0; secrets != NULL && secrets[i] != NULL; i++)

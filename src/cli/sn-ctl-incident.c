@@ -1,0 +1,564 @@
+/* sn-ctl-incident.c: narcisse-ctl incident check|declare|note|close|list|export
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "narcisse-ctl"
+
+#include "config.h"
+
+#include <glib-unix.h>
+
+#include "sn-ctl.h"
+#include "sn-incident-store.h"
+#include "sn-postmortem.h"
+#include "sn-runbook-catalog.h"
+#include "sn-runner.h"
+#include "sn-ssh-session.h"
+#include "sn-triage.h"
+
+#define CHECKLIST_ID "sev1-checklist"
+
+static gboolean
+load_profile (SnCtl      *ctl,
+              SnProfile **profile)
+{
+  g_autoptr(SnProfileStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(store = sn_ctl_load_profile_store (FALSE, &error)) ||
+      !(*profile = sn_ctl_resolve_profile (ctl, store, &error)))
+    {
+      sn_ctl_print_error (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static SnIncidentStore *
+load_incidents (void)
+{
+  SnIncidentStore *store = sn_incident_store_new (NULL);
+  g_autoptr(GError) error = NULL;
+  const char * const *errors;
+
+  if (!sn_incident_store_load (store, &error))
+    sn_ctl_print_error (error);
+  errors = sn_incident_store_get_errors (store);
+  for (guint i = 0; errors[i] != NULL; i++)
+    sn_ctl_printerr (_("Left out an incident file: %s"), errors[i]);
+  return store;
+}
+
+static SnIncident *
+find_incident (SnIncidentStore *store,
+               const char      *id)
+{
+  SnIncident *incident = sn_incident_store_lookup (store, id);
+
+  if (incident == NULL)
+    sn_ctl_printerr (_("No incident “%s”. Run “narcisse-ctl incident list” to see them."), id);
+  return incident;
+}
+
+/* check ---------------------------------------------------------------- */
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+incident_check (SnCtl  *ctl,
+                int     argc,
+                char  **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SnRunbookCatalog) catalog = sn_runbook_catalog_new (NULL);
+  g_autoptr(SnProfile) profile = NULL;
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(SnSshSession) session = NULL;
+  g_autoptr(SnIncidentStore) incidents = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) summary = g_string_new (NULL);
+  SnIncident *open;
+  SnRunbook *runbook;
+  GListModel *steps;
+  guint n_failed = 0, n_steps, sigint, width = 0;
+  int status;
+  const GOptionEntry entries[] = { { NULL } };
+
+  context = sn_ctl_option_context_new ("incident check", NULL,
+                                       _("Run the SEV1 checklist (runbook §1.3: health, containers, "
+                                         "app log, disk, database) at once and print each check. "
+                                         "Exit status: 0 all passed, 2 any failed."),
+                                       entries);
+  if (!sn_ctl_parse_options (context, "incident check", &argc, &argv, &status))
+    return status;
+  if (!load_profile (ctl, &profile))
+    return SN_CTL_EXIT_FAILURE;
+
+  sn_runbook_catalog_load (catalog, NULL);
+  runbook = sn_runbook_catalog_lookup (catalog, CHECKLIST_ID);
+  if (runbook == NULL)
+    {
+      sn_ctl_printerr (_("The runbook “%s” is missing."), CHECKLIST_ID);
+      return SN_CTL_EXIT_FAILURE;
+    }
+  if (!(runner = sn_runner_new (runbook, profile, NULL, &error)))
+    {
+      sn_ctl_print_error (error);
+      return SN_CTL_EXIT_FAILURE;
+    }
+  session = sn_ssh_session_new (profile, sn_secret_store_get_default ());
+  sn_runner_set_service (runner, "ssh", G_OBJECT (session));
+  if (!sn_runner_plan_sync (runner, NULL, &error))
+    {
+      sn_ctl_print_error (error);
+      return SN_CTL_EXIT_FAILURE;
+    }
+
+  g_print (_("SEV1 checklist on “%s”…\n"), sn_profile_get_name (profile));
+  sigint = g_unix_signal_add (SIGINT, on_interrupt, cancellable);
+  /* Failed checks are in the steps; the run's own error adds nothing here. */
+  sn_runner_execute_sync (runner, cancellable, NULL);
+  g_source_remove (sigint);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  sn_ssh_session_disconnect (session);
+
+  steps = sn_runner_get_steps (runner);
+  n_steps = g_list_model_get_n_items (steps);
+  for (guint i = 0; i < n_steps; i++)
+    {
+      g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
+
+      width = MAX (width, sn_ctl_text_width (sn_step_run_get_title (step)));
+    }
+  for (guint i = 0; i < n_steps; i++)
+    {
+      g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
+      gboolean passed = sn_step_run_get_state (step) == SN_STEP_STATE_SUCCEEDED;
+      const char *message = sn_step_run_get_message (step);
+
+      n_failed += !passed;
+      g_print ("%s ", passed ? "✓" : "✗");
+      sn_ctl_print_padded (sn_step_run_get_title (step), width + 2);
+      g_print ("%s  %6.1f s", passed ? _("pass") : _("FAIL"), sn_step_run_get_elapsed_ms (step) / 1000.0);
+      if (!passed && message != NULL && *message != '\0')
+        g_print ("  %s", message);
+      g_print ("\n");
+      if (!passed)
+        g_string_append_printf (summary, "%s%s", summary->len > 0 ? ", " : "", sn_step_run_get_title (step));
+    }
+
+  g_print ("\n");
+  if (n_failed == 0)
+    g_print (_("All %u checks passed.\n"), n_steps);
+  else
+    g_print (_("%u of %u checks failed.\n"), n_failed, n_steps);
+  if (sn_runner_get_report_path (runner) != NULL)
+    g_print (_("Report: %s\n"), sn_runner_get_report_path (runner));
+
+  /* The open incident's timeline gets the check and its report. */
+  incidents = load_incidents ();
+  open = sn_incident_store_get_open (incidents, sn_profile_get_name (profile));
+  if (open != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (n_failed == 0)
+        text = g_strdup_printf (_("SEV1 checklist: all %u checks passed"), n_steps);
+      else
+        text = g_strdup_printf (_("SEV1 checklist: %u of %u failed (%s)"), n_failed, n_steps, summary->str);
+      sn_incident_add_entry (open, SN_TIMELINE_KIND_CHECK, text, sn_runner_get_report_path (runner), NULL);
+      if (!sn_incident_store_save (incidents, open, &error))
+        sn_ctl_print_error (error);
+      else
+        g_print (_("Added to incident %s.\n"), sn_incident_get_id (open));
+    }
+
+  return n_failed == 0 && n_steps > 0 ? SN_CTL_EXIT_OK : SN_CTL_EXIT_FAILURE;
+}
+
+/* declare -------------------------------------------------------------- */
+
+typedef struct
+{
+  GMainLoop      *loop;
+  SnHealthReport *report;
+} HealthWait;
+
+static void
+on_health (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  HealthWait *wait = user_data;
+
+  wait->report = sn_health_service_check_finish (SN_HEALTH_SERVICE (source), result, NULL);
+  g_main_loop_quit (wait->loop);
+}
+
+static SnHealthReport *
+check_health (SnProfile *profile)
+{
+  g_autoptr(SnHealthService) service = sn_health_service_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autofree char *key = sn_secret_store_lookup_sync (sn_secret_store_get_default (), profile,
+                                                      SN_SECRET_KIND_MONITORING_KEY, NULL, NULL);
+  HealthWait wait = { loop, NULL };
+
+  sn_health_service_check_async (service, sn_profile_get_site_url (profile), key, 20, NULL,
+                                 on_health, &wait);
+  g_main_loop_run (loop);
+  return wait.report;
+}
+
+static int
+incident_declare (SnCtl  *ctl,
+                  int     argc,
+                  char  **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SnProfile) profile = NULL;
+  g_autoptr(SnIncidentStore) incidents = NULL;
+  g_autoptr(SnIncident) incident = NULL;
+  g_autoptr(SnHealthReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *severity_arg = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *why = NULL;
+  SnTriageAnswers answers;
+  SnSeverity proposed, severity;
+  int status;
+  const GOptionEntry entries[] = {
+    { "severity", 's', 0, G_OPTION_ARG_STRING, &severity_arg, N_("SEV1 to SEV4 (default: the proposed one)"), N_("SEVn") },
+    { "title", 't', 0, G_OPTION_ARG_STRING, &title, N_("What is happening, in a few words"), N_("TEXT") },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why the severity differs from the proposed one"), N_("TEXT") },
+    { NULL }
+  };
+
+  context = sn_ctl_option_context_new ("incident declare", NULL,
+                                       _("Declare an incident: checks the site's health, proposes a "
+                                         "severity (runbook §1.2) and starts the response clock."),
+                                       entries);
+  if (!sn_ctl_parse_options (context, "incident declare", &argc, &argv, &status))
+    return status;
+  if (!load_profile (ctl, &profile))
+    return SN_CTL_EXIT_FAILURE;
+
+  incidents = load_incidents ();
+  if (sn_incident_store_get_open (incidents, sn_profile_get_name (profile)) != NULL)
+    {
+      sn_ctl_printerr (_("Incident %s is still open on “%s”: close it first."),
+                       sn_incident_get_id (sn_incident_store_get_open (incidents, sn_profile_get_name (profile))),
+                       sn_profile_get_name (profile));
+      return SN_CTL_EXIT_FAILURE;
+    }
+
+  report = check_health (profile);
+  sn_triage_answers_init (&answers);
+  sn_triage_seed (&answers, report, NULL);
+  proposed = sn_triage_propose (&answers, &why);
+  sn_triage_answers_clear (&answers);
+  g_print (_("Proposed: %s\n"), why);
+
+  severity = severity_arg != NULL ? sn_severity_from_string (severity_arg) : proposed;
+  if (severity == SN_SEVERITY_NONE)
+    return sn_ctl_usage_error ("incident declare", _("--severity is SEV1, SEV2, SEV3 or SEV4"));
+  if (severity != proposed && (reason == NULL || *reason == '\0'))
+    {
+      sn_ctl_printerr (_("%s differs from the proposed %s: say why with --reason."),
+                       sn_severity_to_string (severity), sn_severity_to_string (proposed));
+      return SN_CTL_EXIT_FAILURE;
+    }
+
+  incident = sn_incident_new (sn_profile_get_name (profile), title, severity, proposed, reason, NULL);
+  sn_incident_add_entry (incident, SN_TIMELINE_KIND_CHECK, why, NULL, NULL);
+  if (!sn_incident_store_save (incidents, incident, &error))
+    {
+      sn_ctl_print_error (error);
+      return SN_CTL_EXIT_FAILURE;
+    }
+  {
+    g_autoptr(GDateTime) deadline = sn_incident_dup_deadline (incident);
+    g_autoptr(GDateTime) local = g_date_time_to_local (deadline);
+    g_autofree char *at = g_date_time_format (local, "%H:%M");
+
+    g_print (_("Declared %s (%s). Respond before %s.\n"), sn_incident_get_id (incident),
+             sn_severity_to_string (severity), at);
+  }
+  return SN_CTL_EXIT_OK;
+}
+
+static GStrv profile_secrets (const char *profile_name);
+
+/* note, close ---------------------------------------------------------- */
+
+static int
+incident_note (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SnIncidentStore) incidents = NULL;
+  g_autoptr(GError) error = NULL;
+  SnIncident *incident;
+  int status;
+  const GOptionEntry entries[] = { { NULL } };
+
+  context = sn_ctl_option_context_new ("incident note", _("ID TEXT"),
+                                       _("Add a note to an incident's timeline."), entries);
+  if (!sn_ctl_parse_options (context, "incident note", &argc, &argv, &status))
+    return status;
+  if (argc != 3)
+    return sn_ctl_usage_error ("incident note", _("Give an incident and the note"));
+
+  incidents = load_incidents ();
+  if (!(incident = find_incident (incidents, argv[1])))
+    return SN_CTL_EXIT_FAILURE;
+  {
+    g_auto(GStrv) secrets = profile_secrets (sn_incident_get_profile (incident));
+    g_autofree char *text = sn_postmortem_redact (argv[2], (const char * const *) secrets);
+
+    sn_incident_add_entry (incident, SN_TIMELINE_KIND_NOTE, text, NULL, NULL);
+  }
+  if (!sn_incident_store_save (incidents, incident, &error))
+    {
+      sn_ctl_print_error (error);
+      return SN_CTL_EXIT_FAILURE;
+    }
+  return SN_CTL_EXIT_OK;
+}
+
+static int
+incident_close (int    argc,
+                char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SnIncidentStore) incidents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *resolution = NULL;
+  SnIncident *incident;
+  int status;
+  const GOptionEntry entries[] = {
+    { "resolution", 'r', 0, G_OPTION_ARG_STRING, &resolution, N_("How it was resolved"), N_("TEXT") },
+    { NULL }
+  };
+
+  context = sn_ctl_option_context_new ("incident close", _("ID"),
+                                       _("Resolve an incident."), entries);
+  if (!sn_ctl_parse_options (context, "incident close", &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return sn_ctl_usage_error ("incident close", _("Name one incident"));
+  if (resolution == NULL || *resolution == '\0')
+    return sn_ctl_usage_error ("incident close", _("Say how it was resolved with --resolution"));
+
+  incidents = load_incidents ();
+  if (!(incident = find_incident (incidents, argv[1])))
+    return SN_CTL_EXIT_FAILURE;
+  if (!sn_incident_store_close (incidents, incident, resolution, &error))
+    {
+      sn_ctl_print_error (error);
+      return SN_CTL_EXIT_FAILURE;
+    }
+  return SN_CTL_EXIT_OK;
+}
+
+/* list ----------------------------------------------------------------- */
+
+static char *
+iso_or_null (GDateTime *time)
+{
+  return time != NULL ? g_date_time_format_iso8601 (time) : NULL;
+}
+
+static int
+incident_list (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SnIncidentStore) incidents = NULL;
+  gboolean json = FALSE;
+  guint n;
+  int status;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+
+  context = sn_ctl_option_context_new ("incident list", NULL, _("List the incidents, newest first."), entries);
+  if (!sn_ctl_parse_options (context, "incident list", &argc, &argv, &status))
+    return status;
+
+  incidents = load_incidents ();
+  n = g_list_model_get_n_items (G_LIST_MODEL (incidents));
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(SnIncident) incident = g_list_model_get_item (G_LIST_MODEL (incidents), i);
+          g_autofree char *declared = iso_or_null (sn_incident_get_declared_at (incident));
+          g_autofree char *responded = iso_or_null (sn_incident_get_responded_at (incident));
+          g_autofree char *resolved = iso_or_null (sn_incident_get_resolved_at (incident));
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_string_value (builder, sn_incident_get_id (incident));
+          json_builder_set_member_name (builder, "profile");
+          json_builder_add_string_value (builder, sn_incident_get_profile (incident));
+          json_builder_set_member_name (builder, "title");
+          json_builder_add_string_value (builder, sn_incident_get_title (incident));
+          json_builder_set_member_name (builder, "severity");
+          json_builder_add_string_value (builder, sn_severity_to_string (sn_incident_get_severity (incident)));
+          json_builder_set_member_name (builder, "state");
+          json_builder_add_string_value (builder, sn_incident_get_state (incident) == SN_INCIDENT_STATE_OPEN
+                                                  ? "open" : "resolved");
+          json_builder_set_member_name (builder, "declared_at");
+          json_builder_add_string_value (builder, declared);
+          json_builder_set_member_name (builder, "responded_at");
+          if (responded != NULL) json_builder_add_string_value (builder, responded);
+          else json_builder_add_null_value (builder);
+          json_builder_set_member_name (builder, "resolved_at");
+          if (resolved != NULL) json_builder_add_string_value (builder, resolved);
+          else json_builder_add_null_value (builder);
+          json_builder_set_member_name (builder, "response_missed");
+          json_builder_add_boolean_value (builder, sn_incident_is_response_missed (incident, NULL));
+          json_builder_set_member_name (builder, "timeline_entries");
+          json_builder_add_int_value (builder, g_list_model_get_n_items (sn_incident_get_timeline (incident)));
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      sn_ctl_print_json (root);
+      return SN_CTL_EXIT_OK;
+    }
+
+  if (n == 0)
+    g_print ("%s\n", _("No incident."));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SnIncident) incident = g_list_model_get_item (G_LIST_MODEL (incidents), i);
+      g_autoptr(GDateTime) local = g_date_time_to_local (sn_incident_get_declared_at (incident));
+      g_autofree char *when = g_date_time_format (local, "%Y-%m-%d %H:%M");
+
+      g_print ("%s  %s  %s  %-8s  %s  %s\n", sn_incident_get_id (incident), when,
+               sn_severity_to_string (sn_incident_get_severity (incident)),
+               sn_incident_get_state (incident) == SN_INCIDENT_STATE_OPEN ? _("open") : _("resolved"),
+               sn_incident_get_profile (incident), sn_incident_get_title (incident));
+    }
+  return SN_CTL_EXIT_OK;
+}
+
+/* export --------------------------------------------------------------- */
+
+/* The profile's secrets, to be sure none reaches the postmortem. */
+static GStrv
+profile_secrets (const char *profile_name)
+{
+  g_autoptr(SnProfileStore) store = sn_ctl_load_profile_store (FALSE, NULL);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  static const SnSecretKind kinds[] = {
+    SN_SECRET_KIND_SSH_PASSPHRASE, SN_SECRET_KIND_SSH_PASSWORD, SN_SECRET_KIND_DB_PASSWORD,
+    SN_SECRET_KIND_MONITORING_KEY, SN_SECRET_KIND_REDIS_PASSWORD, SN_SECRET_KIND_UPSTASH_TOKEN,
+    SN_SECRET_KIND_GITHUB_TOKEN,
+  };
+  SnProfile *profile = store != NULL ? sn_profile_store_lookup (store, profile_name) : NULL;
+
+  for (guint i = 0; profile != NULL && i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *value = sn_secret_store_lookup_sync (sn_secret_store_get_default (), profile,
+                                                            kinds[i], NULL, NULL);
+
+      if (value != NULL && *value != '\0')
+        g_strv_builder_add (builder, value);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static int
+incident_export (int    argc,
+                 char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SnIncidentStore) incidents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *markdown = NULL;
+  g_auto(GStrv) secrets = NULL;
+  SnIncident *incident;
+  int status;
+  const GOptionEntry entries[] = {
+    { "markdown", 'm', 0, G_OPTION_ARG_FILENAME, &markdown, N_("Write the Markdown postmortem to FILE"), N_("FILE") },
+    { NULL }
+  };
+
+  context = sn_ctl_option_context_new ("incident export", _("ID"),
+                                       _("Export an incident's postmortem (Markdown), secrets redacted."),
+                                       entries);
+  if (!sn_ctl_parse_options (context, "incident export", &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return sn_ctl_usage_error ("incident export", _("Name one incident"));
+  if (markdown == NULL)
+    return sn_ctl_usage_error ("incident export", _("Say where with --markdown FILE"));
+
+  incidents = load_incidents ();
+  if (!(incident = find_incident (incidents, argv[1])))
+    return SN_CTL_EXIT_FAILURE;
+
+  secrets = profile_secrets (sn_incident_get_profile (incident));
+  if (!sn_postmortem_write (incident, markdown, (const char * const *) secrets, &error))
+    {
+      sn_ctl_print_error (error);
+      return SN_CTL_EXIT_FAILURE;
+    }
+  g_print (_("Wrote %s\n"), markdown);
+  return SN_CTL_EXIT_OK;
+}
+
+int
+sn_ctl_incident (SnCtl  *ctl,
+                 int     argc,
+                 char  **argv)
+{
+  static const char *usage =
+    N_("Usage: narcisse-ctl incident check | declare [--severity SEVn] [--title TEXT] [--reason TEXT] | "
+       "note ID TEXT | close ID --resolution TEXT | list [--json] | export ID --markdown FILE");
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      g_print ("%s\n", _(usage));
+      return argc < 2 ? SN_CTL_EXIT_FAILURE : SN_CTL_EXIT_OK;
+    }
+
+  if (g_str_equal (argv[1], "check"))
+    return incident_check (ctl, argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "declare"))
+    return incident_declare (ctl, argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "note"))
+    return incident_note (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "close"))
+    return incident_close (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "list"))
+    return incident_list (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "export"))
+    return incident_export (argc - 1, argv + 1);
+
+  {
+    g_autofree char *message = g_strdup_printf (_("Unknown incident command “%s”"), argv[1]);
+
+    return sn_ctl_usage_error ("incident", message);
+  }
+}
