@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sn-database-view.h"
 #include "sn-first-run-page.h"
 #include "sn-incidents-view.h"
 #include "sn-profile-editor.h"
@@ -63,6 +64,7 @@ static const struct {
   GType     (*get_type) (void);
 } sn_views[] = {
   { "incidents", N_("Incidents"), "dialog-warning-symbolic", sn_incidents_view_get_type },
+  { "database", N_("Database"), "drive-harddisk-symbolic", sn_database_view_get_type },
 };
 
 static guint

@@ -91,7 +91,7 @@ ctl --profile demo sql 'SELECT count(*) AS n FROM sn_cli_db_test' --format csv
 check "the rows written are there" stdout_has "^2$"
 ctl --profile demo sql 'DROP TABLE sn_cli_db_test' --allow-writes --reason "cli test cleanup"
 check "cleanup: the test table is dropped" status_is 0
-check "the writes are in the audit log" grep -q '"sql-write"' "$XDG_DATA_HOME/narcisse-admin/audit.jsonl"
+check "the writes are in the audit log" grep -q '"db.sql"' "$XDG_DATA_HOME/narcisse-admin/audit.jsonl"
 
 # A read-only profile: a copy of demo at the read-only level.
 profiles=$XDG_CONFIG_HOME/narcisse-admin/profiles

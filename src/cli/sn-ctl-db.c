@@ -591,7 +591,7 @@ sn_ctl_sql (SnCtl  *ctl,
       g_autoptr(GError) audit_error = NULL;
       g_autofree char *line = g_strdup_printf ("%s -- reason: %s", sql, reason);
 
-      if (!sn_audit_log_append (audit, sn_profile_get_name (profile), "sql-write", line,
+      if (!sn_audit_log_append (audit, sn_profile_get_name (profile), "db.sql", line,
                                 wait.ok ? 0 : 1, g_get_monotonic_time () - started, 0,
                                 &audit_error))
         sn_ctl_printerr (_("Could not write the audit log: %s"), audit_error->message);

@@ -233,6 +233,12 @@ sn_database_connector_get_path_label (SnDatabaseConnector *self)
 {
   g_return_val_if_fail (SN_IS_DATABASE_CONNECTOR (self), NULL);
 
+#if !HAVE_SSH_TUNNEL
+  /* Say why honestly: it is this build, not the host. */
+  if (self->path == SN_DATABASE_PATH_PSQL_EXEC && self->forced_path != SN_DATABASE_PATH_PSQL_EXEC)
+    return _("psql over SSH (this build has no SSH tunnel yet)");
+#endif
+
   return sn_database_path_get_label (self->path);
 }
 

@@ -1,0 +1,335 @@
+/* test-database-view.c: the Database view against the local stack
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-database-view"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdlib.h>
+
+#include <glib/gi18n.h>
+
+#include "sn-test-stack.h"
+#include "sn-types.h"
+#include "sn-database-view.h"
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* A mapped label showing exactly @text, anywhere under @root. */
+static GtkWidget *
+find_label_text (GtkWidget  *root,
+                 const char *text)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_text (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* With SN_SCREENSHOT_DIR set, saves what @window shows as a PNG there. */
+static void
+save_screenshot (GtkWidget  *window,
+                 const char *name)
+{
+  const char *dir = g_getenv ("SN_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  int width, height;
+
+  if (dir == NULL || *dir == '\0')
+    return;
+
+  gtk_test_widget_wait_for_draw (window);
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  return *(GtkWidget **)data == NULL;
+}
+
+static void
+destroy_window (GtkWidget *window)
+{
+  GtkWidget *weak = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (sn_test_wait_until (window_gone, &weak, 5000));
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return find_label_text (wait->root, wait->text) != NULL;
+}
+
+static gboolean
+report_is_revenue (gpointer data)
+{
+  SnReportResult *report = sn_database_view_get_report (data);
+
+  return report != NULL && g_str_equal (sn_report_result_get_id (report), SN_REPORT_REVENUE_TODAY);
+}
+
+static gboolean
+connected (gpointer data)
+{
+  SnDatabaseConnector *connector = sn_database_view_get_connector (data);
+
+  return connector != NULL && sn_database_connector_get_path (connector) != SN_DATABASE_PATH_NONE;
+}
+
+static gboolean
+query_finished (gpointer data)
+{
+  SnQueryResult *result = sn_database_view_get_result (data);
+
+  return result != NULL && !sn_query_result_get_loading (result);
+}
+
+static gboolean
+query_running (gpointer data)
+{
+  SnQueryResult *result = sn_database_view_get_result (data);
+
+  return result != NULL && sn_query_result_get_loading (result);
+}
+
+static gboolean
+dialog_open (gpointer data)
+{
+  return sn_database_view_get_dialog (data) != NULL;
+}
+
+static GtkWidget *
+new_window (SnProfile       *profile,
+            SnDatabaseView **view_out)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = sn_database_view_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  gtk_window_set_title (GTK_WINDOW (window), "Database");
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  sn_database_view_set_profile (SN_DATABASE_VIEW (view), profile);
+  gtk_window_present (GTK_WINDOW (window));
+  *view_out = SN_DATABASE_VIEW (view);
+
+  return window;
+}
+
+static void
+test_database_view_reports (void)
+{
+  SnDatabaseView *view;
+  GtkWidget *window = new_window (sn_test_stack_profile (), &view);
+  LabelWait wait = { window, "526,00\u00a0€" };
+  SnReportResult *report;
+
+  g_assert_true (sn_test_wait_until (connected, view, 30000));
+  g_test_message ("database path: %s",
+                  sn_database_connector_get_path_label (sn_database_view_get_connector (view)));
+  g_assert_nonnull (find_label_text (window, sn_database_connector_get_path_label (
+                                                sn_database_view_get_connector (view))));
+
+  /* Revenue today is the report shown first, and French money is French. */
+  g_assert_true (sn_test_wait_until (report_is_revenue, view, 30000));
+  report = sn_database_view_get_report (view);
+  g_assert_cmpint (g_variant_get_int64 (sn_report_result_get_total (report, 2)), ==, 52600);
+  g_assert_true (sn_test_wait_until (label_shown, &wait, 5000));
+
+  save_screenshot (window, "database-reports.png");
+
+  /* A picture where it helps: occupancy draws bars. */
+  sn_database_view_select_report (view, SN_REPORT_OCCUPANCY);
+  g_assert_true (sn_test_wait_until (label_shown, &(LabelWait) { window, "Sweet Narcisse I" }, 30000));
+  g_assert_true (gtk_widget_get_mapped (find_named (window, "database-pages")));
+  save_screenshot (window, "database-occupancy.png");
+
+  destroy_window (window);
+}
+
+static void
+test_database_view_sql (void)
+{
+  SnDatabaseView *view;
+  GtkWidget *window = new_window (sn_test_stack_profile (), &view);
+  AdwViewStack *pages;
+  GtkColumnView *results;
+  GListModel *columns;
+  GtkWindow *dialog;
+  g_autoptr(SnQueryRow) first = NULL;
+  SnQueryResult *before;
+
+  g_assert_true (sn_test_wait_until (connected, view, 30000));
+  pages = ADW_VIEW_STACK (find_named (window, "database-pages"));
+  adw_view_stack_set_visible_child_name (pages, "sql");
+  gtk_test_widget_wait_for_draw (window);
+
+  /* A million rows reach the column view. */
+  sn_database_view_set_sql (view, "SELECT g FROM generate_series(1,1000000) g");
+  gtk_widget_activate_action (GTK_WIDGET (view), "database.run", NULL);
+  g_assert_true (sn_test_wait_until (query_finished, view, 180000));
+  g_assert_null (sn_query_result_get_error (sn_database_view_get_result (view)));
+  results = sn_database_view_get_results_view (view);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (results))), ==, 1000000);
+  g_test_message ("status: %s", sn_database_view_get_status (view));
+
+  /* Clicking a header sorts through the result's permutation. */
+  columns = gtk_column_view_get_columns (results);
+  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, 1);
+  {
+    g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, 0);
+
+    gtk_column_view_sort_by_column (results, column, GTK_SORT_DESCENDING);
+  }
+  first = g_list_model_get_item (G_LIST_MODEL (gtk_column_view_get_model (results)), 0);
+  g_assert_cmpstr (sn_query_row_get_value (first, 0), ==, "1000000");
+  save_screenshot (window, "database-sql.png");
+
+  /* Cancel stops a long statement and says so. */
+  sn_database_view_set_sql (view, "SELECT pg_sleep(60)");
+  gtk_widget_activate_action (GTK_WIDGET (view), "database.run", NULL);
+  g_assert_true (sn_test_wait_until (query_running, view, 5000));
+  {
+    gint64 t0 = g_get_monotonic_time ();
+
+    /* give the statement time to reach the server */
+    while (g_get_monotonic_time () - t0 < 700 * 1000)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  gtk_widget_activate_action (GTK_WIDGET (view), "database.cancel", NULL);
+  g_assert_true (sn_test_wait_until (query_finished, view, 15000));
+  g_assert_true (g_str_has_prefix (sn_database_view_get_status (view),
+                                   g_dgettext (GETTEXT_PACKAGE, "Cancelled")));
+  g_assert_nonnull (find_label_text (window, g_dgettext (GETTEXT_PACKAGE, "Cancelled")));
+
+  /* A DELETE without WHERE asks first; cancelling runs nothing. */
+  before = sn_database_view_get_result (view);
+  sn_database_view_set_sql (view, "DELETE FROM \"Booking\"");
+  gtk_widget_activate_action (GTK_WIDGET (view), "database.run", NULL);
+  g_assert_true (sn_test_wait_until (dialog_open, view, 5000));
+  dialog = sn_database_view_get_dialog (view);
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "WHERE"));
+  save_screenshot (GTK_WIDGET (dialog), "database-confirm.png");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_destroy (dialog);
+  g_assert_null (sn_database_view_get_dialog (view));
+  g_assert_true (sn_database_view_get_result (view) == before);
+
+  destroy_window (window);
+}
+
+static void
+test_database_view_read_only (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  SnDatabaseView *view;
+  GtkWidget *window;
+  AdwViewStack *pages;
+
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  window = new_window (profile, &view);
+  pages = ADW_VIEW_STACK (find_named (window, "database-pages"));
+
+  /* The direction sees the reports, not the SQL editor. */
+  g_assert_false (adw_view_stack_page_get_visible (adw_view_stack_get_page (
+    pages, adw_view_stack_get_child_by_name (pages, "sql"))));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (pages), ==, "reports");
+  g_assert_true (sn_test_wait_until (report_is_revenue, view, 30000));
+
+  destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir;
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  /* French, as the direction reads it: the amounts are formatted "526,00 €". */
+  g_setenv ("LANG", "C.UTF-8", TRUE);
+  g_setenv ("LANGUAGE", "fr", TRUE);
+  localedir = g_getenv ("SN_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  sn_test_stack_up ();
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/sn/database-view/reports", test_database_view_reports);
+  g_test_add_func ("/sn/database-view/sql", test_database_view_sql);
+  g_test_add_func ("/sn/database-view/read-only", test_database_view_read_only);
+
+  return g_test_run ();
+}
