@@ -59,6 +59,15 @@ int        sn_ctl_health                (SnCtl          *ctl,
 int        sn_ctl_runbook               (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
+int        sn_ctl_backup                (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+int        sn_ctl_restore               (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+int        sn_ctl_restore_test          (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
 int        sn_ctl_incident              (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);

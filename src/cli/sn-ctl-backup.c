@@ -1,0 +1,613 @@
+/* sn-ctl-backup.c: narcisse-ctl backup create|list|verify|download|upload,
+ *                  restore --from FILE, restore-test
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "narcisse-ctl"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+#include "sn-backup-service.h"
+#include "sn-ctl.h"
+#include "sn-runbook-catalog.h"
+#include "sn-runner.h"
+#include "sn-ssh-session.h"
+
+/* restore: as "runbook run"; restore-test: 0 passed, 2 failed */
+#define EXIT_SUCCEEDED       0
+#define EXIT_FAILED_REVERTED 1
+#define EXIT_FAILED          2
+#define EXIT_REFUSED         3
+
+typedef struct
+{
+  SnProfileStore  *store;
+  SnProfile       *profile;
+  SnSshSession    *session;
+  SnBackupService *service;
+  GCancellable    *cancellable;
+  GMainLoop       *loop;
+  GAsyncResult    *result;
+  guint            sigint;
+  gboolean         show_progress;
+} Ctx;
+
+static void
+ctx_clear (Ctx *ctx)
+{
+  if (ctx->sigint != 0)
+    g_source_remove (ctx->sigint);
+  g_clear_object (&ctx->service);
+  g_clear_object (&ctx->session);
+  g_clear_object (&ctx->profile);
+  g_clear_object (&ctx->store);
+  g_clear_object (&ctx->cancellable);
+  g_clear_pointer (&ctx->loop, g_main_loop_unref);
+  g_clear_object (&ctx->result);
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  g_printerr ("%s\n", _("Cancelling…"));
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_progress (SnBackupService *service,
+             const char      *operation,
+             guint64          done,
+             guint64          total,
+             double           rate,
+             gint64           eta,
+             gpointer         user_data)
+{
+  g_autofree char *done_text = g_format_size (done);
+  g_autofree char *rate_text = g_format_size ((guint64)rate);
+
+  if (eta >= 0)
+    g_printerr ("\r%s: %s, %s/s, %" G_GINT64_FORMAT " s left   ", operation, done_text, rate_text, eta);
+  else
+    g_printerr ("\r%s: %s, %s/s   ", operation, done_text, rate_text);
+  if (total > 0 && done >= total)
+    g_printerr ("\n");
+}
+
+static gboolean
+ctx_init (Ctx     *ctx,
+          SnCtl   *ctl)
+{
+  g_autoptr(GError) error = NULL;
+
+  ctx->cancellable = g_cancellable_new ();
+  ctx->loop = g_main_loop_new (NULL, FALSE);
+  if (!(ctx->store = sn_ctl_load_profile_store (FALSE, &error)) ||
+      !(ctx->profile = sn_ctl_resolve_profile (ctl, ctx->store, &error)))
+    {
+      sn_ctl_print_error (error);
+      return FALSE;
+    }
+
+  ctx->session = sn_ssh_session_new (ctx->profile, sn_secret_store_get_default ());
+  ctx->service = sn_backup_service_new (ctx->profile, ctx->session);
+  ctx->sigint = g_unix_signal_add (SIGINT, on_interrupt, ctx->cancellable);
+  if (isatty (STDERR_FILENO))
+    g_signal_connect (ctx->service, "progress", G_CALLBACK (on_progress), ctx);
+  return TRUE;
+}
+
+static void
+on_ready (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Ctx *ctx = user_data;
+
+  ctx->result = g_object_ref (result);
+  g_main_loop_quit (ctx->loop);
+}
+
+static void
+ctx_wait (Ctx *ctx)
+{
+  g_clear_object (&ctx->result);
+  while (ctx->result == NULL)
+    g_main_loop_run (ctx->loop);
+}
+
+static void
+print_backup (SnBackup *backup)
+{
+  g_autofree char *size = g_format_size (sn_backup_get_size (backup));
+  g_autofree char *created = sn_backup_get_created (backup) != NULL
+                             ? g_date_time_format (sn_backup_get_created (backup), "%Y-%m-%d %H:%M UTC")
+                             : g_strdup ("?");
+  const char *state;
+
+  switch (sn_backup_get_state (backup))
+    {
+    case SN_BACKUP_STATE_VERIFIED: state = _("verified"); break;
+    case SN_BACKUP_STATE_FAILED: state = _("FAILED"); break;
+    case SN_BACKUP_STATE_UNVERIFIED:
+    default: state = _("not verified"); break;
+    }
+
+  g_print ("%-40s  %s  %9s  %-12s  %s%s%s\n", sn_backup_get_name (backup), created, size,
+           sn_backup_get_location (backup) == SN_BACKUP_LOCATION_LOCAL ? state : _("remote"),
+           sn_backup_get_has_manifest (backup) ? _("manifest") : _("no manifest"),
+           sn_backup_get_state_message (backup) != NULL ? ": " : "",
+           sn_backup_get_state_message (backup) != NULL ? sn_backup_get_state_message (backup) : "");
+}
+
+/* backup ... ------------------------------------------------------------ */
+
+static int
+backup_create (Ctx    *ctx,
+               int     argc,
+               char  **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SnBackup) backup = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = NULL;
+  gboolean upload = FALSE;
+  int status;
+  const GOptionEntry entries[] = {
+    { "upload", 'u', 0, G_OPTION_ARG_NONE, &upload, N_("Copy it to the bucket too"), NULL },
+    { "label", 0, 0, G_OPTION_ARG_STRING, &label, N_("manual (default) or safety"), N_("LABEL") },
+    { NULL }
+  };
+
+  context = sn_ctl_option_context_new ("backup create", NULL,
+                                       _("Dump the database inside the db container, download and verify it."),
+                                       entries);
+  if (!sn_ctl_parse_options (context, "backup create", &argc, &argv, &status))
+    return status;
+
+  sn_backup_service_create_async (ctx->service, label != NULL ? label : "manual",
+                                  upload ? SN_BACKUP_CREATE_UPLOAD : SN_BACKUP_CREATE_NONE,
+                                  ctx->cancellable, on_ready, ctx);
+  ctx_wait (ctx);
+  if (!(backup = sn_backup_service_create_finish (ctx->service, ctx->result, &error)))
+    {
+      sn_ctl_print_error (error);
+      return SN_CTL_EXIT_FAILURE;
+    }
+
+  g_print ("%s\n", sn_backup_get_path (backup));
+  g_print (_("%" G_GUINT64_FORMAT " bytes, sha256 %s, verified%s\n"), sn_backup_get_size (backup),
+           sn_backup_get_sha256 (backup), upload ? _(", uploaded") : "");
+  return SN_CTL_EXIT_OK;
+}
+
+static int
+backup_list (Ctx    *ctx,
+             int     argc,
+             char  **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean remote = FALSE;
+  GListModel *model;
+  int status;
+  const GOptionEntry entries[] = {
+    { "remote", 'r', 0, G_OPTION_ARG_NONE, &remote, N_("List the bucket instead"), NULL },
+    { NULL }
+  };
+
+  context = sn_ctl_option_context_new ("backup list", NULL, _("List the backups, newest first."), entries);
+  if (!sn_ctl_parse_options (context, "backup list", &argc, &argv, &status))
+    return status;
+
+  if (remote)
+    {
+      sn_backup_service_list_remote_async (ctx->service, ctx->cancellable, on_ready, ctx);
+      ctx_wait (ctx);
+      if (!sn_backup_service_list_remote_finish (ctx->service, ctx->result, &error))
+        {
+          sn_ctl_print_error (error);
+          return SN_CTL_EXIT_FAILURE;
+        }
+      model = sn_backup_service_get_remote_backups (ctx->service);
+    }
+  else
+    {
+      if (!sn_backup_service_reload_local (ctx->service, &error))
+        {
+          sn_ctl_print_error (error);
+          return SN_CTL_EXIT_FAILURE;
+        }
+      model = sn_backup_service_get_local_backups (ctx->service);
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(SnBackup) backup = g_list_model_get_item (model, i);
+
+      print_backup (backup);
+    }
+  if (g_list_model_get_n_items (model) == 0)
+    g_print ("%s\n", remote ? _("The bucket holds no backup.") : _("No local backup."));
+
+  return SN_CTL_EXIT_OK;
+}
+
+static int
+backup_verify_or_upload (Ctx        *ctx,
+                         const char *command,
+                         gboolean    upload,
+                         int         argc,
+                         char      **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SnBackup) backup = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+  const GOptionEntry entries[] = { { NULL } };
+
+  context = sn_ctl_option_context_new (command, _("FILE"),
+                                       upload ? _("Copy a verified backup to the bucket.")
+                                              : _("Check a backup: size, checksum against its manifest, "
+                                                  "pg_restore inside the db container."),
+                                       entries);
+  if (!sn_ctl_parse_options (context, command, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return sn_ctl_usage_error (command, _("Name one backup file"));
+
+  if (!(backup = sn_backup_service_find_sync (ctx->service, argv[1], ctx->cancellable, &error)))
+    {
+      sn_ctl_print_error (error);
+      return SN_CTL_EXIT_FAILURE;
+    }
+
+  if (upload)
+    sn_backup_service_upload_async (ctx->service, backup, ctx->cancellable, on_ready, ctx);
+  else
+    sn_backup_service_verify_async (ctx->service, backup, ctx->cancellable, on_ready, ctx);
+  ctx_wait (ctx);
+
+  if (upload ? !sn_backup_service_upload_finish (ctx->service, ctx->result, &error)
+             : !sn_backup_service_verify_finish (ctx->service, ctx->result, &error))
+    {
+      sn_ctl_print_error (error);
+      return SN_CTL_EXIT_FAILURE;
+    }
+
+  g_print (upload ? _("%s uploaded to %s\n") : _("%s verified (sha256 %s)\n"), sn_backup_get_name (backup),
+           upload ? sn_backup_get_remote_path (backup) : sn_backup_get_sha256 (backup));
+  return SN_CTL_EXIT_OK;
+}
+
+static int
+backup_download (Ctx    *ctx,
+                 int     argc,
+                 char  **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SnBackup) backup = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+  const GOptionEntry entries[] = { { NULL } };
+
+  context = sn_ctl_option_context_new ("backup download", _("NAME"),
+                                       _("Download a backup from the bucket and verify it."), entries);
+  if (!sn_ctl_parse_options (context, "backup download", &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return sn_ctl_usage_error ("backup download", _("Name one remote backup"));
+
+  sn_backup_service_download_async (ctx->service, argv[1], ctx->cancellable, on_ready, ctx);
+  ctx_wait (ctx);
+  if (!(backup = sn_backup_service_download_finish (ctx->service, ctx->result, &error)))
+    {
+      sn_ctl_print_error (error);
+      return SN_CTL_EXIT_FAILURE;
+    }
+
+  g_print ("%s\n", sn_backup_get_path (backup));
+  return SN_CTL_EXIT_OK;
+}
+
+int
+sn_ctl_backup (SnCtl  *ctl,
+               int     argc,
+               char  **argv)
+{
+  static const char *usage =
+    N_("Usage: narcisse-ctl backup create [--upload] | list [--remote] | verify FILE | download NAME | upload FILE");
+  Ctx ctx = { NULL };
+  int status;
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      g_print ("%s\n", _(usage));
+      return argc < 2 ? SN_CTL_EXIT_FAILURE : SN_CTL_EXIT_OK;
+    }
+
+  if (!ctx_init (&ctx, ctl))
+    {
+      ctx_clear (&ctx);
+      return SN_CTL_EXIT_FAILURE;
+    }
+
+  if (g_str_equal (argv[1], "create"))
+    status = backup_create (&ctx, argc - 1, argv + 1);
+  else if (g_str_equal (argv[1], "list"))
+    status = backup_list (&ctx, argc - 1, argv + 1);
+  else if (g_str_equal (argv[1], "verify"))
+    status = backup_verify_or_upload (&ctx, "backup verify", FALSE, argc - 1, argv + 1);
+  else if (g_str_equal (argv[1], "upload"))
+    status = backup_verify_or_upload (&ctx, "backup upload", TRUE, argc - 1, argv + 1);
+  else if (g_str_equal (argv[1], "download"))
+    status = backup_download (&ctx, argc - 1, argv + 1);
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("Unknown backup command “%s”"), argv[1]);
+
+      status = sn_ctl_usage_error ("backup", message);
+    }
+
+  ctx_clear (&ctx);
+  return status;
+}
+
+/* restore --------------------------------------------------------------- */
+
+static void
+on_step_state (SnStepRun  *step,
+               GParamSpec *pspec,
+               gpointer    user_data)
+{
+  const char *message = sn_step_run_get_message (step);
+
+  switch (sn_step_run_get_state (step))
+    {
+    case SN_STEP_STATE_RUNNING:
+      g_print ("→ %s\n", sn_step_run_get_title (step));
+      break;
+    case SN_STEP_STATE_SUCCEEDED:
+      g_print ("✓ %s\n", sn_step_run_get_title (step));
+      break;
+    case SN_STEP_STATE_FAILED:
+    case SN_STEP_STATE_CANCELLED:
+    case SN_STEP_STATE_REVERT_FAILED:
+      g_print ("✗ %s: %s\n", sn_step_run_get_title (step), message != NULL ? message : "");
+      break;
+    case SN_STEP_STATE_REVERTED:
+      g_print (_("↶ Reverted %s\n"), sn_step_run_get_title (step));
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+print_plan (SnRunner *runner)
+{
+  GListModel *steps = sn_runner_get_steps (runner);
+
+  g_print ("%s — %s\n", sn_runbook_get_title (sn_runner_get_runbook (runner)),
+           sn_profile_get_name (sn_runner_get_profile (runner)));
+  for (guint i = 0; i < g_list_model_get_n_items (steps); i++)
+    {
+      g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
+
+      g_print ("\n%u. %s%s\n   $ %s\n", i + 1, sn_step_run_get_title (step),
+               sn_step_run_get_destructive (step) ? _("  (changes the system)") : "",
+               sn_step_run_get_command (step));
+      if (sn_step_run_get_impact (step) != NULL)
+        g_print (_("   Impact: %s\n"), sn_step_run_get_impact (step));
+    }
+  g_print ("\n");
+}
+
+int
+sn_ctl_restore (SnCtl  *ctl,
+                int     argc,
+                char  **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SnRunbookCatalog) catalog = NULL;
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(SnBackup) safety = NULL;
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *confirm = NULL;
+  gboolean yes = FALSE;
+  gboolean interactive;
+  SnRunbook *runbook;
+  SnRunOutcome outcome;
+  Ctx ctx = { NULL };
+  int status;
+  const GOptionEntry entries[] = {
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Backup file, or the name of a remote backup"), N_("FILE") },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Do not ask (needed without a terminal)"), NULL },
+    { "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm, N_("The profile's name (needed on production)"), N_("NAME") },
+    { NULL }
+  };
+
+  context = sn_ctl_option_context_new ("restore", NULL,
+                                       _("Replace the database with a backup: verify it, make a safety backup, "
+                                         "stop the app, pg_restore, start the app, compare row counts; the "
+                                         "safety backup is restored if anything fails. Exit status: 0 "
+                                         "restored, 1 failed and reverted, 2 failed, 3 refused."),
+                                       entries);
+  if (!sn_ctl_parse_options (context, "restore", &argc, &argv, &status))
+    return status;
+  if (from == NULL)
+    return sn_ctl_usage_error ("restore", _("--from FILE is required"));
+
+  catalog = sn_runbook_catalog_new (NULL);
+  sn_runbook_catalog_load (catalog, NULL);
+  if (!(runbook = sn_runbook_catalog_lookup (catalog, "restore")))
+    {
+      sn_ctl_printerr (_("The restore runbook is missing."));
+      return SN_CTL_EXIT_FAILURE;
+    }
+
+  if (!ctx_init (&ctx, ctl))
+    {
+      ctx_clear (&ctx);
+      return SN_CTL_EXIT_FAILURE;
+    }
+
+  g_hash_table_insert (params, (char *)"backup", from);
+  if (!(runner = sn_runner_new (runbook, ctx.profile, params, &error)))
+    goto error;
+  sn_backup_service_setup_runner (ctx.service, runner, from);
+
+  interactive = isatty (STDIN_FILENO) && isatty (STDOUT_FILENO);
+
+  if (!sn_runner_plan_sync (runner, ctx.cancellable, &error))
+    goto error;
+  print_plan (runner);
+
+  if (confirm != NULL && g_strcmp0 (confirm, sn_profile_get_name (ctx.profile)) != 0)
+    {
+      sn_ctl_printerr (_("--confirm “%s” does not match the profile “%s”; nothing was run."),
+                       confirm, sn_profile_get_name (ctx.profile));
+      ctx_clear (&ctx);
+      return EXIT_REFUSED;
+    }
+  if (!yes && !interactive)
+    {
+      sn_ctl_printerr (_("restore replaces the database and there is no terminal to ask: add --yes%s. "
+                         "Nothing was run."),
+                       sn_profile_get_production (ctx.profile) ? _(" and --confirm PROFILE") : "");
+      ctx_clear (&ctx);
+      return EXIT_REFUSED;
+    }
+  if (sn_profile_get_production (ctx.profile) && confirm == NULL && !interactive)
+    {
+      sn_ctl_printerr (_("“%s” is a production profile: add --confirm %s. Nothing was run."),
+                       sn_profile_get_name (ctx.profile), sn_profile_get_name (ctx.profile));
+      ctx_clear (&ctx);
+      return EXIT_REFUSED;
+    }
+  if (interactive && !yes && confirm == NULL)
+    {
+      char buffer[256];
+      const char *expected = sn_profile_get_production (ctx.profile) ? sn_profile_get_name (ctx.profile) : "yes";
+
+      g_print (_("This replaces ALL the data of %s. Type “%s” to go on: "),
+               sn_profile_get_db_name (ctx.profile), expected);
+      fflush (stdout);
+      if (fgets (buffer, sizeof buffer, stdin) == NULL || g_strcmp0 (g_strstrip (buffer), expected) != 0)
+        {
+          g_printerr ("%s\n", _("Not confirmed: nothing was run."));
+          ctx_clear (&ctx);
+          return EXIT_REFUSED;
+        }
+    }
+  sn_runner_set_typed_name (runner, sn_profile_get_name (ctx.profile));
+
+  /* The safety backup, right before the run: the gate verifies it. */
+  g_print ("%s\n", _("Safety backup of the current database…"));
+  sn_backup_service_create_async (ctx.service, "safety", SN_BACKUP_CREATE_NONE, ctx.cancellable, on_ready, &ctx);
+  ctx_wait (&ctx);
+  if (!(safety = sn_backup_service_create_finish (ctx.service, ctx.result, &error)))
+    {
+      g_prefix_error (&error, _("No safety backup, nothing was changed: "));
+      sn_ctl_print_error (error);
+      ctx_clear (&ctx);
+      return EXIT_REFUSED;
+    }
+  g_print (_("Safety backup: %s\n"), sn_backup_get_path (safety));
+
+  {
+    GListModel *steps = sn_runner_get_steps (runner);
+
+    for (guint i = 0; i < g_list_model_get_n_items (steps); i++)
+      {
+        g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
+
+        g_signal_connect (step, "notify::state", G_CALLBACK (on_step_state), NULL);
+      }
+  }
+
+  outcome = sn_runner_execute_sync (runner, ctx.cancellable, &error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  if (outcome == SN_RUN_OUTCOME_REFUSED && error != NULL)
+    sn_ctl_print_error (error);
+  else
+    g_print ("\n%s\n", sn_runner_get_summary (runner) != NULL ? sn_runner_get_summary (runner) : "");
+  if (sn_runner_get_report_path (runner) != NULL)
+    g_print (_("Report: %s\n"), sn_runner_get_report_path (runner));
+
+  ctx_clear (&ctx);
+  switch (outcome)
+    {
+    case SN_RUN_OUTCOME_SUCCEEDED: return EXIT_SUCCEEDED;
+    case SN_RUN_OUTCOME_FAILED_REVERTED: return EXIT_FAILED_REVERTED;
+    case SN_RUN_OUTCOME_REFUSED: return EXIT_REFUSED;
+    default: return EXIT_FAILED;
+    }
+
+error:
+  sn_ctl_print_error (error);
+  ctx_clear (&ctx);
+  return SN_CTL_EXIT_FAILURE;
+}
+
+/* restore-test ----------------------------------------------------------- */
+
+int
+sn_ctl_restore_test (SnCtl  *ctl,
+                     int     argc,
+                     char  **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SnRestoreTestResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *from = NULL;
+  Ctx ctx = { NULL };
+  int status;
+  const GOptionEntry entries[] = {
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Test this backup instead of the newest"), N_("FILE") },
+    { NULL }
+  };
+
+  context = sn_ctl_option_context_new ("restore-test", NULL,
+                                       _("Restore the newest backup into a temporary database, compare row "
+                                         "counts, run the five reports, drop it. Exit status: 0 passed, "
+                                         "2 failed."),
+                                       entries);
+  if (!sn_ctl_parse_options (context, "restore-test", &argc, &argv, &status))
+    return status;
+
+  if (!ctx_init (&ctx, ctl))
+    {
+      ctx_clear (&ctx);
+      return SN_CTL_EXIT_FAILURE;
+    }
+
+  sn_backup_service_restore_test_async (ctx.service, from, ctx.cancellable, on_ready, &ctx);
+  ctx_wait (&ctx);
+  result = sn_backup_service_restore_test_finish (ctx.service, ctx.result, &error);
+  ctx_clear (&ctx);
+
+  if (result == NULL)
+    {
+      sn_ctl_print_error (error);
+      return SN_CTL_EXIT_FAILURE;
+    }
+
+  g_print ("%s\n", sn_restore_test_result_get_summary (result));
+  if (sn_restore_test_result_get_report_path (result) != NULL)
+    g_print (_("Report: %s\n"), sn_restore_test_result_get_report_path (result));
+
+  return sn_restore_test_result_get_passed (result) ? SN_CTL_EXIT_OK : SN_CTL_EXIT_FAILURE;
+}
