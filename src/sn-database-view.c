@@ -62,6 +62,10 @@ struct _SnDatabaseView
   GtkCalendar         *to_calendar;
   GtkSpinner          *report_spinner;
   GtkLabel            *sql_label;
+  GtkMenuButton       *show_sql_button;
+  GtkMenuButton       *history_button;
+  GtkMenuButton       *saved_button;
+  GtkMenuButton       *export_menu_button;
   GtkStack            *report_stack;
   AdwStatusPage       *report_status;
   GtkFlowBox          *totals_box;
@@ -2176,6 +2180,10 @@ sn_database_view_class_init (SnDatabaseViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, to_calendar);
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, report_spinner);
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, sql_label);
+  gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, show_sql_button);
+  gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, history_button);
+  gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, saved_button);
+  gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, export_menu_button);
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, report_stack);
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, report_status);
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, totals_box);
@@ -2227,6 +2235,20 @@ sn_database_view_class_init (SnDatabaseViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "database.cancel", NULL);
 
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+}
+
+/* GTK 4.8 names a GtkMenuButton's inner button after its child only when
+ * that is a plain label: name it for screen readers. */
+static void
+name_menu_button (GtkMenuButton *button)
+{
+  GtkWidget *inner = gtk_widget_get_first_child (GTK_WIDGET (button));
+  const char *name = gtk_widget_get_tooltip_text (GTK_WIDGET (button));
+
+  if (name == NULL)
+    name = gtk_menu_button_get_label (button);
+  if (inner != NULL && name != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
 
 static void
@@ -2283,6 +2305,13 @@ sn_database_view_init (SnDatabaseView *self)
   sn_reports_paris_today (&self->from);
   self->to = self->from;
   sync_calendars (self);
+
+  name_menu_button (self->from_button);
+  name_menu_button (self->to_button);
+  name_menu_button (self->show_sql_button);
+  name_menu_button (self->history_button);
+  name_menu_button (self->saved_button);
+  name_menu_button (self->export_menu_button);
 
   populate_report_list (self);
   load_store (self);

@@ -132,6 +132,28 @@ def frame_named(app, name):
     return None
 
 
+def check_database(app, win):
+    """The Database view: its Reports page, then (admin demo profile) its SQL page."""
+    tab = wait_for("the Database view switcher button",
+                   lambda: find(win, lambda a: a.getRole() in (pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_PAGE_TAB,
+                                                               pyatspi.ROLE_RADIO_BUTTON)
+                                and a.name.replace("_", "") == "Database"), 10)
+    click(tab)
+    wait_for("the list of reports", lambda: find(win, lambda a: a.getRole() == pyatspi.ROLE_LIST_BOX
+                                                 and a.name == "Reports"
+                                                 or a.getRole() == pyatspi.ROLE_LIST and a.name == "Reports"), 20)
+    tap(True, "the Database view shows its list of reports")
+    check_names(win, "Database view, Reports")
+    sql = find(win, lambda a: a.getRole() in (pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_PAGE_TAB,
+                                              pyatspi.ROLE_RADIO_BUTTON)
+               and a.name.replace("_", "") == "SQL")
+    tap(sql is not None, "the admin demo profile has an SQL page")
+    if sql is not None:
+        click(sql)
+        wait_for("the SQL editor", lambda: find(win, lambda a: a.name == "SQL editor"), 10)
+        check_names(win, "Database view, SQL")
+
+
 def main():
     stack_script = os.environ["SN_STACK_SCRIPT"]
     build_dir = os.environ["SN_BUILD_DIR"]
@@ -207,6 +229,7 @@ def main():
             cancel = find(editor, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON and a.name.replace("_", "") == "Cancel")
             if cancel is not None:
                 click(cancel)
+        check_database(app, win)
     except Exception as e:  # report, then clean up
         tap(False, f"{type(e).__name__}: {e}")
     finally:
