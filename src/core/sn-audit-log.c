@@ -61,6 +61,25 @@ sn_audit_log_default_path (void)
 }
 
 /**
+ * sn_audit_log_get_default:
+ *
+ * The app's audit log at sn_audit_log_default_path(), shared by every
+ * service (SnHost, the runbook actions, the CLI).
+ *
+ * Returns: (transfer none): the default audit log
+ */
+SnAuditLog *
+sn_audit_log_get_default (void)
+{
+  static SnAuditLog *instance;
+
+  if (g_once_init_enter (&instance))
+    g_once_init_leave (&instance, sn_audit_log_new (NULL));
+
+  return instance;
+}
+
+/**
  * sn_audit_log_new:
  * @path: (nullable): the JSONL file, or %NULL for the default one
  */
@@ -154,6 +173,7 @@ sn_audit_log_append (SnAuditLog  *self,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *time_str = NULL;
+  g_autofree char *seconds = NULL;
   g_autofree char *redacted = sn_audit_redact (command);
   g_autofree char *dir = NULL;
   g_autofree char *json = NULL;
@@ -165,8 +185,8 @@ sn_audit_log_append (SnAuditLog  *self,
 
   g_return_val_if_fail (SN_IS_AUDIT_LOG (self), FALSE);
 
-  time_str = g_strdup_printf ("%s.%03dZ", g_date_time_format (now, "%Y-%m-%dT%H:%M:%S"),
-                              g_date_time_get_microsecond (now) / 1000);
+  seconds = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S");
+  time_str = g_strdup_printf ("%s.%03dZ", seconds, g_date_time_get_microsecond (now) / 1000);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "time");

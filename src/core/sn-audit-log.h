@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SnAuditLog, sn_audit_log, SN, AUDIT_LOG, GObject)
 
 SnAuditLog *sn_audit_log_new          (const char  *path);
+SnAuditLog *sn_audit_log_get_default  (void);
 const char *sn_audit_log_get_path     (SnAuditLog  *self);
 char       *sn_audit_log_default_path (void);
 gboolean    sn_audit_log_append       (SnAuditLog  *self,

@@ -318,6 +318,67 @@ out:
 }
 
 /**
+ * sn_known_hosts_dup_saved_algorithms:
+ * @host: the host as the profile names it
+ * @port: the SSH port
+ *
+ * Which host key types are saved for @host:@port, so the handshake can ask
+ * the server for one of those first (a server offering ed25519 and ECDSA
+ * would otherwise present ed25519 and look unknown to a file holding ECDSA).
+ * Hashed host names are understood.
+ *
+ * Returns: (transfer full) (nullable): a comma-separated list of algorithm
+ *   names ("ecdsa-sha2-nistp256,ssh-ed25519"), or %NULL when none is saved
+ */
+char *
+sn_known_hosts_dup_saved_algorithms (SnKnownHosts *self,
+                                     const char   *host,
+                                     guint         port)
+{
+  static const SnSshKeyType types[] = {
+    SN_SSH_KEY_TYPE_ED25519, SN_SSH_KEY_TYPE_ECDSA_256,
+    SN_SSH_KEY_TYPE_ECDSA_384, SN_SSH_KEY_TYPE_ECDSA_521,
+  };
+  LIBSSH2_SESSION *session;
+  LIBSSH2_KNOWNHOSTS *hosts;
+  g_autoptr(GString) list = g_string_new (NULL);
+
+  g_return_val_if_fail (SN_IS_KNOWN_HOSTS (self), NULL);
+  g_return_val_if_fail (host != NULL, NULL);
+
+  if (!g_file_test (self->path, G_FILE_TEST_EXISTS))
+    return NULL;
+
+  session = libssh2_session_init ();
+  hosts = libssh2_knownhost_init (session);
+
+  if (libssh2_knownhost_readfile (hosts, self->path, LIBSSH2_KNOWNHOST_FILE_OPENSSH) >= 0)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+        {
+          /* No saved key equals this one: a line of this type for the host
+           * answers MISMATCH, no line answers NOTFOUND. */
+          static const char probe[] = "narcisse-admin: no such key";
+          int rc = libssh2_knownhost_checkp (hosts, host, port == 0 ? 22 : (int)port,
+                                             probe, sizeof probe - 1,
+                                             LIBSSH2_KNOWNHOST_TYPE_PLAIN |
+                                             LIBSSH2_KNOWNHOST_KEYENC_RAW |
+                                             key_type_mask (types[i]),
+                                             NULL);
+
+          if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH || rc == LIBSSH2_KNOWNHOST_CHECK_MATCH)
+            g_string_append_printf (list, "%s%s", list->len > 0 ? "," : "",
+                                    sn_ssh_key_type_to_algorithm (types[i]));
+        }
+    }
+
+  libssh2_knownhost_free (hosts);
+  libssh2_session_free (session);
+
+  return list->len > 0 ? g_string_free (g_steal_pointer (&list), FALSE) : NULL;
+}
+
+/**
  * sn_known_hosts_add:
  * @host: the host as the profile names it
  * @port: the SSH port

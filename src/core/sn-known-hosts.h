@@ -51,6 +51,9 @@ gboolean            sn_known_hosts_add                (SnKnownHosts  *self,
                                                        guint          port,
                                                        GBytes        *key,
                                                        GError       **error);
+char               *sn_known_hosts_dup_saved_algorithms (SnKnownHosts *self,
+                                                       const char    *host,
+                                                       guint          port);
 char               *sn_known_hosts_host_pattern       (const char    *host,
                                                        guint          port);
 

@@ -27,7 +27,7 @@
 #include <libssh2.h>
 
 #include "sn-net.h"
-#include "sn-ssh-session.h"
+#include "sn-ssh-session-private.h"
 
 /*
  * Design
@@ -198,6 +198,8 @@ typedef enum
 {
   JOB_CONNECT,
   JOB_EXEC,
+  JOB_LISTEN,     /* SnSshTunnel: probe a direct-tcpip channel, then accept on a socket */
+  JOB_UNLISTEN,   /* SnSshTunnel: close the socket and its connections */
 } JobKind;
 
 typedef enum
@@ -227,10 +229,32 @@ typedef struct
   GDestroyNotify  destroy;
 } LineSink;
 
+/* Someone waiting for a job without a GTask (tunnel close). */
+typedef struct
+{
+  GMutex   lock;
+  GCond    cond;
+  gboolean done;
+} JobDone;
+
+static void
+job_done_clear (JobDone *done)
+{
+  g_mutex_clear (&done->lock);
+  g_cond_clear (&done->cond);
+}
+
 typedef struct
 {
   JobKind          kind;
   GTask           *task;
+  JobDone         *done;          /* g_atomic_rc_box, or NULL */
+
+  /* listen / unlisten */
+  int              listen_fd;
+  guint            listener_id;
+  char            *target_host;
+  guint            target_port;
   GCancellable    *cancellable;
   gulong           cancel_id;
 
@@ -287,11 +311,76 @@ struct _Worker
   GPtrArray        *active;      /* Job*: channels in flight, including closing ones */
   GQueue            waiting;     /* Job*: execs waiting for a free channel slot */
   guchar           *buffer;
-  Job              *opening;     /* libssh2 opens one channel at a time */
+  gpointer          opening;     /* Job* or Forward*: libssh2 opens one channel at a time */
+  GPtrArray        *listeners;   /* Listener*: tunnels' listening sockets */
+  GPtrArray        *forwards;    /* Forward*: connections accepted on them */
   guint64           received;    /* bytes read from the socket, to notice queued packets */
 };
 
+typedef struct
+{
+  guint  id;
+  int    fd;
+  char  *host;
+  guint  port;
+} Listener;
+
+typedef enum
+{
+  FW_OPEN,
+  FW_RUN,
+  FW_CLOSE,
+  FW_FREE,
+  FW_DONE,
+} ForwardState;
+
+#define FORWARD_BUFFER_SIZE (64 * 1024)
+
+typedef struct
+{
+  guint            listener_id;
+  int              fd;
+  char            *host;
+  guint            port;
+  guint            peer_port;
+  LIBSSH2_CHANNEL *channel;
+  ForwardState     state;
+  guchar          *to_remote;
+  gsize            to_remote_len;
+  gsize            to_remote_off;
+  guchar          *to_local;
+  gsize            to_local_len;
+  gsize            to_local_off;
+  guint            local_eof : 1;
+  guint            remote_eof : 1;
+  guint            eof_sent : 1;
+  guint            local_shut : 1;
+} Forward;
+
+static void
+listener_free (Listener *listener)
+{
+  if (listener->fd >= 0)
+    close (listener->fd);
+  g_free (listener->host);
+  g_free (listener);
+}
+
+static void
+forward_free (Forward *fw)
+{
+  if (fw->fd >= 0)
+    close (fw->fd);
+  g_free (fw->host);
+  g_free (fw->to_remote);
+  g_free (fw->to_local);
+  g_free (fw);
+}
+
 static void job_free (Job *job);
+static gboolean listen_job_pump (Worker *worker,
+                                 Job    *job,
+                                 int    *fatal);
 
 static Worker *
 worker_ref (Worker *worker)
@@ -318,6 +407,8 @@ worker_unref (Worker *worker)
   g_clear_pointer (&worker->key_file, g_free);
   g_clear_pointer (&worker->host_key, g_bytes_unref);
   g_clear_pointer (&worker->active, g_ptr_array_unref);
+  g_clear_pointer (&worker->listeners, g_ptr_array_unref);
+  g_clear_pointer (&worker->forwards, g_ptr_array_unref);
   g_clear_pointer (&worker->buffer, g_free);
   g_mutex_clear (&worker->lock);
   g_free (worker);
@@ -347,7 +438,8 @@ job_new (JobKind       kind,
 
   job->kind = kind;
   job->task = task;
-  job->cancellable = g_task_get_cancellable (task);
+  job->listen_fd = -1;
+  job->cancellable = task != NULL ? g_task_get_cancellable (task) : NULL;
   if (job->cancellable != NULL)
     g_object_ref (job->cancellable);
 
@@ -391,6 +483,17 @@ job_free (Job *job)
   g_clear_pointer (&job->out, g_byte_array_unref);
   g_clear_pointer (&job->err, g_byte_array_unref);
   g_clear_pointer (&job->pending_lines, g_ptr_array_unref);
+  g_clear_pointer (&job->target_host, g_free);
+  if (job->listen_fd >= 0)
+    close (job->listen_fd);
+  if (job->done != NULL)
+    {
+      g_mutex_lock (&job->done->lock);
+      job->done->done = TRUE;
+      g_cond_broadcast (&job->done->cond);
+      g_mutex_unlock (&job->done->lock);
+      g_atomic_rc_box_release_full (job->done, (GDestroyNotify)job_done_clear);
+    }
   g_assert (job->channel == NULL);
   g_free (job);
 }
@@ -856,10 +959,32 @@ check_host_key (Worker  *worker,
     }
 }
 
+/* The saved host key types first, then the usual order: the server then
+ * presents the key the known_hosts file holds. */
+static char *
+host_key_preference (Worker *worker)
+{
+  g_autofree char *saved = sn_known_hosts_dup_saved_algorithms (worker->known_hosts,
+                                                                worker->host, worker->port);
+  g_auto(GStrv) defaults = g_strsplit (SN_SSH_SESSION_HOST_KEY_ALGORITHMS, ",", -1);
+  g_autoptr(GString) prefs = g_string_new (saved);
+  g_auto(GStrv) saved_list = g_strsplit (saved != NULL ? saved : "", ",", -1);
+
+  for (guint i = 0; defaults[i] != NULL; i++)
+    {
+      if (g_strv_contains ((const char * const *)saved_list, defaults[i]))
+        continue;
+      g_string_append_printf (prefs, "%s%s", prefs->len > 0 ? "," : "", defaults[i]);
+    }
+
+  return g_string_free (g_steal_pointer (&prefs), FALSE);
+}
+
 static gboolean
 worker_connect (Worker  *worker,
                 GError **error)
 {
+  g_autofree char *host_key_prefs = NULL;
   int rc;
   int timeout_ms;
 
@@ -880,8 +1005,8 @@ worker_connect (Worker  *worker,
     }
 
   libssh2_session_callback_set (worker->session, LIBSSH2_CALLBACK_RECV, (void *)worker_recv);
-  libssh2_session_method_pref (worker->session, LIBSSH2_METHOD_HOSTKEY,
-                               SN_SSH_SESSION_HOST_KEY_ALGORITHMS);
+  host_key_prefs = host_key_preference (worker);
+  libssh2_session_method_pref (worker->session, LIBSSH2_METHOD_HOSTKEY, host_key_prefs);
   libssh2_session_set_blocking (worker->session, 1);
   libssh2_session_set_timeout (worker->session, CONNECT_TIMEOUT_MS);
 
@@ -1129,6 +1254,9 @@ job_pump (Worker  *worker,
   gboolean progress = FALSE;
   int rc;
 
+  if (job->kind == JOB_LISTEN)
+    return listen_job_pump (worker, job, fatal);
+
   if (job->task != NULL && job->state < CH_CLOSE)
     {
       if (job_is_cancelled (job))
@@ -1345,6 +1473,375 @@ job_pump (Worker  *worker,
     }
 }
 
+/* ------------------------------------------------------------------------ */
+/* Forwarding for SnSshTunnel (worker thread, non-blocking)                 */
+
+static GError *
+forward_open_error (Worker     *worker,
+                    const char *host,
+                    guint       port,
+                    const char *msg)
+{
+  if (msg != NULL && strstr (msg, "prohibited") != NULL)
+    return g_error_new (SN_SSH_ERROR, SN_SSH_ERROR_FORWARDING_DISABLED,
+                        _("%s:%u does not allow TCP forwarding (sshd has “AllowTcpForwarding "
+                          "no”), so no tunnel to %s:%u can be opened. Nothing else is lost: "
+                          "reports still work through psql over SSH; HTTP through curl on the "
+                          "host."),
+                        worker->host, worker->port, host, port);
+
+  if (msg != NULL && strstr (msg, "connect failed") != NULL)
+    return g_error_new (SN_SSH_ERROR, SN_SSH_ERROR_CHANNEL,
+                        _("%s:%u could not connect to %s:%u for the tunnel: nothing listens "
+                          "there. Check that the service runs on the server and the port in "
+                          "the profile."),
+                        worker->host, worker->port, host, port);
+
+  return g_error_new (SN_SSH_ERROR, SN_SSH_ERROR_CHANNEL,
+                      _("%s:%u refused the tunnel to %s:%u: %s."),
+                      worker->host, worker->port, host, port,
+                      msg != NULL ? msg : _("unknown reason"));
+}
+
+/* JOB_LISTEN: opens one direct-tcpip channel to check that forwarding is
+ * allowed and the target answers, closes it, then starts accepting. */
+static gboolean
+listen_job_pump (Worker  *worker,
+                 Job     *job,
+                 int     *fatal)
+{
+  LIBSSH2_SESSION *s = worker->session;
+  int rc;
+
+  for (;;)
+    {
+      switch (job->state)
+        {
+        case CH_OPEN:
+          if (worker->opening != NULL && worker->opening != job)
+            return FALSE;
+          if (worker->opening == NULL && job_is_cancelled (job))
+            {
+              job_return_error (job, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                  _("Opening the tunnel was cancelled.")));
+              job->state = CH_DONE;
+              return TRUE;
+            }
+          worker->opening = job;
+          job->channel = libssh2_channel_direct_tcpip_ex (s, job->target_host, (int)job->target_port,
+                                                          "127.0.0.1", 0);
+          if (job->channel == NULL)
+            {
+              char *msg = NULL;
+
+              rc = libssh2_session_last_error (s, &msg, NULL, 0);
+              if (rc == LIBSSH2_ERROR_EAGAIN)
+                return FALSE;
+              worker->opening = NULL;
+              if (rc_is_fatal (rc))
+                {
+                  *fatal = rc;
+                  return FALSE;
+                }
+              job_return_error (job, forward_open_error (worker, job->target_host,
+                                                         job->target_port, msg));
+              job->state = CH_DONE;
+              return TRUE;
+            }
+          worker->opening = NULL;
+          job->state = CH_FREE;
+          break;
+
+        case CH_FREE:
+          rc = libssh2_channel_free (job->channel);
+          if (rc == LIBSSH2_ERROR_EAGAIN)
+            return TRUE;
+          job->channel = NULL;
+          if (job->task != NULL)
+            {
+              Listener *listener = g_new0 (Listener, 1);
+              GTask *task = g_steal_pointer (&job->task);
+
+              listener->id = job->listener_id;
+              listener->fd = job->listen_fd;
+              job->listen_fd = -1;
+              listener->host = g_strdup (job->target_host);
+              listener->port = job->target_port;
+              g_ptr_array_add (worker->listeners, listener);
+              g_task_return_boolean (task, TRUE);
+              g_object_unref (task);
+            }
+          job->state = CH_DONE;
+          return TRUE;
+
+        case CH_DONE:
+        default:
+          return FALSE;
+        }
+    }
+}
+
+static void
+forward_close_local (Forward *fw)
+{
+  if (fw->fd >= 0)
+    {
+      close (fw->fd);
+      fw->fd = -1;
+    }
+}
+
+/* Returns TRUE when it made progress. */
+static gboolean
+forward_pump (Worker   *worker,
+              Forward  *fw,
+              int      *fatal)
+{
+  LIBSSH2_SESSION *s = worker->session;
+  gboolean progress = FALSE;
+  gboolean again = TRUE;
+  ssize_t n;
+  int rc;
+
+  while (again)
+    {
+      again = FALSE;
+
+      switch (fw->state)
+        {
+        case FW_OPEN:
+          if (worker->opening != NULL && worker->opening != fw)
+            return progress;
+          if (fw->fd < 0 && worker->opening != fw)
+            {
+              /* the tunnel was closed before the channel was asked for */
+              fw->state = FW_DONE;
+              return TRUE;
+            }
+          worker->opening = fw;
+          fw->channel = libssh2_channel_direct_tcpip_ex (s, fw->host, (int)fw->port,
+                                                         "127.0.0.1", (int)fw->peer_port);
+          if (fw->channel == NULL)
+            {
+              char *msg = NULL;
+
+              rc = libssh2_session_last_error (s, &msg, NULL, 0);
+              if (rc == LIBSSH2_ERROR_EAGAIN)
+                return progress;
+              worker->opening = NULL;
+              if (rc_is_fatal (rc))
+                {
+                  *fatal = rc;
+                  return progress;
+                }
+              g_debug ("Tunnel connection to %s:%u refused: %s", fw->host, fw->port, msg);
+              forward_close_local (fw);
+              fw->state = FW_DONE;
+              return TRUE;
+            }
+          worker->opening = NULL;
+          fw->state = fw->fd >= 0 ? FW_RUN : FW_CLOSE;
+          progress = again = TRUE;
+          break;
+
+        case FW_RUN:
+          /* local -> remote */
+          if (fw->to_remote_off == fw->to_remote_len && !fw->local_eof)
+            {
+              n = recv (fw->fd, fw->to_remote, FORWARD_BUFFER_SIZE, 0);
+              if (n > 0)
+                {
+                  fw->to_remote_len = n;
+                  fw->to_remote_off = 0;
+                  progress = again = TRUE;
+                }
+              else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+                {
+                  fw->local_eof = TRUE;
+                  progress = again = TRUE;
+                }
+            }
+          if (fw->to_remote_off < fw->to_remote_len)
+            {
+              n = libssh2_channel_write (fw->channel, (const char *)fw->to_remote + fw->to_remote_off,
+                                         fw->to_remote_len - fw->to_remote_off);
+              if (n > 0)
+                {
+                  fw->to_remote_off += n;
+                  progress = again = TRUE;
+                }
+              else if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
+                {
+                  if (rc_is_fatal ((int)n))
+                    {
+                      *fatal = (int)n;
+                      return progress;
+                    }
+                  fw->state = FW_CLOSE;
+                  return TRUE;
+                }
+            }
+          if (fw->local_eof && fw->to_remote_off == fw->to_remote_len && !fw->eof_sent)
+            {
+              rc = libssh2_channel_send_eof (fw->channel);
+              if (rc == 0)
+                {
+                  fw->eof_sent = TRUE;
+                  progress = again = TRUE;
+                }
+              else if (rc != LIBSSH2_ERROR_EAGAIN)
+                {
+                  fw->state = FW_CLOSE;
+                  return TRUE;
+                }
+            }
+
+          /* remote -> local */
+          if (fw->to_local_off == fw->to_local_len && !fw->remote_eof)
+            {
+              n = libssh2_channel_read (fw->channel, (char *)fw->to_local, FORWARD_BUFFER_SIZE);
+              if (n > 0)
+                {
+                  fw->to_local_len = n;
+                  fw->to_local_off = 0;
+                  progress = again = TRUE;
+                }
+              else if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
+                {
+                  if (rc_is_fatal ((int)n))
+                    {
+                      *fatal = (int)n;
+                      return progress;
+                    }
+                  fw->state = FW_CLOSE;
+                  return TRUE;
+                }
+              else if (libssh2_channel_eof (fw->channel))
+                {
+                  fw->remote_eof = TRUE;
+                  progress = again = TRUE;
+                }
+            }
+          if (fw->to_local_off < fw->to_local_len)
+            {
+              n = send (fw->fd, fw->to_local + fw->to_local_off,
+                        fw->to_local_len - fw->to_local_off, MSG_NOSIGNAL);
+              if (n > 0)
+                {
+                  fw->to_local_off += n;
+                  progress = again = TRUE;
+                }
+              else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                {
+                  /* the local client went away */
+                  fw->state = FW_CLOSE;
+                  return TRUE;
+                }
+            }
+          if (fw->remote_eof && fw->to_local_off == fw->to_local_len && !fw->local_shut)
+            {
+              shutdown (fw->fd, SHUT_WR);
+              fw->local_shut = TRUE;
+              progress = TRUE;
+            }
+          if (fw->remote_eof && fw->local_shut && fw->local_eof && fw->eof_sent)
+            {
+              fw->state = FW_CLOSE;
+              progress = again = TRUE;
+            }
+          break;
+
+        case FW_CLOSE:
+          forward_close_local (fw);
+          rc = libssh2_channel_close (fw->channel);
+          if (rc == LIBSSH2_ERROR_EAGAIN)
+            return progress;
+          fw->state = FW_FREE;
+          progress = again = TRUE;
+          break;
+
+        case FW_FREE:
+          rc = libssh2_channel_free (fw->channel);
+          if (rc == LIBSSH2_ERROR_EAGAIN)
+            return progress;
+          fw->channel = NULL;
+          fw->state = FW_DONE;
+          return TRUE;
+
+        case FW_DONE:
+        default:
+          return progress;
+        }
+    }
+
+  return progress;
+}
+
+static void
+listener_accept (Worker   *worker,
+                 Listener *listener)
+{
+  for (;;)
+    {
+      struct sockaddr_storage addr;
+      socklen_t len = sizeof addr;
+      int one = 1;
+      Forward *fw;
+      int fd;
+
+      fd = accept4 (listener->fd, (struct sockaddr *)&addr, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0)
+        {
+          if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            g_debug ("accept on the tunnel to %s:%u: %s", listener->host, listener->port,
+                     g_strerror (errno));
+          return;
+        }
+
+      setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      fw = g_new0 (Forward, 1);
+      fw->listener_id = listener->id;
+      fw->fd = fd;
+      fw->host = g_strdup (listener->host);
+      fw->port = listener->port;
+      fw->peer_port = addr.ss_family == AF_INET ? ntohs (((struct sockaddr_in *)&addr)->sin_port) : 0;
+      fw->to_remote = g_malloc (FORWARD_BUFFER_SIZE);
+      fw->to_local = g_malloc (FORWARD_BUFFER_SIZE);
+      fw->state = FW_OPEN;
+      g_ptr_array_add (worker->forwards, fw);
+    }
+}
+
+static void
+worker_unlisten (Worker *worker,
+                 guint   id)
+{
+  guint i;
+
+  for (i = 0; i < worker->listeners->len; i++)
+    {
+      Listener *listener = g_ptr_array_index (worker->listeners, i);
+
+      if (listener->id == id)
+        {
+          g_ptr_array_remove_index (worker->listeners, i);   /* frees it */
+          break;
+        }
+    }
+
+  for (i = 0; i < worker->forwards->len; i++)
+    {
+      Forward *fw = g_ptr_array_index (worker->forwards, i);
+
+      if (fw->listener_id != id)
+        continue;
+      forward_close_local (fw);
+      if (fw->state == FW_RUN)
+        fw->state = FW_CLOSE;
+      /* FW_OPEN: ends once libssh2 has opened it (or at once if not started) */
+    }
+}
+
 static void
 worker_fail_all (Worker       *worker,
                  const GError *error)
@@ -1383,6 +1880,16 @@ worker_fail_all (Worker       *worker,
       job_free (job);
     }
 
+  /* the session is gone: libssh2_session_free releases the channels */
+  if (worker->forwards != NULL)
+    {
+      for (i = 0; i < worker->forwards->len; i++)
+        ((Forward *)g_ptr_array_index (worker->forwards, i))->channel = NULL;
+      g_ptr_array_set_size (worker->forwards, 0);
+    }
+  if (worker->listeners != NULL)
+    g_ptr_array_set_size (worker->listeners, 0);
+
   while ((job = g_async_queue_try_pop (worker->jobs)) != NULL)
     {
       job_return_error (job, g_error_copy (error));
@@ -1404,6 +1911,13 @@ worker_take_job (Worker *worker,
       return;
     }
 
+  if (job->kind == JOB_UNLISTEN)
+    {
+      worker_unlisten (worker, job->listener_id);
+      job_free (job);
+      return;
+    }
+
   g_queue_push_tail (&worker->waiting, job);
 }
 
@@ -1417,6 +1931,8 @@ worker_thread (gpointer data)
 
   worker->sock = -1;
   worker->active = g_ptr_array_new ();
+  worker->listeners = g_ptr_array_new_with_free_func ((GDestroyNotify)listener_free);
+  worker->forwards = g_ptr_array_new_with_free_func ((GDestroyNotify)forward_free);
   worker->buffer = g_malloc (READ_BUFFER_SIZE);
 
   if (!worker_connect (worker, &error))
@@ -1433,7 +1949,8 @@ worker_thread (gpointer data)
 
   for (;;)
     {
-      struct pollfd pfd[2];
+      g_autofree struct pollfd *pfd = NULL;
+      guint n_pfd;
       gboolean progress = FALSE;
       gboolean quit;
       int timeout = 1000;
@@ -1482,6 +1999,18 @@ worker_thread (gpointer data)
             i++;
         }
 
+      for (i = 0; i < worker->forwards->len && fatal == 0; )
+        {
+          Forward *fw = g_ptr_array_index (worker->forwards, i);
+
+          if (forward_pump (worker, fw, &fatal))
+            progress = TRUE;
+          if (fw->state == FW_DONE)
+            g_ptr_array_remove_index (worker->forwards, i);
+          else
+            i++;
+        }
+
       if (fatal == 0 && worker->keepalive > 0)
         {
           int rc = libssh2_keepalive_send (worker->session, &next_keepalive);
@@ -1499,18 +2028,31 @@ worker_thread (gpointer data)
       /* Some libssh2 calls parse one packet and leave the rest in its buffer,
        * where poll() cannot see them: read a stream nobody sends on any open
        * channel, which makes libssh2 parse everything it holds. */
-      for (i = 0; i < worker->active->len; i++)
-        {
-          job = g_ptr_array_index (worker->active, i);
-          if (job->channel != NULL && job->state >= CH_RUN && job->state <= CH_WAIT_CLOSED)
-            {
-              ssize_t rc = libssh2_channel_read_ex (job->channel, 99, (char *)worker->buffer, 1);
+      {
+        LIBSSH2_CHANNEL *any = NULL;
 
-              if (rc < 0 && rc != LIBSSH2_ERROR_EAGAIN && rc_is_fatal ((int)rc))
-                fatal = (int)rc;
-              break;
-            }
-        }
+        for (i = 0; i < worker->active->len && any == NULL; i++)
+          {
+            job = g_ptr_array_index (worker->active, i);
+            if (job->kind == JOB_EXEC && job->channel != NULL &&
+                job->state >= CH_RUN && job->state <= CH_WAIT_CLOSED)
+              any = job->channel;
+          }
+        for (i = 0; i < worker->forwards->len && any == NULL; i++)
+          {
+            Forward *fw = g_ptr_array_index (worker->forwards, i);
+
+            if (fw->state == FW_RUN)
+              any = fw->channel;
+          }
+        if (any != NULL)
+          {
+            ssize_t rc = libssh2_channel_read_ex (any, 99, (char *)worker->buffer, 1);
+
+            if (rc < 0 && rc != LIBSSH2_ERROR_EAGAIN && rc_is_fatal ((int)rc))
+              fatal = (int)rc;
+          }
+      }
       if (fatal != 0)
         break;
       if (worker->received != received_before)
@@ -1528,21 +2070,46 @@ worker_thread (gpointer data)
       if (worker->active->len > 0)
         timeout = MIN (timeout, 100);   /* safety net while channels are busy */
 
+      n_pfd = 2 + worker->listeners->len + worker->forwards->len;
+      pfd = g_new0 (struct pollfd, n_pfd);
       pfd[0].fd = worker->wake_fd;
       pfd[0].events = POLLIN;
-      pfd[0].revents = 0;
       pfd[1].fd = worker->sock;
-      pfd[1].revents = 0;
       dirs = libssh2_session_block_directions (worker->session);
-      if (worker->active->len > 0)
+      if (worker->active->len > 0 || worker->forwards->len > 0)
         pfd[1].events = POLLIN | POLLRDHUP;
       else
         pfd[1].events = POLLRDHUP;   /* idle: only notice the peer going away */
       if (dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND)
         pfd[1].events |= POLLOUT;
+      for (i = 0; i < worker->listeners->len; i++)
+        {
+          pfd[2 + i].fd = ((Listener *)g_ptr_array_index (worker->listeners, i))->fd;
+          pfd[2 + i].events = POLLIN;
+        }
+      for (i = 0; i < worker->forwards->len; i++)
+        {
+          Forward *fw = g_ptr_array_index (worker->forwards, i);
+          struct pollfd *p = &pfd[2 + worker->listeners->len + i];
 
-      if (poll (pfd, 2, timeout) < 0 && errno != EINTR)
+          /* a negative fd is ignored by poll() */
+          p->fd = fw->state == FW_RUN ? fw->fd : -1;
+          if (fw->to_remote_off == fw->to_remote_len && !fw->local_eof)
+            p->events |= POLLIN;
+          if (fw->to_local_off < fw->to_local_len)
+            p->events |= POLLOUT;
+          if (p->events == 0)
+            p->fd = -1;
+        }
+
+      if (poll (pfd, n_pfd, timeout) < 0 && errno != EINTR)
         break;
+
+      for (i = 0; i < worker->listeners->len; i++)
+        {
+          if (pfd[2 + i].revents & POLLIN)
+            listener_accept (worker, g_ptr_array_index (worker->listeners, i));
+        }
 
       if (pfd[0].revents & POLLIN)
         {
@@ -1553,7 +2120,8 @@ worker_thread (gpointer data)
             }
         }
 
-      if (worker->active->len == 0 && (pfd[1].revents & (POLLRDHUP | POLLHUP | POLLERR)))
+      if (worker->active->len == 0 && worker->forwards->len == 0 &&
+          (pfd[1].revents & (POLLRDHUP | POLLHUP | POLLERR)))
         {
           fatal = LIBSSH2_ERROR_SOCKET_DISCONNECT;
           break;
@@ -1617,7 +2185,14 @@ worker_stop (Worker *worker)
   g_mutex_unlock (&worker->lock);
 
   worker_wake (worker);
-  if (thread != NULL)
+  if (thread == NULL)
+    return;
+
+  /* The last reference to the session can go away on the worker thread
+   * itself (a GTask it completes holds one): it then ends on its own. */
+  if (thread == g_thread_self ())
+    g_thread_unref (thread);
+  else
     g_thread_join (thread);
 }
 
@@ -2115,4 +2690,122 @@ sn_ssh_session_exec_finish (SnSshSession  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Forwarding, for SnSshTunnel                                              */
+
+/**
+ * _sn_ssh_session_listen_async:
+ * @listen_fd: a listening, non-blocking TCP socket; the worker takes it
+ *   (closes it on failure or at _sn_ssh_session_unlisten())
+ * @id: a number naming this listener for _sn_ssh_session_unlisten()
+ *
+ * Connects if needed, opens one direct-tcpip channel to @host:@port to check
+ * that the server allows forwarding and that something listens there, then
+ * has the worker thread accept connections on @listen_fd and forward each
+ * through its own direct-tcpip channel.
+ */
+void
+_sn_ssh_session_listen_async (SnSshSession        *self,
+                              int                  listen_fd,
+                              guint                id,
+                              const char          *host,
+                              guint                port,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  g_return_if_fail (SN_IS_SSH_SESSION (self));
+  g_return_if_fail (listen_fd >= 0);
+  g_return_if_fail (host != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _sn_ssh_session_listen_async);
+
+  job = job_new (JOB_LISTEN, g_steal_pointer (&task));
+  job->listen_fd = listen_fd;
+  job->listener_id = id;
+  job->target_host = g_strdup (host);
+  job->target_port = port;
+  job->state = CH_OPEN;
+
+  session_submit (self, job);
+}
+
+gboolean
+_sn_ssh_session_listen_finish (SnSshSession  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (SN_IS_SSH_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * _sn_ssh_session_unlisten:
+ * @id: what was given to _sn_ssh_session_listen_async()
+ *
+ * Closes the listening socket and every connection accepted on it. Waits
+ * (at most 5 s) until the worker has done so, unless called from the worker
+ * thread itself.
+ */
+void
+_sn_ssh_session_unlisten (SnSshSession *self,
+                          guint         id)
+{
+  Worker *worker = NULL;
+  JobDone *done = NULL;
+  gboolean wait = FALSE;
+  Job *job;
+
+  g_return_if_fail (SN_IS_SSH_SESSION (self));
+
+  g_mutex_lock (&self->lock);
+  if (self->worker != NULL)
+    worker = worker_ref (self->worker);
+  g_mutex_unlock (&self->lock);
+
+  if (worker == NULL)
+    return;
+
+  g_mutex_lock (&worker->lock);
+  if (!worker->dead && !worker->quit)
+    {
+      job = job_new (JOB_UNLISTEN, NULL);
+      job->listener_id = id;
+      wait = worker->thread != g_thread_self ();
+      if (wait)
+        {
+          done = g_atomic_rc_box_new0 (JobDone);
+          g_mutex_init (&done->lock);
+          g_cond_init (&done->cond);
+          job->done = g_atomic_rc_box_acquire (done);
+        }
+      g_async_queue_push (worker->jobs, job);
+    }
+  g_mutex_unlock (&worker->lock);
+
+  worker_wake (worker);
+
+  if (done != NULL)
+    {
+      gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+      g_mutex_lock (&done->lock);
+      while (!done->done)
+        {
+          if (!g_cond_wait_until (&done->cond, &done->lock, end))
+            break;
+        }
+      g_mutex_unlock (&done->lock);
+      g_atomic_rc_box_release_full (done, (GDestroyNotify)job_done_clear);
+    }
+
+  worker_unref (worker);
 }
