@@ -1092,18 +1092,25 @@ static char *
 wrap_command (const char *command)
 {
   /* See the design note at the top. The command keeps the login shell's syntax. */
-  return g_strdup_printf ("set -m 2>/dev/null\n"
+  /* The command is a function body, parsed while stderr still goes to the
+   * channel (syntax errors are shown); the shell's own stderr is then quiet
+   * while job control is on, else a job that ends before `set +m` makes bash
+   * print "[1]+ Exit 7 ..." into the command's stderr. */
+  return g_strdup_printf ("sn_cmd() {\n%s\n}\n"
+                          "exec 4>&2 2>/dev/null\n"
+                          "set -m\n"
                           "exec 3<&0\n"
-                          "(\n%s\n) </dev/null 3<&- &\n"
+                          "sn_cmd </dev/null 3<&- 2>&4 4>&- &\n"
                           "sn_p=$!\n"
-                          "set +m 2>/dev/null\n"
+                          "set +m\n"
                           "{ cat <&3 >/dev/null 2>&1; kill -HUP -$sn_p 2>/dev/null || kill -HUP $sn_p; }"
-                          " >/dev/null 2>&1 &\n"
+                          " >/dev/null 2>&1 4>&- &\n"
                           "sn_w=$!\n"
                           "exec 3<&-\n"
                           "wait $sn_p\n"
                           "sn_r=$?\n"
                           "kill $sn_w 2>/dev/null\n"
+                          "exec 2>&4 4>&-\n"
                           "if [ $sn_r -gt 128 ] && [ $sn_r -lt 160 ]; then kill -$((sn_r - 128)) $$; fi\n"
                           "exit $sn_r\n",
                           command);
