@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sn-actions-builtin.h"
+#include "sn-audit-log.h"
 #include "sn-backup-service.h"
 #include "sn-health-service.h"
 #include "sn-secret-store.h"
@@ -247,6 +248,8 @@ host_run (SnActionContext  *context,
   g_autoptr(GString) last_stderr = g_string_new (NULL);
   guint timeout = sn_action_context_get_timeout (context);
   Exec exec = { context, NULL, stdout_text, last_stderr };
+  g_autoptr(GError) audit_error = NULL;
+  gint64 started = g_get_monotonic_time ();
   int status;
 
   if (session == NULL)
@@ -273,6 +276,19 @@ host_run (SnActionContext  *context,
 
   result = sn_ssh_session_exec_finish (session, exec.result, error);
   g_clear_object (&exec.result);
+
+  /* Every command a runbook runs on the host is audited, redacted. */
+  if (!sn_audit_log_append (sn_audit_log_get_default (),
+                            sn_profile_get_name (sn_action_context_get_profile (context)),
+                            "runbook.host", command,
+                            result != NULL ? sn_ssh_exec_result_get_exit_status (result) : -1,
+                            result != NULL ? sn_ssh_exec_result_get_duration_us (result)
+                                           : g_get_monotonic_time () - started,
+                            result != NULL ? sn_ssh_exec_result_get_stdout_bytes (result) +
+                                             sn_ssh_exec_result_get_stderr_bytes (result) : 0,
+                            &audit_error))
+    g_warning ("%s", audit_error->message);
+
   if (result == NULL)
     return FALSE;
 
