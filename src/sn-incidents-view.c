@@ -12,9 +12,13 @@
 #include <glib/gi18n.h>
 
 #include "sn-health-panel.h"
+#include "sn-incident-declare-dialog.h"
+#include "sn-incident-panel.h"
 #include "sn-incidents-view.h"
+#include "sn-logs-panel.h"
 #include "sn-runbook-catalog.h"
 #include "sn-runbook-wizard.h"
+#include "sn-sparkline.h"
 
 struct _SnIncidentsView
 {
@@ -23,7 +27,15 @@ struct _SnIncidentsView
   SnProfile     *profile;
 
   /* Template children */
+  AdwToastOverlay *toast_overlay;
+  GtkStack      *pages;
   SnHealthPanel *health_panel;
+  SnIncidentPanel *incident_panel;
+  SnLogsPanel   *logs_panel;
+  SnSparkline   *site_sparkline;
+  SnSparkline   *database_sparkline;
+  SnSparkline   *redis_sparkline;
+  SnSparkline   *storage_sparkline;
 };
 
 enum {
@@ -60,8 +72,146 @@ sev1_checklist_action (GtkWidget  *widget,
   if (runbook == NULL || self->profile == NULL)
     return;
 
+  /* The open incident's timeline hears of the run through the wizard's "finished". */
   gtk_window_present (GTK_WINDOW (sn_runbook_wizard_new (GTK_WINDOW (gtk_widget_get_root (widget)),
                                                          runbook, self->profile)));
+}
+
+static void
+declared_cb (SnIncidentsView         *self,
+             SnIncident              *incident,
+             SnIncidentDeclareDialog *dialog)
+{
+  sn_incident_panel_reload (self->incident_panel);
+  gtk_stack_set_visible_child_name (self->pages, "incident");
+}
+
+static void
+declare_incident_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  SnIncidentsView *self = SN_INCIDENTS_VIEW (widget);
+  SnIncidentDeclareDialog *dialog;
+
+  if (self->profile == NULL)
+    return;
+
+  /* One open incident per profile: show it instead. */
+  if (sn_incident_panel_get_incident (self->incident_panel) != NULL)
+    {
+      gtk_stack_set_visible_child_name (self->pages, "incident");
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("An incident is already open: resolve it first")));
+      return;
+    }
+
+  dialog = sn_incident_declare_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                           self->profile,
+                                           sn_incident_panel_get_store (self->incident_panel),
+                                           sn_incident_panel_get_history (self->incident_panel),
+                                           sn_health_panel_get_report (self->health_panel));
+  g_signal_connect_object (dialog, "declared", G_CALLBACK (declared_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+report_changed_cb (SnIncidentsView *self)
+{
+  SnHealthReport *report = sn_health_panel_get_report (self->health_panel);
+
+  /* Every check of the dashboard goes into the history (and the sparklines). */
+  if (report != NULL)
+    sn_incident_panel_record_check (self->incident_panel, report);
+}
+
+static void
+clock_changed_cb (SnIncidentsView *self,
+                  GParamSpec      *pspec,
+                  SnIncidentPanel *panel)
+{
+  GtkWidget *clock = g_object_get_data (G_OBJECT (self), "header-clock");
+  GtkWidget *label;
+  const char *text;
+
+  if (clock == NULL)
+    return;
+
+  label = gtk_widget_get_first_child (clock);
+  text = sn_incident_panel_get_clock_text (panel);
+  gtk_label_set_label (GTK_LABEL (label), text);
+  gtk_widget_set_visible (clock, text != NULL && *text != '\0');
+  if (sn_incident_panel_get_clock_missed (panel))
+    gtk_widget_add_css_class (clock, "missed");
+  else
+    gtk_widget_remove_css_class (clock, "missed");
+}
+
+static void
+header_clock_clicked_cb (SnIncidentsView *self)
+{
+  gtk_stack_set_visible_child_name (self->pages, "incident");
+}
+
+/**
+ * sn_incidents_view_create_header_clock:
+ * @self: a #SnIncidentsView
+ *
+ * A compact countdown for the window's header bar, shown while an
+ * incident of the profile is open; clicking it shows the incident.
+ *
+ * Returns: (transfer floating): the widget
+ */
+GtkWidget *
+sn_incidents_view_create_header_clock (SnIncidentsView *self)
+{
+  GtkWidget *button;
+  GtkWidget *label;
+
+  g_return_val_if_fail (SN_IS_INCIDENTS_VIEW (self), NULL);
+
+  label = gtk_label_new (NULL);
+  gtk_widget_set_name (label, "header-clock-label");
+  gtk_widget_add_css_class (label, "numeric");
+  button = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (button), label);
+  gtk_widget_set_name (button, "header-clock");
+  gtk_widget_add_css_class (button, "header-clock");
+  gtk_widget_set_tooltip_text (button, _("Time left to respond to the open incident"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Response clock"), -1);
+  gtk_widget_set_visible (button, FALSE);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (header_clock_clicked_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_object_set_data (G_OBJECT (self), "header-clock", button);
+  clock_changed_cb (self, NULL, self->incident_panel);
+
+  return button;
+}
+
+SnIncidentPanel *
+sn_incidents_view_get_incident_panel (SnIncidentsView *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENTS_VIEW (self), NULL);
+
+  return self->incident_panel;
+}
+
+SnLogsPanel *
+sn_incidents_view_get_logs_panel (SnIncidentsView *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENTS_VIEW (self), NULL);
+
+  return self->logs_panel;
+}
+
+void
+sn_incidents_view_show_page (SnIncidentsView *self,
+                             const char      *name)
+{
+  g_return_if_fail (SN_IS_INCIDENTS_VIEW (self));
+
+  gtk_stack_set_visible_child_name (self->pages, name);
 }
 
 static void
@@ -138,20 +288,75 @@ sn_incidents_view_class_init (SnIncidentsViewClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-incidents-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, pages);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, health_panel);
+  gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, incident_panel);
+  gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, logs_panel);
+  gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, site_sparkline);
+  gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, database_sparkline);
+  gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, redis_sparkline);
+  gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, storage_sparkline);
 
   /* Every view has a "view.refresh" action: the window's refresh forwards to it. */
   gtk_widget_class_install_action (widget_class, "view.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "view.sev1-checklist", NULL, sev1_checklist_action);
+  gtk_widget_class_install_action (widget_class, "view.declare-incident", NULL, declare_incident_action);
 
   g_type_ensure (SN_TYPE_HEALTH_PANEL);
+  g_type_ensure (SN_TYPE_INCIDENT_PANEL);
+  g_type_ensure (SN_TYPE_LOGS_PANEL);
+  g_type_ensure (SN_TYPE_SPARKLINE);
+}
+
+/* The incidents' look, next to the app's style.css. */
+static void
+load_css (GtkWidget *widget)
+{
+  static GtkCssProvider *provider;
+  GdkDisplay *display = gtk_widget_get_display (widget);
+
+  if (provider != NULL || display == NULL)
+    return;
+
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, RESOURCE_BASE "/sn-incidents.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
 static void
 sn_incidents_view_init (SnIncidentsView *self)
 {
+  GtkEventController *shortcuts;
+  SnSparkline *sparklines[4];
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  load_css (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.sev1-checklist", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.declare-incident", FALSE);
+
+  sparklines[0] = self->site_sparkline;
+  sparklines[1] = self->database_sparkline;
+  sparklines[2] = self->redis_sparkline;
+  sparklines[3] = self->storage_sparkline;
+  for (guint i = 0; i < G_N_ELEMENTS (sparklines); i++)
+    g_object_bind_property (self->incident_panel, "history", sparklines[i], "history", G_BINDING_SYNC_CREATE);
+
+  g_signal_connect_object (self->health_panel, "notify::report", G_CALLBACK (report_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->incident_panel, "notify::clock-text", G_CALLBACK (clock_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->incident_panel, "notify::clock-missed", G_CALLBACK (clock_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  /* Ctrl+Shift+I from anywhere in the window. */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_MANAGED);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_I, GDK_CONTROL_MASK | GDK_SHIFT_MASK),
+                                                          gtk_named_action_new ("view.declare-incident")));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 }
 
 GtkWidget *
@@ -178,8 +383,14 @@ sn_incidents_view_set_profile (SnIncidentsView *self,
   if (!g_set_object (&self->profile, profile))
     return;
 
+  sn_incident_panel_set_profile (self->incident_panel, profile);
+  sn_logs_panel_set_profile (self->logs_panel, profile);
   sn_health_panel_set_profile (self->health_panel, profile);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.sev1-checklist", profile != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.declare-incident", profile != NULL);
+  /* An open incident comes first. */
+  if (sn_incident_panel_get_incident (self->incident_panel) != NULL)
+    gtk_stack_set_visible_child_name (self->pages, "incident");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
 }
 

@@ -21,4 +21,15 @@ void           sn_incidents_view_set_profile      (SnIncidentsView *self,
                                                    SnProfile       *profile);
 SnHealthPanel *sn_incidents_view_get_health_panel (SnIncidentsView *self);
 
+/* The incident, logs and sparklines (sn-incident-panel.h, sn-logs-panel.h). */
+typedef struct _SnIncidentPanel SnIncidentPanel;
+typedef struct _SnLogsPanel     SnLogsPanel;
+
+SnIncidentPanel *sn_incidents_view_get_incident_panel  (SnIncidentsView *self);
+SnLogsPanel     *sn_incidents_view_get_logs_panel      (SnIncidentsView *self);
+/* "health", "incident" or "logs". */
+void             sn_incidents_view_show_page           (SnIncidentsView *self,
+                                                        const char      *name);
+GtkWidget       *sn_incidents_view_create_header_clock (SnIncidentsView *self);
+
 G_END_DECLS

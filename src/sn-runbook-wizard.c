@@ -102,6 +102,13 @@ struct _SnRunbookWizard
 
 G_DEFINE_FINAL_TYPE (SnRunbookWizard, sn_runbook_wizard, ADW_TYPE_WINDOW)
 
+enum {
+  FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 typedef struct
 {
   SnStepState  state;
@@ -1400,6 +1407,8 @@ execute_cb (GObject      *object,
   if (error != NULL)
     self->run_error = g_strdup (error->message);
 
+  g_signal_emit (self, signals[FINISHED], 0, (int) outcome);
+
   if (self->close_after_run)
     {
       gtk_window_destroy (GTK_WINDOW (self));
@@ -1695,6 +1704,21 @@ sn_runbook_wizard_class_init (SnRunbookWizardClass *klass)
   object_class->finalize = sn_runbook_wizard_finalize;
 
   window_class->close_request = sn_runbook_wizard_close_request;
+
+  /**
+   * SnRunbookWizard::finished:
+   * @self: the wizard
+   * @outcome: the #SnRunOutcome of the run
+   *
+   * A run ended (not a dry run): the runner (sn_runbook_wizard_get_runner())
+   * holds its summary and report. The open incident's timeline listens.
+   */
+  signals[FINISHED] =
+    g_signal_new ("finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-runbook-wizard.ui");
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, toast_overlay);

@@ -592,6 +592,11 @@ sn_window_init (SnWindow *self)
                                         g_dgettext (GETTEXT_PACKAGE, sn_views[i].title));
       adw_view_stack_page_set_icon_name (page, sn_views[i].icon_name);
       g_object_bind_property (self, "profile", view, "profile", G_BINDING_SYNC_CREATE);
+
+      /* The open incident's response clock stays in sight from every view. */
+      if (SN_IS_INCIDENTS_VIEW (view))
+        adw_header_bar_pack_end (self->header_bar,
+                                 sn_incidents_view_create_header_clock (SN_INCIDENTS_VIEW (view)));
     }
 
 }

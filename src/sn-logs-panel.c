@@ -1,0 +1,677 @@
+/* sn-logs-panel.c
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sn-logs-panel"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sn-logs-panel.h"
+#include "sn-ssh-session.h"
+
+struct _SnLogsPanel
+{
+  GtkWidget           parent_instance;
+
+  SnProfile          *profile;
+  SnSshSession       *session;
+  SnLogModel         *model;
+  GtkCustomFilter    *filter;
+  GtkFilterListModel *filtered;
+  GtkMultiSelection  *selection;
+  GCancellable       *cancellable;
+  char               *needle;
+  char               *error_message;
+
+  /* Template children */
+  GtkDropDown        *service_dropdown;
+  GtkSpinButton      *tail_spin;
+  GtkToggleButton    *follow_button;
+  GtkSearchEntry     *search_entry;
+  GtkDropDown        *level_dropdown;
+  GtkStack           *stack;
+  GtkScrolledWindow  *scroller;
+  GtkListView        *list_view;
+  GtkSpinner         *spinner;
+  GtkLabel           *status_label;
+  GtkToggleButton    *pause_button;
+
+  SnLogLevel          min_level;
+  guint               started : 1;
+  guint               stick_to_end : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_PROFILE,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (SnLogsPanel, sn_logs_panel, GTK_TYPE_WIDGET)
+
+static GParamSpec *properties[N_PROPS];
+
+static const SnLogLevel level_choices[] = {
+  SN_LOG_LEVEL_UNKNOWN, SN_LOG_LEVEL_DEBUG, SN_LOG_LEVEL_INFO, SN_LOG_LEVEL_WARN, SN_LOG_LEVEL_ERROR,
+};
+
+static const char * const level_classes[] = {
+  "log-unknown", "log-trace", "log-debug", "log-info", "log-warn", "log-error", "log-fatal",
+};
+
+static void
+show_toast (SnLogsPanel *self,
+            const char  *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+  else
+    g_message ("%s", text);
+}
+
+static gboolean
+filter_line (gpointer item,
+             gpointer user_data)
+{
+  SnLogsPanel *self = user_data;
+
+  return sn_log_line_matches (item, self->needle, self->min_level);
+}
+
+static void
+update_status (SnLogsPanel *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  guint total = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  guint pending = sn_log_model_get_n_pending (self->model);
+  guint64 skipped = sn_log_model_get_n_skipped (self->model);
+  gboolean streaming = sn_log_model_get_streaming (self->model);
+
+  if (shown == total)
+    /* Translators: %u is a number of log lines */
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u line", "%u lines", total), total);
+  else
+    /* Translators: log lines that match the filters, out of all */
+    g_string_append_printf (text, _("%u of %u lines"), shown, total);
+
+  if (sn_log_model_get_paused (self->model))
+    {
+      g_string_append (text, " · ");
+      /* Translators: lines kept aside while the view is paused */
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "Paused: %u line held",
+                                                 "Paused: %u lines held", pending), pending);
+    }
+  if (skipped > 0)
+    {
+      g_string_append (text, " · ");
+      /* Translators: lines that came too fast to be kept */
+      g_string_append_printf (text, _("%" G_GUINT64_FORMAT " skipped"), skipped);
+    }
+  if (streaming)
+    {
+      g_string_append (text, " · ");
+      g_string_append (text, gtk_toggle_button_get_active (self->follow_button)
+                             ? _("Following") : _("Loading…"));
+    }
+  else if (self->error_message != NULL)
+    {
+      g_string_append (text, " · ");
+      g_string_append (text, self->error_message);
+    }
+
+  gtk_label_set_label (self->status_label, text->str);
+  gtk_spinner_set_spinning (self->spinner, streaming);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), streaming);
+  gtk_stack_set_visible_child_name (self->stack, total > 0 ? "lines" : "empty");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "logs.copy", shown > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "logs.save", shown > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "logs.reload", self->profile != NULL);
+}
+
+static void
+scroll_to_end (SnLogsPanel *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+}
+
+static void
+adjustment_upper_cb (SnLogsPanel   *self,
+                     GParamSpec    *pspec,
+                     GtkAdjustment *adj)
+{
+  if (self->stick_to_end)
+    scroll_to_end (self);
+}
+
+static void
+adjustment_value_cb (SnLogsPanel   *self,
+                     GtkAdjustment *adj)
+{
+  double bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+
+  /* Scrolling up stops the view from jumping; back at the end, it sticks again. */
+  self->stick_to_end = gtk_adjustment_get_value (adj) >= bottom - 2;
+}
+
+/* Rows ------------------------------------------------------------------ */
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_widget_add_css_class (label, "log-line");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          gpointer                  user_data)
+{
+  SnLogLine *line = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  SnLogLevel level = sn_log_line_get_level (line);
+
+  gtk_label_set_text (GTK_LABEL (label), sn_log_line_get_text (line));
+  gtk_widget_set_tooltip_text (label, sn_log_line_get_text (line));
+  for (guint i = 0; i < G_N_ELEMENTS (level_classes); i++)
+    gtk_widget_remove_css_class (label, level_classes[i]);
+  if ((guint) level < G_N_ELEMENTS (level_classes))
+    gtk_widget_add_css_class (label, level_classes[level]);
+}
+
+/* Streaming --------------------------------------------------------------- */
+
+static void
+stream_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(SnLogsPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sn_log_model_stream_finish (SN_LOG_MODEL (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_clear_pointer (&self->error_message, g_free);
+      self->error_message = g_strdup (error->message);
+      show_toast (self, error->message);
+    }
+  update_status (self);
+}
+
+void
+sn_logs_panel_stop (SnLogsPanel *self)
+{
+  g_return_if_fail (SN_IS_LOGS_PANEL (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+}
+
+void
+sn_logs_panel_reload (SnLogsPanel *self)
+{
+  g_return_if_fail (SN_IS_LOGS_PANEL (self));
+
+  sn_logs_panel_stop (self);
+  sn_log_model_clear (self->model);
+  g_clear_pointer (&self->error_message, g_free);
+  self->stick_to_end = TRUE;
+
+  if (self->profile == NULL)
+    {
+      update_status (self);
+      return;
+    }
+
+  if (self->session == NULL)
+    self->session = sn_ssh_session_new (self->profile, sn_secret_store_get_default ());
+
+  self->started = TRUE;
+  self->cancellable = g_cancellable_new ();
+  sn_log_model_stream_async (self->model,
+                             self->session,
+                             sn_profile_get_deploy_path (self->profile),
+                             sn_logs_panel_get_service (self),
+                             (guint) gtk_spin_button_get_value_as_int (self->tail_spin),
+                             gtk_toggle_button_get_active (self->follow_button),
+                             self->cancellable,
+                             stream_cb,
+                             g_object_ref (self));
+  update_status (self);
+}
+
+static void
+drop_session (SnLogsPanel *self)
+{
+  sn_logs_panel_stop (self);
+  /* Disconnect here, on the main thread: the worker must not drop the last reference. */
+  if (self->session != NULL)
+    sn_ssh_session_disconnect (self->session);
+  g_clear_object (&self->session);
+}
+
+static void
+options_changed_cb (SnLogsPanel *self)
+{
+  if (self->started)
+    sn_logs_panel_reload (self);
+}
+
+static void
+filter_changed_cb (SnLogsPanel *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  guint index = gtk_drop_down_get_selected (self->level_dropdown);
+  SnLogLevel level = index < G_N_ELEMENTS (level_choices) ? level_choices[index] : SN_LOG_LEVEL_UNKNOWN;
+
+  g_free (self->needle);
+  self->needle = text != NULL && *text != '\0' ? g_strdup (text) : NULL;
+  self->min_level = level;
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_status (self);
+}
+
+static void
+pause_toggled_cb (SnLogsPanel *self)
+{
+  sn_log_model_set_paused (self->model, gtk_toggle_button_get_active (self->pause_button));
+  update_status (self);
+}
+
+static void
+sn_logs_panel_map (GtkWidget *widget)
+{
+  SnLogsPanel *self = SN_LOGS_PANEL (widget);
+
+  GTK_WIDGET_CLASS (sn_logs_panel_parent_class)->map (widget);
+
+  /* Connect only when someone looks at the logs. */
+  if (!self->started && self->profile != NULL)
+    sn_logs_panel_reload (self);
+}
+
+/* Actions ------------------------------------------------------------------ */
+
+static char *
+dup_shown_text (SnLogsPanel *self,
+                gboolean     selected_only)
+{
+  GListModel *model = G_LIST_MODEL (self->filtered);
+  GString *text = g_string_new (NULL);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SnLogLine) line = NULL;
+
+      if (selected_only && !gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), i))
+        continue;
+      line = g_list_model_get_item (model, i);
+      g_string_append (text, sn_log_line_get_text (line));
+      g_string_append_c (text, '\n');
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  SnLogsPanel *self = SN_LOGS_PANEL (widget);
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  gboolean any = !gtk_bitset_is_empty (selected);
+  g_autofree char *text = dup_shown_text (self, any);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  show_toast (self, any ? _("Selected lines copied") : _("All shown lines copied"));
+}
+
+static void
+jump_to_end_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  SnLogsPanel *self = SN_LOGS_PANEL (widget);
+
+  self->stick_to_end = TRUE;
+  scroll_to_end (self);
+}
+
+static void
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  sn_logs_panel_reload (SN_LOGS_PANEL (widget));
+}
+
+static void
+save_response_cb (GtkNativeDialog *dialog,
+                  int              response,
+                  gpointer         user_data)
+{
+  g_autoptr(SnLogsPanel) self = user_data;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      path = g_file_get_path (file);
+      text = dup_shown_text (self, FALSE);
+      if (path == NULL || !g_file_set_contents_full (path, text, -1,
+                                                     G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+        show_toast (self, error != NULL ? error->message : _("Cannot save there"));
+      else
+        {
+          /* Translators: %s is a file path */
+          g_autofree char *message = g_strdup_printf (_("Logs saved to %s"), path);
+
+          show_toast (self, message);
+        }
+    }
+  g_object_unref (dialog);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  SnLogsPanel *self = SN_LOGS_PANEL (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *name = g_strdup_printf ("%s-%s.log", sn_logs_panel_get_service (self), stamp);
+
+  chooser = gtk_file_chooser_native_new (_("Save Logs"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect (chooser, "response", G_CALLBACK (save_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* Object ------------------------------------------------------------------ */
+
+static void
+sn_logs_panel_dispose (GObject *object)
+{
+  SnLogsPanel *self = (SnLogsPanel *)object;
+  GtkWidget *child;
+
+  drop_session (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_LOGS_PANEL);
+  /* The children the template does not bind, like the separators. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->model);
+  g_clear_object (&self->profile);
+
+  G_OBJECT_CLASS (sn_logs_panel_parent_class)->dispose (object);
+}
+
+static void
+sn_logs_panel_finalize (GObject *object)
+{
+  SnLogsPanel *self = (SnLogsPanel *)object;
+
+  g_clear_pointer (&self->needle, g_free);
+  g_clear_pointer (&self->error_message, g_free);
+
+  G_OBJECT_CLASS (sn_logs_panel_parent_class)->finalize (object);
+}
+
+static void
+sn_logs_panel_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  SnLogsPanel *self = SN_LOGS_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROFILE:
+      g_value_set_object (value, self->profile);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sn_logs_panel_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  SnLogsPanel *self = SN_LOGS_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROFILE:
+      sn_logs_panel_set_profile (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sn_logs_panel_class_init (SnLogsPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sn_logs_panel_dispose;
+  object_class->finalize = sn_logs_panel_finalize;
+  object_class->get_property = sn_logs_panel_get_property;
+  object_class->set_property = sn_logs_panel_set_property;
+  widget_class->map = sn_logs_panel_map;
+
+  properties[PROP_PROFILE] =
+    g_param_spec_object ("profile", NULL, NULL, SN_TYPE_PROFILE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-logs-panel.ui");
+  gtk_widget_class_set_css_name (widget_class, "snlogspanel");
+  gtk_widget_class_bind_template_child (widget_class, SnLogsPanel, service_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SnLogsPanel, tail_spin);
+  gtk_widget_class_bind_template_child (widget_class, SnLogsPanel, follow_button);
+  gtk_widget_class_bind_template_child (widget_class, SnLogsPanel, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, SnLogsPanel, level_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SnLogsPanel, stack);
+  gtk_widget_class_bind_template_child (widget_class, SnLogsPanel, scroller);
+  gtk_widget_class_bind_template_child (widget_class, SnLogsPanel, list_view);
+  gtk_widget_class_bind_template_child (widget_class, SnLogsPanel, spinner);
+  gtk_widget_class_bind_template_child (widget_class, SnLogsPanel, status_label);
+  gtk_widget_class_bind_template_child (widget_class, SnLogsPanel, pause_button);
+
+  gtk_widget_class_install_action (widget_class, "logs.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "logs.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "logs.jump-to-end", NULL, jump_to_end_action);
+  gtk_widget_class_install_action (widget_class, "logs.reload", NULL, reload_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, GDK_CONTROL_MASK, "logs.jump-to-end", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "logs.save", NULL);
+}
+
+static void
+sn_logs_panel_init (SnLogsPanel *self)
+{
+  GtkListItemFactory *factory;
+  GtkAdjustment *adj;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->stick_to_end = TRUE;
+  self->model = sn_log_model_new (SN_LOG_MODEL_DEFAULT_CAPACITY);
+  self->filter = gtk_custom_filter_new (filter_line, self, NULL);
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->model)),
+                                              GTK_FILTER (g_object_ref (self->filter)));
+  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+
+  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (update_status), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::n-pending", G_CALLBACK (update_status), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::streaming", G_CALLBACK (update_status), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::n-skipped", G_CALLBACK (update_status), self,
+                           G_CONNECT_SWAPPED);
+
+  adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  g_signal_connect_object (adj, "notify::upper", G_CALLBACK (adjustment_upper_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adj, "value-changed", G_CALLBACK (adjustment_value_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->service_dropdown, "notify::selected", G_CALLBACK (options_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->follow_button, "toggled", G_CALLBACK (options_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tail_spin, "value-changed", G_CALLBACK (options_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (filter_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->level_dropdown, "notify::selected", G_CALLBACK (filter_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->pause_button, "toggled", G_CALLBACK (pause_toggled_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  /* GtkDropDown's own button has no name for screen readers in GTK 4.8. */
+  {
+    GtkWidget *dropdowns[] = { GTK_WIDGET (self->service_dropdown), GTK_WIDGET (self->level_dropdown) };
+    const char *names[] = { _("Service"), _("Minimum level") };
+
+    for (guint i = 0; i < G_N_ELEMENTS (dropdowns); i++)
+      for (GtkWidget *child = gtk_widget_get_first_child (dropdowns[i]);
+           child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        if (GTK_IS_TOGGLE_BUTTON (child))
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          names[i], -1);
+  }
+
+  update_status (self);
+}
+
+GtkWidget *
+sn_logs_panel_new (void)
+{
+  return g_object_new (SN_TYPE_LOGS_PANEL, NULL);
+}
+
+SnProfile *
+sn_logs_panel_get_profile (SnLogsPanel *self)
+{
+  g_return_val_if_fail (SN_IS_LOGS_PANEL (self), NULL);
+  return self->profile;
+}
+
+void
+sn_logs_panel_set_profile (SnLogsPanel *self,
+                           SnProfile   *profile)
+{
+  g_return_if_fail (SN_IS_LOGS_PANEL (self));
+  g_return_if_fail (!profile || SN_IS_PROFILE (profile));
+
+  if (self->profile == profile)
+    return;
+
+  drop_session (self);
+  g_set_object (&self->profile, profile);
+  sn_log_model_clear (self->model);
+  self->started = FALSE;
+  if (profile != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    sn_logs_panel_reload (self);
+  update_status (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
+}
+
+SnLogModel *
+sn_logs_panel_get_model (SnLogsPanel *self)
+{
+  g_return_val_if_fail (SN_IS_LOGS_PANEL (self), NULL);
+  return self->model;
+}
+
+GListModel *
+sn_logs_panel_get_shown (SnLogsPanel *self)
+{
+  g_return_val_if_fail (SN_IS_LOGS_PANEL (self), NULL);
+  return G_LIST_MODEL (self->filtered);
+}
+
+const char *
+sn_logs_panel_get_service (SnLogsPanel *self)
+{
+  GObject *item;
+
+  g_return_val_if_fail (SN_IS_LOGS_PANEL (self), NULL);
+
+  item = gtk_drop_down_get_selected_item (self->service_dropdown);
+  return item != NULL ? gtk_string_object_get_string (GTK_STRING_OBJECT (item)) : "app";
+}
+
+void
+sn_logs_panel_set_service (SnLogsPanel *self,
+                           const char  *service)
+{
+  GListModel *services;
+  guint n;
+
+  g_return_if_fail (SN_IS_LOGS_PANEL (self));
+
+  services = gtk_drop_down_get_model (self->service_dropdown);
+  n = g_list_model_get_n_items (services);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (services, i);
+
+      if (g_strcmp0 (gtk_string_object_get_string (item), service) == 0)
+        {
+          gtk_drop_down_set_selected (self->service_dropdown, i);
+          return;
+        }
+    }
+  gtk_string_list_append (GTK_STRING_LIST (services), service);
+  gtk_drop_down_set_selected (self->service_dropdown, n);
+}

@@ -1,0 +1,416 @@
+/* test-incidents-view.c: declare, follow and close an incident in the window, on the local stack
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-incidents-view"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "sn-test-stack.h"
+#include "sn-types.h"
+#include "sn-health-panel.h"
+#include "sn-incident-declare-dialog.h"
+#include "sn-incident-panel.h"
+#include "sn-incidents-view.h"
+#include "sn-logs-panel.h"
+#include "sn-runbook-wizard.h"
+#include "sn-window.h"
+
+/* Widgets ---------------------------------------------------------------- */
+
+static void
+collect_named (GtkWidget  *root,
+               const char *name,
+               GPtrArray  *found)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    g_ptr_array_add (found, root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_named (child, name, found);
+}
+
+static GtkWidget *
+find_named (gpointer    root,
+            const char *name)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect_named (GTK_WIDGET (root), name, found);
+  return found->len > 0 ? g_ptr_array_index (found, 0) : NULL;
+}
+
+static const char *
+label_text (gpointer    root,
+            const char *name)
+{
+  GtkWidget *label = find_named (root, name);
+
+  g_assert_nonnull (label);
+  g_assert_true (GTK_IS_LABEL (label));
+  return gtk_label_get_label (GTK_LABEL (label));
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (item, type))
+        found = GTK_WINDOW (item);
+    }
+
+  return found;
+}
+
+/* Optional: SN_SCREENSHOT_DIR=dir saves what the view shows, to look at. */
+static void
+screenshot (gpointer    window,
+            const char *name)
+{
+  const char *directory = g_getenv ("SN_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+
+  if (directory == NULL)
+    return;
+
+  {
+    gint64 until = g_get_monotonic_time () + 700 * 1000;
+
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (directory, name, NULL);
+  gdk_texture_save_to_png (texture, path);
+}
+
+/* Waiting ---------------------------------------------------------------- */
+
+static gboolean
+dialog_checked (gpointer data)
+{
+  return !sn_incident_declare_dialog_get_busy (data) &&
+         sn_incident_declare_dialog_get_proposed (data) == SN_SEVERITY_SEV1;
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  return *(GtkWidget **) data == NULL;
+}
+
+static void
+destroy_window (gpointer window)
+{
+  GtkWidget *weak = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (sn_test_wait_until (window_gone, &weak, 5000));
+}
+
+typedef struct
+{
+  SnIncident *incident;
+  const char *needle;
+} EntryWait;
+
+static gboolean
+timeline_has (gpointer data)
+{
+  EntryWait *w = data;
+  GListModel *timeline = sn_incident_get_timeline (w->incident);
+
+  for (guint i = 0; i < g_list_model_get_n_items (timeline); i++)
+    {
+      g_autoptr(SnTimelineEntry) entry = g_list_model_get_item (timeline, i);
+
+      if (strstr (sn_timeline_entry_get_text (entry), w->needle) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+wizard_page_is_result (gpointer data)
+{
+  return g_strcmp0 (sn_runbook_wizard_get_page (data), "result") == 0;
+}
+
+static gboolean
+wizard_next_enabled (gpointer data)
+{
+  GtkWidget *next = find_named (data, "wizard-next");
+
+  return next != NULL && gtk_widget_get_visible (next) && gtk_widget_is_sensitive (next);
+}
+
+static gboolean
+lines_arrived (gpointer data)
+{
+  return g_list_model_get_n_items (sn_logs_panel_get_shown (data)) >= 5;
+}
+
+/* The secrets of the stack's env file: none may reach a postmortem. */
+static GPtrArray *
+env_values (void)
+{
+  g_autofree char *path = g_build_filename (sn_test_stack_get ("DEPLOY_PATH"), ".env.production.local", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *values = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *eq = strchr (lines[i], '=');
+      g_autofree char *key = NULL;
+
+      if (lines[i][0] == '#' || eq == NULL || strlen (eq + 1) < 8)
+        continue;
+      /* The secrets: keys, passwords, tokens, and URLs with credentials in them
+       * (the site's own address is no secret and is in every health check). */
+      key = g_strndup (lines[i], eq - lines[i]);
+      if (strstr (key, "SECRET") || strstr (key, "KEY") || strstr (key, "PASS") ||
+          strstr (key, "TOKEN") || (strstr (eq + 1, "://") && strchr (eq + 1, '@')))
+        g_ptr_array_add (values, g_strdup (eq + 1));
+    }
+  g_assert_cmpuint (values->len, >, 5);
+  return values;
+}
+
+/* The test ---------------------------------------------------------------- */
+
+static void
+test_incident_lifecycle (void)
+{
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  g_autoptr(GPtrArray) secrets = env_values ();
+  g_autofree char *export_path = g_build_filename (sn_test_stack_dir (), "postmortem.md", NULL);
+  g_autofree char *store_path = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *markdown = NULL;
+  SnWindow *window = sn_window_new (NULL, store, "demo");
+  SnIncidentsView *view;
+  SnIncidentPanel *panel;
+  SnIncidentDeclareDialog *dialog;
+  SnRunbookWizard *wizard;
+  SnIncident *incident;
+  GtkWidget *clock;
+  EntryWait wait;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  {
+    GtkWidget *declare = find_named (window, "declare-incident");
+
+    g_assert_nonnull (declare);
+    view = SN_INCIDENTS_VIEW (gtk_widget_get_ancestor (declare, SN_TYPE_INCIDENTS_VIEW));
+  }
+  g_assert_nonnull (view);
+  panel = sn_incidents_view_get_incident_panel (view);
+
+  /* No incident: the empty state, and no clock in the header bar. */
+  g_assert_null (sn_incident_panel_get_incident (panel));
+  clock = find_named (window, "header-clock");
+  g_assert_nonnull (clock);
+  g_assert_false (gtk_widget_get_visible (clock));
+  sn_incidents_view_show_page (view, "incident");
+  screenshot (window, "incidents-empty.png");
+  sn_incidents_view_show_page (view, "health");
+
+  /* PostgreSQL stops: the triage proposes SEV1. */
+  sn_test_stack_stop ("postgres");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.declare-incident", NULL));
+  dialog = SN_INCIDENT_DECLARE_DIALOG (find_toplevel (SN_TYPE_INCIDENT_DECLARE_DIALOG));
+  g_assert_nonnull (dialog);
+  g_assert_true (sn_test_wait_until (dialog_checked, dialog, 60000));
+  g_assert_cmpint (sn_incident_declare_dialog_get_severity (dialog), ==, SN_SEVERITY_SEV1);
+  g_assert_cmpstr (label_text (dialog, "declare-severity"), ==, "SEV1");
+  g_assert_nonnull (strstr (label_text (dialog, "declare-reason"), "database"));
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 620, 900);
+  screenshot (dialog, "incidents-declare.png");
+
+  /* A different severity needs a reason. */
+  sn_incident_declare_dialog_set_severity (dialog, SN_SEVERITY_SEV2, NULL);
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (sn_incident_declare_dialog_declare (dialog, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  }
+  sn_incident_declare_dialog_set_severity (dialog, SN_SEVERITY_NONE, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (find_named (dialog, "incident-title")), "Database down");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "declare.declare", NULL));
+  g_assert_null (find_toplevel (SN_TYPE_INCIDENT_DECLARE_DIALOG));
+
+  incident = sn_incident_panel_get_incident (panel);
+  g_assert_nonnull (incident);
+  g_assert_cmpint (sn_incident_get_severity (incident), ==, SN_SEVERITY_SEV1);
+  g_assert_cmpstr (sn_incident_get_title (incident), ==, "Database down");
+  g_assert_cmpstr (label_text (window, "incident-severity"), ==, "SEV1");
+
+  /* The countdown, in the header and in the header bar. */
+  /* No action yet: the clock runs, 15 minutes from the declaration. */
+  g_assert_true (g_str_has_prefix (label_text (window, "incident-countdown"), "14:") ||
+                 g_str_has_prefix (label_text (window, "incident-countdown"), "15:00"));
+  g_assert_nonnull (strstr (label_text (window, "incident-target"), "15 min"));
+  g_assert_true (gtk_widget_get_visible (clock));
+  g_assert_true (g_str_has_prefix (label_text (clock, "header-clock-label"), "SEV1 1"));
+  screenshot (window, "incidents-clock.png");
+  g_assert_cmpstr (label_text (window, "incident-contacts"), !=, "");
+  g_assert_nonnull (strstr (label_text (window, "incident-contacts"), "alerte@sweet-narcisse.com"));
+  g_assert_cmpuint (strlen (label_text (window, "incident-paris-time")), ==, 8);
+  sn_test_stack_start ("postgres");
+
+  /* A note, through the entry and the action. */
+  gtk_editable_set_text (GTK_EDITABLE (find_named (window, "incident-note")), "Restarted the db container");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "incident.add-note", NULL));
+  wait.incident = incident;
+  wait.needle = "Restarted the db container";
+  g_assert_true (timeline_has (&wait));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_named (window, "incident-note"))), ==, "");
+
+  /* The SEV1 checklist through the wizard: its result lands in the timeline. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.sev1-checklist", NULL));
+  wizard = SN_RUNBOOK_WIZARD (find_toplevel (SN_TYPE_RUNBOOK_WIZARD));
+  g_assert_nonnull (wizard);
+  g_assert_true (sn_test_wait_until (wizard_next_enabled, wizard, 60000));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
+  g_assert_true (sn_test_wait_until (wizard_page_is_result, wizard, 120000));
+  wait.needle = "SEV1";
+  g_assert_true (timeline_has (&wait));
+  {
+    GListModel *timeline = sn_incident_get_timeline (incident);
+    guint n = g_list_model_get_n_items (timeline);
+    g_autoptr(SnTimelineEntry) last = g_list_model_get_item (timeline, n - 1);
+
+    g_assert_nonnull (strstr (sn_timeline_entry_get_text (last), "SEV1"));
+    g_assert_nonnull (sn_timeline_entry_get_evidence (last));
+  }
+  destroy_window (wizard);
+  sn_incidents_view_show_page (view, "incident");
+  screenshot (window, "incidents-open.png");
+
+  /* The logs panel follows the app's log, and the filter narrows it. */
+  {
+    SnLogsPanel *logs = sn_incidents_view_get_logs_panel (view);
+    GListModel *shown = sn_logs_panel_get_shown (logs);
+    guint all, narrowed;
+
+    sn_incidents_view_show_page (view, "logs");
+    sn_logs_panel_set_service (logs, "app");
+    sn_logs_panel_reload (logs);
+    /* Each health check is a request the fake app logs. */
+    sn_health_panel_refresh (sn_incidents_view_get_health_panel (view));
+    g_assert_true (sn_test_wait_until (lines_arrived, logs, 60000));
+    all = g_list_model_get_n_items (shown);
+    gtk_editable_set_text (GTK_EDITABLE (find_named (logs, "logs-filter")), "/api/health");
+    {
+      gint64 until = g_get_monotonic_time () + 1500 * 1000;
+
+      while (g_get_monotonic_time () < until)
+        g_main_context_iteration (NULL, FALSE);
+    }
+    narrowed = g_list_model_get_n_items (shown);
+    g_test_message ("logs: %u lines, %u with /api/health", all, narrowed);
+    g_assert_cmpuint (narrowed, >, 0);
+    g_assert_cmpuint (narrowed, <=, g_list_model_get_n_items (G_LIST_MODEL (sn_logs_panel_get_model (logs))));
+    for (guint i = 0; i < narrowed; i++)
+      {
+        g_autoptr(SnLogLine) line = g_list_model_get_item (shown, i);
+
+        g_assert_nonnull (strstr (sn_log_line_get_text (line), "/api/health"));
+      }
+    gtk_editable_set_text (GTK_EDITABLE (find_named (logs, "logs-filter")), "no such text 1234");
+    {
+      gint64 until = g_get_monotonic_time () + 1000 * 1000;
+
+      while (g_get_monotonic_time () < until)
+        g_main_context_iteration (NULL, FALSE);
+    }
+    g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
+    gtk_editable_set_text (GTK_EDITABLE (find_named (logs, "logs-filter")), "");
+    screenshot (window, "incidents-logs.png");
+    sn_logs_panel_stop (logs);
+  }
+
+  /* Close with a resolution: the store's file says resolved. */
+  store_path = sn_incident_store_dup_path (sn_incident_panel_get_store (panel), incident);
+  g_object_ref (incident);
+  g_assert_true (sn_incident_panel_resolve (panel, "Restarted PostgreSQL; bookings work again", NULL));
+  g_assert_null (sn_incident_panel_get_incident (panel));
+  g_assert_false (gtk_widget_get_visible (clock));
+  g_assert_true (g_file_get_contents (store_path, &stored, NULL, NULL));
+  g_assert_nonnull (strstr (stored, "resolved"));
+  g_assert_nonnull (strstr (stored, "Restarted PostgreSQL"));
+
+  /* The postmortem: the timeline, and no value of the env file. */
+  g_remove (export_path);
+  g_assert_true (sn_incident_panel_export (panel, incident, export_path, NULL));
+  g_assert_true (g_file_get_contents (export_path, &markdown, NULL, NULL));
+  g_assert_nonnull (strstr (markdown, "Restarted the db container"));
+  g_assert_nonnull (strstr (markdown, "SEV1"));
+  for (guint i = 0; i < secrets->len; i++)
+    if (strstr (markdown, g_ptr_array_index (secrets, i)) != NULL)
+      g_error ("the postmortem holds a value of the env file: %s", (char *) g_ptr_array_index (secrets, i));
+  g_object_unref (incident);
+
+  /* The past incidents list shows it. */
+  sn_incidents_view_show_page (view, "incident");
+  g_assert_nonnull (find_named (window, "past-incidents"));
+  screenshot (window, "incidents-resolved.png");
+  sn_incidents_view_show_page (view, "health");
+  screenshot (window, "incidents-health.png");
+
+  destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  /* First: it points HOME and the XDG directories into its own temp dir. */
+  sn_test_stack_up ();
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/sn/incidents-view/lifecycle", test_incident_lifecycle);
+
+  return g_test_run ();
+}
