@@ -222,15 +222,13 @@ test_restore (void)
   changed = fingerprint ();
   g_assert_cmpstr (changed, !=, before);
 
-  /* the gate refuses without a fresh safety backup */
-  g_assert_cmpint (run_restore (sn_backup_get_path (wanted), &error), ==, SN_RUN_OUTCOME_REFUSED);
-  g_assert_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_GATE);
-  g_clear_error (&error);
-  g_assert_cmpstr (fingerprint (), ==, changed);
-
-  safety = make_backup ("safety");
+  /* The run makes its own safety backup first; the gate verifies it right
+   * before the app is stopped, and only then is anything dropped. */
   g_assert_cmpint (run_restore (sn_backup_get_path (wanted), &error), ==, SN_RUN_OUTCOME_SUCCEEDED);
   g_assert_no_error (error);
+  safety = sn_backup_service_find_recent (service, "safety", 30);
+  g_assert_nonnull (safety);
+  g_assert_cmpint (sn_backup_get_state (safety), ==, SN_BACKUP_STATE_VERIFIED);
 
   after = fingerprint ();
   g_assert_cmpstr (after, ==, before);
@@ -303,15 +301,18 @@ test_corrupt (void)
   g_assert_nonnull (strstr (error->message, "truncated"));
   g_clear_error (&error);
 
-  /* even with a fresh safety backup, the restore refuses the damaged file */
+  /* Even with a fresh safety backup, the restore stops at its first,
+   * read-only step on the damaged file: nothing is stopped or dropped. */
   safety = make_backup ("safety");
   change_data ("corrupt");
   before = fingerprint ();
-  g_assert_cmpint (run_restore (flip_path, &error), ==, SN_RUN_OUTCOME_REFUSED);
-  g_assert_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_GATE);
+  g_assert_cmpint (run_restore (flip_path, &error), ==, SN_RUN_OUTCOME_FAILED_REVERTED);
+  g_assert_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "checksum"));
+  g_assert_nonnull (strstr (error->message, "as it was before the run"));
   g_clear_error (&error);
-  g_assert_cmpint (run_restore (cut_path, &error), ==, SN_RUN_OUTCOME_REFUSED);
+  g_assert_cmpint (run_restore (cut_path, &error), ==, SN_RUN_OUTCOME_FAILED_REVERTED);
+  g_assert_nonnull (strstr (error->message, "truncated"));
   g_clear_error (&error);
   g_assert_cmpstr (fingerprint (), ==, before);
 

@@ -45,7 +45,8 @@ check "restore without a terminal needs --yes and changes nothing (exit 3)" \
     eval 'status_is 3 && stderr_has -- "--yes" && [[ "$(fingerprint)" != "$before" ]]'
 
 ctl --profile demo restore --from "$bad" --yes </dev/null
-check "restore refuses a damaged backup at the gate (exit 3)" eval 'status_is 3 && stderr_has truncated'
+check "restore stops at its verify step on a damaged backup, nothing changed (exit 1)" \
+    eval 'status_is 1 && { stdout_has truncated || stderr_has truncated; } && stdout_has "as it was before"'
 
 ctl --profile demo restore --from "$file" --yes </dev/null
 check "restore --yes brings back exactly the backed-up rows (exit 0)" \

@@ -686,6 +686,67 @@ test_backup_gate_func (void)
   g_assert_nonnull (strstr (report, "sha256 ok"));
 }
 
+/* Passes only once the run's own first, read-only step made the "backup". */
+static gboolean
+backup_gate_marker (SnRunner      *runner,
+                    SnProfile     *profile,
+                    guint          max_age_minutes,
+                    char         **evidence,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autofree char *marker = path_in_tmp ("safety");
+
+  if (!g_file_test (marker, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_GATE, "no safety backup yet");
+      return FALSE;
+    }
+  *evidence = g_strdup ("safety backup made by the run");
+  return TRUE;
+}
+
+static void
+test_backup_gate_before_first_change (void)
+{
+  g_autoptr(SnRunbook) runbook = NULL;
+  g_autoptr(SnProfile) profile = make_profile ("ops", FALSE, SN_SAFETY_LEVEL_OPERATOR);
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(SnRunner) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *marker = path_in_tmp ("safety");
+  g_autoptr(SnStepRun) change = NULL;
+
+  reset_files ();
+  g_unlink (marker);
+  /* The safety step is read-only and comes first: the gate is checked after
+   * it, right before the first step that changes something. */
+  runbook = load_runbook ("{ \"id\": \"rs\", \"title\": \"Restore-like\", \"gates\": [ \"backup-verified\" ], \"steps\": ["
+                          " { \"id\": \"safety\", \"title\": \"Safety backup\", \"action\": \"test.write\","
+                          "   \"args\": { \"path\": \"@DIR@/safety\", \"content\": \"dump\" } },"
+                          " { \"id\": \"change\", \"title\": \"Change A\", \"action\": \"test.write\", \"destructive\": true,"
+                          "   \"args\": { \"path\": \"@DIR@/a\", \"content\": \"restored\" } } ] }", &error);
+  g_assert_no_error (error);
+
+  runner = make_runner (runbook, profile, NULL);
+  sn_runner_set_gate_func (runner, SN_GATE_BACKUP_VERIFIED, backup_gate_marker);
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_SUCCEEDED);
+  g_assert_no_error (error);
+  assert_file ("a", "restored");
+
+  /* A gate that still says no stops the run before the change. */
+  reset_files ();
+  g_unlink (marker);
+  refused = make_runner (runbook, profile, NULL);
+  sn_runner_set_gate_func (refused, SN_GATE_BACKUP_VERIFIED, backup_gate_no);
+  g_assert_cmpint (sn_runner_execute_sync (refused, NULL, &error), ==, SN_RUN_OUTCOME_REFUSED);
+  g_assert_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_GATE);
+  g_assert_nonnull (strstr (error->message, "Stopped before changing anything"));
+  assert_file ("a", "old-a");
+  change = get_step (refused, 1);
+  g_assert_cmpint (sn_step_run_get_state (change), ==, SN_STEP_STATE_SKIPPED);
+}
+
 static gboolean
 cancel_soon (gpointer data)
 {
@@ -863,6 +924,7 @@ main (int   argc,
   g_test_add_func ("/core/runner/verify-retries", test_verify_retries_and_failure);
   g_test_add_func ("/core/runner/gates", test_gates);
   g_test_add_func ("/core/runner/backup-gate", test_backup_gate_func);
+  g_test_add_func ("/core/runner/backup-gate-before-first-change", test_backup_gate_before_first_change);
   g_test_add_func ("/core/runner/cancel-during-long-step", test_cancel_during_long_step);
   g_test_add_func ("/core/runner/step-timeout", test_step_timeout);
   g_test_add_func ("/core/runner/parallel-group", test_parallel_group);

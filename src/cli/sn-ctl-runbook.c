@@ -14,6 +14,7 @@
 
 #include <glib-unix.h>
 
+#include "sn-backup-service.h"
 #include "sn-ctl.h"
 #include "sn-runbook-catalog.h"
 #include "sn-runner.h"
@@ -387,6 +388,15 @@ runbook_run (SnCtl  *ctl,
 
   session = sn_ssh_session_new (profile, sn_secret_store_get_default ());
   sn_runner_set_service (runner, "ssh", G_OBJECT (session));
+
+  /* A runbook gated on a verified backup gets the backup service, whose
+   * check runs right before its first destructive step. */
+  if (sn_runbook_get_gates (runbook) & SN_GATE_BACKUP_VERIFIED)
+    {
+      g_autoptr(SnBackupService) backups = sn_backup_service_new (profile, session);
+
+      sn_backup_service_setup_runner (backups, runner, NULL);
+    }
 
   if (!sn_runner_plan_sync (runner, NULL, &error))
     {

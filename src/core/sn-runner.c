@@ -1208,14 +1208,13 @@ sn_runner_get_required_gates (SnRunner *self)
   return gates;
 }
 
-gboolean
-sn_runner_check_gates (SnRunner      *self,
-                       GCancellable  *cancellable,
-                       GError       **error)
+/* The gates a person answers (and the read-only refusal): checked before
+ * anything runs. */
+static gboolean
+check_input_gates (SnRunner  *self,
+                   GError   **error)
 {
   SnGateFlags gates;
-
-  g_return_val_if_fail (SN_IS_RUNNER (self), FALSE);
 
   if (!sn_runbook_is_destructive (self->runbook))
     return TRUE;
@@ -1253,28 +1252,55 @@ sn_runner_check_gates (SnRunner      *self,
         }
     }
 
-  if ((gates & SN_GATE_BACKUP_VERIFIED) != 0)
+  if ((gates & SN_GATE_BACKUP_VERIFIED) != 0 && self->backup_gate == NULL)
     {
-      g_autofree char *evidence = NULL;
-
-      if (self->backup_gate == NULL)
-        {
-          g_set_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_GATE,
-                       _("This runbook needs a verified backup made in the last %u minutes, "
-                         "and no backup check is available. Make and verify a backup first."),
-                       sn_runbook_get_backup_max_age_minutes (self->runbook));
-          return FALSE;
-        }
-
-      if (!self->backup_gate (self, self->profile,
-                              sn_runbook_get_backup_max_age_minutes (self->runbook),
-                              &evidence, cancellable, error))
-        return FALSE;
-
-      set_str (&self->gate_evidence, evidence);
+      g_set_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_GATE,
+                   _("This runbook needs a verified backup made in the last %u minutes, "
+                     "and no backup check is available. Make and verify a backup first."),
+                   sn_runbook_get_backup_max_age_minutes (self->runbook));
+      return FALSE;
     }
 
   return TRUE;
+}
+
+/* The verified backup: checked right before the first destructive step, so
+ * the read-only steps before it (a safety backup, say) can provide it. */
+static gboolean
+check_backup_gate (SnRunner      *self,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  g_autofree char *evidence = NULL;
+
+  if ((sn_runner_get_required_gates (self) & SN_GATE_BACKUP_VERIFIED) == 0)
+    return TRUE;
+
+  if (!self->backup_gate (self, self->profile,
+                          sn_runbook_get_backup_max_age_minutes (self->runbook),
+                          &evidence, cancellable, error))
+    return FALSE;
+
+  set_str (&self->gate_evidence, evidence);
+  return TRUE;
+}
+
+/**
+ * sn_runner_check_gates:
+ *
+ * Every gate, as things stand now. During a run the verified-backup gate is
+ * checked right before the first destructive step instead.
+ */
+gboolean
+sn_runner_check_gates (SnRunner      *self,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_return_val_if_fail (SN_IS_RUNNER (self), FALSE);
+
+  return check_input_gates (self, error) &&
+         (!sn_runbook_is_destructive (self->runbook) ||
+          check_backup_gate (self, cancellable, error));
 }
 
 /* Execute -------------------------------------------------------------- */
@@ -1537,6 +1563,35 @@ revert_done_steps (SnRunner *self,
   return clean;
 }
 
+/* A gate said no before anything changed: undo what the read-only steps
+ * left (rarely anything) and stop. */
+static SnRunOutcome
+refuse_before_change (SnRunner  *self,
+                      guint      next,
+                      GError    *gate_error,
+                      GError   **error)
+{
+  guint n_steps = g_list_model_get_n_items (G_LIST_MODEL (self->steps));
+  g_autoptr(GString) left = g_string_new (NULL);
+  g_autofree char *summary = NULL;
+
+  for (guint k = next; k < n_steps; k++)
+    {
+      g_autoptr(SnStepRun) skipped = g_list_model_get_item (G_LIST_MODEL (self->steps), k);
+
+      step_set_state (self, skipped, SN_STEP_STATE_SKIPPED, _("Not run"));
+    }
+
+  if (next > 0)
+    revert_done_steps (self, next - 1, left);
+
+  summary = g_strdup_printf (_("Stopped before changing anything: %s"), gate_error->message);
+  set_str (&self->summary, summary);
+  g_set_error_literal (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_GATE, summary);
+
+  return SN_RUN_OUTCOME_REFUSED;
+}
+
 static SnRunOutcome
 execute_in_thread (SnRunner      *self,
                    GCancellable  *cancellable,
@@ -1544,13 +1599,14 @@ execute_in_thread (SnRunner      *self,
 {
   guint n_steps = g_list_model_get_n_items (G_LIST_MODEL (self->steps));
   g_autoptr(GString) failures = g_string_new (NULL);
+  gboolean backup_checked = FALSE;
   gboolean any_failed = FALSE;
   guint i = 0;
 
   if (!self->planned && !plan_in_thread (self, cancellable, error))
     return SN_RUN_OUTCOME_REFUSED;
 
-  if (!sn_runner_check_gates (self, cancellable, error))
+  if (!check_input_gates (self, error))
     {
       set_str (&self->summary, (*error)->message);
       return SN_RUN_OUTCOME_REFUSED;
@@ -1574,6 +1630,15 @@ execute_in_thread (SnRunner      *self,
                 break;
               end++;
             }
+        }
+
+      if (first->step->destructive && !backup_checked)
+        {
+          g_autoptr(GError) gate_error = NULL;
+
+          backup_checked = TRUE;
+          if (!check_backup_gate (self, cancellable, &gate_error))
+            return refuse_before_change (self, i, gate_error, error);
         }
 
       for (guint j = i; j < end; j++)
