@@ -34,6 +34,11 @@ static const SnCtlCommand commands[] = {
   { "incident", N_("Incidents: SEV1 checks, declare, list, export a postmortem"), sn_ctl_incident },
   { "report", N_("Run a business report (bookings, revenue, occupancy, payments)"), sn_ctl_report },
   { "sql", N_("Run SQL on the database, read-only unless told otherwise"), sn_ctl_sql },
+  { "containers", N_("List the containers on the host (docker compose ps)"), sn_ctl_containers },
+  { "logs", N_("Print or follow the logs of a service (logs SERVICE)"), sn_ctl_logs },
+  { "disk", N_("Show the disk space of the host and Docker’s share of it"), sn_ctl_disk },
+  { "activity", N_("Show what was done on the hosts, from the audit log"), sn_ctl_activity },
+  { "trust-host", N_("Check and trust the SSH host key of the profile’s server"), sn_ctl_trust_host },
 };
 
 static const SnCtlCommand *

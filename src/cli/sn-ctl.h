@@ -77,6 +77,22 @@ int        sn_ctl_report                (SnCtl          *ctl,
 int        sn_ctl_sql                   (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
+/* sn-ctl-host.c */
+int        sn_ctl_containers            (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+int        sn_ctl_logs                  (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+int        sn_ctl_disk                  (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+int        sn_ctl_activity              (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+int        sn_ctl_trust_host            (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
 
 /* sn-ctl-util.c */
 void       sn_ctl_printerr              (const char     *format,
