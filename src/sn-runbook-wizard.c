@@ -42,6 +42,7 @@ struct _SnRunbookWizard
   AdwWindowTitle       *window_title;
   GtkButton            *cancel_button;
   GtkButton            *next_button;
+  GtkLabel             *next_label;
   GtkButton            *back_button;
   GtkRevealer          *production_revealer;
   GtkLabel             *production_label;
@@ -242,7 +243,8 @@ set_next_look (SnRunbookWizard *self,
 {
   GtkWidget *next = GTK_WIDGET (self->next_button);
 
-  gtk_button_set_label (self->next_button, label);
+  /* A child label, not gtk_button_set_label(): GTK 4.8 would name the button twice. */
+  gtk_label_set_label (self->next_label, label);
   gtk_widget_remove_css_class (next, "suggested-action");
   gtk_widget_remove_css_class (next, "destructive-action");
   if (css_class != NULL)
@@ -1725,6 +1727,7 @@ sn_runbook_wizard_class_init (SnRunbookWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, window_title);
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, next_button);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, next_label);
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, back_button);
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, production_revealer);
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, production_label);

@@ -247,7 +247,8 @@ runbook_row_new (SnRunbooksWindow   *self,
   GtkWidget *badges = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *description = gtk_label_new (sn_runbook_get_description (runbook));
   GtkWidget *last_run = gtk_label_new (NULL);
-  GtkWidget *run = gtk_button_new_with_mnemonic (_("_Run…"));
+  GtkWidget *run = gtk_button_new ();
+  GtkWidget *run_text = gtk_label_new_with_mnemonic (_("_Run…"));
   g_autofree char *last_name = g_strdup_printf ("last-run-%s", id);
   g_autofree char *run_name = g_strdup_printf ("run-%s", id);
   g_autofree char *run_label = NULL;
@@ -316,10 +317,16 @@ runbook_row_new (SnRunbooksWindow   *self,
 
   /* Translators: the accessible name of a runbook's Run button; %s is its title */
   run_label = g_strdup_printf (_("Run “%s”"), sn_runbook_get_title (runbook));
+  /* GTK 4.8 names a button by its label property and its label's text
+   * together ("_Run… Run…"): a plain child label names it once. The row,
+   * named after the runbook, gives the context. */
+  gtk_label_set_mnemonic_widget (GTK_LABEL (run_text), run);
+  gtk_button_set_child (GTK_BUTTON (run), run_text);
   gtk_widget_set_name (run, run_name);
   gtk_widget_set_valign (run, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (run, run_label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (run), GTK_ACCESSIBLE_PROPERTY_LABEL, run_label, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (run),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, run_label, -1);
   gtk_widget_add_css_class (run, destructive ? "destructive-action" : "suggested-action");
   g_object_set_data_full (G_OBJECT (run), "sn-runbook", g_object_ref (runbook), g_object_unref);
   g_signal_connect_object (run, "clicked", G_CALLBACK (run_clicked_cb), self, G_CONNECT_SWAPPED);

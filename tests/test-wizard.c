@@ -241,7 +241,7 @@ test_sev1_checklist (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.copy-shell", NULL));
 
   /* Read-only runbook: no gates, Next runs it. */
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_named (wizard, "wizard-next"))), ==, "_Run");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (find_named (wizard, "wizard-next"))))), ==, "_Run");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
   wait_for_page (wizard, "run", 1000);
   screenshot (wizard, "wizard-sev1-run.png");
@@ -312,7 +312,7 @@ test_restart_app_production (void)
 
   gtk_editable_set_text (GTK_EDITABLE (typed), "demo");
   g_assert_true (next_enabled (wizard));
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (next)), ==, "_Run");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (next)))), ==, "_Run");
   screenshot (wizard, "wizard-restart-gates.png");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));

@@ -132,6 +132,56 @@ def frame_named(app, name):
     return None
 
 
+def named_button(root, name):
+    return find(root, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON
+                and a.name.replace("_", "") == name)
+
+
+def run_button(runbooks, title):
+    """The Run… button in the list item named after the runbook."""
+    row = find(runbooks, lambda a: a.getRole() == pyatspi.ROLE_LIST_ITEM and a.name == title)
+    return row is not None and named_button(row, "Run…")
+
+
+def check_runbooks(app, win):
+    """The Runbooks window (primary menu) and the first pages of the wizard."""
+    menus = pyatspi.findAllDescendants(
+        win, lambda a: a.getRole() in (pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON)
+        and a.name == "Main menu")
+    click(menus[-1])
+    item = wait_for("the Runbooks menu item",
+                    lambda: find(app, lambda a: a.getRole() == pyatspi.ROLE_MENU_ITEM
+                                 and a.name.replace("_", "") == "Runbooks"), 10)
+    click(item)
+    runbooks = wait_for("the Runbooks window", lambda: frame_named(app, "Runbooks"), 10)
+    tap(True, "Runbooks window opened from the menu")
+    run = wait_for("the SEV1 checklist's Run button", lambda: run_button(runbooks, "SEV1 checklist"), 10)
+    tap(run is not None, "each runbook's row is named after it and has a Run button")
+    check_names(runbooks, "runbooks window")
+
+    # The wizard on the SEV1 checklist: it opens on the plan (no parameters).
+    click(run)
+    wizard = wait_for("the wizard", lambda: frame_named(app, "SEV1 checklist"), 10)
+    wait_for("the plan", lambda: named_button(wizard, "Copy as Shell"), 30)
+    wait_for("Run to be enabled", lambda: named_button(wizard, "Run").getState().contains(
+        pyatspi.STATE_SENSITIVE), 30)
+    tap(True, "the wizard shows the SEV1 checklist's plan")
+    check_names(wizard, "wizard, plan page")
+    cancel = named_button(wizard, "Cancel")
+    tap(cancel is not None, "the wizard has a Cancel button")
+    click(cancel)
+    wait_for("the wizard to close", lambda: frame_named(app, "SEV1 checklist") is None, 10)
+
+    # A runbook that changes the system: its plan page too.
+    run = run_button(runbooks, "Restart the app")
+    if run is not None:
+        click(run)
+        wizard = wait_for("the wizard", lambda: frame_named(app, "Restart the app"), 10)
+        wait_for("the plan", lambda: named_button(wizard, "Copy as Shell"), 30)
+        check_names(wizard, "wizard, plan of a runbook that changes the system")
+        click(named_button(wizard, "Cancel"))
+
+
 def check_database(app, win):
     """The Database view: its Reports page, then (admin demo profile) its SQL page."""
     tab = wait_for("the Database view switcher button",
@@ -229,6 +279,8 @@ def main():
             cancel = find(editor, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON and a.name.replace("_", "") == "Cancel")
             if cancel is not None:
                 click(cancel)
+
+        check_runbooks(app, win)
         check_database(app, win)
     except Exception as e:  # report, then clean up
         tap(False, f"{type(e).__name__}: {e}")
