@@ -13,13 +13,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "sn-test-stack.h"
 #include "sn-known-hosts.h"
 #include "sn-net.h"
 #include "sn-profile.h"
 #include "sn-secret-store.h"
 #include "sn-ssh-session.h"
 
-/* Our own sshd (RECIPES.md §6), so the test can add keys and kill it. */
+/*
+ * Most cases run on the shared stack's sshd (sn-test-stack.h). A private sshd
+ * (RECIPES.md §6) serves the cases that need its own keys or config: an
+ * encrypted and an RSA client key, an ECDSA host key next to the ed25519 one,
+ * and killing it mid-command.
+ */
 static char *dir;
 static guint ssh_port;
 static char *host_pub;        /* hostkey_ed25519.pub */
@@ -93,13 +99,14 @@ setup_sshd (void)
   cmd = g_strdup_printf (
     "set -e; mkdir -p -m 0755 /run/sshd; cd %s; "
     "ssh-keygen -q -t ed25519 -N '' -C host -f hostkey_ed25519; "
+    "ssh-keygen -q -t ecdsa -b 256 -N '' -C host -f hostkey_ecdsa; "
     "ssh-keygen -q -t ed25519 -N '' -C other -f otherkey_ed25519; "
     "ssh-keygen -q -t ed25519 -N '' -C client -f client_ed25519; "
     "ssh-keygen -q -t ed25519 -N 'sesame 42' -C locked -f client_locked; "
     "ssh-keygen -q -t rsa -b 2048 -N '' -C rsa -f client_rsa; "
     "cat client_ed25519.pub client_locked.pub client_rsa.pub > authorized_keys; "
     "printf '%%s\\n' 'Port %u' 'ListenAddress 127.0.0.1' \"HostKey $PWD/hostkey_ed25519\" "
-    "\"PidFile $PWD/sshd.pid\" \"AuthorizedKeysFile $PWD/authorized_keys\" "
+    "\"HostKey $PWD/hostkey_ecdsa\" \"PidFile $PWD/sshd.pid\" \"AuthorizedKeysFile $PWD/authorized_keys\" "
     "'PubkeyAuthentication yes' 'PasswordAuthentication no' 'KbdInteractiveAuthentication no' "
     "'PermitRootLogin prohibit-password' 'StrictModes no' 'UsePAM no' 'AllowTcpForwarding yes' "
     "'X11Forwarding no' 'PrintMotd no' 'MaxSessions 20' 'MaxStartups 50:30:100' 'LogLevel VERBOSE' > sshd_config; "
@@ -151,6 +158,18 @@ make_profile (const char *name,
                        "ssh-key-file", key_path,
                        NULL);
 }
+
+/* The stack's "demo" profile under another name; its host key is in the stack's known_hosts. */
+static SnProfile *
+stack_profile (const char *name)
+{
+  SnProfile *profile = sn_profile_copy (sn_test_stack_profile ());
+
+  g_object_set (profile, "name", name, NULL);
+  return profile;
+}
+
+#define STACK_KNOWN_HOSTS (sn_test_stack_get ("APP_KNOWN_HOSTS"))
 
 static SnSshSession *
 make_session (SnProfile     *profile,
@@ -304,8 +323,8 @@ test_known_hosts (void)
 static void
 test_ed25519 (void)
 {
-  g_autoptr(SnProfile) profile = make_profile ("t-ed", "client_ed25519", "root");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(SnProfile) profile = stack_profile ("t-ed");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
   g_autoptr(SnSshExecResult) res = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
@@ -398,9 +417,10 @@ static void
 test_unknown_host_key (void)
 {
   g_autofree char *path = g_build_filename (dir, "kh-first", NULL);
-  g_autoptr(SnProfile) profile = make_profile ("t-first", "client_ed25519", "root");
+  g_autoptr(SnProfile) profile = stack_profile ("t-first");
   g_autoptr(SnSshSession) session = make_session (profile, NULL, path);
-  g_autofree char *expected = keygen_fingerprint (host_pub);
+  g_autofree char *stack_pub = g_build_filename (sn_test_stack_dir (), "ssh", "hostkey_ed25519.pub", NULL);
+  g_autofree char *expected = keygen_fingerprint (stack_pub);
   g_autofree char *fingerprint = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -426,14 +446,15 @@ test_changed_host_key (void)
   g_autofree char *other_pub = g_build_filename (dir, "otherkey_ed25519.pub", NULL);
   g_autoptr(GBytes) other = pubkey_blob (other_pub);
   g_autoptr(SnKnownHosts) kh = sn_known_hosts_new (path);
-  g_autoptr(SnProfile) profile = make_profile ("t-changed", "client_ed25519", "root");
+  g_autoptr(SnProfile) profile = stack_profile ("t-changed");
   g_autoptr(SnSshSession) session = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *cmd = g_strdup_printf ("grep -c 'Accepted publickey' %s/sshd.log || true", dir);
+  g_autofree char *cmd = g_strdup_printf ("grep -c 'Accepted publickey' '%s' || true",
+                                          sn_test_stack_get ("SSH_LOG"));
   g_autofree char *before = run (cmd);
   g_autofree char *after = NULL;
 
-  g_assert_true (sn_known_hosts_add (kh, "127.0.0.1", ssh_port, other, &error));
+  g_assert_true (sn_known_hosts_add (kh, "127.0.0.1", sn_test_stack_get_port ("SSH_PORT"), other, &error));
   session = make_session (profile, NULL, path);
   g_assert_false (connect_sync (session, &error));
   g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_CHANGED);
@@ -447,11 +468,51 @@ test_changed_host_key (void)
   g_assert_cmpstr (before, ==, after);   /* never logged in */
 }
 
+/* A host saved with its ECDSA key, offering ed25519 too, is recognised. */
+static void
+test_ecdsa_saved (void)
+{
+  g_autofree char *path = g_build_filename (dir, "kh-ecdsa", NULL);
+  g_autofree char *pub = g_build_filename (dir, "hostkey_ecdsa.pub", NULL);
+  g_autofree char *cmd = g_strdup_printf ("printf '[127.0.0.1]:%u %%s\\n' \"$(cut -d' ' -f1,2 %s)\" > %s",
+                                          ssh_port, pub, path);
+  g_autofree char *expected = keygen_fingerprint (pub);
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *saved = NULL;
+  g_autoptr(SnKnownHosts) kh = sn_known_hosts_new (path);
+  g_autoptr(SnProfile) profile = make_profile ("t-ecdsa", "client_ed25519", "root");
+  g_autoptr(SnSshSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (run (cmd));
+  saved = sn_known_hosts_dup_saved_algorithms (kh, "127.0.0.1", ssh_port);
+  g_assert_cmpstr (saved, ==, "ecdsa-sha2-nistp256");
+  g_assert_null (sn_known_hosts_dup_saved_algorithms (kh, "127.0.0.1", ssh_port + 1));
+
+  session = make_session (profile, NULL, path);
+  g_assert_true (connect_sync (session, &error));
+  g_assert_no_error (error);
+  fingerprint = sn_ssh_session_dup_host_key_fingerprint (session);
+  g_assert_cmpstr (fingerprint, ==, expected);
+  g_clear_object (&session);
+
+  /* hashed host names too */
+  g_free (cmd);
+  cmd = g_strdup_printf ("ssh-keygen -q -H -f %s && rm -f %s.old", path, path);
+  g_free (run (cmd));
+  g_free (saved);
+  saved = sn_known_hosts_dup_saved_algorithms (kh, "127.0.0.1", ssh_port);
+  g_assert_cmpstr (saved, ==, "ecdsa-sha2-nistp256");
+  session = make_session (profile, NULL, path);
+  g_assert_true (connect_sync (session, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_exec_status (void)
 {
-  g_autoptr(SnProfile) profile = make_profile ("t-exec", "client_ed25519", "root");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(SnProfile) profile = stack_profile ("t-exec");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
   g_autoptr(SnSshExecResult) res = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
@@ -478,6 +539,15 @@ test_exec_status (void)
   out = sn_ssh_exec_result_dup_stdout_text (res);
   g_assert_cmpstr (out, ==, "done\n");
   g_assert_true (sn_ssh_exec_result_get_success (res));
+  g_clear_object (&res);
+
+  /* a syntax error in the command is reported, not swallowed */
+  res = exec_sync (session, "echo (", 5000, &error);
+  g_assert_no_error (error);
+  g_free (err);
+  err = sn_ssh_exec_result_dup_stderr_text (res);
+  g_assert_false (sn_ssh_exec_result_get_success (res));
+  g_assert_nonnull (strstr (err, "syntax error"));
 }
 
 typedef struct
@@ -508,8 +578,8 @@ on_lines_destroy (gpointer user_data)
 static void
 test_exec_lines (void)
 {
-  g_autoptr(SnProfile) profile = make_profile ("t-lines", "client_ed25519", "root");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(SnProfile) profile = stack_profile ("t-lines");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
   g_autoptr(SnSshExecResult) res = NULL;
   g_autoptr(GError) error = NULL;
   Lines l = { g_ptr_array_new_with_free_func (g_free), 0, FALSE };
@@ -540,8 +610,8 @@ test_exec_lines (void)
 static void
 test_exec_parallel (void)
 {
-  g_autoptr(SnProfile) profile = make_profile ("t-par", "client_ed25519", "root");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(SnProfile) profile = stack_profile ("t-par");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
   g_autoptr(GError) error = NULL;
   Waiter w[8] = { { 0 } };
   gint64 start;
@@ -575,8 +645,8 @@ test_exec_parallel (void)
 static void
 test_exec_cancel (void)
 {
-  g_autoptr(SnProfile) profile = make_profile ("t-cancel", "client_ed25519", "root");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(SnProfile) profile = stack_profile ("t-cancel");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(SnSshExecResult) res = NULL;
   g_autoptr(GError) error = NULL;
@@ -605,8 +675,8 @@ test_exec_cancel (void)
 static void
 test_exec_timeout (void)
 {
-  g_autoptr(SnProfile) profile = make_profile ("t-timeout", "client_ed25519", "root");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(SnProfile) profile = stack_profile ("t-timeout");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
   g_autoptr(SnSshExecResult) res = NULL;
   g_autoptr(GError) error = NULL;
   gint64 start;
@@ -648,10 +718,10 @@ test_loopback_guard (void)
 static void
 test_stream_100mb (void)
 {
-  g_autoptr(SnProfile) profile = make_profile ("t-stream", "client_ed25519", "root");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
-  g_autofree char *src = g_build_filename (dir, "big.bin", NULL);
-  g_autofree char *dst = g_build_filename (dir, "big.out", NULL);
+  g_autoptr(SnProfile) profile = stack_profile ("t-stream");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+  g_autofree char *src = g_build_filename (sn_test_stack_dir (), "big.bin", NULL);
+  g_autofree char *dst = g_build_filename (sn_test_stack_dir (), "big.out", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (dst);
   g_autoptr(GFileOutputStream) out = NULL;
   g_autoptr(SnSshExecResult) res = NULL;
@@ -690,9 +760,10 @@ test_stream_100mb (void)
 
   g_free (cmd);
   cmd = g_strdup_printf ("s=$(date +%%s.%%N); ssh -F /dev/null -o UserKnownHostsFile=%s -o StrictHostKeyChecking=yes "
-                         "-o IdentitiesOnly=yes -o BatchMode=yes -i %s/client_ed25519 -p %u root@127.0.0.1 "
+                         "-o IdentitiesOnly=yes -o BatchMode=yes -i %s -p %s root@127.0.0.1 "
                          "cat %s > /dev/null; e=$(date +%%s.%%N); echo \"$e - $s\" | bc",
-                         known_hosts, dir, ssh_port, src);
+                         sn_test_stack_get ("SSH_KNOWN_HOSTS"), sn_test_stack_get ("SSH_KEY"),
+                         sn_test_stack_get ("SSH_PORT"), src);
   ssh_time = run (cmd);
   g_test_message ("100 MiB through libssh2 into a GOutputStream: %.2f s = %.0f MB/s; OpenSSH ssh cat > /dev/null: %s s = %.0f MB/s",
                   secs, 104.8576 / secs, ssh_time, 104.8576 / g_ascii_strtod (ssh_time, NULL));
@@ -768,6 +839,7 @@ main (int   argc,
   g_unsetenv ("SSH_AUTH_SOCK");
   g_test_init (&argc, &argv, NULL);
 
+  sn_test_stack_up ();
   setup_sshd ();
 
   g_test_add_func ("/ssh/known-hosts/check-add-fingerprint", test_known_hosts);
@@ -779,6 +851,7 @@ main (int   argc,
   g_test_add_func ("/ssh/auth/wrong-user", test_wrong_user);
   g_test_add_func ("/ssh/host-key/unknown", test_unknown_host_key);
   g_test_add_func ("/ssh/host-key/changed", test_changed_host_key);
+  g_test_add_func ("/ssh/host-key/ecdsa-saved-ed25519-offered", test_ecdsa_saved);
   g_test_add_func ("/ssh/exec/status", test_exec_status);
   g_test_add_func ("/ssh/exec/lines", test_exec_lines);
   g_test_add_func ("/ssh/exec/parallel", test_exec_parallel);
