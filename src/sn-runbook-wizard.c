@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sn-backup-service.h"
 #include "sn-runbook-wizard.h"
 #include "sn-ssh-session.h"
 
@@ -99,6 +100,7 @@ struct _SnRunbookWizard
   guint                 user_picked_step : 1;
   guint                 selecting_step : 1;
   guint                 follow_output : 1;
+  guint                 backup_in_run : 1;
 };
 
 G_DEFINE_FINAL_TYPE (SnRunbookWizard, sn_runbook_wizard, ADW_TYPE_WINDOW)
@@ -1109,8 +1111,18 @@ start_attempt (SnRunbookWizard *self)
     }
 
   sn_runner_set_service (self->runner, "ssh", G_OBJECT (self->session));
+  self->backup_in_run = FALSE;
   if (self->backup_check != NULL)
     sn_runner_set_gate_func (self->runner, SN_GATE_BACKUP_VERIFIED, self->backup_check);
+  else if (sn_runbook_get_gates (self->runbook) & SN_GATE_BACKUP_VERIFIED)
+    {
+      /* As narcisse-ctl does: the backup service checks the backup right
+       * before the first change, after the steps that may make it. */
+      g_autoptr(SnBackupService) backups = sn_backup_service_new (self->profile, self->session);
+
+      sn_backup_service_setup_runner (backups, self->runner, NULL);
+      self->backup_in_run = TRUE;
+    }
   g_signal_connect_object (self->runner, "output", G_CALLBACK (runner_output_cb),
                            self, G_CONNECT_SWAPPED);
   gtk_list_box_bind_model (self->run_list, sn_runner_get_steps (self->runner),
@@ -1248,7 +1260,18 @@ prepare_gates (SnRunbookWizard *self)
       gtk_widget_remove_css_class (GTK_WIDGET (self->backup_status), "success");
       self->backup_ok = FALSE;
 
-      if (self->backup_check == NULL)
+      if (self->backup_check == NULL && self->backup_in_run)
+        {
+          /* Not a pass: the runner refuses to change anything if the check fails. */
+          adw_action_row_set_subtitle (self->backup_row,
+                                       _("Checked during the run, right before the first change: "
+                                         "it must exist, have a plausible size, restore its table "
+                                         "of contents and match its checksum, or nothing changes."));
+          gtk_label_set_label (self->backup_status, _("Checked before the first change"));
+          gtk_widget_set_visible (GTK_WIDGET (self->backup_spinner), FALSE);
+          self->backup_ok = TRUE;
+        }
+      else if (self->backup_check == NULL)
         {
           /* Never a fake pass: without a check, the gate stays shut. */
           adw_action_row_set_subtitle (self->backup_row,

@@ -477,6 +477,40 @@ test_runbooks_window (void)
   g_remove (broken);
 }
 
+static void
+test_parameters (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  SnRunbookWizard *wizard = open_wizard ("restore", profile);
+  GtkWidget *row;
+  GtkWidget *hint;
+
+  /* A required parameter: Next stays disabled, and the error shows under the field. */
+  g_assert_cmpstr (sn_runbook_wizard_get_page (wizard), ==, "params");
+  row = find_named (wizard, "param-backup");
+  hint = find_named (wizard, "param-hint-backup");
+  g_assert_true (ADW_IS_ENTRY_ROW (row));
+  g_assert_false (next_enabled (wizard));
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (hint)), "required"));
+  screenshot (wizard, "wizard-params.png");
+
+  gtk_editable_set_text (GTK_EDITABLE (row), "sweet_narcisse_20260101_120000.dump");
+  g_assert_true (next_enabled (wizard));
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_false (gtk_widget_has_css_class (hint, "error"));
+
+  /* Enter in the field is Next: on to the dry run. */
+  g_signal_emit_by_name (row, "entry-activated");
+  wait_for_page (wizard, "plan", 1000);
+  g_assert_true (gtk_widget_get_visible (find_named (wizard, "wizard-back")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL));
+  wait_for_page (wizard, "params", 1000);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "sweet_narcisse_20260101_120000.dump");
+
+  destroy_window (wizard);
+}
+
 static GtkWindow *
 find_toplevel (GType type)
 {
@@ -609,6 +643,7 @@ main (int   argc,
 
   g_test_add_func ("/sn/wizard/last-run-parsing", test_last_run_parsing);
   g_test_add_func ("/sn/wizard/sev1-checklist", test_sev1_checklist);
+  g_test_add_func ("/sn/wizard/parameters", test_parameters);
   g_test_add_func ("/sn/wizard/restart-app-production", test_restart_app_production);
   g_test_add_func ("/sn/wizard/restart-app-read-only", test_restart_app_read_only);
   g_test_add_func ("/sn/wizard/cancel-reverts", test_cancel_reverts);
