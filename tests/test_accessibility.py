@@ -182,6 +182,44 @@ def check_runbooks(app, win):
         click(named_button(wizard, "Cancel"))
 
 
+def switch_to(win, title):
+    """A page of the Incidents view, through its stack switcher."""
+    tab = wait_for(f"the {title} section button",
+                   lambda: find(win, lambda a: a.getRole() in (pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_PAGE_TAB,
+                                                               pyatspi.ROLE_RADIO_BUTTON)
+                                and a.name.replace("_", "") == title), 10)
+    click(tab)
+
+
+def check_incidents(app, win):
+    """The Incidents view: its Incident and Logs pages, and the triage dialog."""
+    switch_to(win, "Incident")
+    wait_for("the empty state", lambda: find(win, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON
+                                             and a.name.replace("_", "") == "Declare an Incident…"), 10)
+    tap(True, "the Incident page says there is no open incident and offers to declare one")
+    check_names(win, "Incidents view, Incident")
+
+    switch_to(win, "Logs")
+    wait_for("the log filter", lambda: find(win, lambda a: a.name == "Filter lines"), 10)
+    wait_for("the log status", lambda: find(win, lambda a: a.getRole() == pyatspi.ROLE_STATUS_BAR
+                                            and a.name == "Log status"), 10)
+    check_names(win, "Incidents view, Logs")
+
+    declare = find(win, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON
+                   and a.name.replace("_", "") == "Declare an Incident…")
+    click(declare)
+    dialog = wait_for("the triage dialog", lambda: frame_named(app, "Declare an Incident"), 10)
+    wait_for("the proposed severity", lambda: find(dialog, lambda a: a.getRole() == pyatspi.ROLE_STATUS_BAR
+                                                   and a.name == "Proposed severity"), 10)
+    tap(True, "the triage dialog shows a proposed severity")
+    check_names(dialog, "declare an incident dialog")
+    cancel = named_button(dialog, "Cancel")
+    tap(cancel is not None, "the triage dialog has a Cancel button")
+    if cancel is not None:
+        click(cancel)
+    switch_to(win, "Health")
+
+
 def check_database(app, win):
     """The Database view: its Reports page, then (admin demo profile) its SQL page."""
     tab = wait_for("the Database view switcher button",
@@ -281,6 +319,7 @@ def main():
                 click(cancel)
 
         check_runbooks(app, win)
+        check_incidents(app, win)
         check_database(app, win)
     except Exception as e:  # report, then clean up
         tap(False, f"{type(e).__name__}: {e}")
