@@ -30,8 +30,11 @@ MaxStartups 50:30:100
 MaxSessions 50
 Subsystem sftp internal-sftp
 LogLevel VERBOSE
-SetEnv PATH=$FAKEHOST_BIN:/usr/local/bin:/usr/bin:/bin SN_STACK_DIR=$SN_STACK_DIR
+# The remote HOME is the stack's own: a VPS account has no developer's
+# ~/.bashrc (here one runs "pyenv init", 100-500 ms per command).
+SetEnv PATH=$FAKEHOST_BIN:/usr/local/bin:/usr/bin:/bin SN_STACK_DIR=$SN_STACK_DIR HOME=$d/home
 CONF
+    mkdir -p "$d/home"
     mkdir -p -m 0755 /run/sshd
     /usr/sbin/sshd -t -f "$d/sshd_config" || die "sshd config test failed"
 }
