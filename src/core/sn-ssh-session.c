@@ -1928,6 +1928,8 @@ worker_take_job (Worker *worker,
   g_queue_push_tail (&worker->waiting, job);
 }
 
+static void live_workers_remove (Worker *worker);
+
 static gpointer
 worker_thread (gpointer data)
 {
@@ -1946,6 +1948,7 @@ worker_thread (gpointer data)
     {
       worker_close_session (worker, FALSE);
       worker_fail_all (worker, error);
+      live_workers_remove (worker);
       worker_unref (worker);
       return NULL;
     }
@@ -2159,6 +2162,7 @@ worker_thread (gpointer data)
       worker_fail_all (worker, closed);
     }
 
+  live_workers_remove (worker);
   worker_unref (worker);
   return NULL;
 }
@@ -2444,6 +2448,63 @@ sn_ssh_session_trust_host_key (SnSshSession  *self,
                              key, error);
 }
 
+/* Worker threads still running, so the process can end them before
+ * OpenSSL's exit handler frees what libssh2 uses: a worker closing its
+ * session while exit() runs would crash (seen after a CLI run). */
+static GMutex live_lock;
+static GCond live_cond;
+static GPtrArray *live_workers;   /* Worker *, borrowed: removed by the thread itself */
+
+static void
+stop_live_workers_at_exit (void)
+{
+  gint64 deadline = g_get_monotonic_time () + 3 * G_TIME_SPAN_SECOND;
+
+  g_mutex_lock (&live_lock);
+  for (guint i = 0; i < live_workers->len; i++)
+    {
+      Worker *worker = g_ptr_array_index (live_workers, i);
+
+      g_mutex_lock (&worker->lock);
+      worker->quit = TRUE;
+      g_mutex_unlock (&worker->lock);
+      worker_wake (worker);
+    }
+  while (live_workers->len > 0)
+    if (!g_cond_wait_until (&live_cond, &live_lock, deadline))
+      break;
+  g_mutex_unlock (&live_lock);
+}
+
+static void
+live_workers_add (Worker *worker)
+{
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      /* libssh2_init() initialises OpenSSL, which registers its own exit
+       * handler; ours, registered after it, runs before it. */
+      libssh2_init (0);
+      live_workers = g_ptr_array_new ();
+      atexit (stop_live_workers_at_exit);
+      g_once_init_leave (&initialized, 1);
+    }
+
+  g_mutex_lock (&live_lock);
+  g_ptr_array_add (live_workers, worker);
+  g_mutex_unlock (&live_lock);
+}
+
+static void
+live_workers_remove (Worker *worker)
+{
+  g_mutex_lock (&live_lock);
+  g_ptr_array_remove_fast (live_workers, worker);
+  g_cond_broadcast (&live_cond);
+  g_mutex_unlock (&live_lock);
+}
+
 static Worker *
 worker_new (SnSshSession *self)
 {
@@ -2523,6 +2584,7 @@ session_submit (SnSshSession *self,
                                             worker_ref (worker), (GDestroyNotify)worker_unref);
   g_async_queue_push (worker->jobs, job);
   self->worker = worker;
+  live_workers_add (worker);
   worker->thread = g_thread_new ("sn-ssh-worker", worker_thread, worker_ref (worker));
 
   g_mutex_unlock (&self->lock);
