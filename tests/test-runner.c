@@ -609,6 +609,14 @@ test_gates (void)
     g_assert_no_error (error);
     g_assert_true (g_file_get_contents (sn_runner_get_report_path (runner2), &report, NULL, NULL));
     g_assert_nonnull (strstr (report, "SEV1: site down, on-call approved"));
+    {
+      g_autofree char *audit_path = g_build_filename (g_get_user_data_dir (), "narcisse-admin",
+                                                      "audit.jsonl", NULL);
+      g_autofree char *audit = NULL;
+
+      g_assert_true (g_file_get_contents (audit_path, &audit, NULL, NULL));
+      g_assert_nonnull (strstr (audit, "reason: SEV1: site down, on-call approved"));
+    }
     reset_files ();
   }
 
@@ -894,6 +902,18 @@ test_report_has_no_secret (void)
   g_assert_null (strstr (report, secret));
   g_assert_nonnull (strstr (report, "PASSWORD=[REDACTED]"));
   g_assert_null (strstr (sn_runner_get_summary (runner), secret));
+
+  /* The run is in the audit log, with its report, and without the secret. */
+  {
+    g_autofree char *audit_path = g_build_filename (g_get_user_data_dir (), "narcisse-admin",
+                                                    "audit.jsonl", NULL);
+    g_autofree char *audit = NULL;
+
+    g_assert_true (g_file_get_contents (audit_path, &audit, NULL, NULL));
+    g_assert_nonnull (strstr (audit, "runbook run rot --param password=[REDACTED]"));
+    g_assert_nonnull (strstr (audit, "\"runbook.run\""));
+    g_assert_null (strstr (audit, secret));
+  }
 }
 
 int
@@ -906,6 +926,12 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   tmpdir = g_dir_make_tmp ("sn-runner-XXXXXX", NULL);
+  /* The audit log goes to the user data dir: keep it in the test's own. */
+  {
+    g_autofree char *data_home = g_build_filename (tmpdir, "data", NULL);
+
+    g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  }
   log = g_build_filename (tmpdir, "log", NULL);
   g_setenv ("TEST_RUNNER_LOG", log, TRUE);
 

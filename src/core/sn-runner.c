@@ -1934,6 +1934,49 @@ write_report (SnRunner *self)
   set_str (&self->report_path, path);
 }
 
+/* Every run goes to the audit log: who, what, with which parameters (secrets
+ * redacted), the reason, the outcome and where the report is. A log that
+ * cannot be written is said in the summary, never lost silently. */
+static void
+audit_run (SnRunner     *self,
+           SnRunOutcome  outcome,
+           gint64        duration_us)
+{
+  g_autoptr(GString) command = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *redacted = NULL;
+
+  g_string_append_printf (command, "runbook run %s", sn_runbook_get_id (self->runbook));
+  for (guint i = 0; i < sn_runbook_get_n_params (self->runbook); i++)
+    {
+      const SnRunbookParam *param = sn_runbook_get_param (self->runbook, i);
+      const char *value = g_hash_table_lookup (self->params, param->id);
+
+      g_string_append_printf (command, " --param %s=%s", param->id,
+                              param->type == SN_PARAM_TYPE_SECRET ? REDACTED : (value ? value : ""));
+    }
+  g_string_append_printf (command, " → %s", outcome_label (outcome));
+  if (self->reason != NULL && *self->reason != '\0')
+    g_string_append_printf (command, "; reason: %s", self->reason);
+  if (self->report_path != NULL)
+    g_string_append_printf (command, "; report: %s", self->report_path);
+
+  redacted = sn_runner_redact (self, command->str);
+  if (!sn_audit_log_append (sn_audit_log_get_default (), sn_profile_get_name (self->profile),
+                            "runbook.run", redacted,
+                            outcome == SN_RUN_OUTCOME_SUCCEEDED ? 0 : (int)outcome,
+                            duration_us, 0, &error))
+    {
+      g_autofree char *summary = g_strdup_printf (_("%s\nThe audit log could not be written (%s): "
+                                                    "free disk space, then note this run by hand."),
+                                                  self->summary != NULL ? self->summary : "",
+                                                  error->message);
+
+      g_warning ("%s", error->message);
+      set_str (&self->summary, summary);
+    }
+}
+
 static void
 execute_worker (GTask        *task,
                 gpointer      source_object,
@@ -1943,6 +1986,7 @@ execute_worker (GTask        *task,
   SnRunner *self = source_object;
   GError *error = NULL;
   SnRunOutcome outcome;
+  gint64 started = g_get_monotonic_time ();
 
   self->started_at = g_date_time_new_now_local ();
   self->executed = TRUE;
@@ -1950,6 +1994,7 @@ execute_worker (GTask        *task,
   self->finished_at = g_date_time_new_now_local ();
   self->outcome = outcome;
   write_report (self);
+  audit_run (self, outcome, g_get_monotonic_time () - started);
 
   if (error != NULL)
     g_task_return_error (task, error);
