@@ -193,6 +193,66 @@ test_restart_app_refused_read_only (void)
   g_assert_cmpstr (before, ==, after);
 }
 
+static char *
+psql (const char *sql)
+{
+  g_autofree char *quoted = g_shell_quote (sql);
+  g_autofree char *command = g_strdup_printf ("env PGPASSWORD=%s psql -XAtq -h 127.0.0.1 -p %s "
+                                              "-U snarcisse -d snarcisse -c %s",
+                                              sn_test_stack_get ("PGPASSWORD"),
+                                              sn_test_stack_get ("PGPORT"), quoted);
+
+  return g_strstrip (sn_test_run (command));
+}
+
+/* A failing middle step: the reverts run newest first and the rows are
+ * back to what they were, on the real database through the real host. */
+static void
+test_failure_reverts_rows (void)
+{
+  static const char *runbook_json =
+    "{ \"id\": \"rows\", \"title\": \"Rows\", \"steps\": ["
+    "  { \"id\": \"a\", \"title\": \"Insert A\", \"action\": \"host.exec\", \"destructive\": true,"
+    "    \"args\": { \"in-deploy-path\": true, \"command\": \"docker compose exec -T db psql -U snarcisse -d snarcisse -c 'INSERT INTO sn_runbook_rows VALUES (1)'\" },"
+    "    \"revert\": { \"action\": \"host.exec\", \"args\": { \"in-deploy-path\": true, \"command\": \"docker compose exec -T db psql -U snarcisse -d snarcisse -c 'DELETE FROM sn_runbook_rows WHERE id = 1'\" } } },"
+    "  { \"id\": \"b\", \"title\": \"Insert B\", \"action\": \"host.exec\", \"destructive\": true,"
+    "    \"args\": { \"in-deploy-path\": true, \"command\": \"docker compose exec -T db psql -U snarcisse -d snarcisse -c 'INSERT INTO sn_runbook_rows VALUES (2)'\" },"
+    "    \"revert\": { \"action\": \"host.exec\", \"args\": { \"in-deploy-path\": true, \"command\": \"docker compose exec -T db psql -U snarcisse -d snarcisse -c 'DELETE FROM sn_runbook_rows WHERE id = 2'\" } } },"
+    "  { \"id\": \"c\", \"title\": \"Fail\", \"action\": \"host.exec\", \"destructive\": true,"
+    "    \"args\": { \"command\": \"echo no space left >&2; exit 3\" } } ] }";
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autoptr(SnSshSession) session = sn_ssh_session_new (profile, sn_secret_store_get_default ());
+  g_autoptr(SnRunbook) runbook = NULL;
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnStepRun) first = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *created = NULL;
+
+  created = psql ("CREATE TABLE IF NOT EXISTS sn_runbook_rows (id int PRIMARY KEY); "
+                  "TRUNCATE sn_runbook_rows; INSERT INTO sn_runbook_rows VALUES (7)");
+  before = psql ("SELECT string_agg(id::text, ',' ORDER BY id) FROM sn_runbook_rows");
+  g_assert_cmpstr (before, ==, "7");
+
+  runbook = sn_runbook_new_from_data (runbook_json, -1, "rows.json", &error);
+  g_assert_no_error (error);
+  runner = sn_runner_new (runbook, profile, NULL, &error);
+  g_assert_no_error (error);
+  sn_runner_set_service (runner, "ssh", G_OBJECT (session));
+
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==,
+                   SN_RUN_OUTCOME_FAILED_REVERTED);
+  g_assert_nonnull (strstr (error->message, "no space left"));
+  first = find_step (runner, "a");
+  g_assert_cmpint (sn_step_run_get_state (first), ==, SN_STEP_STATE_REVERTED);
+
+  after = psql ("SELECT string_agg(id::text, ',' ORDER BY id) FROM sn_runbook_rows");
+  g_assert_cmpstr (after, ==, before);
+  g_free (psql ("DROP TABLE sn_runbook_rows"));
+  sn_ssh_session_disconnect (session);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -208,6 +268,7 @@ main (int   argc,
   g_test_add_func ("/runbooks/sev1-checklist/database-down", test_sev1_checklist_database_down);
   g_test_add_func ("/runbooks/restart-app/restarts", test_restart_app);
   g_test_add_func ("/runbooks/restart-app/read-only-refused", test_restart_app_refused_read_only);
+  g_test_add_func ("/runbooks/failure-reverts-rows", test_failure_reverts_rows);
 
   return g_test_run ();
 }
