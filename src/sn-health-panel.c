@@ -181,15 +181,15 @@ format_uptime (gint64 seconds)
 
   if (seconds < 60)
     /* Translators: an uptime in seconds, "s" is the unit */
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " s"), seconds);
+    return g_strdup_printf (_("%d s"), (int) seconds);
   if (days > 0)
     /* Translators: an uptime, "d" for days and "h" for hours */
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " d %" G_GINT64_FORMAT " h"), days, hours);
+    return g_strdup_printf (_("%lld d %d h"), (long long) days, (int) hours);
   if (hours > 0)
     /* Translators: an uptime, "h" for hours and "min" for minutes */
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " h %" G_GINT64_FORMAT " min"), hours, minutes);
+    return g_strdup_printf (_("%d h %d min"), (int) hours, (int) minutes);
   /* Translators: an uptime in minutes */
-  return g_strdup_printf (_("%" G_GINT64_FORMAT " min"), minutes);
+  return g_strdup_printf (_("%d min"), (int) minutes);
 }
 
 static char *
@@ -198,7 +198,7 @@ format_ms (gint64 ms)
   if (ms < 0)
     return g_strdup ("");
   /* Translators: a latency in milliseconds */
-  return g_strdup_printf (_("%" G_GINT64_FORMAT " ms"), ms);
+  return g_strdup_printf (_("%lld ms"), (long long) ms);
 }
 
 static void

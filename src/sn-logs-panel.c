@@ -113,7 +113,7 @@ update_status (SnLogsPanel *self)
     {
       g_string_append (text, " · ");
       /* Translators: lines that came too fast to be kept */
-      g_string_append_printf (text, _("%" G_GUINT64_FORMAT " skipped"), skipped);
+      g_string_append_printf (text, _("%llu skipped"), (unsigned long long) skipped);
     }
   if (streaming)
     {

@@ -164,7 +164,7 @@ format_duration (gint64 ms)
     return g_strdup_printf (_("%.1f s"), ms / 1000.0);
 
   /* Translators: a duration in minutes and seconds */
-  return g_strdup_printf (_("%" G_GINT64_FORMAT ":%02d"), seconds / 60, (int)(seconds % 60));
+  return g_strdup_printf (_("%lld:%02d"), (long long) (seconds / 60), (int)(seconds % 60));
 }
 
 static const char *

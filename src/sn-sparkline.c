@@ -215,8 +215,8 @@ sn_sparkline_update (SnSparkline *self)
 
   if (self->last_ms >= 0)
     /* Translators: the accessible label of a latency chart; %s is a service, then the newest latency */
-    label = g_strdup_printf (_("%s latency over 24 hours, %u checks, last %" G_GINT64_FORMAT " ms"),
-                             name, n, self->last_ms);
+    label = g_strdup_printf (_("%s latency over 24 hours, %u checks, last %lld ms"),
+                             name, n, (long long) self->last_ms);
   else
     /* Translators: the accessible label of a latency chart without data; %s is a service */
     label = g_strdup_printf (_("%s latency over 24 hours, no data yet"), name);

@@ -184,7 +184,7 @@ backup_create (Ctx    *ctx,
     }
 
   g_print ("%s\n", sn_backup_get_path (backup));
-  g_print (_("%" G_GUINT64_FORMAT " bytes, sha256 %s, verified%s\n"), sn_backup_get_size (backup),
+  g_print (_("%llu bytes, sha256 %s, verified%s\n"), (unsigned long long) sn_backup_get_size (backup),
            sn_backup_get_sha256 (backup), upload ? _(", uploaded") : "");
   return SN_CTL_EXIT_OK;
 }

@@ -511,7 +511,7 @@ disk_run (SnActionContext  *context,
         g_string_append_printf (full, "%s %s%% ", fields[5], fields[4]);
       else if (percent >= warn)
         sn_action_context_emit (context, SN_OUTPUT_INFO,
-                                _("Warning: %s is %" G_GINT64_FORMAT "%% full."), fields[5], percent);
+                                _("Warning: %s is %lld%% full."), fields[5], (long long) percent);
     }
 
   if (full->len > 0)

@@ -113,8 +113,8 @@ create_run (SnActionContext  *context,
   if (backup == NULL)
     return FALSE;
 
-  sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("%s: %" G_GUINT64_FORMAT " bytes, sha256 %s, verified"),
-                          sn_backup_get_path (backup), sn_backup_get_size (backup),
+  sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("%s: %llu bytes, sha256 %s, verified"),
+                          sn_backup_get_path (backup), (unsigned long long) sn_backup_get_size (backup),
                           sn_backup_get_sha256 (backup));
   publish (context, backup);
   return TRUE;
@@ -152,9 +152,9 @@ safety_run (SnActionContext  *context,
   if ((backup = sn_backup_service_find_recent (service, "safety", max_age)) != NULL &&
       sn_backup_get_state (backup) == SN_BACKUP_STATE_VERIFIED)
     {
-      sn_action_context_emit (context, SN_OUTPUT_INFO, _("Using the safety backup %s made %" G_GINT64_FORMAT
+      sn_action_context_emit (context, SN_OUTPUT_INFO, _("Using the safety backup %s made %lld"
                                                          " minutes ago."),
-                              sn_backup_get_name (backup), sn_backup_get_age_seconds (backup) / 60);
+                              sn_backup_get_name (backup), (long long) (sn_backup_get_age_seconds (backup) / 60));
     }
   else
     {
@@ -219,10 +219,10 @@ prepare_impact (SnActionContext  *context,
 
   created = sn_backup_get_created (backup) != NULL
             ? g_date_time_format (sn_backup_get_created (backup), "%Y-%m-%d %H:%M UTC") : g_strdup ("?");
-  g_string_append_printf (text, _("Replaces ALL the data of the database %s with %s (%s, %" G_GUINT64_FORMAT
+  g_string_append_printf (text, _("Replaces ALL the data of the database %s with %s (%s, %llu"
                                   " bytes, database %s).\n"),
                           sn_profile_get_db_name (sn_action_context_get_profile (context)),
-                          sn_backup_get_name (backup), created, sn_backup_get_size (backup),
+                          sn_backup_get_name (backup), created, (unsigned long long) sn_backup_get_size (backup),
                           sn_backup_get_database (backup) != NULL ? sn_backup_get_database (backup) : "?");
 
   now = sn_backup_service_count_rows_sync (service, NULL, sn_action_context_get_cancellable (context), &count_error);
@@ -266,8 +266,9 @@ prepare_run (SnActionContext  *context,
       !sn_backup_service_verify_sync (service, backup, cancellable, error))
     return FALSE;
 
-  sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("%s verified: %" G_GUINT64_FORMAT " bytes, sha256 %s"),
-                          sn_backup_get_path (backup), sn_backup_get_size (backup), sn_backup_get_sha256 (backup));
+  sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("%s verified: %llu bytes, sha256 %s"),
+                          sn_backup_get_path (backup), (unsigned long long) sn_backup_get_size (backup),
+                          sn_backup_get_sha256 (backup));
   publish (context, backup);
   return TRUE;
 }

@@ -1085,9 +1085,9 @@ verify_checks (SnBackupService  *self,
   if ((guint64)st.st_size < MAX (self->min_size, 1))
     {
       g_set_error (error, SN_BACKUP_ERROR, SN_BACKUP_ERROR_VERIFY,
-                   _("%s is too small to be a dump of the database (%" G_GUINT64_FORMAT
-                     " bytes, at least %" G_GUINT64_FORMAT " expected)."),
-                   name, (guint64)st.st_size, MAX (self->min_size, 1));
+                   _("%s is too small to be a dump of the database (%llu"
+                     " bytes, at least %llu expected)."),
+                   name, (unsigned long long) st.st_size, (unsigned long long) MAX (self->min_size, 1));
       return FALSE;
     }
 
@@ -1103,9 +1103,9 @@ verify_checks (SnBackupService  *self,
   if (expected_size >= 0 && expected_size != (gint64)st.st_size)
     {
       g_set_error (error, SN_BACKUP_ERROR, SN_BACKUP_ERROR_VERIFY,
-                   _("%s is %" G_GINT64_FORMAT " bytes but its manifest says %" G_GINT64_FORMAT
+                   _("%s is %lld bytes but its manifest says %lld"
                      ": the file is truncated or was changed."),
-                   name, (gint64)st.st_size, expected_size);
+                   name, (long long) st.st_size, (long long) expected_size);
       return FALSE;
     }
 
@@ -1451,8 +1451,8 @@ sn_backup_service_create_sync (SnBackupService      *self,
   if (received.size < MAX (self->min_size, 1))
     {
       g_set_error (error, SN_BACKUP_ERROR, SN_BACKUP_ERROR_VERIFY,
-                   _("pg_dump sent only %" G_GUINT64_FORMAT " bytes: that is not a plausible dump."),
-                   received.size);
+                   _("pg_dump sent only %llu bytes: that is not a plausible dump."),
+                   (unsigned long long) received.size);
       goto failed;
     }
 
@@ -1971,11 +1971,11 @@ sn_backup_service_compare_sync (SnBackupService  *self,
                               tables[i], expected, found == NULL ? "missing " : "",
                               found != NULL ? *found : (gint64)0);
       if (found == NULL)
-        g_string_append_printf (differ, _("%s: missing (%" G_GINT64_FORMAT " rows expected)\n"),
-                                tables[i], expected);
+        g_string_append_printf (differ, _("%s: missing (%lld rows expected)\n"),
+                                tables[i], (long long) expected);
       else if (*found != expected)
-        g_string_append_printf (differ, _("%s: %" G_GINT64_FORMAT " rows, the manifest says %"
-                                          G_GINT64_FORMAT "\n"), tables[i], *found, expected);
+        g_string_append_printf (differ, _("%s: %lld rows, the manifest says %lld\n"),
+                                tables[i], (long long) *found, (long long) expected);
     }
 
   if (report != NULL)
@@ -2380,13 +2380,13 @@ sn_backup_service_gate_func (SnRunner      *runner,
   {
     JsonObject *manifest = sn_backup_get_manifest (safety);
 
-    g_string_append_printf (text, _("%s backup %s of %s: %" G_GUINT64_FORMAT " bytes, %" G_GINT64_FORMAT
-                                    " minutes old, sha256 %.16s… matches its manifest, pg_restore read its %"
-                                    G_GINT64_FORMAT " TOC entries and every data block."),
+    g_string_append_printf (text, _("%s backup %s of %s: %llu bytes, %lld"
+                                    " minutes old, sha256 %.16s… matches its manifest, pg_restore read its %lld"
+                                    " TOC entries and every data block."),
                             source != NULL ? _("Safety") : _("Fresh"), sn_backup_get_name (safety),
-                            sn_profile_get_db_name (profile), sn_backup_get_size (safety),
-                            sn_backup_get_age_seconds (safety) / 60, sn_backup_get_sha256 (safety),
-                            json_object_get_int_member_with_default (manifest, "toc_entries", 0));
+                            sn_profile_get_db_name (profile), (unsigned long long) sn_backup_get_size (safety),
+                            (long long) (sn_backup_get_age_seconds (safety) / 60), sn_backup_get_sha256 (safety),
+                            (long long) json_object_get_int_member_with_default (manifest, "toc_entries", 0));
   }
 
   if (evidence != NULL)

@@ -398,8 +398,8 @@ set_from_member (SnProfile   *self,
       if (number < uspec->minimum || number > uspec->maximum)
         {
           g_set_error (error, SN_PROFILE_STORE_ERROR, SN_PROFILE_STORE_ERROR_MALFORMED,
-                       _("The key “%s” is %" G_GINT64_FORMAT ", outside %u…%u."),
-                       g_param_spec_get_name (pspec), number,
+                       _("The key “%s” is %lld, outside %u…%u."),
+                       g_param_spec_get_name (pspec), (long long) number,
                        uspec->minimum, uspec->maximum);
           return FALSE;
         }

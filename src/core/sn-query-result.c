@@ -1054,8 +1054,8 @@ sn_query_format_value (const char   *value,
         else
           g_string_append_len (out, value + 2, hex_chars);
         g_string_append_printf (out,
-                                g_dngettext (GETTEXT_PACKAGE, " (%" G_GSIZE_FORMAT " byte)",
-                                             " (%" G_GSIZE_FORMAT " bytes)", n_bytes),
+                                g_dngettext (GETTEXT_PACKAGE, " (%zu byte)",
+                                             " (%zu bytes)", n_bytes),
                                 n_bytes);
         return g_string_free (out, FALSE);
       }

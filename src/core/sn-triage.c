@@ -123,8 +123,8 @@ sn_triage_seed (SnTriageAnswers *answers,
       if (db != NULL && sn_service_health_get_status (db) == SN_HEALTH_STATE_DEGRADED)
         {
           answers->degraded = SN_ANSWER_YES;
-          seen (text, _("the database is slow (%" G_GINT64_FORMAT " ms)"),
-                sn_service_health_get_latency_ms (db));
+          seen (text, _("the database is slow (%lld ms)"),
+                (long long) sn_service_health_get_latency_ms (db));
         }
       if (redis != NULL && sn_service_health_get_status (redis) != SN_HEALTH_STATE_HEALTHY)
         {
@@ -145,8 +145,8 @@ sn_triage_seed (SnTriageAnswers *answers,
           sn_health_report_get_round_trip_ms (report) >= SLOW_ROUND_TRIP_MS)
         {
           answers->degraded = SN_ANSWER_YES;
-          seen (text, _("the site is slow (%" G_GINT64_FORMAT " ms)"),
-                sn_health_report_get_round_trip_ms (report));
+          seen (text, _("the site is slow (%lld ms)"),
+                (long long) sn_health_report_get_round_trip_ms (report));
         }
     }
 
