@@ -323,16 +323,20 @@ sn_ctl_backup (SnCtl  *ctl,
                int     argc,
                char  **argv)
 {
-  static const char *usage =
-    N_("Usage: narcisse-ctl backup create [--upload] | list [--remote] | verify FILE | download NAME | upload FILE");
+  /* The names only: each runs with the context made below. */
+  static const SnCtlSubcommand subcommands[] = {
+    { "create", NULL }, { "list", NULL }, { "verify", NULL }, { "upload", NULL }, { "download", NULL },
+  };
+  const SnCtlSubcommand *sub;
   Ctx ctx = { NULL };
   int status;
 
-  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
-    {
-      g_print ("%s\n", _(usage));
-      return argc < 2 ? SN_CTL_EXIT_FAILURE : SN_CTL_EXIT_OK;
-    }
+  sub = sn_ctl_lookup_subcommand ("backup",
+                                  _("Usage: narcisse-ctl backup create [--upload] | list [--remote] | "
+                                    "verify FILE | download NAME | upload FILE"),
+                                  subcommands, G_N_ELEMENTS (subcommands), argc, argv, &status);
+  if (sub == NULL)
+    return status;
 
   if (!ctx_init (&ctx, ctl))
     {
@@ -340,22 +344,16 @@ sn_ctl_backup (SnCtl  *ctl,
       return SN_CTL_EXIT_FAILURE;
     }
 
-  if (g_str_equal (argv[1], "create"))
+  if (g_str_equal (sub->name, "create"))
     status = backup_create (&ctx, argc - 1, argv + 1);
-  else if (g_str_equal (argv[1], "list"))
+  else if (g_str_equal (sub->name, "list"))
     status = backup_list (&ctx, argc - 1, argv + 1);
-  else if (g_str_equal (argv[1], "verify"))
+  else if (g_str_equal (sub->name, "verify"))
     status = backup_verify_or_upload (&ctx, "backup verify", FALSE, argc - 1, argv + 1);
-  else if (g_str_equal (argv[1], "upload"))
+  else if (g_str_equal (sub->name, "upload"))
     status = backup_verify_or_upload (&ctx, "backup upload", TRUE, argc - 1, argv + 1);
-  else if (g_str_equal (argv[1], "download"))
-    status = backup_download (&ctx, argc - 1, argv + 1);
   else
-    {
-      g_autofree char *message = g_strdup_printf (_("Unknown backup command “%s”"), argv[1]);
-
-      status = sn_ctl_usage_error ("backup", message);
-    }
+    status = backup_download (&ctx, argc - 1, argv + 1);
 
   ctx_clear (&ctx);
   return status;

@@ -303,8 +303,9 @@ static GStrv profile_secrets (const char *profile_name);
 /* note, close ---------------------------------------------------------- */
 
 static int
-incident_note (int    argc,
-               char **argv)
+incident_note (SnCtl  *ctl,
+               int     argc,
+               char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SnIncidentStore) incidents = NULL;
@@ -338,8 +339,9 @@ incident_note (int    argc,
 }
 
 static int
-incident_close (int    argc,
-                char **argv)
+incident_close (SnCtl  *ctl,
+                int     argc,
+                char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SnIncidentStore) incidents = NULL;
@@ -381,8 +383,9 @@ iso_or_null (GDateTime *time)
 }
 
 static int
-incident_list (int    argc,
-               char **argv)
+incident_list (SnCtl  *ctl,
+               int     argc,
+               char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SnIncidentStore) incidents = NULL;
@@ -489,8 +492,9 @@ profile_secrets (const char *profile_name)
 }
 
 static int
-incident_export (int    argc,
-                 char **argv)
+incident_export (SnCtl  *ctl,
+                 int     argc,
+                 char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SnIncidentStore) incidents = NULL;
@@ -533,32 +537,18 @@ sn_ctl_incident (SnCtl  *ctl,
                  int     argc,
                  char  **argv)
 {
-  static const char *usage =
-    N_("Usage: narcisse-ctl incident check | declare [--severity SEVn] [--title TEXT] [--reason TEXT] | "
-       "note ID TEXT | close ID --resolution TEXT | list [--json] | export ID --markdown FILE");
+  static const SnCtlSubcommand subcommands[] = {
+    { "check", incident_check },
+    { "declare", incident_declare },
+    { "note", incident_note },
+    { "close", incident_close },
+    { "list", incident_list },
+    { "export", incident_export },
+  };
 
-  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
-    {
-      g_print ("%s\n", _(usage));
-      return argc < 2 ? SN_CTL_EXIT_FAILURE : SN_CTL_EXIT_OK;
-    }
-
-  if (g_str_equal (argv[1], "check"))
-    return incident_check (ctl, argc - 1, argv + 1);
-  if (g_str_equal (argv[1], "declare"))
-    return incident_declare (ctl, argc - 1, argv + 1);
-  if (g_str_equal (argv[1], "note"))
-    return incident_note (argc - 1, argv + 1);
-  if (g_str_equal (argv[1], "close"))
-    return incident_close (argc - 1, argv + 1);
-  if (g_str_equal (argv[1], "list"))
-    return incident_list (argc - 1, argv + 1);
-  if (g_str_equal (argv[1], "export"))
-    return incident_export (argc - 1, argv + 1);
-
-  {
-    g_autofree char *message = g_strdup_printf (_("Unknown incident command “%s”"), argv[1]);
-
-    return sn_ctl_usage_error ("incident", message);
-  }
+  return sn_ctl_run_subcommand (ctl, "incident",
+                                _("Usage: narcisse-ctl incident check | declare [--severity SEVn] "
+                                  "[--title TEXT] [--reason TEXT] | note ID TEXT | close ID "
+                                  "--resolution TEXT | list [--json] | export ID --markdown FILE"),
+                                subcommands, G_N_ELEMENTS (subcommands), argc, argv);
 }

@@ -53,8 +53,9 @@ safety_label (SnSafetyLevel level)
 }
 
 static int
-runbook_list (int    argc,
-              char **argv)
+runbook_list (SnCtl  *ctl,
+              int     argc,
+              char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SnRunbookCatalog) catalog = NULL;
@@ -147,8 +148,9 @@ param_type_label (SnParamType type)
 }
 
 static int
-runbook_show (int    argc,
-              char **argv)
+runbook_show (SnCtl  *ctl,
+              int     argc,
+              char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SnRunbookCatalog) catalog = NULL;
@@ -523,26 +525,15 @@ sn_ctl_runbook (SnCtl  *ctl,
                 int     argc,
                 char  **argv)
 {
-  static const char *usage =
-    N_("Usage: narcisse-ctl runbook list | show ID | run ID [--param NAME=VALUE…] [--dry-run] "
-       "[--yes] [--confirm PROFILE] [--reason TEXT]");
+  static const SnCtlSubcommand subcommands[] = {
+    { "list", runbook_list },
+    { "show", runbook_show },
+    { "run", runbook_run },
+  };
 
-  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
-    {
-      g_print ("%s\n", _(usage));
-      return argc < 2 ? SN_CTL_EXIT_FAILURE : SN_CTL_EXIT_OK;
-    }
-
-  if (g_str_equal (argv[1], "list"))
-    return runbook_list (argc - 1, argv + 1);
-  if (g_str_equal (argv[1], "show"))
-    return runbook_show (argc - 1, argv + 1);
-  if (g_str_equal (argv[1], "run"))
-    return runbook_run (ctl, argc - 1, argv + 1);
-
-  {
-    g_autofree char *message = g_strdup_printf (_("Unknown runbook command “%s”"), argv[1]);
-
-    return sn_ctl_usage_error ("runbook", message);
-  }
+  return sn_ctl_run_subcommand (ctl, "runbook",
+                                _("Usage: narcisse-ctl runbook list | show ID | run ID "
+                                  "[--param NAME=VALUE…] [--dry-run] [--yes] [--confirm PROFILE] "
+                                  "[--reason TEXT]"),
+                                subcommands, G_N_ELEMENTS (subcommands), argc, argv);
 }

@@ -264,3 +264,69 @@ sn_ctl_print_json (JsonNode *node)
 
   g_print ("%s\n", text);
 }
+
+/**
+ * sn_ctl_lookup_subcommand:
+ * @command: the command, for messages ("runbook")
+ * @usage: (nullable): the translated usage line, printed for --help or no subcommand
+ * @exit_status: set when %NULL is returned
+ *
+ * Returns: (nullable): the subcommand named by argv[1], or %NULL after
+ *   printing the usage (--help: exit 0; none: exit 2) or the error for an
+ *   unknown one (exit 2)
+ */
+const SnCtlSubcommand *
+sn_ctl_lookup_subcommand (const char            *command,
+                          const char            *usage,
+                          const SnCtlSubcommand *subcommands,
+                          guint                  n_subcommands,
+                          int                    argc,
+                          char                 **argv,
+                          int                   *exit_status)
+{
+  g_autofree char *message = NULL;
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      if (usage != NULL)
+        g_print ("%s\n", usage);
+      *exit_status = argc < 2 ? SN_CTL_EXIT_FAILURE : SN_CTL_EXIT_OK;
+      return NULL;
+    }
+
+  for (guint i = 0; i < n_subcommands; i++)
+    {
+      if (g_str_equal (subcommands[i].name, argv[1]))
+        return &subcommands[i];
+    }
+
+  /* Translators: the first %s is a command such as "runbook", the second what followed it. */
+  message = g_strdup_printf (_("Unknown %s command “%s”"), command, argv[1]);
+  *exit_status = sn_ctl_usage_error (command, message);
+  return NULL;
+}
+
+/**
+ * sn_ctl_run_subcommand:
+ *
+ * Looks the subcommand up and runs it with argv shifted by one, so that
+ * its argv[0] is the subcommand's name.
+ */
+int
+sn_ctl_run_subcommand (SnCtl                 *ctl,
+                       const char            *command,
+                       const char            *usage,
+                       const SnCtlSubcommand *subcommands,
+                       guint                  n_subcommands,
+                       int                    argc,
+                       char                 **argv)
+{
+  const SnCtlSubcommand *sub;
+  int status;
+
+  sub = sn_ctl_lookup_subcommand (command, usage, subcommands, n_subcommands, argc, argv, &status);
+  if (sub == NULL)
+    return status;
+
+  return sub->run (ctl, argc - 1, argv + 1);
+}

@@ -94,7 +94,29 @@ int        sn_ctl_trust_host            (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
 
+/* A command with subcommands ("runbook list|show|run") dispatches through a table. */
+typedef struct _SnCtlSubcommand
+{
+  const char       *name;
+  SnCtlCommandFunc  run;
+} SnCtlSubcommand;
+
 /* sn-ctl-util.c */
+const SnCtlSubcommand *
+           sn_ctl_lookup_subcommand     (const char            *command,
+                                         const char            *usage,
+                                         const SnCtlSubcommand *subcommands,
+                                         guint                  n_subcommands,
+                                         int                    argc,
+                                         char                 **argv,
+                                         int                   *exit_status);
+int        sn_ctl_run_subcommand        (SnCtl                 *ctl,
+                                         const char            *command,
+                                         const char            *usage,
+                                         const SnCtlSubcommand *subcommands,
+                                         guint                  n_subcommands,
+                                         int                    argc,
+                                         char                 **argv);
 void       sn_ctl_printerr              (const char     *format,
                                          ...) G_GNUC_PRINTF (1, 2);
 void       sn_ctl_print_error           (const GError   *error);
