@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-health-panel.h"
+#include "sn-host-panel.h"
 #include "sn-incident-declare-dialog.h"
 #include "sn-incident-panel.h"
 #include "sn-incidents-view.h"
@@ -30,6 +31,7 @@ struct _SnIncidentsView
   AdwToastOverlay *toast_overlay;
   GtkStack      *pages;
   SnHealthPanel *health_panel;
+  SnHostPanel   *host_panel;
   SnIncidentPanel *incident_panel;
   SnLogsPanel   *logs_panel;
   SnSparkline   *site_sparkline;
@@ -123,6 +125,9 @@ report_changed_cb (SnIncidentsView *self)
   /* Every check of the dashboard goes into the history (and the sparklines). */
   if (report != NULL)
     sn_incident_panel_record_check (self->incident_panel, report);
+
+  /* The containers and disks follow the health refresh. */
+  sn_host_panel_refresh (self->host_panel);
 }
 
 static void
@@ -291,6 +296,7 @@ sn_incidents_view_class_init (SnIncidentsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, pages);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, health_panel);
+  gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, host_panel);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, incident_panel);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, logs_panel);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, site_sparkline);
@@ -304,6 +310,7 @@ sn_incidents_view_class_init (SnIncidentsViewClass *klass)
   gtk_widget_class_install_action (widget_class, "view.declare-incident", NULL, declare_incident_action);
 
   g_type_ensure (SN_TYPE_HEALTH_PANEL);
+  g_type_ensure (SN_TYPE_HOST_PANEL);
   g_type_ensure (SN_TYPE_INCIDENT_PANEL);
   g_type_ensure (SN_TYPE_LOGS_PANEL);
   g_type_ensure (SN_TYPE_SPARKLINE);

@@ -11,7 +11,10 @@
 
 #include <glib/gi18n.h>
 
+#include "sn-audit-log.h"
+#include "sn-host-key-dialog.h"
 #include "sn-profile-editor.h"
+#include "sn-ssh-session.h"
 
 #define N_SECRETS 7
 
@@ -26,6 +29,8 @@ struct _SnProfileEditor
   char               *original_name;
   char               *loaded_secrets[N_SECRETS];
   GtkFileChooserNative *chooser;
+  SnSshSession       *test_session;
+  GCancellable       *test_cancellable;
 
   /* Template children */
   AdwWindowTitle     *window_title;
@@ -62,7 +67,10 @@ struct _SnProfileEditor
   AdwEntryRow        *credentials_file_row;
   GtkLabel           *error_label;
   GtkButton          *save_button;
+  GtkSpinner         *test_spinner;
+  GtkLabel           *test_result_label;
 
+  gint64              test_started;
   guint               pending;
   guint               is_new : 1;
   guint               no_keyring : 1;
@@ -516,6 +524,196 @@ choose_credentials_file_cb (SnProfileEditor *self)
   sn_profile_editor_choose_file (self, self->credentials_file_row, _("Choose the Credentials File"));
 }
 
+/* Test Connection ---------------------------------------------------------- */
+
+static void sn_profile_editor_test_connect (SnProfileEditor *self);
+
+static void
+sn_profile_editor_test_finish (SnProfileEditor *self,
+                               const char      *message,
+                               gboolean         success)
+{
+  gtk_spinner_set_spinning (self->test_spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.test-connection", TRUE);
+  gtk_label_set_label (self->test_result_label, message);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->test_result_label), success ? "error" : "success");
+  gtk_widget_add_css_class (GTK_WIDGET (self->test_result_label), success ? "success" : "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->test_result_label), TRUE);
+
+  /* The temporary session ends here, on the main thread. */
+  if (self->test_session != NULL)
+    sn_ssh_session_disconnect (self->test_session);
+  g_clear_object (&self->test_session);
+}
+
+static void
+test_exec_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SnProfileEditor) self = user_data;
+  g_autoptr(SnSshExecResult) exec = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) audit_error = NULL;
+  g_autofree char *message = NULL;
+  SnProfile *profile = sn_ssh_session_get_profile (SN_SSH_SESSION (object));
+  gint64 total_ms;
+
+  exec = sn_ssh_session_exec_finish (SN_SSH_SESSION (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (!sn_audit_log_append (sn_audit_log_get_default (), sn_profile_get_name (profile), "ssh.test", "true",
+                            exec != NULL ? sn_ssh_exec_result_get_exit_status (exec) : -1,
+                            exec != NULL ? sn_ssh_exec_result_get_duration_us (exec) : 0, 0, &audit_error))
+    g_warning ("%s", audit_error->message);
+
+  if (exec == NULL)
+    {
+      sn_profile_editor_test_finish (self, error->message, FALSE);
+      return;
+    }
+
+  if (!sn_ssh_exec_result_get_success (exec))
+    {
+      /* Translators: %d is an exit status */
+      message = g_strdup_printf (_("Logged in, but the test command “true” failed with exit status %d: "
+                                   "the account may have a restricted shell."),
+                                 sn_ssh_exec_result_get_exit_status (exec));
+      sn_profile_editor_test_finish (self, message, FALSE);
+      return;
+    }
+
+  total_ms = (g_get_monotonic_time () - self->test_started) / 1000;
+  /* Translators: the first %s is user@host:port; then the time to connect and log in,
+   * and the round trip of one command, both in milliseconds */
+  message = g_strdup_printf (_("Connected to %s@%s:%u in %d ms; a command round trip takes %d ms."),
+                             sn_profile_get_ssh_user (profile) != NULL ? sn_profile_get_ssh_user (profile) : "root",
+                             sn_profile_get_ssh_host (profile),
+                             sn_profile_get_ssh_port (profile),
+                             (int)total_ms,
+                             (int)(sn_ssh_exec_result_get_duration_us (exec) / 1000));
+  sn_profile_editor_test_finish (self, message, TRUE);
+}
+
+static void
+test_host_key_response_cb (SnProfileEditor *self,
+                           const char      *response,
+                           SnHostKeyDialog *dialog)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->test_session == NULL)
+    return;
+
+  if (g_strcmp0 (response, SN_HOST_KEY_RESPONSE_TRUST) != 0)
+    {
+      sn_profile_editor_test_finish (self,
+                                     sn_host_key_dialog_get_changed (dialog)
+                                       ? _("The host key changed: the connection was stopped.")
+                                       : _("The host key was not trusted: not connected."),
+                                     FALSE);
+      return;
+    }
+
+  if (!sn_ssh_session_trust_host_key (self->test_session, &error))
+    {
+      sn_profile_editor_test_finish (self, error->message, FALSE);
+      return;
+    }
+
+  sn_profile_editor_test_connect (self);
+}
+
+static void
+test_connect_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SnProfileEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sn_ssh_session_connect_finish (SN_SSH_SESSION (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      if (sn_host_key_error_is_host_key (error))
+        {
+          SnHostKeyDialog *dialog = sn_host_key_dialog_new (GTK_WINDOW (self), SN_SSH_SESSION (object), error);
+
+          g_signal_connect_object (dialog, "response",
+                                   G_CALLBACK (test_host_key_response_cb), self,
+                                   G_CONNECT_SWAPPED);
+          gtk_window_present (GTK_WINDOW (dialog));
+          gtk_label_set_label (self->test_result_label, error->message);
+          return;
+        }
+
+      sn_profile_editor_test_finish (self, error->message, FALSE);
+      return;
+    }
+
+  sn_ssh_session_exec_async (SN_SSH_SESSION (object), "true", 10000, self->test_cancellable,
+                             test_exec_cb, g_object_ref (self));
+}
+
+static void
+sn_profile_editor_test_connect (SnProfileEditor *self)
+{
+  self->test_started = g_get_monotonic_time ();
+  sn_ssh_session_connect_async (self->test_session, self->test_cancellable,
+                                test_connect_cb, g_object_ref (self));
+}
+
+static void
+remember_typed_secret (SnProfileEditor *self,
+                       SnSecretStore   *secrets,
+                       SnProfile       *profile,
+                       SnSecretKind     kind)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (secret_row (self, kind)));
+
+  if (text != NULL && *text != '\0')
+    sn_secret_store_remember (secrets, profile, kind, text);
+}
+
+static void
+test_connection_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  SnProfileEditor *self = SN_PROFILE_EDITOR (widget);
+  g_autoptr(SnProfile) copy = NULL;
+  g_autoptr(SnSecretStore) secrets = NULL;
+
+  g_cancellable_cancel (self->test_cancellable);
+  g_clear_object (&self->test_cancellable);
+  if (self->test_session != NULL)
+    sn_ssh_session_disconnect (self->test_session);
+  g_clear_object (&self->test_session);
+
+  /* The values being edited, with the passphrase and password as typed;
+   * nothing is saved, and the session lives only for the test. */
+  copy = sn_profile_copy (self->working);
+  secrets = sn_secret_store_new ();
+  remember_typed_secret (self, secrets, copy, SN_SECRET_KIND_SSH_PASSPHRASE);
+  remember_typed_secret (self, secrets, copy, SN_SECRET_KIND_SSH_PASSWORD);
+  self->test_session = sn_ssh_session_new (copy, secrets);
+  self->test_cancellable = g_cancellable_new ();
+
+  gtk_widget_action_set_enabled (widget, "editor.test-connection", FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), TRUE);
+  gtk_spinner_set_spinning (self->test_spinner, TRUE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->test_result_label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->test_result_label), "error");
+  gtk_label_set_label (self->test_result_label, _("Connecting…"));
+  gtk_widget_set_visible (GTK_WIDGET (self->test_result_label), TRUE);
+
+  sn_profile_editor_test_connect (self);
+}
+
 static void
 sn_profile_editor_constructed (GObject *object)
 {
@@ -584,6 +782,11 @@ sn_profile_editor_dispose (GObject *object)
   SnProfileEditor *self = (SnProfileEditor *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->test_cancellable);
+  if (self->test_session != NULL)
+    sn_ssh_session_disconnect (self->test_session);
+  g_clear_object (&self->test_session);
+  g_clear_object (&self->test_cancellable);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -761,11 +964,14 @@ sn_profile_editor_class_init (SnProfileEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, credentials_file_row);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, error_label);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, save_button);
+  gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, test_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, test_result_label);
   gtk_widget_class_bind_template_callback (widget_class, choose_key_file_cb);
   gtk_widget_class_bind_template_callback (widget_class, choose_credentials_file_cb);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "editor.test-connection", NULL, test_connection_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "editor.cancel", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);

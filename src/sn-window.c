@@ -11,6 +11,8 @@
 
 #include <glib/gi18n.h>
 
+#include "sn-activity-window.h"
+#include "sn-connection-indicator.h"
 #include "sn-database-view.h"
 #include "sn-first-run-page.h"
 #include "sn-incidents-view.h"
@@ -25,6 +27,7 @@ struct _SnWindow
 
   SnProfileStore       *profile_store;
   SnProfile            *profile;
+  SnConnection         *connection;
   char                 *initial_profile;
 
   /* Template children */
@@ -37,6 +40,9 @@ struct _SnWindow
   AdwViewStack         *view_stack;
   SnFirstRunPage       *first_run_page;
 
+  /* Borrowed: the header bar's connection state */
+  SnConnectionIndicator *connection_indicator;
+
   guint                 syncing_selection : 1;
 };
 
@@ -45,6 +51,7 @@ enum {
   PROP_PROFILE_STORE,
   PROP_PROFILE,
   PROP_INITIAL_PROFILE,
+  PROP_CONNECTION,
   N_PROPS
 };
 
@@ -317,6 +324,14 @@ runbooks_action (GtkWidget  *widget,
 }
 
 static void
+activity_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  gtk_window_present (GTK_WINDOW (sn_activity_window_new (GTK_WINDOW (widget))));
+}
+
+static void
 sn_window_editor_saved_cb (SnWindow        *self,
                            SnProfile       *profile,
                            SnProfileEditor *editor)
@@ -426,6 +441,10 @@ sn_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_WINDOW);
 
+  /* The session ends here, on the main thread. */
+  if (self->connection != NULL)
+    sn_connection_close (self->connection);
+  g_clear_object (&self->connection);
   g_clear_object (&self->profile);
   g_clear_object (&self->profile_store);
 
@@ -462,6 +481,10 @@ sn_window_get_property (GObject    *object,
 
     case PROP_INITIAL_PROFILE:
       g_value_set_string (value, self->initial_profile);
+      break;
+
+    case PROP_CONNECTION:
+      g_value_set_object (value, self->connection);
       break;
 
     default:
@@ -526,6 +549,12 @@ sn_window_class_init (SnWindowClass *klass)
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
+  /* The one SSH session of the window's profile, shared by the views. */
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL,
+                         SN_TYPE_CONNECTION,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-window.ui");
@@ -546,11 +575,14 @@ sn_window_class_init (SnWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.add-profile", NULL, add_profile_action);
   gtk_widget_class_install_action (widget_class, "win.edit-profile", NULL, edit_profile_action);
   gtk_widget_class_install_action (widget_class, "win.runbooks", NULL, runbooks_action);
+  gtk_widget_class_install_action (widget_class, "win.activity", NULL, activity_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.runbooks", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_A, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.activity", NULL);
 
   g_type_ensure (SN_TYPE_FIRST_RUN_PAGE);
 }
@@ -571,6 +603,11 @@ sn_window_init (SnWindow *self)
   g_signal_connect (factory, "bind", G_CALLBACK (profile_item_bind_cb), NULL);
   gtk_drop_down_set_factory (self->profile_dropdown, factory);
   g_object_unref (factory);
+
+  self->connection_indicator = SN_CONNECTION_INDICATOR (sn_connection_indicator_new ());
+  adw_header_bar_pack_start (self->header_bar, GTK_WIDGET (self->connection_indicator));
+  g_object_bind_property (self, "connection", self->connection_indicator, "connection",
+                          G_BINDING_SYNC_CREATE);
 
   /* GtkDropDown's own button has no name for screen readers in GTK 4.8. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->profile_dropdown));
@@ -627,6 +664,20 @@ sn_window_get_profile_store (SnWindow *self)
   return self->profile_store;
 }
 
+/**
+ * sn_window_get_connection:
+ * @self: a #SnWindow
+ *
+ * Returns: (transfer none) (nullable): the SSH connection of the profile
+ */
+SnConnection *
+sn_window_get_connection (SnWindow *self)
+{
+  g_return_val_if_fail (SN_IS_WINDOW (self), NULL);
+
+  return self->connection;
+}
+
 SnProfile *
 sn_window_get_profile (SnWindow *self)
 {
@@ -649,6 +700,14 @@ sn_window_set_profile (SnWindow  *self,
                                  profile != NULL && sn_profile_get_production (profile));
   if (profile != NULL)
     sn_settings_set_last_profile (sn_settings_get_default (), sn_profile_get_name (profile));
+
+  /* A new profile, a new session: the old one closes on the main thread. */
+  if (self->connection != NULL)
+    sn_connection_close (self->connection);
+  g_clear_object (&self->connection);
+  if (profile != NULL)
+    self->connection = sn_connection_new (profile);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
 
   sn_window_update_title (self);
   sn_window_sync_dropdown (self);

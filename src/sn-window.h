@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "sn-connection.h"
 #include "sn-types.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,7 @@ SnWindow       *sn_window_new               (GtkApplication *application,
                                              const char     *initial_profile);
 SnProfileStore *sn_window_get_profile_store (SnWindow       *self);
 SnProfile      *sn_window_get_profile       (SnWindow       *self);
+SnConnection   *sn_window_get_connection    (SnWindow       *self);
 void            sn_window_set_profile       (SnWindow       *self,
                                              SnProfile      *profile);
 gboolean        sn_window_select_profile    (SnWindow       *self,

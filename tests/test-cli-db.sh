@@ -2,8 +2,9 @@
 # test-cli-db.sh: narcisse-ctl report and sql on the local stack (real PostgreSQL, real sshd).
 #
 # The seed has, for today in Paris: 18 bookings that are not cancelled, 526 € of revenue,
-# and 52600 cents of succeeded payments. Each report is run on the libpq path and on the
-# psql-over-SSH path, which must give the same figures.
+# and 52600 cents of succeeded payments. Each report is run on the direct libpq path, on
+# libpq through the SSH tunnel (SnSshTunnel) and on the psql-over-SSH path: all must give
+# the same figures.
 #
 # Copyright 2026 Sweet Narcisse
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -29,7 +30,7 @@ sys.exit(0 if rows and rows[0].get(sys.argv[2]) == sys.argv[3] else 1)
 ' "$out" "$1" "$2"
 }
 
-for path in direct psql; do
+for path in direct tunnel psql; do
     ctl --profile demo report bookings-today --format json --path "$path"
     check "bookings-today ($path): 18 bookings today" json_total_is bookings 18
 
@@ -45,17 +46,21 @@ done
 
 ctl --profile demo report bookings-per-boat --format json --path direct
 cp "$out" "$tmp/per-boat-direct.json"
-ctl --profile demo report bookings-per-boat --format json --path psql
-check "bookings-per-boat: psql over SSH gives the same rows as libpq" \
-    py 'import json, sys; a, b = (json.load(open(f)) for f in sys.argv[1:]); sys.exit(0 if a["rows"] == b["rows"] and a["totals"] == b["totals"] else 1)' \
-    "$tmp/per-boat-direct.json" "$out"
+for path in tunnel psql; do
+    ctl --profile demo report bookings-per-boat --format json --path "$path"
+    check "bookings-per-boat: $path gives the same rows as direct libpq" \
+        py 'import json, sys; a, b = (json.load(open(f)) for f in sys.argv[1:]); sys.exit(0 if a["rows"] == b["rows"] and a["totals"] == b["totals"] else 1)' \
+        "$tmp/per-boat-direct.json" "$out"
+done
 
 ctl --profile demo report occupancy --format json --path direct
 cp "$out" "$tmp/occ-direct.json"
-ctl --profile demo report occupancy --path psql --format json
-check "occupancy: psql over SSH gives the same rows as libpq" \
-    py 'import json, sys; a, b = (json.load(open(f)) for f in sys.argv[1:]); sys.exit(0 if a["rows"] == b["rows"] else 1)' \
-    "$tmp/occ-direct.json" "$out"
+for path in tunnel psql; do
+    ctl --profile demo report occupancy --path "$path" --format json
+    check "occupancy: $path gives the same rows as direct libpq" \
+        py 'import json, sys; a, b = (json.load(open(f)) for f in sys.argv[1:]); sys.exit(0 if a["rows"] == b["rows"] else 1)' \
+        "$tmp/occ-direct.json" "$out"
+done
 
 ctl --profile demo report revenue-today
 check "report table: exit 0 and a Total line" eval 'status_is 0 && stdout_has "^Total"'
@@ -74,7 +79,7 @@ ctl --profile demo sql 'SELECT count(*) AS n FROM "Booking"' --format json
 check "sql --format json parses" \
     py 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if int(d[0]["n"]) > 0 else 1)' "$out"
 
-for path in direct psql; do
+for path in direct tunnel psql; do
     ctl --profile demo sql 'UPDATE "Boat" SET "capacity" = "capacity" WHERE "id" = 1' --path "$path"
     check "a write without --allow-writes is refused in a plain sentence ($path)" \
         eval 'status_is 2 && stderr_has "read-only" && stderr_has "allow-writes" && ! stderr_has "25006"'

@@ -16,13 +16,7 @@
 #include "sn-core-enums.h"
 #include "sn-database-connector.h"
 #include "sn-query-result-private.h"
-
-#if __has_include ("sn-ssh-tunnel.h")
-# include "sn-ssh-tunnel.h"
-# define HAVE_SSH_TUNNEL 1
-#else
-# define HAVE_SSH_TUNNEL 0
-#endif
+#include "sn-ssh-tunnel.h"
 
 /*
  * Three ways to the database, tried in this order:
@@ -45,7 +39,7 @@ struct _SnDatabaseConnector
   SnProfile      *profile;
   SnSecretStore  *secrets;
   SnSshSession   *ssh;
-  GObject        *tunnel;
+  SnSshTunnel    *tunnel;
   SnDatabase     *database;
   SnReports      *reports;
   GCancellable   *exec_cancellable;   /* the psql command running now */
@@ -68,6 +62,14 @@ G_DEFINE_FINAL_TYPE (SnDatabaseConnector, sn_database_connector, G_TYPE_OBJECT)
 static GParamSpec *properties[N_PROPS];
 
 static void
+close_tunnel (SnDatabaseConnector *self)
+{
+  if (self->tunnel != NULL)
+    sn_ssh_tunnel_close (self->tunnel);
+  g_clear_object (&self->tunnel);
+}
+
+static void
 sn_database_connector_dispose (GObject *object)
 {
   SnDatabaseConnector *self = (SnDatabaseConnector *)object;
@@ -77,7 +79,7 @@ sn_database_connector_dispose (GObject *object)
   g_clear_object (&self->exec_cancellable);
   g_clear_object (&self->reports);
   g_clear_object (&self->database);
-  g_clear_object (&self->tunnel);
+  close_tunnel (self);
   g_clear_object (&self->ssh);
 
   G_OBJECT_CLASS (sn_database_connector_parent_class)->dispose (object);
@@ -232,12 +234,6 @@ const char *
 sn_database_connector_get_path_label (SnDatabaseConnector *self)
 {
   g_return_val_if_fail (SN_IS_DATABASE_CONNECTOR (self), NULL);
-
-#if !HAVE_SSH_TUNNEL
-  /* Say why honestly: it is this build, not the host. */
-  if (self->path == SN_DATABASE_PATH_PSQL_EXEC && self->forced_path != SN_DATABASE_PATH_PSQL_EXEC)
-    return _("psql over SSH (this build has no SSH tunnel yet)");
-#endif
 
   return sn_database_path_get_label (self->path);
 }
@@ -617,7 +613,7 @@ start_psql_path (SnDatabaseConnector *self,
 {
   g_clear_object (&self->database);
   g_clear_object (&self->reports);
-  g_clear_object (&self->tunnel);
+  close_tunnel (self);
 
   if (self->ssh == NULL)
     self->ssh = sn_ssh_session_new (self->profile, self->secrets);
@@ -626,7 +622,6 @@ start_psql_path (SnDatabaseConnector *self,
                   psql_probe_cb, g_object_ref (task));
 }
 
-#if HAVE_SSH_TUNNEL
 static void
 tunnel_open_cb (GObject      *object,
                 GAsyncResult *result,
@@ -652,24 +647,19 @@ tunnel_open_cb (GObject      *object,
   connect_database (self, task, SN_DATABASE_PATH_TUNNEL,
                     sn_ssh_tunnel_get_local_port (SN_SSH_TUNNEL (object)));
 }
-#endif
 
 static void
 start_tunnel_path (SnDatabaseConnector *self,
                    GTask               *task)
 {
-#if HAVE_SSH_TUNNEL
   if (self->ssh == NULL)
     self->ssh = sn_ssh_session_new (self->profile, self->secrets);
-  g_clear_object (&self->tunnel);
-  self->tunnel = G_OBJECT (sn_ssh_tunnel_new (self->ssh,
-                                              sn_profile_get_db_host (self->profile),
-                                              sn_profile_get_db_port (self->profile)));
-  sn_ssh_tunnel_open_async (SN_SSH_TUNNEL (self->tunnel), g_task_get_cancellable (task),
+  close_tunnel (self);
+  self->tunnel = sn_ssh_tunnel_new (self->ssh,
+                                    sn_profile_get_db_host (self->profile),
+                                    sn_profile_get_db_port (self->profile));
+  sn_ssh_tunnel_open_async (self->tunnel, g_task_get_cancellable (task),
                             tunnel_open_cb, g_object_ref (task));
-#else
-  start_psql_path (self, task);
-#endif
 }
 
 static void
@@ -758,7 +748,7 @@ sn_database_connector_disconnect (SnDatabaseConnector *self)
     sn_database_disconnect (self->database);
   g_clear_object (&self->reports);
   g_clear_object (&self->database);
-  g_clear_object (&self->tunnel);
+  close_tunnel (self);
   if (self->ssh != NULL)
     sn_ssh_session_disconnect (self->ssh);
   g_clear_object (&self->ssh);

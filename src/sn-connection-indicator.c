@@ -1,0 +1,424 @@
+/* sn-connection-indicator.c
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sn-connection-indicator"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sn-connection-indicator.h"
+#include "sn-host-key-dialog.h"
+
+struct _SnConnectionIndicator
+{
+  GtkWidget        parent_instance;
+
+  SnConnection    *connection;
+  SnHostKeyDialog *dialog;        /* borrowed, weak */
+  char            *status_text;
+
+  GtkWidget       *menu_button;
+  GtkStack        *icon_stack;
+  GtkImage        *image;
+  GtkSpinner      *spinner;
+  GtkImage        *popover_image;
+  GtkLabel        *heading_label;
+  GtkLabel        *body_label;
+  GtkButton       *retry_button;
+};
+
+enum {
+  PROP_0,
+  PROP_CONNECTION,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (SnConnectionIndicator, sn_connection_indicator, GTK_TYPE_WIDGET)
+
+static GParamSpec *properties[N_PROPS];
+
+static const char * const state_classes[] = {
+  "connection-idle", "connection-connecting", "connection-connected", "connection-failed",
+};
+
+static void
+set_accessible_label (SnConnectionIndicator *self,
+                      const char            *label)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  /* GtkMenuButton's own toggle button is what screen readers reach. */
+  for (GtkWidget *child = gtk_widget_get_first_child (self->menu_button);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_TOGGLE_BUTTON (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                        -1);
+    }
+}
+
+static void
+show_toast (SnConnectionIndicator *self,
+            const char            *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+  else
+    g_message ("%s", text);
+}
+
+static void
+dialog_response_cb (SnConnectionIndicator *self,
+                    const char            *response,
+                    SnHostKeyDialog       *dialog)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, SN_HOST_KEY_RESPONSE_TRUST) != 0 || self->connection == NULL)
+    return;
+
+  if (!sn_connection_trust_host_key (self->connection, &error))
+    show_toast (self, error->message);
+}
+
+static void
+show_host_key_dialog (SnConnectionIndicator *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->dialog != NULL)
+    return;
+
+  self->dialog = sn_host_key_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         sn_connection_get_session (self->connection),
+                                         sn_connection_get_error (self->connection));
+  g_object_add_weak_pointer (G_OBJECT (self->dialog), (gpointer *)&self->dialog);
+  g_signal_connect_object (self->dialog, "response",
+                           G_CALLBACK (dialog_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (self->dialog));
+}
+
+static void
+sn_connection_indicator_update (SnConnectionIndicator *self)
+{
+  SnConnectionState state = SN_CONNECTION_STATE_IDLE;
+  g_autofree char *where = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *tooltip = NULL;
+  const char *body = NULL;
+  const char *icon_name = "network-wired-disconnected-symbolic";
+  const char *status = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self), self->connection != NULL);
+  if (self->connection == NULL)
+    return;
+
+  state = sn_connection_get_state (self->connection);
+  where = sn_connection_dup_display_name (self->connection);
+
+  switch (state)
+    {
+    case SN_CONNECTION_STATE_CONNECTED:
+      icon_name = "network-wired-symbolic";
+      /* Translators: accessible name of the header bar's connection button */
+      status = _("Connection: connected");
+      heading = g_strdup (_("Connected"));
+      /* Translators: %s is user@host:port */
+      tooltip = g_strdup_printf (_("Connected to %s over SSH"), where);
+      body = tooltip;
+      break;
+
+    case SN_CONNECTION_STATE_CONNECTING:
+      status = _("Connection: connecting");
+      heading = g_strdup (_("Connecting…"));
+      /* Translators: %s is user@host:port */
+      tooltip = g_strdup_printf (_("Connecting to %s…"), where);
+      body = tooltip;
+      break;
+
+    case SN_CONNECTION_STATE_FAILED:
+      icon_name = "network-error-symbolic";
+      status = _("Connection: failed");
+      heading = g_strdup (_("Connection Failed"));
+      body = sn_connection_get_error_message (self->connection);
+      /* The reason, in short: the first sentence. */
+      if (body != NULL)
+        {
+          const char *end = strstr (body, ". ");
+
+          tooltip = end != NULL ? g_strndup (body, end - body + 1) : g_strdup (body);
+        }
+      break;
+
+    case SN_CONNECTION_STATE_IDLE:
+    default:
+      status = _("Connection: not connected");
+      heading = g_strdup (_("Not Connected"));
+      /* Translators: %s is user@host:port */
+      tooltip = g_strdup_printf (_("Not connected to %s yet: it connects when a view needs the server"),
+                                 where);
+      body = tooltip;
+      break;
+    }
+
+  gtk_stack_set_visible_child_name (self->icon_stack,
+                                    state == SN_CONNECTION_STATE_CONNECTING ? "spinner" : "icon");
+  gtk_spinner_set_spinning (self->spinner, state == SN_CONNECTION_STATE_CONNECTING);
+  gtk_image_set_from_icon_name (self->image, icon_name);
+  gtk_image_set_from_icon_name (self->popover_image,
+                                state == SN_CONNECTION_STATE_CONNECTING
+                                  ? "network-transmit-receive-symbolic" : icon_name);
+  gtk_label_set_label (self->heading_label, heading);
+  gtk_label_set_label (self->body_label, body != NULL ? body : "");
+  gtk_widget_set_tooltip_text (self->menu_button, tooltip);
+  gtk_button_set_label (self->retry_button,
+                        state == SN_CONNECTION_STATE_FAILED ? _("_Retry") : _("_Connect"));
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button),
+                          state == SN_CONNECTION_STATE_FAILED || state == SN_CONNECTION_STATE_IDLE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
+    gtk_widget_remove_css_class (self->menu_button, state_classes[i]);
+  gtk_widget_add_css_class (self->menu_button, state_classes[state]);
+
+  if (g_strcmp0 (self->status_text, status) != 0)
+    {
+      g_free (self->status_text);
+      self->status_text = g_strdup (status);
+      set_accessible_label (self, status);
+    }
+}
+
+static void
+state_changed_cb (SnConnectionIndicator *self,
+                  GParamSpec            *pspec,
+                  SnConnection          *connection)
+{
+  sn_connection_indicator_update (self);
+
+  if (sn_connection_get_state (connection) == SN_CONNECTION_STATE_FAILED &&
+      sn_host_key_error_is_host_key (sn_connection_get_error (connection)))
+    show_host_key_dialog (self);
+}
+
+static void
+retry_clicked_cb (SnConnectionIndicator *self)
+{
+  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (self->retry_button), GTK_TYPE_POPOVER);
+
+  if (popover != NULL)
+    gtk_popover_popdown (GTK_POPOVER (popover));
+  if (self->connection != NULL)
+    sn_connection_retry (self->connection);
+}
+
+static void
+sn_connection_indicator_dispose (GObject *object)
+{
+  SnConnectionIndicator *self = (SnConnectionIndicator *)object;
+
+  if (self->dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->dialog), (gpointer *)&self->dialog);
+  self->dialog = NULL;
+  g_clear_object (&self->connection);
+  g_clear_pointer (&self->menu_button, gtk_widget_unparent);
+
+  G_OBJECT_CLASS (sn_connection_indicator_parent_class)->dispose (object);
+}
+
+static void
+sn_connection_indicator_finalize (GObject *object)
+{
+  SnConnectionIndicator *self = (SnConnectionIndicator *)object;
+
+  g_clear_pointer (&self->status_text, g_free);
+
+  G_OBJECT_CLASS (sn_connection_indicator_parent_class)->finalize (object);
+}
+
+static void
+sn_connection_indicator_get_property (GObject    *object,
+                                      guint       prop_id,
+                                      GValue     *value,
+                                      GParamSpec *pspec)
+{
+  SnConnectionIndicator *self = SN_CONNECTION_INDICATOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTION:
+      g_value_set_object (value, self->connection);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sn_connection_indicator_set_property (GObject      *object,
+                                      guint         prop_id,
+                                      const GValue *value,
+                                      GParamSpec   *pspec)
+{
+  SnConnectionIndicator *self = SN_CONNECTION_INDICATOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTION:
+      sn_connection_indicator_set_connection (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sn_connection_indicator_class_init (SnConnectionIndicatorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sn_connection_indicator_dispose;
+  object_class->finalize = sn_connection_indicator_finalize;
+  object_class->get_property = sn_connection_indicator_get_property;
+  object_class->set_property = sn_connection_indicator_set_property;
+
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL,
+                         SN_TYPE_CONNECTION,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "connectionindicator");
+}
+
+static void
+sn_connection_indicator_init (SnConnectionIndicator *self)
+{
+  GtkWidget *popover;
+  GtkWidget *box;
+  GtkWidget *head;
+  GtkWidget *buttons;
+
+  self->icon_stack = GTK_STACK (gtk_stack_new ());
+  gtk_stack_set_hhomogeneous (self->icon_stack, TRUE);
+  gtk_stack_set_vhomogeneous (self->icon_stack, TRUE);
+  self->image = GTK_IMAGE (gtk_image_new_from_icon_name ("network-wired-disconnected-symbolic"));
+  self->spinner = GTK_SPINNER (gtk_spinner_new ());
+  gtk_stack_add_named (self->icon_stack, GTK_WIDGET (self->image), "icon");
+  gtk_stack_add_named (self->icon_stack, GTK_WIDGET (self->spinner), "spinner");
+
+  /* The popover: the state, the whole sentence, and Retry. */
+  self->popover_image = GTK_IMAGE (gtk_image_new_from_icon_name ("network-wired-symbolic"));
+  gtk_image_set_pixel_size (self->popover_image, 32);
+  gtk_widget_set_valign (GTK_WIDGET (self->popover_image), GTK_ALIGN_START);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->popover_image), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  self->heading_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->heading_label), "heading");
+  gtk_label_set_xalign (self->heading_label, 0);
+  gtk_widget_set_name (GTK_WIDGET (self->heading_label), "connection-heading");
+  self->body_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->body_label, TRUE);
+  gtk_label_set_wrap_mode (self->body_label, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (self->body_label, 44);
+  gtk_label_set_width_chars (self->body_label, 30);
+  gtk_label_set_xalign (self->body_label, 0);
+  gtk_widget_set_name (GTK_WIDGET (self->body_label), "connection-detail");
+
+  head = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_box_append (GTK_BOX (head), GTK_WIDGET (self->heading_label));
+  gtk_box_append (GTK_BOX (head), GTK_WIDGET (self->body_label));
+  gtk_widget_set_hexpand (head, TRUE);
+
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->popover_image));
+  gtk_box_append (GTK_BOX (box), head);
+
+  self->retry_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Retry")));
+  gtk_widget_set_name (GTK_WIDGET (self->retry_button), "connection-retry");
+  gtk_widget_add_css_class (GTK_WIDGET (self->retry_button), "pill");
+  gtk_widget_set_halign (GTK_WIDGET (self->retry_button), GTK_ALIGN_END);
+  g_signal_connect_object (self->retry_button, "clicked",
+                           G_CALLBACK (retry_clicked_cb), self, G_CONNECT_SWAPPED);
+
+  buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_top (buttons, 6);
+  gtk_widget_set_margin_bottom (buttons, 6);
+  gtk_widget_set_margin_start (buttons, 6);
+  gtk_widget_set_margin_end (buttons, 6);
+  gtk_box_append (GTK_BOX (buttons), box);
+  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->retry_button));
+
+  popover = gtk_popover_new ();
+  gtk_popover_set_child (GTK_POPOVER (popover), buttons);
+  gtk_widget_add_css_class (popover, "connection-popover");
+
+  self->menu_button = gtk_menu_button_new ();
+  gtk_widget_set_name (self->menu_button, "connection-indicator");
+  gtk_menu_button_set_child (GTK_MENU_BUTTON (self->menu_button), GTK_WIDGET (self->icon_stack));
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->menu_button), popover);
+  gtk_widget_set_parent (self->menu_button, GTK_WIDGET (self));
+
+  sn_connection_indicator_update (self);
+}
+
+GtkWidget *
+sn_connection_indicator_new (void)
+{
+  return g_object_new (SN_TYPE_CONNECTION_INDICATOR, NULL);
+}
+
+SnConnection *
+sn_connection_indicator_get_connection (SnConnectionIndicator *self)
+{
+  g_return_val_if_fail (SN_IS_CONNECTION_INDICATOR (self), NULL);
+  return self->connection;
+}
+
+void
+sn_connection_indicator_set_connection (SnConnectionIndicator *self,
+                                        SnConnection          *connection)
+{
+  g_return_if_fail (SN_IS_CONNECTION_INDICATOR (self));
+  g_return_if_fail (!connection || SN_IS_CONNECTION (connection));
+
+  if (self->connection == connection)
+    return;
+
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (self->connection, self);
+  g_set_object (&self->connection, connection);
+  if (connection != NULL)
+    g_signal_connect_object (connection, "notify::state",
+                             G_CALLBACK (state_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+
+  sn_connection_indicator_update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
+}
+
+/**
+ * sn_connection_indicator_get_status_text:
+ *
+ * Returns: the accessible name, "Connection: connected" and so on
+ */
+const char *
+sn_connection_indicator_get_status_text (SnConnectionIndicator *self)
+{
+  g_return_val_if_fail (SN_IS_CONNECTION_INDICATOR (self), NULL);
+  return self->status_text;
+}
