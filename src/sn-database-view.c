@@ -15,6 +15,7 @@
 #include <gtksourceview/gtksource.h>
 
 #include "sn-audit-log.h"
+#include "sn-backups-page.h"
 #include "sn-database-view.h"
 
 #define MAX_CELL_CHARS    200
@@ -50,8 +51,11 @@ struct _SnDatabaseView
   GtkLabel            *path_label;
   GtkSpinner          *connect_spinner;
   GtkLabel            *read_only_label;
+  GtkLabel            *restore_badge;
   AdwViewStack        *pages;
   AdwViewStackPage    *sql_page;
+  AdwViewStackPage    *backups_stack_page;
+  SnBackupsPage       *backups_page;
   GtkListBox          *report_list;
   GtkLabel            *report_title;
   GtkLabel            *report_description;
@@ -120,6 +124,8 @@ static const char css[] =
   ".database-pill { border-radius: 999px; padding: 2px 10px; font-size: 0.9em; font-weight: bold;"
   "  background-color: alpha(@success_color, 0.15); color: @success_color; }\n"
   ".database-pill.writes { background-color: alpha(@error_color, 0.15); color: @error_color; }\n"
+  ".database-pill.restore-badge.warning { background-color: alpha(@warning_color, 0.18); color: @warning_color; }\n"
+  ".database-pill.restore-badge.error { background-color: alpha(@error_color, 0.15); color: @error_color; }\n"
   ".database-statusbar { padding: 4px 12px; border-top: 1px solid alpha(currentColor, 0.15); }\n"
   ".database-total { padding: 12px 16px; }\n"
   ".database-total .value { font-size: 1.6em; font-weight: 800; }\n"
@@ -231,6 +237,40 @@ is_admin (SnDatabaseView *self)
          sn_profile_get_safety_level (self->profile) == SN_SAFETY_LEVEL_ADMIN;
 }
 
+/* The "last verified restore" badge: date and result of the last restore
+ * test of the profile; amber when older than 35 days or never run, red when
+ * it failed. Everyone sees it, read-only profiles included. */
+static void
+update_restore_badge (SnDatabaseView *self)
+{
+  g_autoptr(SnRestoreTestResult) result = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *tooltip = NULL;
+  const char *klass = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->restore_badge), self->profile != NULL);
+  if (self->profile == NULL)
+    return;
+
+  result = sn_backup_service_get_last_restore_test (sn_profile_get_name (self->profile));
+  text = sn_restore_badge_dup_text (result, NULL, &klass);
+  gtk_label_set_text (self->restore_badge, text);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->restore_badge), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->restore_badge), "error");
+  if (!g_str_equal (klass, "success"))
+    gtk_widget_add_css_class (GTK_WIDGET (self->restore_badge), klass);
+
+  if (result == NULL)
+    tooltip = g_strdup (_("No backup of this profile has been restored as a test yet. "
+                          "Run the monthly restore test from the Backups page."));
+  else if (g_str_equal (klass, "warning"))
+    tooltip = g_strdup_printf (_("%s\nThe last test is over %d days old: run the monthly restore test."),
+                               sn_restore_test_result_get_summary (result), SN_RESTORE_TEST_STALE_DAYS);
+  else
+    tooltip = g_strdup (sn_restore_test_result_get_summary (result));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->restore_badge), tooltip);
+}
+
 static void
 update_header (SnDatabaseView *self)
 {
@@ -272,6 +312,10 @@ update_header (SnDatabaseView *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->read_only_label), "writes");
 
   adw_view_stack_page_set_visible (self->sql_page,
+                                   self->profile != NULL &&
+                                   sn_profile_get_safety_level (self->profile) != SN_SAFETY_LEVEL_READ_ONLY);
+  /* Operators and admins: read-only profiles see the badge, not the actions. */
+  adw_view_stack_page_set_visible (self->backups_stack_page,
                                    self->profile != NULL &&
                                    sn_profile_get_safety_level (self->profile) != SN_SAFETY_LEVEL_READ_ONLY);
   gtk_widget_set_visible (GTK_WIDGET (self->writes_toggle), is_admin (self));
@@ -385,6 +429,14 @@ refresh_action (GtkWidget  *widget,
                 GVariant   *param)
 {
   SnDatabaseView *self = SN_DATABASE_VIEW (widget);
+  const char *page = adw_view_stack_get_visible_child_name (self->pages);
+
+  update_restore_badge (self);
+  if (g_strcmp0 (page, "backups") == 0)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self->backups_page), "backups.refresh", NULL);
+      return;
+    }
 
   if (self->connector == NULL || sn_database_connector_get_path (self->connector) == SN_DATABASE_PATH_NONE)
     sn_database_view_connect (self);
@@ -2168,6 +2220,9 @@ sn_database_view_class_init (SnDatabaseViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, path_label);
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, connect_spinner);
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, read_only_label);
+  gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, restore_badge);
+  gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, backups_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, backups_page);
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, pages);
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, sql_page);
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, report_list);
@@ -2235,6 +2290,7 @@ sn_database_view_class_init (SnDatabaseViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "database.cancel", NULL);
 
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+  g_type_ensure (SN_TYPE_BACKUPS_PAGE);
 }
 
 /* GTK 4.8 names a GtkMenuButton's inner button after its child only when
@@ -2318,7 +2374,12 @@ sn_database_view_init (SnDatabaseView *self)
   update_query_lists (self);
   sn_database_view_select_report (self, SN_REPORT_REVENUE_TODAY);
   set_status (self, _("No query yet"));
+  g_signal_connect_object (self->backups_page, "restore-tested", G_CALLBACK (update_restore_badge),
+                           self, G_CONNECT_SWAPPED);
+  /* A restore test run elsewhere (Runbooks window, narcisse-ctl) shows on return. */
+  g_signal_connect (self, "map", G_CALLBACK (update_restore_badge), NULL);
   update_header (self);
+  update_restore_badge (self);
 }
 
 GtkWidget *
@@ -2350,6 +2411,11 @@ sn_database_view_set_profile (SnDatabaseView *self,
   update_query_lists (self);
   if (profile != NULL && sn_profile_get_safety_level (profile) == SN_SAFETY_LEVEL_READ_ONLY)
     adw_view_stack_set_visible_child_name (self->pages, "reports");
+  sn_backups_page_set_profile (self->backups_page,
+                               profile != NULL &&
+                               sn_profile_get_safety_level (profile) != SN_SAFETY_LEVEL_READ_ONLY
+                               ? profile : NULL);
+  update_restore_badge (self);
   sn_database_view_connect (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
 }
@@ -2454,4 +2520,25 @@ sn_database_view_get_dialog (SnDatabaseView *self)
   g_return_val_if_fail (SN_IS_DATABASE_VIEW (self), NULL);
 
   return self->dialog;
+}
+
+/**
+ * sn_database_view_get_backups_page:
+ *
+ * Returns: (transfer none): the Backups page
+ */
+SnBackupsPage *
+sn_database_view_get_backups_page (SnDatabaseView *self)
+{
+  g_return_val_if_fail (SN_IS_DATABASE_VIEW (self), NULL);
+
+  return self->backups_page;
+}
+
+const char *
+sn_database_view_get_restore_badge (SnDatabaseView *self)
+{
+  g_return_val_if_fail (SN_IS_DATABASE_VIEW (self), NULL);
+
+  return gtk_label_get_text (self->restore_badge);
 }

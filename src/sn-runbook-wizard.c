@@ -1967,3 +1967,66 @@ sn_runbook_wizard_set_backup_check (SnRunbookWizard *self,
   if (self->runner != NULL && func != NULL)
     sn_runner_set_gate_func (self->runner, SN_GATE_BACKUP_VERIFIED, func);
 }
+
+static int
+find_param_index (SnRunbookWizard *self,
+                  const char      *id)
+{
+  for (guint i = 0; i < self->param_rows->len; i++)
+    {
+      if (g_strcmp0 (sn_runbook_get_param (self->runbook, i)->id, id) == 0)
+        return i;
+    }
+
+  return -1;
+}
+
+gboolean
+sn_runbook_wizard_set_param (SnRunbookWizard *self,
+                             const char      *id,
+                             const char      *value)
+{
+  const SnRunbookParam *param;
+  GtkWidget *row;
+  int index;
+
+  g_return_val_if_fail (SN_IS_RUNBOOK_WIZARD (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  if ((index = find_param_index (self, id)) < 0)
+    return FALSE;
+
+  param = sn_runbook_get_param (self->runbook, index);
+  row = g_ptr_array_index (self->param_rows, index);
+  if (ADW_IS_COMBO_ROW (row))
+    {
+      for (guint j = 0; param->choices != NULL && param->choices[j] != NULL; j++)
+        {
+          if (g_strcmp0 (param->choices[j], value) == 0)
+            {
+              adw_combo_row_set_selected (ADW_COMBO_ROW (row), j);
+              return TRUE;
+            }
+        }
+      return FALSE;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (row), value != NULL ? value : "");
+  validate_params (self);
+  return TRUE;
+}
+
+char *
+sn_runbook_wizard_dup_param (SnRunbookWizard *self,
+                             const char      *id)
+{
+  int index;
+
+  g_return_val_if_fail (SN_IS_RUNBOOK_WIZARD (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if ((index = find_param_index (self, id)) < 0)
+    return NULL;
+
+  return dup_param_value (self, index);
+}

@@ -30,6 +30,14 @@ SnRunOutcome     sn_runbook_wizard_get_outcome       (SnRunbookWizard *self);
 /* The check behind the backup-verified gate; without one the gate blocks. */
 void             sn_runbook_wizard_set_backup_check  (SnRunbookWizard *self,
                                                       SnGateFunc       func);
+/* Fills in parameter @id on the parameters page (e.g. the backup to restore,
+ * chosen in the Database view); FALSE when the runbook has no such one. */
+gboolean         sn_runbook_wizard_set_param         (SnRunbookWizard *self,
+                                                      const char      *id,
+                                                      const char      *value);
+/* The value of parameter @id as the parameters page holds it now, or NULL. */
+char            *sn_runbook_wizard_dup_param         (SnRunbookWizard *self,
+                                                      const char      *id);
 
 /* private: shared with sn-runbooks-window.c */
 void             _sn_runbooks_load_css               (GtkWidget       *widget);

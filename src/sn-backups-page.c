@@ -1,0 +1,1343 @@
+/* sn-backups-page.c
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sn-backups-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sn-backups-page.h"
+#include "sn-runbook-catalog.h"
+
+#define PULSE_INTERVAL_MS 120
+
+typedef enum
+{
+  OP_NONE,
+  OP_CREATE,
+  OP_VERIFY,
+  OP_UPLOAD,
+  OP_DOWNLOAD,
+} Operation;
+
+struct _SnBackupsPage
+{
+  GtkWidget            parent_instance;
+
+  SnProfile           *profile;
+  SnSshSession        *session;
+  SnBackupService     *service;
+  GCancellable        *cancellable;      /* the profile's: cancelled on change and in dispose */
+  GCancellable        *op_cancellable;   /* the running operation's: Cancel */
+  GCancellable        *list_cancellable; /* the bucket listing's */
+  char                *op_target;        /* the backup the operation is about */
+
+  /* Template children */
+  GtkRevealer         *error_revealer;
+  GtkLabel            *error_title;
+  GtkLabel            *error_label;
+  GtkRevealer         *progress_revealer;
+  GtkSpinner          *progress_spinner;
+  GtkLabel            *progress_title;
+  GtkProgressBar      *progress_bar;
+  GtkLabel            *progress_detail;
+  AdwPreferencesGroup *local_group;
+  GtkListBox          *local_list;
+  AdwPreferencesGroup *remote_group;
+  GtkSpinner          *remote_spinner;
+  GtkListBox          *remote_list;
+  AdwActionRow        *test_row;
+  GtkImage            *test_icon;
+
+  /* Borrowed */
+  GtkWidget           *wizard;           /* weak pointer */
+  GtkLabel            *remote_placeholder;
+
+  Operation            operation;
+  guint                pulse_id;
+
+  guint                remote_listed : 1;
+  guint                listing : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_PROFILE,
+  PROP_BUSY,
+  N_PROPS
+};
+
+enum {
+  RESTORE_TESTED,
+  N_SIGNALS
+};
+
+G_DEFINE_FINAL_TYPE (SnBackupsPage, sn_backups_page, GTK_TYPE_WIDGET)
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const char css[] =
+  ".backups-error, .backups-progress { padding: 14px 16px; }\n"
+  ".backups-error { background-color: alpha(@error_bg_color, 0.12); color: @error_color; }\n"
+  ".backups-error label { color: @window_fg_color; }\n"
+  ".backups-error .heading { color: @error_color; }\n"
+  ".backup-pill { border-radius: 999px; padding: 1px 9px; font-size: 0.85em; font-weight: bold; }\n"
+  ".backup-pill.success { background-color: alpha(@success_color, 0.15); color: @success_color; }\n"
+  ".backup-pill.warning { background-color: alpha(@warning_color, 0.18); color: @warning_color; }\n"
+  ".backup-pill.error { background-color: alpha(@error_color, 0.15); color: @error_color; }\n"
+  ".backup-pill.dim-label { background-color: alpha(currentColor, 0.10); }\n"
+  ".backup-tag { border-radius: 6px; padding: 0 6px; font-size: 0.8em;"
+  "  background-color: alpha(@accent_bg_color, 0.15); color: @accent_color; }\n"
+  ".backup-tag.safety { background-color: alpha(@warning_color, 0.18); color: @warning_color; }\n"
+  ".backups-placeholder { padding: 18px; }\n";
+
+static void sn_backups_page_update_actions (SnBackupsPage *self);
+
+/* ------------------------------------------------------------------------ */
+/* Formatting                                                               */
+
+static char *
+format_age (GDateTime *created)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) local = NULL;
+  gint64 seconds;
+
+  if (created == NULL)
+    return g_strdup (_("Unknown date"));
+
+  seconds = g_date_time_difference (now, created) / G_TIME_SPAN_SECOND;
+  if (seconds < 60)
+    return g_strdup (_("Just now"));
+  if (seconds < 3600)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago",
+                                         seconds / 60), (int) (seconds / 60));
+  if (seconds < 86400)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago",
+                                         seconds / 3600), (int) (seconds / 3600));
+  if (seconds < 7 * 86400)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago",
+                                         seconds / 86400), (int) (seconds / 86400));
+
+  local = g_date_time_to_local (created);
+  /* Translators: the date of an older backup, strftime format */
+  return g_strstrip (g_date_time_format (local, _("%e %b %Y")));
+}
+
+static char *
+format_duration (gint64 seconds)
+{
+  if (seconds < 60)
+    /* Translators: time left, in seconds */
+    return g_strdup_printf (_("%d s"), (int) seconds);
+  if (seconds < 3600)
+    /* Translators: time left, in minutes and seconds */
+    return g_strdup_printf (_("%d min %02d s"), (int) (seconds / 60), (int) (seconds % 60));
+  /* Translators: time left, in hours and minutes */
+  return g_strdup_printf (_("%d h %02d min"), (int) (seconds / 3600), (int) (seconds % 3600 / 60));
+}
+
+static const char *
+label_display (const char *label)
+{
+  if (g_strcmp0 (label, "manual") == 0)
+    return C_("backup label", "manual");
+  if (g_strcmp0 (label, "safety") == 0)
+    return C_("backup label", "safety");
+  if (g_strcmp0 (label, "restore-test") == 0)
+    return C_("backup label", "restore test");
+  if (g_strcmp0 (label, "downloaded") == 0)
+    return C_("backup label", "downloaded");
+  return label;
+}
+
+char *
+sn_restore_badge_dup_text (SnRestoreTestResult  *result,
+                           GDateTime            *now,
+                           const char          **css_class)
+{
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *date = NULL;
+  const char *klass;
+  char *text;
+
+  if (result == NULL)
+    {
+      if (css_class != NULL)
+        *css_class = "warning";
+      return g_strdup (_("Restore never tested"));
+    }
+
+  local = g_date_time_to_local (sn_restore_test_result_get_date (result));
+  /* Translators: the date of the last restore test, strftime format */
+  date = g_strstrip (g_date_time_format (local, _("%e %b %Y")));
+
+  if (!sn_restore_test_result_get_passed (result))
+    {
+      klass = "error";
+      /* Translators: the Database view's badge; %s is a date */
+      text = g_strdup_printf (_("Restore test %s: failed"), date);
+    }
+  else if (sn_restore_test_result_is_stale (result, now))
+    {
+      klass = "warning";
+      /* Translators: the Database view's badge; %s is a date, %d a number of days */
+      text = g_strdup_printf (_("Restore test %s: passed, over %d days ago"), date,
+                              SN_RESTORE_TEST_STALE_DAYS);
+    }
+  else
+    {
+      klass = "success";
+      /* Translators: the Database view's badge; %s is a date */
+      text = g_strdup_printf (_("Restore test %s: passed"), date);
+    }
+
+  if (css_class != NULL)
+    *css_class = klass;
+  return text;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Errors, toasts                                                           */
+
+static void
+toast (SnBackupsPage *self,
+       const char    *message)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  AdwToast *toast;
+
+  if (overlay == NULL)
+    {
+      g_message ("%s", message);
+      return;
+    }
+
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
+static const char *
+error_advice (SnBackupsPage *self,
+              const GError  *error)
+{
+  if (error->domain == SN_BACKUP_ERROR)
+    {
+      switch ((SnBackupError) error->code)
+        {
+        case SN_BACKUP_ERROR_HOST:
+          return _("Check that the db container runs (Incidents, Containers) and try again.");
+        case SN_BACKUP_ERROR_STREAM:
+          return _("The connection broke. Check the network and the SSH access, then try again.");
+        case SN_BACKUP_ERROR_NO_SPACE:
+          return _("Free some space on this computer (old backups can go), then try again.");
+        case SN_BACKUP_ERROR_VERIFY:
+          return _("Do not restore this file: make a new backup, or download a good one from the bucket.");
+        case SN_BACKUP_ERROR_NOT_FOUND:
+          return _("List the backups again: the file may have been moved or deleted.");
+        case SN_BACKUP_ERROR_MISMATCH:
+        case SN_BACKUP_ERROR_NO_BACKUP:
+        case SN_BACKUP_ERROR_FAILED:
+        default:
+          break;
+        }
+    }
+  else if (error->domain == SN_SSH_ERROR)
+    return _("Check the profile’s SSH settings in Preferences and that the host answers.");
+
+  return _("Try again; if it keeps failing, the audit log has every command that ran.");
+}
+
+static void
+show_error (SnBackupsPage *self,
+            const char    *title,
+            const GError  *error)
+{
+  g_autofree char *text = NULL;
+
+  if (error == NULL)
+    {
+      gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+      return;
+    }
+
+  text = g_strdup_printf ("%s\n%s", error->message, error_advice (self, error));
+  gtk_label_set_text (self->error_title, title);
+  gtk_label_set_text (self->error_label, text);
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Rows                                                                     */
+
+static GtkWidget *
+icon_button (const char *icon_name,
+             const char *tooltip,
+             const char *action_name,
+             const char *target)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", target);
+  gtk_widget_add_css_class (button, "flat");
+  return button;
+}
+
+static void
+update_local_row (GtkWidget *row)
+{
+  SnBackup *backup = g_object_get_data (G_OBJECT (row), "backup");
+  GtkImage *icon = g_object_get_data (G_OBJECT (row), "state-icon");
+  GtkLabel *pill = g_object_get_data (G_OBJECT (row), "state-pill");
+  g_autofree char *age = format_age (sn_backup_get_created (backup));
+  g_autofree char *size = g_format_size (sn_backup_get_size (backup));
+  g_autofree char *subtitle = NULL;
+  const char *message = sn_backup_get_state_message (backup);
+  const char *icon_name;
+  const char *klass;
+  const char *state;
+
+  switch (sn_backup_get_state (backup))
+    {
+    case SN_BACKUP_STATE_VERIFIED:
+      icon_name = "emblem-ok-symbolic";
+      klass = "success";
+      state = _("Verified");
+      break;
+
+    case SN_BACKUP_STATE_FAILED:
+      icon_name = "dialog-error-symbolic";
+      klass = "error";
+      state = _("Failed");
+      break;
+
+    case SN_BACKUP_STATE_UNVERIFIED:
+    default:
+      icon_name = "dialog-question-symbolic";
+      klass = "dim-label";
+      state = _("Not verified");
+      break;
+    }
+
+  if (sn_backup_get_state (backup) == SN_BACKUP_STATE_FAILED && message != NULL && *message != '\0')
+    /* Translators: a backup row's subtitle: age · size, then why it failed verification */
+    subtitle = g_strdup_printf (_("%s · %s\n%s"), age, size, message);
+  else if (sn_backup_get_state (backup) == SN_BACKUP_STATE_UNVERIFIED && !sn_backup_get_has_manifest (backup))
+    /* Translators: a backup row's subtitle: age · size, no manifest */
+    subtitle = g_strdup_printf (_("%s · %s · no manifest"), age, size);
+  else
+    /* Translators: a backup row's subtitle: age · size */
+    subtitle = g_strdup_printf (_("%s · %s"), age, size);
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_image_set_from_icon_name (icon, icon_name);
+  gtk_label_set_text (pill, state);
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char * const classes[] = { "success", "error", "dim-label" };
+
+      gtk_widget_remove_css_class (GTK_WIDGET (icon), classes[i]);
+      gtk_widget_remove_css_class (GTK_WIDGET (pill), classes[i]);
+    }
+  gtk_widget_add_css_class (GTK_WIDGET (icon), klass);
+  gtk_widget_add_css_class (GTK_WIDGET (pill), klass);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (pill), message);
+}
+
+static GtkWidget *
+create_local_row (gpointer item,
+                  gpointer user_data)
+{
+  SnBackup *backup = item;
+  const char *name = sn_backup_get_name (backup);
+  const char *label = sn_backup_get_label (backup);
+  g_autofree char *row_name = g_strdup_printf ("backup-local-%s", name);
+  g_autofree char *verify_tip = g_strdup_printf (_("Verify %s"), name);
+  g_autofree char *upload_tip = g_strdup_printf (_("Upload %s to the bucket"), name);
+  g_autofree char *restore_tip = g_strdup_printf (_("Restore the database from %s"), name);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *pill = gtk_label_new (NULL);
+  GtkWidget *restore;
+
+  gtk_widget_set_name (row, row_name);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
+  gtk_widget_add_css_class (row, "numeric");
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+
+  if (label != NULL && *label != '\0')
+    {
+      GtkWidget *tag = gtk_label_new (label_display (label));
+
+      gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (tag, "backup-tag");
+      if (g_str_equal (label, "safety"))
+        gtk_widget_add_css_class (tag, "safety");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
+    }
+
+  gtk_widget_set_valign (pill, GTK_ALIGN_CENTER);
+  gtk_widget_set_name (pill, "backup-state");
+  gtk_widget_add_css_class (pill, "backup-pill");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), pill);
+
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             icon_button ("security-high-symbolic", verify_tip, "backups.verify",
+                                          sn_backup_get_path (backup)));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             icon_button ("send-to-symbolic", upload_tip, "backups.upload",
+                                          sn_backup_get_path (backup)));
+
+  restore = gtk_button_new_with_mnemonic (_("_Restore…"));
+  gtk_widget_set_valign (restore, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (restore, restore_tip);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (restore), "backups.restore");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (restore), "s", sn_backup_get_path (backup));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), restore);
+
+  g_object_set_data_full (G_OBJECT (row), "backup", g_object_ref (backup), g_object_unref);
+  g_object_set_data (G_OBJECT (row), "state-icon", icon);
+  g_object_set_data (G_OBJECT (row), "state-pill", pill);
+  g_signal_connect_object (backup, "notify", G_CALLBACK (update_local_row), row, G_CONNECT_SWAPPED);
+  update_local_row (row);
+
+  return row;
+}
+
+static GtkWidget *
+create_remote_row (gpointer item,
+                   gpointer user_data)
+{
+  SnBackup *backup = item;
+  const char *name = sn_backup_get_name (backup);
+  g_autofree char *row_name = g_strdup_printf ("backup-remote-%s", name);
+  g_autofree char *download_tip = g_strdup_printf (_("Download %s to this computer"), name);
+  g_autofree char *restore_tip = g_strdup_printf (_("Restore the database from %s"), name);
+  g_autofree char *age = format_age (sn_backup_get_created (backup));
+  g_autofree char *size = g_format_size (sn_backup_get_size (backup));
+  g_autofree char *subtitle = NULL;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name ("folder-remote-symbolic");
+  GtkWidget *restore;
+
+  if (sn_backup_get_has_manifest (backup))
+    /* Translators: a bucket row's subtitle: age · size */
+    subtitle = g_strdup_printf (_("%s · %s · with manifest"), age, size);
+  else
+    /* Translators: a bucket row's subtitle: age · size */
+    subtitle = g_strdup_printf (_("%s · %s"), age, size);
+
+  gtk_widget_set_name (row, row_name);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_add_css_class (icon, "dim-label");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             icon_button ("folder-download-symbolic", download_tip, "backups.download", name));
+
+  restore = gtk_button_new_with_mnemonic (_("_Restore…"));
+  gtk_widget_set_valign (restore, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (restore, restore_tip);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (restore), "backups.restore");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (restore), "s", name);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), restore);
+
+  g_object_set_data_full (G_OBJECT (row), "backup", g_object_ref (backup), g_object_unref);
+  return row;
+}
+
+static GtkWidget *
+placeholder_new (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_add_css_class (label, "backups-placeholder");
+  return label;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Restore test row                                                         */
+
+static void
+update_test_row (SnBackupsPage *self)
+{
+  g_autoptr(SnRestoreTestResult) result = NULL;
+  g_autofree char *title = NULL;
+  const char *klass = NULL;
+
+  if (self->profile != NULL)
+    result = sn_backup_service_get_last_restore_test (sn_profile_get_name (self->profile));
+
+  title = sn_restore_badge_dup_text (result, NULL, &klass);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->test_row), title);
+  if (result == NULL)
+    adw_action_row_set_subtitle (self->test_row,
+                                 _("No restore test has been run for this profile: run one now, "
+                                   "then once a month."));
+  else
+    adw_action_row_set_subtitle (self->test_row, sn_restore_test_result_get_summary (result));
+
+  gtk_image_set_from_icon_name (self->test_icon,
+                                result == NULL ? "dialog-question-symbolic"
+                                : !sn_restore_test_result_get_passed (result) ? "dialog-error-symbolic"
+                                : g_str_equal (klass, "warning") ? "dialog-warning-symbolic"
+                                : "emblem-ok-symbolic");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->test_icon), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->test_icon), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->test_icon), "error");
+  gtk_widget_add_css_class (GTK_WIDGET (self->test_icon), klass);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Operations                                                               */
+
+static gboolean
+pulse_cb (gpointer data)
+{
+  SnBackupsPage *self = data;
+
+  gtk_progress_bar_pulse (self->progress_bar);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+begin_operation (SnBackupsPage *self,
+                 Operation      operation,
+                 const char    *target,
+                 const char    *title)
+{
+  g_assert (self->op_cancellable == NULL);
+
+  self->operation = operation;
+  self->op_cancellable = g_cancellable_new ();
+  g_free (self->op_target);
+  self->op_target = g_strdup (target);
+
+  show_error (self, NULL, NULL);
+  gtk_label_set_text (self->progress_title, title);
+  gtk_label_set_text (self->progress_detail, _("Starting…"));
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_progress_bar_set_pulse_step (self->progress_bar, 0.08);
+  gtk_spinner_start (self->progress_spinner);
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
+  self->pulse_id = g_timeout_add (PULSE_INTERVAL_MS, pulse_cb, self);
+
+  sn_backups_page_update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+end_operation (SnBackupsPage *self)
+{
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
+  g_clear_object (&self->op_cancellable);
+  g_clear_pointer (&self->op_target, g_free);
+  self->operation = OP_NONE;
+  gtk_spinner_stop (self->progress_spinner);
+  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+
+  sn_backups_page_update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+progress_cb (SnBackupsPage   *self,
+             const char      *operation,
+             guint64          done,
+             guint64          total,
+             double           rate,
+             gint64           eta,
+             SnBackupService *service)
+{
+  g_autofree char *done_text = g_format_size (done);
+  g_autofree char *rate_text = g_format_size ((guint64) MAX (rate, 0));
+  g_autoptr(GString) detail = g_string_new (NULL);
+
+  if (self->operation == OP_NONE)
+    return;
+
+  if (total > 0)
+    {
+      g_autofree char *total_text = g_format_size (total);
+      double fraction = MIN ((double) done / (double) total, 1.0);
+
+      g_clear_handle_id (&self->pulse_id, g_source_remove);
+      gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+      if (g_str_equal (operation, "create") && done < total)
+        /* Translators: bytes received of an estimated total, e.g. "3.1 MB of about 9.0 MB" */
+        g_string_append_printf (detail, _("%s of about %s"), done_text, total_text);
+      else
+        /* Translators: bytes received of the total, e.g. "3.1 MB of 9.0 MB" */
+        g_string_append_printf (detail, _("%s of %s"), done_text, total_text);
+    }
+  else
+    g_string_append (detail, done_text);
+
+  if (rate > 0)
+    /* Translators: a transfer rate, e.g. "4.2 MB/s" */
+    g_string_append_printf (detail, _(" · %s/s"), rate_text);
+  if (eta >= 0 && done < total)
+    {
+      g_autofree char *eta_text = format_duration (eta);
+
+      /* Translators: time left, e.g. "about 12 s left" */
+      g_string_append_printf (detail, _(" · about %s left"), eta_text);
+    }
+
+  gtk_label_set_text (self->progress_detail, detail->str);
+}
+
+static gboolean
+finish_common (SnBackupsPage *self,
+               GError        *error,
+               const char    *failure_title)
+{
+  gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  end_operation (self);
+  if (error == NULL)
+    return TRUE;
+
+  if (cancelled)
+    toast (self, _("Cancelled; nothing was kept"));
+  else
+    show_error (self, failure_title, error);
+  return FALSE;
+}
+
+static void
+reload_local (SnBackupsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->service != NULL && !sn_backup_service_reload_local (self->service, &error))
+    show_error (self, _("Cannot list the backups on this computer"), error);
+}
+
+static void
+list_remote_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SnBackupsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sn_backup_service_list_remote_finish (SN_BACKUP_SERVICE (object), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (SN_BACKUP_SERVICE (object) != self->service)
+    return;
+
+  self->listing = FALSE;
+  g_clear_object (&self->list_cancellable);
+  gtk_spinner_stop (self->remote_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->remote_spinner), FALSE);
+
+  if (error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("%s\n%s", error->message, error_advice (self, error));
+
+      gtk_label_set_text (self->remote_placeholder, text);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->remote_placeholder), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->remote_placeholder), "error");
+    }
+  else
+    {
+      gtk_label_set_text (self->remote_placeholder, _("The bucket has no backups yet."));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->remote_placeholder), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->remote_placeholder), "dim-label");
+    }
+  sn_backups_page_update_actions (self);
+}
+
+static void
+list_remote (SnBackupsPage *self)
+{
+  if (self->service == NULL || self->listing)
+    return;
+
+  self->listing = TRUE;
+  self->remote_listed = TRUE;
+  self->list_cancellable = g_cancellable_new ();
+  gtk_widget_set_visible (GTK_WIDGET (self->remote_spinner), TRUE);
+  gtk_spinner_start (self->remote_spinner);
+  gtk_label_set_text (self->remote_placeholder, _("Listing the bucket…"));
+  sn_backup_service_list_remote_async (self->service, self->list_cancellable, list_remote_cb,
+                                       g_object_ref (self));
+  sn_backups_page_update_actions (self);
+}
+
+static void
+create_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(SnBackupsPage) self = user_data;
+  g_autoptr(SnBackup) backup = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  backup = sn_backup_service_create_finish (SN_BACKUP_SERVICE (object), result, &error);
+  if (SN_BACKUP_SERVICE (object) != self->service)
+    return;
+  if (!finish_common (self, error, _("The backup could not be made")))
+    {
+      reload_local (self);
+      return;
+    }
+
+  reload_local (self);
+  /* Translators: a toast; %s is the backup's file name */
+  message = g_strdup_printf (_("Backup %s made and verified"), sn_backup_get_name (backup));
+  toast (self, message);
+}
+
+static void
+verify_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(SnBackupsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  sn_backup_service_verify_finish (SN_BACKUP_SERVICE (object), result, &error);
+  if (SN_BACKUP_SERVICE (object) != self->service)
+    return;
+  name = g_path_get_basename (self->op_target);
+
+  if (g_error_matches (error, SN_BACKUP_ERROR, SN_BACKUP_ERROR_VERIFY))
+    {
+      /* The reason shows in the backup's row; the toast points at it. */
+      end_operation (self);
+      /* Translators: a toast; %s is the backup's file name */
+      message = g_strdup_printf (_("%s is not a good backup: see why in its row"), name);
+      toast (self, message);
+      return;
+    }
+  if (!finish_common (self, error, _("The backup could not be verified")))
+    return;
+
+  /* Translators: a toast; %s is the backup's file name */
+  message = g_strdup_printf (_("%s verified: checksum, table of contents and every data block"), name);
+  toast (self, message);
+}
+
+static void
+upload_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(SnBackupsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *name = NULL;
+
+  sn_backup_service_upload_finish (SN_BACKUP_SERVICE (object), result, &error);
+  if (SN_BACKUP_SERVICE (object) != self->service)
+    return;
+  name = g_path_get_basename (self->op_target);
+  if (!finish_common (self, error, _("The backup could not be uploaded")))
+    return;
+
+  /* Translators: a toast; %s is the backup's file name */
+  message = g_strdup_printf (_("%s is in the bucket"), name);
+  toast (self, message);
+  list_remote (self);
+}
+
+static void
+download_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(SnBackupsPage) self = user_data;
+  g_autoptr(SnBackup) backup = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  backup = sn_backup_service_download_finish (SN_BACKUP_SERVICE (object), result, &error);
+  if (SN_BACKUP_SERVICE (object) != self->service)
+    return;
+  if (!finish_common (self, error, _("The backup could not be downloaded")))
+    return;
+
+  reload_local (self);
+  if (sn_backup_get_sha256 (backup) != NULL)
+    /* Translators: a toast; %s is a file name, %.12s the start of its sha256 */
+    message = g_strdup_printf (_("%s downloaded; checksum matches (sha256 %.12s…)"),
+                               sn_backup_get_name (backup), sn_backup_get_sha256 (backup));
+  else
+    /* Translators: a toast; %s is a file name */
+    message = g_strdup_printf (_("%s downloaded; its checksum matches the host’s copy"),
+                               sn_backup_get_name (backup));
+  toast (self, message);
+}
+
+static SnBackup *
+find_backup (SnBackupsPage *self,
+             const char    *path_or_name)
+{
+  GListModel *model;
+
+  if (self->service == NULL)
+    return NULL;
+
+  model = sn_backup_service_get_local_backups (self->service);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(SnBackup) backup = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (sn_backup_get_path (backup), path_or_name) == 0 ||
+          g_strcmp0 (sn_backup_get_name (backup), path_or_name) == 0)
+        return g_steal_pointer (&backup);
+    }
+
+  return NULL;
+}
+
+static void
+create_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SnBackupsPage *self = SN_BACKUPS_PAGE (widget);
+
+  if (self->service == NULL || self->op_cancellable != NULL)
+    return;
+
+  begin_operation (self, OP_CREATE, NULL, _("Making a backup of the database…"));
+  sn_backup_service_create_async (self->service, "manual", SN_BACKUP_CREATE_NONE, self->op_cancellable,
+                                  create_cb, g_object_ref (self));
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SnBackupsPage *self = SN_BACKUPS_PAGE (widget);
+
+  if (self->op_cancellable != NULL)
+    {
+      gtk_label_set_text (self->progress_detail, _("Cancelling…"));
+      g_cancellable_cancel (self->op_cancellable);
+    }
+}
+
+static void
+verify_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SnBackupsPage *self = SN_BACKUPS_PAGE (widget);
+  const char *target = g_variant_get_string (param, NULL);
+  g_autoptr(SnBackup) backup = find_backup (self, target);
+  g_autofree char *title = NULL;
+
+  if (backup == NULL || self->op_cancellable != NULL)
+    return;
+
+  /* Translators: %s is the backup's file name */
+  title = g_strdup_printf (_("Verifying %s…"), sn_backup_get_name (backup));
+  begin_operation (self, OP_VERIFY, target, title);
+  gtk_label_set_text (self->progress_detail,
+                      _("Checksum, then pg_restore reads every block inside the db container"));
+  sn_backup_service_verify_async (self->service, backup, self->op_cancellable, verify_cb, g_object_ref (self));
+}
+
+static void
+upload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SnBackupsPage *self = SN_BACKUPS_PAGE (widget);
+  const char *target = g_variant_get_string (param, NULL);
+  g_autoptr(SnBackup) backup = find_backup (self, target);
+  g_autofree char *title = NULL;
+
+  if (backup == NULL || self->op_cancellable != NULL)
+    return;
+
+  /* Translators: %s is the backup's file name */
+  title = g_strdup_printf (_("Uploading %s to the bucket…"), sn_backup_get_name (backup));
+  begin_operation (self, OP_UPLOAD, target, title);
+  sn_backup_service_upload_async (self->service, backup, self->op_cancellable, upload_cb, g_object_ref (self));
+}
+
+static void
+download_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  SnBackupsPage *self = SN_BACKUPS_PAGE (widget);
+  const char *name = g_variant_get_string (param, NULL);
+  g_autofree char *title = NULL;
+
+  if (self->service == NULL || self->op_cancellable != NULL)
+    return;
+
+  /* Translators: %s is the backup's file name */
+  title = g_strdup_printf (_("Downloading %s…"), name);
+  begin_operation (self, OP_DOWNLOAD, name, title);
+  sn_backup_service_download_async (self->service, name, self->op_cancellable, download_cb,
+                                    g_object_ref (self));
+}
+
+static void
+wizard_finished_cb (SnBackupsPage   *self,
+                    int              outcome,
+                    SnRunbookWizard *wizard)
+{
+  reload_local (self);
+  if (self->remote_listed)
+    list_remote (self);
+  if (g_strcmp0 (sn_runbook_get_id (sn_runbook_wizard_get_runbook (wizard)), "restore-test") == 0)
+    {
+      update_test_row (self);
+      g_signal_emit (self, signals[RESTORE_TESTED], 0);
+    }
+}
+
+static void
+open_wizard (SnBackupsPage *self,
+             const char    *runbook_id,
+             const char    *backup)
+{
+  g_autoptr(SnRunbookCatalog) catalog = sn_runbook_catalog_new (NULL);
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  SnRunbookWizard *wizard;
+  SnRunbook *runbook;
+
+  if (self->profile == NULL)
+    return;
+
+  if (!sn_runbook_catalog_load (catalog, &error) ||
+      (runbook = sn_runbook_catalog_lookup (catalog, runbook_id)) == NULL)
+    {
+      if (error == NULL)
+        g_set_error (&error, SN_BACKUP_ERROR, SN_BACKUP_ERROR_NOT_FOUND,
+                     _("The runbook “%s” is missing from this build."), runbook_id);
+      show_error (self, _("Cannot open the runbook"), error);
+      return;
+    }
+
+  wizard = sn_runbook_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, runbook, self->profile);
+  if (backup != NULL)
+    sn_runbook_wizard_set_param (wizard, "backup", backup);
+  g_signal_connect_object (wizard, "finished", G_CALLBACK (wizard_finished_cb), self, G_CONNECT_SWAPPED);
+
+  if (self->wizard != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
+  self->wizard = GTK_WIDGET (wizard);
+  g_object_add_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
+
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
+static void
+restore_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  open_wizard (SN_BACKUPS_PAGE (widget), "restore", g_variant_get_string (param, NULL));
+}
+
+static void
+restore_test_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  open_wizard (SN_BACKUPS_PAGE (widget), "restore-test", NULL);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  SnBackupsPage *self = SN_BACKUPS_PAGE (widget);
+
+  reload_local (self);
+  update_test_row (self);
+  list_remote (self);
+}
+
+static void
+dismiss_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  show_error (SN_BACKUPS_PAGE (widget), NULL, NULL);
+}
+
+static void
+sn_backups_page_update_actions (SnBackupsPage *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean ready = self->service != NULL;
+  gboolean idle = ready && self->op_cancellable == NULL;
+
+  gtk_widget_action_set_enabled (widget, "backups.create", idle);
+  gtk_widget_action_set_enabled (widget, "backups.cancel", self->op_cancellable != NULL);
+  gtk_widget_action_set_enabled (widget, "backups.verify", idle);
+  gtk_widget_action_set_enabled (widget, "backups.upload", idle);
+  gtk_widget_action_set_enabled (widget, "backups.download", idle);
+  gtk_widget_action_set_enabled (widget, "backups.restore", idle);
+  gtk_widget_action_set_enabled (widget, "backups.restore-test", idle);
+  gtk_widget_action_set_enabled (widget, "backups.refresh", ready);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GObject                                                                  */
+
+static void
+sn_backups_page_map (GtkWidget *widget)
+{
+  SnBackupsPage *self = SN_BACKUPS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (sn_backups_page_parent_class)->map (widget);
+
+  /* The bucket is listed over SSH: only once someone looks. */
+  if (!self->remote_listed)
+    list_remote (self);
+}
+
+static void
+sn_backups_page_dispose (GObject *object)
+{
+  SnBackupsPage *self = (SnBackupsPage *)object;
+  GtkWidget *child;
+
+  if (self->op_cancellable != NULL)
+    g_cancellable_cancel (self->op_cancellable);
+  if (self->list_cancellable != NULL)
+    g_cancellable_cancel (self->list_cancellable);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
+  if (self->wizard != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
+  self->wizard = NULL;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_BACKUPS_PAGE);
+  /* The scrolled window at the top of the template has no id: unparent it too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  g_clear_object (&self->op_cancellable);
+  g_clear_object (&self->list_cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->service);
+  g_clear_object (&self->session);
+  g_clear_object (&self->profile);
+
+  G_OBJECT_CLASS (sn_backups_page_parent_class)->dispose (object);
+}
+
+static void
+sn_backups_page_finalize (GObject *object)
+{
+  SnBackupsPage *self = (SnBackupsPage *)object;
+
+  g_free (self->op_target);
+
+  G_OBJECT_CLASS (sn_backups_page_parent_class)->finalize (object);
+}
+
+static void
+sn_backups_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  SnBackupsPage *self = SN_BACKUPS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROFILE:
+      g_value_set_object (value, self->profile);
+      break;
+
+    case PROP_BUSY:
+      g_value_set_boolean (value, sn_backups_page_get_busy (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sn_backups_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  SnBackupsPage *self = SN_BACKUPS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROFILE:
+      sn_backups_page_set_profile (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sn_backups_page_class_init (SnBackupsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sn_backups_page_dispose;
+  object_class->finalize = sn_backups_page_finalize;
+  object_class->get_property = sn_backups_page_get_property;
+  object_class->set_property = sn_backups_page_set_property;
+  widget_class->map = sn_backups_page_map;
+
+  properties[PROP_PROFILE] =
+    g_param_spec_object ("profile", NULL, NULL, SN_TYPE_PROFILE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SnBackupsPage::restore-tested:
+   *
+   * A restore test run from this page ended: the last result changed.
+   */
+  signals[RESTORE_TESTED] =
+    g_signal_new ("restore-tested",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-backups-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, error_title);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, progress_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, progress_title);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, progress_detail);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, local_group);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, local_list);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, remote_group);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, remote_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, remote_list);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, test_row);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, test_icon);
+
+  gtk_widget_class_install_action (widget_class, "backups.create", NULL, create_action);
+  gtk_widget_class_install_action (widget_class, "backups.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "backups.verify", "s", verify_action);
+  gtk_widget_class_install_action (widget_class, "backups.upload", "s", upload_action);
+  gtk_widget_class_install_action (widget_class, "backups.download", "s", download_action);
+  gtk_widget_class_install_action (widget_class, "backups.restore", "s", restore_action);
+  gtk_widget_class_install_action (widget_class, "backups.restore-test", NULL, restore_test_action);
+  gtk_widget_class_install_action (widget_class, "backups.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "backups.dismiss", NULL, dismiss_action);
+}
+
+static void
+sn_backups_page_init (SnBackupsPage *self)
+{
+  static gsize css_loaded;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  if (g_once_init_enter (&css_loaded))
+    {
+      GtkCssProvider *provider = gtk_css_provider_new ();
+
+      gtk_css_provider_load_from_data (provider, css, -1);
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      g_object_unref (provider);
+      g_once_init_leave (&css_loaded, 1);
+    }
+
+  self->cancellable = g_cancellable_new ();
+
+  gtk_list_box_set_placeholder (self->local_list,
+                                placeholder_new (_("No backups on this computer yet: "
+                                                   "Make Backup dumps the database here.")));
+  self->remote_placeholder = GTK_LABEL (placeholder_new (_("Not listed yet")));
+  gtk_list_box_set_placeholder (self->remote_list, GTK_WIDGET (self->remote_placeholder));
+
+  update_test_row (self);
+  sn_backups_page_update_actions (self);
+}
+
+GtkWidget *
+sn_backups_page_new (void)
+{
+  return g_object_new (SN_TYPE_BACKUPS_PAGE, NULL);
+}
+
+SnProfile *
+sn_backups_page_get_profile (SnBackupsPage *self)
+{
+  g_return_val_if_fail (SN_IS_BACKUPS_PAGE (self), NULL);
+
+  return self->profile;
+}
+
+void
+sn_backups_page_set_profile (SnBackupsPage *self,
+                             SnProfile     *profile)
+{
+  g_autofree char *where = NULL;
+  g_autofree char *bucket = NULL;
+
+  g_return_if_fail (SN_IS_BACKUPS_PAGE (self));
+  g_return_if_fail (!profile || SN_IS_PROFILE (profile));
+
+  if (!g_set_object (&self->profile, profile))
+    return;
+
+  /* Whatever ran for the old profile stops. */
+  if (self->op_cancellable != NULL)
+    g_cancellable_cancel (self->op_cancellable);
+  if (self->list_cancellable != NULL)
+    g_cancellable_cancel (self->list_cancellable);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  if (self->op_cancellable != NULL)
+    end_operation (self);
+  g_clear_object (&self->list_cancellable);
+  self->listing = FALSE;
+  self->remote_listed = FALSE;
+
+  gtk_list_box_bind_model (self->local_list, NULL, NULL, NULL, NULL);
+  gtk_list_box_bind_model (self->remote_list, NULL, NULL, NULL, NULL);
+  if (self->service != NULL)
+    g_signal_handlers_disconnect_by_data (self->service, self);
+  g_clear_object (&self->service);
+  if (self->session != NULL)
+    sn_ssh_session_disconnect (self->session);
+  g_clear_object (&self->session);
+  show_error (self, NULL, NULL);
+
+  if (profile != NULL)
+    {
+      self->session = sn_ssh_session_new (profile, sn_secret_store_get_default ());
+      self->service = sn_backup_service_new (profile, self->session);
+      g_signal_connect_object (self->service, "progress", G_CALLBACK (progress_cb), self, G_CONNECT_SWAPPED);
+      gtk_list_box_bind_model (self->local_list, sn_backup_service_get_local_backups (self->service),
+                               create_local_row, self, NULL);
+      gtk_list_box_bind_model (self->remote_list, sn_backup_service_get_remote_backups (self->service),
+                               create_remote_row, self, NULL);
+      reload_local (self);
+
+      /* Translators: where local backups are kept; %s is a folder */
+      where = g_strdup_printf (_("Kept in %s"), sn_backup_service_get_directory (self->service));
+      adw_preferences_group_set_description (self->local_group, where);
+      bucket = g_strdup_printf ("%s/%s/%s", sn_backup_service_get_mc_alias (self->service),
+                                sn_backup_service_get_bucket (self->service),
+                                sn_backup_service_get_prefix (self->service));
+      adw_preferences_group_set_description (self->remote_group, bucket);
+      gtk_label_set_text (self->remote_placeholder, _("Not listed yet"));
+
+      if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+        list_remote (self);
+    }
+
+  update_test_row (self);
+  sn_backups_page_update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
+}
+
+/**
+ * sn_backups_page_get_service:
+ *
+ * Returns: (transfer none) (nullable): the backup service of the profile
+ */
+SnBackupService *
+sn_backups_page_get_service (SnBackupsPage *self)
+{
+  g_return_val_if_fail (SN_IS_BACKUPS_PAGE (self), NULL);
+
+  return self->service;
+}
+
+gboolean
+sn_backups_page_get_busy (SnBackupsPage *self)
+{
+  g_return_val_if_fail (SN_IS_BACKUPS_PAGE (self), FALSE);
+
+  return self->op_cancellable != NULL;
+}
+
+/**
+ * sn_backups_page_get_wizard:
+ *
+ * Returns: (transfer none) (nullable): the wizard last opened, if still open
+ */
+SnRunbookWizard *
+sn_backups_page_get_wizard (SnBackupsPage *self)
+{
+  g_return_val_if_fail (SN_IS_BACKUPS_PAGE (self), NULL);
+
+  return self->wizard != NULL ? SN_RUNBOOK_WIZARD (self->wizard) : NULL;
+}
+
+/**
+ * sn_backups_page_find_row:
+ *
+ * Returns: (transfer none) (nullable): the row of backup @name
+ */
+AdwActionRow *
+sn_backups_page_find_row (SnBackupsPage *self,
+                          const char    *name,
+                          gboolean       remote)
+{
+  GtkListBox *list;
+
+  g_return_val_if_fail (SN_IS_BACKUPS_PAGE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  list = remote ? self->remote_list : self->local_list;
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, i);
+      SnBackup *backup;
+
+      if (row == NULL)
+        return NULL;
+      backup = g_object_get_data (G_OBJECT (row), "backup");
+      if (backup != NULL && g_strcmp0 (sn_backup_get_name (backup), name) == 0)
+        return ADW_ACTION_ROW (row);
+    }
+}

@@ -1,0 +1,456 @@
+/* test-backups-page.c: the Database view's Backups page against the local stack
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-backups-page"
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "sn-test-stack.h"
+#include "sn-types.h"
+#include "sn-backups-page.h"
+#include "sn-database-view.h"
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* With SN_SCREENSHOT_DIR set, saves what @window shows as a PNG there. */
+static void
+save_screenshot (GtkWidget  *window,
+                 const char *name)
+{
+  const char *dir = g_getenv ("SN_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  int width, height;
+
+  if (dir == NULL || *dir == '\0')
+    return;
+
+  gtk_test_widget_wait_for_draw (window);
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static char *
+psql (const char *sql)
+{
+  g_autofree char *quoted = g_shell_quote (sql);
+  g_autofree char *command = g_strdup_printf ("env PGPASSWORD=%s %s/psql -X -q -A -t -h 127.0.0.1 -p %s "
+                                              "-U snarcisse -d snarcisse -v ON_ERROR_STOP=1 -c %s",
+                                              sn_test_stack_get ("PGPASSWORD"), sn_test_stack_get ("PG_BIN"),
+                                              sn_test_stack_get ("PGPORT"), quoted);
+  char *output = sn_test_run (command);
+
+  return g_strstrip (output);
+}
+
+static guint
+count_files (const char *path,
+             const char *suffix)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *entry;
+  guint n = 0;
+
+  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (entry, suffix))
+      n++;
+  return n;
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  return *(GtkWidget **)data == NULL;
+}
+
+static void
+destroy_window (GtkWidget *window)
+{
+  GtkWidget *weak = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (sn_test_wait_until (window_gone, &weak, 5000));
+}
+
+static gboolean
+page_idle (gpointer data)
+{
+  return !sn_backups_page_get_busy (data);
+}
+
+static gboolean
+remote_listed (gpointer data)
+{
+  SnBackupService *service = sn_backups_page_get_service (data);
+
+  return g_list_model_get_n_items (sn_backup_service_get_remote_backups (service)) >= 2;
+}
+
+static gboolean
+progress_hidden (gpointer data)
+{
+  GtkWidget *bar = find_named (data, "backups-progress");
+
+  return !gtk_revealer_get_child_revealed (GTK_REVEALER (gtk_widget_get_ancestor (bar, GTK_TYPE_REVEALER)));
+}
+
+static GtkWidget *
+new_window (SnProfile       *profile,
+            SnDatabaseView **view_out,
+            SnBackupsPage  **page_out)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = sn_database_view_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 800);
+  gtk_window_set_title (GTK_WINDOW (window), "Database");
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  sn_database_view_set_profile (SN_DATABASE_VIEW (view), profile);
+  gtk_window_present (GTK_WINDOW (window));
+  *view_out = SN_DATABASE_VIEW (view);
+  if (page_out != NULL)
+    *page_out = sn_database_view_get_backups_page (SN_DATABASE_VIEW (view));
+
+  return window;
+}
+
+static void
+show_backups (GtkWidget *window)
+{
+  AdwViewStack *pages = ADW_VIEW_STACK (find_named (window, "database-pages"));
+
+  adw_view_stack_set_visible_child_name (pages, "backups");
+  gtk_test_widget_wait_for_draw (window);
+}
+
+static void
+track_fraction (GtkProgressBar *bar,
+                GParamSpec     *pspec,
+                double         *max)
+{
+  *max = MAX (*max, gtk_progress_bar_get_fraction (bar));
+}
+
+static void
+test_make_backup (void)
+{
+  SnDatabaseView *view;
+  SnBackupsPage *page;
+  GtkWidget *window = new_window (sn_test_stack_profile (), &view, &page);
+  SnBackupService *service = sn_backups_page_get_service (page);
+  GListModel *local = sn_backup_service_get_local_backups (service);
+  GtkProgressBar *bar;
+  g_autoptr(SnBackup) made = NULL;
+  AdwActionRow *row;
+  guint before = g_list_model_get_n_items (local);
+  double max_fraction = 0;
+
+  /* A fresh stack: no restore test yet, and the badge says so. */
+  g_test_message ("badge: %s", sn_database_view_get_restore_badge (view));
+  g_assert_nonnull (strstr (sn_database_view_get_restore_badge (view), "never tested"));
+  g_assert_true (gtk_widget_get_visible (find_named (window, "database-restore-badge")));
+
+  show_backups (window);
+  g_assert_true (sn_test_wait_until (remote_listed, page, 60000));
+
+  bar = GTK_PROGRESS_BAR (find_named (window, "backups-progress"));
+  g_signal_connect (bar, "notify::fraction", G_CALLBACK (track_fraction), &max_fraction);
+  gtk_widget_activate_action (GTK_WIDGET (page), "backups.create", NULL);
+  g_assert_true (sn_backups_page_get_busy (page));
+  save_screenshot (window, "backups-making.png");
+  g_assert_true (sn_test_wait_until (page_idle, page, 120000));
+  g_signal_handlers_disconnect_by_data (bar, &max_fraction);
+
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (
+    find_named (window, "backups-error"), GTK_TYPE_REVEALER))));
+  g_assert_cmpuint (g_list_model_get_n_items (local), ==, before + 1);
+  made = g_list_model_get_item (local, 0);
+  g_assert_cmpint (sn_backup_get_state (made), ==, SN_BACKUP_STATE_VERIFIED);
+  g_assert_cmpstr (sn_backup_get_label (made), ==, "manual");
+  g_test_message ("progress reached %.3f", max_fraction);
+  g_assert_cmpfloat (max_fraction, >=, 0.999);
+
+  row = sn_backups_page_find_row (page, sn_backup_get_name (made), FALSE);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (row)));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_named (GTK_WIDGET (row), "backup-state"))), ==,
+                   "Verified");
+  g_assert_true (sn_test_wait_until (progress_hidden, window, 5000));
+  save_screenshot (window, "backups-page.png");
+
+  destroy_window (window);
+}
+
+static gboolean
+well_under_way (gpointer data)
+{
+  GtkProgressBar *bar = data;
+
+  return gtk_progress_bar_get_fraction (bar) > 0.08;
+}
+
+static void
+test_cancel (void)
+{
+  SnDatabaseView *view;
+  SnBackupsPage *page;
+  GtkWidget *window = new_window (sn_test_stack_profile (), &view, &page);
+  SnBackupService *service = sn_backups_page_get_service (page);
+  const char *dir = sn_backup_service_get_directory (service);
+  GListModel *local = sn_backup_service_get_local_backups (service);
+  g_autofree char *created = NULL;
+  g_autofree char *dropped = NULL;
+  GtkProgressBar *bar;
+  guint rows_before, dumps_before;
+
+  created = psql ("CREATE TABLE IF NOT EXISTS sn_scratch AS SELECT g AS id, "
+                  "md5(random()::text) || md5(random()::text) || md5(random()::text) AS t "
+                  "FROM generate_series(1, 600000) g");
+  show_backups (window);
+  rows_before = g_list_model_get_n_items (local);
+  dumps_before = count_files (dir, ".dump");
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "backups.create", NULL);
+  bar = GTK_PROGRESS_BAR (find_named (window, "backups-progress"));
+  /* Well into the stream: cancel as a person would. */
+  g_assert_true (sn_test_wait_until (well_under_way, bar, 120000));
+  g_assert_true (sn_backups_page_get_busy (page));
+  g_test_message ("cancelling at %s", gtk_label_get_text (GTK_LABEL (find_named (window,
+                                                                                 "backups-progress-detail"))));
+  save_screenshot (window, "backups-progress.png");
+  gtk_widget_activate_action (GTK_WIDGET (page), "backups.cancel", NULL);
+  g_assert_true (sn_test_wait_until (page_idle, page, 60000));
+
+  /* Nothing kept: no row, no file, no temp file; and no error shown. */
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (
+    find_named (window, "backups-error"), GTK_TYPE_REVEALER))));
+  gtk_widget_activate_action (GTK_WIDGET (page), "backups.refresh", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (local), ==, rows_before);
+  g_assert_cmpuint (count_files (dir, ".dump"), ==, dumps_before);
+  g_assert_cmpuint (count_files (dir, ".part"), ==, 0);
+
+  dropped = psql ("DROP TABLE IF EXISTS sn_scratch");
+  destroy_window (window);
+}
+
+static void
+test_verify_truncated (void)
+{
+  SnDatabaseView *view;
+  SnBackupsPage *page;
+  GtkWidget *window = new_window (sn_test_stack_profile (), &view, &page);
+  SnBackupService *service = sn_backups_page_get_service (page);
+  GListModel *local = sn_backup_service_get_local_backups (service);
+  g_autoptr(SnBackup) good = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *manifest = NULL;
+  g_autofree char *manifest_path = NULL;
+  g_autofree char *cut_path = NULL;
+  g_autofree char *cut_manifest = NULL;
+  const char *subtitle;
+  AdwActionRow *row;
+  gsize length;
+
+  g_assert_cmpuint (g_list_model_get_n_items (local), >=, 1);
+  good = g_list_model_get_item (local, 0);
+  manifest_path = g_strconcat (sn_backup_get_path (good), ".manifest.json", NULL);
+  cut_path = g_build_filename (sn_backup_service_get_directory (service),
+                               "sweet_narcisse_20000101_000002.dump", NULL);
+  cut_manifest = g_strconcat (cut_path, ".manifest.json", NULL);
+  g_assert_true (g_file_get_contents (sn_backup_get_path (good), &contents, &length, NULL));
+  g_assert_true (g_file_get_contents (manifest_path, &manifest, NULL, NULL));
+  g_assert_true (g_file_set_contents (cut_path, contents, length * 2 / 3, NULL));
+  g_assert_true (g_file_set_contents (cut_manifest, manifest, -1, NULL));
+
+  show_backups (window);
+  gtk_widget_activate_action (GTK_WIDGET (page), "backups.refresh", NULL);
+  row = sn_backups_page_find_row (page, "sweet_narcisse_20000101_000002.dump", FALSE);
+  g_assert_nonnull (row);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "backups.verify", "s", cut_path);
+  g_assert_true (sn_backups_page_get_busy (page));
+  g_assert_true (sn_test_wait_until (page_idle, page, 120000));
+
+  row = sn_backups_page_find_row (page, "sweet_narcisse_20000101_000002.dump", FALSE);
+  subtitle = adw_action_row_get_subtitle (row);
+  g_test_message ("row: %s", subtitle);
+  g_assert_nonnull (strstr (subtitle, "truncated"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_named (GTK_WIDGET (row), "backup-state"))), ==,
+                   "Failed");
+  save_screenshot (window, "backups-verify-failed.png");
+
+  g_unlink (cut_path);
+  g_unlink (cut_manifest);
+  destroy_window (window);
+}
+
+static gboolean
+wizard_open (gpointer data)
+{
+  return sn_backups_page_get_wizard (data) != NULL;
+}
+
+static void
+test_restore_opens_wizard (void)
+{
+  SnDatabaseView *view;
+  SnBackupsPage *page;
+  GtkWidget *window = new_window (sn_test_stack_profile (), &view, &page);
+  GListModel *local = sn_backup_service_get_local_backups (sn_backups_page_get_service (page));
+  g_autoptr(SnBackup) backup = NULL;
+  g_autofree char *value = NULL;
+  SnRunbookWizard *wizard;
+
+  show_backups (window);
+  g_assert_cmpuint (g_list_model_get_n_items (local), >=, 1);
+  backup = g_list_model_get_item (local, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "backups.restore", "s", sn_backup_get_path (backup));
+  g_assert_true (sn_test_wait_until (wizard_open, page, 5000));
+  wizard = sn_backups_page_get_wizard (page);
+  g_assert_cmpstr (sn_runbook_get_id (sn_runbook_wizard_get_runbook (wizard)), ==, "restore");
+  g_assert_cmpstr (sn_runbook_wizard_get_page (wizard), ==, "params");
+  value = sn_runbook_wizard_dup_param (wizard, "backup");
+  g_assert_cmpstr (value, ==, sn_backup_get_path (backup));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_named (GTK_WIDGET (wizard), "param-backup"))), ==,
+                   sn_backup_get_path (backup));
+  save_screenshot (GTK_WIDGET (wizard), "backups-restore-wizard.png");
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  g_assert_null (sn_backups_page_get_wizard (page));
+
+  /* Restore Test… opens the restore-test runbook. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "backups.restore-test", NULL);
+  g_assert_true (sn_test_wait_until (wizard_open, page, 5000));
+  wizard = sn_backups_page_get_wizard (page);
+  g_assert_cmpstr (sn_runbook_get_id (sn_runbook_wizard_get_runbook (wizard)), ==, "restore-test");
+  gtk_window_destroy (GTK_WINDOW (wizard));
+
+  destroy_window (window);
+}
+
+static void
+test_badge_after_restore_test (void)
+{
+  SnDatabaseView *view;
+  SnBackupsPage *page;
+  GtkWidget *window = new_window (sn_test_stack_profile (), &view, &page);
+  g_autoptr(SnRestoreTestResult) result = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *date = NULL;
+  const char *badge;
+
+  result = sn_backup_service_restore_test_sync (sn_backups_page_get_service (page), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", sn_restore_test_result_get_summary (result));
+  g_assert_true (sn_restore_test_result_get_passed (result));
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.refresh", NULL);
+  badge = sn_database_view_get_restore_badge (view);
+  g_test_message ("badge: %s", badge);
+  local = g_date_time_to_local (sn_restore_test_result_get_date (result));
+  date = g_strstrip (g_date_time_format (local, "%e %b %Y"));
+  g_assert_nonnull (strstr (badge, date));
+  g_assert_nonnull (strstr (badge, "passed"));
+  g_assert_false (gtk_widget_has_css_class (find_named (window, "database-restore-badge"), "warning"));
+  g_assert_false (gtk_widget_has_css_class (find_named (window, "database-restore-badge"), "error"));
+
+  show_backups (window);
+  gtk_widget_activate_action (GTK_WIDGET (page), "backups.refresh", NULL);
+  g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
+    find_named (window, "backups-restore-test"))), "passed"));
+  g_assert_true (sn_test_wait_until (remote_listed, page, 60000));
+  save_screenshot (window, "backups-tested.png");
+
+  destroy_window (window);
+}
+
+static void
+test_read_only (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  SnDatabaseView *view;
+  GtkWidget *window;
+  AdwViewStack *pages;
+
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  window = new_window (profile, &view, NULL);
+  pages = ADW_VIEW_STACK (find_named (window, "database-pages"));
+
+  /* The direction sees the badge, not the Backups page and its actions. */
+  g_assert_false (adw_view_stack_page_get_visible (adw_view_stack_get_page (
+    pages, adw_view_stack_get_child_by_name (pages, "backups"))));
+  g_assert_true (gtk_widget_get_visible (find_named (window, "database-restore-badge")));
+  g_assert_null (sn_backups_page_get_service (sn_database_view_get_backups_page (view)));
+
+  destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  g_setenv ("LANGUAGE", "C", TRUE);
+  sn_test_stack_up ();
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/sn/backups-page/make-backup", test_make_backup);
+  g_test_add_func ("/sn/backups-page/cancel", test_cancel);
+  g_test_add_func ("/sn/backups-page/verify-truncated", test_verify_truncated);
+  g_test_add_func ("/sn/backups-page/restore-opens-wizard", test_restore_opens_wizard);
+  g_test_add_func ("/sn/backups-page/badge-after-restore-test", test_badge_after_restore_test);
+  g_test_add_func ("/sn/backups-page/read-only", test_read_only);
+
+  return g_test_run ();
+}
