@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "sn-test-stack.h"
+#include "sn-audit-log.h"
+#include "sn-host.h"
 #include "sn-known-hosts.h"
 #include "sn-net.h"
 #include "sn-profile.h"
@@ -109,7 +111,8 @@ setup_sshd (void)
     "\"HostKey $PWD/hostkey_ecdsa\" \"PidFile $PWD/sshd.pid\" \"AuthorizedKeysFile $PWD/authorized_keys\" "
     "'PubkeyAuthentication yes' 'PasswordAuthentication no' 'KbdInteractiveAuthentication no' "
     "'PermitRootLogin prohibit-password' 'StrictModes no' 'UsePAM no' 'AllowTcpForwarding yes' "
-    "'X11Forwarding no' 'PrintMotd no' 'MaxSessions 20' 'MaxStartups 50:30:100' 'LogLevel VERBOSE' > sshd_config; "
+    "'X11Forwarding no' 'PrintMotd no' 'MaxSessions 20' 'MaxStartups 50:30:100' 'LogLevel VERBOSE' "
+    "'Match User sn-test-pw' '  PasswordAuthentication yes' > sshd_config; "
     "/usr/sbin/sshd -t -f $PWD/sshd_config",
     dir, ssh_port);
   g_free (run (cmd));
@@ -829,6 +832,504 @@ test_disconnect (void)
   g_assert_cmpuint (count_threads (), ==, threads);
 }
 
+/* ssh-agent, password, files, stdin ----------------------------------------- */
+
+static char *
+agent_start (const char *name,
+             const char *key)
+{
+  g_autofree char *sock = g_build_filename (dir, name, NULL);
+  g_autofree char *cmd = g_strdup_printf (
+    "rm -f %s; eval \"$(ssh-agent -s -a %s)\" >/dev/null && echo $SSH_AGENT_PID > %s.pid && "
+    "SSH_AUTH_SOCK=%s ssh-add -q %s 2>&1",
+    sock, sock, sock, sock, key);
+
+  g_free (run (cmd));
+  return g_steal_pointer (&sock);
+}
+
+static void
+agent_stop (const char *sock)
+{
+  g_autofree char *cmd = g_strdup_printf ("kill $(cat %s.pid) 2>/dev/null; rm -f %s %s.pid; true",
+                                          sock, sock, sock);
+  g_free (run (cmd));
+}
+
+static void
+test_agent_ed25519 (void)
+{
+  g_autofree char *sock = agent_start ("agent-ed.sock", sn_test_stack_get ("SSH_KEY"));
+  g_autoptr(SnProfile) profile = stack_profile ("t-agent");
+  g_autoptr(SnSshSession) session = NULL;
+  g_autoptr(SnSshExecResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_object_set (profile, "ssh-key-file", "", NULL);
+  g_setenv ("SSH_AUTH_SOCK", sock, TRUE);
+  session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+  res = exec_sync (session, "echo via-agent", 0, &error);
+  g_unsetenv ("SSH_AUTH_SOCK");
+  agent_stop (sock);
+  g_assert_no_error (error);
+  out = sn_ssh_exec_result_dup_stdout_text (res);
+  g_assert_cmpstr (out, ==, "via-agent\n");
+}
+
+static void
+test_agent_rsa (void)
+{
+  g_autofree char *key = g_build_filename (dir, "client_rsa", NULL);
+  g_autofree char *sock = agent_start ("agent-rsa.sock", key);
+  g_autoptr(SnProfile) profile = make_profile ("t-agent-rsa", "client_rsa", "root");
+  g_autoptr(SnSshSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (profile, "ssh-key-file", "", NULL);
+  g_setenv ("SSH_AUTH_SOCK", sock, TRUE);
+  session = make_session (profile, NULL, known_hosts);
+  g_assert_false (connect_sync (session, &error));
+  g_unsetenv ("SSH_AUTH_SOCK");
+  agent_stop (sock);
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "ssh-agent"));
+  g_assert_nonnull (strstr (error->message, "cannot sign with RSA keys"));
+  g_assert_nonnull (strstr (error->message, "ssh-keygen -t ed25519"));
+  g_test_message ("%s", error->message);
+}
+
+#define PW_USER "sn-test-pw"
+
+static void
+test_password (void)
+{
+  g_autoptr(SnProfile) profile = make_profile ("t-password", "client_ed25519", PW_USER);
+  g_autoptr(SnSecretStore) secrets = sn_secret_store_new ();
+  g_autoptr(SnSshSession) session = NULL;
+  g_autoptr(SnSshSession) wrong = NULL;
+  g_autoptr(SnSshExecResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(SnProfile) profile2 = NULL;
+  g_autoptr(SnSecretStore) secrets2 = sn_secret_store_new ();
+
+  /* A private user with a password; only the private sshd lets it log in
+   * with one (Match User), so the stack's key-only policy stays. */
+  g_free (run ("id " PW_USER " >/dev/null 2>&1 || useradd -M -d /tmp -s /bin/sh " PW_USER "; "
+               "echo '" PW_USER ":open sesame 7' | chpasswd"));
+  g_object_set (profile, "ssh-key-file", "", NULL);
+  sn_secret_store_remember (secrets, profile, SN_SECRET_KIND_SSH_PASSWORD, "open sesame 7");
+  session = make_session (profile, secrets, known_hosts);
+  res = exec_sync (session, "whoami", 0, &error);
+  g_assert_no_error (error);
+  out = sn_ssh_exec_result_dup_stdout_text (res);
+  g_assert_cmpstr (out, ==, PW_USER "\n");
+
+  profile2 = make_profile ("t-password-wrong", "client_ed25519", PW_USER);
+  g_object_set (profile2, "ssh-key-file", "", NULL);
+  sn_secret_store_remember (secrets2, profile2, SN_SECRET_KIND_SSH_PASSWORD, "not it");
+  wrong = make_session (profile2, secrets2, known_hosts);
+  g_assert_false (connect_sync (wrong, &error));
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "password"));
+  g_test_message ("%s", error->message);
+}
+
+static GBytes *
+read_file_sync (SnSshSession    *session,
+                const char      *path,
+                SnSshTransport  *transport,
+                GError         **error)
+{
+  Waiter w = { 0 };
+  GBytes *bytes;
+
+  sn_ssh_session_read_file_async (session, path, NULL, store_result, &w);
+  bytes = sn_ssh_session_read_file_finish (session, wait_result (&w, 30000), transport, error);
+  g_object_unref (w.result);
+  return bytes;
+}
+
+static gboolean
+replace_file_sync (SnSshSession    *session,
+                   const char      *path,
+                   GBytes          *contents,
+                   int              mode,
+                   char           **backup,
+                   SnSshTransport  *transport,
+                   GError         **error)
+{
+  Waiter w = { 0 };
+  gboolean ok;
+
+  sn_ssh_session_replace_file_async (session, path, contents, mode, NULL, store_result, &w);
+  ok = sn_ssh_session_replace_file_finish (session, wait_result (&w, 60000), backup, transport, error);
+  g_object_unref (w.result);
+  return ok;
+}
+
+static GBytes *
+random_bytes (gsize size)
+{
+  guchar *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = g_random_int_range (0, 256);
+  return g_bytes_new_take (data, size);
+}
+
+static void
+assert_file_equals (const char *path,
+                    GBytes     *expected)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  bytes = g_bytes_new (contents, len);
+  g_assert_true (g_bytes_equal (bytes, expected));
+}
+
+static guint
+file_mode (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_mode & 07777;
+}
+
+/* Files in @where besides @keep (temp files left over). */
+static char *
+leftovers (const char *where,
+           const char *keep1,
+           const char *keep2)
+{
+  g_autofree char *cmd = g_strdup_printf ("cd %s && ls -A | grep -v -x -e '%s' -e '%s' | grep -v '\\.bak$' || true",
+                                          where, keep1, keep2);
+  return run (cmd);
+}
+
+static char *
+only_backup (const char *where)
+{
+  g_autofree char *cmd = g_strdup_printf ("ls %s/*.bak", where);
+  return run (cmd);
+}
+
+static void
+check_replace (SnSshSession   *session,
+               const char     *sub,
+               SnSshTransport  expected)
+{
+  g_autofree char *where = g_build_filename (dir, sub, NULL);
+  g_autofree char *path = g_build_filename (where, "app.env", NULL);
+  g_autoptr(GBytes) old = random_bytes (70000);
+  g_autoptr(GBytes) new = random_bytes (123457);
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *listed = NULL;
+  g_autofree char *left = NULL;
+  g_autofree char *base = NULL;
+  SnSshTransport transport = 99;
+
+  g_assert_cmpint (g_mkdir_with_parents (where, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (old, NULL), g_bytes_get_size (old), NULL));
+  g_assert_cmpint (g_chmod (path, 0640), ==, 0);
+
+  /* read */
+  got = read_file_sync (session, path, &transport, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (transport, ==, expected);
+  g_assert_true (g_bytes_equal (got, old));
+
+  /* replace keeps a .bak of the old bytes, same mode */
+  transport = 99;
+  g_assert_true (replace_file_sync (session, path, new, -1, &backup, &transport, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (transport, ==, expected);
+  g_test_message ("replaced via %s; backup %s", sn_ssh_transport_to_string (transport), backup);
+  assert_file_equals (path, new);
+  g_assert_cmpuint (file_mode (path), ==, 0640);
+  g_assert_nonnull (backup);
+  base = g_path_get_basename (backup);
+  g_assert_true (g_regex_match_simple ("^app\\.env\\.[0-9]{8}-[0-9]{6}\\.bak$", base, 0, 0));
+  assert_file_equals (backup, old);
+  g_assert_cmpuint (file_mode (backup), ==, 0640);
+  listed = only_backup (where);
+  g_assert_cmpstr (listed, ==, backup);
+  left = leftovers (where, "app.env", "-");
+  g_assert_cmpstr (left, ==, "");
+
+  /* an explicit mode; a second replace in the same second gets its own .bak */
+  g_clear_pointer (&backup, g_free);
+  g_assert_true (replace_file_sync (session, path, old, 0600, &backup, NULL, &error));
+  g_assert_no_error (error);
+  assert_file_equals (path, old);
+  assert_file_equals (backup, new);
+  g_assert_cmpuint (file_mode (path), ==, 0600);
+
+  /* a new file: no backup, 0644 */
+  {
+    g_autofree char *fresh = g_build_filename (where, "new.conf", NULL);
+    g_autofree char *none = NULL;
+
+    g_assert_true (replace_file_sync (session, fresh, new, -1, &none, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_null (none);
+    assert_file_equals (fresh, new);
+    g_assert_cmpuint (file_mode (fresh), ==, 0644);
+  }
+
+  /* reading a missing file */
+  {
+    g_autofree char *missing = g_build_filename (where, "missing", NULL);
+    g_autoptr(GBytes) nothing = read_file_sync (session, missing, NULL, &error);
+
+    g_assert_null (nothing);
+    g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_NOT_FOUND);
+    g_test_message ("%s", error->message);
+  }
+}
+
+static void
+test_file_sftp (void)
+{
+  g_autoptr(SnProfile) profile = stack_profile ("t-files");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+
+  check_replace (session, "files-sftp", SN_SSH_TRANSPORT_SFTP);
+}
+
+/* The private sshd has no Subsystem line: everything goes through exec. */
+static void
+test_file_no_sftp (void)
+{
+  g_autoptr(SnProfile) profile = make_profile ("t-files-exec", "client_ed25519", "root");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+
+  check_replace (session, "files-exec", SN_SSH_TRANSPORT_EXEC);
+}
+
+static char *tmpfs_dir;
+
+static void
+tmpfs_teardown (void)
+{
+  if (tmpfs_dir != NULL)
+    {
+      g_autofree char *cmd = g_strdup_printf ("umount %s; rmdir %s; true", tmpfs_dir, tmpfs_dir);
+      g_free (run (cmd));
+      g_clear_pointer (&tmpfs_dir, g_free);
+    }
+}
+
+static void
+check_disk_full (SnSshSession *session,
+                 const char   *name)
+{
+  g_autofree char *cmd = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) old = random_bytes (4096);
+  g_autoptr(GBytes) new = random_bytes (256 * 1024);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *left = NULL;
+  SnSshTransport transport;
+
+  tmpfs_dir = g_build_filename (dir, name, NULL);
+  cmd = g_strdup_printf ("mkdir -p %s && mount -t tmpfs -o size=1m tmpfs %s", tmpfs_dir, tmpfs_dir);
+  g_free (run (cmd));
+  path = g_build_filename (tmpfs_dir, "settings.conf", NULL);
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (old, NULL), g_bytes_get_size (old), NULL));
+  g_free (cmd);
+  cmd = g_strdup_printf ("dd if=/dev/zero of=%s/fill bs=4k 2>/dev/null; df -B1 --output=avail %s | tail -1",
+                         tmpfs_dir, tmpfs_dir);
+  g_free (run (cmd));
+
+  g_assert_false (replace_file_sync (session, path, new, -1, &backup, &transport, &error));
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_NO_SPACE);
+  g_assert_nonnull (strstr (error->message, "No space left"));
+  g_assert_nonnull (strstr (error->message, "was not changed"));
+  g_test_message ("via %s: %s", sn_ssh_transport_to_string (transport), error->message);
+  g_assert_null (backup);
+  assert_file_equals (path, old);
+  left = leftovers (tmpfs_dir, "settings.conf", "fill");
+  g_assert_cmpstr (left, ==, "");
+  g_free (cmd);
+  cmd = g_strdup_printf ("ls %s/*.bak 2>/dev/null | wc -l", tmpfs_dir);
+  g_free (left);
+  left = run (cmd);
+  g_assert_cmpstr (left, ==, "0");
+  tmpfs_teardown ();
+}
+
+static void
+test_file_disk_full (void)
+{
+  g_autoptr(SnProfile) profile = stack_profile ("t-full");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+
+  check_disk_full (session, "full-sftp");
+}
+
+static void
+test_file_disk_full_no_sftp (void)
+{
+  g_autoptr(SnProfile) profile = make_profile ("t-full-exec", "client_ed25519", "root");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+
+  check_disk_full (session, "full-exec");
+}
+
+static void
+test_file_audit (void)
+{
+  g_autoptr(SnProfile) profile = stack_profile ("t-audit");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+  g_autofree char *log_path = g_build_filename (dir, "audit-files.jsonl", NULL);
+  g_autoptr(SnAuditLog) audit = sn_audit_log_new (log_path);
+  g_autoptr(SnHost) host = sn_host_new (session, audit);
+  g_autofree char *path = g_build_filename (dir, "audited.env", NULL);
+  const char *secret = "APP_SECRET=do-not-log-me-4242\n";
+  g_autoptr(GBytes) contents = g_bytes_new_static (secret, strlen (secret));
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *log = NULL;
+  Waiter w = { 0 };
+
+  g_assert_true (g_file_set_contents (path, "APP_SECRET=old-value-1717\n", -1, NULL));
+  sn_host_replace_file_async (host, path, contents, 0600, NULL, store_result, &w);
+  g_assert_true (sn_host_replace_file_finish (host, wait_result (&w, 30000), &backup, &error));
+  g_assert_no_error (error);
+  g_clear_object (&w.result);
+  sn_host_read_file_async (host, path, NULL, store_result, &w);
+  got = sn_host_read_file_finish (host, wait_result (&w, 30000), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (got, contents));
+  g_clear_object (&w.result);
+  sn_host_restore_file_async (host, path, backup, NULL, store_result, &w);
+  g_assert_true (sn_host_restore_file_finish (host, wait_result (&w, 30000), &error));
+  g_assert_no_error (error);
+  g_clear_object (&w.result);
+  g_assert_true (g_file_get_contents (path, &log, NULL, NULL));
+  g_assert_cmpstr (log, ==, "APP_SECRET=old-value-1717\n");
+  g_clear_pointer (&log, g_free);
+
+  g_assert_true (g_file_get_contents (log_path, &log, NULL, NULL));
+  g_test_message ("%s", log);
+  g_assert_nonnull (strstr (log, "host.file.replace"));
+  g_assert_nonnull (strstr (log, "host.file.read"));
+  g_assert_nonnull (strstr (log, "host.file.restore"));
+  g_assert_nonnull (strstr (log, "30 bytes"));
+  g_assert_null (strstr (log, "do-not-log-me"));
+  g_assert_null (strstr (log, "old-value-1717"));
+}
+
+static SnSshExecResult *
+exec_input_sync (SnSshSession  *session,
+                 const char    *command,
+                 GInputStream  *input,
+                 GCancellable  *cancellable,
+                 guint          cancel_after_ms,
+                 GError       **error)
+{
+  Waiter w = { 0 };
+  SnSshExecResult *res;
+
+  sn_ssh_session_exec_with_input_async (session, command, input, 0, cancellable, store_result, &w);
+  if (cancel_after_ms > 0)
+    {
+      g_usleep (cancel_after_ms * 1000);
+      g_cancellable_cancel (cancellable);
+    }
+  res = sn_ssh_session_exec_finish (session, wait_result (&w, 120000), error);
+  g_object_unref (w.result);
+  return res;
+}
+
+static void
+test_exec_input (void)
+{
+  g_autoptr(SnProfile) profile = stack_profile ("t-input");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+  g_autofree char *src = g_build_filename (sn_test_stack_dir (), "in.bin", NULL);
+  g_autofree char *dst = g_build_filename (sn_test_stack_dir (), "in.out", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (src);
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GInputStream) small = NULL;
+  g_autoptr(SnSshExecResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cmd = NULL;
+  g_autofree char *sums = NULL;
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  gint64 start;
+  double secs;
+
+  /* small: stdin, stdout and stderr apart, exit status */
+  small = g_memory_input_stream_new_from_data ("b\na\nc\n", 6, NULL);
+  res = exec_input_sync (session, "sort; echo note >&2; exit 3", small, NULL, 0, &error);
+  g_assert_no_error (error);
+  out = sn_ssh_exec_result_dup_stdout_text (res);
+  g_assert_cmpstr (out, ==, "a\nb\nc\n");
+  g_assert_cmpint (sn_ssh_exec_result_get_exit_status (res), ==, 3);
+  g_assert_cmpuint (sn_ssh_exec_result_get_stdin_bytes (res), ==, 6);
+  g_clear_object (&res);
+
+  /* 100 MiB intact */
+  cmd = g_strdup_printf ("head -c 100M /dev/urandom > %s", src);
+  g_free (run (cmd));
+  g_assert_true (connect_sync (session, &error));
+  in = g_file_read (file, NULL, &error);
+  g_assert_no_error (error);
+  g_free (cmd);
+  cmd = g_strdup_printf ("cat > %s", dst);
+  start = g_get_monotonic_time ();
+  res = exec_input_sync (session, cmd, G_INPUT_STREAM (in), NULL, 0, &error);
+  secs = (g_get_monotonic_time () - start) / 1e6;
+  g_assert_no_error (error);
+  g_assert_true (sn_ssh_exec_result_get_success (res));
+  g_assert_cmpuint (sn_ssh_exec_result_get_stdin_bytes (res), ==, 100 * 1024 * 1024);
+  g_free (cmd);
+  cmd = g_strdup_printf ("sha256sum %s %s | cut -d' ' -f1", src, dst);
+  sums = run (cmd);
+  lines = g_strsplit (sums, "\n", 2);
+  g_assert_cmpstr (lines[0], ==, lines[1]);
+  g_test_message ("100 MiB into a remote command's stdin: %.2f s = %.0f MB/s", secs, 104.8576 / secs);
+  g_clear_object (&res);
+  g_clear_object (&in);
+  g_unlink (dst);
+
+  /* cancel stops the command mid-stream, and it did not see EOF first */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autofree char *marker = g_build_filename (sn_test_stack_dir (), "in.done", NULL);
+
+    in = g_file_read (file, NULL, &error);
+    g_free (cmd);
+    /* a slow reader: the input stalls on the SSH window, mid-stream */
+    cmd = g_strdup_printf ("head -c 999999999 | { sleep 30.5; cat; } > /dev/null && touch %s", marker);
+    start = g_get_monotonic_time ();
+    res = exec_input_sync (session, cmd, G_INPUT_STREAM (in), cancellable, 1500, &error);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_true (remote_process_gone ("[h]ead -c 999999999", 3000));
+    g_assert_true (remote_process_gone ("[s]leep 30.5", 1000));
+    g_test_message ("cancelled: command gone %.2f s after the start",
+                    (g_get_monotonic_time () - start) / 1e6);
+    g_usleep (200000);
+    g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
+    g_clear_error (&error);
+    res = exec_sync (session, "echo still here", 0, &error);
+    g_assert_no_error (error);
+  }
+  g_unlink (src);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -859,9 +1360,19 @@ main (int   argc,
   g_test_add_func ("/ssh/exec/timeout", test_exec_timeout);
   g_test_add_func ("/ssh/exec/stream-100mb", test_stream_100mb);
   g_test_add_func ("/ssh/exec/disconnect", test_disconnect);
+  g_test_add_func ("/ssh/auth/agent-ed25519", test_agent_ed25519);
+  g_test_add_func ("/ssh/auth/agent-rsa-refused", test_agent_rsa);
+  g_test_add_func ("/ssh/auth/password", test_password);
+  g_test_add_func ("/ssh/file/sftp", test_file_sftp);
+  g_test_add_func ("/ssh/file/no-sftp", test_file_no_sftp);
+  g_test_add_func ("/ssh/file/disk-full", test_file_disk_full);
+  g_test_add_func ("/ssh/file/disk-full-no-sftp", test_file_disk_full_no_sftp);
+  g_test_add_func ("/ssh/file/audit", test_file_audit);
+  g_test_add_func ("/ssh/exec/input-100mb-cancel", test_exec_input);
 
   ret = g_test_run ();
 
+  tmpfs_teardown ();
   sshd_stop ();
   if (!g_getenv ("SN_TEST_KEEP"))
     {

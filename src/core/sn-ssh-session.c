@@ -25,6 +25,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <libssh2.h>
+#include <libssh2_sftp.h>
 
 #include "sn-net.h"
 #include "sn-ssh-session-private.h"
@@ -52,12 +53,33 @@
  * stdin sends SIGHUP to that group when stdin reaches EOF, which is what
  * cancelling does (send EOF, then close). A dropped connection also closes
  * stdin, so nothing keeps running on the server after we are gone.
+ *
+ * A command fed through sn_ssh_session_exec_with_input_async() owns the
+ * channel's stdin, so EOF means "end of input" there and cannot mean
+ * "cancel". Its wrapper writes the process group's id to a pid file named by
+ * a random token (${TMPDIR:-/tmp}/sn-exec-TOKEN.pid); cancelling (or a
+ * timeout) runs a second exec on the same connection that sends SIGHUP to
+ * that group, and only once it has run is the first channel closed (closing
+ * it first would hand the command an EOF that looks like a complete input).
+ * A watchdog polls the wrapper's parent, the sshd session process, once a
+ * second and hangs the group up when the connection is gone. Commands that
+ * commit what they read must still check it is whole (size, checksum):
+ * a dropped link gives them EOF up to a second before the hang-up.
+ *
+ * Files travel over SFTP (libssh2_sftp_*, non-blocking, one SFTP job at a
+ * time in the same poll loop), or `cat` over exec when the server has no
+ * SFTP subsystem (noticed once per connection). libssh2 1.10 has no
+ * posix-rename@openssh.com and OpenSSH's SFTP v3 RENAME never overwrites, so
+ * the atomic replace renames with `mv -f` (rename(2) in the same directory)
+ * in one exec that also keeps the backup (`cp -p`).
  */
 
 #define READ_BUFFER_SIZE     (256 * 1024)
 #define EXEC_WINDOW_SIZE     (8 * 1024 * 1024)
 #define CONNECT_TIMEOUT_MS   15000
 #define STDERR_STREAM_LIMIT  (1024 * 1024)
+#define INPUT_BUFFER_SIZE    (256 * 1024)
+#define SFTP_WRITE_SLICE     (1024 * 1024)
 
 G_DEFINE_QUARK (sn-ssh-error-quark, sn_ssh_error)
 
@@ -76,6 +98,7 @@ struct _SnSshExecResult
   int      exit_status;
   guint64  stdout_size;
   guint64  stderr_size;
+  guint64  stdin_size;
   gint64   duration_us;
 };
 
@@ -184,6 +207,13 @@ sn_ssh_exec_result_get_stderr_bytes (SnSshExecResult *self)
   return self->stderr_size;
 }
 
+guint64
+sn_ssh_exec_result_get_stdin_bytes (SnSshExecResult *self)
+{
+  g_return_val_if_fail (SN_IS_SSH_EXEC_RESULT (self), 0);
+  return self->stdin_size;
+}
+
 gint64
 sn_ssh_exec_result_get_duration_us (SnSshExecResult *self)
 {
@@ -200,7 +230,40 @@ typedef enum
   JOB_EXEC,
   JOB_LISTEN,     /* SnSshTunnel: probe a direct-tcpip channel, then accept on a socket */
   JOB_UNLISTEN,   /* SnSshTunnel: close the socket and its connections */
+  JOB_SFTP,       /* read a file, or write one (a new file, never an existing one) */
 } JobKind;
+
+typedef enum
+{
+  SFTP_READ,
+  SFTP_WRITE,
+} SftpOp;
+
+typedef enum
+{
+  SFTP_INIT,
+  SFTP_OPEN,
+  SFTP_FSTAT,
+  SFTP_IO,
+  SFTP_FSYNC,
+  SFTP_CLOSE,
+  SFTP_FINISH,
+} SftpState;
+
+/* What a JOB_SFTP returns. */
+typedef struct
+{
+  GBytes   *data;      /* SFTP_READ */
+  guint     mode;      /* SFTP_READ: permission bits */
+  gboolean  fsynced;   /* SFTP_WRITE: fsync@openssh.com ran */
+} SftpResult;
+
+static void
+sftp_result_free (SftpResult *result)
+{
+  g_clear_pointer (&result->data, g_bytes_unref);
+  g_free (result);
+}
 
 typedef enum
 {
@@ -217,6 +280,7 @@ typedef enum
   CH_CLOSE,
   CH_WAIT_CLOSED,
   CH_ABORT_EOF,
+  CH_ABORT_KILL,   /* exec_with_input: hang the command up through a second exec */
   CH_ABORT_CLOSE,
   CH_FREE,
   CH_DONE,
@@ -244,7 +308,7 @@ job_done_clear (JobDone *done)
   g_cond_clear (&done->cond);
 }
 
-typedef struct
+typedef struct _Job
 {
   JobKind          kind;
   GTask           *task;
@@ -276,6 +340,30 @@ typedef struct
   gboolean         aborting;
   guint64          out_size;
   guint64          err_size;
+
+  /* exec_with_input */
+  GInputStream    *input;
+  guchar          *in_buf;
+  gsize            in_len;
+  gsize            in_off;
+  guint64          in_size;
+  char            *token;         /* names the pid file */
+  struct _Job     *killer;        /* the exec hanging this one up, while it runs */
+  struct _Job     *parent;        /* for a killer: the job it hangs up */
+  gboolean         input_eof;
+  gboolean         eof_sent;
+  gboolean         kill_started;
+
+  /* sftp */
+  SftpOp               sftp_op;
+  SftpState            sftp_state;
+  char                *path;
+  GBytes              *data;
+  gsize                data_off;
+  guint                file_mode;
+  LIBSSH2_SFTP_HANDLE *handle;
+  SftpResult          *sftp_result;
+  GError              *error;
 } Job;
 
 typedef struct _Worker Worker;
@@ -315,6 +403,9 @@ struct _Worker
   GPtrArray        *listeners;   /* Listener*: tunnels' listening sockets */
   GPtrArray        *forwards;    /* Forward*: connections accepted on them */
   guint64           received;    /* bytes read from the socket, to notice queued packets */
+  LIBSSH2_SFTP     *sftp;        /* opened at the first file transfer */
+  gpointer          sftp_owner;  /* Job*: libssh2's SFTP state allows one operation at a time */
+  gboolean          sftp_unavailable;
 };
 
 typedef struct
@@ -484,6 +575,17 @@ job_free (Job *job)
   g_clear_pointer (&job->err, g_byte_array_unref);
   g_clear_pointer (&job->pending_lines, g_ptr_array_unref);
   g_clear_pointer (&job->target_host, g_free);
+  g_clear_object (&job->input);
+  g_clear_pointer (&job->in_buf, g_free);
+  g_clear_pointer (&job->token, g_free);
+  if (job->parent != NULL)
+    job->parent->killer = NULL;
+  if (job->killer != NULL)
+    job->killer->parent = NULL;
+  g_clear_pointer (&job->path, g_free);
+  g_clear_pointer (&job->data, g_bytes_unref);
+  g_clear_pointer (&job->sftp_result, sftp_result_free);
+  g_clear_error (&job->error);
   if (job->listen_fd >= 0)
     close (job->listen_fd);
   if (job->done != NULL)
@@ -495,6 +597,7 @@ job_free (Job *job)
       g_atomic_rc_box_release_full (job->done, (GDestroyNotify)job_done_clear);
     }
   g_assert (job->channel == NULL);
+  g_assert (job->handle == NULL);
   g_free (job);
 }
 
@@ -726,6 +829,7 @@ authenticate (Worker  *worker,
   const char *methods;
   g_autoptr(GString) tried = g_string_new (NULL);
   gboolean rsa_refused = FALSE;
+  gboolean agent_rsa_refused = FALSE;
   gboolean passphrase_missing = FALSE;
   int rc;
 
@@ -827,6 +931,13 @@ authenticate (Worker  *worker,
               n++;
               if (libssh2_agent_userauth (agent, worker->user, identity) == 0)
                 ok = TRUE;
+              else
+                {
+                  g_autoptr(GBytes) blob = g_bytes_new (identity->blob, identity->blob_len);
+
+                  if (sn_ssh_key_type_from_blob (blob) == SN_SSH_KEY_TYPE_RSA)
+                    agent_rsa_refused = TRUE;
+                }
               prev = identity;
             }
           if (n > 0)
@@ -864,6 +975,18 @@ authenticate (Worker  *worker,
                      "`ssh-keygen -t ed25519 -f ~/.ssh/narcisse_ed25519`, add the .pub to the "
                      "server's authorized_keys, and select it in the profile."),
                    worker->host, worker->port, worker->key_file);
+      return FALSE;
+    }
+
+  if (agent_rsa_refused)
+    {
+      g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_AUTH,
+                   _("%s:%u refused the RSA key offered by ssh-agent: this libssh2 cannot sign "
+                     "with RSA keys against OpenSSH 8.8+ servers. Make an ed25519 key: "
+                     "`ssh-keygen -t ed25519 -f ~/.ssh/narcisse_ed25519`, add the .pub to the "
+                     "server's authorized_keys, then `ssh-add ~/.ssh/narcisse_ed25519` (or select "
+                     "it in the profile)."),
+                   worker->host, worker->port);
       return FALSE;
     }
 
@@ -1047,8 +1170,14 @@ worker_close_session (Worker   *worker,
         {
           libssh2_session_set_blocking (worker->session, 1);
           libssh2_session_set_timeout (worker->session, 2000);
+          if (worker->sftp != NULL)
+            libssh2_sftp_shutdown (worker->sftp);
+          worker->sftp = NULL;
           libssh2_session_disconnect (worker->session, "Narcisse Admin closed the session");
         }
+      /* not polite: the SFTP state is dropped with the session (a small leak
+       * on a lost connection: freeing it would talk to a dead socket) */
+      worker->sftp = NULL;
       libssh2_session_free (worker->session);
       worker->session = NULL;
     }
@@ -1114,6 +1243,45 @@ wrap_command (const char *command)
                           "if [ $sn_r -gt 128 ] && [ $sn_r -lt 160 ]; then kill -$((sn_r - 128)) $$; fi\n"
                           "exit $sn_r\n",
                           command);
+}
+
+/* For exec_with_input: the command reads the channel's stdin; see the design note. */
+static char *
+wrap_command_with_input (const char *command,
+                         const char *token)
+{
+  return g_strdup_printf ("sn_cmd() {\n%s\n}\n"
+                          "sn_pf=${TMPDIR:-/tmp}/sn-exec-%s.pid\n"
+                          "sn_pp=$PPID\n"
+                          "exec 4>&2 2>/dev/null\n"
+                          "set -m\n"
+                          "sn_cmd 2>&4 4>&- &\n"
+                          "sn_p=$!\n"
+                          "set +m\n"
+                          "echo $sn_p > \"$sn_pf\"\n"
+                          "{ while kill -0 $sn_pp; do sleep 1; done; kill -HUP -$sn_p || kill -HUP $sn_p; }"
+                          " </dev/null >/dev/null 2>&1 4>&- &\n"
+                          "sn_w=$!\n"
+                          "wait $sn_p\n"
+                          "sn_r=$?\n"
+                          "kill $sn_w 2>/dev/null\n"
+                          "rm -f \"$sn_pf\"\n"
+                          "exec 2>&4 4>&-\n"
+                          "if [ $sn_r -gt 128 ] && [ $sn_r -lt 160 ]; then kill -$((sn_r - 128)) $$; fi\n"
+                          "exit $sn_r\n",
+                          command, token);
+}
+
+/* Run on another channel: hangs up the process group of the command whose
+ * wrapper wrote the pid file named by @token (waiting up to 5 s for it). */
+static char *
+kill_command (const char *token)
+{
+  return g_strdup_printf ("f=${TMPDIR:-/tmp}/sn-exec-%s.pid; i=0; "
+                          "while [ ! -s \"$f\" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; "
+                          "if [ -s \"$f\" ]; then p=$(cat \"$f\"); rm -f \"$f\"; "
+                          "kill -HUP -\"$p\" 2>/dev/null || kill -HUP \"$p\" 2>/dev/null; fi; exit 0",
+                          token);
 }
 
 typedef struct
@@ -1219,6 +1387,7 @@ job_make_result (Worker *worker,
 
   result->stdout_size = job->out_size;
   result->stderr_size = job->err_size;
+  result->stdin_size = job->in_size;
   result->duration_us = g_get_monotonic_time () - job->started;
 
   if (job->mode == EXEC_BUFFER)
@@ -1248,7 +1417,107 @@ job_abort (Worker *worker,
   if (job->state == CH_OPEN && worker->opening != job)
     job->state = CH_DONE;
   else if (job->state == CH_RUN)
-    job->state = CH_ABORT_EOF;
+    job->state = job->input != NULL ? CH_ABORT_KILL : CH_ABORT_EOF;
+}
+
+static gboolean sftp_job_pump (Worker *worker,
+                               Job    *job,
+                               int    *fatal);
+
+/* Feeds the command's stdin from job->input. Returns TRUE on progress;
+ * FALSE with job->aborting set when it gave up on the job. */
+static gboolean
+input_pump (Worker  *worker,
+            Job     *job,
+            int     *fatal)
+{
+  gboolean progress = FALSE;
+  ssize_t n;
+  int rc;
+
+  if (job->eof_sent)
+    return FALSE;
+
+  if (job->in_off == job->in_len && !job->input_eof)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize got;
+
+      /* A blocking read on the worker thread: a file or memory stream. */
+      got = g_input_stream_read (job->input, job->in_buf, INPUT_BUFFER_SIZE, job->cancellable, &error);
+      if (got < 0)
+        {
+          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_prefix_error (&error, _("Could not read the input of the command: "));
+          job_abort (worker, job, g_steal_pointer (&error));
+          return TRUE;
+        }
+      if (got == 0)
+        job->input_eof = TRUE;
+      job->in_len = got;
+      job->in_off = 0;
+      progress = TRUE;
+    }
+
+  if (job->in_off < job->in_len)
+    {
+      n = libssh2_channel_write (job->channel, (const char *)job->in_buf + job->in_off,
+                                 job->in_len - job->in_off);
+      if (n > 0)
+        {
+          job->in_off += n;
+          job->in_size += n;
+          progress = TRUE;
+        }
+      else if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
+        {
+          if (rc_is_fatal ((int)n))
+            {
+              *fatal = (int)n;
+              return progress;
+            }
+          /* the command stopped reading (it ended or closed stdin): keep its output */
+          job->eof_sent = TRUE;
+          return TRUE;
+        }
+    }
+
+  if (job->input_eof && job->in_off == job->in_len)
+    {
+      rc = libssh2_channel_send_eof (job->channel);
+      if (rc == 0)
+        {
+          job->eof_sent = TRUE;
+          progress = TRUE;
+        }
+      else if (rc != LIBSSH2_ERROR_EAGAIN)
+        {
+          if (rc_is_fatal (rc))
+            *fatal = rc;
+          else
+            job->eof_sent = TRUE;
+        }
+    }
+
+  return progress;
+}
+
+static Job *
+killer_new (Job *parent)
+{
+  Job *killer = job_new (JOB_EXEC, NULL);
+
+  killer->command = kill_command (parent->token);
+  killer->wrapped = g_strdup (killer->command);
+  killer->mode = EXEC_BUFFER;
+  killer->out = g_byte_array_new ();
+  killer->err = g_byte_array_new ();
+  killer->state = CH_OPEN;
+  killer->started = g_get_monotonic_time ();
+  killer->parent = parent;
+  parent->killer = killer;
+
+  return killer;
 }
 
 /* Returns TRUE when it made progress. Sets @fatal on a session-level error. */
@@ -1263,6 +1532,8 @@ job_pump (Worker  *worker,
 
   if (job->kind == JOB_LISTEN)
     return listen_job_pump (worker, job, fatal);
+  if (job->kind == JOB_SFTP)
+    return sftp_job_pump (worker, job, fatal);
 
   if (job->task != NULL && job->state < CH_CLOSE)
     {
@@ -1339,7 +1610,10 @@ job_pump (Worker  *worker,
               job->state = CH_FREE;
               return TRUE;
             }
-          job->state = job->aborting ? CH_ABORT_EOF : CH_RUN;
+          if (job->aborting)
+            job->state = job->input != NULL ? CH_ABORT_KILL : CH_ABORT_EOF;
+          else
+            job->state = CH_RUN;
           progress = TRUE;
           break;
 
@@ -1347,6 +1621,13 @@ job_pump (Worker  *worker,
           {
             gboolean got = FALSE;
             ssize_t n;
+
+            if (job->input != NULL)
+              {
+                got = input_pump (worker, job, fatal);
+                if (*fatal != 0 || job->aborting)
+                  return TRUE;
+              }
 
             n = libssh2_channel_read (job->channel, (char *)worker->buffer, READ_BUFFER_SIZE);
             if (n > 0)
@@ -1457,6 +1738,19 @@ job_pump (Worker  *worker,
           progress = TRUE;
           break;
 
+        case CH_ABORT_KILL:
+          if (!job->kill_started)
+            {
+              job->kill_started = TRUE;
+              g_ptr_array_add (worker->active, killer_new (job));
+              progress = TRUE;
+            }
+          if (job->killer != NULL)
+            return progress;
+          job->state = CH_ABORT_CLOSE;
+          progress = TRUE;
+          break;
+
         case CH_ABORT_CLOSE:
           rc = libssh2_channel_close (job->channel);
           if (rc == LIBSSH2_ERROR_EAGAIN)
@@ -1476,6 +1770,316 @@ job_pump (Worker  *worker,
         case CH_DONE:
         default:
           return progress;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* SFTP (worker thread, non-blocking)                                       */
+
+static GError *
+sftp_error (Worker     *worker,
+            Job        *job,
+            int         rc,
+            const char *doing)
+{
+  unsigned long fx = LIBSSH2_FX_FAILURE;
+  char *msg = NULL;
+
+  if (rc == LIBSSH2_ERROR_SFTP_PROTOCOL && worker->sftp != NULL)
+    fx = libssh2_sftp_last_error (worker->sftp);
+  else
+    libssh2_session_last_error (worker->session, &msg, NULL, 0);
+
+  switch (fx)
+    {
+    case LIBSSH2_FX_NO_SUCH_FILE:
+    case LIBSSH2_FX_NO_SUCH_PATH:
+      return g_error_new (SN_SSH_ERROR, SN_SSH_ERROR_NOT_FOUND,
+                          _("%s on %s:%u failed: “%s” does not exist."),
+                          doing, worker->host, worker->port, job->path);
+    case LIBSSH2_FX_PERMISSION_DENIED:
+    case LIBSSH2_FX_WRITE_PROTECT:
+      return g_error_new (SN_SSH_ERROR, SN_SSH_ERROR_PERMISSION,
+                          _("%s on %s:%u failed: permission denied for “%s” (user %s)."),
+                          doing, worker->host, worker->port, job->path, worker->user);
+    case LIBSSH2_FX_NO_SPACE_ON_FILESYSTEM:
+    case LIBSSH2_FX_QUOTA_EXCEEDED:
+      return g_error_new (SN_SSH_ERROR, SN_SSH_ERROR_NO_SPACE,
+                          _("%s on %s:%u failed: no space left for “%s”."),
+                          doing, worker->host, worker->port, job->path);
+    case LIBSSH2_FX_FILE_ALREADY_EXISTS:
+      return g_error_new (SN_SSH_ERROR, SN_SSH_ERROR_FAILED,
+                          _("%s on %s:%u failed: “%s” already exists."),
+                          doing, worker->host, worker->port, job->path);
+    default:
+      /* OpenSSH's SFTP v3 says only "Failure" for ENOSPC, EIO, ... */
+      return g_error_new (SN_SSH_ERROR, SN_SSH_ERROR_FAILED,
+                          _("%s on %s:%u failed for “%s”: %s (SFTP status %lu, libssh2 error %d)."),
+                          doing, worker->host, worker->port, job->path,
+                          msg != NULL && *msg != '\0' ? msg : _("the server reported a failure"),
+                          fx, rc);
+    }
+}
+
+static void
+sftp_job_fail (Job    *job,
+               GError *error)
+{
+  if (job->error == NULL)
+    job->error = error;
+  else
+    g_error_free (error);
+  job->sftp_state = job->handle != NULL ? SFTP_CLOSE : SFTP_FINISH;
+}
+
+/* JOB_SFTP: one file read or written, start to end. Returns TRUE on progress. */
+static gboolean
+sftp_job_pump (Worker  *worker,
+               Job     *job,
+               int     *fatal)
+{
+  LIBSSH2_SESSION *s = worker->session;
+  gboolean progress = FALSE;
+  const char *doing = job->sftp_op == SFTP_READ ? _("Reading a file") : _("Writing a file");
+  ssize_t n;
+  int rc;
+
+  if (worker->sftp_owner != NULL && worker->sftp_owner != job)
+    return FALSE;
+  worker->sftp_owner = job;
+
+  for (;;)
+    {
+      if (job->error == NULL && job->sftp_state < SFTP_CLOSE && job_is_cancelled (job))
+        {
+          sftp_job_fail (job, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                           _("The file transfer was cancelled.")));
+          progress = TRUE;
+        }
+
+      switch (job->sftp_state)
+        {
+        case SFTP_INIT:
+          if (worker->sftp != NULL)
+            {
+              job->sftp_state = SFTP_OPEN;
+              break;
+            }
+          if (worker->sftp_unavailable)
+            {
+              sftp_job_fail (job, g_error_new (SN_SSH_ERROR, SN_SSH_ERROR_SFTP_UNAVAILABLE,
+                                               _("%s:%u has no SFTP subsystem."),
+                                               worker->host, worker->port));
+              break;
+            }
+          if (worker->opening != NULL && worker->opening != job)
+            return progress;
+          worker->opening = job;
+          worker->sftp = libssh2_sftp_init (s);
+          if (worker->sftp == NULL)
+            {
+              rc = libssh2_session_last_errno (s);
+              if (rc == LIBSSH2_ERROR_EAGAIN)
+                return progress;
+              worker->opening = NULL;
+              if (rc_is_fatal (rc))
+                {
+                  *fatal = rc;
+                  return progress;
+                }
+              worker->sftp_unavailable = TRUE;
+              g_debug ("No SFTP on %s:%u (libssh2 error %d): file transfers use exec",
+                       worker->host, worker->port, rc);
+              sftp_job_fail (job, g_error_new (SN_SSH_ERROR, SN_SSH_ERROR_SFTP_UNAVAILABLE,
+                                               _("%s:%u has no SFTP subsystem."),
+                                               worker->host, worker->port));
+              progress = TRUE;
+              break;
+            }
+          worker->opening = NULL;
+          job->sftp_state = SFTP_OPEN;
+          progress = TRUE;
+          break;
+
+        case SFTP_OPEN:
+          if (job->sftp_op == SFTP_READ)
+            job->handle = libssh2_sftp_open_ex (worker->sftp, job->path, strlen (job->path),
+                                                LIBSSH2_FXF_READ, 0, LIBSSH2_SFTP_OPENFILE);
+          else
+            job->handle = libssh2_sftp_open_ex (worker->sftp, job->path, strlen (job->path),
+                                                LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT |
+                                                LIBSSH2_FXF_EXCL,
+                                                job->file_mode, LIBSSH2_SFTP_OPENFILE);
+          if (job->handle == NULL)
+            {
+              rc = libssh2_session_last_errno (s);
+              if (rc == LIBSSH2_ERROR_EAGAIN)
+                return progress;
+              if (rc_is_fatal (rc))
+                {
+                  *fatal = rc;
+                  return progress;
+                }
+              sftp_job_fail (job, sftp_error (worker, job, rc, doing));
+              progress = TRUE;
+              break;
+            }
+          job->sftp_state = job->sftp_op == SFTP_READ ? SFTP_FSTAT : SFTP_IO;
+          progress = TRUE;
+          break;
+
+        case SFTP_FSTAT:
+          {
+            LIBSSH2_SFTP_ATTRIBUTES attrs = { 0 };
+
+            rc = libssh2_sftp_fstat_ex (job->handle, &attrs, 0);
+            if (rc == LIBSSH2_ERROR_EAGAIN)
+              return progress;
+            if (rc < 0)
+              {
+                if (rc_is_fatal (rc))
+                  {
+                    *fatal = rc;
+                    return progress;
+                  }
+                sftp_job_fail (job, sftp_error (worker, job, rc, doing));
+                progress = TRUE;
+                break;
+              }
+            if (attrs.flags & LIBSSH2_SFTP_ATTR_PERMISSIONS)
+              {
+                job->file_mode = attrs.permissions & 07777;
+                if (LIBSSH2_SFTP_S_ISDIR (attrs.permissions))
+                  {
+                    sftp_job_fail (job, g_error_new (SN_SSH_ERROR, SN_SSH_ERROR_FAILED,
+                                                     _("“%s” on %s:%u is a directory, not a file."),
+                                                     job->path, worker->host, worker->port));
+                    progress = TRUE;
+                    break;
+                  }
+              }
+            if ((attrs.flags & LIBSSH2_SFTP_ATTR_SIZE) && attrs.filesize < G_MAXUINT32)
+              {
+                g_byte_array_unref (job->out);
+                job->out = g_byte_array_sized_new ((guint)attrs.filesize);
+              }
+            job->sftp_state = SFTP_IO;
+            progress = TRUE;
+          }
+          break;
+
+        case SFTP_IO:
+          if (job->sftp_op == SFTP_READ)
+            {
+              n = libssh2_sftp_read (job->handle, (char *)worker->buffer, READ_BUFFER_SIZE);
+              if (n == LIBSSH2_ERROR_EAGAIN)
+                return progress;
+              if (n > 0)
+                {
+                  g_byte_array_append (job->out, worker->buffer, n);
+                  job->out_size += n;
+                  progress = TRUE;
+                  break;
+                }
+              if (n == 0)
+                {
+                  job->sftp_state = SFTP_CLOSE;
+                  progress = TRUE;
+                  break;
+                }
+            }
+          else
+            {
+              gsize size;
+              const guchar *data = g_bytes_get_data (job->data, &size);
+
+              if (job->data_off == size)
+                {
+                  job->sftp_state = SFTP_FSYNC;
+                  progress = TRUE;
+                  break;
+                }
+              /* Same pointer and length again after EAGAIN, as libssh2 wants. */
+              n = libssh2_sftp_write (job->handle, (const char *)data + job->data_off,
+                                      MIN (size - job->data_off, SFTP_WRITE_SLICE));
+              if (n == LIBSSH2_ERROR_EAGAIN)
+                return progress;
+              if (n >= 0)
+                {
+                  job->data_off += n;
+                  job->in_size += n;
+                  progress = TRUE;
+                  break;
+                }
+            }
+          if (rc_is_fatal ((int)n))
+            {
+              *fatal = (int)n;
+              return progress;
+            }
+          sftp_job_fail (job, sftp_error (worker, job, (int)n, doing));
+          progress = TRUE;
+          break;
+
+        case SFTP_FSYNC:
+          rc = libssh2_sftp_fsync (job->handle);
+          if (rc == LIBSSH2_ERROR_EAGAIN)
+            return progress;
+          if (rc == 0)
+            job->sftp_result->fsynced = TRUE;
+          else if (rc_is_fatal (rc))
+            {
+              *fatal = rc;
+              return progress;
+            }
+          else if (!(rc == LIBSSH2_ERROR_SFTP_PROTOCOL &&
+                     libssh2_sftp_last_error (worker->sftp) == LIBSSH2_FX_OP_UNSUPPORTED))
+            {
+              sftp_job_fail (job, sftp_error (worker, job, rc, doing));
+              progress = TRUE;
+              break;
+            }
+          job->sftp_state = SFTP_CLOSE;
+          progress = TRUE;
+          break;
+
+        case SFTP_CLOSE:
+          rc = libssh2_sftp_close_handle (job->handle);
+          if (rc == LIBSSH2_ERROR_EAGAIN)
+            return progress;
+          job->handle = NULL;
+          if (rc < 0 && rc_is_fatal (rc))
+            {
+              *fatal = rc;
+              return progress;
+            }
+          if (rc < 0 && job->error == NULL && job->sftp_op == SFTP_WRITE)
+            job->error = sftp_error (worker, job, rc, doing);
+          job->sftp_state = SFTP_FINISH;
+          progress = TRUE;
+          break;
+
+        case SFTP_FINISH:
+        default:
+          worker->sftp_owner = NULL;
+          if (job->error != NULL)
+            job_return_error (job, g_steal_pointer (&job->error));
+          else if (job->task != NULL)
+            {
+              GTask *task = g_steal_pointer (&job->task);
+
+              if (job->sftp_op == SFTP_READ)
+                {
+                  job->sftp_result->data = g_byte_array_free_to_bytes (g_steal_pointer (&job->out));
+                  job->sftp_result->mode = job->file_mode;
+                }
+              g_task_return_pointer (task, g_steal_pointer (&job->sftp_result),
+                                     (GDestroyNotify)sftp_result_free);
+              g_object_unref (task);
+            }
+          job->state = CH_DONE;
+          return TRUE;
         }
     }
 }
@@ -1876,6 +2480,7 @@ worker_fail_all (Worker       *worker,
           job_return_error (job, g_error_copy (error));
           /* the session is gone: libssh2_session_free releases the channel */
           job->channel = NULL;
+          job->handle = NULL;
           job_free (job);
         }
       g_ptr_array_set_size (worker->active, 0);
@@ -1896,6 +2501,7 @@ worker_fail_all (Worker       *worker,
     }
   if (worker->listeners != NULL)
     g_ptr_array_set_size (worker->listeners, 0);
+  worker->sftp_owner = NULL;
 
   while ((job = g_async_queue_try_pop (worker->jobs)) != NULL)
     {
@@ -2055,6 +2661,8 @@ worker_thread (gpointer data)
             if (fw->state == FW_RUN)
               any = fw->channel;
           }
+        if (any == NULL && worker->sftp != NULL && worker->sftp_owner != NULL)
+          any = libssh2_sftp_get_channel (worker->sftp);
         if (any != NULL)
           {
             ssize_t rc = libssh2_channel_read_ex (any, 99, (char *)worker->buffer, 1);
@@ -2630,6 +3238,7 @@ exec_common (SnSshSession        *self,
              const char          *command,
              ExecMode             mode,
              GOutputStream       *stream,
+             GInputStream        *input,
              LineSink            *sink,
              guint                timeout_ms,
              GCancellable        *cancellable,
@@ -2645,7 +3254,15 @@ exec_common (SnSshSession        *self,
 
   job = job_new (JOB_EXEC, g_steal_pointer (&task));
   job->command = g_strdup (command);
-  job->wrapped = wrap_command (command);
+  if (input != NULL)
+    {
+      job->input = g_object_ref (input);
+      job->in_buf = g_malloc (INPUT_BUFFER_SIZE);
+      job->token = g_uuid_string_random ();
+      job->wrapped = wrap_command_with_input (command, job->token);
+    }
+  else
+    job->wrapped = wrap_command (command);
   job->mode = mode;
   job->stream = stream != NULL ? g_object_ref (stream) : NULL;
   job->sink = sink;
@@ -2680,7 +3297,7 @@ sn_ssh_session_exec_async (SnSshSession        *self,
   g_return_if_fail (SN_IS_SSH_SESSION (self));
   g_return_if_fail (command != NULL);
 
-  exec_common (self, command, EXEC_BUFFER, NULL, NULL, timeout_ms,
+  exec_common (self, command, EXEC_BUFFER, NULL, NULL, NULL, timeout_ms,
                cancellable, callback, user_data);
 }
 
@@ -2714,7 +3331,7 @@ sn_ssh_session_exec_lines_async (SnSshSession        *self,
   sink->data = line_data;
   sink->destroy = line_data_destroy;
 
-  exec_common (self, command, EXEC_LINES, NULL, sink, timeout_ms,
+  exec_common (self, command, EXEC_LINES, NULL, NULL, sink, timeout_ms,
                cancellable, callback, user_data);
 }
 
@@ -2740,7 +3357,38 @@ sn_ssh_session_exec_to_stream_async (SnSshSession        *self,
   g_return_if_fail (command != NULL);
   g_return_if_fail (G_IS_OUTPUT_STREAM (stdout_stream));
 
-  exec_common (self, command, EXEC_STREAM, stdout_stream, NULL, timeout_ms,
+  exec_common (self, command, EXEC_STREAM, stdout_stream, NULL, NULL, timeout_ms,
+               cancellable, callback, user_data);
+}
+
+/**
+ * sn_ssh_session_exec_with_input_async:
+ * @stdin_stream: what the command reads on its stdin, sent as it is read;
+ *   read from the session's worker thread with blocking reads, so it must
+ *   not be used elsewhere meanwhile and must not need the main loop (a file
+ *   or memory stream). EOF is sent once it is exhausted. It is not closed.
+ *
+ * Like sn_ssh_session_exec_async(), with the command's stdin fed from
+ * @stdin_stream (uploads, `psql -f -`, ...). Cancelling or a timeout sends
+ * SIGHUP to the command's process group through a second exec before the
+ * channel closes (see the design note in sn-ssh-session.c), so the command
+ * never mistakes a cancel for the end of its input. The result's
+ * sn_ssh_exec_result_get_stdin_bytes() says how much was sent.
+ */
+void
+sn_ssh_session_exec_with_input_async (SnSshSession        *self,
+                                      const char          *command,
+                                      GInputStream        *stdin_stream,
+                                      guint                timeout_ms,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (SN_IS_SSH_SESSION (self));
+  g_return_if_fail (command != NULL);
+  g_return_if_fail (G_IS_INPUT_STREAM (stdin_stream));
+
+  exec_common (self, command, EXEC_BUFFER, NULL, stdin_stream, NULL, timeout_ms,
                cancellable, callback, user_data);
 }
 
@@ -2759,6 +3407,511 @@ sn_ssh_session_exec_finish (SnSshSession  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Files                                                                    */
+
+const char *
+sn_ssh_transport_to_string (SnSshTransport transport)
+{
+  return transport == SN_SSH_TRANSPORT_SFTP ? "sftp" : "exec";
+}
+
+static void
+sftp_submit (SnSshSession        *self,
+             SftpOp               op,
+             const char          *path,
+             GBytes              *data,
+             guint                mode,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Job *job;
+
+  g_task_set_source_tag (task, sftp_submit);
+  job = job_new (JOB_SFTP, g_steal_pointer (&task));
+  job->sftp_op = op;
+  job->path = g_strdup (path);
+  job->data = data != NULL ? g_bytes_ref (data) : NULL;
+  job->file_mode = mode;
+  job->out = g_byte_array_new ();
+  job->sftp_result = g_new0 (SftpResult, 1);
+  job->state = CH_OPEN;
+
+  session_submit (self, job);
+}
+
+/* The last non-empty line of a command's stderr. */
+static char *
+stderr_last_line (SnSshExecResult *result)
+{
+  g_autofree char *text = sn_ssh_exec_result_dup_stderr_text (result);
+  g_auto(GStrv) lines = g_strsplit (g_strstrip (text), "\n", -1);
+  guint n = g_strv_length (lines);
+
+  return g_strdup (n > 0 ? lines[n - 1] : "");
+}
+
+static GError *
+exec_file_error (SnSshSession    *self,
+                 SnSshExecResult *result,
+                 const char      *doing,
+                 const char      *path)
+{
+  g_autofree char *why = stderr_last_line (result);
+  g_autofree char *where = sn_ssh_session_dup_display_name (self);
+  SnSshError code = SN_SSH_ERROR_FAILED;
+
+  if (strstr (why, "No such file") != NULL)
+    code = SN_SSH_ERROR_NOT_FOUND;
+  else if (strstr (why, "Permission denied") != NULL || strstr (why, "Read-only file system") != NULL)
+    code = SN_SSH_ERROR_PERMISSION;
+  else if (strstr (why, "No space left") != NULL || strstr (why, "Disk quota exceeded") != NULL)
+    code = SN_SSH_ERROR_NO_SPACE;
+
+  return g_error_new (SN_SSH_ERROR, code, _("%s “%s” on %s failed (exit status %d): %s"),
+                      doing, path, where, sn_ssh_exec_result_get_exit_status (result),
+                      *why != '\0' ? why : _("no message"));
+}
+
+typedef struct
+{
+  char           *path;
+  SnSshTransport  transport;
+} ReadFile;
+
+static void
+read_file_free (ReadFile *rf)
+{
+  g_free (rf->path);
+  g_free (rf);
+}
+
+static void
+on_read_exec (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SnSshSession *self = SN_SSH_SESSION (object);
+  ReadFile *rf = g_task_get_task_data (task);
+  g_autoptr(SnSshExecResult) exec = NULL;
+  GError *error = NULL;
+
+  if (!(exec = sn_ssh_session_exec_finish (self, result, &error)))
+    g_task_return_error (task, error);
+  else if (!sn_ssh_exec_result_get_success (exec))
+    g_task_return_error (task, exec_file_error (self, exec, _("Reading"), rf->path));
+  else
+    g_task_return_pointer (task, g_bytes_ref (sn_ssh_exec_result_get_stdout (exec)),
+                           (GDestroyNotify)g_bytes_unref);
+}
+
+static void
+on_read_sftp (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SnSshSession *self = SN_SSH_SESSION (object);
+  ReadFile *rf = g_task_get_task_data (task);
+  SftpResult *res;
+  GError *error = NULL;
+
+  res = g_task_propagate_pointer (G_TASK (result), &error);
+  if (res != NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&res->data), (GDestroyNotify)g_bytes_unref);
+      sftp_result_free (res);
+      return;
+    }
+
+  if (g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_SFTP_UNAVAILABLE))
+    {
+      g_autofree char *quoted = g_shell_quote (rf->path);
+      g_autofree char *command = g_strdup_printf ("cat -- %s", quoted);
+
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      g_clear_error (&error);
+      rf->transport = SN_SSH_TRANSPORT_EXEC;
+      sn_ssh_session_exec_async (self, command, 0, cancellable,
+                                 on_read_exec, g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_error (task, error);
+}
+
+/**
+ * sn_ssh_session_read_file_async:
+ * @path: an absolute path on the host
+ *
+ * Reads a whole remote file into memory: over SFTP, or `cat` over exec when
+ * the server has no SFTP subsystem.
+ */
+void
+sn_ssh_session_read_file_async (SnSshSession        *self,
+                                const char          *path,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ReadFile *rf;
+
+  g_return_if_fail (SN_IS_SSH_SESSION (self));
+  g_return_if_fail (path != NULL && *path != '\0');
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sn_ssh_session_read_file_async);
+  rf = g_new0 (ReadFile, 1);
+  rf->path = g_strdup (path);
+  rf->transport = SN_SSH_TRANSPORT_SFTP;
+  g_task_set_task_data (task, rf, (GDestroyNotify)read_file_free);
+
+  sftp_submit (self, SFTP_READ, path, NULL, 0, cancellable, on_read_sftp, g_steal_pointer (&task));
+}
+
+/**
+ * sn_ssh_session_read_file_finish:
+ * @transport: (out) (optional): which path the bytes took
+ *
+ * Returns: (transfer full): the file's bytes; errors: %SN_SSH_ERROR_NOT_FOUND,
+ *   %SN_SSH_ERROR_PERMISSION, ...
+ */
+GBytes *
+sn_ssh_session_read_file_finish (SnSshSession    *self,
+                                 GAsyncResult    *result,
+                                 SnSshTransport  *transport,
+                                 GError         **error)
+{
+  ReadFile *rf;
+
+  g_return_val_if_fail (SN_IS_SSH_SESSION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  rf = g_task_get_task_data (G_TASK (result));
+  if (transport != NULL)
+    *transport = rf->transport;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  char           *path;
+  char           *dir;
+  char           *tmp;
+  char           *backup;
+  GBytes         *contents;
+  GError         *error;        /* the failure being cleaned up after */
+  int             mode;
+  SnSshTransport  transport;
+  gboolean        fsynced;
+} Replace;
+
+static void
+replace_free (Replace *r)
+{
+  g_free (r->path);
+  g_free (r->dir);
+  g_free (r->tmp);
+  g_free (r->backup);
+  g_clear_pointer (&r->contents, g_bytes_unref);
+  g_clear_error (&r->error);
+  g_free (r);
+}
+
+static void
+on_replace_cleaned (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SnSshSession *self = SN_SSH_SESSION (object);
+  Replace *r = g_task_get_task_data (task);
+  g_autoptr(SnSshExecResult) exec = NULL;
+  g_autofree char *where = sn_ssh_session_dup_display_name (self);
+  g_autofree char *out = NULL;
+  guint64 avail = G_MAXUINT64;
+  gsize size = g_bytes_get_size (r->contents);
+
+  exec = sn_ssh_session_exec_finish (self, result, NULL);
+  if (exec != NULL && sn_ssh_exec_result_get_success (exec))
+    {
+      out = sn_ssh_exec_result_dup_stdout_text (exec);
+      if (*g_strstrip (out) != '\0')
+        avail = g_ascii_strtoull (out, NULL, 10);
+    }
+
+  if (g_error_matches (r->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&r->error));
+      return;
+    }
+
+  /* SFTP v3 reports a full disk as a plain "Failure": the free space tells. */
+  if (g_error_matches (r->error, SN_SSH_ERROR, SN_SSH_ERROR_NO_SPACE) ||
+      (g_error_matches (r->error, SN_SSH_ERROR, SN_SSH_ERROR_FAILED) && avail < size))
+    {
+      g_autofree char *need = g_format_size (size);
+      g_autofree char *free_text = avail != G_MAXUINT64 ? g_format_size (avail) : g_strdup (_("unknown"));
+
+      g_task_return_new_error (task, SN_SSH_ERROR, SN_SSH_ERROR_NO_SPACE,
+                               _("No space left on %s for the new “%s”: it needs %s and %s holds %s "
+                                 "free. “%s” was not changed and the temporary file was removed. "
+                                 "Free some space there (`df -h %s`) and try again."),
+                               where, r->path, need, r->dir, free_text, r->path, r->dir);
+      return;
+    }
+
+  g_prefix_error (&r->error, _("“%s” was not changed (the temporary file was removed): "), r->path);
+  g_task_return_error (task, g_steal_pointer (&r->error));
+}
+
+/* Removes the temp file, reads the free space, then fails with @error. */
+static void
+replace_fail (GTask  *task,
+              GError *error)
+{
+  SnSshSession *self = g_task_get_source_object (task);
+  Replace *r = g_task_get_task_data (task);
+  g_autofree char *tmp = g_shell_quote (r->tmp);
+  g_autofree char *dir = g_shell_quote (r->dir);
+  g_autofree char *command = g_strdup_printf ("rm -f -- %s; df -P -B1 -- %s | awk 'NR==2 {print $4}'",
+                                              tmp, dir);
+
+  g_clear_error (&r->error);
+  r->error = error;
+  /* not cancellable: the temp file must go */
+  sn_ssh_session_exec_async (self, command, 30000, NULL, on_replace_cleaned, task);
+}
+
+static void
+on_replace_committed (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SnSshSession *self = SN_SSH_SESSION (object);
+  Replace *r = g_task_get_task_data (task);
+  g_autoptr(SnSshExecResult) exec = NULL;
+  g_autofree char *out = NULL;
+  GError *error = NULL;
+  const char *line;
+
+  if (!(exec = sn_ssh_session_exec_finish (self, result, &error)))
+    {
+      replace_fail (g_steal_pointer (&task), error);
+      return;
+    }
+  if (!sn_ssh_exec_result_get_success (exec))
+    {
+      error = exec_file_error (self, exec, _("Replacing"), r->path);
+      if (error->code == SN_SSH_ERROR_NO_SPACE || error->code == SN_SSH_ERROR_FAILED)
+        replace_fail (g_steal_pointer (&task), error);
+      else
+        {
+          g_prefix_error (&error, _("“%s” was not changed: "), r->path);
+          g_task_return_error (task, error);
+        }
+      return;
+    }
+
+  out = sn_ssh_exec_result_dup_stdout_text (exec);
+  line = strstr (out, "backup=");
+  if (line != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (line + strlen ("backup="), "\n", 2);
+
+      if (parts[0] != NULL && *parts[0] != '\0')
+        r->backup = g_strdup (parts[0]);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Size check, backup, mode, sync, rename: one exec. */
+static void
+replace_commit (GTask *task)
+{
+  SnSshSession *self = g_task_get_source_object (task);
+  Replace *r = g_task_get_task_data (task);
+  g_autofree char *target = g_shell_quote (r->path);
+  g_autofree char *tmp = g_shell_quote (r->tmp);
+  g_autofree char *mode = r->mode >= 0 ? g_strdup_printf ("%04o", r->mode & 07777) : g_strdup ("");
+  g_autofree char *command = NULL;
+
+  command = g_strdup_printf (
+    "T=%s; P=%s; N=%" G_GSIZE_FORMAT "; M=%s\n"
+    "s=$(stat -c %%s -- \"$P\") || exit 10\n"
+    "if [ \"$s\" != \"$N\" ]; then rm -f -- \"$P\"; echo \"the temporary file holds $s bytes, not $N\" >&2; exit 11; fi\n"
+    "B=\n"
+    "if [ -e \"$T\" ]; then\n"
+    "  d=$(date +%%Y%%m%%d-%%H%%M%%S); B=\"$T.$d.bak\"; i=1\n"
+    "  while [ -e \"$B\" ]; do B=\"$T.$d-$i.bak\"; i=$((i + 1)); done\n"
+    "  cp -p -- \"$T\" \"$B\" || { rm -f -- \"$P\" \"$B\"; exit 12; }\n"
+    "  chmod --reference=\"$T\" -- \"$P\"; chown --reference=\"$T\" -- \"$P\" 2>/dev/null\n"
+    "fi\n"
+    "if [ -n \"$M\" ]; then chmod \"$M\" -- \"$P\" || { rm -f -- \"$P\"; exit 13; }\n"
+    "elif [ -z \"$B\" ]; then chmod 0644 -- \"$P\"; fi\n"
+    "%s"
+    "mv -f -- \"$P\" \"$T\" || { rm -f -- \"$P\"; exit 15; }\n"
+    "sync -- \"$(dirname -- \"$T\")\" 2>/dev/null\n"
+    "echo \"backup=$B\"\n",
+    target, tmp, g_bytes_get_size (r->contents), mode,
+    r->fsynced ? "" : "sync -- \"$P\" || { rm -f -- \"$P\"; exit 14; }\n");
+
+  sn_ssh_session_exec_async (self, command, 120000, NULL, on_replace_committed, task);
+}
+
+static void
+on_replace_uploaded (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  SnSshSession *self = SN_SSH_SESSION (object);
+  Replace *r = g_task_get_task_data (task);
+  g_autoptr(SnSshExecResult) exec = NULL;
+  GError *error = NULL;
+
+  if (!(exec = sn_ssh_session_exec_finish (self, result, &error)))
+    replace_fail (task, error);
+  else if (!sn_ssh_exec_result_get_success (exec))
+    replace_fail (task, exec_file_error (self, exec, _("Writing"), r->tmp));
+  else if (g_task_return_error_if_cancelled (task))
+    g_object_unref (task);   /* nothing renamed yet; the commit would not run */
+  else
+    replace_commit (task);
+}
+
+static void
+on_replace_written (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  SnSshSession *self = SN_SSH_SESSION (object);
+  Replace *r = g_task_get_task_data (task);
+  SftpResult *res;
+  GError *error = NULL;
+
+  res = g_task_propagate_pointer (G_TASK (result), &error);
+  if (res != NULL)
+    {
+      r->fsynced = res->fsynced;
+      sftp_result_free (res);
+      replace_commit (task);
+      return;
+    }
+
+  if (g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_SFTP_UNAVAILABLE))
+    {
+      g_autoptr(GInputStream) input = g_memory_input_stream_new_from_bytes (r->contents);
+      g_autofree char *tmp = g_shell_quote (r->tmp);
+      g_autofree char *command = g_strdup_printf ("umask 077 && set -C && cat > %s", tmp);
+
+      g_clear_error (&error);
+      r->transport = SN_SSH_TRANSPORT_EXEC;
+      sn_ssh_session_exec_with_input_async (self, command, input, 0, g_task_get_cancellable (task),
+                                            on_replace_uploaded, task);
+      return;
+    }
+
+  replace_fail (task, error);
+}
+
+/**
+ * sn_ssh_session_replace_file_async:
+ * @path: an absolute path on the host; its directory must exist
+ * @contents: the new bytes
+ * @mode: permission bits for the new file, or -1 to keep those of the file
+ *   it replaces (0644 for a new file)
+ *
+ * Replaces @path atomically: the bytes go to a temp file beside it (SFTP,
+ * or `cat` over exec without SFTP), synced (fsync@openssh.com, else `sync`),
+ * the original is copied to `PATH.YYYYMMDD-HHMMSS.bak` with its mode and
+ * owner, and the temp file is renamed over @path. On any failure (full disk,
+ * permission, cancel before the rename) @path is untouched and the temp file
+ * removed; a full disk is %SN_SSH_ERROR_NO_SPACE.
+ */
+void
+sn_ssh_session_replace_file_async (SnSshSession        *self,
+                                   const char          *path,
+                                   GBytes              *contents,
+                                   int                  mode,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *tmp_name = NULL;
+  Replace *r;
+
+  g_return_if_fail (SN_IS_SSH_SESSION (self));
+  g_return_if_fail (path != NULL && *path != '\0');
+  g_return_if_fail (contents != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sn_ssh_session_replace_file_async);
+  r = g_new0 (Replace, 1);
+  r->path = g_strdup (path);
+  r->dir = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  token = g_strdup_printf ("%08x", g_random_int ());
+  tmp_name = g_strdup_printf (".%s.sn-%s.tmp", base, token);
+  r->tmp = g_build_filename (r->dir, tmp_name, NULL);
+  r->contents = g_bytes_ref (contents);
+  r->mode = mode;
+  r->transport = SN_SSH_TRANSPORT_SFTP;
+  g_task_set_task_data (task, r, (GDestroyNotify)replace_free);
+
+  if (base[0] == '/' || base[0] == '.' || g_str_has_suffix (path, "/"))
+    {
+      g_task_return_new_error (task, SN_SSH_ERROR, SN_SSH_ERROR_FAILED,
+                               _("“%s” does not name a file."), path);
+      return;
+    }
+
+  sftp_submit (self, SFTP_WRITE, r->tmp, contents, 0600, cancellable,
+               on_replace_written, g_steal_pointer (&task));
+}
+
+/**
+ * sn_ssh_session_replace_file_finish:
+ * @backup_path: (out) (optional) (transfer full): the backup of the old
+ *   file, or %NULL when there was none
+ * @transport: (out) (optional): which path the bytes took
+ */
+gboolean
+sn_ssh_session_replace_file_finish (SnSshSession    *self,
+                                    GAsyncResult    *result,
+                                    char           **backup_path,
+                                    SnSshTransport  *transport,
+                                    GError         **error)
+{
+  Replace *r;
+
+  g_return_val_if_fail (SN_IS_SSH_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  r = g_task_get_task_data (G_TASK (result));
+  if (transport != NULL)
+    *transport = r->transport;
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    {
+      if (backup_path != NULL)
+        *backup_path = NULL;
+      return FALSE;
+    }
+  if (backup_path != NULL)
+    *backup_path = g_strdup (r->backup);
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -31,6 +31,11 @@ G_BEGIN_DECLS
  * @SN_SSH_ERROR_CHANNEL: the server refused to open a channel or run the command
  * @SN_SSH_ERROR_FORWARDING_DISABLED: the server forbids TCP forwarding (AllowTcpForwarding no)
  * @SN_SSH_ERROR_FAILED: anything else
+ * @SN_SSH_ERROR_NO_SPACE: the host's filesystem is full (a file write failed)
+ * @SN_SSH_ERROR_PERMISSION: the host refused access to a file
+ * @SN_SSH_ERROR_NOT_FOUND: the remote file does not exist
+ * @SN_SSH_ERROR_SFTP_UNAVAILABLE: the server has no SFTP subsystem; file
+ *   transfers then go through `cat` over exec
  */
 typedef enum
 {
@@ -44,7 +49,26 @@ typedef enum
   SN_SSH_ERROR_CHANNEL,
   SN_SSH_ERROR_FORWARDING_DISABLED,
   SN_SSH_ERROR_FAILED,
+  SN_SSH_ERROR_NO_SPACE,
+  SN_SSH_ERROR_PERMISSION,
+  SN_SSH_ERROR_NOT_FOUND,
+  SN_SSH_ERROR_SFTP_UNAVAILABLE,
 } SnSshError;
+
+/**
+ * SnSshTransport:
+ * @SN_SSH_TRANSPORT_SFTP: the SFTP subsystem carried the bytes
+ * @SN_SSH_TRANSPORT_EXEC: `cat` over an exec channel did (no SFTP on the server)
+ *
+ * Which path a file transfer took.
+ */
+typedef enum
+{
+  SN_SSH_TRANSPORT_SFTP,
+  SN_SSH_TRANSPORT_EXEC,
+} SnSshTransport;
+
+const char *sn_ssh_transport_to_string (SnSshTransport transport);
 
 GQuark sn_ssh_error_quark (void);
 
@@ -63,6 +87,7 @@ char       *sn_ssh_exec_result_dup_stdout_text  (SnSshExecResult *self);
 char       *sn_ssh_exec_result_dup_stderr_text  (SnSshExecResult *self);
 guint64     sn_ssh_exec_result_get_stdout_bytes (SnSshExecResult *self);  /* bytes received, always */
 guint64     sn_ssh_exec_result_get_stderr_bytes (SnSshExecResult *self);
+guint64     sn_ssh_exec_result_get_stdin_bytes  (SnSshExecResult *self);  /* sent by exec_with_input */
 gint64      sn_ssh_exec_result_get_duration_us  (SnSshExecResult *self);
 
 /**
@@ -132,8 +157,38 @@ void             sn_ssh_session_exec_to_stream_async     (SnSshSession         *
                                                           GCancellable         *cancellable,
                                                           GAsyncReadyCallback   callback,
                                                           gpointer              user_data);
+void             sn_ssh_session_exec_with_input_async    (SnSshSession         *self,
+                                                          const char           *command,
+                                                          GInputStream         *stdin_stream,
+                                                          guint                 timeout_ms,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
 SnSshExecResult *sn_ssh_session_exec_finish              (SnSshSession         *self,
                                                           GAsyncResult         *result,
+                                                          GError              **error);
+
+/* File transfer: SFTP, or `cat` over exec when the server has no SFTP. */
+void             sn_ssh_session_read_file_async          (SnSshSession         *self,
+                                                          const char           *path,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+GBytes          *sn_ssh_session_read_file_finish         (SnSshSession         *self,
+                                                          GAsyncResult         *result,
+                                                          SnSshTransport       *transport,
+                                                          GError              **error);
+void             sn_ssh_session_replace_file_async       (SnSshSession         *self,
+                                                          const char           *path,
+                                                          GBytes               *contents,
+                                                          int                   mode,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+gboolean         sn_ssh_session_replace_file_finish      (SnSshSession         *self,
+                                                          GAsyncResult         *result,
+                                                          char                **backup_path,
+                                                          SnSshTransport       *transport,
                                                           GError              **error);
 
 /* For SnSshTunnel: the worker thread serves forwarded connections too. */
