@@ -15,6 +15,7 @@
 #include "sn-audit-log.h"
 #include "sn-backup-service.h"
 #include "sn-health-service.h"
+#include "sn-host.h"
 #include "sn-secret-store.h"
 #include "sn-ssh-session.h"
 
@@ -611,6 +612,7 @@ sn_actions_register_builtin (void)
       sn_action_register (&disk_action);
       sn_action_register (&query_action);
       sn_backup_actions_register ();
+      sn_host_register_actions ();
       g_once_init_leave (&initialized, 1);
     }
 }

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "sn-action.h"
 #include "sn-host.h"
 #include "sn-profile.h"
 
@@ -1551,4 +1552,546 @@ sn_host_printenv_finish (SnHost        *self,
                          GError       **error)
 {
   return host_call_finish (self, result, sn_host_printenv_async, error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Files                                                                    */
+
+typedef struct
+{
+  char           *path;
+  char           *backup;
+  gint64          started;
+  gsize           size;
+  int             mode;
+} FileCall;
+
+static void
+file_call_free (FileCall *call)
+{
+  g_free (call->path);
+  g_free (call->backup);
+  g_free (call);
+}
+
+/* One audit line per file call: path, size, transport, never the bytes. */
+static gboolean
+audit_file (SnHost      *self,
+            const char  *action,
+            const char  *summary,
+            gboolean     ok,
+            gint64       started,
+            guint64      bytes,
+            GError     **error)
+{
+  return sn_audit_log_append (self->audit_log, profile_name (self), action, summary,
+                              ok ? 0 : 1, g_get_monotonic_time () - started, bytes, error);
+}
+
+static void
+on_host_read_file_ready (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SnHost *self = g_task_get_source_object (task);
+  FileCall *call = g_task_get_task_data (task);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) audit_error = NULL;
+  g_autofree char *summary = NULL;
+  SnSshTransport transport = SN_SSH_TRANSPORT_SFTP;
+
+  bytes = sn_ssh_session_read_file_finish (SN_SSH_SESSION (object), result, &transport, &error);
+  summary = g_strdup_printf ("read %s (via %s)", call->path, sn_ssh_transport_to_string (transport));
+  if (!audit_file (self, "host.file.read", summary, bytes != NULL, call->started,
+                   bytes != NULL ? g_bytes_get_size (bytes) : 0, &audit_error))
+    g_warning ("%s", audit_error->message);
+
+  if (bytes == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&bytes), (GDestroyNotify)g_bytes_unref);
+}
+
+/**
+ * sn_host_read_file_async:
+ * @path: an absolute path on the host
+ *
+ * Reads a remote file (SFTP, or `cat` without SFTP); audited as
+ * `host.file.read` with its size, never its contents.
+ */
+void
+sn_host_read_file_async (SnHost              *self,
+                         const char          *path,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FileCall *call;
+
+  g_return_if_fail (SN_IS_HOST (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sn_host_read_file_async);
+  call = g_new0 (FileCall, 1);
+  call->path = g_strdup (path);
+  call->started = g_get_monotonic_time ();
+  g_task_set_task_data (task, call, (GDestroyNotify)file_call_free);
+
+  sn_ssh_session_read_file_async (self->session, path, cancellable,
+                                  on_host_read_file_ready, g_steal_pointer (&task));
+}
+
+GBytes *
+sn_host_read_file_finish (SnHost        *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return host_call_finish (self, result, sn_host_read_file_async, error);
+}
+
+static void
+on_host_replace_file_ready (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SnHost *self = g_task_get_source_object (task);
+  FileCall *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) audit_error = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *mode = NULL;
+  SnSshTransport transport = SN_SSH_TRANSPORT_SFTP;
+  gboolean ok;
+
+  ok = sn_ssh_session_replace_file_finish (SN_SSH_SESSION (object), result, &call->backup,
+                                           &transport, &error);
+  mode = call->mode >= 0 ? g_strdup_printf ("%04o", call->mode) : g_strdup ("kept");
+  summary = g_strdup_printf ("replace %s (%" G_GSIZE_FORMAT " bytes, mode %s, via %s, backup %s)%s%s",
+                             call->path, call->size, mode, sn_ssh_transport_to_string (transport),
+                             call->backup != NULL ? call->backup : "none",
+                             ok ? "" : ": ", ok ? "" : error->message);
+  if (!audit_file (self, "host.file.replace", summary, ok, call->started, call->size, &audit_error))
+    g_warning ("%s", audit_error->message);
+
+  if (!ok)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (audit_error != NULL)
+    g_task_return_error (task, g_steal_pointer (&audit_error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * sn_host_replace_file_async:
+ * @contents: the new bytes
+ * @mode: permission bits, or -1 to keep the old file's
+ *
+ * sn_ssh_session_replace_file_async(), audited as `host.file.replace` (path,
+ * size, mode, transport, backup; never the bytes).
+ */
+void
+sn_host_replace_file_async (SnHost              *self,
+                            const char          *path,
+                            GBytes              *contents,
+                            int                  mode,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FileCall *call;
+
+  g_return_if_fail (SN_IS_HOST (self));
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (contents != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sn_host_replace_file_async);
+  call = g_new0 (FileCall, 1);
+  call->path = g_strdup (path);
+  call->size = g_bytes_get_size (contents);
+  call->mode = mode;
+  call->started = g_get_monotonic_time ();
+  g_task_set_task_data (task, call, (GDestroyNotify)file_call_free);
+
+  sn_ssh_session_replace_file_async (self->session, path, contents, mode, cancellable,
+                                     on_host_replace_file_ready, g_steal_pointer (&task));
+}
+
+/**
+ * sn_host_replace_file_finish:
+ * @backup_path: (out) (optional) (transfer full): the backup of the old file,
+ *   %NULL when @path did not exist
+ */
+gboolean
+sn_host_replace_file_finish (SnHost        *self,
+                             GAsyncResult  *result,
+                             char         **backup_path,
+                             GError       **error)
+{
+  FileCall *call;
+
+  g_return_val_if_fail (SN_IS_HOST (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  call = g_task_get_task_data (G_TASK (result));
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (backup_path != NULL)
+    *backup_path = g_strdup (call->backup);
+  return TRUE;
+}
+
+static gpointer
+parse_nothing (SnHost           *self,
+               SnSshExecResult  *result,
+               GError          **error)
+{
+  return g_strdup ("");
+}
+
+/**
+ * sn_host_restore_file_async:
+ * @backup: (nullable): what sn_host_replace_file_finish() returned; %NULL or
+ *   "" when @path did not exist before, which then removes it
+ *
+ * Undoes a replace: copies @backup back over @path atomically (temp copy,
+ * then rename). The backup is kept.
+ */
+void
+sn_host_restore_file_async (SnHost              *self,
+                            const char          *path,
+                            const char          *backup,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autofree char *target = NULL;
+  g_autofree char *what = NULL;
+  char *command;
+
+  g_return_if_fail (SN_IS_HOST (self));
+  g_return_if_fail (path != NULL);
+
+  target = g_shell_quote (path);
+  if (backup == NULL || *backup == '\0')
+    {
+      what = g_strdup_printf ("rm %s", path);
+      command = g_strdup_printf ("rm -f -- %s", target);
+    }
+  else
+    {
+      g_autofree char *quoted = g_shell_quote (backup);
+
+      what = g_strdup_printf ("restore %s from %s", path, backup);
+      command = g_strdup_printf ("T=%s; P=\"$T.sn-restore.$$.tmp\"; "
+                                 "cp -p -- %s \"$P\" || { rm -f -- \"$P\"; exit 1; }; "
+                                 "sync -- \"$P\" && mv -f -- \"$P\" \"$T\" || { rm -f -- \"$P\"; exit 1; }",
+                                 target, quoted);
+    }
+
+  host_call (self, sn_host_restore_file_async, "host.file.restore", what, command,
+             parse_nothing, g_free, TRUE, NULL, NULL, NULL, DEFAULT_TIMEOUT_MS,
+             cancellable, callback, user_data);
+}
+
+gboolean
+sn_host_restore_file_finish (SnHost        *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_autofree char *done = host_call_finish (self, result, sn_host_restore_file_async, error);
+
+  return done != NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Runbook actions: host.file.replace, host.file.restore                   */
+
+typedef struct
+{
+  GAsyncResult *result;
+} FileWait;
+
+static void
+on_file_wait (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ((FileWait *)user_data)->result = g_object_ref (result);
+}
+
+static SnHost *
+action_host (SnActionContext  *context,
+             GError          **error)
+{
+  SnSshSession *session = sn_action_context_get_service (context, "ssh");
+
+  if (session == NULL)
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_UNAVAILABLE,
+                   _("Not connected to the host of “%s”: connect first."),
+                   sn_profile_get_name (sn_action_context_get_profile (context)));
+      return NULL;
+    }
+  return sn_host_new (session, NULL);
+}
+
+static void
+file_wait (GMainContext *main_context,
+           FileWait     *wait)
+{
+  while (wait->result == NULL)
+    g_main_context_iteration (main_context, TRUE);
+}
+
+/* "mode": "0640" (octal text) or 416 (a number); absent: keep the old one. */
+static gboolean
+action_mode (JsonObject  *args,
+             int         *mode,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (args, "mode");
+  const char *text;
+  char *end = NULL;
+  guint64 value;
+
+  *mode = -1;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      *mode = (int)(json_node_get_int (node) & 07777);
+      return TRUE;
+    }
+  text = json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
+  if (text != NULL)
+    {
+      value = g_ascii_strtoull (text, &end, 8);
+      if (end != text && *end == '\0' && value <= 07777)
+        {
+          *mode = (int)value;
+          return TRUE;
+        }
+    }
+  g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_ARGS,
+               _("“mode” must be octal permission bits such as \"0640\"."));
+  return FALSE;
+}
+
+static gboolean
+file_replace_check (JsonObject  *args,
+                    GError     **error)
+{
+  const char *path = sn_action_args_get_string (args, "path", TRUE, error);
+  int mode;
+
+  if (path == NULL)
+    return FALSE;
+  if (json_object_has_member (args, "content") == json_object_has_member (args, "from-output"))
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_ARGS,
+                   _("host.file.replace needs either “content” (the new text) or “from-output” "
+                     "(a command whose output is the new text), not both."));
+      return FALSE;
+    }
+  return action_mode (args, &mode, error);
+}
+
+static char *
+file_replace_describe (SnActionContext *context,
+                       JsonObject      *args)
+{
+  const char *path = json_object_get_string_member (args, "path");
+  const char *content = json_object_get_string_member_with_default (args, "content", NULL);
+  const char *from = json_object_get_string_member_with_default (args, "from-output", NULL);
+  g_autofree char *source = NULL;
+  int mode = -1;
+
+  action_mode (args, &mode, NULL);
+  if (content != NULL)
+    source = g_strdup_printf (_("%zu bytes"), strlen (content));
+  else
+    source = g_strdup_printf (_("the output of `%s`"), from != NULL ? from : "");
+
+  if (mode >= 0)
+    return g_strdup_printf (_("replace %s with %s (mode %04o), keeping %s.YYYYMMDD-HHMMSS.bak"),
+                            path, source, mode, path);
+  return g_strdup_printf (_("replace %s with %s, keeping %s.YYYYMMDD-HHMMSS.bak"), path, source, path);
+}
+
+static gboolean
+file_replace_run (SnActionContext  *context,
+                  JsonObject       *args,
+                  GError          **error)
+{
+  const char *path = sn_action_args_get_string (args, "path", TRUE, error);
+  const char *content = json_object_get_string_member_with_default (args, "content", NULL);
+  const char *from = json_object_get_string_member_with_default (args, "from-output", NULL);
+  GCancellable *cancellable = sn_action_context_get_cancellable (context);
+  g_autoptr(SnHost) host = NULL;
+  g_autoptr(GMainContext) main_context = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *size = NULL;
+  FileWait wait = { NULL };
+  gboolean ok;
+  int mode;
+
+  if (path == NULL || !action_mode (args, &mode, error))
+    return FALSE;
+  if (!(host = action_host (context, error)))
+    return FALSE;
+
+  main_context = g_main_context_new ();
+  g_main_context_push_thread_default (main_context);
+
+  if (content != NULL)
+    bytes = g_bytes_new (content, strlen (content));
+  else if (from != NULL)
+    {
+      g_autoptr(SnSshExecResult) exec = NULL;
+      g_autoptr(GError) audit_error = NULL;
+      gint64 started = g_get_monotonic_time ();
+
+      sn_ssh_session_exec_async (host->session, from, DEFAULT_TIMEOUT_MS, cancellable,
+                                 on_file_wait, &wait);
+      file_wait (main_context, &wait);
+      exec = sn_ssh_session_exec_finish (host->session, wait.result, error);
+      g_clear_object (&wait.result);
+      if (!sn_audit_log_append (host->audit_log, profile_name (host), "runbook.host", from,
+                                exec != NULL ? sn_ssh_exec_result_get_exit_status (exec) : -1,
+                                g_get_monotonic_time () - started,
+                                exec != NULL ? sn_ssh_exec_result_get_stdout_bytes (exec) : 0,
+                                &audit_error))
+        g_warning ("%s", audit_error->message);
+      if (exec == NULL)
+        {
+          g_main_context_pop_thread_default (main_context);
+          return FALSE;
+        }
+      if (!sn_ssh_exec_result_get_success (exec))
+        {
+          g_autofree char *err = sn_ssh_exec_result_dup_stderr_text (exec);
+          g_autofree char *why = last_line (err);
+
+          g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
+                       _("The command making the new “%s” failed (exit status %d): %s. "
+                         "The file was not changed."),
+                       path, sn_ssh_exec_result_get_exit_status (exec),
+                       *why != '\0' ? why : _("no message"));
+          g_main_context_pop_thread_default (main_context);
+          return FALSE;
+        }
+      bytes = g_bytes_ref (sn_ssh_exec_result_get_stdout (exec));
+    }
+  else
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_ARGS,
+                   _("host.file.replace needs “content” or “from-output”."));
+      g_main_context_pop_thread_default (main_context);
+      return FALSE;
+    }
+
+  sn_host_replace_file_async (host, path, bytes, mode, cancellable, on_file_wait, &wait);
+  file_wait (main_context, &wait);
+  ok = sn_host_replace_file_finish (host, wait.result, &backup, error);
+  g_clear_object (&wait.result);
+  g_main_context_pop_thread_default (main_context);
+
+  if (!ok)
+    return FALSE;
+
+  size = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (bytes));
+  sn_action_context_set_output (context, "path", path);
+  sn_action_context_set_output (context, "backup", backup != NULL ? backup : "");
+  sn_action_context_set_output (context, "bytes", size);
+  sn_action_context_emit (context, SN_OUTPUT_INFO, _("Replaced %s (%s bytes); backup: %s"),
+                          path, size, backup != NULL ? backup : _("none, the file is new"));
+  return TRUE;
+}
+
+static const SnActionInfo file_replace_action = {
+  .name = "host.file.replace",
+  .check = file_replace_check,
+  .describe = file_replace_describe,
+  .run = file_replace_run,
+};
+
+static gboolean
+file_restore_check (JsonObject  *args,
+                    GError     **error)
+{
+  return sn_action_args_get_string (args, "path", TRUE, error) != NULL;
+}
+
+static char *
+file_restore_describe (SnActionContext *context,
+                       JsonObject      *args)
+{
+  const char *path = json_object_get_string_member (args, "path");
+  const char *backup = json_object_get_string_member_with_default (args, "backup", NULL);
+
+  if (backup == NULL || *backup == '\0')
+    return g_strdup_printf (_("remove %s (it did not exist before)"), path);
+  return g_strdup_printf (_("put %s back over %s"), backup, path);
+}
+
+static gboolean
+file_restore_run (SnActionContext  *context,
+                  JsonObject       *args,
+                  GError          **error)
+{
+  const char *path = sn_action_args_get_string (args, "path", TRUE, error);
+  const char *backup = json_object_get_string_member_with_default (args, "backup", NULL);
+  g_autoptr(SnHost) host = NULL;
+  g_autoptr(GMainContext) main_context = NULL;
+  FileWait wait = { NULL };
+  gboolean ok;
+
+  if (path == NULL || !(host = action_host (context, error)))
+    return FALSE;
+
+  main_context = g_main_context_new ();
+  g_main_context_push_thread_default (main_context);
+  sn_host_restore_file_async (host, path, backup, sn_action_context_get_cancellable (context),
+                              on_file_wait, &wait);
+  file_wait (main_context, &wait);
+  ok = sn_host_restore_file_finish (host, wait.result, error);
+  g_clear_object (&wait.result);
+  g_main_context_pop_thread_default (main_context);
+
+  return ok;
+}
+
+static const SnActionInfo file_restore_action = {
+  .name = "host.file.restore",
+  .check = file_restore_check,
+  .describe = file_restore_describe,
+  .run = file_restore_run,
+};
+
+/**
+ * sn_host_register_actions:
+ *
+ * Registers `host.file.replace` { "path", "content" | "from-output", "mode" }
+ * (outputs: path, backup, bytes) and its revert `host.file.restore`
+ * { "path", "backup": "${steps.ID.backup}" }.
+ */
+void
+sn_host_register_actions (void)
+{
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      sn_action_register (&file_replace_action);
+      sn_action_register (&file_restore_action);
+      g_once_init_leave (&initialized, 1);
+    }
 }

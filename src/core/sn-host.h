@@ -178,6 +178,38 @@ GHashTable      *sn_host_printenv_finish          (SnHost               *self,
                                                    GAsyncResult         *result,
                                                    GError              **error);
 
+void             sn_host_read_file_async          (SnHost               *self,
+                                                   const char           *path,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+GBytes          *sn_host_read_file_finish         (SnHost               *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
+void             sn_host_replace_file_async       (SnHost               *self,
+                                                   const char           *path,
+                                                   GBytes               *contents,
+                                                   int                   mode,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+gboolean         sn_host_replace_file_finish      (SnHost               *self,
+                                                   GAsyncResult         *result,
+                                                   char                **backup_path,
+                                                   GError              **error);
+void             sn_host_restore_file_async       (SnHost               *self,
+                                                   const char           *path,
+                                                   const char           *backup,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+gboolean         sn_host_restore_file_finish      (SnHost               *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
+
+/* Runbook actions host.file.replace and host.file.restore. */
+void             sn_host_register_actions         (void);
+
 /* Parsers, public for the tests and the CLI. */
 GListModel      *sn_host_parse_compose_ps         (const char           *text,
                                                    GError              **error);
