@@ -891,9 +891,27 @@ host_sha256 (SnBackupService  *self,
   return g_strstrip (g_steal_pointer (&output));
 }
 
-/* Sends @path up to the host's stage folder unless the same bytes are there.
- * SnSshSession cannot stream stdin yet, so the bytes travel in base64 inside
- * commands of UPLOAD_CHUNK bytes each (one SSH packet). */
+typedef struct
+{
+  SnBackupService *self;
+  GSeekable       *stream;
+  guint64          total;
+  gint64           started;
+} UploadProgress;
+
+static gboolean
+upload_progress_tick (gpointer data)
+{
+  UploadProgress *up = data;
+
+  /* The worker thread reads the file; its offset is what was sent. */
+  report_progress (up->self, "upload", (guint64)g_seekable_tell (up->stream), up->total, up->started);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Sends @path up to the host's stage folder unless the same bytes are there:
+ * the file streams into `cat` on the host (SnSshSession's stdin streaming),
+ * which keeps it under a temporary name until its sha256 matches. */
 static gboolean
 ensure_staged (SnBackupService  *self,
                SnBackup         *backup,
@@ -907,47 +925,75 @@ ensure_staged (SnBackupService  *self,
   g_autofree char *part_name = g_strconcat (name, ".up", NULL);
   g_autofree char *part = stage_path (part_name);
   g_autofree char *staged = stage_path (name);
-  g_autofree char *start = NULL;
-  g_autofree char *finish = NULL;
+  g_autofree char *command = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileInputStream) stream = NULL;
-  g_autofree guint8 *buffer = g_malloc (UPLOAD_CHUNK);
-  guint64 sent = 0;
-  gint64 started = g_get_monotonic_time ();
-  gssize n;
+  g_autoptr(GMainContext) context = NULL;
+  g_autoptr(SnSshExecResult) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GSource) tick = NULL;
+  UploadProgress up = { self, NULL, sn_backup_get_size (backup), g_get_monotonic_time () };
+  Wait wait = { NULL };
 
   if (!(there = host_sha256 (self, name, cancellable, error)))
     return FALSE;
   if (g_strcmp0 (there, sha256) == 0)
     return TRUE;
 
-  start = g_strdup_printf ("%smkdir -p $D && chmod 700 $D && : > %s", prologue, part);
-  g_free (host_run (self, "backup.upload-to-host", start, cancellable, error));
-  if (error != NULL && *error != NULL)
-    return FALSE;
-
   file = g_file_new_for_path (sn_backup_get_path (backup));
   if (!(stream = g_file_read (file, cancellable, error)))
     return FALSE;
+  up.stream = G_SEEKABLE (stream);
 
-  while ((n = g_input_stream_read (G_INPUT_STREAM (stream), buffer, UPLOAD_CHUNK, cancellable, error)) > 0)
+  command = g_strdup_printf ("%smkdir -p $D && chmod 700 $D && cat > %s && "
+                             "if [ \"$(sha256sum %s | cut -c1-64)\" = %s ]; then mv %s %s; "
+                             "else rm -f %s; echo 'the bytes received differ from the local copy' >&2; exit 1; fi",
+                             prologue, part, part, sha256, part, staged, part);
+
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  tick = g_timeout_source_new (250);
+  g_source_set_callback (tick, upload_progress_tick, &up, NULL);
+  g_source_attach (tick, context);
+  sn_ssh_session_exec_with_input_async (self->session, command, G_INPUT_STREAM (stream), 0,
+                                        cancellable, on_exec_ready, &wait);
+  while (wait.result == NULL)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (tick);
+  result = sn_ssh_session_exec_finish (self->session, wait.result, &local_error);
+  g_clear_object (&wait.result);
+  g_main_context_pop_thread_default (context);
+
+  sn_audit_log_append (self->audit, sn_profile_get_name (self->profile), "backup.upload-to-host",
+                       command, result != NULL ? sn_ssh_exec_result_get_exit_status (result) : -1,
+                       g_get_monotonic_time () - up.started,
+                       result != NULL ? sn_ssh_exec_result_get_stdin_bytes (result) : 0, NULL);
+
+  if (result == NULL)
     {
-      g_autofree char *b64 = g_base64_encode (buffer, n);
-      g_autofree char *command = g_strdup_printf ("%sprintf %%s '%s' | base64 -d >> %s", prologue, b64, part);
-      g_autofree char *output = host_run (self, "backup.upload-to-host", command, cancellable, error);
-
-      if (output == NULL)
-        return FALSE;
-      sent += n;
-      report_progress (self, "upload", sent, sn_backup_get_size (backup), started);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, SN_BACKUP_ERROR, SN_BACKUP_ERROR_STREAM,
+                     _("%s: the connection to the host failed: %s"), "backup.upload-to-host",
+                     local_error->message);
+      return FALSE;
     }
-  if (n < 0)
-    return FALSE;
 
-  finish = g_strdup_printf ("%s[ \"$(sha256sum %s | cut -c1-64)\" = %s ] && mv %s %s",
-                            prologue, part, sha256, part, staged);
-  g_free (host_run (self, "backup.upload-to-host", finish, cancellable, error));
-  return error == NULL || *error == NULL;
+  if (!sn_ssh_exec_result_get_success (result))
+    {
+      g_autofree char *err = sn_ssh_exec_result_dup_stderr_text (result);
+      g_autofree char *tail = last_lines (err != NULL ? err : "", 4);
+
+      g_set_error (error, SN_BACKUP_ERROR, SN_BACKUP_ERROR_HOST,
+                   _("%s failed on the host (exit status %d): %s"), "backup.upload-to-host",
+                   sn_ssh_exec_result_get_exit_status (result),
+                   *tail != '\0' ? tail : _("no message"));
+      return FALSE;
+    }
+
+  report_progress (self, "upload", sn_backup_get_size (backup), sn_backup_get_size (backup), up.started);
+  return TRUE;
 }
 
 /* pg_restore --list and a full read of the staged copy, inside the db
