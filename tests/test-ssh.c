@@ -916,8 +916,9 @@ test_password (void)
 
   /* A private user with a password; only the private sshd lets it log in
    * with one (Match User), so the stack's key-only policy stays. */
-  g_free (run ("id " PW_USER " >/dev/null 2>&1 || useradd -M -d /tmp -s /bin/sh " PW_USER "; "
-               "echo '" PW_USER ":open sesame 7' | chpasswd"));
+  g_autofree char *created = run ("if id " PW_USER " >/dev/null 2>&1; then echo existing; "
+                                  "else useradd -M -d /tmp -s /bin/sh " PW_USER " && echo created; fi; "
+                                  "echo '" PW_USER ":open sesame 7' | chpasswd");
   g_object_set (profile, "ssh-key-file", "", NULL);
   sn_secret_store_remember (secrets, profile, SN_SECRET_KIND_SSH_PASSWORD, "open sesame 7");
   session = make_session (profile, secrets, known_hosts);
@@ -934,6 +935,11 @@ test_password (void)
   g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_AUTH);
   g_assert_nonnull (strstr (error->message, "password"));
   g_test_message ("%s", error->message);
+
+  /* Leave the machine's accounts as they were. */
+  sn_ssh_session_disconnect (session);
+  if (strstr (created, "created") != NULL)
+    g_free (run ("userdel " PW_USER " 2>/dev/null || true"));
 }
 
 static GBytes *
