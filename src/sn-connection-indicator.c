@@ -53,16 +53,6 @@ set_accessible_label (SnConnectionIndicator *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
-  /* GtkMenuButton's own toggle button is what screen readers reach. */
-  for (GtkWidget *child = gtk_widget_get_first_child (self->menu_button);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (GTK_IS_TOGGLE_BUTTON (child))
-        gtk_accessible_update_property (GTK_ACCESSIBLE (child),
-                                        GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                        -1);
-    }
 }
 
 static void

@@ -58,27 +58,25 @@ sn_host_key_error_is_host_key (const GError *error)
          g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_CHANGED);
 }
 
-/* One "Title   value" line of the key's facts. */
+/* One fact about the key: a caption and its value, one above the other. */
 static void
-add_fact (GtkGrid    *grid,
-          int         row,
+add_fact (GtkBox     *facts,
           const char *title,
           const char *value,
           const char *name,
           gboolean    monospace)
 {
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *title_label = gtk_label_new (title);
   GtkWidget *value_label = gtk_label_new (value);
 
-  gtk_label_set_xalign (GTK_LABEL (title_label), 1);
-  gtk_label_set_yalign (GTK_LABEL (title_label), 0);
+  gtk_label_set_xalign (GTK_LABEL (title_label), 0);
+  gtk_widget_add_css_class (title_label, "caption-heading");
   gtk_widget_add_css_class (title_label, "dim-label");
   gtk_label_set_xalign (GTK_LABEL (value_label), 0);
   gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
   gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_max_width_chars (GTK_LABEL (value_label), 48);
-  gtk_widget_set_hexpand (value_label, TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_CHAR);
   gtk_widget_set_name (value_label, name);
   if (monospace)
     gtk_widget_add_css_class (value_label, "monospace");
@@ -86,8 +84,9 @@ add_fact (GtkGrid    *grid,
   gtk_accessible_update_relation (GTK_ACCESSIBLE (value_label),
                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY, title_label, NULL,
                                   -1);
-  gtk_grid_attach (grid, title_label, 0, row, 1, 1);
-  gtk_grid_attach (grid, value_label, 1, row, 1, 1);
+  gtk_box_append (GTK_BOX (box), title_label);
+  gtk_box_append (GTK_BOX (box), value_label);
+  gtk_box_append (facts, box);
 }
 
 /**
@@ -115,7 +114,8 @@ sn_host_key_dialog_new (GtkWindow    *parent,
   const char *known_hosts_path;
   const char *key_type = "";
   GtkWidget *box;
-  GtkWidget *grid;
+  GtkWidget *facts;
+  GtkWidget *card;
   guint port;
 
   g_return_val_if_fail (SN_IS_SSH_SESSION (session), NULL);
@@ -139,20 +139,24 @@ sn_host_key_dialog_new (GtkWindow    *parent,
       key_type = sn_ssh_key_type_to_name (sn_ssh_key_type_from_blob (key));
     }
 
-  grid = gtk_grid_new ();
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
-  gtk_widget_add_css_class (grid, "card");
-  gtk_widget_add_css_class (grid, "host-key-facts");
-  gtk_widget_set_name (grid, "host-key-facts");
-  add_fact (GTK_GRID (grid), 0, _("Host"), address, "host-key-address", FALSE);
-  add_fact (GTK_GRID (grid), 1, _("Key Type"), key_type, "host-key-type", FALSE);
-  add_fact (GTK_GRID (grid), 2, _("Fingerprint"),
+  facts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 10);
+  gtk_widget_set_name (facts, "host-key-facts");
+  gtk_widget_set_margin_top (facts, 12);
+  gtk_widget_set_margin_bottom (facts, 12);
+  gtk_widget_set_margin_start (facts, 12);
+  gtk_widget_set_margin_end (facts, 12);
+  add_fact (GTK_BOX (facts), _("Host"), address, "host-key-address", FALSE);
+  add_fact (GTK_BOX (facts), _("Key Type"), key_type, "host-key-type", FALSE);
+  add_fact (GTK_BOX (facts), _("Fingerprint (SHA256)"),
             self->fingerprint != NULL ? self->fingerprint : _("Unknown"),
             "host-key-fingerprint", TRUE);
 
+  card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_add_css_class (card, "card");
+  gtk_box_append (GTK_BOX (card), facts);
+
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_box_append (GTK_BOX (box), grid);
+  gtk_box_append (GTK_BOX (box), card);
 
   if (!self->changed)
     {
@@ -201,7 +205,6 @@ sn_host_key_dialog_new (GtkWindow    *parent,
       gtk_widget_set_name (fix, "host-key-fix");
       gtk_label_set_wrap (GTK_LABEL (fix), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (fix), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_max_width_chars (GTK_LABEL (fix), 48);
       gtk_label_set_selectable (GTK_LABEL (fix), TRUE);
       gtk_label_set_xalign (GTK_LABEL (fix), 0);
       gtk_box_append (GTK_BOX (box), fix);

@@ -132,6 +132,12 @@ create_container_row (SnContainer *container)
       look = "success";
       icon_name = "emblem-ok-symbolic";
     }
+  else if (g_strcmp0 (state, "exited") == 0 && sn_container_get_exit_code (container) == 0)
+    {
+      /* A one-shot job (a bucket seed, a migration) that finished well. */
+      look = "dim-label";
+      icon_name = "object-select-symbolic";
+    }
   else if (g_strcmp0 (state, "exited") == 0 || g_strcmp0 (state, "dead") == 0 ||
            g_strcmp0 (health, "unhealthy") == 0)
     {

@@ -220,6 +220,48 @@ def check_incidents(app, win):
     switch_to(win, "Health")
 
 
+def check_host(app, win):
+    """The Incidents view's Server page: containers and disks over the window's SSH session."""
+    indicator = wait_for("the connection indicator to say connected",
+                         lambda: find(win, lambda a: a.getRole() in (pyatspi.ROLE_PUSH_BUTTON,
+                                                                     pyatspi.ROLE_TOGGLE_BUTTON)
+                                      and a.name == "Connection: connected"), 30)
+    tap(indicator is not None, "the header bar's connection button is named 'Connection: connected'")
+    switch_to(win, "Server")
+    status = wait_for("the db container's state",
+                      lambda: find(win, lambda a: a.getRole() == pyatspi.ROLE_STATUS_BAR
+                                   and a.name == "db state"), 30)
+    texts = [text_of(a) for a in pyatspi.findAllDescendants(status, lambda a: a.getRole() == pyatspi.ROLE_LABEL)]
+    tap("Running" in texts, f"the Server page says db is {texts}")
+    check_names(win, "Incidents view, Server")
+    switch_to(win, "Health")
+
+
+def check_activity(app, win):
+    """The Activity window (primary menu): the audit log with its filters."""
+    menus = pyatspi.findAllDescendants(
+        win, lambda a: a.getRole() in (pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON)
+        and a.name == "Main menu")
+    click(menus[-1])
+    item = wait_for("the Activity menu item",
+                    lambda: find(app, lambda a: a.getRole() == pyatspi.ROLE_MENU_ITEM
+                                 and a.name.replace("_", "") == "Activity"), 10)
+    click(item)
+    activity = wait_for("the Activity window", lambda: frame_named(app, "Activity"), 10)
+    wait_for("the activity status", lambda: find(activity, lambda a: a.getRole() == pyatspi.ROLE_STATUS_BAR
+                                                 and a.name == "Activity status"), 10)
+    failures = wait_for("the failures-only toggle",
+                        lambda: find(activity, lambda a: a.getRole() in (pyatspi.ROLE_TOGGLE_BUTTON,
+                                                                         pyatspi.ROLE_PUSH_BUTTON)
+                                     and a.name.replace("_", "") == "Failures Only"), 10)
+    tap(failures is not None, "the Activity window has a 'Failures Only' toggle")
+    check_names(activity, "activity window")
+    close = named_button(activity, "Close")
+    if close is not None:
+        click(close)
+        wait_for("the Activity window to close", lambda: frame_named(app, "Activity") is None, 10)
+
+
 def check_database(app, win):
     """The Database view: its Reports page, then (admin demo profile) its SQL page."""
     tab = wait_for("the Database view switcher button",
@@ -320,6 +362,8 @@ def main():
 
         check_runbooks(app, win)
         check_incidents(app, win)
+        check_host(app, win)
+        check_activity(app, win)
         check_database(app, win)
     except Exception as e:  # report, then clean up
         tap(False, f"{type(e).__name__}: {e}")
