@@ -283,6 +283,26 @@ def check_database(app, win):
         wait_for("the SQL editor", lambda: find(win, lambda a: a.name == "SQL editor"), 10)
         check_names(win, "Database view, SQL")
 
+    # The Backups page (operators and admins): lists, Make Backup, restore test.
+    badge = find(win, lambda a: a.getRole() == pyatspi.ROLE_LABEL and "never tested" in (a.name or text_of(a) or ""))
+    tap(badge is not None, "the Database view shows the last verified restore badge")
+    backups = find(win, lambda a: a.getRole() in (pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_PAGE_TAB,
+                                                  pyatspi.ROLE_RADIO_BUTTON)
+                   and a.name.replace("_", "") == "Backups")
+    tap(backups is not None, "the admin demo profile has a Backups page")
+    if backups is not None:
+        click(backups)
+        # GTK 4.8 names a button after its label and its accessible label both.
+        button_with = lambda text: find(win, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON
+                                        and text in a.name.replace("_", ""))
+        wait_for("the Make Backup button", lambda: button_with("Make Backup"), 10)
+        try:  # the bucket is listed over SSH: name its rows' buttons too when they come
+            wait_for("the bucket's backups", lambda: button_with("Download sweet_narcisse_"), 30)
+        except TimeoutError as e:
+            print(f"# {e}", flush=True)
+        tap(button_with("Restore Test…") is not None, "the Backups page offers Restore Test…")
+        check_names(win, "Database view, Backups")
+
 
 def main():
     stack_script = os.environ["SN_STACK_SCRIPT"]
