@@ -701,6 +701,24 @@ sn_health_panel_set_profile (SnHealthPanel *self,
   sn_health_panel_refresh (self);
 }
 
+/**
+ * sn_health_panel_add_section:
+ * @self: a #SnHealthPanel
+ * @section: a widget shown after the services, scrolling with the dashboard
+ */
+void
+sn_health_panel_add_section (SnHealthPanel *self,
+                             GtkWidget     *section)
+{
+  GtkWidget *box;
+
+  g_return_if_fail (SN_IS_HEALTH_PANEL (self));
+  g_return_if_fail (GTK_IS_WIDGET (section));
+
+  box = gtk_widget_get_parent (GTK_WIDGET (self->services_group));
+  gtk_box_insert_child_after (GTK_BOX (box), section, GTK_WIDGET (self->services_group));
+}
+
 SnHealthReport *
 sn_health_panel_get_report (SnHealthPanel *self)
 {

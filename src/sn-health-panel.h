@@ -20,6 +20,8 @@ SnProfile      *sn_health_panel_get_profile (SnHealthPanel *self);
 void            sn_health_panel_set_profile (SnHealthPanel *self,
                                              SnProfile     *profile);
 SnHealthReport *sn_health_panel_get_report  (SnHealthPanel *self);
+void            sn_health_panel_add_section (SnHealthPanel *self,
+                                             GtkWidget     *section);
 gboolean        sn_health_panel_get_busy    (SnHealthPanel *self);
 void            sn_health_panel_refresh     (SnHealthPanel *self);
 

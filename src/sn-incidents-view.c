@@ -38,6 +38,7 @@ struct _SnIncidentsView
   SnSparkline   *database_sparkline;
   SnSparkline   *redis_sparkline;
   SnSparkline   *storage_sparkline;
+  GtkWidget     *sparklines_box;
 };
 
 enum {
@@ -300,6 +301,7 @@ sn_incidents_view_class_init (SnIncidentsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, incident_panel);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, logs_panel);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, site_sparkline);
+  gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, sparklines_box);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, database_sparkline);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, redis_sparkline);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, storage_sparkline);
@@ -340,6 +342,21 @@ sn_incidents_view_init (SnIncidentsView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   load_css (GTK_WIDGET (self));
+
+  /* The 24 h charts belong to the dashboard: they scroll with it, after the
+   * services, instead of covering its end. */
+  {
+    GtkWidget *clamp = gtk_widget_get_parent (self->sparklines_box);
+
+    g_object_ref (self->sparklines_box);
+    adw_clamp_set_child (ADW_CLAMP (clamp), NULL);
+    gtk_widget_set_visible (clamp, FALSE);
+    gtk_widget_set_margin_start (self->sparklines_box, 0);
+    gtk_widget_set_margin_end (self->sparklines_box, 0);
+    gtk_widget_set_margin_bottom (self->sparklines_box, 0);
+    sn_health_panel_add_section (self->health_panel, self->sparklines_box);
+    g_object_unref (self->sparklines_box);
+  }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.sev1-checklist", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.declare-incident", FALSE);
 
