@@ -1037,41 +1037,13 @@ sn_incident_panel_record_run (SnIncidentPanel *self,
                               SnRunner        *runner,
                               SnRunOutcome     outcome)
 {
-  g_autofree char *text = NULL;
-  const char *summary;
-  const char *result;
-  SnRunbook *runbook;
-  gboolean checklist;
-
   g_return_if_fail (SN_IS_INCIDENT_PANEL (self));
   g_return_if_fail (SN_IS_RUNNER (runner));
 
   if (self->incident == NULL)
     return;
 
-  runbook = sn_runner_get_runbook (runner);
-  summary = sn_runner_get_summary (runner);
-  checklist = g_strcmp0 (sn_runbook_get_id (runbook), "sev1-checklist") == 0;
-  switch (outcome)
-    {
-    case SN_RUN_OUTCOME_SUCCEEDED: result = _("succeeded"); break;
-    case SN_RUN_OUTCOME_FAILED_REVERTED: result = _("failed and was reverted"); break;
-    case SN_RUN_OUTCOME_FAILED: result = _("failed"); break;
-    case SN_RUN_OUTCOME_REFUSED: result = _("was refused"); break;
-    case SN_RUN_OUTCOME_NONE:
-    case SN_RUN_OUTCOME_PLANNED:
-    default: result = _("ended"); break;
-    }
-
-  if (summary != NULL && *summary != '\0')
-    /* Translators: a runbook run in the timeline: title, result, summary */
-    text = g_strdup_printf (_("%s %s: %s"), sn_runbook_get_title (runbook), result, summary);
-  else
-    /* Translators: a runbook run in the timeline: title, result */
-    text = g_strdup_printf (_("%s %s"), sn_runbook_get_title (runbook), result);
-
-  sn_incident_add_entry (self->incident, checklist ? SN_TIMELINE_KIND_CHECK : SN_TIMELINE_KIND_RUNBOOK,
-                         text, sn_runner_get_report_path (runner), NULL);
+  sn_incident_add_run (self->incident, runner, outcome);
   save (self, self->incident, NULL);
   tick (self);
 }

@@ -27,6 +27,18 @@ check "declare on a stopped database proposes SEV1" \
 id=$(sed -n 's/^Declared \([0-9a-f-]*\) (SEV1).*/\1/p' "$out")
 check "declare prints the incident id" test -n "$id"
 
+ctl --profile demo incident list --json
+check "declaring is not yet a response: the clock runs" \
+    eval '/usr/bin/python3 -c "
+import json, sys
+i = [x for x in json.load(open(sys.argv[1])) if x[\"id\"] == sys.argv[2]][0]
+sys.exit(0 if not i[\"responded_at\"] else 1)
+" "$out" "$id"'
+
+ctl --profile demo runbook run sev1-checklist
+check "a runbook run on the profile goes into the open incident" \
+    eval 'status_is 2 && stdout_has "Added to incident $id"'
+
 ctl --profile demo incident check
 check "incident check with the database down exits 2, the DB check failed, the disk passed" \
     eval 'status_is 2 && grep -Eq "^✗ Database answers SELECT 1 +FAIL" "$out" && grep -Eq "^✓ Disk space +pass" "$out" && stdout_has "Added to incident"'

@@ -281,7 +281,8 @@ incident_declare (SnCtl  *ctl,
     }
 
   incident = sn_incident_new (sn_profile_get_name (profile), title, severity, proposed, reason, NULL);
-  sn_incident_add_entry (incident, SN_TIMELINE_KIND_CHECK, why, NULL, NULL);
+  /* The triage is how the incident starts, not a first response: the clock runs. */
+  sn_incident_add_entry (incident, SN_TIMELINE_KIND_STATE, why, NULL, NULL);
   if (!sn_incident_store_save (incidents, incident, &error))
     {
       sn_ctl_print_error (error);

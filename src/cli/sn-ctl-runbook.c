@@ -16,6 +16,7 @@
 
 #include "sn-backup-service.h"
 #include "sn-ctl.h"
+#include "sn-incident-store.h"
 #include "sn-runbook-catalog.h"
 #include "sn-runner.h"
 #include "sn-ssh-session.h"
@@ -303,6 +304,29 @@ on_interrupt (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A run on a profile with an open incident goes into its timeline. */
+static void
+record_in_open_incident (SnRunner     *runner,
+                         SnRunOutcome  outcome)
+{
+  g_autoptr(SnIncidentStore) incidents = sn_incident_store_new (NULL);
+  g_autoptr(GError) error = NULL;
+  SnIncident *open;
+
+  if (!sn_incident_store_load (incidents, NULL))
+    return;
+
+  open = sn_incident_store_get_open (incidents, sn_profile_get_name (sn_runner_get_profile (runner)));
+  if (open == NULL)
+    return;
+
+  sn_incident_add_run (open, runner, outcome);
+  if (!sn_incident_store_save (incidents, open, &error))
+    sn_ctl_print_error (error);
+  else
+    g_print (_("Added to incident %s.\n"), sn_incident_get_id (open));
+}
+
 static gboolean
 parse_params (char       **params,
               GHashTable  *table)
@@ -503,6 +527,8 @@ runbook_run (SnCtl  *ctl,
     g_print ("\n%s\n", sn_runner_get_summary (runner) != NULL ? sn_runner_get_summary (runner) : "");
   if (sn_runner_get_report_path (runner) != NULL)
     g_print (_("Report: %s\n"), sn_runner_get_report_path (runner));
+
+  record_in_open_incident (runner, outcome);
 
   switch (outcome)
     {

@@ -927,3 +927,54 @@ sn_incident_new_from_json (JsonNode  *node,
 
   return g_steal_pointer (&self);
 }
+
+/**
+ * sn_incident_add_run:
+ * @self: an open incident
+ * @runner: a run that ended
+ * @outcome: how it ended
+ *
+ * Puts the run in the timeline with its result, summary and report, as the
+ * wizard and narcisse-ctl do after every run on the incident's profile.
+ *
+ * Returns: (transfer none): the entry
+ */
+SnTimelineEntry *
+sn_incident_add_run (SnIncident   *self,
+                     SnRunner     *runner,
+                     SnRunOutcome  outcome)
+{
+  g_autofree char *text = NULL;
+  SnRunbook *runbook;
+  const char *summary;
+  const char *result;
+  gboolean checklist;
+
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+  g_return_val_if_fail (SN_IS_RUNNER (runner), NULL);
+
+  runbook = sn_runner_get_runbook (runner);
+  summary = sn_runner_get_summary (runner);
+  checklist = g_strcmp0 (sn_runbook_get_id (runbook), "sev1-checklist") == 0;
+
+  switch (outcome)
+    {
+    case SN_RUN_OUTCOME_SUCCEEDED: result = _("succeeded"); break;
+    case SN_RUN_OUTCOME_FAILED_REVERTED: result = _("failed and was reverted"); break;
+    case SN_RUN_OUTCOME_FAILED: result = _("failed"); break;
+    case SN_RUN_OUTCOME_REFUSED: result = _("was refused"); break;
+    case SN_RUN_OUTCOME_NONE:
+    case SN_RUN_OUTCOME_PLANNED:
+    default: result = _("ended"); break;
+    }
+
+  if (summary != NULL && *summary != '\0')
+    /* Translators: a runbook run in the timeline: title, result, summary */
+    text = g_strdup_printf (_("%s %s: %s"), sn_runbook_get_title (runbook), result, summary);
+  else
+    /* Translators: a runbook run in the timeline: title, result */
+    text = g_strdup_printf (_("%s %s"), sn_runbook_get_title (runbook), result);
+
+  return sn_incident_add_entry (self, checklist ? SN_TIMELINE_KIND_CHECK : SN_TIMELINE_KIND_RUNBOOK,
+                                text, sn_runner_get_report_path (runner), NULL);
+}

@@ -10,6 +10,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "sn-runner.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -118,6 +120,10 @@ SnTimelineEntry *sn_incident_add_entry            (SnIncident     *self,
                                                    const char     *text,
                                                    const char     *evidence,
                                                    GDateTime      *time);
+/* A runbook run (the SEV1 checklist counts as a check), with its report. */
+SnTimelineEntry *sn_incident_add_run              (SnIncident     *self,
+                                                   SnRunner       *runner,
+                                                   SnRunOutcome    outcome);
 void             sn_incident_set_severity         (SnIncident     *self,
                                                    SnSeverity      severity,
                                                    const char     *reason,
