@@ -178,6 +178,15 @@ format_clock (gint64 seconds)
   return g_strdup_printf ("%s%02d:%02d", seconds < 0 ? "−" : "", (int) (s / 60), (int) (s % 60));
 }
 
+static void tick (SnIncidentPanel *self);
+
+static void
+contacts_changed_cb (SnIncidentPanel *self)
+{
+  if (self->incident != NULL)
+    tick (self);
+}
+
 static void
 update_contacts (SnIncidentPanel *self,
                  GDateTime       *now,
@@ -880,8 +889,10 @@ sn_incident_panel_init (SnIncidentPanel *self)
   self->store = sn_incident_store_new (NULL);
   if (!sn_incident_store_load (self->store, &error))
     g_warning ("Incidents: %s", error->message);
-  self->contacts = sn_contact_book_new (NULL);
-  sn_contact_book_load (self->contacts, NULL);
+  /* Shared with Preferences, so edits there show here at once. */
+  self->contacts = g_object_ref (sn_contact_book_get_default ());
+  g_signal_connect_object (self->contacts, "items-changed", G_CALLBACK (contacts_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (timeline_setup), NULL);

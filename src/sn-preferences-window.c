@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sn-contacts-page.h"
 #include "sn-preferences-window.h"
 #include "sn-profile-editor.h"
 #include "sn-settings.h"
@@ -344,6 +345,9 @@ static void
 sn_preferences_window_init (SnPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (sn_contacts_page_new ()));
 
   /* AdwPreferencesWindow 1.2 leaves its search entry without a name. */
   name_search_entries (GTK_WIDGET (self));

@@ -360,6 +360,12 @@ def main():
         spin = find(prefs, lambda a: a.getRole() == pyatspi.ROLE_SPIN_BUTTON)
         tap(spin is not None and spin.name != "", f"refresh interval spin button is named '{spin.name if spin else ''}'")
         check_names(prefs, "preferences, General")
+        tab = find(prefs, lambda a: a.getRole() == pyatspi.ROLE_PAGE_TAB and a.name == "Contacts")
+        tap(tab is not None, "the Preferences window has a Contacts page tab")
+        click(tab)
+        wait_for("the Contacts page", lambda: find(prefs, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON
+                                                   and "Restore the Runbook" in (a.name or "")), 10)
+        check_names(prefs, "preferences, Contacts")
         tab = find(prefs, lambda a: a.getRole() == pyatspi.ROLE_PAGE_TAB and a.name == "Profiles")
         tap(tab is not None, "the Preferences window has a Profiles page tab")
         click(tab)

@@ -283,6 +283,29 @@ sn_contact_book_new (const char *path)
   return self;
 }
 
+/**
+ * sn_contact_book_get_default:
+ *
+ * Returns: (transfer none): the book of $XDG_CONFIG_HOME/narcisse-admin/contacts.json
+ */
+SnContactBook *
+sn_contact_book_get_default (void)
+{
+  static gsize instance;
+
+  if (g_once_init_enter (&instance))
+    {
+      SnContactBook *book = sn_contact_book_new (NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (!sn_contact_book_load (book, &error))
+        g_warning ("Using the runbook's contacts: %s", error->message);
+      g_once_init_leave (&instance, (gsize)book);
+    }
+
+  return (SnContactBook *)instance;
+}
+
 /* A missing file is not an error: the runbook's defaults stay. */
 gboolean
 sn_contact_book_load (SnContactBook  *self,

@@ -47,6 +47,8 @@ G_DECLARE_FINAL_TYPE (SnContactBook, sn_contact_book, SN, CONTACT_BOOK, GObject)
 /* A GListModel of SnContact, one per role, from FILE (default
  * $XDG_CONFIG_HOME/narcisse-admin/contacts.json) or the runbook's defaults. */
 SnContactBook *sn_contact_book_new         (const char     *path);
+/* The user's book, loaded once: the app's views and Preferences share it. */
+SnContactBook *sn_contact_book_get_default (void);
 gboolean       sn_contact_book_load        (SnContactBook  *self,
                                             GError        **error);
 gboolean       sn_contact_book_save        (SnContactBook  *self,
