@@ -14,63 +14,11 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "sn-test-gui.h"
 #include "sn-test-stack.h"
 #include "sn-types.h"
 #include "sn-backups-page.h"
 #include "sn-database-view.h"
-
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-/* With SN_SCREENSHOT_DIR set, saves what @window shows as a PNG there. */
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  const char *dir = g_getenv ("SN_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  int width, height;
-
-  if (dir == NULL || *dir == '\0')
-    return;
-
-  gtk_test_widget_wait_for_draw (window);
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 static char *
 psql (const char *sql)
@@ -100,22 +48,6 @@ count_files (const char *path,
 }
 
 static gboolean
-window_gone (gpointer data)
-{
-  return *(GtkWidget **)data == NULL;
-}
-
-static void
-destroy_window (GtkWidget *window)
-{
-  GtkWidget *weak = window;
-
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&weak);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_true (sn_test_wait_until (window_gone, &weak, 5000));
-}
-
-static gboolean
 page_idle (gpointer data)
 {
   return !sn_backups_page_get_busy (data);
@@ -132,7 +64,7 @@ remote_listed (gpointer data)
 static gboolean
 progress_hidden (gpointer data)
 {
-  GtkWidget *bar = find_named (data, "backups-progress");
+  GtkWidget *bar = sn_test_find_named (data, "backups-progress");
 
   return !gtk_revealer_get_child_revealed (GTK_REVEALER (gtk_widget_get_ancestor (bar, GTK_TYPE_REVEALER)));
 }
@@ -160,7 +92,7 @@ new_window (SnProfile       *profile,
 static void
 show_backups (GtkWidget *window)
 {
-  AdwViewStack *pages = ADW_VIEW_STACK (find_named (window, "database-pages"));
+  AdwViewStack *pages = ADW_VIEW_STACK (sn_test_find_named (window, "database-pages"));
 
   adw_view_stack_set_visible_child_name (pages, "backups");
   gtk_test_widget_wait_for_draw (window);
@@ -191,21 +123,21 @@ test_make_backup (void)
   /* A fresh stack: no restore test yet, and the badge says so. */
   g_test_message ("badge: %s", sn_database_view_get_restore_badge (view));
   g_assert_nonnull (strstr (sn_database_view_get_restore_badge (view), "never tested"));
-  g_assert_true (gtk_widget_get_visible (find_named (window, "database-restore-badge")));
+  g_assert_true (gtk_widget_get_visible (sn_test_find_named (window, "database-restore-badge")));
 
   show_backups (window);
   g_assert_true (sn_test_wait_until (remote_listed, page, 60000));
 
-  bar = GTK_PROGRESS_BAR (find_named (window, "backups-progress"));
+  bar = GTK_PROGRESS_BAR (sn_test_find_named (window, "backups-progress"));
   g_signal_connect (bar, "notify::fraction", G_CALLBACK (track_fraction), &max_fraction);
   gtk_widget_activate_action (GTK_WIDGET (page), "backups.create", NULL);
   g_assert_true (sn_backups_page_get_busy (page));
-  save_screenshot (window, "backups-making.png");
+  sn_test_screenshot (window, "backups-making.png");
   g_assert_true (sn_test_wait_until (page_idle, page, 120000));
   g_signal_handlers_disconnect_by_data (bar, &max_fraction);
 
   g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (
-    find_named (window, "backups-error"), GTK_TYPE_REVEALER))));
+    sn_test_find_named (window, "backups-error"), GTK_TYPE_REVEALER))));
   g_assert_cmpuint (g_list_model_get_n_items (local), ==, before + 1);
   made = g_list_model_get_item (local, 0);
   g_assert_cmpint (sn_backup_get_state (made), ==, SN_BACKUP_STATE_VERIFIED);
@@ -216,12 +148,12 @@ test_make_backup (void)
   row = sn_backups_page_find_row (page, sn_backup_get_name (made), FALSE);
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (row)));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_named (GTK_WIDGET (row), "backup-state"))), ==,
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (sn_test_find_named (row, "backup-state"))), ==,
                    "Verified");
   g_assert_true (sn_test_wait_until (progress_hidden, window, 5000));
-  save_screenshot (window, "backups-page.png");
+  sn_test_screenshot (window, "backups-page.png");
 
-  destroy_window (window);
+  sn_test_destroy_window (window);
 }
 
 static gboolean
@@ -254,26 +186,26 @@ test_cancel (void)
   dumps_before = count_files (dir, ".dump");
 
   gtk_widget_activate_action (GTK_WIDGET (page), "backups.create", NULL);
-  bar = GTK_PROGRESS_BAR (find_named (window, "backups-progress"));
+  bar = GTK_PROGRESS_BAR (sn_test_find_named (window, "backups-progress"));
   /* Well into the stream: cancel as a person would. */
   g_assert_true (sn_test_wait_until (well_under_way, bar, 120000));
   g_assert_true (sn_backups_page_get_busy (page));
-  g_test_message ("cancelling at %s", gtk_label_get_text (GTK_LABEL (find_named (window,
+  g_test_message ("cancelling at %s", gtk_label_get_text (GTK_LABEL (sn_test_find_named (window,
                                                                                  "backups-progress-detail"))));
-  save_screenshot (window, "backups-progress.png");
+  sn_test_screenshot (window, "backups-progress.png");
   gtk_widget_activate_action (GTK_WIDGET (page), "backups.cancel", NULL);
   g_assert_true (sn_test_wait_until (page_idle, page, 60000));
 
   /* Nothing kept: no row, no file, no temp file; and no error shown. */
   g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (
-    find_named (window, "backups-error"), GTK_TYPE_REVEALER))));
+    sn_test_find_named (window, "backups-error"), GTK_TYPE_REVEALER))));
   gtk_widget_activate_action (GTK_WIDGET (page), "backups.refresh", NULL);
   g_assert_cmpuint (g_list_model_get_n_items (local), ==, rows_before);
   g_assert_cmpuint (count_files (dir, ".dump"), ==, dumps_before);
   g_assert_cmpuint (count_files (dir, ".part"), ==, 0);
 
   dropped = psql ("DROP TABLE IF EXISTS sn_scratch");
-  destroy_window (window);
+  sn_test_destroy_window (window);
 }
 
 static void
@@ -318,13 +250,13 @@ test_verify_truncated (void)
   subtitle = adw_action_row_get_subtitle (row);
   g_test_message ("row: %s", subtitle);
   g_assert_nonnull (strstr (subtitle, "truncated"));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_named (GTK_WIDGET (row), "backup-state"))), ==,
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (sn_test_find_named (row, "backup-state"))), ==,
                    "Failed");
-  save_screenshot (window, "backups-verify-failed.png");
+  sn_test_screenshot (window, "backups-verify-failed.png");
 
   g_unlink (cut_path);
   g_unlink (cut_manifest);
-  destroy_window (window);
+  sn_test_destroy_window (window);
 }
 
 static gboolean
@@ -355,9 +287,9 @@ test_restore_opens_wizard (void)
   g_assert_cmpstr (sn_runbook_wizard_get_page (wizard), ==, "params");
   value = sn_runbook_wizard_dup_param (wizard, "backup");
   g_assert_cmpstr (value, ==, sn_backup_get_path (backup));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_named (GTK_WIDGET (wizard), "param-backup"))), ==,
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (sn_test_find_named (wizard, "param-backup"))), ==,
                    sn_backup_get_path (backup));
-  save_screenshot (GTK_WIDGET (wizard), "backups-restore-wizard.png");
+  sn_test_screenshot (wizard, "backups-restore-wizard.png");
   gtk_window_destroy (GTK_WINDOW (wizard));
   g_assert_null (sn_backups_page_get_wizard (page));
 
@@ -368,7 +300,7 @@ test_restore_opens_wizard (void)
   g_assert_cmpstr (sn_runbook_get_id (sn_runbook_wizard_get_runbook (wizard)), ==, "restore-test");
   gtk_window_destroy (GTK_WINDOW (wizard));
 
-  destroy_window (window);
+  sn_test_destroy_window (window);
 }
 
 static void
@@ -395,17 +327,19 @@ test_badge_after_restore_test (void)
   date = g_strstrip (g_date_time_format (local, "%e %b %Y"));
   g_assert_nonnull (strstr (badge, date));
   g_assert_nonnull (strstr (badge, "passed"));
-  g_assert_false (gtk_widget_has_css_class (find_named (window, "database-restore-badge"), "warning"));
-  g_assert_false (gtk_widget_has_css_class (find_named (window, "database-restore-badge"), "error"));
+  g_assert_false (gtk_widget_has_css_class (sn_test_find_named (window, "database-restore-badge"),
+                                            "warning"));
+  g_assert_false (gtk_widget_has_css_class (sn_test_find_named (window, "database-restore-badge"),
+                                            "error"));
 
   show_backups (window);
   gtk_widget_activate_action (GTK_WIDGET (page), "backups.refresh", NULL);
   g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
-    find_named (window, "backups-restore-test"))), "passed"));
+    sn_test_find_named (window, "backups-restore-test"))), "passed"));
   g_assert_true (sn_test_wait_until (remote_listed, page, 60000));
-  save_screenshot (window, "backups-tested.png");
+  sn_test_screenshot (window, "backups-tested.png");
 
-  destroy_window (window);
+  sn_test_destroy_window (window);
 }
 
 static void
@@ -418,15 +352,15 @@ test_read_only (void)
 
   g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
   window = new_window (profile, &view, NULL);
-  pages = ADW_VIEW_STACK (find_named (window, "database-pages"));
+  pages = ADW_VIEW_STACK (sn_test_find_named (window, "database-pages"));
 
   /* The direction sees the badge, not the Backups page and its actions. */
   g_assert_false (adw_view_stack_page_get_visible (adw_view_stack_get_page (
     pages, adw_view_stack_get_child_by_name (pages, "backups"))));
-  g_assert_true (gtk_widget_get_visible (find_named (window, "database-restore-badge")));
+  g_assert_true (gtk_widget_get_visible (sn_test_find_named (window, "database-restore-badge")));
   g_assert_null (sn_backups_page_get_service (sn_database_view_get_backups_page (view)));
 
-  destroy_window (window);
+  sn_test_destroy_window (window);
 }
 
 int

@@ -12,6 +12,7 @@
 
 #include <glib/gstdio.h>
 
+#include "sn-test-gui.h"
 #include "sn-test-stack.h"
 #include "sn-activity-window.h"
 #include "sn-connection-indicator.h"
@@ -21,26 +22,6 @@
 #include "sn-window.h"
 
 static char *saved_known_hosts;
-
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 static GtkWidget *
 find_type (GtkWidget *root,
@@ -78,24 +59,6 @@ find_toplevel (GType type)
   return NULL;
 }
 
-static gboolean
-window_gone (gpointer data)
-{
-  GtkWidget **window = data;
-
-  return *window == NULL;
-}
-
-static void
-destroy_window (GtkWidget *window)
-{
-  GtkWidget *weak = window;
-
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&weak);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_true (sn_test_wait_until (window_gone, &weak, 10000));
-}
-
 static SnWindow *
 open_demo_window (void)
 {
@@ -121,7 +84,7 @@ static gboolean
 label_shows (gpointer data)
 {
   LabelWait *w = data;
-  GtkWidget *label = find_named (w->root, w->name);
+  GtkWidget *label = sn_test_find_named (w->root, w->name);
 
   return label != NULL && GTK_IS_LABEL (label) &&
          g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), w->text) == 0;
@@ -137,7 +100,7 @@ assert_label_shows (GtkWidget  *root,
 
   if (!sn_test_wait_until (label_shows, &w, timeout_ms))
     {
-      GtkWidget *label = find_named (root, name);
+      GtkWidget *label = sn_test_find_named (root, name);
 
       g_error ("%s shows “%s”, not “%s”, after %u ms", name,
                label != NULL ? gtk_label_get_label (GTK_LABEL (label)) : "(no such label)",
@@ -210,14 +173,14 @@ test_connection_indicator (void)
   g_assert_cmpint (sn_connection_get_state (sn_window_get_connection (window)), ==,
                    SN_CONNECTION_STATE_CONNECTED);
 
-  panel = find_named (GTK_WIDGET (window), "host-panel");
+  panel = sn_test_find_named (window, "host-panel");
   g_assert_nonnull (panel);
   g_assert_true (sn_host_panel_get_connection (SN_HOST_PANEL (panel)) == sn_window_get_connection (window));
   assert_label_shows (panel, "container-db-state", "Running", 30000);
   assert_label_shows (panel, "container-app-state", "Running", 30000);
-  g_assert_nonnull (find_named (panel, "disk-/-percent"));
+  g_assert_nonnull (sn_test_find_named (panel, "disk-/-percent"));
 
-  destroy_window (GTK_WIDGET (window));
+  sn_test_destroy_window (window);
 }
 
 static gboolean
@@ -230,7 +193,7 @@ static void
 test_connection_host_panel_stop (void)
 {
   SnWindow *window = open_demo_window ();
-  GtkWidget *panel = find_named (GTK_WIDGET (window), "host-panel");
+  GtkWidget *panel = sn_test_find_named (window, "host-panel");
 
   assert_label_shows (panel, "container-app-state", "Running", 30000);
 
@@ -241,7 +204,7 @@ test_connection_host_panel_stop (void)
   assert_label_shows (panel, "container-db-state", "Running", 1000);
 
   sn_test_stack_start ("app");
-  destroy_window (GTK_WIDGET (window));
+  sn_test_destroy_window (window);
 }
 
 static gboolean
@@ -278,9 +241,9 @@ test_connection_unknown_key (void)
   g_assert_nonnull (dialog);
   g_assert_false (sn_host_key_dialog_get_changed (dialog));
   g_assert_cmpstr (sn_host_key_dialog_get_fingerprint (dialog), ==, fields[1]);
-  label = find_named (GTK_WIDGET (dialog), "host-key-fingerprint");
+  label = sn_test_find_named (dialog, "host-key-fingerprint");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, fields[1]);
-  label = find_named (GTK_WIDGET (dialog), "host-key-type");
+  label = sn_test_find_named (dialog, "host-key-type");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "ED25519");
   g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "trust"));
   g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "cancel"));
@@ -292,7 +255,7 @@ test_connection_unknown_key (void)
   pattern = g_strdup_printf ("[127.0.0.1]:%u ssh-ed25519 ", sn_test_stack_get_port ("SSH_PORT"));
   g_assert_true (file_contains (path, pattern));
 
-  destroy_window (GTK_WIDGET (window));
+  sn_test_destroy_window (window);
   restore_known_hosts ();
 }
 
@@ -325,7 +288,7 @@ test_connection_changed_key (void)
   g_assert_false (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "trust"));
   g_assert_false (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "cancel"));
   g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "close"));
-  fix = find_named (GTK_WIDGET (dialog), "host-key-fix");
+  fix = sn_test_find_named (dialog, "host-key-fix");
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (fix)), path));
   assert_indicator_shows (window, "Connection: failed");
 
@@ -338,7 +301,7 @@ test_connection_changed_key (void)
   g_assert_cmpint (sn_connection_get_state (sn_window_get_connection (window)), ==,
                    SN_CONNECTION_STATE_FAILED);
 
-  destroy_window (GTK_WIDGET (window));
+  sn_test_destroy_window (window);
   restore_known_hosts ();
   command = g_strdup_printf ("rm -rf %s", dir);
   g_free (sn_test_run (command));
@@ -372,7 +335,7 @@ test_connection_editor (void)
   editor = sn_profile_editor_new (NULL, store, sn_profile_store_lookup (store, "demo"), FALSE);
   gtk_window_present (GTK_WINDOW (editor));
 
-  w.label = find_named (GTK_WIDGET (editor), "test-connection-result");
+  w.label = sn_test_find_named (editor, "test-connection-result");
   g_assert_nonnull (w.label);
   w.css_class = "success";
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.test-connection", NULL);
@@ -392,7 +355,7 @@ test_connection_editor (void)
   g_assert_nonnull (strstr (text, "127.0.0.1"));
   g_assert_false (g_str_has_prefix (text, "Connected"));
 
-  destroy_window (GTK_WIDGET (editor));
+  sn_test_destroy_window (editor);
 }
 
 static gboolean
@@ -445,7 +408,7 @@ test_connection_activity (void)
   guint shown;
 
   window = open_demo_window ();
-  panel = find_named (GTK_WIDGET (window), "host-panel");
+  panel = sn_test_find_named (window, "host-panel");
   assert_label_shows (panel, "container-db-state", "Running", 30000);
   g_assert_true (sn_test_wait_until (panel_idle, panel, 30000));
 
@@ -476,7 +439,7 @@ test_connection_activity (void)
   g_clear_pointer (&csv, g_free);
 
   /* Failures only: fewer lines, the failed exec among them, no success. */
-  failures = find_named (GTK_WIDGET (activity), "activity-failures-only");
+  failures = sn_test_find_named (activity, "activity-failures-only");
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (failures), TRUE);
   shown = g_list_model_get_n_items (sn_activity_window_get_shown (activity));
   g_assert_cmpuint (shown, >=, 1);
@@ -496,8 +459,8 @@ test_connection_activity (void)
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (failures), FALSE);
   g_assert_cmpuint (g_list_model_get_n_items (sn_activity_window_get_shown (activity)), ==, total);
 
-  destroy_window (GTK_WIDGET (activity));
-  destroy_window (GTK_WIDGET (window));
+  sn_test_destroy_window (activity);
+  sn_test_destroy_window (window);
   g_remove (csv_path);
   g_rmdir (tmp);
 }

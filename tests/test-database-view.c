@@ -14,29 +14,10 @@
 
 #include <glib/gi18n.h>
 
+#include "sn-test-gui.h"
 #include "sn-test-stack.h"
 #include "sn-types.h"
 #include "sn-database-view.h"
-
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 /* A mapped label showing exactly @text, anywhere under @root. */
 static GtkWidget *
@@ -58,55 +39,6 @@ find_label_text (GtkWidget  *root,
     }
 
   return NULL;
-}
-
-/* With SN_SCREENSHOT_DIR set, saves what @window shows as a PNG there. */
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  const char *dir = g_getenv ("SN_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  int width, height;
-
-  if (dir == NULL || *dir == '\0')
-    return;
-
-  gtk_test_widget_wait_for_draw (window);
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-static gboolean
-window_gone (gpointer data)
-{
-  return *(GtkWidget **)data == NULL;
-}
-
-static void
-destroy_window (GtkWidget *window)
-{
-  GtkWidget *weak = window;
-
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&weak);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_true (sn_test_wait_until (window_gone, &weak, 5000));
 }
 
 typedef struct
@@ -198,15 +130,15 @@ test_database_view_reports (void)
   g_assert_cmpint (g_variant_get_int64 (sn_report_result_get_total (report, 2)), ==, 52600);
   g_assert_true (sn_test_wait_until (label_shown, &wait, 5000));
 
-  save_screenshot (window, "database-reports.png");
+  sn_test_screenshot (window, "database-reports.png");
 
   /* A picture where it helps: occupancy draws bars. */
   sn_database_view_select_report (view, SN_REPORT_OCCUPANCY);
   g_assert_true (sn_test_wait_until (label_shown, &(LabelWait) { window, "Sweet Narcisse I" }, 30000));
-  g_assert_true (gtk_widget_get_mapped (find_named (window, "database-pages")));
-  save_screenshot (window, "database-occupancy.png");
+  g_assert_true (gtk_widget_get_mapped (sn_test_find_named (window, "database-pages")));
+  sn_test_screenshot (window, "database-occupancy.png");
 
-  destroy_window (window);
+  sn_test_destroy_window (window);
 }
 
 static void
@@ -222,7 +154,7 @@ test_database_view_sql (void)
   SnQueryResult *before;
 
   g_assert_true (sn_test_wait_until (connected, view, 30000));
-  pages = ADW_VIEW_STACK (find_named (window, "database-pages"));
+  pages = ADW_VIEW_STACK (sn_test_find_named (window, "database-pages"));
   adw_view_stack_set_visible_child_name (pages, "sql");
   gtk_test_widget_wait_for_draw (window);
 
@@ -245,7 +177,7 @@ test_database_view_sql (void)
   }
   first = g_list_model_get_item (G_LIST_MODEL (gtk_column_view_get_model (results)), 0);
   g_assert_cmpstr (sn_query_row_get_value (first, 0), ==, "1000000");
-  save_screenshot (window, "database-sql.png");
+  sn_test_screenshot (window, "database-sql.png");
 
   /* Cancel stops a long statement and says so. */
   sn_database_view_set_sql (view, "SELECT pg_sleep(60)");
@@ -272,13 +204,13 @@ test_database_view_sql (void)
   dialog = sn_database_view_get_dialog (view);
   g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "WHERE"));
-  save_screenshot (GTK_WIDGET (dialog), "database-confirm.png");
+  sn_test_screenshot (dialog, "database-confirm.png");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   gtk_window_destroy (dialog);
   g_assert_null (sn_database_view_get_dialog (view));
   g_assert_true (sn_database_view_get_result (view) == before);
 
-  destroy_window (window);
+  sn_test_destroy_window (window);
 }
 
 static void
@@ -291,7 +223,7 @@ test_database_view_read_only (void)
 
   g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
   window = new_window (profile, &view);
-  pages = ADW_VIEW_STACK (find_named (window, "database-pages"));
+  pages = ADW_VIEW_STACK (sn_test_find_named (window, "database-pages"));
 
   /* The direction sees the reports, not the SQL editor. */
   g_assert_false (adw_view_stack_page_get_visible (adw_view_stack_get_page (
@@ -299,7 +231,7 @@ test_database_view_read_only (void)
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (pages), ==, "reports");
   g_assert_true (sn_test_wait_until (report_is_revenue, view, 30000));
 
-  destroy_window (window);
+  sn_test_destroy_window (window);
 }
 
 int

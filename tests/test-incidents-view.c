@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 
+#include "sn-test-gui.h"
 #include "sn-test-stack.h"
 #include "sn-types.h"
 #include "sn-health-panel.h"
@@ -21,95 +22,6 @@
 #include "sn-runbook-wizard.h"
 #include "sn-window.h"
 
-/* Widgets ---------------------------------------------------------------- */
-
-static void
-collect_named (GtkWidget  *root,
-               const char *name,
-               GPtrArray  *found)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    g_ptr_array_add (found, root);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_named (child, name, found);
-}
-
-static GtkWidget *
-find_named (gpointer    root,
-            const char *name)
-{
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
-
-  collect_named (GTK_WIDGET (root), name, found);
-  return found->len > 0 ? g_ptr_array_index (found, 0) : NULL;
-}
-
-static const char *
-label_text (gpointer    root,
-            const char *name)
-{
-  GtkWidget *label = find_named (root, name);
-
-  g_assert_nonnull (label);
-  g_assert_true (GTK_IS_LABEL (label));
-  return gtk_label_get_label (GTK_LABEL (label));
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  GtkWindow *found = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (item, type))
-        found = GTK_WINDOW (item);
-    }
-
-  return found;
-}
-
-/* Optional: SN_SCREENSHOT_DIR=dir saves what the view shows, to look at. */
-static void
-screenshot (gpointer    window,
-            const char *name)
-{
-  const char *directory = g_getenv ("SN_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  if (directory == NULL)
-    return;
-
-  {
-    gint64 until = g_get_monotonic_time () + 700 * 1000;
-
-    while (g_get_monotonic_time () < until)
-      g_main_context_iteration (NULL, FALSE);
-  }
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  width = gtk_widget_get_width (GTK_WIDGET (window));
-  height = gtk_widget_get_height (GTK_WIDGET (window));
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (directory, name, NULL);
-  gdk_texture_save_to_png (texture, path);
-}
-
 /* Waiting ---------------------------------------------------------------- */
 
 static gboolean
@@ -117,22 +29,6 @@ dialog_checked (gpointer data)
 {
   return !sn_incident_declare_dialog_get_busy (data) &&
          sn_incident_declare_dialog_get_proposed (data) == SN_SEVERITY_SEV1;
-}
-
-static gboolean
-window_gone (gpointer data)
-{
-  return *(GtkWidget **) data == NULL;
-}
-
-static void
-destroy_window (gpointer window)
-{
-  GtkWidget *weak = window;
-
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&weak);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_true (sn_test_wait_until (window_gone, &weak, 5000));
 }
 
 typedef struct
@@ -166,7 +62,7 @@ wizard_page_is_result (gpointer data)
 static gboolean
 wizard_next_enabled (gpointer data)
 {
-  GtkWidget *next = find_named (data, "wizard-next");
+  GtkWidget *next = sn_test_find_named (data, "wizard-next");
 
   return next != NULL && gtk_widget_get_visible (next) && gtk_widget_is_sensitive (next);
 }
@@ -230,7 +126,7 @@ test_incident_lifecycle (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 860);
   gtk_window_present (GTK_WINDOW (window));
   {
-    GtkWidget *declare = find_named (window, "declare-incident");
+    GtkWidget *declare = sn_test_find_named (window, "declare-incident");
 
     g_assert_nonnull (declare);
     view = SN_INCIDENTS_VIEW (gtk_widget_get_ancestor (declare, SN_TYPE_INCIDENTS_VIEW));
@@ -240,24 +136,24 @@ test_incident_lifecycle (void)
 
   /* No incident: the empty state, and no clock in the header bar. */
   g_assert_null (sn_incident_panel_get_incident (panel));
-  clock = find_named (window, "header-clock");
+  clock = sn_test_find_named (window, "header-clock");
   g_assert_nonnull (clock);
   g_assert_false (gtk_widget_get_visible (clock));
   sn_incidents_view_show_page (view, "incident");
-  screenshot (window, "incidents-empty.png");
+  sn_test_screenshot (window, "incidents-empty.png");
   sn_incidents_view_show_page (view, "health");
 
   /* PostgreSQL stops: the triage proposes SEV1. */
   sn_test_stack_stop ("postgres");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.declare-incident", NULL));
-  dialog = SN_INCIDENT_DECLARE_DIALOG (find_toplevel (SN_TYPE_INCIDENT_DECLARE_DIALOG));
+  dialog = SN_INCIDENT_DECLARE_DIALOG (sn_test_find_toplevel (SN_TYPE_INCIDENT_DECLARE_DIALOG));
   g_assert_nonnull (dialog);
   g_assert_true (sn_test_wait_until (dialog_checked, dialog, 60000));
   g_assert_cmpint (sn_incident_declare_dialog_get_severity (dialog), ==, SN_SEVERITY_SEV1);
-  g_assert_cmpstr (label_text (dialog, "declare-severity"), ==, "SEV1");
-  g_assert_nonnull (strstr (label_text (dialog, "declare-reason"), "database"));
+  g_assert_cmpstr (sn_test_label_text (dialog, "declare-severity"), ==, "SEV1");
+  g_assert_nonnull (strstr (sn_test_label_text (dialog, "declare-reason"), "database"));
   gtk_window_set_default_size (GTK_WINDOW (dialog), 620, 900);
-  screenshot (dialog, "incidents-declare.png");
+  sn_test_screenshot (dialog, "incidents-declare.png");
 
   /* A different severity needs a reason. */
   sn_incident_declare_dialog_set_severity (dialog, SN_SEVERITY_SEV2, NULL);
@@ -268,40 +164,44 @@ test_incident_lifecycle (void)
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   }
   sn_incident_declare_dialog_set_severity (dialog, SN_SEVERITY_NONE, NULL);
-  gtk_editable_set_text (GTK_EDITABLE (find_named (dialog, "incident-title")), "Database down");
+  gtk_editable_set_text (GTK_EDITABLE (sn_test_find_named (dialog, "incident-title")),
+                         "Database down");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "declare.declare", NULL));
-  g_assert_null (find_toplevel (SN_TYPE_INCIDENT_DECLARE_DIALOG));
+  g_assert_null (sn_test_find_toplevel (SN_TYPE_INCIDENT_DECLARE_DIALOG));
 
   incident = sn_incident_panel_get_incident (panel);
   g_assert_nonnull (incident);
   g_assert_cmpint (sn_incident_get_severity (incident), ==, SN_SEVERITY_SEV1);
   g_assert_cmpstr (sn_incident_get_title (incident), ==, "Database down");
-  g_assert_cmpstr (label_text (window, "incident-severity"), ==, "SEV1");
+  g_assert_cmpstr (sn_test_label_text (window, "incident-severity"), ==, "SEV1");
 
   /* The countdown, in the header and in the header bar. */
   /* No action yet: the clock runs, 15 minutes from the declaration. */
-  g_assert_true (g_str_has_prefix (label_text (window, "incident-countdown"), "14:") ||
-                 g_str_has_prefix (label_text (window, "incident-countdown"), "15:00"));
-  g_assert_nonnull (strstr (label_text (window, "incident-target"), "15 min"));
+  g_assert_true (g_str_has_prefix (sn_test_label_text (window, "incident-countdown"), "14:") ||
+                 g_str_has_prefix (sn_test_label_text (window, "incident-countdown"), "15:00"));
+  g_assert_nonnull (strstr (sn_test_label_text (window, "incident-target"), "15 min"));
   g_assert_true (gtk_widget_get_visible (clock));
-  g_assert_true (g_str_has_prefix (label_text (clock, "header-clock-label"), "SEV1 1"));
-  screenshot (window, "incidents-clock.png");
-  g_assert_cmpstr (label_text (window, "incident-contacts"), !=, "");
-  g_assert_nonnull (strstr (label_text (window, "incident-contacts"), "alerte@sweet-narcisse.com"));
-  g_assert_cmpuint (strlen (label_text (window, "incident-paris-time")), ==, 8);
+  g_assert_true (g_str_has_prefix (sn_test_label_text (clock, "header-clock-label"), "SEV1 1"));
+  sn_test_screenshot (window, "incidents-clock.png");
+  g_assert_cmpstr (sn_test_label_text (window, "incident-contacts"), !=, "");
+  g_assert_nonnull (strstr (sn_test_label_text (window, "incident-contacts"),
+                            "alerte@sweet-narcisse.com"));
+  g_assert_cmpuint (strlen (sn_test_label_text (window, "incident-paris-time")), ==, 8);
   sn_test_stack_start ("postgres");
 
   /* A note, through the entry and the action. */
-  gtk_editable_set_text (GTK_EDITABLE (find_named (window, "incident-note")), "Restarted the db container");
+  gtk_editable_set_text (GTK_EDITABLE (sn_test_find_named (window, "incident-note")),
+                         "Restarted the db container");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "incident.add-note", NULL));
   wait.incident = incident;
   wait.needle = "Restarted the db container";
   g_assert_true (timeline_has (&wait));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_named (window, "incident-note"))), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (sn_test_find_named (window, "incident-note"))),
+                   ==, "");
 
   /* The SEV1 checklist through the wizard: its result lands in the timeline. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.sev1-checklist", NULL));
-  wizard = SN_RUNBOOK_WIZARD (find_toplevel (SN_TYPE_RUNBOOK_WIZARD));
+  wizard = SN_RUNBOOK_WIZARD (sn_test_find_toplevel (SN_TYPE_RUNBOOK_WIZARD));
   g_assert_nonnull (wizard);
   g_assert_true (sn_test_wait_until (wizard_next_enabled, wizard, 60000));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
@@ -316,9 +216,9 @@ test_incident_lifecycle (void)
     g_assert_nonnull (strstr (sn_timeline_entry_get_text (last), "SEV1"));
     g_assert_nonnull (sn_timeline_entry_get_evidence (last));
   }
-  destroy_window (wizard);
+  sn_test_destroy_window (wizard);
   sn_incidents_view_show_page (view, "incident");
-  screenshot (window, "incidents-open.png");
+  sn_test_screenshot (window, "incidents-open.png");
 
   /* The logs panel follows the app's log, and the filter narrows it. */
   {
@@ -333,7 +233,7 @@ test_incident_lifecycle (void)
     sn_health_panel_refresh (sn_incidents_view_get_health_panel (view));
     g_assert_true (sn_test_wait_until (lines_arrived, logs, 60000));
     all = g_list_model_get_n_items (shown);
-    gtk_editable_set_text (GTK_EDITABLE (find_named (logs, "logs-filter")), "/api/health");
+    gtk_editable_set_text (GTK_EDITABLE (sn_test_find_named (logs, "logs-filter")), "/api/health");
     {
       gint64 until = g_get_monotonic_time () + 1500 * 1000;
 
@@ -350,7 +250,8 @@ test_incident_lifecycle (void)
 
         g_assert_nonnull (strstr (sn_log_line_get_text (line), "/api/health"));
       }
-    gtk_editable_set_text (GTK_EDITABLE (find_named (logs, "logs-filter")), "no such text 1234");
+    gtk_editable_set_text (GTK_EDITABLE (sn_test_find_named (logs, "logs-filter")),
+                           "no such text 1234");
     {
       gint64 until = g_get_monotonic_time () + 1000 * 1000;
 
@@ -358,8 +259,8 @@ test_incident_lifecycle (void)
         g_main_context_iteration (NULL, FALSE);
     }
     g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
-    gtk_editable_set_text (GTK_EDITABLE (find_named (logs, "logs-filter")), "");
-    screenshot (window, "incidents-logs.png");
+    gtk_editable_set_text (GTK_EDITABLE (sn_test_find_named (logs, "logs-filter")), "");
+    sn_test_screenshot (window, "incidents-logs.png");
     sn_logs_panel_stop (logs);
   }
 
@@ -386,12 +287,12 @@ test_incident_lifecycle (void)
 
   /* The past incidents list shows it. */
   sn_incidents_view_show_page (view, "incident");
-  g_assert_nonnull (find_named (window, "past-incidents"));
-  screenshot (window, "incidents-resolved.png");
+  g_assert_nonnull (sn_test_find_named (window, "past-incidents"));
+  sn_test_screenshot (window, "incidents-resolved.png");
   sn_incidents_view_show_page (view, "health");
-  screenshot (window, "incidents-health.png");
+  sn_test_screenshot (window, "incidents-health.png");
 
-  destroy_window (window);
+  sn_test_destroy_window (window);
 }
 
 int

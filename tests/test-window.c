@@ -12,43 +12,11 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "sn-test-gui.h"
 #include "sn-test-stack.h"
 #include "sn-types.h"
 #include "sn-profile-editor.h"
 #include "sn-window.h"
-
-/* Find a descendant by its widget name (the `name` property set in the .ui). */
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static const char *
-label_text (GtkWidget  *window,
-            const char *name)
-{
-  GtkWidget *label = find_named (window, name);
-
-  g_assert_nonnull (label);
-  g_assert_true (GTK_IS_LABEL (label));
-
-  return gtk_label_get_label (GTK_LABEL (label));
-}
 
 typedef struct
 {
@@ -64,7 +32,7 @@ labels_show (gpointer data)
 
   for (guint i = 0; w->names[i] != NULL; i++)
     {
-      GtkWidget *label = find_named (w->window, w->names[i]);
+      GtkWidget *label = sn_test_find_named (w->window, w->names[i]);
 
       if (label == NULL ||
           !gtk_widget_get_mapped (label) ||
@@ -94,28 +62,10 @@ assert_labels_show (GtkWidget  *window,
   if (!sn_test_wait_until (labels_show, &w, timeout_ms))
     {
       for (guint i = 0; w.names[i] != NULL; i++)
-        g_test_message ("%s = %s", w.names[i], label_text (window, w.names[i]));
-      g_test_message ("summary = %s", label_text (window, "health-summary"));
+        g_test_message ("%s = %s", w.names[i], sn_test_label_text (window, w.names[i]));
+      g_test_message ("summary = %s", sn_test_label_text (window, "health-summary"));
       g_error ("%s did not show “%s” within %u ms", w.names[0], text, timeout_ms);
     }
-}
-
-static gboolean
-window_gone (gpointer data)
-{
-  GtkWidget **window = data;
-
-  return *window == NULL;
-}
-
-static void
-destroy_window (GtkWidget *window)
-{
-  GtkWidget *weak = window;
-
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&weak);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_true (sn_test_wait_until (window_gone, &weak, 5000));
 }
 
 static void
@@ -134,13 +84,13 @@ test_window_health (void)
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Narcisse Admin — demo");
   g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_parent (
-    find_named (GTK_WIDGET (window), "production-banner")))));
+    sn_test_find_named (window, "production-banner")))));
 
   /* With the key from the demo's credentials file: every service shows. */
   assert_labels_show (GTK_WIDGET (window), "Healthy", 30000,
                       "overall-status", "database-status", "redis-status", "storage-status", NULL);
-  g_assert_cmpstr (label_text (GTK_WIDGET (window), "health-version"), !=, "—");
-  g_assert_true (g_str_has_suffix (label_text (GTK_WIDGET (window), "database-latency"), " ms"));
+  g_assert_cmpstr (sn_test_label_text (window, "health-version"), !=, "—");
+  g_assert_true (g_str_has_suffix (sn_test_label_text (window, "database-latency"), " ms"));
 
   /* The database goes down: one refresh shows it. */
   sn_test_stack_stop ("postgres");
@@ -154,7 +104,7 @@ test_window_health (void)
   assert_labels_show (GTK_WIDGET (window), "Healthy", 30000,
                       "database-status", "overall-status", NULL);
 
-  destroy_window (GTK_WIDGET (window));
+  sn_test_destroy_window (window);
 }
 
 static gboolean
@@ -201,11 +151,11 @@ test_window_first_run (void)
   window = sn_window_new (NULL, store, NULL);
   gtk_window_present (GTK_WINDOW (window));
 
-  welcome = find_named (GTK_WIDGET (window), "add-production-profile");
+  welcome = sn_test_find_named (window, "add-production-profile");
   g_assert_nonnull (welcome);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   g_assert_true (gtk_widget_get_mapped (welcome));
-  g_assert_false (gtk_widget_get_mapped (find_named (GTK_WIDGET (window), "overall-status")));
+  g_assert_false (gtk_widget_get_mapped (sn_test_find_named (window, "overall-status")));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Narcisse Admin");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.add-production-profile", NULL);
@@ -233,13 +183,13 @@ test_window_first_run (void)
   /* ...the window is on it, with the red bar... */
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Narcisse Admin — production");
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_parent (
-    find_named (GTK_WIDGET (window), "production-banner")))));
+    sn_test_find_named (window, "production-banner")))));
 
   /* ...and nothing reached 51.178.17.205: the loopback guard refused the
    * health check before any connection, so no report shows. */
   assert_labels_show (GTK_WIDGET (window), "Not Checked", 15000, "overall-status", NULL);
-  g_assert_nonnull (strstr (label_text (GTK_WIDGET (window), "health-advice"), "loopback only"));
-  g_assert_false (gtk_widget_get_mapped (find_named (GTK_WIDGET (window), "database-status")));
+  g_assert_nonnull (strstr (sn_test_label_text (window, "health-advice"), "loopback only"));
+  g_assert_false (gtk_widget_get_mapped (sn_test_find_named (window, "database-status")));
 
   /* No socket to the production address is open in this process. */
   command = g_strdup_printf ("ss -tnp 2>/dev/null | grep 'pid=%d,' | grep -c 51.178.17.205 || true",
@@ -247,7 +197,7 @@ test_window_first_run (void)
   out = sn_test_run (command);
   g_assert_cmpint (atoi (out), ==, 0);
 
-  destroy_window (GTK_WIDGET (window));
+  sn_test_destroy_window (window);
 
   g_remove (path);
   g_rmdir (directory);

@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 
+#include "sn-test-gui.h"
 #include "sn-test-stack.h"
 #include "sn-types.h"
 #include "sn-runbook-catalog.h"
@@ -22,94 +23,12 @@ static SnRunbookCatalog *catalog;
 
 /* Widgets ---------------------------------------------------------------- */
 
-static void
-collect_named (GtkWidget  *root,
-               const char *name,
-               GPtrArray  *found)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    g_ptr_array_add (found, root);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_named (child, name, found);
-}
-
-static GPtrArray *
-find_all_named (gpointer    root,
-                const char *name)
-{
-  GPtrArray *found = g_ptr_array_new ();
-
-  collect_named (GTK_WIDGET (root), name, found);
-  return found;
-}
-
-static GtkWidget *
-find_named (gpointer    root,
-            const char *name)
-{
-  g_autoptr(GPtrArray) found = find_all_named (root, name);
-
-  return found->len > 0 ? g_ptr_array_index (found, 0) : NULL;
-}
-
-static const char *
-label_text (gpointer    root,
-            const char *name)
-{
-  GtkWidget *label = find_named (root, name);
-
-  g_assert_nonnull (label);
-  g_assert_true (GTK_IS_LABEL (label));
-  return gtk_label_get_label (GTK_LABEL (label));
-}
-
 static gboolean
 next_enabled (SnRunbookWizard *wizard)
 {
-  GtkWidget *next = find_named (wizard, "wizard-next");
+  GtkWidget *next = sn_test_find_named (wizard, "wizard-next");
 
   return gtk_widget_get_visible (next) && gtk_widget_is_sensitive (next);
-}
-
-/* Optional: SN_SCREENSHOT_DIR=dir saves what the wizard shows, to look at. */
-static void
-screenshot (gpointer    window,
-            const char *name)
-{
-  const char *directory = g_getenv ("SN_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GskRenderer *renderer;
-  int width, height;
-
-  if (directory == NULL)
-    return;
-
-  /* Let transitions and spinners settle. */
-  {
-    gint64 until = g_get_monotonic_time () + 700 * 1000;
-
-    while (g_get_monotonic_time () < until)
-      g_main_context_iteration (NULL, FALSE);
-  }
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  width = gtk_widget_get_width (GTK_WIDGET (window));
-  height = gtk_widget_get_height (GTK_WIDGET (window));
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (directory, name, NULL);
-  gdk_texture_save_to_png (texture, path);
 }
 
 /* Waiting ---------------------------------------------------------------- */
@@ -164,7 +83,7 @@ static gboolean
 some_step_shows (gpointer data)
 {
   StateWait *w = data;
-  g_autoptr(GPtrArray) states = find_all_named (w->wizard, "step-state");
+  g_autoptr(GPtrArray) states = sn_test_find_all_named (w->wizard, "step-state");
 
   for (guint i = 0; i < states->len; i++)
     {
@@ -173,24 +92,6 @@ some_step_shows (gpointer data)
     }
 
   return FALSE;
-}
-
-static gboolean
-window_gone (gpointer data)
-{
-  GtkWidget **window = data;
-
-  return *window == NULL;
-}
-
-static void
-destroy_window (gpointer window)
-{
-  GtkWidget *weak = window;
-
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&weak);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_true (sn_test_wait_until (window_gone, &weak, 5000));
 }
 
 static char *
@@ -230,42 +131,42 @@ test_sev1_checklist (void)
 
   /* No parameters: it opens on the plan, and the plan lists the five commands. */
   wait_for_plan (wizard);
-  commands = find_all_named (wizard, "plan-command");
+  commands = sn_test_find_all_named (wizard, "plan-command");
   g_assert_cmpuint (commands->len, ==, 5);
   g_assert_nonnull (strstr (gtk_label_get_label (g_ptr_array_index (commands, 0)), "health"));
-  g_assert_nonnull (strstr (label_text (wizard, "plan-risks"), "nothing changes"));
-  g_assert_null (find_named (wizard, "changes-badge"));
-  screenshot (wizard, "wizard-sev1-plan.png");
+  g_assert_nonnull (strstr (sn_test_label_text (wizard, "plan-risks"), "nothing changes"));
+  g_assert_null (sn_test_find_named (wizard, "changes-badge"));
+  sn_test_screenshot (wizard, "wizard-sev1-plan.png");
 
   /* Copy as shell puts the script on the clipboard. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.copy-shell", NULL));
 
   /* Read-only runbook: no gates, Next runs it. */
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (find_named (wizard, "wizard-next"))))), ==, "_Run");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (sn_test_find_named (wizard, "wizard-next"))))), ==, "_Run");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
   wait_for_page (wizard, "run", 1000);
-  screenshot (wizard, "wizard-sev1-run.png");
+  sn_test_screenshot (wizard, "wizard-sev1-run.png");
   wait_for_page (wizard, "result", 120000);
 
-  states = find_all_named (wizard, "step-state");
+  states = sn_test_find_all_named (wizard, "step-state");
   g_assert_cmpuint (states->len, ==, 5);
   for (guint i = 0; i < states->len; i++)
     g_assert_cmpstr (gtk_label_get_label (g_ptr_array_index (states, i)), ==, "Succeeded");
 
   g_assert_cmpint (sn_runbook_wizard_get_outcome (wizard), ==, SN_RUN_OUTCOME_SUCCEEDED);
-  g_assert_cmpstr (label_text (wizard, "result-title"), ==, "Succeeded");
+  g_assert_cmpstr (sn_test_label_text (wizard, "result-title"), ==, "Succeeded");
   report = sn_runner_get_report_path (sn_runbook_wizard_get_runner (wizard));
   g_assert_nonnull (report);
   g_assert_true (g_file_test (report, G_FILE_TEST_IS_REGULAR));
-  g_assert_nonnull (strstr (label_text (wizard, "report-path"), report));
-  g_assert_true (gtk_widget_get_visible (find_named (wizard, "open-report")));
-  screenshot (wizard, "wizard-sev1-result.png");
+  g_assert_nonnull (strstr (sn_test_label_text (wizard, "report-path"), report));
+  g_assert_true (gtk_widget_get_visible (sn_test_find_named (wizard, "open-report")));
+  sn_test_screenshot (wizard, "wizard-sev1-result.png");
 
   /* The run page kept the output of each step; Ctrl+C's action copies it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.copy-output", NULL));
 
   /* Close on the result page. */
-  destroy_window (wizard);
+  sn_test_destroy_window (wizard);
 }
 
 static void
@@ -282,9 +183,9 @@ test_restart_app_production (void)
   wizard = open_wizard ("restart-app", profile);
 
   wait_for_plan (wizard);
-  g_assert_nonnull (strstr (label_text (wizard, "plan-risks"), "production"));
-  g_assert_nonnull (find_named (wizard, "changes-badge"));
-  screenshot (wizard, "wizard-restart-plan.png");
+  g_assert_nonnull (strstr (sn_test_label_text (wizard, "plan-risks"), "production"));
+  g_assert_nonnull (sn_test_find_named (wizard, "changes-badge"));
+  sn_test_screenshot (wizard, "wizard-restart-plan.png");
 
   /* The dry run changed nothing. */
   {
@@ -295,8 +196,8 @@ test_restart_app_production (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
   wait_for_page (wizard, "gates", 1000);
-  typed = find_named (wizard, "typed-name");
-  next = find_named (wizard, "wizard-next");
+  typed = sn_test_find_named (wizard, "typed-name");
+  next = sn_test_find_named (wizard, "wizard-next");
   g_assert_true (gtk_widget_get_visible (typed));
   g_assert_false (next_enabled (wizard));
 
@@ -313,17 +214,17 @@ test_restart_app_production (void)
   gtk_editable_set_text (GTK_EDITABLE (typed), "demo");
   g_assert_true (next_enabled (wizard));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (next)))), ==, "_Run");
-  screenshot (wizard, "wizard-restart-gates.png");
+  sn_test_screenshot (wizard, "wizard-restart-gates.png");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
   wait_for_page (wizard, "result", 180000);
-  g_assert_cmpstr (label_text (wizard, "result-title"), ==, "Succeeded");
+  g_assert_cmpstr (sn_test_label_text (wizard, "result-title"), ==, "Succeeded");
   g_assert_cmpint (sn_runbook_wizard_get_outcome (wizard), ==, SN_RUN_OUTCOME_SUCCEEDED);
 
   after = app_pid ();
   g_assert_cmpstr (before, !=, after);
 
-  destroy_window (wizard);
+  sn_test_destroy_window (wizard);
 }
 
 static void
@@ -343,12 +244,12 @@ test_restart_app_read_only (void)
   wait_for_page (wizard, "gates", 1000);
 
   /* A refusal, and no way forward. */
-  g_assert_nonnull (strstr (label_text (wizard, "gates-refused"), "read-only"));
-  g_assert_true (gtk_widget_get_mapped (find_named (wizard, "gates-refused")));
-  g_assert_false (gtk_widget_get_visible (find_named (wizard, "wizard-next")));
+  g_assert_nonnull (strstr (sn_test_label_text (wizard, "gates-refused"), "read-only"));
+  g_assert_true (gtk_widget_get_mapped (sn_test_find_named (wizard, "gates-refused")));
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (wizard, "wizard-next")));
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
   g_assert_cmpstr (sn_runbook_wizard_get_page (wizard), ==, "gates");
-  screenshot (wizard, "wizard-restart-refused.png");
+  sn_test_screenshot (wizard, "wizard-restart-refused.png");
 
   after = app_pid ();
   g_assert_cmpstr (before, ==, after);
@@ -359,7 +260,7 @@ test_restart_app_read_only (void)
 
     g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *)&weak);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.cancel", NULL));
-    g_assert_true (sn_test_wait_until (window_gone, &weak, 5000));
+    g_assert_true (sn_test_wait_until (sn_test_window_gone, &weak, 5000));
   }
 }
 
@@ -404,18 +305,18 @@ test_cancel_reverts (void)
   running.state = "Running";
   g_assert_true (sn_test_wait_until (some_step_shows, &running, 30000));
 
-  screenshot (wizard, "wizard-running.png");
+  sn_test_screenshot (wizard, "wizard-running.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.cancel", NULL));
-  g_assert_cmpstr (label_text (wizard, "run-status"), ==, "Cancelling — reverting what was done…");
+  g_assert_cmpstr (sn_test_label_text (wizard, "run-status"), ==, "Cancelling — reverting what was done…");
 
   wait_for_page (wizard, "result", 60000);
   g_assert_cmpint (sn_runbook_wizard_get_outcome (wizard), ==, SN_RUN_OUTCOME_FAILED_REVERTED);
-  g_assert_cmpstr (label_text (wizard, "result-title"), ==, "Cancelled and Reverted");
+  g_assert_cmpstr (sn_test_label_text (wizard, "result-title"), ==, "Cancelled and Reverted");
   g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
-  g_assert_true (gtk_widget_get_visible (find_named (wizard, "run-again")));
-  screenshot (wizard, "wizard-cancel-result.png");
+  g_assert_true (gtk_widget_get_visible (sn_test_find_named (wizard, "run-again")));
+  sn_test_screenshot (wizard, "wizard-cancel-result.png");
 
-  destroy_window (wizard);
+  sn_test_destroy_window (wizard);
   g_remove (path);
 }
 
@@ -439,22 +340,22 @@ test_runbooks_window (void)
   gtk_window_present (GTK_WINDOW (window));
 
   /* Every runbook, with a Run button and its last run (sev1-checklist ran above). */
-  g_assert_nonnull (find_named (window, "run-sev1-checklist"));
-  g_assert_nonnull (find_named (window, "run-restart-app"));
-  last_run = find_named (window, "last-run-sev1-checklist");
+  g_assert_nonnull (sn_test_find_named (window, "run-sev1-checklist"));
+  g_assert_nonnull (sn_test_find_named (window, "run-restart-app"));
+  last_run = sn_test_find_named (window, "last-run-sev1-checklist");
   g_assert_nonnull (last_run);
   g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (last_run)), "Last run "));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (last_run)), "Succeeded"));
 
   /* The malformed file, with its located error. */
-  error_row = find_named (window, "runbook-error");
+  error_row = sn_test_find_named (window, "runbook-error");
   g_assert_nonnull (error_row);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (error_row)),
                             "unknown action “host.nope”"));
-  screenshot (window, "runbooks-window.png");
+  sn_test_screenshot (window, "runbooks-window.png");
 
   /* Run opens the wizard on the window's profile. */
-  g_signal_emit_by_name (find_named (window, "run-sev1-checklist"), "clicked");
+  g_signal_emit_by_name (sn_test_find_named (window, "run-sev1-checklist"), "clicked");
   {
     SnRunbookWizard *wizard = NULL;
     GListModel *toplevels = gtk_window_get_toplevels ();
@@ -470,10 +371,10 @@ test_runbooks_window (void)
     g_assert_true (sn_runbook_wizard_get_profile (wizard) == profile);
     g_assert_cmpstr (sn_runbook_get_id (sn_runbook_wizard_get_runbook (wizard)), ==, "sev1-checklist");
     wait_for_plan (wizard);
-    destroy_window (wizard);
+    sn_test_destroy_window (wizard);
   }
 
-  destroy_window (window);
+  sn_test_destroy_window (window);
   g_remove (broken);
 }
 
@@ -487,13 +388,13 @@ test_parameters (void)
 
   /* A required parameter: Next stays disabled, and the error shows under the field. */
   g_assert_cmpstr (sn_runbook_wizard_get_page (wizard), ==, "params");
-  row = find_named (wizard, "param-backup");
-  hint = find_named (wizard, "param-hint-backup");
+  row = sn_test_find_named (wizard, "param-backup");
+  hint = sn_test_find_named (wizard, "param-hint-backup");
   g_assert_true (ADW_IS_ENTRY_ROW (row));
   g_assert_false (next_enabled (wizard));
   g_assert_true (gtk_widget_has_css_class (row, "error"));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (hint)), "required"));
-  screenshot (wizard, "wizard-params.png");
+  sn_test_screenshot (wizard, "wizard-params.png");
 
   gtk_editable_set_text (GTK_EDITABLE (row), "sweet_narcisse_20260101_120000.dump");
   g_assert_true (next_enabled (wizard));
@@ -503,29 +404,12 @@ test_parameters (void)
   /* Enter in the field is Next: on to the dry run. */
   g_signal_emit_by_name (row, "entry-activated");
   wait_for_page (wizard, "plan", 1000);
-  g_assert_true (gtk_widget_get_visible (find_named (wizard, "wizard-back")));
+  g_assert_true (gtk_widget_get_visible (sn_test_find_named (wizard, "wizard-back")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL));
   wait_for_page (wizard, "params", 1000);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "sweet_narcisse_20260101_120000.dump");
 
-  destroy_window (wizard);
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  GtkWindow *found = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (item, type))
-        found = GTK_WINDOW (item);
-    }
-
-  return found;
+  sn_test_destroy_window (wizard);
 }
 
 static gboolean
@@ -547,30 +431,30 @@ test_main_window_entries (void)
   gtk_window_present (GTK_WINDOW (window));
 
   /* The Incidents view: a visible SEV1 checklist button. */
-  sev1 = find_named (window, "sev1-checklist");
+  sev1 = sn_test_find_named (window, "sev1-checklist");
   g_assert_nonnull (sev1);
   g_assert_true (sn_test_wait_until (widget_mapped, sev1, 5000));
   g_assert_true (gtk_widget_is_sensitive (sev1));
-  screenshot (window, "main-window.png");
+  sn_test_screenshot (window, "main-window.png");
 
   g_signal_emit_by_name (sev1, "clicked");
-  wizard = SN_RUNBOOK_WIZARD (find_toplevel (SN_TYPE_RUNBOOK_WIZARD));
+  wizard = SN_RUNBOOK_WIZARD (sn_test_find_toplevel (SN_TYPE_RUNBOOK_WIZARD));
   g_assert_nonnull (wizard);
   g_assert_cmpstr (sn_runbook_get_id (sn_runbook_wizard_get_runbook (wizard)), ==, "sev1-checklist");
   g_assert_cmpstr (sn_profile_get_name (sn_runbook_wizard_get_profile (wizard)), ==, "demo");
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (wizard)));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (wizard)) == GTK_WINDOW (window));
   wait_for_plan (wizard);
-  destroy_window (wizard);
+  sn_test_destroy_window (wizard);
 
   /* The primary menu's Runbooks (Ctrl+Shift+R). */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.runbooks", NULL));
-  runbooks = SN_RUNBOOKS_WINDOW (find_toplevel (SN_TYPE_RUNBOOKS_WINDOW));
+  runbooks = SN_RUNBOOKS_WINDOW (sn_test_find_toplevel (SN_TYPE_RUNBOOKS_WINDOW));
   g_assert_nonnull (runbooks);
   g_assert_cmpstr (sn_profile_get_name (sn_runbooks_window_get_profile (runbooks)), ==, "demo");
-  destroy_window (runbooks);
+  sn_test_destroy_window (runbooks);
 
-  destroy_window (window);
+  sn_test_destroy_window (window);
 }
 
 static void
