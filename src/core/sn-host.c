@@ -1340,7 +1340,8 @@ parse_df (SnHost           *self,
 /**
  * sn_host_disk_usage_async:
  *
- * The host's filesystems (`df -P -B1`, pseudo filesystems left out).
+ * The host's filesystems (`df -P -B1`, pseudo filesystems left out, and the
+ * desktop's FUSE mounts, which root cannot stat and which make df fail).
  */
 void
 sn_host_disk_usage_async (SnHost              *self,
@@ -1351,7 +1352,8 @@ sn_host_disk_usage_async (SnHost              *self,
   g_return_if_fail (SN_IS_HOST (self));
 
   host_call (self, sn_host_disk_usage_async, "host.df", "df",
-             g_strdup ("LC_ALL=C df -P -B1 -x tmpfs -x devtmpfs -x squashfs -x overlay"),
+             g_strdup ("LC_ALL=C df -P -B1 -x tmpfs -x devtmpfs -x squashfs -x overlay "
+                       "-x fuse.portal -x fuse.gvfsd-fuse"),
              parse_df, g_object_unref, TRUE, NULL, NULL, NULL, DEFAULT_TIMEOUT_MS,
              cancellable, callback, user_data);
 }
