@@ -79,6 +79,12 @@ ctl --profile demo sql 'SELECT count(*) AS n FROM "Booking"' --format json
 check "sql --format json parses" \
     py 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if int(d[0]["n"]) > 0 else 1)' "$out"
 
+for path in direct tunnel; do  # psql over SSH sends CSV: no types, values stay text
+    ctl --profile demo sql "SELECT 42 AS i, 1.5 AS f, true AS b, '{\"a\": [1]}'::jsonb AS j, 'x' AS t, NULL::int AS z, 12345678901234567890.12::numeric AS big" --format json --path "$path"
+    check "sql --format json keeps each column's type ($path)" \
+        py 'import json, sys; r = json.load(open(sys.argv[1]))[0]; sys.exit(0 if r == {"i": 42, "f": 1.5, "b": True, "j": {"a": [1]}, "t": "x", "z": None, "big": "12345678901234567890.12"} else 1)' "$out"
+done
+
 for path in direct tunnel psql; do
     ctl --profile demo sql 'UPDATE "Boat" SET "capacity" = "capacity" WHERE "id" = 1' --path "$path"
     check "a write without --allow-writes is refused in a plain sentence ($path)" \

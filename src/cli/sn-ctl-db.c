@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,6 +402,77 @@ sn_ctl_report (SnCtl  *ctl,
 /* ------------------------------------------------------------------------ */
 /* narcisse-ctl sql                                                         */
 
+/* A value as JSON of its column's type: numbers, booleans and json stay
+ * themselves; what a double cannot hold exactly (big numerics) stays text. */
+static void
+add_json_value (JsonBuilder  *builder,
+                SnColumnKind  kind,
+                const char   *value)
+{
+  if (value == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+
+  switch (kind)
+    {
+    case SN_COLUMN_KIND_NUMBER:
+      {
+        gint64 integer;
+        char *end = NULL;
+        double number;
+
+        if (g_ascii_string_to_signed (value, 10, G_MININT64, G_MAXINT64, &integer, NULL))
+          {
+            json_builder_add_int_value (builder, integer);
+            return;
+          }
+
+        number = g_ascii_strtod (value, &end);
+        if (end != NULL && *end == '\0' && isfinite (number) && strlen (value) <= 16)
+          {
+            json_builder_add_double_value (builder, number);
+            return;
+          }
+      }
+      break;
+
+    case SN_COLUMN_KIND_BOOL:
+      if (g_str_equal (value, "t") || g_str_equal (value, "true"))
+        {
+          json_builder_add_boolean_value (builder, TRUE);
+          return;
+        }
+      if (g_str_equal (value, "f") || g_str_equal (value, "false"))
+        {
+          json_builder_add_boolean_value (builder, FALSE);
+          return;
+        }
+      break;
+
+    case SN_COLUMN_KIND_JSON:
+      {
+        g_autoptr(JsonNode) node = json_from_string (value, NULL);
+
+        if (node != NULL)
+          {
+            json_builder_add_value (builder, g_steal_pointer (&node));
+            return;
+          }
+      }
+      break;
+
+    case SN_COLUMN_KIND_TEXT:
+    case SN_COLUMN_KIND_BYTEA:
+    case SN_COLUMN_KIND_TIMESTAMP:
+    default:
+      break;
+    }
+
+  json_builder_add_string_value (builder, value);
+}
+
 static void
 print_query_result (SnQueryResult *result,
                     const char    *format)
@@ -474,10 +547,7 @@ print_query_result (SnQueryResult *result,
               const char *value = sn_query_result_get_value (result, r, c);
 
               json_builder_set_member_name (builder, sn_query_result_get_column_name (result, c));
-              if (value == NULL)
-                json_builder_add_null_value (builder);
-              else
-                json_builder_add_string_value (builder, value);
+              add_json_value (builder, sn_query_result_get_column_kind (result, c), value);
             }
           json_builder_end_object (builder);
         }
