@@ -909,9 +909,10 @@ dup_risks (SnRunbookWizard *self)
       if (!sn_step_run_get_destructive (step))
         continue;
 
-      g_ptr_array_add (changing, g_strdup_printf ("“%s”", sn_step_run_get_title (step)));
+      /* Translators: a step title, quoted, in a list of steps */
+      g_ptr_array_add (changing, g_strdup_printf (_("“%s”"), sn_step_run_get_title (step)));
       if (sn_step_run_get_revert_command (step) == NULL)
-        g_ptr_array_add (irreversible, g_strdup_printf ("“%s”", sn_step_run_get_title (step)));
+        g_ptr_array_add (irreversible, g_strdup_printf (_("“%s”"), sn_step_run_get_title (step)));
     }
 
   if (changing->len == 0)
@@ -926,7 +927,7 @@ dup_risks (SnRunbookWizard *self)
   {
     g_autofree char *list = g_strjoinv (", ", (char **)changing->pdata);
 
-    /* Translators: %u is a number of steps, %s the list of their titles, then a profile name */
+    /* Translators: %u is a number of steps, the first %s a profile name, the second the list of their titles */
     g_string_append_printf (text, ngettext ("%u step changes the system on “%s”: %s.",
                                             "%u steps change the system on “%s”: %s.",
                                             changing->len - 1),
