@@ -13,6 +13,7 @@
 
 #include "sn-logs-panel.h"
 #include "sn-ssh-session.h"
+#include "sn-window.h"
 
 struct _SnLogsPanel
 {
@@ -20,6 +21,7 @@ struct _SnLogsPanel
 
   SnProfile          *profile;
   SnSshSession       *session;
+  gboolean            session_shared;
   SnLogModel         *model;
   GtkCustomFilter    *filter;
   GtkFilterListModel *filtered;
@@ -244,7 +246,8 @@ sn_logs_panel_reload (SnLogsPanel *self)
     }
 
   if (self->session == NULL)
-    self->session = sn_ssh_session_new (self->profile, sn_secret_store_get_default ());
+    self->session = sn_window_dup_ssh_session (GTK_WIDGET (self), self->profile,
+                                               &self->session_shared);
 
   self->started = TRUE;
   self->cancellable = g_cancellable_new ();
@@ -264,8 +267,9 @@ static void
 drop_session (SnLogsPanel *self)
 {
   sn_logs_panel_stop (self);
-  /* Disconnect here, on the main thread: the worker must not drop the last reference. */
-  if (self->session != NULL)
+  /* Disconnect here, on the main thread: the worker must not drop the last
+   * reference. The window's own session stays up for the other views. */
+  if (self->session != NULL && !self->session_shared)
     sn_ssh_session_disconnect (self->session);
   g_clear_object (&self->session);
 }

@@ -678,6 +678,44 @@ sn_window_get_connection (SnWindow *self)
   return self->connection;
 }
 
+/**
+ * sn_window_dup_ssh_session:
+ * @widget: a widget of the window, or not yet in one
+ * @profile: the profile the widget works on
+ * @shared: (out): whether the session is the window's (then never
+ *   disconnect it yourself) or a new one of the caller's
+ *
+ * The one SSH session of the window when @widget is in a window on the same
+ * profile, so the app keeps one connection per host; else a new session.
+ *
+ * Returns: (transfer full): the session
+ */
+SnSshSession *
+sn_window_dup_ssh_session (GtkWidget *widget,
+                           SnProfile *profile,
+                           gboolean  *shared)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
+
+  if (SN_IS_WINDOW (root))
+    {
+      SnConnection *connection = sn_window_get_connection (SN_WINDOW (root));
+
+      if (connection != NULL &&
+          g_strcmp0 (sn_profile_get_name (sn_connection_get_profile (connection)),
+                     sn_profile_get_name (profile)) == 0)
+        {
+          *shared = TRUE;
+          return g_object_ref (sn_connection_get_session (connection));
+        }
+    }
+
+  *shared = FALSE;
+  return sn_ssh_session_new (profile, sn_secret_store_get_default ());
+}
+
 SnProfile *
 sn_window_get_profile (SnWindow *self)
 {

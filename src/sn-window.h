@@ -22,6 +22,9 @@ SnWindow       *sn_window_new               (GtkApplication *application,
 SnProfileStore *sn_window_get_profile_store (SnWindow       *self);
 SnProfile      *sn_window_get_profile       (SnWindow       *self);
 SnConnection   *sn_window_get_connection    (SnWindow       *self);
+SnSshSession   *sn_window_dup_ssh_session   (GtkWidget      *widget,
+                                             SnProfile      *profile,
+                                             gboolean       *shared);
 void            sn_window_set_profile       (SnWindow       *self,
                                              SnProfile      *profile);
 gboolean        sn_window_select_profile    (SnWindow       *self,

@@ -960,6 +960,7 @@ on_host_exec_ready (GObject      *object,
   g_autoptr(SnSshExecResult) exec = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) audit_error = NULL;
+  g_autofree char *cancelled_command = NULL;
   gpointer value;
   int status = -1;
   gint64 duration = g_get_monotonic_time () - call->started;
@@ -973,7 +974,12 @@ on_host_exec_ready (GObject      *object,
       bytes = sn_ssh_exec_result_get_stdout_bytes (exec) + sn_ssh_exec_result_get_stderr_bytes (exec);
     }
 
-  if (!sn_audit_log_append (self->audit_log, profile_name (self), call->action, call->command,
+  /* A command stopped by the app (a closed window, a newer refresh) says so. */
+  if (exec == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    cancelled_command = g_strdup_printf ("%s (cancelled)", call->command);
+
+  if (!sn_audit_log_append (self->audit_log, profile_name (self), call->action,
+                            cancelled_command != NULL ? cancelled_command : call->command,
                             status, duration, bytes, &audit_error))
     g_warning ("%s", audit_error->message);
 
