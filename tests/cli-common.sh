@@ -18,10 +18,14 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/sn-test-cli.XXXXXX")
 export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config XDG_DATA_HOME=$tmp/home/.local/share
 export SN_STACK_DIR=$tmp/stack
 # No session bus: the keyring is absent, the profile's credentials file is what counts.
-unset DBUS_SESSION_BUS_ADDRESS
+# No agent of the developer's either: the profile's key is what logs in.
+unset DBUS_SESSION_BUS_ADDRESS SSH_AUTH_SOCK
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
 
+# A test may add its own clean-up (a background process to stop) here.
+cli_cleanup_hook=:
 cleanup() {
+    $cli_cleanup_hook
     "$SN_STACK_SCRIPT" down >>"$tmp/stack.log" 2>&1 || true
     rm -rf "$tmp"
 }
@@ -53,8 +57,8 @@ check() { # check DESCRIPTION COMMAND...: passes when COMMAND succeeds
     if "$@"; then ok "$description"; else not_ok "$description"; fi
 }
 
-ctl() { # runs narcisse-ctl, keeping stdout, stderr and the exit status
-    "$CTL" "$@" >"$out" 2>"$err"
+ctl() { # runs narcisse-ctl, keeping stdout, stderr and the exit status; never a terminal
+    "$CTL" "$@" >"$out" 2>"$err" </dev/null
     rc=$?
 }
 
@@ -75,6 +79,7 @@ stderr_lines_at_most() { [[ $(wc -l <"$err") -le $1 ]]; }
 stdout_has() { grep -q -- "$1" "$out"; }
 stderr_has() { grep -q -- "$1" "$err"; }
 status_is() { [[ $rc -eq $1 ]]; }
+py() { /usr/bin/python3 -c "$@"; }
 service_is() { grep -Eq "^$1[[:space:]]+$2([[:space:]]|$)" "$out"; }
 json_state_is() {
     /usr/bin/python3 -c '

@@ -12,7 +12,6 @@
 # shellcheck source=tests/cli-common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/cli-common.sh"
 
-py() { /usr/bin/python3 -c "$@"; }
 
 json_total_is() { # json_total_is MEMBER VALUE: the report's totals.MEMBER equals VALUE
     py '

@@ -8,62 +8,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -uo pipefail
 
-: "${SN_STACK_SCRIPT:?SN_STACK_SCRIPT must point at tests/stack/stack}"
-: "${SN_BUILD_DIR:?SN_BUILD_DIR must point at the build directory}"
-export SN_LOOPBACK_ONLY=${SN_LOOPBACK_ONLY:-1}
-
-CTL=$SN_BUILD_DIR/src/cli/narcisse-ctl
-[[ -x $CTL ]] || { echo "Bail out! $CTL is not built"; exit 1; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sn-test-cli-host.XXXXXX")
-export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config XDG_DATA_HOME=$tmp/home/.local/share
-export SN_STACK_DIR=$tmp/stack
-unset DBUS_SESSION_BUS_ADDRESS SSH_AUTH_SOCK
-mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
+. "$(dirname "${BASH_SOURCE[0]}")/cli-common.sh"
 
 follow_pid=
-cleanup() {
-    [[ -n $follow_pid ]] && kill "$follow_pid" 2>/dev/null
-    "$SN_STACK_SCRIPT" down >>"$tmp/stack.log" 2>&1 || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+stop_follow() { [[ -n $follow_pid ]] && kill "$follow_pid" 2>/dev/null; }
+cli_cleanup_hook=stop_follow
 
-n=0
-failed=0
-out=$tmp/out
-err=$tmp/err
-rc=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1))
-    failed=$((failed + 1))
-    echo "not ok $n - $1"
-    echo "# exit status: $rc"
-    sed 's/^/#   stdout: /' "$out" 2>/dev/null | head -40
-    sed 's/^/#   stderr: /' "$err" 2>/dev/null | head -20
-}
-check() { local description=$1; shift; if "$@"; then ok "$description"; else not_ok "$description"; fi; }
-ctl() { "$CTL" "$@" >"$out" 2>"$err" </dev/null; rc=$?; }
-stdout_has() { grep -q -- "$1" "$out"; }
-stderr_has() { grep -q -- "$1" "$err"; }
-status_is() { [[ $rc -eq $1 ]]; }
-row_is() { grep -Eq "^$1[[:space:]]+$2([[:space:]]|$)" "$out"; }
-py() { /usr/bin/python3 -c "$@"; }
-
-stack() {
-    if ! "$SN_STACK_SCRIPT" "$@" >>"$tmp/stack.log" 2>&1; then
-        echo "# stack $* failed:"
-        sed 's/^/#   /' "$tmp/stack.log" | tail -30
-        return 1
-    fi
-}
-
-if ! stack up; then
-    echo "Bail out! the local stack did not start"
-    exit 1
-fi
 set -a; . "$SN_STACK_DIR/stack.env"; set +a
 KH=$XDG_DATA_HOME/narcisse-admin/known_hosts
 AUDIT=$XDG_DATA_HOME/narcisse-admin/audit.jsonl
@@ -82,8 +32,8 @@ check "logs without a service exits 2 with one line" eval 'status_is 2 && [[ $(w
 # --- containers ------------------------------------------------------------------------
 ctl --profile demo containers
 check "containers exits 0" status_is 0
-check "containers shows db running" row_is db running
-check "containers shows app running" row_is app running
+check "containers shows db running" service_is db running
+check "containers shows app running" service_is app running
 ctl --profile demo containers --json
 check "containers --json lists db running and healthy" eval 'status_is 0 && py "
 import json, sys
@@ -92,7 +42,7 @@ sys.exit(0 if rows[\"db\"][\"state\"] == \"running\" and rows[\"db\"][\"health\"
 " "$out"'
 stack stop postgres
 ctl --profile demo containers
-check "with PostgreSQL stopped, containers shows db exited (ps -a)" eval 'status_is 0 && row_is db exited'
+check "with PostgreSQL stopped, containers shows db exited (ps -a)" eval 'status_is 0 && service_is db exited'
 stack start postgres
 
 # --- logs --------------------------------------------------------------------------------
@@ -175,7 +125,7 @@ check "trust-host with a wrong fingerprint saves nothing" \
 ctl --profile demo trust-host --fingerprint "$FINGERPRINT"
 check "trust-host with the right fingerprint saves the key" eval 'status_is 0 && grep -q ssh-ed25519 "$KH"'
 ctl --profile demo containers
-check "containers works once the key is trusted" eval 'status_is 0 && row_is db running'
+check "containers works once the key is trusted" eval 'status_is 0 && service_is db running'
 ctl --profile demo trust-host
 check "trust-host on a trusted host says so" eval 'status_is 0 && stdout_has "already trusted"'
 
@@ -198,8 +148,4 @@ ctl --profile demo trust-host --fingerprint "$FINGERPRINT"
 check "trust-host does not override a changed key" eval 'status_is 2 && stderr_has CHANGED'
 mv "$KH.saved" "$KH"
 
-echo "1..$n"
-if [[ $failed -gt 0 ]]; then
-    echo "# $failed of $n checks failed"
-    exit 1
-fi
+cli_finish
