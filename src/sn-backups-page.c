@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-backups-page.h"
+#include "sn-window.h"
 #include "sn-runbook-catalog.h"
 
 #define PULSE_INTERVAL_MS 120
@@ -31,6 +32,7 @@ struct _SnBackupsPage
 
   SnProfile           *profile;
   SnSshSession        *session;
+  gboolean             session_shared;
   SnBackupService     *service;
   GCancellable        *cancellable;      /* the profile's: cancelled on change and in dispose */
   GCancellable        *op_cancellable;   /* the running operation's: Cancel */
@@ -1026,6 +1028,15 @@ sn_backups_page_map (GtkWidget *widget)
     list_remote (self);
 }
 
+/* Our own session is closed here, on the main thread; the window's stays up. */
+static void
+drop_session (SnBackupsPage *self)
+{
+  if (self->session != NULL && !self->session_shared)
+    sn_ssh_session_disconnect (self->session);
+  g_clear_object (&self->session);
+}
+
 static void
 sn_backups_page_dispose (GObject *object)
 {
@@ -1051,7 +1062,7 @@ sn_backups_page_dispose (GObject *object)
   g_clear_object (&self->list_cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->service);
-  g_clear_object (&self->session);
+  drop_session (self);
   g_clear_object (&self->profile);
 
   G_OBJECT_CLASS (sn_backups_page_parent_class)->dispose (object);
@@ -1245,14 +1256,13 @@ sn_backups_page_set_profile (SnBackupsPage *self,
   if (self->service != NULL)
     g_signal_handlers_disconnect_by_data (self->service, self);
   g_clear_object (&self->service);
-  if (self->session != NULL)
-    sn_ssh_session_disconnect (self->session);
-  g_clear_object (&self->session);
+  drop_session (self);
   show_error (self, NULL, NULL);
 
   if (profile != NULL)
     {
-      self->session = sn_ssh_session_new (profile, sn_secret_store_get_default ());
+      /* The window's connection to this host when there is one. */
+      self->session = sn_window_dup_ssh_session (GTK_WIDGET (self), profile, &self->session_shared);
       self->service = sn_backup_service_new (profile, self->session);
       g_signal_connect_object (self->service, "progress", G_CALLBACK (progress_cb), self, G_CONNECT_SWAPPED);
       gtk_list_box_bind_model (self->local_list, sn_backup_service_get_local_backups (self->service),
