@@ -27,6 +27,8 @@ struct _SnIncidentPanel
   SnHealthHistory *history;
   SnContactBook   *contacts;
   SnIncident      *incident;
+  char           **secrets;          /* the profile's, for redaction */
+  GCancellable    *secrets_cancellable;
   GTimeZone       *paris;
   char            *clock_text;
 
@@ -750,6 +752,9 @@ sn_incident_panel_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->history);
   g_clear_object (&self->contacts);
+  g_cancellable_cancel (self->secrets_cancellable);
+  g_clear_object (&self->secrets_cancellable);
+  g_clear_pointer (&self->secrets, g_strfreev);
   g_clear_pointer (&self->paris, g_time_zone_unref);
 
   G_OBJECT_CLASS (sn_incident_panel_parent_class)->dispose (object);
@@ -929,6 +934,38 @@ sn_incident_panel_get_profile (SnIncidentPanel *self)
   return self->profile;
 }
 
+/* The profile's secret values, looked up in a thread when the profile is
+ * set (keyring calls block): notes and exports are redacted with them. */
+static void
+secrets_ready_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SnIncidentPanel) self = user_data;
+  char **values = sn_secret_store_dup_values_finish (SN_SECRET_STORE (object), result, NULL);
+
+  if (values == NULL)
+    return;
+  g_strfreev (self->secrets);
+  self->secrets = values;
+}
+
+static void
+load_secrets (SnIncidentPanel *self)
+{
+  g_cancellable_cancel (self->secrets_cancellable);
+  g_clear_object (&self->secrets_cancellable);
+  g_clear_pointer (&self->secrets, g_strfreev);
+
+  if (self->profile == NULL)
+    return;
+
+  self->secrets_cancellable = g_cancellable_new ();
+  sn_secret_store_dup_values_async (sn_secret_store_get_default (), self->profile,
+                                    self->secrets_cancellable, secrets_ready_cb,
+                                    g_object_ref (self));
+}
+
 void
 sn_incident_panel_set_profile (SnIncidentPanel *self,
                                SnProfile       *profile)
@@ -950,6 +987,7 @@ sn_incident_panel_set_profile (SnIncidentPanel *self,
         g_debug ("Health history: %s", error->message);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY]);
+  load_secrets (self);
   sn_incident_panel_reload (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
 }
@@ -1059,34 +1097,12 @@ sn_incident_panel_record_run (SnIncidentPanel *self,
   tick (self);
 }
 
-static GStrv
-profile_secrets (SnProfile *profile)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  static const SnSecretKind kinds[] = {
-    SN_SECRET_KIND_SSH_PASSPHRASE, SN_SECRET_KIND_SSH_PASSWORD, SN_SECRET_KIND_DB_PASSWORD,
-    SN_SECRET_KIND_MONITORING_KEY, SN_SECRET_KIND_REDIS_PASSWORD, SN_SECRET_KIND_UPSTASH_TOKEN,
-    SN_SECRET_KIND_GITHUB_TOKEN,
-  };
-
-  for (guint i = 0; profile != NULL && i < G_N_ELEMENTS (kinds); i++)
-    {
-      g_autofree char *value = sn_secret_store_lookup_sync (sn_secret_store_get_default (), profile,
-                                                            kinds[i], NULL, NULL);
-
-      if (value != NULL && *value != '\0')
-        g_strv_builder_add (builder, value);
-    }
-  return g_strv_builder_end (builder);
-}
-
 gboolean
 sn_incident_panel_add_note (SnIncidentPanel  *self,
                             const char       *text,
                             GError          **error)
 {
   g_autofree char *note = NULL;
-  g_auto(GStrv) secrets = NULL;
   g_autofree char *redacted = NULL;
 
   g_return_val_if_fail (SN_IS_INCIDENT_PANEL (self), FALSE);
@@ -1099,8 +1115,7 @@ sn_incident_panel_add_note (SnIncidentPanel  *self,
       return FALSE;
     }
 
-  secrets = profile_secrets (self->profile);
-  redacted = sn_postmortem_redact (note, (const char * const *) secrets);
+  redacted = sn_postmortem_redact (note, (const char * const *) self->secrets);
   sn_incident_add_entry (self->incident, SN_TIMELINE_KIND_NOTE, redacted, NULL, NULL);
   tick (self);
   return save (self, self->incident, error);
@@ -1177,7 +1192,6 @@ sn_incident_panel_export (SnIncidentPanel  *self,
 {
   g_auto(GStrv) secrets = NULL;
   g_autoptr(GError) local_error = NULL;
-  SnProfile *profile = NULL;
 
   g_return_val_if_fail (SN_IS_INCIDENT_PANEL (self), FALSE);
   g_return_val_if_fail (SN_IS_INCIDENT (incident), FALSE);
@@ -1185,8 +1199,7 @@ sn_incident_panel_export (SnIncidentPanel  *self,
 
   if (self->profile != NULL &&
       g_strcmp0 (sn_profile_get_name (self->profile), sn_incident_get_profile (incident)) == 0)
-    profile = self->profile;
-  secrets = profile_secrets (profile);
+    secrets = g_strdupv (self->secrets);
 
   if (!sn_postmortem_write (incident, path, (const char * const *) secrets, &local_error))
     {

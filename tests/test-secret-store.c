@@ -620,6 +620,17 @@ test_file_permissions (void)
     g_clear_pointer (&value, g_free);
   }
 
+  /* Every value of the profile, for redaction: here the file's two. */
+  {
+    g_autofree char *path3 = write_credentials ("creds-perm", "db-password=changed\nmonitoring-key=k3y-42\n",
+                                                0600);
+    g_auto(GStrv) values = sn_secret_store_dup_values_sync (store, profile, NULL);
+
+    g_assert_cmpuint (g_strv_length (values), ==, 2);
+    g_assert_true (g_strv_contains ((const char * const *) values, "changed"));
+    g_assert_true (g_strv_contains ((const char * const *) values, "k3y-42"));
+  }
+
   /* A directory is not a credentials file; a missing file says so. */
   g_object_set (profile, "credentials-file", tmp_home, NULL);
   value = sn_secret_store_lookup_sync (store, profile, SN_SECRET_KIND_DB_PASSWORD, NULL, &error);

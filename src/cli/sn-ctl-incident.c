@@ -473,23 +473,11 @@ static GStrv
 profile_secrets (const char *profile_name)
 {
   g_autoptr(SnProfileStore) store = sn_ctl_load_profile_store (FALSE, NULL);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  static const SnSecretKind kinds[] = {
-    SN_SECRET_KIND_SSH_PASSPHRASE, SN_SECRET_KIND_SSH_PASSWORD, SN_SECRET_KIND_DB_PASSWORD,
-    SN_SECRET_KIND_MONITORING_KEY, SN_SECRET_KIND_REDIS_PASSWORD, SN_SECRET_KIND_UPSTASH_TOKEN,
-    SN_SECRET_KIND_GITHUB_TOKEN,
-  };
   SnProfile *profile = store != NULL ? sn_profile_store_lookup (store, profile_name) : NULL;
 
-  for (guint i = 0; profile != NULL && i < G_N_ELEMENTS (kinds); i++)
-    {
-      g_autofree char *value = sn_secret_store_lookup_sync (sn_secret_store_get_default (), profile,
-                                                            kinds[i], NULL, NULL);
-
-      if (value != NULL && *value != '\0')
-        g_strv_builder_add (builder, value);
-    }
-  return g_strv_builder_end (builder);
+  if (profile == NULL)
+    return g_new0 (char *, 1);
+  return sn_secret_store_dup_values_sync (sn_secret_store_get_default (), profile, NULL);
 }
 
 static int

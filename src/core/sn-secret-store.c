@@ -997,3 +997,71 @@ sn_secret_store_clear_sync (SnSecretStore  *self,
 
   return TRUE;
 }
+
+/**
+ * sn_secret_store_dup_values_sync:
+ *
+ * Returns: (transfer full): the non-empty secret values of @profile, of
+ *   every kind, wherever they are kept; lookups that fail are skipped
+ */
+char **
+sn_secret_store_dup_values_sync (SnSecretStore *self,
+                                 SnProfile     *profile,
+                                 GCancellable  *cancellable)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GEnumClass) kinds = g_type_class_ref (SN_TYPE_SECRET_KIND);
+
+  g_return_val_if_fail (SN_IS_SECRET_STORE (self), NULL);
+  g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
+
+  for (guint i = 0; i < kinds->n_values; i++)
+    {
+      g_autofree char *value = sn_secret_store_lookup_sync (self, profile, kinds->values[i].value,
+                                                            cancellable, NULL);
+
+      if (value != NULL && *value != '\0')
+        g_strv_builder_add (builder, value);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+static void
+dup_values_worker (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  g_task_return_pointer (task,
+                         sn_secret_store_dup_values_sync (source_object, task_data, cancellable),
+                         (GDestroyNotify) g_strfreev);
+}
+
+void
+sn_secret_store_dup_values_async (SnSecretStore       *self,
+                                  SnProfile           *profile,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SN_IS_SECRET_STORE (self));
+  g_return_if_fail (SN_IS_PROFILE (profile));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sn_secret_store_dup_values_async);
+  g_task_set_task_data (task, sn_profile_copy (profile), g_object_unref);
+  g_task_run_in_thread (task, dup_values_worker);
+}
+
+char **
+sn_secret_store_dup_values_finish (SnSecretStore  *self,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

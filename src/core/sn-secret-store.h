@@ -74,6 +74,19 @@ gboolean       sn_secret_store_clear_sync         (SnSecretStore  *self,
                                                    SnSecretKind    kind,
                                                    GCancellable   *cancellable,
                                                    GError        **error);
+/* Every secret value the profile has, for redacting what people type and
+ * export. The async form looks them up in a thread (keyring calls block). */
+char         **sn_secret_store_dup_values_sync    (SnSecretStore  *self,
+                                                   SnProfile      *profile,
+                                                   GCancellable   *cancellable);
+void           sn_secret_store_dup_values_async   (SnSecretStore  *self,
+                                                   SnProfile      *profile,
+                                                   GCancellable   *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer        user_data);
+char         **sn_secret_store_dup_values_finish  (SnSecretStore  *self,
+                                                   GAsyncResult   *result,
+                                                   GError        **error);
 /* Secrets typed by the person when no keyring runs; kept in memory only. */
 void           sn_secret_store_remember           (SnSecretStore  *self,
                                                    SnProfile      *profile,
