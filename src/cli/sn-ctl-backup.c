@@ -417,7 +417,6 @@ sn_ctl_restore (SnCtl  *ctl,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SnRunbookCatalog) catalog = NULL;
   g_autoptr(SnRunner) runner = NULL;
-  g_autoptr(SnBackup) safety = NULL;
   g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) error = NULL;
   g_autofree char *from = NULL;
@@ -510,19 +509,8 @@ sn_ctl_restore (SnCtl  *ctl,
     }
   sn_runner_set_typed_name (runner, sn_profile_get_name (ctx.profile));
 
-  /* The safety backup, right before the run: the gate verifies it. */
-  g_print ("%s\n", _("Safety backup of the current database…"));
-  sn_backup_service_create_async (ctx.service, "safety", SN_BACKUP_CREATE_NONE, ctx.cancellable, on_ready, &ctx);
-  ctx_wait (&ctx);
-  if (!(safety = sn_backup_service_create_finish (ctx.service, ctx.result, &error)))
-    {
-      g_prefix_error (&error, _("No safety backup, nothing was changed: "));
-      sn_ctl_print_error (error);
-      ctx_clear (&ctx);
-      return EXIT_REFUSED;
-    }
-  g_print (_("Safety backup: %s\n"), sn_backup_get_path (safety));
-
+  /* The runbook's own first steps verify the source and make the safety
+   * backup; the gate checks it right before the app is stopped. */
   {
     GListModel *steps = sn_runner_get_steps (runner);
 
