@@ -19,6 +19,8 @@ struct _SnActionContext
   GHashTable       *outputs;        /* key → value, owned */
   SnActionLineFunc  line_func;
   gpointer          line_data;
+  SnRedactFunc      redact_func;
+  gpointer          redact_data;
   GMutex            mutex;
   guint             timeout_seconds;
   int               exit_status;

@@ -88,6 +88,67 @@ sn_action_list_names (void)
   return (char **)g_ptr_array_steal (names, NULL);
 }
 
+/**
+ * sn_action_get_risk:
+ * @info: an action
+ * @args: its arguments
+ *
+ * Returns: what the action does with these arguments; an action that does not
+ *   declare its risk is taken as %SN_RISK_DESTROY.
+ */
+SnRisk
+sn_action_get_risk (const SnActionInfo *info,
+                    JsonObject         *args)
+{
+  g_return_val_if_fail (info != NULL, SN_RISK_DESTROY);
+
+  if (info->risk == NULL)
+    return SN_RISK_DESTROY;
+  return info->risk (args);
+}
+
+/**
+ * sn_action_get_level:
+ *
+ * Returns: the lowest profile level that may run @info with @args: its own
+ *   minimum, and at least an operator for anything that is not a read.
+ */
+SnSafetyLevel
+sn_action_get_level (const SnActionInfo *info,
+                     JsonObject         *args)
+{
+  SnSafetyLevel level;
+
+  g_return_val_if_fail (info != NULL, SN_SAFETY_LEVEL_ADMIN);
+
+  level = info->min_level;
+  if (sn_action_get_risk (info, args) > SN_RISK_READ)
+    level = MAX (level, SN_SAFETY_LEVEL_OPERATOR);
+  return level;
+}
+
+const char *
+sn_risk_to_string (SnRisk risk)
+{
+  switch (risk)
+    {
+    case SN_RISK_READ:
+      return "read";
+    case SN_RISK_CHANGE:
+      return "change";
+    case SN_RISK_DESTROY:
+    default:
+      return "destroy";
+    }
+}
+
+SnRisk
+sn_risk_max (SnRisk a,
+             SnRisk b)
+{
+  return MAX (a, b);
+}
+
 SnActionContext *
 sn_action_context_new (SnProfile    *profile,
                        GCancellable *cancellable)
@@ -164,6 +225,32 @@ sn_action_context_get_service (SnActionContext *self,
   g_mutex_unlock (&self->mutex);
 
   return service;
+}
+
+void
+sn_action_context_set_redact_func (SnActionContext *self,
+                                   SnRedactFunc     func,
+                                   gpointer         user_data)
+{
+  self->redact_func = func;
+  self->redact_data = user_data;
+}
+
+/**
+ * sn_action_context_redact:
+ *
+ * Returns: (transfer full): @text with the run's secrets replaced; the text
+ *   itself when the context has no redaction (outside a runner)
+ */
+char *
+sn_action_context_redact (SnActionContext *self,
+                          const char      *text)
+{
+  if (text == NULL)
+    return NULL;
+  if (self->redact_func == NULL)
+    return g_strdup (text);
+  return self->redact_func (text, self->redact_data);
 }
 
 void

@@ -29,6 +29,25 @@ typedef enum
   SN_OUTPUT_INFO,
 } SnOutputKind;
 
+/**
+ * SnRisk:
+ * @SN_RISK_READ: looks only: reads files, lists containers, queries
+ * @SN_RISK_CHANGE: changes something that is easy to take back or adds
+ *   something (a backup file, a staged dump, a test database)
+ * @SN_RISK_DESTROY: can lose data or stop the site: stops or recreates
+ *   containers, restores, replaces files, runs arbitrary commands
+ *
+ * What an action does, computed from its arguments. The runner ORs it with a
+ * step's own "destructive" flag: a runbook can raise a step's risk, never
+ * lower it.
+ */
+typedef enum
+{
+  SN_RISK_READ,
+  SN_RISK_CHANGE,
+  SN_RISK_DESTROY,
+} SnRisk;
+
 typedef struct _SnActionContext SnActionContext;
 
 /*
@@ -54,6 +73,12 @@ typedef struct
   gboolean  (*run)      (SnActionContext  *context,
                          JsonObject       *args,
                          GError          **error);
+  /* Its risk from its (unresolved) arguments. NULL means SN_RISK_DESTROY:
+   * an action that does not say is treated as the most dangerous. */
+  SnRisk    (*risk)     (JsonObject       *args);
+  /* The lowest profile level allowed to run it, whatever its risk. An
+   * action of risk CHANGE or DESTROY needs at least an operator anyway. */
+  SnSafetyLevel min_level;
 } SnActionInfo;
 
 typedef void (*SnActionLineFunc) (SnActionContext *context,
@@ -65,6 +90,13 @@ GQuark              sn_action_error_quark              (void);
 void                sn_action_register                 (const SnActionInfo *info);
 const SnActionInfo *sn_action_lookup                   (const char         *name);
 char              **sn_action_list_names               (void);
+SnRisk              sn_action_get_risk                 (const SnActionInfo *info,
+                                                        JsonObject         *args);
+SnSafetyLevel       sn_action_get_level                (const SnActionInfo *info,
+                                                        JsonObject         *args);
+const char         *sn_risk_to_string                  (SnRisk              risk);
+SnRisk              sn_risk_max                        (SnRisk              a,
+                                                        SnRisk              b);
 
 SnActionContext    *sn_action_context_new              (SnProfile          *profile,
                                                         GCancellable       *cancellable);
@@ -92,6 +124,16 @@ void                sn_action_context_set_output       (SnActionContext    *self
 void                sn_action_context_set_exit_status  (SnActionContext    *self,
                                                         int                 exit_status);
 guint               sn_action_context_get_timeout      (SnActionContext    *self);
+/* @text with every secret of the run (secret parameters, the profile's
+ * secrets) replaced by [REDACTED]: use it for anything that reaches the audit
+ * log, an error or a report. Never NULL for a non-NULL @text. */
+char               *sn_action_context_redact           (SnActionContext    *self,
+                                                        const char         *text);
+typedef char      *(*SnRedactFunc)                     (const char         *text,
+                                                        gpointer            user_data);
+void                sn_action_context_set_redact_func  (SnActionContext    *self,
+                                                        SnRedactFunc        func,
+                                                        gpointer            user_data);
 
 /* Argument helpers for actions: a missing required argument is an error that names it. */
 const char         *sn_action_args_get_string          (JsonObject         *args,

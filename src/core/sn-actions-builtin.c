@@ -14,6 +14,7 @@
 #include "sn-actions-builtin.h"
 #include "sn-audit-log.h"
 #include "sn-backup-service.h"
+#include "sn-database-connector.h"
 #include "sn-health-service.h"
 #include "sn-host.h"
 #include "sn-secret-store.h"
@@ -167,8 +168,15 @@ health_run (SnActionContext  *context,
   return ok;
 }
 
+static SnRisk
+risk_read (JsonObject *args)
+{
+  return SN_RISK_READ;
+}
+
 static const SnActionInfo health_action = {
   .name = "http.health",
+  .risk = risk_read,
   .check = health_check_args,
   .describe = health_describe,
   .run = health_run,
@@ -364,8 +372,55 @@ exec_run (SnActionContext  *context,
   return host_run (context, command, NULL, error);
 }
 
+/* A command is a read only when the runbook says so ("read-only": true) AND it
+ * is one plain command from a short list of commands that only look, with no
+ * shell operator that could chain another. Anything else may destroy. */
+static const char * const read_only_commands[] = {
+  "df", "du", "ls", "uptime", "free", "wc", "stat", "date",
+  "hostname", "uname", "nproc", "id", "whoami", "test", "true",
+  NULL
+};
+
+static const char * const read_only_subcommands[][2] = {
+  { "git", "log" }, { "git", "status" }, { "git", "describe" }, { "git", "tag" },
+  { "git", "rev-parse" }, { "git", "show" }, { "git", "branch" },
+  { "docker", "ps" }, { "docker", "stats" }, { "docker", "images" },
+  { "docker", "version" }, { "docker", "info" },
+};
+
+gboolean
+sn_host_command_is_read_only (const char *command)
+{
+  g_auto(GStrv) argv = NULL;
+
+  if (command == NULL || strpbrk (command, ";&|<>`$()\\\n\r*?{}!") != NULL)
+    return FALSE;
+  if (!g_shell_parse_argv (command, NULL, &argv, NULL) || argv[0] == NULL)
+    return FALSE;
+
+  if (g_strv_contains (read_only_commands, argv[0]))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (read_only_subcommands); i++)
+    if (g_str_equal (argv[0], read_only_subcommands[i][0]) &&
+        g_strcmp0 (argv[1], read_only_subcommands[i][1]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static SnRisk
+exec_risk (JsonObject *args)
+{
+  const char *command = json_object_get_string_member_with_default (args, "command", NULL);
+
+  if (json_object_get_boolean_member_with_default (args, "read-only", FALSE) &&
+      sn_host_command_is_read_only (command))
+    return SN_RISK_READ;
+  return SN_RISK_DESTROY;
+}
+
 static const SnActionInfo exec_action = {
   .name = "host.exec",
+  .risk = exec_risk,
   .check = exec_check,
   .describe = exec_describe,
   .run = exec_run,
@@ -461,8 +516,21 @@ compose_run (SnActionContext  *context,
   return host_run (context, command, NULL, error);
 }
 
+/* Compose verbs that only look; every other one may stop or replace a container. */
+static SnRisk
+compose_risk (JsonObject *args)
+{
+  static const char * const reads[] = { "ps", "logs", "config", "top", "images", "version", NULL };
+  g_auto(GStrv) argv = sn_action_args_get_strv (args, "args", FALSE, NULL);
+
+  if (argv != NULL && argv[0] != NULL && g_strv_contains (reads, argv[0]))
+    return SN_RISK_READ;
+  return SN_RISK_DESTROY;
+}
+
 static const SnActionInfo compose_action = {
   .name = "host.compose",
+  .risk = compose_risk,
   .check = compose_check,
   .describe = compose_describe,
   .impact = compose_impact,
@@ -537,6 +605,7 @@ disk_describe (SnActionContext *context,
 
 static const SnActionInfo disk_action = {
   .name = "host.disk",
+  .risk = risk_read,
   .describe = disk_describe,
   .run = disk_run,
 };
@@ -592,8 +661,21 @@ query_run (SnActionContext  *context,
   return host_run (context, command, NULL, error);
 }
 
+/* db.query runs in a read-only transaction; SQL that could leave it, or that
+ * writes, is a destroy. */
+static SnRisk
+query_risk (JsonObject *args)
+{
+  const char *sql = json_object_get_string_member_with_default (args, "sql", NULL);
+
+  if (sql != NULL && !sn_sql_is_write (sql) && !sn_sql_escapes_read_only (sql, NULL))
+    return SN_RISK_READ;
+  return SN_RISK_DESTROY;
+}
+
 static const SnActionInfo query_action = {
   .name = "db.query",
+  .risk = query_risk,
   .check = query_check,
   .describe = query_describe,
   .run = query_run,

@@ -12,6 +12,9 @@
 G_BEGIN_DECLS
 
 /* Registers every built-in action (idempotent). Call before loading runbooks. */
-void sn_actions_register_builtin (void);
+void     sn_actions_register_builtin  (void);
+/* TRUE when @command is one plain command from the short list of commands
+ * that only look (df, ls, git log, docker ps...), with no shell operator. */
+gboolean sn_host_command_is_read_only (const char *command);
 
 G_END_DECLS

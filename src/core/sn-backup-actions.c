@@ -65,6 +65,26 @@ database_of (SnActionContext *context,
                    ? database : sn_profile_get_db_name (sn_action_context_get_profile (context)));
 }
 
+/* Risks: making a backup or a test database adds things (and reads every
+ * customer's data); a restore replaces the database. */
+static SnRisk
+risk_change (JsonObject *args)
+{
+  return SN_RISK_CHANGE;
+}
+
+static SnRisk
+risk_read (JsonObject *args)
+{
+  return SN_RISK_READ;
+}
+
+static SnRisk
+risk_destroy (JsonObject *args)
+{
+  return SN_RISK_DESTROY;
+}
+
 /* backup.create { "label": "manual", "upload": false } --------------------- */
 
 static gboolean
@@ -121,6 +141,8 @@ create_run (SnActionContext  *context,
 }
 
 static const SnActionInfo create_action = {
+  .risk = risk_change,
+  .min_level = SN_SAFETY_LEVEL_OPERATOR,
   .name = "backup.create",
   .describe = create_describe,
   .run = create_run,
@@ -171,6 +193,8 @@ safety_run (SnActionContext  *context,
 }
 
 static const SnActionInfo safety_action = {
+  .risk = risk_change,
+  .min_level = SN_SAFETY_LEVEL_OPERATOR,
   .name = "backup.safety",
   .describe = safety_describe,
   .run = safety_run,
@@ -274,6 +298,8 @@ prepare_run (SnActionContext  *context,
 }
 
 static const SnActionInfo prepare_action = {
+  .risk = risk_change,
+  .min_level = SN_SAFETY_LEVEL_OPERATOR,
   .name = "backup.prepare",
   .check = backup_arg_check,
   .describe = prepare_describe,
@@ -284,6 +310,8 @@ static const SnActionInfo prepare_action = {
 /* backup.verify { "backup": PATH-OR-NAME } ---------------------------------------- */
 
 static const SnActionInfo verify_action = {
+  .risk = risk_change,
+  .min_level = SN_SAFETY_LEVEL_OPERATOR,
   .name = "backup.verify",
   .check = backup_arg_check,
   .describe = prepare_describe,
@@ -328,6 +356,8 @@ restore_run (SnActionContext  *context,
 }
 
 static const SnActionInfo restore_action = {
+  .risk = risk_destroy,
+  .min_level = SN_SAFETY_LEVEL_OPERATOR,
   .name = "backup.restore",
   .check = backup_arg_check,
   .describe = restore_describe,
@@ -378,6 +408,8 @@ compare_run (SnActionContext  *context,
 }
 
 static const SnActionInfo compare_action = {
+  .risk = risk_read,
+  .min_level = SN_SAFETY_LEVEL_OPERATOR,
   .name = "backup.compare",
   .check = backup_arg_check,
   .describe = compare_describe,
@@ -426,6 +458,8 @@ restore_test_run (SnActionContext  *context,
 }
 
 static const SnActionInfo restore_test_action = {
+  .risk = risk_change,
+  .min_level = SN_SAFETY_LEVEL_OPERATOR,
   .name = "backup.restore-test",
   .describe = restore_test_describe,
   .run = restore_test_run,

@@ -1242,6 +1242,96 @@ sn_sql_is_write (const char *sql)
 }
 
 /**
+ * sn_sql_escapes_read_only:
+ * @sql: the text a person or a runbook sends
+ * @what: (out) (optional): a sentence saying what it tries
+ *
+ * The client-side net of a read-only session (the server-side boundary is the
+ * read-only role): statements that would leave or switch off a read-only
+ * transaction. BEGIN/START ... READ WRITE, SET or RESET of the transaction
+ * characteristics, the session's role or authorization (and RESET ALL),
+ * set_config(), DO blocks, and COMMIT, END, ROLLBACK or ABORT inside text with
+ * other statements.
+ *
+ * Returns: %TRUE when @sql must not run in a read-only session
+ */
+gboolean
+sn_sql_escapes_read_only (const char  *sql,
+                          char       **what)
+{
+  static const char * const set_targets[] = {
+    "transaction_read_only", "default_transaction_read_only", "characteristics",
+    "transaction", "session_authorization", "authorization", "role", "all", NULL
+  };
+  g_autoptr(GPtrArray) words = NULL;
+  guint n_statements = 0;
+  gboolean start = TRUE;
+
+  g_return_val_if_fail (sql != NULL, FALSE);
+
+  if (what != NULL)
+    *what = NULL;
+
+  words = sql_words (sql);
+  for (guint i = 0; i < words->len; i++)
+    if (!g_str_equal (g_ptr_array_index (words, i), ";") &&
+        (i == 0 || g_str_equal (g_ptr_array_index (words, i - 1), ";")))
+      n_statements++;
+
+  for (guint i = 0; i < words->len; i++)
+    {
+      const char *word = g_ptr_array_index (words, i);
+      gboolean statement_start = start;
+
+      start = g_str_equal (word, ";");
+      if (start)
+        continue;
+
+      if (g_str_equal (word, "set_config"))
+        goto escapes;
+
+      if (!statement_start)
+        continue;
+
+      if (g_str_equal (word, "do"))
+        goto escapes;
+
+      if ((g_str_equal (word, "commit") || g_str_equal (word, "end") ||
+           g_str_equal (word, "rollback") || g_str_equal (word, "abort")) &&
+          n_statements > 1)
+        goto escapes;
+
+      if (g_str_equal (word, "begin") || g_str_equal (word, "start") ||
+          g_str_equal (word, "set") || g_str_equal (word, "reset"))
+        {
+          gboolean is_set = g_str_equal (word, "set") || g_str_equal (word, "reset");
+
+          for (guint j = i + 1; j < words->len; j++)
+            {
+              const char *next = g_ptr_array_index (words, j);
+
+              if (g_str_equal (next, ";"))
+                break;
+              if (!is_set && g_str_equal (next, "write"))
+                goto escapes;
+              if (is_set && j <= i + 2 && g_strv_contains (set_targets, next))
+                goto escapes;
+            }
+        }
+    }
+
+  return FALSE;
+
+escapes:
+  if (what != NULL)
+    *what = g_strdup (_("This text tries to leave the read-only transaction (READ WRITE, SET or "
+                        "RESET of the transaction or role, set_config, DO, or COMMIT between "
+                        "statements). A read-only profile cannot do that: use an admin profile "
+                        "and allow writes with a reason."));
+  return TRUE;
+}
+
+/**
  * sn_sql_is_destructive:
  * @what: (out) (optional): a sentence saying what the statement will do
  *

@@ -105,6 +105,8 @@ char                *sn_database_dup_psql_command            (SnProfile         
 gboolean             sn_sql_is_destructive                   (const char           *sql,
                                                               char                **what);
 gboolean             sn_sql_is_write                         (const char           *sql);
+gboolean             sn_sql_escapes_read_only                (const char           *sql,
+                                                              char                **what);
 char                *sn_database_error_dup_advice            (const GError         *error);
 
 G_END_DECLS

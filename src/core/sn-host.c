@@ -2024,7 +2024,14 @@ file_replace_run (SnActionContext  *context,
   return TRUE;
 }
 
+static SnRisk
+file_risk (JsonObject *args)
+{
+  return SN_RISK_DESTROY;
+}
+
 static const SnActionInfo file_replace_action = {
+  .risk = file_risk,
   .name = "host.file.replace",
   .check = file_replace_check,
   .describe = file_replace_describe,
@@ -2078,6 +2085,7 @@ file_restore_run (SnActionContext  *context,
 }
 
 static const SnActionInfo file_restore_action = {
+  .risk = file_risk,
   .name = "host.file.restore",
   .check = file_restore_check,
   .describe = file_restore_describe,

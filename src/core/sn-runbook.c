@@ -16,6 +16,7 @@
 #include "sn-action.h"
 #include "sn-core-enums.h"
 #include "sn-runbook.h"
+#include "sn-gate.h"
 
 struct _SnRunbook
 {
@@ -557,12 +558,8 @@ parse_gates (SnRunbook  *self,
             return FALSE;
         }
 
-      if (g_strcmp0 (name, "backup-verified") == 0)
-        self->gates |= SN_GATE_BACKUP_VERIFIED;
-      else if (g_strcmp0 (name, "typed-name") == 0)
-        self->gates |= SN_GATE_TYPED_NAME;
-      else if (g_strcmp0 (name, "reason") == 0)
-        self->gates |= SN_GATE_REASON;
+      if (sn_gate_lookup (name) != NULL)
+        self->gates |= sn_gate_lookup (name)->flag;
       else
         return invalid (&scope, error,
                         _("unknown gate “%s” (backup-verified, typed-name, reason)"),
