@@ -26,6 +26,7 @@ struct _SnRunbook
   char          *title;
   char          *description;
   char          *origin;
+  gboolean       builtin;
   GPtrArray     *params;          /* SnRunbookParam */
   GPtrArray     *steps;           /* SnRunbookStep */
 
@@ -687,18 +688,36 @@ sn_runbook_new_from_file (GFile   *file,
 {
   g_autofree char *contents = NULL;
   g_autofree char *origin = NULL;
+  SnRunbook *self;
+  gboolean builtin;
   gsize length = 0;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
-  origin = g_file_get_uri_scheme (file) != NULL && g_file_has_uri_scheme (file, "resource")
-           ? g_file_get_basename (file)
-           : g_file_get_parse_name (file);
+  builtin = g_file_has_uri_scheme (file, "resource");
+  origin = builtin ? g_file_get_basename (file) : g_file_get_parse_name (file);
 
   if (!g_file_load_contents (file, NULL, &contents, &length, NULL, error))
     return NULL;
 
-  return sn_runbook_new_from_data (contents, length, origin, error);
+  self = sn_runbook_new_from_data (contents, length, origin, error);
+  if (self != NULL)
+    self->builtin = builtin;
+  return self;
+}
+
+/**
+ * sn_runbook_is_builtin:
+ *
+ * Returns: %TRUE for a runbook shipped inside the app; %FALSE for one read
+ *   from the user's folder or from data, which lists, plans and reports mark
+ *   as "user runbook"
+ */
+gboolean
+sn_runbook_is_builtin (SnRunbook *self)
+{
+  g_return_val_if_fail (SN_IS_RUNBOOK (self), FALSE);
+  return self->builtin;
 }
 
 const char *

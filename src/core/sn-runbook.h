@@ -94,6 +94,7 @@ const char           *sn_runbook_get_id            (SnRunbook     *self);
 const char           *sn_runbook_get_title         (SnRunbook     *self);
 const char           *sn_runbook_get_description   (SnRunbook     *self);
 const char           *sn_runbook_get_origin        (SnRunbook     *self);
+gboolean              sn_runbook_is_builtin        (SnRunbook     *self);
 SnSafetyLevel         sn_runbook_get_safety_level  (SnRunbook     *self);
 SnGateFlags           sn_runbook_get_gates         (SnRunbook     *self);
 guint                 sn_runbook_get_backup_max_age_minutes (SnRunbook *self);
