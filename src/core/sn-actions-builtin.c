@@ -258,6 +258,7 @@ host_run (SnActionContext  *context,
   guint timeout = sn_action_context_get_timeout (context);
   Exec exec = { context, NULL, stdout_text, last_stderr };
   g_autoptr(GError) audit_error = NULL;
+  g_autofree char *audit_text = NULL;
   gint64 started = g_get_monotonic_time ();
   int status;
 
@@ -287,9 +288,10 @@ host_run (SnActionContext  *context,
   g_clear_object (&exec.result);
 
   /* Every command a runbook runs on the host is audited, redacted. */
+  audit_text = sn_action_context_redact (context, command);
   if (!sn_audit_log_append (sn_audit_log_get_default (),
                             sn_profile_get_name (sn_action_context_get_profile (context)),
-                            "runbook.host", command,
+                            "runbook.host", audit_text,
                             result != NULL ? sn_ssh_exec_result_get_exit_status (result) : -1,
                             result != NULL ? sn_ssh_exec_result_get_duration_us (result)
                                            : g_get_monotonic_time () - started,
