@@ -1184,6 +1184,27 @@ test_user_runbook_cannot_shadow (void)
   g_assert_true (found);
 }
 
+/* "default": "" makes a parameter optional: the monthly restore test starts
+ * with no backup named (the newest is used). */
+static void
+test_empty_default_is_optional (void)
+{
+  g_autoptr(SnRunbookCatalog) catalog = sn_runbook_catalog_new (tmpdir);
+  g_autoptr(GHashTable) resolved = NULL;
+  g_autoptr(GError) error = NULL;
+  SnRunbook *restore_test;
+
+  g_assert_true (sn_runbook_catalog_load (catalog, &error));
+  restore_test = sn_runbook_catalog_lookup (catalog, "restore-test");
+  g_assert_nonnull (restore_test);
+  g_assert_false (sn_runbook_find_param (restore_test, "backup")->required);
+  g_assert_true (sn_runbook_validate_param (restore_test, "backup", "", &error));
+  g_assert_no_error (error);
+  resolved = sn_runbook_resolve_params (restore_test, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (resolved, "backup"), ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1230,6 +1251,7 @@ main (int   argc,
   g_test_add_func ("/core/runner/risk-from-actions", test_risk_from_actions);
   g_test_add_func ("/core/runner/shell-quoting", test_shell_quoting);
   g_test_add_func ("/core/runbook/user-cannot-shadow", test_user_runbook_cannot_shadow);
+  g_test_add_func ("/core/runbook/empty-default-is-optional", test_empty_default_is_optional);
 
   ret = g_test_run ();
 

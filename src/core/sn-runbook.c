@@ -349,6 +349,9 @@ parse_param (SnRunbook   *self,
       !get_string_member (&scope, object, "pattern", FALSE, &param->pattern, error))
     goto failed;
 
+  /* A parameter with a default, even "", is optional unless it says otherwise:
+   * "Empty for the newest backup" is a value. */
+  param->required = !json_object_has_member (object, "default");
   if (json_object_has_member (object, "required") &&
       !get_bool_member (&scope, object, "required", &param->required, error))
     goto failed;
