@@ -248,7 +248,7 @@ runbook_row_new (SnRunbooksWindow   *self,
   GtkWidget *description = gtk_label_new (sn_runbook_get_description (runbook));
   GtkWidget *last_run = gtk_label_new (NULL);
   GtkWidget *run = gtk_button_new ();
-  GtkWidget *run_text = gtk_label_new_with_mnemonic (_("_Run…"));
+  GtkWidget *run_text = NULL;
   g_autofree char *last_name = g_strdup_printf ("last-run-%s", id);
   g_autofree char *run_name = g_strdup_printf ("run-%s", id);
   g_autofree char *run_label = NULL;
@@ -256,7 +256,10 @@ runbook_row_new (SnRunbooksWindow   *self,
   g_autoptr(GDateTime) when = NULL;
   g_autofree char *profile = NULL;
   g_autofree char *result = NULL;
-  SnSafetyLevel level = sn_runbook_get_safety_level (runbook);
+  SnSafetyLevel level = sn_runbook_get_required_level (runbook);
+  g_autoptr(GError) refusal = NULL;
+  gboolean allowed = self->profile == NULL ||
+                     sn_runbook_check_profile (runbook, self->profile, &refusal);
 
   gtk_widget_set_name (row, id);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
@@ -285,6 +288,9 @@ runbook_row_new (SnRunbooksWindow   *self,
   if (destructive)
     gtk_box_append (GTK_BOX (badges),
                     badge_new (_("Changes the system"), "changes-badge", "changes-badge"));
+  if (!sn_runbook_is_builtin (runbook))
+    gtk_box_append (GTK_BOX (badges),
+                    badge_new (_("User runbook"), "user-badge", "user-badge"));
 
   if (sn_runbooks_find_last_run (reports, id, all_ids, &when, &profile, &result, NULL))
     {
@@ -315,8 +321,20 @@ runbook_row_new (SnRunbooksWindow   *self,
   gtk_widget_set_hexpand (text, TRUE);
   gtk_box_append (GTK_BOX (box), text);
 
-  /* Translators: the accessible name of a runbook's Run button; %s is its title */
-  run_label = g_strdup_printf (_("Run “%s”"), sn_runbook_get_title (runbook));
+  /* A level that cannot run it may still read its plan: the dry run changes
+   * nothing. The refusal itself is in core; this only says it up front. */
+  if (allowed)
+    {
+      run_text = gtk_label_new_with_mnemonic (_("_Run…"));
+      /* Translators: the accessible name of a runbook's Run button; %s is its title */
+      run_label = g_strdup_printf (_("Run “%s”"), sn_runbook_get_title (runbook));
+    }
+  else
+    {
+      run_text = gtk_label_new_with_mnemonic (_("_Preview…"));
+      /* Translators: the tooltip of a runbook the profile may not run; %s is why */
+      run_label = g_strdup_printf (_("%s You can still see its plan."), refusal->message);
+    }
   /* GTK 4.8 names a button by its label property and its label's text
    * together ("_Run… Run…"): a plain child label names it once. The row,
    * named after the runbook, gives the context. */
@@ -327,7 +345,8 @@ runbook_row_new (SnRunbooksWindow   *self,
   gtk_widget_set_tooltip_text (run, run_label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (run),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, run_label, -1);
-  gtk_widget_add_css_class (run, destructive ? "destructive-action" : "suggested-action");
+  if (allowed)
+    gtk_widget_add_css_class (run, destructive ? "destructive-action" : "suggested-action");
   g_object_set_data_full (G_OBJECT (run), "sn-runbook", g_object_ref (runbook), g_object_unref);
   g_signal_connect_object (run, "clicked", G_CALLBACK (run_clicked_cb), self, G_CONNECT_SWAPPED);
   gtk_box_append (GTK_BOX (box), run);
@@ -559,6 +578,9 @@ sn_runbooks_window_set_profile (SnRunbooksWindow *self,
     return;
 
   update_subtitle (self);
+  /* What the profile's level may run changes the rows' buttons. */
+  if (self->rows != NULL && self->rows->len > 0)
+    sn_runbooks_window_reload (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
 }
 

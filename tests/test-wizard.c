@@ -416,6 +416,27 @@ test_runbooks_window (void)
     sn_test_destroy_window (wizard);
   }
 
+  /* A read-only profile: what it cannot run offers a preview, not a red Run,
+   * and says why up front. */
+  {
+    g_autoptr(SnProfile) read_only = sn_profile_copy (profile);
+    GtkWidget *button;
+
+    g_object_set (read_only, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+    sn_runbooks_window_set_profile (window, read_only);
+    button = sn_test_find_named (window, "run-restart-app");
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button)))), ==,
+                     "_Preview…");
+    g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), "read-only"));
+    g_assert_false (gtk_widget_has_css_class (button, "destructive-action"));
+    button = sn_test_find_named (window, "run-backup");
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button)))), ==,
+                     "_Preview…");
+    button = sn_test_find_named (window, "run-sev1-checklist");
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button)))), ==,
+                     "_Run…");
+  }
+
   sn_test_destroy_window (window);
   g_remove (broken);
 }
