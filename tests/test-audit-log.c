@@ -8,6 +8,9 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <json-glib/json-glib.h>
 
 #include "sn-audit-log.h"
@@ -38,6 +41,84 @@ test_redact (void)
   check ("mc alias set local http://127.0.0.1:9000 --secret-key=abc", "mc alias set local http://127.0.0.1:9000 --secret-key=[REDACTED]");
   check ("git log --oneline -5", "git log --oneline -5");
   check ("https://example.org/path@v1", "https://example.org/path@v1");
+  /* L5: what the first patterns missed. */
+  check ("psql --password hunter22 -c x", "psql --password [REDACTED] -c x");
+  check ("tool --api-key 'a b' --verbose", "tool --api-key [REDACTED] --verbose");
+  check ("psql --no-password -c 'select 1'", "psql --no-password -c 'select 1'");
+  check ("mysql -u root -pS3cret db", "mysql -u root -p[REDACTED] db");
+  check ("find /x -maxdepth 1 -printf '%p'", "find /x -maxdepth 1 -printf '%p'");
+  check ("curl -d '{\"user\":\"a\",\"password\":\"p4ss\\\"w\"}'",
+         "curl -d '{\"user\":\"a\",\"password\":\"[REDACTED]\"}'");
+  check ("psql postgres://u:p@ss/w0rd@db.local:5432/x", "psql postgres://u:[REDACTED]@db.local:5432/x");
+}
+
+/* A write cut short (the disk filled mid-line) is taken back: the next line
+ * is whole, and no line is torn. RLIMIT_FSIZE makes the short write happen. */
+static void
+test_torn_line (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *dir = g_dir_make_tmp ("sn-audit-XXXXXX", NULL);
+      g_autofree char *path = g_build_filename (dir, "audit.jsonl", NULL);
+      g_autoptr(SnAuditLog) log = sn_audit_log_new (path);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *big = g_strnfill (4000, 'x');
+      g_autofree char *contents = NULL;
+      g_auto(GStrv) lines = NULL;
+      struct rlimit limit;
+      GStatBuf st;
+
+      g_assert_true (sn_audit_log_append (log, "p", "first", "one", 0, 0, 0, &error));
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      signal (SIGXFSZ, SIG_IGN);
+      limit.rlim_cur = limit.rlim_max = st.st_size + 400;
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+
+      g_assert_false (sn_audit_log_append (log, "p", "second", big, 0, 0, 0, &error));
+      g_assert_nonnull (error);
+      g_clear_error (&error);
+      g_assert_true (sn_audit_log_append (log, "p", "third", "three", 0, 0, 0, &error));
+      g_assert_no_error (error);
+
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      lines = g_strsplit (contents, "\n", -1);
+      g_assert_cmpuint (g_strv_length (lines), ==, 3);
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autoptr(JsonNode) node = json_from_string (lines[i], &error);
+
+          g_assert_no_error (error);
+        }
+      g_assert_nonnull (strstr (lines[1], "\"third\""));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* Past its size the log moves to audit.1.jsonl and starts again. */
+static void
+test_rotation (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sn-audit-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "audit.jsonl", NULL);
+  g_autoptr(SnAuditLog) log = sn_audit_log_new (path);
+  g_autofree char *rotated = sn_audit_log_dup_rotated_path (log);
+  g_autofree char *old = NULL;
+  g_autofree char *now = NULL;
+
+  g_assert_cmpstr (rotated, ==, g_build_filename (dir, "audit.1.jsonl", NULL));
+  _sn_audit_log_set_rotate_bytes (300);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (sn_audit_log_append (log, "p", "a", "some command here", 0, 0, 0, NULL));
+  _sn_audit_log_set_rotate_bytes (0);
+
+  g_assert_true (g_file_get_contents (rotated, &old, NULL, NULL));
+  g_assert_true (g_file_get_contents (path, &now, NULL, NULL));
+  g_assert_cmpuint (strlen (now), <, 300);
+  g_assert_nonnull (strstr (old, "some command here"));
 }
 
 static void
@@ -94,6 +175,8 @@ main (int   argc,
   g_test_add_func ("/audit-log/redact", test_redact);
   g_test_add_func ("/audit-log/append", test_append);
   g_test_add_func ("/audit-log/disk-full", test_disk_full);
+  g_test_add_func ("/audit-log/torn-line", test_torn_line);
+  g_test_add_func ("/audit-log/rotation", test_rotation);
 
   return g_test_run ();
 }

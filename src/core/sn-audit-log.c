@@ -14,6 +14,8 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <unistd.h>
+#include <glib/gstdio.h>
+#include <string.h>
 
 #include "sn-audit-log.h"
 
@@ -105,9 +107,12 @@ sn_audit_log_get_path (SnAuditLog *self)
  * @command: a command line as it will run
  *
  * Replaces secrets with "[REDACTED]": values of variables and options whose
- * name contains SECRET, KEY, PASSWORD, PASSWD, PASS or TOKEN (any case), the
- * password part of URLs such as postgres://user:pass@host, and the value of
- * Authorization headers.
+ * name contains SECRET, KEY, PASSWORD, PASSWD, PASS or TOKEN (any case), as
+ * NAME=value, `--password value` and JSON `"password": "value"`; psql/mysql
+ * style `-pVALUE`; the password part of URLs such as postgres://user:pass@host
+ * (a password may hold "@" or "/"), and the value of Authorization headers.
+ * This is the net under redaction by value (sn_runner_redact()), which knows
+ * the actual secrets.
  *
  * Returns: (transfer full): the redacted command
  */
@@ -115,35 +120,95 @@ char *
 sn_audit_redact (const char *command)
 {
   static gsize initialized;
-  static GRegex *vars;
-  static GRegex *urls;
-  static GRegex *auth;
-  char *step1;
-  char *step2;
-  char *step3;
+  static GRegex *patterns[6];
+  static const char *replacements[6] = {
+    "\\1:[REDACTED]@", "\\1[REDACTED]", "\\1=[REDACTED]", "\\1 [REDACTED]",
+    "\\1[REDACTED]\\2", "\\1[REDACTED]",
+  };
+  char *text;
 
   if (command == NULL)
     return NULL;
 
   if (g_once_init_enter (&initialized))
     {
-      urls = g_regex_new ("([a-z][a-z0-9+.-]*://[^:/@\\s'\"]*):[^@\\s'\"/]+@",
-                          G_REGEX_CASELESS, 0, NULL);
-      auth = g_regex_new ("(authorization\\s*[:=]\\s*(?:(?:bearer|basic|token)\\s+)?)[^'\"\\s]+",
-                          G_REGEX_CASELESS, 0, NULL);
-      vars = g_regex_new ("((?:--?)?[A-Za-z0-9_-]*(?:secret|key|passw(?:or)?d|pass|token)"
-                          "[A-Za-z0-9_-]*)=(\"[^\"]*\"|'[^']*'|[^\\s;&|]+)",
-                          G_REGEX_CASELESS, 0, NULL);
+      /* scheme://user:password@host — the password runs to the LAST "@"
+       * before the host, so "p@ss/word" is cut whole. */
+      patterns[0] = g_regex_new ("([a-z][a-z0-9+.-]*://[^:/@\\s'\"]*):[^\\s'\"]+@(?=[^@\\s'\"]*(?:[\\s'\"/]|$))",
+                                 G_REGEX_CASELESS, 0, NULL);
+      patterns[1] = g_regex_new ("(authorization\\s*[:=]\\s*(?:(?:bearer|basic|token)\\s+)?)[^'\"\\s]+",
+                                 G_REGEX_CASELESS, 0, NULL);
+      patterns[2] = g_regex_new ("((?:--?)?[A-Za-z0-9_-]*(?:secret|key|passw(?:or)?d|pass|token)"
+                                 "[A-Za-z0-9_-]*)=(\"[^\"]*\"|'[^']*'|[^\\s;&|]+)",
+                                 G_REGEX_CASELESS, 0, NULL);
+      /* --password VALUE, --api-key VALUE (not followed by another option) */
+      patterns[3] = g_regex_new ("(--[A-Za-z0-9_-]*(?:secret|key|passw(?:or)?d|pass|token)[A-Za-z0-9_-]*)"
+                                 "\\s+(?!-)(\"[^\"]*\"|'[^']*'|[^\\s;&|]+)",
+                                 G_REGEX_CASELESS, 0, NULL);
+      /* JSON: "password": "value" */
+      patterns[4] = g_regex_new ("(\"[A-Za-z0-9_-]*(?:secret|key|passw(?:or)?d|pass|token)[A-Za-z0-9_-]*\"\\s*:\\s*\")"
+                                 "(?:[^\"\\\\]|\\\\.)*(\")",
+                                 G_REGEX_CASELESS, 0, NULL);
+      /* mysql -pVALUE: -p glued to its value (only for the clients that read it so) */
+      patterns[5] = g_regex_new ("(\\b(?:mysql|mysqldump|mariadb|mariadb-dump|mysqladmin)\\b[^;&|]*?\\s-p)"
+                                 "(?=[^\\s])[^\\s;&|]+", 0, 0, NULL);
       g_once_init_leave (&initialized, 1);
     }
 
-  step1 = g_regex_replace (urls, command, -1, 0, "\\1:[REDACTED]@", 0, NULL);
-  step2 = g_regex_replace (auth, step1, -1, 0, "\\1[REDACTED]", 0, NULL);
-  step3 = g_regex_replace (vars, step2, -1, 0, "\\1=[REDACTED]", 0, NULL);
-  g_free (step1);
-  g_free (step2);
+  text = g_strdup (command);
+  for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
+    {
+      char *next = g_regex_replace (patterns[i], text, -1, 0, replacements[i], 0, NULL);
 
-  return step3;
+      if (next != NULL)
+        {
+          g_free (text);
+          text = next;
+        }
+    }
+
+  return text;
+}
+
+/* Past this size the log moves to audit.1.jsonl (the one before is dropped),
+ * so it never fills the disk and readers never read more than twice this. */
+#define ROTATE_BYTES (16 * 1024 * 1024)
+
+static goffset rotate_bytes = ROTATE_BYTES;
+
+/* For tests: rotate at @bytes instead. */
+void
+_sn_audit_log_set_rotate_bytes (goffset bytes)
+{
+  rotate_bytes = bytes > 0 ? bytes : ROTATE_BYTES;
+}
+
+char *
+sn_audit_log_dup_rotated_path (SnAuditLog *self)
+{
+  g_autofree char *base = NULL;
+
+  g_return_val_if_fail (SN_IS_AUDIT_LOG (self), NULL);
+
+  base = g_str_has_suffix (self->path, ".jsonl")
+         ? g_strndup (self->path, strlen (self->path) - strlen (".jsonl"))
+         : g_strdup (self->path);
+  return g_strconcat (base, ".1.jsonl", NULL);
+}
+
+/* Called with append_mutex held. */
+static void
+rotate_if_large (SnAuditLog *self)
+{
+  g_autofree char *rotated = NULL;
+  GStatBuf st;
+
+  if (g_stat (self->path, &st) != 0 || st.st_size < rotate_bytes)
+    return;
+
+  rotated = sn_audit_log_dup_rotated_path (self);
+  if (g_rename (self->path, rotated) != 0)
+    g_warning ("Could not rotate the audit log %s: %s", self->path, g_strerror (errno));
 }
 
 /**
@@ -180,6 +245,7 @@ sn_audit_log_append (SnAuditLog  *self,
   g_autofree char *line = NULL;
   gsize len;
   gsize done = 0;
+  off_t start;
   int fd;
   int errsv;
 
@@ -224,6 +290,8 @@ sn_audit_log_append (SnAuditLog  *self,
 
   g_mutex_lock (&append_mutex);
 
+  rotate_if_large (self);
+
   fd = open (self->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0)
     {
@@ -234,6 +302,10 @@ sn_audit_log_append (SnAuditLog  *self,
       return FALSE;
     }
 
+  /* Where the line starts: a write cut short (a full disk) is taken back, so
+   * the next append does not merge into a torn line. */
+  start = lseek (fd, 0, SEEK_END);
+
   while (done < len)
     {
       ssize_t n = write (fd, line + done, len - done);
@@ -243,6 +315,8 @@ sn_audit_log_append (SnAuditLog  *self,
       if (n <= 0)
         {
           errsv = n < 0 ? errno : ENOSPC;
+          if (start >= 0 && done > 0 && ftruncate (fd, start) != 0)
+            g_warning ("Could not take back a torn audit line: %s", g_strerror (errno));
           close (fd);
           g_mutex_unlock (&append_mutex);
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),

@@ -28,5 +28,8 @@ gboolean    sn_audit_log_append       (SnAuditLog  *self,
                                        guint64      bytes,
                                        GError     **error);
 char       *sn_audit_redact           (const char  *command);
+/* The previous generation, where the log moves when it grows past 16 MiB. */
+char       *sn_audit_log_dup_rotated_path (SnAuditLog *self);
+void        _sn_audit_log_set_rotate_bytes (goffset    bytes);
 
 G_END_DECLS
