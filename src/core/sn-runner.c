@@ -173,6 +173,14 @@ sn_step_run_new (const SnRunbookStep *step,
   return self;
 }
 
+/* What the worker thread sets on the runner (summary, report path, gate
+ * evidence): the old value stays alive until finalize, so a getter called on
+ * the main thread meanwhile never reads freed memory (L13). */
+static void
+runner_set_string (SnRunner    *self,
+                   char       **field,
+                   const char  *value);
+
 /* Replace a string field, keeping the old value alive for readers. */
 static void
 step_set_string (SnStepRun  *self,
@@ -307,6 +315,8 @@ struct _SnRunner
   GHashTable   *services;         /* name → GObject */
   GPtrArray    *secrets;          /* strings to redact, longest first */
   GMutex        secrets_mutex;
+  GMutex        retired_mutex;  /* strings the worker replaced, kept for readers */
+  GPtrArray    *retired;
   GMainContext *context;          /* where notifications go */
   char         *typed_name;
   char         *reason;
@@ -363,6 +373,8 @@ sn_runner_finalize (GObject *object)
   g_clear_pointer (&self->report_path, g_free);
   g_clear_pointer (&self->report_dir, g_free);
   g_clear_pointer (&self->gate_evidence, g_free);
+  g_clear_pointer (&self->retired, g_ptr_array_unref);
+  g_mutex_clear (&self->retired_mutex);
   g_clear_pointer (&self->run_id, g_free);
   g_clear_pointer (&self->started_at, g_date_time_unref);
   g_clear_pointer (&self->finished_at, g_date_time_unref);
@@ -443,6 +455,8 @@ sn_runner_init (SnRunner *self)
   self->services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->secrets = g_ptr_array_new_with_free_func (g_free);
   g_mutex_init (&self->secrets_mutex);
+  g_mutex_init (&self->retired_mutex);
+  self->retired = g_ptr_array_new_with_free_func (g_free);
   self->context = g_main_context_ref_thread_default ();
 }
 
@@ -671,6 +685,18 @@ notify_free (gpointer data)
 
   g_object_unref (notify->object);
   g_free (notify);
+}
+
+static void
+runner_set_string (SnRunner    *self,
+                   char       **field,
+                   const char  *value)
+{
+  g_mutex_lock (&self->retired_mutex);
+  if (*field != NULL)
+    g_ptr_array_add (self->retired, *field);
+  *field = g_strdup (value);
+  g_mutex_unlock (&self->retired_mutex);
 }
 
 static void
@@ -1362,7 +1388,7 @@ check_backup_gate (SnRunner      *self,
                           &evidence, cancellable, error))
     return FALSE;
 
-  set_str (&self->gate_evidence, evidence);
+  runner_set_string (self, &self->gate_evidence, evidence);
   return TRUE;
 }
 
@@ -1691,7 +1717,7 @@ refuse_before_change (SnRunner  *self,
     revert_done_steps (self, next - 1, left);
 
   summary = g_strdup_printf (_("Stopped before changing anything: %s"), gate_error->message);
-  set_str (&self->summary, summary);
+  runner_set_string (self, &self->summary, summary);
   g_set_error_literal (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_GATE, summary);
 
   return SN_RUN_OUTCOME_REFUSED;
@@ -1713,7 +1739,7 @@ execute_in_thread (SnRunner      *self,
 
   if (!check_input_gates (self, error))
     {
-      set_str (&self->summary, (*error)->message);
+      runner_set_string (self, &self->summary, (*error)->message);
       return SN_RUN_OUTCOME_REFUSED;
     }
 
@@ -1823,7 +1849,7 @@ execute_in_thread (SnRunner      *self,
                                        "system is as it was before the run."),
                                    sn_step_run_get_title (step));
 
-                set_str (&self->summary, summary);
+                runner_set_string (self, &self->summary, summary);
                 if (cancelled)
                   g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, summary);
                 else
@@ -1838,7 +1864,7 @@ execute_in_thread (SnRunner      *self,
                                      "Check these by hand before anything else."),
                                    sn_step_run_get_title (step), left->str);
 
-                set_str (&self->summary, summary);
+                runner_set_string (self, &self->summary, summary);
                 g_set_error_literal (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_FAILED, summary);
                 return SN_RUN_OUTCOME_FAILED;
               }
@@ -1852,12 +1878,12 @@ execute_in_thread (SnRunner      *self,
     {
       g_autofree char *summary = g_strdup_printf (_("Finished with failures:\n%s"), failures->str);
 
-      set_str (&self->summary, summary);
+      runner_set_string (self, &self->summary, summary);
       g_set_error_literal (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_FAILED, summary);
       return SN_RUN_OUTCOME_FAILED;
     }
 
-  set_str (&self->summary, _("Every step succeeded."));
+  runner_set_string (self, &self->summary, _("Every step succeeded."));
   return SN_RUN_OUTCOME_SUCCEEDED;
 }
 
@@ -2044,7 +2070,7 @@ write_report (SnRunner *self)
       return;
     }
 
-  set_str (&self->report_path, path);
+  runner_set_string (self, &self->report_path, path);
 }
 
 /* Every run goes to the audit log: who, what, with which parameters (secrets
@@ -2088,7 +2114,7 @@ audit_run (SnRunner     *self,
                                                   error->message);
 
       g_warning ("%s", error->message);
-      set_str (&self->summary, summary);
+      runner_set_string (self, &self->summary, summary);
     }
 }
 
