@@ -10,7 +10,6 @@
 
 #include "config.h"
 
-#include <stdio.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
