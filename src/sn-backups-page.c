@@ -38,8 +38,11 @@ struct _SnBackupsPage
   GCancellable        *op_cancellable;   /* the running operation's: Cancel */
   GCancellable        *list_cancellable; /* the bucket listing's */
   char                *op_target;        /* the backup the operation is about */
+  GError              *level_error;      /* why this profile may not change backups, or NULL */
 
   /* Template children */
+  GtkWidget           *level_box;
+  GtkLabel            *level_label;
   GtkRevealer         *error_revealer;
   GtkLabel            *error_title;
   GtkLabel            *error_label;
@@ -85,7 +88,7 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static const char css[] =
-  ".backups-error, .backups-progress { padding: 14px 16px; }\n"
+  ".backups-error, .backups-progress, .backups-level { padding: 14px 16px; }\n"
   ".backups-error { background-color: alpha(@error_bg_color, 0.12); color: @error_color; }\n"
   ".backups-error label { color: @window_fg_color; }\n"
   ".backups-error .heading { color: @error_color; }\n"
@@ -253,6 +256,8 @@ error_advice (SnBackupsPage *self,
     }
   else if (error->domain == SN_SSH_ERROR)
     return _("Check the profile’s SSH settings in Preferences and that the host answers.");
+  else if (error->domain == SN_PROFILE_ERROR)
+    return _("Nothing was done. Switch to an operator profile to work on backups.");
 
   return _("Try again; if it keeps failing, the audit log has every command that ran.");
 }
@@ -996,12 +1001,28 @@ dismiss_action (GtkWidget  *widget,
   show_error (SN_BACKUPS_PAGE (widget), NULL, NULL);
 }
 
+/* The level check is core's (every service call makes it); the page only
+ * says it up front and disables what would be refused. */
+static void
+update_level (SnBackupsPage *self)
+{
+  g_clear_error (&self->level_error);
+  if (self->profile != NULL)
+    sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR,
+                            _("make, verify, upload, download or restore backups, or run a restore "
+                              "test (they copy or change the server’s data)"),
+                            &self->level_error);
+
+  gtk_label_set_text (self->level_label, self->level_error != NULL ? self->level_error->message : "");
+  gtk_widget_set_visible (self->level_box, self->level_error != NULL);
+}
+
 static void
 sn_backups_page_update_actions (SnBackupsPage *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   gboolean ready = self->service != NULL;
-  gboolean idle = ready && self->op_cancellable == NULL;
+  gboolean idle = ready && self->op_cancellable == NULL && self->level_error == NULL;
 
   gtk_widget_action_set_enabled (widget, "backups.create", idle);
   gtk_widget_action_set_enabled (widget, "backups.cancel", self->op_cancellable != NULL);
@@ -1074,6 +1095,7 @@ sn_backups_page_finalize (GObject *object)
   SnBackupsPage *self = (SnBackupsPage *)object;
 
   g_free (self->op_target);
+  g_clear_error (&self->level_error);
 
   G_OBJECT_CLASS (sn_backups_page_parent_class)->finalize (object);
 }
@@ -1153,6 +1175,8 @@ sn_backups_page_class_init (SnBackupsPageClass *klass)
                   G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-backups-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, level_box);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, level_label);
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, error_title);
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, error_label);
@@ -1285,6 +1309,7 @@ sn_backups_page_set_profile (SnBackupsPage *self,
     }
 
   update_test_row (self);
+  update_level (self);
   sn_backups_page_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
 }

@@ -39,6 +39,7 @@ struct _SnProfileEditor
   GtkColorButton     *color_button;
   AdwComboRow        *safety_row;
   GtkSwitch          *production_switch;
+  AdwActionRow       *credentials_warning_row;
   AdwEntryRow        *ssh_host_row;
   GtkSpinButton      *ssh_port_spin;
   AdwEntryRow        *ssh_user_row;
@@ -254,6 +255,18 @@ sn_profile_editor_update_cache_rows (SnProfileEditor *self)
   gtk_widget_set_visible (GTK_WIDGET (self->upstash_token_row), upstash);
 }
 
+/* A read-only level is only as strong as the credentials behind it: say so
+ * plainly when they can change the server (core decides which). */
+static void
+sn_profile_editor_update_credentials_warning (SnProfileEditor *self)
+{
+  g_auto(GStrv) warnings = sn_profile_dup_credential_warnings (self->working);
+  g_autofree char *text = g_strjoinv ("\n", warnings);
+
+  adw_action_row_set_subtitle (self->credentials_warning_row, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->credentials_warning_row), warnings[0] != NULL);
+}
+
 static void
 sn_profile_editor_working_notify_cb (SnProfileEditor *self,
                                      GParamSpec      *pspec,
@@ -261,6 +274,9 @@ sn_profile_editor_working_notify_cb (SnProfileEditor *self,
 {
   if (g_strcmp0 (pspec->name, "cache-backend") == 0)
     sn_profile_editor_update_cache_rows (self);
+  if (g_strcmp0 (pspec->name, "safety-level") == 0 || g_strcmp0 (pspec->name, "ssh-user") == 0 ||
+      g_strcmp0 (pspec->name, "db-user") == 0)
+    sn_profile_editor_update_credentials_warning (self);
   sn_profile_editor_validate (self);
 }
 
@@ -768,6 +784,7 @@ sn_profile_editor_constructed (GObject *object)
                            self, G_CONNECT_SWAPPED);
 
   sn_profile_editor_update_cache_rows (self);
+  sn_profile_editor_update_credentials_warning (self);
   sn_profile_editor_validate (self);
 
   if (!self->is_new || self->original != NULL)
@@ -935,6 +952,7 @@ sn_profile_editor_class_init (SnProfileEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, name_row);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, color_button);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, safety_row);
+  gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, credentials_warning_row);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, production_switch);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, ssh_host_row);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, ssh_port_spin);

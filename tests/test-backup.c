@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "sn-actions-builtin.h"
+#include "sn-audit-log.h"
 #include "sn-backup-service.h"
 #include "sn-core.h"
 #include "sn-runbook-catalog.h"
@@ -183,6 +184,107 @@ test_create (void)
   g_assert_cmpuint (remote->len, >=, 3);
   g_assert_cmpstr (sn_backup_get_name (g_ptr_array_index (remote, 0)), ==, sn_backup_get_name (backup));
   g_assert_true (sn_backup_get_has_manifest (g_ptr_array_index (remote, 0)));
+}
+
+static guint
+count_lines (const char *path)
+{
+  g_autofree char *contents = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return 0;
+  for (const char *c = contents; *c != '\0'; c++)
+    n += *c == '\n';
+  return n;
+}
+
+static void
+on_async_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+/* M1: the service itself refuses, before touching anything, whatever calls it. */
+static void
+test_read_only_refused (void)
+{
+  g_autoptr(SnProfile) ro = sn_profile_copy (profile);
+  g_autoptr(SnSshSession) ro_session = NULL;
+  g_autoptr(SnBackupService) ro_service = NULL;
+  g_autoptr(SnBackup) backup = make_backup ("manual");
+  g_autoptr(SnBackup) created = NULL;
+  g_autoptr(SnRestoreTestResult) result = NULL;
+  g_autoptr(GAsyncResult) async_result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ro_dir = g_dir_make_tmp ("sn-ro-backups-XXXXXX", NULL);
+  g_autofree char *stage = g_build_filename (sn_test_stack_get ("DEPLOY_PATH"), "backups", "narcisse-admin", NULL);
+  g_autofree char *in_bucket = g_build_filename (sn_test_stack_get ("MINIO_DIR"), "sweet-backups", "backups",
+                                                 sn_backup_get_name (backup), NULL);
+  g_autofree char *audit = sn_audit_log_default_path ();
+  g_autofree char *before = fingerprint ();
+  guint staged = count_dumps (stage);
+  guint audited = count_lines (audit);
+
+  g_object_set (ro, "name", "ro", "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  ro_session = sn_ssh_session_new (ro, sn_secret_store_get_default ());
+  ro_service = sn_backup_service_new (ro, ro_session);
+  sn_backup_service_set_directory (ro_service, ro_dir);
+
+  created = sn_backup_service_create_sync (ro_service, "manual", SN_BACKUP_CREATE_UPLOAD, NULL, &error);
+  g_assert_null (created);
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_assert_nonnull (strstr (error->message, "“ro” is read-only"));
+  g_assert_nonnull (strstr (error->message, "operator profile"));
+  g_clear_error (&error);
+
+  sn_backup_service_create_async (ro_service, "manual", SN_BACKUP_CREATE_NONE, NULL, on_async_done, &async_result);
+  while (async_result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (sn_backup_service_create_finish (ro_service, async_result, &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+
+  result = sn_backup_service_restore_test_sync (ro_service, sn_backup_get_path (backup), NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+
+  g_assert_false (sn_backup_service_upload_sync (ro_service, backup, NULL, &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+  g_assert_false (sn_backup_service_verify_sync (ro_service, backup, NULL, &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+  g_assert_false (sn_backup_service_restore_sync (ro_service, backup, NULL, NULL, &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+  g_assert_null (sn_backup_service_download_sync (ro_service, sn_backup_get_name (backup), NULL, &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+
+  /* Nothing was done: no file here, none staged or uploaded, no database
+   * made, no command run on the host (none audited), the data unchanged. */
+  g_assert_cmpuint (count_dumps (ro_dir), ==, 0);
+  g_assert_false (dir_has_part (ro_dir));
+  g_assert_cmpuint (count_dumps (stage), ==, staged);
+  g_assert_false (dir_has_part (stage));
+  g_assert_false (g_file_test (in_bucket, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_temp_databases (), ==, 0);
+  g_assert_null (sn_backup_service_get_last_restore_test ("ro"));
+  g_assert_cmpuint (count_lines (audit), ==, audited);
+  g_assert_cmpstr (fingerprint (), ==, before);
+
+  /* An operator profile still may. */
+  g_object_set (ro, "safety-level", SN_SAFETY_LEVEL_OPERATOR, NULL);
+  g_assert_true (sn_profile_check_level (ro, SN_SAFETY_LEVEL_OPERATOR, "x", &error));
+  g_assert_no_error (error);
+  g_assert_false (sn_profile_check_level (ro, SN_SAFETY_LEVEL_ADMIN, "x", &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+
+  g_rmdir (ro_dir);
 }
 
 static void
@@ -574,6 +676,7 @@ main (int    argc,
   sn_runbook_catalog_load (catalog, NULL);
 
   g_test_add_func ("/backup/create-verify-upload", test_create);
+  g_test_add_func ("/backup/read-only-refused", test_read_only_refused);
   g_test_add_func ("/backup/download", test_download);
   g_test_add_func ("/backup/restore", test_restore);
   g_test_add_func ("/backup/restore-fails-midway", test_restore_fails_midway);

@@ -363,6 +363,76 @@ test_read_only (void)
   sn_test_destroy_window (window);
 }
 
+static gboolean
+error_shown (gpointer data)
+{
+  GtkWidget *label = sn_test_find_named (data, "backups-error");
+
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (label, GTK_TYPE_REVEALER)));
+}
+
+/* M1 in the GUI: the page says why and disables its controls, but the gate
+ * is core's, and its refusal is what the page shows. */
+static void
+test_read_only_refused (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autoptr(SnBackup) made = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *overlay = adw_toast_overlay_new ();
+  SnBackupsPage *page = SN_BACKUPS_PAGE (sn_backups_page_new ());
+  GtkWidget *note;
+  const char *dir;
+
+  g_object_set (profile, "name", "ro", "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 800);
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (page));
+  gtk_window_set_child (GTK_WINDOW (window), overlay);
+  gtk_window_present (GTK_WINDOW (window));
+  sn_backups_page_set_profile (page, profile);
+  gtk_test_widget_wait_for_draw (window);
+  dir = sn_backup_service_get_directory (sn_backups_page_get_service (page));
+
+  note = sn_test_find_named (window, "backups-level-note");
+  g_assert_nonnull (note);
+  g_assert_true (gtk_widget_is_visible (note));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (note)), "“ro” is read-only"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (note)), "operator profile"));
+  g_assert_false (gtk_widget_is_sensitive (sn_test_find_named (window, "backups-make")));
+  g_assert_false (gtk_widget_is_sensitive (sn_test_find_named (window, "backups-restore-test-button")));
+  g_assert_true (gtk_widget_is_sensitive (sn_test_find_named (window, "backups-refresh")));
+  sn_test_screenshot (window, "backups-read-only.png");
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "backups.create", NULL);
+  g_assert_false (sn_backups_page_get_busy (page));
+
+  /* The page's own service refuses, whatever the page shows. */
+  made = sn_backup_service_create_sync (sn_backups_page_get_service (page), "manual", SN_BACKUP_CREATE_NONE,
+                                        NULL, &error);
+  g_assert_null (made);
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+
+  /* An operator profile lowered to read-only while the page is open: the
+   * click goes through, core refuses, and the page shows core's reason. */
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_OPERATOR, NULL);
+  sn_backups_page_set_profile (page, NULL);
+  sn_backups_page_set_profile (page, profile);
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (sn_test_find_named (window, "backups-level-note"))));
+  g_assert_true (gtk_widget_is_sensitive (sn_test_find_named (window, "backups-make")));
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (page), "backups.create", NULL);
+  g_assert_true (sn_test_wait_until (error_shown, window, 20000));
+  g_assert_true (sn_test_wait_until (page_idle, page, 20000));
+  g_assert_nonnull (strstr (sn_test_label_text (window, "backups-error"), "“ro” is read-only"));
+  g_assert_nonnull (strstr (sn_test_label_text (window, "backups-error"), "Nothing was done"));
+  g_assert_cmpuint (count_files (dir, ".dump"), ==, 0);
+  g_assert_cmpuint (count_files (dir, ".part"), ==, 0);
+
+  sn_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -385,6 +455,7 @@ main (int   argc,
   g_test_add_func ("/sn/backups-page/restore-opens-wizard", test_restore_opens_wizard);
   g_test_add_func ("/sn/backups-page/badge-after-restore-test", test_badge_after_restore_test);
   g_test_add_func ("/sn/backups-page/read-only", test_read_only);
+  g_test_add_func ("/sn/backups-page/read-only-refused", test_read_only_refused);
 
   return g_test_run ();
 }

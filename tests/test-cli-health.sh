@@ -97,6 +97,15 @@ JSON
 ctl profiles
 check "profiles lists demo and prod" \
     eval 'status_is 0 && grep -Eq "^demo[[:space:]]" "$out" && grep -Eq "^prod[[:space:]]" "$out"'
+check "profiles says the read-only prod holds credentials that can change the server (root, owner role)" \
+    eval 'grep -q "“prod”: .*SSH as root" "$out" && grep -q "“prod”: .*as “snarcisse”" "$out" && ! grep -q "“demo”:" "$out"'
+ctl profiles --json
+check "profiles --json lists the credential warnings" \
+    eval 'status_is 0 && /usr/bin/python3 -c "
+import json, sys
+d = {p[\"name\"]: p for p in json.load(open(sys.argv[1]))}
+sys.exit(0 if len(d[\"prod\"][\"credential-warnings\"]) == 2 and d[\"demo\"][\"credential-warnings\"] == [] else 1)
+" "$out"'
 ctl --profile prod health
 check "health on a public URL is refused under SN_LOOPBACK_ONLY=1 with one stderr line" \
     eval 'status_is 2 && [[ $(wc -l <"$err") -eq 1 ]] && stderr_has SN_LOOPBACK_ONLY'

@@ -15,6 +15,35 @@ check "runbook list shows both shipped runbooks" \
 ctl runbook show restart-app
 check "runbook show lists the steps and says what changes the system" \
     eval 'status_is 0 && stdout_has "Recreate the app container" && stdout_has "changes the system"'
+# A runbook of the user's own is marked as such, with its file.
+mkdir -p "$XDG_DATA_HOME/narcisse-admin/runbooks"
+mine=$XDG_DATA_HOME/narcisse-admin/runbooks/containers-mine.json
+cat >"$mine" <<'JSON'
+{
+  "id": "containers-mine",
+  "title": "My container list",
+  "safety-level": "read-only",
+  "steps": [
+    { "id": "ps", "title": "Containers", "action": "host.compose", "args": { "args": ["ps"] }, "timeout": 30 }
+  ]
+}
+JSON
+ctl runbook list
+check "runbook list marks a user runbook with its file, not the shipped ones" \
+    eval 'status_is 0 && grep -q "^containers-mine .*user runbook: $mine" "$out" && ! grep -q "^restart-app .*user runbook" "$out"'
+ctl runbook show containers-mine
+check "runbook show says it is a user runbook and where it comes from" \
+    eval 'status_is 0 && stdout_has "User runbook, from $mine"'
+ctl runbook list --json
+check "runbook list --json says which runbooks are built in" \
+    eval 'status_is 0 && /usr/bin/python3 -c "
+import json, sys
+d = {r[\"id\"]: r for r in json.load(open(sys.argv[1]))}
+sys.exit(0 if d[\"containers-mine\"][\"builtin\"] is False and d[\"containers-mine\"][\"file\"] == sys.argv[2]
+         and d[\"restart-app\"][\"builtin\"] is True and \"file\" not in d[\"restart-app\"] else 1)
+" "$out" "$mine"'
+rm -f "$mine"
+
 ctl runbook show nope
 check "an unknown runbook exits 2 with one stderr line" \
     eval 'status_is 2 && stderr_lines_at_most 1 && stderr_has "runbook list"'

@@ -652,6 +652,122 @@ test_atomic_write (Fixture       *fixture,
   g_assert_cmpuint (n_new, >, 0);
 }
 
+static guint
+count_audit_lines (const char  *path,
+                   const char  *needle)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return 0;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    n += *lines[i] != '\0' && strstr (lines[i], needle) != NULL;
+  return n;
+}
+
+static SnSafetyLevel
+level_on_disk (const char *dir,
+               const char *name)
+{
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (dir);
+  SnProfile *profile;
+
+  g_assert_true (sn_profile_store_load (store, NULL));
+  profile = sn_profile_store_lookup (store, name);
+  g_assert_nonnull (profile);
+  return sn_profile_get_safety_level (profile);
+}
+
+/* A level is a convenience, but raising it leaves a trace. */
+static void
+test_level_change_audited (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *base = g_path_get_dirname (fixture->dir);
+  g_autofree char *audit_path = g_build_filename (base, "audit.jsonl", NULL);
+  g_autoptr(SnAuditLog) audit = sn_audit_log_new (audit_path);
+  g_autoptr(SnAuditLog) broken = sn_audit_log_new (base);   /* a folder: every append fails */
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (fixture->dir);
+  g_autoptr(SnProfile) profile = sn_profile_new ("direction");
+  g_autoptr(SnProfile) copy = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sn_profile_store_set_audit_log (store, audit);
+  g_assert_true (sn_profile_store_load (store, NULL));
+
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  g_assert_true (sn_profile_store_save (store, profile, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_audit_lines (audit_path, "profile.safety-level"), ==, 0);
+
+  /* Edited in place, as the model's own object: the file tells the old level. */
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_ADMIN, NULL);
+  g_assert_true (sn_profile_store_save (store, profile, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_audit_lines (audit_path, "profile.safety-level"), ==, 1);
+  g_assert_cmpuint (count_audit_lines (audit_path, "\"profile\":\"direction\""), ==, 1);
+  g_assert_cmpuint (count_audit_lines (audit_path, "safety-level read-only -> admin"), ==, 1);
+
+  /* Saved again unchanged: no new line. */
+  g_assert_true (sn_profile_store_save (store, profile, &error));
+  g_assert_cmpuint (count_audit_lines (audit_path, "profile.safety-level"), ==, 1);
+
+  /* Renamed and lowered in one go. */
+  copy = sn_profile_copy (profile);
+  g_object_set (copy, "name", "board", "safety-level", SN_SAFETY_LEVEL_OPERATOR, NULL);
+  g_assert_true (sn_profile_store_rename (store, copy, "direction", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_audit_lines (audit_path, "safety-level admin -> operator (renamed from direction)"), ==, 1);
+
+  /* A change that cannot be recorded is not made. */
+  sn_profile_store_set_audit_log (store, broken);
+  g_object_set (copy, "safety-level", SN_SAFETY_LEVEL_ADMIN, NULL);
+  g_assert_false (sn_profile_store_save (store, copy, &error));
+  g_assert_error (error, SN_PROFILE_STORE_ERROR, SN_PROFILE_STORE_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "audit log"));
+  g_assert_cmpint (level_on_disk (fixture->dir, "board"), ==, SN_SAFETY_LEVEL_OPERATOR);
+  g_clear_error (&error);
+
+  /* Other fields still save without the audit log. */
+  g_object_set (copy, "safety-level", SN_SAFETY_LEVEL_OPERATOR, "color", "#26a269", NULL);
+  g_assert_true (sn_profile_store_save (store, copy, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_credential_warnings (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_new ("direction");
+  g_auto(GStrv) warnings = NULL;
+
+  /* Defaults: SSH as root, the database's owner role. */
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  warnings = sn_profile_dup_credential_warnings (profile);
+  g_assert_cmpuint (g_strv_length (warnings), ==, 2);
+  g_assert_nonnull (strstr (warnings[0], "root"));
+  g_assert_nonnull (strstr (warnings[1], "“snarcisse”"));
+  g_clear_pointer (&warnings, g_strfreev);
+
+  g_object_set (profile, "ssh-user", "direction", "db-user", "postgres", NULL);
+  warnings = sn_profile_dup_credential_warnings (profile);
+  g_assert_cmpuint (g_strv_length (warnings), ==, 1);
+  g_assert_nonnull (strstr (warnings[0], "“postgres”"));
+  g_clear_pointer (&warnings, g_strfreev);
+
+  g_object_set (profile, "db-user", "snarcisse_readonly", NULL);
+  warnings = sn_profile_dup_credential_warnings (profile);
+  g_assert_cmpuint (g_strv_length (warnings), ==, 0);
+  g_clear_pointer (&warnings, g_strfreev);
+
+  /* Only read-only profiles are meant to hold harmless credentials. */
+  g_object_set (profile, "ssh-user", "root", "db-user", "snarcisse", "safety-level", SN_SAFETY_LEVEL_OPERATOR, NULL);
+  warnings = sn_profile_dup_credential_warnings (profile);
+  g_assert_cmpuint (g_strv_length (warnings), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -661,6 +777,9 @@ main (int   argc,
   g_test_add_func ("/core/profile/defaults", test_defaults);
   g_test_add_func ("/core/profile/production", test_production);
   g_test_add_func ("/core/profile/json-round-trip", test_json_round_trip);
+  g_test_add_func ("/core/profile/credential-warnings", test_credential_warnings);
+  g_test_add ("/core/profile-store/level-change-audited", Fixture, NULL,
+              fixture_set_up, test_level_change_audited, fixture_tear_down);
   g_test_add ("/core/profile-store/round-trip", Fixture, NULL,
               fixture_set_up, test_store_round_trip, fixture_tear_down);
   g_test_add ("/core/profile-store/sorted-rename-remove-signals", Fixture, NULL,

@@ -203,6 +203,48 @@ test_window_first_run (void)
   g_rmdir (directory);
 }
 
+/* A read-only level is only as strong as the credentials behind it: the
+ * editor says so when they can change the server. */
+static void
+test_editor_credentials_warning (void)
+{
+  g_autofree char *directory = g_dir_make_tmp ("sn-editor-XXXXXX", NULL);
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  g_autoptr(SnProfile) profile = sn_profile_new ("direction");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (directory, "direction.json", NULL);
+  SnProfileEditor *editor;
+  SnProfile *working;
+  GtkWidget *row;
+
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  g_assert_true (sn_profile_store_save (store, profile, &error));
+  g_assert_no_error (error);
+
+  editor = sn_profile_editor_new (NULL, store, profile, FALSE);
+  gtk_window_present (GTK_WINDOW (editor));
+  working = sn_profile_editor_get_working (editor);
+  row = sn_test_find_named (editor, "credentials-warning");
+  g_assert_nonnull (row);
+
+  /* The defaults: SSH as root, the owner role. */
+  g_assert_true (gtk_widget_get_visible (row));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "root"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "“snarcisse”"));
+
+  g_object_set (working, "ssh-user", "direction", "db-user", "snarcisse_readonly", NULL);
+  g_assert_false (gtk_widget_get_visible (row));
+  g_object_set (working, "db-user", "postgres", NULL);
+  g_assert_true (gtk_widget_get_visible (row));
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "root"));
+  g_object_set (working, "safety-level", SN_SAFETY_LEVEL_OPERATOR, NULL);
+  g_assert_false (gtk_widget_get_visible (row));
+
+  sn_test_destroy_window (editor);
+  g_remove (path);
+  g_rmdir (directory);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -221,6 +263,7 @@ main (int   argc,
 
   g_test_add_func ("/sn/window/health", test_window_health);
   g_test_add_func ("/sn/window/first-run", test_window_first_run);
+  g_test_add_func ("/sn/window/editor-credentials-warning", test_editor_credentials_warning);
 
   return g_test_run ();
 }

@@ -10,7 +10,6 @@
 
 #include "config.h"
 
-#include <stdio.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
@@ -20,12 +19,6 @@
 #include "sn-runbook-catalog.h"
 #include "sn-runner.h"
 #include "sn-ssh-session.h"
-
-/* restore: as "runbook run"; restore-test: 0 passed, 2 failed */
-#define EXIT_SUCCEEDED       0
-#define EXIT_FAILED_REVERTED 1
-#define EXIT_FAILED          2
-#define EXIT_REFUSED         3
 
 typedef struct
 {
@@ -359,54 +352,32 @@ sn_ctl_backup (SnCtl  *ctl,
   return status;
 }
 
-/* restore --------------------------------------------------------------- */
+/* restore, restore-test: thin calls of the runbook driver ------------------ */
 
-static void
-on_step_state (SnStepRun  *step,
-               GParamSpec *pspec,
-               gpointer    user_data)
+/* @ctx: made with ctx_init(); cleared here */
+static int
+run_builtin (Ctx             *ctx,
+             const char      *id,
+             GHashTable      *params,
+             SnCtlRunOptions *options)
 {
-  const char *message = sn_step_run_get_message (step);
+  g_autoptr(SnRunbookCatalog) catalog = sn_ctl_load_runbooks ();
+  SnRunbook *runbook;
+  int status;
 
-  switch (sn_step_run_get_state (step))
+  if (!(runbook = sn_ctl_lookup_builtin_runbook (catalog, id)))
     {
-    case SN_STEP_STATE_RUNNING:
-      g_print ("→ %s\n", sn_step_run_get_title (step));
-      break;
-    case SN_STEP_STATE_SUCCEEDED:
-      g_print ("✓ %s\n", sn_step_run_get_title (step));
-      break;
-    case SN_STEP_STATE_FAILED:
-    case SN_STEP_STATE_CANCELLED:
-    case SN_STEP_STATE_REVERT_FAILED:
-      g_print ("✗ %s: %s\n", sn_step_run_get_title (step), message != NULL ? message : "");
-      break;
-    case SN_STEP_STATE_REVERTED:
-      g_print (_("↶ Reverted %s\n"), sn_step_run_get_title (step));
-      break;
-    default:
-      break;
+      ctx_clear (ctx);
+      return SN_CTL_EXIT_FAILURE;
     }
-}
 
-static void
-print_plan (SnRunner *runner)
-{
-  GListModel *steps = sn_runner_get_steps (runner);
-
-  g_print ("%s — %s\n", sn_runbook_get_title (sn_runner_get_runbook (runner)),
-           sn_profile_get_name (sn_runner_get_profile (runner)));
-  for (guint i = 0; i < g_list_model_get_n_items (steps); i++)
-    {
-      g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
-
-      g_print ("\n%u. %s%s\n   $ %s\n", i + 1, sn_step_run_get_title (step),
-               sn_step_run_get_destructive (step) ? _("  (changes the system)") : "",
-               sn_step_run_get_command (step));
-      if (sn_step_run_get_impact (step) != NULL)
-        g_print (_("   Impact: %s\n"), sn_step_run_get_impact (step));
-    }
-  g_print ("\n");
+  /* The driver handles Ctrl-C itself. */
+  g_clear_handle_id (&ctx->sigint, g_source_remove);
+  options->session = ctx->session;
+  options->backups = ctx->service;
+  status = sn_ctl_run_runbook (runbook, ctx->profile, params, options, NULL);
+  ctx_clear (ctx);
+  return status;
 }
 
 int
@@ -415,21 +386,16 @@ sn_ctl_restore (SnCtl  *ctl,
                 char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(SnRunbookCatalog) catalog = NULL;
-  g_autoptr(SnRunner) runner = NULL;
   g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GError) error = NULL;
   g_autofree char *from = NULL;
   g_autofree char *confirm = NULL;
-  gboolean yes = FALSE;
-  gboolean interactive;
-  SnRunbook *runbook;
-  SnRunOutcome outcome;
+  g_autofree char *warning = NULL;
+  SnCtlRunOptions options = { NULL };
   Ctx ctx = { NULL };
   int status;
   const GOptionEntry entries[] = {
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Backup file, or the name of a remote backup"), N_("FILE") },
-    { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Do not ask (needed without a terminal)"), NULL },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &options.yes, N_("Do not ask (needed without a terminal)"), NULL },
     { "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm, N_("The profile's name (needed on production)"), N_("NAME") },
     { NULL }
   };
@@ -445,110 +411,19 @@ sn_ctl_restore (SnCtl  *ctl,
   if (from == NULL)
     return sn_ctl_usage_error ("restore", _("--from FILE is required"));
 
-  catalog = sn_runbook_catalog_new (NULL);
-  sn_runbook_catalog_load (catalog, NULL);
-  if (!(runbook = sn_runbook_catalog_lookup (catalog, "restore")))
-    {
-      sn_ctl_printerr (_("The restore runbook is missing."));
-      return SN_CTL_EXIT_FAILURE;
-    }
-
+  /* The same run as "runbook run restore --param backup=FILE". */
+  g_hash_table_insert (params, (char *)"backup", from);
   if (!ctx_init (&ctx, ctl))
     {
       ctx_clear (&ctx);
       return SN_CTL_EXIT_FAILURE;
     }
-
-  g_hash_table_insert (params, (char *)"backup", from);
-  if (!(runner = sn_runner_new (runbook, ctx.profile, params, &error)))
-    goto error;
-  sn_backup_service_setup_runner (ctx.service, runner, from);
-
-  interactive = isatty (STDIN_FILENO) && isatty (STDOUT_FILENO);
-
-  if (!sn_runner_plan_sync (runner, ctx.cancellable, &error))
-    goto error;
-  print_plan (runner);
-
-  if (confirm != NULL && g_strcmp0 (confirm, sn_profile_get_name (ctx.profile)) != 0)
-    {
-      sn_ctl_printerr (_("--confirm “%s” does not match the profile “%s”; nothing was run."),
-                       confirm, sn_profile_get_name (ctx.profile));
-      ctx_clear (&ctx);
-      return EXIT_REFUSED;
-    }
-  if (!yes && !interactive)
-    {
-      sn_ctl_printerr (_("restore replaces the database and there is no terminal to ask: add --yes%s. "
-                         "Nothing was run."),
-                       sn_profile_get_production (ctx.profile) ? _(" and --confirm PROFILE") : "");
-      ctx_clear (&ctx);
-      return EXIT_REFUSED;
-    }
-  if (sn_profile_get_production (ctx.profile) && confirm == NULL && !interactive)
-    {
-      sn_ctl_printerr (_("“%s” is a production profile: add --confirm %s. Nothing was run."),
-                       sn_profile_get_name (ctx.profile), sn_profile_get_name (ctx.profile));
-      ctx_clear (&ctx);
-      return EXIT_REFUSED;
-    }
-  if (interactive && !yes && confirm == NULL)
-    {
-      char buffer[256];
-      const char *expected = sn_profile_get_production (ctx.profile) ? sn_profile_get_name (ctx.profile) : "yes";
-
-      g_print (_("This replaces ALL the data of %s. Type “%s” to go on: "),
-               sn_profile_get_db_name (ctx.profile), expected);
-      fflush (stdout);
-      if (fgets (buffer, sizeof buffer, stdin) == NULL || g_strcmp0 (g_strstrip (buffer), expected) != 0)
-        {
-          g_printerr ("%s\n", _("Not confirmed: nothing was run."));
-          ctx_clear (&ctx);
-          return EXIT_REFUSED;
-        }
-    }
-  sn_runner_set_typed_name (runner, sn_profile_get_name (ctx.profile));
-
-  /* The runbook's own first steps verify the source and make the safety
-   * backup; the gate checks it right before the app is stopped. */
-  {
-    GListModel *steps = sn_runner_get_steps (runner);
-
-    for (guint i = 0; i < g_list_model_get_n_items (steps); i++)
-      {
-        g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
-
-        g_signal_connect (step, "notify::state", G_CALLBACK (on_step_state), NULL);
-      }
-  }
-
-  outcome = sn_runner_execute_sync (runner, ctx.cancellable, &error);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-
-  if (outcome == SN_RUN_OUTCOME_REFUSED && error != NULL)
-    sn_ctl_print_error (error);
-  else
-    g_print ("\n%s\n", sn_runner_get_summary (runner) != NULL ? sn_runner_get_summary (runner) : "");
-  if (sn_runner_get_report_path (runner) != NULL)
-    g_print (_("Report: %s\n"), sn_runner_get_report_path (runner));
-
-  ctx_clear (&ctx);
-  switch (outcome)
-    {
-    case SN_RUN_OUTCOME_SUCCEEDED: return EXIT_SUCCEEDED;
-    case SN_RUN_OUTCOME_FAILED_REVERTED: return EXIT_FAILED_REVERTED;
-    case SN_RUN_OUTCOME_REFUSED: return EXIT_REFUSED;
-    default: return EXIT_FAILED;
-    }
-
-error:
-  sn_ctl_print_error (error);
-  ctx_clear (&ctx);
-  return SN_CTL_EXIT_FAILURE;
+  warning = g_strdup_printf (_("This replaces ALL the data of %s."), sn_profile_get_db_name (ctx.profile));
+  options.confirm = confirm;
+  options.warning = warning;
+  options.backup_source = from;
+  return run_builtin (&ctx, "restore", params, &options);
 }
-
-/* restore-test ----------------------------------------------------------- */
 
 int
 sn_ctl_restore_test (SnCtl  *ctl,
@@ -556,44 +431,38 @@ sn_ctl_restore_test (SnCtl  *ctl,
                      char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(SnRestoreTestResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *from = NULL;
+  g_autofree char *confirm = NULL;
+  SnCtlRunOptions options = { NULL };
   Ctx ctx = { NULL };
   int status;
   const GOptionEntry entries[] = {
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Test this backup instead of the newest"), N_("FILE") },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &options.yes, N_("Do not ask (needed without a terminal)"), NULL },
+    { "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm, N_("The profile's name (needed on production)"), N_("NAME") },
     { NULL }
   };
 
   context = sn_ctl_option_context_new ("restore-test", NULL,
                                        _("Restore the newest backup into a temporary database, compare row "
                                          "counts, run the five reports, drop it. Exit status: 0 passed, "
-                                         "2 failed."),
+                                         "2 failed, 3 refused."),
                                        entries);
   if (!sn_ctl_parse_options (context, "restore-test", &argc, &argv, &status))
     return status;
 
+  /* The same run as "runbook run restore-test [--param backup=FILE]". */
+  if (from != NULL)
+    g_hash_table_insert (params, (char *)"backup", from);
   if (!ctx_init (&ctx, ctl))
     {
       ctx_clear (&ctx);
       return SN_CTL_EXIT_FAILURE;
     }
+  options.confirm = confirm;
+  status = run_builtin (&ctx, "restore-test", params, &options);
 
-  sn_backup_service_restore_test_async (ctx.service, from, ctx.cancellable, on_ready, &ctx);
-  ctx_wait (&ctx);
-  result = sn_backup_service_restore_test_finish (ctx.service, ctx.result, &error);
-  ctx_clear (&ctx);
-
-  if (result == NULL)
-    {
-      sn_ctl_print_error (error);
-      return SN_CTL_EXIT_FAILURE;
-    }
-
-  g_print ("%s\n", sn_restore_test_result_get_summary (result));
-  if (sn_restore_test_result_get_report_path (result) != NULL)
-    g_print (_("Report: %s\n"), sn_restore_test_result_get_report_path (result));
-
-  return sn_restore_test_result_get_passed (result) ? SN_CTL_EXIT_OK : SN_CTL_EXIT_FAILURE;
+  /* A failed test reverts nothing: it failed. */
+  return status == SN_CTL_EXIT_FAILED_REVERTED ? SN_CTL_EXIT_FAILURE : status;
 }

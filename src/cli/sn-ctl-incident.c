@@ -9,7 +9,6 @@
 
 #include "config.h"
 
-#include <glib-unix.h>
 
 #include "sn-ctl.h"
 #include "sn-incident-store.h"
@@ -65,31 +64,24 @@ find_incident (SnIncidentStore *store,
 
 /* check ---------------------------------------------------------------- */
 
-static gboolean
-on_interrupt (gpointer user_data)
-{
-  g_cancellable_cancel (user_data);
-  return G_SOURCE_CONTINUE;
-}
-
 static int
 incident_check (SnCtl  *ctl,
                 int     argc,
                 char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(SnRunbookCatalog) catalog = sn_runbook_catalog_new (NULL);
+  g_autoptr(SnRunbookCatalog) catalog = NULL;
   g_autoptr(SnProfile) profile = NULL;
   g_autoptr(SnRunner) runner = NULL;
   g_autoptr(SnSshSession) session = NULL;
   g_autoptr(SnIncidentStore) incidents = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) summary = g_string_new (NULL);
+  SnCtlRunOptions options = { NULL };
   SnIncident *open;
   SnRunbook *runbook;
   GListModel *steps;
-  guint n_failed = 0, n_steps, sigint, width = 0;
+  guint n_failed = 0, n_steps, width = 0;
   int status;
   const GOptionEntry entries[] = { { NULL } };
 
@@ -103,34 +95,20 @@ incident_check (SnCtl  *ctl,
   if (!load_profile (ctl, &profile))
     return SN_CTL_EXIT_FAILURE;
 
-  sn_runbook_catalog_load (catalog, NULL);
-  runbook = sn_runbook_catalog_lookup (catalog, CHECKLIST_ID);
-  if (runbook == NULL)
-    {
-      sn_ctl_printerr (_("The runbook “%s” is missing."), CHECKLIST_ID);
-      return SN_CTL_EXIT_FAILURE;
-    }
-  if (!(runner = sn_runner_new (runbook, profile, NULL, &error)))
-    {
-      sn_ctl_print_error (error);
-      return SN_CTL_EXIT_FAILURE;
-    }
+  catalog = sn_ctl_load_runbooks ();
+  if (!(runbook = sn_ctl_lookup_builtin_runbook (catalog, CHECKLIST_ID)))
+    return SN_CTL_EXIT_FAILURE;
   session = sn_ssh_session_new (profile, sn_secret_store_get_default ());
-  sn_runner_set_service (runner, "ssh", G_OBJECT (session));
-  if (!sn_runner_plan_sync (runner, NULL, &error))
-    {
-      sn_ctl_print_error (error);
-      return SN_CTL_EXIT_FAILURE;
-    }
 
   g_print (_("SEV1 checklist on “%s”…\n"), sn_profile_get_name (profile));
-  sigint = g_unix_signal_add (SIGINT, on_interrupt, cancellable);
-  /* Failed checks are in the steps; the run's own error adds nothing here. */
-  sn_runner_execute_sync (runner, cancellable, NULL);
-  g_source_remove (sigint);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  /* The same driver as "runbook run"; the checks are printed below, and the
+   * failed ones are in the steps: the run's own verdict adds nothing here. */
+  options.session = session;
+  options.quiet = TRUE;
+  status = sn_ctl_run_runbook (runbook, profile, NULL, &options, &runner);
   sn_ssh_session_disconnect (session);
+  if (runner == NULL)
+    return status;
 
   steps = sn_runner_get_steps (runner);
   n_steps = g_list_model_get_n_items (steps);

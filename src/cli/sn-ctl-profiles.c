@@ -26,6 +26,7 @@ profiles_to_json (GListModel *profiles)
   for (guint i = 0; i < n_items; i++)
     {
       g_autoptr(SnProfile) profile = g_list_model_get_item (profiles, i);
+      g_auto(GStrv) warnings = sn_profile_dup_credential_warnings (profile);
       const char *site_url = sn_profile_get_site_url (profile);
 
       json_builder_begin_object (builder);
@@ -41,6 +42,11 @@ profiles_to_json (GListModel *profiles)
         json_builder_add_string_value (builder, site_url);
       else
         json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "credential-warnings");
+      json_builder_begin_array (builder);
+      for (guint w = 0; warnings[w] != NULL; w++)
+        json_builder_add_string_value (builder, warnings[w]);
+      json_builder_end_array (builder);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -94,6 +100,23 @@ print_profiles_table (GListModel *profiles)
     }
 }
 
+/* A read-only level is only as strong as the credentials behind it. */
+static void
+print_credential_warnings (GListModel *profiles)
+{
+  guint n_items = g_list_model_get_n_items (profiles);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(SnProfile) profile = g_list_model_get_item (profiles, i);
+      g_auto(GStrv) warnings = sn_profile_dup_credential_warnings (profile);
+
+      for (guint w = 0; warnings[w] != NULL; w++)
+        /* Translators: a profile's name, then a sentence about its credentials */
+        g_print (_("\nWarning, “%s”: %s\n"), sn_profile_get_name (profile), warnings[w]);
+    }
+}
+
 int
 sn_ctl_profiles (SnCtl  *ctl,
                  int     argc,
@@ -144,6 +167,7 @@ sn_ctl_profiles (SnCtl  *ctl,
   else
     {
       print_profiles_table (G_LIST_MODEL (store));
+      print_credential_warnings (G_LIST_MODEL (store));
     }
 
   return SN_CTL_EXIT_OK;

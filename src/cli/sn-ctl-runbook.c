@@ -1,4 +1,4 @@
-/* sn-ctl-runbook.c: narcisse-ctl runbook list|show|run
+/* sn-ctl-runbook.c: narcisse-ctl runbook list|show|run, and the one runbook driver
  *
  * Copyright 2026 Sweet Narcisse
  *
@@ -16,19 +16,14 @@
 
 #include "sn-backup-service.h"
 #include "sn-ctl.h"
+#include "sn-gate.h"
 #include "sn-incident-store.h"
 #include "sn-runbook-catalog.h"
 #include "sn-runner.h"
 #include "sn-ssh-session.h"
 
-/* Exit statuses of "runbook run". */
-#define EXIT_SUCCEEDED       0
-#define EXIT_FAILED_REVERTED 1
-#define EXIT_FAILED          2
-#define EXIT_REFUSED         3
-
-static SnRunbookCatalog *
-load_catalog (void)
+SnRunbookCatalog *
+sn_ctl_load_runbooks (void)
 {
   SnRunbookCatalog *catalog = sn_runbook_catalog_new (NULL);
   const char * const *errors;
@@ -39,18 +34,6 @@ load_catalog (void)
     sn_ctl_printerr (_("Left out a runbook: %s"), errors[i]);
 
   return catalog;
-}
-
-static const char *
-safety_label (SnSafetyLevel level)
-{
-  switch (level)
-    {
-    case SN_SAFETY_LEVEL_READ_ONLY: return _("read-only");
-    case SN_SAFETY_LEVEL_OPERATOR: return _("operator");
-    case SN_SAFETY_LEVEL_ADMIN: return _("admin");
-    default: return "?";
-    }
 }
 
 static int
@@ -72,7 +55,7 @@ runbook_list (SnCtl  *ctl,
   if (!sn_ctl_parse_options (context, "runbook list", &argc, &argv, &status))
     return status;
 
-  catalog = load_catalog ();
+  catalog = sn_ctl_load_runbooks ();
 
   if (json)
     {
@@ -93,6 +76,13 @@ runbook_list (SnCtl  *ctl,
           json_builder_add_string_value (builder, sn_ctl_safety_level_nick (sn_runbook_get_safety_level (runbook)));
           json_builder_set_member_name (builder, "destructive");
           json_builder_add_boolean_value (builder, sn_runbook_is_destructive (runbook));
+          json_builder_set_member_name (builder, "builtin");
+          json_builder_add_boolean_value (builder, sn_runbook_is_builtin (runbook));
+          if (!sn_runbook_is_builtin (runbook))
+            {
+              json_builder_set_member_name (builder, "file");
+              json_builder_add_string_value (builder, sn_runbook_get_origin (runbook));
+            }
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -113,9 +103,12 @@ runbook_list (SnCtl  *ctl,
       g_autoptr(SnRunbook) runbook = g_list_model_get_item (G_LIST_MODEL (catalog), i);
 
       sn_ctl_print_padded (sn_runbook_get_id (runbook), width + 2);
-      g_print ("%s  [%s%s]\n", sn_runbook_get_title (runbook),
-               safety_label (sn_runbook_get_safety_level (runbook)),
+      g_print ("%s  [%s%s]", sn_runbook_get_title (runbook),
+               sn_safety_level_to_label (sn_runbook_get_safety_level (runbook)),
                sn_runbook_is_destructive (runbook) ? _(", changes the system") : "");
+      if (!sn_runbook_is_builtin (runbook))
+        g_print (_("  user runbook: %s"), sn_runbook_get_origin (runbook));
+      g_print ("\n");
     }
 
   return SN_CTL_EXIT_OK;
@@ -130,6 +123,27 @@ find_runbook (SnRunbookCatalog *catalog,
   if (runbook == NULL)
     sn_ctl_printerr (_("No runbook “%s”. Run “narcisse-ctl runbook list” to see them."), id);
 
+  return runbook;
+}
+
+SnRunbook *
+sn_ctl_lookup_builtin_runbook (SnRunbookCatalog *catalog,
+                               const char       *id)
+{
+  SnRunbook *runbook = sn_runbook_catalog_lookup (catalog, id);
+
+  if (runbook == NULL)
+    {
+      sn_ctl_printerr (_("The runbook “%s” is missing: reinstall Narcisse Admin."), id);
+      return NULL;
+    }
+  if (!sn_runbook_is_builtin (runbook))
+    {
+      sn_ctl_printerr (_("The runbook “%s” is a user runbook (%s), not the one shipped with the app; "
+                         "nothing was run. Rename or remove that file."),
+                       id, sn_runbook_get_origin (runbook));
+      return NULL;
+    }
   return runbook;
 }
 
@@ -167,14 +181,16 @@ runbook_show (SnCtl  *ctl,
   if (argc != 2)
     return sn_ctl_usage_error ("runbook show", _("Name one runbook"));
 
-  catalog = load_catalog ();
+  catalog = sn_ctl_load_runbooks ();
   if (!(runbook = find_runbook (catalog, argv[1])))
     return SN_CTL_EXIT_FAILURE;
 
   g_print ("%s (%s)\n", sn_runbook_get_title (runbook), sn_runbook_get_id (runbook));
+  if (!sn_runbook_is_builtin (runbook))
+    g_print (_("User runbook, from %s\n"), sn_runbook_get_origin (runbook));
   if (*sn_runbook_get_description (runbook) != '\0')
     g_print ("%s\n", sn_runbook_get_description (runbook));
-  g_print (_("Needs a profile of level: %s\n"), safety_label (sn_runbook_get_safety_level (runbook)));
+  g_print (_("Needs a profile of level: %s\n"), sn_safety_level_to_label (sn_runbook_get_safety_level (runbook)));
 
   if (sn_runbook_get_n_params (runbook) > 0)
     {
@@ -208,15 +224,17 @@ runbook_show (SnCtl  *ctl,
   return SN_CTL_EXIT_OK;
 }
 
-/* run ------------------------------------------------------------------ */
+/* run: the one runbook driver ------------------------------------------- */
 
 static void
 print_plan (SnRunner *runner)
 {
+  SnRunbook *runbook = sn_runner_get_runbook (runner);
   GListModel *steps = sn_runner_get_steps (runner);
 
-  g_print ("%s — %s\n", sn_runbook_get_title (sn_runner_get_runbook (runner)),
-           sn_profile_get_name (sn_runner_get_profile (runner)));
+  g_print ("%s — %s\n", sn_runbook_get_title (runbook), sn_profile_get_name (sn_runner_get_profile (runner)));
+  if (!sn_runbook_is_builtin (runbook))
+    g_print (_("User runbook, from %s\n"), sn_runbook_get_origin (runbook));
   for (guint i = 0; i < g_list_model_get_n_items (steps); i++)
     {
       g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
@@ -327,6 +345,294 @@ record_in_open_incident (SnRunner     *runner,
     g_print (_("Added to incident %s.\n"), sn_incident_get_id (open));
 }
 
+/* Whether the run asks for a confirmation: as the runner planned it, so a
+ * step whose action changes the system counts even if the file forgot to
+ * flag it. */
+static gboolean
+run_changes_system (SnRunner *runner)
+{
+  GListModel *steps = sn_runner_get_steps (runner);
+
+  if (sn_runbook_is_destructive (sn_runner_get_runbook (runner)) ||
+      sn_runner_get_required_gates (runner) != SN_GATE_NONE)
+    return TRUE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (steps); i++)
+    {
+      g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
+
+      if (sn_step_run_get_destructive (step))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Asks what the gates need (one registry: sn-gate.h) on a terminal without
+ * --yes; @typed_name and @reason hold what the person gave, never a value
+ * filled in for them. */
+static gboolean
+ask_gates (SnRunner               *runner,
+           const SnCtlRunOptions  *options,
+           char                  **typed_name,
+           char                  **reason)
+{
+  SnProfile *profile = sn_runner_get_profile (runner);
+  SnGateFlags gates = sn_runner_get_required_gates (runner);
+  const SnGateInfo * const *list = sn_gate_list ();
+
+  if (options->warning != NULL)
+    g_print ("%s\n", options->warning);
+
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      g_autofree char *prompt = NULL;
+      char **answer;
+
+      if ((gates & list[i]->flag) == 0)
+        continue;
+      answer = list[i]->flag == SN_GATE_TYPED_NAME ? typed_name
+               : list[i]->flag == SN_GATE_REASON ? reason : NULL;
+      if (answer == NULL || *answer != NULL)
+        continue;
+      if (!(prompt = sn_gate_dup_prompt (list[i]->flag, profile, sn_runner_get_runbook (runner))))
+        continue;
+      *answer = ask (prompt);
+      if (*answer == NULL)
+        return FALSE;
+    }
+
+  /* Without a typed name, a plain yes. */
+  if ((gates & SN_GATE_TYPED_NAME) == 0)
+    {
+      g_autofree char *question = g_strdup_printf (_("Run these steps on “%s”? Type yes to go on:"),
+                                                   sn_profile_get_name (profile));
+      g_autofree char *answer = ask (question);
+
+      if (answer == NULL ||
+          (g_ascii_strcasecmp (answer, _("yes")) != 0 && g_ascii_strcasecmp (answer, "yes") != 0))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The rules before a run that changes the system; SN_CTL_EXIT_OK to go on. */
+static int
+confirm_run (SnRunner              *runner,
+             const SnCtlRunOptions *options,
+             gboolean               interactive,
+             char                 **typed_name,
+             char                 **reason)
+{
+  SnProfile *profile = sn_runner_get_profile (runner);
+  SnRunbook *runbook = sn_runner_get_runbook (runner);
+  SnGateFlags gates = sn_runner_get_required_gates (runner);
+  const char *name = sn_profile_get_name (profile);
+  const SnGateFlags answered[] = { SN_GATE_TYPED_NAME, SN_GATE_REASON };
+
+  if (*typed_name != NULL && !sn_gate_check_answer (SN_GATE_TYPED_NAME, profile, *typed_name, NULL))
+    {
+      sn_ctl_printerr (_("--confirm “%s” does not match the profile “%s”; nothing was run."),
+                       *typed_name, name);
+      return SN_CTL_EXIT_REFUSED;
+    }
+
+  if (!options->yes && !interactive)
+    {
+      sn_ctl_printerr (_("“%s” changes the system and there is no terminal to ask: add --yes%s "
+                         "to run it. Nothing was run."),
+                       sn_runbook_get_id (runbook),
+                       (gates & SN_GATE_TYPED_NAME) ? _(" and --confirm PROFILE") : "");
+      return SN_CTL_EXIT_REFUSED;
+    }
+
+  /* --yes only skips the questions: it never types the name. */
+  if ((gates & SN_GATE_TYPED_NAME) && *typed_name == NULL && options->yes)
+    {
+      sn_ctl_printerr (_("“%s” is a production profile: add --confirm %s to run “%s”. "
+                         "Nothing was run."), name, name, sn_runbook_get_id (runbook));
+      return SN_CTL_EXIT_REFUSED;
+    }
+
+  if (!options->yes && !ask_gates (runner, options, typed_name, reason))
+    {
+      g_printerr ("%s\n", _("Not confirmed: nothing was run."));
+      return SN_CTL_EXIT_REFUSED;
+    }
+
+  /* Every answer, typed or given as an option, is checked by the registry. */
+  for (guint i = 0; i < G_N_ELEMENTS (answered); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      const char *answer = answered[i] == SN_GATE_TYPED_NAME ? *typed_name : *reason;
+
+      if ((gates & answered[i]) != 0 && !sn_gate_check_answer (answered[i], profile, answer, &error))
+        {
+          sn_ctl_print_error (error);
+          if (answered[i] == SN_GATE_REASON && options->yes)
+            sn_ctl_printerr (_("Give it with --reason TEXT. Nothing was run."));
+          else
+            g_printerr ("%s\n", _("Not confirmed: nothing was run."));
+          return SN_CTL_EXIT_REFUSED;
+        }
+    }
+
+  return SN_CTL_EXIT_OK;
+}
+
+static int
+exit_status_for (SnRunOutcome outcome)
+{
+  switch (outcome)
+    {
+    case SN_RUN_OUTCOME_SUCCEEDED:
+      return SN_CTL_EXIT_OK;
+    case SN_RUN_OUTCOME_FAILED_REVERTED:
+      return SN_CTL_EXIT_FAILED_REVERTED;
+    case SN_RUN_OUTCOME_REFUSED:
+      return SN_CTL_EXIT_REFUSED;
+    case SN_RUN_OUTCOME_FAILED:
+    case SN_RUN_OUTCOME_NONE:
+    case SN_RUN_OUTCOME_PLANNED:
+    default:
+      return SN_CTL_EXIT_FAILURE;
+    }
+}
+
+/* Plans @runner and runs it with the CLI's rules. */
+static int
+drive (SnRunner              *runner,
+       const SnCtlRunOptions *options)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *typed_name = g_strdup (options->confirm);
+  g_autofree char *reason = g_strdup (options->reason);
+  GListModel *steps = sn_runner_get_steps (runner);
+  gboolean interactive = isatty (STDIN_FILENO) && isatty (STDOUT_FILENO);
+  gboolean risky;
+  SnRunOutcome outcome;
+  guint sigint;
+  int status;
+
+  if (!sn_runner_plan_sync (runner, NULL, &error))
+    {
+      sn_ctl_print_error (error);
+      return SN_CTL_EXIT_FAILURE;
+    }
+
+  risky = run_changes_system (runner);
+  if (!options->quiet && (options->dry_run || interactive || !risky))
+    print_plan (runner);
+
+  if (options->dry_run)
+    {
+      g_print (_("Dry run: nothing was changed. Report: %s\n"), sn_runner_get_report_path (runner));
+      return SN_CTL_EXIT_OK;
+    }
+
+  if (risky && (status = confirm_run (runner, options, interactive, &typed_name, &reason)) != SN_CTL_EXIT_OK)
+    return status;
+
+  /* Only what the person typed: the runner checks it again in core. */
+  sn_runner_set_typed_name (runner, typed_name);
+  sn_runner_set_reason (runner, reason);
+
+  if (!options->quiet)
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (steps); i++)
+        {
+          g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
+
+          g_signal_connect (step, "notify::state", G_CALLBACK (on_step_state), NULL);
+        }
+      g_signal_connect (runner, "output", G_CALLBACK (on_output), NULL);
+    }
+  sigint = g_unix_signal_add (SIGINT, on_interrupt, cancellable);
+
+  outcome = sn_runner_execute_sync (runner, cancellable, &error);
+  g_source_remove (sigint);
+
+  /* Deliver what the worker queued before printing the verdict. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  if (outcome == SN_RUN_OUTCOME_REFUSED && error != NULL)
+    sn_ctl_print_error (error);
+  else if (!options->quiet)
+    g_print ("\n%s\n", sn_runner_get_summary (runner) != NULL ? sn_runner_get_summary (runner) : "");
+  if (options->quiet)
+    return exit_status_for (outcome);
+
+  if (sn_runner_get_report_path (runner) != NULL)
+    g_print (_("Report: %s\n"), sn_runner_get_report_path (runner));
+  record_in_open_incident (runner, outcome);
+
+  return exit_status_for (outcome);
+}
+
+/**
+ * sn_ctl_run_runbook:
+ * @runbook: what to run
+ * @profile: on which profile
+ * @params: (nullable): NAME → VALUE as given
+ * @options: the person's answers and how to print
+ * @out_runner: (out) (optional): the runner when its steps ran (not when
+ *   it could not start, was refused or was a dry run), for a caller that
+ *   prints its own verdict; else %NULL
+ *
+ * The one driver of every command that runs a runbook ("runbook run",
+ * "restore", "restore-test", "incident check"): plan, the confirmation
+ * rules and gates, the run, the verdict. Exit status: 0 succeeded, 1 failed
+ * and reverted, 2 failed (or could not start), 3 refused.
+ */
+int
+sn_ctl_run_runbook (SnRunbook              *runbook,
+                    SnProfile              *profile,
+                    GHashTable             *params,
+                    const SnCtlRunOptions  *options,
+                    SnRunner              **out_runner)
+{
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(SnSshSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_return_val_if_fail (SN_IS_RUNBOOK (runbook), SN_CTL_EXIT_FAILURE);
+  g_return_val_if_fail (SN_IS_PROFILE (profile), SN_CTL_EXIT_FAILURE);
+  g_return_val_if_fail (options != NULL, SN_CTL_EXIT_FAILURE);
+
+  if (!(runner = sn_runner_new (runbook, profile, params, &error)))
+    {
+      sn_ctl_print_error (error);
+      return SN_CTL_EXIT_FAILURE;
+    }
+
+  session = options->session != NULL ? g_object_ref (options->session)
+                                     : sn_ssh_session_new (profile, sn_secret_store_get_default ());
+  sn_runner_set_service (runner, "ssh", G_OBJECT (session));
+
+  /* A runbook gated on a verified backup gets the backup service, whose
+   * check runs right before its first destructive step. */
+  if (options->backups != NULL || (sn_runbook_get_gates (runbook) & SN_GATE_BACKUP_VERIFIED))
+    {
+      g_autoptr(SnBackupService) backups = options->backups != NULL ? g_object_ref (options->backups)
+                                                                    : sn_backup_service_new (profile, session);
+
+      sn_backup_service_setup_runner (backups, runner, options->backup_source);
+    }
+
+  status = drive (runner, options);
+  if (out_runner != NULL)
+    {
+      SnRunOutcome outcome = sn_runner_get_outcome (runner);
+
+      *out_runner = outcome != SN_RUN_OUTCOME_NONE && outcome != SN_RUN_OUTCOME_PLANNED &&
+                    outcome != SN_RUN_OUTCOME_REFUSED ? g_steal_pointer (&runner) : NULL;
+    }
+  return status;
+}
+
 static gboolean
 parse_params (char       **params,
               GHashTable  *table)
@@ -358,26 +664,18 @@ runbook_run (SnCtl  *ctl,
   g_autoptr(SnRunbookCatalog) catalog = NULL;
   g_autoptr(SnProfileStore) store = NULL;
   g_autoptr(SnProfile) profile = NULL;
-  g_autoptr(SnRunner) runner = NULL;
-  g_autoptr(SnSshSession) session = NULL;
   g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) param_args = NULL;
   g_autofree char *confirm = NULL;
   g_autofree char *reason = NULL;
-  gboolean dry_run = FALSE;
-  gboolean yes = FALSE;
-  gboolean interactive;
+  SnCtlRunOptions options = { NULL };
   SnRunbook *runbook;
-  SnGateFlags gates;
-  SnRunOutcome outcome;
-  guint sigint;
   int status;
   const GOptionEntry entries[] = {
     { "param", 0, 0, G_OPTION_ARG_STRING_ARRAY, &param_args, N_("Set a parameter"), N_("NAME=VALUE") },
-    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, N_("Show the plan only; change nothing"), NULL },
-    { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Do not ask: run it (needed without a terminal)"), NULL },
+    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &options.dry_run, N_("Show the plan only; change nothing"), NULL },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &options.yes, N_("Do not ask: run it (needed without a terminal)"), NULL },
     { "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm, N_("The profile's name, typed to confirm (needed on production)"), N_("NAME") },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why (required above the profile's level; goes to the audit log)"), N_("TEXT") },
     { NULL }
@@ -395,7 +693,7 @@ runbook_run (SnCtl  *ctl,
   if (!parse_params (param_args, params))
     return SN_CTL_EXIT_FAILURE;
 
-  catalog = load_catalog ();
+  catalog = sn_ctl_load_runbooks ();
   if (!(runbook = find_runbook (catalog, argv[1])))
     return SN_CTL_EXIT_FAILURE;
 
@@ -406,144 +704,9 @@ runbook_run (SnCtl  *ctl,
       return SN_CTL_EXIT_FAILURE;
     }
 
-  if (!(runner = sn_runner_new (runbook, profile, params, &error)))
-    {
-      sn_ctl_print_error (error);
-      return SN_CTL_EXIT_FAILURE;
-    }
-
-  session = sn_ssh_session_new (profile, sn_secret_store_get_default ());
-  sn_runner_set_service (runner, "ssh", G_OBJECT (session));
-
-  /* A runbook gated on a verified backup gets the backup service, whose
-   * check runs right before its first destructive step. */
-  if (sn_runbook_get_gates (runbook) & SN_GATE_BACKUP_VERIFIED)
-    {
-      g_autoptr(SnBackupService) backups = sn_backup_service_new (profile, session);
-
-      sn_backup_service_setup_runner (backups, runner, NULL);
-    }
-
-  if (!sn_runner_plan_sync (runner, NULL, &error))
-    {
-      sn_ctl_print_error (error);
-      return SN_CTL_EXIT_FAILURE;
-    }
-
-  interactive = isatty (STDIN_FILENO) && isatty (STDOUT_FILENO);
-
-  if (dry_run || interactive || !sn_runbook_is_destructive (runbook))
-    print_plan (runner);
-
-  if (dry_run)
-    {
-      g_print (_("Dry run: nothing was changed. Report: %s\n"), sn_runner_get_report_path (runner));
-      return SN_CTL_EXIT_OK;
-    }
-
-  gates = sn_runner_get_required_gates (runner);
-
-  if (sn_runbook_is_destructive (runbook))
-    {
-      if (confirm != NULL && g_strcmp0 (confirm, sn_profile_get_name (profile)) != 0)
-        {
-          sn_ctl_printerr (_("--confirm “%s” does not match the profile “%s”; nothing was run."),
-                           confirm, sn_profile_get_name (profile));
-          return EXIT_REFUSED;
-        }
-
-      if (!yes && !interactive)
-        {
-          sn_ctl_printerr (_("“%s” changes the system and there is no terminal to ask: add --yes%s "
-                             "to run it. Nothing was run."),
-                           sn_runbook_get_id (runbook),
-                           (gates & SN_GATE_TYPED_NAME) ? _(" and --confirm PROFILE") : "");
-          return EXIT_REFUSED;
-        }
-
-      if ((gates & SN_GATE_TYPED_NAME) && confirm == NULL && !interactive)
-        {
-          sn_ctl_printerr (_("“%s” is a production profile: add --confirm %s to run “%s”. "
-                             "Nothing was run."),
-                           sn_profile_get_name (profile), sn_profile_get_name (profile),
-                           sn_runbook_get_id (runbook));
-          return EXIT_REFUSED;
-        }
-
-      if (interactive && !yes && confirm == NULL)
-        {
-          g_autofree char *question = NULL;
-          g_autofree char *answer = NULL;
-
-          if (gates & SN_GATE_TYPED_NAME)
-            question = g_strdup_printf (_("This is PRODUCTION. Type the profile name “%s” to run it:"),
-                                        sn_profile_get_name (profile));
-          else
-            question = g_strdup_printf (_("Run these steps on “%s”? Type yes to go on:"),
-                                        sn_profile_get_name (profile));
-
-          answer = ask (question);
-          if (answer == NULL ||
-              ((gates & SN_GATE_TYPED_NAME) ? g_strcmp0 (answer, sn_profile_get_name (profile)) != 0
-                                            : g_ascii_strcasecmp (answer, _("yes")) != 0 &&
-                                              g_ascii_strcasecmp (answer, "yes") != 0))
-            {
-              g_printerr ("%s\n", _("Not confirmed: nothing was run."));
-              return EXIT_REFUSED;
-            }
-          confirm = g_strdup (sn_profile_get_name (profile));
-        }
-
-      if ((gates & SN_GATE_REASON) && reason == NULL && interactive)
-        reason = ask (_("Why are you running this? (goes to the audit log)"));
-    }
-
-  sn_runner_set_typed_name (runner, confirm);
-  sn_runner_set_reason (runner, reason);
-
-  {
-    GListModel *steps = sn_runner_get_steps (runner);
-
-    for (guint i = 0; i < g_list_model_get_n_items (steps); i++)
-      {
-        g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
-
-        g_signal_connect (step, "notify::state", G_CALLBACK (on_step_state), NULL);
-      }
-  }
-  g_signal_connect (runner, "output", G_CALLBACK (on_output), NULL);
-  sigint = g_unix_signal_add (SIGINT, on_interrupt, cancellable);
-
-  outcome = sn_runner_execute_sync (runner, cancellable, &error);
-  g_source_remove (sigint);
-
-  /* Deliver what the worker queued before printing the verdict. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-
-  if (outcome == SN_RUN_OUTCOME_REFUSED && error != NULL)
-    sn_ctl_print_error (error);
-  else
-    g_print ("\n%s\n", sn_runner_get_summary (runner) != NULL ? sn_runner_get_summary (runner) : "");
-  if (sn_runner_get_report_path (runner) != NULL)
-    g_print (_("Report: %s\n"), sn_runner_get_report_path (runner));
-
-  record_in_open_incident (runner, outcome);
-
-  switch (outcome)
-    {
-    case SN_RUN_OUTCOME_SUCCEEDED:
-      return EXIT_SUCCEEDED;
-    case SN_RUN_OUTCOME_FAILED_REVERTED:
-      return EXIT_FAILED_REVERTED;
-    case SN_RUN_OUTCOME_REFUSED:
-      return EXIT_REFUSED;
-    case SN_RUN_OUTCOME_FAILED:
-    case SN_RUN_OUTCOME_NONE:
-    case SN_RUN_OUTCOME_PLANNED:
-    default:
-      return EXIT_FAILED;
-    }
+  options.confirm = confirm;
+  options.reason = reason;
+  return sn_ctl_run_runbook (runbook, profile, params, &options, NULL);
 }
 
 int

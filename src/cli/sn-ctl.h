@@ -14,7 +14,9 @@
 
 #include <glib/gi18n.h>
 
+#include "sn-backup-service.h"
 #include "sn-core.h"
+#include "sn-runbook-catalog.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +24,9 @@ G_BEGIN_DECLS
 #define SN_CTL_EXIT_OK       0
 #define SN_CTL_EXIT_DEGRADED 1
 #define SN_CTL_EXIT_FAILURE  2
+/* Runbook runs: 1 failed and every revert worked, 3 refused before anything ran. */
+#define SN_CTL_EXIT_FAILED_REVERTED 1
+#define SN_CTL_EXIT_REFUSED         3
 
 /* What the global options set, handed to every command. */
 typedef struct _SnCtl
@@ -93,6 +98,32 @@ int        sn_ctl_activity              (SnCtl          *ctl,
 int        sn_ctl_trust_host            (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
+
+/* sn-ctl-runbook.c: the one driver of every command that runs a runbook. */
+typedef struct _SnCtlRunOptions
+{
+  const char      *confirm;        /* --confirm NAME as typed, or NULL: never filled in */
+  const char      *reason;         /* --reason TEXT, or NULL */
+  const char      *warning;        /* said before the questions, or NULL */
+  const char      *backup_source;  /* the backup a restore restores, for its gate */
+  SnSshSession    *session;        /* NULL: one is made */
+  SnBackupService *backups;        /* NULL: one is made when the runbook is gated on a backup */
+  gboolean         yes;            /* --yes: do not ask (never types the name) */
+  gboolean         dry_run;
+  gboolean         quiet;          /* the caller prints the plan, steps and verdict */
+} SnCtlRunOptions;
+
+/* The catalog, saying which files were left out; a built-in runbook by id
+ * (a user file is never run in its place), or NULL, saying why. */
+SnRunbookCatalog *
+           sn_ctl_load_runbooks         (void);
+SnRunbook *sn_ctl_lookup_builtin_runbook (SnRunbookCatalog      *catalog,
+                                         const char             *id);
+int        sn_ctl_run_runbook           (SnRunbook              *runbook,
+                                         SnProfile              *profile,
+                                         GHashTable             *params,
+                                         const SnCtlRunOptions  *options,
+                                         SnRunner              **out_runner);
 
 /* A command with subcommands ("runbook list|show|run") dispatches through a table. */
 typedef struct _SnCtlSubcommand

@@ -32,6 +32,15 @@
 
 G_DEFINE_QUARK (sn-backup-error-quark, sn_backup_error)
 
+/* What each entry point that changes or copies the server's data does, for
+ * the level check (M1): "The profile “ro” is read-only: it cannot …". */
+#define WHAT_CREATE       N_("make a backup (it copies the server’s database)")
+#define WHAT_VERIFY       N_("verify a backup (it copies it to the server and reads it there)")
+#define WHAT_UPLOAD       N_("upload a backup to the bucket")
+#define WHAT_DOWNLOAD     N_("download a backup from the bucket (it goes through the server)")
+#define WHAT_RESTORE      N_("restore a backup (it replaces the server’s database)")
+#define WHAT_RESTORE_TEST N_("run a restore test (it creates and drops a database on the server)")
+
 /* The row counts of every table of the public schema, exactly, in one
  * read-only statement (query_to_xml runs the count per table). */
 #define COUNT_ROWS_SQL \
@@ -1186,6 +1195,9 @@ sn_backup_service_verify_sync (SnBackupService  *self,
   g_return_val_if_fail (SN_IS_BACKUP_SERVICE (self), FALSE);
   g_return_val_if_fail (SN_IS_BACKUP (backup), FALSE);
 
+  if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_VERIFY), error))
+    return FALSE;
+
   path = sn_backup_get_path (backup);
   if (path != NULL)
     {
@@ -1462,6 +1474,9 @@ sn_backup_service_create_sync (SnBackupService      *self,
 
   g_return_val_if_fail (SN_IS_BACKUP_SERVICE (self), NULL);
 
+  if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_CREATE), error))
+    return NULL;
+
   name = new_backup_name (self);
   final_path = g_build_filename (self->directory, name, NULL);
   manifest = new_manifest (self, name, label);
@@ -1617,6 +1632,9 @@ sn_backup_service_upload_sync (SnBackupService  *self,
   g_return_val_if_fail (SN_IS_BACKUP_SERVICE (self), FALSE);
   g_return_val_if_fail (SN_IS_BACKUP (backup), FALSE);
 
+  if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_UPLOAD), error))
+    return FALSE;
+
   name = sn_backup_get_name (backup);
   manifest_path = manifest_path_for (sn_backup_get_path (backup));
   if (!(manifest = load_manifest (manifest_path)) ||
@@ -1765,6 +1783,9 @@ sn_backup_service_download_sync (SnBackupService  *self,
 
   g_return_val_if_fail (SN_IS_BACKUP_SERVICE (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
+
+  if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_DOWNLOAD), error))
+    return NULL;
 
   if (strchr (name, '/') != NULL || name[0] == '.' ||
       !g_regex_match_simple ("^[A-Za-z0-9_.-]+$", name, 0, 0))
@@ -1960,6 +1981,9 @@ sn_backup_service_restore_sync (SnBackupService  *self,
 {
   g_return_val_if_fail (SN_IS_BACKUP_SERVICE (self), FALSE);
   g_return_val_if_fail (SN_IS_BACKUP (backup), FALSE);
+
+  if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_RESTORE), error))
+    return FALSE;
 
   return pg_restore_into (self, backup,
                           database != NULL ? database : sn_profile_get_db_name (self->profile),
@@ -2221,6 +2245,9 @@ sn_backup_service_restore_test_sync (SnBackupService  *self,
   gboolean passed = FALSE;
 
   g_return_val_if_fail (SN_IS_BACKUP_SERVICE (self), NULL);
+
+  if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_RESTORE_TEST), error))
+    return NULL;
 
   stamp = g_date_time_format_iso8601 (now);
   g_string_append_printf (md, "# Restore test — %s\n\n- Date: %s\n- Database: %s\n",
@@ -2502,12 +2529,18 @@ sn_backup_service_create_async (SnBackupService     *self,
 {
   TaskData *data = g_new0 (TaskData, 1);
   g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
 
   g_return_if_fail (SN_IS_BACKUP_SERVICE (self));
 
   data->label = g_strdup (label);
   data->flags = flags;
   task = new_task (self, sn_backup_service_create_async, cancellable, callback, user_data, data);
+  if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_CREATE), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_run_in_thread (task, create_thread);
 }
 
@@ -2544,12 +2577,18 @@ sn_backup_service_verify_async (SnBackupService     *self,
 {
   TaskData *data = g_new0 (TaskData, 1);
   g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
 
   g_return_if_fail (SN_IS_BACKUP_SERVICE (self));
   g_return_if_fail (SN_IS_BACKUP (backup));
 
   data->backup = g_object_ref (backup);
   task = new_task (self, sn_backup_service_verify_async, cancellable, callback, user_data, data);
+  if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_VERIFY), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_run_in_thread (task, verify_thread);
 }
 
@@ -2586,12 +2625,18 @@ sn_backup_service_upload_async (SnBackupService     *self,
 {
   TaskData *data = g_new0 (TaskData, 1);
   g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
 
   g_return_if_fail (SN_IS_BACKUP_SERVICE (self));
   g_return_if_fail (SN_IS_BACKUP (backup));
 
   data->backup = g_object_ref (backup);
   task = new_task (self, sn_backup_service_upload_async, cancellable, callback, user_data, data);
+  if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_UPLOAD), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_run_in_thread (task, upload_thread);
 }
 
@@ -2676,12 +2721,18 @@ sn_backup_service_download_async (SnBackupService     *self,
 {
   TaskData *data = g_new0 (TaskData, 1);
   g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
 
   g_return_if_fail (SN_IS_BACKUP_SERVICE (self));
   g_return_if_fail (name != NULL);
 
   data->name = g_strdup (name);
   task = new_task (self, sn_backup_service_download_async, cancellable, callback, user_data, data);
+  if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_DOWNLOAD), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_run_in_thread (task, download_thread);
 }
 
@@ -2720,11 +2771,17 @@ sn_backup_service_restore_test_async (SnBackupService     *self,
 {
   TaskData *data = g_new0 (TaskData, 1);
   g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
 
   g_return_if_fail (SN_IS_BACKUP_SERVICE (self));
 
   data->name = g_strdup (source);
   task = new_task (self, sn_backup_service_restore_test_async, cancellable, callback, user_data, data);
+  if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_RESTORE_TEST), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_run_in_thread (task, restore_test_thread);
 }
 

@@ -14,14 +14,17 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "sn-audit-log.h"
+#include "sn-core-enums.h"
 #include "sn-profile-store.h"
 
 struct _SnProfileStore
 {
   GObject    parent_instance;
 
-  char      *directory;
-  GPtrArray *profiles;  /* SnProfile, sorted by name */
+  char       *directory;
+  GPtrArray  *profiles;  /* SnProfile, sorted by name */
+  SnAuditLog *audit;     /* NULL: the default one, when first needed */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -79,6 +82,7 @@ sn_profile_store_finalize (GObject *object)
 
   g_clear_pointer (&self->profiles, g_ptr_array_unref);
   g_clear_pointer (&self->directory, g_free);
+  g_clear_object (&self->audit);
 
   G_OBJECT_CLASS (sn_profile_store_parent_class)->finalize (object);
 }
@@ -544,27 +548,122 @@ put_in_model (SnProfileStore *self,
 }
 
 /**
+ * sn_profile_store_set_audit_log:
+ * @self: a #SnProfileStore
+ * @audit: (nullable): where level changes are recorded; %NULL for the
+ *   default audit log
+ */
+void
+sn_profile_store_set_audit_log (SnProfileStore *self,
+                                SnAuditLog     *audit)
+{
+  g_return_if_fail (SN_IS_PROFILE_STORE (self));
+  g_return_if_fail (audit == NULL || SN_IS_AUDIT_LOG (audit));
+
+  g_set_object (&self->audit, audit);
+}
+
+static const char *
+level_nick (SnSafetyLevel level)
+{
+  GEnumClass *klass = g_type_class_ref (SN_TYPE_SAFETY_LEVEL);
+  GEnumValue *value = g_enum_get_value (klass, level);
+
+  g_type_class_unref (klass);
+  return value != NULL ? value->value_nick : "?";
+}
+
+/* A change of safety level is recorded before the file changes: a level
+ * the person raised themselves leaves a trace. Read from the file, since
+ * @profile may be the very object the model holds, already edited. */
+static gboolean
+audit_level_change (SnProfileStore  *self,
+                    SnProfile       *profile,
+                    const char      *stored_name,
+                    char           **change,
+                    GError         **error)
+{
+  g_autofree char *path = path_for (self, stored_name);
+  g_autofree char *file_name = file_name_for (stored_name);
+  g_autoptr(SnProfile) stored = NULL;
+  g_autoptr(GError) local_error = NULL;
+  SnAuditLog *audit = self->audit != NULL ? self->audit : sn_audit_log_get_default ();
+  SnSafetyLevel was, now = sn_profile_get_safety_level (profile);
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) ||
+      !(stored = load_file (path, file_name, NULL)) ||
+      (was = sn_profile_get_safety_level (stored)) == now)
+    return TRUE;
+
+  if (g_strcmp0 (stored_name, sn_profile_get_name (profile)) != 0)
+    *change = g_strdup_printf ("safety-level %s -> %s (renamed from %s)", level_nick (was), level_nick (now),
+                               stored_name);
+  else
+    *change = g_strdup_printf ("safety-level %s -> %s", level_nick (was), level_nick (now));
+
+  if (!sn_audit_log_append (audit, sn_profile_get_name (profile), "profile.safety-level", *change,
+                            0, 0, 0, &local_error))
+    {
+      g_set_error (error, SN_PROFILE_STORE_ERROR, SN_PROFILE_STORE_ERROR_IO,
+                   _("The profile “%s” was not saved: its change of safety level (%s to %s) cannot be "
+                     "recorded in the audit log: %s. Check the free space and the permissions of “%s”."),
+                   sn_profile_get_name (profile), sn_safety_level_to_label (was), sn_safety_level_to_label (now),
+                   local_error->message, sn_audit_log_get_path (audit));
+      g_clear_pointer (change, g_free);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The level change was recorded, but the file could not be written. */
+static void
+audit_not_saved (SnProfileStore *self,
+                 SnProfile      *profile,
+                 const char     *change,
+                 const GError   *error)
+{
+  g_autofree char *text = NULL;
+
+  if (change == NULL)
+    return;
+  text = g_strdup_printf ("%s: not saved (%s)", change, error != NULL ? error->message : "");
+  sn_audit_log_append (self->audit != NULL ? self->audit : sn_audit_log_get_default (),
+                       sn_profile_get_name (profile), "profile.safety-level", text, 1, 0, 0, NULL);
+}
+
+/**
  * sn_profile_store_save:
  * @self: a #SnProfileStore
  * @profile: the profile to write; the store keeps a reference
  * @error: why it was not saved (SN_PROFILE_STORE_ERROR_INVALID says what to fix)
  *
  * Validates, writes DIRECTORY/NAME.json atomically (mode 0600) and puts the
- * profile in the model, replacing one of the same name.
+ * profile in the model, replacing one of the same name. A change of its
+ * safety level is first written to the audit log, with the old and new
+ * level; if it cannot be, nothing is saved.
  */
 gboolean
 sn_profile_store_save (SnProfileStore  *self,
                        SnProfile       *profile,
                        GError         **error)
 {
+  g_autofree char *change = NULL;
+
   g_return_val_if_fail (SN_IS_PROFILE_STORE (self), FALSE);
   g_return_val_if_fail (SN_IS_PROFILE (profile), FALSE);
 
   if (!sn_profile_validate (profile, error))
     return FALSE;
 
-  if (!write_profile (self, profile, error))
+  if (!audit_level_change (self, profile, sn_profile_get_name (profile), &change, error))
     return FALSE;
+
+  if (!write_profile (self, profile, error))
+    {
+      audit_not_saved (self, profile, change, error != NULL ? *error : NULL);
+      return FALSE;
+    }
 
   put_in_model (self, profile);
 
@@ -608,6 +707,7 @@ sn_profile_store_rename (SnProfileStore  *self,
                          const char      *old_name,
                          GError         **error)
 {
+  g_autofree char *change = NULL;
   const char *new_name;
   guint old_position;
 
@@ -645,13 +745,20 @@ sn_profile_store_rename (SnProfileStore  *self,
         }
     }
 
-  if (!write_profile (self, profile, error))
+  if (!audit_level_change (self, profile, old_name, &change, error))
     return FALSE;
+
+  if (!write_profile (self, profile, error))
+    {
+      audit_not_saved (self, profile, change, error != NULL ? *error : NULL);
+      return FALSE;
+    }
 
   if (!unlink_profile_file (self, old_name, error))
     {
       /* Do not leave two copies behind. */
       unlink_profile_file (self, new_name, NULL);
+      audit_not_saved (self, profile, change, error != NULL ? *error : NULL);
       return FALSE;
     }
 

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "sn-audit-log.h"
 #include "sn-profile.h"
 
 G_BEGIN_DECLS
@@ -49,6 +50,9 @@ gboolean        sn_profile_store_rename            (SnProfileStore  *self,
                                                     SnProfile       *profile,
                                                     const char      *old_name,
                                                     GError         **error);
+/* Where level changes go (tests); NULL: the default audit log. */
+void            sn_profile_store_set_audit_log     (SnProfileStore  *self,
+                                                    SnAuditLog      *audit);
 gboolean        sn_profile_store_remove            (SnProfileStore  *self,
                                                     const char      *name,
                                                     GError         **error);

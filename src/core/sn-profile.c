@@ -47,6 +47,8 @@ struct _SnProfile
 
 G_DEFINE_FINAL_TYPE (SnProfile, sn_profile, G_TYPE_OBJECT)
 
+G_DEFINE_QUARK (sn-profile-error-quark, sn_profile_error)
+
 enum {
   PROP_0,
   PROP_NAME,
@@ -827,4 +829,121 @@ sn_profile_validate (SnProfile  *self,
     }
 
   return TRUE;
+}
+
+/* Levels and credentials --------------------------------------------------- */
+
+const char *
+sn_safety_level_to_label (SnSafetyLevel level)
+{
+  switch (level)
+    {
+    case SN_SAFETY_LEVEL_READ_ONLY: return _("read-only");
+    case SN_SAFETY_LEVEL_OPERATOR: return _("operator");
+    case SN_SAFETY_LEVEL_ADMIN: return _("admin");
+    default: return "?";
+    }
+}
+
+/**
+ * sn_profile_check_level:
+ * @self: the profile an operation runs with
+ * @needed: the lowest level allowed to run it
+ * @what: what the operation does, completing "it cannot …" (translated)
+ * @error: SN_PROFILE_ERROR_LEVEL when @self is below @needed
+ *
+ * The check every service entry point that changes or copies production
+ * data makes before it touches anything: the GUI hiding a control is never
+ * the gate.
+ */
+gboolean
+sn_profile_check_level (SnProfile      *self,
+                        SnSafetyLevel   needed,
+                        const char     *what,
+                        GError        **error)
+{
+  SnSafetyLevel level;
+
+  g_return_val_if_fail (SN_IS_PROFILE (self), FALSE);
+  g_return_val_if_fail (what != NULL, FALSE);
+
+  level = self->safety_level;
+  if (level >= needed)
+    return TRUE;
+
+  if (level == SN_SAFETY_LEVEL_READ_ONLY && needed == SN_SAFETY_LEVEL_OPERATOR)
+    g_set_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL,
+                 /* Translators: the second %s completes "it cannot", e.g. "make a backup (…)" */
+                 _("The profile “%s” is read-only: it cannot %s. Use an operator profile."),
+                 self->name, what);
+  else if (level == SN_SAFETY_LEVEL_READ_ONLY)
+    g_set_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL,
+                 /* Translators: the second %s completes "it cannot", e.g. "make a backup (…)" */
+                 _("The profile “%s” is read-only: it cannot %s. Use an admin profile."),
+                 self->name, what);
+  else
+    g_set_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL,
+                 /* Translators: the second %s completes "it cannot", e.g. "make a backup (…)" */
+                 _("The profile “%s” is an operator profile: it cannot %s. Use an admin profile."),
+                 self->name, what);
+  return FALSE;
+}
+
+/* The roles that own the app's data: POSTGRES_USER of the db container
+ * (configure-env.sh's default, also the profile's default db-user) and the
+ * cluster's superuser. */
+static const char * const owner_roles[] = { DEFAULT_DB_USER, "postgres" };
+
+static gboolean
+is_owner_role (const char *role)
+{
+  if (role == NULL || *role == '\0')
+    return TRUE;   /* unset: the default, the owner */
+
+  for (guint i = 0; i < G_N_ELEMENTS (owner_roles); i++)
+    if (g_ascii_strcasecmp (role, owner_roles[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * sn_profile_dup_credential_warnings:
+ * @self: a #SnProfile
+ *
+ * A read-only level written in a profile file is only a convenience: what
+ * protects the server is that its credentials cannot change anything.
+ *
+ * Returns: (transfer full): one sentence per credential of a read-only
+ *   profile that can change the server; an empty vector otherwise
+ */
+char **
+sn_profile_dup_credential_warnings (SnProfile *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  const char *ssh_user;
+
+  g_return_val_if_fail (SN_IS_PROFILE (self), NULL);
+
+  if (self->safety_level != SN_SAFETY_LEVEL_READ_ONLY)
+    return g_strv_builder_end (builder);
+
+  ssh_user = self->ssh_user != NULL && *self->ssh_user != '\0' ? self->ssh_user : DEFAULT_SSH_USER;
+  if (g_strcmp0 (ssh_user, "root") == 0)
+    g_strv_builder_add (builder,
+                        _("This read-only profile logs in to the server over SSH as root, who can "
+                          "change anything there. Give it an SSH user and key restricted to the "
+                          "database tunnel."));
+
+  if (is_owner_role (self->db_user))
+    {
+      g_autofree char *warning =
+        g_strdup_printf (_("This read-only profile connects to the database as “%s”, a role that "
+                           "owns the data and can change or delete it. Give it a role that can only "
+                           "read (SELECT)."),
+                         self->db_user != NULL && *self->db_user != '\0' ? self->db_user : DEFAULT_DB_USER);
+
+      g_strv_builder_add (builder, warning);
+    }
+
+  return g_strv_builder_end (builder);
 }

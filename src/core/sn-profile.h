@@ -13,6 +13,13 @@
 
 G_BEGIN_DECLS
 
+#define SN_PROFILE_ERROR (sn_profile_error_quark ())
+
+typedef enum
+{
+  SN_PROFILE_ERROR_LEVEL,   /* the profile's safety level is below what the operation needs */
+} SnProfileError;
+
 #define SN_TYPE_PROFILE (sn_profile_get_type ())
 
 G_DECLARE_FINAL_TYPE (SnProfile, sn_profile, SN, PROFILE, GObject)
@@ -43,6 +50,7 @@ G_DECLARE_FINAL_TYPE (SnProfile, sn_profile, SN, PROFILE, GObject)
  *   credentials-file   string   optional: KEY=VALUE file (mode 0600) for unattended use
  */
 
+GQuark              sn_profile_error_quark          (void);
 SnProfile          *sn_profile_new                  (const char    *name);
 SnProfile          *sn_profile_new_production       (void);
 SnProfile          *sn_profile_new_from_json        (JsonNode      *node,
@@ -76,5 +84,21 @@ char               *sn_profile_dup_health_url       (SnProfile     *self,
 gboolean            sn_profile_validate             (SnProfile     *self,
                                                      GError       **error);
 gboolean            sn_profile_name_is_valid        (const char    *name);
+
+/* Services call this first: fails with SN_PROFILE_ERROR_LEVEL, saying what
+ * the profile cannot do and which profile can, when @self is below @needed.
+ * @what completes "it cannot …": a translated verb phrase such as
+ * _("make a backup (it copies the server's database)"). */
+gboolean            sn_profile_check_level          (SnProfile     *self,
+                                                     SnSafetyLevel  needed,
+                                                     const char    *what,
+                                                     GError       **error);
+/* A safety level in words: "read-only", "operator", "admin" (translated). */
+const char         *sn_safety_level_to_label        (SnSafetyLevel  level);
+/* For a read-only profile, one sentence per credential it holds that can
+ * change the server (SSH as root, the database's owner role), for the
+ * profile editor and `narcisse-ctl profiles`; empty for other levels. The
+ * level is a convenience: the credentials are the boundary. */
+char              **sn_profile_dup_credential_warnings (SnProfile   *self);
 
 G_END_DECLS
