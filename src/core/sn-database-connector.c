@@ -290,6 +290,19 @@ sn_database_connector_get_read_only (SnDatabaseConnector *self)
 }
 
 /**
+ * sn_database_connector_get_write_reason:
+ *
+ * Returns: (nullable): the reason writes were allowed for, %NULL when read-only
+ */
+const char *
+sn_database_connector_get_write_reason (SnDatabaseConnector *self)
+{
+  g_return_val_if_fail (SN_IS_DATABASE_CONNECTOR (self), NULL);
+
+  return self->write_reason;
+}
+
+/**
  * sn_database_connector_allow_writes:
  * @reason: why, in the operator's words
  *
@@ -426,6 +439,12 @@ psql_error (SnSshExecResult *result)
             break;
           }
     }
+
+  if (message != NULL && strstr (message, SN_TUNNEL_ONLY_MESSAGE) != NULL)
+    return g_error_new_literal (SN_DATABASE_ERROR, SN_DATABASE_ERROR_REFUSED,
+                                _("This profile’s SSH key only opens the database tunnel: it "
+                                  "cannot run psql on the server. Use the tunnel path (the "
+                                  "default), not psql over SSH."));
 
   if (message == NULL)
     return g_error_new (SN_DATABASE_ERROR, SN_DATABASE_ERROR_FAILED,
@@ -805,6 +824,35 @@ psql_query_cb (GObject      *object,
   g_free (query);
 }
 
+/* The checks before text goes to psql over SSH (a libpq session makes its own):
+ * no psql meta-command, and nothing that leaves a read-only session. */
+static gboolean
+check_psql_text (SnDatabaseConnector  *self,
+                 const char           *sql,
+                 GError              **error)
+{
+  g_autofree char *what = NULL;
+  const char *p = sql;
+
+  while (g_ascii_isspace (*p))
+    p++;
+  if (*p == '\\')
+    {
+      g_set_error_literal (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_REFUSED,
+                           _("psql meta-commands (text starting with a backslash) cannot run "
+                             "through Narcisse Admin: send SQL only."));
+      return FALSE;
+    }
+
+  if (self->write_reason == NULL && sn_sql_escapes_read_only (sql, &what))
+    {
+      g_set_error_literal (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_REFUSED, what);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * sn_database_connector_start_query:
  *
@@ -839,6 +887,16 @@ sn_database_connector_start_query (SnDatabaseConnector *self,
       _sn_query_result_finish (result, NULL, -1, 0, error);
       return result;
     }
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    if (!check_psql_text (self, sql, &error))
+      {
+        _sn_query_result_finish (result, NULL, -1, 0, error);
+        return result;
+      }
+  }
 
   if (self->exec_cancellable != NULL)
     g_object_unref (self->exec_cancellable);
@@ -1105,6 +1163,16 @@ sn_database_connector_export_csv_async (SnDatabaseConnector *self,
 
   if (progress_destroy != NULL)
     progress_destroy (progress_data);
+
+  {
+    GError *error = NULL;
+
+    if (!check_psql_text (self, sql, &error))
+      {
+        g_task_return_error (task, error);
+        return;
+      }
+  }
 
   g_task_set_task_data (task, g_object_ref (file), g_object_unref);
   psql_run_async (self, sql, cancellable, export_psql_cb, g_steal_pointer (&task));
@@ -1426,6 +1494,8 @@ sn_database_error_dup_advice (const GError *error)
                              "profile, turn on “Allow writes” and give a reason first."));
         case SN_DATABASE_ERROR_SYNTAX:
           return g_strdup_printf (_("The SQL is wrong: %s"), error->message);
+        case SN_DATABASE_ERROR_REFUSED:
+          return g_strdup (error->message);
         case SN_DATABASE_ERROR_TIMEOUT:
           return g_strdup (_("The statement ran longer than the 60 s limit and was stopped. "
                              "Narrow it with a WHERE clause or a LIMIT."));
