@@ -888,6 +888,12 @@ query_thread (GTask        *task,
 
       end_operation (self, job);
 
+      /* A failed statement inside text that opened a transaction leaves it
+       * aborted: nothing in it can commit, so end it rather than refuse every
+       * later statement. */
+      if (self->conn != NULL && PQtransactionStatus (self->conn) == PQTRANS_INERROR)
+        PQclear (exec_quiet (self->conn, "ROLLBACK"));
+
       if (self->conn != NULL && PQstatus (self->conn) == CONNECTION_BAD)
         set_connected (self, FALSE, 0);
     }
