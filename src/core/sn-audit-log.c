@@ -118,6 +118,8 @@ sn_audit_redact (const char *command)
   static GRegex *vars;
   static GRegex *urls;
   static GRegex *auth;
+  static GRegex *sql_password;
+  char *step0;
   char *step1;
   char *step2;
   char *step3;
@@ -134,10 +136,16 @@ sn_audit_redact (const char *command)
       vars = g_regex_new ("((?:--?)?[A-Za-z0-9_-]*(?:secret|key|passw(?:or)?d|pass|token)"
                           "[A-Za-z0-9_-]*)=(\"[^\"]*\"|'[^']*'|[^\\s;&|]+)",
                           G_REGEX_CASELESS, 0, NULL);
+      /* CREATE/ALTER ROLE … PASSWORD '…' (a password or its SCRAM verifier) */
+      sql_password = g_regex_new ("(\\bpassword\\s+)(?:'\\\\''[^']*'\\\\''|'(?:[^']|'')*')"
+                                  "|SCRAM-SHA-256\\$[0-9]+:[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+",
+                                  G_REGEX_CASELESS, 0, NULL);
       g_once_init_leave (&initialized, 1);
     }
 
-  step1 = g_regex_replace (urls, command, -1, 0, "\\1:[REDACTED]@", 0, NULL);
+  step0 = g_regex_replace (sql_password, command, -1, 0, "\\1'[REDACTED]'", 0, NULL);
+  step1 = g_regex_replace (urls, step0, -1, 0, "\\1:[REDACTED]@", 0, NULL);
+  g_free (step0);
   step2 = g_regex_replace (auth, step1, -1, 0, "\\1[REDACTED]", 0, NULL);
   step3 = g_regex_replace (vars, step2, -1, 0, "\\1=[REDACTED]", 0, NULL);
   g_free (step1);
