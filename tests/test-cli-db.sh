@@ -139,8 +139,9 @@ for path in direct tunnel psql; do
     check "H2: set_config(...) then a write is refused ($path)" \
         eval 'status_is 2 && table_absent sn_h2_cfg_'"$path"
 done
-ctl --profile direction sql '\! touch /tmp/sn-h2-psql-meta' --path psql
-check "psql meta-commands are refused on the psql path" eval 'status_is 2 && [[ ! -e /tmp/sn-h2-psql-meta ]]'
+meta=$tmp/psql-meta-ran
+ctl --profile direction sql "\\! touch $meta" --path psql
+check "psql meta-commands are refused on the psql path" eval 'status_is 2 && [[ ! -e $meta ]]'
 
 before=$(grep -c '"db.sql.started"' "$audit" || true)
 ctl --profile direction sql 'SELECT 1 AS one' --path direct
