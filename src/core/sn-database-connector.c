@@ -16,6 +16,7 @@
 #include "sn-core-enums.h"
 #include "sn-database-connector.h"
 #include "sn-query-result-private.h"
+#include "sn-sql-console.h"
 #include "sn-ssh-tunnel.h"
 
 /*
@@ -824,35 +825,6 @@ psql_query_cb (GObject      *object,
   g_free (query);
 }
 
-/* The checks before text goes to psql over SSH (a libpq session makes its own):
- * no psql meta-command, and nothing that leaves a read-only session. */
-static gboolean
-check_psql_text (SnDatabaseConnector  *self,
-                 const char           *sql,
-                 GError              **error)
-{
-  g_autofree char *what = NULL;
-  const char *p = sql;
-
-  while (g_ascii_isspace (*p))
-    p++;
-  if (*p == '\\')
-    {
-      g_set_error_literal (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_REFUSED,
-                           _("psql meta-commands (text starting with a backslash) cannot run "
-                             "through Narcisse Admin: send SQL only."));
-      return FALSE;
-    }
-
-  if (self->write_reason == NULL && sn_sql_escapes_read_only (sql, &what))
-    {
-      g_set_error_literal (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_REFUSED, what);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 /**
  * sn_database_connector_start_query:
  *
@@ -891,7 +863,7 @@ sn_database_connector_start_query (SnDatabaseConnector *self,
   {
     g_autoptr(GError) error = NULL;
 
-    if (!check_psql_text (self, sql, &error))
+    if (!sn_sql_check_text (sql, self->write_reason == NULL, TRUE, &error))
       {
         _sn_query_result_finish (result, NULL, -1, 0, error);
         return result;
@@ -1167,7 +1139,7 @@ sn_database_connector_export_csv_async (SnDatabaseConnector *self,
   {
     GError *error = NULL;
 
-    if (!check_psql_text (self, sql, &error))
+    if (!sn_sql_check_text (sql, self->write_reason == NULL, TRUE, &error))
       {
         g_task_return_error (task, error);
         return;

@@ -21,6 +21,7 @@
 
 #include "sn-database.h"
 #include "sn-database-connector.h"
+#include "sn-sql-console.h"
 #include "sn-net.h"
 #include "sn-query-result-private.h"
 
@@ -573,18 +574,13 @@ check_read_only_net (SnDatabase  *self,
                      const char  *sql,
                      GError     **error)
 {
-  g_autofree char *what = NULL;
   gboolean read_only;
 
   g_mutex_lock (&self->state_lock);
   read_only = self->read_only;
   g_mutex_unlock (&self->state_lock);
 
-  if (!read_only || !sn_sql_escapes_read_only (sql, &what))
-    return TRUE;
-
-  g_set_error_literal (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_REFUSED, what);
-  return FALSE;
+  return sn_sql_check_text (sql, read_only, FALSE, error);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -72,6 +72,47 @@ sn_sql_redact (const char *sql)
 }
 
 /**
+ * sn_sql_check_text:
+ * @read_only: the session is read-only
+ * @psql: the text goes to `psql -c` over SSH
+ *
+ * The client-side net, checked before text is sent, by SnDatabase and by
+ * the connector's psql path: in a read-only session nothing that
+ * sn_sql_escapes_read_only() flags; on the psql path no meta-command.
+ *
+ * Returns: %FALSE with %SN_DATABASE_ERROR_REFUSED and the reason
+ */
+gboolean
+sn_sql_check_text (const char  *sql,
+                   gboolean     read_only,
+                   gboolean     psql,
+                   GError     **error)
+{
+  g_autofree char *what = NULL;
+  const char *p = sql;
+
+  g_return_val_if_fail (sql != NULL, FALSE);
+
+  while (psql && g_ascii_isspace (*p))
+    p++;
+  if (psql && *p == '\\')
+    {
+      g_set_error_literal (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_REFUSED,
+                           _("psql meta-commands (text starting with a backslash) cannot run "
+                             "through Narcisse Admin: send SQL only."));
+      return FALSE;
+    }
+
+  if (read_only && sn_sql_escapes_read_only (sql, &what))
+    {
+      g_set_error_literal (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_REFUSED, what);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
  * sn_sql_console_get_confirm:
  *
  * Returns: what the person must confirm before @sql runs on @connector's

@@ -47,5 +47,9 @@ SnQueryResult *sn_sql_console_start       (SnDatabaseConnector  *connector,
                                            GCancellable         *cancellable,
                                            GError              **error);
 char          *sn_sql_redact              (const char           *sql);
+gboolean       sn_sql_check_text          (const char           *sql,
+                                           gboolean              read_only,
+                                           gboolean              psql,
+                                           GError              **error);
 
 G_END_DECLS
