@@ -15,6 +15,7 @@
 #include <gtksourceview/gtksource.h>
 
 #include "sn-audit-log.h"
+#include "sn-sql-console.h"
 #include "sn-backups-page.h"
 #include "sn-database-view.h"
 
@@ -116,7 +117,9 @@ static GParamSpec *properties[N_PROPS];
 
 static void sn_database_view_run_report  (SnDatabaseView *self);
 static void sn_database_view_execute     (SnDatabaseView *self,
-                                          const char     *sql);
+                                          const char     *sql,
+                                             gboolean        confirmed,
+                                             const char     *typed_name);
 static void sn_database_view_update_actions (SnDatabaseView *self);
 
 static const char css[] =
@@ -1539,29 +1542,33 @@ query_done_cb (GObject      *object,
         }
     }
 
-  if (self->running_sql != NULL && !sn_database_connector_get_read_only (self->connector) &&
-      sn_sql_is_write (self->running_sql))
-    {
-      g_autoptr(SnAuditLog) audit = sn_audit_log_new (NULL);
-      g_autoptr(GError) audit_error = NULL;
-
-      if (!sn_audit_log_append (audit, sn_profile_get_name (self->profile), "db.sql",
-                                self->running_sql, error == NULL ? 0 : 1,
-                                g_get_monotonic_time () - self->query_started, 0, &audit_error))
-        show_error (self, audit_error);
-    }
-
+  /* The audit lines, before and after, come from sn_sql_console_start(). */
   sn_database_view_update_actions (self);
 }
 
 static void
 sn_database_view_execute (SnDatabaseView *self,
-                          const char     *sql)
+                          const char     *sql,
+                          gboolean        confirmed,
+                          const char     *typed_name)
 {
   g_autoptr(GtkSingleSelection) selection = NULL;
+  g_autoptr(SnQueryResult) started = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
 
   if (self->connector == NULL)
     return;
+
+  /* Confirmations and the "started" audit line are checked in core first:
+   * when they fail, nothing is sent and the editor says why. */
+  started = sn_sql_console_start (self->connector, NULL, sql, confirmed, typed_name,
+                                  cancellable, &error);
+  if (started == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
 
   g_free (self->running_sql);
   self->running_sql = g_strdup (sql);
@@ -1572,7 +1579,7 @@ sn_database_view_execute (SnDatabaseView *self,
   g_clear_object (&self->result);
   g_cancellable_cancel (self->query_cancellable);
   g_clear_object (&self->query_cancellable);
-  self->query_cancellable = g_cancellable_new ();
+  self->query_cancellable = g_steal_pointer (&cancellable);
   self->cancelled = FALSE;
   show_error (self, NULL);
 
@@ -1580,7 +1587,7 @@ sn_database_view_execute (SnDatabaseView *self,
   clear_columns (self->results_view);
 
   self->query_started = g_get_monotonic_time ();
-  self->result = sn_database_connector_start_query (self->connector, sql, self->query_cancellable);
+  self->result = g_steal_pointer (&started);
 
   selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->result)));
   gtk_single_selection_set_autoselect (selection, FALSE);
@@ -1628,9 +1635,12 @@ confirm_response_cb (AdwMessageDialog *dialog,
                      SnDatabaseView   *self)
 {
   const char *sql = g_object_get_data (G_OBJECT (dialog), "sql");
+  GtkWidget *entry = adw_message_dialog_get_extra_child (dialog);
 
+  /* The typed name is what the person typed; core checks it again. */
   if (g_strcmp0 (response, "run") == 0)
-    sn_database_view_execute (self, sql);
+    sn_database_view_execute (self, sql, TRUE,
+                              GTK_IS_EDITABLE (entry) ? gtk_editable_get_text (GTK_EDITABLE (entry)) : NULL);
 
   if (self->dialog == GTK_WINDOW (dialog))
     self->dialog = NULL;
@@ -1643,20 +1653,29 @@ run_sql (SnDatabaseView *self,
   g_autofree char *what = NULL;
   g_autofree char *body = NULL;
   g_autofree char *excerpt = NULL;
+  SnSqlConfirm needs;
+  gboolean destructive;
   GtkWidget *dialog;
 
   if (sql == NULL || *sql == '\0')
     return;
 
-  if (!sn_sql_is_destructive (sql, &what))
+  /* M6: writes on production need the profile's name typed (sn-sql-console.c). */
+  needs = self->connector != NULL ? sn_sql_console_get_confirm (self->connector, sql) : SN_SQL_CONFIRM_NONE;
+  destructive = sn_sql_is_destructive (sql, &what);
+  if (!destructive && needs == SN_SQL_CONFIRM_NONE)
     {
-      sn_database_view_execute (self, sql);
+      sn_database_view_execute (self, sql, FALSE, NULL);
       return;
     }
 
   excerpt = g_utf8_substring (sql, 0, MIN (g_utf8_strlen (sql, -1), 400));
-  body = g_strdup_printf ("%s\n\n%s", what, excerpt);
-  dialog = adw_message_dialog_new (parent_window (self), _("Run a Destructive Statement?"), body);
+  body = g_strdup_printf ("%s\n\n%s", destructive ? what : _("Writes are allowed on this production "
+                                                                "profile: type its name to run the statement."),
+                          excerpt);
+  dialog = adw_message_dialog_new (parent_window (self),
+                                   destructive ? _("Run a Destructive Statement?") : _("Write to Production?"),
+                                   body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "run", _("_Run It"),
@@ -1667,7 +1686,7 @@ run_sql (SnDatabaseView *self,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "sql", g_strdup (sql), g_free);
 
-  if (sn_profile_get_production (self->profile))
+  if (sn_profile_get_production (self->profile) || (needs & SN_SQL_CONFIRM_TYPED_NAME))
     {
       GtkWidget *entry = gtk_entry_new ();
       g_autofree char *placeholder = NULL;
@@ -1711,9 +1730,13 @@ explain_action (GtkWidget  *widget,
   if (*sql == '\0')
     return;
 
-  /* Plain EXPLAIN never runs the statement, so it needs no confirmation. */
+  /* Plain EXPLAIN never runs the statement; when the session may write, core
+   * still asks (EXPLAIN ANALYZE runs it), so go through the same dialog. */
   explain = g_strdup_printf ("EXPLAIN %s", sql);
-  sn_database_view_execute (self, explain);
+  if (self->connector != NULL && sn_sql_console_get_confirm (self->connector, explain) != SN_SQL_CONFIRM_NONE)
+    run_sql (self, explain);
+  else
+    sn_database_view_execute (self, explain, FALSE, NULL);
 }
 
 static void

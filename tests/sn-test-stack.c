@@ -24,6 +24,7 @@ static char       *home_dir;
 static GHashTable *stack_env;
 static int         watchdog_fd = -1;
 static SnProfile  *demo_profile;
+static SnProfile  *ro_profile;
 
 static const char *
 script_path (void)
@@ -284,6 +285,37 @@ sn_test_stack_profile (void)
   g_assert_nonnull (profile);
   demo_profile = g_object_ref (profile);
   return demo_profile;
+}
+
+SnProfile *
+sn_test_stack_ro_profile (void)
+{
+  g_autoptr(SnProfileStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *target = NULL;
+  gsize length = 0;
+  SnProfile *profile;
+
+  if (ro_profile != NULL)
+    return ro_profile;
+
+  sn_test_stack_up ();
+  dir = g_build_filename (g_get_user_config_dir (), "narcisse-admin", "profiles", NULL);
+  if (!g_file_get_contents (sn_test_stack_get ("RO_PROFILE_FILE"), &contents, &length, &error))
+    g_error ("cannot read the stack's read-only profile: %s", error->message);
+  target = g_strdup_printf ("%s/%s.json", dir, sn_test_stack_get ("RO_PROFILE_NAME"));
+  if (!g_file_set_contents (target, contents, (gssize)length, &error))
+    g_error ("cannot copy the read-only profile to %s: %s", target, error->message);
+  store = sn_profile_store_new (dir);
+  if (!sn_profile_store_load (store, &error))
+    g_error ("cannot load the profile store %s: %s", dir, error->message);
+  profile = sn_profile_store_lookup (store, sn_test_stack_get ("RO_PROFILE_NAME"));
+  g_assert_nonnull (profile);
+  g_assert_cmpint (sn_profile_get_safety_level (profile), ==, SN_SAFETY_LEVEL_READ_ONLY);
+  ro_profile = g_object_ref (profile);
+  return ro_profile;
 }
 
 char *

@@ -25,6 +25,9 @@ const char *sn_test_stack_dir       (void);
 void        sn_test_stack_stop      (const char *service);   /* postgres | redis | sshd | app */
 void        sn_test_stack_start     (const char *service);
 SnProfile  *sn_test_stack_profile   (void);                  /* the registered "demo" profile */
+/* The stack's ready read-only profile ("demo-ro": the read-only role, the tunnel-only
+ * SSH key), copied into the profile store on first use. */
+SnProfile  *sn_test_stack_ro_profile (void);
 /* Run a shell command, assert it exits 0, return its stdout. */
 char       *sn_test_run             (const char *command_line);
 /* Spin the default main context until @cond is TRUE or @timeout_ms passes. */

@@ -9,7 +9,12 @@
 
 #include <stdlib.h>
 
+#include <string.h>
+
+#include <glib/gstdio.h>
+
 #include "sn-database-connector.h"
+#include "sn-sql-console.h"
 #include "sn-test-stack.h"
 
 static GAsyncResult *
@@ -172,6 +177,179 @@ test_forwarding_disabled (void)
   g_assert_cmpstr (got, ==, expected);
 }
 
+static SnQueryResult *
+run_query (SnDatabaseConnector  *connector,
+           const char           *sql,
+           GError              **error)
+{
+  g_autoptr(SnQueryResult) result = sn_database_connector_start_query (connector, sql, NULL);
+  g_autoptr(GAsyncResult) res = NULL;
+
+  sn_query_result_wait_async (result, NULL, store_cb, &res);
+  if (!sn_query_result_wait_finish (result, wait_for (&res), error))
+    return NULL;
+  return g_steal_pointer (&result);
+}
+
+static gboolean
+table_exists (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnDatabaseConnector) owner = connect_by (sn_test_stack_profile (), SN_DATABASE_PATH_DIRECT, &error);
+  g_autofree char *sql = g_strdup_printf ("SELECT to_regclass('%s') IS NOT NULL", name);
+  g_autoptr(SnQueryResult) result = NULL;
+
+  g_assert_no_error (error);
+  result = run_query (owner, sql, &error);
+  g_assert_no_error (error);
+  return g_strcmp0 (sn_query_result_get_value (result, 0, 0), "t") == 0;
+}
+
+/* H2 on every path: a read-only profile's BEGIN READ WRITE is refused before it
+ * is sent, and nothing is created. "direction" connects as the owner role here,
+ * so only the client-side net stands in the way. */
+static void
+test_read_only_paths (void)
+{
+  static const SnDatabasePath paths[] = {
+    SN_DATABASE_PATH_DIRECT, SN_DATABASE_PATH_TUNNEL, SN_DATABASE_PATH_PSQL_EXEC
+  };
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+
+  g_object_set (profile, "name", "direction", "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SnDatabaseConnector) connector = connect_by (profile, paths[i], &error);
+      g_autoptr(SnQueryResult) result = NULL;
+      g_autofree char *table = g_strdup_printf ("sn_h2_path_%u", i);
+      g_autofree char *sql = g_strdup_printf ("BEGIN READ WRITE; CREATE TABLE %s (x int); COMMIT;", table);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (sn_database_connector_get_path (connector), ==, paths[i]);
+      result = run_query (connector, sql, &error);
+      g_test_message ("%s: %s", sn_database_connector_get_path_label (connector),
+                      error != NULL ? error->message : "ran");
+      g_assert_null (result);
+      g_assert_error (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_REFUSED);
+      g_clear_error (&error);
+
+      g_free (sql);
+      sql = g_strdup_printf ("SET default_transaction_read_only = off; CREATE TABLE %s (x int)", table);
+      result = run_query (connector, sql, &error);
+      g_assert_null (result);
+      g_assert_error (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_REFUSED);
+      g_assert_false (table_exists (table));
+    }
+}
+
+/* The stack's read-only profile: its role on the tunnel; its tunnel-only key
+ * cannot run psql, and says so at once instead of hanging. */
+static void
+test_read_only_profile (void)
+{
+  SnProfile *profile = sn_test_stack_ro_profile ();
+  g_autoptr(SnDatabaseConnector) connector = NULL;
+  g_autoptr(SnQueryResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 begin;
+
+  connector = connect_by (profile, SN_DATABASE_PATH_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sn_database_connector_get_path (connector), ==, SN_DATABASE_PATH_TUNNEL);
+  result = run_query (connector, "SELECT current_user", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sn_query_result_get_value (result, 0, 0), ==, sn_test_stack_get ("PG_RO_USER"));
+  g_clear_object (&result);
+  result = run_query (connector, "CREATE TABLE sn_ro_profile (x int)", &error);
+  g_assert_null (result);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (table_exists ("sn_ro_profile"));
+  g_clear_object (&connector);
+
+  begin = g_get_monotonic_time ();
+  connector = connect_by (profile, SN_DATABASE_PATH_PSQL_EXEC, &error);
+  g_assert_null (connector);
+  g_test_message ("psql with a tunnel-only key: %s", error->message);
+  g_assert_error (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "tunnel"));
+  g_assert_cmpint (g_get_monotonic_time () - begin, <, 20 * G_USEC_PER_SEC);
+}
+
+static guint
+count_lines (const char *path,
+             const char *needle)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return 0;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], needle) != NULL)
+      n++;
+  return n;
+}
+
+/* Every statement of the SQL editor leaves a line before it is sent and one
+ * after, redacted; without the first, it is not sent. */
+static void
+test_console_audit (void)
+{
+  g_autofree char *dir = g_build_filename (sn_test_stack_dir (), "console-audit", NULL);
+  g_autofree char *path = g_build_filename (dir, "audit.jsonl", NULL);
+  g_autoptr(SnAuditLog) audit = sn_audit_log_new (path);
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autoptr(SnDatabaseConnector) connector = NULL;
+  g_autoptr(SnQueryResult) result = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (profile, "name", "console", NULL);
+  connector = connect_by (profile, SN_DATABASE_PATH_DIRECT, &error);
+  g_assert_no_error (error);
+
+  result = sn_sql_console_start (connector, audit, "SELECT 'console probe' AS p", FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_lines (path, "\"db.sql.started\""), ==, 1);
+  sn_query_result_wait_async (result, NULL, store_cb, &res);
+  g_assert_true (sn_query_result_wait_finish (result, wait_for (&res), &error));
+  g_assert_cmpuint (count_lines (path, "\"db.sql\""), ==, 1);
+  g_assert_cmpuint (count_lines (path, "console probe"), ==, 2);
+  g_clear_object (&result);
+  g_clear_object (&res);
+
+  /* A password never reaches the audit log. */
+  result = sn_sql_console_start (connector, audit, "ALTER ROLE nobody PASSWORD 'Sup3rS3cret'",
+                                 FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  sn_query_result_wait_async (result, NULL, store_cb, &res);
+  g_assert_false (sn_query_result_wait_finish (result, wait_for (&res), NULL));
+  g_assert_cmpuint (count_lines (path, "Sup3rS3cret"), ==, 0);
+  g_assert_cmpuint (count_lines (path, "PASSWORD '[REDACTED]'"), ==, 2);
+  g_clear_object (&result);
+
+  /* A destructive write needs the yes, in core. */
+  g_assert_true (sn_database_connector_allow_writes (connector, "test: console gates", NULL));
+  result = sn_sql_console_start (connector, audit, "DROP TABLE IF EXISTS sn_console_x", FALSE, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_REFUSED);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_lines (path, "sn_console_x"), ==, 0);
+
+  /* No "started" line, no statement. */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+  result = sn_sql_console_start (connector, audit, "CREATE TABLE sn_console_y (x int)", FALSE, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_REFUSED);
+  g_assert_cmpint (g_rmdir (path), ==, 0);
+  g_assert_false (table_exists ("sn_console_y"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -182,6 +360,9 @@ main (int    argc,
 
   g_test_add_func ("/database-connector/tunnel-equals-direct", test_tunnel_equals_direct);
   g_test_add_func ("/database-connector/forwarding-disabled", test_forwarding_disabled);
+  g_test_add_func ("/database-connector/read-only-paths", test_read_only_paths);
+  g_test_add_func ("/database-connector/read-only-profile", test_read_only_profile);
+  g_test_add_func ("/database-connector/console-audit", test_console_audit);
 
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -213,6 +214,98 @@ test_database_view_sql (void)
   sn_test_destroy_window (window);
 }
 
+static char *
+owner_psql (const char *sql)
+{
+  g_autofree char *quoted = g_shell_quote (sql);
+  g_autofree char *command = NULL;
+
+  command = g_strdup_printf ("PGPASSWORD=%s psql -X -At -h 127.0.0.1 -p %s -U snarcisse -d snarcisse -c %s",
+                             sn_test_stack_get ("PGPASSWORD"), sn_test_stack_get ("PGPORT"), quoted);
+  return g_strstrip (sn_test_run (command));
+}
+
+static guint
+audit_lines (const char *action,
+             const char *needle)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "narcisse-admin", "audit.jsonl", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *quoted = g_strdup_printf ("\"action\":\"%s\"", action);
+  guint n = 0;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return 0;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], quoted) != NULL && strstr (lines[i], needle) != NULL)
+      n++;
+  return n;
+}
+
+/* M6 in the window: with writes allowed on production, a write asks for the
+ * profile's name first, and every statement leaves a line before it runs. */
+static void
+test_database_view_production_write (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autoptr(GError) error = NULL;
+  g_autofree char *present = NULL;
+  SnDatabaseView *view;
+  GtkWindow *dialog;
+  GtkWidget *window;
+  GtkWidget *entry;
+
+  g_object_set (profile, "name", "prod-gui", "production", TRUE, NULL);
+  window = new_window (profile, &view);
+  g_assert_true (sn_test_wait_until (connected, view, 30000));
+
+  /* A read is audited too, before and after. */
+  sn_database_view_set_sql (view, "SELECT 'gui audit probe' AS probe");
+  gtk_widget_activate_action (GTK_WIDGET (view), "database.run", NULL);
+  g_assert_true (sn_test_wait_until (query_finished, view, 30000));
+  g_assert_cmpuint (audit_lines ("db.sql.started", "gui audit probe"), ==, 1);
+  g_assert_cmpuint (audit_lines ("db.sql", "gui audit probe"), ==, 1);
+
+  g_assert_true (sn_database_connector_allow_writes (sn_database_view_get_connector (view),
+                                                     "gui test of M6", &error));
+  g_assert_no_error (error);
+
+  sn_database_view_set_sql (view, "CREATE TABLE sn_gui_m6 (x int)");
+  gtk_widget_activate_action (GTK_WIDGET (view), "database.run", NULL);
+  g_assert_true (sn_test_wait_until (dialog_open, view, 5000));
+  dialog = sn_database_view_get_dialog (view);
+  entry = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
+  g_assert_true (GTK_IS_EDITABLE (entry));
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "run"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "prod");
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "run"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_destroy (dialog);
+  present = owner_psql ("SELECT to_regclass('sn_gui_m6') IS NOT NULL");
+  g_assert_cmpstr (present, ==, "f");
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "database.run", NULL);
+  g_assert_true (sn_test_wait_until (dialog_open, view, 5000));
+  dialog = sn_database_view_get_dialog (view);
+  entry = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "prod-gui");
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "run"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "run");
+  gtk_window_destroy (dialog);
+  g_assert_true (sn_test_wait_until (query_finished, view, 30000));
+  g_assert_null (sn_query_result_get_error (sn_database_view_get_result (view)));
+  g_clear_pointer (&present, g_free);
+  present = owner_psql ("SELECT to_regclass('sn_gui_m6') IS NOT NULL");
+  g_assert_cmpstr (present, ==, "t");
+  g_assert_cmpuint (audit_lines ("db.sql.started", "CREATE TABLE sn_gui_m6"), ==, 1);
+  g_assert_cmpuint (audit_lines ("db.sql", "CREATE TABLE sn_gui_m6"), ==, 1);
+  g_free (owner_psql ("DROP TABLE sn_gui_m6"));
+
+  sn_test_destroy_window (window);
+}
+
 static void
 test_database_view_read_only (void)
 {
@@ -261,6 +354,7 @@ main (int   argc,
 
   g_test_add_func ("/sn/database-view/reports", test_database_view_reports);
   g_test_add_func ("/sn/database-view/sql", test_database_view_sql);
+  g_test_add_func ("/sn/database-view/production-write", test_database_view_production_write);
   g_test_add_func ("/sn/database-view/read-only", test_database_view_read_only);
 
   return g_test_run ();

@@ -182,6 +182,115 @@ test_read_only (void)
   g_assert_cmpstr (sn_query_result_get_value (result, 0, 0), ==, "t");
 }
 
+static gboolean
+table_exists (const char *name)
+{
+  g_autoptr(SnDatabase) owner = new_database (NULL);
+  g_autoptr(SnQueryResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *params[] = { name, NULL };
+
+  result = sn_database_query_params_sync (owner, "SELECT to_regclass($1) IS NOT NULL", params, NULL, &error);
+  g_assert_no_error (error);
+  return g_strcmp0 (sn_query_result_get_value (result, 0, 0), "t") == 0;
+}
+
+/* H2: text that would leave the read-only transaction is refused before it is
+ * sent, whatever the role; nothing it holds is written. */
+static void
+test_read_only_escapes (void)
+{
+  static const char * const escapes[] = {
+    "BEGIN READ WRITE; CREATE TABLE sn_h2_a (x int); COMMIT;",
+    "START TRANSACTION READ WRITE; CREATE TABLE sn_h2_b (x int); COMMIT",
+    "SET default_transaction_read_only = off; CREATE TABLE sn_h2_c (x int)",
+    "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE",
+    "SET transaction_read_only = off",
+    "RESET ALL",
+    "SELECT set_config('default_transaction_read_only', 'off', false)",
+    "DO $$ BEGIN CREATE TABLE sn_h2_d (x int); END $$",
+    "COMMIT; CREATE TABLE sn_h2_e (x int)",
+    NULL
+  };
+  static const char * const tables[] = { "sn_h2_a", "sn_h2_b", "sn_h2_c", "sn_h2_d", "sn_h2_e", NULL };
+  g_autoptr(SnDatabase) db = new_database (NULL);
+  g_autoptr(SnQueryResult) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; escapes[i] != NULL; i++)
+    {
+      g_autoptr(SnQueryResult) result = query (db, escapes[i], &error);
+
+      g_test_message ("%s -> %s", escapes[i], error != NULL ? error->message : "ran");
+      g_assert_null (result);
+      g_assert_error (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_REFUSED);
+      g_assert_nonnull (strstr (error->message, "read-only"));
+      g_clear_error (&error);
+    }
+
+  /* The session is still read-only, and nothing was created. */
+  after = query (db, "SELECT current_setting('default_transaction_read_only')", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sn_query_result_get_value (after, 0, 0), ==, "on");
+  for (guint i = 0; tables[i] != NULL; i++)
+    g_assert_false (table_exists (tables[i]));
+
+  /* With writes allowed, the same text runs (an admin's choice, audited above). */
+  g_assert_true (sn_database_allow_writes (db, "test: the net is for read-only sessions", NULL));
+  g_clear_object (&after);
+  after = query (db, "BEGIN READ WRITE; CREATE TABLE sn_h2_a (x int); DROP TABLE sn_h2_a; COMMIT;", &error);
+  g_assert_no_error (error);
+}
+
+/* H2 on the server: the read-only role refuses writes even when the client's
+ * net is out of the way (writes "allowed" in the client, escapes sent as is). */
+static void
+test_read_only_role (void)
+{
+  g_autoptr(SnDatabase) db = NULL;
+  g_autoptr(SnQueryResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char * const writes[] = {
+    "CREATE TABLE sn_role_a (x int)",
+    "BEGIN READ WRITE; CREATE TABLE sn_role_b (x int); COMMIT;",
+    "SET default_transaction_read_only = off; DELETE FROM \"Booking\"",
+    "SET default_transaction_read_only = off; UPDATE \"Boat\" SET \"capacity\" = 0",
+    "SET default_transaction_read_only = off; ALTER ROLE CURRENT_USER SUPERUSER",
+    NULL
+  };
+  g_autofree char *bookings = NULL;
+
+  sn_test_stack_up ();
+  db = sn_database_new ("127.0.0.1", sn_test_stack_get_port ("PGPORT"), sn_test_stack_get ("PGDATABASE"),
+                        sn_test_stack_get ("PG_RO_USER"), sn_test_stack_get ("PG_RO_PASSWORD"));
+  g_assert_true (sn_database_allow_writes (db, "test: bypass the client-side net", NULL));
+
+  result = query (db, "SELECT count(*), current_user, current_setting('is_superuser') FROM \"Booking\"", &error);
+  g_assert_no_error (error);
+  bookings = g_strdup (sn_query_result_get_value (result, 0, 0));
+  g_assert_cmpstr (sn_query_result_get_value (result, 0, 1), ==, sn_test_stack_get ("PG_RO_USER"));
+  g_assert_cmpstr (sn_query_result_get_value (result, 0, 2), ==, "off");
+  g_clear_object (&result);
+
+  for (guint i = 0; writes[i] != NULL; i++)
+    {
+      result = query (db, writes[i], &error);
+      g_test_message ("%s -> %s", writes[i], error != NULL ? error->message : "ran");
+      g_assert_null (result);
+      g_assert_error (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_FAILED);
+      g_clear_error (&error);
+      g_clear_object (&result);
+    }
+
+  g_assert_false (table_exists ("sn_role_a"));
+  g_assert_false (table_exists ("sn_role_b"));
+  result = query (db, "SELECT count(*), bool_and(\"capacity\" > 0) FROM \"Booking\", \"Boat\" "
+                      "WHERE \"Boat\".\"id\" = (SELECT min(\"id\") FROM \"Boat\")", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sn_query_result_get_value (result, 0, 0), ==, bookings);
+  g_assert_cmpstr (sn_query_result_get_value (result, 0, 1), ==, "t");
+}
+
 static void
 test_syntax_error (void)
 {
@@ -663,6 +772,8 @@ main (int   argc,
   g_test_add_func ("/core/Database/wrong-password", test_wrong_password);
   g_test_add_func ("/core/Database/loopback-guard", test_loopback_guard);
   g_test_add_func ("/core/Database/read-only", test_read_only);
+  g_test_add_func ("/core/Database/read-only-escapes", test_read_only_escapes);
+  g_test_add_func ("/core/Database/read-only-role", test_read_only_role);
   g_test_add_func ("/core/Database/syntax-error", test_syntax_error);
   g_test_add_func ("/core/Database/cancel", test_cancel);
   g_test_add_func ("/core/Database/cancel-cancellable", test_cancel_cancellable);

@@ -33,6 +33,26 @@ N_("Restore the backup into the database");
 N_("Start the app");
 N_("Row counts equal the backup, the database answers");
 
+/* setup-readonly-access.json */
+N_("Set up read-only access for the direction");
+N_("Gives the direction credentials that cannot change the server: a PostgreSQL role that can only SELECT the app's tables (now and later) with read-only transactions by default, created if missing or else given the new password and its grants again; optionally an SSH public key in authorized_keys limited to the database tunnel (restrict, port-forwarding, permitopen, no command); then writes a ready read-only profile (mode 0600, no secret in it) to give with the password, separately. The password is never sent: only its SCRAM-SHA-256 verifier is. If a step fails, the role is dropped if this run created it and the key line is removed.");
+N_("Read-only role");
+N_("The PostgreSQL role to create or update: lower-case letters, digits and _");
+N_("Password of the role");
+N_("At least 12 ASCII characters; give it to the direction separately");
+N_("SSH public key of the direction");
+N_("Optional: the line of their .pub file; it will only open the database tunnel");
+N_("authorized_keys file on the server");
+N_("Empty for the SSH user's ~/.ssh/authorized_keys");
+N_("Name of the read-only profile");
+N_("Private key file on the direction's computer");
+N_("Optional: written into the profile as its SSH key file");
+N_("Write the profile to");
+N_("The full path of the JSON file to create on this computer");
+N_("Create or update the read-only role");
+N_("Limit the direction's SSH key to the database tunnel");
+N_("Write the read-only profile");
+
 /* sev1-checklist.json */
 N_("SEV1 checklist");
 N_("The runbook's five first checks when the site is down (§1.3), run at once: health with every service, the containers, the last 100 lines of the app log, disk space and the database. Changes nothing.");

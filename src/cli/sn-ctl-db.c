@@ -19,12 +19,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sn-audit-log.h"
 #include "sn-ctl.h"
 #include "sn-database-connector.h"
+#include "sn-sql-console.h"
 
 #define MAX_CELL_CHARS 60
+#define EXIT_REFUSED   3
 
 typedef struct
 {
@@ -580,6 +583,100 @@ print_query_result (SnQueryResult *result,
     }
 }
 
+static char *
+ask (const char *question)
+{
+  char buffer[512];
+
+  g_print ("%s ", question);
+  fflush (stdout);
+  if (fgets (buffer, sizeof buffer, stdin) == NULL)
+    return NULL;
+  return g_strstrip (g_strdup (buffer));
+}
+
+/*
+ * M6: what the person confirms before a write. The rule itself is in core
+ * (sn_sql_console_get_confirm/check); here it is only asked. The typed name is
+ * what the person typed: --confirm NAME or the answer on a terminal.
+ * Returns SN_CTL_EXIT_OK to go on, else the exit status.
+ */
+static int
+confirm_sql (SnDatabaseConnector  *connector,
+             const char           *sql,
+             gboolean              yes,
+             const char           *confirm,
+             gboolean             *confirmed,
+             char                **typed_name)
+{
+  SnProfile *profile = sn_database_connector_get_profile (connector);
+  const char *name = sn_profile_get_name (profile);
+  SnSqlConfirm needs = sn_sql_console_get_confirm (connector, sql);
+  gboolean interactive = isatty (STDIN_FILENO) && isatty (STDOUT_FILENO);
+  g_autofree char *what = NULL;
+
+  *confirmed = yes;
+  *typed_name = g_strdup (confirm);
+  if (needs == SN_SQL_CONFIRM_NONE)
+    return SN_CTL_EXIT_OK;
+
+  if (sn_sql_is_destructive (sql, &what))
+    g_printerr ("%s\n", what);
+
+  if (confirm != NULL && g_strcmp0 (confirm, name) != 0)
+    {
+      sn_ctl_printerr (_("--confirm “%s” does not match the profile “%s”; nothing was run."), confirm, name);
+      return EXIT_REFUSED;
+    }
+
+  if (!interactive && !yes)
+    {
+      sn_ctl_printerr (_("This statement writes on “%s” and there is no terminal to ask: add --yes%s "
+                         "to run it. Nothing was run."),
+                       name, (needs & SN_SQL_CONFIRM_TYPED_NAME) ? _(" and --confirm PROFILE") : "");
+      return EXIT_REFUSED;
+    }
+
+  if ((needs & SN_SQL_CONFIRM_TYPED_NAME) && confirm == NULL)
+    {
+      g_autofree char *question = NULL;
+      g_autofree char *answer = NULL;
+
+      if (!interactive)
+        {
+          sn_ctl_printerr (_("“%s” is a production profile: add --confirm %s to write to it. "
+                             "Nothing was run."), name, name);
+          return EXIT_REFUSED;
+        }
+      question = g_strdup_printf (_("This is PRODUCTION. Type the profile name “%s” to run the statement:"),
+                                  name);
+      answer = ask (question);
+      if (answer == NULL || g_strcmp0 (answer, name) != 0)
+        {
+          g_printerr ("%s\n", _("Not confirmed: nothing was run."));
+          return EXIT_REFUSED;
+        }
+      g_free (*typed_name);
+      *typed_name = g_steal_pointer (&answer);
+      *confirmed = TRUE;
+    }
+  else if (!yes)
+    {
+      g_autofree char *question = g_strdup_printf (_("Run this statement on “%s”? Type yes to go on:"), name);
+      g_autofree char *answer = ask (question);
+
+      if (answer == NULL ||
+          (g_ascii_strcasecmp (answer, _("yes")) != 0 && g_ascii_strcasecmp (answer, "yes") != 0))
+        {
+          g_printerr ("%s\n", _("Not confirmed: nothing was run."));
+          return EXIT_REFUSED;
+        }
+      *confirmed = TRUE;
+    }
+
+  return SN_CTL_EXIT_OK;
+}
+
 int
 sn_ctl_sql (SnCtl  *ctl,
             int     argc,
@@ -590,27 +687,34 @@ sn_ctl_sql (SnCtl  *ctl,
   g_autoptr(SnProfile) profile = NULL;
   g_autoptr(SnQueryResult) result = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *format = NULL;
   g_autofree char *reason = NULL;
   g_autofree char *path_text = NULL;
-  g_autofree char *what = NULL;
+  g_autofree char *confirm = NULL;
+  g_autofree char *typed_name = NULL;
   gboolean allow_writes = FALSE;
+  gboolean yes = FALSE;
+  gboolean confirmed = FALSE;
   SnDatabasePath path;
   const char *sql;
-  gint64 started;
   Wait wait = { NULL };
   int status;
   const GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Output format: table, csv or json"), N_("FORMAT") },
     { "allow-writes", 0, 0, G_OPTION_ARG_NONE, &allow_writes, N_("Let the statement write (admin profiles only; needs --reason)"), NULL },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why writes are needed (goes to the audit log)"), N_("TEXT") },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Run a destructive or production write without asking"), NULL },
+    { "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm, N_("The profile's name, typed to confirm (needed to write on production)"), N_("NAME") },
     { "path", 0, 0, G_OPTION_ARG_STRING, &path_text, N_("How to reach the database: auto, direct, tunnel or psql"), N_("PATH") },
     { NULL }
   };
 
   context = sn_ctl_option_context_new ("sql", _("QUERY"),
                                        _("Run SQL on the profile’s database. The session is read-only "
-                                         "unless --allow-writes --reason is given on an admin profile."),
+                                         "unless --allow-writes --reason is given on an admin profile. "
+                                         "A destructive write needs --yes, and a write on production "
+                                         "--yes --confirm PROFILE. Every statement is audited."),
                                        entries);
   if (!sn_ctl_parse_options (context, "sql", &argc, &argv, &status))
     return status;
@@ -634,38 +738,28 @@ sn_ctl_sql (SnCtl  *ctl,
   if (!(connector = open_connector (ctl, path, &profile)))
     return SN_CTL_EXIT_FAILURE;
 
-  if (allow_writes)
+  if (allow_writes && !sn_database_connector_allow_writes (connector, reason, &error))
     {
-      g_autoptr(GError) error = NULL;
-
-      if (!sn_database_connector_allow_writes (connector, reason, &error))
-        {
-          sn_ctl_printerr (_("%s Nothing was run."), error->message);
-          return SN_CTL_EXIT_FAILURE;
-        }
+      sn_ctl_printerr (_("%s Nothing was run."), error->message);
+      return SN_CTL_EXIT_FAILURE;
     }
 
-  if (allow_writes && sn_sql_is_destructive (sql, &what))
-    g_printerr ("%s\n", what);
+  status = confirm_sql (connector, sql, yes, confirm, &confirmed, &typed_name);
+  if (status != SN_CTL_EXIT_OK)
+    return status;
+
+  result = sn_sql_console_start (connector, NULL, sql, confirmed, typed_name, NULL, &error);
+  if (result == NULL)
+    {
+      sn_ctl_printerr ("%s", error->message);
+      return g_error_matches (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_REFUSED)
+               ? EXIT_REFUSED : SN_CTL_EXIT_FAILURE;
+    }
 
   loop = g_main_loop_new (NULL, FALSE);
   wait.loop = loop;
-  started = g_get_monotonic_time ();
-  result = sn_database_connector_start_query (connector, sql, NULL);
   sn_query_result_wait_async (result, NULL, query_cb, &wait);
   g_main_loop_run (loop);
-
-  if (allow_writes)
-    {
-      g_autoptr(SnAuditLog) audit = sn_audit_log_new (NULL);
-      g_autoptr(GError) audit_error = NULL;
-      g_autofree char *line = g_strdup_printf ("%s -- reason: %s", sql, reason);
-
-      if (!sn_audit_log_append (audit, sn_profile_get_name (profile), "db.sql", line,
-                                wait.ok ? 0 : 1, g_get_monotonic_time () - started, 0,
-                                &audit_error))
-        sn_ctl_printerr (_("Could not write the audit log: %s"), audit_error->message);
-    }
 
   if (!wait.ok)
     {

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sn-access-actions.h"
 #include "sn-actions-builtin.h"
 #include "sn-audit-log.h"
 #include "sn-backup-service.h"
@@ -701,6 +702,7 @@ sn_actions_register_builtin (void)
       sn_action_register (&disk_action);
       sn_action_register (&query_action);
       sn_backup_actions_register ();
+      sn_access_actions_register ();
       sn_host_register_actions ();
       g_once_init_leave (&initialized, 1);
     }

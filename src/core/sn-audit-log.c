@@ -120,10 +120,10 @@ char *
 sn_audit_redact (const char *command)
 {
   static gsize initialized;
-  static GRegex *patterns[6];
-  static const char *replacements[6] = {
-    "\\1:[REDACTED]@", "\\1[REDACTED]", "\\1=[REDACTED]", "\\1 [REDACTED]",
-    "\\1[REDACTED]\\2", "\\1[REDACTED]",
+  static GRegex *patterns[7];
+  static const char *replacements[7] = {
+    "\\1'[REDACTED]'", "\\1:[REDACTED]@", "\\1[REDACTED]", "\\1=[REDACTED]",
+    "\\1 [REDACTED]", "\\1[REDACTED]\\2", "\\1[REDACTED]",
   };
   char *text;
 
@@ -132,25 +132,29 @@ sn_audit_redact (const char *command)
 
   if (g_once_init_enter (&initialized))
     {
+      /* CREATE/ALTER ROLE … PASSWORD '…' (a password or its SCRAM verifier) */
+      patterns[0] = g_regex_new ("(\\bpassword\\s+)(?:'\\\\''[^']*'\\\\''|'(?:[^']|'')*')"
+                                 "|SCRAM-SHA-256\\$[0-9]+:[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+",
+                                 G_REGEX_CASELESS, 0, NULL);
       /* scheme://user:password@host — the password runs to the LAST "@"
        * before the host, so "p@ss/word" is cut whole. */
-      patterns[0] = g_regex_new ("([a-z][a-z0-9+.-]*://[^:/@\\s'\"]*):[^\\s'\"]+@(?=[^@\\s'\"]*(?:[\\s'\"/]|$))",
+      patterns[1] = g_regex_new ("([a-z][a-z0-9+.-]*://[^:/@\\s'\"]*):[^\\s'\"]+@(?=[^@\\s'\"]*(?:[\\s'\"/]|$))",
                                  G_REGEX_CASELESS, 0, NULL);
-      patterns[1] = g_regex_new ("(authorization\\s*[:=]\\s*(?:(?:bearer|basic|token)\\s+)?)[^'\"\\s]+",
+      patterns[2] = g_regex_new ("(authorization\\s*[:=]\\s*(?:(?:bearer|basic|token)\\s+)?)[^'\"\\s]+",
                                  G_REGEX_CASELESS, 0, NULL);
-      patterns[2] = g_regex_new ("((?:--?)?[A-Za-z0-9_-]*(?:secret|key|passw(?:or)?d|pass|token)"
+      patterns[3] = g_regex_new ("((?:--?)?[A-Za-z0-9_-]*(?:secret|key|passw(?:or)?d|pass|token)"
                                  "[A-Za-z0-9_-]*)=(\"[^\"]*\"|'[^']*'|[^\\s;&|]+)",
                                  G_REGEX_CASELESS, 0, NULL);
       /* --password VALUE, --api-key VALUE (not followed by another option) */
-      patterns[3] = g_regex_new ("(--[A-Za-z0-9_-]*(?:secret|key|passw(?:or)?d|pass|token)[A-Za-z0-9_-]*)"
+      patterns[4] = g_regex_new ("(--[A-Za-z0-9_-]*(?:secret|key|passw(?:or)?d|pass|token)[A-Za-z0-9_-]*)"
                                  "\\s+(?!-)(\"[^\"]*\"|'[^']*'|[^\\s;&|]+)",
                                  G_REGEX_CASELESS, 0, NULL);
       /* JSON: "password": "value" */
-      patterns[4] = g_regex_new ("(\"[A-Za-z0-9_-]*(?:secret|key|passw(?:or)?d|pass|token)[A-Za-z0-9_-]*\"\\s*:\\s*\")"
+      patterns[5] = g_regex_new ("(\"[A-Za-z0-9_-]*(?:secret|key|passw(?:or)?d|pass|token)[A-Za-z0-9_-]*\"\\s*:\\s*\")"
                                  "(?:[^\"\\\\]|\\\\.)*(\")",
                                  G_REGEX_CASELESS, 0, NULL);
       /* mysql -pVALUE: -p glued to its value (only for the clients that read it so) */
-      patterns[5] = g_regex_new ("(\\b(?:mysql|mysqldump|mariadb|mariadb-dump|mysqladmin)\\b[^;&|]*?\\s-p)"
+      patterns[6] = g_regex_new ("(\\b(?:mysql|mysqldump|mariadb|mariadb-dump|mysqladmin)\\b[^;&|]*?\\s-p)"
                                  "(?=[^\\s])[^\\s;&|]+", 0, 0, NULL);
       g_once_init_leave (&initialized, 1);
     }

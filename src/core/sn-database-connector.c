@@ -16,6 +16,7 @@
 #include "sn-core-enums.h"
 #include "sn-database-connector.h"
 #include "sn-query-result-private.h"
+#include "sn-sql-console.h"
 #include "sn-ssh-tunnel.h"
 
 /*
@@ -290,6 +291,19 @@ sn_database_connector_get_read_only (SnDatabaseConnector *self)
 }
 
 /**
+ * sn_database_connector_get_write_reason:
+ *
+ * Returns: (nullable): the reason writes were allowed for, %NULL when read-only
+ */
+const char *
+sn_database_connector_get_write_reason (SnDatabaseConnector *self)
+{
+  g_return_val_if_fail (SN_IS_DATABASE_CONNECTOR (self), NULL);
+
+  return self->write_reason;
+}
+
+/**
  * sn_database_connector_allow_writes:
  * @reason: why, in the operator's words
  *
@@ -426,6 +440,12 @@ psql_error (SnSshExecResult *result)
             break;
           }
     }
+
+  if (message != NULL && strstr (message, SN_TUNNEL_ONLY_MESSAGE) != NULL)
+    return g_error_new_literal (SN_DATABASE_ERROR, SN_DATABASE_ERROR_REFUSED,
+                                _("This profile’s SSH key only opens the database tunnel: it "
+                                  "cannot run psql on the server. Use the tunnel path (the "
+                                  "default), not psql over SSH."));
 
   if (message == NULL)
     return g_error_new (SN_DATABASE_ERROR, SN_DATABASE_ERROR_FAILED,
@@ -840,6 +860,16 @@ sn_database_connector_start_query (SnDatabaseConnector *self,
       return result;
     }
 
+  {
+    g_autoptr(GError) error = NULL;
+
+    if (!sn_sql_check_text (sql, self->write_reason == NULL, TRUE, &error))
+      {
+        _sn_query_result_finish (result, NULL, -1, 0, error);
+        return result;
+      }
+  }
+
   if (self->exec_cancellable != NULL)
     g_object_unref (self->exec_cancellable);
   self->exec_cancellable = g_cancellable_new ();
@@ -1105,6 +1135,16 @@ sn_database_connector_export_csv_async (SnDatabaseConnector *self,
 
   if (progress_destroy != NULL)
     progress_destroy (progress_data);
+
+  {
+    GError *error = NULL;
+
+    if (!sn_sql_check_text (sql, self->write_reason == NULL, TRUE, &error))
+      {
+        g_task_return_error (task, error);
+        return;
+      }
+  }
 
   g_task_set_task_data (task, g_object_ref (file), g_object_unref);
   psql_run_async (self, sql, cancellable, export_psql_cb, g_steal_pointer (&task));
@@ -1426,6 +1466,8 @@ sn_database_error_dup_advice (const GError *error)
                              "profile, turn on “Allow writes” and give a reason first."));
         case SN_DATABASE_ERROR_SYNTAX:
           return g_strdup_printf (_("The SQL is wrong: %s"), error->message);
+        case SN_DATABASE_ERROR_REFUSED:
+          return g_strdup (error->message);
         case SN_DATABASE_ERROR_TIMEOUT:
           return g_strdup (_("The statement ran longer than the 60 s limit and was stopped. "
                              "Narrow it with a WHERE clause or a LIMIT."));

@@ -33,6 +33,11 @@ typedef enum
   SN_DATABASE_PATH_PSQL_EXEC,
 } SnDatabasePath;
 
+/* What a tunnel-only SSH key (authorized_keys `restrict,port-forwarding,permitopen=…,
+ * command=…`, as the read-only setup runbook writes it) prints when asked to run a
+ * command: the psql path then fails with a sentence that says to use the tunnel. */
+#define SN_TUNNEL_ONLY_MESSAGE "narcisse: this SSH key only opens the database tunnel"
+
 #define SN_TYPE_DATABASE_CONNECTOR (sn_database_connector_get_type ())
 
 G_DECLARE_FINAL_TYPE (SnDatabaseConnector, sn_database_connector, SN, DATABASE_CONNECTOR, GObject)
@@ -54,6 +59,7 @@ void                 sn_database_connector_set_forced_path   (SnDatabaseConnecto
 SnDatabase          *sn_database_connector_get_database      (SnDatabaseConnector  *self);
 SnSshSession        *sn_database_connector_get_ssh_session   (SnDatabaseConnector  *self);
 gboolean             sn_database_connector_get_read_only     (SnDatabaseConnector  *self);
+const char          *sn_database_connector_get_write_reason  (SnDatabaseConnector  *self);
 gboolean             sn_database_connector_allow_writes      (SnDatabaseConnector  *self,
                                                               const char           *reason,
                                                               GError              **error);

@@ -20,6 +20,8 @@
 #include <libpq-fe.h>
 
 #include "sn-database.h"
+#include "sn-database-connector.h"
+#include "sn-sql-console.h"
 #include "sn-net.h"
 #include "sn-query-result-private.h"
 
@@ -559,6 +561,29 @@ apply_settings_locked (SnDatabase  *self,
 }
 
 /* ------------------------------------------------------------------------ */
+/* The read-only net                                                        */
+
+/*
+ * In a read-only session, text that would leave the read-only transaction
+ * (BEGIN READ WRITE, SET default_transaction_read_only, set_config, DO…) is
+ * refused before it is sent. The boundary is the server's read-only role; this
+ * net keeps a profile connected with a stronger role read-only too.
+ */
+static gboolean
+check_read_only_net (SnDatabase  *self,
+                     const char  *sql,
+                     GError     **error)
+{
+  gboolean read_only;
+
+  g_mutex_lock (&self->state_lock);
+  read_only = self->read_only;
+  g_mutex_unlock (&self->state_lock);
+
+  return sn_sql_check_text (sql, read_only, FALSE, error);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Queries                                                                  */
 
 /*
@@ -657,8 +682,11 @@ exec_quiet (PGconn     *conn,
 {
   PGresult *res = PQexec (conn, sql);
 
+  /* Never the statement's text: it may hold a password (L7). */
   if (PQresultStatus (res) != PGRES_COMMAND_OK)
-    g_debug ("%s: %s", sql, PQresultErrorMessage (res));
+    g_debug ("An internal statement failed: %s",
+             PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) != NULL
+               ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : "no message");
 
   return res;
 }
@@ -833,7 +861,8 @@ query_thread (GTask        *task,
   if (job_cancelled (job))
     g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                          _("The query was cancelled."));
-  else if (ensure_connected_locked (self, &error) &&
+  else if (check_read_only_net (self, job->sql, &error) &&
+           ensure_connected_locked (self, &error) &&
            apply_settings_locked (self, &error))
     {
       gboolean fallback = FALSE;
@@ -854,6 +883,12 @@ query_thread (GTask        *task,
         }
 
       end_operation (self, job);
+
+      /* A failed statement inside text that opened a transaction leaves it
+       * aborted: nothing in it can commit, so end it rather than refuse every
+       * later statement. */
+      if (self->conn != NULL && PQtransactionStatus (self->conn) == PQTRANS_INERROR)
+        PQclear (exec_quiet (self->conn, "ROLLBACK"));
 
       if (self->conn != NULL && PQstatus (self->conn) == CONNECTION_BAD)
         set_connected (self, FALSE, 0);
@@ -1380,7 +1415,8 @@ run_copy (SnDatabase     *self,
   if (job_cancelled (job))
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                          _("The export was cancelled."));
-  else if (ensure_connected_locked (self, error) &&
+  else if (check_read_only_net (self, job->sql, error) &&
+           ensure_connected_locked (self, error) &&
            apply_settings_locked (self, error))
     {
       begin_operation (self, job);

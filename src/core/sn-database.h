@@ -26,6 +26,8 @@ G_BEGIN_DECLS
  * @SN_DATABASE_ERROR_CANCELLED: the server cancelled the statement for someone else
  *   (a cancel we asked for is reported as G_IO_ERROR_CANCELLED)
  * @SN_DATABASE_ERROR_FAILED: anything else; the message carries the server's
+ * @SN_DATABASE_ERROR_REFUSED: not sent: the text would leave a read-only session, or
+ *   a write lacks its confirmation or audit line; the message says which and what to do
  */
 typedef enum
 {
@@ -36,6 +38,7 @@ typedef enum
   SN_DATABASE_ERROR_TIMEOUT,
   SN_DATABASE_ERROR_CANCELLED,
   SN_DATABASE_ERROR_FAILED,
+  SN_DATABASE_ERROR_REFUSED,
 } SnDatabaseError;
 
 /**

@@ -94,6 +94,8 @@ PGPORT=$PGPORT
 PGUSER=snarcisse
 PGPASSWORD=$(rand_hex 12)
 PGDATABASE=snarcisse
+PG_RO_USER=snarcisse_ro
+PG_RO_PASSWORD=$(rand_hex 12)
 PG_SUPERUSER=postgres
 PG_SUPERPASSWORD=$(rand_hex 12)
 PG_SOCKET_DIR=$PG_SOCKET_DIR
@@ -109,6 +111,7 @@ SSH_HOST=127.0.0.1
 SSH_PORT=$SSH_PORT
 SSH_USER=root
 SSH_KEY=$D/ssh/client_ed25519
+SSH_RO_KEY=$D/ssh/tunnel_ed25519
 SSH_KNOWN_HOSTS=$D/ssh/known_hosts
 SSH_LOG=$D/ssh/sshd.log
 APP_PORT=$APP_PORT
@@ -120,7 +123,10 @@ DEPLOY_PATH=$deploy
 ENV_FILE=$deploy/.env.production.local
 MINIO_DIR=$D/minio
 CREDENTIALS_FILE=$D/credentials
+RO_CREDENTIALS_FILE=$D/credentials-ro
 PROFILE_NAME=demo
+RO_PROFILE_NAME=demo-ro
+RO_PROFILE_FILE=$D/demo-ro.json
 ENV
     load_env
 }

@@ -65,8 +65,25 @@ svc_postgres_start_and_seed() {
     svc_postgres_start
     local out=$PG_DIR/seed.log
     {
-        pg_super -d postgres -c "CREATE ROLE snarcisse LOGIN CREATEDB PASSWORD '$PGPASSWORD'" \
+        # CREATEROLE: on the VPS the app's role is the image's POSTGRES_USER, a superuser;
+        # here it needs CREATEROLE for the "Set up read-only access" runbook.
+        pg_super -d postgres -c "CREATE ROLE snarcisse LOGIN CREATEDB CREATEROLE PASSWORD '$PGPASSWORD'" \
                  -c "CREATE DATABASE snarcisse OWNER snarcisse" &&
-        pg_app -f "$STACK_HOME/schema.sql" -f "$STACK_HOME/seed.sql"
+        pg_app -f "$STACK_HOME/schema.sql" -f "$STACK_HOME/seed.sql" &&
+        pg_readonly_role
     } >"$out" 2>&1 || { cat "$out" >&2; die "seeding PostgreSQL failed"; }
+}
+
+# The read-only role of the read-only profile: SELECT on the app's tables (today's and
+# tomorrow's), nothing else, and read-only transactions by default. Not a superuser.
+pg_readonly_role() {
+    pg_super -d postgres -v ro="$PG_RO_USER" -v pw="$PG_RO_PASSWORD" <<'SQL' &&
+CREATE ROLE :"ro" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD :'pw';
+ALTER ROLE :"ro" SET default_transaction_read_only = on;
+SQL
+    pg_app -v ro="$PG_RO_USER" <<'SQL'
+GRANT USAGE ON SCHEMA public TO :"ro";
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO :"ro";
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO :"ro";
+SQL
 }

@@ -18,30 +18,22 @@ minio_seed() {
     head -c 12288 /dev/zero > "$m/sweet-documents/hero/slide-1.jpg"
 }
 
-profile_register() {
-    umask 077
-    printf 'db-password=%s\nmonitoring-key=%s\nredis-password=%s\n' \
-        "$PGPASSWORD" "$MONITORING_KEY" "$REDIS_PASSWORD" > "$CREDENTIALS_FILE"
-    chmod 600 "$CREDENTIALS_FILE"
-    umask 022
-    local cfg=${XDG_CONFIG_HOME:-$HOME/.config}/narcisse-admin/profiles
-    local data=${XDG_DATA_HOME:-$HOME/.local/share}/narcisse-admin
-    mkdir -p "$cfg" "$data"
-    local tmp; tmp=$(mktemp "$cfg/.demo.json.XXXXXX")
-    cat > "$tmp" <<JSON
+# profile_json NAME COLOR LEVEL SSH_KEY DB_USER CREDENTIALS: a profile of the stack
+profile_json() {
+    cat <<JSON
 {
-  "name": "$PROFILE_NAME",
-  "color": "#26a269",
-  "safety-level": "admin",
+  "name": "$1",
+  "color": "$2",
+  "safety-level": "$3",
   "production": false,
   "ssh-host": "127.0.0.1",
   "ssh-port": $SSH_PORT,
   "ssh-user": "root",
-  "ssh-key-file": "$SSH_KEY",
+  "ssh-key-file": "$4",
   "deploy-path": "$DEPLOY_PATH",
   "site-url": "$APP_URL",
   "db-name": "snarcisse",
-  "db-user": "snarcisse",
+  "db-user": "$5",
   "db-host": "127.0.0.1",
   "db-port": $PGPORT,
   "db-direct": false,
@@ -51,11 +43,33 @@ profile_register() {
   "upstash-url": "",
   "prometheus-url": "http://127.0.0.1:9090",
   "github-repo": "kalicatt/SweetNarcisse-demo",
-  "credentials-file": "$CREDENTIALS_FILE"
+  "credentials-file": "$6"
 }
 JSON
+}
+
+profile_register() {
+    umask 077
+    printf 'db-password=%s\nmonitoring-key=%s\nredis-password=%s\n' \
+        "$PGPASSWORD" "$MONITORING_KEY" "$REDIS_PASSWORD" > "$CREDENTIALS_FILE"
+    # The read-only profile holds nothing that can change the server: the read-only
+    # role's password and the monitoring key (its SSH key only opens the tunnel).
+    printf 'db-password=%s\nmonitoring-key=%s\n' "$PG_RO_PASSWORD" "$MONITORING_KEY" > "$RO_CREDENTIALS_FILE"
+    chmod 600 "$CREDENTIALS_FILE" "$RO_CREDENTIALS_FILE"
+    umask 022
+    local cfg=${XDG_CONFIG_HOME:-$HOME/.config}/narcisse-admin/profiles
+    local data=${XDG_DATA_HOME:-$HOME/.local/share}/narcisse-admin
+    mkdir -p "$cfg" "$data"
+    local tmp; tmp=$(mktemp "$cfg/.demo.json.XXXXXX")
+    profile_json "$PROFILE_NAME" "#26a269" admin "$SSH_KEY" snarcisse "$CREDENTIALS_FILE" > "$tmp"
     chmod 644 "$tmp"
     mv -f "$tmp" "$cfg/$PROFILE_NAME.json"
+    # The ready read-only profile stays beside the stack, not in the profile store:
+    # tests and the demo copy it in when they want a second profile.
+    profile_json "$RO_PROFILE_NAME" "#1c71d8" read-only "$SSH_RO_KEY" "$PG_RO_USER" "$RO_CREDENTIALS_FILE" \
+        > "$RO_PROFILE_FILE.tmp"
+    chmod 644 "$RO_PROFILE_FILE.tmp"
+    mv -f "$RO_PROFILE_FILE.tmp" "$RO_PROFILE_FILE"
     local kh=$data/known_hosts line
     line=$(head -n1 "$SSH_KNOWN_HOSTS")
     touch "$kh"

@@ -7,7 +7,11 @@ svc_sshd_init() {
     mkdir -p "$d"
     ssh-keygen -q -t ed25519 -N '' -C "sn-stack-host" -f "$d/hostkey_ed25519"
     ssh-keygen -q -t ed25519 -N '' -C "sn-stack-client" -f "$SSH_KEY"
+    ssh-keygen -q -t ed25519 -N '' -C "sn-stack-readonly" -f "$SSH_RO_KEY"
     cp "$SSH_KEY.pub" "$d/authorized_keys"
+    # The read-only profile's key: the database tunnel and nothing else, the line the
+    # "Set up read-only access" runbook writes (src/core/sn-access-actions.c).
+    printf '%s %s\n' "$(tunnel_only_options "$PGPORT")" "$(cat "$SSH_RO_KEY.pub")" >> "$d/authorized_keys"
     cat > "$d/sshd_config" <<CONF
 # narcisse test stack sshd
 Port $SSH_PORT
@@ -37,6 +41,13 @@ CONF
     mkdir -p "$d/home"
     mkdir -p -m 0755 /run/sshd
     /usr/sbin/sshd -t -f "$d/sshd_config" || die "sshd config test failed"
+}
+
+# tunnel_only_options PORT: authorized_keys options that let a key open a tunnel to
+# 127.0.0.1:PORT only; any command prints why and fails (no shell, no hang).
+tunnel_only_options() {
+    printf 'restrict,port-forwarding,permitopen="127.0.0.1:%s",command="echo %s >&2; exit 1"' \
+        "$1" "'narcisse: this SSH key only opens the database tunnel'"
 }
 
 svc_sshd_status() { pid_alive "$(pidfile_pid "$SN_STACK_DIR/ssh/sshd.pid" 2>/dev/null)"; }
