@@ -20,6 +20,7 @@
 #include "sn-audit-log.h"
 #include "sn-backup-private.h"
 #include "sn-backup-service.h"
+#include "sn-host.h"
 #include "sn-reports.h"
 
 #define STAGE_SUBDIR          "backups/narcisse-admin"
@@ -46,6 +47,7 @@ struct _SnBackupService
 
   SnProfile     *profile;
   SnSshSession  *session;
+  SnHost        *host;          /* runs and audits every command */
   GListStore    *local;
   GListStore    *remote;
   GMainContext  *context;
@@ -243,6 +245,7 @@ sn_backup_service_finalize (GObject *object)
   SnBackupService *self = (SnBackupService *)object;
 
   g_clear_object (&self->profile);
+  g_clear_object (&self->host);
   g_clear_object (&self->session);
   g_clear_object (&self->local);
   g_clear_object (&self->remote);
@@ -306,6 +309,7 @@ sn_backup_service_new (SnProfile    *profile,
   self = g_object_new (SN_TYPE_BACKUP_SERVICE, NULL);
   self->profile = g_object_ref (profile);
   self->session = g_object_ref (session);
+  self->host = sn_host_new (session, self->audit);
   self->directory = g_build_filename (g_get_user_data_dir (), "narcisse-admin", "backups",
                                       sn_profile_get_name (profile), NULL);
   return self;
@@ -422,10 +426,7 @@ sn_backup_service_get_remote_backups (SnBackupService *self)
 static char *
 shell_word (const char *word)
 {
-  if (word != NULL && *word != '\0' &&
-      g_regex_match_simple ("^[A-Za-z0-9_./:=@%+,-]+$", word, 0, 0))
-    return g_strdup (word);
-  return g_shell_quote (word != NULL ? word : "");
+  return sn_host_shell_word (word);
 }
 
 char *
@@ -437,17 +438,15 @@ sn_backup_service_dup_stage_directory (SnBackupService *self)
 
 /* "cd DEPLOY && D=STAGE && " */
 static char *
-host_prologue (SnBackupService *self)
+prologue_for (SnProfile *profile)
 {
-  g_autofree char *path = shell_word (sn_profile_get_deploy_path (self->profile));
-
-  return g_strdup_printf ("cd %s && D=%s && ", path, STAGE_SUBDIR);
+  return sn_host_command_in_deploy_path (profile, "D=" STAGE_SUBDIR " && ");
 }
 
 static char *
-compose_exec_db (SnBackupService *self)
+host_prologue (SnBackupService *self)
 {
-  return g_strdup ("docker compose --env-file .env.production.local exec -T db");
+  return prologue_for (self->profile);
 }
 
 static char *
@@ -475,6 +474,7 @@ on_exec_ready (GObject      *object,
   wait->result = g_object_ref (result);
 }
 
+/* Runs @command through the service's SnHost, which audits it as @what. */
 static SnSshExecResult *
 host_exec (SnBackupService  *self,
            const char       *what,
@@ -487,30 +487,20 @@ host_exec (SnBackupService  *self,
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(SnSshExecResult) result = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *redacted = NULL;
-  gint64 started = g_get_monotonic_time ();
   Wait wait = { NULL };
 
   g_main_context_push_thread_default (context);
   if (stream != NULL)
-    sn_ssh_session_exec_to_stream_async (self->session, command, stream, timeout_ms, cancellable,
-                                         on_exec_ready, &wait);
+    sn_host_exec_to_stream_async (self->host, what, command, NULL, stream, timeout_ms, cancellable,
+                                  on_exec_ready, &wait);
   else
-    sn_ssh_session_exec_async (self->session, command, timeout_ms, cancellable,
-                               on_exec_ready, &wait);
+    sn_host_exec_async (self->host, what, command, NULL, timeout_ms, NULL, NULL, NULL, cancellable,
+                        on_exec_ready, &wait);
   while (wait.result == NULL)
     g_main_context_iteration (context, TRUE);
-  result = sn_ssh_session_exec_finish (self->session, wait.result, &local_error);
+  result = sn_host_exec_finish (self->host, wait.result, &local_error);
   g_clear_object (&wait.result);
   g_main_context_pop_thread_default (context);
-
-  /* Long commands (dumps, chunks of uploads) are summed up, not copied. */
-  redacted = strlen (command) > 2000 ? g_strdup_printf ("%.200s… (%zu bytes)", command, strlen (command))
-                                     : g_strdup (command);
-  sn_audit_log_append (self->audit, sn_profile_get_name (self->profile), what, redacted,
-                       result != NULL ? sn_ssh_exec_result_get_exit_status (result) : -1,
-                       g_get_monotonic_time () - started,
-                       result != NULL ? sn_ssh_exec_result_get_stdout_bytes (result) : 0, NULL);
 
   if (result == NULL)
     {
@@ -570,22 +560,44 @@ host_run (SnBackupService  *self,
   return sn_ssh_exec_result_dup_stdout_text (result);
 }
 
+/**
+ * sn_backup_service_dup_psql_command:
+ * @database: (nullable): %NULL for the profile's
+ * @read_only: run @sql in a read-only transaction
+ *
+ * The command the service runs for one psql query (unaligned, `|`
+ * separated, no headers), in the deploy path.
+ */
+char *
+sn_backup_service_dup_psql_command (SnProfile  *profile,
+                                    const char *database,
+                                    gboolean    read_only,
+                                    const char *sql)
+{
+  static const char * const options[] = { "-q", "-A", "-t", "-F", "|", NULL };
+  const char *commands[3] = { NULL };
+  g_autofree char *prologue = NULL;
+  g_autofree char *psql = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
+  g_return_val_if_fail (sql != NULL, NULL);
+
+  if (read_only)
+    commands[n++] = "SET default_transaction_read_only = on";
+  commands[n++] = sql;
+  prologue = prologue_for (profile);
+  psql = sn_host_command_psql_words (profile, NULL, database, options, commands);
+  return g_strconcat (prologue, psql, NULL);
+}
+
 static char *
 psql_command (SnBackupService *self,
               const char      *database,
               gboolean         read_only,
               const char      *sql)
 {
-  g_autofree char *prologue = host_prologue (self);
-  g_autofree char *compose = compose_exec_db (self);
-  g_autofree char *user = shell_word (sn_profile_get_db_user (self->profile));
-  g_autofree char *db = shell_word (database != NULL ? database : sn_profile_get_db_name (self->profile));
-  g_autofree char *quoted = g_shell_quote (sql);
-
-  return g_strdup_printf ("%s%s psql -X -q -A -t -F '|' -v ON_ERROR_STOP=1 -U %s -d %s %s-c %s",
-                          prologue, compose, user, db,
-                          read_only ? "-c 'SET default_transaction_read_only = on' " : "",
-                          quoted);
+  return sn_backup_service_dup_psql_command (self->profile, database, read_only, sql);
 }
 
 static char *
@@ -955,19 +967,14 @@ ensure_staged (SnBackupService  *self,
   tick = g_timeout_source_new (250);
   g_source_set_callback (tick, upload_progress_tick, &up, NULL);
   g_source_attach (tick, context);
-  sn_ssh_session_exec_with_input_async (self->session, command, G_INPUT_STREAM (stream), 0,
-                                        cancellable, on_exec_ready, &wait);
+  sn_host_exec_with_input_async (self->host, "backup.upload-to-host", command, NULL,
+                                 G_INPUT_STREAM (stream), 0, cancellable, on_exec_ready, &wait);
   while (wait.result == NULL)
     g_main_context_iteration (context, TRUE);
   g_source_destroy (tick);
-  result = sn_ssh_session_exec_finish (self->session, wait.result, &local_error);
+  result = sn_host_exec_finish (self->host, wait.result, &local_error);
   g_clear_object (&wait.result);
   g_main_context_pop_thread_default (context);
-
-  sn_audit_log_append (self->audit, sn_profile_get_name (self->profile), "backup.upload-to-host",
-                       command, result != NULL ? sn_ssh_exec_result_get_exit_status (result) : -1,
-                       g_get_monotonic_time () - up.started,
-                       result != NULL ? sn_ssh_exec_result_get_stdin_bytes (result) : 0, NULL);
 
   if (result == NULL)
     {
@@ -1005,11 +1012,14 @@ check_archive (SnBackupService  *self,
                GCancellable     *cancellable,
                GError          **error)
 {
+  static const char * const list_argv[] = { "pg_restore", "--list", NULL };
+  static const char * const read_argv[] = { "pg_restore", "-f", "/dev/null", NULL };
   g_autofree char *prologue = host_prologue (self);
-  g_autofree char *compose = compose_exec_db (self);
+  g_autofree char *list_words = sn_host_command_db_words (list_argv);
+  g_autofree char *read_words = sn_host_command_db_words (read_argv);
   g_autofree char *staged = stage_path (name);
-  g_autofree char *list_command = g_strdup_printf ("%s%s pg_restore --list < %s", prologue, compose, staged);
-  g_autofree char *read_command = g_strdup_printf ("%s%s pg_restore -f /dev/null < %s", prologue, compose, staged);
+  g_autofree char *list_command = g_strdup_printf ("%s%s < %s", prologue, list_words, staged);
+  g_autofree char *read_command = g_strdup_printf ("%s%s < %s", prologue, read_words, staged);
   g_autoptr(GError) local_error = NULL;
   g_autofree char *list = NULL;
   g_autofree char *all = NULL;
@@ -1356,6 +1366,51 @@ commit_received (Received  *received,
 
 /* Create ---------------------------------------------------------------------- */
 
+/* The rc file a dump leaves on the host: pg_dump's exit status. */
+static char *
+dump_rc_path (const char *name)
+{
+  g_autofree char *rc = g_strdup_printf ("%s/%s.rc", STAGE_SUBDIR, name);
+
+  return shell_word (rc);
+}
+
+/**
+ * sn_backup_service_dup_dump_command:
+ * @name: the backup's file name
+ *
+ * The command that makes a backup: pg_dump -Fc inside the db container,
+ * its bytes kept on the host under the stage folder (tee) while they stream
+ * to the app, which writes them to the local backup file.
+ */
+char *
+sn_backup_service_dup_dump_command (SnProfile  *profile,
+                                    const char *name)
+{
+  g_autofree char *prologue = NULL;
+  g_autofree char *dump = NULL;
+  g_autofree char *part_name = NULL;
+  g_autofree char *part = NULL;
+  g_autofree char *rc = NULL;
+  const char *argv[] = { "pg_dump", "-Fc", "-U", NULL, NULL, NULL };
+
+  g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  argv[3] = sn_profile_get_db_user (profile);
+  argv[4] = sn_profile_get_db_name (profile);
+  prologue = prologue_for (profile);
+  dump = sn_host_command_db_words (argv);
+  part_name = g_strconcat (name, ".part", NULL);
+  part = stage_path (part_name);
+  rc = dump_rc_path (name);
+  return g_strdup_printf ("%sumask 077 && mkdir -p $D && chmod 700 $D && "
+                          "find $D -name '*.part' -mmin +360 -delete 2>/dev/null; "
+                          "{ %s; echo $? > %s; } | tee %s && "
+                          "exit \"$(cat %s)\"",
+                          prologue, dump, rc, part, rc);
+}
+
 static guint64
 estimate_dump_size (SnBackupService *self,
                     gint64           database_size)
@@ -1443,9 +1498,6 @@ sn_backup_service_create_sync (SnBackupService      *self,
   g_autofree char *final_path = NULL;
   g_autofree char *info = NULL;
   g_autofree char *prologue = host_prologue (self);
-  g_autofree char *compose = compose_exec_db (self);
-  g_autofree char *user = shell_word (sn_profile_get_db_user (self->profile));
-  g_autofree char *db = shell_word (sn_profile_get_db_name (self->profile));
   g_autofree char *command = NULL;
   g_autofree char *part_name = NULL;
   g_autofree char *part = NULL;
@@ -1482,13 +1534,9 @@ sn_backup_service_create_sync (SnBackupService      *self,
    * restore read the very same bytes without sending them back up. */
   part_name = g_strconcat (name, ".part", NULL);
   part = stage_path (part_name);
-  rc = g_strdup_printf ("%s/%s.rc", STAGE_SUBDIR, name);
+  rc = dump_rc_path (name);
   staged = stage_path (name);
-  command = g_strdup_printf ("%sumask 077 && mkdir -p $D && chmod 700 $D && "
-                             "find $D -name '*.part' -mmin +360 -delete 2>/dev/null; "
-                             "{ %s pg_dump -Fc -U %s %s; echo $? > %s; } | tee %s && "
-                             "exit \"$(cat %s)\"",
-                             prologue, compose, user, db, rc, part, rc);
+  command = sn_backup_service_dup_dump_command (self->profile, name);
 
   if (!receive (self, "create", command, final_path, estimate_dump_size (self, database_size),
                 &received, cancellable, error))
@@ -1595,6 +1643,36 @@ put_host_file (SnBackupService  *self,
   return output != NULL;
 }
 
+/**
+ * sn_backup_service_dup_upload_command:
+ * @name: the backup's file name, staged on the host with its manifest
+ *
+ * The command that copies a staged backup and its manifest to the bucket.
+ */
+char *
+sn_backup_service_dup_upload_command (SnBackupService *self,
+                                      const char      *name)
+{
+  g_autofree char *prologue = NULL;
+  g_autofree char *manifest_name = NULL;
+  g_autofree char *staged = NULL;
+  g_autofree char *staged_manifest = NULL;
+  g_autofree char *remote = NULL;
+  g_autofree char *remote_manifest = NULL;
+
+  g_return_val_if_fail (SN_IS_BACKUP_SERVICE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  prologue = host_prologue (self);
+  manifest_name = g_strconcat (name, MANIFEST_SUFFIX, NULL);
+  staged = stage_path (name);
+  staged_manifest = stage_path (manifest_name);
+  remote = mc_remote (self, name);
+  remote_manifest = mc_remote (self, manifest_name);
+  return g_strdup_printf ("%smc cp %s %s && mc cp %s %s && rm -f %s",
+                          prologue, staged, remote, staged_manifest, remote_manifest, staged_manifest);
+}
+
 gboolean
 sn_backup_service_upload_sync (SnBackupService  *self,
                                SnBackup         *backup,
@@ -1604,12 +1682,7 @@ sn_backup_service_upload_sync (SnBackupService  *self,
   g_autofree char *manifest_path = NULL;
   g_autofree char *manifest_name = NULL;
   g_autofree char *manifest_text = NULL;
-  g_autofree char *prologue = host_prologue (self);
   g_autofree char *command = NULL;
-  g_autofree char *staged = NULL;
-  g_autofree char *staged_manifest = NULL;
-  g_autofree char *remote = NULL;
-  g_autofree char *remote_manifest = NULL;
   g_autofree char *output = NULL;
   g_autoptr(JsonObject) manifest = NULL;
   const char *name;
@@ -1635,12 +1708,7 @@ sn_backup_service_upload_sync (SnBackupService  *self,
       !put_host_file (self, manifest_name, manifest_text, cancellable, error))
     return FALSE;
 
-  staged = stage_path (name);
-  staged_manifest = stage_path (manifest_name);
-  remote = mc_remote (self, name);
-  remote_manifest = mc_remote (self, manifest_name);
-  command = g_strdup_printf ("%smc cp %s %s && mc cp %s %s && rm -f %s",
-                             prologue, staged, remote, staged_manifest, remote_manifest, staged_manifest);
+  command = sn_backup_service_dup_upload_command (self, name);
   if (!(output = host_run (self, "backup.upload", command, cancellable, error)))
     return FALSE;
 
@@ -1915,6 +1983,51 @@ sn_backup_service_find_sync (SnBackupService  *self,
 
 /* Restore and compare --------------------------------------------------------- */
 
+/**
+ * sn_backup_service_dup_restore_command:
+ * @name: the backup's file name, staged on the host
+ * @database: (nullable): where to restore; %NULL for the profile's
+ * @clean: drop the objects first (`--clean --if-exists`): a real restore;
+ *   %FALSE for the restore test's new empty database
+ *
+ * The command that restores: pg_restore in one transaction inside the db
+ * container, reading the staged copy on the host.
+ */
+char *
+sn_backup_service_dup_restore_command (SnProfile  *profile,
+                                       const char *name,
+                                       const char *database,
+                                       gboolean    clean)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *prologue = NULL;
+  g_autofree char *restore = NULL;
+  g_autofree char *staged = NULL;
+
+  g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  g_ptr_array_add (argv, (gpointer)"pg_restore");
+  if (clean)
+    {
+      g_ptr_array_add (argv, (gpointer)"--clean");
+      g_ptr_array_add (argv, (gpointer)"--if-exists");
+    }
+  g_ptr_array_add (argv, (gpointer)"--no-owner");
+  g_ptr_array_add (argv, (gpointer)"--no-acl");
+  g_ptr_array_add (argv, (gpointer)"--single-transaction");
+  g_ptr_array_add (argv, (gpointer)"-U");
+  g_ptr_array_add (argv, (gpointer)sn_profile_get_db_user (profile));
+  g_ptr_array_add (argv, (gpointer)"-d");
+  g_ptr_array_add (argv, (gpointer)(database != NULL ? database : sn_profile_get_db_name (profile)));
+  g_ptr_array_add (argv, NULL);
+
+  prologue = prologue_for (profile);
+  restore = sn_host_command_db_words ((const char * const *)argv->pdata);
+  staged = stage_path (name);
+  return g_strdup_printf ("%s%s < %s", prologue, restore, staged);
+}
+
 static gboolean
 pg_restore_into (SnBackupService  *self,
                  SnBackup         *backup,
@@ -1923,11 +2036,6 @@ pg_restore_into (SnBackupService  *self,
                  GCancellable     *cancellable,
                  GError          **error)
 {
-  g_autofree char *prologue = host_prologue (self);
-  g_autofree char *compose = compose_exec_db (self);
-  g_autofree char *user = shell_word (sn_profile_get_db_user (self->profile));
-  g_autofree char *db = shell_word (database);
-  g_autofree char *staged = NULL;
   g_autofree char *command = NULL;
   g_autofree char *output = NULL;
   const char *sha = sn_backup_get_sha256 (backup);
@@ -1942,9 +2050,8 @@ pg_restore_into (SnBackupService  *self,
   if (!ensure_staged (self, backup, sha, cancellable, error))
     return FALSE;
 
-  staged = stage_path (sn_backup_get_name (backup));
-  command = g_strdup_printf ("%s%s pg_restore %s--no-owner --no-acl --single-transaction -U %s -d %s < %s",
-                             prologue, compose, clean ? "--clean --if-exists " : "", user, db, staged);
+  command = sn_backup_service_dup_restore_command (self->profile, sn_backup_get_name (backup),
+                                                   database, clean);
   if (!(output = host_run (self, "backup.pg_restore", command, cancellable, error)))
     return FALSE;
 
@@ -2154,6 +2261,50 @@ run_reports (SnBackupService  *self,
   return TRUE;
 }
 
+static char *
+restore_test_create_sql (const char *temp_db)
+{
+  return g_strdup_printf ("CREATE DATABASE \"%s\"", temp_db);
+}
+
+static char *
+restore_test_drop_sql (const char *temp_db)
+{
+  return g_strdup_printf ("DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", temp_db);
+}
+
+/**
+ * sn_backup_service_dup_restore_test_commands:
+ * @name: the backup tested
+ * @temp_db: the temporary database
+ *
+ * The three commands of a restore test that change the server, in order:
+ * CREATE DATABASE @temp_db, pg_restore of @name into it, DROP DATABASE (run
+ * whatever happened). Verification, row counts and reports only read.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the three commands
+ */
+char **
+sn_backup_service_dup_restore_test_commands (SnProfile  *profile,
+                                             const char *name,
+                                             const char *temp_db)
+{
+  g_autofree char *create_sql = NULL;
+  g_autofree char *drop_sql = NULL;
+  char **commands;
+
+  g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
+  g_return_val_if_fail (name != NULL && temp_db != NULL, NULL);
+
+  create_sql = restore_test_create_sql (temp_db);
+  drop_sql = restore_test_drop_sql (temp_db);
+  commands = g_new0 (char *, 4);
+  commands[0] = sn_backup_service_dup_psql_command (profile, NULL, FALSE, create_sql);
+  commands[1] = sn_backup_service_dup_restore_command (profile, name, temp_db, FALSE);
+  commands[2] = sn_backup_service_dup_psql_command (profile, NULL, FALSE, drop_sql);
+  return commands;
+}
+
 static SnBackup *
 pick_latest (SnBackupService  *self,
              char            **origin,
@@ -2264,7 +2415,7 @@ sn_backup_service_restore_test_sync (SnBackupService  *self,
   /* 2. A temporary database, always dropped. */
   temp_db = g_strdup_printf ("sn_restore_test_%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
   g_string_append_printf (md, "- Temporary database: %s\n", temp_db);
-  create_sql = g_strdup_printf ("CREATE DATABASE \"%s\"", temp_db);
+  create_sql = restore_test_create_sql (temp_db);
   if (!(output = db_query (self, NULL, FALSE, create_sql, cancellable, &local_error)))
     {
       g_string_append_printf (problems, "%s\n", local_error->message);
@@ -2306,7 +2457,7 @@ done:
       g_autofree char *dropped = NULL;
 
       /* Not cancellable: the drop must happen whatever stopped the test. */
-      drop_sql = g_strdup_printf ("DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", temp_db);
+      drop_sql = restore_test_drop_sql (temp_db);
       if (!(dropped = db_query (self, NULL, FALSE, drop_sql, NULL, &drop_error)))
         {
           g_string_append_printf (problems, _("Could not drop %s: %s\n"), temp_db, drop_error->message);
