@@ -117,7 +117,7 @@ profile_name (SnHost *self)
 /**
  * sn_host_dup_compose_prefix:
  *
- * Returns: "cd '<deploy path>' && docker compose --env-file .env.production.local"
+ * Returns: the compose prefix, sn_host_command_compose() with no arguments
  */
 char *
 sn_host_dup_compose_prefix (SnHost *self)
