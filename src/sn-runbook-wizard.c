@@ -13,11 +13,12 @@
 
 #include "sn-backup-service.h"
 #include "sn-runbook-wizard.h"
+#include "sn-gate.h"
 #include "sn-ssh-session.h"
 
 #define MAX_OUTPUT_LINES  2000
 #define TICK_INTERVAL_MS  250
-#define MIN_REASON_CHARS  10
+#define MIN_REASON_CHARS  SN_GATE_REASON_MIN_CHARS
 
 struct _SnRunbookWizard
 {
@@ -167,27 +168,11 @@ format_duration (gint64 ms)
   return g_strdup_printf (_("%lld:%02d"), (long long) (seconds / 60), (int)(seconds % 60));
 }
 
-static const char *
-safety_level_label (SnSafetyLevel level)
-{
-  switch (level)
-    {
-    case SN_SAFETY_LEVEL_READ_ONLY:
-      return _("read-only");
-    case SN_SAFETY_LEVEL_OPERATOR:
-      return _("operator");
-    case SN_SAFETY_LEVEL_ADMIN:
-      return _("admin");
-    default:
-      return "?";
-    }
-}
-
+/* Refused in core when the runbook needs more than the profile's level. */
 static gboolean
 is_refused (SnRunbookWizard *self)
 {
-  return sn_profile_get_safety_level (self->profile) == SN_SAFETY_LEVEL_READ_ONLY &&
-         sn_runbook_is_destructive (self->runbook);
+  return !sn_runbook_check_profile (self->runbook, self->profile, NULL);
 }
 
 static gboolean
@@ -220,15 +205,15 @@ gates_satisfied (SnRunbookWizard *self)
   gates = sn_runner_get_required_gates (self->runner);
 
   if ((gates & SN_GATE_TYPED_NAME) != 0 &&
-      g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->typed_name_row)),
-                 sn_profile_get_name (self->profile)) != 0)
+      !sn_gate_check_answer (SN_GATE_TYPED_NAME, self->profile,
+                             gtk_editable_get_text (GTK_EDITABLE (self->typed_name_row)), NULL))
     return FALSE;
 
   if ((gates & SN_GATE_REASON) != 0)
     {
       g_autofree char *reason = dup_reason (self);
 
-      if (g_utf8_strlen (reason, -1) < MIN_REASON_CHARS)
+      if (!sn_gate_check_answer (SN_GATE_REASON, self->profile, reason, NULL))
         return FALSE;
     }
 
@@ -1200,16 +1185,11 @@ prepare_gates (SnRunbookWizard *self)
   SnGateFlags gates = sn_runner_get_required_gates (self->runner);
   const char *name = sn_profile_get_name (self->profile);
 
-  if (is_refused (self))
-    {
-      g_autofree char *text = NULL;
+  g_autoptr(GError) refusal = NULL;
 
-      /* Translators: %s are a profile name and a runbook title */
-      text = g_strdup_printf (_("The profile “%s” is read-only: it cannot run “%s”, which changes "
-                                "the system. Ask an operator, or use an operator profile. "
-                                "Nothing was run."),
-                              name, sn_runbook_get_title (self->runbook));
-      gtk_label_set_label (self->refused_label, text);
+  if (!sn_runbook_check_profile (self->runbook, self->profile, &refusal))
+    {
+      gtk_label_set_label (self->refused_label, refusal->message);
       gtk_stack_set_visible_child_name (self->gates_stack, "refused");
       return;
     }
@@ -1231,19 +1211,15 @@ prepare_gates (SnRunbookWizard *self)
   gtk_widget_set_visible (GTK_WIDGET (self->reason_group), (gates & SN_GATE_REASON) != 0);
   if (gates & SN_GATE_REASON)
     {
-      SnSafetyLevel needed = sn_runbook_get_safety_level (self->runbook);
-
-      if (needed > sn_profile_get_safety_level (self->profile))
+      if (sn_runbook_get_required_level (self->runbook) == SN_SAFETY_LEVEL_ADMIN)
         {
           g_autofree char *description = NULL;
 
-          /* Translators: break-glass; %s are a safety level, a profile name and its level */
-          description = g_strdup_printf (_("Break-glass: this runbook needs an %s profile and "
-                                           "“%s” is %s. Say why you run it anyway, in at least "
-                                           "10 characters. It goes into the audit log and the "
-                                           "report."),
-                                         safety_level_label (needed), name,
-                                         safety_level_label (sn_profile_get_safety_level (self->profile)));
+          /* Translators: break-glass; %d is a number of characters */
+          description = g_strdup_printf (_("Break-glass: this admin runbook changes the server. "
+                                           "Say why you run it, in at least %d characters. It "
+                                           "goes into the audit log and the report."),
+                                         SN_GATE_REASON_MIN_CHARS);
           adw_preferences_group_set_description (self->reason_group, description);
         }
     }

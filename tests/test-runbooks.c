@@ -253,6 +253,83 @@ test_failure_reverts_rows (void)
   sn_ssh_session_disconnect (session);
 }
 
+/* Every file under @dir (recursively) that holds @needle. */
+static void
+find_in_files (const char *dir,
+               const char *needle,
+               GPtrArray  *found)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        find_in_files (path, needle, found);
+      else if (g_file_get_contents (path, &contents, &length, NULL) &&
+               g_strstr_len (contents, length, needle) != NULL)
+        g_ptr_array_add (found, g_steal_pointer (&path));
+    }
+}
+
+/* A secret parameter used in a host command reaches the host, and nothing the
+ * app keeps: audit log, report, anything under its data and config (M2); a
+ * string parameter is one shell word ('v1; touch x' runs no second command, M3). */
+static void
+test_secret_and_string_params_on_host (void)
+{
+  static const char *secret = "S3cr3tTok3nValue-91";
+  g_autofree char *marker = g_build_filename (sn_test_stack_dir (), "injected", NULL);
+  g_autofree char *ref = g_strdup_printf ("v1; touch %s", marker);
+  g_autoptr(SnSshSession) session = sn_ssh_session_new (sn_test_stack_profile (),
+                                                        sn_secret_store_get_default ());
+  g_autoptr(SnRunbook) runbook = NULL;
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnStepRun) count = NULL;
+  g_autofree char *output = NULL;
+
+  g_remove (marker);
+  runbook = sn_runbook_new_from_data ("{ \"id\": \"leak\", \"title\": \"Leak\", \"parameters\": ["
+                                      " { \"id\": \"token\", \"type\": \"secret\", \"label\": \"Token\" },"
+                                      " { \"id\": \"ref\", \"type\": \"string\", \"label\": \"Ref\" } ],"
+                                      " \"steps\": ["
+                                      " { \"id\": \"count\", \"title\": \"Count\", \"action\": \"host.exec\","
+                                      "   \"args\": { \"command\": \"printf %s ${token} | wc -c; echo ref=${ref}\" } } ] }",
+                                      -1, "leak.json", &error);
+  g_assert_no_error (error);
+  g_hash_table_insert (params, (char *)"token", (char *)secret);
+  g_hash_table_insert (params, (char *)"ref", ref);
+  runner = sn_runner_new (runbook, sn_test_stack_profile (), params, &error);
+  g_assert_no_error (error);
+  sn_runner_set_service (runner, "ssh", G_OBJECT (session));
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_SUCCEEDED);
+  g_assert_no_error (error);
+
+  /* The host got the real values, as one word each. */
+  count = find_step (runner, "count");
+  output = sn_step_run_dup_output (count);
+  g_assert_nonnull (strstr (output, "19"));
+  g_assert_nonnull (strstr (output, ref));
+  g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
+
+  /* Nothing the app wrote holds the secret. */
+  find_in_files (g_get_user_data_dir (), secret, found);
+  find_in_files (g_get_user_config_dir (), secret, found);
+  find_in_files (g_get_user_cache_dir (), secret, found);
+  for (guint i = 0; i < found->len; i++)
+    g_printerr ("the secret is in %s\n", (char *)g_ptr_array_index (found, i));
+  g_assert_cmpuint (found->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -269,6 +346,7 @@ main (int   argc,
   g_test_add_func ("/runbooks/restart-app/restarts", test_restart_app);
   g_test_add_func ("/runbooks/restart-app/read-only-refused", test_restart_app_refused_read_only);
   g_test_add_func ("/runbooks/failure-reverts-rows", test_failure_reverts_rows);
+  g_test_add_func ("/runbooks/secret-and-string-params-on-host", test_secret_and_string_params_on_host);
 
   return g_test_run ();
 }

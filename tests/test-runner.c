@@ -12,6 +12,8 @@
 #include "sn-core.h"
 #include "sn-runbook.h"
 #include "sn-runner.h"
+#include "sn-runbook-catalog.h"
+#include "sn-actions-builtin.h"
 
 /* Actions for the engine's own tests: real file writes, failures and waits. */
 
@@ -78,8 +80,22 @@ write_run (SnActionContext  *context,
   return g_file_set_contents (path, content, -1, error);
 }
 
+static SnRisk
+risk_read (JsonObject *args)
+{
+  return SN_RISK_READ;
+}
+
+/* A write that can be taken back; steps flag it destructive to raise it. */
+static SnRisk
+risk_change (JsonObject *args)
+{
+  return SN_RISK_CHANGE;
+}
+
 static const SnActionInfo write_action = {
   .name = "test.write",
+  .risk = risk_change,
   .check = write_check,
   .describe = write_describe,
   .impact = write_impact,
@@ -96,11 +112,12 @@ fail_run (SnActionContext  *context,
   sn_action_context_emit (context, SN_OUTPUT_STDERR, "%s", message != NULL ? message : "boom");
   sn_action_context_set_exit_status (context, 3);
   append_log ("fail");
-  g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED, "exit status 3");
+  g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED, "exit status 3: %s",
+               message != NULL ? message : "boom");
   return FALSE;
 }
 
-static const SnActionInfo fail_action = { .name = "test.fail", .run = fail_run };
+static const SnActionInfo fail_action = { .name = "test.fail", .run = fail_run, .risk = risk_read };
 
 static gboolean
 sleep_run (SnActionContext  *context,
@@ -121,7 +138,7 @@ sleep_run (SnActionContext  *context,
   return TRUE;
 }
 
-static const SnActionInfo sleep_action = { .name = "test.sleep", .run = sleep_run };
+static const SnActionInfo sleep_action = { .name = "test.sleep", .run = sleep_run, .risk = risk_read };
 
 /* Waits until every step of its group has arrived: it can only pass when they run together. */
 static GMutex barrier_mutex;
@@ -155,7 +172,7 @@ barrier_run (SnActionContext  *context,
   return ok;
 }
 
-static const SnActionInfo barrier_action = { .name = "test.barrier", .run = barrier_run };
+static const SnActionInfo barrier_action = { .name = "test.barrier", .run = barrier_run, .risk = risk_read };
 
 static gboolean
 expect_run (SnActionContext  *context,
@@ -177,7 +194,54 @@ expect_run (SnActionContext  *context,
   return TRUE;
 }
 
-static const SnActionInfo expect_action = { .name = "test.expect", .run = expect_run };
+static const SnActionInfo expect_action = { .name = "test.expect", .run = expect_run, .risk = risk_read };
+
+/* test.sh { "command": "..." }: a real shell, so quoting is tested for real. */
+static gboolean
+sh_run (SnActionContext  *context,
+        JsonObject       *args,
+        GError          **error)
+{
+  const char *argv[] = { "/bin/sh", "-c", json_object_get_string_member (args, "command"), NULL };
+  g_autofree char *out = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL,
+                     &status, error))
+    return FALSE;
+  sn_action_context_emit (context, SN_OUTPUT_STDOUT, "%s", out);
+  append_log (argv[2]);
+  return g_spawn_check_wait_status (status, error);
+}
+
+static const char * const sh_shell_args[] = { "command", NULL };
+
+static const SnActionInfo sh_action = {
+  .name = "test.sh",
+  .run = sh_run,
+  .risk = risk_change,
+  .shell_args = sh_shell_args,
+};
+
+/* test.risky { "mode": "read" | anything }: its risk depends on the value. */
+static SnRisk
+risky_risk (JsonObject *args)
+{
+  const char *mode = json_object_get_string_member_with_default (args, "mode", "");
+
+  return g_str_equal (mode, "destroy") ? SN_RISK_DESTROY : SN_RISK_READ;
+}
+
+static gboolean
+risky_run (SnActionContext  *context,
+           JsonObject       *args,
+           GError          **error)
+{
+  append_log ("risky ran");
+  return TRUE;
+}
+
+static const SnActionInfo risky_action = { .name = "test.risky", .run = risky_run, .risk = risky_risk };
 
 /* Helpers ---------------------------------------------------------------- */
 
@@ -586,13 +650,26 @@ test_gates (void)
     reset_files ();
   }
 
-  /* Above the profile's level: a break-glass reason. */
+  /* Above the profile's level: refused, whatever the reason. */
   admin_runbook = load_runbook ("{ \"id\": \"adm\", \"title\": \"Admin\", \"safety-level\": \"admin\", \"steps\": ["
                                 " { \"id\": \"a\", \"title\": \"Write A\", \"action\": \"test.write\", \"destructive\": true,"
                                 "   \"args\": { \"path\": \"@DIR@/a\", \"content\": \"admin-a\" } } ] }", &error);
   g_assert_no_error (error);
   {
     g_autoptr(SnProfile) profile = make_profile ("ops", FALSE, SN_SAFETY_LEVEL_OPERATOR);
+    g_autoptr(SnRunner) runner = make_runner (admin_runbook, profile, NULL);
+
+    sn_runner_set_reason (runner, "SEV1: site down, on-call approved");
+    g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_REFUSED);
+    g_assert_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_REFUSED);
+    g_assert_nonnull (strstr (error->message, "needs an admin profile"));
+    g_clear_error (&error);
+    assert_file ("a", "old-a");
+  }
+
+  /* An admin profile: break-glass, with a reason of at least 10 characters. */
+  {
+    g_autoptr(SnProfile) profile = make_profile ("root", FALSE, SN_SAFETY_LEVEL_ADMIN);
     g_autoptr(SnRunner) runner = make_runner (admin_runbook, profile, NULL);
     g_autoptr(SnRunner) runner2 = make_runner (admin_runbook, profile, NULL);
     g_autofree char *report = NULL;
@@ -840,7 +917,7 @@ test_continue_on_failure (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(SnStepRun) last = NULL;
 
-  runbook = load_runbook ("{ \"id\": \"checks\", \"title\": \"Checks\", \"steps\": ["
+  runbook = load_runbook ("{ \"id\": \"checks\", \"title\": \"Checks\", \"safety-level\": \"read-only\", \"steps\": ["
                           " { \"id\": \"bad\", \"title\": \"Bad check\", \"action\": \"test.fail\", \"continue-on-failure\": true },"
                           " { \"id\": \"good\", \"title\": \"Good check\", \"action\": \"test.sleep\", \"args\": { \"ms\": 1 } } ] }",
                           &error);
@@ -887,6 +964,9 @@ test_report_has_no_secret (void)
   runner = make_runner (runbook, profile, params);
   g_signal_connect (runner, "output", G_CALLBACK (on_output), lines);
   g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_FAILED);
+  /* The step's error is redacted before it reaches the summary and the caller (L3). */
+  g_assert_nonnull (error);
+  g_assert_null (strstr (error->message, secret));
   g_clear_error (&error);
 
   /* The action did get the real value... */
@@ -910,10 +990,219 @@ test_report_has_no_secret (void)
     g_autofree char *audit = NULL;
 
     g_assert_true (g_file_get_contents (audit_path, &audit, NULL, NULL));
-    g_assert_nonnull (strstr (audit, "runbook run rot --param password=[REDACTED]"));
+    g_assert_nonnull (strstr (audit, "runbook run rot (user runbook test.json) --param password=[REDACTED]"));
     g_assert_nonnull (strstr (audit, "\"runbook.run\""));
     g_assert_null (strstr (audit, secret));
   }
+}
+
+/* Risk belongs to the action (H3): a runbook that does not flag a step that
+ * stops the site is gated like one that does, and refused on read-only. */
+static void
+test_risk_from_actions (void)
+{
+  g_autoptr(SnRunbook) stopper = NULL;
+  g_autoptr(SnRunbook) backup = NULL;
+  g_autoptr(SnRunbook) sneaky = NULL;
+  g_autoptr(SnRunbook) bad = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log_path = g_strdup (g_getenv ("TEST_RUNNER_LOG"));
+  g_autofree char *log = NULL;
+
+  reset_files ();
+  g_unlink (log_path);
+
+  stopper = load_runbook ("{ \"id\": \"stopper\", \"title\": \"Stopper\", \"steps\": ["
+                          " { \"id\": \"s\", \"title\": \"Stop\", \"action\": \"host.compose\","
+                          "   \"args\": { \"args\": [\"stop\", \"app\"] } } ] }", &error);
+  g_assert_no_error (error);
+  g_assert_true (sn_runbook_is_destructive (stopper));
+  g_assert_cmpint (sn_runbook_get_risk (stopper), ==, SN_RISK_DESTROY);
+  g_assert_cmpint (sn_runbook_get_required_level (stopper), ==, SN_SAFETY_LEVEL_OPERATOR);
+
+  /* Read-only: refused before anything, whatever the reason. */
+  {
+    g_autoptr(SnProfile) profile = make_profile ("direction", FALSE, SN_SAFETY_LEVEL_READ_ONLY);
+    g_autoptr(SnRunner) runner = make_runner (stopper, profile, NULL);
+
+    sn_runner_set_reason (runner, "I really want to, honestly");
+    g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_REFUSED);
+    g_assert_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_REFUSED);
+    g_clear_error (&error);
+  }
+
+  /* Production: the typed name, though the runbook never said "destructive". */
+  {
+    g_autoptr(SnProfile) profile = make_profile ("prod", TRUE, SN_SAFETY_LEVEL_OPERATOR);
+    g_autoptr(SnRunner) runner = make_runner (stopper, profile, NULL);
+
+    g_assert_cmpint (sn_runner_get_required_gates (runner) & SN_GATE_TYPED_NAME, !=, 0);
+    g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_REFUSED);
+    g_assert_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_GATE);
+    g_clear_error (&error);
+  }
+
+  /* Making a backup copies production data: operators only, flag or not. */
+  backup = load_runbook ("{ \"id\": \"bk\", \"title\": \"Backup\", \"steps\": ["
+                         " { \"id\": \"b\", \"title\": \"Back up\", \"action\": \"backup.create\","
+                         "   \"args\": { \"label\": \"x\" } } ] }", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sn_runbook_get_risk (backup), ==, SN_RISK_CHANGE);
+  {
+    g_autoptr(SnProfile) profile = make_profile ("direction", FALSE, SN_SAFETY_LEVEL_READ_ONLY);
+    g_autoptr(SnRunner) runner = make_runner (backup, profile, NULL);
+
+    g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_REFUSED);
+    g_assert_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_REFUSED);
+    g_clear_error (&error);
+  }
+
+  /* A runbook that says it is read-only cannot hold a step that destroys. */
+  bad = load_runbook ("{ \"id\": \"ro\", \"title\": \"RO\", \"safety-level\": \"read-only\", \"steps\": ["
+                      " { \"id\": \"s\", \"title\": \"Stop\", \"action\": \"host.exec\","
+                      "   \"args\": { \"command\": \"systemctl stop docker\", \"read-only\": true } } ] }", &error);
+  g_assert_null (bad);
+  g_assert_error (error, SN_RUNBOOK_ERROR, SN_RUNBOOK_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* host.exec is a read only when flagged AND on the short list. */
+  {
+    const char *reads[] = { "df -h", "git log --oneline -5", "docker ps", NULL };
+    const char *not_reads[] = { "df -h; rm -rf /", "cat .env.production.local", "docker rm -f app",
+                                "ls $(rm -rf /)", "df -h | tee /etc/x", NULL };
+
+    for (guint i = 0; reads[i] != NULL; i++)
+      g_assert_true (sn_host_command_is_read_only (reads[i]));
+    for (guint i = 0; not_reads[i] != NULL; i++)
+      g_assert_false (sn_host_command_is_read_only (not_reads[i]));
+  }
+
+  /* Values filled in at run time cannot raise a step's risk past its plan. */
+  sneaky = load_runbook ("{ \"id\": \"sneaky\", \"title\": \"Sneaky\", \"safety-level\": \"read-only\", \"parameters\": ["
+                         " { \"id\": \"m\", \"type\": \"choice\", \"label\": \"Mode\", \"choices\": [\"read\", \"destroy\"] } ],"
+                         " \"steps\": [ { \"id\": \"r\", \"title\": \"Risky\", \"action\": \"test.risky\","
+                         "   \"args\": { \"mode\": \"${m}\" } } ] }", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sn_runbook_get_risk (sneaky), ==, SN_RISK_READ);
+  {
+    g_autoptr(SnProfile) profile = make_profile ("direction", FALSE, SN_SAFETY_LEVEL_READ_ONLY);
+    g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr(SnRunner) runner = NULL;
+
+    g_hash_table_insert (params, (char *)"m", (char *)"destroy");
+    runner = make_runner (sneaky, profile, params);
+    /* The step fails before its action runs; nothing changed, nothing to revert. */
+    g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_FAILED_REVERTED);
+    g_assert_nonnull (strstr (error->message, "more than its plan"));
+    g_clear_error (&error);
+  }
+
+  /* Nothing above ran an action. */
+  if (g_file_get_contents (log_path, &log, NULL, NULL))
+    g_assert_null (strstr (log, "risky ran"));
+}
+
+/* ${param} in a shell command is one quoted word (M3). */
+static void
+test_shell_quoting (void)
+{
+  g_autoptr(SnRunbook) runbook = NULL;
+  g_autoptr(SnRunbook) raw = NULL;
+  g_autoptr(SnRunbook) raw_ok = NULL;
+  g_autoptr(SnProfile) profile = make_profile ("ops", FALSE, SN_SAFETY_LEVEL_OPERATOR);
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pwned = path_in_tmp ("pwned");
+  g_autofree char *value = g_strdup_printf ("v1; touch %s", pwned);
+  g_autofree char *out = NULL;
+
+  reset_files ();
+  g_unlink (pwned);
+  runbook = load_runbook ("{ \"id\": \"q\", \"title\": \"Quote\", \"parameters\": ["
+                          " { \"id\": \"ref\", \"type\": \"string\", \"label\": \"Ref\" } ],"
+                          " \"steps\": [ { \"id\": \"s\", \"title\": \"Echo\", \"action\": \"test.sh\","
+                          "   \"args\": { \"command\": \"printf %s ${ref} > @DIR@/out\" } } ] }", &error);
+  g_assert_no_error (error);
+  g_hash_table_insert (params, (char *)"ref", value);
+  runner = make_runner (runbook, profile, params);
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_SUCCEEDED);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (pwned, G_FILE_TEST_EXISTS));
+  out = read_file ("out");
+  g_assert_cmpstr (out, ==, value);
+
+  /* The raw form is for values the parser constrains, never typed text. */
+  raw = load_runbook ("{ \"id\": \"r\", \"title\": \"Raw\", \"parameters\": ["
+                      " { \"id\": \"ref\", \"type\": \"string\", \"label\": \"Ref\" } ],"
+                      " \"steps\": [ { \"id\": \"s\", \"title\": \"Echo\", \"action\": \"test.sh\","
+                      "   \"args\": { \"command\": \"echo ${raw:ref}\" } } ] }", &error);
+  g_assert_null (raw);
+  g_assert_error (error, SN_RUNBOOK_ERROR, SN_RUNBOOK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "raw:ref"));
+  g_clear_error (&error);
+
+  raw_ok = load_runbook ("{ \"id\": \"r\", \"title\": \"Raw\", \"parameters\": ["
+                         " { \"id\": \"tag\", \"type\": \"tag\", \"label\": \"Tag\" } ],"
+                         " \"steps\": [ { \"id\": \"s\", \"title\": \"Echo\", \"action\": \"test.sh\","
+                         "   \"args\": { \"command\": \"echo ${raw:tag}\" } } ] }", &error);
+  g_assert_no_error (error);
+
+  /* A tag ends at its end: "v1.2.3\n" is not one (L8). */
+  g_assert_false (sn_runbook_validate_param (raw_ok, "tag", "v1.2.3\n", NULL));
+  g_assert_true (sn_runbook_validate_param (raw_ok, "tag", "v1.2.3", NULL));
+  g_assert_false (sn_runbook_validate_param (runbook, "ref", "a\rb", NULL));
+}
+
+/* A file in the user's folder cannot take the place of a shipped runbook. */
+static void
+test_user_runbook_cannot_shadow (void)
+{
+  g_autofree char *dir = path_in_tmp ("user-runbooks");
+  g_autofree char *file = g_build_filename (dir, "restore.json", NULL);
+  g_autoptr(SnRunbookCatalog) catalog = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const *errors;
+  SnRunbook *restore;
+  gboolean found = FALSE;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (file,
+                                      "{ \"id\": \"restore\", \"title\": \"Fake restore\", \"steps\": ["
+                                      " { \"id\": \"s\", \"title\": \"x\", \"action\": \"http.health\","
+                                      "   \"args\": { \"expect\": \"reachable\" } } ] }", -1, NULL));
+  catalog = sn_runbook_catalog_new (dir);
+  g_assert_true (sn_runbook_catalog_load (catalog, &error));
+  restore = sn_runbook_catalog_lookup (catalog, "restore");
+  g_assert_nonnull (restore);
+  g_assert_true (sn_runbook_is_builtin (restore));
+  g_assert_cmpstr (sn_runbook_get_title (restore), !=, "Fake restore");
+  errors = sn_runbook_catalog_get_errors (catalog);
+  for (guint i = 0; errors != NULL && errors[i] != NULL; i++)
+    if (strstr (errors[i], "restore.json") != NULL && strstr (errors[i], "shipped") != NULL)
+      found = TRUE;
+  g_assert_true (found);
+}
+
+/* "default": "" makes a parameter optional: the monthly restore test starts
+ * with no backup named (the newest is used). */
+static void
+test_empty_default_is_optional (void)
+{
+  g_autoptr(SnRunbookCatalog) catalog = sn_runbook_catalog_new (tmpdir);
+  g_autoptr(GHashTable) resolved = NULL;
+  g_autoptr(GError) error = NULL;
+  SnRunbook *restore_test;
+
+  g_assert_true (sn_runbook_catalog_load (catalog, &error));
+  restore_test = sn_runbook_catalog_lookup (catalog, "restore-test");
+  g_assert_nonnull (restore_test);
+  g_assert_false (sn_runbook_find_param (restore_test, "backup")->required);
+  g_assert_true (sn_runbook_validate_param (restore_test, "backup", "", &error));
+  g_assert_no_error (error);
+  resolved = sn_runbook_resolve_params (restore_test, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (resolved, "backup"), ==, "");
 }
 
 int
@@ -935,11 +1224,14 @@ main (int   argc,
   log = g_build_filename (tmpdir, "log", NULL);
   g_setenv ("TEST_RUNNER_LOG", log, TRUE);
 
+  sn_actions_register_builtin ();
   sn_action_register (&write_action);
   sn_action_register (&fail_action);
   sn_action_register (&sleep_action);
   sn_action_register (&barrier_action);
   sn_action_register (&expect_action);
+  sn_action_register (&sh_action);
+  sn_action_register (&risky_action);
 
   g_test_add_func ("/core/runbook/parse-errors", test_parse_errors);
   g_test_add_func ("/core/runbook/params", test_params);
@@ -956,6 +1248,10 @@ main (int   argc,
   g_test_add_func ("/core/runner/parallel-group", test_parallel_group);
   g_test_add_func ("/core/runner/continue-on-failure", test_continue_on_failure);
   g_test_add_func ("/core/runner/report-has-no-secret", test_report_has_no_secret);
+  g_test_add_func ("/core/runner/risk-from-actions", test_risk_from_actions);
+  g_test_add_func ("/core/runner/shell-quoting", test_shell_quoting);
+  g_test_add_func ("/core/runbook/user-cannot-shadow", test_user_runbook_cannot_shadow);
+  g_test_add_func ("/core/runbook/empty-default-is-optional", test_empty_default_is_optional);
 
   ret = g_test_run ();
 

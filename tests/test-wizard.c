@@ -227,6 +227,17 @@ test_restart_app_production (void)
   sn_test_destroy_window (wizard);
 }
 
+static guint
+count_files (const char *directory)
+{
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
 static void
 test_restart_app_read_only (void)
 {
@@ -262,6 +273,37 @@ test_restart_app_read_only (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.cancel", NULL));
     g_assert_true (sn_test_wait_until (sn_test_window_gone, &weak, 5000));
   }
+}
+
+/* A backup copies every customer's data: refused to read-only in core, though
+ * the runbook flags no step destructive (H3, M1). */
+static void
+test_backup_read_only (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autofree char *directory = g_build_filename (g_get_user_data_dir (), "narcisse-admin",
+                                                 "backups", NULL);
+  guint before = count_files (directory);
+  SnRunbookWizard *wizard;
+
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  wizard = open_wizard ("backup", profile);
+
+  /* The parameters, then the dry run, are allowed: they change nothing. */
+  wait_for_page (wizard, "params", 1000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
+  wait_for_plan (wizard);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
+  wait_for_page (wizard, "gates", 1000);
+
+  g_assert_nonnull (strstr (sn_test_label_text (wizard, "gates-refused"), "read-only"));
+  g_assert_true (gtk_widget_get_mapped (sn_test_find_named (wizard, "gates-refused")));
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (wizard, "wizard-next")));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  g_assert_cmpstr (sn_runbook_wizard_get_page (wizard), ==, "gates");
+  g_assert_cmpuint (count_files (directory), ==, before);
+
+  sn_test_destroy_window (wizard);
 }
 
 static void
@@ -530,6 +572,7 @@ main (int   argc,
   g_test_add_func ("/sn/wizard/parameters", test_parameters);
   g_test_add_func ("/sn/wizard/restart-app-production", test_restart_app_production);
   g_test_add_func ("/sn/wizard/restart-app-read-only", test_restart_app_read_only);
+  g_test_add_func ("/sn/wizard/backup-read-only", test_backup_read_only);
   g_test_add_func ("/sn/wizard/cancel-reverts", test_cancel_reverts);
   g_test_add_func ("/sn/wizard/runbooks-window", test_runbooks_window);
   g_test_add_func ("/sn/wizard/main-window-entries", test_main_window_entries);

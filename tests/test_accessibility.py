@@ -101,12 +101,15 @@ def check_names(root, where):
     offenders = []
     checked = 0
     for acc, path in walk(root):
-        role = acc.getRole()
+        try:
+            role = acc.getRole()
+            name = (acc.name or "").strip()
+        except Exception:  # the object left the tree (a log line, a refreshed row)
+            continue
         if role not in CONTROL_ROLES:
             continue
         checked += 1
         # GTK 4.8 falls back to the widget's type name ("GtkToggleButton"): no name either.
-        name = (acc.name or "").strip()
         if not name or re.fullmatch(r"(Gtk|Adw|Sn)[A-Z]\w*", name):
             offenders.append(" > ".join(path[-4:]))
     for o in offenders:
@@ -205,8 +208,8 @@ def check_incidents(app, win):
                                             and a.name == "Log status"), 10)
     check_names(win, "Incidents view, Logs")
 
-    declare = find(win, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON
-                   and a.name.replace("_", "") == "Declare an Incident…")
+    declare = wait_for("the Declare button", lambda: find(win, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON
+                       and a.name.replace("_", "") == "Declare an Incident…"), 10)
     click(declare)
     dialog = wait_for("the triage dialog", lambda: frame_named(app, "Declare an Incident"), 10)
     wait_for("the proposed severity", lambda: find(dialog, lambda a: a.getRole() == pyatspi.ROLE_STATUS_BAR

@@ -127,6 +127,14 @@ sn_action_get_level (const SnActionInfo *info,
   return level;
 }
 
+gboolean
+sn_action_is_shell_arg (const SnActionInfo *info,
+                        const char         *name)
+{
+  return info != NULL && info->shell_args != NULL && name != NULL &&
+         g_strv_contains ((const char * const *)info->shell_args, name);
+}
+
 const char *
 sn_risk_to_string (SnRisk risk)
 {

@@ -79,6 +79,10 @@ typedef struct
   /* The lowest profile level allowed to run it, whatever its risk. An
    * action of risk CHANGE or DESTROY needs at least an operator anyway. */
   SnSafetyLevel min_level;
+  /* Arguments that are shell command text: a ${variable} substituted into
+   * them is shell-quoted, unless written ${raw:NAME}, which the parser
+   * refuses for parameters of type string or secret. NULL-terminated. */
+  const char * const *shell_args;
 } SnActionInfo;
 
 typedef void (*SnActionLineFunc) (SnActionContext *context,
@@ -94,6 +98,8 @@ SnRisk              sn_action_get_risk                 (const SnActionInfo *info
                                                         JsonObject         *args);
 SnSafetyLevel       sn_action_get_level                (const SnActionInfo *info,
                                                         JsonObject         *args);
+gboolean            sn_action_is_shell_arg             (const SnActionInfo *info,
+                                                        const char         *name);
 const char         *sn_risk_to_string                  (SnRisk              risk);
 SnRisk              sn_risk_max                        (SnRisk              a,
                                                         SnRisk              b);

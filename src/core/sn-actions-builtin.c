@@ -361,9 +361,12 @@ exec_risk (JsonObject *args)
   return SN_RISK_DESTROY;
 }
 
+static const char * const exec_shell_args[] = { "command", NULL };
+
 static const SnActionInfo exec_action = {
   .name = "host.exec",
   .risk = exec_risk,
+  .shell_args = exec_shell_args,
   .check = exec_check,
   .describe = exec_describe,
   .run = exec_run,
@@ -593,7 +596,9 @@ query_risk (JsonObject *args)
 {
   const char *sql = json_object_get_string_member_with_default (args, "sql", NULL);
 
-  if (sql != NULL && !sn_sql_is_write (sql) && !sn_sql_escapes_read_only (sql, NULL))
+  /* A ${variable} in the SQL is unknown text until the run: not a read. */
+  if (sql != NULL && strstr (sql, "${") == NULL &&
+      !sn_sql_is_write (sql) && !sn_sql_escapes_read_only (sql, NULL))
     return SN_RISK_READ;
   return SN_RISK_DESTROY;
 }

@@ -232,8 +232,11 @@ file_risk (JsonObject *args)
   return SN_RISK_DESTROY;
 }
 
+static const char * const file_replace_shell_args[] = { "from-output", NULL };
+
 static const SnActionInfo file_replace_action = {
   .risk = file_risk,
+  .shell_args = file_replace_shell_args,
   .name = "host.file.replace",
   .check = file_replace_check,
   .describe = file_replace_describe,

@@ -1230,4 +1230,3 @@ sn_host_restore_file_finish (SnHost        *self,
 
   return done != NULL;
 }
-

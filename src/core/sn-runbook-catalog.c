@@ -135,10 +135,25 @@ load_file (SnRunbookCatalog *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SnRunbook) runbook = sn_runbook_new_from_file (file, &error);
+  SnRunbook *existing;
 
   if (runbook == NULL)
     {
       g_ptr_array_add (self->errors, g_strdup (error->message));
+      return;
+    }
+
+  /* A user runbook never replaces a shipped one: `narcisse-ctl restore` and
+   * the wizard look runbooks up by id. */
+  existing = g_hash_table_lookup (by_id, sn_runbook_get_id (runbook));
+  if (existing != NULL && sn_runbook_is_builtin (existing))
+    {
+      g_ptr_array_add (self->errors,
+                       g_strdup_printf (_("%s: the id “%s” belongs to a runbook shipped with the "
+                                          "app; a user runbook cannot replace it. Give it "
+                                          "another id. It was not loaded."),
+                                        sn_runbook_get_origin (runbook),
+                                        sn_runbook_get_id (runbook)));
       return;
     }
 

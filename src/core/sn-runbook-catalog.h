@@ -20,9 +20,10 @@ G_DECLARE_FINAL_TYPE (SnRunbookCatalog, sn_runbook_catalog, SN, RUNBOOK_CATALOG,
 /*
  * A GListModel of SnRunbook sorted by id: the runbooks compiled into the
  * resources, then those of the user folder (default
- * $XDG_DATA_HOME/narcisse-admin/runbooks), which replace a shipped runbook
- * of the same id. A malformed file is left out and reported by
- * sn_runbook_catalog_get_errors() with its located error.
+ * $XDG_DATA_HOME/narcisse-admin/runbooks). A user runbook never replaces a
+ * shipped one: one with a shipped id is left out and reported. A malformed
+ * file is left out and reported by sn_runbook_catalog_get_errors() with its
+ * located error.
  */
 SnRunbookCatalog *sn_runbook_catalog_new         (const char        *user_directory);
 gboolean          sn_runbook_catalog_load        (SnRunbookCatalog  *self,

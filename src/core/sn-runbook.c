@@ -349,6 +349,9 @@ parse_param (SnRunbook   *self,
       !get_string_member (&scope, object, "pattern", FALSE, &param->pattern, error))
     goto failed;
 
+  /* A parameter with a default, even "", is optional unless it says otherwise:
+   * "Empty for the newest backup" is a value. */
+  param->required = !json_object_has_member (object, "default");
   if (json_object_has_member (object, "required") &&
       !get_bool_member (&scope, object, "required", &param->required, error))
     goto failed;
@@ -421,6 +424,54 @@ parse_param (SnRunbook   *self,
 failed:
   sn_runbook_param_free (param);
   return NULL;
+}
+
+/* ${raw:NAME} pastes a value into a shell command unquoted: only for values
+ * the parser already constrains (tag, date, integer, choice), never for a
+ * string or a secret a person types. */
+static gboolean
+check_raw_variables (SnRunbook           *self,
+                     const ParseScope    *scope,
+                     const SnActionInfo  *info,
+                     JsonObject          *args,
+                     GError             **error)
+{
+  g_autoptr(GList) members = json_object_get_members (args);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (args, l->data);
+      const char *text;
+      const char *p;
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        continue;
+      text = json_node_get_string (node);
+
+      for (p = strstr (text, "${raw:"); p != NULL; p = strstr (p + 1, "${raw:"))
+        {
+          const char *end = strchr (p, '}');
+          g_autofree char *name = NULL;
+          const SnRunbookParam *param;
+
+          if (end == NULL)
+            break;
+          name = g_strndup (p + strlen ("${raw:"), end - p - strlen ("${raw:"));
+          param = sn_runbook_find_param (self, name);
+
+          if (!sn_action_is_shell_arg (info, l->data))
+            continue;
+          if (param == NULL ||
+              param->type == SN_PARAM_TYPE_STRING || param->type == SN_PARAM_TYPE_SECRET)
+            return invalid (scope, error,
+                            _("“${raw:%s}” in “%s” would paste text unquoted into a shell "
+                              "command; only tag, date, integer and choice parameters may be "
+                              "raw. Write ${%s}: it is quoted for you."),
+                            name, (const char *)l->data, name);
+        }
+    }
+
+  return TRUE;
 }
 
 static SnRunbookStep *
@@ -513,6 +564,27 @@ parse_step (SnRunbook   *self,
   if ((member = json_object_get_member (object, "revert")) != NULL &&
       !(step->revert = parse_call (&scope, member, "revert", error)))
     goto failed;
+
+  /* Risk belongs to the actions: the step's flag can raise it, never lower it. */
+  step->risk = step->destructive ? SN_RISK_DESTROY : SN_RISK_READ;
+  step->level = SN_SAFETY_LEVEL_READ_ONLY;
+  {
+    const SnRunbookCall *calls[] = { step->call, step->verify, step->revert };
+
+    for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+      {
+        const SnActionInfo *info;
+
+        if (calls[i] == NULL)
+          continue;
+        info = sn_action_lookup (calls[i]->action);
+        step->risk = sn_risk_max (step->risk, sn_action_get_risk (info, calls[i]->args));
+        step->level = MAX (step->level, sn_action_get_level (info, calls[i]->args));
+        if (!check_raw_variables (self, &scope, info, calls[i]->args, error))
+          goto failed;
+      }
+    step->destructive = step->risk == SN_RISK_DESTROY;
+  }
 
   if (step->parallel_group != NULL && (step->destructive || step->revert != NULL))
     {
@@ -785,6 +857,43 @@ sn_runbook_is_destructive (SnRunbook *self)
   return FALSE;
 }
 
+/**
+ * sn_runbook_get_risk:
+ *
+ * Returns: the most any step may do, from its actions' own risk and its flag
+ */
+SnRisk
+sn_runbook_get_risk (SnRunbook *self)
+{
+  SnRisk risk = SN_RISK_READ;
+
+  g_return_val_if_fail (SN_IS_RUNBOOK (self), SN_RISK_DESTROY);
+
+  for (guint i = 0; i < self->steps->len; i++)
+    risk = sn_risk_max (risk, ((const SnRunbookStep *)g_ptr_array_index (self->steps, i))->risk);
+  return risk;
+}
+
+/**
+ * sn_runbook_get_required_level:
+ *
+ * Returns: the lowest profile level that may run the runbook: its declared
+ *   "safety-level", raised by what its steps' actions need. A runbook cannot
+ *   under-declare.
+ */
+SnSafetyLevel
+sn_runbook_get_required_level (SnRunbook *self)
+{
+  SnSafetyLevel level;
+
+  g_return_val_if_fail (SN_IS_RUNBOOK (self), SN_SAFETY_LEVEL_ADMIN);
+
+  level = self->safety_level;
+  for (guint i = 0; i < self->steps->len; i++)
+    level = MAX (level, ((const SnRunbookStep *)g_ptr_array_index (self->steps, i))->level);
+  return level;
+}
+
 guint
 sn_runbook_get_n_params (SnRunbook *self)
 {
@@ -872,7 +981,7 @@ sn_runbook_validate_param (SnRunbook   *self,
   switch (param->type)
     {
     case SN_PARAM_TYPE_TAG:
-      if (!g_regex_match_simple ("^v[0-9]+\\.[0-9]+\\.[0-9]+$", value, 0, 0))
+      if (!g_regex_match_simple ("^v[0-9]+\\.[0-9]+\\.[0-9]+\\z", value, 0, 0))
         return param_error (param, error, _("a release tag looks like v1.2.3"));
       break;
 
@@ -881,7 +990,7 @@ sn_runbook_validate_param (SnRunbook   *self,
         GDate date;
 
         g_date_clear (&date, 1);
-        if (g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", value, 0, 0))
+        if (g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}\\z", value, 0, 0))
           {
             int y, m, d;
 
@@ -913,8 +1022,10 @@ sn_runbook_validate_param (SnRunbook   *self,
     case SN_PARAM_TYPE_STRING:
     case SN_PARAM_TYPE_SECRET:
     default:
-      if (strchr (value, '\n') != NULL)
-        return param_error (param, error, _("a single line is expected"));
+      for (const char *p = value; *p != '\0'; p++)
+        if ((guchar)*p < 0x20 || *p == 0x7f)
+          return param_error (param, error, _("a single line without control characters is "
+                                              "expected"));
       break;
     }
 

@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sn-action.h"
 #include "sn-core-types.h"
 
 G_BEGIN_DECLS
@@ -74,7 +75,9 @@ struct _SnRunbookStep
   SnRunbookCall *verify;          /* optional */
   SnRunbookCall *revert;          /* optional */
   guint          timeout_seconds; /* 0: the action's default */
-  guint          destructive : 1;
+  SnRisk         risk;            /* the most its calls may do, with the step's own flag */
+  SnSafetyLevel  level;           /* the lowest profile level that may run it */
+  guint          destructive : 1; /* risk == SN_RISK_DESTROY */
   guint          continue_on_failure : 1;
   guint          revert_if_failed : 1;
 };
@@ -99,6 +102,8 @@ SnSafetyLevel         sn_runbook_get_safety_level  (SnRunbook     *self);
 SnGateFlags           sn_runbook_get_gates         (SnRunbook     *self);
 guint                 sn_runbook_get_backup_max_age_minutes (SnRunbook *self);
 gboolean              sn_runbook_is_destructive    (SnRunbook     *self);
+SnRisk                sn_runbook_get_risk          (SnRunbook     *self);
+SnSafetyLevel         sn_runbook_get_required_level (SnRunbook    *self);
 guint                 sn_runbook_get_n_params      (SnRunbook     *self);
 const SnRunbookParam *sn_runbook_get_param         (SnRunbook     *self,
                                                     guint          index);

@@ -17,6 +17,7 @@
 #include "sn-audit-log.h"
 #include "sn-core-enums.h"
 #include "sn-runner.h"
+#include "sn-gate.h"
 
 #define MAX_OUTPUT_LINES 200
 #define REDACTED "[REDACTED]"
@@ -841,10 +842,14 @@ lookup_variable (SnRunner    *self,
   return NULL;
 }
 
+/* @shell: @text is shell command text, so each substituted value is quoted
+ * as one word, unless written ${raw:NAME} (the parser allows that only for
+ * values it constrains). */
 static char *
 resolve_string (SnRunner    *self,
                 const char  *text,
                 gboolean     planning,
+                gboolean     shell,
                 GError     **error)
 {
   GString *result = g_string_new (NULL);
@@ -856,6 +861,7 @@ resolve_string (SnRunner    *self,
       const char *end;
       g_autofree char *name = NULL;
       g_autofree char *value = NULL;
+      gboolean raw;
 
       if (start == NULL)
         {
@@ -874,13 +880,23 @@ resolve_string (SnRunner    *self,
         }
 
       name = g_strndup (start + 2, end - start - 2);
-      if (!(value = lookup_variable (self, name, planning, error)))
+      raw = g_str_has_prefix (name, "raw:");
+      if (!(value = lookup_variable (self, raw ? name + strlen ("raw:") : name, planning, error)))
         {
           g_string_free (result, TRUE);
           return NULL;
         }
 
-      g_string_append (result, value);
+      if (shell && !raw)
+        {
+          g_autofree char *quoted = g_shell_quote (value);
+
+          g_string_append (result, quoted);
+        }
+      else
+        {
+          g_string_append (result, value);
+        }
       p = end + 1;
     }
 
@@ -891,6 +907,7 @@ static JsonNode *
 resolve_node (SnRunner    *self,
               JsonNode    *node,
               gboolean     planning,
+              gboolean     shell,
               GError     **error)
 {
   switch (json_node_get_node_type (node))
@@ -904,7 +921,7 @@ resolve_node (SnRunner    *self,
         for (const GList *l = members; l != NULL; l = l->next)
           {
             JsonNode *member = resolve_node (self, json_object_get_member (object, l->data),
-                                             planning, error);
+                                             planning, shell, error);
 
             if (member == NULL)
               return NULL;
@@ -922,7 +939,7 @@ resolve_node (SnRunner    *self,
         for (guint i = 0; i < json_array_get_length (array); i++)
           {
             JsonNode *element = resolve_node (self, json_array_get_element (array, i),
-                                              planning, error);
+                                              planning, shell, error);
 
             if (element == NULL)
               return NULL;
@@ -936,7 +953,7 @@ resolve_node (SnRunner    *self,
       if (json_node_get_value_type (node) == G_TYPE_STRING)
         {
           g_autofree char *value = resolve_string (self, json_node_get_string (node),
-                                                   planning, error);
+                                                   planning, shell, error);
 
           if (value == NULL)
             return NULL;
@@ -956,13 +973,28 @@ resolve_args (SnRunner             *self,
               gboolean              planning,
               GError              **error)
 {
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), call->args);
-  g_autoptr(JsonNode) resolved = resolve_node (self, node, planning, error);
+  const SnActionInfo *info = sn_action_lookup (call->action);
+  g_autoptr(JsonObject) resolved = json_object_new ();
+  g_autoptr(GList) members = json_object_get_members (call->args);
 
-  if (resolved == NULL)
-    return NULL;
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *member = resolve_node (self, json_object_get_member (call->args, l->data), planning,
+                                       sn_action_is_shell_arg (info, l->data), error);
 
-  return json_object_ref (json_node_get_object (resolved));
+      if (member == NULL)
+        return NULL;
+      json_object_set_member (resolved, l->data, member);
+    }
+
+  return g_steal_pointer (&resolved);
+}
+
+static char *
+redact_func (const char *text,
+             gpointer    user_data)
+{
+  return sn_runner_redact (user_data, text);
 }
 
 static SnActionContext *
@@ -973,6 +1005,7 @@ new_context (SnRunner     *self,
   GHashTableIter iter;
   gpointer key, value;
 
+  sn_action_context_set_redact_func (context, redact_func, self);
   g_hash_table_iter_init (&iter, self->services);
   while (g_hash_table_iter_next (&iter, &key, &value))
     sn_action_context_set_service (context, key, value);
@@ -1186,71 +1219,119 @@ sn_runner_dup_shell_script (SnRunner *self)
 
 /* Gates ---------------------------------------------------------------- */
 
+/**
+ * sn_runner_get_required_gates:
+ *
+ * Which gates this run needs, from what its steps' actions do (never only
+ * from the runbook's own flags): the typed profile name before anything that
+ * may destroy on production; the runbook's declared gates when it changes
+ * something; a break-glass reason for an admin-level runbook that changes
+ * something.
+ */
 SnGateFlags
 sn_runner_get_required_gates (SnRunner *self)
 {
-  SnGateFlags gates;
+  SnGateFlags gates = SN_GATE_NONE;
+  SnRisk risk;
 
   g_return_val_if_fail (SN_IS_RUNNER (self), SN_GATE_NONE);
 
-  if (!sn_runbook_is_destructive (self->runbook))
+  risk = sn_runbook_get_risk (self->runbook);
+  if (risk == SN_RISK_READ)
     return SN_GATE_NONE;
 
-  gates = sn_runbook_get_gates (self->runbook) & (SN_GATE_BACKUP_VERIFIED | SN_GATE_REASON);
+  gates = sn_runbook_get_gates (self->runbook);
 
-  if (sn_profile_get_production (self->profile))
+  if (risk == SN_RISK_DESTROY && sn_profile_get_production (self->profile))
     gates |= SN_GATE_TYPED_NAME;
 
-  /* Above the profile's level, only with a break-glass reason. */
-  if (sn_runbook_get_safety_level (self->runbook) > sn_profile_get_safety_level (self->profile))
+  if (sn_runbook_get_required_level (self->runbook) == SN_SAFETY_LEVEL_ADMIN)
     gates |= SN_GATE_REASON;
 
   return gates;
 }
 
-/* The gates a person answers (and the read-only refusal): checked before
- * anything runs. */
+static const char *
+level_name (SnSafetyLevel level)
+{
+  switch (level)
+    {
+    case SN_SAFETY_LEVEL_READ_ONLY:
+      return _("read-only");
+    case SN_SAFETY_LEVEL_OPERATOR:
+      return _("operator");
+    case SN_SAFETY_LEVEL_ADMIN:
+    default:
+      return _("admin");
+    }
+}
+
+/**
+ * sn_runbook_check_profile:
+ *
+ * The profile's level against what @runbook needs, in core: a runbook or
+ * step above the profile's level is refused, whether it is destructive or
+ * not. There is no way around it but a profile of that level.
+ */
+gboolean
+sn_runbook_check_profile (SnRunbook  *runbook,
+                          SnProfile  *profile,
+                          GError    **error)
+{
+  SnSafetyLevel needed;
+  SnSafetyLevel have;
+
+  g_return_val_if_fail (SN_IS_RUNBOOK (runbook), FALSE);
+  g_return_val_if_fail (SN_IS_PROFILE (profile), FALSE);
+
+  needed = sn_runbook_get_required_level (runbook);
+  have = sn_profile_get_safety_level (profile);
+  if (needed <= have)
+    return TRUE;
+
+  if (have == SN_SAFETY_LEVEL_READ_ONLY)
+    g_set_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_REFUSED,
+                 _("The profile “%s” is read-only: it cannot run “%s”, which changes the "
+                   "system and needs an %s profile. Ask an operator, or use an %s profile. "
+                   "Nothing was run."),
+                 sn_profile_get_name (profile), sn_runbook_get_title (runbook),
+                 level_name (needed), level_name (needed));
+  else
+    g_set_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_REFUSED,
+                 _("The profile “%s” is %s: “%s” needs an %s profile. Nothing was run."),
+                 sn_profile_get_name (profile), level_name (have),
+                 sn_runbook_get_title (runbook), level_name (needed));
+  return FALSE;
+}
+
+gboolean
+sn_runner_check_level (SnRunner  *self,
+                       GError   **error)
+{
+  g_return_val_if_fail (SN_IS_RUNNER (self), FALSE);
+
+  return sn_runbook_check_profile (self->runbook, self->profile, error);
+}
+
+/* The level, and the gates a person answers: checked before anything runs. */
 static gboolean
 check_input_gates (SnRunner  *self,
                    GError   **error)
 {
   SnGateFlags gates;
 
-  if (!sn_runbook_is_destructive (self->runbook))
-    return TRUE;
-
-  if (sn_profile_get_safety_level (self->profile) == SN_SAFETY_LEVEL_READ_ONLY)
-    {
-      g_set_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_REFUSED,
-                   _("The profile “%s” is read-only: it cannot run “%s”, which changes the "
-                     "system. Ask an operator, or use an operator profile."),
-                   sn_profile_get_name (self->profile), sn_runbook_get_title (self->runbook));
-      return FALSE;
-    }
+  if (!sn_runner_check_level (self, error))
+    return FALSE;
 
   gates = sn_runner_get_required_gates (self);
 
   if ((gates & SN_GATE_TYPED_NAME) != 0 &&
-      g_strcmp0 (self->typed_name, sn_profile_get_name (self->profile)) != 0)
-    {
-      g_set_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_GATE,
-                   _("“%s” is a production profile: type its name “%s” to confirm."),
-                   sn_profile_get_name (self->profile), sn_profile_get_name (self->profile));
-      return FALSE;
-    }
+      !sn_gate_check_answer (SN_GATE_TYPED_NAME, self->profile, self->typed_name, error))
+    return FALSE;
 
-  if ((gates & SN_GATE_REASON) != 0)
-    {
-      g_autofree char *reason = g_strstrip (g_strdup (self->reason != NULL ? self->reason : ""));
-
-      if (g_utf8_strlen (reason, -1) < 10)
-        {
-          g_set_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_GATE,
-                       _("A reason is required for this run (at least 10 characters). It goes "
-                         "into the audit log and the report."));
-          return FALSE;
-        }
-    }
+  if ((gates & SN_GATE_REASON) != 0 &&
+      !sn_gate_check_answer (SN_GATE_REASON, self->profile, self->reason, error))
+    return FALSE;
 
   if ((gates & SN_GATE_BACKUP_VERIFIED) != 0 && self->backup_gate == NULL)
     {
@@ -1299,7 +1380,7 @@ sn_runner_check_gates (SnRunner      *self,
   g_return_val_if_fail (SN_IS_RUNNER (self), FALSE);
 
   return check_input_gates (self, error) &&
-         (!sn_runbook_is_destructive (self->runbook) ||
+         (sn_runbook_get_risk (self->runbook) == SN_RISK_READ ||
           check_backup_gate (self, cancellable, error));
 }
 
@@ -1364,6 +1445,21 @@ run_call (SnRunner             *self,
   if (!(args = resolve_args (self, call, FALSE, error)))
     return FALSE;
 
+  /* The values are in now: what the call does with them may not exceed
+   * what the plan and the gates were for, nor the profile's level. */
+  if (sn_action_get_risk (info, args) > step->step->risk ||
+      sn_action_get_level (info, args) > sn_profile_get_safety_level (self->profile))
+    {
+      g_set_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_REFUSED,
+                   _("With its parameters filled in, “%s” would %s, more than its plan and "
+                     "this profile allow. Nothing was run for this step."),
+                   call->action,
+                   sn_action_get_risk (info, args) == SN_RISK_DESTROY
+                   ? _("change or destroy something on the server")
+                   : _("change something on the server"));
+      return FALSE;
+    }
+
   if (cancellable != NULL)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_linked),
                                      g_object_ref (step_cancellable), g_object_unref);
@@ -1382,6 +1478,15 @@ run_call (SnRunner             *self,
     }
 
   ok = info->run (context, args, error);
+
+  /* Errors reach summaries, the CLI and incidents: no secret in them (L3). */
+  if (!ok && error != NULL && *error != NULL)
+    {
+      g_autofree char *redacted = sn_runner_redact (self, (*error)->message);
+
+      g_free ((*error)->message);
+      (*error)->message = g_steal_pointer (&redacted);
+    }
 
   if (timeout != NULL)
     g_source_destroy (timeout);
@@ -1806,6 +1911,11 @@ build_report (SnRunner *self)
   g_string_append_printf (md, "# %s\n\n", sn_runbook_get_title (self->runbook));
   g_string_append_printf (md, "| | |\n|---|---|\n");
   g_string_append_printf (md, _("| Runbook | `%s` |\n"), sn_runbook_get_id (self->runbook));
+  if (!sn_runbook_is_builtin (self->runbook))
+    g_string_append_printf (md, _("| Source | **user runbook**, not shipped with the app: %s |\n"),
+                            sn_runbook_get_origin (self->runbook));
+  g_string_append_printf (md, _("| Level needed | %s |\n"),
+                          level_name (sn_runbook_get_required_level (self->runbook)));
   g_string_append_printf (md, _("| Profile | %s%s |\n"), sn_profile_get_name (self->profile),
                           sn_profile_get_production (self->profile) ? _(" (production)") : "");
   g_string_append_printf (md, _("| Operator | %s |\n"), g_get_user_name ());
@@ -1869,8 +1979,11 @@ build_report (SnRunner *self)
       g_string_append_printf (md, "### %u. %s — %s\n\n", i + 1, sn_step_run_get_title (step),
                               step_state_label (sn_step_run_get_state (step)));
       g_string_append_printf (md, "```\n%s\n```\n\n", sn_step_run_get_command (step) ?: "");
-      if (step->step->destructive)
-        g_string_append_printf (md, _("- Changes the system\n"));
+      if (step->step->risk == SN_RISK_DESTROY)
+        g_string_append_printf (md, _("- Changes the system: may lose data or stop the site\n"));
+      else if (step->step->risk == SN_RISK_CHANGE)
+        g_string_append_printf (md, _("- Changes the system: adds or changes something that can be "
+                                      "taken back\n"));
       if (impact != NULL)
         g_string_append_printf (md, _("- Impact: %s\n"), impact);
       if (sn_step_run_get_verify_command (step) != NULL)
@@ -1947,6 +2060,8 @@ audit_run (SnRunner     *self,
   g_autofree char *redacted = NULL;
 
   g_string_append_printf (command, "runbook run %s", sn_runbook_get_id (self->runbook));
+  if (!sn_runbook_is_builtin (self->runbook))
+    g_string_append_printf (command, " (user runbook %s)", sn_runbook_get_origin (self->runbook));
   for (guint i = 0; i < sn_runbook_get_n_params (self->runbook); i++)
     {
       const SnRunbookParam *param = sn_runbook_get_param (self->runbook, i);

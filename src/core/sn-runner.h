@@ -106,6 +106,11 @@ void          sn_runner_set_report_dir      (SnRunner             *self,
 
 /* The gates this run needs before its first destructive step. */
 SnGateFlags   sn_runner_get_required_gates  (SnRunner             *self);
+gboolean      sn_runner_check_level         (SnRunner             *self,
+                                             GError              **error);
+gboolean      sn_runbook_check_profile      (SnRunbook            *runbook,
+                                             SnProfile            *profile,
+                                             GError              **error);
 void          sn_runner_set_typed_name      (SnRunner             *self,
                                              const char           *typed_name);
 void          sn_runner_set_reason          (SnRunner             *self,
