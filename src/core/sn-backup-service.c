@@ -23,13 +23,13 @@
 #include "sn-host.h"
 #include "sn-reports.h"
 
-#define STAGE_SUBDIR          "backups/narcisse-admin"
+#define STAGE_SUBDIR          SN_BACKUP_STAGE_SUBDIR
 #define STAGE_KEEP            3
 #define STREAM_TIMEOUT_MS     (6 * 3600 * 1000)
 #define COMMAND_TIMEOUT_MS    (30 * 60 * 1000)
 #define UPLOAD_CHUNK          (16 * 1024)
 #define PROGRESS_INTERVAL_US  (100 * 1000)
-#define MANIFEST_SUFFIX       ".manifest.json"
+#define MANIFEST_SUFFIX       SN_BACKUP_MANIFEST_SUFFIX
 
 G_DEFINE_QUARK (sn-backup-error-quark, sn_backup_error)
 
@@ -423,12 +423,6 @@ sn_backup_service_get_remote_backups (SnBackupService *self)
 
 /* Shell words and the host ------------------------------------------------ */
 
-static char *
-shell_word (const char *word)
-{
-  return sn_host_shell_word (word);
-}
-
 char *
 sn_backup_service_dup_stage_directory (SnBackupService *self)
 {
@@ -436,27 +430,18 @@ sn_backup_service_dup_stage_directory (SnBackupService *self)
   return g_build_filename (sn_profile_get_deploy_path (self->profile), STAGE_SUBDIR, NULL);
 }
 
-/* "cd DEPLOY && D=STAGE && " */
-static char *
-prologue_for (SnProfile *profile)
-{
-  return sn_host_command_in_deploy_path (profile, "D=" STAGE_SUBDIR " && ");
-}
-
+/* "cd DEPLOY && D=STAGE && " (sn-backup-commands.c builds the commands) */
 static char *
 host_prologue (SnBackupService *self)
 {
-  return prologue_for (self->profile);
+  return _sn_backup_prologue (self->profile);
 }
 
 static char *
 mc_remote (SnBackupService *self,
            const char      *name)
 {
-  g_autofree char *target = g_strdup_printf ("%s/%s/%s%s", self->mc_alias, self->bucket,
-                                             self->prefix, name != NULL ? name : "");
-
-  return shell_word (target);
+  return _sn_backup_mc_remote (self, name);
 }
 
 typedef struct
@@ -558,37 +543,6 @@ host_run (SnBackupService  *self,
     }
 
   return sn_ssh_exec_result_dup_stdout_text (result);
-}
-
-/**
- * sn_backup_service_dup_psql_command:
- * @database: (nullable): %NULL for the profile's
- * @read_only: run @sql in a read-only transaction
- *
- * The command the service runs for one psql query (unaligned, `|`
- * separated, no headers), in the deploy path.
- */
-char *
-sn_backup_service_dup_psql_command (SnProfile  *profile,
-                                    const char *database,
-                                    gboolean    read_only,
-                                    const char *sql)
-{
-  static const char * const options[] = { "-q", "-A", "-t", "-F", "|", NULL };
-  const char *commands[3] = { NULL };
-  g_autofree char *prologue = NULL;
-  g_autofree char *psql = NULL;
-  guint n = 0;
-
-  g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
-  g_return_val_if_fail (sql != NULL, NULL);
-
-  if (read_only)
-    commands[n++] = "SET default_transaction_read_only = on";
-  commands[n++] = sql;
-  prologue = prologue_for (profile);
-  psql = sn_host_command_psql_words (profile, NULL, database, options, commands);
-  return g_strconcat (prologue, psql, NULL);
 }
 
 static char *
@@ -881,9 +835,7 @@ sn_backup_service_find_recent (SnBackupService *self,
 static char *
 stage_path (const char *name)
 {
-  g_autofree char *path = g_strdup_printf ("%s/%s", STAGE_SUBDIR, name);
-
-  return shell_word (path);
+  return _sn_backup_stage_path (name);
 }
 
 static char *
@@ -1366,51 +1318,6 @@ commit_received (Received  *received,
 
 /* Create ---------------------------------------------------------------------- */
 
-/* The rc file a dump leaves on the host: pg_dump's exit status. */
-static char *
-dump_rc_path (const char *name)
-{
-  g_autofree char *rc = g_strdup_printf ("%s/%s.rc", STAGE_SUBDIR, name);
-
-  return shell_word (rc);
-}
-
-/**
- * sn_backup_service_dup_dump_command:
- * @name: the backup's file name
- *
- * The command that makes a backup: pg_dump -Fc inside the db container,
- * its bytes kept on the host under the stage folder (tee) while they stream
- * to the app, which writes them to the local backup file.
- */
-char *
-sn_backup_service_dup_dump_command (SnProfile  *profile,
-                                    const char *name)
-{
-  g_autofree char *prologue = NULL;
-  g_autofree char *dump = NULL;
-  g_autofree char *part_name = NULL;
-  g_autofree char *part = NULL;
-  g_autofree char *rc = NULL;
-  const char *argv[] = { "pg_dump", "-Fc", "-U", NULL, NULL, NULL };
-
-  g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  argv[3] = sn_profile_get_db_user (profile);
-  argv[4] = sn_profile_get_db_name (profile);
-  prologue = prologue_for (profile);
-  dump = sn_host_command_db_words (argv);
-  part_name = g_strconcat (name, ".part", NULL);
-  part = stage_path (part_name);
-  rc = dump_rc_path (name);
-  return g_strdup_printf ("%sumask 077 && mkdir -p $D && chmod 700 $D && "
-                          "find $D -name '*.part' -mmin +360 -delete 2>/dev/null; "
-                          "{ %s; echo $? > %s; } | tee %s && "
-                          "exit \"$(cat %s)\"",
-                          prologue, dump, rc, part, rc);
-}
-
 static guint64
 estimate_dump_size (SnBackupService *self,
                     gint64           database_size)
@@ -1534,7 +1441,7 @@ sn_backup_service_create_sync (SnBackupService      *self,
    * restore read the very same bytes without sending them back up. */
   part_name = g_strconcat (name, ".part", NULL);
   part = stage_path (part_name);
-  rc = dump_rc_path (name);
+  rc = _sn_backup_dump_rc_path (name);
   staged = stage_path (name);
   command = sn_backup_service_dup_dump_command (self->profile, name);
 
@@ -1641,36 +1548,6 @@ put_host_file (SnBackupService  *self,
   g_autofree char *output = host_run (self, "backup.manifest-to-host", command, cancellable, error);
 
   return output != NULL;
-}
-
-/**
- * sn_backup_service_dup_upload_command:
- * @name: the backup's file name, staged on the host with its manifest
- *
- * The command that copies a staged backup and its manifest to the bucket.
- */
-char *
-sn_backup_service_dup_upload_command (SnBackupService *self,
-                                      const char      *name)
-{
-  g_autofree char *prologue = NULL;
-  g_autofree char *manifest_name = NULL;
-  g_autofree char *staged = NULL;
-  g_autofree char *staged_manifest = NULL;
-  g_autofree char *remote = NULL;
-  g_autofree char *remote_manifest = NULL;
-
-  g_return_val_if_fail (SN_IS_BACKUP_SERVICE (self), NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  prologue = host_prologue (self);
-  manifest_name = g_strconcat (name, MANIFEST_SUFFIX, NULL);
-  staged = stage_path (name);
-  staged_manifest = stage_path (manifest_name);
-  remote = mc_remote (self, name);
-  remote_manifest = mc_remote (self, manifest_name);
-  return g_strdup_printf ("%smc cp %s %s && mc cp %s %s && rm -f %s",
-                          prologue, staged, remote, staged_manifest, remote_manifest, staged_manifest);
 }
 
 gboolean
@@ -1983,51 +1860,6 @@ sn_backup_service_find_sync (SnBackupService  *self,
 
 /* Restore and compare --------------------------------------------------------- */
 
-/**
- * sn_backup_service_dup_restore_command:
- * @name: the backup's file name, staged on the host
- * @database: (nullable): where to restore; %NULL for the profile's
- * @clean: drop the objects first (`--clean --if-exists`): a real restore;
- *   %FALSE for the restore test's new empty database
- *
- * The command that restores: pg_restore in one transaction inside the db
- * container, reading the staged copy on the host.
- */
-char *
-sn_backup_service_dup_restore_command (SnProfile  *profile,
-                                       const char *name,
-                                       const char *database,
-                                       gboolean    clean)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *prologue = NULL;
-  g_autofree char *restore = NULL;
-  g_autofree char *staged = NULL;
-
-  g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  g_ptr_array_add (argv, (gpointer)"pg_restore");
-  if (clean)
-    {
-      g_ptr_array_add (argv, (gpointer)"--clean");
-      g_ptr_array_add (argv, (gpointer)"--if-exists");
-    }
-  g_ptr_array_add (argv, (gpointer)"--no-owner");
-  g_ptr_array_add (argv, (gpointer)"--no-acl");
-  g_ptr_array_add (argv, (gpointer)"--single-transaction");
-  g_ptr_array_add (argv, (gpointer)"-U");
-  g_ptr_array_add (argv, (gpointer)sn_profile_get_db_user (profile));
-  g_ptr_array_add (argv, (gpointer)"-d");
-  g_ptr_array_add (argv, (gpointer)(database != NULL ? database : sn_profile_get_db_name (profile)));
-  g_ptr_array_add (argv, NULL);
-
-  prologue = prologue_for (profile);
-  restore = sn_host_command_db_words ((const char * const *)argv->pdata);
-  staged = stage_path (name);
-  return g_strdup_printf ("%s%s < %s", prologue, restore, staged);
-}
-
 static gboolean
 pg_restore_into (SnBackupService  *self,
                  SnBackup         *backup,
@@ -2261,50 +2093,6 @@ run_reports (SnBackupService  *self,
   return TRUE;
 }
 
-static char *
-restore_test_create_sql (const char *temp_db)
-{
-  return g_strdup_printf ("CREATE DATABASE \"%s\"", temp_db);
-}
-
-static char *
-restore_test_drop_sql (const char *temp_db)
-{
-  return g_strdup_printf ("DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", temp_db);
-}
-
-/**
- * sn_backup_service_dup_restore_test_commands:
- * @name: the backup tested
- * @temp_db: the temporary database
- *
- * The three commands of a restore test that change the server, in order:
- * CREATE DATABASE @temp_db, pg_restore of @name into it, DROP DATABASE (run
- * whatever happened). Verification, row counts and reports only read.
- *
- * Returns: (transfer full) (array zero-terminated=1): the three commands
- */
-char **
-sn_backup_service_dup_restore_test_commands (SnProfile  *profile,
-                                             const char *name,
-                                             const char *temp_db)
-{
-  g_autofree char *create_sql = NULL;
-  g_autofree char *drop_sql = NULL;
-  char **commands;
-
-  g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
-  g_return_val_if_fail (name != NULL && temp_db != NULL, NULL);
-
-  create_sql = restore_test_create_sql (temp_db);
-  drop_sql = restore_test_drop_sql (temp_db);
-  commands = g_new0 (char *, 4);
-  commands[0] = sn_backup_service_dup_psql_command (profile, NULL, FALSE, create_sql);
-  commands[1] = sn_backup_service_dup_restore_command (profile, name, temp_db, FALSE);
-  commands[2] = sn_backup_service_dup_psql_command (profile, NULL, FALSE, drop_sql);
-  return commands;
-}
-
 static SnBackup *
 pick_latest (SnBackupService  *self,
              char            **origin,
@@ -2415,7 +2203,7 @@ sn_backup_service_restore_test_sync (SnBackupService  *self,
   /* 2. A temporary database, always dropped. */
   temp_db = g_strdup_printf ("sn_restore_test_%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
   g_string_append_printf (md, "- Temporary database: %s\n", temp_db);
-  create_sql = restore_test_create_sql (temp_db);
+  create_sql = _sn_backup_restore_test_create_sql (temp_db);
   if (!(output = db_query (self, NULL, FALSE, create_sql, cancellable, &local_error)))
     {
       g_string_append_printf (problems, "%s\n", local_error->message);
@@ -2457,7 +2245,7 @@ done:
       g_autofree char *dropped = NULL;
 
       /* Not cancellable: the drop must happen whatever stopped the test. */
-      drop_sql = restore_test_drop_sql (temp_db);
+      drop_sql = _sn_backup_restore_test_drop_sql (temp_db);
       if (!(dropped = db_query (self, NULL, FALSE, drop_sql, NULL, &drop_error)))
         {
           g_string_append_printf (problems, _("Could not drop %s: %s\n"), temp_db, drop_error->message);
