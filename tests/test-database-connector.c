@@ -9,7 +9,6 @@
 
 #include <stdlib.h>
 
-#include "sn-audit-log.h"
 #include "sn-database-connector.h"
 #include "sn-test-stack.h"
 
@@ -173,67 +172,6 @@ test_forwarding_disabled (void)
   g_assert_cmpstr (got, ==, expected);
 }
 
-/* The lines of the default audit log whose action is @action. */
-static GPtrArray *
-audit_commands (const char *action)
-{
-  g_autoptr(SnAuditLog) audit = sn_audit_log_new (NULL);
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-  GPtrArray *commands = g_ptr_array_new_with_free_func (g_free);
-
-  if (!g_file_get_contents (sn_audit_log_get_path (audit), &contents, NULL, NULL))
-    return commands;
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      JsonObject *entry;
-
-      if (*lines[i] == '\0')
-        continue;
-      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, NULL));
-      entry = json_node_get_object (json_parser_get_root (parser));
-      if (g_strcmp0 (json_object_get_string_member (entry, "action"), action) != 0)
-        continue;
-      g_assert_cmpstr (json_object_get_string_member (entry, "profile"), ==,
-                       sn_test_stack_get ("PROFILE_NAME"));
-      g_ptr_array_add (commands, g_strdup_printf ("%" G_GINT64_FORMAT " %s",
-                                                  json_object_get_int_member (entry, "exit_status"),
-                                                  json_object_get_string_member (entry, "command")));
-    }
-  return commands;
-}
-
-/* psql over SSH runs on the host like any other command: through SnHost,
- * which leaves an audit line for each query (L6). */
-static void
-test_psql_audited (void)
-{
-  g_autoptr(SnDatabaseConnector) connector = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) before = audit_commands ("db.psql");
-  g_autoptr(GPtrArray) after = NULL;
-  g_autofree char *figures = NULL;
-  const char *line;
-
-  connector = connect_by (sn_test_stack_profile (), SN_DATABASE_PATH_PSQL_EXEC, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (sn_database_connector_get_path (connector), ==, SN_DATABASE_PATH_PSQL_EXEC);
-  figures = report_figures (connector, SN_REPORT_REVENUE_TODAY);
-  sn_database_connector_disconnect (connector);
-
-  after = audit_commands ("db.psql");
-  g_assert_cmpuint (after->len, >, before->len);
-  line = g_ptr_array_index (after, after->len - 1);
-  g_test_message ("%s", line);
-  g_assert_true (g_str_has_prefix (line, "0 cd "));
-  g_assert_nonnull (strstr (line, "--env-file .env.production.local exec -T db psql -X --csv -q "
-                                  "-v ON_ERROR_STOP=1 -U "));
-  g_assert_nonnull (strstr (line, "SET default_transaction_read_only = on"));
-  g_assert_null (strstr (line, sn_test_stack_get ("PGPASSWORD")));
-}
-
 int
 main (int    argc,
       char **argv)
@@ -244,7 +182,6 @@ main (int    argc,
 
   g_test_add_func ("/database-connector/tunnel-equals-direct", test_tunnel_equals_direct);
   g_test_add_func ("/database-connector/forwarding-disabled", test_forwarding_disabled);
-  g_test_add_func ("/database-connector/psql-audited", test_psql_audited);
 
   return g_test_run ();
 }
