@@ -232,6 +232,8 @@ sn_logs_panel_stop (SnLogsPanel *self)
 void
 sn_logs_panel_reload (SnLogsPanel *self)
 {
+  g_autoptr(SnHost) host = NULL;
+
   g_return_if_fail (SN_IS_LOGS_PANEL (self));
 
   sn_logs_panel_stop (self);
@@ -251,9 +253,9 @@ sn_logs_panel_reload (SnLogsPanel *self)
 
   self->started = TRUE;
   self->cancellable = g_cancellable_new ();
+  host = sn_host_new (self->session, NULL);
   sn_log_model_stream_async (self->model,
-                             self->session,
-                             sn_profile_get_deploy_path (self->profile),
+                             host,
                              sn_logs_panel_get_service (self),
                              (guint) gtk_spin_button_get_value_as_int (self->tail_spin),
                              gtk_toggle_button_get_active (self->follow_button),

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-audit-log.h"
+#include "sn-host.h"
 #include "sn-host-key-dialog.h"
 #include "sn-profile-editor.h"
 #include "sn-ssh-session.h"
@@ -571,19 +572,14 @@ test_exec_cb (GObject      *object,
   g_autoptr(SnProfileEditor) self = user_data;
   g_autoptr(SnSshExecResult) exec = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GError) audit_error = NULL;
   g_autofree char *message = NULL;
-  SnProfile *profile = sn_ssh_session_get_profile (SN_SSH_SESSION (object));
+  SnProfile *profile = sn_ssh_session_get_profile (sn_host_get_session (SN_HOST (object)));
   gint64 total_ms;
 
-  exec = sn_ssh_session_exec_finish (SN_SSH_SESSION (object), result, &error);
+  /* SnHost wrote the audit line (ssh.test). */
+  exec = sn_host_exec_finish (SN_HOST (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-
-  if (!sn_audit_log_append (sn_audit_log_get_default (), sn_profile_get_name (profile), "ssh.test", "true",
-                            exec != NULL ? sn_ssh_exec_result_get_exit_status (exec) : -1,
-                            exec != NULL ? sn_ssh_exec_result_get_duration_us (exec) : 0, 0, &audit_error))
-    g_warning ("%s", audit_error->message);
 
   if (exec == NULL)
     {
@@ -649,6 +645,7 @@ test_connect_cb (GObject      *object,
 {
   g_autoptr(SnProfileEditor) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(SnHost) host = NULL;
 
   if (!sn_ssh_session_connect_finish (SN_SSH_SESSION (object), result, &error))
     {
@@ -671,8 +668,9 @@ test_connect_cb (GObject      *object,
       return;
     }
 
-  sn_ssh_session_exec_async (SN_SSH_SESSION (object), "true", 10000, self->test_cancellable,
-                             test_exec_cb, g_object_ref (self));
+  host = sn_host_new (SN_SSH_SESSION (object), NULL);
+  sn_host_exec_async (host, "ssh.test", "true", NULL, 10000, NULL, NULL, NULL, self->test_cancellable,
+                      test_exec_cb, g_object_ref (self));
 }
 
 static void

@@ -12,6 +12,7 @@
 
 #include "sn-test-stack.h"
 #include "sn-audit-log.h"
+#include "sn-database-connector.h"
 #include "sn-host.h"
 #include "sn-ssh-session.h"
 
@@ -448,6 +449,79 @@ test_no_secret_in_audit (void)
   g_assert_cmpuint (checked, >=, 10);
 }
 
+/* The lines of the default audit log whose action is @action, as
+ * "EXIT-STATUS COMMAND". */
+static GPtrArray *
+default_audit_commands (const char *action)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *commands = g_ptr_array_new_with_free_func (g_free);
+
+  if (!g_file_get_contents (sn_audit_log_get_path (sn_audit_log_get_default ()), &contents, NULL, NULL))
+    return commands;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *entry;
+
+      if (*lines[i] == '\0')
+        continue;
+      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, NULL));
+      entry = json_node_get_object (json_parser_get_root (parser));
+      if (g_strcmp0 (json_object_get_string_member (entry, "action"), action) != 0)
+        continue;
+      g_assert_cmpstr (json_object_get_string_member (entry, "profile"), ==,
+                       sn_test_stack_get ("PROFILE_NAME"));
+      g_ptr_array_add (commands, g_strdup_printf ("%" G_GINT64_FORMAT " %s",
+                                                  json_object_get_int_member (entry, "exit_status"),
+                                                  json_object_get_string_member (entry, "command")));
+    }
+  return commands;
+}
+
+/* psql over SSH (the database's fallback path) runs on the host like any
+ * other command: through SnHost, with an audit line per query (L6). */
+static void
+test_psql_audited (void)
+{
+  g_autoptr(SnDatabaseConnector) connector = sn_database_connector_new (sn_test_stack_profile (), NULL);
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(SnReportResult) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) before = default_audit_commands ("db.psql");
+  g_autoptr(GPtrArray) after = NULL;
+  GDate today;
+  const char *line;
+
+  sn_database_connector_set_forced_path (connector, SN_DATABASE_PATH_PSQL_EXEC);
+  sn_database_connector_connect_async (connector, NULL, store_cb, &res);
+  g_assert_true (sn_database_connector_connect_finish (connector, wait_for (&res), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sn_database_connector_get_path (connector), ==, SN_DATABASE_PATH_PSQL_EXEC);
+  g_clear_object (&res);
+
+  sn_reports_paris_today (&today);
+  sn_database_connector_run_report_async (connector, SN_REPORT_REVENUE_TODAY, &today, &today, NULL,
+                                          store_cb, &res);
+  report = sn_database_connector_run_report_finish (connector, wait_for (&res), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  sn_database_connector_disconnect (connector);
+
+  after = default_audit_commands ("db.psql");
+  g_assert_cmpuint (after->len, >, before->len);
+  line = g_ptr_array_index (after, after->len - 1);
+  g_test_message ("%s", line);
+  g_assert_true (g_str_has_prefix (line, "0 cd "));
+  g_assert_nonnull (strstr (line, "--env-file .env.production.local exec -T db psql -X --csv -q "
+                                  "-v ON_ERROR_STOP=1 -U "));
+  g_assert_nonnull (strstr (line, "SET default_transaction_read_only = on"));
+  g_assert_nonnull (strstr (line, "revenue_cents"));
+  g_assert_null (strstr (line, sn_test_stack_get ("PGPASSWORD")));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -475,6 +549,7 @@ main (int   argc,
   g_test_add_func ("/host/compose/printenv-exec", test_printenv_and_exec);
   g_test_add_func ("/host/compose/stop-up", test_action);
   g_test_add_func ("/host/compose/failure-audited", test_failure_is_audited);
+  g_test_add_func ("/host/psql-over-ssh-audited", test_psql_audited);
   g_test_add_func ("/host/df", test_df);
   g_test_add_func ("/host/docker-df-uptime", test_docker_df_and_uptime);
   g_test_add_func ("/host/audit/no-secret", test_no_secret_in_audit);

@@ -8,6 +8,9 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
 #include "sn-core.h"
 #include "sn-log-model.h"
 #include "sn-ssh-session.h"
@@ -275,11 +278,59 @@ has_lines (gpointer data)
   return g_list_model_get_n_items (data) > 0;
 }
 
+/* The audit lines of @path, parsed. */
+static GPtrArray *
+audit_entries (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return entries;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      if (*lines[i] == '\0')
+        continue;
+      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, NULL));
+      g_ptr_array_add (entries, json_object_ref (json_node_get_object (json_parser_get_root (parser))));
+    }
+  return entries;
+}
+
+/* Streaming leaves one audit line, like every other command on the host (L6). */
+static void
+assert_logs_audited (const char *path,
+                     guint       index,
+                     gboolean    follow)
+{
+  g_autoptr(GPtrArray) entries = audit_entries (path);
+  JsonObject *entry;
+  const char *command;
+
+  g_assert_cmpuint (entries->len, ==, index + 1);
+  entry = g_ptr_array_index (entries, index);
+  command = json_object_get_string_member (entry, "command");
+  g_assert_cmpstr (json_object_get_string_member (entry, "action"), ==, "host.compose.logs");
+  g_assert_cmpstr (json_object_get_string_member (entry, "profile"), ==, sn_test_stack_get ("PROFILE_NAME"));
+  g_assert_nonnull (strstr (command, "--env-file .env.production.local logs --no-color --tail"));
+  g_assert_nonnull (strstr (command, sn_test_stack_get ("DEPLOY_PATH")));
+  g_assert_true (g_str_has_suffix (command, follow ? "--follow app (cancelled)" : " app"));
+  if (!follow)
+    g_assert_cmpint (json_object_get_int_member (entry, "exit_status"), ==, 0);
+}
+
 static void
 test_live_stream (void)
 {
   SnProfile *profile;
   g_autoptr(SnSshSession) session = NULL;
+  g_autoptr(SnAuditLog) audit = NULL;
+  g_autoptr(SnHost) host = NULL;
+  g_autofree char *audit_path = NULL;
   g_autoptr(SnLogModel) model = sn_log_model_new (0);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   Stream stream = { FALSE, NULL };
@@ -288,11 +339,15 @@ test_live_stream (void)
   sn_test_stack_up ();
   profile = sn_test_stack_profile ();
   session = sn_ssh_session_new (profile, sn_secret_store_get_default ());
+  audit_path = g_build_filename (sn_test_stack_dir (), "test-log-model-audit.jsonl", NULL);
+  g_unlink (audit_path);
+  audit = sn_audit_log_new (audit_path);
+  host = sn_host_new (session, audit);
 
-  sn_log_model_stream_async (model, session, sn_profile_get_deploy_path (profile), "app", 20, FALSE,
-                             NULL, on_streamed, &stream);
+  sn_log_model_stream_async (model, host, "app", 20, FALSE, NULL, on_streamed, &stream);
   g_assert_true (sn_test_wait_until (stream_done, &stream, 60000));
   g_assert_no_error (stream.error);
+  assert_logs_audited (audit_path, 0, FALSE);
   n = g_list_model_get_n_items (G_LIST_MODEL (model));
   g_assert_cmpuint (n, >, 0);
   g_assert_cmpuint (n, <=, 20);
@@ -308,8 +363,7 @@ test_live_stream (void)
   /* Following: lines arrive, then Cancel stops it cleanly. */
   sn_log_model_clear (model);
   stream.done = FALSE;
-  sn_log_model_stream_async (model, session, sn_profile_get_deploy_path (profile), "app", 5, TRUE,
-                             cancellable, on_streamed, &stream);
+  sn_log_model_stream_async (model, host, "app", 5, TRUE, cancellable, on_streamed, &stream);
   g_assert_true (sn_log_model_get_streaming (model));
   g_assert_true (sn_test_wait_until (has_lines, model, 30000));
   g_assert_false (stream.done);
@@ -317,6 +371,7 @@ test_live_stream (void)
   g_assert_true (sn_test_wait_until (stream_done, &stream, 30000));
   g_assert_false (sn_log_model_get_streaming (model));
   g_clear_error (&stream.error);
+  assert_logs_audited (audit_path, 1, TRUE);
   /* Join the worker from here: the last reference must not drop on it. */
   sn_ssh_session_disconnect (session);
 }

@@ -19,7 +19,6 @@
 #include "sn-health-service.h"
 #include "sn-host.h"
 #include "sn-secret-store.h"
-#include "sn-ssh-session.h"
 
 /* http.health ----------------------------------------------------------
  *
@@ -52,8 +51,9 @@ health_describe (SnActionContext *context,
                  JsonObject      *args)
 {
   g_autofree char *url = sn_profile_dup_health_url (sn_action_context_get_profile (context), TRUE);
+  g_autofree char *quoted = g_shell_quote (url);
 
-  return g_strdup_printf ("curl -s -H 'X-API-Key: $MONITORING_API_KEY' '%s'", url);
+  return g_strdup_printf ("curl -s -H \"X-API-Key: $MONITORING_API_KEY\" %s", quoted);
 }
 
 typedef struct
@@ -186,9 +186,10 @@ static const SnActionInfo health_action = {
 
 /* Running a command on the host ------------------------------------------
  *
- * Every host action goes through the run's SnSshSession (service "ssh"): the
- * one way the app reaches the server. The session's async API is driven from
- * the runner's worker thread with a private main context.
+ * Every host action goes through the run's SnHost (sn_host_for_action()):
+ * the one way the app reaches the server, and the one that audits. Each
+ * action has one function that builds its command; run() runs it and
+ * describe() shows it in its ssh form, so a plan shows what will run.
  */
 
 #define DEFAULT_EXEC_TIMEOUT_SECONDS 120
@@ -196,7 +197,6 @@ static const SnActionInfo health_action = {
 typedef struct
 {
   SnActionContext *context;
-  GAsyncResult    *result;
   GString         *stdout_text;   /* kept for callers that parse it */
   GString         *last_stderr;
 } Exec;
@@ -217,90 +217,38 @@ on_exec_line (const char *line,
     g_string_append_printf (exec->stdout_text, "%s\n", line);
 }
 
-static void
-on_exec_ready (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Exec *exec = user_data;
-
-  exec->result = g_object_ref (result);
-}
-
-/* Quotes @word for a POSIX shell only when it needs it, so plans stay readable. */
+/* What the plan shows for @command: "ssh -p PORT USER@HOST 'COMMAND'". */
 static char *
-shell_word (const char *word)
+host_describe (SnActionContext *context,
+               const char      *command)
 {
-  if (word != NULL && *word != '\0' &&
-      g_regex_match_simple ("^[A-Za-z0-9_./:=@%+,-]+$", word, 0, 0))
-    return g_strdup (word);
-  return g_shell_quote (word != NULL ? word : "");
-}
-
-static char *
-ssh_prefix (SnProfile *profile)
-{
-  return g_strdup_printf ("ssh -p %u %s@%s", sn_profile_get_ssh_port (profile),
-                          sn_profile_get_ssh_user (profile), sn_profile_get_ssh_host (profile));
+  return sn_host_command_describe (sn_action_context_get_profile (context), command);
 }
 
 /* Runs @command on the host; fails on a non-zero exit. @stdout_text, if
- * given, receives the standard output. */
+ * given, receives the standard output. The audit log gets the command with
+ * the run's secrets replaced. */
 static gboolean
 host_run (SnActionContext  *context,
           const char       *command,
           GString          *stdout_text,
           GError          **error)
 {
-  SnSshSession *session = sn_action_context_get_service (context, "ssh");
-  g_autoptr(GMainContext) main_context = NULL;
+  g_autoptr(SnHost) host = NULL;
   g_autoptr(SnSshExecResult) result = NULL;
   g_autoptr(GString) last_stderr = g_string_new (NULL);
+  g_autofree char *audited = NULL;
   guint timeout = sn_action_context_get_timeout (context);
-  Exec exec = { context, NULL, stdout_text, last_stderr };
-  g_autoptr(GError) audit_error = NULL;
-  g_autofree char *audit_text = NULL;
-  gint64 started = g_get_monotonic_time ();
+  Exec exec = { context, stdout_text, last_stderr };
   int status;
 
-  if (session == NULL)
-    {
-      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_UNAVAILABLE,
-                   _("Not connected to the host of “%s”: connect first."),
-                   sn_profile_get_name (sn_action_context_get_profile (context)));
-      return FALSE;
-    }
+  if (!(host = sn_host_for_action (context, error)))
+    return FALSE;
 
-  main_context = g_main_context_new ();
-  g_main_context_push_thread_default (main_context);
-  sn_ssh_session_exec_lines_async (session, command,
-                                   (timeout > 0 ? timeout : DEFAULT_EXEC_TIMEOUT_SECONDS) * 1000,
-                                   on_exec_line, &exec, NULL,
-                                   sn_action_context_get_cancellable (context),
-                                   on_exec_ready, &exec);
-  while (exec.result == NULL)
-    g_main_context_iteration (main_context, TRUE);
-  /* Lines queued before the result still belong to this command. */
-  while (g_main_context_iteration (main_context, FALSE))
-    ;
-  g_main_context_pop_thread_default (main_context);
-
-  result = sn_ssh_session_exec_finish (session, exec.result, error);
-  g_clear_object (&exec.result);
-
-  /* Every command a runbook runs on the host is audited, redacted. */
-  audit_text = sn_action_context_redact (context, command);
-  if (!sn_audit_log_append (sn_audit_log_get_default (),
-                            sn_profile_get_name (sn_action_context_get_profile (context)),
-                            "runbook.host", audit_text,
-                            result != NULL ? sn_ssh_exec_result_get_exit_status (result) : -1,
-                            result != NULL ? sn_ssh_exec_result_get_duration_us (result)
-                                           : g_get_monotonic_time () - started,
-                            result != NULL ? sn_ssh_exec_result_get_stdout_bytes (result) +
-                                             sn_ssh_exec_result_get_stderr_bytes (result) : 0,
-                            &audit_error))
-    g_warning ("%s", audit_error->message);
-
+  audited = sn_action_context_redact (context, command);
+  result = sn_host_exec_sync (host, "runbook.host", command, audited,
+                              (timeout > 0 ? timeout : DEFAULT_EXEC_TIMEOUT_SECONDS) * 1000,
+                              on_exec_line, &exec, sn_action_context_get_cancellable (context), error);
   if (result == NULL)
     return FALSE;
 
@@ -335,14 +283,9 @@ exec_command_line (SnActionContext *context,
                    JsonObject      *args)
 {
   const char *command = json_object_get_string_member (args, "command");
-  SnProfile *profile = sn_action_context_get_profile (context);
 
   if (json_object_get_boolean_member_with_default (args, "in-deploy-path", FALSE))
-    {
-      g_autofree char *path = shell_word (sn_profile_get_deploy_path (profile));
-
-      return g_strdup_printf ("cd %s && %s", path, command);
-    }
+    return sn_host_command_in_deploy_path (sn_action_context_get_profile (context), command);
 
   return g_strdup (command);
 }
@@ -358,11 +301,9 @@ static char *
 exec_describe (SnActionContext *context,
                JsonObject      *args)
 {
-  g_autofree char *prefix = ssh_prefix (sn_action_context_get_profile (context));
   g_autofree char *command = exec_command_line (context, args);
-  g_autofree char *quoted = g_shell_quote (command);
 
-  return g_strdup_printf ("%s %s", prefix, quoted);
+  return host_describe (context, command);
 }
 
 static gboolean
@@ -460,32 +401,19 @@ static char *
 compose_command_line (SnActionContext *context,
                       JsonObject      *args)
 {
-  SnProfile *profile = sn_action_context_get_profile (context);
   g_auto(GStrv) argv = sn_action_args_get_strv (args, "args", TRUE, NULL);
-  g_autofree char *path = shell_word (sn_profile_get_deploy_path (profile));
-  GString *line = g_string_new (NULL);
 
-  g_string_append_printf (line, "cd %s && docker compose --env-file .env.production.local", path);
-  for (guint i = 0; argv != NULL && argv[i] != NULL; i++)
-    {
-      g_autofree char *word = shell_word (argv[i]);
-
-      g_string_append_c (line, ' ');
-      g_string_append (line, word);
-    }
-
-  return g_string_free (line, FALSE);
+  return sn_host_command_compose (sn_action_context_get_profile (context),
+                                  (const char * const *)argv);
 }
 
 static char *
 compose_describe (SnActionContext *context,
                   JsonObject      *args)
 {
-  g_autofree char *prefix = ssh_prefix (sn_action_context_get_profile (context));
   g_autofree char *command = compose_command_line (context, args);
-  g_autofree char *quoted = g_shell_quote (command);
 
-  return g_strdup_printf ("%s %s", prefix, quoted);
+  return host_describe (context, command);
 }
 
 static char *
@@ -550,27 +478,27 @@ static const SnActionInfo compose_action = {
  * than fail-percent (a warning line above warn-percent).
  */
 
+static char *
+disk_command_line (JsonObject *args)
+{
+  g_auto(GStrv) paths = sn_action_args_get_strv (args, "paths", FALSE, NULL);
+
+  return sn_host_command_df ((const char * const *)paths);
+}
+
 static gboolean
 disk_run (SnActionContext  *context,
           JsonObject       *args,
           GError          **error)
 {
-  g_auto(GStrv) paths = sn_action_args_get_strv (args, "paths", FALSE, NULL);
   gint64 warn = json_object_get_int_member_with_default (args, "warn-percent", 85);
   gint64 fail = json_object_get_int_member_with_default (args, "fail-percent", 95);
-  g_autoptr(GString) command = g_string_new ("df -P -h");
+  g_autofree char *command = disk_command_line (args);
   g_autoptr(GString) output = g_string_new (NULL);
   g_auto(GStrv) lines = NULL;
   g_autoptr(GString) full = g_string_new (NULL);
 
-  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
-    {
-      g_autofree char *quoted = shell_word (paths[i]);
-
-      g_string_append_printf (command, " %s", quoted);
-    }
-
-  if (!host_run (context, command->str, output, error))
+  if (!host_run (context, command, output, error))
     return FALSE;
 
   lines = g_strsplit (output->str, "\n", -1);
@@ -604,9 +532,9 @@ static char *
 disk_describe (SnActionContext *context,
                JsonObject      *args)
 {
-  g_autofree char *prefix = ssh_prefix (sn_action_context_get_profile (context));
+  g_autofree char *command = disk_command_line (args);
 
-  return g_strdup_printf ("%s 'df -h'", prefix);
+  return host_describe (context, command);
 }
 
 static const SnActionInfo disk_action = {
@@ -634,27 +562,22 @@ static char *
 query_command_line (SnActionContext *context,
                     JsonObject      *args)
 {
-  SnProfile *profile = sn_action_context_get_profile (context);
-  g_autofree char *path = shell_word (sn_profile_get_deploy_path (profile));
-  g_autofree char *user = shell_word (sn_profile_get_db_user (profile));
-  g_autofree char *db = shell_word (sn_profile_get_db_name (profile));
-  g_autofree char *sql = g_shell_quote (json_object_get_string_member (args, "sql"));
+  const char *commands[] = {
+    "SET default_transaction_read_only = on",
+    json_object_get_string_member (args, "sql"),
+    NULL
+  };
 
-  return g_strdup_printf ("cd %s && docker compose --env-file .env.production.local exec -T db "
-                          "psql -X -v ON_ERROR_STOP=1 -U %s -d %s "
-                          "-c 'SET default_transaction_read_only = on' -c %s",
-                          path, user, db, sql);
+  return sn_host_command_psql (sn_action_context_get_profile (context), NULL, NULL, NULL, commands);
 }
 
 static char *
 query_describe (SnActionContext *context,
                 JsonObject      *args)
 {
-  g_autofree char *prefix = ssh_prefix (sn_action_context_get_profile (context));
   g_autofree char *command = query_command_line (context, args);
-  g_autofree char *quoted = g_shell_quote (command);
 
-  return g_strdup_printf ("%s %s", prefix, quoted);
+  return host_describe (context, command);
 }
 
 static gboolean

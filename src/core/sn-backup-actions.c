@@ -12,6 +12,11 @@
 #include <glib/gi18n-lib.h>
 
 #include "sn-backup-service.h"
+#include "sn-host.h"
+
+/* Plans name what is only known when the step runs with these. */
+#define PLANNED_BACKUP_NAME "sweet_narcisse_YYYYMMDD_HHMMSS.dump"
+#define PLANNED_TEST_DATABASE "sn_restore_test_EPOCH"
 
 /* The run's SnBackupService ("backup"), else one over its SSH session. */
 static SnBackupService *
@@ -100,18 +105,37 @@ wants_upload (JsonObject *args)
   return json_node_get_boolean (node);
 }
 
+/* The dump the service runs (the name is set when it runs), into the local
+ * backups folder, then the upload when asked: one line, as it runs. */
 static char *
 create_describe (SnActionContext *context,
                  JsonObject      *args)
 {
   SnProfile *profile = sn_action_context_get_profile (context);
+  g_autoptr(SnBackupService) service = get_service (context, NULL);
+  g_autofree char *dump = sn_backup_service_dup_dump_command (profile, PLANNED_BACKUP_NAME);
+  g_autofree char *ssh = sn_host_command_describe (profile, dump);
+  g_autofree char *local = NULL;
+  g_autofree char *quoted = NULL;
+  g_autofree char *text = NULL;
 
-  return g_strdup_printf ("ssh %s@%s 'cd %s && docker compose exec -T db pg_dump -Fc -U %s %s' > "
-                          "sweet_narcisse_YYYYMMDD_HHMMSS.dump%s",
-                          sn_profile_get_ssh_user (profile), sn_profile_get_ssh_host (profile),
-                          sn_profile_get_deploy_path (profile), sn_profile_get_db_user (profile),
-                          sn_profile_get_db_name (profile),
-                          wants_upload (args) ? " && mc cp … " : "");
+  local = service != NULL
+          ? g_build_filename (sn_backup_service_get_directory (service), PLANNED_BACKUP_NAME, NULL)
+          : g_strdup (PLANNED_BACKUP_NAME);
+  quoted = sn_host_shell_word (local);
+  text = g_strdup_printf ("%s > %s", ssh, quoted);
+
+  if (wants_upload (args) && service != NULL)
+    {
+      g_autofree char *upload = sn_backup_service_dup_upload_command (service, PLANNED_BACKUP_NAME);
+      g_autofree char *ssh_upload = sn_host_command_describe (profile, upload);
+      char *both = g_strdup_printf ("%s && %s", text, ssh_upload);
+
+      g_free (text);
+      text = both;
+    }
+
+  return g_steal_pointer (&text);
 }
 
 static gboolean
@@ -320,6 +344,7 @@ static const SnActionInfo verify_action = {
 
 /* backup.restore { "backup": PATH, "database": optional } ------------------------ */
 
+/* The pg_restore the service runs on the staged copy of the backup. */
 static char *
 restore_describe (SnActionContext *context,
                   JsonObject      *args)
@@ -327,11 +352,9 @@ restore_describe (SnActionContext *context,
   SnProfile *profile = sn_action_context_get_profile (context);
   g_autofree char *database = database_of (context, args);
   g_autofree char *name = g_path_get_basename (json_object_get_string_member (args, "backup"));
+  g_autofree char *command = sn_backup_service_dup_restore_command (profile, name, database, TRUE);
 
-  return g_strdup_printf ("ssh %s@%s 'cd %s && docker compose exec -T db pg_restore --clean --if-exists "
-                          "--no-owner --no-acl --single-transaction -U %s -d %s < backups/narcisse-admin/%s'",
-                          sn_profile_get_ssh_user (profile), sn_profile_get_ssh_host (profile),
-                          sn_profile_get_deploy_path (profile), sn_profile_get_db_user (profile), database, name);
+  return sn_host_command_describe (profile, command);
 }
 
 static gboolean
@@ -418,12 +441,23 @@ static const SnActionInfo compare_action = {
 
 /* backup.restore-test { "backup": "" (newest) } ---------------------------------- */
 
+/* What changes the server, as it runs: create the test database, restore
+ * into it, drop it whatever happened. */
 static char *
 restore_test_describe (SnActionContext *context,
                        JsonObject      *args)
 {
-  return g_strdup (_("download the newest backup, CREATE DATABASE sn_restore_test_<epoch>, pg_restore into it, "
-                     "compare row counts with the manifest, run the five reports, DROP DATABASE"));
+  SnProfile *profile = sn_action_context_get_profile (context);
+  const char *source = json_object_get_string_member_with_default (args, "backup", NULL);
+  g_autofree char *name = g_path_get_basename (source != NULL && *source != '\0'
+                                               ? source : PLANNED_BACKUP_NAME);
+  g_auto(GStrv) commands = sn_backup_service_dup_restore_test_commands (profile, name,
+                                                                       PLANNED_TEST_DATABASE);
+  g_autofree char *create = sn_host_command_describe (profile, commands[0]);
+  g_autofree char *restore = sn_host_command_describe (profile, commands[1]);
+  g_autofree char *drop = sn_host_command_describe (profile, commands[2]);
+
+  return g_strdup_printf ("%s && %s; %s", create, restore, drop);
 }
 
 static gboolean

@@ -8,8 +8,13 @@
 #pragma once
 
 #include "sn-backup.h"
+#include "sn-backup-service.h"
 
 G_BEGIN_DECLS
+
+/* Where the host keeps its copies, under the deploy path. */
+#define SN_BACKUP_STAGE_SUBDIR    "backups/narcisse-admin"
+#define SN_BACKUP_MANIFEST_SUFFIX ".manifest.json"
 
 SnBackup            *_sn_backup_new                  (SnBackupLocation     location,
                                                       const char          *name);
@@ -38,5 +43,14 @@ SnRestoreTestResult *_sn_restore_test_result_new     (GDateTime           *date,
                                                       const char          *summary,
                                                       const char          *report_path);
 SnRestoreTestResult *_sn_restore_test_result_new_from_json (JsonObject    *object);
+
+/* Pieces of the service's commands (sn-backup-commands.c). */
+char                *_sn_backup_prologue             (SnProfile           *profile);
+char                *_sn_backup_stage_path           (const char          *name);
+char                *_sn_backup_mc_remote            (SnBackupService     *self,
+                                                      const char          *name);
+char                *_sn_backup_dump_rc_path         (const char          *name);
+char                *_sn_backup_restore_test_create_sql (const char       *temp_db);
+char                *_sn_backup_restore_test_drop_sql   (const char       *temp_db);
 
 G_END_DECLS

@@ -20,15 +20,16 @@
 #include "sn-audit-log.h"
 #include "sn-backup-private.h"
 #include "sn-backup-service.h"
+#include "sn-host.h"
 #include "sn-reports.h"
 
-#define STAGE_SUBDIR          "backups/narcisse-admin"
+#define STAGE_SUBDIR          SN_BACKUP_STAGE_SUBDIR
 #define STAGE_KEEP            3
 #define STREAM_TIMEOUT_MS     (6 * 3600 * 1000)
 #define COMMAND_TIMEOUT_MS    (30 * 60 * 1000)
 #define UPLOAD_CHUNK          (16 * 1024)
 #define PROGRESS_INTERVAL_US  (100 * 1000)
-#define MANIFEST_SUFFIX       ".manifest.json"
+#define MANIFEST_SUFFIX       SN_BACKUP_MANIFEST_SUFFIX
 
 G_DEFINE_QUARK (sn-backup-error-quark, sn_backup_error)
 
@@ -55,6 +56,7 @@ struct _SnBackupService
 
   SnProfile     *profile;
   SnSshSession  *session;
+  SnHost        *host;          /* runs and audits every command */
   GListStore    *local;
   GListStore    *remote;
   GMainContext  *context;
@@ -252,6 +254,7 @@ sn_backup_service_finalize (GObject *object)
   SnBackupService *self = (SnBackupService *)object;
 
   g_clear_object (&self->profile);
+  g_clear_object (&self->host);
   g_clear_object (&self->session);
   g_clear_object (&self->local);
   g_clear_object (&self->remote);
@@ -315,6 +318,7 @@ sn_backup_service_new (SnProfile    *profile,
   self = g_object_new (SN_TYPE_BACKUP_SERVICE, NULL);
   self->profile = g_object_ref (profile);
   self->session = g_object_ref (session);
+  self->host = sn_host_new (session, self->audit);
   self->directory = g_build_filename (g_get_user_data_dir (), "narcisse-admin", "backups",
                                       sn_profile_get_name (profile), NULL);
   return self;
@@ -428,15 +432,6 @@ sn_backup_service_get_remote_backups (SnBackupService *self)
 
 /* Shell words and the host ------------------------------------------------ */
 
-static char *
-shell_word (const char *word)
-{
-  if (word != NULL && *word != '\0' &&
-      g_regex_match_simple ("^[A-Za-z0-9_./:=@%+,-]+$", word, 0, 0))
-    return g_strdup (word);
-  return g_shell_quote (word != NULL ? word : "");
-}
-
 char *
 sn_backup_service_dup_stage_directory (SnBackupService *self)
 {
@@ -444,29 +439,18 @@ sn_backup_service_dup_stage_directory (SnBackupService *self)
   return g_build_filename (sn_profile_get_deploy_path (self->profile), STAGE_SUBDIR, NULL);
 }
 
-/* "cd DEPLOY && D=STAGE && " */
+/* "cd DEPLOY && D=STAGE && " (sn-backup-commands.c builds the commands) */
 static char *
 host_prologue (SnBackupService *self)
 {
-  g_autofree char *path = shell_word (sn_profile_get_deploy_path (self->profile));
-
-  return g_strdup_printf ("cd %s && D=%s && ", path, STAGE_SUBDIR);
-}
-
-static char *
-compose_exec_db (SnBackupService *self)
-{
-  return g_strdup ("docker compose --env-file .env.production.local exec -T db");
+  return _sn_backup_prologue (self->profile);
 }
 
 static char *
 mc_remote (SnBackupService *self,
            const char      *name)
 {
-  g_autofree char *target = g_strdup_printf ("%s/%s/%s%s", self->mc_alias, self->bucket,
-                                             self->prefix, name != NULL ? name : "");
-
-  return shell_word (target);
+  return _sn_backup_mc_remote (self, name);
 }
 
 typedef struct
@@ -484,6 +468,7 @@ on_exec_ready (GObject      *object,
   wait->result = g_object_ref (result);
 }
 
+/* Runs @command through the service's SnHost, which audits it as @what. */
 static SnSshExecResult *
 host_exec (SnBackupService  *self,
            const char       *what,
@@ -496,30 +481,20 @@ host_exec (SnBackupService  *self,
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(SnSshExecResult) result = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *redacted = NULL;
-  gint64 started = g_get_monotonic_time ();
   Wait wait = { NULL };
 
   g_main_context_push_thread_default (context);
   if (stream != NULL)
-    sn_ssh_session_exec_to_stream_async (self->session, command, stream, timeout_ms, cancellable,
-                                         on_exec_ready, &wait);
+    sn_host_exec_to_stream_async (self->host, what, command, NULL, stream, timeout_ms, cancellable,
+                                  on_exec_ready, &wait);
   else
-    sn_ssh_session_exec_async (self->session, command, timeout_ms, cancellable,
-                               on_exec_ready, &wait);
+    sn_host_exec_async (self->host, what, command, NULL, timeout_ms, NULL, NULL, NULL, cancellable,
+                        on_exec_ready, &wait);
   while (wait.result == NULL)
     g_main_context_iteration (context, TRUE);
-  result = sn_ssh_session_exec_finish (self->session, wait.result, &local_error);
+  result = sn_host_exec_finish (self->host, wait.result, &local_error);
   g_clear_object (&wait.result);
   g_main_context_pop_thread_default (context);
-
-  /* Long commands (dumps, chunks of uploads) are summed up, not copied. */
-  redacted = strlen (command) > 2000 ? g_strdup_printf ("%.200s… (%zu bytes)", command, strlen (command))
-                                     : g_strdup (command);
-  sn_audit_log_append (self->audit, sn_profile_get_name (self->profile), what, redacted,
-                       result != NULL ? sn_ssh_exec_result_get_exit_status (result) : -1,
-                       g_get_monotonic_time () - started,
-                       result != NULL ? sn_ssh_exec_result_get_stdout_bytes (result) : 0, NULL);
 
   if (result == NULL)
     {
@@ -585,16 +560,7 @@ psql_command (SnBackupService *self,
               gboolean         read_only,
               const char      *sql)
 {
-  g_autofree char *prologue = host_prologue (self);
-  g_autofree char *compose = compose_exec_db (self);
-  g_autofree char *user = shell_word (sn_profile_get_db_user (self->profile));
-  g_autofree char *db = shell_word (database != NULL ? database : sn_profile_get_db_name (self->profile));
-  g_autofree char *quoted = g_shell_quote (sql);
-
-  return g_strdup_printf ("%s%s psql -X -q -A -t -F '|' -v ON_ERROR_STOP=1 -U %s -d %s %s-c %s",
-                          prologue, compose, user, db,
-                          read_only ? "-c 'SET default_transaction_read_only = on' " : "",
-                          quoted);
+  return sn_backup_service_dup_psql_command (self->profile, database, read_only, sql);
 }
 
 static char *
@@ -878,9 +844,7 @@ sn_backup_service_find_recent (SnBackupService *self,
 static char *
 stage_path (const char *name)
 {
-  g_autofree char *path = g_strdup_printf ("%s/%s", STAGE_SUBDIR, name);
-
-  return shell_word (path);
+  return _sn_backup_stage_path (name);
 }
 
 static char *
@@ -964,19 +928,14 @@ ensure_staged (SnBackupService  *self,
   tick = g_timeout_source_new (250);
   g_source_set_callback (tick, upload_progress_tick, &up, NULL);
   g_source_attach (tick, context);
-  sn_ssh_session_exec_with_input_async (self->session, command, G_INPUT_STREAM (stream), 0,
-                                        cancellable, on_exec_ready, &wait);
+  sn_host_exec_with_input_async (self->host, "backup.upload-to-host", command, NULL,
+                                 G_INPUT_STREAM (stream), 0, cancellable, on_exec_ready, &wait);
   while (wait.result == NULL)
     g_main_context_iteration (context, TRUE);
   g_source_destroy (tick);
-  result = sn_ssh_session_exec_finish (self->session, wait.result, &local_error);
+  result = sn_host_exec_finish (self->host, wait.result, &local_error);
   g_clear_object (&wait.result);
   g_main_context_pop_thread_default (context);
-
-  sn_audit_log_append (self->audit, sn_profile_get_name (self->profile), "backup.upload-to-host",
-                       command, result != NULL ? sn_ssh_exec_result_get_exit_status (result) : -1,
-                       g_get_monotonic_time () - up.started,
-                       result != NULL ? sn_ssh_exec_result_get_stdin_bytes (result) : 0, NULL);
 
   if (result == NULL)
     {
@@ -1014,11 +973,14 @@ check_archive (SnBackupService  *self,
                GCancellable     *cancellable,
                GError          **error)
 {
+  static const char * const list_argv[] = { "pg_restore", "--list", NULL };
+  static const char * const read_argv[] = { "pg_restore", "-f", "/dev/null", NULL };
   g_autofree char *prologue = host_prologue (self);
-  g_autofree char *compose = compose_exec_db (self);
+  g_autofree char *list_words = sn_host_command_db_words (list_argv);
+  g_autofree char *read_words = sn_host_command_db_words (read_argv);
   g_autofree char *staged = stage_path (name);
-  g_autofree char *list_command = g_strdup_printf ("%s%s pg_restore --list < %s", prologue, compose, staged);
-  g_autofree char *read_command = g_strdup_printf ("%s%s pg_restore -f /dev/null < %s", prologue, compose, staged);
+  g_autofree char *list_command = g_strdup_printf ("%s%s < %s", prologue, list_words, staged);
+  g_autofree char *read_command = g_strdup_printf ("%s%s < %s", prologue, read_words, staged);
   g_autoptr(GError) local_error = NULL;
   g_autofree char *list = NULL;
   g_autofree char *all = NULL;
@@ -1455,9 +1417,6 @@ sn_backup_service_create_sync (SnBackupService      *self,
   g_autofree char *final_path = NULL;
   g_autofree char *info = NULL;
   g_autofree char *prologue = host_prologue (self);
-  g_autofree char *compose = compose_exec_db (self);
-  g_autofree char *user = shell_word (sn_profile_get_db_user (self->profile));
-  g_autofree char *db = shell_word (sn_profile_get_db_name (self->profile));
   g_autofree char *command = NULL;
   g_autofree char *part_name = NULL;
   g_autofree char *part = NULL;
@@ -1497,13 +1456,9 @@ sn_backup_service_create_sync (SnBackupService      *self,
    * restore read the very same bytes without sending them back up. */
   part_name = g_strconcat (name, ".part", NULL);
   part = stage_path (part_name);
-  rc = g_strdup_printf ("%s/%s.rc", STAGE_SUBDIR, name);
+  rc = _sn_backup_dump_rc_path (name);
   staged = stage_path (name);
-  command = g_strdup_printf ("%sumask 077 && mkdir -p $D && chmod 700 $D && "
-                             "find $D -name '*.part' -mmin +360 -delete 2>/dev/null; "
-                             "{ %s pg_dump -Fc -U %s %s; echo $? > %s; } | tee %s && "
-                             "exit \"$(cat %s)\"",
-                             prologue, compose, user, db, rc, part, rc);
+  command = sn_backup_service_dup_dump_command (self->profile, name);
 
   if (!receive (self, "create", command, final_path, estimate_dump_size (self, database_size),
                 &received, cancellable, error))
@@ -1619,12 +1574,7 @@ sn_backup_service_upload_sync (SnBackupService  *self,
   g_autofree char *manifest_path = NULL;
   g_autofree char *manifest_name = NULL;
   g_autofree char *manifest_text = NULL;
-  g_autofree char *prologue = host_prologue (self);
   g_autofree char *command = NULL;
-  g_autofree char *staged = NULL;
-  g_autofree char *staged_manifest = NULL;
-  g_autofree char *remote = NULL;
-  g_autofree char *remote_manifest = NULL;
   g_autofree char *output = NULL;
   g_autoptr(JsonObject) manifest = NULL;
   const char *name;
@@ -1653,12 +1603,7 @@ sn_backup_service_upload_sync (SnBackupService  *self,
       !put_host_file (self, manifest_name, manifest_text, cancellable, error))
     return FALSE;
 
-  staged = stage_path (name);
-  staged_manifest = stage_path (manifest_name);
-  remote = mc_remote (self, name);
-  remote_manifest = mc_remote (self, manifest_name);
-  command = g_strdup_printf ("%smc cp %s %s && mc cp %s %s && rm -f %s",
-                             prologue, staged, remote, staged_manifest, remote_manifest, staged_manifest);
+  command = sn_backup_service_dup_upload_command (self, name);
   if (!(output = host_run (self, "backup.upload", command, cancellable, error)))
     return FALSE;
 
@@ -1944,11 +1889,6 @@ pg_restore_into (SnBackupService  *self,
                  GCancellable     *cancellable,
                  GError          **error)
 {
-  g_autofree char *prologue = host_prologue (self);
-  g_autofree char *compose = compose_exec_db (self);
-  g_autofree char *user = shell_word (sn_profile_get_db_user (self->profile));
-  g_autofree char *db = shell_word (database);
-  g_autofree char *staged = NULL;
   g_autofree char *command = NULL;
   g_autofree char *output = NULL;
   const char *sha = sn_backup_get_sha256 (backup);
@@ -1963,9 +1903,8 @@ pg_restore_into (SnBackupService  *self,
   if (!ensure_staged (self, backup, sha, cancellable, error))
     return FALSE;
 
-  staged = stage_path (sn_backup_get_name (backup));
-  command = g_strdup_printf ("%s%s pg_restore %s--no-owner --no-acl --single-transaction -U %s -d %s < %s",
-                             prologue, compose, clean ? "--clean --if-exists " : "", user, db, staged);
+  command = sn_backup_service_dup_restore_command (self->profile, sn_backup_get_name (backup),
+                                                   database, clean);
   if (!(output = host_run (self, "backup.pg_restore", command, cancellable, error)))
     return FALSE;
 
@@ -2291,7 +2230,7 @@ sn_backup_service_restore_test_sync (SnBackupService  *self,
   /* 2. A temporary database, always dropped. */
   temp_db = g_strdup_printf ("sn_restore_test_%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
   g_string_append_printf (md, "- Temporary database: %s\n", temp_db);
-  create_sql = g_strdup_printf ("CREATE DATABASE \"%s\"", temp_db);
+  create_sql = _sn_backup_restore_test_create_sql (temp_db);
   if (!(output = db_query (self, NULL, FALSE, create_sql, cancellable, &local_error)))
     {
       g_string_append_printf (problems, "%s\n", local_error->message);
@@ -2333,7 +2272,7 @@ done:
       g_autofree char *dropped = NULL;
 
       /* Not cancellable: the drop must happen whatever stopped the test. */
-      drop_sql = g_strdup_printf ("DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", temp_db);
+      drop_sql = _sn_backup_restore_test_drop_sql (temp_db);
       if (!(dropped = db_query (self, NULL, FALSE, drop_sql, NULL, &drop_error)))
         {
           g_string_append_printf (problems, _("Could not drop %s: %s\n"), temp_db, drop_error->message);

@@ -254,6 +254,24 @@ gboolean          sn_backup_service_gate_func          (SnRunner             *ru
                                                         GCancellable         *cancellable,
                                                         GError              **error);
 
+/* The commands the service runs on the host, built here once: what runs is
+ * what plans show (backup.create, backup.restore, backup.restore-test). */
+char             *sn_backup_service_dup_dump_command   (SnProfile            *profile,
+                                                        const char           *name);
+char             *sn_backup_service_dup_restore_command (SnProfile           *profile,
+                                                        const char           *name,
+                                                        const char           *database,
+                                                        gboolean              clean);
+char             *sn_backup_service_dup_psql_command   (SnProfile            *profile,
+                                                        const char           *database,
+                                                        gboolean              read_only,
+                                                        const char           *sql);
+char             *sn_backup_service_dup_upload_command (SnBackupService      *self,
+                                                        const char           *name);
+char            **sn_backup_service_dup_restore_test_commands (SnProfile     *profile,
+                                                               const char    *name,
+                                                               const char    *temp_db);
+
 /* For tests: local writes fail with G_IO_ERROR_NO_SPACE past @bytes (0: off). */
 void              sn_backup_service_set_write_limit    (SnBackupService      *self,
                                                         guint64               bytes);

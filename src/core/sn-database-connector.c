@@ -15,6 +15,7 @@
 
 #include "sn-core-enums.h"
 #include "sn-database-connector.h"
+#include "sn-host.h"
 #include "sn-query-result-private.h"
 #include "sn-sql-console.h"
 #include "sn-ssh-tunnel.h"
@@ -373,38 +374,29 @@ set_path (SnDatabaseConnector *self,
  * sn_database_dup_psql_command:
  * @read_only: start the session read-only
  *
- * Returns: (transfer full): the shell command run on the server for @sql:
- *   `cd <deploy> && docker compose --env-file .env.production.local exec -T db
- *   psql -X --csv -U <user> -d <db> -c <sql>`, every argument quoted
+ * Returns: (transfer full): the shell command run on the server for @sql,
+ *   built by sn_host_command_psql(): `cd <deploy> && docker compose … exec -T
+ *   db psql -X --csv -q -v ON_ERROR_STOP=1 -U <user> -d <db> -c <setup> -c
+ *   <sql>`, every argument quoted
  */
 char *
 sn_database_dup_psql_command (SnProfile  *profile,
                               const char *sql,
                               gboolean    read_only)
 {
-  g_autofree char *deploy = NULL;
-  g_autofree char *user = NULL;
-  g_autofree char *db = NULL;
+  static const char * const options[] = { "--csv", "-q", NULL };
   g_autofree char *setup = NULL;
-  g_autofree char *quoted_setup = NULL;
-  g_autofree char *quoted_sql = NULL;
+  const char *commands[3] = { NULL };
 
   g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
   g_return_val_if_fail (sql != NULL, NULL);
 
-  deploy = g_shell_quote (sn_profile_get_deploy_path (profile));
-  user = g_shell_quote (sn_profile_get_db_user (profile));
-  db = g_shell_quote (sn_profile_get_db_name (profile));
   setup = g_strdup_printf ("SET default_transaction_read_only = %s; "
                            "SET statement_timeout = '" PSQL_STATEMENT_TIMEOUT "'",
                            read_only ? "on" : "off");
-  quoted_setup = g_shell_quote (setup);
-  quoted_sql = g_shell_quote (sql);
-
-  return g_strdup_printf ("cd %s && docker compose --env-file .env.production.local "
-                          "exec -T db psql -X --csv -q -v ON_ERROR_STOP=1 -U %s -d %s "
-                          "-c %s -c %s",
-                          deploy, user, db, quoted_setup, quoted_sql);
+  commands[0] = setup;
+  commands[1] = sql;
+  return sn_host_command_psql (profile, NULL, NULL, options, commands);
 }
 
 /* Turns psql's stderr into an SnDatabaseError a person can act on. */
@@ -478,7 +470,7 @@ psql_exec_cb (GObject      *object,
   g_autoptr(SnSshExecResult) exec = NULL;
   g_autoptr(GError) error = NULL;
 
-  exec = sn_ssh_session_exec_finish (SN_SSH_SESSION (object), result, &error);
+  exec = sn_host_exec_finish (SN_HOST (object), result, &error);
   if (g_task_return_error_if_cancelled (task))
     return;
 
@@ -506,6 +498,7 @@ psql_run_async (SnDatabaseConnector *self,
                 gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(SnHost) host = NULL;
   g_autofree char *command = NULL;
 
   task = g_task_new (self, cancellable, callback, user_data);
@@ -518,9 +511,11 @@ psql_run_async (SnDatabaseConnector *self,
       return;
     }
 
+  /* Through SnHost: every query over SSH leaves an audit line (L6). */
   command = sn_database_dup_psql_command (self->profile, sql, self->write_reason == NULL);
-  sn_ssh_session_exec_async (self->ssh, command, PSQL_TIMEOUT_MS, cancellable,
-                             psql_exec_cb, g_steal_pointer (&task));
+  host = sn_host_new (self->ssh, NULL);
+  sn_host_exec_async (host, "db.psql", command, NULL, PSQL_TIMEOUT_MS, NULL, NULL, NULL, cancellable,
+                      psql_exec_cb, g_steal_pointer (&task));
 }
 
 static GBytes *

@@ -1,4 +1,4 @@
-/* sn-host.h: typed remote actions on the profile's host, each one audited
+/* sn-host.h: the one door to the profile's host: every command, audited
  *
  * Copyright 2026 Sweet Narcisse
  *
@@ -9,7 +9,9 @@
 
 #include <gio/gio.h>
 
+#include "sn-action.h"
 #include "sn-audit-log.h"
+#include "sn-host-command.h"
 #include "sn-ssh-session.h"
 
 G_BEGIN_DECLS
@@ -98,6 +100,49 @@ SnHost          *sn_host_new                      (SnSshSession         *session
 SnSshSession    *sn_host_get_session              (SnHost               *self);
 SnAuditLog      *sn_host_get_audit_log            (SnHost               *self);
 char            *sn_host_dup_compose_prefix       (SnHost               *self);
+
+/* Raw commands built with sn-host-command.h; each one audited when it ends. */
+void             sn_host_exec_async               (SnHost               *self,
+                                                   const char           *action,
+                                                   const char           *command,
+                                                   const char           *audit_text,
+                                                   guint                 timeout_ms,
+                                                   SnSshLineFunc         line_func,
+                                                   gpointer              line_data,
+                                                   GDestroyNotify        line_data_destroy,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+void             sn_host_exec_to_stream_async     (SnHost               *self,
+                                                   const char           *action,
+                                                   const char           *command,
+                                                   const char           *audit_text,
+                                                   GOutputStream        *stdout_stream,
+                                                   guint                 timeout_ms,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+void             sn_host_exec_with_input_async    (SnHost               *self,
+                                                   const char           *action,
+                                                   const char           *command,
+                                                   const char           *audit_text,
+                                                   GInputStream         *stdin_stream,
+                                                   guint                 timeout_ms,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+SnSshExecResult *sn_host_exec_finish              (SnHost               *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
+SnSshExecResult *sn_host_exec_sync                (SnHost               *self,
+                                                   const char           *action,
+                                                   const char           *command,
+                                                   const char           *audit_text,
+                                                   guint                 timeout_ms,
+                                                   SnSshLineFunc         line_func,
+                                                   gpointer              line_data,
+                                                   GCancellable         *cancellable,
+                                                   GError              **error);
 
 void             sn_host_compose_ps_async         (SnHost               *self,
                                                    GCancellable         *cancellable,
@@ -209,6 +254,9 @@ gboolean         sn_host_restore_file_finish      (SnHost               *self,
 
 /* Runbook actions host.file.replace and host.file.restore. */
 void             sn_host_register_actions         (void);
+/* The run's host: its service "host", else one over its service "ssh". */
+SnHost          *sn_host_for_action               (SnActionContext      *context,
+                                                   GError              **error);
 
 /* Parsers, public for the tests and the CLI. */
 GListModel      *sn_host_parse_compose_ps         (const char           *text,
@@ -218,6 +266,8 @@ GListModel      *sn_host_parse_df                 (const char           *text,
 GListModel      *sn_host_parse_docker_df          (const char           *text,
                                                    GError              **error);
 guint64          sn_host_parse_docker_size        (const char           *text);
+SnUptime        *sn_host_parse_uptime             (const char           *text,
+                                                   GError              **error);
 gboolean         sn_host_env_name_is_secret       (const char           *name);
 
 G_END_DECLS

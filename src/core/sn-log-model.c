@@ -14,6 +14,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sn-host.h"
 #include "sn-log-model.h"
 
 #define BATCH_INTERVAL_MS 100
@@ -690,20 +691,6 @@ sn_log_model_dup_text (SnLogModel *self)
 
 /* Streaming ---------------------------------------------------------------- */
 
-char *
-sn_log_model_build_command (const char *deploy_path,
-                            const char *service,
-                            guint       tail,
-                            gboolean    follow)
-{
-  g_autofree char *dir = g_shell_quote (deploy_path != NULL && *deploy_path != '\0'
-                                        ? deploy_path : "/opt/sweetnarcisse");
-  g_autofree char *svc = g_shell_quote (service);
-
-  return g_strdup_printf ("cd %s && docker compose logs --no-color --tail %u%s %s",
-                          dir, tail, follow ? " --follow" : "", svc);
-}
-
 static void
 on_stream_line (const char *line,
                 gboolean    is_stderr,
@@ -725,7 +712,7 @@ on_stream_done (GObject      *source,
   g_autoptr(SnSshExecResult) exec = NULL;
   GError *error = NULL;
 
-  exec = sn_ssh_session_exec_finish (SN_SSH_SESSION (source), result, &error);
+  exec = sn_host_exec_finish (SN_HOST (source), result, &error);
   self->n_streams--;
   sn_log_model_flush (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RECEIVED]);
@@ -743,10 +730,14 @@ on_stream_done (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
+/*
+ * Streams `docker compose logs --no-color --tail TAIL [--follow] SERVICE`
+ * (Compose's "service-1  | " prefix kept) through @host, which audits it as
+ * host.compose.logs when it ends.
+ */
 void
 sn_log_model_stream_async (SnLogModel          *self,
-                           SnSshSession        *session,
-                           const char          *deploy_path,
+                           SnHost              *host,
                            const char          *service,
                            guint                tail,
                            gboolean             follow,
@@ -758,18 +749,19 @@ sn_log_model_stream_async (SnLogModel          *self,
   g_autofree char *command = NULL;
 
   g_return_if_fail (SN_IS_LOG_MODEL (self));
-  g_return_if_fail (SN_IS_SSH_SESSION (session));
+  g_return_if_fail (SN_IS_HOST (host));
   g_return_if_fail (service != NULL && *service != '\0');
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sn_log_model_stream_async);
 
-  command = sn_log_model_build_command (deploy_path, service, tail, follow);
+  command = sn_host_command_compose_logs (sn_ssh_session_get_profile (sn_host_get_session (host)),
+                                          service, (int)MIN (tail, G_MAXINT), follow, NULL, TRUE);
   self->n_streams++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STREAMING]);
-  sn_ssh_session_exec_lines_async (session, command, follow ? 0 : 120000,
-                                   on_stream_line, g_object_ref (self), g_object_unref,
-                                   cancellable, on_stream_done, g_steal_pointer (&task));
+  sn_host_exec_async (host, "host.compose.logs", command, NULL, follow ? 0 : 120000,
+                      on_stream_line, g_object_ref (self), g_object_unref,
+                      cancellable, on_stream_done, g_steal_pointer (&task));
 }
 
 gboolean

@@ -9,7 +9,7 @@
 
 #include <gio/gio.h>
 
-#include "sn-ssh-session.h"
+#include "sn-host.h"
 
 G_BEGIN_DECLS
 
@@ -81,13 +81,12 @@ void        sn_log_model_clear          (SnLogModel   *self);
 char       *sn_log_model_dup_text       (SnLogModel   *self);
 
 /*
- * Streams `docker compose logs --no-color --tail TAIL [--follow] SERVICE`
- * run in @deploy_path on the host into the model. Finishes when the command
+ * Streams `docker compose logs --no-color --tail TAIL [--follow] SERVICE`,
+ * run through @host (audited), into the model. Finishes when the command
  * ends (or is cancelled, e.g. to stop following).
  */
 void        sn_log_model_stream_async   (SnLogModel          *self,
-                                         SnSshSession        *session,
-                                         const char          *deploy_path,
+                                         SnHost              *host,
                                          const char          *service,
                                          guint                tail,
                                          gboolean             follow,
@@ -97,9 +96,5 @@ void        sn_log_model_stream_async   (SnLogModel          *self,
 gboolean    sn_log_model_stream_finish  (SnLogModel          *self,
                                          GAsyncResult        *result,
                                          GError             **error);
-char       *sn_log_model_build_command  (const char          *deploy_path,
-                                         const char          *service,
-                                         guint                tail,
-                                         gboolean             follow);
 
 G_END_DECLS

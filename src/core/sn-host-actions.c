@@ -1,0 +1,318 @@
+/* sn-host-actions.c: the runbook actions host.file.replace and host.file.restore
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sn-host"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "sn-action.h"
+#include "sn-host.h"
+
+#define DEFAULT_TIMEOUT_MS (120 * 1000)
+
+/* ------------------------------------------------------------------------ */
+/* Runbook actions: host.file.replace, host.file.restore                   */
+
+typedef struct
+{
+  GAsyncResult *result;
+} FileWait;
+
+static void
+on_file_wait (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ((FileWait *)user_data)->result = g_object_ref (result);
+}
+
+/**
+ * sn_host_for_action:
+ *
+ * The run's SnHost: the context's service "host" if there is one, else a
+ * new one over its SSH session ("ssh"), writing to the default audit log.
+ *
+ * Returns: (transfer full): the host, or %NULL with an error when the run
+ *   has no connection
+ */
+SnHost *
+sn_host_for_action (SnActionContext  *context,
+                    GError          **error)
+{
+  gpointer host = sn_action_context_get_service (context, "host");
+  SnSshSession *session;
+
+  if (host != NULL && SN_IS_HOST (host))
+    return g_object_ref (host);
+
+  if ((session = sn_action_context_get_service (context, "ssh")) == NULL)
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_UNAVAILABLE,
+                   _("Not connected to the host of “%s”: connect first."),
+                   sn_profile_get_name (sn_action_context_get_profile (context)));
+      return NULL;
+    }
+  return sn_host_new (session, NULL);
+}
+
+static void
+file_wait (GMainContext *main_context,
+           FileWait     *wait)
+{
+  while (wait->result == NULL)
+    g_main_context_iteration (main_context, TRUE);
+}
+
+/* "mode": "0640" (octal text) or 416 (a number); absent: keep the old one. */
+static gboolean
+action_mode (JsonObject  *args,
+             int         *mode,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (args, "mode");
+  const char *text;
+  char *end = NULL;
+  guint64 value;
+
+  *mode = -1;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      *mode = (int)(json_node_get_int (node) & 07777);
+      return TRUE;
+    }
+  text = json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
+  if (text != NULL)
+    {
+      value = g_ascii_strtoull (text, &end, 8);
+      if (end != text && *end == '\0' && value <= 07777)
+        {
+          *mode = (int)value;
+          return TRUE;
+        }
+    }
+  g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_ARGS,
+               _("“mode” must be octal permission bits such as \"0640\"."));
+  return FALSE;
+}
+
+static gboolean
+file_replace_check (JsonObject  *args,
+                    GError     **error)
+{
+  const char *path = sn_action_args_get_string (args, "path", TRUE, error);
+  int mode;
+
+  if (path == NULL)
+    return FALSE;
+  if (json_object_has_member (args, "content") == json_object_has_member (args, "from-output"))
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_ARGS,
+                   _("host.file.replace needs either “content” (the new text) or “from-output” "
+                     "(a command whose output is the new text), not both."));
+      return FALSE;
+    }
+  return action_mode (args, &mode, error);
+}
+
+static char *
+file_replace_describe (SnActionContext *context,
+                       JsonObject      *args)
+{
+  const char *path = json_object_get_string_member (args, "path");
+  const char *content = json_object_get_string_member_with_default (args, "content", NULL);
+  const char *from = json_object_get_string_member_with_default (args, "from-output", NULL);
+  g_autofree char *source = NULL;
+  int mode = -1;
+
+  action_mode (args, &mode, NULL);
+  if (content != NULL)
+    source = g_strdup_printf (_("%zu bytes"), strlen (content));
+  else
+    source = g_strdup_printf (_("the output of `%s`"), from != NULL ? from : "");
+
+  if (mode >= 0)
+    return g_strdup_printf (_("replace %s with %s (mode %04o), keeping %s.YYYYMMDD-HHMMSS.bak"),
+                            path, source, mode, path);
+  return g_strdup_printf (_("replace %s with %s, keeping %s.YYYYMMDD-HHMMSS.bak"), path, source, path);
+}
+
+static gboolean
+file_replace_run (SnActionContext  *context,
+                  JsonObject       *args,
+                  GError          **error)
+{
+  const char *path = sn_action_args_get_string (args, "path", TRUE, error);
+  const char *content = json_object_get_string_member_with_default (args, "content", NULL);
+  const char *from = json_object_get_string_member_with_default (args, "from-output", NULL);
+  GCancellable *cancellable = sn_action_context_get_cancellable (context);
+  g_autoptr(SnHost) host = NULL;
+  g_autoptr(GMainContext) main_context = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *size = NULL;
+  FileWait wait = { NULL };
+  gboolean ok;
+  int mode;
+
+  if (path == NULL || !action_mode (args, &mode, error))
+    return FALSE;
+  if (!(host = sn_host_for_action (context, error)))
+    return FALSE;
+
+  main_context = g_main_context_new ();
+  g_main_context_push_thread_default (main_context);
+
+  if (content != NULL)
+    bytes = g_bytes_new (content, strlen (content));
+  else if (from != NULL)
+    {
+      g_autoptr(SnSshExecResult) exec = NULL;
+      g_autofree char *audited = sn_action_context_redact (context, from);
+
+      exec = sn_host_exec_sync (host, "runbook.host", from, audited, DEFAULT_TIMEOUT_MS,
+                                NULL, NULL, cancellable, error);
+      if (exec == NULL)
+        {
+          g_main_context_pop_thread_default (main_context);
+          return FALSE;
+        }
+      if (!sn_ssh_exec_result_get_success (exec))
+        {
+          g_autofree char *err = sn_ssh_exec_result_dup_stderr_text (exec);
+          g_autofree char *why = g_strstrip (g_strdup (err != NULL ? err : ""));
+          const char *last = strrchr (why, '\n');
+
+          g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
+                       _("The command making the new “%s” failed (exit status %d): %s. "
+                         "The file was not changed."),
+                       path, sn_ssh_exec_result_get_exit_status (exec),
+                       last != NULL ? last + 1 : *why != '\0' ? why : _("no message"));
+          g_main_context_pop_thread_default (main_context);
+          return FALSE;
+        }
+      bytes = g_bytes_ref (sn_ssh_exec_result_get_stdout (exec));
+    }
+  else
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_ARGS,
+                   _("host.file.replace needs “content” or “from-output”."));
+      g_main_context_pop_thread_default (main_context);
+      return FALSE;
+    }
+
+  sn_host_replace_file_async (host, path, bytes, mode, cancellable, on_file_wait, &wait);
+  file_wait (main_context, &wait);
+  ok = sn_host_replace_file_finish (host, wait.result, &backup, error);
+  g_clear_object (&wait.result);
+  g_main_context_pop_thread_default (main_context);
+
+  if (!ok)
+    return FALSE;
+
+  size = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (bytes));
+  sn_action_context_set_output (context, "path", path);
+  sn_action_context_set_output (context, "backup", backup != NULL ? backup : "");
+  sn_action_context_set_output (context, "bytes", size);
+  sn_action_context_emit (context, SN_OUTPUT_INFO, _("Replaced %s (%s bytes); backup: %s"),
+                          path, size, backup != NULL ? backup : _("none, the file is new"));
+  return TRUE;
+}
+
+static SnRisk
+file_risk (JsonObject *args)
+{
+  return SN_RISK_DESTROY;
+}
+
+static const char * const file_replace_shell_args[] = { "from-output", NULL };
+
+static const SnActionInfo file_replace_action = {
+  .risk = file_risk,
+  .shell_args = file_replace_shell_args,
+  .name = "host.file.replace",
+  .check = file_replace_check,
+  .describe = file_replace_describe,
+  .run = file_replace_run,
+};
+
+static gboolean
+file_restore_check (JsonObject  *args,
+                    GError     **error)
+{
+  return sn_action_args_get_string (args, "path", TRUE, error) != NULL;
+}
+
+static char *
+file_restore_describe (SnActionContext *context,
+                       JsonObject      *args)
+{
+  const char *path = json_object_get_string_member (args, "path");
+  const char *backup = json_object_get_string_member_with_default (args, "backup", NULL);
+
+  if (backup == NULL || *backup == '\0')
+    return g_strdup_printf (_("remove %s (it did not exist before)"), path);
+  return g_strdup_printf (_("put %s back over %s"), backup, path);
+}
+
+static gboolean
+file_restore_run (SnActionContext  *context,
+                  JsonObject       *args,
+                  GError          **error)
+{
+  const char *path = sn_action_args_get_string (args, "path", TRUE, error);
+  const char *backup = json_object_get_string_member_with_default (args, "backup", NULL);
+  g_autoptr(SnHost) host = NULL;
+  g_autoptr(GMainContext) main_context = NULL;
+  FileWait wait = { NULL };
+  gboolean ok;
+
+  if (path == NULL || !(host = sn_host_for_action (context, error)))
+    return FALSE;
+
+  main_context = g_main_context_new ();
+  g_main_context_push_thread_default (main_context);
+  sn_host_restore_file_async (host, path, backup, sn_action_context_get_cancellable (context),
+                              on_file_wait, &wait);
+  file_wait (main_context, &wait);
+  ok = sn_host_restore_file_finish (host, wait.result, error);
+  g_clear_object (&wait.result);
+  g_main_context_pop_thread_default (main_context);
+
+  return ok;
+}
+
+static const SnActionInfo file_restore_action = {
+  .risk = file_risk,
+  .name = "host.file.restore",
+  .check = file_restore_check,
+  .describe = file_restore_describe,
+  .run = file_restore_run,
+};
+
+/**
+ * sn_host_register_actions:
+ *
+ * Registers `host.file.replace` { "path", "content" | "from-output", "mode" }
+ * (outputs: path, backup, bytes) and its revert `host.file.restore`
+ * { "path", "backup": "${steps.ID.backup}" }.
+ */
+void
+sn_host_register_actions (void)
+{
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      sn_action_register (&file_replace_action);
+      sn_action_register (&file_restore_action);
+      g_once_init_leave (&initialized, 1);
+    }
+}
