@@ -42,12 +42,6 @@
                      "sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [A-Za-z0-9@._+-]*)?$"
 #define SCRAM_ITERATIONS 4096
 
-static SnRisk
-risk_change (JsonObject *args)
-{
-  return SN_RISK_CHANGE;
-}
-
 /* Running on the host ----------------------------------------------------- */
 
 typedef struct
@@ -389,7 +383,7 @@ static const SnActionInfo role_action = {
   .check = role_check,
   .describe = role_describe,
   .run = role_run,
-  .risk = risk_change,
+  .risk = sn_action_risk_change,
   .min_level = SN_SAFETY_LEVEL_ADMIN,
 };
 
@@ -454,7 +448,7 @@ static const SnActionInfo drop_action = {
   .check = drop_check,
   .describe = drop_describe,
   .run = drop_run,
-  .risk = risk_change,
+  .risk = sn_action_risk_change,
   .min_level = SN_SAFETY_LEVEL_ADMIN,
 };
 
@@ -704,7 +698,7 @@ static const SnActionInfo key_add_action = {
   .check = key_check,
   .describe = key_describe,
   .run = key_add_run,
-  .risk = risk_change,
+  .risk = sn_action_risk_change,
   .min_level = SN_SAFETY_LEVEL_ADMIN,
 };
 
@@ -713,7 +707,7 @@ static const SnActionInfo key_remove_action = {
   .check = key_check,
   .describe = key_remove_describe,
   .run = key_remove_run,
-  .risk = risk_change,
+  .risk = sn_action_risk_change,
   .min_level = SN_SAFETY_LEVEL_ADMIN,
 };
 
@@ -795,7 +789,7 @@ static const SnActionInfo export_action = {
   .check = export_check,
   .describe = export_describe,
   .run = export_run,
-  .risk = risk_change,
+  .risk = sn_action_risk_change,
   .min_level = SN_SAFETY_LEVEL_ADMIN,
 };
 

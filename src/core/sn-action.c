@@ -135,6 +135,24 @@ sn_action_is_shell_arg (const SnActionInfo *info,
          g_strv_contains ((const char * const *)info->shell_args, name);
 }
 
+SnRisk
+sn_action_risk_read (JsonObject *args)
+{
+  return SN_RISK_READ;
+}
+
+SnRisk
+sn_action_risk_change (JsonObject *args)
+{
+  return SN_RISK_CHANGE;
+}
+
+SnRisk
+sn_action_risk_destroy (JsonObject *args)
+{
+  return SN_RISK_DESTROY;
+}
+
 const char *
 sn_risk_to_string (SnRisk risk)
 {

@@ -100,6 +100,10 @@ SnSafetyLevel       sn_action_get_level                (const SnActionInfo *info
                                                         JsonObject         *args);
 gboolean            sn_action_is_shell_arg             (const SnActionInfo *info,
                                                         const char         *name);
+/* For SnActionInfo.risk, when an action's risk does not depend on its arguments. */
+SnRisk              sn_action_risk_read                (JsonObject         *args);
+SnRisk              sn_action_risk_change              (JsonObject         *args);
+SnRisk              sn_action_risk_destroy             (JsonObject         *args);
 const char         *sn_risk_to_string                  (SnRisk              risk);
 SnRisk              sn_risk_max                        (SnRisk              a,
                                                         SnRisk              b);

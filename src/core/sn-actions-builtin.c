@@ -169,15 +169,9 @@ health_run (SnActionContext  *context,
   return ok;
 }
 
-static SnRisk
-risk_read (JsonObject *args)
-{
-  return SN_RISK_READ;
-}
-
 static const SnActionInfo health_action = {
   .name = "http.health",
-  .risk = risk_read,
+  .risk = sn_action_risk_read,
   .check = health_check_args,
   .describe = health_describe,
   .run = health_run,
@@ -539,7 +533,7 @@ disk_describe (SnActionContext *context,
 
 static const SnActionInfo disk_action = {
   .name = "host.disk",
-  .risk = risk_read,
+  .risk = sn_action_risk_read,
   .describe = disk_describe,
   .run = disk_run,
 };

@@ -72,23 +72,6 @@ database_of (SnActionContext *context,
 
 /* Risks: making a backup or a test database adds things (and reads every
  * customer's data); a restore replaces the database. */
-static SnRisk
-risk_change (JsonObject *args)
-{
-  return SN_RISK_CHANGE;
-}
-
-static SnRisk
-risk_read (JsonObject *args)
-{
-  return SN_RISK_READ;
-}
-
-static SnRisk
-risk_destroy (JsonObject *args)
-{
-  return SN_RISK_DESTROY;
-}
 
 /* backup.create { "label": "manual", "upload": false } --------------------- */
 
@@ -165,7 +148,7 @@ create_run (SnActionContext  *context,
 }
 
 static const SnActionInfo create_action = {
-  .risk = risk_change,
+  .risk = sn_action_risk_change,
   .min_level = SN_SAFETY_LEVEL_OPERATOR,
   .name = "backup.create",
   .describe = create_describe,
@@ -217,7 +200,7 @@ safety_run (SnActionContext  *context,
 }
 
 static const SnActionInfo safety_action = {
-  .risk = risk_change,
+  .risk = sn_action_risk_change,
   .min_level = SN_SAFETY_LEVEL_OPERATOR,
   .name = "backup.safety",
   .describe = safety_describe,
@@ -322,7 +305,7 @@ prepare_run (SnActionContext  *context,
 }
 
 static const SnActionInfo prepare_action = {
-  .risk = risk_change,
+  .risk = sn_action_risk_change,
   .min_level = SN_SAFETY_LEVEL_OPERATOR,
   .name = "backup.prepare",
   .check = backup_arg_check,
@@ -334,7 +317,7 @@ static const SnActionInfo prepare_action = {
 /* backup.verify { "backup": PATH-OR-NAME } ---------------------------------------- */
 
 static const SnActionInfo verify_action = {
-  .risk = risk_change,
+  .risk = sn_action_risk_change,
   .min_level = SN_SAFETY_LEVEL_OPERATOR,
   .name = "backup.verify",
   .check = backup_arg_check,
@@ -379,7 +362,7 @@ restore_run (SnActionContext  *context,
 }
 
 static const SnActionInfo restore_action = {
-  .risk = risk_destroy,
+  .risk = sn_action_risk_destroy,
   .min_level = SN_SAFETY_LEVEL_OPERATOR,
   .name = "backup.restore",
   .check = backup_arg_check,
@@ -431,7 +414,7 @@ compare_run (SnActionContext  *context,
 }
 
 static const SnActionInfo compare_action = {
-  .risk = risk_read,
+  .risk = sn_action_risk_read,
   .min_level = SN_SAFETY_LEVEL_OPERATOR,
   .name = "backup.compare",
   .check = backup_arg_check,
@@ -492,7 +475,7 @@ restore_test_run (SnActionContext  *context,
 }
 
 static const SnActionInfo restore_test_action = {
-  .risk = risk_change,
+  .risk = sn_action_risk_change,
   .min_level = SN_SAFETY_LEVEL_OPERATOR,
   .name = "backup.restore-test",
   .describe = restore_test_describe,

@@ -226,16 +226,10 @@ file_replace_run (SnActionContext  *context,
   return TRUE;
 }
 
-static SnRisk
-file_risk (JsonObject *args)
-{
-  return SN_RISK_DESTROY;
-}
-
 static const char * const file_replace_shell_args[] = { "from-output", NULL };
 
 static const SnActionInfo file_replace_action = {
-  .risk = file_risk,
+  .risk = sn_action_risk_destroy,
   .shell_args = file_replace_shell_args,
   .name = "host.file.replace",
   .check = file_replace_check,
@@ -290,7 +284,7 @@ file_restore_run (SnActionContext  *context,
 }
 
 static const SnActionInfo file_restore_action = {
-  .risk = file_risk,
+  .risk = sn_action_risk_destroy,
   .name = "host.file.restore",
   .check = file_restore_check,
   .describe = file_restore_describe,
