@@ -940,6 +940,14 @@ dup_risks (SnRunbookWizard *self)
       g_string_append (text, _("This is production: customers see the effects while it runs."));
     }
 
+  if (!sn_runbook_is_builtin (self->runbook))
+    {
+      g_string_append_c (text, ' ');
+      /* Translators: %s is the file a user runbook was read from */
+      g_string_append_printf (text, _("This is a user runbook, not one shipped with the app: %s."),
+                              sn_runbook_get_origin (self->runbook));
+    }
+
   return g_string_free (text, FALSE);
 }
 

@@ -340,6 +340,9 @@ test_cancel_reverts (void)
 
   wizard = open_wizard ("slow-change", profile);
   wait_for_plan (wizard);
+  /* A runbook from the user's folder says so in its plan. */
+  g_assert_nonnull (strstr (sn_test_label_text (wizard, "plan-risks"), "user runbook"));
+  g_assert_nonnull (strstr (sn_test_label_text (wizard, "plan-risks"), "slow-change.json"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
   wait_for_page (wizard, "run", 1000);
 
