@@ -1350,3 +1350,27 @@ sn_health_service_check_finish (SnHealthService  *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/**
+ * _sn_health_report_new_from_body: (skip)
+ * @body: what /api/health answered
+ * @http_status: 200 or 503
+ * @sent_key: whether the monitoring key was sent
+ *
+ * What the service makes of an answer, without the network: for the fuzz
+ * targets and the parser tests.
+ */
+SnHealthReport *
+_sn_health_report_new_from_body (GBytes   *body,
+                                 guint     http_status,
+                                 gboolean  sent_key)
+{
+  SnHealthReport *report = g_object_new (SN_TYPE_HEALTH_REPORT, NULL);
+  Check check = { 0 };
+
+  check.where = (char *)"127.0.0.1:3000";
+  check.sent_key = !!sent_key;
+  report->http_status = http_status;
+  map_document (report, &check, body);
+  return report;
+}

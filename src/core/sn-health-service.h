@@ -70,4 +70,9 @@ SnHealthReport  *sn_health_service_check_finish (SnHealthService     *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
 
+/* For the fuzz targets and parser tests: an answer mapped without the network. */
+SnHealthReport   *_sn_health_report_new_from_body (GBytes   *body,
+                                                   guint     http_status,
+                                                   gboolean  sent_key);
+
 G_END_DECLS

@@ -1065,3 +1065,18 @@ sn_secret_store_dup_values_finish (SnSecretStore  *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/**
+ * _sn_secret_store_check_credentials_text: (skip)
+ *
+ * Whether @text reads as a credentials file (KEY=value lines, comments);
+ * for the fuzz targets.
+ */
+gboolean
+_sn_secret_store_check_credentials_text (const char  *text,
+                                         GError     **error)
+{
+  g_autoptr(GPtrArray) lines = parse_credentials ("credentials", text, error);
+
+  return lines != NULL;
+}

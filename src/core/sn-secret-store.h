@@ -93,4 +93,8 @@ void           sn_secret_store_remember           (SnSecretStore  *self,
                                                    SnSecretKind    kind,
                                                    const char     *value);
 
+/* For the fuzz targets: whether @text reads as a credentials file. */
+gboolean _sn_secret_store_check_credentials_text (const char  *text,
+                                                  GError     **error);
+
 G_END_DECLS
