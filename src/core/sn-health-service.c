@@ -977,9 +977,22 @@ map_document (SnHealthReport *report,
           make_malformed (report, check, _("“uptime” is not a number"));
           return;
         }
-      report->uptime = member_is (root, "uptime", G_TYPE_INT64)
-        ? json_object_get_int_member (root, "uptime")
-        : (gint64)json_object_get_double_member (root, "uptime");
+      if (member_is (root, "uptime", G_TYPE_INT64))
+        {
+          report->uptime = json_object_get_int_member (root, "uptime");
+        }
+      else
+        {
+          double uptime = json_object_get_double_member (root, "uptime");
+
+          /* A hostile or broken answer may say 1e300 or NaN: no undefined cast. */
+          if (!(uptime >= 0 && uptime < (double)G_MAXINT64))
+            {
+              make_malformed (report, check, _("“uptime” is out of range"));
+              return;
+            }
+          report->uptime = (gint64)uptime;
+        }
     }
 
   verbose = json_object_has_member (root, "services");

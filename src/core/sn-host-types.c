@@ -721,9 +721,15 @@ sn_host_parse_docker_size (const char *text)
   for (guint i = 0; i < G_N_ELEMENTS (units); i++)
     {
       if (g_str_has_prefix (end, units[i].unit))
-        return (guint64)(value * units[i].factor + 0.5);
+        {
+          value = value * units[i].factor + 0.5;
+          break;
+        }
     }
 
+  /* Out of range (or NaN) is not a size: no undefined cast. */
+  if (!(value >= 0 && value < (double)G_MAXUINT64))
+    return 0;
   return (guint64)value;
 }
 
