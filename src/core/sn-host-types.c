@@ -765,8 +765,10 @@ sn_host_parse_docker_df (const char  *text,
       if (*g_strstrip (lines[i]) == '\0')
         continue;
 
-      fields = g_regex_split (columns, lines[i], 0);
-      if (g_strv_length (fields) < 5)
+      /* GRegex needs UTF-8: a line that is not is not understood either. */
+      if (g_utf8_validate (lines[i], -1, NULL))
+        fields = g_regex_split (columns, lines[i], 0);
+      if (fields == NULL || g_strv_length (fields) < 5)
         {
           g_set_error (error, SN_HOST_ERROR, SN_HOST_ERROR_PARSE,
                        _("Line %u of `docker system df` is not understood: “%s”"), i + 1, lines[i]);

@@ -76,7 +76,11 @@ mutate (GRand         *rand,
           break;
         case 4:   /* remove a run */
           if (out->len > 0)
-            g_byte_array_remove_range (out, pos, MIN (out->len - pos, (guint)g_rand_int_range (rand, 1, 16)));
+            {
+              guint run = g_rand_int_range (rand, 1, 16);
+
+              g_byte_array_remove_range (out, pos, MIN (out->len - pos, run));
+            }
           break;
         default:  /* splice another seed in */
           {
