@@ -16,6 +16,12 @@ ctl --profile demo incident check
 check "incident check passes on the healthy stack (exit 0), each check with its time" \
     eval 'status_is 0 && [[ $(grep -Ec "^✓ .* pass +[0-9]+\.[0-9] s" "$out") -eq 5 ]] && stdout_has "All 5 checks passed"'
 
+stack stop app
+ctl --profile demo incident check
+check "with the app stopped, the Containers check fails naming the exited container (exit 2)" \
+    eval 'status_is 2 && grep -Eq "^✗ Containers +FAIL .*sweetnarcisse-app-1 \(Exited" "$out" && grep -Eq "^✓ Disk space +pass" "$out"'
+stack start app
+
 ctl --profile demo incident declare
 check "declare with no options is refused: it needs a title (exit 2)" \
     eval 'status_is 2 && stderr_has "--title"'
@@ -147,7 +153,7 @@ ctl --profile demo incident export "$id" --markdown "$pm"
 check "export writes the postmortem (mode 0600)" \
     eval 'status_is 0 && [[ -f $pm && $(stat -c %a "$pm") == 600 ]]'
 check "the postmortem has the timeline, the failed check and its report" \
-    eval 'grep -q "## Timeline" "$pm" && grep -Eq "SEV1 checklist: [12] of 5 failed \\(.*Database answers SELECT 1" "$pm" && grep -q "### 5. Database answers SELECT 1 — failed" "$pm" && grep -q "PostgreSQL started again" "$pm" && grep -q "to resolve" "$pm"'
+    eval 'grep -q "## Timeline" "$pm" && grep -Eq "SEV1 checklist: [123] of 5 failed \\(.*Database answers SELECT 1" "$pm" && grep -q "### 5. Database answers SELECT 1 — failed" "$pm" && grep -q "PostgreSQL started again" "$pm" && grep -q "to resolve" "$pm"'
 leaks=0
 for secret in "$monitoring_key" "$pg_password" "$nextauth" "$(env_value REDIS_PASSWORD)" "$(env_value PG_SUPERPASSWORD)"; do
     if grep -qF -- "$secret" "$pm" "$XDG_DATA_HOME"/narcisse-admin/incidents/*.json; then leaks=$((leaks + 1)); fi

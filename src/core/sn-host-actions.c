@@ -1,4 +1,4 @@
-/* sn-host-actions.c: the runbook actions host.file.replace and host.file.restore
+/* sn-host-actions.c: the runbook actions host.file.replace, host.file.restore, host.containers
  *
  * Copyright 2026 Sweet Narcisse
  *
@@ -297,12 +297,146 @@ static const SnActionInfo file_restore_action = {
   .run = file_restore_run,
 };
 
+/* ------------------------------------------------------------------------ */
+/* Runbook action: host.containers                                          */
+
+/*
+ * args: { "expect-running": ["db", "app", ...] }
+ * Lists every container (`docker compose ps -a`), one line each, and fails
+ * naming each expected service that is not running (`ps -a` itself exits 0
+ * whatever the states, so the states are what is checked). Reads only.
+ */
+
+static gboolean
+containers_check (JsonObject  *args,
+                  GError     **error)
+{
+  g_auto(GStrv) expected = sn_action_args_get_strv (args, "expect-running", TRUE, error);
+
+  if (expected == NULL)
+    return FALSE;
+  if (expected[0] == NULL)
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_ARGS,
+                   _("“expect-running” must name at least one service."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+containers_describe (SnActionContext *context,
+                     JsonObject      *args)
+{
+  g_auto(GStrv) expected = sn_action_args_get_strv (args, "expect-running", FALSE, NULL);
+  g_autofree char *list = expected != NULL ? g_strjoinv (", ", expected) : g_strdup ("");
+
+  /* Translators: %s is a list of compose services, "db, app, nginx" */
+  return g_strdup_printf (_("list the containers (docker compose ps -a) and check that %s are running"),
+                          list);
+}
+
+/* Appends each container of @service that is not running (every container
+ * of a scaled service counts) to @down; FALSE when the service has none. */
+static gboolean
+note_service (GListModel *containers,
+              const char *service,
+              GString    *down)
+{
+  guint n = g_list_model_get_n_items (containers);
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SnContainer) container = g_list_model_get_item (containers, i);
+
+      if (g_strcmp0 (sn_container_get_service (container), service) != 0)
+        continue;
+      found = TRUE;
+      if (!sn_container_is_running (container))
+        g_string_append_printf (down, "%s%s (%s)", down->len > 0 ? ", " : "",
+                                sn_container_get_name (container), sn_container_get_status (container));
+    }
+  return found;
+}
+
+static gboolean
+containers_run (SnActionContext  *context,
+                JsonObject       *args,
+                GError          **error)
+{
+  g_auto(GStrv) expected = sn_action_args_get_strv (args, "expect-running", TRUE, error);
+  g_autoptr(SnHost) host = NULL;
+  g_autoptr(GMainContext) main_context = NULL;
+  g_autoptr(GListModel) containers = NULL;
+  g_autoptr(GString) down = g_string_new (NULL);
+  FileWait wait = { NULL };
+  guint n;
+
+  if (expected == NULL || !(host = sn_host_for_action (context, error)))
+    return FALSE;
+
+  main_context = g_main_context_new ();
+  g_main_context_push_thread_default (main_context);
+  sn_host_compose_ps_async (host, sn_action_context_get_cancellable (context), on_file_wait, &wait);
+  file_wait (main_context, &wait);
+  containers = sn_host_compose_ps_finish (host, wait.result, error);
+  g_clear_object (&wait.result);
+  g_main_context_pop_thread_default (main_context);
+  if (containers == NULL)
+    return FALSE;
+
+  n = g_list_model_get_n_items (containers);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SnContainer) container = g_list_model_get_item (containers, i);
+
+      sn_action_context_emit (context, SN_OUTPUT_STDOUT, "%-18s %-10s %s", sn_container_get_service (container),
+                              sn_container_get_state (container), sn_container_get_status (container));
+    }
+
+  for (guint i = 0; expected[i] != NULL; i++)
+    if (!note_service (containers, expected[i], down))
+      /* Translators: a service missing from docker compose ps, in a list */
+      g_string_append_printf (down, "%s%s (%s)", down->len > 0 ? ", " : "", expected[i], _("no container"));
+
+  if (down->len > 0)
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
+                   _("Not running: %s. Look at its log, then start it again (the “Restart the app” "
+                     "runbook for the app)."), down->str);
+      return FALSE;
+    }
+  {
+    g_autofree char *list = g_strjoinv (", ", expected);
+
+    sn_action_context_emit (context, SN_OUTPUT_INFO, _("Running: %s."), list);
+  }
+  return TRUE;
+}
+
+static SnRisk
+containers_risk (JsonObject *args)
+{
+  return SN_RISK_READ;
+}
+
+static const SnActionInfo containers_action = {
+  .risk = containers_risk,
+  .min_level = SN_SAFETY_LEVEL_READ_ONLY,
+  .name = "host.containers",
+  .check = containers_check,
+  .describe = containers_describe,
+  .run = containers_run,
+};
+
 /**
  * sn_host_register_actions:
  *
  * Registers `host.file.replace` { "path", "content" | "from-output", "mode" }
  * (outputs: path, backup, bytes) and its revert `host.file.restore`
- * { "path", "backup": "${steps.ID.backup}" }.
+ * { "path", "backup": "${steps.ID.backup}" }, and the read-only check
+ * `host.containers` { "expect-running": ["db", ...] }.
  */
 void
 sn_host_register_actions (void)
@@ -313,6 +447,7 @@ sn_host_register_actions (void)
     {
       sn_action_register (&file_replace_action);
       sn_action_register (&file_restore_action);
+      sn_action_register (&containers_action);
       g_once_init_leave (&initialized, 1);
     }
 }
