@@ -13,6 +13,7 @@
 
 #include "sn-action.h"
 #include "sn-host.h"
+#include "sn-host-command.h"
 
 #define DEFAULT_TIMEOUT_MS (120 * 1000)
 
@@ -324,16 +325,22 @@ containers_check (JsonObject  *args,
   return TRUE;
 }
 
+/* `docker compose ps -a --format json`, the listing sn_host_parse_compose_ps() reads. */
+static char *
+containers_command_line (SnActionContext *context)
+{
+  static const char * const argv[] = { "ps", "-a", "--format", "json", NULL };
+
+  return sn_host_command_compose (sn_action_context_get_profile (context), argv);
+}
+
 static char *
 containers_describe (SnActionContext *context,
                      JsonObject      *args)
 {
-  g_auto(GStrv) expected = sn_action_args_get_strv (args, "expect-running", FALSE, NULL);
-  g_autofree char *list = expected != NULL ? g_strjoinv (", ", expected) : g_strdup ("");
+  g_autofree char *command = containers_command_line (context);
 
-  /* Translators: %s is a list of compose services, "db, app, nginx" */
-  return g_strdup_printf (_("list the containers (docker compose ps -a) and check that %s are running"),
-                          list);
+  return sn_host_command_describe (sn_action_context_get_profile (context), command);
 }
 
 /* Appends each container of @service that is not running (every container
@@ -367,24 +374,43 @@ containers_run (SnActionContext  *context,
 {
   g_auto(GStrv) expected = sn_action_args_get_strv (args, "expect-running", TRUE, error);
   g_autoptr(SnHost) host = NULL;
-  g_autoptr(GMainContext) main_context = NULL;
+  g_autoptr(SnSshExecResult) exec = NULL;
   g_autoptr(GListModel) containers = NULL;
   g_autoptr(GString) down = g_string_new (NULL);
-  FileWait wait = { NULL };
+  g_autofree char *command = NULL;
+  g_autofree char *audited = NULL;
+  guint timeout = sn_action_context_get_timeout (context);
   guint n;
 
   if (expected == NULL || !(host = sn_host_for_action (context, error)))
     return FALSE;
 
-  main_context = g_main_context_new ();
-  g_main_context_push_thread_default (main_context);
-  sn_host_compose_ps_async (host, sn_action_context_get_cancellable (context), on_file_wait, &wait);
-  file_wait (main_context, &wait);
-  containers = sn_host_compose_ps_finish (host, wait.result, error);
-  g_clear_object (&wait.result);
-  g_main_context_pop_thread_default (main_context);
-  if (containers == NULL)
+  /* Audited as the runbook's own host command, like host.compose. */
+  command = containers_command_line (context);
+  audited = sn_action_context_redact (context, command);
+  exec = sn_host_exec_sync (host, "runbook.host", command, audited,
+                            (timeout > 0 ? timeout * 1000 : DEFAULT_TIMEOUT_MS), NULL, NULL,
+                            sn_action_context_get_cancellable (context), error);
+  if (exec == NULL)
     return FALSE;
+  sn_action_context_set_exit_status (context, sn_ssh_exec_result_get_exit_status (exec));
+  if (!sn_ssh_exec_result_get_success (exec))
+    {
+      g_autofree char *err = sn_ssh_exec_result_dup_stderr_text (exec);
+
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
+                   _("docker compose ps failed (exit status %d): %s"),
+                   sn_ssh_exec_result_get_exit_status (exec),
+                   err != NULL && *g_strstrip (err) != '\0' ? err : _("no message"));
+      return FALSE;
+    }
+  {
+    GBytes *out = sn_ssh_exec_result_get_stdout (exec);
+    g_autofree char *text = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+
+    if (!(containers = sn_host_parse_compose_ps (text, error)))
+      return FALSE;
+  }
 
   n = g_list_model_get_n_items (containers);
   for (guint i = 0; i < n; i++)
