@@ -92,6 +92,31 @@ test_catalog (void)
   g_assert_cmpuint (g_strv_length ((char **)sn_runbook_catalog_get_errors (catalog)), ==, 0);
 }
 
+/* The shipped runbooks are described for ops staff: what it does and why it
+ * is safe, not the commands, flags and scripts behind it. */
+static void
+test_descriptions_for_ops (void)
+{
+  static const char * const jargon[] = { "scripts/", ".sh", " --", " -F", "docker compose", "pg_dump",
+                                         "pg_restore", "mc cp", "sha256", "SCRAM", NULL };
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (catalog)); i++)
+    {
+      g_autoptr(SnRunbook) runbook = g_list_model_get_item (G_LIST_MODEL (catalog), i);
+      const char *text = sn_runbook_get_description (runbook);
+
+      if (!sn_runbook_is_builtin (runbook))
+        continue;
+      n++;
+      g_assert_nonnull (text);
+      for (guint j = 0; jargon[j] != NULL; j++)
+        if (strstr (text, jargon[j]) != NULL)
+          g_error ("the description of %s speaks of “%s”: %s", sn_runbook_get_id (runbook), jargon[j], text);
+    }
+  g_assert_cmpuint (n, >=, 6);
+}
+
 static void
 test_sev1_checklist_passes (void)
 {
@@ -381,6 +406,7 @@ main (int   argc,
   g_assert_true (sn_runbook_catalog_load (catalog, NULL));
 
   g_test_add_func ("/runbooks/catalog", test_catalog);
+  g_test_add_func ("/runbooks/descriptions-for-ops", test_descriptions_for_ops);
   g_test_add_func ("/runbooks/sev1-checklist/passes", test_sev1_checklist_passes);
   g_test_add_func ("/runbooks/sev1-checklist/database-down", test_sev1_checklist_database_down);
   g_test_add_func ("/runbooks/sev1-checklist/app-down", test_sev1_checklist_app_down);

@@ -520,6 +520,58 @@ test_main_window_entries (void)
   sn_test_destroy_window (window);
 }
 
+/* Runs whose report is gone, or made by another front end that kept only the
+ * audit line, still count: the audit log says what ran, whatever ran it. */
+static void
+test_last_run_from_audit (void)
+{
+  g_autofree char *directory = g_dir_make_tmp ("sn-reports-XXXXXX", NULL);
+  g_autofree char *audit_path = g_build_filename (directory, "audit.jsonl", NULL);
+  g_autofree char *rotated = g_build_filename (directory, "audit.1.jsonl", NULL);
+  g_autofree char *report = g_build_filename (directory, "20200101-090000-restart-app-demo.md", NULL);
+  g_autoptr(SnAuditLog) audit = sn_audit_log_new (audit_path);
+  const char * const ids[] = { "restart", "restart-app", "backup", NULL };
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *profile = NULL;
+  g_autofree char *result = NULL;
+
+  /* An old report from this window; newer runs in the audit log only. */
+  g_assert_true (g_file_set_contents (report, "| Result | **Succeeded** |\n", -1, NULL));
+  g_assert_true (sn_audit_log_append (audit, "prod", "runbook.run",
+                                      "runbook run restart-app → Failed, and reverted; report: /gone.md",
+                                      SN_RUN_OUTCOME_FAILED_REVERTED, 1000, 0, NULL));
+  g_assert_true (sn_audit_log_append (audit, "prod", "runbook.run",
+                                      "runbook run restart-app → Dry run (nothing was changed)",
+                                      SN_RUN_OUTCOME_PLANNED, 1000, 0, NULL));
+  g_assert_true (sn_audit_log_append (audit, "prod", "runbook.run", "runbook run restart → Succeeded",
+                                      SN_RUN_OUTCOME_SUCCEEDED, 1000, 0, NULL));
+  g_assert_true (sn_audit_log_append (audit, "prod", "host.compose", "runbook run backup → Succeeded",
+                                      0, 1000, 0, NULL));
+
+  g_assert_true (sn_runbooks_find_last_run_anywhere (directory, audit_path, "restart-app", ids,
+                                                     &when, &profile, &result));
+  g_assert_cmpstr (profile, ==, "prod");
+  g_assert_cmpstr (result, ==, "Failed, and reverted");
+  g_assert_cmpint (g_date_time_get_year (when), >, 2020);
+
+  /* Only runbook.run lines of that very runbook. */
+  g_clear_pointer (&when, g_date_time_unref);
+  g_clear_pointer (&profile, g_free);
+  g_clear_pointer (&result, g_free);
+  g_assert_false (sn_runbooks_find_last_run_anywhere (directory, audit_path, "backup", ids,
+                                                      &when, &profile, &result));
+
+  /* The rotated log is read too. */
+  g_assert_true (g_rename (audit_path, rotated) == 0);
+  g_assert_true (sn_runbooks_find_last_run_anywhere (directory, audit_path, "restart", ids,
+                                                     &when, &profile, &result));
+  g_assert_cmpstr (result, ==, "Succeeded");
+
+  g_remove (report);
+  g_remove (rotated);
+  g_rmdir (directory);
+}
+
 static void
 test_last_run_parsing (void)
 {
@@ -589,6 +641,7 @@ main (int   argc,
   g_assert_true (sn_runbook_catalog_load (catalog, NULL));
 
   g_test_add_func ("/sn/wizard/last-run-parsing", test_last_run_parsing);
+  g_test_add_func ("/sn/wizard/last-run-from-audit", test_last_run_from_audit);
   g_test_add_func ("/sn/wizard/sev1-checklist", test_sev1_checklist);
   g_test_add_func ("/sn/wizard/parameters", test_parameters);
   g_test_add_func ("/sn/wizard/restart-app-production", test_restart_app_production);
