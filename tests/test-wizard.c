@@ -160,6 +160,40 @@ test_sev1_checklist (void)
   g_assert_true (g_file_test (report, G_FILE_TEST_IS_REGULAR));
   g_assert_nonnull (strstr (sn_test_label_text (wizard, "report-path"), report));
   g_assert_true (gtk_widget_get_visible (sn_test_find_named (wizard, "open-report")));
+
+  /* The result page itself shows each check, its result and its evidence,
+   * not only "Succeeded". */
+  gtk_window_set_default_size (GTK_WINDOW (wizard), 760, 1100);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (wizard));
+  {
+    g_autoptr(GPtrArray) titles = sn_test_find_all_named (sn_test_find_named (wizard, "result-steps"),
+                                                          "step-result-title");
+    g_autoptr(GPtrArray) results = sn_test_find_all_named (sn_test_find_named (wizard, "result-steps"),
+                                                           "step-result-state");
+    g_autoptr(GPtrArray) evidence = sn_test_find_all_named (sn_test_find_named (wizard, "result-steps"),
+                                                            "step-result-evidence");
+    gboolean containers_seen = FALSE;
+
+    g_assert_true (gtk_widget_get_mapped (sn_test_find_named (wizard, "result-steps")));
+    g_assert_cmpuint (titles->len, ==, 5);
+    g_assert_cmpuint (results->len, ==, 5);
+    for (guint i = 0; i < titles->len; i++)
+      {
+        const char *title = gtk_label_get_label (g_ptr_array_index (titles, i));
+        const char *shown = gtk_label_get_label (g_ptr_array_index (evidence, i));
+
+        g_assert_true (gtk_widget_get_mapped (g_ptr_array_index (titles, i)));
+        g_assert_true (gtk_widget_get_mapped (g_ptr_array_index (evidence, i)));
+        g_assert_cmpstr (gtk_label_get_label (g_ptr_array_index (results, i)), ==, "Passed");
+        g_test_message ("%s: %s", title, shown);
+        if (g_str_equal (title, "Containers"))
+          {
+            containers_seen = TRUE;
+            g_assert_true (g_regex_match_simple ("^app +running", shown, G_REGEX_MULTILINE, 0));
+          }
+      }
+    g_assert_true (containers_seen);
+  }
   sn_test_screenshot (wizard, "wizard-sev1-result.png");
 
   /* The run page kept the output of each step; Ctrl+C's action copies it. */
