@@ -1516,15 +1516,22 @@ query_done_cb (GObject      *object,
         }
       else
         {
-          show_error (self, error);
-          set_status (self, gtk_label_get_text (self->error_label));
+          /* The error once: in place of the results when there are none,
+           * else in the bar above the rows that came; the status line only
+           * says it failed. */
+          set_status (self, _("The statement failed"));
           if (sn_query_result_get_n_rows (query) == 0)
             {
+              g_autofree char *advice = sn_database_error_dup_advice (error);
+
+              show_error (self, NULL);
               adw_status_page_set_icon_name (self->results_status, "dialog-error-symbolic");
               adw_status_page_set_title (self->results_status, _("The Statement Failed"));
-              adw_status_page_set_description (self->results_status, gtk_label_get_text (self->error_label));
+              adw_status_page_set_description (self->results_status, advice);
               gtk_stack_set_visible_child_name (self->results_stack, "empty");
             }
+          else
+            show_error (self, error);
         }
     }
   else

@@ -542,6 +542,8 @@ sn_incident_declare_dialog_declare (SnIncidentDeclareDialog  *self,
 
   g_return_val_if_fail (SN_IS_INCIDENT_DECLARE_DIALOG (self), NULL);
 
+  if (!sn_incident_store_check_manage (self->store, self->profile, error))
+    return NULL;
   if (sn_incident_store_get_open (self->store, sn_profile_get_name (self->profile)) != NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
@@ -581,10 +583,10 @@ sn_incident_declare_dialog_declare (SnIncidentDeclareDialog  *self,
     g_autofree char *text = g_strdup_printf (_("Triage: %s"), self->reason != NULL ? self->reason : "");
 
     /* A state entry: the triage is not yet the response that stops the clock. */
-    sn_incident_add_entry (incident, SN_TIMELINE_KIND_STATE, text, NULL, NULL);
+    sn_incident_add_observation (incident, SN_TIMELINE_KIND_STATE, text, NULL, NULL);
   }
 
-  if (!sn_incident_store_save (self->store, incident, error))
+  if (!sn_incident_store_declare (self->store, self->profile, incident, error))
     return NULL;
 
   g_signal_emit (self, signals[DECLARED], 0, incident);

@@ -49,6 +49,9 @@ struct _SnIncidentPanel
   GtkScrolledWindow *timeline_scroller;
   GtkStack        *past_stack;
   GtkListBox      *past_list;
+  GtkWidget       *declare_incident_empty_button;
+  GtkWidget       *incident_change_severity_button;
+  GtkWidget       *incident_close_button;
 
   SnHealthState    last_state;
   guint            tick_id;
@@ -490,6 +493,35 @@ set_incident (SnIncidentPanel *self,
   sn_incident_panel_update (self);
 }
 
+/* What the profile's level may do, as the store decides: what it may not
+ * is insensitive, with the store's reason as tooltip. */
+static void
+update_manage (SnIncidentPanel *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean open = self->incident != NULL;
+  gboolean can;
+
+  can = self->profile == NULL || sn_incident_store_check_manage (self->store, self->profile, &error);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "incident.change-severity", open && can);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "incident.close", open && can);
+  gtk_widget_set_tooltip_text (self->incident_change_severity_button,
+                               can ? _("Change the severity…") : error->message);
+  gtk_widget_set_tooltip_text (self->incident_close_button,
+                               can ? _("Close the incident with its resolution") : error->message);
+  gtk_widget_set_tooltip_text (self->declare_incident_empty_button,
+                               can ? _("Declare an incident (Ctrl+Shift+I)") : error->message);
+}
+
+gboolean
+sn_incident_panel_can_manage (SnIncidentPanel  *self,
+                              GError          **error)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT_PANEL (self), FALSE);
+
+  return self->profile == NULL || sn_incident_store_check_manage (self->store, self->profile, error);
+}
+
 static void
 sn_incident_panel_update (SnIncidentPanel *self)
 {
@@ -497,9 +529,8 @@ sn_incident_panel_update (SnIncidentPanel *self)
 
   gtk_stack_set_visible_child_name (self->stack, open ? "open" : "empty");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "incident.add-note", open);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "incident.change-severity", open);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "incident.close", open);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "incident.export", open);
+  update_manage (self);
 
   if (open)
     {
@@ -855,6 +886,9 @@ sn_incident_panel_class_init (SnIncidentPanelClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-incident-panel.ui");
   gtk_widget_class_set_css_name (widget_class, "snincidentpanel");
   gtk_widget_class_bind_template_child (widget_class, SnIncidentPanel, stack);
+  gtk_widget_class_bind_template_child (widget_class, SnIncidentPanel, declare_incident_empty_button);
+  gtk_widget_class_bind_template_child (widget_class, SnIncidentPanel, incident_change_severity_button);
+  gtk_widget_class_bind_template_child (widget_class, SnIncidentPanel, incident_close_button);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentPanel, header_card);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentPanel, severity_label);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentPanel, title_label);
@@ -894,6 +928,8 @@ sn_incident_panel_init (SnIncidentPanel *self)
   self->store = sn_incident_store_new (NULL);
   if (!sn_incident_store_load (self->store, &error))
     g_warning ("Incidents: %s", error->message);
+  g_signal_connect_object (self->store, "notify::allow-read-only", G_CALLBACK (update_manage), self,
+                           G_CONNECT_SWAPPED);
   /* Shared with Preferences, so edits there show here at once. */
   self->contacts = g_object_ref (sn_contact_book_get_default ());
   g_signal_connect_object (self->contacts, "items-changed", G_CALLBACK (contacts_changed_cb), self,
@@ -1061,7 +1097,8 @@ sn_incident_panel_record_check (SnIncidentPanel *self,
                                                sn_health_state_to_label (state),
                                                sn_health_report_get_summary (report));
 
-      sn_incident_add_entry (self->incident, SN_TIMELINE_KIND_CHECK, text, NULL, NULL);
+      /* A timed check is not a person responding: the clock keeps running. */
+      sn_incident_add_observation (self->incident, SN_TIMELINE_KIND_CHECK, text, NULL, NULL);
       save (self, self->incident, NULL);
     }
 
@@ -1128,6 +1165,7 @@ sn_incident_panel_change_severity (SnIncidentPanel  *self,
                                    GError          **error)
 {
   g_autofree char *why = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (SN_IS_INCIDENT_PANEL (self), FALSE);
 
@@ -1142,10 +1180,16 @@ sn_incident_panel_change_severity (SnIncidentPanel  *self,
   if (severity == sn_incident_get_severity (self->incident))
     return TRUE;
 
-  sn_incident_set_severity (self->incident, severity, why, NULL);
+  /* The store checks the profile may re-grade, then saves. */
+  if (!sn_incident_store_set_severity (self->store, self->profile, self->incident, severity, why, &local_error))
+    {
+      show_toast (self, local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   self->notified_soon = self->notified_missed = FALSE;
   sn_incident_panel_update (self);
-  return save (self, self->incident, error);
+  return TRUE;
 }
 
 gboolean
@@ -1168,7 +1212,7 @@ sn_incident_panel_resolve (SnIncidentPanel  *self,
     }
 
   incident = g_object_ref (self->incident);
-  if (!sn_incident_store_close (self->store, incident, text, &local_error))
+  if (!sn_incident_store_close (self->store, self->profile, incident, text, &local_error))
     {
       show_toast (self, local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));

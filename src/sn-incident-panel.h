@@ -28,6 +28,9 @@ SnProfile       *sn_incident_panel_get_profile      (SnIncidentPanel *self);
 void             sn_incident_panel_set_profile      (SnIncidentPanel *self,
                                                      SnProfile       *profile);
 SnIncidentStore *sn_incident_panel_get_store        (SnIncidentPanel *self);
+/* Whether the profile may declare, resolve and re-grade (the store decides). */
+gboolean         sn_incident_panel_can_manage       (SnIncidentPanel *self,
+                                                     GError         **error);
 SnHealthHistory *sn_incident_panel_get_history      (SnIncidentPanel *self);
 SnIncident      *sn_incident_panel_get_incident     (SnIncidentPanel *self);
 const char      *sn_incident_panel_get_clock_text   (SnIncidentPanel *self);

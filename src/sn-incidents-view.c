@@ -99,6 +99,15 @@ declare_incident_action (GtkWidget  *widget,
 
   if (self->profile == NULL)
     return;
+  {
+    g_autoptr(GError) error = NULL;
+
+    if (!sn_incident_panel_can_manage (self->incident_panel, &error))
+      {
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+        return;
+      }
+  }
 
   /* One open incident per profile: show it instead. */
   if (sn_incident_panel_get_incident (self->incident_panel) != NULL)
@@ -116,6 +125,38 @@ declare_incident_action (GtkWidget  *widget,
                                            sn_health_panel_get_report (self->health_panel));
   g_signal_connect_object (dialog, "declared", G_CALLBACK (declared_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Declaring follows what the profile's level may do; the button says why not. */
+static void
+update_declare (SnIncidentsView *self)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *button;
+  gboolean can;
+
+  can = sn_incident_panel_can_manage (self->incident_panel, &error);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.declare-incident", self->profile != NULL && can);
+  if ((button = find_named (GTK_WIDGET (self), "declare-incident")) != NULL)
+    gtk_widget_set_tooltip_text (button, can ? _("Triage what is wrong and start the response clock (Ctrl+Shift+I)")
+                                             : error->message);
 }
 
 static void
@@ -371,6 +412,8 @@ sn_incidents_view_init (SnIncidentsView *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->incident_panel, "notify::clock-text", G_CALLBACK (clock_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (sn_incident_panel_get_store (self->incident_panel), "notify::allow-read-only",
+                           G_CALLBACK (update_declare), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->incident_panel, "notify::clock-missed", G_CALLBACK (clock_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
@@ -411,7 +454,7 @@ sn_incidents_view_set_profile (SnIncidentsView *self,
   sn_logs_panel_set_profile (self->logs_panel, profile);
   sn_health_panel_set_profile (self->health_panel, profile);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.sev1-checklist", profile != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.declare-incident", profile != NULL);
+  update_declare (self);
   /* An open incident comes first. */
   if (sn_incident_panel_get_incident (self->incident_panel) != NULL)
     gtk_stack_set_visible_child_name (self->pages, "incident");

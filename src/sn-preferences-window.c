@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-contacts-page.h"
+#include "sn-incident-store.h"
 #include "sn-preferences-window.h"
 #include "sn-profile-editor.h"
 #include "sn-settings.h"
@@ -26,6 +27,7 @@ struct _SnPreferencesWindow
 
   /* Template children */
   GtkSpinButton        *refresh_interval_spin;
+  GtkSwitch            *allow_read_only_incidents_switch;
   GtkListBox           *profiles_list;
 };
 
@@ -226,6 +228,9 @@ sn_preferences_window_constructed (GObject *object)
   g_object_bind_property (sn_settings_get_default (), SN_SETTINGS_KEY_REFRESH_INTERVAL,
                           self->refresh_interval_spin, "value",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_settings_bind (sn_settings_get_gsettings (sn_settings_get_default ()),
+                   SN_INCIDENT_SETTINGS_KEY_ALLOW_READ_ONLY,
+                   self->allow_read_only_incidents_switch, "active", G_SETTINGS_BIND_DEFAULT);
 
   if (self->parent != NULL)
     {
@@ -322,6 +327,7 @@ sn_preferences_window_class_init (SnPreferencesWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SnPreferencesWindow, refresh_interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, SnPreferencesWindow, allow_read_only_incidents_switch);
   gtk_widget_class_bind_template_child (widget_class, SnPreferencesWindow, profiles_list);
 
   gtk_widget_class_install_action (widget_class, "prefs.add-profile", NULL, add_profile_action);

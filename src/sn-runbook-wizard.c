@@ -13,6 +13,7 @@
 
 #include "sn-backup-service.h"
 #include "sn-runbook-wizard.h"
+#include "sn-step-results.h"
 #include "sn-gate.h"
 #include "sn-ssh-session.h"
 
@@ -81,6 +82,7 @@ struct _SnRunbookWizard
   GtkLabel             *result_title;
   GtkLabel             *result_summary;
   GtkLabel             *result_next;
+  GtkListBox           *result_steps;
   GtkButton            *open_report_button;
   GtkButton            *run_again_button;
   GtkLabel             *report_path_label;
@@ -1381,6 +1383,8 @@ show_result (SnRunbookWizard *self)
   gtk_label_set_label (self->result_summary,
                        summary != NULL ? summary : self->run_error != NULL ? self->run_error : "");
   gtk_label_set_label (self->result_next, next);
+  /* Each step with its result and evidence, not only in the report. */
+  sn_step_results_bind (self->result_steps, self->runner != NULL ? sn_runner_get_steps (self->runner) : NULL);
 
   gtk_widget_set_visible (GTK_WIDGET (self->open_report_button), report != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.open-report", report != NULL);
@@ -1772,6 +1776,7 @@ sn_runbook_wizard_class_init (SnRunbookWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, result_title);
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, result_summary);
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, result_next);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, result_steps);
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, open_report_button);
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, run_again_button);
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, report_path_label);

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sn-audit-log.h"
 #include "sn-runbook-wizard.h"
 #include "sn-runbooks-window.h"
 
@@ -166,6 +167,130 @@ sn_runbooks_find_last_run (const char         *directory,
   return TRUE;
 }
 
+/* The newest "runbook.run" line of @runbook_id in the audit log at @path
+ * (dry runs left out): every front end writes one for each run, whatever
+ * became of its report. */
+static gboolean
+find_last_audited_run (const char  *path,
+                       const char  *runbook_id,
+                       GDateTime  **when,
+                       char       **profile,
+                       char       **result)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *prefix = g_strdup_printf ("runbook run %s", runbook_id);
+  g_auto(GStrv) lines = NULL;
+  gboolean found = FALSE;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return FALSE;
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = NULL;
+      g_autoptr(GDateTime) time = NULL;
+      JsonObject *entry;
+      const char *command;
+      const char *arrow;
+      gsize len = strlen (prefix);
+
+      /* Cheap filter first: the log is mostly other actions. */
+      if (strstr (lines[i], "\"runbook.run\"") == NULL)
+        continue;
+      parser = json_parser_new ();
+      if (!json_parser_load_from_data (parser, lines[i], -1, NULL) ||
+          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        continue;
+      entry = json_node_get_object (json_parser_get_root (parser));
+      command = json_object_get_string_member_with_default (entry, "command", "");
+      if (g_strcmp0 (json_object_get_string_member_with_default (entry, "action", NULL), "runbook.run") != 0 ||
+          !g_str_has_prefix (command, prefix) || (command[len] != ' ' && command[len] != '\0') ||
+          json_object_get_int_member_with_default (entry, "exit_status", 0) == SN_RUN_OUTCOME_PLANNED)
+        continue;
+      time = g_date_time_new_from_iso8601 (json_object_get_string_member_with_default (entry, "time", ""), NULL);
+      if (time == NULL || (found && *when != NULL && g_date_time_compare (time, *when) <= 0))
+        continue;
+
+      found = TRUE;
+      g_clear_pointer (when, g_date_time_unref);
+      *when = g_date_time_to_local (time);
+      g_free (*profile);
+      *profile = g_strdup (json_object_get_string_member_with_default (entry, "profile", ""));
+      g_free (*result);
+      *result = NULL;
+      /* "runbook run ID [--param …] → OUTCOME[; reason: …][; report: …]" */
+      if ((arrow = strstr (command, " → ")) != NULL)
+        {
+          const char *start = arrow + strlen (" → ");
+          const char *end = strstr (start, "; ");
+
+          *result = end != NULL ? g_strndup (start, end - start) : g_strdup (start);
+        }
+    }
+  return found;
+}
+
+/**
+ * sn_runbooks_find_last_run_anywhere:
+ *
+ * The newest run of @runbook_id from the reports in @directory or the audit
+ * log (and its rotated copy): runs of narcisse-ctl, of this window and of
+ * any other copy of the app count alike.
+ */
+gboolean
+sn_runbooks_find_last_run_anywhere (const char         *directory,
+                                    const char         *audit_path,
+                                    const char         *runbook_id,
+                                    const char * const *all_ids,
+                                    GDateTime         **when,
+                                    char              **profile,
+                                    char              **result)
+{
+  g_autoptr(GDateTime) report_when = NULL;
+  g_autofree char *report_profile = NULL;
+  g_autofree char *report_result = NULL;
+  g_autofree char *rotated = NULL;
+  GDateTime *audit_when = NULL;
+  char *audit_profile = NULL;
+  char *audit_result = NULL;
+  gboolean in_reports, in_audit = FALSE;
+
+  in_reports = sn_runbooks_find_last_run (directory, runbook_id, all_ids, &report_when,
+                                          &report_profile, &report_result, NULL);
+  if (audit_path != NULL)
+    {
+      /* The rotated copy is older: the current log wins when both have one. */
+      in_audit = find_last_audited_run (audit_path, runbook_id, &audit_when, &audit_profile, &audit_result);
+      /* As sn_audit_log_dup_rotated_path() names it: audit.1.jsonl */
+      rotated = g_str_has_suffix (audit_path, ".jsonl")
+                ? g_strdup_printf ("%.*s.1.jsonl", (int) (strlen (audit_path) - strlen (".jsonl")), audit_path)
+                : g_strconcat (audit_path, ".1.jsonl", NULL);
+      if (!in_audit)
+        in_audit = find_last_audited_run (rotated, runbook_id, &audit_when, &audit_profile, &audit_result);
+    }
+
+  /* The report, when it is as new as the audit line, says more (its result line). */
+  if (in_audit && (!in_reports ||
+                   (g_date_time_compare (audit_when, report_when) > 0 &&
+                    g_date_time_difference (audit_when, report_when) > 5 * G_TIME_SPAN_SECOND)))
+    {
+      *when = audit_when;
+      *profile = audit_profile;
+      *result = audit_result;
+      return TRUE;
+    }
+  g_clear_pointer (&audit_when, g_date_time_unref);
+  g_free (audit_profile);
+  g_free (audit_result);
+  if (!in_reports)
+    return FALSE;
+  *when = g_steal_pointer (&report_when);
+  *profile = g_steal_pointer (&report_profile);
+  *result = g_steal_pointer (&report_result);
+  return TRUE;
+}
+
 static char *
 reports_directory (void)
 {
@@ -202,6 +327,15 @@ badge_new (const char *text,
   gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
 
   return badge;
+}
+
+static void
+active_changed_cb (SnRunbooksWindow *self,
+                   GParamSpec       *pspec,
+                   gpointer          user_data)
+{
+  if (gtk_window_is_active (GTK_WINDOW (self)))
+    sn_runbooks_window_reload (self);
 }
 
 static void
@@ -292,7 +426,8 @@ runbook_row_new (SnRunbooksWindow   *self,
     gtk_box_append (GTK_BOX (badges),
                     badge_new (_("User runbook"), "user-badge", "user-badge"));
 
-  if (sn_runbooks_find_last_run (reports, id, all_ids, &when, &profile, &result, NULL))
+  if (sn_runbooks_find_last_run_anywhere (reports, sn_audit_log_get_path (sn_audit_log_get_default ()),
+                                          id, all_ids, &when, &profile, &result))
     {
       g_autofree char *date = g_date_time_format (when, "%Y-%m-%d %H:%M");
 
@@ -542,6 +677,8 @@ sn_runbooks_window_init (SnRunbooksWindow *self)
 
   self->rows = g_ptr_array_new ();
   sn_runbooks_window_reload (self);
+  /* Runs made elsewhere meanwhile (narcisse-ctl) show when the window is back. */
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (active_changed_cb), NULL);
 }
 
 /**

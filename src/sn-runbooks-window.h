@@ -34,5 +34,14 @@ gboolean          sn_runbooks_find_last_run      (const char        *directory,
                                                   char             **profile,
                                                   char             **result,
                                                   char             **path);
+/* The newest run from the reports or the audit log at @audit_path (nullable),
+ * whatever front end ran it. */
+gboolean          sn_runbooks_find_last_run_anywhere (const char         *directory,
+                                                      const char         *audit_path,
+                                                      const char         *runbook_id,
+                                                      const char * const *all_ids,
+                                                      GDateTime         **when,
+                                                      char              **profile,
+                                                      char              **result);
 
 G_END_DECLS

@@ -95,6 +95,8 @@ check "--allow-writes without --reason is refused" eval 'status_is 2 && stderr_h
 
 ctl --profile demo sql 'CREATE TABLE sn_cli_db_test (id int)' --allow-writes --reason "cli test"
 check "with --allow-writes --reason on the admin demo profile, a write works" status_is 0
+check "--allow-writes prints no GLib message or debug line on stderr" \
+    eval '! grep -Eq "(Message|DEBUG|INFO)[^a-z]*:|Writes allowed on" "$err"'
 ctl --profile demo sql 'INSERT INTO sn_cli_db_test VALUES (1), (2)' --allow-writes --reason "cli test" --path psql
 check "writes work on the psql path too" status_is 0
 ctl --profile demo sql 'SELECT count(*) AS n FROM sn_cli_db_test' --format csv

@@ -42,6 +42,23 @@ find_label_text (GtkWidget  *root,
   return NULL;
 }
 
+/* How many mapped labels under @root hold @needle: what the person sees. */
+static guint
+count_labels_with (GtkWidget  *root,
+                   const char *needle)
+{
+  guint n = 0;
+
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
+      strstr (gtk_label_get_text (GTK_LABEL (root)), needle) != NULL)
+    n++;
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_labels_with (child, needle);
+  return n;
+}
+
 typedef struct
 {
   GtkWidget  *root;
@@ -196,6 +213,22 @@ test_database_view_sql (void)
   g_assert_true (g_str_has_prefix (sn_database_view_get_status (view),
                                    g_dgettext (GETTEXT_PACKAGE, "Cancelled")));
   g_assert_nonnull (find_label_text (window, g_dgettext (GETTEXT_PACKAGE, "Cancelled")));
+
+  /* A failed statement: its error is shown once, not in the bar, the status
+   * line and the results all at once. */
+  sn_database_view_set_sql (view, "SELECT * FROM no_such_table_xyz");
+  gtk_widget_activate_action (GTK_WIDGET (view), "database.run", NULL);
+  g_assert_true (sn_test_wait_until (query_finished, view, 15000));
+  {
+    gint64 t0 = g_get_monotonic_time ();
+
+    /* the info bar's reveal animation */
+    while (g_get_monotonic_time () - t0 < 800 * 1000)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_nonnull (sn_query_result_get_error (sn_database_view_get_result (view)));
+  g_assert_cmpuint (count_labels_with (window, "no_such_table_xyz"), ==, 1);
+  sn_test_screenshot (window, "database-sql-error.png");
 
   /* A DELETE without WHERE asks first; cancelling runs nothing. */
   before = sn_database_view_get_result (view);

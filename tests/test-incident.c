@@ -115,7 +115,19 @@ test_clock (void)
     g_assert_false (sn_incident_is_response_missed (incident, later));
   }
 
-  /* Responded late: missed. A severity change is not a response. */
+  /* Responded late: missed. */
+  {
+    g_autoptr(GDateTime) declared = utc (2026, 1, 2, 9, 0, 0);
+    g_autoptr(SnIncident) incident = sn_incident_new ("demo", "DB down", SN_SEVERITY_SEV1,
+                                                      SN_SEVERITY_SEV1, NULL, declared);
+    g_autoptr(GDateTime) t2 = plus (declared, 16 * 60);
+
+    sn_incident_add_entry (incident, SN_TIMELINE_KIND_NOTE, "looking at it", NULL, t2);
+    g_assert_true (sn_incident_is_response_missed (incident, t2));
+  }
+
+  /* A re-grade is a person's action: the first one is the response; the
+   * target follows the new severity. */
   {
     g_autoptr(GDateTime) declared = utc (2026, 1, 2, 9, 0, 0);
     g_autoptr(SnIncident) incident = sn_incident_new ("demo", "DB down", SN_SEVERITY_SEV1,
@@ -124,12 +136,155 @@ test_clock (void)
     g_autoptr(GDateTime) t2 = plus (declared, 16 * 60);
 
     sn_incident_set_severity (incident, SN_SEVERITY_SEV2, "payments only", t1);
-    g_assert_null (sn_incident_get_responded_at (incident));
+    g_assert_true (g_date_time_equal (sn_incident_get_responded_at (incident), t1));
     /* Now SEV2: 30 min target, deadline 09:30. */
     g_assert_cmpint (sn_incident_get_remaining_seconds (incident, t2), ==, 14 * 60);
-    sn_incident_set_severity (incident, SN_SEVERITY_SEV1, "everything down after all", t1);
-    sn_incident_add_entry (incident, SN_TIMELINE_KIND_NOTE, "looking at it", NULL, t2);
-    g_assert_true (sn_incident_is_response_missed (incident, t2));
+    sn_incident_set_severity (incident, SN_SEVERITY_SEV1, "everything down after all", t2);
+    g_assert_true (g_date_time_equal (sn_incident_get_responded_at (incident), t1));
+    g_assert_false (sn_incident_is_response_missed (incident, t2));
+  }
+}
+
+/* What nobody did does not stop the clock; what a person did does, once. */
+static void
+test_first_response (void)
+{
+  g_autoptr(GDateTime) declared = utc (2026, 1, 2, 9, 0, 0);
+  g_autoptr(GDateTime) t1 = plus (declared, 1);
+  g_autoptr(GDateTime) t2 = plus (declared, 7 * 60);
+  g_autoptr(GDateTime) t3 = plus (declared, 9 * 60);
+  g_autoptr(SnIncident) incident = sn_incident_new ("demo", "Site down", SN_SEVERITY_SEV1,
+                                                    SN_SEVERITY_SEV1, NULL, declared);
+  GListModel *timeline = sn_incident_get_timeline (incident);
+  g_autoptr(SnTimelineEntry) last = NULL;
+
+  /* The triage and a timed health check seeing a change, right after declaring. */
+  sn_incident_add_observation (incident, SN_TIMELINE_KIND_STATE, "Triage: the site does not answer", NULL, t1);
+  sn_incident_add_observation (incident, SN_TIMELINE_KIND_CHECK, "Health check: healthy → unreachable",
+                               NULL, t1);
+  g_assert_null (sn_incident_get_responded_at (incident));
+  g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 3);
+
+  /* "I am on it": the response, in the timeline, once. */
+  g_assert_true (sn_incident_respond (incident, "looking at the logs", t2));
+  g_assert_true (g_date_time_equal (sn_incident_get_responded_at (incident), t2));
+  last = g_list_model_get_item (timeline, 3);
+  g_assert_nonnull (strstr (sn_timeline_entry_get_text (last), "looking at the logs"));
+  g_assert_false (sn_incident_respond (incident, NULL, t3));
+  g_assert_true (g_date_time_equal (sn_incident_get_responded_at (incident), t2));
+  g_assert_cmpuint (g_list_model_get_n_items (timeline), ==, 4);
+
+  /* A resolved incident takes no response. */
+  {
+    g_autoptr(SnIncident) other = sn_incident_new ("demo", "x", SN_SEVERITY_SEV3, SN_SEVERITY_SEV3, NULL, declared);
+
+    sn_incident_resolve (other, "gone", t2);
+    g_assert_false (sn_incident_respond (other, NULL, t3));
+  }
+}
+
+/* "Respond before": the time alone today, with the date otherwise. */
+static void
+test_deadline_label (void)
+{
+  g_autoptr(GDateTime) declared = g_date_time_new_local (2026, 12, 7, 23, 22, 0);
+  g_autoptr(GDateTime) same_day = g_date_time_new_local (2026, 12, 7, 23, 30, 0);
+  g_autoptr(SnIncident) sev1 = sn_incident_new ("demo", "a", SN_SEVERITY_SEV1, SN_SEVERITY_SEV1, NULL, declared);
+  g_autoptr(SnIncident) sev3 = sn_incident_new ("demo", "b", SN_SEVERITY_SEV3, SN_SEVERITY_SEV3, NULL, declared);
+  g_autoptr(SnIncident) sev4 = sn_incident_new ("demo", "c", SN_SEVERITY_SEV4, SN_SEVERITY_SEV4, NULL, declared);
+  g_autofree char *a = sn_incident_dup_deadline_label (sev1, same_day);
+  g_autofree char *b = sn_incident_dup_deadline_label (sev3, same_day);
+  g_autofree char *c = sn_incident_dup_deadline_label (sev4, same_day);
+
+  g_assert_cmpstr (a, ==, "23:37");
+  g_assert_cmpstr (b, ==, "2026-12-08 01:22");
+  g_assert_cmpstr (c, ==, "2026-12-08 23:22");
+}
+
+static SnProfile *
+profile_with_level (const char    *name,
+                    SnSafetyLevel  level)
+{
+  SnProfile *profile = sn_profile_new (name);
+
+  g_object_set (profile, "safety-level", level, NULL);
+  return profile;
+}
+
+/* The direction does not declare, re-grade or resolve unless allowed; the
+ * store, not the GUI, refuses. */
+static void
+test_store_read_only (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(SnIncidentStore) store = sn_incident_store_new (fixture->dir);
+  g_autoptr(SnProfile) ro = profile_with_level ("demo", SN_SAFETY_LEVEL_READ_ONLY);
+  g_autoptr(SnProfile) op = profile_with_level ("demo", SN_SAFETY_LEVEL_OPERATOR);
+  g_autoptr(SnProfile) other = profile_with_level ("prod", SN_SAFETY_LEVEL_OPERATOR);
+  g_autoptr(SnIncident) incident = sn_incident_new ("demo", "Site down", SN_SEVERITY_SEV2,
+                                                    SN_SEVERITY_SEV2, NULL, NULL);
+  g_autoptr(SnIncident) second = sn_incident_new ("demo", "Again", SN_SEVERITY_SEV1,
+                                                  SN_SEVERITY_SEV1, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  /* Off unless the team allows it (the schema's default, the memory backend here). */
+  g_assert_false (sn_incident_store_get_allow_read_only (store));
+  g_assert_false (sn_incident_store_declare (store, ro, incident, &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_assert_nonnull (strstr (error->message, "read-only"));
+  g_clear_error (&error);
+  path = sn_incident_store_dup_path (store, incident);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  g_assert_true (sn_incident_store_declare (store, op, incident, &error));
+  g_assert_no_error (error);
+  /* One open incident per profile. */
+  g_assert_false (sn_incident_store_declare (store, op, second, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  /* Another profile's level does not decide for this one. */
+  g_assert_false (sn_incident_store_close (store, other, incident, "x", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  g_assert_false (sn_incident_store_set_severity (store, ro, incident, SN_SEVERITY_SEV1, "worse", &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+  g_assert_false (sn_incident_store_close (store, ro, incident, "fixed", &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+  g_assert_cmpint (sn_incident_get_severity (incident), ==, SN_SEVERITY_SEV2);
+  g_assert_cmpint (sn_incident_get_state (incident), ==, SN_INCIDENT_STATE_OPEN);
+  g_assert_null (sn_incident_get_responded_at (incident));
+
+  /* A re-grade needs its reason. */
+  g_assert_false (sn_incident_store_set_severity (store, op, incident, SN_SEVERITY_SEV1, "  ", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* Allowed by the setting: the same calls pass. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    g_settings_set_boolean (settings, SN_INCIDENT_SETTINGS_KEY_ALLOW_READ_ONLY, TRUE);
+    g_assert_true (sn_incident_store_get_allow_read_only (store));
+    g_assert_true (sn_incident_store_set_severity (store, ro, incident, SN_SEVERITY_SEV1, "worse", &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (sn_incident_get_responded_at (incident));
+    g_assert_true (sn_incident_store_close (store, ro, incident, "fixed", &error));
+    g_assert_no_error (error);
+    g_settings_reset (settings, SN_INCIDENT_SETTINGS_KEY_ALLOW_READ_ONLY);
+    g_assert_false (sn_incident_store_get_allow_read_only (store));
+  }
+  {
+    g_autoptr(SnIncidentStore) again = sn_incident_store_new (fixture->dir);
+
+    g_assert_true (sn_incident_store_load (again, &error));
+    g_assert_cmpint (sn_incident_get_severity (sn_incident_store_lookup (again, sn_incident_get_id (incident))),
+                     ==, SN_SEVERITY_SEV1);
+    g_assert_cmpint (sn_incident_get_state (sn_incident_store_lookup (again, sn_incident_get_id (incident))),
+                     ==, SN_INCIDENT_STATE_RESOLVED);
   }
 }
 
@@ -222,7 +377,11 @@ test_store_round_trip (Fixture       *fixture,
   g_assert_true (sn_incident_store_save (store, open, &error));
   g_assert_true (sn_incident_store_save (store, other, &error));
   g_assert_no_error (error);
-  g_assert_true (sn_incident_store_close (store, old, "fixed", &error));
+  {
+    g_autoptr(SnProfile) demo = sn_profile_new ("demo");
+
+    g_assert_true (sn_incident_store_close (store, demo, old, "fixed", &error));
+  }
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 3);
 
@@ -606,6 +765,10 @@ main (int   argc,
   g_test_add_func ("/core/incident/severity", test_severity);
   g_test_add_func ("/core/incident/clock", test_clock);
   g_test_add_func ("/core/incident/json", test_incident_json);
+  g_test_add_func ("/core/incident/first-response", test_first_response);
+  g_test_add_func ("/core/incident/deadline-label", test_deadline_label);
+  g_test_add ("/core/incident-store/read-only", Fixture, NULL,
+              fixture_set_up, test_store_read_only, fixture_tear_down);
   g_test_add ("/core/incident-store/round-trip", Fixture, NULL,
               fixture_set_up, test_store_round_trip, fixture_tear_down);
   g_test_add ("/core/incident-store/crash-mid-write", Fixture, NULL,

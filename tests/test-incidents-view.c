@@ -187,7 +187,21 @@ test_incident_lifecycle (void)
   g_assert_nonnull (strstr (sn_test_label_text (window, "incident-contacts"),
                             "alerte@sweet-narcisse.com"));
   g_assert_cmpuint (strlen (sn_test_label_text (window, "incident-paris-time")), ==, 8);
+
   sn_test_stack_start ("postgres");
+
+  /* A timed health check seeing the database back goes into the timeline, but
+   * it is nobody's response: the clock keeps running until a person acts. */
+  wait.incident = incident;
+  wait.needle = "Health check:";
+  for (guint i = 0; i < 30 && !timeline_has (&wait); i++)
+    {
+      sn_health_panel_refresh (sn_incidents_view_get_health_panel (view));
+      sn_test_wait_until (timeline_has, &wait, 2000);
+    }
+  g_assert_true (timeline_has (&wait));
+  g_assert_null (sn_incident_get_responded_at (incident));
+  g_assert_false (g_str_has_prefix (sn_test_label_text (window, "incident-countdown"), "Responded"));
 
   /* A note, through the entry and the action. */
   gtk_editable_set_text (GTK_EDITABLE (sn_test_find_named (window, "incident-note")),
@@ -295,6 +309,79 @@ test_incident_lifecycle (void)
   sn_test_destroy_window (window);
 }
 
+static gboolean
+action_enabled (GtkWidget  *widget,
+                const char *name)
+{
+  GtkWidget *button = sn_test_find_named (widget, name);
+
+  g_assert_nonnull (button);
+  return gtk_widget_is_sensitive (button);
+}
+
+/* The direction's read-only profile: declaring, re-grading and resolving are
+ * off, each saying why, until the team allows it; the store refuses too. */
+static void
+test_read_only (void)
+{
+  SnProfile *ro = sn_test_stack_ro_profile ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(SnIncident) incident = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = sn_incidents_view_new ();
+  SnIncidentPanel *panel = sn_incidents_view_get_incident_panel (SN_INCIDENTS_VIEW (view));
+  GtkWidget *declare;
+
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  g_settings_set_boolean (settings, "allow-read-only-incidents", FALSE);
+
+  /* An incident of that profile already open (made by hand: the store would refuse). */
+  incident = sn_incident_new (sn_profile_get_name (ro), "Wrong price shown", SN_SEVERITY_SEV4,
+                              SN_SEVERITY_SEV4, NULL, NULL);
+  g_assert_true (sn_incident_store_save (sn_incident_panel_get_store (panel), incident, &error));
+  sn_incidents_view_set_profile (SN_INCIDENTS_VIEW (view), ro);
+  g_assert_nonnull (sn_incident_panel_get_incident (panel));
+
+  declare = sn_test_find_named (view, "declare-incident");
+  g_assert_nonnull (declare);
+  g_assert_false (gtk_widget_is_sensitive (declare));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (declare), "read-only"));
+  gtk_widget_activate_action (view, "view.declare-incident", NULL);
+  g_assert_null (sn_test_find_toplevel (SN_TYPE_INCIDENT_DECLARE_DIALOG));
+  g_assert_false (action_enabled (view, "incident-change-severity"));
+  g_assert_false (action_enabled (view, "incident-close"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (sn_test_find_named (view, "incident-close")),
+                            "read-only"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (sn_test_find_named (view, "incident-change-severity")),
+                            "read-only"));
+
+  /* Not only the buttons: the panel's own calls are refused by the store. */
+  g_assert_false (sn_incident_panel_resolve (panel, "fixed", &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+  g_assert_false (sn_incident_panel_change_severity (panel, SN_SEVERITY_SEV3, "worse", &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+  g_assert_cmpint (sn_incident_get_state (incident), ==, SN_INCIDENT_STATE_OPEN);
+  g_assert_cmpint (sn_incident_get_severity (incident), ==, SN_SEVERITY_SEV4);
+  sn_test_screenshot (window, "incidents-read-only.png");
+
+  /* Allowed by the team: on at once. */
+  g_settings_set_boolean (settings, "allow-read-only-incidents", TRUE);
+  g_assert_true (gtk_widget_is_sensitive (declare));
+  g_assert_null (strstr (gtk_widget_get_tooltip_text (declare), "read-only"));
+  g_assert_true (action_enabled (view, "incident-change-severity"));
+  g_assert_true (action_enabled (view, "incident-close"));
+  g_assert_true (sn_incident_panel_resolve (panel, "fixed the price", &error));
+  g_assert_no_error (error);
+  g_settings_reset (settings, "allow-read-only-incidents");
+
+  sn_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -312,6 +399,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/sn/incidents-view/lifecycle", test_incident_lifecycle);
+  g_test_add_func ("/sn/incidents-view/read-only", test_read_only);
 
   return g_test_run ();
 }

@@ -33,7 +33,8 @@
 static SnRunbookCatalog *catalog;
 static SnSshSession     *session;
 
-static const char * const host_actions[] = { "host.exec", "host.compose", "host.disk", "db.query", NULL };
+static const char * const host_actions[] = { "host.exec", "host.compose", "host.containers", "host.disk",
+                                             "db.query", NULL };
 
 /* The audit log ----------------------------------------------------------- */
 

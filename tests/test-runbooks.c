@@ -92,6 +92,31 @@ test_catalog (void)
   g_assert_cmpuint (g_strv_length ((char **)sn_runbook_catalog_get_errors (catalog)), ==, 0);
 }
 
+/* The shipped runbooks are described for ops staff: what it does and why it
+ * is safe, not the commands, flags and scripts behind it. */
+static void
+test_descriptions_for_ops (void)
+{
+  static const char * const jargon[] = { "scripts/", ".sh", " --", " -F", "docker compose", "pg_dump",
+                                         "pg_restore", "mc cp", "sha256", "SCRAM", NULL };
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (catalog)); i++)
+    {
+      g_autoptr(SnRunbook) runbook = g_list_model_get_item (G_LIST_MODEL (catalog), i);
+      const char *text = sn_runbook_get_description (runbook);
+
+      if (!sn_runbook_is_builtin (runbook))
+        continue;
+      n++;
+      g_assert_nonnull (text);
+      for (guint j = 0; jargon[j] != NULL; j++)
+        if (strstr (text, jargon[j]) != NULL)
+          g_error ("the description of %s speaks of “%s”: %s", sn_runbook_get_id (runbook), jargon[j], text);
+    }
+  g_assert_cmpuint (n, >=, 6);
+}
+
 static void
 test_sev1_checklist_passes (void)
 {
@@ -144,6 +169,46 @@ test_sev1_checklist_database_down (void)
   g_assert_cmpint (sn_step_run_get_state (database), ==, SN_STEP_STATE_FAILED);
   g_assert_cmpint (sn_step_run_get_state (disk), ==, SN_STEP_STATE_SUCCEEDED);
   g_assert_nonnull (strstr (error->message, "Database answers SELECT 1"));
+}
+
+/* `docker compose ps -a` exits 0 whatever the states: the Containers check
+ * looks at them, and names what is down. */
+static void
+test_sev1_checklist_app_down (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autoptr(SnRunner) healthy = make_runner ("sev1-checklist", profile);
+  g_autoptr(SnRunner) runner = make_runner ("sev1-checklist", profile);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnStepRun) containers = NULL;
+  g_autoptr(SnStepRun) disk = NULL;
+  g_autofree char *output = NULL;
+
+  /* Up: the check passes and lists each container with its state. */
+  g_assert_cmpint (sn_runner_execute_sync (healthy, NULL, &error), ==, SN_RUN_OUTCOME_SUCCEEDED);
+  g_assert_no_error (error);
+  containers = find_step (healthy, "containers");
+  g_assert_cmpint (sn_step_run_get_state (containers), ==, SN_STEP_STATE_SUCCEEDED);
+  output = sn_step_run_dup_output (containers);
+  g_assert_true (g_regex_match_simple ("^app +running", output, G_REGEX_MULTILINE, 0));
+  g_clear_object (&containers);
+  g_clear_pointer (&output, g_free);
+
+  sn_test_stack_stop ("app");
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_FAILED);
+  sn_test_stack_start ("app");
+
+  g_assert_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_FAILED);
+  containers = find_step (runner, "containers");
+  g_assert_cmpint (sn_step_run_get_state (containers), ==, SN_STEP_STATE_FAILED);
+  g_assert_nonnull (strstr (sn_step_run_get_message (containers), "sweetnarcisse-app-1 (Exited"));
+  /* Only what is down is named. */
+  g_assert_null (strstr (sn_step_run_get_message (containers), "sweetnarcisse-db"));
+  output = sn_step_run_dup_output (containers);
+  g_assert_true (g_regex_match_simple ("^app +exited", output, G_REGEX_MULTILINE, 0));
+  disk = find_step (runner, "disk");
+  g_assert_cmpint (sn_step_run_get_state (disk), ==, SN_STEP_STATE_SUCCEEDED);
+  g_assert_nonnull (strstr (error->message, "Containers"));
 }
 
 static void
@@ -341,8 +406,10 @@ main (int   argc,
   g_assert_true (sn_runbook_catalog_load (catalog, NULL));
 
   g_test_add_func ("/runbooks/catalog", test_catalog);
+  g_test_add_func ("/runbooks/descriptions-for-ops", test_descriptions_for_ops);
   g_test_add_func ("/runbooks/sev1-checklist/passes", test_sev1_checklist_passes);
   g_test_add_func ("/runbooks/sev1-checklist/database-down", test_sev1_checklist_database_down);
+  g_test_add_func ("/runbooks/sev1-checklist/app-down", test_sev1_checklist_app_down);
   g_test_add_func ("/runbooks/restart-app/restarts", test_restart_app);
   g_test_add_func ("/runbooks/restart-app/read-only-refused", test_restart_app_refused_read_only);
   g_test_add_func ("/runbooks/failure-reverts-rows", test_failure_reverts_rows);

@@ -160,6 +160,40 @@ test_sev1_checklist (void)
   g_assert_true (g_file_test (report, G_FILE_TEST_IS_REGULAR));
   g_assert_nonnull (strstr (sn_test_label_text (wizard, "report-path"), report));
   g_assert_true (gtk_widget_get_visible (sn_test_find_named (wizard, "open-report")));
+
+  /* The result page itself shows each check, its result and its evidence,
+   * not only "Succeeded". */
+  gtk_window_set_default_size (GTK_WINDOW (wizard), 760, 1100);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (wizard));
+  {
+    g_autoptr(GPtrArray) titles = sn_test_find_all_named (sn_test_find_named (wizard, "result-steps"),
+                                                          "step-result-title");
+    g_autoptr(GPtrArray) results = sn_test_find_all_named (sn_test_find_named (wizard, "result-steps"),
+                                                           "step-result-state");
+    g_autoptr(GPtrArray) evidence = sn_test_find_all_named (sn_test_find_named (wizard, "result-steps"),
+                                                            "step-result-evidence");
+    gboolean containers_seen = FALSE;
+
+    g_assert_true (gtk_widget_get_mapped (sn_test_find_named (wizard, "result-steps")));
+    g_assert_cmpuint (titles->len, ==, 5);
+    g_assert_cmpuint (results->len, ==, 5);
+    for (guint i = 0; i < titles->len; i++)
+      {
+        const char *title = gtk_label_get_label (g_ptr_array_index (titles, i));
+        const char *shown = gtk_label_get_label (g_ptr_array_index (evidence, i));
+
+        g_assert_true (gtk_widget_get_mapped (g_ptr_array_index (titles, i)));
+        g_assert_true (gtk_widget_get_mapped (g_ptr_array_index (evidence, i)));
+        g_assert_cmpstr (gtk_label_get_label (g_ptr_array_index (results, i)), ==, "Passed");
+        g_test_message ("%s: %s", title, shown);
+        if (g_str_equal (title, "Containers"))
+          {
+            containers_seen = TRUE;
+            g_assert_true (g_regex_match_simple ("^app +running", shown, G_REGEX_MULTILINE, 0));
+          }
+      }
+    g_assert_true (containers_seen);
+  }
   sn_test_screenshot (wizard, "wizard-sev1-result.png");
 
   /* The run page kept the output of each step; Ctrl+C's action copies it. */
@@ -523,6 +557,58 @@ test_main_window_entries (void)
   sn_test_destroy_window (window);
 }
 
+/* Runs whose report is gone, or made by another front end that kept only the
+ * audit line, still count: the audit log says what ran, whatever ran it. */
+static void
+test_last_run_from_audit (void)
+{
+  g_autofree char *directory = g_dir_make_tmp ("sn-reports-XXXXXX", NULL);
+  g_autofree char *audit_path = g_build_filename (directory, "audit.jsonl", NULL);
+  g_autofree char *rotated = g_build_filename (directory, "audit.1.jsonl", NULL);
+  g_autofree char *report = g_build_filename (directory, "20200101-090000-restart-app-demo.md", NULL);
+  g_autoptr(SnAuditLog) audit = sn_audit_log_new (audit_path);
+  const char * const ids[] = { "restart", "restart-app", "backup", NULL };
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *profile = NULL;
+  g_autofree char *result = NULL;
+
+  /* An old report from this window; newer runs in the audit log only. */
+  g_assert_true (g_file_set_contents (report, "| Result | **Succeeded** |\n", -1, NULL));
+  g_assert_true (sn_audit_log_append (audit, "prod", "runbook.run",
+                                      "runbook run restart-app → Failed, and reverted; report: /gone.md",
+                                      SN_RUN_OUTCOME_FAILED_REVERTED, 1000, 0, NULL));
+  g_assert_true (sn_audit_log_append (audit, "prod", "runbook.run",
+                                      "runbook run restart-app → Dry run (nothing was changed)",
+                                      SN_RUN_OUTCOME_PLANNED, 1000, 0, NULL));
+  g_assert_true (sn_audit_log_append (audit, "prod", "runbook.run", "runbook run restart → Succeeded",
+                                      SN_RUN_OUTCOME_SUCCEEDED, 1000, 0, NULL));
+  g_assert_true (sn_audit_log_append (audit, "prod", "host.compose", "runbook run backup → Succeeded",
+                                      0, 1000, 0, NULL));
+
+  g_assert_true (sn_runbooks_find_last_run_anywhere (directory, audit_path, "restart-app", ids,
+                                                     &when, &profile, &result));
+  g_assert_cmpstr (profile, ==, "prod");
+  g_assert_cmpstr (result, ==, "Failed, and reverted");
+  g_assert_cmpint (g_date_time_get_year (when), >, 2020);
+
+  /* Only runbook.run lines of that very runbook. */
+  g_clear_pointer (&when, g_date_time_unref);
+  g_clear_pointer (&profile, g_free);
+  g_clear_pointer (&result, g_free);
+  g_assert_false (sn_runbooks_find_last_run_anywhere (directory, audit_path, "backup", ids,
+                                                      &when, &profile, &result));
+
+  /* The rotated log is read too. */
+  g_assert_true (g_rename (audit_path, rotated) == 0);
+  g_assert_true (sn_runbooks_find_last_run_anywhere (directory, audit_path, "restart", ids,
+                                                     &when, &profile, &result));
+  g_assert_cmpstr (result, ==, "Succeeded");
+
+  g_remove (report);
+  g_remove (rotated);
+  g_rmdir (directory);
+}
+
 static void
 test_last_run_parsing (void)
 {
@@ -592,6 +678,7 @@ main (int   argc,
   g_assert_true (sn_runbook_catalog_load (catalog, NULL));
 
   g_test_add_func ("/sn/wizard/last-run-parsing", test_last_run_parsing);
+  g_test_add_func ("/sn/wizard/last-run-from-audit", test_last_run_from_audit);
   g_test_add_func ("/sn/wizard/sev1-checklist", test_sev1_checklist);
   g_test_add_func ("/sn/wizard/parameters", test_parameters);
   g_test_add_func ("/sn/wizard/restart-app-production", test_restart_app_production);

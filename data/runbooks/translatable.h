@@ -3,27 +3,27 @@
 
 /* backup.json */
 N_("Back up the database");
-N_("pg_dump -Fc inside the db container (the host's pg_dump 15 refuses the PostgreSQL 16 server), streamed to this computer with its sha256, verified with pg_restore inside the container, a manifest with every table's row count, then copied to the bucket with mc cp.");
+N_("Makes a copy of the whole database and keeps it on this computer, checked: the copy is made inside the database container, its checksum is compared on both sides and a trial restore reads it back, with the row count of every table written beside it. Then, if you choose, a second copy goes to the storage bucket. The site keeps running and nothing in the database changes.");
 N_("Copy to the bucket");
 N_("Dump, download and verify");
 
 /* restart-app.json */
 N_("Restart the app");
-N_("Recreates the app container with the production env file (docker compose up -d --force-recreate app: a plain restart would not re-read the env file), then waits until the site answers. Bookings are unavailable for a few seconds.");
+N_("Restarts the web app so that it reads its settings again, then waits until the site answers. Use it after changing the production settings or when the app is stuck. Bookings are unavailable for a few seconds; the database and the files are not touched.");
 N_("Containers before the restart");
 N_("Recreate the app container");
 N_("Containers after the restart");
 
 /* restore-test.json */
 N_("Monthly restore test");
-N_("Proves the backups can be restored (§6.4, replacing the broken scripts/test-restore.sh): downloads the newest backup of the bucket (or the newest local one), verifies it, restores it into a temporary database sn_restore_test_<epoch>, compares every table's row count with the manifest, runs the five reports on it, and always drops it. Records the result for the Database view. Does not touch the live database.");
+N_("Proves that a backup can really be restored, as the runbook asks every month (§6.4): takes the newest backup (or the one you name), checks it, restores it into a temporary database next to the real one, compares every table's row count with the backup's, runs the five reports on it, then always deletes the temporary database. The live database and the site are never touched; the result shows in the Database view.");
 N_("Backup to test");
 N_("Empty for the newest backup; or a local file or a remote backup name");
 N_("Restore into a temporary database and check it");
 
 /* restore.json */
 N_("Restore the database from a backup");
-N_("Replaces all the data of the profile's database with a backup (§3.3, done safely as target-system §7.2 says): the backup to restore is verified and a verified safety backup of the current database must exist (made right before the run) before anything changes; the app is stopped, pg_restore --clean --if-exists --no-owner --single-transaction runs inside the db container, the app starts again, and the row counts must equal the backup's manifest. If the restore fails, the safety backup is restored and the app started.");
+N_("Replaces all the data of the database with a backup: use it only to recover from lost or damaged data. Before anything changes, the backup is checked and a fresh safety backup of the current data must exist. The site is stopped during the restore and started again after; the row counts must then match the backup. If anything fails, the safety backup is put back and the site restarted, so the data is never left half-restored.");
 N_("Backup to restore");
 N_("A local backup file, or the name of a backup in the bucket (sweet_narcisse_YYYYMMDD_HHMMSS.dump)");
 N_("Verify the backup to restore");
@@ -35,7 +35,7 @@ N_("Row counts equal the backup, the database answers");
 
 /* setup-readonly-access.json */
 N_("Set up read-only access for the direction");
-N_("Gives the direction credentials that cannot change the server: a PostgreSQL role that can only SELECT the app's tables (now and later) with read-only transactions by default, created if missing or else given the new password and its grants again; optionally an SSH public key in authorized_keys limited to the database tunnel (restrict, port-forwarding, permitopen, no command); then writes a ready read-only profile (mode 0600, no secret in it) to give with the password, separately. The password is never sent: only its SCRAM-SHA-256 verifier is. If a step fails, the role is dropped if this run created it and the key line is removed.");
+N_("Gives the direction their own access that cannot change anything on the server: a database login that can only read the app's tables and, if you give their public key, an SSH key that can only open the database connection. It then writes a ready read-only profile to hand over, with the password given separately. The password itself is never sent to the server. If a step fails, what this run created is removed again.");
 N_("Read-only role");
 N_("The PostgreSQL role to create or update: lower-case letters, digits and _");
 N_("Password of the role");
@@ -55,7 +55,7 @@ N_("Write the read-only profile");
 
 /* sev1-checklist.json */
 N_("SEV1 checklist");
-N_("The runbook's five first checks when the site is down (§1.3), run at once: health with every service, the containers, the last 100 lines of the app log, disk space and the database. Changes nothing.");
+N_("The five first checks when the site is down (runbook §1.3), run at once: the site's health with every service, whether each container that should run is running, the last 100 lines of the app's log, disk space and whether the database answers. Only looks: it changes nothing, so it is safe to run at any time.");
 N_("Site health, every service");
 N_("Containers");
 N_("Last 100 lines of the app log");

@@ -1,4 +1,4 @@
-/* sn-ctl-incident.c: narcisse-ctl incident check|declare|note|close|list|export
+/* sn-ctl-incident.c: narcisse-ctl incident check|declare|severity|respond|note|close|list|export
  *
  * Copyright 2026 Sweet Narcisse
  *
@@ -19,6 +19,8 @@
 #include "sn-triage.h"
 
 #define CHECKLIST_ID "sev1-checklist"
+
+static GStrv profile_secrets (const char *profile_name);
 
 static gboolean
 load_profile (SnCtl      *ctl,
@@ -198,6 +200,74 @@ check_health (SnProfile *profile)
   return wait.report;
 }
 
+/* The triage's answers given on the command line; unset ones stay unknown. */
+typedef struct
+{
+  char     *users;        /* owned by the caller */
+  gboolean  bookings_failing;
+  gboolean  payments_failing;
+  gboolean  data_at_risk;
+  gboolean  slow;
+} DeclareAnswers;
+
+/* Adds @given to @answers; FALSE (with a usage error printed) on a bad --users.
+ * *@any says whether anything was answered. */
+static gboolean
+apply_answers (const DeclareAnswers *given,
+               SnTriageAnswers      *answers,
+               gboolean             *any)
+{
+  static const struct { const char *nick; SnUsersAffected users; } users[] = {
+    { "none", SN_USERS_NONE }, { "few", SN_USERS_FEW }, { "many", SN_USERS_MANY }, { "all", SN_USERS_ALL },
+  };
+
+  *any = FALSE;
+  if (given->users != NULL)
+    {
+      guint i;
+
+      for (i = 0; i < G_N_ELEMENTS (users); i++)
+        if (g_ascii_strcasecmp (given->users, users[i].nick) == 0)
+          break;
+      if (i == G_N_ELEMENTS (users))
+        {
+          sn_ctl_usage_error ("incident declare", _("--users is none, few, many or all"));
+          return FALSE;
+        }
+      answers->users = users[i].users;
+      *any = TRUE;
+    }
+  if (given->bookings_failing)
+    answers->bookings_failing = SN_ANSWER_YES;
+  if (given->payments_failing)
+    answers->payments_failing = SN_ANSWER_YES;
+  if (given->data_at_risk)
+    answers->data_at_risk = SN_ANSWER_YES;
+  if (given->slow)
+    answers->degraded = SN_ANSWER_YES;
+  *any = *any || given->bookings_failing || given->payments_failing || given->data_at_risk || given->slow;
+  return TRUE;
+}
+
+/* Refused read-only profiles exit 3 (refused), like refused runbooks. */
+static int
+manage_error (const GError *error)
+{
+  sn_ctl_print_error (error);
+  return g_error_matches (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL)
+         ? SN_CTL_EXIT_REFUSED : SN_CTL_EXIT_FAILURE;
+}
+
+static void
+print_respond_before (SnIncident *incident)
+{
+  g_autofree char *at = sn_incident_dup_deadline_label (incident, NULL);
+
+  g_print (_("Respond before %s (%s target): run “narcisse-ctl incident respond”, a note, a check "
+             "or a runbook.\n"), at,
+           sn_severity_to_string (sn_incident_get_severity (incident)));
+}
+
 static int
 incident_declare (SnCtl  *ctl,
                   int     argc,
@@ -213,29 +283,51 @@ incident_declare (SnCtl  *ctl,
   g_autofree char *title = NULL;
   g_autofree char *reason = NULL;
   g_autofree char *why = NULL;
+  g_autofree char *users = NULL;
+  DeclareAnswers given = { NULL };
   SnTriageAnswers answers;
   SnSeverity proposed, severity;
+  gboolean answered, seen;
   int status;
   const GOptionEntry entries[] = {
-    { "severity", 's', 0, G_OPTION_ARG_STRING, &severity_arg, N_("SEV1 to SEV4 (default: the proposed one)"), N_("SEVn") },
-    { "title", 't', 0, G_OPTION_ARG_STRING, &title, N_("What is happening, in a few words"), N_("TEXT") },
+    { "title", 't', 0, G_OPTION_ARG_STRING, &title, N_("What is happening, in a few words (required)"), N_("TEXT") },
+    { "severity", 's', 0, G_OPTION_ARG_STRING, &severity_arg, N_("SEV1 to SEV4; without it, the triage answers decide"), N_("SEVn") },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why the severity differs from the proposed one"), N_("TEXT") },
+    { "users", 0, 0, G_OPTION_ARG_STRING, &users, N_("Triage: who is affected"), N_("none|few|many|all") },
+    { "bookings-failing", 0, 0, G_OPTION_ARG_NONE, &given.bookings_failing, N_("Triage: bookings fail"), NULL },
+    { "payments-failing", 0, 0, G_OPTION_ARG_NONE, &given.payments_failing, N_("Triage: payments fail"), NULL },
+    { "data-at-risk", 0, 0, G_OPTION_ARG_NONE, &given.data_at_risk, N_("Triage: data may be lost or exposed"), NULL },
+    { "slow", 0, 0, G_OPTION_ARG_NONE, &given.slow, N_("Triage: the site is slow or partly down"), NULL },
     { NULL }
   };
 
   context = sn_ctl_option_context_new ("incident declare", NULL,
                                        _("Declare an incident: checks the site's health, proposes a "
-                                         "severity (runbook §1.2) and starts the response clock."),
+                                         "severity (runbook §1.2) from the checks and the triage "
+                                         "answers, and starts the response clock. Needs --title, and "
+                                         "--severity unless the checks or the answers show the problem."),
                                        entries);
   if (!sn_ctl_parse_options (context, "incident declare", &argc, &argv, &status))
     return status;
+  given.users = users;
+  if (title != NULL)
+    g_strstrip (title);
+  if (title == NULL || *title == '\0')
+    return sn_ctl_usage_error ("incident declare", _("Say what is happening with --title TEXT"));
+  severity = severity_arg != NULL ? sn_severity_from_string (severity_arg) : SN_SEVERITY_NONE;
+  if (severity_arg != NULL && severity == SN_SEVERITY_NONE)
+    return sn_ctl_usage_error ("incident declare", _("--severity is SEV1, SEV2, SEV3 or SEV4"));
   if (!load_profile (ctl, &profile))
     return SN_CTL_EXIT_FAILURE;
 
   incidents = load_incidents ();
+  /* Before anything else: a read-only profile, or one with an open incident, is told at once. */
+  if (!sn_incident_store_check_manage (incidents, profile, &error))
+    return manage_error (error);
   if (sn_incident_store_get_open (incidents, sn_profile_get_name (profile)) != NULL)
     {
-      sn_ctl_printerr (_("Incident %s is still open on “%s”: close it first."),
+      sn_ctl_printerr (_("Incident %s is still open on “%s”: resolve it first, or re-grade it with "
+                         "“narcisse-ctl incident severity” if this is the same problem."),
                        sn_incident_get_id (sn_incident_store_get_open (incidents, sn_profile_get_name (profile))),
                        sn_profile_get_name (profile));
       return SN_CTL_EXIT_FAILURE;
@@ -244,13 +336,26 @@ incident_declare (SnCtl  *ctl,
   report = check_health (profile);
   sn_triage_answers_init (&answers);
   sn_triage_seed (&answers, report, NULL);
+  seen = answers.seen != NULL;
+  if (!apply_answers (&given, &answers, &answered))
+    {
+      sn_triage_answers_clear (&answers);
+      return SN_CTL_EXIT_FAILURE;
+    }
   proposed = sn_triage_propose (&answers, &why);
   sn_triage_answers_clear (&answers);
   g_print (_("Proposed: %s\n"), why);
 
-  severity = severity_arg != NULL ? sn_severity_from_string (severity_arg) : proposed;
+  /* Nothing seen and nothing answered: the proposal would be a guess (SEV4). */
+  if (severity == SN_SEVERITY_NONE && !seen && !answered)
+    {
+      sn_ctl_printerr (_("The checks found nothing wrong, so there is nothing to grade the incident "
+                         "on: give --severity SEVn, or answer the triage (--users, --bookings-failing, "
+                         "--payments-failing, --data-at-risk, --slow)."));
+      return SN_CTL_EXIT_FAILURE;
+    }
   if (severity == SN_SEVERITY_NONE)
-    return sn_ctl_usage_error ("incident declare", _("--severity is SEV1, SEV2, SEV3 or SEV4"));
+    severity = proposed;
   if (severity != proposed && (reason == NULL || *reason == '\0'))
     {
       sn_ctl_printerr (_("%s differs from the proposed %s: say why with --reason."),
@@ -260,24 +365,183 @@ incident_declare (SnCtl  *ctl,
 
   incident = sn_incident_new (sn_profile_get_name (profile), title, severity, proposed, reason, NULL);
   /* The triage is how the incident starts, not a first response: the clock runs. */
-  sn_incident_add_entry (incident, SN_TIMELINE_KIND_STATE, why, NULL, NULL);
+  sn_incident_add_observation (incident, SN_TIMELINE_KIND_STATE, why, NULL, NULL);
+  if (!sn_incident_store_declare (incidents, profile, incident, &error))
+    return manage_error (error);
+  g_print (_("Declared %s (%s).\n"), sn_incident_get_id (incident), sn_severity_to_string (severity));
+  print_respond_before (incident);
+  return SN_CTL_EXIT_OK;
+}
+
+/* severity, respond ---------------------------------------------------- */
+
+/* "[ID] REST...": the named incident, or the open one of the profile when
+ * the first argument is not an incident's id. */
+static SnIncident *
+pick_incident (SnCtl            *ctl,
+               SnIncidentStore  *incidents,
+               int              *argc,
+               char           ***argv,
+               SnProfile       **profile)
+{
+  g_autoptr(SnProfileStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  SnIncident *incident = NULL;
+
+  if (*argc >= 2 && (incident = sn_incident_store_lookup (incidents, (*argv)[1])) != NULL)
+    {
+      *argc -= 1;
+      *argv += 1;
+    }
+
+  if (!(store = sn_ctl_load_profile_store (FALSE, &error)))
+    {
+      sn_ctl_print_error (error);
+      return NULL;
+    }
+  /* The incident's own profile decides what may be done with it. */
+  if (incident != NULL && (*profile = sn_profile_store_lookup (store, sn_incident_get_profile (incident))))
+    {
+      g_object_ref (*profile);
+      return incident;
+    }
+  if (!(*profile = sn_ctl_resolve_profile (ctl, store, &error)))
+    {
+      sn_ctl_print_error (error);
+      return NULL;
+    }
+  if (incident != NULL)
+    return incident;
+
+  incident = sn_incident_store_get_open (incidents, sn_profile_get_name (*profile));
+  if (incident == NULL)
+    sn_ctl_printerr (_("No incident is open on “%s”. Name one (“narcisse-ctl incident list”) or "
+                       "declare one."), sn_profile_get_name (*profile));
+  return incident;
+}
+
+static int
+incident_severity (SnCtl  *ctl,
+                   int     argc,
+                   char  **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SnIncidentStore) incidents = NULL;
+  g_autoptr(SnProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  SnIncident *incident;
+  SnSeverity severity, before;
+  int status;
+  const GOptionEntry entries[] = {
+    { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason, N_("Why the severity changes (required)"), N_("TEXT") },
+    { NULL }
+  };
+
+  context = sn_ctl_option_context_new ("incident severity", _("[ID] SEVn"),
+                                       _("Re-grade an incident (the profile's open one without ID); "
+                                         "the change and its reason go into the timeline and the "
+                                         "response target follows the new severity."),
+                                       entries);
+  if (!sn_ctl_parse_options (context, "incident severity", &argc, &argv, &status))
+    return status;
+  if (argc < 2 || argc > 3)
+    return sn_ctl_usage_error ("incident severity", _("Give the new severity, SEV1 to SEV4"));
+  if (reason == NULL || *g_strstrip (reason) == '\0')
+    return sn_ctl_usage_error ("incident severity", _("Say why with --reason TEXT"));
+
+  incidents = load_incidents ();
+  if (!(incident = pick_incident (ctl, incidents, &argc, &argv, &profile)))
+    return SN_CTL_EXIT_FAILURE;
+  if (argc != 2)
+    return sn_ctl_usage_error ("incident severity", _("Give one incident and the new severity"));
+  if ((severity = sn_severity_from_string (argv[1])) == SN_SEVERITY_NONE)
+    return sn_ctl_usage_error ("incident severity", _("The severity is SEV1, SEV2, SEV3 or SEV4"));
+
+  before = sn_incident_get_severity (incident);
+  if (!sn_incident_store_set_severity (incidents, profile, incident, severity, reason, &error))
+    return manage_error (error);
+  if (before == severity)
+    g_print (_("Incident %s is already %s.\n"), sn_incident_get_id (incident), sn_severity_to_string (severity));
+  else
+    {
+      g_print (_("Incident %s: %s → %s.\n"), sn_incident_get_id (incident),
+               sn_severity_to_string (before), sn_severity_to_string (severity));
+      print_respond_before (incident);
+    }
+  return SN_CTL_EXIT_OK;
+}
+
+static int
+incident_respond (SnCtl  *ctl,
+                  int     argc,
+                  char  **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SnIncidentStore) incidents = NULL;
+  g_autoptr(SnProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *note = NULL;
+  SnIncident *incident;
+  int status;
+  const GOptionEntry entries[] = {
+    { "note", 'n', 0, G_OPTION_ARG_STRING, &note, N_("What you are doing"), N_("TEXT") },
+    { NULL }
+  };
+
+  context = sn_ctl_option_context_new ("incident respond", _("[ID]"),
+                                       _("Record the first response to an incident (the profile's "
+                                         "open one without ID): it stops the response clock."),
+                                       entries);
+  if (!sn_ctl_parse_options (context, "incident respond", &argc, &argv, &status))
+    return status;
+  if (argc > 2)
+    return sn_ctl_usage_error ("incident respond", _("Name at most one incident"));
+
+  incidents = load_incidents ();
+  if (!(incident = pick_incident (ctl, incidents, &argc, &argv, &profile)))
+    return SN_CTL_EXIT_FAILURE;
+  if (argc != 1)
+    {
+      sn_ctl_printerr (_("No incident “%s”. Run “narcisse-ctl incident list” to see them."), argv[1]);
+      return SN_CTL_EXIT_FAILURE;
+    }
+  if (sn_incident_get_state (incident) != SN_INCIDENT_STATE_OPEN)
+    {
+      sn_ctl_printerr (_("Incident %s is resolved."), sn_incident_get_id (incident));
+      return SN_CTL_EXIT_FAILURE;
+    }
+  if (note != NULL)
+    {
+      g_auto(GStrv) secrets = profile_secrets (sn_incident_get_profile (incident));
+      char *redacted = sn_postmortem_redact (note, (const char * const *) secrets);
+
+      g_free (note);
+      note = redacted;
+    }
+  if (!sn_incident_respond (incident, note, NULL))
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_local (sn_incident_get_responded_at (incident));
+      g_autofree char *at = g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+
+      g_print (_("Incident %s already had its first response at %s.\n"), sn_incident_get_id (incident), at);
+      return SN_CTL_EXIT_OK;
+    }
   if (!sn_incident_store_save (incidents, incident, &error))
     {
       sn_ctl_print_error (error);
       return SN_CTL_EXIT_FAILURE;
     }
   {
-    g_autoptr(GDateTime) deadline = sn_incident_dup_deadline (incident);
-    g_autoptr(GDateTime) local = g_date_time_to_local (deadline);
-    g_autofree char *at = g_date_time_format (local, "%H:%M");
+    g_autofree char *took = sn_format_duration (g_date_time_difference (sn_incident_get_responded_at (incident),
+                                                                        sn_incident_get_declared_at (incident))
+                                                / G_TIME_SPAN_SECOND);
 
-    g_print (_("Declared %s (%s). Respond before %s.\n"), sn_incident_get_id (incident),
-             sn_severity_to_string (severity), at);
+    g_print (_("First response to %s recorded, %s after it was declared%s.\n"), sn_incident_get_id (incident),
+             took, sn_incident_is_response_missed (incident, NULL) ? _(" (target missed)") : "");
   }
   return SN_CTL_EXIT_OK;
 }
-
-static GStrv profile_secrets (const char *profile_name);
 
 /* note, close ---------------------------------------------------------- */
 
@@ -326,6 +590,7 @@ incident_close (SnCtl  *ctl,
   g_autoptr(SnIncidentStore) incidents = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *resolution = NULL;
+  g_autoptr(SnProfile) profile = NULL;
   SnIncident *incident;
   int status;
   const GOptionEntry entries[] = {
@@ -345,11 +610,10 @@ incident_close (SnCtl  *ctl,
   incidents = load_incidents ();
   if (!(incident = find_incident (incidents, argv[1])))
     return SN_CTL_EXIT_FAILURE;
-  if (!sn_incident_store_close (incidents, incident, resolution, &error))
-    {
-      sn_ctl_print_error (error);
-      return SN_CTL_EXIT_FAILURE;
-    }
+  if (!(incident = pick_incident (ctl, incidents, &argc, &argv, &profile)))
+    return SN_CTL_EXIT_FAILURE;
+  if (!sn_incident_store_close (incidents, profile, incident, resolution, &error))
+    return manage_error (error);
   return SN_CTL_EXIT_OK;
 }
 
@@ -507,6 +771,8 @@ sn_ctl_incident (SnCtl  *ctl,
   static const SnCtlSubcommand subcommands[] = {
     { "check", incident_check },
     { "declare", incident_declare },
+    { "severity", incident_severity },
+    { "respond", incident_respond },
     { "note", incident_note },
     { "close", incident_close },
     { "list", incident_list },
@@ -514,8 +780,9 @@ sn_ctl_incident (SnCtl  *ctl,
   };
 
   return sn_ctl_run_subcommand (ctl, "incident",
-                                _("Usage: narcisse-ctl incident check | declare [--severity SEVn] "
-                                  "[--title TEXT] [--reason TEXT] | note ID TEXT | close ID "
+                                _("Usage: narcisse-ctl incident check | declare --title TEXT [--severity SEVn] "
+                                  "[--reason TEXT] [triage answers] | severity [ID] SEVn --reason TEXT | "
+                                  "respond [ID] [--note TEXT] | note ID TEXT | close ID "
                                   "--resolution TEXT | list [--json] | export ID --markdown FILE"),
                                 subcommands, G_N_ELEMENTS (subcommands), argc, argv);
 }

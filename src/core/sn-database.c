@@ -2110,7 +2110,8 @@ sn_database_allow_writes (SnDatabase  *self,
   g_free (self->write_reason);
   self->write_reason = g_steal_pointer (&stripped);
 
-  g_message ("Writes allowed on %s@%s:%u/%s: %s",
+  /* Said by the caller and kept in the audit log: only a debug line here. */
+  g_debug ("Writes allowed on %s@%s:%u/%s: %s",
              self->user, self->host, self->port, self->dbname, self->write_reason);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READ_ONLY]);

@@ -1,4 +1,4 @@
-/* sn-host-actions.c: the runbook actions host.file.replace and host.file.restore
+/* sn-host-actions.c: the runbook actions host.file.replace, host.file.restore, host.containers
  *
  * Copyright 2026 Sweet Narcisse
  *
@@ -13,6 +13,7 @@
 
 #include "sn-action.h"
 #include "sn-host.h"
+#include "sn-host-command.h"
 
 #define DEFAULT_TIMEOUT_MS (120 * 1000)
 
@@ -291,12 +292,171 @@ static const SnActionInfo file_restore_action = {
   .run = file_restore_run,
 };
 
+/* ------------------------------------------------------------------------ */
+/* Runbook action: host.containers                                          */
+
+/*
+ * args: { "expect-running": ["db", "app", ...] }
+ * Lists every container (`docker compose ps -a`), one line each, and fails
+ * naming each expected service that is not running (`ps -a` itself exits 0
+ * whatever the states, so the states are what is checked). Reads only.
+ */
+
+static gboolean
+containers_check (JsonObject  *args,
+                  GError     **error)
+{
+  g_auto(GStrv) expected = sn_action_args_get_strv (args, "expect-running", TRUE, error);
+
+  if (expected == NULL)
+    return FALSE;
+  if (expected[0] == NULL)
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_ARGS,
+                   _("“expect-running” must name at least one service."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* `docker compose ps -a --format json`, the listing sn_host_parse_compose_ps() reads. */
+static char *
+containers_command_line (SnActionContext *context)
+{
+  static const char * const argv[] = { "ps", "-a", "--format", "json", NULL };
+
+  return sn_host_command_compose (sn_action_context_get_profile (context), argv);
+}
+
+static char *
+containers_describe (SnActionContext *context,
+                     JsonObject      *args)
+{
+  g_autofree char *command = containers_command_line (context);
+
+  return sn_host_command_describe (sn_action_context_get_profile (context), command);
+}
+
+/* Appends each container of @service that is not running (every container
+ * of a scaled service counts) to @down; FALSE when the service has none. */
+static gboolean
+note_service (GListModel *containers,
+              const char *service,
+              GString    *down)
+{
+  guint n = g_list_model_get_n_items (containers);
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SnContainer) container = g_list_model_get_item (containers, i);
+
+      if (g_strcmp0 (sn_container_get_service (container), service) != 0)
+        continue;
+      found = TRUE;
+      if (!sn_container_is_running (container))
+        g_string_append_printf (down, "%s%s (%s)", down->len > 0 ? ", " : "",
+                                sn_container_get_name (container), sn_container_get_status (container));
+    }
+  return found;
+}
+
+static gboolean
+containers_run (SnActionContext  *context,
+                JsonObject       *args,
+                GError          **error)
+{
+  g_auto(GStrv) expected = sn_action_args_get_strv (args, "expect-running", TRUE, error);
+  g_autoptr(SnHost) host = NULL;
+  g_autoptr(SnSshExecResult) exec = NULL;
+  g_autoptr(GListModel) containers = NULL;
+  g_autoptr(GString) down = g_string_new (NULL);
+  g_autofree char *command = NULL;
+  g_autofree char *audited = NULL;
+  guint timeout = sn_action_context_get_timeout (context);
+  guint n;
+
+  if (expected == NULL || !(host = sn_host_for_action (context, error)))
+    return FALSE;
+
+  /* Audited as the runbook's own host command, like host.compose. */
+  command = containers_command_line (context);
+  audited = sn_action_context_redact (context, command);
+  exec = sn_host_exec_sync (host, "runbook.host", command, audited,
+                            (timeout > 0 ? timeout * 1000 : DEFAULT_TIMEOUT_MS), NULL, NULL,
+                            sn_action_context_get_cancellable (context), error);
+  if (exec == NULL)
+    return FALSE;
+  sn_action_context_set_exit_status (context, sn_ssh_exec_result_get_exit_status (exec));
+  if (!sn_ssh_exec_result_get_success (exec))
+    {
+      g_autofree char *err = sn_ssh_exec_result_dup_stderr_text (exec);
+
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
+                   _("docker compose ps failed (exit status %d): %s"),
+                   sn_ssh_exec_result_get_exit_status (exec),
+                   err != NULL && *g_strstrip (err) != '\0' ? err : _("no message"));
+      return FALSE;
+    }
+  {
+    GBytes *out = sn_ssh_exec_result_get_stdout (exec);
+    g_autofree char *text = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+
+    if (!(containers = sn_host_parse_compose_ps (text, error)))
+      return FALSE;
+  }
+
+  n = g_list_model_get_n_items (containers);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SnContainer) container = g_list_model_get_item (containers, i);
+
+      sn_action_context_emit (context, SN_OUTPUT_STDOUT, "%-18s %-10s %s", sn_container_get_service (container),
+                              sn_container_get_state (container), sn_container_get_status (container));
+    }
+
+  for (guint i = 0; expected[i] != NULL; i++)
+    if (!note_service (containers, expected[i], down))
+      /* Translators: a service missing from docker compose ps, in a list */
+      g_string_append_printf (down, "%s%s (%s)", down->len > 0 ? ", " : "", expected[i], _("no container"));
+
+  if (down->len > 0)
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
+                   _("Not running: %s. Look at its log, then start it again (the “Restart the app” "
+                     "runbook for the app)."), down->str);
+      return FALSE;
+    }
+  {
+    g_autofree char *list = g_strjoinv (", ", expected);
+
+    sn_action_context_emit (context, SN_OUTPUT_INFO, _("Running: %s."), list);
+  }
+  return TRUE;
+}
+
+static SnRisk
+containers_risk (JsonObject *args)
+{
+  return SN_RISK_READ;
+}
+
+static const SnActionInfo containers_action = {
+  .risk = containers_risk,
+  .min_level = SN_SAFETY_LEVEL_READ_ONLY,
+  .name = "host.containers",
+  .check = containers_check,
+  .describe = containers_describe,
+  .run = containers_run,
+};
+
 /**
  * sn_host_register_actions:
  *
  * Registers `host.file.replace` { "path", "content" | "from-output", "mode" }
  * (outputs: path, backup, bytes) and its revert `host.file.restore`
- * { "path", "backup": "${steps.ID.backup}" }.
+ * { "path", "backup": "${steps.ID.backup}" }, and the read-only check
+ * `host.containers` { "expect-running": ["db", ...] }.
  */
 void
 sn_host_register_actions (void)
@@ -307,6 +467,7 @@ sn_host_register_actions (void)
     {
       sn_action_register (&file_replace_action);
       sn_action_register (&file_restore_action);
+      sn_action_register (&containers_action);
       g_once_init_leave (&initialized, 1);
     }
 }

@@ -22,7 +22,17 @@ struct _SnIncidentStore
   GPtrArray *incidents;     /* SnIncident, newest declared first */
   GPtrArray *errors;        /* char*, NULL-terminated */
   char      *directory;
+  GSettings *settings;      /* the application's, or NULL when not installed */
+  gboolean   allow_read_only;
 };
+
+enum {
+  PROP_0,
+  PROP_ALLOW_READ_ONLY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -68,14 +78,61 @@ sn_incident_store_finalize (GObject *object)
   g_clear_pointer (&self->incidents, g_ptr_array_unref);
   g_clear_pointer (&self->errors, g_ptr_array_unref);
   g_free (self->directory);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (sn_incident_store_parent_class)->finalize (object);
 }
 
 static void
+sn_incident_store_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  SnIncidentStore *self = SN_INCIDENT_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ALLOW_READ_ONLY:
+      g_value_set_boolean (value, self->allow_read_only);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sn_incident_store_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  SnIncidentStore *self = SN_INCIDENT_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ALLOW_READ_ONLY:
+      sn_incident_store_set_allow_read_only (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 sn_incident_store_class_init (SnIncidentStoreClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = sn_incident_store_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sn_incident_store_finalize;
+  object_class->get_property = sn_incident_store_get_property;
+  object_class->set_property = sn_incident_store_set_property;
+
+  /* Whether read-only profiles may declare, resolve and re-grade. */
+  properties[PROP_ALLOW_READ_ONLY] =
+    g_param_spec_boolean ("allow-read-only", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -92,6 +149,30 @@ sn_incident_store_default_directory (void)
   return g_build_filename (g_get_user_data_dir (), "narcisse-admin", "incidents", NULL);
 }
 
+/* The team's choice, from the application's settings when installed (the
+ * CLI may run where only the core is): followed while the store lives. */
+static GSettings *
+open_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source == NULL)
+    return NULL;
+  schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL || !g_settings_schema_has_key (schema, SN_INCIDENT_SETTINGS_KEY_ALLOW_READ_ONLY))
+    return NULL;
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+settings_changed_cb (SnIncidentStore *self,
+                     const char      *key,
+                     GSettings       *settings)
+{
+  sn_incident_store_set_allow_read_only (self, g_settings_get_boolean (settings, key));
+}
+
 /**
  * sn_incident_store_new:
  * @directory: (nullable): where the files are; the default when NULL
@@ -102,6 +183,12 @@ sn_incident_store_new (const char *directory)
   SnIncidentStore *self = g_object_new (SN_TYPE_INCIDENT_STORE, NULL);
 
   self->directory = directory != NULL ? g_strdup (directory) : sn_incident_store_default_directory ();
+  if ((self->settings = open_settings ()) != NULL)
+    {
+      self->allow_read_only = g_settings_get_boolean (self->settings, SN_INCIDENT_SETTINGS_KEY_ALLOW_READ_ONLY);
+      g_signal_connect_object (self->settings, "changed::" SN_INCIDENT_SETTINGS_KEY_ALLOW_READ_ONLY,
+                               G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
+    }
   return self;
 }
 
@@ -307,14 +394,142 @@ sn_incident_store_get_open (SnIncidentStore *self,
 }
 
 gboolean
+sn_incident_store_get_allow_read_only (SnIncidentStore *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT_STORE (self), FALSE);
+  return self->allow_read_only;
+}
+
+void
+sn_incident_store_set_allow_read_only (SnIncidentStore *self,
+                                       gboolean         allow)
+{
+  g_return_if_fail (SN_IS_INCIDENT_STORE (self));
+
+  allow = !!allow;
+  if (self->allow_read_only == allow)
+    return;
+  self->allow_read_only = allow;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALLOW_READ_ONLY]);
+}
+
+gboolean
+sn_incident_store_check_manage (SnIncidentStore  *self,
+                                SnProfile        *profile,
+                                GError          **error)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT_STORE (self), FALSE);
+  g_return_val_if_fail (SN_IS_PROFILE (profile), FALSE);
+
+  if (sn_profile_get_safety_level (profile) > SN_SAFETY_LEVEL_READ_ONLY || self->allow_read_only)
+    return TRUE;
+  g_set_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL,
+               _("The profile “%s” is read-only: it cannot declare, resolve or re-grade incidents. "
+                 "Use an operator profile, or ask an administrator to allow read-only profiles "
+                 "to manage incidents (Preferences)."),
+               sn_profile_get_name (profile));
+  return FALSE;
+}
+
+static gboolean
+check_incident_profile (SnProfile   *profile,
+                        SnIncident  *incident,
+                        GError     **error)
+{
+  if (g_strcmp0 (sn_profile_get_name (profile), sn_incident_get_profile (incident)) == 0)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               _("Incident %s is on the profile “%s”, not “%s”: use that profile."),
+               sn_incident_get_id (incident), sn_incident_get_profile (incident),
+               sn_profile_get_name (profile));
+  return FALSE;
+}
+
+gboolean
+sn_incident_store_declare (SnIncidentStore  *self,
+                           SnProfile        *profile,
+                           SnIncident       *incident,
+                           GError          **error)
+{
+  SnIncident *open;
+
+  g_return_val_if_fail (SN_IS_INCIDENT_STORE (self), FALSE);
+  g_return_val_if_fail (SN_IS_PROFILE (profile), FALSE);
+  g_return_val_if_fail (SN_IS_INCIDENT (incident), FALSE);
+
+  if (!sn_incident_store_check_manage (self, profile, error) ||
+      !check_incident_profile (profile, incident, error))
+    return FALSE;
+  open = sn_incident_store_get_open (self, sn_profile_get_name (profile));
+  if (open != NULL && open != incident)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("Incident %s is still open on “%s”: resolve it first, or re-grade it if this "
+                     "is the same problem."),
+                   sn_incident_get_id (open), sn_profile_get_name (profile));
+      return FALSE;
+    }
+  return sn_incident_store_save (self, incident, error);
+}
+
+gboolean
+sn_incident_store_set_severity (SnIncidentStore  *self,
+                                SnProfile        *profile,
+                                SnIncident       *incident,
+                                SnSeverity        severity,
+                                const char       *reason,
+                                GError          **error)
+{
+  g_autofree char *why = NULL;
+
+  g_return_val_if_fail (SN_IS_INCIDENT_STORE (self), FALSE);
+  g_return_val_if_fail (SN_IS_PROFILE (profile), FALSE);
+  g_return_val_if_fail (SN_IS_INCIDENT (incident), FALSE);
+
+  if (!sn_incident_store_check_manage (self, profile, error) ||
+      !check_incident_profile (profile, incident, error))
+    return FALSE;
+  if (sn_incident_get_state (incident) != SN_INCIDENT_STATE_OPEN)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Incident %s is resolved: its severity stays as it was."),
+                   sn_incident_get_id (incident));
+      return FALSE;
+    }
+  if (severity < SN_SEVERITY_SEV1 || severity > SN_SEVERITY_SEV4)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("The severity is SEV1, SEV2, SEV3 or SEV4"));
+      return FALSE;
+    }
+  why = g_strstrip (g_strdup (reason != NULL ? reason : ""));
+  if (*why == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("Say why the severity changes"));
+      return FALSE;
+    }
+  if (severity == sn_incident_get_severity (incident))
+    return TRUE;
+
+  sn_incident_set_severity (incident, severity, why, NULL);
+  return sn_incident_store_save (self, incident, error);
+}
+
+gboolean
 sn_incident_store_close (SnIncidentStore  *self,
+                         SnProfile        *profile,
                          SnIncident       *incident,
                          const char       *resolution,
                          GError          **error)
 {
   g_return_val_if_fail (SN_IS_INCIDENT_STORE (self), FALSE);
+  g_return_val_if_fail (SN_IS_PROFILE (profile), FALSE);
   g_return_val_if_fail (SN_IS_INCIDENT (incident), FALSE);
 
+  if (!sn_incident_store_check_manage (self, profile, error) ||
+      !check_incident_profile (profile, incident, error))
+    return FALSE;
   sn_incident_resolve (incident, resolution, NULL);
   return sn_incident_store_save (self, incident, error);
 }

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "sn-incident.h"
+#include "sn-profile.h"
 
 G_BEGIN_DECLS
 
@@ -38,8 +39,41 @@ SnIncident      *sn_incident_store_lookup      (SnIncidentStore  *self,
 /* The open incident of @profile (the newest if several), or NULL. */
 SnIncident      *sn_incident_store_get_open    (SnIncidentStore  *self,
                                                 const char       *profile);
-/* Resolves it with @resolution and saves it. */
+
+/*
+ * Who may manage incidents. Declaring, resolving and re-grading an incident
+ * take the profile it is done with: a read-only profile (the direction) is
+ * refused with SN_PROFILE_ERROR_LEVEL unless the team allows it, with the
+ * setting "allow-read-only-incidents" (read when the store is made; false
+ * when the schema is not installed; followed while the store lives, and
+ * the "allow-read-only" property). Notes and the first response are open to
+ * every level.
+ */
+#define SN_INCIDENT_SETTINGS_KEY_ALLOW_READ_ONLY "allow-read-only-incidents"
+
+gboolean         sn_incident_store_get_allow_read_only (SnIncidentStore *self);
+void             sn_incident_store_set_allow_read_only (SnIncidentStore *self,
+                                                        gboolean         allow);
+/* Whether @profile may declare, resolve or re-grade; the refusal says why
+ * and what to do. */
+gboolean         sn_incident_store_check_manage (SnIncidentStore  *self,
+                                                 SnProfile        *profile,
+                                                 GError          **error);
+/* Checks @profile, that no other incident is open on it, and saves @incident. */
+gboolean         sn_incident_store_declare     (SnIncidentStore  *self,
+                                                SnProfile        *profile,
+                                                SnIncident       *incident,
+                                                GError          **error);
+/* Checks @profile, re-grades @incident with @reason (required) and saves it. */
+gboolean         sn_incident_store_set_severity (SnIncidentStore *self,
+                                                 SnProfile       *profile,
+                                                 SnIncident      *incident,
+                                                 SnSeverity       severity,
+                                                 const char      *reason,
+                                                 GError         **error);
+/* Checks @profile, resolves @incident with @resolution and saves it. */
 gboolean         sn_incident_store_close       (SnIncidentStore  *self,
+                                                SnProfile        *profile,
                                                 SnIncident       *incident,
                                                 const char       *resolution,
                                                 GError          **error);

@@ -656,6 +656,59 @@ sn_incident_add_entry (SnIncident     *self,
   return entry;
 }
 
+/**
+ * sn_incident_add_observation:
+ * @text: what was seen; secrets are redacted
+ * @evidence: (nullable): a report file backing it
+ * @time: (nullable): when; now if NULL
+ *
+ * Like sn_incident_add_entry() for what nobody did: the response clock
+ * keeps running.
+ *
+ * Returns: (transfer none): the new entry
+ */
+SnTimelineEntry *
+sn_incident_add_observation (SnIncident     *self,
+                             SnTimelineKind  kind,
+                             const char     *text,
+                             const char     *evidence,
+                             GDateTime      *time)
+{
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+
+  return append_entry (self, kind, text, evidence, time);
+}
+
+/**
+ * sn_incident_respond:
+ * @note: (nullable): what the person is doing
+ * @time: (nullable): when; now if NULL
+ *
+ * Returns: whether this was the first response
+ */
+gboolean
+sn_incident_respond (SnIncident *self,
+                     const char *note,
+                     GDateTime  *time)
+{
+  g_autoptr(GDateTime) at = now_or (time);
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (SN_IS_INCIDENT (self), FALSE);
+
+  if (self->responded_at != NULL || self->state == SN_INCIDENT_STATE_RESOLVED)
+    return FALSE;
+
+  if (note != NULL && *note != '\0')
+    /* Translators: a timeline entry; %s is what the person says they do */
+    text = g_strdup_printf (_("First response: %s"), note);
+  else
+    text = g_strdup (_("First response"));
+  append_entry (self, SN_TIMELINE_KIND_NOTE, text, NULL, at);
+  set_time (self, &self->responded_at, at, PROP_RESPONDED_AT);
+  return TRUE;
+}
+
 void
 sn_incident_set_severity (SnIncident *self,
                           SnSeverity  severity,
@@ -663,6 +716,7 @@ sn_incident_set_severity (SnIncident *self,
                           GDateTime  *time)
 {
   g_autofree char *text = NULL;
+  SnTimelineEntry *entry;
 
   g_return_if_fail (SN_IS_INCIDENT (self));
   g_return_if_fail (severity >= SN_SEVERITY_SEV1 && severity <= SN_SEVERITY_SEV4);
@@ -674,7 +728,10 @@ sn_incident_set_severity (SnIncident *self,
                           sn_severity_to_string (self->severity), sn_severity_to_string (severity),
                           reason != NULL && *reason != '\0' ? reason : _("no reason given"));
   self->severity = severity;
-  append_entry (self, SN_TIMELINE_KIND_SEVERITY, text, NULL, time);
+  entry = append_entry (self, SN_TIMELINE_KIND_SEVERITY, text, NULL, time);
+  /* Re-grading is a person looking at the incident: a response. */
+  if (self->responded_at == NULL)
+    set_time (self, &self->responded_at, entry->time, PROP_RESPONDED_AT);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEVERITY]);
 }
 
@@ -709,6 +766,25 @@ sn_incident_dup_deadline (SnIncident *self)
   g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
   return g_date_time_add_seconds (self->declared_at,
                                   (gdouble) sn_severity_get_target_seconds (self->severity));
+}
+
+char *
+sn_incident_dup_deadline_label (SnIncident *self,
+                                GDateTime  *now)
+{
+  g_autoptr(GDateTime) deadline = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) current = NULL;
+  gboolean same_day;
+
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+
+  deadline = sn_incident_dup_deadline (self);
+  local = g_date_time_to_local (deadline);
+  current = now != NULL ? g_date_time_to_local (now) : g_date_time_new_now_local ();
+  same_day = g_date_time_get_year (local) == g_date_time_get_year (current) &&
+             g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (current);
+  return g_date_time_format (local, same_day ? "%H:%M" : "%Y-%m-%d %H:%M");
 }
 
 gint64

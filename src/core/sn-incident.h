@@ -113,17 +113,32 @@ GListModel      *sn_incident_get_timeline         (SnIncident *self);
  * unhealthy check in the history). */
 void             sn_incident_set_detected_at      (SnIncident     *self,
                                                    GDateTime      *detected_at);
-/* Adds an entry (now when @time is NULL). The first check, runbook,
- * command or note sets responded-at: the first action. */
+/* Adds an entry for what a person did (now when @time is NULL). The first
+ * check, runbook, command or note sets responded-at: the first action. */
 SnTimelineEntry *sn_incident_add_entry            (SnIncident     *self,
                                                    SnTimelineKind  kind,
                                                    const char     *text,
                                                    const char     *evidence,
                                                    GDateTime      *time);
+/* Adds an entry nobody acted for (a timed health check seeing a change, the
+ * triage): it never counts as the response. */
+SnTimelineEntry *sn_incident_add_observation      (SnIncident     *self,
+                                                   SnTimelineKind  kind,
+                                                   const char     *text,
+                                                   const char     *evidence,
+                                                   GDateTime      *time);
+/* Records the first response ("I am on it"), with an optional note. FALSE,
+ * and nothing added, when the incident already has its first response or is
+ * resolved. */
+gboolean         sn_incident_respond              (SnIncident     *self,
+                                                   const char     *note,
+                                                   GDateTime      *time);
 /* A runbook run (the SEV1 checklist counts as a check), with its report. */
 SnTimelineEntry *sn_incident_add_run              (SnIncident     *self,
                                                    SnRunner       *runner,
                                                    SnRunOutcome    outcome);
+/* A re-grade: in the timeline with @reason; it is a person's action, so
+ * the first one counts as the response. */
 void             sn_incident_set_severity         (SnIncident     *self,
                                                    SnSeverity      severity,
                                                    const char     *reason,
@@ -134,6 +149,10 @@ void             sn_incident_resolve              (SnIncident     *self,
 
 /* The response clock: deadline = declared-at + the severity's target. */
 GDateTime       *sn_incident_dup_deadline         (SnIncident     *self);
+/* The deadline in local time: "23:37" when it falls on @now's day (now if
+ * NULL), else with its date, "2026-12-08 23:37". */
+char            *sn_incident_dup_deadline_label   (SnIncident     *self,
+                                                   GDateTime      *now);
 /* Seconds left before the deadline at @now (negative once passed). */
 gint64           sn_incident_get_remaining_seconds (SnIncident    *self,
                                                     GDateTime     *now);
