@@ -107,32 +107,31 @@ static void sn_backups_page_update_actions (SnBackupsPage *self);
 /* ------------------------------------------------------------------------ */
 /* Formatting                                                               */
 
+/* The backup's own creation time (from its name or manifest), the same in
+ * the local and the bucket lists and however long the page stays open. */
 static char *
-format_age (GDateTime *created)
+format_created (GDateTime *created)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) local = NULL;
-  gint64 seconds;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  int days;
 
   if (created == NULL)
     return g_strdup (_("Unknown date"));
 
-  seconds = g_date_time_difference (now, created) / G_TIME_SPAN_SECOND;
-  if (seconds < 60)
-    return g_strdup (_("Just now"));
-  if (seconds < 3600)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago",
-                                         seconds / 60), (int) (seconds / 60));
-  if (seconds < 86400)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago",
-                                         seconds / 3600), (int) (seconds / 3600));
-  if (seconds < 7 * 86400)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago",
-                                         seconds / 86400), (int) (seconds / 86400));
-
   local = g_date_time_to_local (created);
-  /* Translators: the date of an older backup, strftime format */
-  return g_strstrip (g_date_time_format (local, _("%e %b %Y")));
+  days = g_date_time_get_day_of_year (now) - g_date_time_get_day_of_year (local);
+  if (g_date_time_get_year (now) != g_date_time_get_year (local))
+    days = -1;
+
+  if (days == 0)
+    /* Translators: when a backup was made today, strftime format */
+    return g_date_time_format (local, _("Today %H:%M"));
+  if (days == 1)
+    /* Translators: when a backup was made yesterday, strftime format */
+    return g_date_time_format (local, _("Yesterday %H:%M"));
+  /* Translators: when an older backup was made, strftime format */
+  return g_strstrip (g_date_time_format (local, _("%e %b %Y %H:%M")));
 }
 
 static char *
@@ -307,7 +306,7 @@ update_local_row (GtkWidget *row)
   SnBackup *backup = g_object_get_data (G_OBJECT (row), "backup");
   GtkImage *icon = g_object_get_data (G_OBJECT (row), "state-icon");
   GtkLabel *pill = g_object_get_data (G_OBJECT (row), "state-pill");
-  g_autofree char *age = format_age (sn_backup_get_created (backup));
+  g_autofree char *made = format_created (sn_backup_get_created (backup));
   g_autofree char *size = g_format_size (sn_backup_get_size (backup));
   g_autofree char *subtitle = NULL;
   const char *message = sn_backup_get_state_message (backup);
@@ -338,14 +337,14 @@ update_local_row (GtkWidget *row)
     }
 
   if (sn_backup_get_state (backup) == SN_BACKUP_STATE_FAILED && message != NULL && *message != '\0')
-    /* Translators: a backup row's subtitle: age · size, then why it failed verification */
-    subtitle = g_strdup_printf (_("%s · %s\n%s"), age, size, message);
+    /* Translators: a backup row's subtitle: when it was made · size, then why it failed verification */
+    subtitle = g_strdup_printf (_("%s · %s\n%s"), made, size, message);
   else if (sn_backup_get_state (backup) == SN_BACKUP_STATE_UNVERIFIED && !sn_backup_get_has_manifest (backup))
-    /* Translators: a backup row's subtitle: age · size, no manifest */
-    subtitle = g_strdup_printf (_("%s · %s · no manifest"), age, size);
+    /* Translators: a backup row's subtitle: when it was made · size, no manifest */
+    subtitle = g_strdup_printf (_("%s · %s · no manifest"), made, size);
   else
-    /* Translators: a backup row's subtitle: age · size */
-    subtitle = g_strdup_printf (_("%s · %s"), age, size);
+    /* Translators: a backup row's subtitle: when it was made · size */
+    subtitle = g_strdup_printf (_("%s · %s"), made, size);
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_image_set_from_icon_name (icon, icon_name);
@@ -435,7 +434,7 @@ create_remote_row (gpointer item,
   g_autofree char *row_name = g_strdup_printf ("backup-remote-%s", name);
   g_autofree char *download_tip = g_strdup_printf (_("Download %s to this computer"), name);
   g_autofree char *restore_tip = g_strdup_printf (_("Restore the database from %s"), name);
-  g_autofree char *age = format_age (sn_backup_get_created (backup));
+  g_autofree char *made = format_created (sn_backup_get_created (backup));
   g_autofree char *size = g_format_size (sn_backup_get_size (backup));
   g_autofree char *subtitle = NULL;
   GtkWidget *row = adw_action_row_new ();
@@ -443,11 +442,11 @@ create_remote_row (gpointer item,
   GtkWidget *restore;
 
   if (sn_backup_get_has_manifest (backup))
-    /* Translators: a bucket row's subtitle: age · size */
-    subtitle = g_strdup_printf (_("%s · %s · with manifest"), age, size);
+    /* Translators: a bucket row's subtitle: when it was made · size */
+    subtitle = g_strdup_printf (_("%s · %s · with manifest"), made, size);
   else
-    /* Translators: a bucket row's subtitle: age · size */
-    subtitle = g_strdup_printf (_("%s · %s"), age, size);
+    /* Translators: a bucket row's subtitle: when it was made · size */
+    subtitle = g_strdup_printf (_("%s · %s"), made, size);
 
   gtk_widget_set_name (row, row_name);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);

@@ -61,6 +61,23 @@ remote_listed (gpointer data)
   return g_list_model_get_n_items (sn_backup_service_get_remote_backups (service)) >= 2;
 }
 
+/* The backup named by the page's "wanted" data is in the bucket list. */
+static gboolean
+remote_row_listed (gpointer data)
+{
+  GListModel *remote = sn_backup_service_get_remote_backups (sn_backups_page_get_service (data));
+  const char *wanted = g_object_get_data (data, "wanted");
+
+  for (guint i = 0; i < g_list_model_get_n_items (remote); i++)
+    {
+      g_autoptr(SnBackup) backup = g_list_model_get_item (remote, i);
+
+      if (g_strcmp0 (sn_backup_get_name (backup), wanted) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 progress_hidden (gpointer data)
 {
@@ -152,6 +169,40 @@ test_make_backup (void)
                    "Verified");
   g_assert_true (sn_test_wait_until (progress_hidden, window, 5000));
   sn_test_screenshot (window, "backups-page.png");
+
+  /* Uploaded, the same backup reads the same in the bucket list: its own
+   * creation time (not an age frozen when the row was drawn) and its exact
+   * size (not mc's rounded KiB). */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDateTime) local_time = g_date_time_to_local (sn_backup_get_created (made));
+    g_autofree char *clock = g_date_time_format (local_time, "%H:%M");
+    g_autofree char *size = g_format_size (sn_backup_get_size (made));
+    g_autofree char *expected = NULL;
+    g_autofree char *name = g_strdup (sn_backup_get_name (made));
+    AdwActionRow *remote_row;
+    const char *local_subtitle;
+    const char *remote_subtitle;
+
+    g_object_set_data_full (G_OBJECT (page), "wanted", g_strdup (name), g_free);
+    g_assert_true (sn_backup_service_upload_sync (service, made, NULL, &error));
+    g_assert_no_error (error);
+    gtk_widget_activate_action (GTK_WIDGET (page), "backups.refresh", NULL);
+    g_assert_true (sn_test_wait_until (remote_row_listed, page, 60000));
+    g_object_set_data_full (G_OBJECT (page), "wanted", NULL, NULL);
+    remote_row = sn_backups_page_find_row (page, name, TRUE);
+    row = sn_backups_page_find_row (page, name, FALSE);
+    g_assert_nonnull (remote_row);
+    g_assert_nonnull (row);
+    local_subtitle = adw_action_row_get_subtitle (row);
+    remote_subtitle = adw_action_row_get_subtitle (remote_row);
+    g_test_message ("local: %s; bucket: %s", local_subtitle, remote_subtitle);
+    expected = g_strdup_printf ("%s · %s", clock, size);
+    g_assert_nonnull (strstr (local_subtitle, expected));
+    g_assert_nonnull (strstr (remote_subtitle, expected));
+    g_assert_cmpint (strncmp (local_subtitle, remote_subtitle,
+                              strstr (local_subtitle, expected) - local_subtitle + strlen (expected)), ==, 0);
+  }
 
   sn_test_destroy_window (window);
 }
