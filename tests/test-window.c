@@ -245,6 +245,89 @@ test_editor_credentials_warning (void)
   g_rmdir (directory);
 }
 
+/* Whether any visible row or group of @root has a title containing @word. */
+static gboolean
+shows_title (GtkWidget  *root,
+             const char *word)
+{
+  const char *title = NULL;
+
+  if (!gtk_widget_get_visible (root))
+    return FALSE;
+  if (ADW_IS_PREFERENCES_ROW (root))
+    title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root));
+  else if (ADW_IS_PREFERENCES_GROUP (root))
+    title = adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (root));
+  if (title != NULL && strstr (title, word) != NULL)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (shows_title (child, word))
+      return TRUE;
+  return FALSE;
+}
+
+/* The editor asks only for what the app uses, and says what is wrong only
+ * once the person has typed. */
+static void
+test_editor_fields (void)
+{
+  g_autofree char *directory = g_dir_make_tmp ("sn-editor-XXXXXX", NULL);
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  g_autoptr(SnProfileStore) reread = NULL;
+  g_autoptr(SnProfile) profile = sn_profile_new ("staging");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (directory, "staging.json", NULL);
+  SnProfileEditor *editor;
+  GtkWidget *problem;
+  GtkWidget *name_row = NULL;
+
+  /* A new profile: nothing typed yet, so no error shows (Save waits). */
+  editor = sn_profile_editor_new (NULL, store, NULL, TRUE);
+  gtk_window_present (GTK_WINDOW (editor));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (editor));
+  problem = sn_test_find_named (editor, "validation-error");
+  g_assert_nonnull (problem);
+  g_assert_false (gtk_widget_get_visible (problem));
+  g_assert_false (shows_title (GTK_WIDGET (editor), "GitHub"));
+  g_assert_false (shows_title (GTK_WIDGET (editor), "Prometheus"));
+
+  /* Typed, a bad name is named. */
+  /* The editor opens with the name row focused. */
+  name_row = gtk_window_get_focus (GTK_WINDOW (editor));
+  while (name_row != NULL && !ADW_IS_ENTRY_ROW (name_row))
+    name_row = gtk_widget_get_parent (name_row);
+  g_assert_nonnull (name_row);
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "bad/name");
+  g_assert_true (gtk_widget_get_visible (problem));
+  g_test_message ("typed: %s", gtk_label_get_text (GTK_LABEL (problem)));
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "fine");
+  g_assert_false (gtk_widget_get_visible (problem));
+  sn_test_destroy_window (editor);
+
+  /* The hidden fields stay in the profile and its file. */
+  g_object_set (profile, "github-repo", "someone/site", "prometheus-url", "http://127.0.0.1:9090", NULL);
+  g_assert_true (sn_profile_store_save (store, profile, &error));
+  g_assert_no_error (error);
+  editor = sn_profile_editor_new (NULL, store, profile, FALSE);
+  gtk_window_present (GTK_WINDOW (editor));
+  g_assert_false (shows_title (GTK_WIDGET (editor), "GitHub"));
+  g_object_set (sn_profile_editor_get_working (editor), "ssh-user", "deploy", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  reread = sn_profile_store_new (directory);
+  g_assert_true (sn_profile_store_load (reread, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (sn_profile_get_ssh_user (sn_profile_store_lookup (reread, "staging")), ==, "deploy");
+  g_assert_cmpstr (sn_profile_get_github_repo (sn_profile_store_lookup (reread, "staging")), ==, "someone/site");
+  g_assert_cmpstr (sn_profile_get_prometheus_url (sn_profile_store_lookup (reread, "staging")), ==,
+                   "http://127.0.0.1:9090");
+  if (find_editor () != NULL)
+    sn_test_destroy_window (find_editor ());
+
+  g_remove (path);
+  g_rmdir (directory);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -264,6 +347,7 @@ main (int   argc,
   g_test_add_func ("/sn/window/health", test_window_health);
   g_test_add_func ("/sn/window/first-run", test_window_first_run);
   g_test_add_func ("/sn/window/editor-credentials-warning", test_editor_credentials_warning);
+  g_test_add_func ("/sn/window/editor-fields", test_editor_fields);
 
   return g_test_run ();
 }
