@@ -58,6 +58,8 @@ struct _SnBackupsPage
   GtkListBox          *remote_list;
   AdwActionRow        *test_row;
   GtkImage            *test_icon;
+  GtkWidget           *make_button;
+  GtkWidget           *restore_test_button;
 
   /* Borrowed */
   GtkWidget           *wizard;           /* weak pointer */
@@ -365,6 +367,7 @@ static GtkWidget *
 create_local_row (gpointer item,
                   gpointer user_data)
 {
+  SnBackupsPage *page = user_data;
   SnBackup *backup = item;
   const char *name = sn_backup_get_name (backup);
   const char *label = sn_backup_get_label (backup);
@@ -402,6 +405,14 @@ create_local_row (gpointer item,
   gtk_widget_add_css_class (pill, "backup-pill");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), pill);
 
+  g_object_set_data_full (G_OBJECT (row), "backup", g_object_ref (backup), g_object_unref);
+  g_object_set_data (G_OBJECT (row), "state-icon", icon);
+  g_object_set_data (G_OBJECT (row), "state-pill", pill);
+  g_signal_connect_object (backup, "notify", G_CALLBACK (update_local_row), row, G_CONNECT_SWAPPED);
+  update_local_row (row);
+  if (page->level_error != NULL)
+    return row;
+
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              icon_button ("security-high-symbolic", verify_tip, "backups.verify",
                                           sn_backup_get_path (backup)));
@@ -416,12 +427,6 @@ create_local_row (gpointer item,
   gtk_actionable_set_action_target (GTK_ACTIONABLE (restore), "s", sn_backup_get_path (backup));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), restore);
 
-  g_object_set_data_full (G_OBJECT (row), "backup", g_object_ref (backup), g_object_unref);
-  g_object_set_data (G_OBJECT (row), "state-icon", icon);
-  g_object_set_data (G_OBJECT (row), "state-pill", pill);
-  g_signal_connect_object (backup, "notify", G_CALLBACK (update_local_row), row, G_CONNECT_SWAPPED);
-  update_local_row (row);
-
   return row;
 }
 
@@ -429,6 +434,7 @@ static GtkWidget *
 create_remote_row (gpointer item,
                    gpointer user_data)
 {
+  SnBackupsPage *page = user_data;
   SnBackup *backup = item;
   const char *name = sn_backup_get_name (backup);
   g_autofree char *row_name = g_strdup_printf ("backup-remote-%s", name);
@@ -454,6 +460,9 @@ create_remote_row (gpointer item,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_add_css_class (icon, "dim-label");
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  g_object_set_data_full (G_OBJECT (row), "backup", g_object_ref (backup), g_object_unref);
+  if (page->level_error != NULL)
+    return row;
 
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              icon_button ("folder-download-symbolic", download_tip, "backups.download", name));
@@ -465,7 +474,6 @@ create_remote_row (gpointer item,
   gtk_actionable_set_action_target (GTK_ACTIONABLE (restore), "s", name);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), restore);
 
-  g_object_set_data_full (G_OBJECT (row), "backup", g_object_ref (backup), g_object_unref);
   return row;
 }
 
@@ -1014,6 +1022,9 @@ update_level (SnBackupsPage *self)
 
   gtk_label_set_text (self->level_label, self->level_error != NULL ? self->level_error->message : "");
   gtk_widget_set_visible (self->level_box, self->level_error != NULL);
+  /* Below operator, the lists without the actions (rows get none either). */
+  gtk_widget_set_visible (self->make_button, self->level_error == NULL);
+  gtk_widget_set_visible (self->restore_test_button, self->level_error == NULL);
 }
 
 static void
@@ -1191,6 +1202,8 @@ sn_backups_page_class_init (SnBackupsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, remote_list);
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, test_row);
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, test_icon);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, make_button);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, restore_test_button);
 
   gtk_widget_class_install_action (widget_class, "backups.create", NULL, create_action);
   gtk_widget_class_install_action (widget_class, "backups.cancel", NULL, cancel_action);
@@ -1200,6 +1213,8 @@ sn_backups_page_class_init (SnBackupsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "backups.restore", "s", restore_action);
   gtk_widget_class_install_action (widget_class, "backups.restore-test", NULL, restore_test_action);
   gtk_widget_class_install_action (widget_class, "backups.refresh", NULL, refresh_action);
+  /* The window's F5 when this is the visible view. */
+  gtk_widget_class_install_action (widget_class, "view.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "backups.dismiss", NULL, dismiss_action);
 }
 
@@ -1282,6 +1297,8 @@ sn_backups_page_set_profile (SnBackupsPage *self,
   drop_session (self);
   show_error (self, NULL, NULL);
 
+  /* Before the rows are made: below operator they get no action buttons. */
+  update_level (self);
   if (profile != NULL)
     {
       /* The window's connection to this host when there is one. */

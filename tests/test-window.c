@@ -15,6 +15,7 @@
 #include "sn-test-gui.h"
 #include "sn-test-stack.h"
 #include "sn-types.h"
+#include "sn-backups-page.h"
 #include "sn-profile-editor.h"
 #include "sn-window.h"
 
@@ -245,6 +246,75 @@ test_editor_credentials_warning (void)
   g_rmdir (directory);
 }
 
+/* The widgets under @root that trigger @action. */
+static guint
+count_actionables (GtkWidget  *root,
+                   const char *action)
+{
+  guint n = 0;
+
+  if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    n++;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    n += count_actionables (child, action);
+  return n;
+}
+
+/* One switcher of the runbook's areas, Backups one of them; one place per
+ * action; the read-only direction still sees the Backups view. */
+static void
+test_window_navigation (void)
+{
+  static const char * const areas[] = { "incidents", "database", "backups", NULL };
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  g_autoptr(GListModel) pages = NULL;
+  SnWindow *window;
+  AdwViewStack *views;
+  AdwViewStack *database_pages;
+  GtkWidget *backups;
+  guint i;
+
+  window = sn_window_new (NULL, store, "demo");
+  gtk_window_present (GTK_WINDOW (window));
+  views = ADW_VIEW_STACK (sn_test_find_named (window, "window-views"));
+  g_assert_nonnull (views);
+  pages = G_LIST_MODEL (adw_view_stack_get_pages (views));
+  for (i = 0; areas[i] != NULL; i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
+
+      g_assert_nonnull (page);
+      g_assert_cmpstr (adw_view_stack_page_get_name (page), ==, areas[i]);
+      g_assert_true (adw_view_stack_page_get_visible (page));
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (pages), ==, i);
+
+  /* The Database view keeps its own sub-pages, Backups no longer one of them. */
+  database_pages = ADW_VIEW_STACK (sn_test_find_named (window, "database-pages"));
+  g_assert_nonnull (database_pages);
+  g_assert_null (adw_view_stack_get_child_by_name (database_pages, "backups"));
+
+  /* One Declare button on the whole window. */
+  g_assert_cmpuint (count_actionables (GTK_WIDGET (window), "view.declare-incident"), ==, 1);
+
+  /* The read-only direction: the Backups view is there, its actions not. */
+  g_assert_true (sn_window_select_profile (window, sn_profile_get_name (sn_test_stack_ro_profile ())) ||
+                 (sn_profile_store_load (store, NULL) &&
+                  sn_window_select_profile (window, sn_profile_get_name (sn_test_stack_ro_profile ()))));
+  backups = adw_view_stack_get_child_by_name (views, "backups");
+  g_assert_true (adw_view_stack_page_get_visible (adw_view_stack_get_page (views, backups)));
+  adw_view_stack_set_visible_child_name (views, "backups");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (sn_backups_page_get_profile (SN_BACKUPS_PAGE (backups)) == sn_window_get_profile (window));
+  g_assert_nonnull (sn_backups_page_get_service (SN_BACKUPS_PAGE (backups)));
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (backups, "backups-make")));
+  g_assert_true (gtk_widget_get_mapped (sn_test_find_named (backups, "backups-local")));
+  sn_test_screenshot (window, "window-backups-read-only.png");
+
+  sn_test_destroy_window (window);
+}
+
 /* Whether any visible row or group of @root has a title containing @word. */
 static gboolean
 shows_title (GtkWidget  *root,
@@ -346,6 +416,7 @@ main (int   argc,
 
   g_test_add_func ("/sn/window/health", test_window_health);
   g_test_add_func ("/sn/window/first-run", test_window_first_run);
+  g_test_add_func ("/sn/window/navigation", test_window_navigation);
   g_test_add_func ("/sn/window/editor-credentials-warning", test_editor_credentials_warning);
   g_test_add_func ("/sn/window/editor-fields", test_editor_fields);
 
