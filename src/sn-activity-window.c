@@ -33,6 +33,7 @@ struct _SnActivityEntry
   double   duration_ms;
   gint64   bytes;
   int      exit_status;
+  gboolean monitoring;  /* a folded hour of routine reads by timers */
 };
 
 G_DEFINE_FINAL_TYPE (SnActivityEntry, sn_activity_entry, G_TYPE_OBJECT)
@@ -119,6 +120,8 @@ sn_activity_entry_new_from_line (JsonParser *parser,
   self->exit_status = (int)number_member (object, "exit_status");
   self->duration_ms = number_member (object, "duration_ms");
   self->bytes = (gint64)number_member (object, "bytes");
+  self->monitoring = g_strcmp0 (json_object_get_string_member_with_default (object, "origin", NULL),
+                                "monitoring") == 0;
 
   utc = g_date_time_new_from_iso8601 (self->time, NULL);
   if (utc != NULL)
@@ -166,6 +169,7 @@ struct _SnActivityWindow
   GtkStringList       *profile_names;
   GtkSearchEntry      *action_entry;
   GtkToggleButton     *failures_button;
+  GtkToggleButton     *monitoring_button;
   GtkStack            *stack;
   GtkSpinner          *spinner;
   AdwStatusPage       *empty_page;
@@ -223,6 +227,11 @@ filter_entry (gpointer item,
   SnActivityEntry *entry = item;
 
   if (gtk_toggle_button_get_active (self->failures_button) && entry->exit_status == 0)
+    return FALSE;
+
+  /* The window opens on what people did; the timers' routine reads, one
+   * line an hour, only when asked for. */
+  if (entry->monitoring && !gtk_toggle_button_get_active (self->monitoring_button))
     return FALSE;
 
   if (self->profile_filter != NULL && g_strcmp0 (entry->profile, self->profile_filter) != 0)
@@ -864,6 +873,7 @@ sn_activity_window_class_init (SnActivityWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnActivityWindow, profile_names);
   gtk_widget_class_bind_template_child (widget_class, SnActivityWindow, action_entry);
   gtk_widget_class_bind_template_child (widget_class, SnActivityWindow, failures_button);
+  gtk_widget_class_bind_template_child (widget_class, SnActivityWindow, monitoring_button);
   gtk_widget_class_bind_template_child (widget_class, SnActivityWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SnActivityWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, SnActivityWindow, empty_page);
@@ -906,6 +916,8 @@ sn_activity_window_init (SnActivityWindow *self)
   g_signal_connect_object (self->action_entry, "search-changed",
                            G_CALLBACK (search_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->failures_button, "toggled",
+                           G_CALLBACK (refilter), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->monitoring_button, "toggled",
                            G_CALLBACK (refilter), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->profile_dropdown, "notify::selected",
                            G_CALLBACK (profile_selected_cb), self, G_CONNECT_SWAPPED);

@@ -58,6 +58,8 @@ struct _SnBackupsPage
   GtkListBox          *remote_list;
   AdwActionRow        *test_row;
   GtkImage            *test_icon;
+  GtkWidget           *make_button;
+  GtkWidget           *restore_test_button;
 
   /* Borrowed */
   GtkWidget           *wizard;           /* weak pointer */
@@ -107,32 +109,31 @@ static void sn_backups_page_update_actions (SnBackupsPage *self);
 /* ------------------------------------------------------------------------ */
 /* Formatting                                                               */
 
+/* The backup's own creation time (from its name or manifest), the same in
+ * the local and the bucket lists and however long the page stays open. */
 static char *
-format_age (GDateTime *created)
+format_created (GDateTime *created)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) local = NULL;
-  gint64 seconds;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  int days;
 
   if (created == NULL)
     return g_strdup (_("Unknown date"));
 
-  seconds = g_date_time_difference (now, created) / G_TIME_SPAN_SECOND;
-  if (seconds < 60)
-    return g_strdup (_("Just now"));
-  if (seconds < 3600)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago",
-                                         seconds / 60), (int) (seconds / 60));
-  if (seconds < 86400)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago",
-                                         seconds / 3600), (int) (seconds / 3600));
-  if (seconds < 7 * 86400)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago",
-                                         seconds / 86400), (int) (seconds / 86400));
-
   local = g_date_time_to_local (created);
-  /* Translators: the date of an older backup, strftime format */
-  return g_strstrip (g_date_time_format (local, _("%e %b %Y")));
+  days = g_date_time_get_day_of_year (now) - g_date_time_get_day_of_year (local);
+  if (g_date_time_get_year (now) != g_date_time_get_year (local))
+    days = -1;
+
+  if (days == 0)
+    /* Translators: when a backup was made today, strftime format */
+    return g_date_time_format (local, _("Today %H:%M"));
+  if (days == 1)
+    /* Translators: when a backup was made yesterday, strftime format */
+    return g_date_time_format (local, _("Yesterday %H:%M"));
+  /* Translators: when an older backup was made, strftime format */
+  return g_strstrip (g_date_time_format (local, _("%e %b %Y %H:%M")));
 }
 
 static char *
@@ -307,7 +308,7 @@ update_local_row (GtkWidget *row)
   SnBackup *backup = g_object_get_data (G_OBJECT (row), "backup");
   GtkImage *icon = g_object_get_data (G_OBJECT (row), "state-icon");
   GtkLabel *pill = g_object_get_data (G_OBJECT (row), "state-pill");
-  g_autofree char *age = format_age (sn_backup_get_created (backup));
+  g_autofree char *made = format_created (sn_backup_get_created (backup));
   g_autofree char *size = g_format_size (sn_backup_get_size (backup));
   g_autofree char *subtitle = NULL;
   const char *message = sn_backup_get_state_message (backup);
@@ -338,14 +339,14 @@ update_local_row (GtkWidget *row)
     }
 
   if (sn_backup_get_state (backup) == SN_BACKUP_STATE_FAILED && message != NULL && *message != '\0')
-    /* Translators: a backup row's subtitle: age · size, then why it failed verification */
-    subtitle = g_strdup_printf (_("%s · %s\n%s"), age, size, message);
+    /* Translators: a backup row's subtitle: when it was made · size, then why it failed verification */
+    subtitle = g_strdup_printf (_("%s · %s\n%s"), made, size, message);
   else if (sn_backup_get_state (backup) == SN_BACKUP_STATE_UNVERIFIED && !sn_backup_get_has_manifest (backup))
-    /* Translators: a backup row's subtitle: age · size, no manifest */
-    subtitle = g_strdup_printf (_("%s · %s · no manifest"), age, size);
+    /* Translators: a backup row's subtitle: when it was made · size, no manifest */
+    subtitle = g_strdup_printf (_("%s · %s · no manifest"), made, size);
   else
-    /* Translators: a backup row's subtitle: age · size */
-    subtitle = g_strdup_printf (_("%s · %s"), age, size);
+    /* Translators: a backup row's subtitle: when it was made · size */
+    subtitle = g_strdup_printf (_("%s · %s"), made, size);
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_image_set_from_icon_name (icon, icon_name);
@@ -366,6 +367,7 @@ static GtkWidget *
 create_local_row (gpointer item,
                   gpointer user_data)
 {
+  SnBackupsPage *page = user_data;
   SnBackup *backup = item;
   const char *name = sn_backup_get_name (backup);
   const char *label = sn_backup_get_label (backup);
@@ -403,6 +405,14 @@ create_local_row (gpointer item,
   gtk_widget_add_css_class (pill, "backup-pill");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), pill);
 
+  g_object_set_data_full (G_OBJECT (row), "backup", g_object_ref (backup), g_object_unref);
+  g_object_set_data (G_OBJECT (row), "state-icon", icon);
+  g_object_set_data (G_OBJECT (row), "state-pill", pill);
+  g_signal_connect_object (backup, "notify", G_CALLBACK (update_local_row), row, G_CONNECT_SWAPPED);
+  update_local_row (row);
+  if (page->level_error != NULL)
+    return row;
+
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              icon_button ("security-high-symbolic", verify_tip, "backups.verify",
                                           sn_backup_get_path (backup)));
@@ -417,12 +427,6 @@ create_local_row (gpointer item,
   gtk_actionable_set_action_target (GTK_ACTIONABLE (restore), "s", sn_backup_get_path (backup));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), restore);
 
-  g_object_set_data_full (G_OBJECT (row), "backup", g_object_ref (backup), g_object_unref);
-  g_object_set_data (G_OBJECT (row), "state-icon", icon);
-  g_object_set_data (G_OBJECT (row), "state-pill", pill);
-  g_signal_connect_object (backup, "notify", G_CALLBACK (update_local_row), row, G_CONNECT_SWAPPED);
-  update_local_row (row);
-
   return row;
 }
 
@@ -430,12 +434,13 @@ static GtkWidget *
 create_remote_row (gpointer item,
                    gpointer user_data)
 {
+  SnBackupsPage *page = user_data;
   SnBackup *backup = item;
   const char *name = sn_backup_get_name (backup);
   g_autofree char *row_name = g_strdup_printf ("backup-remote-%s", name);
   g_autofree char *download_tip = g_strdup_printf (_("Download %s to this computer"), name);
   g_autofree char *restore_tip = g_strdup_printf (_("Restore the database from %s"), name);
-  g_autofree char *age = format_age (sn_backup_get_created (backup));
+  g_autofree char *made = format_created (sn_backup_get_created (backup));
   g_autofree char *size = g_format_size (sn_backup_get_size (backup));
   g_autofree char *subtitle = NULL;
   GtkWidget *row = adw_action_row_new ();
@@ -443,11 +448,11 @@ create_remote_row (gpointer item,
   GtkWidget *restore;
 
   if (sn_backup_get_has_manifest (backup))
-    /* Translators: a bucket row's subtitle: age · size */
-    subtitle = g_strdup_printf (_("%s · %s · with manifest"), age, size);
+    /* Translators: a bucket row's subtitle: when it was made · size */
+    subtitle = g_strdup_printf (_("%s · %s · with manifest"), made, size);
   else
-    /* Translators: a bucket row's subtitle: age · size */
-    subtitle = g_strdup_printf (_("%s · %s"), age, size);
+    /* Translators: a bucket row's subtitle: when it was made · size */
+    subtitle = g_strdup_printf (_("%s · %s"), made, size);
 
   gtk_widget_set_name (row, row_name);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -455,6 +460,9 @@ create_remote_row (gpointer item,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_add_css_class (icon, "dim-label");
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  g_object_set_data_full (G_OBJECT (row), "backup", g_object_ref (backup), g_object_unref);
+  if (page->level_error != NULL)
+    return row;
 
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              icon_button ("folder-download-symbolic", download_tip, "backups.download", name));
@@ -466,7 +474,6 @@ create_remote_row (gpointer item,
   gtk_actionable_set_action_target (GTK_ACTIONABLE (restore), "s", name);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), restore);
 
-  g_object_set_data_full (G_OBJECT (row), "backup", g_object_ref (backup), g_object_unref);
   return row;
 }
 
@@ -1015,6 +1022,9 @@ update_level (SnBackupsPage *self)
 
   gtk_label_set_text (self->level_label, self->level_error != NULL ? self->level_error->message : "");
   gtk_widget_set_visible (self->level_box, self->level_error != NULL);
+  /* Below operator, the lists without the actions (rows get none either). */
+  gtk_widget_set_visible (self->make_button, self->level_error == NULL);
+  gtk_widget_set_visible (self->restore_test_button, self->level_error == NULL);
 }
 
 static void
@@ -1192,6 +1202,8 @@ sn_backups_page_class_init (SnBackupsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, remote_list);
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, test_row);
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, test_icon);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, make_button);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, restore_test_button);
 
   gtk_widget_class_install_action (widget_class, "backups.create", NULL, create_action);
   gtk_widget_class_install_action (widget_class, "backups.cancel", NULL, cancel_action);
@@ -1201,6 +1213,8 @@ sn_backups_page_class_init (SnBackupsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "backups.restore", "s", restore_action);
   gtk_widget_class_install_action (widget_class, "backups.restore-test", NULL, restore_test_action);
   gtk_widget_class_install_action (widget_class, "backups.refresh", NULL, refresh_action);
+  /* The window's F5 when this is the visible view. */
+  gtk_widget_class_install_action (widget_class, "view.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "backups.dismiss", NULL, dismiss_action);
 }
 
@@ -1283,6 +1297,8 @@ sn_backups_page_set_profile (SnBackupsPage *self,
   drop_session (self);
   show_error (self, NULL, NULL);
 
+  /* Before the rows are made: below operator they get no action buttons. */
+  update_level (self);
   if (profile != NULL)
     {
       /* The window's connection to this host when there is one. */

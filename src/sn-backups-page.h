@@ -1,4 +1,4 @@
-/* sn-backups-page.h: the Database view's "Backups" page: local and remote
+/* sn-backups-page.h: the "Backups" view: local and remote
  *                    backups, make/verify/upload/download, restore and the
  *                    monthly restore test through the runbook wizard
  *
@@ -22,7 +22,8 @@ G_DECLARE_FINAL_TYPE (SnBackupsPage, sn_backups_page, SN, BACKUPS_PAGE, GtkWidge
 /*
  * Actions (group "backups"): create, cancel, verify (s: name), upload (s),
  * download (s), restore (s: a local path or a remote name), restore-test,
- * refresh.
+ * refresh (also "view.refresh", for the window). Below the operator level
+ * the lists show without their actions; core refuses them anyway.
  *
  * Signal "restore-tested": a restore test ended (the wizard finished), so the
  * "last verified restore" badge should be read again.

@@ -23,6 +23,7 @@ struct _SnConnection
   SnProfile         *profile;
   SnSshSession      *session;
   SnHost            *host;
+  SnHost            *monitoring_host;
   GCancellable      *cancellable;
   GError            *error;
   GPtrArray         *waiters;      /* GTask, waiting for the attempt under way */
@@ -370,6 +371,7 @@ sn_connection_constructed (GObject *object)
 
   self->session = sn_ssh_session_new (self->profile, sn_secret_store_get_default ());
   self->host = sn_host_new (self->session, sn_audit_log_get_default ());
+  self->monitoring_host = sn_host_new_monitoring (self->session, sn_audit_log_get_default ());
 }
 
 static void
@@ -384,6 +386,7 @@ sn_connection_dispose (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->host);
+  g_clear_object (&self->monitoring_host);
   g_clear_object (&self->session);
   g_clear_object (&self->profile);
 
@@ -543,6 +546,19 @@ sn_connection_get_host (SnConnection *self)
 {
   g_return_val_if_fail (SN_IS_CONNECTION (self), NULL);
   return self->host;
+}
+
+/**
+ * sn_connection_get_monitoring_host:
+ *
+ * Returns: (transfer none): the host for what timers read on their own
+ *   (see sn_host_new_monitoring()), over the same session
+ */
+SnHost *
+sn_connection_get_monitoring_host (SnConnection *self)
+{
+  g_return_val_if_fail (SN_IS_CONNECTION (self), NULL);
+  return self->monitoring_host;
 }
 
 SnConnectionState

@@ -41,6 +41,7 @@ SnConnection      *sn_connection_new                (SnProfile            *profi
 SnProfile         *sn_connection_get_profile        (SnConnection         *self);
 SnSshSession      *sn_connection_get_session        (SnConnection         *self);
 SnHost            *sn_connection_get_host           (SnConnection         *self);
+SnHost            *sn_connection_get_monitoring_host (SnConnection        *self);
 SnConnectionState  sn_connection_get_state          (SnConnection         *self);
 const GError      *sn_connection_get_error          (SnConnection         *self);
 const char        *sn_connection_get_error_message  (SnConnection         *self);

@@ -55,8 +55,6 @@ struct _SnDatabaseView
   GtkLabel            *restore_badge;
   AdwViewStack        *pages;
   AdwViewStackPage    *sql_page;
-  AdwViewStackPage    *backups_stack_page;
-  SnBackupsPage       *backups_page;
   GtkListBox          *report_list;
   GtkLabel            *report_title;
   GtkLabel            *report_description;
@@ -317,10 +315,6 @@ update_header (SnDatabaseView *self)
   adw_view_stack_page_set_visible (self->sql_page,
                                    self->profile != NULL &&
                                    sn_profile_get_safety_level (self->profile) != SN_SAFETY_LEVEL_READ_ONLY);
-  /* Operators and admins: read-only profiles see the badge, not the actions. */
-  adw_view_stack_page_set_visible (self->backups_stack_page,
-                                   self->profile != NULL &&
-                                   sn_profile_get_safety_level (self->profile) != SN_SAFETY_LEVEL_READ_ONLY);
   gtk_widget_set_visible (GTK_WIDGET (self->writes_toggle), is_admin (self));
 
   self->syncing_toggle = TRUE;
@@ -432,14 +426,8 @@ refresh_action (GtkWidget  *widget,
                 GVariant   *param)
 {
   SnDatabaseView *self = SN_DATABASE_VIEW (widget);
-  const char *page = adw_view_stack_get_visible_child_name (self->pages);
 
   update_restore_badge (self);
-  if (g_strcmp0 (page, "backups") == 0)
-    {
-      gtk_widget_activate_action (GTK_WIDGET (self->backups_page), "backups.refresh", NULL);
-      return;
-    }
 
   if (self->connector == NULL || sn_database_connector_get_path (self->connector) == SN_DATABASE_PATH_NONE)
     sn_database_view_connect (self);
@@ -2251,8 +2239,6 @@ sn_database_view_class_init (SnDatabaseViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, connect_spinner);
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, read_only_label);
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, restore_badge);
-  gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, backups_stack_page);
-  gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, backups_page);
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, pages);
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, sql_page);
   gtk_widget_class_bind_template_child (widget_class, SnDatabaseView, report_list);
@@ -2404,9 +2390,8 @@ sn_database_view_init (SnDatabaseView *self)
   update_query_lists (self);
   sn_database_view_select_report (self, SN_REPORT_REVENUE_TODAY);
   set_status (self, _("No query yet"));
-  g_signal_connect_object (self->backups_page, "restore-tested", G_CALLBACK (update_restore_badge),
-                           self, G_CONNECT_SWAPPED);
-  /* A restore test run elsewhere (Runbooks window, narcisse-ctl) shows on return. */
+  /* A restore test run elsewhere (the Backups view, the Runbooks window,
+   * narcisse-ctl) shows on return. */
   g_signal_connect (self, "map", G_CALLBACK (update_restore_badge), NULL);
   update_header (self);
   update_restore_badge (self);
@@ -2441,10 +2426,6 @@ sn_database_view_set_profile (SnDatabaseView *self,
   update_query_lists (self);
   if (profile != NULL && sn_profile_get_safety_level (profile) == SN_SAFETY_LEVEL_READ_ONLY)
     adw_view_stack_set_visible_child_name (self->pages, "reports");
-  sn_backups_page_set_profile (self->backups_page,
-                               profile != NULL &&
-                               sn_profile_get_safety_level (profile) != SN_SAFETY_LEVEL_READ_ONLY
-                               ? profile : NULL);
   update_restore_badge (self);
   sn_database_view_connect (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
@@ -2550,19 +2531,6 @@ sn_database_view_get_dialog (SnDatabaseView *self)
   g_return_val_if_fail (SN_IS_DATABASE_VIEW (self), NULL);
 
   return self->dialog;
-}
-
-/**
- * sn_database_view_get_backups_page:
- *
- * Returns: (transfer none): the Backups page
- */
-SnBackupsPage *
-sn_database_view_get_backups_page (SnDatabaseView *self)
-{
-  g_return_val_if_fail (SN_IS_DATABASE_VIEW (self), NULL);
-
-  return self->backups_page;
 }
 
 const char *

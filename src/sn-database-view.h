@@ -1,4 +1,4 @@
-/* sn-database-view.h: the "Database" view: business reports, the SQL editor and backups
+/* sn-database-view.h: the "Database" view: business reports and the SQL editor
  *
  * Copyright 2026 Sweet Narcisse
  *
@@ -9,7 +9,6 @@
 
 #include "sn-types.h"
 #include "sn-database-connector.h"
-#include "sn-backups-page.h"
 
 G_BEGIN_DECLS
 
@@ -31,7 +30,6 @@ SnQueryResult       *sn_database_view_get_result      (SnDatabaseView *self);
 GtkColumnView       *sn_database_view_get_results_view (SnDatabaseView *self);
 const char          *sn_database_view_get_status      (SnDatabaseView *self);
 GtkWindow           *sn_database_view_get_dialog      (SnDatabaseView *self);
-SnBackupsPage       *sn_database_view_get_backups_page (SnDatabaseView *self);
 /* The "last verified restore" badge's text as shown now. */
 const char          *sn_database_view_get_restore_badge (SnDatabaseView *self);
 

@@ -56,6 +56,7 @@ struct _SnHealthPanel
 
   guint            timeout_id;
   guint            busy : 1;
+  guint            by_timer : 1;   /* the refresh under way is the timer's */
 };
 
 enum {
@@ -463,6 +464,8 @@ sn_health_panel_refresh (SnHealthPanel *self)
 {
   g_return_if_fail (SN_IS_HEALTH_PANEL (self));
 
+  /* A person's refresh; the timer's own says so once this returns. */
+  self->by_timer = FALSE;
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -493,6 +496,7 @@ sn_health_panel_timeout_cb (gpointer user_data)
 
   self->timeout_id = 0;
   sn_health_panel_refresh (self);
+  self->by_timer = self->busy;
 
   return G_SOURCE_REMOVE;
 }
@@ -521,6 +525,19 @@ refresh_action (GtkWidget  *widget,
                 GVariant   *param)
 {
   sn_health_panel_refresh (SN_HEALTH_PANEL (widget));
+}
+
+/**
+ * sn_health_panel_get_by_timer:
+ *
+ * Returns: whether the last report came from the panel's own periodic
+ *   refresh, not from a person asking (Refresh, F5, a new profile)
+ */
+gboolean
+sn_health_panel_get_by_timer (SnHealthPanel *self)
+{
+  g_return_val_if_fail (SN_IS_HEALTH_PANEL (self), FALSE);
+  return self->by_timer;
 }
 
 static void

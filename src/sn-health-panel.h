@@ -24,5 +24,6 @@ void            sn_health_panel_add_section (SnHealthPanel *self,
                                              GtkWidget     *section);
 gboolean        sn_health_panel_get_busy    (SnHealthPanel *self);
 void            sn_health_panel_refresh     (SnHealthPanel *self);
+gboolean        sn_health_panel_get_by_timer (SnHealthPanel *self);
 
 G_END_DECLS

@@ -23,5 +23,6 @@ gboolean      sn_host_panel_get_busy       (SnHostPanel  *self);
 GListModel   *sn_host_panel_get_containers (SnHostPanel  *self);
 GListModel   *sn_host_panel_get_disks      (SnHostPanel  *self);
 void          sn_host_panel_refresh        (SnHostPanel  *self);
+void          sn_host_panel_poll           (SnHostPanel  *self);
 
 G_END_DECLS

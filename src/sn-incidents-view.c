@@ -168,8 +168,12 @@ report_changed_cb (SnIncidentsView *self)
   if (report != NULL)
     sn_incident_panel_record_check (self->incident_panel, report);
 
-  /* The containers and disks follow the health refresh. */
-  sn_host_panel_refresh (self->host_panel);
+  /* The containers and disks follow the health refresh: the timer's ones
+   * are routine reads (folded in the audit log), a person's are not. */
+  if (sn_health_panel_get_by_timer (self->health_panel))
+    sn_host_panel_poll (self->host_panel);
+  else
+    sn_host_panel_refresh (self->host_panel);
 }
 
 static void

@@ -43,9 +43,15 @@ struct _SnLogsPanel
   GtkLabel           *status_label;
   GtkToggleButton    *pause_button;
 
+  /* The frame clock watched while mapped, to tell layout from the person */
+  GdkFrameClock      *frame_clock;
+  gulong              before_paint_id;
+  gulong              after_paint_id;
+
   SnLogLevel          min_level;
   guint               started : 1;
   guint               stick_to_end : 1;
+  guint               in_frame : 1;
 };
 
 enum {
@@ -138,6 +144,23 @@ update_status (SnLogsPanel *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "logs.reload", self->profile != NULL);
 }
 
+/*
+ * Following. While it follows, the view stays on the newest line; scrolling
+ * up stops it, and coming back to the bottom resumes it.
+ *
+ * The list view moves the adjustment itself when it lays rows out (it keeps
+ * its anchor row in place, e.g. the first row after a reload), which looks
+ * like scrolling up. So a move counts as the person's only outside a frame's
+ * update/layout/paint: within one, being off the bottom never stops following,
+ * and once the frame is painted the view goes back to the bottom.
+ */
+static gboolean
+at_bottom (GtkAdjustment *adj)
+{
+  return gtk_adjustment_get_value (adj) >=
+         gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 2;
+}
+
 static void
 scroll_to_end (SnLogsPanel *self)
 {
@@ -159,10 +182,48 @@ static void
 adjustment_value_cb (SnLogsPanel   *self,
                      GtkAdjustment *adj)
 {
-  double bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+  if (at_bottom (adj))
+    self->stick_to_end = TRUE;
+  else if (!self->in_frame)
+    self->stick_to_end = FALSE;
+}
 
-  /* Scrolling up stops the view from jumping; back at the end, it sticks again. */
-  self->stick_to_end = gtk_adjustment_get_value (adj) >= bottom - 2;
+static void
+before_paint_cb (SnLogsPanel *self)
+{
+  self->in_frame = TRUE;
+}
+
+static void
+after_paint_cb (SnLogsPanel *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+
+  self->in_frame = FALSE;
+  if (self->stick_to_end && gtk_toggle_button_get_active (self->follow_button) && !at_bottom (adj))
+    scroll_to_end (self);
+}
+
+static void
+watch_frames (SnLogsPanel *self,
+              gboolean     watch)
+{
+  if (self->frame_clock != NULL)
+    {
+      g_clear_signal_handler (&self->before_paint_id, self->frame_clock);
+      g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
+      g_clear_object (&self->frame_clock);
+    }
+  self->in_frame = FALSE;
+
+  if (watch && (self->frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self))) != NULL)
+    {
+      g_object_ref (self->frame_clock);
+      self->before_paint_id = g_signal_connect_swapped (self->frame_clock, "before-paint",
+                                                        G_CALLBACK (before_paint_cb), self);
+      self->after_paint_id = g_signal_connect_swapped (self->frame_clock, "after-paint",
+                                                       G_CALLBACK (after_paint_cb), self);
+    }
 }
 
 /* Rows ------------------------------------------------------------------ */
@@ -310,10 +371,19 @@ sn_logs_panel_map (GtkWidget *widget)
   SnLogsPanel *self = SN_LOGS_PANEL (widget);
 
   GTK_WIDGET_CLASS (sn_logs_panel_parent_class)->map (widget);
+  watch_frames (self, TRUE);
 
   /* Connect only when someone looks at the logs. */
   if (!self->started && self->profile != NULL)
     sn_logs_panel_reload (self);
+}
+
+static void
+sn_logs_panel_unmap (GtkWidget *widget)
+{
+  watch_frames (SN_LOGS_PANEL (widget), FALSE);
+
+  GTK_WIDGET_CLASS (sn_logs_panel_parent_class)->unmap (widget);
 }
 
 /* Actions ------------------------------------------------------------------ */
@@ -433,6 +503,7 @@ sn_logs_panel_dispose (GObject *object)
   GtkWidget *child;
 
   drop_session (self);
+  watch_frames (self, FALSE);
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_LOGS_PANEL);
   /* The children the template does not bind, like the separators. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -505,6 +576,7 @@ sn_logs_panel_class_init (SnLogsPanelClass *klass)
   object_class->get_property = sn_logs_panel_get_property;
   object_class->set_property = sn_logs_panel_set_property;
   widget_class->map = sn_logs_panel_map;
+  widget_class->unmap = sn_logs_panel_unmap;
 
   properties[PROP_PROFILE] =
     g_param_spec_object ("profile", NULL, NULL, SN_TYPE_PROFILE,

@@ -77,6 +77,7 @@ struct _SnProfileEditor
   guint               is_new : 1;
   guint               no_keyring : 1;
   guint               saved : 1;
+  guint               edited : 1;   /* the person changed a field */
 };
 
 enum {
@@ -239,8 +240,10 @@ sn_profile_editor_validate (SnProfileEditor *self)
       valid = FALSE;
     }
 
+  /* Save stays disabled, but what is wrong shows only once the person has
+   * typed: an empty new profile is not yet a mistake. */
   gtk_label_set_label (self->error_label, valid ? "" : error->message);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), !valid);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), !valid && self->edited);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", valid);
 }
 
@@ -278,6 +281,7 @@ sn_profile_editor_working_notify_cb (SnProfileEditor *self,
   if (g_strcmp0 (pspec->name, "safety-level") == 0 || g_strcmp0 (pspec->name, "ssh-user") == 0 ||
       g_strcmp0 (pspec->name, "db-user") == 0)
     sn_profile_editor_update_credentials_warning (self);
+  self->edited = TRUE;
   sn_profile_editor_validate (self);
 }
 

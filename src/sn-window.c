@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-activity-window.h"
+#include "sn-backups-page.h"
 #include "sn-connection-indicator.h"
 #include "sn-database-view.h"
 #include "sn-first-run-page.h"
@@ -60,8 +61,10 @@ G_DEFINE_FINAL_TYPE (SnWindow, sn_window, ADW_TYPE_APPLICATION_WINDOW)
 static GParamSpec *properties[N_PROPS];
 
 /*
- * The views of the window, in order. Each is a widget with a "profile"
- * property (bound to the window's) and a "view.refresh" action.
+ * The views of the window, in order: the areas of the runbook, one switcher
+ * (Deployments, Cache, Scaling and Maintenance join as they land). Each is a
+ * widget with a "profile" property (bound to the window's) and a
+ * "view.refresh" action; sub-pages live inside a view only where needed.
  * Adding a view is one line here.
  */
 static const struct {
@@ -72,6 +75,7 @@ static const struct {
 } sn_views[] = {
   { "incidents", N_("Incidents"), "dialog-warning-symbolic", sn_incidents_view_get_type },
   { "database", N_("Database"), "drive-harddisk-symbolic", sn_database_view_get_type },
+  { "backups", N_("Backups"), "document-save-symbolic", sn_backups_page_get_type },
 };
 
 static guint

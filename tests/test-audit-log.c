@@ -155,6 +155,75 @@ test_append (void)
   g_assert_true (g_str_has_suffix (json_object_get_string_member (obj, "time"), "Z"));
 }
 
+/* Routine reads fold into one line per profile and hour; an hour left in the
+ * record by a run that ended (or crashed) is written by the next append,
+ * before it. */
+static void
+test_monitoring_fold (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sn-audit-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "audit.jsonl", NULL);
+  g_autoptr(SnAuditLog) log = sn_audit_log_new (path);
+  g_autofree char *state = sn_audit_log_dup_monitoring_path (log);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(JsonNode) first = NULL;
+  g_autoptr(JsonNode) folded = NULL;
+  JsonObject *obj;
+
+  for (guint i = 0; i < 120; i++)
+    g_assert_true (sn_audit_log_append_monitoring (log, "production", i % 2 ? "host.df" : "host.compose.ps",
+                                                   i == 7 ? 255 : 0, 2000, 10, &error));
+  g_assert_no_error (error);
+  g_assert_true (sn_audit_log_append_monitoring (log, "staging", "host.uptime", 0, 1000, 5, &error));
+  /* Nothing in the log yet: the hour is under way; the record has it. */
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (state, G_FILE_TEST_EXISTS));
+
+  /* The app stopped; the hour is long over when someone acts again. */
+  g_assert_true (g_file_get_contents (state, &contents, NULL, NULL));
+  {
+    g_autoptr(GRegex) hour = g_regex_new ("\"hour\":\"[^\"]*\"", 0, 0, NULL);
+    g_autofree char *old = g_regex_replace_literal (hour, contents, -1, 0, "\"hour\":\"2000-01-01T10\"", 0, NULL);
+
+    g_assert_true (g_file_set_contents (state, old, -1, NULL));
+  }
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (sn_audit_log_append (log, "production", "backup.create", "pg_dump", 0, 1000, 0, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (state, G_FILE_TEST_EXISTS));
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  g_test_message ("%s", contents);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  first = json_from_string (lines[0], &error);
+  g_assert_no_error (error);
+  obj = json_node_get_object (first);
+  if (g_strcmp0 (json_object_get_string_member (obj, "profile"), "production") != 0)
+    {
+      folded = json_from_string (lines[1], &error);
+      obj = json_node_get_object (folded);
+    }
+  g_assert_cmpstr (json_object_get_string_member (obj, "action"), ==, "monitoring");
+  g_assert_cmpstr (json_object_get_string_member (obj, "profile"), ==, "production");
+  g_assert_cmpint (json_object_get_int_member (obj, "count"), ==, 120);
+  g_assert_cmpint (json_object_get_int_member (obj, "failures"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (obj, "exit_status"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (obj, "bytes"), ==, 1200);
+  g_assert_nonnull (strstr (json_object_get_string_member (obj, "command"), "host.compose.ps ×60"));
+  g_assert_nonnull (strstr (json_object_get_string_member (obj, "command"), "host.df ×60"));
+  g_assert_cmpstr (json_object_get_string_member (obj, "first"), <=, json_object_get_string_member (obj, "last"));
+  g_assert_nonnull (strstr (lines[0], "\"monitoring\""));
+  g_assert_nonnull (strstr (lines[1], "\"monitoring\""));
+  g_assert_nonnull (strstr (lines[1], "\"staging\"") != NULL ? lines[1] : strstr (lines[0], "\"staging\""));
+  g_assert_nonnull (strstr (lines[2], "backup.create"));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_disk_full (void)
 {
@@ -174,6 +243,7 @@ main (int   argc,
 
   g_test_add_func ("/audit-log/redact", test_redact);
   g_test_add_func ("/audit-log/append", test_append);
+  g_test_add_func ("/audit-log/monitoring-fold", test_monitoring_fold);
   g_test_add_func ("/audit-log/disk-full", test_disk_full);
   g_test_add_func ("/audit-log/torn-line", test_torn_line);
   g_test_add_func ("/audit-log/rotation", test_rotation);

@@ -1,4 +1,4 @@
-/* test-backups-page.c: the Database view's Backups page against the local stack
+/* test-backups-page.c: the Backups view against the local stack
  *
  * Copyright 2026 Sweet Narcisse
  *
@@ -61,6 +61,23 @@ remote_listed (gpointer data)
   return g_list_model_get_n_items (sn_backup_service_get_remote_backups (service)) >= 2;
 }
 
+/* The backup named by the page's "wanted" data is in the bucket list. */
+static gboolean
+remote_row_listed (gpointer data)
+{
+  GListModel *remote = sn_backup_service_get_remote_backups (sn_backups_page_get_service (data));
+  const char *wanted = g_object_get_data (data, "wanted");
+
+  for (guint i = 0; i < g_list_model_get_n_items (remote); i++)
+    {
+      g_autoptr(SnBackup) backup = g_list_model_get_item (remote, i);
+
+      if (g_strcmp0 (sn_backup_get_name (backup), wanted) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 progress_hidden (gpointer data)
 {
@@ -75,16 +92,24 @@ new_window (SnProfile       *profile,
             SnBackupsPage  **page_out)
 {
   GtkWidget *window = gtk_window_new ();
+  GtkWidget *views = adw_view_stack_new ();
   GtkWidget *view = sn_database_view_new ();
+  GtkWidget *page = sn_backups_page_new ();
 
+  /* As in the window: the Database view (with the restore badge) and the
+   * Backups view side by side in one view stack. */
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 800);
-  gtk_window_set_title (GTK_WINDOW (window), "Database");
-  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_set_title (GTK_WINDOW (window), "Backups");
+  gtk_widget_set_name (views, "window-views");
+  adw_view_stack_add_named (ADW_VIEW_STACK (views), view, "database");
+  adw_view_stack_add_named (ADW_VIEW_STACK (views), page, "backups");
+  gtk_window_set_child (GTK_WINDOW (window), views);
   sn_database_view_set_profile (SN_DATABASE_VIEW (view), profile);
+  sn_backups_page_set_profile (SN_BACKUPS_PAGE (page), profile);
   gtk_window_present (GTK_WINDOW (window));
   *view_out = SN_DATABASE_VIEW (view);
   if (page_out != NULL)
-    *page_out = sn_database_view_get_backups_page (SN_DATABASE_VIEW (view));
+    *page_out = SN_BACKUPS_PAGE (page);
 
   return window;
 }
@@ -92,10 +117,24 @@ new_window (SnProfile       *profile,
 static void
 show_backups (GtkWidget *window)
 {
-  AdwViewStack *pages = ADW_VIEW_STACK (sn_test_find_named (window, "database-pages"));
+  AdwViewStack *views = ADW_VIEW_STACK (sn_test_find_named (window, "window-views"));
 
-  adw_view_stack_set_visible_child_name (pages, "backups");
+  adw_view_stack_set_visible_child_name (views, "backups");
   gtk_test_widget_wait_for_draw (window);
+}
+
+/* The buttons under @root that trigger a "backups." action. */
+static guint
+count_action_buttons (GtkWidget *root)
+{
+  guint n = 0;
+
+  if (GTK_IS_ACTIONABLE (root) &&
+      g_str_has_prefix (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)) ?: "", "backups."))
+    n++;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    n += count_action_buttons (child);
+  return n;
 }
 
 static void
@@ -150,8 +189,43 @@ test_make_backup (void)
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (row)));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (sn_test_find_named (row, "backup-state"))), ==,
                    "Verified");
+  g_assert_cmpuint (count_action_buttons (GTK_WIDGET (row)), ==, 3);
   g_assert_true (sn_test_wait_until (progress_hidden, window, 5000));
   sn_test_screenshot (window, "backups-page.png");
+
+  /* Uploaded, the same backup reads the same in the bucket list: its own
+   * creation time (not an age frozen when the row was drawn) and its exact
+   * size (not mc's rounded KiB). */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDateTime) local_time = g_date_time_to_local (sn_backup_get_created (made));
+    g_autofree char *clock = g_date_time_format (local_time, "%H:%M");
+    g_autofree char *size = g_format_size (sn_backup_get_size (made));
+    g_autofree char *expected = NULL;
+    g_autofree char *name = g_strdup (sn_backup_get_name (made));
+    AdwActionRow *remote_row;
+    const char *local_subtitle;
+    const char *remote_subtitle;
+
+    g_object_set_data_full (G_OBJECT (page), "wanted", g_strdup (name), g_free);
+    g_assert_true (sn_backup_service_upload_sync (service, made, NULL, &error));
+    g_assert_no_error (error);
+    gtk_widget_activate_action (GTK_WIDGET (page), "backups.refresh", NULL);
+    g_assert_true (sn_test_wait_until (remote_row_listed, page, 60000));
+    g_object_set_data_full (G_OBJECT (page), "wanted", NULL, NULL);
+    remote_row = sn_backups_page_find_row (page, name, TRUE);
+    row = sn_backups_page_find_row (page, name, FALSE);
+    g_assert_nonnull (remote_row);
+    g_assert_nonnull (row);
+    local_subtitle = adw_action_row_get_subtitle (row);
+    remote_subtitle = adw_action_row_get_subtitle (remote_row);
+    g_test_message ("local: %s; bucket: %s", local_subtitle, remote_subtitle);
+    expected = g_strdup_printf ("%s · %s", clock, size);
+    g_assert_nonnull (strstr (local_subtitle, expected));
+    g_assert_nonnull (strstr (remote_subtitle, expected));
+    g_assert_cmpint (strncmp (local_subtitle, remote_subtitle,
+                              strstr (local_subtitle, expected) - local_subtitle + strlen (expected)), ==, 0);
+  }
 
   sn_test_destroy_window (window);
 }
@@ -347,18 +421,40 @@ test_read_only (void)
 {
   g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
   SnDatabaseView *view;
+  SnBackupsPage *page;
   GtkWidget *window;
-  AdwViewStack *pages;
+  GListModel *local;
+  AdwActionRow *row;
+  g_autoptr(SnBackup) backup = NULL;
+
+  /* A backup made by an operator, on this computer. */
+  {
+    g_autoptr(SnSshSession) session = sn_ssh_session_new (sn_test_stack_profile (), NULL);
+    g_autoptr(SnBackupService) service = sn_backup_service_new (sn_test_stack_profile (), session);
+    g_autoptr(GError) error = NULL;
+
+    backup = sn_backup_service_create_sync (service, "manual", SN_BACKUP_CREATE_NONE, NULL, &error);
+    g_assert_no_error (error);
+    sn_ssh_session_disconnect (session);
+  }
 
   g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
-  window = new_window (profile, &view, NULL);
-  pages = ADW_VIEW_STACK (sn_test_find_named (window, "database-pages"));
+  window = new_window (profile, &view, &page);
+  show_backups (window);
 
-  /* The direction sees the badge, not the Backups page and its actions. */
-  g_assert_false (adw_view_stack_page_get_visible (adw_view_stack_get_page (
-    pages, adw_view_stack_get_child_by_name (pages, "backups"))));
+  /* The direction sees the badge and the lists, not the actions. */
   g_assert_true (gtk_widget_get_visible (sn_test_find_named (window, "database-restore-badge")));
-  g_assert_null (sn_backups_page_get_service (sn_database_view_get_backups_page (view)));
+  g_assert_nonnull (sn_backups_page_get_service (page));
+  local = sn_backup_service_get_local_backups (sn_backups_page_get_service (page));
+  g_assert_cmpuint (g_list_model_get_n_items (local), >=, 1);
+  row = sn_backups_page_find_row (page, sn_backup_get_name (backup), FALSE);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (row)));
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (window, "backups-make")));
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (window, "backups-restore-test-button")));
+  /* No Verify, Upload or Restore… in the row either. */
+  g_assert_cmpuint (count_action_buttons (GTK_WIDGET (row)), ==, 0);
+  sn_test_screenshot (window, "backups-read-only-view.png");
 
   sn_test_destroy_window (window);
 }

@@ -16,6 +16,7 @@
 #include "sn-audit-log.h"
 #include "sn-test-stack.h"
 #include "sn-activity-window.h"
+#include "sn-settings.h"
 #include "sn-connection-indicator.h"
 #include "sn-host-key-dialog.h"
 #include "sn-host-panel.h"
@@ -389,6 +390,27 @@ count_lines (const char *text)
   return n;
 }
 
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+/* How many lines of the default audit log are for @action. */
+static guint
+audit_action_count (const char *action)
+{
+  g_autofree char *path = sn_audit_log_default_path ();
+  g_autofree char *contents = NULL;
+  g_autofree char *needle = g_strdup_printf ("\"action\":\"%s\"", action);
+  guint n = 0;
+
+  if (g_file_get_contents (path, &contents, NULL, NULL))
+    for (const char *p = strstr (contents, needle); p != NULL; p = strstr (p + 1, needle))
+      n++;
+  return n;
+}
+
 static void
 test_connection_activity (void)
 {
@@ -467,6 +489,40 @@ test_connection_activity (void)
 
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (failures), FALSE);
   g_assert_cmpuint (g_list_model_get_n_items (sn_activity_window_get_shown (activity)), ==, total);
+  sn_test_destroy_window (activity);
+
+  /* The dashboard's timer: its reads are folded, not a line each. */
+  {
+    g_autofree char *state = sn_audit_log_dup_monitoring_path (sn_audit_log_get_default ());
+    guint lines_before = audit_action_count ("host.compose.ps");
+
+    sn_settings_set_refresh_interval (sn_settings_get_default (), 5);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
+    g_assert_true (sn_test_wait_until (file_exists, state, 40000));
+    g_assert_true (sn_test_wait_until (panel_idle, panel, 30000));
+    g_test_message ("routine reads: %s", state);
+    /* The person's refresh above is one line; the timer's are none. */
+    g_assert_cmpuint (audit_action_count ("host.compose.ps"), ==, lines_before + 1);
+    g_assert_true (sn_audit_log_flush_monitoring (sn_audit_log_get_default (), TRUE, &error));
+    g_assert_no_error (error);
+  }
+
+  /* The Activity window opens on what people did; the folded line shows
+   * when asked for. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.activity", NULL);
+  activity = wait_for_toplevel (SN_TYPE_ACTIVITY_WINDOW);
+  g_assert_true (sn_test_wait_until (activity_loaded, activity, 30000));
+  total = g_list_model_get_n_items (sn_activity_window_get_entries (activity));
+  shown = g_list_model_get_n_items (sn_activity_window_get_shown (activity));
+  g_assert_cmpuint (shown, ==, total - 1);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (sn_test_find_named (activity, "activity-show-monitoring")),
+                                TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (sn_activity_window_get_shown (activity)), ==, total);
+  g_clear_pointer (&csv, g_free);
+  csv = sn_activity_window_dup_csv (activity);
+  g_test_message ("%s", csv);
+  g_assert_nonnull (strstr (csv, ",monitoring,\""));
+  g_assert_nonnull (strstr (csv, "host.compose.ps ×"));
 
   sn_test_destroy_window (activity);
   sn_test_destroy_window (window);

@@ -418,6 +418,82 @@ test_failure_is_audited (void)
   g_assert_cmpint (assert_one_audit_line (before, "host.compose.restart"), ==, 1);
 }
 
+/* A dashboard's timer reads through a monitoring host: its routine reads are
+ * counted in the hour's "monitoring" line, not one line each; a change made
+ * through it, and any read through the ordinary host, stays its own line. */
+static void
+test_monitoring_folded (void)
+{
+  g_autoptr(SnHost) monitoring = sn_host_new_monitoring (sn_host_get_session (host), audit);
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  guint before;
+  JsonObject *line;
+
+  /* Whatever an earlier test left pending is written first. */
+  g_assert_true (sn_audit_log_flush_monitoring (audit, TRUE, &error));
+  g_assert_no_error (error);
+  before = audit_count ();
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GAsyncResult) res = NULL;
+      g_autoptr(GListModel) model = NULL;
+
+      sn_host_compose_ps_async (monitoring, NULL, store_cb, &res);
+      model = sn_host_compose_ps_finish (monitoring, wait_for (&res), &error);
+      g_assert_no_error (error);
+    }
+  {
+    g_autoptr(GAsyncResult) res = NULL;
+    g_autoptr(GListModel) disks = NULL;
+
+    sn_host_disk_usage_async (monitoring, NULL, store_cb, &res);
+    disks = sn_host_disk_usage_finish (monitoring, wait_for (&res), &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (audit_count (), ==, before);
+
+  /* A change through the monitoring host is never folded. */
+  {
+    g_autoptr(GAsyncResult) res = NULL;
+
+    sn_host_compose_action_async (monitoring, SN_COMPOSE_RESTART, "nosuchservice", NULL, NULL, NULL, NULL,
+                                  store_cb, &res);
+    g_assert_false (sn_host_compose_action_finish (monitoring, wait_for (&res), &error));
+    g_clear_error (&error);
+  }
+  g_assert_cmpint (assert_one_audit_line (before, "host.compose.restart"), ==, 1);
+
+  /* A person's read: its own line, after the folded ones of past hours. */
+  g_clear_object (&node);
+  {
+    g_autoptr(GListModel) model = ps_sync ();
+  }
+  g_assert_cmpint (assert_one_audit_line (before + 1, "host.compose.ps"), ==, 0);
+
+  /* The hour's line: four reads, which, first and last. */
+  g_assert_true (sn_audit_log_flush_monitoring (audit, TRUE, &error));
+  g_assert_no_error (error);
+  lines = audit_lines ();
+  g_assert_cmpuint (lines->len, ==, before + 3);
+  node = json_from_string (g_ptr_array_index (lines, before + 2), &error);
+  g_assert_no_error (error);
+  line = json_node_get_object (node);
+  g_test_message ("%s", (char *) g_ptr_array_index (lines, before + 2));
+  g_assert_cmpstr (json_object_get_string_member (line, "action"), ==, "monitoring");
+  g_assert_cmpstr (json_object_get_string_member (line, "origin"), ==, "monitoring");
+  g_assert_cmpstr (json_object_get_string_member (line, "profile"), ==, sn_profile_get_name (
+    sn_ssh_session_get_profile (sn_host_get_session (host))));
+  g_assert_cmpint (json_object_get_int_member (line, "count"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (line, "failures"), ==, 0);
+  g_assert_nonnull (strstr (json_object_get_string_member (line, "command"), "host.compose.ps ×3"));
+  g_assert_nonnull (strstr (json_object_get_string_member (line, "command"), "host.df ×1"));
+  g_assert_cmpstr (json_object_get_string_member (line, "first"), <=,
+                   json_object_get_string_member (line, "last"));
+}
+
 /* Runs last: nothing the stack's env file holds as a secret reached the audit log. */
 static void
 test_no_secret_in_audit (void)
@@ -552,6 +628,7 @@ main (int   argc,
   g_test_add_func ("/host/psql-over-ssh-audited", test_psql_audited);
   g_test_add_func ("/host/df", test_df);
   g_test_add_func ("/host/docker-df-uptime", test_docker_df_and_uptime);
+  g_test_add_func ("/host/audit/monitoring-folded", test_monitoring_folded);
   g_test_add_func ("/host/audit/no-secret", test_no_secret_in_audit);
 
   ret = g_test_run ();

@@ -15,6 +15,7 @@
 #include "sn-test-gui.h"
 #include "sn-test-stack.h"
 #include "sn-types.h"
+#include "sn-backups-page.h"
 #include "sn-profile-editor.h"
 #include "sn-window.h"
 
@@ -245,6 +246,158 @@ test_editor_credentials_warning (void)
   g_rmdir (directory);
 }
 
+/* The widgets under @root that trigger @action. */
+static guint
+count_actionables (GtkWidget  *root,
+                   const char *action)
+{
+  guint n = 0;
+
+  if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    n++;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    n += count_actionables (child, action);
+  return n;
+}
+
+/* One switcher of the runbook's areas, Backups one of them; one place per
+ * action; the read-only direction still sees the Backups view. */
+static void
+test_window_navigation (void)
+{
+  static const char * const areas[] = { "incidents", "database", "backups", NULL };
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  g_autoptr(GListModel) pages = NULL;
+  SnWindow *window;
+  AdwViewStack *views;
+  AdwViewStack *database_pages;
+  GtkWidget *backups;
+  guint i;
+
+  window = sn_window_new (NULL, store, "demo");
+  gtk_window_present (GTK_WINDOW (window));
+  views = ADW_VIEW_STACK (sn_test_find_named (window, "window-views"));
+  g_assert_nonnull (views);
+  pages = G_LIST_MODEL (adw_view_stack_get_pages (views));
+  for (i = 0; areas[i] != NULL; i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
+
+      g_assert_nonnull (page);
+      g_assert_cmpstr (adw_view_stack_page_get_name (page), ==, areas[i]);
+      g_assert_true (adw_view_stack_page_get_visible (page));
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (pages), ==, i);
+
+  /* The Database view keeps its own sub-pages, Backups no longer one of them. */
+  database_pages = ADW_VIEW_STACK (sn_test_find_named (window, "database-pages"));
+  g_assert_nonnull (database_pages);
+  g_assert_null (adw_view_stack_get_child_by_name (database_pages, "backups"));
+
+  /* One Declare button on the whole window. */
+  g_assert_cmpuint (count_actionables (GTK_WIDGET (window), "view.declare-incident"), ==, 1);
+
+  /* The read-only direction: the Backups view is there, its actions not. */
+  g_assert_true (sn_window_select_profile (window, sn_profile_get_name (sn_test_stack_ro_profile ())) ||
+                 (sn_profile_store_load (store, NULL) &&
+                  sn_window_select_profile (window, sn_profile_get_name (sn_test_stack_ro_profile ()))));
+  backups = adw_view_stack_get_child_by_name (views, "backups");
+  g_assert_true (adw_view_stack_page_get_visible (adw_view_stack_get_page (views, backups)));
+  adw_view_stack_set_visible_child_name (views, "backups");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (sn_backups_page_get_profile (SN_BACKUPS_PAGE (backups)) == sn_window_get_profile (window));
+  g_assert_nonnull (sn_backups_page_get_service (SN_BACKUPS_PAGE (backups)));
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (backups, "backups-make")));
+  g_assert_true (gtk_widget_get_mapped (sn_test_find_named (backups, "backups-local")));
+  sn_test_screenshot (window, "window-backups-read-only.png");
+
+  sn_test_destroy_window (window);
+}
+
+/* Whether any visible row or group of @root has a title containing @word. */
+static gboolean
+shows_title (GtkWidget  *root,
+             const char *word)
+{
+  const char *title = NULL;
+
+  if (!gtk_widget_get_visible (root))
+    return FALSE;
+  if (ADW_IS_PREFERENCES_ROW (root))
+    title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root));
+  else if (ADW_IS_PREFERENCES_GROUP (root))
+    title = adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (root));
+  if (title != NULL && strstr (title, word) != NULL)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (shows_title (child, word))
+      return TRUE;
+  return FALSE;
+}
+
+/* The editor asks only for what the app uses, and says what is wrong only
+ * once the person has typed. */
+static void
+test_editor_fields (void)
+{
+  g_autofree char *directory = g_dir_make_tmp ("sn-editor-XXXXXX", NULL);
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  g_autoptr(SnProfileStore) reread = NULL;
+  g_autoptr(SnProfile) profile = sn_profile_new ("staging");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (directory, "staging.json", NULL);
+  SnProfileEditor *editor;
+  GtkWidget *problem;
+  GtkWidget *name_row = NULL;
+
+  /* A new profile: nothing typed yet, so no error shows (Save waits). */
+  editor = sn_profile_editor_new (NULL, store, NULL, TRUE);
+  gtk_window_present (GTK_WINDOW (editor));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (editor));
+  problem = sn_test_find_named (editor, "validation-error");
+  g_assert_nonnull (problem);
+  g_assert_false (gtk_widget_get_visible (problem));
+  g_assert_false (shows_title (GTK_WIDGET (editor), "GitHub"));
+  g_assert_false (shows_title (GTK_WIDGET (editor), "Prometheus"));
+
+  /* Typed, a bad name is named. */
+  /* The editor opens with the name row focused. */
+  name_row = gtk_window_get_focus (GTK_WINDOW (editor));
+  while (name_row != NULL && !ADW_IS_ENTRY_ROW (name_row))
+    name_row = gtk_widget_get_parent (name_row);
+  g_assert_nonnull (name_row);
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "bad/name");
+  g_assert_true (gtk_widget_get_visible (problem));
+  g_test_message ("typed: %s", gtk_label_get_text (GTK_LABEL (problem)));
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "fine");
+  g_assert_false (gtk_widget_get_visible (problem));
+  sn_test_destroy_window (editor);
+
+  /* The hidden fields stay in the profile and its file. */
+  g_object_set (profile, "github-repo", "someone/site", "prometheus-url", "http://127.0.0.1:9090", NULL);
+  g_assert_true (sn_profile_store_save (store, profile, &error));
+  g_assert_no_error (error);
+  editor = sn_profile_editor_new (NULL, store, profile, FALSE);
+  gtk_window_present (GTK_WINDOW (editor));
+  g_assert_false (shows_title (GTK_WIDGET (editor), "GitHub"));
+  g_object_set (sn_profile_editor_get_working (editor), "ssh-user", "deploy", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  reread = sn_profile_store_new (directory);
+  g_assert_true (sn_profile_store_load (reread, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (sn_profile_get_ssh_user (sn_profile_store_lookup (reread, "staging")), ==, "deploy");
+  g_assert_cmpstr (sn_profile_get_github_repo (sn_profile_store_lookup (reread, "staging")), ==, "someone/site");
+  g_assert_cmpstr (sn_profile_get_prometheus_url (sn_profile_store_lookup (reread, "staging")), ==,
+                   "http://127.0.0.1:9090");
+  if (find_editor () != NULL)
+    sn_test_destroy_window (find_editor ());
+
+  g_remove (path);
+  g_rmdir (directory);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -263,7 +416,9 @@ main (int   argc,
 
   g_test_add_func ("/sn/window/health", test_window_health);
   g_test_add_func ("/sn/window/first-run", test_window_first_run);
+  g_test_add_func ("/sn/window/navigation", test_window_navigation);
   g_test_add_func ("/sn/window/editor-credentials-warning", test_editor_credentials_warning);
+  g_test_add_func ("/sn/window/editor-fields", test_editor_fields);
 
   return g_test_run ();
 }

@@ -1633,6 +1633,62 @@ parse_human_size (const char *text)
   return (guint64)value;
 }
 
+/* One line of `mc ls --json`: a file's key, exact size in bytes and upload
+ * time; FALSE for folders, errors and anything else. */
+static gboolean
+parse_json_listing (const char  *line,
+                    char       **name,
+                    guint64     *size,
+                    GDateTime  **modified)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  const char *key;
+  const char *time;
+
+  if (line[0] != '{' || !json_parser_load_from_data (parser, line, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return FALSE;
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  key = json_object_get_string_member_with_default (object, "key", NULL);
+  time = json_object_get_string_member_with_default (object, "lastModified", NULL);
+  if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", NULL), "file") != 0 ||
+      key == NULL || strchr (key, '/') != NULL)
+    return FALSE;
+
+  *name = g_strdup (key);
+  *size = (guint64) MAX (json_object_get_int_member_with_default (object, "size", 0), 0);
+  *modified = time != NULL ? g_date_time_new_from_iso8601 (time, NULL) : NULL;
+  return TRUE;
+}
+
+/* One line of plain `mc ls` (an mc without --json): the size is rounded. */
+static gboolean
+parse_text_listing (GRegex      *regex,
+                    const char  *line,
+                    char       **name,
+                    guint64     *size,
+                    GDateTime  **modified)
+{
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *day = NULL;
+  g_autofree char *hour = NULL;
+  g_autofree char *human = NULL;
+  g_autofree char *iso = NULL;
+
+  if (!g_regex_match (regex, line, 0, &match))
+    return FALSE;
+  day = g_match_info_fetch (match, 1);
+  hour = g_match_info_fetch (match, 2);
+  human = g_match_info_fetch (match, 3);
+  *name = g_match_info_fetch (match, 4);
+  *size = parse_human_size (human);
+  iso = g_strdup_printf ("%sT%sZ", day, hour);
+  *modified = g_date_time_new_from_iso8601 (iso, NULL);
+  return TRUE;
+}
+
 GPtrArray *
 sn_backup_service_list_remote_sync (SnBackupService  *self,
                                     GCancellable     *cancellable,
@@ -1640,7 +1696,7 @@ sn_backup_service_list_remote_sync (SnBackupService  *self,
 {
   g_autofree char *prologue = host_prologue (self);
   g_autofree char *target = mc_remote (self, NULL);
-  g_autofree char *command = g_strdup_printf ("%smc ls %s", prologue, target);
+  g_autofree char *command = g_strdup_printf ("%smc ls --json %s", prologue, target);
   g_autofree char *output = NULL;
   g_autoptr(GRegex) regex = NULL;
   g_autoptr(GPtrArray) backups = g_ptr_array_new_with_free_func (g_object_unref);
@@ -1657,18 +1713,13 @@ sn_backup_service_list_remote_sync (SnBackupService  *self,
   lines = g_strsplit (output, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
-      g_autoptr(GMatchInfo) match = NULL;
-      g_autofree char *day = NULL;
-      g_autofree char *hour = NULL;
-      g_autofree char *size = NULL;
       g_autofree char *name = NULL;
+      g_autoptr(GDateTime) modified = NULL;
+      guint64 size = 0;
 
-      if (!g_regex_match (regex, lines[i], 0, &match))
+      if (!parse_json_listing (lines[i], &name, &size, &modified) &&
+          !parse_text_listing (regex, lines[i], &name, &size, &modified))
         continue;
-      day = g_match_info_fetch (match, 1);
-      hour = g_match_info_fetch (match, 2);
-      size = g_match_info_fetch (match, 3);
-      name = g_match_info_fetch (match, 4);
 
       if (g_str_has_suffix (name, MANIFEST_SUFFIX))
         {
@@ -1680,14 +1731,11 @@ sn_backup_service_list_remote_sync (SnBackupService  *self,
           g_autofree char *remote = g_strdup_printf ("%s/%s/%s%s", self->mc_alias, self->bucket,
                                                      self->prefix, name);
 
+          /* The backup's own time is in its name; the upload time only
+           * stands in for a name without one. */
           if (sn_backup_get_created (backup) == NULL)
-            {
-              g_autofree char *iso = g_strdup_printf ("%sT%sZ", day, hour);
-              g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (iso, NULL);
-
-              _sn_backup_set_created (backup, time);
-            }
-          _sn_backup_set_size (backup, parse_human_size (size));
+            _sn_backup_set_created (backup, modified);
+          _sn_backup_set_size (backup, size);
           _sn_backup_set_remote_path (backup, remote);
           g_ptr_array_add (backups, backup);
         }

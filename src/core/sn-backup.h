@@ -42,7 +42,7 @@ const char       *sn_backup_get_name           (SnBackup  *self);   /* sweet_nar
 const char       *sn_backup_get_path           (SnBackup  *self);   /* local file, or NULL */
 const char       *sn_backup_get_remote_path    (SnBackup  *self);   /* PREFIX/NAME in the bucket, or NULL */
 SnBackupLocation  sn_backup_get_location       (SnBackup  *self);
-guint64           sn_backup_get_size           (SnBackup  *self);   /* bytes (remote: as mc ls rounds it) */
+guint64           sn_backup_get_size           (SnBackup  *self);   /* bytes, exact (remote: from mc ls --json) */
 GDateTime        *sn_backup_get_created        (SnBackup  *self);   /* UTC */
 gint64            sn_backup_get_age_seconds    (SnBackup  *self);
 SnBackupState     sn_backup_get_state          (SnBackup  *self);

@@ -40,6 +40,7 @@ struct _SnHost
 
   SnSshSession *session;
   SnAuditLog   *audit_log;
+  gboolean      monitoring;   /* made by sn_host_new_monitoring() */
 };
 
 G_DEFINE_FINAL_TYPE (SnHost, sn_host, G_TYPE_OBJECT)
@@ -86,6 +87,47 @@ sn_host_new (SnSshSession *session,
   self->audit_log = g_object_ref (audit_log != NULL ? audit_log : sn_audit_log_get_default ());
 
   return self;
+}
+
+/**
+ * sn_host_new_monitoring:
+ * @session: the connection to the profile's host
+ * @audit_log: (nullable): the audit log; %NULL for the default one
+ *
+ * A host for what timers read on their own (a dashboard's refresh): its
+ * routine reads (`docker compose ps`, `df`, `docker system df`, `uptime`)
+ * are folded into the hour's "monitoring" line of the audit log
+ * (sn_audit_log_append_monitoring()). Anything else it runs, a change above
+ * all, is audited on its own line as with sn_host_new(): the list of routine
+ * reads is here, not the caller's to choose.
+ */
+SnHost *
+sn_host_new_monitoring (SnSshSession *session,
+                        SnAuditLog   *audit_log)
+{
+  SnHost *self = sn_host_new (session, audit_log);
+
+  if (self != NULL)
+    self->monitoring = TRUE;
+  return self;
+}
+
+gboolean
+sn_host_get_monitoring (SnHost *self)
+{
+  g_return_val_if_fail (SN_IS_HOST (self), FALSE);
+  return self->monitoring;
+}
+
+/* The reads a dashboard repeats; each changes nothing on the host. */
+static gboolean
+is_routine_read (const char *action)
+{
+  static const char * const routine[] = {
+    "host.compose.ps", "host.df", "host.docker-df", "host.uptime", NULL,
+  };
+
+  return action != NULL && g_strv_contains (routine, action);
 }
 
 SnSshSession *
@@ -275,8 +317,14 @@ on_host_exec_ready (GObject      *object,
     }
 
   text = audit_text (call, exec == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
-  if (!sn_audit_log_append (self->audit_log, profile_name (self), call->action, text,
-                            status, duration, bytes, &audit_error))
+  if (self->monitoring && is_routine_read (call->action))
+    {
+      if (!sn_audit_log_append_monitoring (self->audit_log, profile_name (self), call->action,
+                                           status, duration, bytes, &audit_error))
+        g_warning ("%s", audit_error->message);
+    }
+  else if (!sn_audit_log_append (self->audit_log, profile_name (self), call->action, text,
+                                 status, duration, bytes, &audit_error))
     g_warning ("%s", audit_error->message);
 
   if (exec == NULL)

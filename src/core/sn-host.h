@@ -97,6 +97,10 @@ G_DECLARE_FINAL_TYPE (SnHost, sn_host, SN, HOST, GObject)
 
 SnHost          *sn_host_new                      (SnSshSession         *session,
                                                    SnAuditLog           *audit_log);
+/* Routine reads by timers folded into the hour's "monitoring" audit line. */
+SnHost          *sn_host_new_monitoring           (SnSshSession         *session,
+                                                   SnAuditLog           *audit_log);
+gboolean         sn_host_get_monitoring           (SnHost               *self);
 SnSshSession    *sn_host_get_session              (SnHost               *self);
 SnAuditLog      *sn_host_get_audit_log            (SnHost               *self);
 char            *sn_host_dup_compose_prefix       (SnHost               *self);

@@ -1,0 +1,230 @@
+/* test-logs-panel.c: the Logs panel follows the newest line while lines
+ * stream from the stack's app, stops when the person scrolls up and resumes
+ * at the bottom
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <stdio.h>
+
+#include "sn-incidents-view.h"
+#include "sn-logs-panel.h"
+#include "sn-window.h"
+#include "sn-test-gui.h"
+#include "sn-test-stack.h"
+
+typedef struct
+{
+  SnLogsPanel *panel;
+  guint        count;
+} Wait;
+
+/* Appends @n numbered lines to the app's log: `docker compose logs --follow`
+ * (tail -F on the stack) streams them to the panel over SSH. */
+static void
+append_lines (guint *next,
+              guint  n)
+{
+  FILE *log = fopen (sn_test_stack_get ("APP_LOG"), "a");
+
+  g_assert_nonnull (log);
+  for (guint i = 0; i < n; i++, (*next)++)
+    fprintf (log, "follow-test line %05u GET /follow/%u 200\n", *next, *next);
+  fclose (log);
+}
+
+static guint
+count_test_lines (SnLogsPanel *panel)
+{
+  GListModel *model = G_LIST_MODEL (sn_logs_panel_get_model (panel));
+  guint n = g_list_model_get_n_items (model);
+  guint count = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SnLogLine) line = g_list_model_get_item (model, i);
+
+      if (strstr (sn_log_line_get_text (line), "follow-test line") != NULL)
+        count++;
+    }
+  return count;
+}
+
+static gboolean
+lines_arrived (gpointer data)
+{
+  Wait *wait = data;
+
+  return count_test_lines (wait->panel) >= wait->count;
+}
+
+static GtkAdjustment *
+vadjustment (SnLogsPanel *panel)
+{
+  GtkWidget *list = sn_test_find_named (panel, "logs-list");
+  GtkWidget *scroller = list != NULL ? gtk_widget_get_parent (list) : NULL;
+
+  g_assert_true (GTK_IS_SCROLLED_WINDOW (scroller));
+  return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+}
+
+static double
+distance_to_bottom (SnLogsPanel *panel)
+{
+  GtkAdjustment *adj = vadjustment (panel);
+
+  return gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - gtk_adjustment_get_value (adj);
+}
+
+/* Lets layout and the list's own scrolling settle (about half a second). */
+static void
+settle (void)
+{
+  gint64 end = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Streams @n more lines and waits until the panel has them all. */
+static void
+stream (Wait  *wait,
+        guint *next,
+        guint  n)
+{
+  append_lines (next, n);
+  wait->count += n;
+  g_assert_true (sn_test_wait_until (lines_arrived, wait, 60000));
+  settle ();
+}
+
+static void
+assert_at_bottom (SnLogsPanel *panel,
+                  const char  *when)
+{
+  GtkAdjustment *adj = vadjustment (panel);
+
+  g_test_message ("%s: %.0f px above the bottom (value %.0f, upper %.0f, page %.0f)", when,
+                  distance_to_bottom (panel), gtk_adjustment_get_value (adj),
+                  gtk_adjustment_get_upper (adj), gtk_adjustment_get_page_size (adj));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj));
+  g_assert_cmpfloat (distance_to_bottom (panel), <=, 2);
+}
+
+static void
+test_follow (void)
+{
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  SnWindow *window = sn_window_new (NULL, store, "demo");
+  SnIncidentsView *view;
+  SnLogsPanel *panel;
+  GtkToggleButton *follow;
+  Wait wait = { NULL, 0 };
+  guint next = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  view = SN_INCIDENTS_VIEW (gtk_widget_get_ancestor (sn_test_find_named (window, "sev1-checklist"),
+                                                     SN_TYPE_INCIDENTS_VIEW));
+  g_assert_nonnull (view);
+  panel = wait.panel = sn_incidents_view_get_logs_panel (view);
+  follow = GTK_TOGGLE_BUTTON (sn_test_find_named (panel, "logs-follow"));
+  g_assert_nonnull (follow);
+  g_assert_true (gtk_toggle_button_get_active (follow));
+
+  /* The person opens the page on a short log; then lines come a few at a
+   * time, as a live app writes them, until they fill more than a screen. */
+  append_lines (&next, 1);
+  wait.count = 1;
+  sn_incidents_view_show_page (view, "logs");
+  g_assert_true (sn_test_wait_until (lines_arrived, &wait, 60000));
+  settle ();
+  for (guint batch = 0; batch < 30; batch++)
+    {
+      GtkAdjustment *adj = vadjustment (panel);
+
+      stream (&wait, &next, 1 + batch % 3);
+      if (gtk_adjustment_get_upper (adj) > gtk_adjustment_get_page_size (adj))
+        assert_at_bottom (panel, "following");
+    }
+  assert_at_bottom (panel, "filled");
+
+  /* The person scrolls up to read: new lines no longer move the view. */
+  gtk_adjustment_set_value (vadjustment (panel), 0);
+  settle ();
+  for (guint batch = 0; batch < 3; batch++)
+    {
+      stream (&wait, &next, 5);
+      g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment (panel)), <=, 2);
+    }
+
+  /* Back at the bottom, it follows again. */
+  {
+    GtkAdjustment *adj = vadjustment (panel);
+
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  }
+  settle ();
+  for (guint batch = 0; batch < 3; batch++)
+    {
+      stream (&wait, &next, 5);
+      assert_at_bottom (panel, "resumed");
+    }
+
+  /* Another page and back: still on the newest line. */
+  sn_incidents_view_show_page (view, "health");
+  settle ();
+  stream (&wait, &next, 20);
+  sn_incidents_view_show_page (view, "logs");
+  settle ();
+  assert_at_bottom (panel, "back on the page");
+
+  /* Follow turned off and on again reloads the same last 500 lines: the view
+   * starts on the newest one and keeps following. */
+  append_lines (&next, 600);
+  wait.count += 600;
+  g_assert_true (sn_test_wait_until (lines_arrived, &wait, 60000));
+  settle ();
+  assert_at_bottom (panel, "long log");
+  gtk_toggle_button_set_active (follow, FALSE);
+  settle ();
+  gtk_toggle_button_set_active (follow, TRUE);
+  wait.count = 400;
+  g_assert_true (sn_test_wait_until (lines_arrived, &wait, 60000));
+  settle ();
+  assert_at_bottom (panel, "follow again");
+  for (guint batch = 0; batch < 3; batch++)
+    {
+      stream (&wait, &next, 2);
+      assert_at_bottom (panel, "following again");
+    }
+
+  sn_logs_panel_stop (panel);
+  sn_test_destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  sn_test_stack_up ();
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/sn/logs-panel/follow", test_follow);
+
+  return g_test_run ();
+}
