@@ -49,7 +49,6 @@ struct _SnIncidentPanel
   GtkScrolledWindow *timeline_scroller;
   GtkStack        *past_stack;
   GtkListBox      *past_list;
-  GtkWidget       *declare_incident_empty_button;
   GtkWidget       *incident_change_severity_button;
   GtkWidget       *incident_close_button;
 
@@ -509,8 +508,6 @@ update_manage (SnIncidentPanel *self)
                                can ? _("Change the severity…") : error->message);
   gtk_widget_set_tooltip_text (self->incident_close_button,
                                can ? _("Close the incident with its resolution") : error->message);
-  gtk_widget_set_tooltip_text (self->declare_incident_empty_button,
-                               can ? _("Declare an incident (Ctrl+Shift+I)") : error->message);
 }
 
 gboolean
@@ -886,7 +883,6 @@ sn_incident_panel_class_init (SnIncidentPanelClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-incident-panel.ui");
   gtk_widget_class_set_css_name (widget_class, "snincidentpanel");
   gtk_widget_class_bind_template_child (widget_class, SnIncidentPanel, stack);
-  gtk_widget_class_bind_template_child (widget_class, SnIncidentPanel, declare_incident_empty_button);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentPanel, incident_change_severity_button);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentPanel, incident_close_button);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentPanel, header_card);
