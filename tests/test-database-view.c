@@ -340,7 +340,7 @@ main (int   argc,
     }
 
   /* French, as the direction reads it: the amounts are formatted "526,00 €". */
-  g_setenv ("LANG", "C.UTF-8", TRUE);
+  g_setenv ("LANG", "fr_FR.UTF-8", TRUE);
   g_setenv ("LANGUAGE", "fr", TRUE);
   localedir = g_getenv ("SN_LOCALEDIR");
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
