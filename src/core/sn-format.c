@@ -190,7 +190,12 @@ format_local (GDateTime  *time,
 
   local = g_date_time_to_local (time);
   text = g_date_time_format (local, format);
-  return text != NULL ? g_strstrip (text) : g_strdup ("");
+  if (text == NULL)
+    return g_strdup ("");
+  /* "%e" pads with a figure space (U+2007), not g_strstrip()'s ASCII one. */
+  while (g_str_has_prefix (text, "\u2007"))
+    memmove (text, text + strlen ("\u2007"), strlen (text) - strlen ("\u2007") + 1);
+  return g_strstrip (text);
 }
 
 char *
