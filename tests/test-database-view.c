@@ -350,6 +350,9 @@ main (int   argc,
   sn_test_stack_up ();
 
   gtk_test_init (&argc, &argv, NULL);
+  /* gtk_test_init() sets its own locale: a French desktop's, as LANG says. */
+  if (setlocale (LC_ALL, "") == NULL)
+    g_error ("The fr_FR.UTF-8 locale is missing: tools/test generates it");
   adw_init ();
 
   g_test_add_func ("/sn/database-view/reports", test_database_view_reports);

@@ -501,6 +501,8 @@ main (int   argc,
   load_english_words ();
 
   gtk_test_init (&argc, &argv, NULL);
+  /* gtk_test_init() sets a locale of its own (en_US.UTF-8 where it exists). */
+  g_assert_nonnull (setlocale (LC_ALL, ""));
   adw_init ();
 
   g_test_add_func ("/sn/french/operator", test_french_operator);
