@@ -770,7 +770,7 @@ bind_cell (GtkSignalListItemFactory *factory,
       text = format_duration (entry->duration_ms);
       break;
     case COLUMN_BYTES:
-      text = g_format_size (entry->bytes);
+      text = sn_format_size (entry->bytes);
       break;
     default:
       g_assert_not_reached ();

@@ -132,8 +132,7 @@ format_created (GDateTime *created)
   if (days == 1)
     /* Translators: when a backup was made yesterday, strftime format */
     return g_date_time_format (local, _("Yesterday %H:%M"));
-  /* Translators: when an older backup was made, strftime format */
-  return g_strstrip (g_date_time_format (local, _("%e %b %Y %H:%M")));
+  return sn_format_date_time (local);
 }
 
 static char *
@@ -168,7 +167,6 @@ sn_restore_badge_dup_text (SnRestoreTestResult  *result,
                            GDateTime            *now,
                            const char          **css_class)
 {
-  g_autoptr(GDateTime) local = NULL;
   g_autofree char *date = NULL;
   const char *klass;
   char *text;
@@ -180,9 +178,7 @@ sn_restore_badge_dup_text (SnRestoreTestResult  *result,
       return g_strdup (_("Restore never tested"));
     }
 
-  local = g_date_time_to_local (sn_restore_test_result_get_date (result));
-  /* Translators: the date of the last restore test, strftime format */
-  date = g_strstrip (g_date_time_format (local, _("%e %b %Y")));
+  date = sn_format_date (sn_restore_test_result_get_date (result));
 
   if (!sn_restore_test_result_get_passed (result))
     {
@@ -309,7 +305,7 @@ update_local_row (GtkWidget *row)
   GtkImage *icon = g_object_get_data (G_OBJECT (row), "state-icon");
   GtkLabel *pill = g_object_get_data (G_OBJECT (row), "state-pill");
   g_autofree char *made = format_created (sn_backup_get_created (backup));
-  g_autofree char *size = g_format_size (sn_backup_get_size (backup));
+  g_autofree char *size = sn_format_size (sn_backup_get_size (backup));
   g_autofree char *subtitle = NULL;
   const char *message = sn_backup_get_state_message (backup);
   const char *icon_name;
@@ -441,7 +437,7 @@ create_remote_row (gpointer item,
   g_autofree char *download_tip = g_strdup_printf (_("Download %s to this computer"), name);
   g_autofree char *restore_tip = g_strdup_printf (_("Restore the database from %s"), name);
   g_autofree char *made = format_created (sn_backup_get_created (backup));
-  g_autofree char *size = g_format_size (sn_backup_get_size (backup));
+  g_autofree char *size = sn_format_size (sn_backup_get_size (backup));
   g_autofree char *subtitle = NULL;
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *icon = gtk_image_new_from_icon_name ("folder-remote-symbolic");
@@ -584,8 +580,8 @@ progress_cb (SnBackupsPage   *self,
              gint64           eta,
              SnBackupService *service)
 {
-  g_autofree char *done_text = g_format_size (done);
-  g_autofree char *rate_text = g_format_size ((guint64) MAX (rate, 0));
+  g_autofree char *done_text = sn_format_size (done);
+  g_autofree char *rate_text = sn_format_size ((guint64) MAX (rate, 0));
   g_autoptr(GString) detail = g_string_new (NULL);
 
   if (self->operation == OP_NONE)
@@ -593,7 +589,7 @@ progress_cb (SnBackupsPage   *self,
 
   if (total > 0)
     {
-      g_autofree char *total_text = g_format_size (total);
+      g_autofree char *total_text = sn_format_size (total);
       double fraction = MIN ((double) done / (double) total, 1.0);
 
       g_clear_handle_id (&self->pulse_id, g_source_remove);

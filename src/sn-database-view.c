@@ -133,12 +133,12 @@ static const char css[] =
   ".database-null { opacity: 0.45; font-style: italic; }\n"
   ".database-total-row { font-weight: bold; }\n";
 
+/* French conventions for the reports ("1 234,50 €") when the locale writes a
+ * decimal comma: the locale decides, as for every number the app shows. */
 static gboolean
 use_french (void)
 {
-  const char * const *languages = g_get_language_names ();
-
-  return languages[0] != NULL && g_str_has_prefix (languages[0], "fr");
+  return sn_format_uses_decimal_comma ();
 }
 
 static GtkWindow *
@@ -196,36 +196,16 @@ set_status (SnDatabaseView *self,
 static char *
 format_count (guint64 n)
 {
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  GString *out = g_string_new (NULL);
-  gsize len = strlen (digits);
-  gboolean french = use_french ();
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append (out, french ? "\u202f" : ",");
-      g_string_append_c (out, digits[i]);
-    }
-
-  return g_string_free (out, FALSE);
+  return sn_format_count ((gint64) MIN (n, (guint64) G_MAXINT64));
 }
 
 static char *
 format_seconds (gint64 usec)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *number = sn_format_decimal (usec / 1e6, 1);
 
-  g_ascii_formatd (buf, sizeof buf, "%.1f", usec / 1e6);
-  if (use_french ())
-    {
-      char *dot = strchr (buf, '.');
-
-      if (dot != NULL)
-        *dot = ',';
-    }
   /* Translators: a duration in seconds, e.g. "2.4 s" */
-  return g_strdup_printf (_("%s s"), buf);
+  return g_strdup_printf (_("%s s"), number);
 }
 
 /* ------------------------------------------------------------------------ */

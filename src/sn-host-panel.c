@@ -204,9 +204,9 @@ create_disk_row (SnFilesystem *fs)
   guint64 used = sn_filesystem_get_used (fs);
   guint percent = sn_filesystem_get_percent (fs);
   const char *mount = sn_filesystem_get_mount (fs);
-  g_autofree char *size_text = g_format_size (size);
-  g_autofree char *used_text = g_format_size (used);
-  g_autofree char *avail_text = g_format_size (sn_filesystem_get_avail (fs));
+  g_autofree char *size_text = sn_format_size (size);
+  g_autofree char *used_text = sn_format_size (used);
+  g_autofree char *avail_text = sn_format_size (sn_filesystem_get_avail (fs));
   g_autofree char *subtitle = NULL;
   g_autofree char *percent_text = NULL;
   g_autofree char *percent_name = NULL;

@@ -578,13 +578,8 @@ sn_incident_declare_dialog_declare (SnIncidentDeclareDialog  *self,
       if (start != NULL)
         sn_incident_set_detected_at (incident, start);
     }
-  {
-    /* Translators: the first timeline entry; %s is the triage's reason */
-    g_autofree char *text = g_strdup_printf (_("Triage: %s"), self->reason != NULL ? self->reason : "");
-
-    /* A state entry: the triage is not yet the response that stops the clock. */
-    sn_incident_add_observation (incident, SN_TIMELINE_KIND_STATE, text, NULL, NULL);
-  }
+  /* A state entry: the triage is not yet the response that stops the clock. */
+  sn_incident_add_triage (incident, self->reason);
 
   if (!sn_incident_store_declare (self->store, self->profile, incident, error))
     return NULL;

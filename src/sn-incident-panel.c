@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-contacts.h"
+#include "sn-format.h"
 #include "sn-incident-panel.h"
 #include "sn-postmortem.h"
 #include "sn-runbook-wizard.h"
@@ -84,8 +85,13 @@ show_toast (SnIncidentPanel *self,
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
+  /* A toast's title is markup: a command in an error ("… && docker …") is not. */
   if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+    {
+      g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (escaped));
+    }
   else
     g_message ("%s", text);
 }
@@ -370,12 +376,13 @@ timeline_bind (GtkSignalListItemFactory *factory,
   g_autofree char *time_label = NULL;
   g_autofree char *kind_label = NULL;
   g_autofree char *meta_text = NULL;
+  g_autofree char *entry_text = sn_timeline_entry_dup_text (entry);
   const char *evidence = sn_timeline_entry_get_evidence (entry);
 
   g_object_get (entry, "time-label", &time_label, "kind-label", &kind_label, NULL);
   gtk_label_set_label (GTK_LABEL (time), time_label);
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), kind_icon (sn_timeline_entry_get_kind (entry)));
-  gtk_label_set_label (GTK_LABEL (text), sn_timeline_entry_get_text (entry));
+  gtk_label_set_label (GTK_LABEL (text), entry_text);
   if (evidence != NULL)
     /* Translators: a timeline entry's kind, who, and the report it refers to */
     meta_text = g_strdup_printf (_("%s · %s · %s"), kind_label, sn_timeline_entry_get_operator (entry), evidence);
@@ -410,8 +417,7 @@ create_past_row (gpointer item,
   GtkWidget *badge = gtk_label_new (sn_severity_to_string (sn_incident_get_severity (incident)));
   GtkWidget *state;
   GtkWidget *button;
-  g_autoptr(GDateTime) local = g_date_time_to_local (sn_incident_get_declared_at (incident));
-  g_autofree char *when = g_date_time_format (local, "%Y-%m-%d %H:%M");
+  g_autofree char *when = sn_format_date_time (sn_incident_get_declared_at (incident));
   g_autofree char *subtitle = NULL;
   gboolean open = sn_incident_get_state (incident) == SN_INCIDENT_STATE_OPEN;
 
@@ -1087,14 +1093,9 @@ sn_incident_panel_record_check (SnIncidentPanel *self,
   state = sn_health_report_get_state (report);
   if (state != self->last_state && self->last_state != SN_HEALTH_STATE_UNKNOWN && self->incident != NULL)
     {
-      /* Translators: a timeline entry when the health check changes; states, then the summary */
-      g_autofree char *text = g_strdup_printf (_("Health check: %s → %s (%s)"),
-                                               sn_health_state_to_label (self->last_state),
-                                               sn_health_state_to_label (state),
-                                               sn_health_report_get_summary (report));
-
       /* A timed check is not a person responding: the clock keeps running. */
-      sn_incident_add_observation (self->incident, SN_TIMELINE_KIND_CHECK, text, NULL, NULL);
+      sn_incident_add_health_change (self->incident, self->last_state, state,
+                                     sn_health_report_get_summary (report));
       save (self, self->incident, NULL);
     }
 

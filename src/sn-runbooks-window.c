@@ -429,8 +429,15 @@ runbook_row_new (SnRunbooksWindow   *self,
   if (sn_runbooks_find_last_run_anywhere (reports, sn_audit_log_get_path (sn_audit_log_get_default ()),
                                           id, all_ids, &when, &profile, &result))
     {
-      g_autofree char *date = g_date_time_format (when, "%Y-%m-%d %H:%M");
+      g_autofree char *date = sn_format_date_time (when);
+      SnRunOutcome outcome;
 
+      /* The report says it in the language of the run: say it in the reader's. */
+      if (result != NULL && sn_run_outcome_from_label (result, &outcome))
+        {
+          g_free (result);
+          result = g_strdup (sn_run_outcome_get_label (outcome));
+        }
       /* Translators: the last run of a runbook: a date, a profile name, and its result */
       last_text = g_strdup_printf (_("Last run %s on %s: %s"), date, profile,
                                    result != NULL ? result : _("unknown result"));

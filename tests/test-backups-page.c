@@ -384,7 +384,6 @@ test_badge_after_restore_test (void)
   SnBackupsPage *page;
   GtkWidget *window = new_window (sn_test_stack_profile (), &view, &page);
   g_autoptr(SnRestoreTestResult) result = NULL;
-  g_autoptr(GDateTime) local = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *date = NULL;
   const char *badge;
@@ -397,8 +396,7 @@ test_badge_after_restore_test (void)
   gtk_widget_activate_action (GTK_WIDGET (view), "view.refresh", NULL);
   badge = sn_database_view_get_restore_badge (view);
   g_test_message ("badge: %s", badge);
-  local = g_date_time_to_local (sn_restore_test_result_get_date (result));
-  date = g_strstrip (g_date_time_format (local, "%e %b %Y"));
+  date = sn_format_date (sn_restore_test_result_get_date (result));
   g_assert_nonnull (strstr (badge, date));
   g_assert_nonnull (strstr (badge, "passed"));
   g_assert_false (gtk_widget_has_css_class (sn_test_find_named (window, "database-restore-badge"),

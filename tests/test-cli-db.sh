@@ -64,7 +64,7 @@ done
 ctl --profile demo report revenue-today
 check "report table: exit 0 and a Total line" eval 'status_is 0 && stdout_has "^Total"'
 
-LANGUAGE=fr ctl --profile demo report revenue-today --path direct
+LANG=fr_FR.UTF-8 LANGUAGE=fr ctl --profile demo report revenue-today --path direct
 check "report table in French: 526,00 €" stdout_has "526,00"
 
 ctl --profile demo report no-such-report

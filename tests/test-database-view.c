@@ -373,7 +373,7 @@ main (int   argc,
     }
 
   /* French, as the direction reads it: the amounts are formatted "526,00 €". */
-  g_setenv ("LANG", "C.UTF-8", TRUE);
+  g_setenv ("LANG", "fr_FR.UTF-8", TRUE);
   g_setenv ("LANGUAGE", "fr", TRUE);
   localedir = g_getenv ("SN_LOCALEDIR");
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
@@ -383,6 +383,9 @@ main (int   argc,
   sn_test_stack_up ();
 
   gtk_test_init (&argc, &argv, NULL);
+  /* gtk_test_init() sets its own locale: a French desktop's, as LANG says. */
+  if (setlocale (LC_ALL, "") == NULL)
+    g_error ("The fr_FR.UTF-8 locale is missing: tools/test generates it");
   adw_init ();
 
   g_test_add_func ("/sn/database-view/reports", test_database_view_reports);

@@ -27,6 +27,23 @@ sn_install_missing () {
         "${missing[@]}" >/dev/null || sn_die "apt-get install failed for: ${missing[*]}"
 }
 
+# Generate the fr_FR.UTF-8 locale (idempotent): French runs need LANG=fr_FR.UTF-8,
+# not only LANGUAGE=fr, or dates, numbers and sizes keep the C conventions
+# ("7 Dec 2026", "637.3") around French words.
+sn_ensure_french_locale () {
+    local sudo=()
+    if locale -a 2>/dev/null | grep -qiE '^fr_FR\.utf-?8$'; then
+        return 0
+    fi
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || sn_die "no fr_FR.UTF-8 locale and no sudo: run “localedef -i fr_FR -f UTF-8 fr_FR.UTF-8” as root"
+        sudo=(sudo)
+    fi
+    sn_say "Generating the fr_FR.UTF-8 locale"
+    "${sudo[@]}" localedef -i fr_FR -f UTF-8 fr_FR.UTF-8 \
+        || sn_die "localedef failed: install the “locales” package, then run tools/test again"
+}
+
 # Configure (once) and build into $SN_BUILD.
 sn_build () {
     if [ ! -f "$SN_BUILD/build.ninja" ]; then

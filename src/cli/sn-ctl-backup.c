@@ -64,8 +64,8 @@ on_progress (SnBackupService *service,
              gint64           eta,
              gpointer         user_data)
 {
-  g_autofree char *done_text = g_format_size (done);
-  g_autofree char *rate_text = g_format_size ((guint64)rate);
+  g_autofree char *done_text = sn_format_size (done);
+  g_autofree char *rate_text = sn_format_size ((guint64)rate);
 
   if (eta >= 0)
     g_printerr ("\r%s: %s, %s/s, %" G_GINT64_FORMAT " s left   ", operation, done_text, rate_text, eta);
@@ -120,7 +120,7 @@ ctx_wait (Ctx *ctx)
 static void
 print_backup (SnBackup *backup)
 {
-  g_autofree char *size = g_format_size (sn_backup_get_size (backup));
+  g_autofree char *size = sn_format_size (sn_backup_get_size (backup));
   g_autofree char *created = sn_backup_get_created (backup) != NULL
                              ? g_date_time_format (sn_backup_get_created (backup), "%Y-%m-%d %H:%M UTC")
                              : g_strdup ("?");

@@ -90,12 +90,11 @@ parse_path (const char     *text,
   return TRUE;
 }
 
+/* French conventions ("1 234,50 €") when the locale writes a decimal comma. */
 static gboolean
 french_locale (void)
 {
-  const char * const *languages = g_get_language_names ();
-
-  return languages[0] != NULL && g_str_has_prefix (languages[0], "fr");
+  return sn_format_uses_decimal_comma ();
 }
 
 /* Loads the profile and connects; prints the error and returns NULL on failure. */

@@ -563,9 +563,9 @@ sn_ctl_disk (SnCtl  *ctl,
           char **cells = g_new0 (char *, 7);
 
           cells[0] = g_strdup (sn_filesystem_get_source (fs));
-          cells[1] = g_format_size (sn_filesystem_get_size (fs));
-          cells[2] = g_format_size (sn_filesystem_get_used (fs));
-          cells[3] = g_format_size (sn_filesystem_get_avail (fs));
+          cells[1] = sn_format_size (sn_filesystem_get_size (fs));
+          cells[2] = sn_format_size (sn_filesystem_get_used (fs));
+          cells[3] = sn_format_size (sn_filesystem_get_avail (fs));
           cells[4] = g_strdup_printf ("%u%%", sn_filesystem_get_percent (fs));
           cells[5] = g_strdup (sn_filesystem_get_mount (fs));
           for (guint c = 0; c < 6; c++)

@@ -78,7 +78,6 @@ incident_check (SnCtl  *ctl,
   g_autoptr(SnSshSession) session = NULL;
   g_autoptr(SnIncidentStore) incidents = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) summary = g_string_new (NULL);
   SnCtlRunOptions options = { NULL };
   SnIncident *open;
   SnRunbook *runbook;
@@ -133,8 +132,6 @@ incident_check (SnCtl  *ctl,
       if (!passed && message != NULL && *message != '\0')
         g_print ("  %s", message);
       g_print ("\n");
-      if (!passed)
-        g_string_append_printf (summary, "%s%s", summary->len > 0 ? ", " : "", sn_step_run_get_title (step));
     }
 
   g_print ("\n");
@@ -150,13 +147,8 @@ incident_check (SnCtl  *ctl,
   open = sn_incident_store_get_open (incidents, sn_profile_get_name (profile));
   if (open != NULL)
     {
-      g_autofree char *text = NULL;
-
-      if (n_failed == 0)
-        text = g_strdup_printf (_("SEV1 checklist: all %u checks passed"), n_steps);
-      else
-        text = g_strdup_printf (_("SEV1 checklist: %u of %u failed (%s)"), n_failed, n_steps, summary->str);
-      sn_incident_add_entry (open, SN_TIMELINE_KIND_CHECK, text, sn_runner_get_report_path (runner), NULL);
+      /* Recorded check by check, written in the reader's language when shown. */
+      sn_incident_add_run (open, runner, sn_runner_get_outcome (runner));
       if (!sn_incident_store_save (incidents, open, &error))
         sn_ctl_print_error (error);
       else
@@ -365,7 +357,7 @@ incident_declare (SnCtl  *ctl,
 
   incident = sn_incident_new (sn_profile_get_name (profile), title, severity, proposed, reason, NULL);
   /* The triage is how the incident starts, not a first response: the clock runs. */
-  sn_incident_add_observation (incident, SN_TIMELINE_KIND_STATE, why, NULL, NULL);
+  sn_incident_add_triage (incident, why);
   if (!sn_incident_store_declare (incidents, profile, incident, &error))
     return manage_error (error);
   g_print (_("Declared %s (%s).\n"), sn_incident_get_id (incident), sn_severity_to_string (severity));

@@ -16,3 +16,4 @@
 #include "sn-profile-store.h"
 #include "sn-secret-store.h"
 #include "sn-health-service.h"
+#include "sn-format.h"

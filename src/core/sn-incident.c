@@ -14,7 +14,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "sn-audit-log.h"
-#include "sn-incident.h"
+#include "sn-core-enums.h"
+#include "sn-incident-private.h"
 
 /* Severity ----------------------------------------------------------------- */
 
@@ -158,170 +159,6 @@ sn_incident_redact (const char *text)
   return g_regex_replace (headers, step1, -1, 0, "\\1[REDACTED]", 0, NULL);
 }
 
-/* Timeline entry ----------------------------------------------------------- */
-
-struct _SnTimelineEntry
-{
-  GObject         parent_instance;
-  GDateTime      *time;
-  char           *operator_name;
-  char           *text;
-  char           *evidence;
-  SnTimelineKind  kind;
-};
-
-G_DEFINE_FINAL_TYPE (SnTimelineEntry, sn_timeline_entry, G_TYPE_OBJECT)
-
-enum {
-  ENTRY_PROP_0,
-  ENTRY_PROP_TIME,
-  ENTRY_PROP_OPERATOR,
-  ENTRY_PROP_KIND,
-  ENTRY_PROP_KIND_LABEL,
-  ENTRY_PROP_TEXT,
-  ENTRY_PROP_EVIDENCE,
-  ENTRY_PROP_TIME_LABEL,
-  ENTRY_N_PROPS
-};
-
-static GParamSpec *entry_properties[ENTRY_N_PROPS];
-
-static void
-sn_timeline_entry_finalize (GObject *object)
-{
-  SnTimelineEntry *self = SN_TIMELINE_ENTRY (object);
-
-  g_clear_pointer (&self->time, g_date_time_unref);
-  g_free (self->operator_name);
-  g_free (self->text);
-  g_free (self->evidence);
-
-  G_OBJECT_CLASS (sn_timeline_entry_parent_class)->finalize (object);
-}
-
-static void
-sn_timeline_entry_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
-                                GParamSpec *pspec)
-{
-  SnTimelineEntry *self = SN_TIMELINE_ENTRY (object);
-
-  switch (prop_id)
-    {
-    case ENTRY_PROP_TIME:
-      g_value_set_boxed (value, self->time);
-      break;
-    case ENTRY_PROP_OPERATOR:
-      g_value_set_string (value, self->operator_name);
-      break;
-    case ENTRY_PROP_KIND:
-      g_value_set_int (value, self->kind);
-      break;
-    case ENTRY_PROP_KIND_LABEL:
-      g_value_set_string (value, sn_timeline_kind_get_label (self->kind));
-      break;
-    case ENTRY_PROP_TEXT:
-      g_value_set_string (value, self->text);
-      break;
-    case ENTRY_PROP_EVIDENCE:
-      g_value_set_string (value, self->evidence);
-      break;
-    case ENTRY_PROP_TIME_LABEL:
-      {
-        g_autoptr(GDateTime) local = g_date_time_to_local (self->time);
-
-        g_value_take_string (value, g_date_time_format (local, "%H:%M:%S"));
-      }
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sn_timeline_entry_class_init (SnTimelineEntryClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = sn_timeline_entry_finalize;
-  object_class->get_property = sn_timeline_entry_get_property;
-
-  entry_properties[ENTRY_PROP_TIME] =
-    g_param_spec_boxed ("time", NULL, NULL, G_TYPE_DATE_TIME, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  entry_properties[ENTRY_PROP_OPERATOR] =
-    g_param_spec_string ("operator", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  entry_properties[ENTRY_PROP_KIND] =
-    g_param_spec_int ("kind", NULL, NULL, 0, SN_TIMELINE_KIND_STATE, 0,
-                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  entry_properties[ENTRY_PROP_KIND_LABEL] =
-    g_param_spec_string ("kind-label", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  entry_properties[ENTRY_PROP_TEXT] =
-    g_param_spec_string ("text", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  entry_properties[ENTRY_PROP_EVIDENCE] =
-    g_param_spec_string ("evidence", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  entry_properties[ENTRY_PROP_TIME_LABEL] =
-    g_param_spec_string ("time-label", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, ENTRY_N_PROPS, entry_properties);
-}
-
-static void
-sn_timeline_entry_init (SnTimelineEntry *self)
-{
-}
-
-static SnTimelineEntry *
-timeline_entry_new (GDateTime      *time,
-                    const char     *operator_name,
-                    SnTimelineKind  kind,
-                    const char     *text,
-                    const char     *evidence)
-{
-  SnTimelineEntry *self = g_object_new (SN_TYPE_TIMELINE_ENTRY, NULL);
-
-  self->time = g_date_time_to_utc (time);
-  self->operator_name = g_strdup (operator_name);
-  self->kind = kind;
-  self->text = sn_incident_redact (text != NULL ? text : "");
-  self->evidence = g_strdup (evidence != NULL && *evidence != '\0' ? evidence : NULL);
-  return self;
-}
-
-GDateTime *
-sn_timeline_entry_get_time (SnTimelineEntry *self)
-{
-  g_return_val_if_fail (SN_IS_TIMELINE_ENTRY (self), NULL);
-  return self->time;
-}
-
-const char *
-sn_timeline_entry_get_operator (SnTimelineEntry *self)
-{
-  g_return_val_if_fail (SN_IS_TIMELINE_ENTRY (self), NULL);
-  return self->operator_name;
-}
-
-SnTimelineKind
-sn_timeline_entry_get_kind (SnTimelineEntry *self)
-{
-  g_return_val_if_fail (SN_IS_TIMELINE_ENTRY (self), SN_TIMELINE_KIND_NOTE);
-  return self->kind;
-}
-
-const char *
-sn_timeline_entry_get_text (SnTimelineEntry *self)
-{
-  g_return_val_if_fail (SN_IS_TIMELINE_ENTRY (self), NULL);
-  return self->text;
-}
-
-const char *
-sn_timeline_entry_get_evidence (SnTimelineEntry *self)
-{
-  g_return_val_if_fail (SN_IS_TIMELINE_ENTRY (self), NULL);
-  return self->evidence;
-}
-
 /* Incident ----------------------------------------------------------------- */
 
 struct _SnIncident
@@ -461,17 +298,58 @@ set_time (SnIncident  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
+/* Takes @params. */
 static SnTimelineEntry *
-append_entry (SnIncident     *self,
-              SnTimelineKind  kind,
-              const char     *text,
-              const char     *evidence,
-              GDateTime      *time)
+append_event (SnIncident      *self,
+              SnTimelineKind   kind,
+              SnTimelineEvent  event,
+              JsonObject      *params,
+              const char      *evidence,
+              GDateTime       *time)
 {
   g_autoptr(GDateTime) at = now_or (time);
-  g_autoptr(SnTimelineEntry) entry = timeline_entry_new (at, g_get_user_name (), kind, text, evidence);
+  g_autoptr(SnTimelineEntry) entry = sn_timeline_entry_new (at, g_get_user_name (), kind, event,
+                                                            params, evidence);
 
   g_list_store_append (self->timeline, entry);
+  return entry;
+}
+
+/* A JSON object of the string parameters: name, value, …, NULL. NULL values are left out. */
+static JsonObject *
+params_new (const char *first_name,
+            ...)
+{
+  JsonObject *params = json_object_new ();
+  const char *name = first_name;
+  va_list args;
+
+  va_start (args, first_name);
+  while (name != NULL)
+    {
+      const char *value = va_arg (args, const char *);
+
+      if (value != NULL)
+        json_object_set_string_member (params, name, value);
+      name = va_arg (args, const char *);
+    }
+  va_end (args);
+  return params;
+}
+
+/* Entries that are a person's action set responded-at: the first one. */
+static SnTimelineEntry *
+add_event (SnIncident      *self,
+           SnTimelineKind   kind,
+           SnTimelineEvent  event,
+           JsonObject      *params,
+           const char      *evidence,
+           GDateTime       *time)
+{
+  SnTimelineEntry *entry = append_event (self, kind, event, params, evidence, time);
+
+  if (self->responded_at == NULL && kind <= SN_TIMELINE_KIND_NOTE)
+    set_time (self, &self->responded_at, sn_timeline_entry_get_time (entry), PROP_RESPONDED_AT);
   return entry;
 }
 
@@ -499,7 +377,6 @@ sn_incident_new (const char *profile,
                  GDateTime  *declared_at)
 {
   SnIncident *self;
-  g_autofree char *text = NULL;
 
   g_return_val_if_fail (profile != NULL, NULL);
   g_return_val_if_fail (severity >= SN_SEVERITY_SEV1 && severity <= SN_SEVERITY_SEV4, NULL);
@@ -515,19 +392,15 @@ sn_incident_new (const char *profile,
                           ? sn_incident_redact (override_reason) : NULL;
   self->state = SN_INCIDENT_STATE_OPEN;
 
-  text = g_strdup_printf (_("Declared %s (%s): %s"), sn_severity_to_string (severity),
-                          sn_severity_get_impact (severity), self->title);
-  append_entry (self, SN_TIMELINE_KIND_STATE, text, NULL, self->declared_at);
+  append_event (self, SN_TIMELINE_KIND_STATE, SN_TIMELINE_EVENT_DECLARED,
+                params_new ("severity", sn_severity_to_string (severity), "title", self->title, NULL),
+                NULL, self->declared_at);
   if (proposed != SN_SEVERITY_NONE && proposed != severity)
-    {
-      g_autofree char *why = g_strdup_printf (_("Proposed %s, declared %s: %s"),
-                                              sn_severity_to_string (proposed),
-                                              sn_severity_to_string (severity),
-                                              self->override_reason != NULL
-                                              ? self->override_reason : _("no reason given"));
-
-      append_entry (self, SN_TIMELINE_KIND_SEVERITY, why, NULL, self->declared_at);
-    }
+    append_event (self, SN_TIMELINE_KIND_SEVERITY, SN_TIMELINE_EVENT_SEVERITY_OVERRIDE,
+                  params_new ("proposed", sn_severity_to_string (proposed),
+                              "severity", sn_severity_to_string (severity),
+                              "reason", self->override_reason, NULL),
+                  NULL, self->declared_at);
 
   return self;
 }
@@ -646,14 +519,13 @@ sn_incident_add_entry (SnIncident     *self,
                        const char     *evidence,
                        GDateTime      *time)
 {
-  SnTimelineEntry *entry;
+  g_autofree char *redacted = NULL;
 
   g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
 
-  entry = append_entry (self, kind, text, evidence, time);
-  if (self->responded_at == NULL && kind <= SN_TIMELINE_KIND_NOTE)
-    set_time (self, &self->responded_at, entry->time, PROP_RESPONDED_AT);
-  return entry;
+  redacted = sn_incident_redact (text != NULL ? text : "");
+  return add_event (self, kind, SN_TIMELINE_EVENT_TEXT, params_new ("text", redacted, NULL),
+                    evidence, time);
 }
 
 /**
@@ -674,9 +546,13 @@ sn_incident_add_observation (SnIncident     *self,
                              const char     *evidence,
                              GDateTime      *time)
 {
+  g_autofree char *redacted = NULL;
+
   g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
 
-  return append_entry (self, kind, text, evidence, time);
+  redacted = sn_incident_redact (text != NULL ? text : "");
+  return append_event (self, kind, SN_TIMELINE_EVENT_TEXT, params_new ("text", redacted, NULL),
+                       evidence, time);
 }
 
 /**
@@ -692,19 +568,16 @@ sn_incident_respond (SnIncident *self,
                      GDateTime  *time)
 {
   g_autoptr(GDateTime) at = now_or (time);
-  g_autofree char *text = NULL;
+  g_autofree char *redacted = NULL;
 
   g_return_val_if_fail (SN_IS_INCIDENT (self), FALSE);
 
   if (self->responded_at != NULL || self->state == SN_INCIDENT_STATE_RESOLVED)
     return FALSE;
 
-  if (note != NULL && *note != '\0')
-    /* Translators: a timeline entry; %s is what the person says they do */
-    text = g_strdup_printf (_("First response: %s"), note);
-  else
-    text = g_strdup (_("First response"));
-  append_entry (self, SN_TIMELINE_KIND_NOTE, text, NULL, at);
+  redacted = note != NULL && *note != '\0' ? sn_incident_redact (note) : NULL;
+  append_event (self, SN_TIMELINE_KIND_NOTE, SN_TIMELINE_EVENT_RESPONDED,
+                params_new ("note", redacted, NULL), NULL, at);
   set_time (self, &self->responded_at, at, PROP_RESPONDED_AT);
   return TRUE;
 }
@@ -715,8 +588,9 @@ sn_incident_set_severity (SnIncident *self,
                           const char *reason,
                           GDateTime  *time)
 {
-  g_autofree char *text = NULL;
+  g_autofree char *redacted = NULL;
   SnTimelineEntry *entry;
+  JsonObject *params;
 
   g_return_if_fail (SN_IS_INCIDENT (self));
   g_return_if_fail (severity >= SN_SEVERITY_SEV1 && severity <= SN_SEVERITY_SEV4);
@@ -724,14 +598,15 @@ sn_incident_set_severity (SnIncident *self,
   if (severity == self->severity)
     return;
 
-  text = g_strdup_printf (_("Severity changed from %s to %s: %s"),
-                          sn_severity_to_string (self->severity), sn_severity_to_string (severity),
-                          reason != NULL && *reason != '\0' ? reason : _("no reason given"));
+  redacted = reason != NULL && *reason != '\0' ? sn_incident_redact (reason) : NULL;
+  params = params_new ("from", sn_severity_to_string (self->severity),
+                       "to", sn_severity_to_string (severity), "reason", redacted, NULL);
   self->severity = severity;
-  entry = append_entry (self, SN_TIMELINE_KIND_SEVERITY, text, NULL, time);
+  entry = append_event (self, SN_TIMELINE_KIND_SEVERITY, SN_TIMELINE_EVENT_SEVERITY_CHANGED, params,
+                        NULL, time);
   /* Re-grading is a person looking at the incident: a response. */
   if (self->responded_at == NULL)
-    set_time (self, &self->responded_at, entry->time, PROP_RESPONDED_AT);
+    set_time (self, &self->responded_at, sn_timeline_entry_get_time (entry), PROP_RESPONDED_AT);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEVERITY]);
 }
 
@@ -741,7 +616,6 @@ sn_incident_resolve (SnIncident *self,
                      GDateTime  *time)
 {
   g_autoptr(GDateTime) at = now_or (time);
-  g_autofree char *text = NULL;
 
   g_return_if_fail (SN_IS_INCIDENT (self));
 
@@ -750,8 +624,8 @@ sn_incident_resolve (SnIncident *self,
 
   g_free (self->resolution);
   self->resolution = sn_incident_redact (resolution != NULL ? resolution : "");
-  text = g_strdup_printf (_("Resolved: %s"), self->resolution);
-  append_entry (self, SN_TIMELINE_KIND_STATE, text, NULL, at);
+  append_event (self, SN_TIMELINE_KIND_STATE, SN_TIMELINE_EVENT_RESOLVED,
+                params_new ("resolution", self->resolution, NULL), NULL, at);
   if (self->responded_at == NULL)
     set_time (self, &self->responded_at, at, PROP_RESPONDED_AT);
   set_time (self, &self->resolved_at, at, PROP_RESOLVED_AT);
@@ -876,13 +750,7 @@ sn_incident_to_json (SnIncident *self)
     {
       g_autoptr(SnTimelineEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->timeline), i);
 
-      json_builder_begin_object (builder);
-      add_time (builder, "time", entry->time);
-      add_string (builder, "operator", entry->operator_name);
-      add_string (builder, "kind", sn_timeline_kind_to_string (entry->kind));
-      add_string (builder, "text", entry->text);
-      add_string (builder, "evidence", entry->evidence);
-      json_builder_end_object (builder);
+      sn_timeline_entry_add_json (entry, builder);
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
@@ -982,26 +850,47 @@ sn_incident_new_from_json (JsonNode  *node,
     {
       JsonNode *item = json_array_get_element (timeline, i);
       g_autoptr(SnTimelineEntry) entry = NULL;
-      g_autoptr(GDateTime) time = NULL;
-      SnTimelineKind kind;
-      JsonObject *o;
 
       if (!JSON_NODE_HOLDS_OBJECT (item))
         continue;
-      o = json_node_get_object (item);
-      if (!read_time (o, "time", TRUE, &time, error))
+      if (!(entry = sn_timeline_entry_new_from_json (json_node_get_object (item), error)))
         return NULL;
-      if (!sn_timeline_kind_from_string (json_object_get_string_member_with_default (o, "kind", NULL), &kind))
-        kind = SN_TIMELINE_KIND_NOTE;
-      entry = timeline_entry_new (time,
-                                  json_object_get_string_member_with_default (o, "operator", ""),
-                                  kind,
-                                  json_object_get_string_member_with_default (o, "text", ""),
-                                  json_object_get_string_member_with_default (o, "evidence", NULL));
       g_list_store_append (self->timeline, entry);
     }
 
   return g_steal_pointer (&self);
+}
+
+/* The SEV1 checklist's verdict, check by check; NULL if it did not run. */
+static JsonObject *
+checklist_params (SnRunner *runner)
+{
+  GListModel *steps = sn_runner_get_steps (runner);
+  guint n_steps = g_list_model_get_n_items (steps);
+  JsonArray *failed = json_array_new ();
+  JsonObject *params = json_object_new ();
+  gboolean ran = FALSE;
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
+      SnStepState state = sn_step_run_get_state (step);
+
+      ran |= state != SN_STEP_STATE_PENDING && state != SN_STEP_STATE_SKIPPED;
+      if (state != SN_STEP_STATE_SUCCEEDED)
+        json_array_add_string_element (failed, sn_step_run_get_untranslated_title (step));
+    }
+  if (!ran)
+    {
+      json_array_unref (failed);
+      json_object_unref (params);
+      return NULL;
+    }
+
+  json_object_set_string_member (params, "runbook", sn_runbook_get_id (sn_runner_get_runbook (runner)));
+  json_object_set_int_member (params, "total", n_steps);
+  json_object_set_array_member (params, "failed", failed);
+  return params;
 }
 
 /**
@@ -1010,8 +899,9 @@ sn_incident_new_from_json (JsonNode  *node,
  * @runner: a run that ended
  * @outcome: how it ended
  *
- * Puts the run in the timeline with its result, summary and report, as the
- * wizard and narcisse-ctl do after every run on the incident's profile.
+ * Puts the run in the timeline with its result and report, as the wizard
+ * and narcisse-ctl do after every run on the incident's profile. The SEV1
+ * checklist is recorded check by check.
  *
  * Returns: (transfer none): the entry
  */
@@ -1020,10 +910,12 @@ sn_incident_add_run (SnIncident   *self,
                      SnRunner     *runner,
                      SnRunOutcome  outcome)
 {
-  g_autofree char *text = NULL;
+  g_autoptr(GEnumClass) outcomes = g_type_class_ref (SN_TYPE_RUN_OUTCOME);
+  g_autofree char *details = NULL;
+  GEnumValue *nick;
   SnRunbook *runbook;
   const char *summary;
-  const char *result;
+  JsonObject *params;
   gboolean checklist;
 
   g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
@@ -1033,24 +925,54 @@ sn_incident_add_run (SnIncident   *self,
   summary = sn_runner_get_summary (runner);
   checklist = g_strcmp0 (sn_runbook_get_id (runbook), "sev1-checklist") == 0;
 
-  switch (outcome)
-    {
-    case SN_RUN_OUTCOME_SUCCEEDED: result = _("succeeded"); break;
-    case SN_RUN_OUTCOME_FAILED_REVERTED: result = _("failed and was reverted"); break;
-    case SN_RUN_OUTCOME_FAILED: result = _("failed"); break;
-    case SN_RUN_OUTCOME_REFUSED: result = _("was refused"); break;
-    case SN_RUN_OUTCOME_NONE:
-    case SN_RUN_OUTCOME_PLANNED:
-    default: result = _("ended"); break;
-    }
+  if (checklist && outcome != SN_RUN_OUTCOME_REFUSED && (params = checklist_params (runner)) != NULL)
+    return add_event (self, SN_TIMELINE_KIND_CHECK, SN_TIMELINE_EVENT_CHECKLIST, params,
+                      sn_runner_get_report_path (runner), NULL);
 
-  if (summary != NULL && *summary != '\0')
-    /* Translators: a runbook run in the timeline: title, result, summary */
-    text = g_strdup_printf (_("%s %s: %s"), sn_runbook_get_title (runbook), result, summary);
-  else
-    /* Translators: a runbook run in the timeline: title, result */
-    text = g_strdup_printf (_("%s %s"), sn_runbook_get_title (runbook), result);
+  nick = g_enum_get_value (outcomes, outcome);
+  /* What a run that did not succeed said: the error, as the system wrote it. */
+  if (outcome != SN_RUN_OUTCOME_SUCCEEDED && outcome != SN_RUN_OUTCOME_PLANNED &&
+      summary != NULL && *summary != '\0')
+    details = sn_incident_redact (summary);
+  params = params_new ("runbook", sn_runbook_get_id (runbook),
+                       "title", sn_runbook_get_untranslated_title (runbook),
+                       "outcome", nick != NULL ? nick->value_nick : "none",
+                       "details", details, NULL);
+  return add_event (self, checklist ? SN_TIMELINE_KIND_CHECK : SN_TIMELINE_KIND_RUNBOOK,
+                    SN_TIMELINE_EVENT_RUNBOOK_RUN, params, sn_runner_get_report_path (runner), NULL);
+}
 
-  return sn_incident_add_entry (self, checklist ? SN_TIMELINE_KIND_CHECK : SN_TIMELINE_KIND_RUNBOOK,
-                                text, sn_runner_get_report_path (runner), NULL);
+SnTimelineEntry *
+sn_incident_add_triage (SnIncident *self,
+                        const char *reason)
+{
+  g_autofree char *redacted = NULL;
+
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+
+  redacted = sn_incident_redact (reason != NULL ? reason : "");
+  return append_event (self, SN_TIMELINE_KIND_STATE, SN_TIMELINE_EVENT_TRIAGE,
+                       params_new ("reason", redacted, NULL), NULL, NULL);
+}
+
+SnTimelineEntry *
+sn_incident_add_health_change (SnIncident    *self,
+                               SnHealthState  from,
+                               SnHealthState  to,
+                               const char    *summary)
+{
+  g_autoptr(GEnumClass) states = g_type_class_ref (SN_TYPE_HEALTH_STATE);
+  GEnumValue *from_value = g_enum_get_value (states, from);
+  GEnumValue *to_value = g_enum_get_value (states, to);
+  g_autofree char *redacted = NULL;
+
+  g_return_val_if_fail (SN_IS_INCIDENT (self), NULL);
+
+  redacted = sn_incident_redact (summary != NULL ? summary : "");
+  /* A timer noticed it: nobody acted, the response clock keeps running. */
+  return append_event (self, SN_TIMELINE_KIND_CHECK, SN_TIMELINE_EVENT_HEALTH_CHANGED,
+                    params_new ("from", from_value != NULL ? from_value->value_nick : "unknown",
+                                "to", to_value != NULL ? to_value->value_nick : "unknown",
+                                "summary", redacted, NULL),
+                    NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "sn-core-types.h"
 #include "sn-runner.h"
 
 G_BEGIN_DECLS
@@ -49,6 +50,38 @@ typedef enum
   SN_TIMELINE_KIND_STATE,
 } SnTimelineKind;
 
+/**
+ * SnTimelineEvent:
+ * @SN_TIMELINE_EVENT_TEXT: a free note, or an entry of an older file: "text"
+ * @SN_TIMELINE_EVENT_DECLARED: "severity" ("SEV3"), "title"
+ * @SN_TIMELINE_EVENT_SEVERITY_OVERRIDE: "proposed", "severity", "reason"
+ * @SN_TIMELINE_EVENT_SEVERITY_CHANGED: "from", "to", "reason"
+ * @SN_TIMELINE_EVENT_RESOLVED: "resolution"
+ * @SN_TIMELINE_EVENT_TRIAGE: "reason" (the triage's own sentence)
+ * @SN_TIMELINE_EVENT_RUNBOOK_RUN: "runbook" (id), "title" (untranslated),
+ *   "outcome" (a #SnRunOutcome nick: "succeeded"), "details" (what a run that
+ *   did not succeed said)
+ * @SN_TIMELINE_EVENT_CHECKLIST: "total" (int), "failed" (array of untranslated step titles)
+ * @SN_TIMELINE_EVENT_HEALTH_CHANGED: "from", "to" (#SnHealthState nicks), "summary"
+ * @SN_TIMELINE_EVENT_RESPONDED: the first response; "note" (optional)
+ *
+ * What a timeline entry records, with its parameters: the sentence is
+ * written when shown, in the reader's language (sn_timeline_entry_dup_text()).
+ */
+typedef enum
+{
+  SN_TIMELINE_EVENT_TEXT,
+  SN_TIMELINE_EVENT_DECLARED,
+  SN_TIMELINE_EVENT_SEVERITY_OVERRIDE,
+  SN_TIMELINE_EVENT_SEVERITY_CHANGED,
+  SN_TIMELINE_EVENT_RESOLVED,
+  SN_TIMELINE_EVENT_TRIAGE,
+  SN_TIMELINE_EVENT_RUNBOOK_RUN,
+  SN_TIMELINE_EVENT_CHECKLIST,
+  SN_TIMELINE_EVENT_HEALTH_CHANGED,
+  SN_TIMELINE_EVENT_RESPONDED,
+} SnTimelineEvent;
+
 const char *sn_severity_to_string         (SnSeverity      severity);   /* "SEV1" */
 SnSeverity  sn_severity_from_string       (const char     *text);       /* "SEV1"/"sev1"/"1" */
 const char *sn_severity_get_impact        (SnSeverity      severity);   /* translated */
@@ -59,6 +92,9 @@ const char *sn_timeline_kind_to_string    (SnTimelineKind  kind);       /* nick:
 gboolean    sn_timeline_kind_from_string  (const char     *text,
                                            SnTimelineKind *kind);
 const char *sn_timeline_kind_get_label    (SnTimelineKind  kind);       /* translated */
+const char *sn_timeline_event_to_string   (SnTimelineEvent event);      /* "declared", ... */
+gboolean    sn_timeline_event_from_string (const char      *text,
+                                           SnTimelineEvent *event);
 /* sn_audit_redact() plus API-key headers ("X-API-Key: …"). */
 char       *sn_incident_redact            (const char     *text);
 
@@ -66,10 +102,18 @@ char       *sn_incident_redact            (const char     *text);
 G_DECLARE_FINAL_TYPE (SnTimelineEntry, sn_timeline_entry, SN, TIMELINE_ENTRY, GObject)
 
 /* Properties: time (GDateTime, UTC), operator, kind (int, SnTimelineKind),
- * kind-label, text, evidence (a report path, or NULL), time-label (local HH:MM:SS). */
+ * kind-label, text (rendered in the current language), evidence (a report
+ * path, or NULL), time-label (local HH:MM:SS). */
 GDateTime      *sn_timeline_entry_get_time     (SnTimelineEntry *self);
 const char     *sn_timeline_entry_get_operator (SnTimelineEntry *self);
 SnTimelineKind  sn_timeline_entry_get_kind     (SnTimelineEntry *self);
+SnTimelineEvent sn_timeline_entry_get_event    (SnTimelineEntry *self);
+/* A string parameter of the event; NULL if none. */
+const char     *sn_timeline_entry_get_param    (SnTimelineEntry *self,
+                                                const char      *name);
+/* What happened, written in the current language. */
+char           *sn_timeline_entry_dup_text     (SnTimelineEntry *self);
+/* The same, rendered once on the first call and kept. */
 const char     *sn_timeline_entry_get_text     (SnTimelineEntry *self);
 const char     *sn_timeline_entry_get_evidence (SnTimelineEntry *self);
 
@@ -113,8 +157,8 @@ GListModel      *sn_incident_get_timeline         (SnIncident *self);
  * unhealthy check in the history). */
 void             sn_incident_set_detected_at      (SnIncident     *self,
                                                    GDateTime      *detected_at);
-/* Adds an entry for what a person did (now when @time is NULL). The first
- * check, runbook, command or note sets responded-at: the first action. */
+/* Adds a free-text entry (now when @time is NULL), shown as written. The
+ * first check, runbook, command or note sets responded-at: the first action. */
 SnTimelineEntry *sn_incident_add_entry            (SnIncident     *self,
                                                    SnTimelineKind  kind,
                                                    const char     *text,
@@ -137,8 +181,14 @@ gboolean         sn_incident_respond              (SnIncident     *self,
 SnTimelineEntry *sn_incident_add_run              (SnIncident     *self,
                                                    SnRunner       *runner,
                                                    SnRunOutcome    outcome);
-/* A re-grade: in the timeline with @reason; it is a person's action, so
- * the first one counts as the response. */
+/* How the incident was triaged (a state entry: the clock keeps running). */
+SnTimelineEntry *sn_incident_add_triage           (SnIncident     *self,
+                                                   const char     *reason);
+/* The site's health changed while the incident is open (a check entry). */
+SnTimelineEntry *sn_incident_add_health_change    (SnIncident     *self,
+                                                   SnHealthState   from,
+                                                   SnHealthState   to,
+                                                   const char     *summary);
 void             sn_incident_set_severity         (SnIncident     *self,
                                                    SnSeverity      severity,
                                                    const char     *reason,

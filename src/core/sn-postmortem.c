@@ -144,7 +144,8 @@ sn_postmortem_render (SnIncident         *incident,
     {
       g_autoptr(SnTimelineEntry) entry = g_list_model_get_item (timeline, i);
       g_autofree char *when = format_local (sn_timeline_entry_get_time (entry));
-      g_autofree char *text = cell (sn_timeline_entry_get_text (entry));
+      g_autofree char *what = sn_timeline_entry_dup_text (entry);
+      g_autofree char *text = cell (what);
       g_autofree char *who = cell (sn_timeline_entry_get_operator (entry));
 
       g_string_append_printf (md, "| %s | %s | %s | %s", when, who,
@@ -164,7 +165,9 @@ sn_postmortem_render (SnIncident         *incident,
       if (kind == SN_TIMELINE_KIND_RUNBOOK || kind == SN_TIMELINE_KIND_COMMAND ||
           kind == SN_TIMELINE_KIND_CHECK)
         {
-          g_string_append_printf (md, "- %s\n", sn_timeline_entry_get_text (entry));
+          g_autofree char *what = sn_timeline_entry_dup_text (entry);
+
+          g_string_append_printf (md, "- %s\n", what);
           n_actions++;
         }
     }
@@ -181,12 +184,14 @@ sn_postmortem_render (SnIncident         *incident,
         g_autoptr(SnTimelineEntry) entry = g_list_model_get_item (timeline, i);
         const char *path = sn_timeline_entry_get_evidence (entry);
         g_autofree char *contents = NULL;
+        g_autofree char *what = NULL;
         gsize length = 0;
 
         if (path == NULL)
           continue;
         n_reports++;
-        g_string_append_printf (md, "### %s\n\n", sn_timeline_entry_get_text (entry));
+        what = sn_timeline_entry_dup_text (entry);
+        g_string_append_printf (md, "### %s\n\n", what);
         if (g_file_get_contents (path, &contents, &length, NULL) && length <= INLINE_MAX_BYTES &&
             g_utf8_validate (contents, length, NULL))
           g_string_append_printf (md, "<details><summary>%s</summary>\n\n````\n%s%s````\n\n</details>\n\n",

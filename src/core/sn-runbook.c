@@ -806,6 +806,14 @@ sn_runbook_get_title (SnRunbook *self)
   return g_dgettext (GETTEXT_PACKAGE, self->title);
 }
 
+/* The title as written in the runbook, for records translated when shown. */
+const char *
+sn_runbook_get_untranslated_title (SnRunbook *self)
+{
+  g_return_val_if_fail (SN_IS_RUNBOOK (self), NULL);
+  return self->title;
+}
+
 const char *
 sn_runbook_get_description (SnRunbook *self)
 {

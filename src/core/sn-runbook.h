@@ -95,6 +95,7 @@ SnRunbook            *sn_runbook_new_from_file     (GFile         *file,
                                                     GError       **error);
 const char           *sn_runbook_get_id            (SnRunbook     *self);
 const char           *sn_runbook_get_title         (SnRunbook     *self);
+const char           *sn_runbook_get_untranslated_title (SnRunbook *self);
 const char           *sn_runbook_get_description   (SnRunbook     *self);
 const char           *sn_runbook_get_origin        (SnRunbook     *self);
 gboolean              sn_runbook_is_builtin        (SnRunbook     *self);

@@ -215,6 +215,14 @@ sn_step_run_get_title (SnStepRun *self)
   return g_dgettext (GETTEXT_PACKAGE, self->step->title);
 }
 
+/* The title as the runbook has it, for records translated when shown. */
+const char *
+sn_step_run_get_untranslated_title (SnStepRun *self)
+{
+  g_return_val_if_fail (SN_IS_STEP_RUN (self), NULL);
+  return self->step->title;
+}
+
 SnStepState
 sn_step_run_get_state (SnStepRun *self)
 {
@@ -1889,19 +1897,56 @@ execute_in_thread (SnRunner      *self,
 
 /* Report --------------------------------------------------------------- */
 
+static const char * const outcome_msgids[] = {
+  [SN_RUN_OUTCOME_NONE] = N_("Not run"),
+  [SN_RUN_OUTCOME_PLANNED] = N_("Dry run (nothing was changed)"),
+  [SN_RUN_OUTCOME_SUCCEEDED] = N_("Succeeded"),
+  [SN_RUN_OUTCOME_FAILED_REVERTED] = N_("Failed, and reverted"),
+  [SN_RUN_OUTCOME_FAILED] = N_("Failed: needs attention"),
+  [SN_RUN_OUTCOME_REFUSED] = N_("Refused before any step ran"),
+};
+
+/**
+ * sn_run_outcome_get_label:
+ *
+ * Returns: how the run ended, translated now ("Succeeded"): show this,
+ *   never a label stored in whatever language the run had
+ */
+const char *
+sn_run_outcome_get_label (SnRunOutcome outcome)
+{
+  if ((guint) outcome >= G_N_ELEMENTS (outcome_msgids))
+    outcome = SN_RUN_OUTCOME_NONE;
+  return _(outcome_msgids[outcome]);
+}
+
+/**
+ * sn_run_outcome_from_label:
+ * @label: a label written by sn_run_outcome_get_label() (a report's
+ *   "Result" line), in English or in the current language
+ * @outcome: (out): the outcome
+ *
+ * Returns: whether @label is one
+ */
+gboolean
+sn_run_outcome_from_label (const char   *label,
+                           SnRunOutcome *outcome)
+{
+  g_return_val_if_fail (outcome != NULL, FALSE);
+
+  for (guint i = 0; label != NULL && i < G_N_ELEMENTS (outcome_msgids); i++)
+    if (g_strcmp0 (label, outcome_msgids[i]) == 0 || g_strcmp0 (label, _(outcome_msgids[i])) == 0)
+      {
+        *outcome = (SnRunOutcome) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 static const char *
 outcome_label (SnRunOutcome outcome)
 {
-  switch (outcome)
-    {
-    case SN_RUN_OUTCOME_PLANNED: return _("Dry run (nothing was changed)");
-    case SN_RUN_OUTCOME_SUCCEEDED: return _("Succeeded");
-    case SN_RUN_OUTCOME_FAILED_REVERTED: return _("Failed, and reverted");
-    case SN_RUN_OUTCOME_FAILED: return _("Failed: needs attention");
-    case SN_RUN_OUTCOME_REFUSED: return _("Refused before any step ran");
-    case SN_RUN_OUTCOME_NONE:
-    default: return _("Not run");
-    }
+  return sn_run_outcome_get_label (outcome);
 }
 
 static const char *

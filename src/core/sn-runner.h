@@ -49,6 +49,12 @@ typedef enum
   SN_RUN_OUTCOME_REFUSED,           /* stopped before anything ran (gates, safety) */
 } SnRunOutcome;
 
+/* Translated when called: "Succeeded", "Refused before any step ran". */
+const char   *sn_run_outcome_get_label      (SnRunOutcome  outcome);
+/* Back from a label, English or translated (a report's "Result" line). */
+gboolean      sn_run_outcome_from_label     (const char   *label,
+                                             SnRunOutcome *outcome);
+
 #define SN_TYPE_STEP_RUN (sn_step_run_get_type ())
 G_DECLARE_FINAL_TYPE (SnStepRun, sn_step_run, SN, STEP_RUN, GObject)
 
@@ -58,6 +64,7 @@ G_DECLARE_FINAL_TYPE (SnStepRun, sn_step_run, SN, STEP_RUN, GObject)
 guint        sn_step_run_get_index          (SnStepRun *self);
 const char  *sn_step_run_get_id             (SnStepRun *self);
 const char  *sn_step_run_get_title          (SnStepRun *self);
+const char  *sn_step_run_get_untranslated_title (SnStepRun *self);
 SnStepState  sn_step_run_get_state          (SnStepRun *self);
 const char  *sn_step_run_get_command        (SnStepRun *self);
 const char  *sn_step_run_get_impact         (SnStepRun *self);
