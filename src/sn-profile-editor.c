@@ -629,7 +629,8 @@ test_host_key_response_cb (SnProfileEditor *self,
       return;
     }
 
-  if (!sn_ssh_session_trust_host_key (self->test_session, &error))
+  if (!sn_ssh_session_trust_host_key (self->test_session,
+                                      sn_host_key_dialog_get_fingerprint (dialog), &error))
     {
       sn_profile_editor_test_finish (self, error->message, FALSE);
       return;

@@ -296,7 +296,7 @@ test_connection_changed_key (void)
   /* Closing it leaves the file alone and the connection down. */
   g_file_get_contents (path, &before, NULL, NULL);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  g_assert_false (sn_connection_trust_host_key (sn_window_get_connection (window), NULL));
+  g_assert_false (sn_connection_trust_host_key (sn_window_get_connection (window), NULL, NULL));
   g_file_get_contents (path, &after, NULL, NULL);
   g_assert_cmpstr (before, ==, after);
   g_assert_cmpint (sn_connection_get_state (sn_window_get_connection (window)), ==,
