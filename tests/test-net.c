@@ -71,8 +71,33 @@ test_guard_on (void)
   g_assert_no_error (error);
   g_assert_true (sn_net_check_uri ("http://[::1]:8080/", &error));
   g_assert_no_error (error);
-  g_assert_true (sn_net_check_host ("localhost", &error));
+  g_assert_true (sn_net_check_host ("127.8.9.1", &error));
   g_assert_no_error (error);
+  g_assert_true (sn_net_check_host ("[::1]", &error));
+  g_assert_no_error (error);
+
+  /* names are resolved later, by getaddrinfo, libpq or the server, where
+   * /etc/hosts or NSS could lead anywhere: only literal addresses pass */
+  for (guint i = 0; i < 5; i++)
+    {
+      static const char * const names[] = {
+        "localhost", "LOCALHOST", "localhost.", "[localhost]", "ip6-localhost",
+      };
+
+      g_assert_false (sn_net_check_host (names[i], &error));
+      g_assert_error (error, SN_NET_ERROR, SN_NET_ERROR_NOT_LOOPBACK);
+      g_assert_nonnull (strstr (error->message, "literal"));
+      g_clear_error (&error);
+    }
+  g_assert_false (sn_net_check_uri ("http://localhost:8080/api/health", &error));
+  g_assert_error (error, SN_NET_ERROR, SN_NET_ERROR_NOT_LOOPBACK);
+  g_clear_error (&error);
+  g_assert_false (sn_net_check_host ("127.0.0.1,10.0.0.1", &error));
+  g_assert_error (error, SN_NET_ERROR, SN_NET_ERROR_NOT_LOOPBACK);
+  g_clear_error (&error);
+  g_assert_false (sn_net_check_host ("127.1", &error));
+  g_assert_error (error, SN_NET_ERROR, SN_NET_ERROR_NOT_LOOPBACK);
+  g_clear_error (&error);
 }
 
 static void
