@@ -308,6 +308,54 @@ test_connection_changed_key (void)
   g_free (sn_test_run (command));
 }
 
+/* Known only by an ECDSA key while the server offers ed25519: a hard stop
+ * too, never the first-contact question (M4). */
+static void
+test_connection_other_key_type (void)
+{
+  g_autofree char *path = known_hosts_path ();
+  g_autofree char *dir = g_dir_make_tmp ("sn-other-type-XXXXXX", NULL);
+  g_autofree char *command = NULL;
+  g_autofree char *pub = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *shown = NULL;
+  g_auto(GStrv) fields = NULL;
+  SnHostKeyDialog *dialog;
+  SnWindow *window;
+
+  command = g_strdup_printf ("ssh-keygen -q -t ecdsa -b 256 -N '' -f %s/other && cat %s/other.pub", dir, dir);
+  pub = sn_test_run (command);
+  fields = g_strsplit (g_strstrip (pub), " ", -1);
+  line = g_strdup_printf ("[127.0.0.1]:%u %s %s\n", sn_test_stack_get_port ("SSH_PORT"), fields[0], fields[1]);
+  g_assert_true (g_file_set_contents (path, line, -1, NULL));
+
+  window = open_demo_window ();
+  dialog = wait_for_toplevel (SN_TYPE_HOST_KEY_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (sn_host_key_dialog_get_changed (dialog));
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "Host Known with Another Key Type");
+  g_assert_false (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "trust"));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "close"));
+  assert_indicator_shows (window, "Connection: failed");
+
+  g_file_get_contents (path, &before, NULL, NULL);
+  shown = g_strdup (sn_host_key_dialog_get_fingerprint (dialog));
+  g_assert_nonnull (shown);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_assert_false (sn_connection_trust_host_key (sn_window_get_connection (window), shown, NULL));
+  g_file_get_contents (path, &after, NULL, NULL);
+  g_assert_cmpstr (before, ==, after);
+
+  sn_test_destroy_window (window);
+  restore_known_hosts ();
+  g_free (command);
+  command = g_strdup_printf ("rm -rf %s", dir);
+  g_free (sn_test_run (command));
+}
+
 typedef struct
 {
   GtkWidget  *label;
@@ -498,6 +546,7 @@ main (int   argc,
   g_test_add_func ("/sn/connection/indicator", test_connection_indicator);
   g_test_add_func ("/sn/connection/unknown-key", test_connection_unknown_key);
   g_test_add_func ("/sn/connection/changed-key", test_connection_changed_key);
+  g_test_add_func ("/sn/connection/other-key-type", test_connection_other_key_type);
   g_test_add_func ("/sn/connection/editor", test_connection_editor);
   g_test_add_func ("/sn/connection/activity", test_connection_activity);
   g_test_add_func ("/sn/connection/host-panel-stop", test_connection_host_panel_stop);
