@@ -378,6 +378,7 @@ test_connection_editor (void)
   SnProfileEditor *editor;
   ResultWait w;
   const char *text;
+  GtkWidget *row;
 
   store = sn_profile_store_new (directory);
   g_assert_true (sn_profile_store_load (store, NULL));
@@ -403,6 +404,16 @@ test_connection_editor (void)
   g_test_message ("%s", text);
   g_assert_nonnull (strstr (text, "127.0.0.1"));
   g_assert_false (g_str_has_prefix (text, "Connected"));
+
+  /* One line says how the database connection is protected (M7). */
+  row = sn_test_find_named (editor, "db-transport");
+  g_assert_nonnull (row);
+  g_object_set (sn_profile_editor_get_working (editor), "db-direct", FALSE, NULL);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "SSH"));
+  g_object_set (sn_profile_editor_get_working (editor), "db-direct", TRUE, "db-host", "203.0.113.9", NULL);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "sslmode=require"));
+  g_object_set (sn_profile_editor_get_working (editor), "db-ssl-root-cert", "/etc/ssl/db-ca.pem", NULL);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "sslmode=verify-full"));
 
   sn_test_destroy_window (editor);
 }

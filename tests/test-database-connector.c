@@ -121,6 +121,42 @@ test_tunnel_equals_direct (void)
   g_assert_cmpint (sn_database_connector_get_path (tunnel), ==, SN_DATABASE_PATH_NONE);
 }
 
+/*
+ * M7: with a CA certificate in the profile the direct path asks for
+ * sslmode=verify-full. The stack's PostgreSQL speaks no TLS at all, so the
+ * connection must fail instead of going on in clear; without the setting the
+ * same loopback server is reached as before.
+ */
+static void
+test_direct_verify_full (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autofree char *ca = g_build_filename (sn_test_stack_dir (), "db-ca.pem", NULL);
+  g_autofree char *cmd = g_strdup_printf ("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+                                          "-nodes -keyout /dev/null -subj /CN=sn-test-ca -days 2 "
+                                          "-out '%s' 2>/dev/null", ca);
+  g_autoptr(SnDatabaseConnector) connector = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (sn_test_run (cmd));
+  g_assert_true (g_file_test (ca, G_FILE_TEST_IS_REGULAR));
+  g_object_set (profile, "db-direct", TRUE, "db-ssl-root-cert", ca, NULL);
+  g_assert_cmpint (sn_profile_get_db_transport (profile), ==, SN_DB_TRANSPORT_TLS_VERIFIED);
+
+  connector = connect_by (profile, SN_DATABASE_PATH_DIRECT, &error);
+  g_assert_null (connector);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "SSL"));
+  g_clear_error (&error);
+
+  g_object_set (profile, "db-ssl-root-cert", NULL, NULL);
+  g_assert_cmpint (sn_profile_get_db_transport (profile), ==, SN_DB_TRANSPORT_LOCAL);
+  connector = connect_by (profile, SN_DATABASE_PATH_DIRECT, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (connector);
+}
+
 /* A private sshd like the stack's but with AllowTcpForwarding no: the
  * connector falls back to psql over SSH, says so, and the figures hold. */
 static void
@@ -360,6 +396,7 @@ main (int    argc,
 
   g_test_add_func ("/database-connector/tunnel-equals-direct", test_tunnel_equals_direct);
   g_test_add_func ("/database-connector/forwarding-disabled", test_forwarding_disabled);
+  g_test_add_func ("/database-connector/direct-verify-full", test_direct_verify_full);
   g_test_add_func ("/database-connector/read-only-paths", test_read_only_paths);
   g_test_add_func ("/database-connector/read-only-profile", test_read_only_profile);
   g_test_add_func ("/database-connector/console-audit", test_console_audit);

@@ -580,11 +580,14 @@ connect_database (SnDatabaseConnector *self,
   SnDatabase *database;
 
   if (path == SN_DATABASE_PATH_DIRECT)
-    database = sn_database_new (sn_profile_get_db_host (self->profile),
-                                sn_profile_get_db_port (self->profile),
-                                sn_profile_get_db_name (self->profile),
-                                sn_profile_get_db_user (self->profile),
-                                connect->password);
+    {
+      database = sn_database_new (sn_profile_get_db_host (self->profile),
+                                  sn_profile_get_db_port (self->profile),
+                                  sn_profile_get_db_name (self->profile),
+                                  sn_profile_get_db_user (self->profile),
+                                  connect->password);
+      sn_database_set_ssl_root_cert (database, sn_profile_get_db_ssl_root_cert (self->profile));
+    }
   else
     database = sn_database_new ("127.0.0.1", tunnel_port,
                                 sn_profile_get_db_name (self->profile),
