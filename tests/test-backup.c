@@ -623,6 +623,13 @@ test_restore_test (void)
   g_assert_true (g_file_get_contents (sn_restore_test_result_get_report_path (result), &report, NULL, NULL));
   g_assert_nonnull (strstr (report, "Booking"));
   g_assert_nonnull (strstr (report, "dropped"));
+  {
+    /* business figures: readable by the owner only (M8) */
+    GStatBuf st;
+
+    g_assert_cmpint (g_stat (sn_restore_test_result_get_report_path (result), &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
 
   last = sn_backup_service_get_last_restore_test (sn_profile_get_name (profile));
   g_assert_nonnull (last);

@@ -2302,7 +2302,10 @@ done:
   still = g_date_time_format (now, "%Y%m%d-%H%M%S");
   report_path = g_strdup_printf ("%s/restore-test-%s-%s.md", report_dir, sn_profile_get_name (self->profile), still);
   g_mkdir_with_parents (report_dir, 0700);
-  if (!g_file_set_contents (report_path, md->str, -1, &local_error))
+  /* Business figures: owner-only, atomic and durable (M8). */
+  if (!g_file_set_contents_full (report_path, md->str, -1,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &local_error))
     {
       g_warning ("Cannot write %s: %s", report_path, local_error->message);
       g_clear_pointer (&report_path, g_free);
