@@ -427,6 +427,18 @@ test_validation (Fixture       *fixture,
     { "color", "#gggggg", 0, "#rrggbb" },
     { "db-ssl-root-cert", "certs/root.crt", 0, "database CA certificate" },
     { "db-ssl-root-cert", "/tmp/a\nb.crt", 0, "database CA certificate" },
+    /* L1: names that reach pg_dump, psql and ssh as arguments */
+    { "db-name", "--file=/tmp/x", 0, "database name" },
+    { "db-name", "shop floor", 0, "database name" },
+    { "db-name", "", 0, "database name" },
+    { "db-name", "host=evil.example", 0, "database name" },
+    { "db-user", "x'y", 0, "database user" },
+    { "db-user", "-U", 0, "database user" },
+    { "ssh-user", "-oProxyCommand=sh", 0, "SSH user" },
+    { "ssh-user", "root;id", 0, "SSH user" },
+    { "deploy-path", "opt/sweetnarcisse", 0, "deploy path" },
+    { "deploy-path", "/opt/../etc", 0, "deploy path" },
+    { "deploy-path", "/opt/sweet\nnarcisse", 0, "deploy path" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_names); i++)
@@ -439,6 +451,17 @@ test_validation (Fixture       *fixture,
       g_assert_error (error, SN_PROFILE_STORE_ERROR, SN_PROFILE_STORE_ERROR_INVALID);
       g_assert_nonnull (strstr (error->message, "name"));
     }
+
+  {
+    /* ordinary names and paths still pass */
+    g_autoptr(SnProfile) profile = sn_profile_new ("ok");
+    g_autoptr(GError) error = NULL;
+
+    g_object_set (profile, "db-name", "snarcisse_2", "db-user", "snarcisse-ro", "ssh-user", "deploy.bot",
+                  "deploy-path", "/srv/sweet narcisse/app", NULL);
+    g_assert_true (sn_profile_validate (profile, &error));
+    g_assert_no_error (error);
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (good_names); i++)
     {

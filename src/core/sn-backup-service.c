@@ -1521,8 +1521,7 @@ sn_backup_service_create_sync (SnBackupService      *self,
     }
 
   /* Keep the newest few staged copies on the host. */
-  keep = g_strdup_printf ("%sls -1t $D/*.dump 2>/dev/null | tail -n +%d | xargs -r rm -f",
-                          prologue, STAGE_KEEP + 1);
+  keep = _sn_backup_dup_prune_command (self->profile, STAGE_KEEP);
   g_free (host_run (self, "backup.stage-prune", keep, cancellable, NULL));
 
   backup = load_local_backup (final_path);

@@ -815,6 +815,71 @@ check_ssl_root_cert (const char  *path,
   return FALSE;
 }
 
+/* Names that reach pg_dump, psql and ssh as arguments: nothing an option
+ * parser or a shell could read as more than a name (L1). */
+static gboolean
+identifier_is_valid (const char *value,
+                     gboolean    allow_dot)
+{
+  gsize len = strlen (value);
+
+  if (len == 0 || len > 63 || !(g_ascii_isalpha (value[0]) || value[0] == '_'))
+    return FALSE;
+
+  for (const char *p = value; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '$' && *p != '-' && !(allow_dot && *p == '.'))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_identifier (const char  *value,
+                  const char  *label,
+                  gboolean     required,
+                  gboolean     allow_dot,
+                  GError     **error)
+{
+  if (value == NULL || *value == '\0')
+    {
+      if (!required)
+        return TRUE;
+      g_set_error (error, SN_PROFILE_STORE_ERROR, SN_PROFILE_STORE_ERROR_INVALID,
+                   /* Translators: %s is e.g. "database name" */
+                   _("The %s is empty. Enter it, for example “snarcisse”."), label);
+      return FALSE;
+    }
+
+  if (identifier_is_valid (value, allow_dot))
+    return TRUE;
+
+  g_set_error (error, SN_PROFILE_STORE_ERROR, SN_PROFILE_STORE_ERROR_INVALID,
+               /* Translators: the first %s is e.g. "database name", the second its value */
+               _("The %s “%s” cannot be used: write 1 to 63 letters, digits, “_”, “-” or “$”, "
+                 "starting with a letter or “_” (no spaces, quotes or leading “-”)."),
+               label, value);
+  return FALSE;
+}
+
+static gboolean
+check_deploy_path (const char  *path,
+                   GError     **error)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (path != NULL && g_path_is_absolute (path) && !has_control_chars (path))
+    {
+      parts = g_strsplit (path, "/", -1);
+      if (!g_strv_contains ((const char * const *)parts, ".."))
+        return TRUE;
+    }
+
+  g_set_error (error, SN_PROFILE_STORE_ERROR, SN_PROFILE_STORE_ERROR_INVALID,
+               _("The deploy path “%s” must be a full path on the server starting with “/”, "
+                 "without “..”, such as /opt/sweetnarcisse."),
+               path != NULL ? path : "");
+  return FALSE;
+}
+
 /**
  * sn_profile_validate:
  * @self: a #SnProfile
@@ -852,6 +917,12 @@ sn_profile_validate (SnProfile  *self,
     return FALSE;
 
   if (!check_ssl_root_cert (self->db_ssl_root_cert, error))
+    return FALSE;
+
+  if (!check_identifier (self->db_name, _("database name"), TRUE, FALSE, error) ||
+      !check_identifier (self->db_user, _("database user"), TRUE, FALSE, error) ||
+      !check_identifier (self->ssh_user, _("SSH user"), FALSE, TRUE, error) ||
+      !check_deploy_path (self->deploy_path, error))
     return FALSE;
 
   if (!color_is_valid (self->color))
