@@ -1189,7 +1189,7 @@ check_replace (SnSshSession   *session,
   assert_file_equals (backup, new);
   g_assert_cmpuint (file_mode (path), ==, 0600);
 
-  /* a new file: no backup, 0644 */
+  /* a new file: no backup, owner-only (L4) */
   {
     g_autofree char *fresh = g_build_filename (where, "new.conf", NULL);
     g_autofree char *none = NULL;
@@ -1198,7 +1198,7 @@ check_replace (SnSshSession   *session,
     g_assert_no_error (error);
     g_assert_null (none);
     assert_file_equals (fresh, new);
-    g_assert_cmpuint (file_mode (fresh), ==, 0644);
+    g_assert_cmpuint (file_mode (fresh), ==, 0600);
   }
 
   /* reading a missing file */

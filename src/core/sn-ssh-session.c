@@ -3887,7 +3887,7 @@ replace_commit (GTask *task)
     "  chmod --reference=\"$T\" -- \"$P\"; chown --reference=\"$T\" -- \"$P\" 2>/dev/null\n"
     "fi\n"
     "if [ -n \"$M\" ]; then chmod \"$M\" -- \"$P\" || { rm -f -- \"$P\"; exit 13; }\n"
-    "elif [ -z \"$B\" ]; then chmod 0644 -- \"$P\"; fi\n"
+    "elif [ -z \"$B\" ]; then chmod 0600 -- \"$P\"; fi\n"
     "%s"
     "mv -f -- \"$P\" \"$T\" || { rm -f -- \"$P\"; exit 15; }\n"
     "sync -- \"$(dirname -- \"$T\")\" 2>/dev/null\n"
@@ -3913,8 +3913,8 @@ on_replace_uploaded (GObject      *object,
     replace_fail (task, error);
   else if (!sn_ssh_exec_result_get_success (exec))
     replace_fail (task, exec_file_error (self, exec, _("Writing"), r->tmp));
-  else if (g_task_return_error_if_cancelled (task))
-    g_object_unref (task);   /* nothing renamed yet; the commit would not run */
+  else if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    replace_fail (task, error);   /* nothing renamed yet: the temp file goes too (L4) */
   else
     replace_commit (task);
 }
@@ -3935,7 +3935,10 @@ on_replace_written (GObject      *object,
     {
       r->fsynced = res->fsynced;
       sftp_result_free (res);
-      replace_commit (task);
+      if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+        replace_fail (task, error);   /* cancelled before the rename: nothing left (L4) */
+      else
+        replace_commit (task);
       return;
     }
 
@@ -3960,7 +3963,7 @@ on_replace_written (GObject      *object,
  * @path: an absolute path on the host; its directory must exist
  * @contents: the new bytes
  * @mode: permission bits for the new file, or -1 to keep those of the file
- *   it replaces (0644 for a new file)
+ *   it replaces (0600 for a new file: it may hold secrets, such as a .env)
  *
  * Replaces @path atomically: the bytes go to a temp file beside it (SFTP,
  * or `cat` over exec without SFTP), synced (fsync@openssh.com, else `sync`),
