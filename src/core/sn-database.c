@@ -1294,7 +1294,8 @@ copy_locked (SnDatabase     *self,
       g_strchomp (select);
     }
 
-  copy = g_strdup_printf ("COPY (%s) TO STDOUT WITH (FORMAT csv, HEADER)", select);
+  /* The newline ends a trailing "-- comment" before the ")" (L11). */
+  copy = g_strdup_printf ("COPY (%s\n) TO STDOUT WITH (FORMAT csv, HEADER)", select);
   res = PQexec (self->conn, copy);
   if (PQresultStatus (res) != PGRES_COPY_OUT)
     {
