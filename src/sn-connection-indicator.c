@@ -77,7 +77,8 @@ dialog_response_cb (SnConnectionIndicator *self,
   if (g_strcmp0 (response, SN_HOST_KEY_RESPONSE_TRUST) != 0 || self->connection == NULL)
     return;
 
-  if (!sn_connection_trust_host_key (self->connection, &error))
+  if (!sn_connection_trust_host_key (self->connection,
+                                     sn_host_key_dialog_get_fingerprint (dialog), &error))
     show_toast (self, error->message);
 }
 

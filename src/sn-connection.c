@@ -76,7 +76,7 @@ static gboolean
 error_is_permanent (const GError *error)
 {
   return g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_UNKNOWN) ||
-         g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_CHANGED) ||
+         sn_ssh_error_is_host_key_stop (error) ||
          g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_AUTH) ||
          g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_PASSPHRASE) ||
          g_error_matches (error, SN_NET_ERROR, SN_NET_ERROR_NOT_LOOPBACK);
@@ -278,25 +278,28 @@ sn_connection_retry (SnConnection *self)
 /**
  * sn_connection_trust_host_key:
  * @self: a #SnConnection
+ * @fingerprint: (nullable): the fingerprint the person was shown and compared
  * @error: where to put the reason it could not be saved
  *
  * Saves the host key of the last attempt in the app's known_hosts, once the
- * person compared its fingerprint, and connects again. Refused after
- * %SN_SSH_ERROR_HOST_KEY_CHANGED: that one is never overridden here.
+ * person compared its fingerprint, and connects again. Refused when the key
+ * is not the one shown, and after a changed key or a host known with another
+ * key type: those are never overridden here.
  */
 gboolean
 sn_connection_trust_host_key (SnConnection  *self,
+                              const char    *fingerprint,
                               GError       **error)
 {
   g_return_val_if_fail (SN_IS_CONNECTION (self), FALSE);
 
-  if (g_error_matches (self->error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_CHANGED))
+  if (sn_ssh_error_is_host_key_stop (self->error))
     {
-      g_set_error_literal (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_CHANGED, self->error->message);
+      g_set_error_literal (error, SN_SSH_ERROR, self->error->code, self->error->message);
       return FALSE;
     }
 
-  if (!sn_ssh_session_trust_host_key (self->session, error))
+  if (!sn_ssh_session_trust_host_key (self->session, fingerprint, error))
     return FALSE;
 
   sn_connection_retry (self);
@@ -326,6 +329,7 @@ sn_connection_report_error (SnConnection *self,
     case SN_SSH_ERROR_DISCONNECTED:
     case SN_SSH_ERROR_HOST_KEY_UNKNOWN:
     case SN_SSH_ERROR_HOST_KEY_CHANGED:
+    case SN_SSH_ERROR_HOST_KEY_OTHER_TYPE:
     case SN_SSH_ERROR_AUTH:
     case SN_SSH_ERROR_PASSPHRASE:
       if (self->state == SN_CONNECTION_STATE_CONNECTING)

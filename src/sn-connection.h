@@ -55,6 +55,7 @@ gboolean           sn_connection_connect_finish     (SnConnection         *self,
                                                      GError              **error);
 void               sn_connection_retry              (SnConnection         *self);
 gboolean           sn_connection_trust_host_key     (SnConnection         *self,
+                                                     const char           *fingerprint,
                                                      GError              **error);
 void               sn_connection_report_error       (SnConnection         *self,
                                                      const GError         *error);

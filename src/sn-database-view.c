@@ -15,6 +15,7 @@
 #include <gtksourceview/gtksource.h>
 
 #include "sn-audit-log.h"
+#include "sn-data-file.h"
 #include "sn-sql-console.h"
 #include "sn-backups-page.h"
 #include "sn-database-view.h"
@@ -927,15 +928,14 @@ populate_report_list (SnDatabaseView *self)
     }
 }
 
-/* An atomic write: a temporary file renamed over the target at the end. */
+/* Customer data: 0600, atomic and durable (sn_data_file_replace, M8). */
 static gboolean
 replace_file (GFile       *file,
               const char  *data,
               gsize        size,
               GError     **error)
 {
-  return g_file_replace_contents (file, data, size, NULL, FALSE, G_FILE_CREATE_NONE,
-                                  NULL, NULL, error);
+  return sn_data_file_replace (file, data, size, NULL, error);
 }
 
 static void

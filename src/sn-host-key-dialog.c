@@ -55,7 +55,7 @@ gboolean
 sn_host_key_error_is_host_key (const GError *error)
 {
   return g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_UNKNOWN) ||
-         g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_CHANGED);
+         sn_ssh_error_is_host_key_stop (error);
 }
 
 /* One fact about the key: a caption and its value, one above the other. */
@@ -93,11 +93,13 @@ add_fact (GtkBox     *facts,
  * sn_host_key_dialog_new:
  * @parent: (nullable): the window it is modal for
  * @session: the session whose last attempt saw the key
- * @error: %SN_SSH_ERROR_HOST_KEY_UNKNOWN or %SN_SSH_ERROR_HOST_KEY_CHANGED
+ * @error: %SN_SSH_ERROR_HOST_KEY_UNKNOWN, %SN_SSH_ERROR_HOST_KEY_CHANGED or
+ *   %SN_SSH_ERROR_HOST_KEY_OTHER_TYPE
  *
  * For an unknown key: the host, the key type and its SHA256 fingerprint as
  * OpenSSH prints it, with "Trust and Connect" and "Cancel". For a changed
- * key: a hard stop with only "Close", saying how to fix it.
+ * key or a host known with another key type: a hard stop with only "Close",
+ * saying how to fix it.
  *
  * Returns: (transfer floating): the dialog, not shown yet
  */
@@ -132,7 +134,7 @@ sn_host_key_dialog_new (GtkWindow    *parent,
                        "transient-for", parent,
                        "modal", TRUE,
                        NULL);
-  self->changed = g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_CHANGED);
+  self->changed = sn_ssh_error_is_host_key_stop (error);
   if (key != NULL)
     {
       self->fingerprint = sn_ssh_key_fingerprint (key);
@@ -184,15 +186,32 @@ sn_host_key_dialog_new (GtkWindow    *parent,
       GtkWidget *fix;
       g_autofree char *fix_text = NULL;
 
-      adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), _("Host Key Changed"));
-      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (self),
-                                      /* Translators: %s is host:port */
-                                      _("The server at %s presents a different host key from the "
-                                        "one saved at the first connection. Either the server was "
-                                        "reinstalled, or someone is intercepting the connection "
-                                        "(a man-in-the-middle attack). The connection was stopped "
-                                        "and nothing was sent."),
-                                      address);
+      if (g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_OTHER_TYPE))
+        {
+          adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self),
+                                          _("Host Known with Another Key Type"));
+          adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (self),
+                                          /* Translators: %s is host:port */
+                                          _("The server at %s presents a host key of another type "
+                                            "than the one saved at the first connection. A server "
+                                            "does not lose its key by itself: someone may be "
+                                            "intercepting the connection (a man-in-the-middle "
+                                            "attack) with a key type they control. The connection "
+                                            "was stopped and nothing was sent."),
+                                          address);
+        }
+      else
+        {
+          adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), _("Host Key Changed"));
+          adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (self),
+                                          /* Translators: %s is host:port */
+                                          _("The server at %s presents a different host key from the "
+                                            "one saved at the first connection. Either the server was "
+                                            "reinstalled, or someone is intercepting the connection "
+                                            "(a man-in-the-middle attack). The connection was stopped "
+                                            "and nothing was sent."),
+                                          address);
+        }
 
       /* Translators: the first %s is a known_hosts pattern such as [1.2.3.4]:5522,
        * the second the path of the app's known_hosts file */

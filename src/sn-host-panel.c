@@ -314,6 +314,11 @@ show_error_page (SnHostPanel  *self,
       title = _("Host Key Changed");
       icon_name = "channel-insecure-symbolic";
     }
+  else if (g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_OTHER_TYPE))
+    {
+      title = _("Host Known with Another Key Type");
+      icon_name = "channel-insecure-symbolic";
+    }
   else if (g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_AUTH) ||
            g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_PASSPHRASE))
     {

@@ -57,6 +57,8 @@ struct _SnProfileEditor
   AdwEntryRow        *db_host_row;
   GtkSpinButton      *db_port_spin;
   GtkSwitch          *db_direct_switch;
+  AdwEntryRow        *db_ssl_root_cert_row;
+  AdwActionRow       *db_transport_row;
   AdwComboRow        *cache_backend_row;
   AdwEntryRow        *redis_host_row;
   AdwActionRow       *redis_port_row;
@@ -271,6 +273,14 @@ sn_profile_editor_update_credentials_warning (SnProfileEditor *self)
   gtk_widget_set_visible (GTK_WIDGET (self->credentials_warning_row), warnings[0] != NULL);
 }
 
+/* One line: how the database connection is protected (M7). */
+static void
+sn_profile_editor_update_db_transport (SnProfileEditor *self)
+{
+  adw_action_row_set_subtitle (self->db_transport_row,
+                               sn_db_transport_to_description (sn_profile_get_db_transport (self->working)));
+}
+
 static void
 sn_profile_editor_working_notify_cb (SnProfileEditor *self,
                                      GParamSpec      *pspec,
@@ -282,6 +292,8 @@ sn_profile_editor_working_notify_cb (SnProfileEditor *self,
       g_strcmp0 (pspec->name, "db-user") == 0)
     sn_profile_editor_update_credentials_warning (self);
   self->edited = TRUE;
+  if (g_str_has_prefix (pspec->name, "db-"))
+    sn_profile_editor_update_db_transport (self);
   sn_profile_editor_validate (self);
 }
 
@@ -633,7 +645,8 @@ test_host_key_response_cb (SnProfileEditor *self,
       return;
     }
 
-  if (!sn_ssh_session_trust_host_key (self->test_session, &error))
+  if (!sn_ssh_session_trust_host_key (self->test_session,
+                                      sn_host_key_dialog_get_fingerprint (dialog), &error))
     {
       sn_profile_editor_test_finish (self, error->message, FALSE);
       return;
@@ -772,6 +785,7 @@ sn_profile_editor_constructed (GObject *object)
   bind_text (self, "db-host", self->db_host_row);
   bind_plain (self, "db-port", self->db_port_spin, "value");
   bind_plain (self, "db-direct", self->db_direct_switch, "active");
+  bind_text (self, "db-ssl-root-cert", self->db_ssl_root_cert_row);
   g_object_bind_property_full (self->working, "cache-backend", self->cache_backend_row, "selected",
                                G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
                                enum_to_uint, uint_to_enum, NULL, NULL);
@@ -787,6 +801,7 @@ sn_profile_editor_constructed (GObject *object)
 
   sn_profile_editor_update_cache_rows (self);
   sn_profile_editor_update_credentials_warning (self);
+  sn_profile_editor_update_db_transport (self);
   sn_profile_editor_validate (self);
 
   if (!self->is_new || self->original != NULL)
@@ -972,6 +987,8 @@ sn_profile_editor_class_init (SnProfileEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, db_host_row);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, db_port_spin);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, db_direct_switch);
+  gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, db_ssl_root_cert_row);
+  gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, db_transport_row);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, cache_backend_row);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, redis_host_row);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, redis_port_row);

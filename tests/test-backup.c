@@ -186,6 +186,55 @@ test_create (void)
   g_assert_true (sn_backup_get_has_manifest (g_ptr_array_index (remote, 0)));
 }
 
+/*
+ * L1: pg_dump takes the names with --username=/--dbname=, never as a bare
+ * word an option parser could read. L2: the prune of staged dumps on the
+ * host is safe with any file name: "old one.dump" once made it delete
+ * "one.dump" in the deploy folder.
+ */
+static void
+test_stage_prune (void)
+{
+  g_autofree char *command = sn_backup_service_dup_dump_command (profile, "x.dump");
+  g_autofree char *stage = g_build_filename (sn_test_stack_get ("DEPLOY_PATH"), "backups",
+                                             "narcisse-admin", NULL);
+  g_autofree char *bait = g_build_filename (sn_test_stack_get ("DEPLOY_PATH"), "one.dump", NULL);
+  g_autofree char *bait2 = g_build_filename (stage, "old", NULL);
+  g_autofree char *spaced = g_build_filename (stage, "old one.dump", NULL);
+  g_autofree char *quoted = g_build_filename (stage, "it's -rf.dump", NULL);
+  g_autofree char *setup = NULL;
+  g_autoptr(SnBackup) backup = NULL;
+
+  g_test_message ("%s", command);
+  g_assert_nonnull (strstr (command, "--dbname="));
+  g_assert_nonnull (strstr (command, "--username="));
+  g_assert_null (strstr (command, " -U "));
+
+  /* three old staged dumps with awkward names, the newest one made below */
+  g_assert_cmpint (g_mkdir_with_parents (stage, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (spaced, "old", -1, NULL));
+  g_assert_true (g_file_set_contents (quoted, "old", -1, NULL));
+  g_assert_true (g_file_set_contents (bait, "keep me", -1, NULL));
+  g_assert_true (g_file_set_contents (bait2, "keep me too", -1, NULL));
+  setup = g_strdup_printf ("cd '%s' && touch -d '3 days ago' 'old one.dump' \"it's -rf.dump\" && "
+                           "for i in 1 2 3; do [ -e old$i.dump ] || { echo x > old$i.dump; "
+                           "touch -d \"$i days ago\" old$i.dump; }; done", stage);
+  g_free (sn_test_run (setup));
+
+  backup = make_backup ("prune");
+  g_assert_nonnull (backup);
+
+  /* the three newest stay (the new one and two old ones), the rest went */
+  g_assert_cmpuint (count_dumps (stage), ==, 3);
+  g_assert_false (g_file_test (spaced, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (quoted, G_FILE_TEST_EXISTS));
+  /* and nothing outside the staged names was touched */
+  g_assert_true (g_file_test (bait, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (bait2, G_FILE_TEST_EXISTS));
+  g_remove (bait);
+  g_remove (bait2);
+}
+
 static guint
 count_lines (const char *path)
 {
@@ -623,6 +672,13 @@ test_restore_test (void)
   g_assert_true (g_file_get_contents (sn_restore_test_result_get_report_path (result), &report, NULL, NULL));
   g_assert_nonnull (strstr (report, "Booking"));
   g_assert_nonnull (strstr (report, "dropped"));
+  {
+    /* business figures: readable by the owner only (M8) */
+    GStatBuf st;
+
+    g_assert_cmpint (g_stat (sn_restore_test_result_get_report_path (result), &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
 
   last = sn_backup_service_get_last_restore_test (sn_profile_get_name (profile));
   g_assert_nonnull (last);
@@ -677,6 +733,7 @@ main (int    argc,
 
   g_test_add_func ("/backup/create-verify-upload", test_create);
   g_test_add_func ("/backup/read-only-refused", test_read_only_refused);
+  g_test_add_func ("/backup/stage-prune-any-name", test_stage_prune);
   g_test_add_func ("/backup/download", test_download);
   g_test_add_func ("/backup/restore", test_restore);
   g_test_add_func ("/backup/restore-fails-midway", test_restore_fails_midway);

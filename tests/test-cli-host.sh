@@ -146,6 +146,17 @@ check "a changed host key is a hard stop naming the danger" \
     eval 'status_is 2 && stderr_has CHANGED && stderr_has man-in-the-middle && [[ ! -s $out ]]'
 ctl --profile demo trust-host --fingerprint "$FINGERPRINT"
 check "trust-host does not override a changed key" eval 'status_is 2 && stderr_has CHANGED'
+
+# Known only by an ECDSA key while the server offers ed25519: a hard stop too.
+ssh-keygen -q -t ecdsa -b 256 -N '' -C other -f "$tmp/otherkey_ecdsa"
+printf '[127.0.0.1]:%s %s\n' "$SSH_PORT" "$(cut -d' ' -f1,2 "$tmp/otherkey_ecdsa.pub")" >"$KH"
+cp "$KH" "$tmp/kh-ecdsa"
+ctl --profile demo containers
+check "a host known with another key type is a hard stop, not a first contact" \
+    eval 'status_is 2 && stderr_has "known with another key type" && ! stderr_has "Trust this" && [[ ! -s $out ]]'
+ctl --profile demo trust-host --fingerprint "$FINGERPRINT"
+check "trust-host refuses a host known with another key type" \
+    eval 'status_is 2 && stderr_has "known with another key type" && cmp -s "$KH" "$tmp/kh-ecdsa"'
 mv "$KH.saved" "$KH"
 
 cli_finish

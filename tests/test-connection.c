@@ -297,7 +297,7 @@ test_connection_changed_key (void)
   /* Closing it leaves the file alone and the connection down. */
   g_file_get_contents (path, &before, NULL, NULL);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  g_assert_false (sn_connection_trust_host_key (sn_window_get_connection (window), NULL));
+  g_assert_false (sn_connection_trust_host_key (sn_window_get_connection (window), NULL, NULL));
   g_file_get_contents (path, &after, NULL, NULL);
   g_assert_cmpstr (before, ==, after);
   g_assert_cmpint (sn_connection_get_state (sn_window_get_connection (window)), ==,
@@ -305,6 +305,54 @@ test_connection_changed_key (void)
 
   sn_test_destroy_window (window);
   restore_known_hosts ();
+  command = g_strdup_printf ("rm -rf %s", dir);
+  g_free (sn_test_run (command));
+}
+
+/* Known only by an ECDSA key while the server offers ed25519: a hard stop
+ * too, never the first-contact question (M4). */
+static void
+test_connection_other_key_type (void)
+{
+  g_autofree char *path = known_hosts_path ();
+  g_autofree char *dir = g_dir_make_tmp ("sn-other-type-XXXXXX", NULL);
+  g_autofree char *command = NULL;
+  g_autofree char *pub = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *shown = NULL;
+  g_auto(GStrv) fields = NULL;
+  SnHostKeyDialog *dialog;
+  SnWindow *window;
+
+  command = g_strdup_printf ("ssh-keygen -q -t ecdsa -b 256 -N '' -f %s/other && cat %s/other.pub", dir, dir);
+  pub = sn_test_run (command);
+  fields = g_strsplit (g_strstrip (pub), " ", -1);
+  line = g_strdup_printf ("[127.0.0.1]:%u %s %s\n", sn_test_stack_get_port ("SSH_PORT"), fields[0], fields[1]);
+  g_assert_true (g_file_set_contents (path, line, -1, NULL));
+
+  window = open_demo_window ();
+  dialog = wait_for_toplevel (SN_TYPE_HOST_KEY_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (sn_host_key_dialog_get_changed (dialog));
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "Host Known with Another Key Type");
+  g_assert_false (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "trust"));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "close"));
+  assert_indicator_shows (window, "Connection: failed");
+
+  g_file_get_contents (path, &before, NULL, NULL);
+  shown = g_strdup (sn_host_key_dialog_get_fingerprint (dialog));
+  g_assert_nonnull (shown);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_assert_false (sn_connection_trust_host_key (sn_window_get_connection (window), shown, NULL));
+  g_file_get_contents (path, &after, NULL, NULL);
+  g_assert_cmpstr (before, ==, after);
+
+  sn_test_destroy_window (window);
+  restore_known_hosts ();
+  g_free (command);
   command = g_strdup_printf ("rm -rf %s", dir);
   g_free (sn_test_run (command));
 }
@@ -331,6 +379,7 @@ test_connection_editor (void)
   SnProfileEditor *editor;
   ResultWait w;
   const char *text;
+  GtkWidget *row;
 
   store = sn_profile_store_new (directory);
   g_assert_true (sn_profile_store_load (store, NULL));
@@ -356,6 +405,16 @@ test_connection_editor (void)
   g_test_message ("%s", text);
   g_assert_nonnull (strstr (text, "127.0.0.1"));
   g_assert_false (g_str_has_prefix (text, "Connected"));
+
+  /* One line says how the database connection is protected (M7). */
+  row = sn_test_find_named (editor, "db-transport");
+  g_assert_nonnull (row);
+  g_object_set (sn_profile_editor_get_working (editor), "db-direct", FALSE, NULL);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "SSH"));
+  g_object_set (sn_profile_editor_get_working (editor), "db-direct", TRUE, "db-host", "203.0.113.9", NULL);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "sslmode=require"));
+  g_object_set (sn_profile_editor_get_working (editor), "db-ssl-root-cert", "/etc/ssl/db-ca.pem", NULL);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "sslmode=verify-full"));
 
   sn_test_destroy_window (editor);
 }
@@ -554,6 +613,7 @@ main (int   argc,
   g_test_add_func ("/sn/connection/indicator", test_connection_indicator);
   g_test_add_func ("/sn/connection/unknown-key", test_connection_unknown_key);
   g_test_add_func ("/sn/connection/changed-key", test_connection_changed_key);
+  g_test_add_func ("/sn/connection/other-key-type", test_connection_other_key_type);
   g_test_add_func ("/sn/connection/editor", test_connection_editor);
   g_test_add_func ("/sn/connection/activity", test_connection_activity);
   g_test_add_func ("/sn/connection/host-panel-stop", test_connection_host_panel_stop);

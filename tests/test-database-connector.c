@@ -121,6 +121,100 @@ test_tunnel_equals_direct (void)
   g_assert_cmpint (sn_database_connector_get_path (tunnel), ==, SN_DATABASE_PATH_NONE);
 }
 
+/*
+ * M7: with a CA certificate in the profile the direct path asks for
+ * sslmode=verify-full. The stack's PostgreSQL speaks no TLS at all, so the
+ * connection must fail instead of going on in clear; without the setting the
+ * same loopback server is reached as before.
+ */
+static void
+test_direct_verify_full (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autofree char *ca = g_build_filename (sn_test_stack_dir (), "db-ca.pem", NULL);
+  g_autofree char *cmd = g_strdup_printf ("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+                                          "-nodes -keyout /dev/null -subj /CN=sn-test-ca -days 2 "
+                                          "-out '%s' 2>/dev/null", ca);
+  g_autoptr(SnDatabaseConnector) connector = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (sn_test_run (cmd));
+  g_assert_true (g_file_test (ca, G_FILE_TEST_IS_REGULAR));
+  g_object_set (profile, "db-direct", TRUE, "db-ssl-root-cert", ca, NULL);
+  g_assert_cmpint (sn_profile_get_db_transport (profile), ==, SN_DB_TRANSPORT_TLS_VERIFIED);
+
+  connector = connect_by (profile, SN_DATABASE_PATH_DIRECT, &error);
+  g_assert_null (connector);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "SSL"));
+  g_clear_error (&error);
+
+  g_object_set (profile, "db-ssl-root-cert", NULL, NULL);
+  g_assert_cmpint (sn_profile_get_db_transport (profile), ==, SN_DB_TRANSPORT_LOCAL);
+  connector = connect_by (profile, SN_DATABASE_PATH_DIRECT, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (connector);
+}
+
+static GStrv
+dir_names (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    g_strv_builder_add (names, name);
+  return g_strv_builder_end (names);
+}
+
+/*
+ * M8: the psql-path export (customer data) is written 0600, even over a
+ * file that was 0644, through a temporary file that does not stay behind.
+ */
+static void
+test_export_private (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autofree char *dir = g_dir_make_tmp ("sn-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "customers.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(SnDatabaseConnector) connector = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) names = NULL;
+  guint64 rows = 0;
+  GStatBuf st;
+
+  connector = connect_by (profile, SN_DATABASE_PATH_PSQL_EXEC, &error);
+  g_assert_no_error (error);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(GAsyncResult) res = NULL;
+
+      /* the second round replaces a world-readable file */
+      if (round == 1)
+        g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+      sn_database_connector_export_csv_async (connector, "SELECT 'Ada' AS name, 42 AS n",
+                                              file, NULL, NULL, NULL, NULL, store_cb, &res);
+      g_assert_true (sn_database_connector_export_csv_finish (connector, wait_for (&res), &rows, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (rows, ==, 1);
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    }
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "name,n\nAda,42\n");
+  names = dir_names (dir);
+  g_assert_cmpuint (g_strv_length (names), ==, 1);
+
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 /* A private sshd like the stack's but with AllowTcpForwarding no: the
  * connector falls back to psql over SSH, says so, and the figures hold. */
 static void
@@ -360,6 +454,8 @@ main (int    argc,
 
   g_test_add_func ("/database-connector/tunnel-equals-direct", test_tunnel_equals_direct);
   g_test_add_func ("/database-connector/forwarding-disabled", test_forwarding_disabled);
+  g_test_add_func ("/database-connector/direct-verify-full", test_direct_verify_full);
+  g_test_add_func ("/database-connector/export-private", test_export_private);
   g_test_add_func ("/database-connector/read-only-paths", test_read_only_paths);
   g_test_add_func ("/database-connector/read-only-profile", test_read_only_profile);
   g_test_add_func ("/database-connector/console-audit", test_console_audit);

@@ -14,6 +14,7 @@
 #include "sn-test-stack.h"
 #include "sn-database.h"
 #include "sn-query-result.h"
+#include "sn-query-result-private.h"
 
 #define MILLION_SQL \
   "SELECT g, md5(g::text), now(), g % 7 = 0 FROM generate_series(1,1000000) g"
@@ -641,6 +642,60 @@ test_csv_export (void)
   g_rmdir (dir);
 }
 
+/* L11: the COPY wrapper survives a query ending in a "-- comment". */
+static void
+test_export_trailing_comment (void)
+{
+  g_autoptr(SnDatabase) db = new_database (NULL);
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sn-csv-comment-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "out.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *contents = NULL;
+  guint64 rows = 0;
+
+  sn_database_export_csv_async (db, "SELECT 41 + 1 AS answer -- the usual one", file, NULL, NULL, NULL,
+                                NULL, store_result_cb, &res);
+  wait_for (&res, 30000);
+  g_assert_true (sn_database_export_csv_finish (db, res, NULL, &rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, 1);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "answer\n42\n");
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* L11: malformed CSV (what psql over SSH sends back) is refused, with or
+ * without a GError to tell why. */
+static void
+test_csv_reader_malformed (void)
+{
+  static const char * const bad[] = {
+    "a,b\n\"open,1\n",          /* a quoted field never closed */
+    "a,b\n\"x\"y,1\n",          /* text after the closing quote */
+    "a\n\"x\" \n",              /* even a blank */
+    "\"a\"b\n1\n",              /* in the header too */
+  };
+  PGresult *ok;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", bad[i]);
+      g_assert_null (_sn_query_result_parse_csv (bad[i], -1, NULL));
+      g_assert_null (_sn_query_result_parse_csv (bad[i], -1, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    }
+
+  ok = _sn_query_result_parse_csv ("a,b\n\"x,\"\"y\"\"\",1\n", -1, NULL);
+  g_assert_nonnull (ok);
+  g_assert_cmpstr (PQgetvalue (ok, 0, 0), ==, "x,\"y\"");
+  PQclear (ok);
+}
+
 static void
 check_export_cancel (gboolean existing_target)
 {
@@ -782,6 +837,8 @@ main (int   argc,
   g_test_add_func ("/core/QueryResult/sort-numeric", test_sort_numeric);
   g_test_add_func ("/core/QueryResult/display", test_display);
   g_test_add_func ("/core/Database/csv-export", test_csv_export);
+  g_test_add_func ("/core/Database/export-trailing-comment", test_export_trailing_comment);
+  g_test_add_func ("/core/QueryResult/csv-reader-malformed", test_csv_reader_malformed);
   g_test_add_func ("/core/Database/export-cancel", test_export_cancel);
   g_test_add_func ("/core/Database/export-error-keeps-target", test_export_error_keeps_target);
   /* Last: it stops and restarts the server. */

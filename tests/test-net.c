@@ -71,8 +71,33 @@ test_guard_on (void)
   g_assert_no_error (error);
   g_assert_true (sn_net_check_uri ("http://[::1]:8080/", &error));
   g_assert_no_error (error);
-  g_assert_true (sn_net_check_host ("localhost", &error));
+  g_assert_true (sn_net_check_host ("127.8.9.1", &error));
   g_assert_no_error (error);
+  g_assert_true (sn_net_check_host ("[::1]", &error));
+  g_assert_no_error (error);
+
+  /* names are resolved later, by getaddrinfo, libpq or the server, where
+   * /etc/hosts or NSS could lead anywhere: only literal addresses pass */
+  for (guint i = 0; i < 5; i++)
+    {
+      static const char * const names[] = {
+        "localhost", "LOCALHOST", "localhost.", "[localhost]", "ip6-localhost",
+      };
+
+      g_assert_false (sn_net_check_host (names[i], &error));
+      g_assert_error (error, SN_NET_ERROR, SN_NET_ERROR_NOT_LOOPBACK);
+      g_assert_nonnull (strstr (error->message, "literal"));
+      g_clear_error (&error);
+    }
+  g_assert_false (sn_net_check_uri ("http://localhost:8080/api/health", &error));
+  g_assert_error (error, SN_NET_ERROR, SN_NET_ERROR_NOT_LOOPBACK);
+  g_clear_error (&error);
+  g_assert_false (sn_net_check_host ("127.0.0.1,10.0.0.1", &error));
+  g_assert_error (error, SN_NET_ERROR, SN_NET_ERROR_NOT_LOOPBACK);
+  g_clear_error (&error);
+  g_assert_false (sn_net_check_host ("127.1", &error));
+  g_assert_error (error, SN_NET_ERROR, SN_NET_ERROR_NOT_LOOPBACK);
+  g_clear_error (&error);
 }
 
 static void
@@ -131,6 +156,35 @@ test_health_refused_by_guard (void)
   g_assert_cmpint (g_get_monotonic_time () - started, <, G_USEC_PER_SEC);
 }
 
+/* L9: the monitoring key never goes in clear to a remote host. Refused
+ * before anything is resolved or sent (the guard is off for this one). */
+static void
+test_health_key_not_over_http (void)
+{
+  g_autoptr(SnHealthService) service = NULL;
+  g_autoptr(SnHealthReport) report = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = g_strdup (g_getenv ("SN_LOOPBACK_ONLY"));
+  gint64 started;
+
+  g_unsetenv ("SN_LOOPBACK_ONLY");
+  service = sn_health_service_new ();
+
+  started = g_get_monotonic_time ();
+  sn_health_service_check_async (service, "http://sn-health-test.invalid", "some-key", 5,
+                                 NULL, check_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  report = sn_health_service_check_finish (service, result, &error);
+  g_setenv ("SN_LOOPBACK_ONLY", saved != NULL ? saved : "1", TRUE);
+
+  g_assert_error (error, SN_NET_ERROR, SN_NET_ERROR_INSECURE);
+  g_assert_nonnull (strstr (error->message, "https://"));
+  g_assert_null (report);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, G_USEC_PER_SEC);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -138,6 +192,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/net/loopback-detection", test_loopback_detection);
+  g_test_add_func ("/core/net/health-key-not-over-http", test_health_key_not_over_http);
   g_test_add_func ("/core/net/guard-on", test_guard_on);
   g_test_add_func ("/core/net/guard-off", test_guard_off);
   g_test_add_func ("/core/net/health-refused-by-guard", test_health_refused_by_guard);

@@ -102,6 +102,7 @@ make_full_profile (const char *name)
                        "prometheus-url", "http://127.0.0.1:9091",
                        "github-repo", "someone/else",
                        "credentials-file", "/home/op/.config/sn/creds",
+                       "db-ssl-root-cert", "/home/op/.postgresql/root.crt",
                        NULL);
 }
 
@@ -113,7 +114,7 @@ assert_same_profile (SnProfile *a,
   guint n_pspecs;
 
   pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (a), &n_pspecs);
-  g_assert_cmpuint (n_pspecs, ==, 22);
+  g_assert_cmpuint (n_pspecs, ==, 23);
 
   for (guint i = 0; i < n_pspecs; i++)
     {
@@ -424,6 +425,20 @@ test_validation (Fixture       *fixture,
     { "color", "red", 0, "#rrggbb" },
     { "color", "#12345", 0, "#rrggbb" },
     { "color", "#gggggg", 0, "#rrggbb" },
+    { "db-ssl-root-cert", "certs/root.crt", 0, "database CA certificate" },
+    { "db-ssl-root-cert", "/tmp/a\nb.crt", 0, "database CA certificate" },
+    /* L1: names that reach pg_dump, psql and ssh as arguments */
+    { "db-name", "--file=/tmp/x", 0, "database name" },
+    { "db-name", "shop floor", 0, "database name" },
+    { "db-name", "", 0, "database name" },
+    { "db-name", "host=evil.example", 0, "database name" },
+    { "db-user", "x'y", 0, "database user" },
+    { "db-user", "-U", 0, "database user" },
+    { "ssh-user", "-oProxyCommand=sh", 0, "SSH user" },
+    { "ssh-user", "root;id", 0, "SSH user" },
+    { "deploy-path", "opt/sweetnarcisse", 0, "deploy path" },
+    { "deploy-path", "/opt/../etc", 0, "deploy path" },
+    { "deploy-path", "/opt/sweet\nnarcisse", 0, "deploy path" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_names); i++)
@@ -436,6 +451,17 @@ test_validation (Fixture       *fixture,
       g_assert_error (error, SN_PROFILE_STORE_ERROR, SN_PROFILE_STORE_ERROR_INVALID);
       g_assert_nonnull (strstr (error->message, "name"));
     }
+
+  {
+    /* ordinary names and paths still pass */
+    g_autoptr(SnProfile) profile = sn_profile_new ("ok");
+    g_autoptr(GError) error = NULL;
+
+    g_object_set (profile, "db-name", "snarcisse_2", "db-user", "snarcisse-ro", "ssh-user", "deploy.bot",
+                  "deploy-path", "/srv/sweet narcisse/app", NULL);
+    g_assert_true (sn_profile_validate (profile, &error));
+    g_assert_no_error (error);
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (good_names); i++)
     {
@@ -768,6 +794,44 @@ test_credential_warnings (void)
   g_assert_cmpuint (g_strv_length (warnings), ==, 0);
 }
 
+/* M7: no sslmode=prefer towards a remote database; the editor says which. */
+static void
+test_db_transport (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_new_production ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(SnProfile) back = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (sn_db_sslmode_for_host ("51.178.17.205", NULL), ==, "require");
+  g_assert_cmpstr (sn_db_sslmode_for_host ("db.example.com", ""), ==, "require");
+  g_assert_cmpstr (sn_db_sslmode_for_host ("db.example.com", "/etc/ssl/db-ca.pem"), ==, "verify-full");
+  g_assert_cmpstr (sn_db_sslmode_for_host ("127.0.0.1", NULL), ==, "prefer");
+  g_assert_cmpstr (sn_db_sslmode_for_host ("::1", NULL), ==, "prefer");
+
+  /* production goes through the tunnel by default */
+  g_assert_cmpint (sn_profile_get_db_transport (profile), ==, SN_DB_TRANSPORT_TUNNEL);
+  g_object_set (profile, "db-direct", TRUE, "db-host", "51.178.17.205", NULL);
+  g_assert_cmpint (sn_profile_get_db_transport (profile), ==, SN_DB_TRANSPORT_TLS_REQUIRED);
+  g_assert_nonnull (strstr (sn_db_transport_to_description (SN_DB_TRANSPORT_TLS_REQUIRED),
+                            "sslmode=require"));
+  g_object_set (profile, "db-ssl-root-cert", "/home/me/.postgresql/db-ca.pem", NULL);
+  g_assert_cmpint (sn_profile_get_db_transport (profile), ==, SN_DB_TRANSPORT_TLS_VERIFIED);
+  g_assert_nonnull (strstr (sn_db_transport_to_description (SN_DB_TRANSPORT_TLS_VERIFIED),
+                            "verify-full"));
+  g_assert_true (sn_profile_validate (profile, &error));
+  g_assert_no_error (error);
+
+  /* the CA setting is a profile key like the others */
+  node = sn_profile_to_json (profile);
+  back = sn_profile_new_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sn_profile_get_db_ssl_root_cert (back), ==, "/home/me/.postgresql/db-ca.pem");
+
+  g_object_set (profile, "db-ssl-root-cert", NULL, "db-host", "127.0.0.1", NULL);
+  g_assert_cmpint (sn_profile_get_db_transport (profile), ==, SN_DB_TRANSPORT_LOCAL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -778,6 +842,7 @@ main (int   argc,
   g_test_add_func ("/core/profile/production", test_production);
   g_test_add_func ("/core/profile/json-round-trip", test_json_round_trip);
   g_test_add_func ("/core/profile/credential-warnings", test_credential_warnings);
+  g_test_add_func ("/core/profile/db-transport", test_db_transport);
   g_test_add ("/core/profile-store/level-change-audited", Fixture, NULL,
               fixture_set_up, test_level_change_audited, fixture_tear_down);
   g_test_add ("/core/profile-store/round-trip", Fixture, NULL,

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "sn-test-stack.h"
+#include "sn-net.h"
 #include "sn-ssh-session.h"
 #include "sn-ssh-tunnel.h"
 
@@ -205,6 +206,35 @@ test_target_refused (void)
   g_assert_false (sn_ssh_tunnel_is_open (tunnel));
 }
 
+/*
+ * Under SN_LOOPBACK_ONLY=1 the far end (db-host as the server sees it) goes
+ * through the loopback guard too: the stack's sshd would forward anywhere.
+ * Nothing is opened: no probe channel, no listening socket.
+ */
+static void
+test_far_end_guarded (void)
+{
+  static const char * const far_ends[] = { "192.0.2.1", "localhost", "db" };
+  g_autoptr(SnSshSession) session = stack_session ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (far_ends); i++)
+    {
+      g_autoptr(SnSshTunnel) tunnel = sn_ssh_tunnel_new (session, far_ends[i], 5432);
+
+      g_assert_false (tunnel_open_sync (tunnel, &error));
+      g_assert_error (error, SN_NET_ERROR, SN_NET_ERROR_NOT_LOOPBACK);
+      g_assert_nonnull (strstr (error->message, far_ends[i]));
+      g_assert_nonnull (strstr (error->message, "SSH tunnel"));
+      g_test_message ("%s", error->message);
+      g_clear_error (&error);
+      g_assert_false (sn_ssh_tunnel_is_open (tunnel));
+      g_assert_cmpuint (sn_ssh_tunnel_get_local_port (tunnel), ==, 0);
+    }
+  /* refused before the session even connected: nothing reached the server */
+  g_assert_false (sn_ssh_session_is_connected (session));
+}
+
 /* A private sshd like the stack's but with AllowTcpForwarding no (harden-vps.sh). */
 static void
 test_forwarding_disabled (void)
@@ -275,6 +305,7 @@ main (int   argc,
   g_test_add_func ("/ssh-tunnel/closed-port-refuses", test_close_refuses);
   g_test_add_func ("/ssh-tunnel/target-refused", test_target_refused);
   g_test_add_func ("/ssh-tunnel/forwarding-disabled", test_forwarding_disabled);
+  g_test_add_func ("/ssh-tunnel/far-end-loopback-guard", test_far_end_guarded);
 
   return g_test_run ();
 }

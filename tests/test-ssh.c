@@ -278,6 +278,8 @@ test_known_hosts (void)
   g_autoptr(GBytes) key = pubkey_blob (host_pub);
   g_autofree char *other_pub = g_build_filename (dir, "otherkey_ed25519.pub", NULL);
   g_autoptr(GBytes) other = pubkey_blob (other_pub);
+  g_autofree char *ecdsa_pub = g_build_filename (dir, "hostkey_ecdsa.pub", NULL);
+  g_autoptr(GBytes) ecdsa = pubkey_blob (ecdsa_pub);
   g_autofree char *expected = keygen_fingerprint (host_pub);
   g_autofree char *fingerprint = sn_ssh_key_fingerprint (key);
   g_autofree char *path = g_build_filename (dir, "kh-unit", "known_hosts", NULL);
@@ -320,6 +322,12 @@ test_known_hosts (void)
   khh = sn_known_hosts_new (hashed);
   g_assert_cmpint (sn_known_hosts_check (khh, "127.0.0.1", 2222, key, 0, &error), ==, SN_KNOWN_HOSTS_MATCH);
   g_assert_cmpint (sn_known_hosts_check (khh, "127.0.0.1", 2222, other, 0, &error), ==, SN_KNOWN_HOSTS_MISMATCH);
+  g_assert_no_error (error);
+
+  /* known with ed25519, offered ECDSA: another key type, never "not found" */
+  g_assert_cmpint (sn_known_hosts_check (kh, "127.0.0.1", 2222, ecdsa, 0, &error), ==, SN_KNOWN_HOSTS_OTHER_TYPE);
+  g_assert_cmpint (sn_known_hosts_check (khh, "127.0.0.1", 2222, ecdsa, 0, &error), ==, SN_KNOWN_HOSTS_OTHER_TYPE);
+  g_assert_cmpint (sn_known_hosts_check (kh, "127.0.0.1", 2223, ecdsa, 0, &error), ==, SN_KNOWN_HOSTS_NOT_FOUND);
   g_assert_no_error (error);
 }
 
@@ -436,7 +444,48 @@ test_unknown_host_key (void)
 
   fingerprint = sn_ssh_session_dup_host_key_fingerprint (session);
   g_assert_cmpstr (fingerprint, ==, expected);
-  g_assert_true (sn_ssh_session_trust_host_key (session, &error));
+
+  /* only the key the person was shown is saved */
+  g_assert_false (sn_ssh_session_trust_host_key (session, NULL, &error));
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_false (sn_ssh_session_trust_host_key (session, "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                                                 &error));
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "NOT saved"));
+  g_assert_nonnull (strstr (error->message, expected));
+  g_clear_error (&error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  g_assert_true (sn_ssh_session_trust_host_key (session, fingerprint, &error));
+  g_assert_no_error (error);
+  g_assert_true (connect_sync (session, &error));
+  g_assert_no_error (error);
+}
+
+/* The key blob the person was shown works as well as its fingerprint. */
+static void
+test_trust_by_blob (void)
+{
+  g_autofree char *path = g_build_filename (dir, "kh-blob", NULL);
+  g_autoptr(SnProfile) profile = stack_profile ("t-blob");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, path);
+  g_autofree char *stack_pub = g_build_filename (sn_test_stack_dir (), "ssh", "hostkey_ed25519.pub", NULL);
+  g_autofree char *other_pub = g_build_filename (dir, "otherkey_ed25519.pub", NULL);
+  g_autoptr(GBytes) key = pubkey_blob (stack_pub);
+  g_autoptr(GBytes) other = pubkey_blob (other_pub);
+  g_autofree char *b64 = g_base64_encode (g_bytes_get_data (key, NULL), g_bytes_get_size (key));
+  g_autofree char *other_b64 = g_base64_encode (g_bytes_get_data (other, NULL), g_bytes_get_size (other));
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (connect_sync (session, &error));
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_UNKNOWN);
+  g_clear_error (&error);
+  g_assert_false (sn_ssh_session_trust_host_key (session, other_b64, &error));
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_true (sn_ssh_session_trust_host_key (session, b64, &error));
   g_assert_no_error (error);
   g_assert_true (connect_sync (session, &error));
   g_assert_no_error (error);
@@ -456,6 +505,9 @@ test_changed_host_key (void)
                                           sn_test_stack_get ("SSH_LOG"));
   g_autofree char *before = run (cmd);
   g_autofree char *after = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *saved_before = NULL;
+  g_autofree char *saved_after = NULL;
 
   g_assert_true (sn_known_hosts_add (kh, "127.0.0.1", sn_test_stack_get_port ("SSH_PORT"), other, &error));
   session = make_session (profile, NULL, path);
@@ -466,6 +518,65 @@ test_changed_host_key (void)
   g_assert_nonnull (strstr (error->message, path));
   g_test_message ("%s", error->message);
   g_assert_false (sn_ssh_session_is_connected (session));
+  g_clear_error (&error);
+
+  /* even the exact key shown is never trusted over a changed one */
+  fingerprint = sn_ssh_session_dup_host_key_fingerprint (session);
+  g_assert_true (g_file_get_contents (path, &saved_before, NULL, NULL));
+  g_assert_false (sn_ssh_session_trust_host_key (session, fingerprint, &error));
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_CHANGED);
+  g_assert_true (g_file_get_contents (path, &saved_after, NULL, NULL));
+  g_assert_cmpstr (saved_before, ==, saved_after);
+
+  g_usleep (100000);
+  after = run (cmd);
+  g_assert_cmpstr (before, ==, after);   /* never logged in */
+}
+
+/*
+ * The stack's sshd offers only ed25519; the app's file knows the host by an
+ * ECDSA key (a man in the middle offering only a key type of their own looks
+ * like this): a hard stop, never a first-contact question.
+ */
+static void
+test_other_key_type (void)
+{
+  g_autofree char *path = g_build_filename (dir, "kh-other-type", NULL);
+  g_autofree char *ecdsa_pub = g_build_filename (dir, "hostkey_ecdsa.pub", NULL);
+  g_autofree char *line = g_strdup_printf ("printf '[127.0.0.1]:%u %%s\\n' \"$(cut -d' ' -f1,2 %s)\" > %s",
+                                           sn_test_stack_get_port ("SSH_PORT"), ecdsa_pub, path);
+  g_autoptr(SnProfile) profile = stack_profile ("t-other-type");
+  g_autoptr(SnSshSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *saved_before = NULL;
+  g_autofree char *saved_after = NULL;
+  g_autofree char *cmd = g_strdup_printf ("grep -c 'Accepted publickey' '%s' || true",
+                                          sn_test_stack_get ("SSH_LOG"));
+  g_autofree char *before = run (cmd);
+  g_autofree char *after = NULL;
+
+  g_free (run (line));
+  g_assert_true (g_file_get_contents (path, &saved_before, NULL, NULL));
+  session = make_session (profile, NULL, path);
+  g_assert_false (connect_sync (session, &error));
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_OTHER_TYPE);
+  g_assert_true (sn_ssh_error_is_host_key_stop (error));
+  g_assert_nonnull (strstr (error->message, "known with another key type"));
+  g_assert_nonnull (strstr (error->message, "ecdsa-sha2-nistp256"));
+  g_assert_nonnull (strstr (error->message, path));
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_false (sn_ssh_session_is_connected (session));
+
+  fingerprint = sn_ssh_session_dup_host_key_fingerprint (session);
+  g_assert_nonnull (fingerprint);
+  g_assert_false (sn_ssh_session_trust_host_key (session, fingerprint, &error));
+  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_OTHER_TYPE);
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (path, &saved_after, NULL, NULL));
+  g_assert_cmpstr (saved_before, ==, saved_after);
+
   g_usleep (100000);
   after = run (cmd);
   g_assert_cmpstr (before, ==, after);   /* never logged in */
@@ -1078,7 +1189,7 @@ check_replace (SnSshSession   *session,
   assert_file_equals (backup, new);
   g_assert_cmpuint (file_mode (path), ==, 0600);
 
-  /* a new file: no backup, 0644 */
+  /* a new file: no backup, owner-only (L4) */
   {
     g_autofree char *fresh = g_build_filename (where, "new.conf", NULL);
     g_autofree char *none = NULL;
@@ -1087,7 +1198,7 @@ check_replace (SnSshSession   *session,
     g_assert_no_error (error);
     g_assert_null (none);
     assert_file_equals (fresh, new);
-    g_assert_cmpuint (file_mode (fresh), ==, 0644);
+    g_assert_cmpuint (file_mode (fresh), ==, 0600);
   }
 
   /* reading a missing file */
@@ -1358,6 +1469,8 @@ main (int   argc,
   g_test_add_func ("/ssh/auth/wrong-user", test_wrong_user);
   g_test_add_func ("/ssh/host-key/unknown", test_unknown_host_key);
   g_test_add_func ("/ssh/host-key/changed", test_changed_host_key);
+  g_test_add_func ("/ssh/host-key/trust-by-blob", test_trust_by_blob);
+  g_test_add_func ("/ssh/host-key/other-key-type", test_other_key_type);
   g_test_add_func ("/ssh/host-key/ecdsa-saved-ed25519-offered", test_ecdsa_saved);
   g_test_add_func ("/ssh/exec/status", test_exec_status);
   g_test_add_func ("/ssh/exec/lines", test_exec_lines);

@@ -105,19 +105,21 @@ has_host_key (SnSshSession *session)
   return key != NULL;
 }
 
-/* What OpenSSH prints on first contact. */
-static void
+/* What OpenSSH prints on first contact. Returns the fingerprint shown:
+ * only that key may be trusted afterwards. */
+static char *
 print_unknown_host (SnSshSession *session)
 {
   SnProfile *profile = sn_ssh_session_get_profile (session);
   g_autoptr(GBytes) key = sn_ssh_session_dup_host_key (session);
-  g_autofree char *fingerprint = sn_ssh_session_dup_host_key_fingerprint (session);
   g_autofree char *pattern = sn_known_hosts_host_pattern (sn_profile_get_ssh_host (profile),
                                                           sn_profile_get_ssh_port (profile));
+  char *fingerprint = sn_ssh_key_fingerprint (key);
 
   g_printerr (_("The authenticity of host “%s” can’t be established.\n"), pattern);
   g_printerr (_("%s key fingerprint is %s.\n"),
               sn_ssh_key_type_to_name (sn_ssh_key_type_from_blob (key)), fingerprint);
+  return fingerprint;
 }
 
 /*
@@ -130,6 +132,7 @@ connect_with_policy (SnSshSession *session)
 {
   SnProfile *profile = sn_ssh_session_get_profile (session);
   g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = NULL;
 
   if (connect_sync (session, &error))
     return TRUE;
@@ -141,7 +144,7 @@ connect_with_policy (SnSshSession *session)
       return FALSE;
     }
 
-  print_unknown_host (session);
+  fingerprint = print_unknown_host (session);
   if (!on_a_terminal ())
     {
       sn_ctl_printerr (_("Not connecting to a host whose key is unknown without a terminal to ask. "
@@ -158,7 +161,8 @@ connect_with_policy (SnSshSession *session)
     }
 
   g_clear_error (&error);
-  if (!sn_ssh_session_trust_host_key (session, &error) || !connect_sync (session, &error))
+  if (!sn_ssh_session_trust_host_key (session, fingerprint, &error) ||
+      !connect_sync (session, &error))
     {
       sn_ctl_print_error (error);
       return FALSE;
@@ -828,8 +832,7 @@ sn_ctl_trust_host (SnCtl  *ctl,
       return SN_CTL_EXIT_FAILURE;
     }
 
-  print_unknown_host (session);
-  fingerprint = sn_ssh_session_dup_host_key_fingerprint (session);
+  fingerprint = print_unknown_host (session);
 
   if (expected != NULL)
     {
@@ -856,7 +859,8 @@ sn_ctl_trust_host (SnCtl  *ctl,
     }
 
   g_clear_error (&error);
-  if (!sn_ssh_session_trust_host_key (session, &error) || !connect_sync (session, &error))
+  if (!sn_ssh_session_trust_host_key (session, expected != NULL ? expected : fingerprint, &error) ||
+      !connect_sync (session, &error))
     {
       sn_ctl_print_error (error);
       return SN_CTL_EXIT_FAILURE;

@@ -98,6 +98,23 @@ _sn_backup_dump_rc_path (const char *name)
  * its bytes kept on the host under the stage folder (tee) while they stream
  * to the app, which writes them to the local backup file.
  */
+/*
+ * Keeps the @keep newest staged dumps and deletes the others. Names travel
+ * NUL-separated from find to rm, so a staged name with blanks, quotes or a
+ * newline deletes itself and nothing else (L2).
+ */
+char *
+_sn_backup_dup_prune_command (SnProfile *profile,
+                              guint      keep)
+{
+  g_autofree char *prologue = _sn_backup_prologue (profile);
+
+  return g_strdup_printf ("%sfind \"$D\" -maxdepth 1 -type f -name '*.dump' -printf '%%T@ %%p\\0' "
+                          "2>/dev/null | sort -zrn | tail -zn +%u | cut -zd ' ' -f 2- | "
+                          "xargs -0r rm -f --",
+                          prologue, keep + 1);
+}
+
 char *
 sn_backup_service_dup_dump_command (SnProfile  *profile,
                                     const char *name)
@@ -107,13 +124,19 @@ sn_backup_service_dup_dump_command (SnProfile  *profile,
   g_autofree char *part_name = NULL;
   g_autofree char *part = NULL;
   g_autofree char *rc = NULL;
-  const char *argv[] = { "pg_dump", "-Fc", "-U", NULL, NULL, NULL };
+  g_autofree char *user = NULL;
+  g_autofree char *dbname = NULL;
+  const char *argv[] = { "pg_dump", "-Fc", NULL, NULL, NULL };
 
   g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  argv[3] = sn_profile_get_db_user (profile);
-  argv[4] = sn_profile_get_db_name (profile);
+  /* Options with their values attached: a name starting with "-" is never
+   * read as another option (L1). */
+  user = g_strconcat ("--username=", sn_profile_get_db_user (profile), NULL);
+  dbname = g_strconcat ("--dbname=", sn_profile_get_db_name (profile), NULL);
+  argv[2] = user;
+  argv[3] = dbname;
   prologue = _sn_backup_prologue (profile);
   dump = sn_host_command_db_words (argv);
   part_name = g_strconcat (name, ".part", NULL);

@@ -47,6 +47,8 @@ SnRestoreTestResult *_sn_restore_test_result_new_from_json (JsonObject    *objec
 /* Pieces of the service's commands (sn-backup-commands.c). */
 char                *_sn_backup_prologue             (SnProfile           *profile);
 char                *_sn_backup_stage_path           (const char          *name);
+char                *_sn_backup_dup_prune_command    (SnProfile           *profile,
+                                                      guint                keep);
 char                *_sn_backup_mc_remote            (SnBackupService     *self,
                                                       const char          *name);
 char                *_sn_backup_dump_rc_path         (const char          *name);

@@ -1521,8 +1521,7 @@ sn_backup_service_create_sync (SnBackupService      *self,
     }
 
   /* Keep the newest few staged copies on the host. */
-  keep = g_strdup_printf ("%sls -1t $D/*.dump 2>/dev/null | tail -n +%d | xargs -r rm -f",
-                          prologue, STAGE_KEEP + 1);
+  keep = _sn_backup_dup_prune_command (self->profile, STAGE_KEEP);
   g_free (host_run (self, "backup.stage-prune", keep, cancellable, NULL));
 
   backup = load_local_backup (final_path);
@@ -2350,7 +2349,10 @@ done:
   still = g_date_time_format (now, "%Y%m%d-%H%M%S");
   report_path = g_strdup_printf ("%s/restore-test-%s-%s.md", report_dir, sn_profile_get_name (self->profile), still);
   g_mkdir_with_parents (report_dir, 0700);
-  if (!g_file_set_contents (report_path, md->str, -1, &local_error))
+  /* Business figures: owner-only, atomic and durable (M8). */
+  if (!g_file_set_contents_full (report_path, md->str, -1,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &local_error))
     {
       g_warning ("Cannot write %s: %s", report_path, local_error->message);
       g_clear_pointer (&report_path, g_free);

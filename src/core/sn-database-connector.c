@@ -15,6 +15,7 @@
 
 #include "sn-core-enums.h"
 #include "sn-database-connector.h"
+#include "sn-data-file.h"
 #include "sn-host.h"
 #include "sn-query-result-private.h"
 #include "sn-sql-console.h"
@@ -580,11 +581,14 @@ connect_database (SnDatabaseConnector *self,
   SnDatabase *database;
 
   if (path == SN_DATABASE_PATH_DIRECT)
-    database = sn_database_new (sn_profile_get_db_host (self->profile),
-                                sn_profile_get_db_port (self->profile),
-                                sn_profile_get_db_name (self->profile),
-                                sn_profile_get_db_user (self->profile),
-                                connect->password);
+    {
+      database = sn_database_new (sn_profile_get_db_host (self->profile),
+                                  sn_profile_get_db_port (self->profile),
+                                  sn_profile_get_db_name (self->profile),
+                                  sn_profile_get_db_user (self->profile),
+                                  connect->password);
+      sn_database_set_ssl_root_cert (database, sn_profile_get_db_ssl_root_cert (self->profile));
+    }
   else
     database = sn_database_new ("127.0.0.1", tunnel_port,
                                 sn_profile_get_db_name (self->profile),
@@ -1082,9 +1086,8 @@ export_psql_cb (GObject      *object,
     if (data[i] == '\n')
       lines++;
 
-  /* g_file_replace_contents writes a temporary file and renames it. */
-  if (!g_file_replace_contents (file, data, size, NULL, FALSE, G_FILE_CREATE_NONE,
-                                NULL, g_task_get_cancellable (task), &error))
+  /* Customer data: 0600, a temporary file fsynced and renamed (M8). */
+  if (!sn_data_file_replace (file, data, size, g_task_get_cancellable (task), &error))
     {
       g_task_return_error (task, error);
       return;

@@ -69,6 +69,7 @@ struct _SnDatabase
   char         *user;
   char         *password;
   char         *write_reason;
+  char         *ssl_root_cert;      /* set before connecting; NULL: no CA check */
 
   /* Held by the one thread that uses @conn; the others queue on it. */
   GMutex        conn_lock;
@@ -508,7 +509,10 @@ ensure_connected_locked (SnDatabase  *self,
   KV ("keepalives_interval", "5");
   KV ("keepalives_count", "3");
   KV ("tcp_user_timeout", "30000");
-  KV ("sslmode", "prefer");
+  /* TLS that a man in the middle cannot strip off a remote server (M7). */
+  KV ("sslmode", sn_db_sslmode_for_host (self->host, self->ssl_root_cert));
+  if (self->ssl_root_cert != NULL)
+    KV ("sslrootcert", self->ssl_root_cert);
   KV (NULL, NULL);
 #undef KV
 
@@ -1290,7 +1294,8 @@ copy_locked (SnDatabase     *self,
       g_strchomp (select);
     }
 
-  copy = g_strdup_printf ("COPY (%s) TO STDOUT WITH (FORMAT csv, HEADER)", select);
+  /* The newline ends a trailing "-- comment" before the ")" (L11). */
+  copy = g_strdup_printf ("COPY (%s\n) TO STDOUT WITH (FORMAT csv, HEADER)", select);
   res = PQexec (self->conn, copy);
   if (PQresultStatus (res) != PGRES_COPY_OUT)
     {
@@ -1694,6 +1699,7 @@ sn_database_finalize (GObject *object)
   g_clear_pointer (&self->user, g_free);
   g_clear_pointer (&self->password, g_free);
   g_clear_pointer (&self->write_reason, g_free);
+  g_clear_pointer (&self->ssl_root_cert, g_free);
   g_mutex_clear (&self->conn_lock);
   g_mutex_clear (&self->state_lock);
 
@@ -1905,11 +1911,16 @@ sn_database_new_for_profile (SnProfile  *profile,
   g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
 
   if (sn_profile_get_db_direct (profile))
-    return sn_database_new (sn_profile_get_db_host (profile),
-                            sn_profile_get_db_port (profile),
-                            sn_profile_get_db_name (profile),
-                            sn_profile_get_db_user (profile),
-                            password);
+    {
+      SnDatabase *self = sn_database_new (sn_profile_get_db_host (profile),
+                                          sn_profile_get_db_port (profile),
+                                          sn_profile_get_db_name (profile),
+                                          sn_profile_get_db_user (profile),
+                                          password);
+
+      sn_database_set_ssl_root_cert (self, sn_profile_get_db_ssl_root_cert (profile));
+      return self;
+    }
 
   g_return_val_if_fail (tunnel_port > 0, NULL);
 
@@ -1917,6 +1928,24 @@ sn_database_new_for_profile (SnProfile  *profile,
                           sn_profile_get_db_name (profile),
                           sn_profile_get_db_user (profile),
                           password);
+}
+
+/**
+ * sn_database_set_ssl_root_cert:
+ * @root_cert: (nullable): the CA certificate (PEM file) the server's must
+ *   chain to; the connection then uses sslmode=verify-full
+ *
+ * Takes effect at the next connection. Only for direct connections: through
+ * a tunnel the server's name is not the one libpq connects to.
+ */
+void
+sn_database_set_ssl_root_cert (SnDatabase *self,
+                               const char *root_cert)
+{
+  g_return_if_fail (SN_IS_DATABASE (self));
+
+  g_free (self->ssl_root_cert);
+  self->ssl_root_cert = root_cert != NULL && *root_cert != '\0' ? g_strdup (root_cert) : NULL;
 }
 
 const char *

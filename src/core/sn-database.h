@@ -77,6 +77,8 @@ SnDatabase    *sn_database_new                    (const char          *host,
 SnDatabase    *sn_database_new_for_profile        (SnProfile           *profile,
                                                    const char          *password,
                                                    guint                tunnel_port);
+void           sn_database_set_ssl_root_cert      (SnDatabase          *self,
+                                                    const char          *root_cert);
 const char    *sn_database_get_host               (SnDatabase          *self);
 guint          sn_database_get_port               (SnDatabase          *self);
 const char    *sn_database_get_dbname             (SnDatabase          *self);

@@ -1304,6 +1304,19 @@ sn_health_service_check_async (SnHealthService     *self,
       return;
     }
 
+  /* The key opens the detailed health data: never in clear over the
+   * internet, only over https or to this machine (L9). */
+  if (with_key && g_ascii_strcasecmp (scheme, "http") == 0 &&
+      !sn_net_host_is_loopback (g_uri_get_host (uri)))
+    {
+      g_task_return_new_error (task, SN_NET_ERROR, SN_NET_ERROR_INSECURE,
+                               _("The monitoring key was not sent: “%s” is a plain http:// address, "
+                                 "where anyone on the way could read the key. Use the site’s "
+                                 "https:// address in the profile."),
+                               site_url);
+      return;
+    }
+
   if (timeout_seconds == 0)
     timeout_seconds = DEFAULT_TIMEOUT_SECONDS;
 
@@ -1351,7 +1364,8 @@ sn_health_service_check_async (SnHealthService     *self,
  * sn_health_service_check_finish:
  *
  * Returns: (transfer full): the report; %NULL only when cancelled, for an
- *   invalid URL or a host refused by the loopback guard
+ *   invalid URL, a host refused by the loopback guard, or a monitoring key
+ *   that would go over plain http to a remote host (%SN_NET_ERROR_INSECURE)
  */
 SnHealthReport *
 sn_health_service_check_finish (SnHealthService  *self,

@@ -247,8 +247,9 @@ key_type_mask (SnSshKeyType key_type)
  * @key_type: its type, or %SN_SSH_KEY_TYPE_UNKNOWN to read it from @key
  * @error: set only when the file exists but cannot be read
  *
- * Hashed host names (`ssh-keygen -H`) are understood. A line for the same
- * host with another key type does not count: it is %SN_KNOWN_HOSTS_NOT_FOUND.
+ * Hashed host names (`ssh-keygen -H`) are understood. When the host has
+ * lines only for other key types the answer is %SN_KNOWN_HOSTS_OTHER_TYPE,
+ * never %SN_KNOWN_HOSTS_NOT_FOUND: OpenSSH too refuses a key-type downgrade.
  */
 SnKnownHostsResult
 sn_known_hosts_check (SnKnownHosts  *self,
@@ -308,6 +309,18 @@ sn_known_hosts_check (SnKnownHosts  *self,
     default:
       result = SN_KNOWN_HOSTS_NOT_FOUND;
       break;
+    }
+
+  /* No line of this type: a key type of 0 makes libssh2 compare with the
+   * host's lines of every type, so any line for the host answers MISMATCH. */
+  if (result == SN_KNOWN_HOSTS_NOT_FOUND)
+    {
+      rc = libssh2_knownhost_checkp (hosts, host, port == 0 ? 22 : (int)port,
+                                     g_bytes_get_data (key, NULL), g_bytes_get_size (key),
+                                     LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW,
+                                     NULL);
+      if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH || rc == LIBSSH2_KNOWNHOST_CHECK_MATCH)
+        result = SN_KNOWN_HOSTS_OTHER_TYPE;
     }
 
 out:

@@ -26,11 +26,21 @@ typedef enum
   SN_SSH_KEY_TYPE_RSA,
 } SnSshKeyType;
 
+/**
+ * SnKnownHostsResult:
+ * @SN_KNOWN_HOSTS_MATCH: a line for the host holds this very key
+ * @SN_KNOWN_HOSTS_NOT_FOUND: no line for the host at all
+ * @SN_KNOWN_HOSTS_MISMATCH: a line of the same key type holds another key
+ * @SN_KNOWN_HOSTS_OTHER_TYPE: the host is known, but only with keys of other
+ *   types: a server offering a new key type may be an attacker downgrading
+ *   to a key they control, so this is a hard stop like a mismatch
+ */
 typedef enum
 {
   SN_KNOWN_HOSTS_MATCH,
   SN_KNOWN_HOSTS_NOT_FOUND,
   SN_KNOWN_HOSTS_MISMATCH,
+  SN_KNOWN_HOSTS_OTHER_TYPE,
 } SnKnownHostsResult;
 
 #define SN_TYPE_KNOWN_HOSTS (sn_known_hosts_get_type ())

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "sn-net.h"
@@ -21,6 +23,9 @@ G_DEFINE_QUARK (sn-net-error-quark, sn_net_error)
  *
  * Names are not resolved: only "localhost" and literal addresses in
  * 127.0.0.0/8 or ::1 count as loopback, so the check itself contacts nothing.
+ * This says what a host is meant to be (for TLS and key policies); the
+ * SN_LOOPBACK_ONLY guard, sn_net_check_host(), is stricter and takes
+ * literal addresses only.
  */
 gboolean
 sn_net_host_is_loopback (const char *host)
@@ -62,12 +67,33 @@ sn_net_loopback_only (void)
   return value != NULL && g_strcmp0 (value, "0") != 0 && *value != '\0';
 }
 
+/* A literal address in 127.0.0.0/8 or ::1, brackets allowed: nothing to resolve. */
+static gboolean
+is_literal_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+  g_autofree char *bare = NULL;
+  gsize len = strlen (host);
+
+  if (host[0] == '[' && len > 1 && host[len - 1] == ']')
+    bare = g_strndup (host + 1, len - 2);
+  else
+    bare = g_strdup (host);
+
+  address = g_inet_address_new_from_string (bare);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
 /**
  * sn_net_check_host:
  * @host: where a connection is about to go
  * @error: the reason it may not
  *
- * Every SSH, HTTP, PostgreSQL and Redis connection asks this first.
+ * Every SSH, HTTP, PostgreSQL and Redis connection asks this first, and so
+ * does the far end of an SSH tunnel (the host as the server sees it). Under
+ * SN_LOOPBACK_ONLY=1 only literal loopback addresses pass: a name, even
+ * "localhost", is resolved later by getaddrinfo, libpq or the server, where
+ * /etc/hosts or NSS could send it anywhere.
  */
 gboolean
 sn_net_check_host (const char  *host,
@@ -80,12 +106,13 @@ sn_net_check_host (const char  *host,
       return FALSE;
     }
 
-  if (sn_net_loopback_only () && !sn_net_host_is_loopback (host))
+  if (sn_net_loopback_only () && !is_literal_loopback (host))
     {
       g_set_error (error, SN_NET_ERROR, SN_NET_ERROR_NOT_LOOPBACK,
-                   _("Refused to connect to “%s”: SN_LOOPBACK_ONLY=1 allows only loopback "
-                     "addresses (127.0.0.0/8, ::1, localhost). Unset SN_LOOPBACK_ONLY to reach "
-                     "real servers."),
+                   _("Refused to connect to “%s”: SN_LOOPBACK_ONLY=1 allows only literal "
+                     "loopback addresses (127.0.0.0/8, ::1), never a name that could resolve "
+                     "elsewhere. Write 127.0.0.1 instead of a name, or unset SN_LOOPBACK_ONLY "
+                     "to reach real servers."),
                    host);
       return FALSE;
     }

@@ -17,6 +17,7 @@ typedef enum
 {
   SN_NET_ERROR_NOT_LOOPBACK,
   SN_NET_ERROR_INVALID_ADDRESS,
+  SN_NET_ERROR_INSECURE,        /* a secret would go in clear to a remote host */
 } SnNetError;
 
 GQuark   sn_net_error_quark       (void);

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sn-core-enums.h"
+#include "sn-net.h"
 #include "sn-profile.h"
 #include "sn-profile-store.h"
 
@@ -34,6 +35,7 @@ struct _SnProfile
   char               *prometheus_url;
   char               *github_repo;
   char               *credentials_file;
+  char               *db_ssl_root_cert;
 
   SnSafetyLevel       safety_level;
   SnCacheBackendKind  cache_backend;
@@ -73,6 +75,7 @@ enum {
   PROP_PROMETHEUS_URL,
   PROP_GITHUB_REPO,
   PROP_CREDENTIALS_FILE,
+  PROP_DB_SSL_ROOT_CERT,
   N_PROPS
 };
 
@@ -109,6 +112,7 @@ string_field (SnProfile *self,
     case PROP_PROMETHEUS_URL: return &self->prometheus_url;
     case PROP_GITHUB_REPO: return &self->github_repo;
     case PROP_CREDENTIALS_FILE: return &self->credentials_file;
+    case PROP_DB_SSL_ROOT_CERT: return &self->db_ssl_root_cert;
     default: return NULL;
     }
 }
@@ -299,6 +303,7 @@ sn_profile_class_init (SnProfileClass *klass)
   STRING_PROP (PROP_PROMETHEUS_URL, "prometheus-url", DEFAULT_PROMETHEUS_URL);
   STRING_PROP (PROP_GITHUB_REPO, "github-repo", DEFAULT_GITHUB_REPO);
   STRING_PROP (PROP_CREDENTIALS_FILE, "credentials-file", NULL);
+  STRING_PROP (PROP_DB_SSL_ROOT_CERT, "db-ssl-root-cert", NULL);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -653,6 +658,7 @@ STRING_GETTER (upstash_url)
 STRING_GETTER (prometheus_url)
 STRING_GETTER (github_repo)
 STRING_GETTER (credentials_file)
+STRING_GETTER (db_ssl_root_cert)
 
 #undef STRING_GETTER
 #undef VALUE_GETTER
@@ -783,6 +789,97 @@ check_url (const char  *url,
   return FALSE;
 }
 
+static gboolean
+has_control_chars (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (g_ascii_iscntrl (*p))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+check_ssl_root_cert (const char  *path,
+                     GError     **error)
+{
+  if (path == NULL || *path == '\0')
+    return TRUE;
+
+  if (g_path_is_absolute (path) && !has_control_chars (path))
+    return TRUE;
+
+  g_set_error (error, SN_PROFILE_STORE_ERROR, SN_PROFILE_STORE_ERROR_INVALID,
+               _("The database CA certificate “%s” must be a full path starting with “/”, "
+                 "such as /home/me/.postgresql/root.crt."),
+               path);
+  return FALSE;
+}
+
+/* Names that reach pg_dump, psql and ssh as arguments: nothing an option
+ * parser or a shell could read as more than a name (L1). */
+static gboolean
+identifier_is_valid (const char *value,
+                     gboolean    allow_dot)
+{
+  gsize len = strlen (value);
+
+  if (len == 0 || len > 63 || !(g_ascii_isalpha (value[0]) || value[0] == '_'))
+    return FALSE;
+
+  for (const char *p = value; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '$' && *p != '-' && !(allow_dot && *p == '.'))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_identifier (const char  *value,
+                  const char  *label,
+                  gboolean     required,
+                  gboolean     allow_dot,
+                  GError     **error)
+{
+  if (value == NULL || *value == '\0')
+    {
+      if (!required)
+        return TRUE;
+      g_set_error (error, SN_PROFILE_STORE_ERROR, SN_PROFILE_STORE_ERROR_INVALID,
+                   /* Translators: %s is e.g. "database name" */
+                   _("The %s is empty. Enter it, for example “snarcisse”."), label);
+      return FALSE;
+    }
+
+  if (identifier_is_valid (value, allow_dot))
+    return TRUE;
+
+  g_set_error (error, SN_PROFILE_STORE_ERROR, SN_PROFILE_STORE_ERROR_INVALID,
+               /* Translators: the first %s is e.g. "database name", the second its value */
+               _("The %s “%s” cannot be used: write 1 to 63 letters, digits, “_”, “-” or “$”, "
+                 "starting with a letter or “_” (no spaces, quotes or leading “-”)."),
+               label, value);
+  return FALSE;
+}
+
+static gboolean
+check_deploy_path (const char  *path,
+                   GError     **error)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (path != NULL && g_path_is_absolute (path) && !has_control_chars (path))
+    {
+      parts = g_strsplit (path, "/", -1);
+      if (!g_strv_contains ((const char * const *)parts, ".."))
+        return TRUE;
+    }
+
+  g_set_error (error, SN_PROFILE_STORE_ERROR, SN_PROFILE_STORE_ERROR_INVALID,
+               _("The deploy path “%s” must be a full path on the server starting with “/”, "
+                 "without “..”, such as /opt/sweetnarcisse."),
+               path != NULL ? path : "");
+  return FALSE;
+}
+
 /**
  * sn_profile_validate:
  * @self: a #SnProfile
@@ -817,6 +914,15 @@ sn_profile_validate (SnProfile  *self,
   if (!check_url (self->site_url, _("site URL"), error) ||
       !check_url (self->upstash_url, _("Upstash URL"), error) ||
       !check_url (self->prometheus_url, _("Prometheus URL"), error))
+    return FALSE;
+
+  if (!check_ssl_root_cert (self->db_ssl_root_cert, error))
+    return FALSE;
+
+  if (!check_identifier (self->db_name, _("database name"), TRUE, FALSE, error) ||
+      !check_identifier (self->db_user, _("database user"), TRUE, FALSE, error) ||
+      !check_identifier (self->ssh_user, _("SSH user"), FALSE, TRUE, error) ||
+      !check_deploy_path (self->deploy_path, error))
     return FALSE;
 
   if (!color_is_valid (self->color))
@@ -946,4 +1052,79 @@ sn_profile_dup_credential_warnings (SnProfile *self)
     }
 
   return g_strv_builder_end (builder);
+}
+
+/* Database transport ------------------------------------------------------- */
+
+/**
+ * sn_db_sslmode_for_host:
+ * @host: where libpq connects
+ * @root_cert: (nullable): the CA certificate the server's must chain to
+ *
+ * The one rule for TLS to PostgreSQL: with a CA certificate, "verify-full"
+ * (encrypted, and the server proves its name); else "prefer" on loopback
+ * (a tunnel's local end, a local server) and "require" anywhere else, so a
+ * man in the middle cannot strip TLS and ask for the password in clear.
+ * libpq 15 has no require_auth, so "require" alone does not prove who the
+ * server is: set a CA certificate for that.
+ *
+ * Returns: the libpq sslmode
+ */
+const char *
+sn_db_sslmode_for_host (const char *host,
+                        const char *root_cert)
+{
+  if (root_cert != NULL && *root_cert != '\0')
+    return "verify-full";
+  if (sn_net_host_is_loopback (host))
+    return "prefer";
+  return "require";
+}
+
+/**
+ * sn_profile_get_db_transport:
+ * @self: a #SnProfile
+ *
+ * Returns: how the app reaches the profile's database, for the editor to say
+ */
+SnDbTransport
+sn_profile_get_db_transport (SnProfile *self)
+{
+  const char *mode;
+
+  g_return_val_if_fail (SN_IS_PROFILE (self), SN_DB_TRANSPORT_TUNNEL);
+
+  if (!self->db_direct)
+    return SN_DB_TRANSPORT_TUNNEL;
+
+  mode = sn_db_sslmode_for_host (self->db_host, self->db_ssl_root_cert);
+  if (g_str_equal (mode, "verify-full"))
+    return SN_DB_TRANSPORT_TLS_VERIFIED;
+  if (g_str_equal (mode, "require"))
+    return SN_DB_TRANSPORT_TLS_REQUIRED;
+  return SN_DB_TRANSPORT_LOCAL;
+}
+
+/**
+ * sn_db_transport_to_description:
+ *
+ * Returns: one translated line saying how the database connection is protected
+ */
+const char *
+sn_db_transport_to_description (SnDbTransport transport)
+{
+  switch (transport)
+    {
+    case SN_DB_TRANSPORT_TUNNEL:
+      return _("Through SSH: the connection is encrypted by the SSH tunnel.");
+    case SN_DB_TRANSPORT_LOCAL:
+      return _("Direct to a local address: TLS if the server offers it (sslmode=prefer).");
+    case SN_DB_TRANSPORT_TLS_VERIFIED:
+      return _("Direct: TLS required and the server’s certificate checked against the CA "
+               "certificate (sslmode=verify-full).");
+    case SN_DB_TRANSPORT_TLS_REQUIRED:
+    default:
+      return _("Direct: TLS required (sslmode=require), but the server’s identity is not "
+               "checked. Set a CA certificate to check it.");
+    }
 }

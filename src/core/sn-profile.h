@@ -20,6 +20,21 @@ typedef enum
   SN_PROFILE_ERROR_LEVEL,   /* the profile's safety level is below what the operation needs */
 } SnProfileError;
 
+/**
+ * SnDbTransport:
+ * @SN_DB_TRANSPORT_TUNNEL: through the SSH tunnel (encrypted by SSH)
+ * @SN_DB_TRANSPORT_LOCAL: direct to a loopback address (sslmode=prefer)
+ * @SN_DB_TRANSPORT_TLS_VERIFIED: direct, sslmode=verify-full with the profile's CA
+ * @SN_DB_TRANSPORT_TLS_REQUIRED: direct, sslmode=require (encrypted, server not authenticated)
+ */
+typedef enum
+{
+  SN_DB_TRANSPORT_TUNNEL,
+  SN_DB_TRANSPORT_LOCAL,
+  SN_DB_TRANSPORT_TLS_VERIFIED,
+  SN_DB_TRANSPORT_TLS_REQUIRED,
+} SnDbTransport;
+
 #define SN_TYPE_PROFILE (sn_profile_get_type ())
 
 G_DECLARE_FINAL_TYPE (SnProfile, sn_profile, SN, PROFILE, GObject)
@@ -48,6 +63,9 @@ G_DECLARE_FINAL_TYPE (SnProfile, sn_profile, SN, PROFILE, GObject)
  *   prometheus-url     string   as seen from the SSH host, default "http://127.0.0.1:9090"
  *   github-repo        string   default "kalicatt/SweetNarcisse-demo"
  *   credentials-file   string   optional: KEY=VALUE file (mode 0600) for unattended use
+ *   db-ssl-root-cert   string   optional: absolute path of the CA certificate (PEM) that
+ *                               signed the database server's; a direct connection then
+ *                               uses sslmode=verify-full (see sn_db_sslmode_for_host())
  */
 
 GQuark              sn_profile_error_quark          (void);
@@ -79,6 +97,11 @@ const char         *sn_profile_get_upstash_url      (SnProfile     *self);
 const char         *sn_profile_get_prometheus_url   (SnProfile     *self);
 const char         *sn_profile_get_github_repo      (SnProfile     *self);
 const char         *sn_profile_get_credentials_file (SnProfile     *self);
+const char         *sn_profile_get_db_ssl_root_cert (SnProfile     *self);
+SnDbTransport       sn_profile_get_db_transport     (SnProfile     *self);
+const char         *sn_db_transport_to_description  (SnDbTransport  transport);
+const char         *sn_db_sslmode_for_host          (const char    *host,
+                                                     const char    *root_cert);
 char               *sn_profile_dup_health_url       (SnProfile     *self,
                                                      gboolean       verbose);
 gboolean            sn_profile_validate             (SnProfile     *self,

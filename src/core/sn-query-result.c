@@ -1125,6 +1125,13 @@ csv_read_field (CsvReader  *reader,
             }
           g_string_append_c (field, *p++);
         }
+      /* RFC 4180: the closing quote ends the field (L11). */
+      if (p < reader->end && *p != ',' && *p != '\r' && *p != '\n')
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("The CSV text has characters after the closing quote of a field."));
+          return FALSE;
+        }
     }
   else
     {
@@ -1209,6 +1216,7 @@ _sn_query_result_parse_csv (const char  *csv,
   g_autofree PGresAttDesc *attrs = NULL;
   g_autofree gboolean *integer = NULL;
   g_autofree gboolean *numeric = NULL;
+  g_autoptr(GError) local_error = NULL;
   CsvReader reader;
   PGresult *result;
   gboolean is_null;
@@ -1226,19 +1234,24 @@ _sn_query_result_parse_csv (const char  *csv,
   reader.end = csv + length;
 
   /* Header */
-  while (csv_read_field (&reader, field, &is_null, &end_of_line, error))
+  /* A local error: malformed text is refused even when the caller passes
+   * no GError (L11). */
+  while (csv_read_field (&reader, field, &is_null, &end_of_line, &local_error))
     {
       g_ptr_array_add (names, g_strdup (field->str));
       if (end_of_line)
         break;
     }
-  if (error != NULL && *error != NULL)
-    return NULL;
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
 
   n_columns = names->len;
 
   /* Data: NULL stays NULL in the cells array (a NULL pointer). */
-  while (csv_read_field (&reader, field, &is_null, &end_of_line, error))
+  while (csv_read_field (&reader, field, &is_null, &end_of_line, &local_error))
     {
       if (column == 0 && end_of_line && is_null && n_columns > 1)
         continue;   /* a blank line */
@@ -1265,8 +1278,11 @@ _sn_query_result_parse_csv (const char  *csv,
           column = 0;
         }
     }
-  if (error != NULL && *error != NULL)
-    return NULL;
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (column != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -82,6 +83,20 @@
 #define SFTP_WRITE_SLICE     (1024 * 1024)
 
 G_DEFINE_QUARK (sn-ssh-error-quark, sn_ssh_error)
+
+/**
+ * sn_ssh_error_is_host_key_stop:
+ * @error: (nullable): an error from connecting
+ *
+ * Returns: whether @error is a host key hard stop (a changed key, or a host
+ *   known with another key type): nothing may trust the key from there
+ */
+gboolean
+sn_ssh_error_is_host_key_stop (const GError *error)
+{
+  return g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_CHANGED) ||
+         g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_OTHER_TYPE);
+}
 
 /* ------------------------------------------------------------------------ */
 /* SnSshExecResult                                                            */
@@ -389,6 +404,7 @@ struct _Worker
   /* shared, under lock */
   GMutex            lock;
   GBytes           *host_key;
+  SnKnownHostsResult host_key_result;  /* of checking host_key */
   gboolean          dead;
   gboolean          connected;
   gboolean          quit;
@@ -1009,6 +1025,31 @@ authenticate (Worker  *worker,
   return FALSE;
 }
 
+/* The host is saved with keys of other types only: a server does not lose
+ * its saved key by itself, so this is treated like a changed key. */
+static void
+set_other_type_error (Worker       *worker,
+                      SnSshKeyType  key_type,
+                      const char   *fingerprint,
+                      GError      **error)
+{
+  g_autofree char *pattern = sn_known_hosts_host_pattern (worker->host, worker->port);
+  g_autofree char *saved = sn_known_hosts_dup_saved_algorithms (worker->known_hosts,
+                                                                worker->host, worker->port);
+
+  g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_OTHER_TYPE,
+               _("%s:%u is known with another key type: %s saves %s for it, but the server "
+                 "now presents an %s key (%s) and none of the saved type. A server does not "
+                 "lose its host key by itself: someone may be intercepting the connection "
+                 "(a man-in-the-middle attack) with a key type they control. The connection "
+                 "was stopped and nothing was sent. Ask your hosting provider which host keys "
+                 "the server has; only if this fingerprint is one of them, remove the lines "
+                 "for %s from %s and connect again to save the new key."),
+               worker->host, worker->port, sn_known_hosts_get_path (worker->known_hosts),
+               saved != NULL ? saved : _("a key"), sn_ssh_key_type_to_name (key_type),
+               fingerprint, pattern, sn_known_hosts_get_path (worker->known_hosts));
+}
+
 static gboolean
 check_host_key (Worker  *worker,
                 GError **error)
@@ -1034,13 +1075,15 @@ check_host_key (Worker  *worker,
   key_type = sn_ssh_key_type_from_blob (bytes);
   fingerprint = sn_ssh_key_fingerprint (bytes);
 
+  result = sn_known_hosts_check (worker->known_hosts, worker->host, worker->port,
+                                 bytes, key_type, &local_error);
+
   g_mutex_lock (&worker->lock);
   g_clear_pointer (&worker->host_key, g_bytes_unref);
   worker->host_key = g_bytes_ref (bytes);
+  worker->host_key_result = result;
   g_mutex_unlock (&worker->lock);
 
-  result = sn_known_hosts_check (worker->known_hosts, worker->host, worker->port,
-                                 bytes, key_type, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1060,6 +1103,10 @@ check_host_key (Worker  *worker,
                      "console) before you trust it."),
                    worker->host, worker->port, sn_ssh_key_type_to_name (key_type), fingerprint,
                    key_type == SN_SSH_KEY_TYPE_ED25519 ? "ed25519" : "ecdsa");
+      return FALSE;
+
+    case SN_KNOWN_HOSTS_OTHER_TYPE:
+      set_other_type_error (worker, key_type, fingerprint, error);
       return FALSE;
 
     case SN_KNOWN_HOSTS_MISMATCH:
@@ -2987,6 +3034,30 @@ sn_ssh_session_disconnect (SnSshSession *self)
     }
 }
 
+/* The key of the last attempt and what checking it found. */
+static GBytes *
+dup_host_key_and_result (SnSshSession       *self,
+                         SnKnownHostsResult *result)
+{
+  GBytes *key = NULL;
+
+  *result = SN_KNOWN_HOSTS_NOT_FOUND;
+  g_mutex_lock (&self->lock);
+  if (self->worker != NULL)
+    {
+      g_mutex_lock (&self->worker->lock);
+      if (self->worker->host_key != NULL)
+        {
+          key = g_bytes_ref (self->worker->host_key);
+          *result = self->worker->host_key_result;
+        }
+      g_mutex_unlock (&self->worker->lock);
+    }
+  g_mutex_unlock (&self->lock);
+
+  return key;
+}
+
 /**
  * sn_ssh_session_dup_host_key:
  *
@@ -2996,21 +3067,11 @@ sn_ssh_session_disconnect (SnSshSession *self)
 GBytes *
 sn_ssh_session_dup_host_key (SnSshSession *self)
 {
-  GBytes *key = NULL;
+  SnKnownHostsResult result;
 
   g_return_val_if_fail (SN_IS_SSH_SESSION (self), NULL);
 
-  g_mutex_lock (&self->lock);
-  if (self->worker != NULL)
-    {
-      g_mutex_lock (&self->worker->lock);
-      if (self->worker->host_key != NULL)
-        key = g_bytes_ref (self->worker->host_key);
-      g_mutex_unlock (&self->worker->lock);
-    }
-  g_mutex_unlock (&self->lock);
-
-  return key;
+  return dup_host_key_and_result (self, &result);
 }
 
 /**
@@ -3026,34 +3087,104 @@ sn_ssh_session_dup_host_key_fingerprint (SnSshSession *self)
   return key != NULL ? sn_ssh_key_fingerprint (key) : NULL;
 }
 
+/* Whether @shown, a "SHA256:..." fingerprint or a base64 key blob, is @key. */
+static gboolean
+key_is_shown (GBytes     *key,
+              const char *shown)
+{
+  g_autofree char *fingerprint = sn_ssh_key_fingerprint (key);
+  g_autofree char *wanted = g_strstrip (g_strdup (shown));
+  g_autofree guchar *blob = NULL;
+  gsize len = 0;
+
+  if (g_str_has_prefix (wanted, "SHA256:"))
+    return g_str_equal (wanted, fingerprint);
+
+  blob = g_base64_decode (wanted, &len);
+  return len > 0 && len == g_bytes_get_size (key) &&
+         memcmp (blob, g_bytes_get_data (key, NULL), len) == 0;
+}
+
 /**
  * sn_ssh_session_trust_host_key:
+ * @shown: the key the person compared: its "SHA256:..." fingerprint as
+ *   sn_ssh_session_dup_host_key_fingerprint() gave it, or the base64 key blob
  *
  * Saves the host key seen at the last attempt in the session's known_hosts,
- * after the person compared its fingerprint. Never call this after
- * %SN_SSH_ERROR_HOST_KEY_CHANGED.
+ * only if it is the key in @shown (a reconnection in between may have seen
+ * another one) and only after a first contact: a changed key or a host known
+ * with another key type is refused, whatever the caller asks.
  */
 gboolean
 sn_ssh_session_trust_host_key (SnSshSession  *self,
+                               const char    *shown,
                                GError       **error)
 {
   g_autoptr(GBytes) key = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *fingerprint = NULL;
+  SnKnownHostsResult result;
+  const char *host;
+  guint port;
 
   g_return_val_if_fail (SN_IS_SSH_SESSION (self), FALSE);
 
-  key = sn_ssh_session_dup_host_key (self);
+  host = sn_profile_get_ssh_host (self->profile);
+  port = sn_profile_get_ssh_port (self->profile);
+  key = dup_host_key_and_result (self, &result);
   if (key == NULL)
     {
       g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_FAILED,
-                   _("No host key was received from %s:%u yet; connect first."),
-                   sn_profile_get_ssh_host (self->profile), sn_profile_get_ssh_port (self->profile));
+                   _("No host key was received from %s:%u yet; connect first."), host, port);
       return FALSE;
     }
 
-  return sn_known_hosts_add (self->known_hosts,
-                             sn_profile_get_ssh_host (self->profile),
-                             sn_profile_get_ssh_port (self->profile),
-                             key, error);
+  fingerprint = sn_ssh_key_fingerprint (key);
+  if (shown == NULL || !key_is_shown (key, shown))
+    {
+      g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_FAILED,
+                   _("The host key of %s:%u is now %s, not the key you were shown (%s): it was "
+                     "NOT saved. Connect again and compare the new fingerprint."),
+                   host, port, fingerprint, shown != NULL ? shown : _("none"));
+      return FALSE;
+    }
+
+  /* Checked again now: the file may have changed since the attempt. */
+  if (result == SN_KNOWN_HOSTS_NOT_FOUND)
+    {
+      result = sn_known_hosts_check (self->known_hosts, host, port, key,
+                                     SN_SSH_KEY_TYPE_UNKNOWN, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  switch (result)
+    {
+    case SN_KNOWN_HOSTS_MATCH:
+      return TRUE;
+
+    case SN_KNOWN_HOSTS_NOT_FOUND:
+      return sn_known_hosts_add (self->known_hosts, host, port, key, error);
+
+    case SN_KNOWN_HOSTS_OTHER_TYPE:
+      g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_OTHER_TYPE,
+                   _("%s:%u is known with another key type: its key %s was NOT saved. Ask your "
+                     "hosting provider which host keys the server has before you change %s."),
+                   host, port, fingerprint, sn_known_hosts_get_path (self->known_hosts));
+      return FALSE;
+
+    case SN_KNOWN_HOSTS_MISMATCH:
+    default:
+      g_set_error (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_CHANGED,
+                   _("The host key of %s:%u has CHANGED (now %s): it was NOT saved. A changed "
+                     "key is never trusted from here; ask your hosting provider which host key "
+                     "the server has."),
+                   host, port, fingerprint);
+      return FALSE;
+    }
 }
 
 /* Worker threads still running, so the process can end them before
@@ -3756,7 +3887,7 @@ replace_commit (GTask *task)
     "  chmod --reference=\"$T\" -- \"$P\"; chown --reference=\"$T\" -- \"$P\" 2>/dev/null\n"
     "fi\n"
     "if [ -n \"$M\" ]; then chmod \"$M\" -- \"$P\" || { rm -f -- \"$P\"; exit 13; }\n"
-    "elif [ -z \"$B\" ]; then chmod 0644 -- \"$P\"; fi\n"
+    "elif [ -z \"$B\" ]; then chmod 0600 -- \"$P\"; fi\n"
     "%s"
     "mv -f -- \"$P\" \"$T\" || { rm -f -- \"$P\"; exit 15; }\n"
     "sync -- \"$(dirname -- \"$T\")\" 2>/dev/null\n"
@@ -3782,8 +3913,8 @@ on_replace_uploaded (GObject      *object,
     replace_fail (task, error);
   else if (!sn_ssh_exec_result_get_success (exec))
     replace_fail (task, exec_file_error (self, exec, _("Writing"), r->tmp));
-  else if (g_task_return_error_if_cancelled (task))
-    g_object_unref (task);   /* nothing renamed yet; the commit would not run */
+  else if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    replace_fail (task, error);   /* nothing renamed yet: the temp file goes too (L4) */
   else
     replace_commit (task);
 }
@@ -3804,7 +3935,10 @@ on_replace_written (GObject      *object,
     {
       r->fsynced = res->fsynced;
       sftp_result_free (res);
-      replace_commit (task);
+      if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+        replace_fail (task, error);   /* cancelled before the rename: nothing left (L4) */
+      else
+        replace_commit (task);
       return;
     }
 
@@ -3829,7 +3963,7 @@ on_replace_written (GObject      *object,
  * @path: an absolute path on the host; its directory must exist
  * @contents: the new bytes
  * @mode: permission bits for the new file, or -1 to keep those of the file
- *   it replaces (0644 for a new file)
+ *   it replaces (0600 for a new file: it may hold secrets, such as a .env)
  *
  * Replaces @path atomically: the bytes go to a temp file beside it (SFTP,
  * or `cat` over exec without SFTP), synced (fsync@openssh.com, else `sync`),

@@ -21,8 +21,8 @@ G_BEGIN_DECLS
  * SnSshError:
  * @SN_SSH_ERROR_CONNECT: the TCP connection or the SSH handshake failed
  * @SN_SSH_ERROR_HOST_KEY_UNKNOWN: first contact: the host key is not in the app's
- *   known_hosts; show sn_ssh_session_dup_host_key_fingerprint(), then
- *   sn_ssh_session_trust_host_key() and connect again
+ *   known_hosts; show sn_ssh_session_dup_host_key_fingerprint(), then pass
+ *   that fingerprint to sn_ssh_session_trust_host_key() and connect again
  * @SN_SSH_ERROR_HOST_KEY_CHANGED: the host key differs from the saved one: never continue
  * @SN_SSH_ERROR_AUTH: the server refused every login method (not retried: fail2ban)
  * @SN_SSH_ERROR_PASSPHRASE: the key file is encrypted and the passphrase is missing or wrong
@@ -36,6 +36,11 @@ G_BEGIN_DECLS
  * @SN_SSH_ERROR_NOT_FOUND: the remote file does not exist
  * @SN_SSH_ERROR_SFTP_UNAVAILABLE: the server has no SFTP subsystem; file
  *   transfers then go through `cat` over exec
+ * @SN_SSH_ERROR_HOST_KEY_OTHER_TYPE: the host is known with another key type
+ *   than the one it presents (a possible downgrade by a man in the middle):
+ *   a hard stop like %SN_SSH_ERROR_HOST_KEY_CHANGED, never trusted
+ *
+ * sn_ssh_error_is_host_key_stop() tells the two hard stops apart from the rest.
  */
 typedef enum
 {
@@ -53,6 +58,7 @@ typedef enum
   SN_SSH_ERROR_PERMISSION,
   SN_SSH_ERROR_NOT_FOUND,
   SN_SSH_ERROR_SFTP_UNAVAILABLE,
+  SN_SSH_ERROR_HOST_KEY_OTHER_TYPE,
 } SnSshError;
 
 /**
@@ -70,7 +76,8 @@ typedef enum
 
 const char *sn_ssh_transport_to_string (SnSshTransport transport);
 
-GQuark sn_ssh_error_quark (void);
+GQuark   sn_ssh_error_quark            (void);
+gboolean sn_ssh_error_is_host_key_stop (const GError *error);
 
 /* The outcome of one remote command. */
 #define SN_TYPE_SSH_EXEC_RESULT (sn_ssh_exec_result_get_type ())
@@ -125,6 +132,7 @@ void             sn_ssh_session_disconnect               (SnSshSession         *
 GBytes          *sn_ssh_session_dup_host_key             (SnSshSession         *self);
 char            *sn_ssh_session_dup_host_key_fingerprint (SnSshSession         *self);
 gboolean         sn_ssh_session_trust_host_key           (SnSshSession         *self,
+                                                          const char           *shown,
                                                           GError              **error);
 
 void             sn_ssh_session_connect_async            (SnSshSession         *self,

@@ -16,6 +16,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sn-net.h"
 #include "sn-ssh-session-private.h"
 #include "sn-ssh-tunnel.h"
 
@@ -283,6 +284,16 @@ sn_ssh_tunnel_open_async (SnSshTunnel         *self,
   if (self->open)
     {
       g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* The far end is reached from the server: the loopback guard covers it too. */
+  if (!sn_net_check_host (self->remote_host, &error))
+    {
+      /* Translators: %s:%u is the tunnel's far end, as the server sees it */
+      g_prefix_error (&error, _("The SSH tunnel to %s:%u was not opened. "),
+                      self->remote_host, self->remote_port);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
