@@ -18,6 +18,7 @@
 #include "sn-test-stack.h"
 #include "sn-types.h"
 #include "sn-backups-page.h"
+#include "sn-format.h"
 #include "sn-database-view.h"
 
 static char *
@@ -200,7 +201,7 @@ test_make_backup (void)
     g_autoptr(GError) error = NULL;
     g_autoptr(GDateTime) local_time = g_date_time_to_local (sn_backup_get_created (made));
     g_autofree char *clock = g_date_time_format (local_time, "%H:%M");
-    g_autofree char *size = g_format_size (sn_backup_get_size (made));
+    g_autofree char *size = sn_format_size (sn_backup_get_size (made));
     g_autofree char *expected = NULL;
     g_autofree char *name = g_strdup (sn_backup_get_name (made));
     AdwActionRow *remote_row;
@@ -477,7 +478,7 @@ test_read_only_refused (void)
   GtkWidget *overlay = adw_toast_overlay_new ();
   SnBackupsPage *page = SN_BACKUPS_PAGE (sn_backups_page_new ());
   GtkWidget *note;
-  const char *dir;
+  g_autofree char *dir = NULL;
 
   g_object_set (profile, "name", "ro", "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 800);
@@ -486,7 +487,8 @@ test_read_only_refused (void)
   gtk_window_present (GTK_WINDOW (window));
   sn_backups_page_set_profile (page, profile);
   gtk_test_widget_wait_for_draw (window);
-  dir = sn_backup_service_get_directory (sn_backups_page_get_service (page));
+  /* A copy: setting the profile again below replaces the service. */
+  dir = g_strdup (sn_backup_service_get_directory (sn_backups_page_get_service (page)));
 
   note = sn_test_find_named (window, "backups-level-note");
   g_assert_nonnull (note);
