@@ -377,15 +377,18 @@ set_path (SnDatabaseConnector *self,
  *
  * Returns: (transfer full): the shell command run on the server for @sql,
  *   built by sn_host_command_psql(): `cd <deploy> && docker compose … exec -T
- *   db psql -X --csv -q -v ON_ERROR_STOP=1 -U <user> -d <db> -c <setup> -c
- *   <sql>`, every argument quoted
+ *   db psql -X --csv -q -v SHOW_ALL_RESULTS=off -v ON_ERROR_STOP=1 -U <user>
+ *   -d <db> -c <setup> -c <sql>`, every argument quoted
  */
 char *
 sn_database_dup_psql_command (SnProfile  *profile,
                               const char *sql,
                               gboolean    read_only)
 {
-  static const char * const options[] = { "--csv", "-q", NULL };
+  /* psql 15 prints one CSV table per statement of a -c, which no reader can
+   * split: show only the last result, as PQexec does on the libpq paths
+   * (older psql does so anyway). */
+  static const char * const options[] = { "--csv", "-q", "-v", "SHOW_ALL_RESULTS=off", NULL };
   g_autofree char *setup = NULL;
   const char *commands[3] = { NULL };
 
