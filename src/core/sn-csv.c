@@ -100,7 +100,8 @@ append_quoted (GString    *out,
  * @text: the cell's text (not %NULL; "" for an empty cell)
  * @flags: #SN_CSV_SPREADSHEET_SAFE to neutralise formulas
  *
- * Appends one cell, quoted when it holds `,`, `"`, CR or LF (RFC 4180).
+ * Appends one cell, quoted when it holds `,`, `"`, CR or LF (RFC 4180) or
+ * starts or ends with a space, which spreadsheets would trim.
  */
 void
 sn_csv_append_field (GString    *out,
@@ -110,7 +111,8 @@ sn_csv_append_field (GString    *out,
   gsize len = strlen (text);
   gboolean guard = (flags & SN_CSV_SPREADSHEET_SAFE) && sn_csv_cell_is_risky (text, len);
 
-  if (!guard && strpbrk (text, ",\"\r\n") == NULL)
+  if (!guard && strpbrk (text, ",\"\r\n") == NULL &&
+      !(len > 0 && (g_ascii_isspace (text[0]) || g_ascii_isspace (text[len - 1]))))
     g_string_append_len (out, text, len);
   else
     append_quoted (out, text, len, guard);
