@@ -14,6 +14,7 @@
 
 #include "sn-activity-window.h"
 #include "sn-audit-log.h"
+#include "sn-csv.h"
 
 /* One line of the audit log --------------------------------------------- */
 
@@ -507,29 +508,14 @@ sn_activity_window_reload (SnActivityWindow *self)
 
 /* CSV ----------------------------------------------------------------- */
 
+/* Profile names, commands and actions come from the log: a value such as
+ * "=HYPERLINK(…)" is written as text for the spreadsheet (M9). */
 static void
 append_csv_field (GString    *csv,
                   const char *value,
                   gboolean    last)
 {
-  if (value == NULL)
-    value = "";
-
-  if (strpbrk (value, ",\"\r\n") != NULL || g_ascii_isspace (value[0]) ||
-      (*value != '\0' && g_ascii_isspace (value[strlen (value) - 1])))
-    {
-      g_string_append_c (csv, '"');
-      for (const char *p = value; *p != '\0'; p++)
-        {
-          if (*p == '"')
-            g_string_append_c (csv, '"');
-          g_string_append_c (csv, *p);
-        }
-      g_string_append_c (csv, '"');
-    }
-  else
-    g_string_append (csv, value);
-
+  sn_csv_append_field (csv, value != NULL ? value : "", SN_CSV_SPREADSHEET_SAFE);
   g_string_append (csv, last ? "\r\n" : ",");
 }
 
@@ -538,7 +524,8 @@ append_csv_field (GString    *csv,
  * @self: a #SnActivityWindow
  *
  * The entries shown (filters applied), newest first, as RFC 4180 CSV with
- * a header line. Times are the stored UTC ones; commands as redacted.
+ * a header line. Times are the stored UTC ones; commands as redacted; cells
+ * a spreadsheet would run as formulas are written as text.
  *
  * Returns: (transfer full): the CSV text
  */

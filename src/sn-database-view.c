@@ -1001,8 +1001,10 @@ export_report_to (SnDatabaseView *self,
 {
   g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
   g_autoptr(GError) error = NULL;
+  SnCsvFlags flags = self->profile != NULL ? sn_csv_flags_for_profile (self->profile)
+                                            : SN_CSV_SPREADSHEET_SAFE;
 
-  if (!sn_report_result_write_csv (self->report, out, NULL, &error) ||
+  if (!sn_report_result_write_csv (self->report, flags, out, NULL, &error) ||
       !g_output_stream_close (out, NULL, &error) ||
       !replace_file (file, g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
                      g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)), &error))

@@ -511,6 +511,11 @@ test_connection_activity (void)
   g_assert_no_error (error);
   g_assert_cmpint (sn_ssh_exec_result_get_exit_status (exec), !=, 0);
 
+  /* M9: a logged value a spreadsheet would run is exported as text. */
+  g_assert_true (sn_audit_log_append (sn_audit_log_get_default (), "demo", "test.formula",
+                                      "=HYPERLINK(\"http://x\",\"y\")", 1, 1000, 0, &error));
+  g_assert_no_error (error);
+
   gtk_widget_activate_action (GTK_WIDGET (window), "win.activity", NULL);
   activity = wait_for_toplevel (SN_TYPE_ACTIVITY_WINDOW);
   g_assert_nonnull (activity);
@@ -526,6 +531,7 @@ test_connection_activity (void)
   g_assert_nonnull (strstr (csv, ",host.df,"));
   g_assert_true (strstr (csv, ",host.compose.exec,") < strstr (csv, ",host.compose.ps,"));
   g_assert_cmpuint (count_lines (csv), ==, total + 1);
+  g_assert_nonnull (strstr (csv, ",test.formula,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",1,"));
   g_clear_pointer (&csv, g_free);
 
   /* Failures only: fewer lines, the failed exec among them, no success. */

@@ -299,6 +299,98 @@ table_exists (const char *name)
   return g_strcmp0 (sn_query_result_get_value (result, 0, 0), "t") == 0;
 }
 
+/*
+ * L9: several statements in one text. psql 15 prints one CSV table for each,
+ * which the reader cannot split; the psql path shows the last result, as the
+ * libpq paths do, in the editor and in the export.
+ */
+static void
+test_psql_several_statements (void)
+{
+  static const char sql[] = "SELECT 1 AS a, 'x' AS skipped; SELECT 'two' AS b, 3 AS c";
+  g_autofree char *dir = g_dir_make_tmp ("sn-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "last.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  guint64 rows = 0;
+  SnDatabasePath paths[] = { SN_DATABASE_PATH_DIRECT, SN_DATABASE_PATH_PSQL_EXEC };
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(SnDatabaseConnector) connector = connect_by (sn_test_stack_profile (), paths[i], &error);
+      g_autoptr(SnQueryResult) result = NULL;
+
+      g_assert_no_error (error);
+      result = run_query (connector, sql, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (sn_query_result_get_n_columns (result), ==, 2);
+      g_assert_cmpstr (sn_query_result_get_column_name (result, 0), ==, "b");
+      g_assert_cmpstr (sn_query_result_get_column_name (result, 1), ==, "c");
+      g_assert_cmpuint (sn_query_result_get_n_rows (result), ==, 1);
+      g_assert_cmpstr (sn_query_result_get_value (result, 0, 0), ==, "two");
+      g_assert_cmpstr (sn_query_result_get_value (result, 0, 1), ==, "3");
+
+      if (paths[i] != SN_DATABASE_PATH_PSQL_EXEC)
+        continue;
+      sn_database_connector_export_csv_async (connector, sql, file, NULL, NULL, NULL, NULL,
+                                              store_cb, &res);
+      g_assert_true (sn_database_connector_export_csv_finish (connector, wait_for (&res), &rows, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (rows, ==, 1);
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      g_assert_cmpstr (contents, ==, "b,c\ntwo,3\n");
+    }
+
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+/*
+ * M9: the SQL editor's export on a read-only (direction) profile neutralises
+ * cells a spreadsheet would run, on the COPY path and the psql path alike;
+ * numbers and NULL stay as they are. Other levels get plain CSV.
+ */
+static void
+test_export_spreadsheet_safe (void)
+{
+  static const char sql[] = "SELECT '=1+1' AS f, -3 AS n, '@x,y' AS g, NULL AS z, '-' AS m";
+  g_autoptr(SnProfile) direction = sn_profile_copy (sn_test_stack_profile ());
+  g_autofree char *dir = g_dir_make_tmp ("sn-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "safe.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  SnDatabasePath paths[] = { SN_DATABASE_PATH_DIRECT, SN_DATABASE_PATH_PSQL_EXEC };
+
+  g_object_set (direction, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths) * 2; i++)
+    {
+      gboolean safe = i < G_N_ELEMENTS (paths);
+      SnProfile *profile = safe ? direction : sn_test_stack_profile ();
+      g_autoptr(SnDatabaseConnector) connector = NULL;
+      g_autoptr(GAsyncResult) res = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *contents = NULL;
+
+      connector = connect_by (profile, paths[i % G_N_ELEMENTS (paths)], &error);
+      g_assert_no_error (error);
+      sn_database_connector_export_csv_async (connector, sql, file, NULL, NULL, NULL, NULL,
+                                              store_cb, &res);
+      g_assert_true (sn_database_connector_export_csv_finish (connector, wait_for (&res), NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      g_test_message ("%s, path %u: %s", safe ? "safe" : "plain", i, contents);
+      if (safe)
+        g_assert_cmpstr (contents, ==, "f,n,g,z,m\n\"'=1+1\",-3,\"'@x,y\",,\"'-\"\n");
+      else
+        g_assert_cmpstr (contents, ==, "f,n,g,z,m\n=1+1,-3,\"@x,y\",,-\n");
+    }
+
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 /* H2 on every path: a read-only profile's BEGIN READ WRITE is refused before it
  * is sent, and nothing is created. "direction" connects as the owner role here,
  * so only the client-side net stands in the way. */
@@ -456,6 +548,8 @@ main (int    argc,
   g_test_add_func ("/database-connector/forwarding-disabled", test_forwarding_disabled);
   g_test_add_func ("/database-connector/direct-verify-full", test_direct_verify_full);
   g_test_add_func ("/database-connector/export-private", test_export_private);
+  g_test_add_func ("/database-connector/psql-several-statements", test_psql_several_statements);
+  g_test_add_func ("/database-connector/export-spreadsheet-safe", test_export_spreadsheet_safe);
   g_test_add_func ("/database-connector/read-only-paths", test_read_only_paths);
   g_test_add_func ("/database-connector/read-only-profile", test_read_only_profile);
   g_test_add_func ("/database-connector/console-audit", test_console_audit);

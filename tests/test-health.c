@@ -78,6 +78,49 @@ respond (SoupServerMessage *msg,
                                       body, strlen (body));
 }
 
+/* Over the 1 MiB cap, but otherwise a fine short answer. */
+static void
+respond_huge (SoupServerMessage *msg)
+{
+  GString *body = g_string_new ("{\"status\":\"healthy\",\"version\":\"1.0.6\",\"pad\":\"");
+  char *data;
+  gsize len;
+
+  while (body->len < 2 * 1024 * 1024)
+    g_string_append (body, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+  g_string_append (body, "\"}");
+  len = body->len;
+  data = g_string_free (body, FALSE);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, data, len);
+}
+
+/* A body that never ends: a chunk more each time one is written. */
+static void
+endless_wrote_chunk_cb (SoupServerMessage *msg,
+                        gpointer           user_data)
+{
+  static char chunk[64 * 1024];
+
+  memset (chunk, ' ', sizeof chunk);
+  soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_STATIC,
+                            chunk, sizeof chunk);
+  soup_server_message_unpause (msg);
+}
+
+static void
+respond_endless (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                     SOUP_ENCODING_CHUNKED);
+  soup_message_body_set_accumulate (body, FALSE);
+  soup_message_body_append (body, SOUP_MEMORY_COPY, "{\"status\":\"healthy\",\"pad\":\"", 26);
+  g_signal_connect (msg, "wrote-chunk", G_CALLBACK (endless_wrote_chunk_cb), NULL);
+}
+
 static void
 server_cb (SoupServer        *soup_server,
            SoupServerMessage *msg,
@@ -139,6 +182,10 @@ server_cb (SoupServer        *soup_server,
     respond (msg, 200, "{\"version\":\"1.0.6\"}");
   else if (g_str_equal (mode, "badstatus"))
     respond (msg, 200, "{\"status\":3}");
+  else if (g_str_equal (mode, "huge"))
+    respond_huge (msg);
+  else if (g_str_equal (mode, "endless"))
+    respond_endless (msg);
   else if (g_str_equal (mode, "error500"))
     respond (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "{\"error\":\"boom\"}");
   else if (g_str_equal (mode, "badgateway"))
@@ -444,6 +491,8 @@ test_malformed (void)
     { "wrongtypes", "latencyMs" },
     { "nostatus", "status" },
     { "badstatus", "status" },
+    { "huge", "1 MiB" },
+    { "endless", "1 MiB" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -592,7 +592,7 @@ test_psql_audited (void)
   g_test_message ("%s", line);
   g_assert_true (g_str_has_prefix (line, "0 cd "));
   g_assert_nonnull (strstr (line, "--env-file .env.production.local exec -T db psql -X --csv -q "
-                                  "-v ON_ERROR_STOP=1 -U "));
+                                  "-v SHOW_ALL_RESULTS=off -v ON_ERROR_STOP=1 -U "));
   g_assert_nonnull (strstr (line, "SET default_transaction_read_only = on"));
   g_assert_nonnull (strstr (line, "revenue_cents"));
   g_assert_null (strstr (line, sn_test_stack_get ("PGPASSWORD")));

@@ -12,6 +12,7 @@
 #include "sn-test-stack.h"
 #include "sn-database.h"
 #include "sn-reports.h"
+#include "sn-csv.h"
 
 /*
  * The expected figures are computed here WITHOUT the reports' SQL: every
@@ -576,7 +577,7 @@ test_async_csv_json (void)
   g_assert_cmpstr (sn_report_result_get_column_label (report, 2), ==, "Revenue");
   g_assert_cmpint (sn_report_result_get_column_kind (report, 2), ==, SN_REPORT_VALUE_CENTS);
 
-  g_assert_true (sn_report_result_write_csv (report, out, NULL, &error));
+  g_assert_true (sn_report_result_write_csv (report, SN_CSV_SPREADSHEET_SAFE, out, NULL, &error));
   g_assert_no_error (error);
   g_output_stream_write_all (out, "", 1, NULL, NULL, NULL);
   g_output_stream_close (out, NULL, NULL);
@@ -666,6 +667,94 @@ cleanup (void)
   g_assert_cmpint (sn_query_result_get_rows_affected (b), ==, 10);
 }
 
+/* M9: a provider or boat name a spreadsheet would run is written as text;
+ * amounts, negative ones included, stay numbers. */
+static char *
+report_csv (SnReportResult *report,
+            SnCsvFlags      flags)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sn_report_result_write_csv (report, flags, out, NULL, &error));
+  g_assert_no_error (error);
+  g_output_stream_write_all (out, "", 1, NULL, NULL, NULL);
+  g_output_stream_close (out, NULL, NULL);
+  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+static void
+test_csv_formulas (void)
+{
+  static const char rows[] =
+    "provider,payments,amount\n"
+    "\"=HYPERLINK(\"\"http://x\"\",\"\"pay\"\")\",2,-1250\n"
+    "@SUM(A1),1,300\n"
+    "+33 6 12,1,100\n"
+    "-x,1,100\n"
+    "stripe,3,4500\n";
+  g_autoptr(SnQueryResult) query = NULL;
+  g_autoptr(SnReportResult) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *safe = NULL;
+  g_autofree char *plain = NULL;
+  GDate day;
+
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 2, G_DATE_JANUARY, 2026);
+  query = sn_query_result_new_from_csv (rows, -1, &error);
+  g_assert_no_error (error);
+  report = sn_report_result_new_for_query (SN_REPORT_PAYMENTS_BY_PROVIDER, &day, &day, query, &error);
+  g_assert_no_error (error);
+
+  safe = report_csv (report, SN_CSV_SPREADSHEET_SAFE);
+  g_test_message ("%s", safe);
+  g_assert_cmpstr (safe, ==,
+                   "provider,payments,amount_eur\n"
+                   "\"'=HYPERLINK(\"\"http://x\"\",\"\"pay\"\")\",2,-12.50\n"
+                   "\"'@SUM(A1)\",1,3.00\n"
+                   "\"'+33 6 12\",1,1.00\n"
+                   "\"'-x\",1,1.00\n"
+                   "stripe,3,45.00\n");
+
+  plain = report_csv (report, SN_CSV_PLAIN);
+  g_assert_nonnull (strstr (plain, "\n@SUM(A1),1,3.00\n"));
+
+  g_assert_true (sn_csv_cell_is_risky ("=1+1", 4));
+  g_assert_true (sn_csv_cell_is_risky ("\tx", 2));
+  g_assert_true (sn_csv_cell_is_risky ("\rx", 2));
+  g_assert_false (sn_csv_cell_is_risky ("-12.5", 5));
+  g_assert_false (sn_csv_cell_is_risky ("+1e-3", 5));
+  g_assert_false (sn_csv_cell_is_risky ("Ada", 3));
+}
+
+/* The filter that the SQL editor's exports go through, fed in small cuts. */
+static void
+test_csv_filter (void)
+{
+  static const char in[] =
+    "name,n,note\n"
+    "=cmd|' /C calc'!A0,-3,\n"
+    "\"@x, \"\"quoted\"\"\",+4,\"\"\n"
+    "\"multi\nline\",-,ok";
+  static const char expected[] =
+    "name,n,note\n"
+    "\"'=cmd|' /C calc'!A0\",-3,\n"
+    "\"'@x, \"\"quoted\"\"\",+4,\"\"\n"
+    "\"multi\nline\",\"'-\",ok";
+
+  for (gsize cut = 1; cut <= sizeof in; cut++)
+    {
+      g_autoptr(SnCsvFilter) filter = sn_csv_filter_new (SN_CSV_SPREADSHEET_SAFE);
+      g_autoptr(GString) out = g_string_new (NULL);
+
+      for (gsize i = 0; i < sizeof in - 1; i += cut)
+        sn_csv_filter_feed (filter, in + i, MIN (cut, sizeof in - 1 - i), out);
+      sn_csv_filter_finish (filter, out);
+      g_assert_cmpstr (out->str, ==, expected);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -695,6 +784,8 @@ main (int   argc,
   sn_database_forbid_writes (db);
 
   g_test_add_func ("/core/Reports/format-euros", test_format_euros);
+  g_test_add_func ("/core/Reports/csv-formulas", test_csv_formulas);
+  g_test_add_func ("/core/Reports/csv-filter", test_csv_filter);
   g_test_add_func ("/core/Reports/paris-today", test_paris_today);
   g_test_add_func ("/core/Reports/past-day", test_past_day);
   g_test_add_func ("/core/Reports/today", test_today);

@@ -721,6 +721,47 @@ test_exec_lines (void)
   g_ptr_array_unref (l.lines);
 }
 
+/* A 3 MB line without a newline comes as bounded pieces, nothing lost (L9). */
+static void
+test_exec_long_line (void)
+{
+  g_autoptr(SnProfile) profile = stack_profile ("t-long-line");
+  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+  g_autoptr(SnSshExecResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  Lines l = { g_ptr_array_new_with_free_func (g_free), 0, FALSE };
+  Waiter w = { 0 };
+  gsize total = 0;
+  guint i;
+
+  g_assert_true (connect_sync (session, &error));
+  sn_ssh_session_exec_lines_async (session, "head -c 3000000 /dev/zero | tr '\\0' x",
+                                   0, on_line, &l, on_lines_destroy, NULL, store_result, &w);
+  wait_result (&w, 30000);
+  res = sn_ssh_session_exec_finish (session, w.result, &error);
+  g_object_unref (w.result);
+  g_assert_no_error (error);
+  g_assert_true (l.destroyed);
+  g_assert_cmpuint (sn_ssh_exec_result_get_stdout_bytes (res), ==, 3000000);
+  g_assert_cmpuint (l.lines->len, ==, 3);
+  for (i = 0; i < l.lines->len; i++)
+    {
+      const char *line = l.lines->pdata[i];
+      gsize len = strlen (line);
+
+      g_assert_cmpuint (len, <=, 1024 * 1024 + strlen (" […]"));
+      if (i + 1 < l.lines->len)
+        {
+          g_assert_true (g_str_has_suffix (line, " […]"));
+          len -= strlen (" […]");
+        }
+      g_assert_cmpuint (strspn (line, "x"), ==, len);
+      total += len;
+    }
+  g_assert_cmpuint (total, ==, 3000000);
+  g_ptr_array_unref (l.lines);
+}
+
 static void
 test_exec_parallel (void)
 {
@@ -1474,6 +1515,7 @@ main (int   argc,
   g_test_add_func ("/ssh/host-key/ecdsa-saved-ed25519-offered", test_ecdsa_saved);
   g_test_add_func ("/ssh/exec/status", test_exec_status);
   g_test_add_func ("/ssh/exec/lines", test_exec_lines);
+  g_test_add_func ("/ssh/exec/long-line", test_exec_long_line);
   g_test_add_func ("/ssh/exec/parallel", test_exec_parallel);
   g_test_add_func ("/ssh/exec/cancel", test_exec_cancel);
   g_test_add_func ("/ssh/exec/timeout", test_exec_timeout);

@@ -336,7 +336,7 @@ sn_ctl_report (SnCtl  *ctl,
       g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
       g_autoptr(GError) error = NULL;
 
-      if (!sn_report_result_write_csv (report, out, NULL, &error) ||
+      if (!sn_report_result_write_csv (report, sn_csv_flags_for_profile (profile), out, NULL, &error) ||
           !g_output_stream_close (out, NULL, &error))
         {
           sn_ctl_print_error (error);

@@ -17,3 +17,4 @@
 #include "sn-secret-store.h"
 #include "sn-health-service.h"
 #include "sn-format.h"
+#include "sn-csv.h"

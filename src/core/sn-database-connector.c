@@ -377,15 +377,18 @@ set_path (SnDatabaseConnector *self,
  *
  * Returns: (transfer full): the shell command run on the server for @sql,
  *   built by sn_host_command_psql(): `cd <deploy> && docker compose … exec -T
- *   db psql -X --csv -q -v ON_ERROR_STOP=1 -U <user> -d <db> -c <setup> -c
- *   <sql>`, every argument quoted
+ *   db psql -X --csv -q -v SHOW_ALL_RESULTS=off -v ON_ERROR_STOP=1 -U <user>
+ *   -d <db> -c <setup> -c <sql>`, every argument quoted
  */
 char *
 sn_database_dup_psql_command (SnProfile  *profile,
                               const char *sql,
                               gboolean    read_only)
 {
-  static const char * const options[] = { "--csv", "-q", NULL };
+  /* psql 15 prints one CSV table per statement of a -c, which no reader can
+   * split: show only the last result, as PQexec does on the libpq paths
+   * (older psql does so anyway). */
+  static const char * const options[] = { "--csv", "-q", "-v", "SHOW_ALL_RESULTS=off", NULL };
   g_autofree char *setup = NULL;
   const char *commands[3] = { NULL };
 
@@ -1067,14 +1070,16 @@ export_psql_cb (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  SnDatabaseConnector *self = SN_DATABASE_CONNECTOR (object);
   GFile *file = g_task_get_task_data (task);
   g_autoptr(GBytes) out = NULL;
+  g_autoptr(GString) safe = NULL;
   GError *error = NULL;
   gsize size;
   const char *data;
   guint64 lines = 0;
 
-  out = psql_run_finish (SN_DATABASE_CONNECTOR (object), result, &error);
+  out = psql_run_finish (self, result, &error);
   if (out == NULL)
     {
       g_task_return_error (task, error);
@@ -1085,6 +1090,18 @@ export_psql_cb (GObject      *object,
   for (gsize i = 0; i < size; i++)
     if (data[i] == '\n')
       lines++;
+
+  /* The same CSV as COPY's, through the same filter (M9). */
+  if (sn_csv_flags_for_profile (self->profile) & SN_CSV_SPREADSHEET_SAFE)
+    {
+      g_autoptr(SnCsvFilter) filter = sn_csv_filter_new (SN_CSV_SPREADSHEET_SAFE);
+
+      safe = g_string_sized_new (size + size / 16);
+      sn_csv_filter_feed (filter, data, size, safe);
+      sn_csv_filter_finish (filter, safe);
+      data = safe->str;
+      size = safe->len;
+    }
 
   /* Customer data: 0600, a temporary file fsynced and renamed (M8). */
   if (!sn_data_file_replace (file, data, size, g_task_get_cancellable (task), &error))
@@ -1101,7 +1118,8 @@ export_psql_cb (GObject      *object,
  * sn_database_connector_export_csv_async:
  *
  * Streams the rows of @sql into @file as CSV (COPY on a libpq path, psql
- * --csv on the other), writing a temporary file renamed at the end.
+ * --csv on the other), writing a temporary file renamed at the end; safe for
+ * spreadsheets on a read-only profile (sn_csv_flags_for_profile()).
  */
 void
 sn_database_connector_export_csv_async (SnDatabaseConnector *self,
@@ -1125,6 +1143,7 @@ sn_database_connector_export_csv_async (SnDatabaseConnector *self,
 
   if (self->database != NULL)
     {
+      sn_database_set_csv_flags (self->database, sn_csv_flags_for_profile (self->profile));
       sn_database_export_csv_async (self->database, sql, file, progress, progress_data,
                                     progress_destroy, cancellable, export_db_cb,
                                     g_steal_pointer (&task));

@@ -70,6 +70,7 @@ struct _SnDatabase
   char         *password;
   char         *write_reason;
   char         *ssl_root_cert;      /* set before connecting; NULL: no CA check */
+  SnCsvFlags    csv_flags;          /* for the exports started from now on */
 
   /* Held by the one thread that uses @conn; the others queue on it. */
   GMutex        conn_lock;
@@ -109,6 +110,8 @@ struct _Job
   guint64             bytes;
   guint64             rows;
   gint64              last_progress;
+  SnCsvFilter        *csv_filter;    /* NULL: COPY's CSV as is */
+  GString            *csv_out;
 
   gulong              cancelled_id;
   int                 cancel_requested;   /* atomic */
@@ -154,6 +157,9 @@ job_free (gpointer data)
   g_clear_object (&job->stream);
   g_clear_object (&job->file);
   g_clear_object (&job->self);
+  g_clear_pointer (&job->csv_filter, sn_csv_filter_free);
+  if (job->csv_out != NULL)
+    g_string_free (job->csv_out, TRUE);
   g_free (job);
 }
 
@@ -1310,10 +1316,21 @@ copy_locked (SnDatabase     *self,
   for (;;)
     {
       char *row = NULL;
+      char *data;
 
       len = PQgetCopyData (self->conn, &row, 0);
       if (len < 0)
         break;
+
+      /* One row a message: filtered whole for spreadsheets (M9). */
+      data = row;
+      if (job->csv_filter != NULL)
+        {
+          g_string_truncate (job->csv_out, 0);
+          sn_csv_filter_feed (job->csv_filter, row, len, job->csv_out);
+          data = job->csv_out->str;
+          len = (int)job->csv_out->len;
+        }
 
       if (write_error == NULL && !job_cancelled (job))
         {
@@ -1326,13 +1343,13 @@ copy_locked (SnDatabase     *self,
             }
           if (write_error == NULL && (gsize)len > COPY_BUFFER_SIZE)
             {
-              if (!g_output_stream_write_all (stream, row, len, NULL, NULL, &write_error))
+              if (!g_output_stream_write_all (stream, data, len, NULL, NULL, &write_error))
                 g_prefix_error (&write_error, _("Cannot write the CSV file: "));
               job->bytes += len;
             }
           else if (write_error == NULL)
             {
-              memcpy (buffer + used, row, len);
+              memcpy (buffer + used, data, len);
               used += len;
             }
           if (lines++ > 0)
@@ -1466,6 +1483,11 @@ copy_job_new (SnDatabase          *self,
   job->progress_data = progress_data;
   job->progress_destroy = progress_destroy;
   job->progress_context = g_main_context_ref_thread_default ();
+  if (self->csv_flags & SN_CSV_SPREADSHEET_SAFE)
+    {
+      job->csv_filter = sn_csv_filter_new (self->csv_flags);
+      job->csv_out = g_string_new (NULL);
+    }
 
   return job;
 }
@@ -1946,6 +1968,21 @@ sn_database_set_ssl_root_cert (SnDatabase *self,
 
   g_free (self->ssl_root_cert);
   self->ssl_root_cert = root_cert != NULL && *root_cert != '\0' ? g_strdup (root_cert) : NULL;
+}
+
+/**
+ * sn_database_set_csv_flags:
+ * @flags: #SN_CSV_SPREADSHEET_SAFE to neutralise formulas in the CSV
+ *
+ * For the exports started from now on (M9); plain CSV by default.
+ */
+void
+sn_database_set_csv_flags (SnDatabase *self,
+                           SnCsvFlags  flags)
+{
+  g_return_if_fail (SN_IS_DATABASE (self));
+
+  self->csv_flags = flags;
 }
 
 const char *

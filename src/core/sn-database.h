@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "sn-csv.h"
 #include "sn-profile.h"
 #include "sn-query-result.h"
 
@@ -79,6 +80,8 @@ SnDatabase    *sn_database_new_for_profile        (SnProfile           *profile,
                                                    guint                tunnel_port);
 void           sn_database_set_ssl_root_cert      (SnDatabase          *self,
                                                     const char          *root_cert);
+void           sn_database_set_csv_flags          (SnDatabase          *self,
+                                                   SnCsvFlags           flags);
 const char    *sn_database_get_host               (SnDatabase          *self);
 guint          sn_database_get_port               (SnDatabase          *self);
 const char    *sn_database_get_dbname             (SnDatabase          *self);

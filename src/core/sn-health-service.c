@@ -18,6 +18,10 @@
 
 #define DEFAULT_TIMEOUT_SECONDS 10
 #define IDLE_TIMEOUT_SECONDS    30
+/* A health document is a few hundred bytes: anything past this is not one,
+ * and is never read whole (L9). */
+#define MAX_BODY_BYTES          (1024 * 1024)
+#define READ_CHUNK_BYTES        (64 * 1024)
 
 /* ------------------------------------------------------------------ */
 /* SnServiceHealth                                                    */
@@ -641,6 +645,7 @@ sn_health_service_new (void)
 typedef struct
 {
   SoupMessage    *message;
+  GByteArray     *body;             /* read so far, at most MAX_BODY_BYTES */
   GCancellable   *cancellable;      /* ours: user cancel or our timeout */
   GCancellable   *user_cancellable;
   GSource        *timeout_source;
@@ -667,6 +672,7 @@ check_free (gpointer data)
   g_clear_object (&check->user_cancellable);
   g_clear_object (&check->cancellable);
   g_clear_object (&check->message);
+  g_clear_pointer (&check->body, g_byte_array_unref);
   g_clear_pointer (&check->where, g_free);
   g_free (check);
 }
@@ -1200,17 +1206,17 @@ map_error (SnHealthReport *report,
 }
 
 static void
-send_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+finish_check (GTask        *task,
+              GInputStream *stream,
+              gboolean      too_large,
+              GError       *error)
 {
-  g_autoptr(GTask) task = user_data;
   g_autoptr(SnHealthReport) report = NULL;
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
   Check *check = g_task_get_task_data (task);
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (stream != NULL)
+    g_input_stream_close (stream, NULL, NULL);
 
   if (check->user_cancellable != NULL && g_cancellable_is_cancelled (check->user_cancellable))
     {
@@ -1228,14 +1234,76 @@ send_cb (GObject      *object,
     }
   else
     {
-      report->http_status = soup_message_get_status (check->message);
-      map_http_status (report, check, body);
+      guint status = soup_message_get_status (check->message);
+
+      report->http_status = status;
+      body = g_byte_array_free_to_bytes (g_steal_pointer (&check->body));
+      if (too_large && (status == SOUP_STATUS_OK || status == SOUP_STATUS_SERVICE_UNAVAILABLE))
+        make_malformed (report, check, _("the answer is too large (over 1 MiB)"));
+      else
+        map_http_status (report, check, too_large ? NULL : body);
     }
 
   g_debug ("%s: %s (%s)", check->where, sn_health_state_to_label (report->state),
            report->detail ? report->detail : "");
 
   g_task_return_pointer (task, g_steal_pointer (&report), g_object_unref);
+}
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) chunk = NULL;
+  g_autoptr(GError) error = NULL;
+  GInputStream *stream = G_INPUT_STREAM (object);
+  Check *check = g_task_get_task_data (task);
+  gsize size;
+
+  chunk = g_input_stream_read_bytes_finish (stream, result, &error);
+  if (chunk == NULL)
+    {
+      finish_check (task, stream, FALSE, error);
+      g_object_unref (stream);
+      return;
+    }
+
+  size = g_bytes_get_size (chunk);
+  if (size == 0 || check->body->len + size > MAX_BODY_BYTES)
+    {
+      /* The end, or more than a health document can be: stop reading. */
+      finish_check (task, stream, size > 0, NULL);
+      g_object_unref (stream);
+      return;
+    }
+
+  g_byte_array_append (check->body, g_bytes_get_data (chunk, NULL), size);
+  g_input_stream_read_bytes_async (stream, READ_CHUNK_BYTES, G_PRIORITY_DEFAULT,
+                                   check->cancellable, read_cb, g_steal_pointer (&task));
+}
+
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  GInputStream *stream;
+  Check *check = g_task_get_task_data (task);
+
+  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (stream == NULL)
+    {
+      finish_check (task, NULL, FALSE, error);
+      return;
+    }
+
+  check->body = g_byte_array_new ();
+  g_input_stream_read_bytes_async (stream, READ_CHUNK_BYTES, G_PRIORITY_DEFAULT,
+                                   check->cancellable, read_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -1356,8 +1424,8 @@ sn_health_service_check_async (SnHealthService     *self,
   g_source_attach (check->timeout_source, g_main_context_get_thread_default ());
 
   check->started = g_get_monotonic_time ();
-  soup_session_send_and_read_async (self->session, check->message, G_PRIORITY_DEFAULT,
-                                    check->cancellable, send_cb, g_steal_pointer (&task));
+  soup_session_send_async (self->session, check->message, G_PRIORITY_DEFAULT,
+                           check->cancellable, send_cb, g_steal_pointer (&task));
 }
 
 /**

@@ -761,26 +761,6 @@ sn_report_result_dup_total_display (SnReportResult *self,
   return display_value (total, self->spec->columns[column].kind, french);
 }
 
-static void
-append_csv_field (GString    *out,
-                  const char *text)
-{
-  if (strpbrk (text, ",\"\r\n") == NULL)
-    {
-      g_string_append (out, text);
-      return;
-    }
-
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
 static char *
 csv_value (GVariant          *value,
            SnReportValueKind  kind)
@@ -817,10 +797,13 @@ csv_value (GVariant          *value,
  *
  * Writes the rows (no total line) as RFC 4180 CSV with a header of column
  * names; money columns are named "<name>_eur" and hold euros with two
- * decimals and a dot ("1234.50"), ratios four decimals ("0.4583").
+ * decimals and a dot ("1234.50"), ratios four decimals ("0.4583"). With
+ * #SN_CSV_SPREADSHEET_SAFE, a text such as a boat's name that a spreadsheet
+ * would run as a formula is written as text (M9).
  */
 gboolean
 sn_report_result_write_csv (SnReportResult  *self,
+                            SnCsvFlags       flags,
                             GOutputStream   *stream,
                             GCancellable    *cancellable,
                             GError         **error)
@@ -851,7 +834,7 @@ sn_report_result_write_csv (SnReportResult  *self,
 
           if (c > 0)
             g_string_append_c (out, ',');
-          append_csv_field (out, text);
+          sn_csv_append_field (out, text, flags);
         }
       g_string_append_c (out, '\n');
     }

@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sn-csv.h"
 #include "sn-database.h"
 
 G_BEGIN_DECLS
@@ -109,6 +110,7 @@ char               *sn_report_result_dup_total_display (SnReportResult *self,
                                                         guint           column,
                                                         gboolean        french);
 gboolean            sn_report_result_write_csv        (SnReportResult *self,
+                                                       SnCsvFlags      flags,
                                                        GOutputStream  *stream,
                                                        GCancellable   *cancellable,
                                                        GError        **error);

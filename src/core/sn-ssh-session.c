@@ -79,6 +79,10 @@
 #define EXEC_WINDOW_SIZE     (8 * 1024 * 1024)
 #define CONNECT_TIMEOUT_MS   15000
 #define STDERR_STREAM_LIMIT  (1024 * 1024)
+/* A line for a line callback is cut into pieces this long, each but the
+ * last ending in LINE_CUT_MARKER, so memory stays bounded (L9). */
+#define LINE_LIMIT           (1024 * 1024)
+#define LINE_CUT_MARKER      " […]"
 #define INPUT_BUFFER_SIZE    (256 * 1024)
 #define SFTP_WRITE_SLICE     (1024 * 1024)
 
@@ -1383,6 +1387,20 @@ split_lines (Job        *job,
                                             (int)(end - start), buf->data + start));
           start = i + 1;
         }
+    }
+
+  /* No newline for over LINE_LIMIT bytes: pass it on in pieces, cut
+   * between UTF-8 characters. */
+  while (buf->len - start > LINE_LIMIT)
+    {
+      gsize cut = start + LINE_LIMIT;
+
+      while (cut > start + LINE_LIMIT - 4 && (buf->data[cut] & 0xC0) == 0x80)
+        cut--;
+      g_ptr_array_add (job->pending_lines,
+                       g_strdup_printf ("%c%.*s%s", is_stderr ? 'E' : 'O',
+                                        (int)(cut - start), buf->data + start, LINE_CUT_MARKER));
+      start = cut;
     }
 
   if (flush && start < buf->len)

@@ -99,7 +99,8 @@ gint64      sn_ssh_exec_result_get_duration_us  (SnSshExecResult *self);
 
 /**
  * SnSshLineFunc:
- * @line: one line of output without its newline (the last one may lack it remotely)
+ * @line: one line of output without its newline (the last one may lack it remotely);
+ *   a line over 1 MiB comes in 1 MiB pieces, each but the last ending in " […]"
  * @is_stderr: whether it came from stderr
  * @user_data: closure
  *
