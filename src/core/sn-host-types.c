@@ -842,7 +842,8 @@ sn_host_parse_uptime (const char  *text,
       n++;
     }
 
-  if (n < 5)
+  /* Out of range (or NaN) is not an uptime: no undefined cast. */
+  if (n < 5 || !(values[0] >= 0 && values[0] < (double)G_MAXINT64))
     {
       g_set_error (error, SN_HOST_ERROR, SN_HOST_ERROR_PARSE,
                    _("/proc/uptime and /proc/loadavg of the host could not be read: “%s”"),
