@@ -620,6 +620,17 @@ test_file_permissions (void)
     g_clear_pointer (&value, g_free);
   }
 
+  /* Written on Windows and cut short: a last line ending in CR and no
+   * newline is read (it used to loop for ever). */
+  {
+    g_autofree char *path4 = write_credentials ("creds-perm", "db-password=crlf\r\nmonitoring-key=k\r", 0600);
+
+    value = sn_secret_store_lookup_sync (store, profile, SN_SECRET_KIND_DB_PASSWORD, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (value, ==, "crlf");
+    g_clear_pointer (&value, g_free);
+  }
+
   /* Every value of the profile, for redaction: here the file's two. */
   {
     g_autofree char *path3 = write_credentials ("creds-perm", "db-password=changed\nmonitoring-key=k3y-42\n",

@@ -392,11 +392,12 @@ parse_credentials (const char  *path,
 
       number++;
       line->raw = g_strndup (p, len);
+      /* Move on before the CR is cut: a last line "x\r" with no newline
+       * used to leave p on the CR, and the loop never ended (found by fuzzing). */
+      p = end != NULL ? end + 1 : p + len;
       if (len > 0 && line->raw[len - 1] == '\r')
         line->raw[--len] = '\0';
       g_ptr_array_add (lines, line);
-
-      p = end != NULL ? end + 1 : p + len;
 
       start = line->raw;
       while (g_ascii_isspace (*start))
