@@ -68,6 +68,11 @@ struct _SnBackupService
 
   guint64        min_size;
   guint64        write_limit;
+
+  /* Host files a broken transfer may have left (the host could not be
+   * reached to remove them): removed at the next dump. Guarded by stale_lock. */
+  GMutex         stale_lock;
+  GPtrArray     *stale;
 };
 
 enum {
@@ -261,6 +266,8 @@ sn_backup_service_finalize (GObject *object)
   g_clear_object (&self->audit);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->directory, g_free);
+  g_clear_pointer (&self->stale, g_ptr_array_unref);
+  g_mutex_clear (&self->stale_lock);
   g_clear_pointer (&self->bucket, g_free);
   g_clear_pointer (&self->prefix, g_free);
   g_clear_pointer (&self->mc_alias, g_free);
@@ -296,6 +303,8 @@ sn_backup_service_init (SnBackupService *self)
 {
   g_autofree char *audit_path = sn_audit_log_default_path ();
 
+  g_mutex_init (&self->stale_lock);
+  self->stale = g_ptr_array_new_with_free_func (g_free);
   self->local = g_list_store_new (SN_TYPE_BACKUP);
   self->remote = g_list_store_new (SN_TYPE_BACKUP);
   self->context = g_main_context_ref_thread_default ();
@@ -918,10 +927,11 @@ ensure_staged (SnBackupService  *self,
     return FALSE;
   up.stream = G_SEEKABLE (stream);
 
-  command = g_strdup_printf ("%smkdir -p $D && chmod 700 $D && cat > %s && "
+  /* Hung up when the connection drops (SnSshSession): the partial copy goes too. */
+  command = g_strdup_printf ("%ssn_clean() { rm -f %s; }; trap 'sn_clean; exit 129' HUP TERM; mkdir -p $D && chmod 700 $D && cat > %s && "
                              "if [ \"$(sha256sum %s | cut -c1-64)\" = %s ]; then mv %s %s; "
                              "else rm -f %s; echo 'the bytes received differ from the local copy' >&2; exit 1; fi",
-                             prologue, part, part, sha256, part, staged, part);
+                             prologue, part, part, part, sha256, part, staged, part);
 
   context = g_main_context_new ();
   g_main_context_push_thread_default (context);
@@ -1406,6 +1416,45 @@ set_tables (JsonObject *manifest,
   json_object_set_object_member (manifest, "tables", tables);
 }
 
+/* Removes what earlier broken transfers left on the host (shell words); what
+ * cannot be removed now (no connection) stays listed for the next time. */
+static void
+remove_stale_host_files (SnBackupService *self,
+                         GCancellable    *cancellable)
+{
+  g_autofree char *prologue = host_prologue (self);
+  g_autofree char *files = NULL;
+  g_autofree char *command = NULL;
+  g_autofree char *output = NULL;
+
+  g_mutex_lock (&self->stale_lock);
+  if (self->stale->len > 0)
+    {
+      g_ptr_array_add (self->stale, NULL);
+      files = g_strjoinv (" ", (char **)self->stale->pdata);
+      g_ptr_array_remove_index (self->stale, self->stale->len - 1);
+    }
+  g_mutex_unlock (&self->stale_lock);
+  if (files == NULL)
+    return;
+
+  command = g_strdup_printf ("%srm -f %s", prologue, files);
+  if ((output = host_run (self, "backup.cleanup", command, cancellable, NULL)) == NULL)
+    return;
+  g_mutex_lock (&self->stale_lock);
+  g_ptr_array_set_size (self->stale, 0);
+  g_mutex_unlock (&self->stale_lock);
+}
+
+static void
+add_stale_host_file (SnBackupService *self,
+                     const char      *word)
+{
+  g_mutex_lock (&self->stale_lock);
+  g_ptr_array_add (self->stale, g_strdup (word));
+  g_mutex_unlock (&self->stale_lock);
+}
+
 SnBackup *
 sn_backup_service_create_sync (SnBackupService      *self,
                                const char           *label,
@@ -1436,6 +1485,7 @@ sn_backup_service_create_sync (SnBackupService      *self,
   if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_CREATE), error))
     return NULL;
 
+  remove_stale_host_files (self, cancellable);
   name = new_backup_name (self);
   final_path = g_build_filename (self->directory, name, NULL);
   manifest = new_manifest (self, name, label);
@@ -1542,6 +1592,13 @@ failed:
     g_free (host_run (self, "backup.cleanup", cleanup, NULL, NULL));
   }
 failed_host:
+  /* The host's copy is normally removed by the host itself when the stream
+   * breaks; in case it could not be, the next dump removes it. */
+  if (part != NULL)
+    {
+      add_stale_host_file (self, part);
+      add_stale_host_file (self, rc);
+    }
   received_clear (&received);
   return NULL;
 }

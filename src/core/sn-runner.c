@@ -322,6 +322,7 @@ struct _SnRunner
   char         *reason;
   char         *summary;
   char         *report_path;
+  char         *report_error;    /* why the report could not be written */
   char         *report_dir;
   char         *gate_evidence;
   char         *run_id;
@@ -371,6 +372,7 @@ sn_runner_finalize (GObject *object)
   g_clear_pointer (&self->reason, g_free);
   g_clear_pointer (&self->summary, g_free);
   g_clear_pointer (&self->report_path, g_free);
+  g_clear_pointer (&self->report_error, g_free);
   g_clear_pointer (&self->report_dir, g_free);
   g_clear_pointer (&self->gate_evidence, g_free);
   g_clear_pointer (&self->retired, g_ptr_array_unref);
@@ -2036,6 +2038,23 @@ build_report (SnRunner *self)
   }
 }
 
+/* A report that could not be written is said where the person looks: the
+ * summary and the audit line of the run, not only a warning on stderr. */
+static void
+report_failed (SnRunner     *self,
+               const char   *directory,
+               const GError *error)
+{
+  g_autofree char *summary = g_strdup_printf (_("%s\nThe report of this run could not be written in %s (%s): "
+                                                "free disk space there; the audit log keeps the outcome."),
+                                              self->summary != NULL ? self->summary : "",
+                                              directory, error->message);
+
+  g_warning ("Cannot write the report in %s: %s", directory, error->message);
+  runner_set_string (self, &self->report_error, error->message);
+  runner_set_string (self, &self->summary, summary);
+}
+
 static void
 write_report (SnRunner *self)
 {
@@ -2051,7 +2070,11 @@ write_report (SnRunner *self)
 
   if (g_mkdir_with_parents (directory, 0700) != 0)
     {
-      g_warning ("Cannot create %s: %s", directory, g_strerror (errno));
+      int saved = errno;
+
+      g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot create %s: %s", directory, g_strerror (saved));
+      report_failed (self, directory, error);
       return;
     }
 
@@ -2066,7 +2089,7 @@ write_report (SnRunner *self)
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                  0600, &error))
     {
-      g_warning ("Cannot write the report %s: %s", path, error->message);
+      report_failed (self, directory, error);
       return;
     }
 
@@ -2101,6 +2124,8 @@ audit_run (SnRunner     *self,
     g_string_append_printf (command, "; reason: %s", self->reason);
   if (self->report_path != NULL)
     g_string_append_printf (command, "; report: %s", self->report_path);
+  else if (self->report_error != NULL)
+    g_string_append_printf (command, "; report not written: %s", self->report_error);
 
   redacted = sn_runner_redact (self, command->str);
   if (!sn_audit_log_append (sn_audit_log_get_default (), sn_profile_get_name (self->profile),
