@@ -657,6 +657,32 @@ test_ssh_drop_mid_dump (void)
   fault_snapshot_clear (&before);
 }
 
+typedef struct
+{
+  char      *path;      /* the host's temporary copy */
+  guint64    total;
+  AsyncWait *wait;
+  gboolean   dropped;
+} UploadWatch;
+
+static gboolean
+upload_midway (gpointer data)
+{
+  UploadWatch *watch = data;
+  GStatBuf st;
+
+  if (watch->wait->done)
+    return TRUE;
+  if (g_stat (watch->path, &st) == 0 && st.st_size > 0 && (guint64)st.st_size < watch->total)
+    {
+      watch->dropped = TRUE;
+      kill_ssh_connections ();
+      sn_test_stack_stop ("sshd");
+      return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 test_ssh_drop_mid_upload (void)
 {
@@ -670,9 +696,8 @@ test_ssh_drop_mid_upload (void)
   g_autoptr(GError) error = NULL;
   FaultSnapshot before = { NULL };
   AsyncWait wait = { NULL };
-  Drop drop = { "upload", FALSE };
+  UploadWatch watch = { NULL };
   goffset mark;
-  gulong handler;
 
   add_scratch ();
   backup = fault_make_backup ("manual");
@@ -685,13 +710,17 @@ test_ssh_drop_mid_upload (void)
   fault_snapshot_take (&before);
   mark = fault_audit_mark ();
 
-  handler = g_signal_connect (fault_service, "progress", G_CALLBACK (on_progress_drop), &drop);
+  /* The sync point: the host's temporary copy has its first bytes (the
+   * progress ticks are too far apart for a fast loopback upload). */
+  watch.path = g_strconcat (staged, ".up", NULL);
+  watch.total = sn_backup_get_size (backup);
+  watch.wait = &wait;
   sn_backup_service_upload_async (fault_service, backup, NULL, on_uploaded, &wait);
+  g_assert_true (sn_test_wait_until (upload_midway, &watch, 180000));
   g_assert_true (sn_test_wait_until (async_done, &wait, 180000));
-  g_signal_handler_disconnect (fault_service, handler);
   sn_test_stack_start ("sshd");
 
-  g_assert_true (drop.dropped);
+  g_assert_true (watch.dropped);
   g_assert_false (wait.ok);
   g_assert_nonnull (wait.error);
   left = fault_wait_no_leftovers (NULL);
@@ -709,6 +738,7 @@ test_ssh_drop_mid_upload (void)
   fault_conclude ("SSH dropped", "backup: upload streaming", wait.error->message, "connection",
             left, state, audit);
   g_clear_error (&wait.error);
+  g_free (watch.path);
   fault_snapshot_clear (&before);
 }
 
@@ -861,7 +891,7 @@ test_postgres_stop_mid_restore (void)
   left = fault_wait_no_leftovers (NULL);
   state = fault_snapshot_compare (&before, FALSE);
   audit = fault_audit_find (mark, "pg_restore", FAULT_AUDIT_FAILED);
-  fault_conclude ("PostgreSQL stopped", "restore: pg_restore running", job.error->message, "restore",
+  fault_conclude ("PostgreSQL stopped", "restore: pg_restore running", job.error->message, "rolled back",
             left, state, audit);
   g_clear_error (&job.error);
   fault_snapshot_clear (&before);

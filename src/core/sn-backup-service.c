@@ -534,6 +534,25 @@ last_lines (const char *text,
   return g_strjoinv ("\n", lines + first);
 }
 
+/* The lines of @text that say what went wrong (pg_restore and psql print the
+ * failing statement after its error); the last @n lines when none does. */
+static char *
+error_lines (const char *text,
+             guint       n)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  for (guint i = 0; lines[i] != NULL && found->len < n; i++)
+    if (strstr (lines[i], "error:") != NULL || strstr (lines[i], "FATAL:") != NULL ||
+        strstr (lines[i], "ERROR:") != NULL)
+      g_ptr_array_add (found, g_strstrip (lines[i]));
+  if (found->len == 0)
+    return last_lines (text, n);
+  g_ptr_array_add (found, NULL);
+  return g_strjoinv ("\n", (char **)found->pdata);
+}
+
 /* Runs @command; returns its stdout, or NULL with an error naming @what. */
 static char *
 host_run (SnBackupService  *self,
@@ -551,7 +570,7 @@ host_run (SnBackupService  *self,
   if (!sn_ssh_exec_result_get_success (result))
     {
       g_autofree char *err = sn_ssh_exec_result_dup_stderr_text (result);
-      g_autofree char *tail = last_lines (err != NULL ? err : "", 4);
+      g_autofree char *tail = error_lines (err != NULL ? err : "", 4);
 
       g_set_error (error, SN_BACKUP_ERROR, SN_BACKUP_ERROR_HOST,
                    _("%s failed on the host (exit status %d): %s"), what,
@@ -1586,19 +1605,19 @@ sn_backup_service_create_sync (SnBackupService      *self,
   return g_steal_pointer (&backup);
 
 failed:
+failed_host:
+  /* The host normally removes its copy itself when the stream breaks; when
+   * it is still there and cannot be removed now, the next dump removes it. */
   {
     g_autofree char *cleanup = g_strdup_printf ("%srm -f %s %s", prologue, part, rc);
+    g_autofree char *cleaned = host_run (self, "backup.cleanup", cleanup, NULL, NULL);
 
-    g_free (host_run (self, "backup.cleanup", cleanup, NULL, NULL));
+    if (cleaned == NULL)
+      {
+        add_stale_host_file (self, part);
+        add_stale_host_file (self, rc);
+      }
   }
-failed_host:
-  /* The host's copy is normally removed by the host itself when the stream
-   * breaks; in case it could not be, the next dump removes it. */
-  if (part != NULL)
-    {
-      add_stale_host_file (self, part);
-      add_stale_host_file (self, rc);
-    }
   received_clear (&received);
   return NULL;
 }
@@ -1948,6 +1967,7 @@ pg_restore_into (SnBackupService  *self,
 {
   g_autofree char *command = NULL;
   g_autofree char *output = NULL;
+  g_autoptr(GError) local_error = NULL;
   const char *sha = sn_backup_get_sha256 (backup);
 
   if (sha == NULL)
@@ -1962,8 +1982,19 @@ pg_restore_into (SnBackupService  *self,
 
   command = sn_backup_service_dup_restore_command (self->profile, sn_backup_get_name (backup),
                                                    database, clean);
-  if (!(output = host_run (self, "backup.pg_restore", command, cancellable, error)))
-    return FALSE;
+  if (!(output = host_run (self, "backup.pg_restore", command, cancellable, &local_error)))
+    {
+      /* One transaction: a restore cut short changed nothing. */
+      if (g_error_matches (local_error, SN_BACKUP_ERROR, SN_BACKUP_ERROR_HOST))
+        g_set_error (error, SN_BACKUP_ERROR, SN_BACKUP_ERROR_HOST,
+                     _("The restore of %s into %s failed and was rolled back: the database is as it "
+                       "was. %s"), sn_backup_get_name (backup),
+                     database != NULL ? database : sn_profile_get_db_name (self->profile),
+                     local_error->message);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
 
   return TRUE;
 }
