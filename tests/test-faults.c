@@ -460,11 +460,18 @@ fault_conclude (const char *fault,
 
 /* A table big enough that a dump, an upload or a restore lasts seconds. */
 static void
+add_scratch_rows (guint n_rows)
+{
+  g_autofree char *sql = g_strdup_printf ("CREATE TABLE IF NOT EXISTS sn_fault_scratch AS SELECT g AS id, "
+                                          "md5(random()::text) || md5(random()::text) || md5(random()::text) AS t "
+                                          "FROM generate_series(1, %u) g", n_rows);
+  g_autofree char *output = psql (sql);
+}
+
+static void
 add_scratch (void)
 {
-  g_autofree char *output = psql ("CREATE TABLE IF NOT EXISTS sn_fault_scratch AS SELECT g AS id, "
-                                  "md5(random()::text) || md5(random()::text) || md5(random()::text) AS t "
-                                  "FROM generate_series(1, 600000) g");
+  add_scratch_rows (600000);
 }
 
 static void
@@ -473,54 +480,82 @@ drop_scratch (void)
   g_autofree char *output = psql ("DROP TABLE IF EXISTS sn_fault_scratch");
 }
 
-/* The parent of @pid, and whether it is an sshd process. */
-static int
-parent_of (int       pid,
-           gboolean *is_sshd)
+/* The inodes of the TCP connections to the stack's sshd (local port SSH_PORT). */
+static GHashTable *
+ssh_socket_inodes (void)
 {
-  g_autofree char *stat_path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree char *stat = NULL;
-  const char *close_paren;
-  int ppid = 0;
+  GHashTable *inodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char * const tables_path[] = { "/proc/net/tcp", "/proc/net/tcp6", NULL };
+  g_autofree char *port = g_strdup_printf (":%04X", sn_test_stack_get_port ("SSH_PORT"));
 
-  *is_sshd = FALSE;
-  if (!g_file_get_contents (stat_path, &stat, NULL, NULL) || (close_paren = strrchr (stat, ')')) == NULL)
-    return 0;
-  *is_sshd = strstr (stat, "(sshd)") != NULL;
-  if (sscanf (close_paren + 2, "%*c %d", &ppid) != 1)
-    return 0;
-  return ppid;
+  for (guint t = 0; tables_path[t] != NULL; t++)
+    {
+      g_autofree char *contents = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (!g_file_get_contents (tables_path[t], &contents, NULL, NULL))
+        continue;
+      lines = g_strsplit (contents, "\n", -1);
+      for (guint i = 1; lines[i] != NULL; i++)
+        {
+          g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+          g_autoptr(GPtrArray) words = g_ptr_array_new ();
+
+          for (guint k = 0; fields[k] != NULL; k++)
+            if (*fields[k] != '\0')
+              g_ptr_array_add (words, fields[k]);
+          /* sl local remote st tx:rx tr:when retrnsmt uid timeout inode */
+          if (words->len > 9 && g_str_has_suffix (g_ptr_array_index (words, 1), port))
+            g_hash_table_add (inodes, g_strdup_printf ("socket:[%s]", (char *)g_ptr_array_index (words, 9)));
+        }
+    }
+  return inodes;
 }
 
-/* The connection dropped, as the server sees it: every sshd process under
- * the stack's listener ends (the session's shell and its commands do not;
- * they find their pipes closed). Stopping sshd alone would leave open
- * connections alive. */
-static void
-kill_ssh_connections (void)
+static gboolean
+holds_socket (const char *pid,
+              GHashTable *inodes)
 {
-  g_autofree char *pid_text = read_stack_file ("ssh/sshd.pid");
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  const char *entry;
-  int listener = atoi (pid_text);
+  g_autofree char *fd_dir = g_strdup_printf ("/proc/%s/fd", pid);
+  g_autoptr(GDir) dir = g_dir_open (fd_dir, 0, NULL);
+  const char *fd;
 
-  g_assert_cmpint (listener, >, 1);
+  while (dir != NULL && (fd = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *link_path = g_build_filename (fd_dir, fd, NULL);
+      g_autofree char *target = g_file_read_link (link_path, NULL);
+
+      if (target != NULL && g_hash_table_contains (inodes, target))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The connection dropped, as the server sees it: sshd stops listening and
+ * every sshd process holding a connection to its port ends (the session's
+ * shell and its commands do not; they find their pipes closed). Stopping
+ * sshd alone would leave open connections alive. */
+static void
+drop_ssh_connections (void)
+{
+  g_autoptr(GHashTable) inodes = NULL;
+  g_autoptr(GDir) proc = NULL;
+  const char *entry;
+
+  sn_test_stack_stop ("sshd");
+  inodes = ssh_socket_inodes ();
+  proc = g_dir_open ("/proc", 0, NULL);
   while ((entry = g_dir_read_name (proc)) != NULL)
     {
+      g_autofree char *comm_path = g_strdup_printf ("/proc/%s/comm", entry);
+      g_autofree char *comm = NULL;
       int pid = atoi (entry);
-      gboolean is_sshd;
-      gboolean ignored;
-      int up;
 
-      if (pid <= 1 || pid == listener)
+      if (pid <= 1 || !g_file_get_contents (comm_path, &comm, NULL, NULL) ||
+          !g_str_equal (g_strstrip (comm), "sshd") || !holds_socket (entry, inodes))
         continue;
-      up = parent_of (pid, &is_sshd);
-      if (!is_sshd)
-        continue;
-      for (int depth = 0; up > 1 && up != listener && depth < 8; depth++)
-        up = parent_of (up, &ignored);
-      if (up == listener)
-        kill (pid, SIGKILL);
+      g_test_message ("dropping the connection: SIGKILL to sshd process %d", pid);
+      kill (pid, SIGKILL);
     }
 }
 
@@ -545,8 +580,7 @@ on_progress_drop (SnBackupService *self,
   if (!drop->dropped && g_str_equal (operation, drop->operation) && done > 0 && (total == 0 || done < total))
     {
       drop->dropped = TRUE;
-      kill_ssh_connections ();
-      sn_test_stack_stop ("sshd");
+      drop_ssh_connections ();
     }
 }
 
@@ -673,11 +707,10 @@ upload_midway (gpointer data)
 
   if (watch->wait->done)
     return TRUE;
-  if (g_stat (watch->path, &st) == 0 && st.st_size > 0 && (guint64)st.st_size < watch->total)
+  if (g_stat (watch->path, &st) == 0 && st.st_size > 0 && (guint64)st.st_size < watch->total / 2)
     {
       watch->dropped = TRUE;
-      kill_ssh_connections ();
-      sn_test_stack_stop ("sshd");
+      drop_ssh_connections ();
       return TRUE;
     }
   return FALSE;
@@ -699,7 +732,8 @@ test_ssh_drop_mid_upload (void)
   UploadWatch watch = { NULL };
   goffset mark;
 
-  add_scratch ();
+  /* Big enough that a loopback upload lasts a good second. */
+  add_scratch_rows (1800000);
   backup = fault_make_backup ("manual");
   drop_scratch ();
   /* The host's own copy gone: the upload sends the whole file up. */
