@@ -2050,7 +2050,7 @@ report_failed (SnRunner     *self,
                                               self->summary != NULL ? self->summary : "",
                                               directory, error->message);
 
-  g_warning ("Cannot write the report in %s: %s", directory, error->message);
+  g_message ("Cannot write the report in %s: %s", directory, error->message);
   runner_set_string (self, &self->report_error, error->message);
   runner_set_string (self, &self->summary, summary);
 }
