@@ -1610,6 +1610,16 @@ run_step (gpointer data)
   g_mutex_unlock (&step->mutex);
   notify_later (self, step, step_properties[STEP_PROP_ELAPSED_MS]);
 
+  /* Cancelled while it ran, by an action that finished anyway (it had
+   * nothing left to wait for): the run still stops here, and this step,
+   * done, is reverted with the others. */
+  if (job->ok && g_cancellable_is_cancelled (job->cancellable))
+    {
+      g_object_set_data (G_OBJECT (step), "sn-done", GINT_TO_POINTER (TRUE));
+      job->ok = FALSE;
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+    }
+
   if (job->ok)
     {
       step_set_state (self, step, SN_STEP_STATE_SUCCEEDED, _("Done"));
