@@ -70,6 +70,8 @@ char     *fault_audit_find     (goffset         mark,
 guint     fault_count_dumps    (const char *path);
 SnBackup *fault_make_backup    (const char *label);
 
+/* test-faults-corrupt.c: restore and restore test refuse a corrupt dump. */
+void      fault_add_corrupt_tests (void);
 /* test-faults-cancel.c: one case per step of every built-in runbook. */
 void      fault_add_cancel_tests (void);
 

@@ -1872,8 +1872,11 @@ execute_in_thread (SnRunner      *self,
             else
               {
                 g_autofree char *summary =
-                  g_strdup_printf (_("Failed at “%s”, and the system is NOT back where it was:\n%s"
-                                     "Check these by hand before anything else."),
+                  g_strdup_printf (cancelled
+                                   ? _("Cancelled at “%s”, and the system is NOT back where it was:\n%s"
+                                       "Check these by hand before anything else.")
+                                   : _("Failed at “%s”, and the system is NOT back where it was:\n%s"
+                                       "Check these by hand before anything else."),
                                    sn_step_run_get_title (step), left->str);
 
                 runner_set_string (self, &self->summary, summary);
