@@ -774,6 +774,9 @@ export_run (SnActionContext  *context,
   json_generator_set_root (generator, node);
   json = json_generator_to_data (generator, NULL);
 
+  /* A cancel asked for while this step ran means no file (the run reverts). */
+  if (g_cancellable_set_error_if_cancelled (sn_action_context_get_cancellable (context), error))
+    return FALSE;
   if (!g_file_set_contents_full (path, json, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
     return FALSE;
 

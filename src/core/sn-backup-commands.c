@@ -142,11 +142,16 @@ sn_backup_service_dup_dump_command (SnProfile  *profile,
   part_name = g_strconcat (name, ".part", NULL);
   part = _sn_backup_stage_path (part_name);
   rc = _sn_backup_dump_rc_path (name);
-  return g_strdup_printf ("%sumask 077 && mkdir -p $D && chmod 700 $D && "
+  /* A stream cut short leaves nothing half-written on the host: the host
+   * removes its copy itself, since the app may not reach it any more. A
+   * dropped connection hangs the command up (SnSshSession); a full disk
+   * on the host makes tee fail. */
+  return g_strdup_printf ("%ssn_clean() { rm -f %s %s; }; trap 'sn_clean; exit 129' HUP TERM; "
+                          "umask 077 && mkdir -p $D && chmod 700 $D && "
                           "find $D -name '*.part' -mmin +360 -delete 2>/dev/null; "
-                          "{ %s; echo $? > %s; } | tee %s && "
-                          "exit \"$(cat %s)\"",
-                          prologue, dump, rc, part, rc);
+                          "if { %s; echo $? > %s; } | tee %s; then "
+                          "exit \"$(cat %s)\"; fi; sn_clean; exit 1",
+                          prologue, part, rc, dump, rc, part, rc);
 }
 
 

@@ -68,6 +68,11 @@ struct _SnBackupService
 
   guint64        min_size;
   guint64        write_limit;
+
+  /* Host files a broken transfer may have left (the host could not be
+   * reached to remove them): removed at the next dump. Guarded by stale_lock. */
+  GMutex         stale_lock;
+  GPtrArray     *stale;
 };
 
 enum {
@@ -261,6 +266,8 @@ sn_backup_service_finalize (GObject *object)
   g_clear_object (&self->audit);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->directory, g_free);
+  g_clear_pointer (&self->stale, g_ptr_array_unref);
+  g_mutex_clear (&self->stale_lock);
   g_clear_pointer (&self->bucket, g_free);
   g_clear_pointer (&self->prefix, g_free);
   g_clear_pointer (&self->mc_alias, g_free);
@@ -296,6 +303,8 @@ sn_backup_service_init (SnBackupService *self)
 {
   g_autofree char *audit_path = sn_audit_log_default_path ();
 
+  g_mutex_init (&self->stale_lock);
+  self->stale = g_ptr_array_new_with_free_func (g_free);
   self->local = g_list_store_new (SN_TYPE_BACKUP);
   self->remote = g_list_store_new (SN_TYPE_BACKUP);
   self->context = g_main_context_ref_thread_default ();
@@ -525,6 +534,25 @@ last_lines (const char *text,
   return g_strjoinv ("\n", lines + first);
 }
 
+/* The lines of @text that say what went wrong (pg_restore and psql print the
+ * failing statement after its error); the last @n lines when none does. */
+static char *
+error_lines (const char *text,
+             guint       n)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  for (guint i = 0; lines[i] != NULL && found->len < n; i++)
+    if (strstr (lines[i], "error:") != NULL || strstr (lines[i], "FATAL:") != NULL ||
+        strstr (lines[i], "ERROR:") != NULL)
+      g_ptr_array_add (found, g_strstrip (lines[i]));
+  if (found->len == 0)
+    return last_lines (text, n);
+  g_ptr_array_add (found, NULL);
+  return g_strjoinv ("\n", (char **)found->pdata);
+}
+
 /* Runs @command; returns its stdout, or NULL with an error naming @what. */
 static char *
 host_run (SnBackupService  *self,
@@ -542,7 +570,7 @@ host_run (SnBackupService  *self,
   if (!sn_ssh_exec_result_get_success (result))
     {
       g_autofree char *err = sn_ssh_exec_result_dup_stderr_text (result);
-      g_autofree char *tail = last_lines (err != NULL ? err : "", 4);
+      g_autofree char *tail = error_lines (err != NULL ? err : "", 4);
 
       g_set_error (error, SN_BACKUP_ERROR, SN_BACKUP_ERROR_HOST,
                    _("%s failed on the host (exit status %d): %s"), what,
@@ -918,10 +946,11 @@ ensure_staged (SnBackupService  *self,
     return FALSE;
   up.stream = G_SEEKABLE (stream);
 
-  command = g_strdup_printf ("%smkdir -p $D && chmod 700 $D && cat > %s && "
+  /* Hung up when the connection drops (SnSshSession): the partial copy goes too. */
+  command = g_strdup_printf ("%ssn_clean() { rm -f %s; }; trap 'sn_clean; exit 129' HUP TERM; mkdir -p $D && chmod 700 $D && cat > %s && "
                              "if [ \"$(sha256sum %s | cut -c1-64)\" = %s ]; then mv %s %s; "
                              "else rm -f %s; echo 'the bytes received differ from the local copy' >&2; exit 1; fi",
-                             prologue, part, part, sha256, part, staged, part);
+                             prologue, part, part, part, sha256, part, staged, part);
 
   context = g_main_context_new ();
   g_main_context_push_thread_default (context);
@@ -1406,6 +1435,45 @@ set_tables (JsonObject *manifest,
   json_object_set_object_member (manifest, "tables", tables);
 }
 
+/* Removes what earlier broken transfers left on the host (shell words); what
+ * cannot be removed now (no connection) stays listed for the next time. */
+static void
+remove_stale_host_files (SnBackupService *self,
+                         GCancellable    *cancellable)
+{
+  g_autofree char *prologue = host_prologue (self);
+  g_autofree char *files = NULL;
+  g_autofree char *command = NULL;
+  g_autofree char *output = NULL;
+
+  g_mutex_lock (&self->stale_lock);
+  if (self->stale->len > 0)
+    {
+      g_ptr_array_add (self->stale, NULL);
+      files = g_strjoinv (" ", (char **)self->stale->pdata);
+      g_ptr_array_remove_index (self->stale, self->stale->len - 1);
+    }
+  g_mutex_unlock (&self->stale_lock);
+  if (files == NULL)
+    return;
+
+  command = g_strdup_printf ("%srm -f %s", prologue, files);
+  if ((output = host_run (self, "backup.cleanup", command, cancellable, NULL)) == NULL)
+    return;
+  g_mutex_lock (&self->stale_lock);
+  g_ptr_array_set_size (self->stale, 0);
+  g_mutex_unlock (&self->stale_lock);
+}
+
+static void
+add_stale_host_file (SnBackupService *self,
+                     const char      *word)
+{
+  g_mutex_lock (&self->stale_lock);
+  g_ptr_array_add (self->stale, g_strdup (word));
+  g_mutex_unlock (&self->stale_lock);
+}
+
 SnBackup *
 sn_backup_service_create_sync (SnBackupService      *self,
                                const char           *label,
@@ -1436,6 +1504,7 @@ sn_backup_service_create_sync (SnBackupService      *self,
   if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_CREATE), error))
     return NULL;
 
+  remove_stale_host_files (self, cancellable);
   name = new_backup_name (self);
   final_path = g_build_filename (self->directory, name, NULL);
   manifest = new_manifest (self, name, label);
@@ -1535,12 +1604,19 @@ sn_backup_service_create_sync (SnBackupService      *self,
   return g_steal_pointer (&backup);
 
 failed:
+failed_host:
+  /* The host normally removes its copy itself when the stream breaks; when
+   * it is still there and cannot be removed now, the next dump removes it. */
   {
     g_autofree char *cleanup = g_strdup_printf ("%srm -f %s %s", prologue, part, rc);
+    g_autofree char *cleaned = host_run (self, "backup.cleanup", cleanup, NULL, NULL);
 
-    g_free (host_run (self, "backup.cleanup", cleanup, NULL, NULL));
+    if (cleaned == NULL)
+      {
+        add_stale_host_file (self, part);
+        add_stale_host_file (self, rc);
+      }
   }
-failed_host:
   received_clear (&received);
   return NULL;
 }
@@ -1938,6 +2014,7 @@ pg_restore_into (SnBackupService  *self,
 {
   g_autofree char *command = NULL;
   g_autofree char *output = NULL;
+  g_autoptr(GError) local_error = NULL;
   const char *sha = sn_backup_get_sha256 (backup);
 
   if (sha == NULL)
@@ -1952,8 +2029,19 @@ pg_restore_into (SnBackupService  *self,
 
   command = sn_backup_service_dup_restore_command (self->profile, sn_backup_get_name (backup),
                                                    database, clean);
-  if (!(output = host_run (self, "backup.pg_restore", command, cancellable, error)))
-    return FALSE;
+  if (!(output = host_run (self, "backup.pg_restore", command, cancellable, &local_error)))
+    {
+      /* One transaction: a restore cut short changed nothing. */
+      if (g_error_matches (local_error, SN_BACKUP_ERROR, SN_BACKUP_ERROR_HOST))
+        g_set_error (error, SN_BACKUP_ERROR, SN_BACKUP_ERROR_HOST,
+                     _("The restore of %s into %s failed and was rolled back: the database is as it "
+                       "was. %s"), sn_backup_get_name (backup),
+                     database != NULL ? database : sn_profile_get_db_name (self->profile),
+                     local_error->message);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
 
   return TRUE;
 }

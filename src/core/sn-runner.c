@@ -330,6 +330,7 @@ struct _SnRunner
   char         *reason;
   char         *summary;
   char         *report_path;
+  char         *report_error;    /* why the report could not be written */
   char         *report_dir;
   char         *gate_evidence;
   char         *run_id;
@@ -379,6 +380,7 @@ sn_runner_finalize (GObject *object)
   g_clear_pointer (&self->reason, g_free);
   g_clear_pointer (&self->summary, g_free);
   g_clear_pointer (&self->report_path, g_free);
+  g_clear_pointer (&self->report_error, g_free);
   g_clear_pointer (&self->report_dir, g_free);
   g_clear_pointer (&self->gate_evidence, g_free);
   g_clear_pointer (&self->retired, g_ptr_array_unref);
@@ -1616,6 +1618,16 @@ run_step (gpointer data)
   g_mutex_unlock (&step->mutex);
   notify_later (self, step, step_properties[STEP_PROP_ELAPSED_MS]);
 
+  /* Cancelled while it ran, by an action that finished anyway (it had
+   * nothing left to wait for): the run still stops here, and this step,
+   * done, is reverted with the others. */
+  if (job->ok && g_cancellable_is_cancelled (job->cancellable))
+    {
+      g_object_set_data (G_OBJECT (step), "sn-done", GINT_TO_POINTER (TRUE));
+      job->ok = FALSE;
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+    }
+
   if (job->ok)
     {
       step_set_state (self, step, SN_STEP_STATE_SUCCEEDED, _("Done"));
@@ -1868,8 +1880,11 @@ execute_in_thread (SnRunner      *self,
             else
               {
                 g_autofree char *summary =
-                  g_strdup_printf (_("Failed at “%s”, and the system is NOT back where it was:\n%s"
-                                     "Check these by hand before anything else."),
+                  g_strdup_printf (cancelled
+                                   ? _("Cancelled at “%s”, and the system is NOT back where it was:\n%s"
+                                       "Check these by hand before anything else.")
+                                   : _("Failed at “%s”, and the system is NOT back where it was:\n%s"
+                                       "Check these by hand before anything else."),
                                    sn_step_run_get_title (step), left->str);
 
                 runner_set_string (self, &self->summary, summary);
@@ -2081,6 +2096,23 @@ build_report (SnRunner *self)
   }
 }
 
+/* A report that could not be written is said where the person looks: the
+ * summary and the audit line of the run, not only a warning on stderr. */
+static void
+report_failed (SnRunner     *self,
+               const char   *directory,
+               const GError *error)
+{
+  g_autofree char *summary = g_strdup_printf (_("%s\nThe report of this run could not be written in %s (%s): "
+                                                "free disk space there; the audit log keeps the outcome."),
+                                              self->summary != NULL ? self->summary : "",
+                                              directory, error->message);
+
+  g_message ("Cannot write the report in %s: %s", directory, error->message);
+  runner_set_string (self, &self->report_error, error->message);
+  runner_set_string (self, &self->summary, summary);
+}
+
 static void
 write_report (SnRunner *self)
 {
@@ -2096,7 +2128,11 @@ write_report (SnRunner *self)
 
   if (g_mkdir_with_parents (directory, 0700) != 0)
     {
-      g_warning ("Cannot create %s: %s", directory, g_strerror (errno));
+      int saved = errno;
+
+      g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot create %s: %s", directory, g_strerror (saved));
+      report_failed (self, directory, error);
       return;
     }
 
@@ -2111,7 +2147,7 @@ write_report (SnRunner *self)
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                  0600, &error))
     {
-      g_warning ("Cannot write the report %s: %s", path, error->message);
+      report_failed (self, directory, error);
       return;
     }
 
@@ -2146,6 +2182,8 @@ audit_run (SnRunner     *self,
     g_string_append_printf (command, "; reason: %s", self->reason);
   if (self->report_path != NULL)
     g_string_append_printf (command, "; report: %s", self->report_path);
+  else if (self->report_error != NULL)
+    g_string_append_printf (command, "; report not written: %s", self->report_error);
 
   redacted = sn_runner_redact (self, command->str);
   if (!sn_audit_log_append (sn_audit_log_get_default (), sn_profile_get_name (self->profile),

@@ -9,7 +9,8 @@ over the unix socket (trust auth), Redis through a raw socket AUTH + PING.
 Environment (set by tests/stack/lib/app.sh): FAKEAPP_PORT, FAKEAPP_DEPLOY_PATH, FAKEAPP_STATE_DIR,
 FAKEAPP_PG_SOCKET_DIR, FAKEAPP_PG_PORT; test knobs: FAKEAPP_LOG_LINES=N (N log lines at start),
 FAKEAPP_TICK_SECONDS (period of the background log lines, default 20), FAKEAPP_DB_DELAY_MS (added
-to the database probe, to test latency thresholds).
+to the database probe, to test latency thresholds). Fault knob: while the file
+FAKEAPP_STATE_DIR/health.malformed exists, /api/health answers 200 with a cut-short JSON body.
 SPDX-License-Identifier: GPL-3.0-or-later
 """
 import http.client
@@ -458,6 +459,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _health(self, query):
         cc = {"Cache-Control": "no-store, no-cache, must-revalidate"}
+        if os.path.exists(os.path.join(STATE, "health.malformed")):
+            # a proxy or a crashing handler cutting the document short
+            return self._send(200, '{"status":"healthy","services":{"database":{"status":"hea',
+                              headers=cc)
         if not is_authorised(self.headers):
             db = probe_database()
             if db["status"] == "unhealthy":
