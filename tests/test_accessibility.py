@@ -9,6 +9,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
+import resource
 import re
 import shutil
 import subprocess
@@ -327,8 +328,12 @@ def main():
     print("TAP version 13", flush=True)
     try:
         subprocess.run([stack_script, "up"], env=env, check=True, stdout=subprocess.DEVNULL)
+        # A core dump in the scratch folder if the app dies: its backtrace is printed below.
         app_proc = subprocess.Popen([os.path.join(build_dir, "src", APP_NAME), "--profile", "demo"],
-                                    env=env)
+                                    env=env, cwd=tmp,
+                                    preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_CORE,
+                                                                          (resource.RLIM_INFINITY,
+                                                                           resource.RLIM_INFINITY)))
 
         app = wait_for("the app on the accessibility bus", find_app, 30)
         tap(True, f"found {APP_NAME} on the accessibility bus")
@@ -398,6 +403,16 @@ def main():
         check_database(app, win)
     except Exception as e:  # report, then clean up
         tap(False, f"{type(e).__name__}: {e}")
+        if app_proc is not None and app_proc.poll() is not None:
+            print(f"# the app exited with status {app_proc.returncode}", flush=True)
+            core = os.path.join(tmp, "core")
+            if os.path.exists(core) and shutil.which("gdb"):
+                bt = subprocess.run(["gdb", "-batch", "-ex", "thread apply all bt 20",
+                                     os.path.join(build_dir, "src", APP_NAME), core],
+                                    capture_output=True, text=True)
+                for line in bt.stdout.splitlines():
+                    if line.startswith(("#", "Thread")):
+                        print(f"# {line}", flush=True)
     finally:
         if app_proc is not None:
             app_proc.terminate()
