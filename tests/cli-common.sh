@@ -15,6 +15,7 @@ CTL=$SN_BUILD_DIR/src/cli/narcisse-ctl
 [[ -x $CTL ]] || { echo "Bail out! $CTL is not built"; exit 1; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sn-test-cli.XXXXXX")
+chmod 0711 "$tmp"   # PostgreSQL (user postgres) keeps its data inside, removed with the rest
 export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config XDG_DATA_HOME=$tmp/home/.local/share
 export SN_STACK_DIR=$tmp/stack
 # No session bus: the keyring is absent, the profile's credentials file is what counts.

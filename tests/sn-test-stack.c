@@ -43,10 +43,15 @@ script_path (void)
   return s;
 }
 
+/* `stack down`, then the scratch HOME goes too (its stack holds a database
+ * cluster and backups: hundreds of MiB a test), unless SN_TEST_KEEP is set
+ * to look at it. The watchdog runs the same script. */
+#define DOWN_SCRIPT "\"$0\" down; [ -n \"$SN_TEST_KEEP\" ] || rm -rf \"$1\""
+
 static void
 run_stack_down (void)
 {
-  char *argv[] = { stack_script, (char *) "down", NULL };
+  char *argv[] = { (char *) "/bin/sh", (char *) "-c", (char *) DOWN_SCRIPT, stack_script, home_dir, NULL };
 
   if (stack_dir == NULL)
     return;
@@ -114,7 +119,7 @@ start_watchdog (void)
       while (n < 0 && errno == EINTR);
       if (n == 1 && c == 'q')
         _exit (0);
-      execl (stack_script, stack_script, "down", (char *) NULL);
+      execl ("/bin/sh", "sh", "-c", DOWN_SCRIPT, stack_script, home_dir, (char *) NULL);
       _exit (127);
     }
 

@@ -108,8 +108,9 @@ test_rotation (void)
   g_autofree char *rotated = sn_audit_log_dup_rotated_path (log);
   g_autofree char *old = NULL;
   g_autofree char *now = NULL;
+  g_autofree char *expected = g_build_filename (dir, "audit.1.jsonl", NULL);
 
-  g_assert_cmpstr (rotated, ==, g_build_filename (dir, "audit.1.jsonl", NULL));
+  g_assert_cmpstr (rotated, ==, expected);
   _sn_audit_log_set_rotate_bytes (300);
   for (guint i = 0; i < 3; i++)
     g_assert_true (sn_audit_log_append (log, "p", "a", "some command here", 0, 0, 0, NULL));

@@ -61,6 +61,14 @@ fingerprint (void)
 }
 
 static void
+assert_fingerprint (const char *expected)
+{
+  g_autofree char *now = fingerprint ();
+
+  g_assert_cmpstr (now, ==, expected);
+}
+
+static void
 change_data (const char *tag)
 {
   g_autofree char *sql = g_strdup_printf (
@@ -324,7 +332,7 @@ test_read_only_refused (void)
   g_assert_cmpuint (count_temp_databases (), ==, 0);
   g_assert_null (sn_backup_service_get_last_restore_test ("ro"));
   g_assert_cmpuint (count_lines (audit), ==, audited);
-  g_assert_cmpstr (fingerprint (), ==, before);
+  assert_fingerprint (before);
 
   /* An operator profile still may. */
   g_object_set (ro, "safety-level", SN_SAFETY_LEVEL_OPERATOR, NULL);
@@ -406,7 +414,7 @@ test_restore_fails_midway (void)
   g_clear_error (&error);
 
   /* the safety backup is back: the data as it was before the restore */
-  g_assert_cmpstr (fingerprint (), ==, current);
+  assert_fingerprint (current);
 }
 
 static void
@@ -465,7 +473,7 @@ test_corrupt (void)
   g_assert_cmpint (run_restore (cut_path, &error), ==, SN_RUN_OUTCOME_FAILED_REVERTED);
   g_assert_nonnull (strstr (error->message, "truncated"));
   g_clear_error (&error);
-  g_assert_cmpstr (fingerprint (), ==, before);
+  assert_fingerprint (before);
 
   g_unlink (flip_path);
   g_unlink (flip_manifest);

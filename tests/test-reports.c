@@ -50,6 +50,26 @@ typedef struct
   gint64  amount;
 } Payment;
 
+static void
+booking_free (gpointer data)
+{
+  Booking *b = data;
+
+  g_free (b->id);
+  g_free (b->status);
+  g_free (b);
+}
+
+static void
+payment_free (gpointer data)
+{
+  Payment *p = data;
+
+  g_free (p->provider);
+  g_free (p->status);
+  g_free (p);
+}
+
 typedef struct
 {
   int      id;
@@ -233,8 +253,8 @@ load_raw_rows (void)
   g_clear_pointer (&bookings, g_ptr_array_unref);
   g_clear_pointer (&payments, g_ptr_array_unref);
   g_clear_pointer (&boats, g_array_unref);
-  bookings = g_ptr_array_new ();
-  payments = g_ptr_array_new ();
+  bookings = g_ptr_array_new_with_free_func (booking_free);
+  payments = g_ptr_array_new_with_free_func (payment_free);
   boats = g_array_new (FALSE, TRUE, sizeof (Boat));
 
   rows = sn_database_query_sync (db, "SELECT \"id\", \"startTime\", \"status\", \"isPaid\", "
@@ -793,6 +813,9 @@ main (int   argc,
   g_test_add_func ("/core/Reports/async-csv-json", test_async_csv_json);
 
   ret = g_test_run ();
+  g_clear_pointer (&bookings, g_ptr_array_unref);
+  g_clear_pointer (&payments, g_ptr_array_unref);
+  g_clear_pointer (&boats, g_array_unref);
 
   g_assert_true (sn_database_allow_writes (db, "test-reports: clean up", NULL));
   cleanup ();

@@ -120,6 +120,7 @@ setup_sshd (void)
 
   host_pub = g_build_filename (dir, "hostkey_ed25519.pub", NULL);
   known_hosts = g_build_filename (dir, "app_known_hosts", NULL);
+  g_free (cmd);
   cmd = g_strdup_printf ("printf '[127.0.0.1]:%u %%s\\n' \"$(cut -d' ' -f1,2 %s)\"", ssh_port, host_pub);
   line = run (cmd);
   g_assert_true (g_file_set_contents (known_hosts, line, -1, NULL));
