@@ -491,6 +491,7 @@ disk_run (SnActionContext  *context,
   g_autoptr(GString) output = g_string_new (NULL);
   g_auto(GStrv) lines = NULL;
   g_autoptr(GString) full = g_string_new (NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   if (!host_run (context, command, output, error))
     return FALSE;
@@ -504,8 +505,12 @@ disk_run (SnActionContext  *context,
       if (g_strv_length (fields) < 6)
         continue;
       percent = g_ascii_strtoll (fields[4], NULL, 10);
+      /* df prints "96%"; several checked paths on one file system repeat it */
+      if (g_hash_table_contains (seen, fields[5]))
+        continue;
+      g_hash_table_add (seen, g_strdup (fields[5]));
       if (percent >= fail)
-        g_string_append_printf (full, "%s %s%% ", fields[5], fields[4]);
+        g_string_append_printf (full, "%s %lld%% ", fields[5], (long long) percent);
       else if (percent >= warn)
         sn_action_context_emit (context, SN_OUTPUT_INFO,
                                 _("Warning: %s is %lld%% full."), fields[5], (long long) percent);
