@@ -21,56 +21,19 @@
 
 #include "sn-ctl.h"
 #include "sn-audit-log.h"
+#include "sn-await.h"
 #include "sn-host.h"
 #include "sn-known-hosts.h"
 #include "sn-ssh-session.h"
-
-/* ------------------------------------------------------------------------ */
-/* Waiting for one async result in a private loop                           */
-
-typedef struct
-{
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} Wait;
-
-static void
-wait_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
-static GAsyncResult *
-wait_run (Wait *wait)
-{
-  if (wait->result == NULL)
-    g_main_loop_run (wait->loop);
-  return wait->result;
-}
-
-static void
-wait_clear (Wait *wait)
-{
-  g_clear_object (&wait->result);
-}
 
 static gboolean
 connect_sync (SnSshSession  *session,
               GError       **error)
 {
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  Wait wait = { loop, NULL };
-  gboolean ok;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
 
-  sn_ssh_session_connect_async (session, NULL, wait_cb, &wait);
-  ok = sn_ssh_session_connect_finish (session, wait_run (&wait), error);
-  wait_clear (&wait);
-  return ok;
+  sn_ssh_session_connect_async (session, NULL, sn_await_callback, &await);
+  return sn_ssh_session_connect_finish (session, sn_await_result (&await), error);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -236,10 +199,9 @@ sn_ctl_containers (SnCtl  *ctl,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SnHost) host = NULL;
   g_autoptr(GListModel) model = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(GError) error = NULL;
   gboolean as_json = FALSE;
-  Wait wait = { NULL, NULL };
   guint n;
   int status;
   const GOptionEntry entries[] = {
@@ -260,11 +222,9 @@ sn_ctl_containers (SnCtl  *ctl,
   if (host == NULL)
     return SN_CTL_EXIT_FAILURE;
 
-  loop = g_main_loop_new (NULL, FALSE);
-  wait.loop = loop;
-  sn_host_compose_ps_async (host, NULL, wait_cb, &wait);
-  model = sn_host_compose_ps_finish (host, wait_run (&wait), &error);
-  wait_clear (&wait);
+  sn_host_compose_ps_async (host, NULL, sn_await_callback, &await);
+  model = sn_host_compose_ps_finish (host, sn_await_result (&await), &error);
+  sn_await_clear (&await);
   if (model == NULL)
     {
       sn_ctl_print_error (error);
@@ -371,13 +331,12 @@ sn_ctl_logs (SnCtl  *ctl,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SnHost) host = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(GCancellable) cancellable = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *since = NULL;
   gboolean follow = FALSE;
   int tail = -1;
-  Wait wait = { NULL, NULL };
   guint sigint_id;
   guint sigterm_id;
   gboolean ok;
@@ -412,16 +371,14 @@ sn_ctl_logs (SnCtl  *ctl,
   if (host == NULL)
     return SN_CTL_EXIT_FAILURE;
 
-  loop = g_main_loop_new (NULL, FALSE);
-  wait.loop = loop;
   cancellable = g_cancellable_new ();
   sigint_id = g_unix_signal_add (SIGINT, on_interrupt, cancellable);
   sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, cancellable);
 
   sn_host_compose_logs_async (host, argv[1], tail, follow, since, on_log_line, NULL, NULL,
-                              cancellable, wait_cb, &wait);
-  ok = sn_host_compose_logs_finish (host, wait_run (&wait), &error);
-  wait_clear (&wait);
+                              cancellable, sn_await_callback, &await);
+  ok = sn_host_compose_logs_finish (host, sn_await_result (&await), &error);
+  sn_await_clear (&await);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
 
@@ -449,11 +406,10 @@ sn_ctl_disk (SnCtl  *ctl,
   g_autoptr(SnHost) host = NULL;
   g_autoptr(GListModel) filesystems = NULL;
   g_autoptr(GListModel) docker = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) docker_error = NULL;
   gboolean as_json = FALSE;
-  Wait wait = { NULL, NULL };
   int status;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the usage as JSON"), NULL },
@@ -473,20 +429,18 @@ sn_ctl_disk (SnCtl  *ctl,
   if (host == NULL)
     return SN_CTL_EXIT_FAILURE;
 
-  loop = g_main_loop_new (NULL, FALSE);
-  wait.loop = loop;
-  sn_host_disk_usage_async (host, NULL, wait_cb, &wait);
-  filesystems = sn_host_disk_usage_finish (host, wait_run (&wait), &error);
-  wait_clear (&wait);
+  sn_host_disk_usage_async (host, NULL, sn_await_callback, &await);
+  filesystems = sn_host_disk_usage_finish (host, sn_await_result (&await), &error);
+  sn_await_clear (&await);
   if (filesystems == NULL)
     {
       sn_ctl_print_error (error);
       return SN_CTL_EXIT_FAILURE;
     }
 
-  sn_host_docker_disk_usage_async (host, NULL, wait_cb, &wait);
-  docker = sn_host_docker_disk_usage_finish (host, wait_run (&wait), &docker_error);
-  wait_clear (&wait);
+  sn_host_docker_disk_usage_async (host, NULL, sn_await_callback, &await);
+  docker = sn_host_docker_disk_usage_finish (host, sn_await_result (&await), &docker_error);
+  sn_await_clear (&await);
 
   if (as_json)
     {

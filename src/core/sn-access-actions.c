@@ -17,6 +17,7 @@
 #include "sn-access-actions.h"
 #include "sn-action.h"
 #include "sn-database-connector.h"
+#include "sn-await.h"
 #include "sn-host.h"
 
 /*
@@ -44,19 +45,6 @@
 
 /* Running on the host ----------------------------------------------------- */
 
-typedef struct
-{
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_wait (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  ((Wait *)user_data)->result = g_object_ref (result);
-}
-
 static SnHost *
 get_host (SnActionContext  *context,
           GError          **error)
@@ -73,14 +61,6 @@ get_host (SnActionContext  *context,
   return sn_host_new (session, NULL);
 }
 
-static void
-wait_in (GMainContext *main_context,
-         Wait         *wait)
-{
-  while (wait->result == NULL)
-    g_main_context_iteration (main_context, TRUE);
-}
-
 /* psql in the db container as the profile's database user; @sql as one -c
  * (one implicit transaction). Returns its stdout, or NULL with the error. */
 static char *
@@ -90,26 +70,21 @@ run_psql (SnActionContext  *context,
 {
   SnProfile *profile = sn_action_context_get_profile (context);
   g_autoptr(SnHost) host = get_host (context, error);
-  g_autoptr(GMainContext) main_context = NULL;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(SnSshExecResult) result = NULL;
   const char *argv[] = { "psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1",
                          "-U", sn_profile_get_db_user (profile),
                          "-d", sn_profile_get_db_name (profile),
                          "-c", sql, NULL };
-  Wait wait = { NULL };
 
   if (host == NULL)
     return NULL;
 
-  main_context = g_main_context_new ();
-  g_main_context_push_thread_default (main_context);
+  sn_await_push_private (&await);
   sn_host_compose_exec_async (host, "db", argv, sn_action_context_get_cancellable (context),
-                              on_wait, &wait);
-  wait_in (main_context, &wait);
-  g_main_context_pop_thread_default (main_context);
-
-  result = sn_host_compose_exec_finish (host, wait.result, error);
-  g_clear_object (&wait.result);
+                              sn_await_callback, &await);
+  result = sn_host_compose_exec_finish (host, sn_await_result (&await), error);
+  sn_await_clear (&await);
   if (result == NULL)
     return NULL;
 
@@ -542,17 +517,15 @@ read_keys (SnHost        *host,
            const char    *path,
            GError       **error)
 {
-  g_autoptr(GMainContext) main_context = g_main_context_new ();
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(GError) local_error = NULL;
   GBytes *bytes;
-  Wait wait = { NULL };
 
-  g_main_context_push_thread_default (main_context);
-  sn_host_read_file_async (host, path, sn_action_context_get_cancellable (context), on_wait, &wait);
-  wait_in (main_context, &wait);
-  g_main_context_pop_thread_default (main_context);
-  bytes = sn_host_read_file_finish (host, wait.result, &local_error);
-  g_clear_object (&wait.result);
+  sn_await_push_private (&await);
+  sn_host_read_file_async (host, path, sn_action_context_get_cancellable (context),
+                           sn_await_callback, &await);
+  bytes = sn_host_read_file_finish (host, sn_await_result (&await), &local_error);
+  sn_await_clear (&await);
 
   if (bytes == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     return g_bytes_new (NULL, 0);
@@ -568,19 +541,13 @@ write_keys (SnHost          *host,
             const char      *text,
             GError         **error)
 {
-  g_autoptr(GMainContext) main_context = g_main_context_new ();
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
-  gboolean ok;
-  Wait wait = { NULL };
 
-  g_main_context_push_thread_default (main_context);
+  sn_await_push_private (&await);
   sn_host_replace_file_async (host, path, bytes, 0600, sn_action_context_get_cancellable (context),
-                              on_wait, &wait);
-  wait_in (main_context, &wait);
-  g_main_context_pop_thread_default (main_context);
-  ok = sn_host_replace_file_finish (host, wait.result, NULL, error);
-  g_clear_object (&wait.result);
-  return ok;
+                              sn_await_callback, &await);
+  return sn_host_replace_file_finish (host, sn_await_result (&await), NULL, error);
 }
 
 /* The lines of @bytes, without @drop (when given). */

@@ -14,6 +14,7 @@
 #include "sn-access-actions.h"
 #include "sn-actions-builtin.h"
 #include "sn-audit-log.h"
+#include "sn-await.h"
 #include "sn-backup-service.h"
 #include "sn-database-connector.h"
 #include "sn-health-service.h"
@@ -56,21 +57,6 @@ health_describe (SnActionContext *context,
   return g_strdup_printf ("curl -s -H \"X-API-Key: $MONITORING_API_KEY\" %s", quoted);
 }
 
-typedef struct
-{
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_health_ready (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-}
-
 static gboolean
 minio_only (SnHealthReport *report)
 {
@@ -98,14 +84,13 @@ health_run (SnActionContext  *context,
 {
   SnProfile *profile = sn_action_context_get_profile (context);
   const char *expect = json_object_get_string_member_with_default (args, "expect", "reachable");
-  g_autoptr(GMainContext) main_context = g_main_context_new ();
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(SnHealthService) service = NULL;
   g_autoptr(SnHealthReport) report = NULL;
   g_autoptr(GError) key_error = NULL;
   g_autofree char *key = NULL;
   GListModel *services;
   SnHealthState state;
-  Wait wait = { NULL };
   gboolean ok;
 
   key = sn_secret_store_lookup_sync (sn_secret_store_get_default (), profile,
@@ -116,19 +101,16 @@ health_run (SnActionContext  *context,
                             key_error->message);
 
   /* libsoup works in the thread-default context it was created in. */
-  g_main_context_push_thread_default (main_context);
+  sn_await_push_private (&await);
   service = sn_health_service_new ();
   sn_health_service_check_async (service, sn_profile_get_site_url (profile), key,
                                  sn_action_context_get_timeout (context) > 0
                                  ? sn_action_context_get_timeout (context) : 10,
                                  sn_action_context_get_cancellable (context),
-                                 on_health_ready, &wait);
-  while (wait.result == NULL)
-    g_main_context_iteration (main_context, TRUE);
-  report = sn_health_service_check_finish (service, wait.result, error);
-  g_clear_object (&wait.result);
+                                 sn_await_callback, &await);
+  report = sn_health_service_check_finish (service, sn_await_result (&await), error);
   g_clear_object (&service);
-  g_main_context_pop_thread_default (main_context);
+  sn_await_clear (&await);
 
   if (report == NULL)
     return FALSE;

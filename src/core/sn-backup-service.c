@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 
 #include "sn-audit-log.h"
+#include "sn-await.h"
 #include "sn-backup-private.h"
 #include "sn-backup-service.h"
 #include "sn-host.h"
@@ -462,21 +463,6 @@ mc_remote (SnBackupService *self,
   return _sn_backup_mc_remote (self, name);
 }
 
-typedef struct
-{
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_exec_ready (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-}
-
 /* Runs @command through the service's SnHost, which audits it as @what. */
 static SnSshExecResult *
 host_exec (SnBackupService  *self,
@@ -487,23 +473,19 @@ host_exec (SnBackupService  *self,
            GCancellable     *cancellable,
            GError          **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(SnSshExecResult) result = NULL;
   g_autoptr(GError) local_error = NULL;
-  Wait wait = { NULL };
 
-  g_main_context_push_thread_default (context);
+  sn_await_push_private (&await);
   if (stream != NULL)
     sn_host_exec_to_stream_async (self->host, what, command, NULL, stream, timeout_ms, cancellable,
-                                  on_exec_ready, &wait);
+                                  sn_await_callback, &await);
   else
     sn_host_exec_async (self->host, what, command, NULL, timeout_ms, NULL, NULL, NULL, cancellable,
-                        on_exec_ready, &wait);
-  while (wait.result == NULL)
-    g_main_context_iteration (context, TRUE);
-  result = sn_host_exec_finish (self->host, wait.result, &local_error);
-  g_clear_object (&wait.result);
-  g_main_context_pop_thread_default (context);
+                        sn_await_callback, &await);
+  result = sn_host_exec_finish (self->host, sn_await_result (&await), &local_error);
+  sn_await_clear (&await);
 
   if (result == NULL)
     {
@@ -929,12 +911,11 @@ ensure_staged (SnBackupService  *self,
   g_autofree char *command = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileInputStream) stream = NULL;
-  g_autoptr(GMainContext) context = NULL;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(SnSshExecResult) result = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GSource) tick = NULL;
   UploadProgress up = { self, NULL, sn_backup_get_size (backup), g_get_monotonic_time () };
-  Wait wait = { NULL };
 
   if (!(there = host_sha256 (self, name, cancellable, error)))
     return FALSE;
@@ -952,19 +933,16 @@ ensure_staged (SnBackupService  *self,
                              "else rm -f %s; echo 'the bytes received differ from the local copy' >&2; exit 1; fi",
                              prologue, part, part, part, sha256, part, staged, part);
 
-  context = g_main_context_new ();
-  g_main_context_push_thread_default (context);
+  sn_await_push_private (&await);
   tick = g_timeout_source_new (250);
   g_source_set_callback (tick, upload_progress_tick, &up, NULL);
-  g_source_attach (tick, context);
+  g_source_attach (tick, g_main_context_get_thread_default ());
   sn_host_exec_with_input_async (self->host, "backup.upload-to-host", command, NULL,
-                                 G_INPUT_STREAM (stream), 0, cancellable, on_exec_ready, &wait);
-  while (wait.result == NULL)
-    g_main_context_iteration (context, TRUE);
+                                 G_INPUT_STREAM (stream), 0, cancellable, sn_await_callback, &await);
+  sn_await_result (&await);
   g_source_destroy (tick);
-  result = sn_host_exec_finish (self->host, wait.result, &local_error);
-  g_clear_object (&wait.result);
-  g_main_context_pop_thread_default (context);
+  result = sn_host_exec_finish (self->host, sn_await_result (&await), &local_error);
+  sn_await_clear (&await);
 
   if (result == NULL)
     {

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sn-action.h"
+#include "sn-await.h"
 #include "sn-host.h"
 #include "sn-host-command.h"
 
@@ -19,19 +20,6 @@
 
 /* ------------------------------------------------------------------------ */
 /* Runbook actions: host.file.replace, host.file.restore                   */
-
-typedef struct
-{
-  GAsyncResult *result;
-} FileWait;
-
-static void
-on_file_wait (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  ((FileWait *)user_data)->result = g_object_ref (result);
-}
 
 /**
  * sn_host_for_action:
@@ -60,14 +48,6 @@ sn_host_for_action (SnActionContext  *context,
       return NULL;
     }
   return sn_host_new (session, NULL);
-}
-
-static void
-file_wait (GMainContext *main_context,
-           FileWait     *wait)
-{
-  while (wait->result == NULL)
-    g_main_context_iteration (main_context, TRUE);
 }
 
 /* "mode": "0640" (octal text) or 416 (a number); absent: keep the old one. */
@@ -155,11 +135,10 @@ file_replace_run (SnActionContext  *context,
   const char *from = json_object_get_string_member_with_default (args, "from-output", NULL);
   GCancellable *cancellable = sn_action_context_get_cancellable (context);
   g_autoptr(SnHost) host = NULL;
-  g_autoptr(GMainContext) main_context = NULL;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *backup = NULL;
   g_autofree char *size = NULL;
-  FileWait wait = { NULL };
   gboolean ok;
   int mode;
 
@@ -168,8 +147,7 @@ file_replace_run (SnActionContext  *context,
   if (!(host = sn_host_for_action (context, error)))
     return FALSE;
 
-  main_context = g_main_context_new ();
-  g_main_context_push_thread_default (main_context);
+  sn_await_push_private (&await);
 
   if (content != NULL)
     bytes = g_bytes_new (content, strlen (content));
@@ -182,7 +160,6 @@ file_replace_run (SnActionContext  *context,
                                 NULL, NULL, cancellable, error);
       if (exec == NULL)
         {
-          g_main_context_pop_thread_default (main_context);
           return FALSE;
         }
       if (!sn_ssh_exec_result_get_success (exec))
@@ -196,7 +173,6 @@ file_replace_run (SnActionContext  *context,
                          "The file was not changed."),
                        path, sn_ssh_exec_result_get_exit_status (exec),
                        last != NULL ? last + 1 : *why != '\0' ? why : _("no message"));
-          g_main_context_pop_thread_default (main_context);
           return FALSE;
         }
       bytes = g_bytes_ref (sn_ssh_exec_result_get_stdout (exec));
@@ -205,15 +181,12 @@ file_replace_run (SnActionContext  *context,
     {
       g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_ARGS,
                    _("host.file.replace needs “content” or “from-output”."));
-      g_main_context_pop_thread_default (main_context);
       return FALSE;
     }
 
-  sn_host_replace_file_async (host, path, bytes, mode, cancellable, on_file_wait, &wait);
-  file_wait (main_context, &wait);
-  ok = sn_host_replace_file_finish (host, wait.result, &backup, error);
-  g_clear_object (&wait.result);
-  g_main_context_pop_thread_default (main_context);
+  sn_host_replace_file_async (host, path, bytes, mode, cancellable, sn_await_callback, &await);
+  ok = sn_host_replace_file_finish (host, sn_await_result (&await), &backup, error);
+  sn_await_clear (&await);
 
   if (!ok)
     return FALSE;
@@ -265,23 +238,16 @@ file_restore_run (SnActionContext  *context,
   const char *path = sn_action_args_get_string (args, "path", TRUE, error);
   const char *backup = json_object_get_string_member_with_default (args, "backup", NULL);
   g_autoptr(SnHost) host = NULL;
-  g_autoptr(GMainContext) main_context = NULL;
-  FileWait wait = { NULL };
-  gboolean ok;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
 
   if (path == NULL || !(host = sn_host_for_action (context, error)))
     return FALSE;
 
-  main_context = g_main_context_new ();
-  g_main_context_push_thread_default (main_context);
+  sn_await_push_private (&await);
   sn_host_restore_file_async (host, path, backup, sn_action_context_get_cancellable (context),
-                              on_file_wait, &wait);
-  file_wait (main_context, &wait);
-  ok = sn_host_restore_file_finish (host, wait.result, error);
-  g_clear_object (&wait.result);
-  g_main_context_pop_thread_default (main_context);
+                              sn_await_callback, &await);
 
-  return ok;
+  return sn_host_restore_file_finish (host, sn_await_result (&await), error);
 }
 
 static const SnActionInfo file_restore_action = {

@@ -15,6 +15,7 @@
 
 #include "sn-action-private.h"
 #include "sn-audit-log.h"
+#include "sn-await.h"
 #include "sn-core-enums.h"
 #include "sn-runner.h"
 #include "sn-gate.h"
@@ -2280,37 +2281,20 @@ sn_runner_execute_finish (SnRunner      *self,
 
 /* Synchronous forms ----------------------------------------------------- */
 
-typedef struct
-{
-  GAsyncResult *result;
-} SyncData;
-
-static void
-on_sync_ready (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  SyncData *data = user_data;
-
-  data->result = g_object_ref (result);
-}
-
 gboolean
 sn_runner_plan_sync (SnRunner      *self,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  SyncData data = { NULL };
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   gboolean ret;
 
   g_return_val_if_fail (SN_IS_RUNNER (self), FALSE);
 
-  sn_runner_plan_async (self, cancellable, on_sync_ready, &data);
-  while (data.result == NULL)
-    g_main_context_iteration (self->context, TRUE);
-
-  ret = sn_runner_plan_finish (self, data.result, error);
-  g_object_unref (data.result);
+  sn_await_use_context (&await, self->context);
+  sn_runner_plan_async (self, cancellable, sn_await_callback, &await);
+  ret = sn_runner_plan_finish (self, sn_await_result (&await), error);
+  sn_await_clear (&await);
 
   /* A dry run leaves evidence too. */
   write_report (self);
@@ -2323,17 +2307,11 @@ sn_runner_execute_sync (SnRunner      *self,
                         GCancellable  *cancellable,
                         GError       **error)
 {
-  SyncData data = { NULL };
-  SnRunOutcome ret;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
 
   g_return_val_if_fail (SN_IS_RUNNER (self), SN_RUN_OUTCOME_NONE);
 
-  sn_runner_execute_async (self, cancellable, on_sync_ready, &data);
-  while (data.result == NULL)
-    g_main_context_iteration (self->context, TRUE);
-
-  ret = sn_runner_execute_finish (self, data.result, error);
-  g_object_unref (data.result);
-
-  return ret;
+  sn_await_use_context (&await, self->context);
+  sn_runner_execute_async (self, cancellable, sn_await_callback, &await);
+  return sn_runner_execute_finish (self, sn_await_result (&await), error);
 }
