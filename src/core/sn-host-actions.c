@@ -1,4 +1,4 @@
-/* sn-host-actions.c: the runbook actions host.file.replace, host.file.restore, host.containers
+/* sn-host-actions.c: the runbook actions host.*
  *
  * Copyright 2026 Sweet Narcisse
  *
@@ -9,9 +9,12 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "sn-action.h"
+#include "sn-actions-builtin.h"
 #include "sn-await.h"
 #include "sn-host.h"
 #include "sn-host-command.h"
@@ -416,13 +419,383 @@ static const SnActionInfo containers_action = {
   .run = containers_run,
 };
 
+/* ------------------------------------------------------------------------ */
+/* Running a command on the host ------------------------------------------
+ *
+ * Every host action goes through the run's SnHost (sn_host_for_action()):
+ * the one way the app reaches the server, and the one that audits. Each
+ * action has one function that builds its command; run() runs it and
+ * describe() shows it in its ssh form, so a plan shows what will run.
+ */
+
+#define DEFAULT_EXEC_TIMEOUT_SECONDS 120
+
+typedef struct
+{
+  SnActionContext *context;
+  GString         *stdout_text;   /* kept for callers that parse it */
+  GString         *last_stderr;
+} Exec;
+
+static void
+on_exec_line (const char *line,
+              gboolean    is_stderr,
+              gpointer    user_data)
+{
+  Exec *exec = user_data;
+
+  sn_action_context_emit (exec->context, is_stderr ? SN_OUTPUT_STDERR : SN_OUTPUT_STDOUT,
+                          "%s", line);
+
+  if (is_stderr)
+    g_string_assign (exec->last_stderr, line);
+  else if (exec->stdout_text != NULL && exec->stdout_text->len < 4 * 1024 * 1024)
+    g_string_append_printf (exec->stdout_text, "%s\n", line);
+}
+
+/**
+ * sn_host_action_describe:
+ *
+ * What the plan shows for @command: "ssh -p PORT USER@HOST 'COMMAND'".
+ */
+char *
+sn_host_action_describe (SnActionContext *context,
+                         const char      *command)
+{
+  return sn_host_command_describe (sn_action_context_get_profile (context), command);
+}
+
+/**
+ * sn_host_action_run:
+ * @stdout_text: (nullable): receives the standard output
+ *
+ * Runs @command on the host for a runbook action; fails on a non-zero
+ * exit. The audit log gets the command with the run's secrets replaced.
+ */
+gboolean
+sn_host_action_run (SnActionContext  *context,
+                    const char       *command,
+                    GString          *stdout_text,
+                    GError          **error)
+{
+  g_autoptr(SnHost) host = NULL;
+  g_autoptr(SnSshExecResult) result = NULL;
+  g_autoptr(GString) last_stderr = g_string_new (NULL);
+  g_autofree char *audited = NULL;
+  guint timeout = sn_action_context_get_timeout (context);
+  Exec exec = { context, stdout_text, last_stderr };
+  int status;
+
+  if (!(host = sn_host_for_action (context, error)))
+    return FALSE;
+
+  audited = sn_action_context_redact (context, command);
+  result = sn_host_exec_sync (host, "runbook.host", command, audited,
+                              (timeout > 0 ? timeout : DEFAULT_EXEC_TIMEOUT_SECONDS) * 1000,
+                              on_exec_line, &exec, sn_action_context_get_cancellable (context), error);
+  if (result == NULL)
+    return FALSE;
+
+  status = sn_ssh_exec_result_get_exit_status (result);
+  sn_action_context_set_exit_status (context, status);
+
+  if (!sn_ssh_exec_result_get_success (result))
+    {
+      if (sn_ssh_exec_result_get_exit_signal (result) != NULL)
+        g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
+                     _("The command was killed by signal %s"),
+                     sn_ssh_exec_result_get_exit_signal (result));
+      else if (last_stderr->len > 0)
+        g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
+                     _("Exit status %d: %s"), status, last_stderr->str);
+      else
+        g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
+                     _("Exit status %d"), status);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* host.exec -------------------------------------------------------------
+ *
+ * args: { "command": "df -h", "in-deploy-path": false }
+ */
+
+static char *
+exec_command_line (SnActionContext *context,
+                   JsonObject      *args)
+{
+  const char *command = json_object_get_string_member (args, "command");
+
+  if (json_object_get_boolean_member_with_default (args, "in-deploy-path", FALSE))
+    return sn_host_command_in_deploy_path (sn_action_context_get_profile (context), command);
+
+  return g_strdup (command);
+}
+
+static gboolean
+exec_check (JsonObject  *args,
+            GError     **error)
+{
+  return sn_action_args_get_string (args, "command", TRUE, error) != NULL;
+}
+
+static char *
+exec_describe (SnActionContext *context,
+               JsonObject      *args)
+{
+  g_autofree char *command = exec_command_line (context, args);
+
+  return sn_host_action_describe (context, command);
+}
+
+static gboolean
+exec_run (SnActionContext  *context,
+          JsonObject       *args,
+          GError          **error)
+{
+  g_autofree char *command = exec_command_line (context, args);
+
+  return sn_host_action_run (context, command, NULL, error);
+}
+
+/* A command is a read only when the runbook says so ("read-only": true) AND it
+ * is one plain command from a short list of commands that only look, with no
+ * shell operator that could chain another. Anything else may destroy. */
+static const char * const read_only_commands[] = {
+  "df", "du", "ls", "uptime", "free", "wc", "stat", "date",
+  "hostname", "uname", "nproc", "id", "whoami", "test", "true",
+  NULL
+};
+
+static const char * const read_only_subcommands[][2] = {
+  { "git", "log" }, { "git", "status" }, { "git", "describe" }, { "git", "tag" },
+  { "git", "rev-parse" }, { "git", "show" }, { "git", "branch" },
+  { "docker", "ps" }, { "docker", "stats" }, { "docker", "images" },
+  { "docker", "version" }, { "docker", "info" },
+};
+
+gboolean
+sn_host_command_is_read_only (const char *command)
+{
+  g_auto(GStrv) argv = NULL;
+
+  if (command == NULL || strpbrk (command, ";&|<>`$()\\\n\r*?{}!") != NULL)
+    return FALSE;
+  if (!g_shell_parse_argv (command, NULL, &argv, NULL) || argv[0] == NULL)
+    return FALSE;
+
+  if (g_strv_contains (read_only_commands, argv[0]))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (read_only_subcommands); i++)
+    if (g_str_equal (argv[0], read_only_subcommands[i][0]) &&
+        g_strcmp0 (argv[1], read_only_subcommands[i][1]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static SnRisk
+exec_risk (JsonObject *args)
+{
+  const char *command = json_object_get_string_member_with_default (args, "command", NULL);
+
+  if (json_object_get_boolean_member_with_default (args, "read-only", FALSE) &&
+      sn_host_command_is_read_only (command))
+    return SN_RISK_READ;
+  return SN_RISK_DESTROY;
+}
+
+static const char * const exec_shell_args[] = { "command", NULL };
+
+static const SnActionInfo exec_action = {
+  .name = "host.exec",
+  .risk = exec_risk,
+  .shell_args = exec_shell_args,
+  .check = exec_check,
+  .describe = exec_describe,
+  .run = exec_run,
+};
+
+/* host.compose ------------------------------------------------------------
+ *
+ * args: { "args": ["up", "-d", "app"] }
+ * Runs in the profile's deploy path with --env-file .env.production.local,
+ * as the deploy workflow does (target-system §9.5).
+ */
+
+static gboolean
+compose_check (JsonObject  *args,
+               GError     **error)
+{
+  g_auto(GStrv) argv = sn_action_args_get_strv (args, "args", TRUE, error);
+
+  if (argv == NULL)
+    return FALSE;
+  if (argv[0] == NULL)
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_ARGS,
+                   _("the argument “args” must name a compose command"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+compose_command_line (SnActionContext *context,
+                      JsonObject      *args)
+{
+  g_auto(GStrv) argv = sn_action_args_get_strv (args, "args", TRUE, NULL);
+
+  return sn_host_command_compose (sn_action_context_get_profile (context),
+                                  (const char * const *)argv);
+}
+
+static char *
+compose_describe (SnActionContext *context,
+                  JsonObject      *args)
+{
+  g_autofree char *command = compose_command_line (context, args);
+
+  return sn_host_action_describe (context, command);
+}
+
+static char *
+compose_impact (SnActionContext  *context,
+                JsonObject       *args,
+                GError          **error)
+{
+  g_auto(GStrv) argv = sn_action_args_get_strv (args, "args", TRUE, NULL);
+  const char *verb = argv != NULL ? argv[0] : NULL;
+  const char *service = argv != NULL && g_strv_length (argv) > 1 ? argv[g_strv_length (argv) - 1] : NULL;
+
+  if (g_strcmp0 (verb, "stop") == 0)
+    return g_strdup_printf (_("Stops the container of “%s”: the site is down until it starts again."),
+                            service);
+  if (g_strcmp0 (verb, "up") == 0 || g_strcmp0 (verb, "restart") == 0)
+    return g_strdup_printf (_("Recreates or restarts “%s”: a few seconds without service."),
+                            service != NULL && g_strcmp0 (service, "-d") != 0 ? service
+                                                                              : _("every service"));
+  if (g_strcmp0 (verb, "pull") == 0)
+    return g_strdup (_("Downloads newer images of every “latest” service (nginx, prometheus, grafana…)."));
+  if (g_strcmp0 (verb, "build") == 0)
+    return g_strdup (_("Builds the app image on the server: CPU and disk heavy for a few minutes."));
+
+  return NULL;
+}
+
+static gboolean
+compose_run (SnActionContext  *context,
+             JsonObject       *args,
+             GError          **error)
+{
+  g_autofree char *command = compose_command_line (context, args);
+
+  return sn_host_action_run (context, command, NULL, error);
+}
+
+/* Compose verbs that only look; every other one may stop or replace a container. */
+static SnRisk
+compose_risk (JsonObject *args)
+{
+  static const char * const reads[] = { "ps", "logs", "config", "top", "images", "version", NULL };
+  g_auto(GStrv) argv = sn_action_args_get_strv (args, "args", FALSE, NULL);
+
+  if (argv != NULL && argv[0] != NULL && g_strv_contains (reads, argv[0]))
+    return SN_RISK_READ;
+  return SN_RISK_DESTROY;
+}
+
+static const SnActionInfo compose_action = {
+  .name = "host.compose",
+  .risk = compose_risk,
+  .check = compose_check,
+  .describe = compose_describe,
+  .impact = compose_impact,
+  .run = compose_run,
+};
+
+/* host.disk ---------------------------------------------------------------
+ *
+ * args: { "paths": ["/"], "warn-percent": 85, "fail-percent": 95 }
+ * Lists df -h, and fails when a filesystem holding one of @paths is fuller
+ * than fail-percent (a warning line above warn-percent).
+ */
+
+static char *
+disk_command_line (JsonObject *args)
+{
+  g_auto(GStrv) paths = sn_action_args_get_strv (args, "paths", FALSE, NULL);
+
+  return sn_host_command_df ((const char * const *)paths);
+}
+
+static gboolean
+disk_run (SnActionContext  *context,
+          JsonObject       *args,
+          GError          **error)
+{
+  gint64 warn = json_object_get_int_member_with_default (args, "warn-percent", 85);
+  gint64 fail = json_object_get_int_member_with_default (args, "fail-percent", 95);
+  g_autofree char *command = disk_command_line (args);
+  g_autoptr(GString) output = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) full = g_string_new (NULL);
+
+  if (!sn_host_action_run (context, command, output, error))
+    return FALSE;
+
+  lines = g_strsplit (output->str, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_regex_split_simple ("\\s+", lines[i], 0, 0);
+      gint64 percent;
+
+      if (g_strv_length (fields) < 6)
+        continue;
+      percent = g_ascii_strtoll (fields[4], NULL, 10);
+      if (percent >= fail)
+        g_string_append_printf (full, "%s %s%% ", fields[5], fields[4]);
+      else if (percent >= warn)
+        sn_action_context_emit (context, SN_OUTPUT_INFO,
+                                _("Warning: %s is %lld%% full."), fields[5], (long long) percent);
+    }
+
+  if (full->len > 0)
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
+                   _("Disk almost full: %s— free space before anything else (see Maintenance)."),
+                   full->str);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static char *
+disk_describe (SnActionContext *context,
+               JsonObject      *args)
+{
+  g_autofree char *command = disk_command_line (args);
+
+  return sn_host_action_describe (context, command);
+}
+
+static const SnActionInfo disk_action = {
+  .name = "host.disk",
+  .risk = sn_action_risk_read,
+  .describe = disk_describe,
+  .run = disk_run,
+};
+
 /**
  * sn_host_register_actions:
  *
  * Registers `host.file.replace` { "path", "content" | "from-output", "mode" }
  * (outputs: path, backup, bytes) and its revert `host.file.restore`
  * { "path", "backup": "${steps.ID.backup}" }, and the read-only check
- * `host.containers` { "expect-running": ["db", ...] }.
+ * `host.containers` { "expect-running": ["db", ...] }, and `host.exec`,
+ * `host.compose` and `host.disk`.
  */
 void
 sn_host_register_actions (void)
@@ -434,6 +807,9 @@ sn_host_register_actions (void)
       sn_action_register (&file_replace_action);
       sn_action_register (&file_restore_action);
       sn_action_register (&containers_action);
+      sn_action_register (&exec_action);
+      sn_action_register (&compose_action);
+      sn_action_register (&disk_action);
       g_once_init_leave (&initialized, 1);
     }
 }
