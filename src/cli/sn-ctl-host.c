@@ -21,6 +21,7 @@
 
 #include "sn-ctl.h"
 #include "sn-audit-log.h"
+#include "sn-audit-reader.h"
 #include "sn-await.h"
 #include "sn-host.h"
 #include "sn-known-hosts.h"
@@ -582,14 +583,11 @@ sn_ctl_activity (SnCtl  *ctl,
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) since = NULL;
   g_autoptr(SnProfile) profile = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(GPtrArray) entries_found = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  g_autoptr(SnAuditReader) reader = NULL;
+  g_autoptr(GPtrArray) entries_found = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *since_text = NULL;
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
   gboolean as_json = FALSE;
   gboolean profile_only = FALSE;
-  const char *path;
   int status;
   const GOptionEntry entries[] = {
     { "since", 0, 0, G_OPTION_ARG_STRING, &since_text,
@@ -633,43 +631,25 @@ sn_ctl_activity (SnCtl  *ctl,
         }
     }
 
-  path = sn_audit_log_get_path (sn_audit_log_get_default ());
-  if (!g_file_get_contents (path, &contents, NULL, &error))
+  reader = sn_audit_reader_new (sn_audit_log_get_path (sn_audit_log_get_default ()),
+                                SN_AUDIT_ORDER_OLDEST_FIRST);
+  if (!sn_audit_reader_load_sync (reader, NULL, &error))
     {
-      if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        contents = g_strdup ("");
-      else
-        {
-          sn_ctl_print_error (error);
-          return SN_CTL_EXIT_FAILURE;
-        }
+      sn_ctl_print_error (error);
+      return SN_CTL_EXIT_FAILURE;
     }
 
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (reader)); i++)
     {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      g_autoptr(GDateTime) when = NULL;
-      JsonObject *entry;
+      g_autoptr(SnAuditEntry) entry = g_list_model_get_item (G_LIST_MODEL (reader), i);
+      GDateTime *when = sn_audit_entry_get_date_time (entry);
 
-      if (*lines[i] == '\0' || !json_parser_load_from_data (parser, lines[i], -1, NULL) ||
-          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-        continue;
-      entry = json_node_get_object (json_parser_get_root (parser));
       if (profile != NULL &&
-          g_strcmp0 (json_object_get_string_member_with_default (entry, "profile", ""),
-                     sn_profile_get_name (profile)) != 0)
+          g_strcmp0 (sn_audit_entry_get_profile (entry), sn_profile_get_name (profile)) != 0)
         continue;
-      if (since != NULL)
-        {
-          g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-
-          when = g_date_time_new_from_iso8601 (json_object_get_string_member_with_default (entry, "time", ""),
-                                               utc);
-          if (when == NULL || g_date_time_compare (when, since) < 0)
-            continue;
-        }
-      g_ptr_array_add (entries_found, json_node_copy (json_parser_get_root (parser)));
+      if (since != NULL && (when == NULL || g_date_time_compare (when, since) < 0))
+        continue;
+      g_ptr_array_add (entries_found, g_steal_pointer (&entry));
     }
 
   if (as_json)
@@ -678,7 +658,8 @@ sn_ctl_activity (SnCtl  *ctl,
       JsonArray *array = json_array_sized_new (entries_found->len);
 
       for (guint i = 0; i < entries_found->len; i++)
-        json_array_add_element (array, json_node_ref (g_ptr_array_index (entries_found, i)));
+        json_array_add_object_element (array,
+                                       json_object_ref (sn_audit_entry_get_json (g_ptr_array_index (entries_found, i))));
       json_node_take_array (root, array);
       sn_ctl_print_json (root);
       return SN_CTL_EXIT_OK;
@@ -706,7 +687,7 @@ sn_ctl_activity (SnCtl  *ctl,
 
     for (guint i = 0; i < entries_found->len; i++)
       {
-        JsonObject *entry = json_node_get_object (g_ptr_array_index (entries_found, i));
+        JsonObject *entry = sn_audit_entry_get_json (g_ptr_array_index (entries_found, i));
         char **cells = g_new0 (char *, 6);
 
         cells[0] = g_strdup (json_object_get_string_member_with_default (entry, "time", ""));
