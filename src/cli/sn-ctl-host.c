@@ -19,6 +19,7 @@
 
 #include <glib-unix.h>
 
+#include "sn-connection.h"
 #include "sn-ctl.h"
 #include "sn-audit-log.h"
 #include "sn-audit-reader.h"
@@ -26,16 +27,6 @@
 #include "sn-host.h"
 #include "sn-known-hosts.h"
 #include "sn-ssh-session.h"
-
-static gboolean
-connect_sync (SnSshSession  *session,
-              GError       **error)
-{
-  g_auto(SnAwait) await = SN_AWAIT_INIT;
-
-  sn_ssh_session_connect_async (session, NULL, sn_await_callback, &await);
-  return sn_ssh_session_connect_finish (session, sn_await_result (&await), error);
-}
 
 /* ------------------------------------------------------------------------ */
 /* The host-key policy of the command line                                  */
@@ -61,54 +52,45 @@ ask_yes_no (const char *question)
          g_str_equal (lower, _("y")) || g_str_equal (lower, _("yes"));
 }
 
-static gboolean
-has_host_key (SnSshSession *session)
+/* What OpenSSH prints on first contact, for the fingerprint the
+ * connection's policy offers (sn_connection_dup_unknown_host_fingerprint()). */
+static void
+print_unknown_host (SnConnection *connection,
+                    const char   *fingerprint)
 {
-  g_autoptr(GBytes) key = sn_ssh_session_dup_host_key (session);
-
-  return key != NULL;
-}
-
-/* What OpenSSH prints on first contact. Returns the fingerprint shown:
- * only that key may be trusted afterwards. */
-static char *
-print_unknown_host (SnSshSession *session)
-{
-  SnProfile *profile = sn_ssh_session_get_profile (session);
-  g_autoptr(GBytes) key = sn_ssh_session_dup_host_key (session);
+  SnProfile *profile = sn_connection_get_profile (connection);
+  g_autoptr(GBytes) key = sn_ssh_session_dup_host_key (sn_connection_get_session (connection));
   g_autofree char *pattern = sn_known_hosts_host_pattern (sn_profile_get_ssh_host (profile),
                                                           sn_profile_get_ssh_port (profile));
-  char *fingerprint = sn_ssh_key_fingerprint (key);
 
   g_printerr (_("The authenticity of host “%s” can’t be established.\n"), pattern);
   g_printerr (_("%s key fingerprint is %s.\n"),
               sn_ssh_key_type_to_name (sn_ssh_key_type_from_blob (key)), fingerprint);
-  return fingerprint;
 }
 
 /*
  * Connects. An unknown host key is shown with its fingerprint; on a terminal
  * the person may trust it, otherwise the command stops and names
- * `trust-host`. A changed key always stops. Returns FALSE after printing.
+ * `trust-host`. A changed key always stops (SnConnection's policy, as in the
+ * app). Returns FALSE after printing.
  */
 static gboolean
-connect_with_policy (SnSshSession *session)
+connect_with_policy (SnConnection *connection)
 {
-  SnProfile *profile = sn_ssh_session_get_profile (session);
+  SnProfile *profile = sn_connection_get_profile (connection);
   g_autoptr(GError) error = NULL;
   g_autofree char *fingerprint = NULL;
 
-  if (connect_sync (session, &error))
+  if (sn_connection_connect_sync (connection, NULL, &error))
     return TRUE;
 
-  if (!g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_UNKNOWN) ||
-      !has_host_key (session))
+  if (!(fingerprint = sn_connection_dup_unknown_host_fingerprint (connection)))
     {
       sn_ctl_print_error (error);
       return FALSE;
     }
 
-  fingerprint = print_unknown_host (session);
+  print_unknown_host (connection, fingerprint);
   if (!on_a_terminal ())
     {
       sn_ctl_printerr (_("Not connecting to a host whose key is unknown without a terminal to ask. "
@@ -125,8 +107,8 @@ connect_with_policy (SnSshSession *session)
     }
 
   g_clear_error (&error);
-  if (!sn_ssh_session_trust_host_key (session, fingerprint, &error) ||
-      !connect_sync (session, &error))
+  if (!sn_connection_trust_host_key (connection, fingerprint, &error) ||
+      !sn_connection_connect_sync (connection, NULL, &error))
     {
       sn_ctl_print_error (error);
       return FALSE;
@@ -135,14 +117,14 @@ connect_with_policy (SnSshSession *session)
   return TRUE;
 }
 
-/* The profile, its session and host, connected; NULL after printing why not. */
-static SnHost *
+/* The profile's connection, up, with its host; NULL after printing why not. */
+static SnConnection *
 open_host (SnCtl      *ctl,
            SnProfile **out_profile)
 {
   g_autoptr(SnProfileStore) store = NULL;
   g_autoptr(SnProfile) profile = NULL;
-  g_autoptr(SnSshSession) session = NULL;
+  g_autoptr(SnConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
 
   store = sn_ctl_load_profile_store (FALSE, &error);
@@ -154,13 +136,13 @@ open_host (SnCtl      *ctl,
       return NULL;
     }
 
-  session = sn_ssh_session_new (profile, sn_secret_store_get_default ());
-  if (!connect_with_policy (session))
+  connection = sn_connection_new (profile);
+  if (!connect_with_policy (connection))
     return NULL;
 
   if (out_profile != NULL)
     *out_profile = g_object_ref (profile);
-  return sn_host_new (session, NULL);
+  return g_steal_pointer (&connection);
 }
 
 static gboolean
@@ -198,7 +180,8 @@ sn_ctl_containers (SnCtl  *ctl,
                    char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(SnHost) host = NULL;
+  g_autoptr(SnConnection) connection = NULL;
+  SnHost *host;
   g_autoptr(GListModel) model = NULL;
   g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(GError) error = NULL;
@@ -219,9 +202,10 @@ sn_ctl_containers (SnCtl  *ctl,
   if (!no_arguments ("containers", argc, argv, &status))
     return status;
 
-  host = open_host (ctl, NULL);
-  if (host == NULL)
+  connection = open_host (ctl, NULL);
+  if (connection == NULL)
     return SN_CTL_EXIT_FAILURE;
+  host = sn_connection_get_host (connection);
 
   sn_host_compose_ps_async (host, NULL, sn_await_callback, &await);
   model = sn_host_compose_ps_finish (host, sn_await_result (&await), &error);
@@ -331,7 +315,8 @@ sn_ctl_logs (SnCtl  *ctl,
              char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(SnHost) host = NULL;
+  g_autoptr(SnConnection) connection = NULL;
+  SnHost *host;
   g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(GCancellable) cancellable = NULL;
   g_autoptr(GError) error = NULL;
@@ -368,9 +353,10 @@ sn_ctl_logs (SnCtl  *ctl,
   if (tail < -1)
     return sn_ctl_usage_error ("logs", _("--tail needs a number of lines, 0 or more"));
 
-  host = open_host (ctl, NULL);
-  if (host == NULL)
+  connection = open_host (ctl, NULL);
+  if (connection == NULL)
     return SN_CTL_EXIT_FAILURE;
+  host = sn_connection_get_host (connection);
 
   cancellable = g_cancellable_new ();
   sigint_id = g_unix_signal_add (SIGINT, on_interrupt, cancellable);
@@ -404,7 +390,8 @@ sn_ctl_disk (SnCtl  *ctl,
              char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(SnHost) host = NULL;
+  g_autoptr(SnConnection) connection = NULL;
+  SnHost *host;
   g_autoptr(GListModel) filesystems = NULL;
   g_autoptr(GListModel) docker = NULL;
   g_auto(SnAwait) await = SN_AWAIT_INIT;
@@ -426,9 +413,10 @@ sn_ctl_disk (SnCtl  *ctl,
   if (!no_arguments ("disk", argc, argv, &status))
     return status;
 
-  host = open_host (ctl, NULL);
-  if (host == NULL)
+  connection = open_host (ctl, NULL);
+  if (connection == NULL)
     return SN_CTL_EXIT_FAILURE;
+  host = sn_connection_get_host (connection);
 
   sn_host_disk_usage_async (host, NULL, sn_await_callback, &await);
   filesystems = sn_host_disk_usage_finish (host, sn_await_result (&await), &error);
@@ -719,9 +707,10 @@ sn_ctl_trust_host (SnCtl  *ctl,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SnProfileStore) store = NULL;
   g_autoptr(SnProfile) profile = NULL;
-  g_autoptr(SnSshSession) session = NULL;
+  g_autoptr(SnConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *expected = NULL;
+  SnSshSession *session;
   g_autofree char *fingerprint = NULL;
   int status;
   const GOptionEntry entries[] = {
@@ -750,8 +739,9 @@ sn_ctl_trust_host (SnCtl  *ctl,
       return SN_CTL_EXIT_FAILURE;
     }
 
-  session = sn_ssh_session_new (profile, sn_secret_store_get_default ());
-  if (connect_sync (session, &error))
+  connection = sn_connection_new (profile);
+  session = sn_connection_get_session (connection);
+  if (sn_connection_connect_sync (connection, NULL, &error))
     {
       fingerprint = sn_ssh_session_dup_host_key_fingerprint (session);
       g_print (_("The host key of %s:%u is already trusted (%s).\n"),
@@ -759,15 +749,14 @@ sn_ctl_trust_host (SnCtl  *ctl,
       return SN_CTL_EXIT_OK;
     }
 
-  if (!g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_UNKNOWN) ||
-      !has_host_key (session))
+  if (!(fingerprint = sn_connection_dup_unknown_host_fingerprint (connection)))
     {
       /* a changed key stops here too: its message says what to do */
       sn_ctl_print_error (error);
       return SN_CTL_EXIT_FAILURE;
     }
 
-  fingerprint = print_unknown_host (session);
+  print_unknown_host (connection, fingerprint);
 
   if (expected != NULL)
     {
@@ -794,8 +783,8 @@ sn_ctl_trust_host (SnCtl  *ctl,
     }
 
   g_clear_error (&error);
-  if (!sn_ssh_session_trust_host_key (session, expected != NULL ? expected : fingerprint, &error) ||
-      !connect_sync (session, &error))
+  if (!sn_connection_trust_host_key (connection, expected != NULL ? expected : fingerprint, &error) ||
+      !sn_connection_connect_sync (connection, NULL, &error))
     {
       sn_ctl_print_error (error);
       return SN_CTL_EXIT_FAILURE;
