@@ -6,16 +6,13 @@
  *
  * An action's name leads to its file: http.* in sn-http-actions.c, host.*
  * in sn-host-actions.c, db.* in sn-database-actions.c, backup.* in
- * sn-backup-actions.c. The read-only credentials' actions
- * (db.readonly-role.*, host.ssh.*-tunnel-key, profile.export-readonly)
- * are still together in sn-access-actions.c.
+ * sn-backup-actions.c, profile.* in sn-profile-actions.c.
  */
 
 #define G_LOG_DOMAIN "sn-actions"
 
 #include "config.h"
 
-#include "sn-access-actions.h"
 #include "sn-actions-builtin.h"
 #include "sn-backup-service.h"
 #include "sn-host.h"
@@ -31,7 +28,7 @@ sn_actions_register_builtin (void)
       sn_host_register_actions ();
       sn_database_actions_register ();
       sn_backup_actions_register ();
-      sn_access_actions_register ();
+      sn_profile_actions_register ();
       g_once_init_leave (&initialized, 1);
     }
 }

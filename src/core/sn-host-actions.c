@@ -15,6 +15,7 @@
 
 #include "sn-action.h"
 #include "sn-actions-builtin.h"
+#include "sn-database-connector.h"
 #include "sn-await.h"
 #include "sn-host.h"
 #include "sn-host-command.h"
@@ -44,6 +45,31 @@ sn_host_for_action (SnActionContext  *context,
     return g_object_ref (host);
 
   if ((session = sn_action_context_get_service (context, "ssh")) == NULL)
+    {
+      g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_UNAVAILABLE,
+                   _("Not connected to the host of “%s”: connect first."),
+                   sn_profile_get_name (sn_action_context_get_profile (context)));
+      return NULL;
+    }
+  return sn_host_new (session, NULL);
+}
+
+/**
+ * sn_host_new_for_action:
+ *
+ * A new SnHost over the run's SSH session (its service "ssh"), writing to
+ * the default audit log: for the read-only credentials' actions.
+ *
+ * Returns: (transfer full): the host, or %NULL with an error when the run
+ *   has no connection
+ */
+SnHost *
+sn_host_new_for_action (SnActionContext  *context,
+                        GError          **error)
+{
+  SnSshSession *session = sn_action_context_get_service (context, "ssh");
+
+  if (session == NULL)
     {
       g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_UNAVAILABLE,
                    _("Not connected to the host of “%s”: connect first."),
@@ -788,6 +814,261 @@ static const SnActionInfo disk_action = {
   .run = disk_run,
 };
 
+/* ------------------------------------------------------------------------ */
+/* host.ssh.add-tunnel-key / host.ssh.remove-tunnel-key --------------------
+ *
+ * args: { "key": "ssh-ed25519 AAAA… name", "authorized-keys": "/root/.ssh/authorized_keys" }
+ * An empty key skips the step. outputs: added = "yes" | "no"
+ * remove: { "key": …, "authorized-keys": …, "if-added": "${steps.key.added}" }
+ */
+
+#define KEY_PATTERN  "^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|" \
+                     "sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( [A-Za-z0-9@._+-]*)?$"
+
+/**
+ * sn_host_dup_tunnel_key_line:
+ *
+ * Returns: (transfer full): the authorized_keys line that lets @key open a
+ *   tunnel to @host:@port and nothing else (any command prints
+ *   %SN_TUNNEL_ONLY_MESSAGE and fails)
+ */
+char *
+sn_host_dup_tunnel_key_line (const char *key,
+                               const char *host,
+                               guint       port)
+{
+  return g_strdup_printf ("restrict,port-forwarding,permitopen=\"%s:%u\","
+                          "command=\"echo '" SN_TUNNEL_ONLY_MESSAGE "' >&2; exit 1\" %s",
+                          host, port, key);
+}
+
+static char *
+keys_path (SnActionContext *context,
+           JsonObject      *args)
+{
+  const char *path = json_object_get_string_member_with_default (args, "authorized-keys", "");
+  const char *user = sn_profile_get_ssh_user (sn_action_context_get_profile (context));
+
+  if (path != NULL && *path != '\0')
+    return g_strdup (path);
+  if (g_strcmp0 (user, "root") == 0)
+    return g_strdup ("/root/.ssh/authorized_keys");
+  return g_strdup_printf ("/home/%s/.ssh/authorized_keys", user);
+}
+
+static const char *
+key_arg (JsonObject  *args,
+         GError     **error)
+{
+  const char *key = json_object_get_string_member_with_default (args, "key", "");
+
+  if (key == NULL || *key == '\0')
+    return "";
+  if (!g_regex_match_simple (KEY_PATTERN, key, 0, 0))
+    {
+      g_set_error_literal (error, SN_ACTION_ERROR, SN_ACTION_ERROR_ARGS,
+                           _("This is not one SSH public key line (“ssh-ed25519 AAAA… name”): "
+                             "paste the content of the .pub file."));
+      return NULL;
+    }
+  return key;
+}
+
+static gboolean
+key_check (JsonObject  *args,
+           GError     **error)
+{
+  const char *key = json_object_get_string_member_with_default (args, "key", "");
+
+  /* unresolved ${key} is checked when the step runs */
+  if (key != NULL && strstr (key, "${") != NULL)
+    return TRUE;
+  return key_arg (args, error) != NULL;
+}
+
+static char *
+key_describe (SnActionContext *context,
+              JsonObject      *args)
+{
+  SnProfile *profile = sn_action_context_get_profile (context);
+  g_autofree char *path = keys_path (context, args);
+  const char *key = json_object_get_string_member_with_default (args, "key", "");
+
+  if (key == NULL || *key == '\0')
+    return g_strdup (_("No SSH key given: authorized_keys is left as it is"));
+  return g_strdup_printf (_("Add to %s a line limiting the key to a tunnel to %s:%u "
+                            "(restrict, port-forwarding, permitopen, no command)"),
+                          path, sn_profile_get_db_host (profile), sn_profile_get_db_port (profile));
+}
+
+/* Reads @path on the host; a missing file reads as empty. */
+static GBytes *
+read_keys (SnHost        *host,
+           SnActionContext *context,
+           const char    *path,
+           GError       **error)
+{
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
+  g_autoptr(GError) local_error = NULL;
+  GBytes *bytes;
+
+  sn_await_push_private (&await);
+  sn_host_read_file_async (host, path, sn_action_context_get_cancellable (context),
+                           sn_await_callback, &await);
+  bytes = sn_host_read_file_finish (host, sn_await_result (&await), &local_error);
+  sn_await_clear (&await);
+
+  if (bytes == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    return g_bytes_new (NULL, 0);
+  if (bytes == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return bytes;
+}
+
+static gboolean
+write_keys (SnHost          *host,
+            SnActionContext *context,
+            const char      *path,
+            const char      *text,
+            GError         **error)
+{
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+
+  sn_await_push_private (&await);
+  sn_host_replace_file_async (host, path, bytes, 0600, sn_action_context_get_cancellable (context),
+                              sn_await_callback, &await);
+  return sn_host_replace_file_finish (host, sn_await_result (&await), NULL, error);
+}
+
+/* The lines of @bytes, without @drop (when given). */
+static GString *
+keys_without (GBytes     *bytes,
+              const char *drop,
+              gboolean   *found)
+{
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GString *out = g_string_new (NULL);
+
+  *found = FALSE;
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (drop != NULL && g_str_equal (lines[i], drop))
+        {
+          *found = TRUE;
+          continue;
+        }
+      if (lines[i][0] == '\0' && lines[i + 1] == NULL)
+        break;
+      g_string_append_printf (out, "%s\n", lines[i]);
+    }
+  return out;
+}
+
+static gboolean
+key_add_run (SnActionContext  *context,
+             JsonObject       *args,
+             GError          **error)
+{
+  SnProfile *profile = sn_action_context_get_profile (context);
+  const char *key = key_arg (args, error);
+  g_autofree char *path = keys_path (context, args);
+  g_autofree char *line = NULL;
+  g_autoptr(SnHost) host = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GString) text = NULL;
+  gboolean found;
+
+  if (key == NULL)
+    return FALSE;
+  if (*key == '\0')
+    {
+      sn_action_context_set_output (context, "added", "no");
+      sn_action_context_emit (context, SN_OUTPUT_INFO, _("No SSH key given: skipped."));
+      return TRUE;
+    }
+  if (!(host = sn_host_new_for_action (context, error)) || !(bytes = read_keys (host, context, path, error)))
+    return FALSE;
+
+  line = sn_host_dup_tunnel_key_line (key, sn_profile_get_db_host (profile),
+                                        sn_profile_get_db_port (profile));
+  text = keys_without (bytes, line, &found);
+  if (found)
+    {
+      sn_action_context_set_output (context, "added", "no");
+      sn_action_context_emit (context, SN_OUTPUT_INFO, _("The key is already there, limited to the tunnel."));
+      return TRUE;
+    }
+  g_string_append_printf (text, "%s\n", line);
+  if (!write_keys (host, context, path, text->str, error))
+    return FALSE;
+
+  sn_action_context_set_output (context, "added", "yes");
+  sn_action_context_emit (context, SN_OUTPUT_INFO, _("Key added to %s, limited to the database tunnel."), path);
+  return TRUE;
+}
+
+static gboolean
+key_remove_run (SnActionContext  *context,
+                JsonObject       *args,
+                GError          **error)
+{
+  SnProfile *profile = sn_action_context_get_profile (context);
+  const char *key = key_arg (args, error);
+  const char *added = json_object_get_string_member_with_default (args, "if-added", "yes");
+  g_autofree char *path = keys_path (context, args);
+  g_autofree char *line = NULL;
+  g_autoptr(SnHost) host = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GString) text = NULL;
+  gboolean found;
+
+  if (key == NULL)
+    return FALSE;
+  if (*key == '\0' || g_strcmp0 (added, "yes") != 0)
+    return TRUE;
+  if (!(host = sn_host_new_for_action (context, error)) || !(bytes = read_keys (host, context, path, error)))
+    return FALSE;
+
+  line = sn_host_dup_tunnel_key_line (key, sn_profile_get_db_host (profile),
+                                        sn_profile_get_db_port (profile));
+  text = keys_without (bytes, line, &found);
+  if (!found)
+    return TRUE;
+  if (!write_keys (host, context, path, text->str, error))
+    return FALSE;
+  sn_action_context_emit (context, SN_OUTPUT_INFO, _("Key removed from %s."), path);
+  return TRUE;
+}
+
+static char *
+key_remove_describe (SnActionContext *context,
+                     JsonObject      *args)
+{
+  g_autofree char *path = keys_path (context, args);
+
+  return g_strdup_printf (_("Remove from %s the line this run added"), path);
+}
+
+static const SnActionInfo key_add_action = {
+  .name = "host.ssh.add-tunnel-key",
+  .check = key_check,
+  .describe = key_describe,
+  .run = key_add_run,
+  .risk = sn_action_risk_change,
+  .min_level = SN_SAFETY_LEVEL_ADMIN,
+};
+
+static const SnActionInfo key_remove_action = {
+  .name = "host.ssh.remove-tunnel-key",
+  .check = key_check,
+  .describe = key_remove_describe,
+  .run = key_remove_run,
+  .risk = sn_action_risk_change,
+  .min_level = SN_SAFETY_LEVEL_ADMIN,
+};
+
 /**
  * sn_host_register_actions:
  *
@@ -795,7 +1076,8 @@ static const SnActionInfo disk_action = {
  * (outputs: path, backup, bytes) and its revert `host.file.restore`
  * { "path", "backup": "${steps.ID.backup}" }, and the read-only check
  * `host.containers` { "expect-running": ["db", ...] }, and `host.exec`,
- * `host.compose` and `host.disk`.
+ * `host.compose` and `host.disk`, and `host.ssh.add-tunnel-key` with its
+ * revert `host.ssh.remove-tunnel-key`.
  */
 void
 sn_host_register_actions (void)
@@ -810,6 +1092,8 @@ sn_host_register_actions (void)
       sn_action_register (&exec_action);
       sn_action_register (&compose_action);
       sn_action_register (&disk_action);
+      sn_action_register (&key_add_action);
+      sn_action_register (&key_remove_action);
       g_once_init_leave (&initialized, 1);
     }
 }
