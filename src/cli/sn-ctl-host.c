@@ -384,6 +384,120 @@ sn_ctl_logs (SnCtl  *ctl,
 /* ------------------------------------------------------------------------ */
 /* disk                                                                      */
 
+/* narcisse-ctl disk --json: the filesystems, and Docker's usage or null. */
+static void
+print_disk_json (GListModel *filesystems,
+                 GListModel *docker)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "filesystems");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < g_list_model_get_n_items (filesystems); i++)
+    {
+      g_autoptr(SnFilesystem) fs = g_list_model_get_item (filesystems, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "source");
+      json_builder_add_string_value (builder, sn_filesystem_get_source (fs));
+      json_builder_set_member_name (builder, "size");
+      json_builder_add_int_value (builder, (gint64)sn_filesystem_get_size (fs));
+      json_builder_set_member_name (builder, "used");
+      json_builder_add_int_value (builder, (gint64)sn_filesystem_get_used (fs));
+      json_builder_set_member_name (builder, "avail");
+      json_builder_add_int_value (builder, (gint64)sn_filesystem_get_avail (fs));
+      json_builder_set_member_name (builder, "percent");
+      json_builder_add_int_value (builder, sn_filesystem_get_percent (fs));
+      json_builder_set_member_name (builder, "mount");
+      json_builder_add_string_value (builder, sn_filesystem_get_mount (fs));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "docker");
+  if (docker == NULL)
+    json_builder_add_null_value (builder);
+  else
+    {
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < g_list_model_get_n_items (docker); i++)
+        {
+          g_autoptr(SnDockerUsage) usage = g_list_model_get_item (docker, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, sn_docker_usage_get_kind (usage));
+          json_builder_set_member_name (builder, "total");
+          json_builder_add_int_value (builder, sn_docker_usage_get_total (usage));
+          json_builder_set_member_name (builder, "active");
+          json_builder_add_int_value (builder, sn_docker_usage_get_active (usage));
+          json_builder_set_member_name (builder, "size");
+          json_builder_add_int_value (builder, (gint64)sn_docker_usage_get_size (usage));
+          json_builder_set_member_name (builder, "reclaimable");
+          json_builder_add_int_value (builder, (gint64)sn_docker_usage_get_reclaimable (usage));
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  sn_ctl_print_json (root);
+}
+
+/* narcisse-ctl disk: a table like df's, then Docker's usage. */
+static void
+print_disk_table (GListModel *filesystems,
+                  GListModel *docker)
+{
+  const char *headers[6];
+  guint widths[6];
+  guint n = g_list_model_get_n_items (filesystems);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
+
+  /* Translators: column headers of "narcisse-ctl disk", like df's. */
+  headers[0] = _("FILESYSTEM");
+  headers[1] = _("SIZE");
+  headers[2] = _("USED");
+  headers[3] = _("AVAIL");
+  headers[4] = _("USE%");
+  headers[5] = _("MOUNTED ON");
+  for (guint c = 0; c < 6; c++)
+    widths[c] = sn_ctl_text_width (headers[c]);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SnFilesystem) fs = g_list_model_get_item (filesystems, i);
+      char **cells = g_new0 (char *, 7);
+
+      cells[0] = g_strdup (sn_filesystem_get_source (fs));
+      cells[1] = sn_format_size (sn_filesystem_get_size (fs));
+      cells[2] = sn_format_size (sn_filesystem_get_used (fs));
+      cells[3] = sn_format_size (sn_filesystem_get_avail (fs));
+      cells[4] = g_strdup_printf ("%u%%", sn_filesystem_get_percent (fs));
+      cells[5] = g_strdup (sn_filesystem_get_mount (fs));
+      for (guint c = 0; c < 6; c++)
+        widths[c] = MAX (widths[c], sn_ctl_text_width (cells[c]));
+      g_ptr_array_add (rows, cells);
+    }
+  print_row (headers, widths, 6);
+  for (guint i = 0; i < rows->len; i++)
+    print_row ((const char * const *)g_ptr_array_index (rows, i), widths, 6);
+
+  if (docker != NULL)
+    {
+      g_print ("\n%s\n", _("Docker:"));
+      for (guint i = 0; i < g_list_model_get_n_items (docker); i++)
+        {
+          g_autoptr(SnDockerUsage) usage = g_list_model_get_item (docker, i);
+
+          /* Translators: a row of Docker's disk usage: kind, size, what a prune reclaims. */
+          g_print (_("  %-14s %10s, reclaimable %s\n"), sn_docker_usage_get_kind (usage),
+                   sn_docker_usage_get_size_text (usage),
+                   sn_docker_usage_get_reclaimable_text (usage));
+        }
+    }
+}
+
 int
 sn_ctl_disk (SnCtl  *ctl,
              int     argc,
@@ -432,111 +546,9 @@ sn_ctl_disk (SnCtl  *ctl,
   sn_await_clear (&await);
 
   if (as_json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "filesystems");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < g_list_model_get_n_items (filesystems); i++)
-        {
-          g_autoptr(SnFilesystem) fs = g_list_model_get_item (filesystems, i);
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "source");
-          json_builder_add_string_value (builder, sn_filesystem_get_source (fs));
-          json_builder_set_member_name (builder, "size");
-          json_builder_add_int_value (builder, (gint64)sn_filesystem_get_size (fs));
-          json_builder_set_member_name (builder, "used");
-          json_builder_add_int_value (builder, (gint64)sn_filesystem_get_used (fs));
-          json_builder_set_member_name (builder, "avail");
-          json_builder_add_int_value (builder, (gint64)sn_filesystem_get_avail (fs));
-          json_builder_set_member_name (builder, "percent");
-          json_builder_add_int_value (builder, sn_filesystem_get_percent (fs));
-          json_builder_set_member_name (builder, "mount");
-          json_builder_add_string_value (builder, sn_filesystem_get_mount (fs));
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "docker");
-      if (docker == NULL)
-        json_builder_add_null_value (builder);
-      else
-        {
-          json_builder_begin_array (builder);
-          for (guint i = 0; i < g_list_model_get_n_items (docker); i++)
-            {
-              g_autoptr(SnDockerUsage) usage = g_list_model_get_item (docker, i);
-
-              json_builder_begin_object (builder);
-              json_builder_set_member_name (builder, "type");
-              json_builder_add_string_value (builder, sn_docker_usage_get_kind (usage));
-              json_builder_set_member_name (builder, "total");
-              json_builder_add_int_value (builder, sn_docker_usage_get_total (usage));
-              json_builder_set_member_name (builder, "active");
-              json_builder_add_int_value (builder, sn_docker_usage_get_active (usage));
-              json_builder_set_member_name (builder, "size");
-              json_builder_add_int_value (builder, (gint64)sn_docker_usage_get_size (usage));
-              json_builder_set_member_name (builder, "reclaimable");
-              json_builder_add_int_value (builder, (gint64)sn_docker_usage_get_reclaimable (usage));
-              json_builder_end_object (builder);
-            }
-          json_builder_end_array (builder);
-        }
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      sn_ctl_print_json (root);
-    }
+    print_disk_json (filesystems, docker);
   else
-    {
-      const char *headers[6];
-      guint widths[6];
-      guint n = g_list_model_get_n_items (filesystems);
-      g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
-
-      /* Translators: column headers of "narcisse-ctl disk", like df's. */
-      headers[0] = _("FILESYSTEM");
-      headers[1] = _("SIZE");
-      headers[2] = _("USED");
-      headers[3] = _("AVAIL");
-      headers[4] = _("USE%");
-      headers[5] = _("MOUNTED ON");
-      for (guint c = 0; c < 6; c++)
-        widths[c] = sn_ctl_text_width (headers[c]);
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(SnFilesystem) fs = g_list_model_get_item (filesystems, i);
-          char **cells = g_new0 (char *, 7);
-
-          cells[0] = g_strdup (sn_filesystem_get_source (fs));
-          cells[1] = sn_format_size (sn_filesystem_get_size (fs));
-          cells[2] = sn_format_size (sn_filesystem_get_used (fs));
-          cells[3] = sn_format_size (sn_filesystem_get_avail (fs));
-          cells[4] = g_strdup_printf ("%u%%", sn_filesystem_get_percent (fs));
-          cells[5] = g_strdup (sn_filesystem_get_mount (fs));
-          for (guint c = 0; c < 6; c++)
-            widths[c] = MAX (widths[c], sn_ctl_text_width (cells[c]));
-          g_ptr_array_add (rows, cells);
-        }
-      print_row (headers, widths, 6);
-      for (guint i = 0; i < rows->len; i++)
-        print_row ((const char * const *)g_ptr_array_index (rows, i), widths, 6);
-
-      if (docker != NULL)
-        {
-          g_print ("\n%s\n", _("Docker:"));
-          for (guint i = 0; i < g_list_model_get_n_items (docker); i++)
-            {
-              g_autoptr(SnDockerUsage) usage = g_list_model_get_item (docker, i);
-
-              /* Translators: a row of Docker's disk usage: kind, size, what a prune reclaims. */
-              g_print (_("  %-14s %10s, reclaimable %s\n"), sn_docker_usage_get_kind (usage),
-                       sn_docker_usage_get_size_text (usage),
-                       sn_docker_usage_get_reclaimable_text (usage));
-            }
-        }
-    }
+    print_disk_table (filesystems, docker);
 
   if (docker == NULL)
     sn_ctl_print_error (docker_error);
