@@ -10,131 +10,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 
 #include "sn-activity-window.h"
 #include "sn-audit-log.h"
+#include "sn-audit-reader.h"
 #include "sn-csv.h"
-
-/* One line of the audit log --------------------------------------------- */
-
-#define SN_TYPE_ACTIVITY_ENTRY (sn_activity_entry_get_type ())
-G_DECLARE_FINAL_TYPE (SnActivityEntry, sn_activity_entry, SN, ACTIVITY_ENTRY, GObject)
-
-struct _SnActivityEntry
-{
-  GObject  parent_instance;
-
-  char    *time;        /* as stored: ISO 8601 UTC */
-  char    *time_text;   /* local, for people */
-  char    *profile;
-  char    *user;
-  char    *action;
-  char    *command;     /* redacted when it was written */
-  double   duration_ms;
-  gint64   bytes;
-  int      exit_status;
-  gboolean monitoring;  /* a folded hour of routine reads by timers */
-};
-
-G_DEFINE_FINAL_TYPE (SnActivityEntry, sn_activity_entry, G_TYPE_OBJECT)
-
-static void
-sn_activity_entry_finalize (GObject *object)
-{
-  SnActivityEntry *self = (SnActivityEntry *)object;
-
-  g_free (self->time);
-  g_free (self->time_text);
-  g_free (self->profile);
-  g_free (self->user);
-  g_free (self->action);
-  g_free (self->command);
-
-  G_OBJECT_CLASS (sn_activity_entry_parent_class)->finalize (object);
-}
-
-static void
-sn_activity_entry_class_init (SnActivityEntryClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = sn_activity_entry_finalize;
-}
-
-static void
-sn_activity_entry_init (SnActivityEntry *self)
-{
-}
-
-static char *
-dup_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return g_strdup ("");
-  if (json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
-  return g_strdup ("");
-}
-
-static double
-number_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return 0;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return (double)json_node_get_int (node);
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return json_node_get_double (node);
-  return 0;
-}
-
-static SnActivityEntry *
-sn_activity_entry_new_from_line (JsonParser *parser,
-                                 const char *line)
-{
-  SnActivityEntry *self;
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
-  JsonNode *root;
-  JsonObject *object;
-
-  if (!json_parser_load_from_data (parser, line, -1, NULL))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-  object = json_node_get_object (root);
-  if (!json_object_has_member (object, "action"))
-    return NULL;
-
-  self = g_object_new (SN_TYPE_ACTIVITY_ENTRY, NULL);
-  self->time = dup_member (object, "time");
-  self->profile = dup_member (object, "profile");
-  self->user = dup_member (object, "user");
-  self->action = dup_member (object, "action");
-  self->command = dup_member (object, "command");
-  self->exit_status = (int)number_member (object, "exit_status");
-  self->duration_ms = number_member (object, "duration_ms");
-  self->bytes = (gint64)number_member (object, "bytes");
-  self->monitoring = g_strcmp0 (json_object_get_string_member_with_default (object, "origin", NULL),
-                                "monitoring") == 0;
-
-  utc = g_date_time_new_from_iso8601 (self->time, NULL);
-  if (utc != NULL)
-    {
-      local = g_date_time_to_local (utc);
-      self->time_text = g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
-    }
-  else
-    self->time_text = g_strdup (self->time);
-
-  return self;
-}
 
 static char *
 format_duration (double ms)
@@ -155,7 +35,7 @@ struct _SnActivityWindow
 {
   AdwWindow            parent_instance;
 
-  GListStore          *entries;
+  SnAuditReader       *entries;
   GtkCustomFilter     *filter;
   GtkFilterListModel  *filtered;
   GCancellable        *cancellable;
@@ -225,23 +105,23 @@ filter_entry (gpointer item,
               gpointer user_data)
 {
   SnActivityWindow *self = user_data;
-  SnActivityEntry *entry = item;
+  SnAuditEntry *entry = item;
 
-  if (gtk_toggle_button_get_active (self->failures_button) && entry->exit_status == 0)
+  if (gtk_toggle_button_get_active (self->failures_button) && sn_audit_entry_get_exit_status (entry) == 0)
     return FALSE;
 
   /* The window opens on what people did; the timers' routine reads, one
    * line an hour, only when asked for. */
-  if (entry->monitoring && !gtk_toggle_button_get_active (self->monitoring_button))
+  if (sn_audit_entry_get_monitoring (entry) && !gtk_toggle_button_get_active (self->monitoring_button))
     return FALSE;
 
-  if (self->profile_filter != NULL && g_strcmp0 (entry->profile, self->profile_filter) != 0)
+  if (self->profile_filter != NULL && g_strcmp0 (sn_audit_entry_get_profile (entry), self->profile_filter) != 0)
     return FALSE;
 
   if (self->needle != NULL)
     {
-      g_autofree char *action = g_utf8_casefold (entry->action, -1);
-      g_autofree char *command = g_utf8_casefold (entry->command, -1);
+      g_autofree char *action = g_utf8_casefold (sn_audit_entry_get_action (entry), -1);
+      g_autofree char *command = g_utf8_casefold (sn_audit_entry_get_command (entry), -1);
 
       if (strstr (action, self->needle) == NULL && strstr (command, self->needle) == NULL)
         return FALSE;
@@ -360,10 +240,12 @@ update_profiles (SnActivityWindow *self)
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(SnActivityEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->entries), i);
+      g_autoptr(SnAuditEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->entries), i);
+      /* owned by the entry, which the reader keeps */
+      const char *profile = sn_audit_entry_get_profile (entry);
 
-      if (entry->profile[0] != '\0' && g_hash_table_add (seen, entry->profile))
-        g_ptr_array_add (names, entry->profile);
+      if (*profile != '\0' && g_hash_table_add (seen, (gpointer)profile))
+        g_ptr_array_add (names, (gpointer)profile);
     }
   if (self->profile_filter != NULL && g_hash_table_add (seen, self->profile_filter))
     g_ptr_array_add (names, self->profile_filter);
@@ -385,98 +267,32 @@ update_profiles (SnActivityWindow *self)
 
 /* Loading, in a thread ---------------------------------------------------- */
 
-typedef struct
-{
-  GPtrArray *entries;   /* newest first */
-  guint      skipped;
-} LoadResult;
-
-static void
-load_result_free (LoadResult *result)
-{
-  g_clear_pointer (&result->entries, g_ptr_array_unref);
-  g_free (result);
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  const char *path = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-  LoadResult *result = g_new0 (LoadResult, 1);
-  guint n;
-
-  result->entries = g_ptr_array_new_with_free_func (g_object_unref);
-
-  if (!g_file_get_contents (path, &contents, NULL, &error))
-    {
-      if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        {
-          load_result_free (result);
-          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                                   /* Translators: %s is a path, then the reason */
-                                   _("Could not read the audit log “%s”: %s"), path, error->message);
-          return;
-        }
-      g_task_return_pointer (task, result, (GDestroyNotify)load_result_free);
-      return;
-    }
-
-  lines = g_strsplit (contents, "\n", -1);
-  n = g_strv_length (lines);
-  for (guint i = n; i > 0; i--)
-    {
-      const char *line = g_strstrip (lines[i - 1]);
-      SnActivityEntry *entry;
-
-      if (*line == '\0')
-        continue;
-      if (g_cancellable_is_cancelled (cancellable))
-        break;
-
-      entry = sn_activity_entry_new_from_line (parser, line);
-      if (entry != NULL)
-        g_ptr_array_add (result->entries, entry);
-      else
-        result->skipped++;
-    }
-
-  g_task_return_pointer (task, result, (GDestroyNotify)load_result_free);
-}
-
 static void
 load_cb (GObject      *object,
          GAsyncResult *res,
          gpointer      user_data)
 {
-  SnActivityWindow *self = SN_ACTIVITY_WINDOW (object);
+  SnActivityWindow *self = user_data;
   g_autoptr(GError) error = NULL;
-  LoadResult *result;
+  gboolean ok;
 
-  result = g_task_propagate_pointer (G_TASK (res), &error);
+  ok = sn_audit_reader_load_finish (SN_AUDIT_READER (object), res, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+    {
+      g_object_unref (self);
+      return;
+    }
 
   self->loading = FALSE;
-  if (result == NULL)
+  if (!ok)
     adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
   else
-    {
-      self->skipped = result->skipped;
-      g_list_store_splice (self->entries, 0, g_list_model_get_n_items (G_LIST_MODEL (self->entries)),
-                           result->entries->pdata, result->entries->len);
-      load_result_free (result);
-    }
+    self->skipped = sn_audit_reader_get_skipped (self->entries);
 
   update_profiles (self);
   update_status (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  g_object_unref (self);
 }
 
 /**
@@ -488,8 +304,6 @@ load_cb (GObject      *object,
 void
 sn_activity_window_reload (SnActivityWindow *self)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SN_IS_ACTIVITY_WINDOW (self));
 
   g_cancellable_cancel (self->cancellable);
@@ -500,10 +314,7 @@ sn_activity_window_reload (SnActivityWindow *self)
   update_status (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 
-  task = g_task_new (self, self->cancellable, load_cb, NULL);
-  g_task_set_source_tag (task, sn_activity_window_reload);
-  g_task_set_task_data (task, g_strdup (sn_audit_log_get_path (sn_audit_log_get_default ())), g_free);
-  g_task_run_in_thread (task, load_thread);
+  sn_audit_reader_load_async (self->entries, self->cancellable, load_cb, g_object_ref (self));
 }
 
 /* CSV ----------------------------------------------------------------- */
@@ -541,18 +352,18 @@ sn_activity_window_dup_csv (SnActivityWindow *self)
   n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(SnActivityEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->filtered), i);
+      g_autoptr(SnAuditEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->filtered), i);
       char number[G_ASCII_DTOSTR_BUF_SIZE];
-      g_autofree char *exit_text = g_strdup_printf ("%d", entry->exit_status);
-      g_autofree char *bytes_text = g_strdup_printf ("%" G_GINT64_FORMAT, entry->bytes);
+      g_autofree char *exit_text = g_strdup_printf ("%d", sn_audit_entry_get_exit_status (entry));
+      g_autofree char *bytes_text = g_strdup_printf ("%" G_GINT64_FORMAT, sn_audit_entry_get_bytes (entry));
 
-      append_csv_field (csv, entry->time, FALSE);
-      append_csv_field (csv, entry->profile, FALSE);
-      append_csv_field (csv, entry->user, FALSE);
-      append_csv_field (csv, entry->action, FALSE);
-      append_csv_field (csv, entry->command, FALSE);
+      append_csv_field (csv, sn_audit_entry_get_time (entry), FALSE);
+      append_csv_field (csv, sn_audit_entry_get_profile (entry), FALSE);
+      append_csv_field (csv, sn_audit_entry_get_user (entry), FALSE);
+      append_csv_field (csv, sn_audit_entry_get_action (entry), FALSE);
+      append_csv_field (csv, sn_audit_entry_get_command (entry), FALSE);
       append_csv_field (csv, exit_text, FALSE);
-      append_csv_field (csv, g_ascii_formatd (number, sizeof number, "%.3f", entry->duration_ms), FALSE);
+      append_csv_field (csv, g_ascii_formatd (number, sizeof number, "%.3f", sn_audit_entry_get_duration_ms (entry)), FALSE);
       append_csv_field (csv, bytes_text, TRUE);
     }
 
@@ -721,7 +532,7 @@ bind_cell (GtkSignalListItemFactory *factory,
            gpointer                  user_data)
 {
   Column column = GPOINTER_TO_UINT (user_data);
-  SnActivityEntry *entry = gtk_list_item_get_item (item);
+  SnAuditEntry *entry = gtk_list_item_get_item (item);
   GtkWidget *label = gtk_list_item_get_child (item);
   g_autofree char *text = NULL;
   const char *value = NULL;
@@ -732,32 +543,32 @@ bind_cell (GtkSignalListItemFactory *factory,
   switch (column)
     {
     case COLUMN_TIME:
-      value = entry->time_text;
-      gtk_widget_set_tooltip_text (label, entry->time);
+      value = sn_audit_entry_get_local_time (entry);
+      gtk_widget_set_tooltip_text (label, sn_audit_entry_get_time (entry));
       break;
     case COLUMN_PROFILE:
-      value = entry->profile;
+      value = sn_audit_entry_get_profile (entry);
       break;
     case COLUMN_USER:
-      value = entry->user;
+      value = sn_audit_entry_get_user (entry);
       break;
     case COLUMN_ACTION:
-      value = entry->action;
+      value = sn_audit_entry_get_action (entry);
       break;
     case COLUMN_COMMAND:
-      value = entry->command;
-      gtk_widget_set_tooltip_text (label, entry->command);
+      value = sn_audit_entry_get_command (entry);
+      gtk_widget_set_tooltip_text (label, sn_audit_entry_get_command (entry));
       break;
     case COLUMN_EXIT:
-      text = g_strdup_printf ("%d", entry->exit_status);
-      if (entry->exit_status != 0)
+      text = g_strdup_printf ("%d", sn_audit_entry_get_exit_status (entry));
+      if (sn_audit_entry_get_exit_status (entry) != 0)
         gtk_widget_add_css_class (label, "error");
       break;
     case COLUMN_DURATION:
-      text = format_duration (entry->duration_ms);
+      text = format_duration (sn_audit_entry_get_duration_ms (entry));
       break;
     case COLUMN_BYTES:
-      text = sn_format_size (entry->bytes);
+      text = sn_format_size (sn_audit_entry_get_bytes (entry));
       break;
     default:
       g_assert_not_reached ();
@@ -889,7 +700,8 @@ sn_activity_window_init (SnActivityWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 #endif
 
-  self->entries = g_list_store_new (SN_TYPE_ACTIVITY_ENTRY);
+  self->entries = sn_audit_reader_new (sn_audit_log_get_path (sn_audit_log_get_default ()),
+                                       SN_AUDIT_ORDER_NEWEST_FIRST);
   self->filter = gtk_custom_filter_new (filter_entry, self, NULL);
   self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->entries)),
                                               g_object_ref (GTK_FILTER (self->filter)));

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "sn-connection.h"
+#include "sn-types.h"
 
 G_BEGIN_DECLS
 

@@ -12,7 +12,7 @@
 
 #include <glib/gstdio.h>
 
-#include "sn-access-actions.h"
+#include "sn-actions-builtin.h"
 #include "sn-database.h"
 #include "sn-runbook-catalog.h"
 #include "sn-runner.h"

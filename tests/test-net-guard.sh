@@ -25,7 +25,7 @@ grep -qE '\bsn_net_check_host[[:space:]]*\([[:space:]]*self->remote_host' "$src/
     { echo "src/core/sn-ssh-tunnel.c no longer checks the tunnel's far end"; failed=1; }
 
 # The check still sees the clients it is about (a rename must not empty it).
-for f in core/sn-ssh-session.c core/sn-database.c core/sn-health-service.c; do
+for f in core/sn-ssh-auth.c core/sn-database-connection.c core/sn-health-service.c; do
     grep -qE "$clients" "$src/$f" || { echo "src/$f no longer opens a connection: update this test"; failed=1; }
 done
 

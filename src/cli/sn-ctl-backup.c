@@ -27,8 +27,7 @@ typedef struct
   SnSshSession    *session;
   SnBackupService *service;
   GCancellable    *cancellable;
-  GMainLoop       *loop;
-  GAsyncResult    *result;
+  SnAwait          await;       /* for the one async call of the command */
   guint            sigint;
   gboolean         show_progress;
 } Ctx;
@@ -43,8 +42,7 @@ ctx_clear (Ctx *ctx)
   g_clear_object (&ctx->profile);
   g_clear_object (&ctx->store);
   g_clear_object (&ctx->cancellable);
-  g_clear_pointer (&ctx->loop, g_main_loop_unref);
-  g_clear_object (&ctx->result);
+  sn_await_clear (&ctx->await);
 }
 
 static gboolean
@@ -82,7 +80,6 @@ ctx_init (Ctx     *ctx,
   g_autoptr(GError) error = NULL;
 
   ctx->cancellable = g_cancellable_new ();
-  ctx->loop = g_main_loop_new (NULL, FALSE);
   if (!(ctx->store = sn_ctl_load_profile_store (FALSE, &error)) ||
       !(ctx->profile = sn_ctl_resolve_profile (ctl, ctx->store, &error)))
     {
@@ -96,25 +93,6 @@ ctx_init (Ctx     *ctx,
   if (isatty (STDERR_FILENO))
     g_signal_connect (ctx->service, "progress", G_CALLBACK (on_progress), ctx);
   return TRUE;
-}
-
-static void
-on_ready (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Ctx *ctx = user_data;
-
-  ctx->result = g_object_ref (result);
-  g_main_loop_quit (ctx->loop);
-}
-
-static void
-ctx_wait (Ctx *ctx)
-{
-  g_clear_object (&ctx->result);
-  while (ctx->result == NULL)
-    g_main_loop_run (ctx->loop);
 }
 
 static void
@@ -168,9 +146,8 @@ backup_create (Ctx    *ctx,
 
   sn_backup_service_create_async (ctx->service, label != NULL ? label : "manual",
                                   upload ? SN_BACKUP_CREATE_UPLOAD : SN_BACKUP_CREATE_NONE,
-                                  ctx->cancellable, on_ready, ctx);
-  ctx_wait (ctx);
-  if (!(backup = sn_backup_service_create_finish (ctx->service, ctx->result, &error)))
+                                  ctx->cancellable, sn_await_callback, &ctx->await);
+  if (!(backup = sn_backup_service_create_finish (ctx->service, sn_await_result (&ctx->await), &error)))
     {
       sn_ctl_print_error (error);
       return SN_CTL_EXIT_FAILURE;
@@ -203,9 +180,8 @@ backup_list (Ctx    *ctx,
 
   if (remote)
     {
-      sn_backup_service_list_remote_async (ctx->service, ctx->cancellable, on_ready, ctx);
-      ctx_wait (ctx);
-      if (!sn_backup_service_list_remote_finish (ctx->service, ctx->result, &error))
+      sn_backup_service_list_remote_async (ctx->service, ctx->cancellable, sn_await_callback, &ctx->await);
+          if (!sn_backup_service_list_remote_finish (ctx->service, sn_await_result (&ctx->await), &error))
         {
           sn_ctl_print_error (error);
           return SN_CTL_EXIT_FAILURE;
@@ -264,13 +240,12 @@ backup_verify_or_upload (Ctx        *ctx,
     }
 
   if (upload)
-    sn_backup_service_upload_async (ctx->service, backup, ctx->cancellable, on_ready, ctx);
+    sn_backup_service_upload_async (ctx->service, backup, ctx->cancellable, sn_await_callback, &ctx->await);
   else
-    sn_backup_service_verify_async (ctx->service, backup, ctx->cancellable, on_ready, ctx);
-  ctx_wait (ctx);
+    sn_backup_service_verify_async (ctx->service, backup, ctx->cancellable, sn_await_callback, &ctx->await);
 
-  if (upload ? !sn_backup_service_upload_finish (ctx->service, ctx->result, &error)
-             : !sn_backup_service_verify_finish (ctx->service, ctx->result, &error))
+  if (upload ? !sn_backup_service_upload_finish (ctx->service, sn_await_result (&ctx->await), &error)
+             : !sn_backup_service_verify_finish (ctx->service, sn_await_result (&ctx->await), &error))
     {
       sn_ctl_print_error (error);
       return SN_CTL_EXIT_FAILURE;
@@ -299,9 +274,8 @@ backup_download (Ctx    *ctx,
   if (argc != 2)
     return sn_ctl_usage_error ("backup download", _("Name one remote backup"));
 
-  sn_backup_service_download_async (ctx->service, argv[1], ctx->cancellable, on_ready, ctx);
-  ctx_wait (ctx);
-  if (!(backup = sn_backup_service_download_finish (ctx->service, ctx->result, &error)))
+  sn_backup_service_download_async (ctx->service, argv[1], ctx->cancellable, sn_await_callback, &ctx->await);
+  if (!(backup = sn_backup_service_download_finish (ctx->service, sn_await_result (&ctx->await), &error)))
     {
       sn_ctl_print_error (error);
       return SN_CTL_EXIT_FAILURE;

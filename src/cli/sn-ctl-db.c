@@ -22,55 +22,13 @@
 #include <unistd.h>
 
 #include "sn-audit-log.h"
+#include "sn-await.h"
 #include "sn-ctl.h"
 #include "sn-database-connector.h"
 #include "sn-sql-console.h"
 
 #define MAX_CELL_CHARS 60
 #define EXIT_REFUSED   3
-
-typedef struct
-{
-  GMainLoop      *loop;
-  GError         *error;
-  SnReportResult *report;
-  gboolean        ok;
-} Wait;
-
-static void
-connect_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->ok = sn_database_connector_connect_finish (SN_DATABASE_CONNECTOR (object), result,
-                                                   &wait->error);
-  g_main_loop_quit (wait->loop);
-}
-
-static void
-report_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->report = sn_database_connector_run_report_finish (SN_DATABASE_CONNECTOR (object), result,
-                                                          &wait->error);
-  g_main_loop_quit (wait->loop);
-}
-
-static void
-query_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->ok = sn_query_result_wait_finish (SN_QUERY_RESULT (object), result, &wait->error);
-  g_main_loop_quit (wait->loop);
-}
 
 static gboolean
 parse_path (const char     *text,
@@ -105,10 +63,9 @@ open_connector (SnCtl          *ctl,
 {
   g_autoptr(SnProfileStore) store = NULL;
   g_autoptr(SnDatabaseConnector) connector = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(GError) error = NULL;
   SnProfile *profile;
-  Wait wait = { NULL };
 
   if (!(store = sn_ctl_load_profile_store (FALSE, &error)) ||
       !(profile = sn_ctl_resolve_profile (ctl, store, &error)))
@@ -120,17 +77,12 @@ open_connector (SnCtl          *ctl,
   connector = sn_database_connector_new (profile, sn_secret_store_get_default ());
   sn_database_connector_set_forced_path (connector, path);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  wait.loop = loop;
-  sn_database_connector_connect_async (connector, NULL, connect_cb, &wait);
-  g_main_loop_run (loop);
-
-  if (!wait.ok)
+  sn_database_connector_connect_async (connector, NULL, sn_await_callback, &await);
+  if (!sn_database_connector_connect_finish (connector, sn_await_result (&await), &error))
     {
-      g_autofree char *advice = sn_database_error_dup_advice (wait.error);
+      g_autofree char *advice = sn_database_error_dup_advice (error);
 
       sn_ctl_printerr ("%s", advice);
-      g_clear_error (&wait.error);
       return NULL;
     }
 
@@ -257,8 +209,9 @@ sn_ctl_report (SnCtl  *ctl,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SnDatabaseConnector) connector = NULL;
   g_autoptr(SnProfile) profile = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(SnReportResult) report = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *from_text = NULL;
   g_autofree char *to_text = NULL;
   g_autofree char *format = NULL;
@@ -268,7 +221,6 @@ sn_ctl_report (SnCtl  *ctl,
   SnDatabasePath path;
   gboolean french = french_locale ();
   GDate from, to;
-  Wait wait = { NULL };
   int status;
   const GOptionEntry entries[] = {
     { "date", 'd', 0, G_OPTION_ARG_STRING, &from_text, N_("The Paris day (default: today in Paris)"), N_("YYYY-MM-DD") },
@@ -307,21 +259,16 @@ sn_ctl_report (SnCtl  *ctl,
   if (!(connector = open_connector (ctl, path, &profile)))
     return SN_CTL_EXIT_FAILURE;
 
-  loop = g_main_loop_new (NULL, FALSE);
-  wait.loop = loop;
   sn_database_connector_run_report_async (connector, argv[1],
                                           g_date_valid (&from) ? &from : NULL,
                                           g_date_valid (&to) ? &to : NULL,
-                                          NULL, report_cb, &wait);
-  g_main_loop_run (loop);
-  report = wait.report;
-
+                                          NULL, sn_await_callback, &await);
+  report = sn_database_connector_run_report_finish (connector, sn_await_result (&await), &error);
   if (report == NULL)
     {
-      g_autofree char *advice = sn_database_error_dup_advice (wait.error);
+      g_autofree char *advice = sn_database_error_dup_advice (error);
 
       sn_ctl_printerr ("%s", advice);
-      g_clear_error (&wait.error);
       return SN_CTL_EXIT_FAILURE;
     }
 
@@ -334,7 +281,6 @@ sn_ctl_report (SnCtl  *ctl,
   else if (g_str_equal (format, "csv"))
     {
       g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
-      g_autoptr(GError) error = NULL;
 
       if (!sn_report_result_write_csv (report, sn_csv_flags_for_profile (profile), out, NULL, &error) ||
           !g_output_stream_close (out, NULL, &error))
@@ -685,7 +631,7 @@ sn_ctl_sql (SnCtl  *ctl,
   g_autoptr(SnDatabaseConnector) connector = NULL;
   g_autoptr(SnProfile) profile = NULL;
   g_autoptr(SnQueryResult) result = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(GError) error = NULL;
   g_autofree char *format = NULL;
   g_autofree char *reason = NULL;
@@ -697,7 +643,6 @@ sn_ctl_sql (SnCtl  *ctl,
   gboolean confirmed = FALSE;
   SnDatabasePath path;
   const char *sql;
-  Wait wait = { NULL };
   int status;
   const GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Output format: table, csv or json"), N_("FORMAT") },
@@ -755,23 +700,18 @@ sn_ctl_sql (SnCtl  *ctl,
                ? EXIT_REFUSED : SN_CTL_EXIT_FAILURE;
     }
 
-  loop = g_main_loop_new (NULL, FALSE);
-  wait.loop = loop;
-  sn_query_result_wait_async (result, NULL, query_cb, &wait);
-  g_main_loop_run (loop);
-
-  if (!wait.ok)
+  sn_query_result_wait_async (result, NULL, sn_await_callback, &await);
+  if (!sn_query_result_wait_finish (result, sn_await_result (&await), &error))
     {
-      if (g_error_matches (wait.error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_READ_ONLY))
+      if (g_error_matches (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_READ_ONLY))
         sn_ctl_printerr (_("The database refused to write: this session is read-only. To change "
                            "data, add --allow-writes --reason TEXT on an admin profile."));
       else
         {
-          g_autofree char *advice = sn_database_error_dup_advice (wait.error);
+          g_autofree char *advice = sn_database_error_dup_advice (error);
 
           sn_ctl_printerr ("%s", advice);
         }
-      g_clear_error (&wait.error);
       return SN_CTL_EXIT_FAILURE;
     }
 

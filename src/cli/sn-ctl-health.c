@@ -19,25 +19,6 @@
 #define DEFAULT_TIMEOUT_SECONDS 10
 #define MAX_TIMEOUT_SECONDS     600
 
-typedef struct
-{
-  GMainLoop      *loop;
-  SnHealthReport *report;
-  GError         *error;
-} CheckData;
-
-static void
-check_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  CheckData *data = user_data;
-
-  data->report = sn_health_service_check_finish (SN_HEALTH_SERVICE (object), result,
-                                                 &data->error);
-  g_main_loop_quit (data->loop);
-}
-
 static char *
 format_uptime (gint64 seconds)
 {
@@ -210,10 +191,10 @@ sn_ctl_health (SnCtl  *ctl,
   g_autoptr(SnProfileStore) store = NULL;
   g_autoptr(SnProfile) profile = NULL;
   g_autoptr(SnHealthService) service = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(SnHealthReport) report = NULL;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(GError) error = NULL;
   g_autofree char *key = NULL;
-  CheckData data = { NULL, NULL, NULL };
   const char *site_url;
   gboolean as_json = FALSE;
   int timeout_seconds = DEFAULT_TIMEOUT_SECONDS;
@@ -273,34 +254,25 @@ sn_ctl_health (SnCtl  *ctl,
   if (!lookup_monitoring_key (profile, &key, &error))
     goto failed;
 
-  loop = g_main_loop_new (NULL, FALSE);
-  data.loop = loop;
   service = sn_health_service_new ();
   sn_health_service_check_async (service, site_url, key, (guint) timeout_seconds,
-                                 NULL, check_cb, &data);
-  g_main_loop_run (loop);
-
-  if (data.report == NULL)
-    {
-      g_propagate_error (&error, data.error);
-      goto failed;
-    }
+                                 NULL, sn_await_callback, &await);
+  report = sn_health_service_check_finish (service, sn_await_result (&await), &error);
+  if (report == NULL)
+    goto failed;
 
   if (as_json)
     {
-      g_autoptr(JsonNode) node = sn_health_report_to_json (data.report);
+      g_autoptr(JsonNode) node = sn_health_report_to_json (report);
 
       sn_ctl_print_json (node);
     }
   else
     {
-      print_report (profile, data.report);
+      print_report (profile, report);
     }
 
-  status = sn_health_report_get_exit_code (data.report);
-  g_clear_object (&data.report);
-
-  return status;
+  return sn_health_report_get_exit_code (report);
 
 failed:
   sn_ctl_print_error (error);

@@ -19,59 +19,14 @@
 
 #include <glib-unix.h>
 
+#include "sn-connection.h"
 #include "sn-ctl.h"
 #include "sn-audit-log.h"
+#include "sn-audit-reader.h"
+#include "sn-await.h"
 #include "sn-host.h"
 #include "sn-known-hosts.h"
 #include "sn-ssh-session.h"
-
-/* ------------------------------------------------------------------------ */
-/* Waiting for one async result in a private loop                           */
-
-typedef struct
-{
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} Wait;
-
-static void
-wait_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
-static GAsyncResult *
-wait_run (Wait *wait)
-{
-  if (wait->result == NULL)
-    g_main_loop_run (wait->loop);
-  return wait->result;
-}
-
-static void
-wait_clear (Wait *wait)
-{
-  g_clear_object (&wait->result);
-}
-
-static gboolean
-connect_sync (SnSshSession  *session,
-              GError       **error)
-{
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  Wait wait = { loop, NULL };
-  gboolean ok;
-
-  sn_ssh_session_connect_async (session, NULL, wait_cb, &wait);
-  ok = sn_ssh_session_connect_finish (session, wait_run (&wait), error);
-  wait_clear (&wait);
-  return ok;
-}
 
 /* ------------------------------------------------------------------------ */
 /* The host-key policy of the command line                                  */
@@ -97,54 +52,45 @@ ask_yes_no (const char *question)
          g_str_equal (lower, _("y")) || g_str_equal (lower, _("yes"));
 }
 
-static gboolean
-has_host_key (SnSshSession *session)
+/* What OpenSSH prints on first contact, for the fingerprint the
+ * connection's policy offers (sn_connection_dup_unknown_host_fingerprint()). */
+static void
+print_unknown_host (SnConnection *connection,
+                    const char   *fingerprint)
 {
-  g_autoptr(GBytes) key = sn_ssh_session_dup_host_key (session);
-
-  return key != NULL;
-}
-
-/* What OpenSSH prints on first contact. Returns the fingerprint shown:
- * only that key may be trusted afterwards. */
-static char *
-print_unknown_host (SnSshSession *session)
-{
-  SnProfile *profile = sn_ssh_session_get_profile (session);
-  g_autoptr(GBytes) key = sn_ssh_session_dup_host_key (session);
+  SnProfile *profile = sn_connection_get_profile (connection);
+  g_autoptr(GBytes) key = sn_ssh_session_dup_host_key (sn_connection_get_session (connection));
   g_autofree char *pattern = sn_known_hosts_host_pattern (sn_profile_get_ssh_host (profile),
                                                           sn_profile_get_ssh_port (profile));
-  char *fingerprint = sn_ssh_key_fingerprint (key);
 
   g_printerr (_("The authenticity of host “%s” can’t be established.\n"), pattern);
   g_printerr (_("%s key fingerprint is %s.\n"),
               sn_ssh_key_type_to_name (sn_ssh_key_type_from_blob (key)), fingerprint);
-  return fingerprint;
 }
 
 /*
  * Connects. An unknown host key is shown with its fingerprint; on a terminal
  * the person may trust it, otherwise the command stops and names
- * `trust-host`. A changed key always stops. Returns FALSE after printing.
+ * `trust-host`. A changed key always stops (SnConnection's policy, as in the
+ * app). Returns FALSE after printing.
  */
 static gboolean
-connect_with_policy (SnSshSession *session)
+connect_with_policy (SnConnection *connection)
 {
-  SnProfile *profile = sn_ssh_session_get_profile (session);
+  SnProfile *profile = sn_connection_get_profile (connection);
   g_autoptr(GError) error = NULL;
   g_autofree char *fingerprint = NULL;
 
-  if (connect_sync (session, &error))
+  if (sn_connection_connect_sync (connection, NULL, &error))
     return TRUE;
 
-  if (!g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_UNKNOWN) ||
-      !has_host_key (session))
+  if (!(fingerprint = sn_connection_dup_unknown_host_fingerprint (connection)))
     {
       sn_ctl_print_error (error);
       return FALSE;
     }
 
-  fingerprint = print_unknown_host (session);
+  print_unknown_host (connection, fingerprint);
   if (!on_a_terminal ())
     {
       sn_ctl_printerr (_("Not connecting to a host whose key is unknown without a terminal to ask. "
@@ -161,8 +107,8 @@ connect_with_policy (SnSshSession *session)
     }
 
   g_clear_error (&error);
-  if (!sn_ssh_session_trust_host_key (session, fingerprint, &error) ||
-      !connect_sync (session, &error))
+  if (!sn_connection_trust_host_key (connection, fingerprint, &error) ||
+      !sn_connection_connect_sync (connection, NULL, &error))
     {
       sn_ctl_print_error (error);
       return FALSE;
@@ -171,14 +117,14 @@ connect_with_policy (SnSshSession *session)
   return TRUE;
 }
 
-/* The profile, its session and host, connected; NULL after printing why not. */
-static SnHost *
+/* The profile's connection, up, with its host; NULL after printing why not. */
+static SnConnection *
 open_host (SnCtl      *ctl,
            SnProfile **out_profile)
 {
   g_autoptr(SnProfileStore) store = NULL;
   g_autoptr(SnProfile) profile = NULL;
-  g_autoptr(SnSshSession) session = NULL;
+  g_autoptr(SnConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
 
   store = sn_ctl_load_profile_store (FALSE, &error);
@@ -190,13 +136,13 @@ open_host (SnCtl      *ctl,
       return NULL;
     }
 
-  session = sn_ssh_session_new (profile, sn_secret_store_get_default ());
-  if (!connect_with_policy (session))
+  connection = sn_connection_new (profile);
+  if (!connect_with_policy (connection))
     return NULL;
 
   if (out_profile != NULL)
     *out_profile = g_object_ref (profile);
-  return sn_host_new (session, NULL);
+  return g_steal_pointer (&connection);
 }
 
 static gboolean
@@ -234,12 +180,12 @@ sn_ctl_containers (SnCtl  *ctl,
                    char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(SnHost) host = NULL;
+  g_autoptr(SnConnection) connection = NULL;
+  SnHost *host;
   g_autoptr(GListModel) model = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(GError) error = NULL;
   gboolean as_json = FALSE;
-  Wait wait = { NULL, NULL };
   guint n;
   int status;
   const GOptionEntry entries[] = {
@@ -256,15 +202,14 @@ sn_ctl_containers (SnCtl  *ctl,
   if (!no_arguments ("containers", argc, argv, &status))
     return status;
 
-  host = open_host (ctl, NULL);
-  if (host == NULL)
+  connection = open_host (ctl, NULL);
+  if (connection == NULL)
     return SN_CTL_EXIT_FAILURE;
+  host = sn_connection_get_host (connection);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  wait.loop = loop;
-  sn_host_compose_ps_async (host, NULL, wait_cb, &wait);
-  model = sn_host_compose_ps_finish (host, wait_run (&wait), &error);
-  wait_clear (&wait);
+  sn_host_compose_ps_async (host, NULL, sn_await_callback, &await);
+  model = sn_host_compose_ps_finish (host, sn_await_result (&await), &error);
+  sn_await_clear (&await);
   if (model == NULL)
     {
       sn_ctl_print_error (error);
@@ -370,14 +315,14 @@ sn_ctl_logs (SnCtl  *ctl,
              char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(SnHost) host = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(SnConnection) connection = NULL;
+  SnHost *host;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(GCancellable) cancellable = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *since = NULL;
   gboolean follow = FALSE;
   int tail = -1;
-  Wait wait = { NULL, NULL };
   guint sigint_id;
   guint sigterm_id;
   gboolean ok;
@@ -408,20 +353,19 @@ sn_ctl_logs (SnCtl  *ctl,
   if (tail < -1)
     return sn_ctl_usage_error ("logs", _("--tail needs a number of lines, 0 or more"));
 
-  host = open_host (ctl, NULL);
-  if (host == NULL)
+  connection = open_host (ctl, NULL);
+  if (connection == NULL)
     return SN_CTL_EXIT_FAILURE;
+  host = sn_connection_get_host (connection);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  wait.loop = loop;
   cancellable = g_cancellable_new ();
   sigint_id = g_unix_signal_add (SIGINT, on_interrupt, cancellable);
   sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, cancellable);
 
   sn_host_compose_logs_async (host, argv[1], tail, follow, since, on_log_line, NULL, NULL,
-                              cancellable, wait_cb, &wait);
-  ok = sn_host_compose_logs_finish (host, wait_run (&wait), &error);
-  wait_clear (&wait);
+                              cancellable, sn_await_callback, &await);
+  ok = sn_host_compose_logs_finish (host, sn_await_result (&await), &error);
+  sn_await_clear (&await);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
 
@@ -440,20 +384,134 @@ sn_ctl_logs (SnCtl  *ctl,
 /* ------------------------------------------------------------------------ */
 /* disk                                                                      */
 
+/* narcisse-ctl disk --json: the filesystems, and Docker's usage or null. */
+static void
+print_disk_json (GListModel *filesystems,
+                 GListModel *docker)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "filesystems");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < g_list_model_get_n_items (filesystems); i++)
+    {
+      g_autoptr(SnFilesystem) fs = g_list_model_get_item (filesystems, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "source");
+      json_builder_add_string_value (builder, sn_filesystem_get_source (fs));
+      json_builder_set_member_name (builder, "size");
+      json_builder_add_int_value (builder, (gint64)sn_filesystem_get_size (fs));
+      json_builder_set_member_name (builder, "used");
+      json_builder_add_int_value (builder, (gint64)sn_filesystem_get_used (fs));
+      json_builder_set_member_name (builder, "avail");
+      json_builder_add_int_value (builder, (gint64)sn_filesystem_get_avail (fs));
+      json_builder_set_member_name (builder, "percent");
+      json_builder_add_int_value (builder, sn_filesystem_get_percent (fs));
+      json_builder_set_member_name (builder, "mount");
+      json_builder_add_string_value (builder, sn_filesystem_get_mount (fs));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "docker");
+  if (docker == NULL)
+    json_builder_add_null_value (builder);
+  else
+    {
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < g_list_model_get_n_items (docker); i++)
+        {
+          g_autoptr(SnDockerUsage) usage = g_list_model_get_item (docker, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, sn_docker_usage_get_kind (usage));
+          json_builder_set_member_name (builder, "total");
+          json_builder_add_int_value (builder, sn_docker_usage_get_total (usage));
+          json_builder_set_member_name (builder, "active");
+          json_builder_add_int_value (builder, sn_docker_usage_get_active (usage));
+          json_builder_set_member_name (builder, "size");
+          json_builder_add_int_value (builder, (gint64)sn_docker_usage_get_size (usage));
+          json_builder_set_member_name (builder, "reclaimable");
+          json_builder_add_int_value (builder, (gint64)sn_docker_usage_get_reclaimable (usage));
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  sn_ctl_print_json (root);
+}
+
+/* narcisse-ctl disk: a table like df's, then Docker's usage. */
+static void
+print_disk_table (GListModel *filesystems,
+                  GListModel *docker)
+{
+  const char *headers[6];
+  guint widths[6];
+  guint n = g_list_model_get_n_items (filesystems);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
+
+  /* Translators: column headers of "narcisse-ctl disk", like df's. */
+  headers[0] = _("FILESYSTEM");
+  headers[1] = _("SIZE");
+  headers[2] = _("USED");
+  headers[3] = _("AVAIL");
+  headers[4] = _("USE%");
+  headers[5] = _("MOUNTED ON");
+  for (guint c = 0; c < 6; c++)
+    widths[c] = sn_ctl_text_width (headers[c]);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SnFilesystem) fs = g_list_model_get_item (filesystems, i);
+      char **cells = g_new0 (char *, 7);
+
+      cells[0] = g_strdup (sn_filesystem_get_source (fs));
+      cells[1] = sn_format_size (sn_filesystem_get_size (fs));
+      cells[2] = sn_format_size (sn_filesystem_get_used (fs));
+      cells[3] = sn_format_size (sn_filesystem_get_avail (fs));
+      cells[4] = g_strdup_printf ("%u%%", sn_filesystem_get_percent (fs));
+      cells[5] = g_strdup (sn_filesystem_get_mount (fs));
+      for (guint c = 0; c < 6; c++)
+        widths[c] = MAX (widths[c], sn_ctl_text_width (cells[c]));
+      g_ptr_array_add (rows, cells);
+    }
+  print_row (headers, widths, 6);
+  for (guint i = 0; i < rows->len; i++)
+    print_row ((const char * const *)g_ptr_array_index (rows, i), widths, 6);
+
+  if (docker != NULL)
+    {
+      g_print ("\n%s\n", _("Docker:"));
+      for (guint i = 0; i < g_list_model_get_n_items (docker); i++)
+        {
+          g_autoptr(SnDockerUsage) usage = g_list_model_get_item (docker, i);
+
+          /* Translators: a row of Docker's disk usage: kind, size, what a prune reclaims. */
+          g_print (_("  %-14s %10s, reclaimable %s\n"), sn_docker_usage_get_kind (usage),
+                   sn_docker_usage_get_size_text (usage),
+                   sn_docker_usage_get_reclaimable_text (usage));
+        }
+    }
+}
+
 int
 sn_ctl_disk (SnCtl  *ctl,
              int     argc,
              char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(SnHost) host = NULL;
+  g_autoptr(SnConnection) connection = NULL;
+  SnHost *host;
   g_autoptr(GListModel) filesystems = NULL;
   g_autoptr(GListModel) docker = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) docker_error = NULL;
   gboolean as_json = FALSE;
-  Wait wait = { NULL, NULL };
   int status;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the usage as JSON"), NULL },
@@ -469,131 +527,28 @@ sn_ctl_disk (SnCtl  *ctl,
   if (!no_arguments ("disk", argc, argv, &status))
     return status;
 
-  host = open_host (ctl, NULL);
-  if (host == NULL)
+  connection = open_host (ctl, NULL);
+  if (connection == NULL)
     return SN_CTL_EXIT_FAILURE;
+  host = sn_connection_get_host (connection);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  wait.loop = loop;
-  sn_host_disk_usage_async (host, NULL, wait_cb, &wait);
-  filesystems = sn_host_disk_usage_finish (host, wait_run (&wait), &error);
-  wait_clear (&wait);
+  sn_host_disk_usage_async (host, NULL, sn_await_callback, &await);
+  filesystems = sn_host_disk_usage_finish (host, sn_await_result (&await), &error);
+  sn_await_clear (&await);
   if (filesystems == NULL)
     {
       sn_ctl_print_error (error);
       return SN_CTL_EXIT_FAILURE;
     }
 
-  sn_host_docker_disk_usage_async (host, NULL, wait_cb, &wait);
-  docker = sn_host_docker_disk_usage_finish (host, wait_run (&wait), &docker_error);
-  wait_clear (&wait);
+  sn_host_docker_disk_usage_async (host, NULL, sn_await_callback, &await);
+  docker = sn_host_docker_disk_usage_finish (host, sn_await_result (&await), &docker_error);
+  sn_await_clear (&await);
 
   if (as_json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "filesystems");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < g_list_model_get_n_items (filesystems); i++)
-        {
-          g_autoptr(SnFilesystem) fs = g_list_model_get_item (filesystems, i);
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "source");
-          json_builder_add_string_value (builder, sn_filesystem_get_source (fs));
-          json_builder_set_member_name (builder, "size");
-          json_builder_add_int_value (builder, (gint64)sn_filesystem_get_size (fs));
-          json_builder_set_member_name (builder, "used");
-          json_builder_add_int_value (builder, (gint64)sn_filesystem_get_used (fs));
-          json_builder_set_member_name (builder, "avail");
-          json_builder_add_int_value (builder, (gint64)sn_filesystem_get_avail (fs));
-          json_builder_set_member_name (builder, "percent");
-          json_builder_add_int_value (builder, sn_filesystem_get_percent (fs));
-          json_builder_set_member_name (builder, "mount");
-          json_builder_add_string_value (builder, sn_filesystem_get_mount (fs));
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "docker");
-      if (docker == NULL)
-        json_builder_add_null_value (builder);
-      else
-        {
-          json_builder_begin_array (builder);
-          for (guint i = 0; i < g_list_model_get_n_items (docker); i++)
-            {
-              g_autoptr(SnDockerUsage) usage = g_list_model_get_item (docker, i);
-
-              json_builder_begin_object (builder);
-              json_builder_set_member_name (builder, "type");
-              json_builder_add_string_value (builder, sn_docker_usage_get_kind (usage));
-              json_builder_set_member_name (builder, "total");
-              json_builder_add_int_value (builder, sn_docker_usage_get_total (usage));
-              json_builder_set_member_name (builder, "active");
-              json_builder_add_int_value (builder, sn_docker_usage_get_active (usage));
-              json_builder_set_member_name (builder, "size");
-              json_builder_add_int_value (builder, (gint64)sn_docker_usage_get_size (usage));
-              json_builder_set_member_name (builder, "reclaimable");
-              json_builder_add_int_value (builder, (gint64)sn_docker_usage_get_reclaimable (usage));
-              json_builder_end_object (builder);
-            }
-          json_builder_end_array (builder);
-        }
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      sn_ctl_print_json (root);
-    }
+    print_disk_json (filesystems, docker);
   else
-    {
-      const char *headers[6];
-      guint widths[6];
-      guint n = g_list_model_get_n_items (filesystems);
-      g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
-
-      /* Translators: column headers of "narcisse-ctl disk", like df's. */
-      headers[0] = _("FILESYSTEM");
-      headers[1] = _("SIZE");
-      headers[2] = _("USED");
-      headers[3] = _("AVAIL");
-      headers[4] = _("USE%");
-      headers[5] = _("MOUNTED ON");
-      for (guint c = 0; c < 6; c++)
-        widths[c] = sn_ctl_text_width (headers[c]);
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(SnFilesystem) fs = g_list_model_get_item (filesystems, i);
-          char **cells = g_new0 (char *, 7);
-
-          cells[0] = g_strdup (sn_filesystem_get_source (fs));
-          cells[1] = sn_format_size (sn_filesystem_get_size (fs));
-          cells[2] = sn_format_size (sn_filesystem_get_used (fs));
-          cells[3] = sn_format_size (sn_filesystem_get_avail (fs));
-          cells[4] = g_strdup_printf ("%u%%", sn_filesystem_get_percent (fs));
-          cells[5] = g_strdup (sn_filesystem_get_mount (fs));
-          for (guint c = 0; c < 6; c++)
-            widths[c] = MAX (widths[c], sn_ctl_text_width (cells[c]));
-          g_ptr_array_add (rows, cells);
-        }
-      print_row (headers, widths, 6);
-      for (guint i = 0; i < rows->len; i++)
-        print_row ((const char * const *)g_ptr_array_index (rows, i), widths, 6);
-
-      if (docker != NULL)
-        {
-          g_print ("\n%s\n", _("Docker:"));
-          for (guint i = 0; i < g_list_model_get_n_items (docker); i++)
-            {
-              g_autoptr(SnDockerUsage) usage = g_list_model_get_item (docker, i);
-
-              /* Translators: a row of Docker's disk usage: kind, size, what a prune reclaims. */
-              g_print (_("  %-14s %10s, reclaimable %s\n"), sn_docker_usage_get_kind (usage),
-                       sn_docker_usage_get_size_text (usage),
-                       sn_docker_usage_get_reclaimable_text (usage));
-            }
-        }
-    }
+    print_disk_table (filesystems, docker);
 
   if (docker == NULL)
     sn_ctl_print_error (docker_error);
@@ -628,14 +583,11 @@ sn_ctl_activity (SnCtl  *ctl,
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) since = NULL;
   g_autoptr(SnProfile) profile = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(GPtrArray) entries_found = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  g_autoptr(SnAuditReader) reader = NULL;
+  g_autoptr(GPtrArray) entries_found = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *since_text = NULL;
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
   gboolean as_json = FALSE;
   gboolean profile_only = FALSE;
-  const char *path;
   int status;
   const GOptionEntry entries[] = {
     { "since", 0, 0, G_OPTION_ARG_STRING, &since_text,
@@ -679,43 +631,25 @@ sn_ctl_activity (SnCtl  *ctl,
         }
     }
 
-  path = sn_audit_log_get_path (sn_audit_log_get_default ());
-  if (!g_file_get_contents (path, &contents, NULL, &error))
+  reader = sn_audit_reader_new (sn_audit_log_get_path (sn_audit_log_get_default ()),
+                                SN_AUDIT_ORDER_OLDEST_FIRST);
+  if (!sn_audit_reader_load_sync (reader, NULL, &error))
     {
-      if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        contents = g_strdup ("");
-      else
-        {
-          sn_ctl_print_error (error);
-          return SN_CTL_EXIT_FAILURE;
-        }
+      sn_ctl_print_error (error);
+      return SN_CTL_EXIT_FAILURE;
     }
 
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (reader)); i++)
     {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      g_autoptr(GDateTime) when = NULL;
-      JsonObject *entry;
+      g_autoptr(SnAuditEntry) entry = g_list_model_get_item (G_LIST_MODEL (reader), i);
+      GDateTime *when = sn_audit_entry_get_date_time (entry);
 
-      if (*lines[i] == '\0' || !json_parser_load_from_data (parser, lines[i], -1, NULL) ||
-          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-        continue;
-      entry = json_node_get_object (json_parser_get_root (parser));
       if (profile != NULL &&
-          g_strcmp0 (json_object_get_string_member_with_default (entry, "profile", ""),
-                     sn_profile_get_name (profile)) != 0)
+          g_strcmp0 (sn_audit_entry_get_profile (entry), sn_profile_get_name (profile)) != 0)
         continue;
-      if (since != NULL)
-        {
-          g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-
-          when = g_date_time_new_from_iso8601 (json_object_get_string_member_with_default (entry, "time", ""),
-                                               utc);
-          if (when == NULL || g_date_time_compare (when, since) < 0)
-            continue;
-        }
-      g_ptr_array_add (entries_found, json_node_copy (json_parser_get_root (parser)));
+      if (since != NULL && (when == NULL || g_date_time_compare (when, since) < 0))
+        continue;
+      g_ptr_array_add (entries_found, g_steal_pointer (&entry));
     }
 
   if (as_json)
@@ -724,7 +658,8 @@ sn_ctl_activity (SnCtl  *ctl,
       JsonArray *array = json_array_sized_new (entries_found->len);
 
       for (guint i = 0; i < entries_found->len; i++)
-        json_array_add_element (array, json_node_ref (g_ptr_array_index (entries_found, i)));
+        json_array_add_object_element (array,
+                                       json_object_ref (sn_audit_entry_get_json (g_ptr_array_index (entries_found, i))));
       json_node_take_array (root, array);
       sn_ctl_print_json (root);
       return SN_CTL_EXIT_OK;
@@ -752,7 +687,7 @@ sn_ctl_activity (SnCtl  *ctl,
 
     for (guint i = 0; i < entries_found->len; i++)
       {
-        JsonObject *entry = json_node_get_object (g_ptr_array_index (entries_found, i));
+        JsonObject *entry = sn_audit_entry_get_json (g_ptr_array_index (entries_found, i));
         char **cells = g_new0 (char *, 6);
 
         cells[0] = g_strdup (json_object_get_string_member_with_default (entry, "time", ""));
@@ -784,9 +719,10 @@ sn_ctl_trust_host (SnCtl  *ctl,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SnProfileStore) store = NULL;
   g_autoptr(SnProfile) profile = NULL;
-  g_autoptr(SnSshSession) session = NULL;
+  g_autoptr(SnConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *expected = NULL;
+  SnSshSession *session;
   g_autofree char *fingerprint = NULL;
   int status;
   const GOptionEntry entries[] = {
@@ -815,8 +751,9 @@ sn_ctl_trust_host (SnCtl  *ctl,
       return SN_CTL_EXIT_FAILURE;
     }
 
-  session = sn_ssh_session_new (profile, sn_secret_store_get_default ());
-  if (connect_sync (session, &error))
+  connection = sn_connection_new (profile);
+  session = sn_connection_get_session (connection);
+  if (sn_connection_connect_sync (connection, NULL, &error))
     {
       fingerprint = sn_ssh_session_dup_host_key_fingerprint (session);
       g_print (_("The host key of %s:%u is already trusted (%s).\n"),
@@ -824,15 +761,14 @@ sn_ctl_trust_host (SnCtl  *ctl,
       return SN_CTL_EXIT_OK;
     }
 
-  if (!g_error_matches (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_UNKNOWN) ||
-      !has_host_key (session))
+  if (!(fingerprint = sn_connection_dup_unknown_host_fingerprint (connection)))
     {
       /* a changed key stops here too: its message says what to do */
       sn_ctl_print_error (error);
       return SN_CTL_EXIT_FAILURE;
     }
 
-  fingerprint = print_unknown_host (session);
+  print_unknown_host (connection, fingerprint);
 
   if (expected != NULL)
     {
@@ -859,8 +795,8 @@ sn_ctl_trust_host (SnCtl  *ctl,
     }
 
   g_clear_error (&error);
-  if (!sn_ssh_session_trust_host_key (session, expected != NULL ? expected : fingerprint, &error) ||
-      !connect_sync (session, &error))
+  if (!sn_connection_trust_host_key (connection, expected != NULL ? expected : fingerprint, &error) ||
+      !sn_connection_connect_sync (connection, NULL, &error))
     {
       sn_ctl_print_error (error);
       return SN_CTL_EXIT_FAILURE;

@@ -163,36 +163,17 @@ incident_check (SnCtl  *ctl,
 
 /* declare -------------------------------------------------------------- */
 
-typedef struct
-{
-  GMainLoop      *loop;
-  SnHealthReport *report;
-} HealthWait;
-
-static void
-on_health (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  HealthWait *wait = user_data;
-
-  wait->report = sn_health_service_check_finish (SN_HEALTH_SERVICE (source), result, NULL);
-  g_main_loop_quit (wait->loop);
-}
-
 static SnHealthReport *
 check_health (SnProfile *profile)
 {
   g_autoptr(SnHealthService) service = sn_health_service_new ();
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autofree char *key = sn_secret_store_lookup_sync (sn_secret_store_get_default (), profile,
                                                       SN_SECRET_KIND_MONITORING_KEY, NULL, NULL);
-  HealthWait wait = { loop, NULL };
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
 
   sn_health_service_check_async (service, sn_profile_get_site_url (profile), key, 20, NULL,
-                                 on_health, &wait);
-  g_main_loop_run (loop);
-  return wait.report;
+                                 sn_await_callback, &await);
+  return sn_health_service_check_finish (service, sn_await_result (&await), NULL);
 }
 
 /* The triage's answers given on the command line; unset ones stay unknown. */

@@ -17,4 +17,5 @@
 #include "sn-secret-store.h"
 #include "sn-health-service.h"
 #include "sn-format.h"
+#include "sn-await.h"
 #include "sn-csv.h"

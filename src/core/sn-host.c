@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sn-await.h"
 #include "sn-host.h"
 #include "sn-profile.h"
 
@@ -556,19 +557,6 @@ sn_host_exec_finish (SnHost        *self,
   return host_call_finish (self, result, sn_host_exec_async, error);
 }
 
-typedef struct
-{
-  GAsyncResult *result;
-} SyncWait;
-
-static void
-on_sync_ready (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  ((SyncWait *)user_data)->result = g_object_ref (result);
-}
-
 /**
  * sn_host_exec_sync:
  *
@@ -589,26 +577,19 @@ sn_host_exec_sync (SnHost         *self,
                    GCancellable   *cancellable,
                    GError        **error)
 {
-  g_autoptr(GMainContext) context = NULL;
-  SnSshExecResult *exec;
-  SyncWait wait = { NULL };
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
+  GAsyncResult *result;
 
   g_return_val_if_fail (SN_IS_HOST (self), NULL);
 
-  context = g_main_context_new ();
-  g_main_context_push_thread_default (context);
+  sn_await_push_private (&await);
   sn_host_exec_async (self, action, command, audit_text, timeout_ms, line_func, line_data, NULL,
-                      cancellable, on_sync_ready, &wait);
-  while (wait.result == NULL)
-    g_main_context_iteration (context, TRUE);
+                      cancellable, sn_await_callback, &await);
+  result = sn_await_result (&await);
   /* Lines queued before the result still belong to this command. */
-  while (g_main_context_iteration (context, FALSE))
-    ;
-  g_main_context_pop_thread_default (context);
+  sn_await_drain (&await);
 
-  exec = sn_host_exec_finish (self, wait.result, error);
-  g_clear_object (&wait.result);
-  return exec;
+  return sn_host_exec_finish (self, result, error);
 }
 
 /* Typed calls ------------------------------------------------------------- */

@@ -261,6 +261,20 @@ void             sn_host_register_actions         (void);
 /* The run's host: its service "host", else one over its service "ssh". */
 SnHost          *sn_host_for_action               (SnActionContext      *context,
                                                    GError              **error);
+/* A new host over the run's service "ssh" (the read-only credentials' actions). */
+SnHost          *sn_host_new_for_action           (SnActionContext      *context,
+                                                   GError              **error);
+/* The authorized_keys line that lets @key open a tunnel to @host:@port only. */
+char            *sn_host_dup_tunnel_key_line      (const char           *key,
+                                                   const char           *host,
+                                                   guint                 port);
+/* Running one command for an action: its plan text, and the run itself. */
+char            *sn_host_action_describe          (SnActionContext      *context,
+                                                   const char           *command);
+gboolean         sn_host_action_run               (SnActionContext      *context,
+                                                   const char           *command,
+                                                   GString              *stdout_text,
+                                                   GError              **error);
 
 /* Parsers, public for the tests and the CLI. */
 GListModel      *sn_host_parse_compose_ps         (const char           *text,

@@ -10,7 +10,7 @@ svc_sshd_init() {
     ssh-keygen -q -t ed25519 -N '' -C "sn-stack-readonly" -f "$SSH_RO_KEY"
     cp "$SSH_KEY.pub" "$d/authorized_keys"
     # The read-only profile's key: the database tunnel and nothing else, the line the
-    # "Set up read-only access" runbook writes (src/core/sn-access-actions.c).
+    # "Set up read-only access" runbook writes (src/core/sn-host-actions.c).
     printf '%s %s\n' "$(tunnel_only_options "$PGPORT")" "$(cat "$SSH_RO_KEY.pub")" >> "$d/authorized_keys"
     cat > "$d/sshd_config" <<CONF
 # narcisse test stack sshd

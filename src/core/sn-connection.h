@@ -7,7 +7,8 @@
 
 #pragma once
 
-#include "sn-types.h"
+#include <gio/gio.h>
+
 #include "sn-audit-log.h"
 #include "sn-host.h"
 #include "sn-ssh-session.h"
@@ -60,5 +61,9 @@ gboolean           sn_connection_trust_host_key     (SnConnection         *self,
 void               sn_connection_report_error       (SnConnection         *self,
                                                      const GError         *error);
 void               sn_connection_close              (SnConnection         *self);
+gboolean           sn_connection_connect_sync       (SnConnection         *self,
+                                                     GCancellable         *cancellable,
+                                                     GError              **error);
+char              *sn_connection_dup_unknown_host_fingerprint (SnConnection *self);
 
 G_END_DECLS

@@ -1,4 +1,5 @@
-/* sn-connection.c
+/* sn-connection.c: one profile's SSH connection, its state and its host-key policy,
+ * shared by the app and narcisse-ctl
  *
  * Copyright 2026 Sweet Narcisse
  *
@@ -9,9 +10,12 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
+#include "sn-await.h"
 #include "sn-connection.h"
+#include "sn-net.h"
+#include "sn-secret-store.h"
 
 /* How often a live connection is checked, so a drop shows at once. */
 #define WATCH_INTERVAL_SECONDS 2
@@ -304,6 +308,48 @@ sn_connection_trust_host_key (SnConnection  *self,
 
   sn_connection_retry (self);
   return TRUE;
+}
+
+/**
+ * sn_connection_connect_sync:
+ *
+ * sn_connection_connect_async() for the command line: waits in the
+ * thread-default main context.
+ */
+gboolean
+sn_connection_connect_sync (SnConnection  *self,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
+
+  g_return_val_if_fail (SN_IS_CONNECTION (self), FALSE);
+
+  sn_connection_connect_async (self, cancellable, sn_await_callback, &await);
+  return sn_connection_connect_finish (self, sn_await_result (&await), error);
+}
+
+/**
+ * sn_connection_dup_unknown_host_fingerprint:
+ * @self: a #SnConnection
+ *
+ * The host-key policy: a key may be offered to the person for trust only
+ * after a first contact (%SN_SSH_ERROR_HOST_KEY_UNKNOWN) in which the
+ * server presented one. A changed key, a host known with another key type,
+ * or any other failure is never offered: show the error instead.
+ *
+ * Returns: (transfer full) (nullable): the "SHA256:…" fingerprint to show
+ *   and then pass to sn_connection_trust_host_key(), or %NULL
+ */
+char *
+sn_connection_dup_unknown_host_fingerprint (SnConnection *self)
+{
+  g_return_val_if_fail (SN_IS_CONNECTION (self), NULL);
+
+  if (!g_error_matches (self->error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_UNKNOWN))
+    return NULL;
+
+  return sn_ssh_session_dup_host_key_fingerprint (self->session);
 }
 
 /**
