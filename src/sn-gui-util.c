@@ -74,6 +74,25 @@ sn_gui_format_seconds (gint64 usec)
 }
 
 /**
+ * sn_gui_format_elapsed_ms:
+ *
+ * Returns: (transfer full): how long a step or a run took: "4.2 s" under a
+ *   minute, then "12:05"
+ */
+char *
+sn_gui_format_elapsed_ms (gint64 ms)
+{
+  gint64 seconds = ms / 1000;
+
+  if (ms < 60 * 1000)
+    /* Translators: a duration in seconds, with one decimal */
+    return g_strdup_printf (_("%.1f s"), ms / 1000.0);
+
+  /* Translators: a duration in minutes and seconds */
+  return g_strdup_printf (_("%lld:%02d"), (long long) (seconds / 60), (int)(seconds % 60));
+}
+
+/**
  * sn_gui_name_menu_button:
  *
  * GTK 4.8 names a GtkMenuButton's inner button after its child only when

@@ -15,6 +15,7 @@ GtkWindow *sn_gui_parent_window      (GtkWidget     *widget);
 void       sn_gui_toast              (GtkWidget     *widget,
                                       const char    *message);
 char      *sn_gui_format_seconds     (gint64         usec);
+char      *sn_gui_format_elapsed_ms  (gint64         ms);
 void       sn_gui_name_menu_button   (GtkMenuButton *button);
 void       sn_gui_clear_columns      (GtkColumnView *view);
 
