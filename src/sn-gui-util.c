@@ -30,33 +30,74 @@ sn_gui_parent_window (GtkWidget *widget)
   return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
 }
 
-/**
- * sn_gui_toast:
- *
- * Shows @message for five seconds in the nearest #AdwToastOverlay around
- * @widget. Without one (a widget not in a window yet), the message goes to
- * the log so it is never lost.
- */
-void
-sn_gui_toast (GtkWidget  *widget,
-              const char *message)
+static void
+add_toast (GtkWidget  *widget,
+           const char *text,
+           gboolean    error)
 {
-  GtkWidget *overlay;
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *escaped = NULL;
   AdwToast *toast;
 
-  g_return_if_fail (GTK_IS_WIDGET (widget));
-  g_return_if_fail (message != NULL);
-
-  overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
-  if (overlay == NULL)
+  if (overlay == NULL && !ADW_IS_PREFERENCES_WINDOW (root))
     {
-      g_message ("%s", message);
+      /* Not in a window yet: the log, so it is never lost. */
+      if (error)
+        g_warning ("%s", text);
+      else
+        g_message ("%s", text);
       return;
     }
 
-  toast = adw_toast_new (message);
-  adw_toast_set_timeout (toast, 5);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  /* A toast's title is markup: a command in an error ("… && docker …") is not. */
+  escaped = g_markup_escape_text (text, -1);
+  toast = adw_toast_new (escaped);
+  if (error)
+    {
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+    }
+  else
+    adw_toast_set_timeout (toast, 5);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (root), toast);
+}
+
+/**
+ * sn_gui_toast:
+ *
+ * Shows @text (plain text, not markup) for five seconds in the nearest
+ * #AdwToastOverlay around @widget, or its preferences window. Without one
+ * (a widget not in a window yet), @text goes to the log.
+ */
+void
+sn_gui_toast (GtkWidget  *widget,
+              const char *text)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (text != NULL);
+
+  add_toast (widget, text, FALSE);
+}
+
+/**
+ * sn_gui_toast_error:
+ *
+ * Like sn_gui_toast(), for what went wrong: the toast comes first and stays
+ * until dismissed.
+ */
+void
+sn_gui_toast_error (GtkWidget  *widget,
+                    const char *text)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (text != NULL);
+
+  add_toast (widget, text, TRUE);
 }
 
 /**

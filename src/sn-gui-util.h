@@ -13,7 +13,9 @@ G_BEGIN_DECLS
 
 GtkWindow *sn_gui_parent_window      (GtkWidget     *widget);
 void       sn_gui_toast              (GtkWidget     *widget,
-                                      const char    *message);
+                                      const char    *text);
+void       sn_gui_toast_error        (GtkWidget     *widget,
+                                      const char    *text);
 char      *sn_gui_format_seconds     (gint64         usec);
 char      *sn_gui_format_elapsed_ms  (gint64         ms);
 void       sn_gui_name_menu_button   (GtkMenuButton *button);

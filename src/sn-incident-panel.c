@@ -13,6 +13,7 @@
 
 #include "sn-contacts.h"
 #include "sn-format.h"
+#include "sn-gui-util.h"
 #include "sn-incident-panel.h"
 #include "sn-postmortem.h"
 #include "sn-runbook-wizard.h"
@@ -80,23 +81,6 @@ static const char * const severity_classes[] = { "sev-none", "sev1", "sev2", "se
 static void sn_incident_panel_update (SnIncidentPanel *self);
 
 static void
-show_toast (SnIncidentPanel *self,
-            const char      *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  /* A toast's title is markup: a command in an error ("… && docker …") is not. */
-  if (overlay != NULL)
-    {
-      g_autofree char *escaped = g_markup_escape_text (text, -1);
-
-      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (escaped));
-    }
-  else
-    g_message ("%s", text);
-}
-
-static void
 notify_person (SnIncidentPanel *self,
                const char      *id,
                const char      *title,
@@ -150,7 +134,7 @@ save (SnIncidentPanel  *self,
 
   if (!sn_incident_store_save (self->store, incident, &local_error))
     {
-      show_toast (self, local_error->message);
+      sn_gui_toast (GTK_WIDGET (self), local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -686,7 +670,7 @@ export_response_cb (GtkNativeDialog *chooser,
       g_autoptr(GError) error = NULL;
 
       if (path == NULL)
-        show_toast (self, _("Choose a local file"));
+        sn_gui_toast (GTK_WIDGET (self), _("Choose a local file"));
       else
         sn_incident_panel_export (self, incident, path, &error);
     }
@@ -1171,7 +1155,7 @@ sn_incident_panel_change_severity (SnIncidentPanel  *self,
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            _("Choose a severity and say why"));
-      show_toast (self, _("Choose a severity and say why"));
+      sn_gui_toast (GTK_WIDGET (self), _("Choose a severity and say why"));
       return FALSE;
     }
   if (severity == sn_incident_get_severity (self->incident))
@@ -1180,7 +1164,7 @@ sn_incident_panel_change_severity (SnIncidentPanel  *self,
   /* The store checks the profile may re-grade, then saves. */
   if (!sn_incident_store_set_severity (self->store, self->profile, self->incident, severity, why, &local_error))
     {
-      show_toast (self, local_error->message);
+      sn_gui_toast (GTK_WIDGET (self), local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -1211,7 +1195,7 @@ sn_incident_panel_resolve (SnIncidentPanel  *self,
   incident = g_object_ref (self->incident);
   if (!sn_incident_store_close (self->store, self->profile, incident, text, &local_error))
     {
-      show_toast (self, local_error->message);
+      sn_gui_toast (GTK_WIDGET (self), local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -1219,7 +1203,7 @@ sn_incident_panel_resolve (SnIncidentPanel  *self,
     /* Translators: %s is an incident id */
     g_autofree char *message = g_strdup_printf (_("Incident %s resolved"), sn_incident_get_id (incident));
 
-    show_toast (self, message);
+    sn_gui_toast (GTK_WIDGET (self), message);
   }
   sn_incident_panel_reload (self);
   return TRUE;
@@ -1244,7 +1228,7 @@ sn_incident_panel_export (SnIncidentPanel  *self,
 
   if (!sn_postmortem_write (incident, path, (const char * const *) secrets, &local_error))
     {
-      show_toast (self, local_error->message);
+      sn_gui_toast (GTK_WIDGET (self), local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -1252,7 +1236,7 @@ sn_incident_panel_export (SnIncidentPanel  *self,
     /* Translators: %s is a file path */
     g_autofree char *message = g_strdup_printf (_("Postmortem saved to %s"), path);
 
-    show_toast (self, message);
+    sn_gui_toast (GTK_WIDGET (self), message);
   }
   return TRUE;
 }

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sn-gui-util.h"
 #include "sn-runbook-wizard-private.h"
 
 static void
@@ -19,7 +20,7 @@ copy_text (SnRunbookWizard *self,
            const char      *toast)
 {
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (toast));
+  sn_gui_toast (GTK_WIDGET (self->toast_overlay), toast);
 }
 
 static void
@@ -153,7 +154,7 @@ open_report_action (GtkWidget  *widget,
 
       /* Translators: %s is an error message */
       message = g_strdup_printf (_("Could not open the report: %s"), error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+      sn_gui_toast (GTK_WIDGET (self->toast_overlay), message);
     }
 }
 

@@ -592,10 +592,7 @@ _sn_runbook_wizard_start_attempt (SnRunbookWizard *self)
   self->runner = sn_runner_new (self->runbook, self->profile, params, &error);
   if (self->runner == NULL)
     {
-      AdwToast *toast = adw_toast_new (error->message);
-
-      adw_toast_set_timeout (toast, 0);
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      sn_gui_toast_error (GTK_WIDGET (self->toast_overlay), error->message);
       return FALSE;
     }
 

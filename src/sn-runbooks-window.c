@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-audit-log.h"
+#include "sn-gui-util.h"
 #include "sn-runbook-wizard.h"
 #include "sn-runbooks-window.h"
 
@@ -353,8 +354,8 @@ run_clicked_cb (SnRunbooksWindow *self,
 
   if (self->profile == NULL)
     {
-      adw_toast_overlay_add_toast (self->toast_overlay,
-                                   adw_toast_new (_("Choose a profile in the main window first")));
+      sn_gui_toast (GTK_WIDGET (self->toast_overlay),
+                    _("Choose a profile in the main window first"));
       return;
     }
 
@@ -531,7 +532,7 @@ sn_runbooks_window_reload (SnRunbooksWindow *self)
   g_clear_object (&self->catalog);
   self->catalog = sn_runbook_catalog_new (NULL);
   if (!sn_runbook_catalog_load (self->catalog, &error))
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+    sn_gui_toast (GTK_WIDGET (self->toast_overlay), error->message);
 
   model = G_LIST_MODEL (self->catalog);
   n_items = g_list_model_get_n_items (model);
