@@ -19,6 +19,7 @@
 #include "sn-data-file.h"
 #include "sn-gui-util.h"
 #include "sn-report-chart.h"
+#include "sn-report-info.h"
 #include "sn-reports-page.h"
 
 struct _SnReportsPage
@@ -31,7 +32,8 @@ struct _SnReportsPage
   char                *report_id;
 
   /* Template children */
-  GtkListBox          *report_list;
+  GtkListView         *report_list;
+  GtkSingleSelection  *report_selection;
   GtkLabel            *report_title;
   GtkLabel            *report_description;
   GtkMenuButton       *from_button;
@@ -379,16 +381,17 @@ report_cb (GObject      *object,
 }
 
 static void
-report_selected_cb (SnReportsPage *self,
-                    GtkListBoxRow *row,
-                    GtkListBox    *list)
+report_selected_cb (SnReportsPage      *self,
+                    GParamSpec         *pspec,
+                    GtkSingleSelection *selection)
 {
+  SnReportInfo *info = gtk_single_selection_get_selected_item (selection);
   const char *id;
 
-  if (row == NULL)
+  if (info == NULL)
     return;
 
-  id = g_object_get_data (G_OBJECT (row), "report-id");
+  id = sn_report_info_get_id (info);
   if (g_strcmp0 (id, self->report_id) == 0)
     return;
 
@@ -397,29 +400,6 @@ report_selected_cb (SnReportsPage *self,
   g_clear_object (&self->report);
   sn_report_chart_set_report (self->chart, NULL);
   sn_reports_page_run (self);
-}
-
-static void
-populate_report_list (SnReportsPage *self)
-{
-  const char * const *ids = sn_reports_get_ids ();
-
-  for (guint i = 0; ids[i] != NULL; i++)
-    {
-      GtkWidget *row = gtk_list_box_row_new ();
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-      GtkWidget *title = gtk_label_new (sn_reports_get_title (ids[i]));
-
-      gtk_label_set_xalign (GTK_LABEL (title), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-      gtk_widget_set_margin_top (box, 6);
-      gtk_widget_set_margin_bottom (box, 6);
-      gtk_box_append (GTK_BOX (box), title);
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-      g_object_set_data_full (G_OBJECT (row), "report-id", g_strdup (ids[i]), g_free);
-      gtk_widget_set_tooltip_text (row, sn_reports_get_description (ids[i]));
-      gtk_list_box_append (self->report_list, row);
-    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -518,6 +498,7 @@ sn_reports_page_class_init (SnReportsPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-reports-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SnReportsPage, report_list);
+  gtk_widget_class_bind_template_child (widget_class, SnReportsPage, report_selection);
   gtk_widget_class_bind_template_child (widget_class, SnReportsPage, report_title);
   gtk_widget_class_bind_template_child (widget_class, SnReportsPage, report_description);
   gtk_widget_class_bind_template_child (widget_class, SnReportsPage, from_button);
@@ -546,11 +527,14 @@ sn_reports_page_class_init (SnReportsPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   g_type_ensure (SN_TYPE_REPORT_CHART);
+  g_type_ensure (SN_TYPE_REPORT_INFO);
 }
 
 static void
 sn_reports_page_init (SnReportsPage *self)
 {
+  g_autoptr(GListModel) reports = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   sn_reports_paris_today (&self->from);
@@ -561,7 +545,8 @@ sn_reports_page_init (SnReportsPage *self)
   sn_gui_name_menu_button (self->to_button);
   sn_gui_name_menu_button (self->show_sql_button);
 
-  populate_report_list (self);
+  reports = sn_report_info_list_new ();
+  gtk_single_selection_set_model (self->report_selection, reports);
   sn_reports_page_select_report (self, SN_REPORT_REVENUE_TODAY);
   update_actions (self);
 }
@@ -664,16 +649,18 @@ void
 sn_reports_page_select_report (SnReportsPage *self,
                                const char    *id)
 {
+  GListModel *model;
+
   g_return_if_fail (SN_IS_REPORTS_PAGE (self));
 
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->report_list));
-       row != NULL;
-       row = gtk_widget_get_next_sibling (row))
+  model = gtk_single_selection_get_model (self->report_selection);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
-      if (GTK_IS_LIST_BOX_ROW (row) &&
-          g_strcmp0 (g_object_get_data (G_OBJECT (row), "report-id"), id) == 0)
+      g_autoptr(SnReportInfo) info = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (sn_report_info_get_id (info), id) == 0)
         {
-          gtk_list_box_select_row (self->report_list, GTK_LIST_BOX_ROW (row));
+          gtk_single_selection_set_selected (self->report_selection, i);
           return;
         }
     }

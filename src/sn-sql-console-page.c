@@ -48,11 +48,13 @@ struct _SnSqlConsolePage
   GtkSpinner          *query_spinner;
   GtkLabel            *elapsed_label;
   GtkMenuButton       *history_button;
-  GtkListBox          *history_list;
+  GtkStack            *history_stack;
+  GtkNoSelection      *history_model;
   GtkMenuButton       *saved_button;
   GtkPopover          *saved_popover;
   GtkEntry            *save_name_entry;
-  GtkListBox          *saved_list;
+  GtkStack            *saved_stack;
+  GtkNoSelection      *saved_model;
   GtkMenuButton       *export_menu_button;
   GtkToggleButton     *writes_toggle;
   GtkStack            *results_stack;
@@ -148,51 +150,16 @@ connector_changed_cb (SnSqlConsolePage *self)
 /* ------------------------------------------------------------------------ */
 /* History and saved queries                                                */
 
-static GtkWidget *
-query_row_new (gpointer item,
-               gpointer user_data)
-{
-  SnQueryHistoryItem *query = item;
-  const char *title = sn_query_history_item_get_name (query);
-  const char *sql = sn_query_history_item_get_sql (query);
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *label;
-
-  if (title != NULL)
-    {
-      label = gtk_label_new (title);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_add_css_class (label, "heading");
-      gtk_box_append (GTK_BOX (box), label);
-    }
-  label = gtk_label_new (sn_query_history_item_get_summary (query));
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
-  gtk_widget_add_css_class (label, "monospace");
-  if (title != NULL)
-    gtk_widget_add_css_class (label, "dim-label");
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_widget_set_margin_top (box, 4);
-  gtk_widget_set_margin_bottom (box, 4);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  g_object_set_data_full (G_OBJECT (row), "sql", g_strdup (sql), g_free);
-  gtk_widget_set_tooltip_text (row, sql);
-
-  return row;
-}
-
+/* The popovers' lists are in the .ui; here only which of list or hint shows. */
 static void
-set_placeholder (GtkListBox *list,
-                 const char *text)
+update_list_stacks (SnSqlConsolePage *self)
 {
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_set_margin_top (label, 12);
-  gtk_widget_set_margin_bottom (label, 12);
-  gtk_list_box_set_placeholder (list, label);
+  gtk_stack_set_visible_child_name (self->history_stack,
+                                    g_list_model_get_n_items (G_LIST_MODEL (self->history_model)) > 0
+                                      ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->saved_stack,
+                                    g_list_model_get_n_items (G_LIST_MODEL (self->saved_model)) > 0
+                                      ? "list" : "empty");
 }
 
 static void
@@ -200,12 +167,20 @@ load_history (SnSqlConsolePage *self)
 {
   SnProfile *profile = get_profile (self);
 
+  if (self->history != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (sn_query_history_get_history (self->history), self);
+      g_signal_handlers_disconnect_by_data (sn_query_history_get_saved (self->history), self);
+    }
   g_clear_object (&self->history);
   self->history = sn_query_history_new (profile != NULL ? sn_profile_get_name (profile) : NULL);
-  gtk_list_box_bind_model (self->history_list, sn_query_history_get_history (self->history),
-                           query_row_new, NULL, NULL);
-  gtk_list_box_bind_model (self->saved_list, sn_query_history_get_saved (self->history),
-                           query_row_new, NULL, NULL);
+  gtk_no_selection_set_model (self->history_model, sn_query_history_get_history (self->history));
+  gtk_no_selection_set_model (self->saved_model, sn_query_history_get_saved (self->history));
+  g_signal_connect_object (sn_query_history_get_history (self->history), "items-changed",
+                           G_CALLBACK (update_list_stacks), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sn_query_history_get_saved (self->history), "items-changed",
+                           G_CALLBACK (update_list_stacks), self, G_CONNECT_SWAPPED);
+  update_list_stacks (self);
 }
 
 static void
@@ -251,36 +226,38 @@ save_query_cb (SnSqlConsolePage *self)
 }
 
 static void
-load_query_row (SnSqlConsolePage *self,
-                GtkListBoxRow    *row)
+load_query (SnSqlConsolePage *self,
+            GListModel       *model,
+            guint             position,
+            GtkWidget        *list)
 {
-  const char *sql = g_object_get_data (G_OBJECT (row), "sql");
+  g_autoptr(SnQueryHistoryItem) item = g_list_model_get_item (model, position);
   GtkWidget *popover;
 
-  if (sql == NULL)
+  if (item == NULL)
     return;
 
-  sn_sql_console_page_set_sql (self, sql);
-  popover = gtk_widget_get_ancestor (GTK_WIDGET (row), GTK_TYPE_POPOVER);
+  sn_sql_console_page_set_sql (self, sn_query_history_item_get_sql (item));
+  popover = gtk_widget_get_ancestor (list, GTK_TYPE_POPOVER);
   if (popover != NULL)
     gtk_popover_popdown (GTK_POPOVER (popover));
   gtk_widget_grab_focus (GTK_WIDGET (self->source_view));
 }
 
 static void
-history_row_activated_cb (SnSqlConsolePage *self,
-                          GtkListBoxRow    *row,
-                          GtkListBox       *list)
+history_activate_cb (SnSqlConsolePage *self,
+                     guint             position,
+                     GtkListView      *list)
 {
-  load_query_row (self, row);
+  load_query (self, G_LIST_MODEL (self->history_model), position, GTK_WIDGET (list));
 }
 
 static void
-saved_row_activated_cb (SnSqlConsolePage *self,
-                        GtkListBoxRow    *row,
-                        GtkListBox       *list)
+saved_activate_cb (SnSqlConsolePage *self,
+                   guint             position,
+                   GtkListView      *list)
 {
-  load_query_row (self, row);
+  load_query (self, G_LIST_MODEL (self->saved_model), position, GTK_WIDGET (list));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -967,11 +944,13 @@ sn_sql_console_page_class_init (SnSqlConsolePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, query_spinner);
   gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, elapsed_label);
   gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, history_button);
-  gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, history_list);
+  gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, history_stack);
+  gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, history_model);
   gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, saved_button);
   gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, saved_popover);
   gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, save_name_entry);
-  gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, saved_list);
+  gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, saved_stack);
+  gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, saved_model);
   gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, export_menu_button);
   gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, writes_toggle);
   gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, results_stack);
@@ -980,8 +959,8 @@ sn_sql_console_page_class_init (SnSqlConsolePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, status_label);
   gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, export_progress);
   gtk_widget_class_bind_template_child (widget_class, SnSqlConsolePage, export_cancel_button);
-  gtk_widget_class_bind_template_callback (widget_class, history_row_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, saved_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, history_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, saved_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_query_cb);
   gtk_widget_class_bind_template_callback (widget_class, writes_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, grid_message_cb);
@@ -1001,6 +980,7 @@ sn_sql_console_page_class_init (SnSqlConsolePageClass *klass)
 
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
   g_type_ensure (SN_TYPE_RESULT_GRID);
+  g_type_ensure (SN_TYPE_QUERY_HISTORY_ITEM);
 }
 
 static void
@@ -1024,8 +1004,6 @@ sn_sql_console_page_init (SnSqlConsolePage *self)
   sn_gui_name_menu_button (self->saved_button);
   sn_gui_name_menu_button (self->export_menu_button);
 
-  set_placeholder (self->history_list, _("Queries you run appear here."));
-  set_placeholder (self->saved_list, _("Name the current query above to keep it."));
   load_history (self);
   set_status (self, _("No query yet"));
   connector_changed_cb (self);

@@ -11,6 +11,7 @@
 
 #include "sn-test-stack.h"
 #include "sn-database.h"
+#include "sn-report-info.h"
 #include "sn-reports.h"
 #include "sn-csv.h"
 
@@ -793,6 +794,30 @@ test_chart_columns (void)
     }
 }
 
+/* The reports as a list model for the GUI's list: same order, same words. */
+static void
+test_report_infos (void)
+{
+  g_autoptr(GListModel) list = sn_report_info_list_new ();
+  const char * const *ids = sn_reports_get_ids ();
+
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, g_strv_length ((char **)ids));
+  g_assert_true (g_list_model_get_item_type (list) == SN_TYPE_REPORT_INFO);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(SnReportInfo) info = g_list_model_get_item (list, i);
+      g_autofree char *title = NULL;
+      g_autofree char *description = NULL;
+      g_autofree char *id = NULL;
+
+      g_object_get (info, "id", &id, "title", &title, "description", &description, NULL);
+      g_assert_cmpstr (id, ==, ids[i]);
+      g_assert_cmpstr (title, ==, sn_reports_get_title (ids[i]));
+      g_assert_cmpstr (description, ==, sn_reports_get_description (ids[i]));
+      g_assert_cmpstr (sn_report_info_get_title (info), ==, title);
+    }
+}
+
 /* The filter that the SQL editor's exports go through, fed in small cuts. */
 static void
 test_csv_filter (void)
@@ -852,6 +877,7 @@ main (int   argc,
   g_test_add_func ("/core/Reports/csv-formulas", test_csv_formulas);
   g_test_add_func ("/core/Reports/csv-filter", test_csv_filter);
   g_test_add_func ("/core/Reports/chart-columns", test_chart_columns);
+  g_test_add_func ("/core/Reports/report-infos", test_report_infos);
   g_test_add_func ("/core/Reports/paris-today", test_paris_today);
   g_test_add_func ("/core/Reports/past-day", test_past_day);
   g_test_add_func ("/core/Reports/today", test_today);
