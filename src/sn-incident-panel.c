@@ -17,6 +17,7 @@
 #include "sn-incident-panel.h"
 #include "sn-postmortem.h"
 #include "sn-runbook-wizard.h"
+#include "sn-timeline-row.h"
 
 #define SOON_SECONDS (5 * 60)
 
@@ -98,21 +99,6 @@ notify_person (SnIncidentPanel *self,
   g_notification_set_priority (notification, urgent ? G_NOTIFICATION_PRIORITY_URGENT
                                                     : G_NOTIFICATION_PRIORITY_HIGH);
   g_application_send_notification (app, id, notification);
-}
-
-static const char *
-kind_icon (SnTimelineKind kind)
-{
-  switch (kind)
-    {
-    case SN_TIMELINE_KIND_CHECK: return "network-server-symbolic";
-    case SN_TIMELINE_KIND_RUNBOOK: return "view-list-bullet-symbolic";
-    case SN_TIMELINE_KIND_COMMAND: return "utilities-terminal-symbolic";
-    case SN_TIMELINE_KIND_NOTE: return "document-edit-symbolic";
-    case SN_TIMELINE_KIND_SEVERITY: return "dialog-warning-symbolic";
-    case SN_TIMELINE_KIND_STATE: return "object-select-symbolic";
-    default: return "emblem-documents-symbolic";
-    }
 }
 
 static void
@@ -305,75 +291,6 @@ tick_cb (gpointer user_data)
 {
   tick (user_data);
   return G_SOURCE_CONTINUE;
-}
-
-/* Timeline rows ---------------------------------------------------------------- */
-
-static void
-timeline_setup (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *time = gtk_label_new (NULL);
-  GtkWidget *icon = gtk_image_new ();
-  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *text = gtk_label_new (NULL);
-  GtkWidget *meta = gtk_label_new (NULL);
-
-  gtk_widget_add_css_class (box, "timeline-row");
-  gtk_widget_add_css_class (time, "numeric");
-  gtk_widget_add_css_class (time, "dim-label");
-  gtk_widget_set_valign (time, GTK_ALIGN_START);
-  gtk_widget_set_valign (icon, GTK_ALIGN_START);
-  gtk_widget_add_css_class (icon, "timeline-icon");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
-  gtk_label_set_xalign (GTK_LABEL (text), 0);
-  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (text), TRUE);
-  gtk_widget_set_name (text, "timeline-text");
-  gtk_label_set_xalign (GTK_LABEL (meta), 0);
-  gtk_widget_add_css_class (meta, "caption");
-  gtk_widget_add_css_class (meta, "dim-label");
-  gtk_widget_set_hexpand (texts, TRUE);
-  gtk_box_append (GTK_BOX (texts), text);
-  gtk_box_append (GTK_BOX (texts), meta);
-  gtk_box_append (GTK_BOX (box), time);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), texts);
-  gtk_list_item_set_child (item, box);
-}
-
-static void
-timeline_bind (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
-{
-  SnTimelineEntry *entry = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *time = gtk_widget_get_first_child (box);
-  GtkWidget *icon = gtk_widget_get_next_sibling (time);
-  GtkWidget *texts = gtk_widget_get_next_sibling (icon);
-  GtkWidget *text = gtk_widget_get_first_child (texts);
-  GtkWidget *meta = gtk_widget_get_next_sibling (text);
-  g_autofree char *time_label = NULL;
-  g_autofree char *kind_label = NULL;
-  g_autofree char *meta_text = NULL;
-  g_autofree char *entry_text = sn_timeline_entry_dup_text (entry);
-  const char *evidence = sn_timeline_entry_get_evidence (entry);
-
-  g_object_get (entry, "time-label", &time_label, "kind-label", &kind_label, NULL);
-  gtk_label_set_label (GTK_LABEL (time), time_label);
-  gtk_image_set_from_icon_name (GTK_IMAGE (icon), kind_icon (sn_timeline_entry_get_kind (entry)));
-  gtk_label_set_label (GTK_LABEL (text), entry_text);
-  if (evidence != NULL)
-    /* Translators: a timeline entry's kind, who, and the report it refers to */
-    meta_text = g_strdup_printf (_("%s · %s · %s"), kind_label, sn_timeline_entry_get_operator (entry), evidence);
-  else
-    /* Translators: a timeline entry's kind and who */
-    meta_text = g_strdup_printf (_("%s · %s"), kind_label, sn_timeline_entry_get_operator (entry));
-  gtk_label_set_label (GTK_LABEL (meta), meta_text);
 }
 
 /* Past incidents ---------------------------------------------------------------- */
@@ -895,12 +812,15 @@ sn_incident_panel_class_init (SnIncidentPanelClass *klass)
   gtk_widget_class_install_action (widget_class, "incident.change-severity", NULL, change_severity_action);
   gtk_widget_class_install_action (widget_class, "incident.close", NULL, close_action);
   gtk_widget_class_install_action (widget_class, "incident.export", NULL, export_action);
+
+  /* The timeline's rows, in sn-incident-panel.ui. */
+  g_type_ensure (SN_TYPE_TIMELINE_ROW);
+  g_type_ensure (SN_TYPE_TIMELINE_ENTRY);
 }
 
 static void
 sn_incident_panel_init (SnIncidentPanel *self)
 {
-  GtkListItemFactory *factory;
   GListModel *toplevels;
   g_autoptr(GError) error = NULL;
 
@@ -920,12 +840,6 @@ sn_incident_panel_init (SnIncidentPanel *self)
   self->contacts = g_object_ref (sn_contact_book_get_default ());
   g_signal_connect_object (self->contacts, "items-changed", G_CALLBACK (contacts_changed_cb), self,
                            G_CONNECT_SWAPPED);
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (timeline_setup), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (timeline_bind), NULL);
-  gtk_list_view_set_factory (self->timeline_view, factory);
-  g_object_unref (factory);
 
   gtk_list_box_bind_model (self->past_list, G_LIST_MODEL (self->store), create_past_row, self, NULL);
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (store_changed_cb), self,
