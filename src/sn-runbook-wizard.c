@@ -13,6 +13,7 @@
 
 #include "sn-backup-service.h"
 #include "sn-gui-util.h"
+#include "sn-plan-step.h"
 #include "sn-runbook-wizard-private.h"
 #include "sn-ssh-session.h"
 #include "sn-step-results.h"
@@ -343,35 +344,6 @@ tick_cb (gpointer user_data)
 
 /* Plan page ------------------------------------------------------------ */
 
-static GtkWidget *
-plan_line (const char *caption,
-           const char *text,
-           gboolean    monospace,
-           const char *name)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (caption);
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "caption-heading");
-  gtk_widget_add_css_class (title, "dim-label");
-
-  gtk_widget_set_name (label, name);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, caption, -1);
-  if (monospace)
-    gtk_widget_add_css_class (label, "plan-command");
-
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), label);
-
-  return box;
-}
-
 static char *
 dup_risks (SnRunbookWizard *self)
 {
@@ -468,51 +440,8 @@ build_plan (SnRunbookWizard *self)
   for (guint i = 0; i < n_steps; i++)
     {
       g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
-      GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 10);
-      GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-      GtkWidget *title = gtk_label_new (NULL);
-      g_autofree char *title_text = g_strdup_printf ("%u. %s", i + 1, sn_step_run_get_title (step));
-      const char *impact = sn_step_run_get_impact (step);
-      const char *verify = sn_step_run_get_verify_command (step);
-      const char *revert = sn_step_run_get_revert_command (step);
 
-      gtk_widget_set_name (card, "plan-step");
-      gtk_widget_add_css_class (card, "card");
-      gtk_widget_add_css_class (card, "plan-step");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (card),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title_text, -1);
-
-      gtk_label_set_label (GTK_LABEL (title), title_text);
-      gtk_label_set_xalign (GTK_LABEL (title), 0);
-      gtk_label_set_wrap (GTK_LABEL (title), TRUE);
-      gtk_widget_set_hexpand (title, TRUE);
-      gtk_widget_add_css_class (title, "heading");
-      gtk_box_append (GTK_BOX (header), title);
-
-      if (sn_step_run_get_destructive (step))
-        {
-          GtkWidget *badge = gtk_label_new (_("Changes the system"));
-
-          gtk_widget_set_name (badge, "changes-badge");
-          gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-          gtk_widget_add_css_class (badge, "changes-badge");
-          gtk_widget_add_css_class (badge, "caption");
-          gtk_box_append (GTK_BOX (header), badge);
-          gtk_widget_add_css_class (card, "plan-step-changes");
-        }
-      gtk_box_append (GTK_BOX (card), header);
-
-      gtk_box_append (GTK_BOX (card),
-                      plan_line (_("Command"), sn_step_run_get_command (step) ?: "", TRUE,
-                                 "plan-command"));
-      if (impact != NULL && *impact != '\0')
-        gtk_box_append (GTK_BOX (card), plan_line (_("Impact"), impact, FALSE, "plan-impact"));
-      if (verify != NULL && *verify != '\0')
-        gtk_box_append (GTK_BOX (card), plan_line (_("Then checks"), verify, TRUE, "plan-verify"));
-      if (revert != NULL && *revert != '\0')
-        gtk_box_append (GTK_BOX (card), plan_line (_("Undo with"), revert, TRUE, "plan-revert"));
-
-      gtk_box_append (self->plan_steps_box, card);
+      gtk_box_append (self->plan_steps_box, sn_plan_step_new (step));
     }
 }
 
