@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-backups-page.h"
+#include "sn-gui-util.h"
 #include "sn-window.h"
 #include "sn-runbook-catalog.h"
 
@@ -207,24 +208,6 @@ sn_restore_badge_dup_text (SnRestoreTestResult  *result,
 
 /* ------------------------------------------------------------------------ */
 /* Errors, toasts                                                           */
-
-static void
-toast (SnBackupsPage *self,
-       const char    *message)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  AdwToast *toast;
-
-  if (overlay == NULL)
-    {
-      g_message ("%s", message);
-      return;
-    }
-
-  toast = adw_toast_new (message);
-  adw_toast_set_timeout (toast, 5);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-}
 
 static const char *
 error_advice (SnBackupsPage *self,
@@ -630,7 +613,7 @@ finish_common (SnBackupsPage *self,
     return TRUE;
 
   if (cancelled)
-    toast (self, _("Cancelled; nothing was kept"));
+    sn_gui_toast (GTK_WIDGET (self), _("Cancelled; nothing was kept"));
   else
     show_error (self, failure_title, error);
   return FALSE;
@@ -720,7 +703,7 @@ create_cb (GObject      *object,
   reload_local (self);
   /* Translators: a toast; %s is the backup's file name */
   message = g_strdup_printf (_("Backup %s made and verified"), sn_backup_get_name (backup));
-  toast (self, message);
+  sn_gui_toast (GTK_WIDGET (self), message);
 }
 
 static void
@@ -744,7 +727,7 @@ verify_cb (GObject      *object,
       end_operation (self);
       /* Translators: a toast; %s is the backup's file name */
       message = g_strdup_printf (_("%s is not a good backup: see why in its row"), name);
-      toast (self, message);
+      sn_gui_toast (GTK_WIDGET (self), message);
       return;
     }
   if (!finish_common (self, error, _("The backup could not be verified")))
@@ -752,7 +735,7 @@ verify_cb (GObject      *object,
 
   /* Translators: a toast; %s is the backup's file name */
   message = g_strdup_printf (_("%s verified: checksum, table of contents and every data block"), name);
-  toast (self, message);
+  sn_gui_toast (GTK_WIDGET (self), message);
 }
 
 static void
@@ -774,7 +757,7 @@ upload_cb (GObject      *object,
 
   /* Translators: a toast; %s is the backup's file name */
   message = g_strdup_printf (_("%s is in the bucket"), name);
-  toast (self, message);
+  sn_gui_toast (GTK_WIDGET (self), message);
   list_remote (self);
 }
 
@@ -803,7 +786,7 @@ download_cb (GObject      *object,
     /* Translators: a toast; %s is a file name */
     message = g_strdup_printf (_("%s downloaded; its checksum matches the host’s copy"),
                                sn_backup_get_name (backup));
-  toast (self, message);
+  sn_gui_toast (GTK_WIDGET (self), message);
 }
 
 static SnBackup *

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-connection-indicator.h"
+#include "sn-gui-util.h"
 #include "sn-host-key-dialog.h"
 
 struct _SnConnectionIndicator
@@ -56,18 +57,6 @@ set_accessible_label (SnConnectionIndicator *self,
 }
 
 static void
-show_toast (SnConnectionIndicator *self,
-            const char            *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
-  else
-    g_message ("%s", text);
-}
-
-static void
 dialog_response_cb (SnConnectionIndicator *self,
                     const char            *response,
                     SnHostKeyDialog       *dialog)
@@ -79,7 +68,7 @@ dialog_response_cb (SnConnectionIndicator *self,
 
   if (!sn_connection_trust_host_key (self->connection,
                                      sn_host_key_dialog_get_fingerprint (dialog), &error))
-    show_toast (self, error->message);
+    sn_gui_toast (GTK_WIDGET (self), error->message);
 }
 
 static void

@@ -13,6 +13,7 @@
 
 #include "sn-contacts.h"
 #include "sn-contacts-page.h"
+#include "sn-gui-util.h"
 
 #define SAVE_DELAY_MS 600
 
@@ -41,18 +42,6 @@ struct _SnContactsPage
 
 G_DEFINE_FINAL_TYPE (SnContactsPage, sn_contacts_page, ADW_TYPE_PREFERENCES_PAGE)
 
-static void
-show_error (SnContactsPage *self,
-            const char     *message)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (ADW_IS_PREFERENCES_WINDOW (root))
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (root), adw_toast_new (message));
-  else
-    g_warning ("%s", message);
-}
-
 static gboolean
 save_now (gpointer data)
 {
@@ -79,7 +68,7 @@ save_now (gpointer data)
     {
       g_autofree char *message = g_strdup_printf (_("Contacts not saved: %s"), error->message);
 
-      show_error (self, message);
+      sn_gui_toast (GTK_WIDGET (self), message);
     }
 
   return G_SOURCE_REMOVE;

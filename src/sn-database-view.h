@@ -9,6 +9,8 @@
 
 #include "sn-types.h"
 #include "sn-database-connector.h"
+#include "sn-reports-page.h"
+#include "sn-sql-console-page.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +23,8 @@ SnProfile           *sn_database_view_get_profile     (SnDatabaseView *self);
 void                 sn_database_view_set_profile     (SnDatabaseView *self,
                                                        SnProfile      *profile);
 SnDatabaseConnector *sn_database_view_get_connector   (SnDatabaseView *self);
+SnReportsPage       *sn_database_view_get_reports_page (SnDatabaseView *self);
+SnSqlConsolePage    *sn_database_view_get_sql_console  (SnDatabaseView *self);
 SnReportResult      *sn_database_view_get_report      (SnDatabaseView *self);
 void                 sn_database_view_select_report   (SnDatabaseView *self,
                                                        const char     *id);

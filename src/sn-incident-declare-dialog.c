@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sn-gui-util.h"
 #include "sn-incident-declare-dialog.h"
 #include "sn-secret-prompt.h"
 
@@ -357,7 +358,7 @@ declare_action (GtkWidget  *widget,
   SnIncident *incident = sn_incident_declare_dialog_declare (self, &error);
 
   if (incident == NULL)
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+    sn_gui_toast (GTK_WIDGET (self->toast_overlay), error->message);
   else
     gtk_window_destroy (GTK_WINDOW (self));
 }

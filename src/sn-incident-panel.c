@@ -13,9 +13,11 @@
 
 #include "sn-contacts.h"
 #include "sn-format.h"
+#include "sn-gui-util.h"
 #include "sn-incident-panel.h"
 #include "sn-postmortem.h"
 #include "sn-runbook-wizard.h"
+#include "sn-timeline-row.h"
 
 #define SOON_SECONDS (5 * 60)
 
@@ -81,23 +83,6 @@ static const char * const severity_classes[] = { "sev-none", "sev1", "sev2", "se
 static void sn_incident_panel_update (SnIncidentPanel *self);
 
 static void
-show_toast (SnIncidentPanel *self,
-            const char      *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  /* A toast's title is markup: a command in an error ("… && docker …") is not. */
-  if (overlay != NULL)
-    {
-      g_autofree char *escaped = g_markup_escape_text (text, -1);
-
-      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (escaped));
-    }
-  else
-    g_message ("%s", text);
-}
-
-static void
 notify_person (SnIncidentPanel *self,
                const char      *id,
                const char      *title,
@@ -115,21 +100,6 @@ notify_person (SnIncidentPanel *self,
   g_notification_set_priority (notification, urgent ? G_NOTIFICATION_PRIORITY_URGENT
                                                     : G_NOTIFICATION_PRIORITY_HIGH);
   g_application_send_notification (app, id, notification);
-}
-
-static const char *
-kind_icon (SnTimelineKind kind)
-{
-  switch (kind)
-    {
-    case SN_TIMELINE_KIND_CHECK: return "network-server-symbolic";
-    case SN_TIMELINE_KIND_RUNBOOK: return "view-list-bullet-symbolic";
-    case SN_TIMELINE_KIND_COMMAND: return "utilities-terminal-symbolic";
-    case SN_TIMELINE_KIND_NOTE: return "document-edit-symbolic";
-    case SN_TIMELINE_KIND_SEVERITY: return "dialog-warning-symbolic";
-    case SN_TIMELINE_KIND_STATE: return "object-select-symbolic";
-    default: return "emblem-documents-symbolic";
-    }
 }
 
 static void
@@ -151,7 +121,7 @@ save (SnIncidentPanel  *self,
 
   if (!sn_incident_store_save (self->store, incident, &local_error))
     {
-      show_toast (self, local_error->message);
+      sn_gui_toast (GTK_WIDGET (self), local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -322,75 +292,6 @@ tick_cb (gpointer user_data)
 {
   tick (user_data);
   return G_SOURCE_CONTINUE;
-}
-
-/* Timeline rows ---------------------------------------------------------------- */
-
-static void
-timeline_setup (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *time = gtk_label_new (NULL);
-  GtkWidget *icon = gtk_image_new ();
-  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *text = gtk_label_new (NULL);
-  GtkWidget *meta = gtk_label_new (NULL);
-
-  gtk_widget_add_css_class (box, "timeline-row");
-  gtk_widget_add_css_class (time, "numeric");
-  gtk_widget_add_css_class (time, "dim-label");
-  gtk_widget_set_valign (time, GTK_ALIGN_START);
-  gtk_widget_set_valign (icon, GTK_ALIGN_START);
-  gtk_widget_add_css_class (icon, "timeline-icon");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
-  gtk_label_set_xalign (GTK_LABEL (text), 0);
-  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (text), TRUE);
-  gtk_widget_set_name (text, "timeline-text");
-  gtk_label_set_xalign (GTK_LABEL (meta), 0);
-  gtk_widget_add_css_class (meta, "caption");
-  gtk_widget_add_css_class (meta, "dim-label");
-  gtk_widget_set_hexpand (texts, TRUE);
-  gtk_box_append (GTK_BOX (texts), text);
-  gtk_box_append (GTK_BOX (texts), meta);
-  gtk_box_append (GTK_BOX (box), time);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), texts);
-  gtk_list_item_set_child (item, box);
-}
-
-static void
-timeline_bind (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
-{
-  SnTimelineEntry *entry = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *time = gtk_widget_get_first_child (box);
-  GtkWidget *icon = gtk_widget_get_next_sibling (time);
-  GtkWidget *texts = gtk_widget_get_next_sibling (icon);
-  GtkWidget *text = gtk_widget_get_first_child (texts);
-  GtkWidget *meta = gtk_widget_get_next_sibling (text);
-  g_autofree char *time_label = NULL;
-  g_autofree char *kind_label = NULL;
-  g_autofree char *meta_text = NULL;
-  g_autofree char *entry_text = sn_timeline_entry_dup_text (entry);
-  const char *evidence = sn_timeline_entry_get_evidence (entry);
-
-  g_object_get (entry, "time-label", &time_label, "kind-label", &kind_label, NULL);
-  gtk_label_set_label (GTK_LABEL (time), time_label);
-  gtk_image_set_from_icon_name (GTK_IMAGE (icon), kind_icon (sn_timeline_entry_get_kind (entry)));
-  gtk_label_set_label (GTK_LABEL (text), entry_text);
-  if (evidence != NULL)
-    /* Translators: a timeline entry's kind, who, and the report it refers to */
-    meta_text = g_strdup_printf (_("%s · %s · %s"), kind_label, sn_timeline_entry_get_operator (entry), evidence);
-  else
-    /* Translators: a timeline entry's kind and who */
-    meta_text = g_strdup_printf (_("%s · %s"), kind_label, sn_timeline_entry_get_operator (entry));
-  gtk_label_set_label (GTK_LABEL (meta), meta_text);
 }
 
 /* Past incidents ---------------------------------------------------------------- */
@@ -687,7 +588,7 @@ export_response_cb (GtkNativeDialog *chooser,
       g_autoptr(GError) error = NULL;
 
       if (path == NULL)
-        show_toast (self, _("Choose a local file"));
+        sn_gui_toast (GTK_WIDGET (self), _("Choose a local file"));
       else
         sn_incident_panel_export (self, incident, path, &error);
     }
@@ -913,12 +814,15 @@ sn_incident_panel_class_init (SnIncidentPanelClass *klass)
   gtk_widget_class_install_action (widget_class, "incident.change-severity", NULL, change_severity_action);
   gtk_widget_class_install_action (widget_class, "incident.close", NULL, close_action);
   gtk_widget_class_install_action (widget_class, "incident.export", NULL, export_action);
+
+  /* The timeline's rows, in sn-incident-panel.ui. */
+  g_type_ensure (SN_TYPE_TIMELINE_ROW);
+  g_type_ensure (SN_TYPE_TIMELINE_ENTRY);
 }
 
 static void
 sn_incident_panel_init (SnIncidentPanel *self)
 {
-  GtkListItemFactory *factory;
   GListModel *toplevels;
   g_autoptr(GError) error = NULL;
 
@@ -938,12 +842,6 @@ sn_incident_panel_init (SnIncidentPanel *self)
   self->contacts = g_object_ref (sn_contact_book_get_default ());
   g_signal_connect_object (self->contacts, "items-changed", G_CALLBACK (contacts_changed_cb), self,
                            G_CONNECT_SWAPPED);
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (timeline_setup), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (timeline_bind), NULL);
-  gtk_list_view_set_factory (self->timeline_view, factory);
-  g_object_unref (factory);
 
   gtk_list_box_bind_model (self->past_list, G_LIST_MODEL (self->store), create_past_row, self, NULL);
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (store_changed_cb), self,
@@ -1184,7 +1082,7 @@ sn_incident_panel_change_severity (SnIncidentPanel  *self,
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            _("Choose a severity and say why"));
-      show_toast (self, _("Choose a severity and say why"));
+      sn_gui_toast (GTK_WIDGET (self), _("Choose a severity and say why"));
       return FALSE;
     }
   if (severity == sn_incident_get_severity (self->incident))
@@ -1193,7 +1091,7 @@ sn_incident_panel_change_severity (SnIncidentPanel  *self,
   /* The store checks the profile may re-grade, then saves. */
   if (!sn_incident_store_set_severity (self->store, self->profile, self->incident, severity, why, &local_error))
     {
-      show_toast (self, local_error->message);
+      sn_gui_toast (GTK_WIDGET (self), local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -1224,7 +1122,7 @@ sn_incident_panel_resolve (SnIncidentPanel  *self,
   incident = g_object_ref (self->incident);
   if (!sn_incident_store_close (self->store, self->profile, incident, text, &local_error))
     {
-      show_toast (self, local_error->message);
+      sn_gui_toast (GTK_WIDGET (self), local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -1232,7 +1130,7 @@ sn_incident_panel_resolve (SnIncidentPanel  *self,
     /* Translators: %s is an incident id */
     g_autofree char *message = g_strdup_printf (_("Incident %s resolved"), sn_incident_get_id (incident));
 
-    show_toast (self, message);
+    sn_gui_toast (GTK_WIDGET (self), message);
   }
   sn_incident_panel_reload (self);
   return TRUE;
@@ -1257,7 +1155,7 @@ sn_incident_panel_export (SnIncidentPanel  *self,
 
   if (!sn_postmortem_write (incident, path, (const char * const *) secrets, &local_error))
     {
-      show_toast (self, local_error->message);
+      sn_gui_toast (GTK_WIDGET (self), local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -1265,7 +1163,7 @@ sn_incident_panel_export (SnIncidentPanel  *self,
     /* Translators: %s is a file path */
     g_autofree char *message = g_strdup_printf (_("Postmortem saved to %s"), path);
 
-    show_toast (self, message);
+    sn_gui_toast (GTK_WIDGET (self), message);
   }
   return TRUE;
 }

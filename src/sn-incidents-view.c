@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sn-gui-util.h"
 #include "sn-health-panel.h"
 #include "sn-host-panel.h"
 #include "sn-incident-declare-dialog.h"
@@ -104,7 +105,7 @@ declare_incident_action (GtkWidget  *widget,
 
     if (!sn_incident_panel_can_manage (self->incident_panel, &error))
       {
-        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+        sn_gui_toast (GTK_WIDGET (self->toast_overlay), error->message);
         return;
       }
   }
@@ -113,8 +114,8 @@ declare_incident_action (GtkWidget  *widget,
   if (sn_incident_panel_get_incident (self->incident_panel) != NULL)
     {
       gtk_stack_set_visible_child_name (self->pages, "incident");
-      adw_toast_overlay_add_toast (self->toast_overlay,
-                                   adw_toast_new (_("An incident is already open: resolve it first")));
+      sn_gui_toast (GTK_WIDGET (self->toast_overlay),
+                    _("An incident is already open: resolve it first"));
       return;
     }
 

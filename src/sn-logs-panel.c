@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sn-gui-util.h"
 #include "sn-logs-panel.h"
 #include "sn-ssh-session.h"
 #include "sn-window.h"
@@ -71,23 +72,6 @@ static const SnLogLevel level_choices[] = {
 static const char * const level_classes[] = {
   "log-unknown", "log-trace", "log-debug", "log-info", "log-warn", "log-error", "log-fatal",
 };
-
-static void
-show_toast (SnLogsPanel *self,
-            const char  *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  /* A toast's title is markup: a command in an error ("… && docker …") is not. */
-  if (overlay != NULL)
-    {
-      g_autofree char *escaped = g_markup_escape_text (text, -1);
-
-      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (escaped));
-    }
-  else
-    g_message ("%s", text);
-}
 
 static gboolean
 filter_line (gpointer item,
@@ -281,7 +265,7 @@ stream_cb (GObject      *object,
         return;
       g_clear_pointer (&self->error_message, g_free);
       self->error_message = g_strdup (error->message);
-      show_toast (self, error->message);
+      sn_gui_toast (GTK_WIDGET (self), error->message);
     }
   update_status (self);
 }
@@ -426,7 +410,7 @@ copy_action (GtkWidget  *widget,
   g_autofree char *text = dup_shown_text (self, any);
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
-  show_toast (self, any ? _("Selected lines copied") : _("All shown lines copied"));
+  sn_gui_toast (GTK_WIDGET (self), any ? _("Selected lines copied") : _("All shown lines copied"));
 }
 
 static void
@@ -466,13 +450,13 @@ save_response_cb (GtkNativeDialog *dialog,
       text = dup_shown_text (self, FALSE);
       if (path == NULL || !g_file_set_contents_full (path, text, -1,
                                                      G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
-        show_toast (self, error != NULL ? error->message : _("Cannot save there"));
+        sn_gui_toast (GTK_WIDGET (self), error != NULL ? error->message : _("Cannot save there"));
       else
         {
           /* Translators: %s is a file path */
           g_autofree char *message = g_strdup_printf (_("Logs saved to %s"), path);
 
-          show_toast (self, message);
+          sn_gui_toast (GTK_WIDGET (self), message);
         }
     }
   g_object_unref (dialog);

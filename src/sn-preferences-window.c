@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-contacts-page.h"
+#include "sn-gui-util.h"
 #include "sn-incident-store.h"
 #include "sn-preferences-window.h"
 #include "sn-profile-editor.h"
@@ -42,16 +43,6 @@ G_DEFINE_FINAL_TYPE (SnPreferencesWindow, sn_preferences_window, ADW_TYPE_PREFER
 static GParamSpec *properties[N_PROPS];
 
 static void
-sn_preferences_window_show_error (SnPreferencesWindow *self,
-                                  const char          *message)
-{
-  AdwToast *toast = adw_toast_new (message);
-
-  adw_toast_set_timeout (toast, 0);
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
-}
-
-static void
 editor_saved_cb (SnPreferencesWindow *self,
                  SnProfile           *profile,
                  SnProfileEditor     *editor)
@@ -65,7 +56,7 @@ editor_error_cb (SnPreferencesWindow *self,
                  const char          *message,
                  SnProfileEditor     *editor)
 {
-  sn_preferences_window_show_error (self, message);
+  sn_gui_toast_error (GTK_WIDGET (self), message);
 }
 
 static void
@@ -111,7 +102,7 @@ delete_response_cb (AdwMessageDialog    *dialog,
     return;
 
   if (!sn_profile_store_remove (self->profile_store, sn_profile_get_name (profile), &error))
-    sn_preferences_window_show_error (self, error->message);
+    sn_gui_toast_error (GTK_WIDGET (self), error->message);
 }
 
 static void
@@ -244,7 +235,7 @@ sn_preferences_window_constructed (GObject *object)
 
       self->profile_store = sn_profile_store_new (directory);
       if (!sn_profile_store_load (self->profile_store, &error))
-        sn_preferences_window_show_error (self, error->message);
+        sn_gui_toast_error (GTK_WIDGET (self), error->message);
     }
 
   placeholder = gtk_label_new (_("No profiles yet"));

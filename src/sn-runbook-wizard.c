@@ -12,99 +12,16 @@
 #include <glib/gi18n.h>
 
 #include "sn-backup-service.h"
-#include "sn-runbook-wizard.h"
-#include "sn-step-results.h"
-#include "sn-gate.h"
+#include "sn-gui-util.h"
+#include "sn-plan-step.h"
+#include "sn-runbook-wizard-private.h"
 #include "sn-ssh-session.h"
+#include "sn-step-results.h"
+#include "sn-step-row.h"
 
-#define MAX_OUTPUT_LINES  2000
-#define TICK_INTERVAL_MS  250
-#define MIN_REASON_CHARS  SN_GATE_REASON_MIN_CHARS
-
-struct _SnRunbookWizard
-{
-  AdwWindow             parent_instance;
-
-  SnRunbook            *runbook;
-  SnProfile            *profile;
-  SnRunner             *runner;
-  SnSshSession         *session;
-  GCancellable         *cancellable;      /* the window's: cancelled in dispose */
-  GCancellable         *plan_cancellable; /* this attempt's dry run */
-  GCancellable         *gate_cancellable; /* this visit of the gates page */
-  GCancellable         *run_cancellable;  /* this attempt's run: Cancel reverts */
-  GPtrArray            *param_rows;       /* one widget per runbook parameter */
-  GPtrArray            *param_hints;      /* the label under each of them */
-  GHashTable           *outputs;          /* SnStepRun → GtkTextBuffer */
-  SnStepRun            *shown_step;
-  char                 *backup_evidence;
-  char                 *run_error;
-
-  /* Template children */
-  AdwToastOverlay      *toast_overlay;
-  AdwWindowTitle       *window_title;
-  GtkButton            *cancel_button;
-  GtkButton            *next_button;
-  GtkLabel             *next_label;
-  GtkButton            *back_button;
-  GtkRevealer          *production_revealer;
-  GtkLabel             *production_label;
-  GtkStack             *stack;
-  GtkBox               *params_box;
-  GtkLabel             *params_description;
-  GtkStack             *plan_stack;
-  GtkSpinner           *plan_spinner;
-  AdwStatusPage        *plan_error_page;
-  GtkBox               *risk_box;
-  GtkImage             *risk_icon;
-  GtkLabel             *risk_label;
-  GtkBox               *plan_steps_box;
-  GtkStack             *gates_stack;
-  GtkLabel             *refused_label;
-  AdwPreferencesGroup  *typed_name_group;
-  AdwEntryRow          *typed_name_row;
-  GtkImage             *typed_name_icon;
-  AdwPreferencesGroup  *reason_group;
-  GtkTextView          *reason_view;
-  GtkLabel             *reason_hint;
-  AdwPreferencesGroup  *backup_group;
-  AdwActionRow         *backup_row;
-  GtkSpinner           *backup_spinner;
-  GtkLabel             *backup_status;
-  GtkLabel             *run_status;
-  GtkLabel             *run_elapsed;
-  GtkListBox           *run_list;
-  GtkLabel             *output_title;
-  GtkScrolledWindow    *output_scroller;
-  GtkTextView          *output_view;
-  GtkBox               *result_box;
-  GtkImage             *result_icon;
-  GtkLabel             *result_title;
-  GtkLabel             *result_summary;
-  GtkLabel             *result_next;
-  GtkListBox           *result_steps;
-  GtkButton            *open_report_button;
-  GtkButton            *run_again_button;
-  GtkLabel             *report_path_label;
-
-  SnGateFunc            backup_check;
-  SnRunOutcome          outcome;
-  gint64                run_started_us;
-  gint64                run_finished_us;
-  guint                 tick_id;
-
-  guint                 params_valid : 1;
-  guint                 planned : 1;
-  guint                 planning : 1;
-  guint                 backup_ok : 1;
-  guint                 running : 1;
-  guint                 cancelling : 1;
-  guint                 close_after_run : 1;
-  guint                 user_picked_step : 1;
-  guint                 selecting_step : 1;
-  guint                 follow_output : 1;
-  guint                 backup_in_run : 1;
-};
+/* The pages, in order: params (sn-runbook-wizard-params.c), plan (here),
+ * gates (sn-runbook-wizard-gates.c), run and result (here, with the step
+ * rows of sn-step-row.c); the actions are in sn-runbook-wizard-actions.c. */
 
 G_DEFINE_FINAL_TYPE (SnRunbookWizard, sn_runbook_wizard, ADW_TYPE_WINDOW)
 
@@ -115,115 +32,7 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-typedef struct
-{
-  SnStepState  state;
-  const char  *icon_name;
-  const char  *css_class;
-  const char  *label;
-} StateLook;
-
-static const StateLook state_looks[] = {
-  { SN_STEP_STATE_PENDING, "content-loading-symbolic", "step-pending", N_("Pending") },
-  { SN_STEP_STATE_RUNNING, NULL, "step-running", N_("Running") },
-  { SN_STEP_STATE_VERIFYING, NULL, "step-verifying", N_("Verifying") },
-  { SN_STEP_STATE_SUCCEEDED, "emblem-ok-symbolic", "step-succeeded", N_("Succeeded") },
-  { SN_STEP_STATE_FAILED, "dialog-error-symbolic", "step-failed", N_("Failed") },
-  { SN_STEP_STATE_CANCELLED, "process-stop-symbolic", "step-cancelled", N_("Cancelled") },
-  { SN_STEP_STATE_SKIPPED, "media-skip-forward-symbolic", "step-skipped", N_("Not Run") },
-  { SN_STEP_STATE_REVERTING, NULL, "step-reverting", N_("Reverting") },
-  { SN_STEP_STATE_REVERTED, "edit-undo-symbolic", "step-reverted", N_("Reverted") },
-  { SN_STEP_STATE_REVERT_FAILED, "emblem-important-symbolic", "step-revert-failed",
-    N_("Revert Failed") },
-};
-
-static const StateLook *
-find_state_look (SnStepState state)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (state_looks); i++)
-    {
-      if (state_looks[i].state == state)
-        return &state_looks[i];
-    }
-
-  return &state_looks[0];
-}
-
-static gboolean
-state_is_busy (SnStepState state)
-{
-  return state == SN_STEP_STATE_RUNNING ||
-         state == SN_STEP_STATE_VERIFYING ||
-         state == SN_STEP_STATE_REVERTING;
-}
-
-static char *
-format_duration (gint64 ms)
-{
-  gint64 seconds = ms / 1000;
-
-  if (ms < 60 * 1000)
-    /* Translators: a duration in seconds, with one decimal */
-    return g_strdup_printf (_("%.1f s"), ms / 1000.0);
-
-  /* Translators: a duration in minutes and seconds */
-  return g_strdup_printf (_("%lld:%02d"), (long long) (seconds / 60), (int)(seconds % 60));
-}
-
-/* Refused in core when the runbook needs more than the profile's level. */
-static gboolean
-is_refused (SnRunbookWizard *self)
-{
-  return !sn_runbook_check_profile (self->runbook, self->profile, NULL);
-}
-
-static gboolean
-needs_gates_page (SnRunbookWizard *self)
-{
-  return is_refused (self) ||
-         (self->runner != NULL && sn_runner_get_required_gates (self->runner) != SN_GATE_NONE);
-}
-
 /* Buttons and title ----------------------------------------------------- */
-
-static char *
-dup_reason (SnRunbookWizard *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->reason_view);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
-}
-
-static gboolean
-gates_satisfied (SnRunbookWizard *self)
-{
-  SnGateFlags gates;
-
-  if (self->runner == NULL || is_refused (self))
-    return FALSE;
-
-  gates = sn_runner_get_required_gates (self->runner);
-
-  if ((gates & SN_GATE_TYPED_NAME) != 0 &&
-      !sn_gate_check_answer (SN_GATE_TYPED_NAME, self->profile,
-                             gtk_editable_get_text (GTK_EDITABLE (self->typed_name_row)), NULL))
-    return FALSE;
-
-  if ((gates & SN_GATE_REASON) != 0)
-    {
-      g_autofree char *reason = dup_reason (self);
-
-      if (!sn_gate_check_answer (SN_GATE_REASON, self->profile, reason, NULL))
-        return FALSE;
-    }
-
-  if ((gates & SN_GATE_BACKUP_VERIFIED) != 0 && !self->backup_ok)
-    return FALSE;
-
-  return TRUE;
-}
 
 static void
 set_next_look (SnRunbookWizard *self,
@@ -240,8 +49,8 @@ set_next_look (SnRunbookWizard *self,
     gtk_widget_add_css_class (next, css_class);
 }
 
-static void
-update_buttons (SnRunbookWizard *self)
+void
+_sn_runbook_wizard_update_buttons (SnRunbookWizard *self)
 {
   const char *page = gtk_stack_get_visible_child_name (self->stack);
   gboolean has_params = sn_runbook_get_n_params (self->runbook) > 0;
@@ -261,7 +70,7 @@ update_buttons (SnRunbookWizard *self)
   else if (g_str_equal (page, "plan"))
     {
       back = has_params;
-      if (needs_gates_page (self))
+      if (_sn_runbook_wizard_needs_gates_page (self))
         set_next_look (self, _("_Next"), "suggested-action");
       else
         set_next_look (self, _("_Run"), destructive ? "destructive-action" : "suggested-action");
@@ -271,10 +80,10 @@ update_buttons (SnRunbookWizard *self)
   else if (g_str_equal (page, "gates"))
     {
       back = TRUE;
-      next_visible = !is_refused (self);
+      next_visible = !_sn_runbook_wizard_is_refused (self);
       set_next_look (self, _("_Run"), "destructive-action");
-      next_enabled = gates_satisfied (self);
-      subtitle = is_refused (self) ? _("Refused") : _("Confirm");
+      next_enabled = _sn_runbook_wizard_gates_satisfied (self);
+      subtitle = _sn_runbook_wizard_is_refused (self) ? _("Refused") : _("Confirm");
     }
   else if (g_str_equal (page, "run"))
     {
@@ -299,12 +108,12 @@ update_buttons (SnRunbookWizard *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
-static void
-go_to_page (SnRunbookWizard *self,
+void
+_sn_runbook_wizard_go_to_page (SnRunbookWizard *self,
             const char      *name)
 {
   gtk_stack_set_visible_child_name (self->stack, name);
-  update_buttons (self);
+  _sn_runbook_wizard_update_buttons (self);
 
   /* Keyboard users land on something useful. */
   if (g_str_equal (name, "gates") && gtk_widget_get_visible (GTK_WIDGET (self->typed_name_group)))
@@ -314,190 +123,6 @@ go_to_page (SnRunbookWizard *self,
 }
 
 /* Parameters ------------------------------------------------------------ */
-
-static char *
-dup_param_value (SnRunbookWizard      *self,
-                 guint                 index)
-{
-  const SnRunbookParam *param = sn_runbook_get_param (self->runbook, index);
-  GtkWidget *row = g_ptr_array_index (self->param_rows, index);
-
-  if (ADW_IS_COMBO_ROW (row))
-    {
-      guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (row));
-
-      if (param->choices == NULL || selected >= g_strv_length (param->choices))
-        return g_strdup ("");
-      return g_strdup (param->choices[selected]);
-    }
-
-  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
-}
-
-static void
-validate_params (SnRunbookWizard *self)
-{
-  gboolean all_valid = TRUE;
-
-  for (guint i = 0; i < self->param_rows->len; i++)
-    {
-      const SnRunbookParam *param = sn_runbook_get_param (self->runbook, i);
-      GtkWidget *row = g_ptr_array_index (self->param_rows, i);
-      GtkLabel *hint = g_ptr_array_index (self->param_hints, i);
-      g_autofree char *value = dup_param_value (self, i);
-      g_autoptr(GError) error = NULL;
-
-      if (sn_runbook_validate_param (self->runbook, param->id, value, &error))
-        {
-          const char *description = param->description != NULL
-                                    ? g_dgettext (GETTEXT_PACKAGE, param->description) : "";
-
-          gtk_widget_remove_css_class (row, "error");
-          gtk_widget_remove_css_class (GTK_WIDGET (hint), "error");
-          gtk_widget_add_css_class (GTK_WIDGET (hint), "dim-label");
-          gtk_label_set_label (hint, description);
-          gtk_widget_set_visible (GTK_WIDGET (hint), *description != '\0');
-          gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
-                                          -1);
-          gtk_accessible_reset_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID);
-        }
-      else
-        {
-          all_valid = FALSE;
-          gtk_widget_add_css_class (row, "error");
-          gtk_widget_remove_css_class (GTK_WIDGET (hint), "dim-label");
-          gtk_widget_add_css_class (GTK_WIDGET (hint), "error");
-          gtk_label_set_label (hint, error->message);
-          gtk_widget_set_visible (GTK_WIDGET (hint), TRUE);
-          gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, error->message,
-                                          -1);
-          gtk_accessible_update_state (GTK_ACCESSIBLE (row),
-                                       GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
-                                       -1);
-        }
-    }
-
-  self->params_valid = all_valid;
-  update_buttons (self);
-}
-
-static void
-param_entry_activated_cb (SnRunbookWizard *self)
-{
-  gtk_widget_activate_action (GTK_WIDGET (self), "wizard.next", NULL);
-}
-
-static void
-build_param_rows (SnRunbookWizard *self)
-{
-  guint n_params = sn_runbook_get_n_params (self->runbook);
-
-  for (guint i = 0; i < n_params; i++)
-    {
-      const SnRunbookParam *param = sn_runbook_get_param (self->runbook, i);
-      const char *title = g_dgettext (GETTEXT_PACKAGE, param->label != NULL ? param->label : param->id);
-      g_autofree char *row_name = g_strdup_printf ("param-%s", param->id);
-      g_autofree char *hint_name = g_strdup_printf ("param-hint-%s", param->id);
-      GtkWidget *group = adw_preferences_group_new ();
-      GtkWidget *row;
-      GtkWidget *hint;
-
-      switch (param->type)
-        {
-        case SN_PARAM_TYPE_CHOICE:
-          {
-            GtkStringList *choices = gtk_string_list_new ((const char * const *)param->choices);
-            guint selected = 0;
-
-            row = adw_combo_row_new ();
-            adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (choices));
-            for (guint j = 0; param->choices != NULL && param->choices[j] != NULL; j++)
-              {
-                if (g_strcmp0 (param->choices[j], param->default_value) == 0)
-                  selected = j;
-              }
-            adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
-            g_signal_connect_object (row, "notify::selected", G_CALLBACK (validate_params),
-                                     self, G_CONNECT_SWAPPED);
-            g_object_unref (choices);
-            break;
-          }
-
-        case SN_PARAM_TYPE_SECRET:
-          row = adw_password_entry_row_new ();
-          break;
-
-        case SN_PARAM_TYPE_INTEGER:
-        case SN_PARAM_TYPE_STRING:
-        case SN_PARAM_TYPE_TAG:
-        case SN_PARAM_TYPE_DATE:
-        default:
-          row = adw_entry_row_new ();
-          if (param->type == SN_PARAM_TYPE_INTEGER)
-            adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row), GTK_INPUT_PURPOSE_DIGITS);
-          break;
-        }
-
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      gtk_widget_set_name (row, row_name);
-
-      if (ADW_IS_ENTRY_ROW (row))
-        {
-          if (param->default_value != NULL && param->type != SN_PARAM_TYPE_SECRET)
-            gtk_editable_set_text (GTK_EDITABLE (row), param->default_value);
-          g_signal_connect_object (row, "changed", G_CALLBACK (validate_params),
-                                   self, G_CONNECT_SWAPPED);
-          g_signal_connect_object (row, "entry-activated", G_CALLBACK (param_entry_activated_cb),
-                                   self, G_CONNECT_SWAPPED);
-        }
-
-      hint = gtk_label_new (NULL);
-      gtk_widget_set_name (hint, hint_name);
-      gtk_label_set_xalign (GTK_LABEL (hint), 0);
-      gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
-      gtk_widget_set_margin_top (hint, 6);
-      gtk_widget_add_css_class (hint, "caption");
-      gtk_accessible_update_relation (GTK_ACCESSIBLE (row),
-                                      GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, hint, NULL,
-                                      -1);
-
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), hint);
-      gtk_box_append (self->params_box, group);
-
-      g_ptr_array_add (self->param_rows, row);
-      g_ptr_array_add (self->param_hints, hint);
-    }
-
-  gtk_label_set_label (self->params_description,
-                       _("Fill these in; the next page shows exactly what will run with them, "
-                         "before anything changes."));
-}
-
-static GHashTable *
-collect_params (SnRunbookWizard *self)
-{
-  GHashTable *params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  for (guint i = 0; i < self->param_rows->len; i++)
-    {
-      const SnRunbookParam *param = sn_runbook_get_param (self->runbook, i);
-      char *value = dup_param_value (self, i);
-
-      if (*value == '\0')
-        {
-          g_free (value);
-          continue;
-        }
-
-      g_hash_table_insert (params, g_strdup (param->id), value);
-    }
-
-  return params;
-}
 
 /* Run page: the step rows ------------------------------------------------ */
 
@@ -560,55 +185,6 @@ select_step_row (SnRunbookWizard *self,
   show_step_output (self, step);
 }
 
-static void
-update_step_row (GtkWidget *row)
-{
-  SnStepRun *step = g_object_get_data (G_OBJECT (row), "sn-step");
-  GtkStack *icon_stack = g_object_get_data (G_OBJECT (row), "sn-icon-stack");
-  GtkImage *icon = g_object_get_data (G_OBJECT (row), "sn-icon");
-  GtkLabel *state_label = g_object_get_data (G_OBJECT (row), "sn-state-label");
-  GtkLabel *elapsed_label = g_object_get_data (G_OBJECT (row), "sn-elapsed-label");
-  SnStepState state = sn_step_run_get_state (step);
-  const StateLook *look = find_state_look (state);
-  const char *message = sn_step_run_get_message (step);
-  gint64 *busy_since = g_object_get_data (G_OBJECT (row), "sn-busy-since");
-  gint64 ms = sn_step_run_get_elapsed_ms (step);
-  g_autofree char *elapsed = NULL;
-
-  for (guint i = 0; i < G_N_ELEMENTS (state_looks); i++)
-    gtk_widget_remove_css_class (row, state_looks[i].css_class);
-  gtk_widget_add_css_class (row, look->css_class);
-
-  if (look->icon_name != NULL)
-    {
-      gtk_image_set_from_icon_name (icon, look->icon_name);
-      gtk_stack_set_visible_child_name (icon_stack, "icon");
-    }
-  else
-    gtk_stack_set_visible_child_name (icon_stack, "spinner");
-
-  gtk_label_set_label (state_label, g_dgettext (GETTEXT_PACKAGE, look->label));
-  /* "Done" says nothing the state does not. */
-  if (state == SN_STEP_STATE_SUCCEEDED && g_strcmp0 (message, _("Done")) == 0)
-    message = NULL;
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), message != NULL ? message : "");
-
-  if (state_is_busy (state))
-    {
-      if (*busy_since == 0)
-        *busy_since = g_get_monotonic_time ();
-      ms = MAX (ms, (g_get_monotonic_time () - *busy_since) / 1000);
-    }
-  else
-    *busy_since = 0;
-
-  if (state == SN_STEP_STATE_PENDING || state == SN_STEP_STATE_SKIPPED)
-    elapsed = g_strdup ("");
-  else
-    elapsed = format_duration (ms);
-  gtk_label_set_label (elapsed_label, elapsed);
-}
-
 static void update_run_status (SnRunbookWizard *self);
 
 static void
@@ -618,12 +194,12 @@ step_state_changed_cb (GtkWidget  *row,
 {
   SnRunbookWizard *self = SN_RUNBOOK_WIZARD (gtk_widget_get_root (row));
 
-  update_step_row (row);
+  /* The row has shown the new state already (sn-step-row.c). */
   if (self != NULL)
     update_run_status (self);
 
   /* Follow the step at work, unless the person picked one to read. */
-  if (self != NULL && state_is_busy (sn_step_run_get_state (step)) && !self->user_picked_step)
+  if (self != NULL && sn_step_state_is_busy (sn_step_run_get_state (step)) && !self->user_picked_step)
     select_step_row (self, step);
 }
 
@@ -632,57 +208,10 @@ create_step_row (gpointer item,
                  gpointer user_data)
 {
   SnStepRun *step = item;
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *icon_stack = gtk_stack_new ();
-  GtkWidget *icon = gtk_image_new ();
-  GtkWidget *spinner = gtk_spinner_new ();
-  GtkWidget *elapsed = gtk_label_new (NULL);
-  GtkWidget *state_label = gtk_label_new (NULL);
-  g_autofree char *title = g_strdup_printf ("%u. %s", sn_step_run_get_index (step) + 1,
-                                            sn_step_run_get_title (step));
-
-  gtk_widget_set_name (row, "run-step-row");
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-
-  gtk_spinner_set_spinning (GTK_SPINNER (spinner), TRUE);
-  gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-  gtk_widget_add_css_class (icon, "step-state-icon");
-  gtk_stack_add_named (GTK_STACK (icon_stack), icon, "icon");
-  gtk_stack_add_named (GTK_STACK (icon_stack), spinner, "spinner");
-  gtk_widget_set_valign (icon_stack, GTK_ALIGN_CENTER);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon_stack);
-
-  gtk_widget_set_name (state_label, "step-state");
-  gtk_widget_add_css_class (state_label, "step-state-label");
-  gtk_widget_add_css_class (state_label, "caption-heading");
-  gtk_widget_set_valign (state_label, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), state_label);
-
-  gtk_widget_set_name (elapsed, "step-elapsed");
-  gtk_widget_add_css_class (elapsed, "numeric");
-  gtk_widget_add_css_class (elapsed, "dim-label");
-  gtk_widget_set_valign (elapsed, GTK_ALIGN_CENTER);
-  gtk_label_set_width_chars (GTK_LABEL (elapsed), 7);
-  gtk_label_set_xalign (GTK_LABEL (elapsed), 1);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), elapsed);
-
-  g_object_set_data_full (G_OBJECT (row), "sn-step", g_object_ref (step), g_object_unref);
-  g_object_set_data (G_OBJECT (row), "sn-icon-stack", icon_stack);
-  g_object_set_data (G_OBJECT (row), "sn-icon", icon);
-  g_object_set_data (G_OBJECT (row), "sn-state-label", state_label);
-  g_object_set_data (G_OBJECT (row), "sn-elapsed-label", elapsed);
-  g_object_set_data_full (G_OBJECT (row), "sn-busy-since", g_new0 (gint64, 1), g_free);
+  GtkWidget *row = sn_step_row_new (step);
 
   g_signal_connect_object (step, "notify::state", G_CALLBACK (step_state_changed_cb),
                            row, G_CONNECT_SWAPPED);
-  g_signal_connect_object (step, "notify::message", G_CALLBACK (update_step_row),
-                           row, G_CONNECT_SWAPPED);
-  g_signal_connect_object (step, "notify::elapsed-ms", G_CALLBACK (update_step_row),
-                           row, G_CONNECT_SWAPPED);
-  update_step_row (row);
 
   return row;
 }
@@ -697,7 +226,7 @@ run_list_row_selected_cb (SnRunbookWizard *self,
   if (row == NULL || self->selecting_step)
     return;
 
-  step = g_object_get_data (G_OBJECT (row), "sn-step");
+  step = sn_step_row_get_step (SN_STEP_ROW (row));
   self->user_picked_step = TRUE;
   show_step_output (self, step);
 }
@@ -759,40 +288,6 @@ output_value_changed_cb (SnRunbookWizard *self,
   self->follow_output = gtk_adjustment_get_value (adj) >= bottom - 8;
 }
 
-static void
-copy_text (SnRunbookWizard *self,
-           const char      *text,
-           const char      *toast)
-{
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (toast));
-}
-
-static void
-copy_output_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *param)
-{
-  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->output_view);
-  GtkTextIter start, end;
-  g_autofree char *text = NULL;
-
-  if (!gtk_text_buffer_get_selection_bounds (buffer, &start, &end))
-    gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  copy_text (self, text, _("Copied"));
-}
-
-static gboolean
-output_copy_shortcut_cb (GtkWidget *widget,
-                         GVariant  *args,
-                         gpointer   user_data)
-{
-  gtk_widget_activate_action (widget, "wizard.copy-output", NULL);
-  return TRUE;
-}
-
 /* Ticking clock ------------------------------------------------------------ */
 
 static void
@@ -824,7 +319,7 @@ update_run_status (SnRunbookWizard *self)
     status = g_strdup (_("Finished"));
 
   gtk_label_set_label (self->run_status, status);
-  elapsed = format_duration ((end - self->run_started_us) / 1000);
+  elapsed = sn_gui_format_elapsed_ms ((end - self->run_started_us) / 1000);
   gtk_label_set_label (self->run_elapsed, elapsed);
 }
 
@@ -837,10 +332,9 @@ tick_cb (gpointer user_data)
        row != NULL;
        row = gtk_widget_get_next_sibling (row))
     {
-      SnStepRun *step = g_object_get_data (G_OBJECT (row), "sn-step");
-
-      if (step != NULL && state_is_busy (sn_step_run_get_state (step)))
-        update_step_row (row);
+      if (SN_IS_STEP_ROW (row) &&
+          sn_step_state_is_busy (sn_step_run_get_state (sn_step_row_get_step (SN_STEP_ROW (row)))))
+        sn_step_row_update (SN_STEP_ROW (row));
     }
 
   update_run_status (self);
@@ -849,35 +343,6 @@ tick_cb (gpointer user_data)
 }
 
 /* Plan page ------------------------------------------------------------ */
-
-static GtkWidget *
-plan_line (const char *caption,
-           const char *text,
-           gboolean    monospace,
-           const char *name)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (caption);
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "caption-heading");
-  gtk_widget_add_css_class (title, "dim-label");
-
-  gtk_widget_set_name (label, name);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, caption, -1);
-  if (monospace)
-    gtk_widget_add_css_class (label, "plan-command");
-
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), label);
-
-  return box;
-}
 
 static char *
 dup_risks (SnRunbookWizard *self)
@@ -975,51 +440,8 @@ build_plan (SnRunbookWizard *self)
   for (guint i = 0; i < n_steps; i++)
     {
       g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
-      GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 10);
-      GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-      GtkWidget *title = gtk_label_new (NULL);
-      g_autofree char *title_text = g_strdup_printf ("%u. %s", i + 1, sn_step_run_get_title (step));
-      const char *impact = sn_step_run_get_impact (step);
-      const char *verify = sn_step_run_get_verify_command (step);
-      const char *revert = sn_step_run_get_revert_command (step);
 
-      gtk_widget_set_name (card, "plan-step");
-      gtk_widget_add_css_class (card, "card");
-      gtk_widget_add_css_class (card, "plan-step");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (card),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title_text, -1);
-
-      gtk_label_set_label (GTK_LABEL (title), title_text);
-      gtk_label_set_xalign (GTK_LABEL (title), 0);
-      gtk_label_set_wrap (GTK_LABEL (title), TRUE);
-      gtk_widget_set_hexpand (title, TRUE);
-      gtk_widget_add_css_class (title, "heading");
-      gtk_box_append (GTK_BOX (header), title);
-
-      if (sn_step_run_get_destructive (step))
-        {
-          GtkWidget *badge = gtk_label_new (_("Changes the system"));
-
-          gtk_widget_set_name (badge, "changes-badge");
-          gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-          gtk_widget_add_css_class (badge, "changes-badge");
-          gtk_widget_add_css_class (badge, "caption");
-          gtk_box_append (GTK_BOX (header), badge);
-          gtk_widget_add_css_class (card, "plan-step-changes");
-        }
-      gtk_box_append (GTK_BOX (card), header);
-
-      gtk_box_append (GTK_BOX (card),
-                      plan_line (_("Command"), sn_step_run_get_command (step) ?: "", TRUE,
-                                 "plan-command"));
-      if (impact != NULL && *impact != '\0')
-        gtk_box_append (GTK_BOX (card), plan_line (_("Impact"), impact, FALSE, "plan-impact"));
-      if (verify != NULL && *verify != '\0')
-        gtk_box_append (GTK_BOX (card), plan_line (_("Then checks"), verify, TRUE, "plan-verify"));
-      if (revert != NULL && *revert != '\0')
-        gtk_box_append (GTK_BOX (card), plan_line (_("Undo with"), revert, TRUE, "plan-revert"));
-
-      gtk_box_append (self->plan_steps_box, card);
+      gtk_box_append (self->plan_steps_box, sn_plan_step_new (step));
     }
 }
 
@@ -1046,20 +468,20 @@ plan_cb (GObject      *object,
     {
       adw_status_page_set_description (self->plan_error_page, error->message);
       gtk_stack_set_visible_child_name (self->plan_stack, "error");
-      update_buttons (self);
+      _sn_runbook_wizard_update_buttons (self);
       return;
     }
 
   self->planned = TRUE;
   build_plan (self);
   gtk_stack_set_visible_child_name (self->plan_stack, "plan");
-  update_buttons (self);
+  _sn_runbook_wizard_update_buttons (self);
   if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "plan"))
     gtk_widget_grab_focus (GTK_WIDGET (self->next_button));
 }
 
-static void
-clear_attempt (SnRunbookWizard *self)
+void
+_sn_runbook_wizard_clear_attempt (SnRunbookWizard *self)
 {
   g_cancellable_cancel (self->plan_cancellable);
   g_clear_object (&self->plan_cancellable);
@@ -1088,21 +510,18 @@ clear_attempt (SnRunbookWizard *self)
 }
 
 /* Creates the runner from the parameters and starts the dry run. */
-static gboolean
-start_attempt (SnRunbookWizard *self)
+gboolean
+_sn_runbook_wizard_start_attempt (SnRunbookWizard *self)
 {
-  g_autoptr(GHashTable) params = collect_params (self);
+  g_autoptr(GHashTable) params = _sn_runbook_wizard_collect_params (self);
   g_autoptr(GError) error = NULL;
 
-  clear_attempt (self);
+  _sn_runbook_wizard_clear_attempt (self);
 
   self->runner = sn_runner_new (self->runbook, self->profile, params, &error);
   if (self->runner == NULL)
     {
-      AdwToast *toast = adw_toast_new (error->message);
-
-      adw_toast_set_timeout (toast, 0);
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      sn_gui_toast_error (GTK_WIDGET (self->toast_overlay), error->message);
       return FALSE;
     }
 
@@ -1134,187 +553,6 @@ start_attempt (SnRunbookWizard *self)
 }
 
 /* Gates page ----------------------------------------------------------- */
-
-static void
-backup_check_worker (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  SnRunbookWizard *self = source_object;
-  SnRunner *runner = task_data;
-  g_autofree char *evidence = NULL;
-  GError *error = NULL;
-
-  if (self->backup_check (runner, sn_runner_get_profile (runner),
-                          sn_runbook_get_backup_max_age_minutes (sn_runner_get_runbook (runner)),
-                          &evidence, cancellable, &error))
-    g_task_return_pointer (task, g_steal_pointer (&evidence), g_free);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-backup_check_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (object);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *evidence = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      g_task_get_task_data (G_TASK (result)) != self->runner)
-    return;
-
-  gtk_spinner_stop (self->backup_spinner);
-  gtk_widget_set_visible (GTK_WIDGET (self->backup_spinner), FALSE);
-
-  if (error != NULL)
-    {
-      self->backup_ok = FALSE;
-      gtk_label_set_label (self->backup_status, error->message);
-      gtk_widget_add_css_class (GTK_WIDGET (self->backup_status), "error");
-    }
-  else
-    {
-      self->backup_ok = TRUE;
-      g_free (self->backup_evidence);
-      self->backup_evidence = g_steal_pointer (&evidence);
-      gtk_label_set_label (self->backup_status,
-                           self->backup_evidence != NULL ? self->backup_evidence : _("Verified"));
-      gtk_widget_add_css_class (GTK_WIDGET (self->backup_status), "success");
-    }
-
-  update_buttons (self);
-}
-
-static void
-prepare_gates (SnRunbookWizard *self)
-{
-  SnGateFlags gates = sn_runner_get_required_gates (self->runner);
-  const char *name = sn_profile_get_name (self->profile);
-
-  g_autoptr(GError) refusal = NULL;
-
-  if (!sn_runbook_check_profile (self->runbook, self->profile, &refusal))
-    {
-      gtk_label_set_label (self->refused_label, refusal->message);
-      gtk_stack_set_visible_child_name (self->gates_stack, "refused");
-      return;
-    }
-
-  gtk_stack_set_visible_child_name (self->gates_stack, "gates");
-
-  gtk_widget_set_visible (GTK_WIDGET (self->typed_name_group), (gates & SN_GATE_TYPED_NAME) != 0);
-  if (gates & SN_GATE_TYPED_NAME)
-    {
-      g_autofree char *description = NULL;
-
-      /* Translators: %s is the production profile's name */
-      description = g_strdup_printf (_("This changes production. Type the profile name “%s” to "
-                                       "confirm that you mean it."), name);
-      adw_preferences_group_set_description (self->typed_name_group, description);
-      gtk_editable_set_text (GTK_EDITABLE (self->typed_name_row), "");
-    }
-
-  gtk_widget_set_visible (GTK_WIDGET (self->reason_group), (gates & SN_GATE_REASON) != 0);
-  if (gates & SN_GATE_REASON)
-    {
-      if (sn_runbook_get_required_level (self->runbook) == SN_SAFETY_LEVEL_ADMIN)
-        {
-          g_autofree char *description = NULL;
-
-          /* Translators: break-glass; %d is a number of characters */
-          description = g_strdup_printf (_("Break-glass: this admin runbook changes the server. "
-                                           "Say why you run it, in at least %d characters. It "
-                                           "goes into the audit log and the report."),
-                                         SN_GATE_REASON_MIN_CHARS);
-          adw_preferences_group_set_description (self->reason_group, description);
-        }
-    }
-
-  gtk_widget_set_visible (GTK_WIDGET (self->backup_group), (gates & SN_GATE_BACKUP_VERIFIED) != 0);
-  if (gates & SN_GATE_BACKUP_VERIFIED)
-    {
-      g_autofree char *title = NULL;
-
-      /* Translators: %u is a number of minutes */
-      title = g_strdup_printf (_("A verified backup from the last %u minutes"),
-                               sn_runbook_get_backup_max_age_minutes (self->runbook));
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->backup_row), title);
-      gtk_widget_remove_css_class (GTK_WIDGET (self->backup_status), "error");
-      gtk_widget_remove_css_class (GTK_WIDGET (self->backup_status), "success");
-      self->backup_ok = FALSE;
-
-      if (self->backup_check == NULL && self->backup_in_run)
-        {
-          /* Not a pass: the runner refuses to change anything if the check fails. */
-          adw_action_row_set_subtitle (self->backup_row,
-                                       _("Checked during the run, right before the first change: "
-                                         "it must exist, have a plausible size, restore its table "
-                                         "of contents and match its checksum, or nothing changes."));
-          gtk_label_set_label (self->backup_status, _("Checked before the first change"));
-          gtk_widget_set_visible (GTK_WIDGET (self->backup_spinner), FALSE);
-          self->backup_ok = TRUE;
-        }
-      else if (self->backup_check == NULL)
-        {
-          /* Never a fake pass: without a check, the gate stays shut. */
-          adw_action_row_set_subtitle (self->backup_row,
-                                       _("Make and verify a backup first; then run this again."));
-          gtk_label_set_label (self->backup_status, _("No backup check is available yet"));
-          gtk_widget_add_css_class (GTK_WIDGET (self->backup_status), "error");
-          gtk_widget_set_visible (GTK_WIDGET (self->backup_spinner), FALSE);
-        }
-      else
-        {
-          g_autoptr(GTask) task = NULL;
-
-          adw_action_row_set_subtitle (self->backup_row,
-                                       _("Exists, has a plausible size, restores its table of "
-                                         "contents and matches its checksum."));
-          gtk_label_set_label (self->backup_status, _("Checking…"));
-          gtk_widget_set_visible (GTK_WIDGET (self->backup_spinner), TRUE);
-          gtk_spinner_start (self->backup_spinner);
-
-          g_cancellable_cancel (self->gate_cancellable);
-          g_clear_object (&self->gate_cancellable);
-          self->gate_cancellable = g_cancellable_new ();
-          task = g_task_new (self, self->gate_cancellable, backup_check_cb, NULL);
-          g_task_set_source_tag (task, prepare_gates);
-          g_task_set_task_data (task, g_object_ref (self->runner), g_object_unref);
-          g_task_run_in_thread (task, backup_check_worker);
-        }
-    }
-}
-
-static void
-gates_changed_cb (SnRunbookWizard *self)
-{
-  g_autofree char *reason = dup_reason (self);
-  glong n_chars = g_utf8_strlen (reason, -1);
-  gboolean name_ok = g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->typed_name_row)),
-                                sn_profile_get_name (self->profile)) == 0;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->typed_name_icon), name_ok);
-
-  if (n_chars < MIN_REASON_CHARS)
-    {
-      g_autofree char *hint = NULL;
-
-      /* Translators: how many more characters the reason needs */
-      hint = g_strdup_printf (ngettext ("%ld more character needed",
-                                        "%ld more characters needed",
-                                        MIN_REASON_CHARS - n_chars),
-                              (long)(MIN_REASON_CHARS - n_chars));
-      gtk_label_set_label (self->reason_hint, hint);
-    }
-  else
-    gtk_label_set_label (self->reason_hint, _("Enough to go on"));
-
-  update_buttons (self);
-}
 
 /* Run and result --------------------------------------------------------- */
 
@@ -1370,7 +608,7 @@ show_result (SnRunbookWizard *self)
       title = _("Refused");
       css_class = "result-refused";
       next = _("Nothing was run. Satisfy what the message asks, then run it again.");
-      again = !is_refused (self);
+      again = !_sn_runbook_wizard_is_refused (self);
       break;
     }
 
@@ -1397,7 +635,7 @@ show_result (SnRunbookWizard *self)
   gtk_label_set_label (self->report_path_label, report_text != NULL ? report_text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->report_path_label), report != NULL);
 
-  go_to_page (self, "result");
+  _sn_runbook_wizard_go_to_page (self, "result");
 }
 
 static void
@@ -1433,10 +671,10 @@ execute_cb (GObject      *object,
   show_result (self);
 }
 
-static void
-start_run (SnRunbookWizard *self)
+void
+_sn_runbook_wizard_start_run (SnRunbookWizard *self)
 {
-  g_autofree char *reason = dup_reason (self);
+  g_autofree char *reason = _sn_runbook_wizard_dup_reason (self);
 
   g_assert (self->runner != NULL);
 
@@ -1455,14 +693,14 @@ start_run (SnRunbookWizard *self)
   self->run_cancellable = g_cancellable_new ();
   self->tick_id = g_timeout_add (TICK_INTERVAL_MS, tick_cb, self);
   update_run_status (self);
-  go_to_page (self, "run");
+  _sn_runbook_wizard_go_to_page (self, "run");
   gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
 
   sn_runner_execute_async (self->runner, self->run_cancellable, execute_cb, g_object_ref (self));
 }
 
-static void
-cancel_run (SnRunbookWizard *self)
+void
+_sn_runbook_wizard_cancel_run (SnRunbookWizard *self)
 {
   if (!self->running || self->cancelling)
     return;
@@ -1470,140 +708,10 @@ cancel_run (SnRunbookWizard *self)
   self->cancelling = TRUE;
   g_cancellable_cancel (self->run_cancellable);
   update_run_status (self);
-  update_buttons (self);
+  _sn_runbook_wizard_update_buttons (self);
 }
 
 /* Actions -------------------------------------------------------------- */
-
-static void
-next_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
-{
-  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
-  const char *page = gtk_stack_get_visible_child_name (self->stack);
-
-  if (g_str_equal (page, "params"))
-    {
-      if (self->params_valid && start_attempt (self))
-        go_to_page (self, "plan");
-    }
-  else if (g_str_equal (page, "plan"))
-    {
-      if (!self->planned)
-        return;
-      if (needs_gates_page (self))
-        {
-          prepare_gates (self);
-          go_to_page (self, "gates");
-          gates_changed_cb (self);
-        }
-      else
-        start_run (self);
-    }
-  else if (g_str_equal (page, "gates"))
-    {
-      if (gates_satisfied (self))
-        start_run (self);
-    }
-  else if (g_str_equal (page, "result"))
-    gtk_window_close (GTK_WINDOW (self));
-}
-
-static void
-back_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
-{
-  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
-  const char *page = gtk_stack_get_visible_child_name (self->stack);
-
-  if (g_str_equal (page, "plan"))
-    {
-      clear_attempt (self);
-      go_to_page (self, "params");
-      validate_params (self);
-    }
-  else if (g_str_equal (page, "gates"))
-    {
-      g_cancellable_cancel (self->gate_cancellable);
-      go_to_page (self, "plan");
-    }
-}
-
-static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
-
-  if (self->running)
-    cancel_run (self);
-  else
-    gtk_window_close (GTK_WINDOW (self));
-}
-
-static void
-copy_shell_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *param)
-{
-  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
-  g_autofree char *script = NULL;
-
-  if (self->runner == NULL || !self->planned)
-    return;
-
-  script = sn_runner_dup_shell_script (self->runner);
-  copy_text (self, script, _("Copied"));
-}
-
-static void
-open_report_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *param)
-{
-  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
-  const char *path = self->runner != NULL ? sn_runner_get_report_path (self->runner) : NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *uri = NULL;
-
-  if (path == NULL)
-    return;
-
-  file = g_file_new_for_path (path);
-  uri = g_file_get_uri (file);
-  if (!g_app_info_launch_default_for_uri (uri, NULL, &error))
-    {
-      g_autofree char *message = NULL;
-
-      /* Translators: %s is an error message */
-      message = g_strdup_printf (_("Could not open the report: %s"), error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
-    }
-}
-
-static void
-run_again_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *param)
-{
-  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
-
-  if (self->running)
-    return;
-
-  clear_attempt (self);
-  if (sn_runbook_get_n_params (self->runbook) > 0)
-    {
-      go_to_page (self, "params");
-      validate_params (self);
-    }
-  else if (start_attempt (self))
-    go_to_page (self, "plan");
-}
 
 /* Closing -------------------------------------------------------------- */
 
@@ -1616,7 +724,7 @@ stop_dialog_response_cb (SnRunbookWizard  *self,
     return;
 
   self->close_after_run = TRUE;
-  cancel_run (self);
+  _sn_runbook_wizard_cancel_run (self);
 }
 
 static gboolean
@@ -1781,17 +889,9 @@ sn_runbook_wizard_class_init (SnRunbookWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, run_again_button);
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, report_path_label);
 
-  gtk_widget_class_install_action (widget_class, "wizard.next", NULL, next_action);
-  gtk_widget_class_install_action (widget_class, "wizard.back", NULL, back_action);
-  gtk_widget_class_install_action (widget_class, "wizard.cancel", NULL, cancel_action);
-  gtk_widget_class_install_action (widget_class, "wizard.copy-shell", NULL, copy_shell_action);
-  gtk_widget_class_install_action (widget_class, "wizard.copy-output", NULL, copy_output_action);
-  gtk_widget_class_install_action (widget_class, "wizard.open-report", NULL, open_report_action);
-  gtk_widget_class_install_action (widget_class, "wizard.run-again", NULL, run_again_action);
+  _sn_runbook_wizard_class_actions_init (widget_class);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "wizard.cancel", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "wizard.next", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "wizard.next", NULL);
+  g_type_ensure (SN_TYPE_STEP_ROW);
 }
 
 /* The look of the wizard and the Runbooks window, next to the app's style.css. */
@@ -1813,7 +913,6 @@ _sn_runbooks_load_css (GtkWidget *widget)
 static void
 sn_runbook_wizard_init (SnRunbookWizard *self)
 {
-  GtkEventController *shortcuts;
   GtkAdjustment *adj;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1827,12 +926,7 @@ sn_runbook_wizard_init (SnRunbookWizard *self)
 
   g_signal_connect_object (self->run_list, "row-selected", G_CALLBACK (run_list_row_selected_cb),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->typed_name_row, "changed", G_CALLBACK (gates_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->typed_name_row, "entry-activated",
-                           G_CALLBACK (param_entry_activated_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (gtk_text_view_get_buffer (self->reason_view), "changed",
-                           G_CALLBACK (gates_changed_cb), self, G_CONNECT_SWAPPED);
+  _sn_runbook_wizard_init_gates (self);
 
   adj = gtk_scrolled_window_get_vadjustment (self->output_scroller);
   g_signal_connect_object (adj, "notify::upper", G_CALLBACK (output_adjustment_changed_cb),
@@ -1840,14 +934,7 @@ sn_runbook_wizard_init (SnRunbookWizard *self)
   g_signal_connect_object (adj, "value-changed", G_CALLBACK (output_value_changed_cb),
                            self, G_CONNECT_SWAPPED);
 
-  /* Ctrl+C in the output copies the selection, or all of it when nothing is selected. */
-  shortcuts = gtk_shortcut_controller_new ();
-  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_c, GDK_CONTROL_MASK),
-                                                          gtk_callback_action_new (output_copy_shortcut_cb,
-                                                                                   NULL, NULL)));
-  gtk_widget_add_controller (GTK_WIDGET (self->output_view), shortcuts);
+  _sn_runbook_wizard_actions_init (self);
 }
 
 /**
@@ -1889,19 +976,19 @@ sn_runbook_wizard_new (GtkWindow *parent,
   gtk_label_set_label (self->production_label, banner);
   gtk_revealer_set_reveal_child (self->production_revealer, sn_profile_get_production (profile));
 
-  build_param_rows (self);
+  _sn_runbook_wizard_build_params (self);
 
   if (sn_runbook_get_n_params (runbook) > 0)
     {
-      go_to_page (self, "params");
-      validate_params (self);
+      _sn_runbook_wizard_go_to_page (self, "params");
+      _sn_runbook_wizard_validate_params (self);
     }
   else
     {
       gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
-      go_to_page (self, "plan");
+      _sn_runbook_wizard_go_to_page (self, "plan");
       gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT_RIGHT);
-      start_attempt (self);
+      _sn_runbook_wizard_start_attempt (self);
     }
 
   return self;
@@ -1956,67 +1043,4 @@ sn_runbook_wizard_set_backup_check (SnRunbookWizard *self,
   self->backup_check = func;
   if (self->runner != NULL && func != NULL)
     sn_runner_set_gate_func (self->runner, SN_GATE_BACKUP_VERIFIED, func);
-}
-
-static int
-find_param_index (SnRunbookWizard *self,
-                  const char      *id)
-{
-  for (guint i = 0; i < self->param_rows->len; i++)
-    {
-      if (g_strcmp0 (sn_runbook_get_param (self->runbook, i)->id, id) == 0)
-        return i;
-    }
-
-  return -1;
-}
-
-gboolean
-sn_runbook_wizard_set_param (SnRunbookWizard *self,
-                             const char      *id,
-                             const char      *value)
-{
-  const SnRunbookParam *param;
-  GtkWidget *row;
-  int index;
-
-  g_return_val_if_fail (SN_IS_RUNBOOK_WIZARD (self), FALSE);
-  g_return_val_if_fail (id != NULL, FALSE);
-
-  if ((index = find_param_index (self, id)) < 0)
-    return FALSE;
-
-  param = sn_runbook_get_param (self->runbook, index);
-  row = g_ptr_array_index (self->param_rows, index);
-  if (ADW_IS_COMBO_ROW (row))
-    {
-      for (guint j = 0; param->choices != NULL && param->choices[j] != NULL; j++)
-        {
-          if (g_strcmp0 (param->choices[j], value) == 0)
-            {
-              adw_combo_row_set_selected (ADW_COMBO_ROW (row), j);
-              return TRUE;
-            }
-        }
-      return FALSE;
-    }
-
-  gtk_editable_set_text (GTK_EDITABLE (row), value != NULL ? value : "");
-  validate_params (self);
-  return TRUE;
-}
-
-char *
-sn_runbook_wizard_dup_param (SnRunbookWizard *self,
-                             const char      *id)
-{
-  int index;
-
-  g_return_val_if_fail (SN_IS_RUNBOOK_WIZARD (self), NULL);
-  g_return_val_if_fail (id != NULL, NULL);
-
-  if ((index = find_param_index (self, id)) < 0)
-    return NULL;
-
-  return dup_param_value (self, index);
 }

@@ -12,6 +12,8 @@
 #include <glib/gi18n.h>
 
 #include "sn-audit-log.h"
+#include "sn-gui-util.h"
+#include "sn-runbook-row.h"
 #include "sn-runbook-wizard.h"
 #include "sn-runbooks-window.h"
 
@@ -297,38 +299,6 @@ reports_directory (void)
   return g_build_filename (g_get_user_data_dir (), "narcisse-admin", "reports", NULL);
 }
 
-static const char *
-safety_label (SnSafetyLevel level)
-{
-  switch (level)
-    {
-    case SN_SAFETY_LEVEL_READ_ONLY:
-      return _("Read-only");
-    case SN_SAFETY_LEVEL_OPERATOR:
-      return _("Operator");
-    case SN_SAFETY_LEVEL_ADMIN:
-      return _("Admin");
-    default:
-      return "?";
-    }
-}
-
-static GtkWidget *
-badge_new (const char *text,
-           const char *css_class,
-           const char *name)
-{
-  GtkWidget *badge = gtk_label_new (text);
-
-  gtk_widget_set_name (badge, name);
-  gtk_widget_add_css_class (badge, "caption");
-  gtk_widget_add_css_class (badge, "runbook-badge");
-  gtk_widget_add_css_class (badge, css_class);
-  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-
-  return badge;
-}
-
 static void
 active_changed_cb (SnRunbooksWindow *self,
                    GParamSpec       *pspec,
@@ -346,15 +316,15 @@ wizard_destroyed_cb (SnRunbooksWindow *self)
 
 static void
 run_clicked_cb (SnRunbooksWindow *self,
-                GtkButton        *button)
+                SnRunbookRow     *row)
 {
-  SnRunbook *runbook = g_object_get_data (G_OBJECT (button), "sn-runbook");
+  SnRunbook *runbook = sn_runbook_row_get_runbook (row);
   SnRunbookWizard *wizard;
 
   if (self->profile == NULL)
     {
-      adw_toast_overlay_add_toast (self->toast_overlay,
-                                   adw_toast_new (_("Choose a profile in the main window first")));
+      sn_gui_toast (GTK_WIDGET (self->toast_overlay),
+                    _("Choose a profile in the main window first"));
       return;
     }
 
@@ -371,60 +341,15 @@ runbook_row_new (SnRunbooksWindow   *self,
                  const char * const *all_ids)
 {
   const char *id = sn_runbook_get_id (runbook);
-  gboolean destructive = sn_runbook_is_destructive (runbook);
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *icon = gtk_image_new_from_icon_name (destructive ? "system-run-symbolic"
-                                                              : "emblem-documents-symbolic");
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *title = gtk_label_new (sn_runbook_get_title (runbook));
-  GtkWidget *badges = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *description = gtk_label_new (sn_runbook_get_description (runbook));
-  GtkWidget *last_run = gtk_label_new (NULL);
-  GtkWidget *run = gtk_button_new ();
-  GtkWidget *run_text = NULL;
-  g_autofree char *last_name = g_strdup_printf ("last-run-%s", id);
-  g_autofree char *run_name = g_strdup_printf ("run-%s", id);
-  g_autofree char *run_label = NULL;
   g_autofree char *last_text = NULL;
   g_autoptr(GDateTime) when = NULL;
   g_autofree char *profile = NULL;
   g_autofree char *result = NULL;
-  SnSafetyLevel level = sn_runbook_get_required_level (runbook);
   g_autoptr(GError) refusal = NULL;
-  gboolean allowed = self->profile == NULL ||
-                     sn_runbook_check_profile (runbook, self->profile, &refusal);
+  GtkWidget *row;
 
-  gtk_widget_set_name (row, id);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, sn_runbook_get_title (runbook),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, sn_runbook_get_description (runbook),
-                                  -1);
-  gtk_widget_add_css_class (row, "runbook-row");
-
-  gtk_widget_set_valign (icon, GTK_ALIGN_START);
-  gtk_image_set_pixel_size (GTK_IMAGE (icon), 24);
-  gtk_widget_add_css_class (icon, destructive ? "runbook-icon-changes" : "runbook-icon-reads");
-  gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-  gtk_box_append (GTK_BOX (box), icon);
-
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_box_append (GTK_BOX (text), title);
-
-  gtk_box_append (GTK_BOX (badges),
-                  badge_new (safety_label (level),
-                             level == SN_SAFETY_LEVEL_READ_ONLY ? "badge-read-only"
-                             : level == SN_SAFETY_LEVEL_OPERATOR ? "badge-operator" : "badge-admin",
-                             "safety-badge"));
-  if (destructive)
-    gtk_box_append (GTK_BOX (badges),
-                    badge_new (_("Changes the system"), "changes-badge", "changes-badge"));
-  if (!sn_runbook_is_builtin (runbook))
-    gtk_box_append (GTK_BOX (badges),
-                    badge_new (_("User runbook"), "user-badge", "user-badge"));
+  if (self->profile != NULL)
+    sn_runbook_check_profile (runbook, self->profile, &refusal);
 
   if (sn_runbooks_find_last_run_anywhere (reports, sn_audit_log_get_path (sn_audit_log_get_default ()),
                                           id, all_ids, &when, &profile, &result))
@@ -445,55 +370,8 @@ runbook_row_new (SnRunbooksWindow   *self,
   else
     last_text = g_strdup (_("Never run here"));
 
-  gtk_widget_set_name (last_run, last_name);
-  gtk_label_set_label (GTK_LABEL (last_run), last_text);
-  gtk_label_set_xalign (GTK_LABEL (last_run), 0);
-  gtk_label_set_wrap (GTK_LABEL (last_run), TRUE);
-  gtk_widget_add_css_class (last_run, "caption-heading");
-  gtk_widget_add_css_class (last_run, "last-run");
-  gtk_box_append (GTK_BOX (text), badges);
-  gtk_box_append (GTK_BOX (text), last_run);
-
-  gtk_label_set_xalign (GTK_LABEL (description), 0);
-  gtk_label_set_wrap (GTK_LABEL (description), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (description), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_add_css_class (description, "dim-label");
-  gtk_box_append (GTK_BOX (text), description);
-
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (box), text);
-
-  /* A level that cannot run it may still read its plan: the dry run changes
-   * nothing. The refusal itself is in core; this only says it up front. */
-  if (allowed)
-    {
-      run_text = gtk_label_new_with_mnemonic (_("_Run…"));
-      /* Translators: the accessible name of a runbook's Run button; %s is its title */
-      run_label = g_strdup_printf (_("Run “%s”"), sn_runbook_get_title (runbook));
-    }
-  else
-    {
-      run_text = gtk_label_new_with_mnemonic (_("_Preview…"));
-      /* Translators: the tooltip of a runbook the profile may not run; %s is why */
-      run_label = g_strdup_printf (_("%s You can still see its plan."), refusal->message);
-    }
-  /* GTK 4.8 names a button by its label property and its label's text
-   * together ("_Run… Run…"): a plain child label names it once. The row,
-   * named after the runbook, gives the context. */
-  gtk_label_set_mnemonic_widget (GTK_LABEL (run_text), run);
-  gtk_button_set_child (GTK_BUTTON (run), run_text);
-  gtk_widget_set_name (run, run_name);
-  gtk_widget_set_valign (run, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (run, run_label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (run),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, run_label, -1);
-  if (allowed)
-    gtk_widget_add_css_class (run, destructive ? "destructive-action" : "suggested-action");
-  g_object_set_data_full (G_OBJECT (run), "sn-runbook", g_object_ref (runbook), g_object_unref);
-  g_signal_connect_object (run, "clicked", G_CALLBACK (run_clicked_cb), self, G_CONNECT_SWAPPED);
-  gtk_box_append (GTK_BOX (box), run);
-
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  row = sn_runbook_row_new (runbook, refusal, last_text);
+  g_signal_connect_object (row, "run", G_CALLBACK (run_clicked_cb), self, G_CONNECT_SWAPPED);
 
   return row;
 }
@@ -531,7 +409,7 @@ sn_runbooks_window_reload (SnRunbooksWindow *self)
   g_clear_object (&self->catalog);
   self->catalog = sn_runbook_catalog_new (NULL);
   if (!sn_runbook_catalog_load (self->catalog, &error))
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+    sn_gui_toast (GTK_WIDGET (self->toast_overlay), error->message);
 
   model = G_LIST_MODEL (self->catalog);
   n_items = g_list_model_get_n_items (model);

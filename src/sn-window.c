@@ -16,6 +16,7 @@
 #include "sn-connection-indicator.h"
 #include "sn-database-view.h"
 #include "sn-first-run-page.h"
+#include "sn-gui-util.h"
 #include "sn-incidents-view.h"
 #include "sn-profile-editor.h"
 #include "sn-runbooks-window.h"
@@ -819,15 +820,9 @@ void
 sn_window_show_error (SnWindow   *self,
                       const char *message)
 {
-  AdwToast *toast;
-
   g_return_if_fail (SN_IS_WINDOW (self));
   g_return_if_fail (message != NULL);
 
   g_message ("%s", message);
-
-  toast = adw_toast_new (message);
-  adw_toast_set_timeout (toast, 0);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  sn_gui_toast_error (GTK_WIDGET (self->toast_overlay), message);
 }

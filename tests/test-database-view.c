@@ -178,7 +178,7 @@ test_database_view_sql (void)
 
   /* A million rows reach the column view. */
   sn_database_view_set_sql (view, "SELECT g FROM generate_series(1,1000000) g");
-  gtk_widget_activate_action (GTK_WIDGET (view), "database.run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (sn_database_view_get_sql_console (view)), "sql.run", NULL);
   g_assert_true (sn_test_wait_until (query_finished, view, 180000));
   g_assert_null (sn_query_result_get_error (sn_database_view_get_result (view)));
   results = sn_database_view_get_results_view (view);
@@ -199,7 +199,7 @@ test_database_view_sql (void)
 
   /* Cancel stops a long statement and says so. */
   sn_database_view_set_sql (view, "SELECT pg_sleep(60)");
-  gtk_widget_activate_action (GTK_WIDGET (view), "database.run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (sn_database_view_get_sql_console (view)), "sql.run", NULL);
   g_assert_true (sn_test_wait_until (query_running, view, 5000));
   {
     gint64 t0 = g_get_monotonic_time ();
@@ -208,7 +208,7 @@ test_database_view_sql (void)
     while (g_get_monotonic_time () - t0 < 700 * 1000)
       g_main_context_iteration (NULL, FALSE);
   }
-  gtk_widget_activate_action (GTK_WIDGET (view), "database.cancel", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (sn_database_view_get_sql_console (view)), "sql.cancel", NULL);
   g_assert_true (sn_test_wait_until (query_finished, view, 15000));
   g_assert_true (g_str_has_prefix (sn_database_view_get_status (view),
                                    g_dgettext (GETTEXT_PACKAGE, "Cancelled")));
@@ -217,7 +217,7 @@ test_database_view_sql (void)
   /* A failed statement: its error is shown once, not in the bar, the status
    * line and the results all at once. */
   sn_database_view_set_sql (view, "SELECT * FROM no_such_table_xyz");
-  gtk_widget_activate_action (GTK_WIDGET (view), "database.run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (sn_database_view_get_sql_console (view)), "sql.run", NULL);
   g_assert_true (sn_test_wait_until (query_finished, view, 15000));
   {
     gint64 t0 = g_get_monotonic_time ();
@@ -233,7 +233,7 @@ test_database_view_sql (void)
   /* A DELETE without WHERE asks first; cancelling runs nothing. */
   before = sn_database_view_get_result (view);
   sn_database_view_set_sql (view, "DELETE FROM \"Booking\"");
-  gtk_widget_activate_action (GTK_WIDGET (view), "database.run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (sn_database_view_get_sql_console (view)), "sql.run", NULL);
   g_assert_true (sn_test_wait_until (dialog_open, view, 5000));
   dialog = sn_database_view_get_dialog (view);
   g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
@@ -296,7 +296,7 @@ test_database_view_production_write (void)
 
   /* A read is audited too, before and after. */
   sn_database_view_set_sql (view, "SELECT 'gui audit probe' AS probe");
-  gtk_widget_activate_action (GTK_WIDGET (view), "database.run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (sn_database_view_get_sql_console (view)), "sql.run", NULL);
   g_assert_true (sn_test_wait_until (query_finished, view, 30000));
   g_assert_cmpuint (audit_lines ("db.sql.started", "gui audit probe"), ==, 1);
   g_assert_cmpuint (audit_lines ("db.sql", "gui audit probe"), ==, 1);
@@ -306,7 +306,7 @@ test_database_view_production_write (void)
   g_assert_no_error (error);
 
   sn_database_view_set_sql (view, "CREATE TABLE sn_gui_m6 (x int)");
-  gtk_widget_activate_action (GTK_WIDGET (view), "database.run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (sn_database_view_get_sql_console (view)), "sql.run", NULL);
   g_assert_true (sn_test_wait_until (dialog_open, view, 5000));
   dialog = sn_database_view_get_dialog (view);
   entry = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
@@ -319,7 +319,7 @@ test_database_view_production_write (void)
   present = owner_psql ("SELECT to_regclass('sn_gui_m6') IS NOT NULL");
   g_assert_cmpstr (present, ==, "f");
 
-  gtk_widget_activate_action (GTK_WIDGET (view), "database.run", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (sn_database_view_get_sql_console (view)), "sql.run", NULL);
   g_assert_true (sn_test_wait_until (dialog_open, view, 5000));
   dialog = sn_database_view_get_dialog (view);
   entry = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));

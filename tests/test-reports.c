@@ -11,6 +11,7 @@
 
 #include "sn-test-stack.h"
 #include "sn-database.h"
+#include "sn-report-info.h"
 #include "sn-reports.h"
 #include "sn-csv.h"
 
@@ -748,6 +749,95 @@ test_csv_formulas (void)
   g_assert_false (sn_csv_cell_is_risky ("Ada", 3));
 }
 
+/* Which columns each report charts comes from the report table in core:
+ * days only from two rows on, boats and providers from one row. */
+static SnReportResult *
+report_from_csv (const char *id,
+                 const char *csv)
+{
+  g_autoptr(SnQueryResult) query = NULL;
+  g_autoptr(GError) error = NULL;
+  SnReportResult *report;
+  GDate day;
+
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 2, G_DATE_JANUARY, 2026);
+  query = sn_query_result_new_from_csv (csv, -1, &error);
+  g_assert_no_error (error);
+  report = sn_report_result_new_for_query (id, &day, &day, query, &error);
+  g_assert_no_error (error);
+
+  return report;
+}
+
+static void
+test_chart_columns (void)
+{
+  static const struct {
+    const char *id;
+    const char *csv;
+    const char *label;
+    const char *value;
+    double      floor;
+  } cases[] = {
+    { SN_REPORT_BOOKINGS_TODAY, "day,bookings,people\n2026-01-02,3,7\n", NULL, NULL, 0 },
+    { SN_REPORT_BOOKINGS_TODAY, "day,bookings,people\n2026-01-02,3,7\n2026-01-03,1,2\n",
+      "day", "bookings", 0 },
+    { SN_REPORT_REVENUE_TODAY, "day,bookings,revenue\n2026-01-02,3,700\n2026-01-03,1,200\n",
+      "day", "revenue", 0 },
+    { SN_REPORT_BOOKINGS_PER_BOAT, "boat_id,boat,bookings,people\n1,Ondine,3,7\n", "boat", "bookings", 0 },
+    { SN_REPORT_OCCUPANCY, "boat_id,boat,capacity,departures,seats,seats_offered,occupancy\n"
+                           "1,Ondine,12,13,20,156,0.128\n", "boat", "occupancy", 1.0 },
+    { SN_REPORT_PAYMENTS_BY_PROVIDER, "provider,payments,amount\nstripe,3,4500\n", "provider", "amount", 0 },
+    { SN_REPORT_PAYMENTS_BY_PROVIDER, "provider,payments,amount\n", NULL, NULL, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(SnReportResult) report = report_from_csv (cases[i].id, cases[i].csv);
+      int label = -2, value = -2;
+      gboolean chart = sn_report_result_get_chart_columns (report, &label, &value);
+
+      g_test_message ("%s, %u rows", cases[i].id, sn_report_result_get_n_rows (report));
+      g_assert_cmpint (chart, ==, cases[i].label != NULL);
+      if (cases[i].label != NULL)
+        {
+          g_assert_cmpstr (sn_report_result_get_column_name (report, (guint)label), ==, cases[i].label);
+          g_assert_cmpstr (sn_report_result_get_column_name (report, (guint)value), ==, cases[i].value);
+        }
+      else
+        {
+          g_assert_cmpint (label, ==, -1);
+          g_assert_cmpint (value, ==, -1);
+        }
+      g_assert_cmpfloat (sn_report_result_get_chart_floor (report), ==, cases[i].floor);
+    }
+}
+
+/* The reports as a list model for the GUI's list: same order, same words. */
+static void
+test_report_infos (void)
+{
+  g_autoptr(GListModel) list = sn_report_info_list_new ();
+  const char * const *ids = sn_reports_get_ids ();
+
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, g_strv_length ((char **)ids));
+  g_assert_true (g_list_model_get_item_type (list) == SN_TYPE_REPORT_INFO);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(SnReportInfo) info = g_list_model_get_item (list, i);
+      g_autofree char *title = NULL;
+      g_autofree char *description = NULL;
+      g_autofree char *id = NULL;
+
+      g_object_get (info, "id", &id, "title", &title, "description", &description, NULL);
+      g_assert_cmpstr (id, ==, ids[i]);
+      g_assert_cmpstr (title, ==, sn_reports_get_title (ids[i]));
+      g_assert_cmpstr (description, ==, sn_reports_get_description (ids[i]));
+      g_assert_cmpstr (sn_report_info_get_title (info), ==, title);
+    }
+}
+
 /* The filter that the SQL editor's exports go through, fed in small cuts. */
 static void
 test_csv_filter (void)
@@ -806,6 +896,8 @@ main (int   argc,
   g_test_add_func ("/core/Reports/format-euros", test_format_euros);
   g_test_add_func ("/core/Reports/csv-formulas", test_csv_formulas);
   g_test_add_func ("/core/Reports/csv-filter", test_csv_filter);
+  g_test_add_func ("/core/Reports/chart-columns", test_chart_columns);
+  g_test_add_func ("/core/Reports/report-infos", test_report_infos);
   g_test_add_func ("/core/Reports/paris-today", test_paris_today);
   g_test_add_func ("/core/Reports/past-day", test_past_day);
   g_test_add_func ("/core/Reports/today", test_today);

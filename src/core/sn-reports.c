@@ -46,6 +46,13 @@ typedef struct
   const char       *sql;
   const ColumnSpec *columns;
   guint             n_columns;
+  /* The bar chart: one bar per row, labelled by one column and as long as
+   * another; drawn from chart_min_rows rows on; the axis reaches at least
+   * chart_floor (occupancy is out of 100 %). */
+  const char       *chart_label;
+  const char       *chart_value;
+  guint             chart_min_rows;
+  double            chart_floor;
 } ReportSpec;
 
 static const ColumnSpec bookings_today_columns[] = {
@@ -101,6 +108,7 @@ static const ReportSpec reports[] = {
     "GROUP BY d\n"
     "ORDER BY d",
     bookings_today_columns, G_N_ELEMENTS (bookings_today_columns),
+    "day", "bookings", 2, 0.0,
   },
   {
     SN_REPORT_REVENUE_TODAY,
@@ -118,6 +126,7 @@ static const ReportSpec reports[] = {
     "GROUP BY d\n"
     "ORDER BY d",
     revenue_today_columns, G_N_ELEMENTS (revenue_today_columns),
+    "day", "revenue", 2, 0.0,
   },
   {
     SN_REPORT_BOOKINGS_PER_BOAT,
@@ -140,6 +149,7 @@ static const ReportSpec reports[] = {
     "  AND \"status\" <> 'CANCELLED'\n"
     "ORDER BY 1 NULLS LAST",
     bookings_per_boat_columns, G_N_ELEMENTS (bookings_per_boat_columns),
+    "boat", "bookings", 1, 0.0,
   },
   {
     SN_REPORT_OCCUPANCY,
@@ -180,6 +190,7 @@ static const ReportSpec reports[] = {
     "WHERE bo.\"status\" = 'ACTIVE' OR t.seats > 0\n"
     "ORDER BY bo.\"id\"",
     occupancy_columns, G_N_ELEMENTS (occupancy_columns),
+    "boat", "occupancy", 1, 1.0,
   },
   {
     SN_REPORT_PAYMENTS_BY_PROVIDER,
@@ -194,6 +205,7 @@ static const ReportSpec reports[] = {
     "GROUP BY \"provider\"\n"
     "ORDER BY amount_cents DESC, \"provider\"",
     payments_by_provider_columns, G_N_ELEMENTS (payments_by_provider_columns),
+    "provider", "amount", 1, 0.0,
   },
 };
 
@@ -637,6 +649,50 @@ sn_report_result_find_column (SnReportResult *self,
       return (int)c;
 
   return -1;
+}
+
+/**
+ * sn_report_result_get_chart_columns:
+ * @label_column: (out): the column that names each bar
+ * @value_column: (out): the column that gives each bar its length
+ *
+ * Which columns the report's bar chart shows, from the report table: only
+ * for reports where a picture helps, and only with enough rows.
+ *
+ * Returns: %TRUE when the report has a chart to draw
+ */
+gboolean
+sn_report_result_get_chart_columns (SnReportResult *self,
+                                    int            *label_column,
+                                    int            *value_column)
+{
+  g_return_val_if_fail (SN_IS_REPORT_RESULT (self), FALSE);
+  g_return_val_if_fail (label_column != NULL && value_column != NULL, FALSE);
+
+  *label_column = -1;
+  *value_column = -1;
+  if (self->spec->chart_label == NULL || self->rows->len == 0 ||
+      self->rows->len < self->spec->chart_min_rows)
+    return FALSE;
+
+  *label_column = sn_report_result_find_column (self, self->spec->chart_label);
+  *value_column = sn_report_result_find_column (self, self->spec->chart_value);
+
+  return *label_column >= 0 && *value_column >= 0;
+}
+
+/**
+ * sn_report_result_get_chart_floor:
+ *
+ * Returns: the least value the chart's axis reaches (1.0 for ratios out of
+ *   100 %, else 0: the longest bar)
+ */
+double
+sn_report_result_get_chart_floor (SnReportResult *self)
+{
+  g_return_val_if_fail (SN_IS_REPORT_RESULT (self), 0);
+
+  return self->spec->chart_floor;
 }
 
 guint

@@ -91,6 +91,10 @@ SnReportValueKind   sn_report_result_get_column_kind  (SnReportResult *self,
 int                 sn_report_result_find_column      (SnReportResult *self,
                                                        const char     *name);
 guint               sn_report_result_get_n_rows       (SnReportResult *self);
+gboolean            sn_report_result_get_chart_columns (SnReportResult *self,
+                                                        int            *label_column,
+                                                        int            *value_column);
+double              sn_report_result_get_chart_floor  (SnReportResult *self);
 GVariant           *sn_report_result_get_value        (SnReportResult *self,
                                                        guint           row,
                                                        guint           column);

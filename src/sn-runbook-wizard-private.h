@@ -1,0 +1,133 @@
+/* sn-runbook-wizard-private.h: what the wizard's files share
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "sn-gate.h"
+#include "sn-runbook-wizard.h"
+#include "sn-ssh-session.h"
+
+G_BEGIN_DECLS
+
+#define MAX_OUTPUT_LINES  2000
+#define TICK_INTERVAL_MS  250
+#define MIN_REASON_CHARS  SN_GATE_REASON_MIN_CHARS
+
+struct _SnRunbookWizard
+{
+  AdwWindow             parent_instance;
+
+  SnRunbook            *runbook;
+  SnProfile            *profile;
+  SnRunner             *runner;
+  SnSshSession         *session;
+  GCancellable         *cancellable;      /* the window's: cancelled in dispose */
+  GCancellable         *plan_cancellable; /* this attempt's dry run */
+  GCancellable         *gate_cancellable; /* this visit of the gates page */
+  GCancellable         *run_cancellable;  /* this attempt's run: Cancel reverts */
+  GPtrArray            *param_rows;       /* one widget per runbook parameter */
+  GPtrArray            *param_hints;      /* the label under each of them */
+  GHashTable           *outputs;          /* SnStepRun → GtkTextBuffer */
+  SnStepRun            *shown_step;
+  char                 *backup_evidence;
+  char                 *run_error;
+
+  /* Template children */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkButton            *cancel_button;
+  GtkButton            *next_button;
+  GtkLabel             *next_label;
+  GtkButton            *back_button;
+  GtkRevealer          *production_revealer;
+  GtkLabel             *production_label;
+  GtkStack             *stack;
+  GtkBox               *params_box;
+  GtkLabel             *params_description;
+  GtkStack             *plan_stack;
+  GtkSpinner           *plan_spinner;
+  AdwStatusPage        *plan_error_page;
+  GtkBox               *risk_box;
+  GtkImage             *risk_icon;
+  GtkLabel             *risk_label;
+  GtkBox               *plan_steps_box;
+  GtkStack             *gates_stack;
+  GtkLabel             *refused_label;
+  AdwPreferencesGroup  *typed_name_group;
+  AdwEntryRow          *typed_name_row;
+  GtkImage             *typed_name_icon;
+  AdwPreferencesGroup  *reason_group;
+  GtkTextView          *reason_view;
+  GtkLabel             *reason_hint;
+  AdwPreferencesGroup  *backup_group;
+  AdwActionRow         *backup_row;
+  GtkSpinner           *backup_spinner;
+  GtkLabel             *backup_status;
+  GtkLabel             *run_status;
+  GtkLabel             *run_elapsed;
+  GtkListBox           *run_list;
+  GtkLabel             *output_title;
+  GtkScrolledWindow    *output_scroller;
+  GtkTextView          *output_view;
+  GtkBox               *result_box;
+  GtkImage             *result_icon;
+  GtkLabel             *result_title;
+  GtkLabel             *result_summary;
+  GtkLabel             *result_next;
+  GtkListBox           *result_steps;
+  GtkButton            *open_report_button;
+  GtkButton            *run_again_button;
+  GtkLabel             *report_path_label;
+
+  SnGateFunc            backup_check;
+  SnRunOutcome          outcome;
+  gint64                run_started_us;
+  gint64                run_finished_us;
+  guint                 tick_id;
+
+  guint                 params_valid : 1;
+  guint                 planned : 1;
+  guint                 planning : 1;
+  guint                 backup_ok : 1;
+  guint                 running : 1;
+  guint                 cancelling : 1;
+  guint                 close_after_run : 1;
+  guint                 user_picked_step : 1;
+  guint                 selecting_step : 1;
+  guint                 follow_output : 1;
+  guint                 backup_in_run : 1;
+};
+
+/* sn-runbook-wizard.c */
+void        _sn_runbook_wizard_update_buttons    (SnRunbookWizard *self);
+void        _sn_runbook_wizard_go_to_page        (SnRunbookWizard *self,
+                                                  const char      *name);
+gboolean    _sn_runbook_wizard_start_attempt     (SnRunbookWizard *self);
+void        _sn_runbook_wizard_clear_attempt     (SnRunbookWizard *self);
+void        _sn_runbook_wizard_start_run         (SnRunbookWizard *self);
+void        _sn_runbook_wizard_cancel_run        (SnRunbookWizard *self);
+
+/* sn-runbook-wizard-params.c */
+void        _sn_runbook_wizard_build_params      (SnRunbookWizard *self);
+void        _sn_runbook_wizard_validate_params   (SnRunbookWizard *self);
+GHashTable *_sn_runbook_wizard_collect_params    (SnRunbookWizard *self);
+void        _sn_runbook_wizard_entry_activated   (SnRunbookWizard *self);
+
+/* sn-runbook-wizard-gates.c */
+void        _sn_runbook_wizard_init_gates        (SnRunbookWizard *self);
+gboolean    _sn_runbook_wizard_is_refused        (SnRunbookWizard *self);
+gboolean    _sn_runbook_wizard_needs_gates_page  (SnRunbookWizard *self);
+char       *_sn_runbook_wizard_dup_reason        (SnRunbookWizard *self);
+gboolean    _sn_runbook_wizard_gates_satisfied   (SnRunbookWizard *self);
+void        _sn_runbook_wizard_prepare_gates     (SnRunbookWizard *self);
+void        _sn_runbook_wizard_gates_changed     (SnRunbookWizard *self);
+
+/* sn-runbook-wizard-actions.c */
+void        _sn_runbook_wizard_class_actions_init (GtkWidgetClass  *widget_class);
+void        _sn_runbook_wizard_actions_init       (SnRunbookWizard *self);
+
+G_END_DECLS
