@@ -99,6 +99,23 @@ number_member (JsonObject *object,
   return 0;
 }
 
+/* A whole number member within [@min, @max]: a hand-edited or hostile line
+ * (1e300) must not reach a cast that is undefined out of range. */
+static gint64
+clamped_member (JsonObject *object,
+                const char *name,
+                gint64      min,
+                gint64      max)
+{
+  double value = number_member (object, name);
+
+  if (!(value > (double)min))   /* also NaN */
+    return value != value ? 0 : min;
+  if (value >= (double)max)
+    return max;
+  return (gint64)value;
+}
+
 /**
  * sn_audit_entry_new_from_line:
  * @line: one line of the audit log, without its newline
@@ -133,9 +150,9 @@ sn_audit_entry_new_from_line (const char *line)
   self->user = dup_member (object, "user");
   self->action = dup_member (object, "action");
   self->command = dup_member (object, "command");
-  self->exit_status = (int)number_member (object, "exit_status");
+  self->exit_status = (int)clamped_member (object, "exit_status", G_MININT, G_MAXINT);
   self->duration_ms = number_member (object, "duration_ms");
-  self->bytes = (gint64)number_member (object, "bytes");
+  self->bytes = clamped_member (object, "bytes", 0, G_MAXINT64 / 2);
   self->monitoring = g_strcmp0 (json_object_get_string_member_with_default (object, "origin", NULL),
                                 "monitoring") == 0;
 
