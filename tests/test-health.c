@@ -807,6 +807,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int ret;
+
   g_test_init (&argc, &argv, NULL);
 
   /* Everything here is on loopback; make the guard say so too. */
@@ -830,5 +832,15 @@ main (int   argc,
   g_test_add_func ("/core/health/stack/postgres-down", test_stack_postgres_down);
   g_test_add_func ("/core/health/stack/redis-down", test_stack_redis_down);
 
-  return g_test_run ();
+  ret = g_test_run ();
+
+  /* Close the kept-alive connections before the server goes (LSan). */
+  soup_server_disconnect (server);
+  g_clear_object (&server);
+  g_socket_listener_close (silent_listener);
+  g_socket_listener_close (plain_listener);
+  g_clear_object (&silent_listener);
+  g_clear_object (&plain_listener);
+  g_clear_pointer (&held_connections, g_ptr_array_unref);
+  return ret;
 }

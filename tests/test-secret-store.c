@@ -181,9 +181,15 @@ set_up_world (void)
 
   g_setenv ("HOME", tmp_home, TRUE);
   g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
-  g_setenv ("XDG_DATA_HOME", g_build_filename (tmp_home, ".local", "share", NULL), TRUE);
-  g_setenv ("XDG_CACHE_HOME", g_build_filename (tmp_home, ".cache", NULL), TRUE);
-  g_setenv ("XDG_CONFIG_HOME", g_build_filename (tmp_home, ".config", NULL), TRUE);
+  {
+    g_autofree char *data = g_build_filename (tmp_home, ".local", "share", NULL);
+    g_autofree char *cache = g_build_filename (tmp_home, ".cache", NULL);
+    g_autofree char *config = g_build_filename (tmp_home, ".config", NULL);
+
+    g_setenv ("XDG_DATA_HOME", data, TRUE);
+    g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+    g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  }
   g_unsetenv ("DISPLAY");
   g_unsetenv ("WAYLAND_DISPLAY");
   g_unsetenv ("GNOME_KEYRING_CONTROL");
@@ -359,7 +365,7 @@ test_keyring_round_trip (void)
     SN_SECRET_KIND_MONITORING_KEY, SN_SECRET_KIND_REDIS_PASSWORD,
     SN_SECRET_KIND_UPSTASH_TOKEN, SN_SECRET_KIND_GITHUB_TOKEN,
   };
-  g_autofree char *alpha_values[G_N_ELEMENTS (kinds)] = { NULL, };
+  g_auto(GStrv) alpha_values = g_new0 (char *, G_N_ELEMENTS (kinds) + 1);
   g_autofree char *beta_db = unique_value ("beta-db");
 
   /* Nothing yet: NULL without an error. */
@@ -793,8 +799,10 @@ main (int   argc,
 
   if (!g_test_subprocess ())
     {
-      if (g_find_program_in_path ("gnome-keyring-daemon") == NULL ||
-          g_find_program_in_path ("dbus-daemon") == NULL)
+      g_autofree char *keyring = g_find_program_in_path ("gnome-keyring-daemon");
+      g_autofree char *dbus = g_find_program_in_path ("dbus-daemon");
+
+      if (keyring == NULL || dbus == NULL)
         {
           g_printerr ("gnome-keyring-daemon and dbus-daemon are needed (apt install gnome-keyring dbus)\n");
           return 1;
