@@ -13,6 +13,7 @@
 
 #include "sn-access-actions.h"
 #include "sn-actions-builtin.h"
+#include "sn-cache-service.h"
 #include "sn-audit-log.h"
 #include "sn-backup-service.h"
 #include "sn-database-connector.h"
@@ -620,6 +621,7 @@ sn_actions_register_builtin (void)
       sn_action_register (&query_action);
       sn_backup_actions_register ();
       sn_access_actions_register ();
+      sn_cache_actions_register ();
       sn_host_register_actions ();
       g_once_init_leave (&initialized, 1);
     }

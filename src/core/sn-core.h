@@ -18,3 +18,7 @@
 #include "sn-health-service.h"
 #include "sn-format.h"
 #include "sn-csv.h"
+#include "sn-cache-backend.h"
+#include "sn-cache-keys.h"
+#include "sn-key-model.h"
+#include "sn-cache-service.h"
