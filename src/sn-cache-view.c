@@ -37,7 +37,6 @@ struct _SnCacheView
   AdwToastOverlay   *toast_overlay;
   GtkLabel          *backend_label;
   GtkLabel          *stats_label;
-  GtkDropDown       *family_dropdown;
   GtkSearchEntry    *pattern_entry;
   GtkButton         *cancel_button;
   GtkSpinner        *spinner;
@@ -403,6 +402,7 @@ show_details (SnCacheView *self)
   g_autoptr(GString) meta = g_string_new (NULL);
 
   gtk_label_set_text (self->details_title, d->key);
+  gtk_widget_add_css_class (GTK_WIDGET (self->details_title), "sn-data");
   if (d->type == SN_KEY_TYPE_NONE)
     {
       gtk_label_set_text (self->details_meta, _("This key no longer exists (it expired or was deleted)."));
@@ -478,6 +478,7 @@ selection_changed_cb (SnCacheView *self)
   self->details_cancellable = g_cancellable_new ();
   self->reading = TRUE;
   gtk_label_set_text (self->details_title, sn_cache_key_get_key (key));
+  gtk_widget_add_css_class (GTK_WIDGET (self->details_title), "sn-data");
   gtk_label_set_text (self->details_meta, _("Reading…"));
   sn_cache_fetch_details_async (self->backend, sn_cache_key_get_key (key), DETAILS_BYTES,
                                 self->details_cancellable, details_cb, g_object_ref (self));
@@ -830,18 +831,13 @@ find_action (GtkWidget  *widget,
 }
 
 static void
-family_changed_cb (SnCacheView *self)
+family_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
 {
-  static const SnKeyFamily families[] = {
-    SN_KEY_FAMILY_N, SN_KEY_FAMILY_RATE, SN_KEY_FAMILY_AVAILABILITY, SN_KEY_FAMILY_BOOKINGS,
-    SN_KEY_FAMILY_PLANNING, SN_KEY_FAMILY_BOATS,
-  };
-  guint selected = gtk_drop_down_get_selected (self->family_dropdown);
+  SnCacheView *self = SN_CACHE_VIEW (widget);
 
-  if (selected >= G_N_ELEMENTS (families))
-    return;
-  gtk_editable_set_text (GTK_EDITABLE (self->pattern_entry),
-                         selected == 0 ? "*" : sn_key_family_to_pattern (families[selected]));
+  gtk_editable_set_text (GTK_EDITABLE (self->pattern_entry), g_variant_get_string (param, NULL));
   start_scan (self);
 }
 
@@ -937,7 +933,6 @@ sn_cache_view_class_init (SnCacheViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, backend_label);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, stats_label);
-  gtk_widget_class_bind_template_child (widget_class, SnCacheView, family_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, pattern_entry);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, spinner);
@@ -953,7 +948,6 @@ sn_cache_view_class_init (SnCacheViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, value_view);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, truncated_label);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, delete_button);
-  gtk_widget_class_bind_template_callback (widget_class, family_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, pattern_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
 
@@ -962,6 +956,7 @@ sn_cache_view_class_init (SnCacheViewClass *klass)
   gtk_widget_class_install_action (widget_class, "cache.reconnect", NULL, reconnect_action);
   gtk_widget_class_install_action (widget_class, "cache.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "cache.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "cache.family", "s", family_action);
   gtk_widget_class_install_action (widget_class, "cache.delete-selected", NULL, delete_selected_action);
   gtk_widget_class_install_action (widget_class, "cache.delete-matching", NULL, delete_matching_action);
   gtk_widget_class_install_action (widget_class, "cache.invalidate-date", NULL, invalidate_date_action);
