@@ -17,7 +17,7 @@
 #include "sn-cache-keys.h"
 #include "sn-cache-service.h"
 
-#define FAST_ROUND_TRIP_US 4000
+#define FAST_ROUND_TRIP_US 20000
 #define MAX_PAUSE_US (250 * 1000)
 #define AUDIT_SAMPLE 20
 
@@ -109,7 +109,7 @@ sn_cache_delete_keys_sync (SnCacheBackend       *backend,
 {
   SnProfile *profile = sn_cache_backend_get_profile (backend);
   g_autofree char *what = NULL;
-  gint64 fastest = G_MAXINT64;
+  gint64 usual = 0;
   gint64 t0 = g_get_monotonic_time ();
   guint64 gone = 0;
   guint next = 0;
@@ -169,9 +169,11 @@ sn_cache_delete_keys_sync (SnCacheBackend       *backend,
       if (progress != NULL)
         progress (next, keys->len, progress_data);
 
-      fastest = MIN (fastest, round_trip);
-      if (round_trip > MAX (3 * fastest, FAST_ROUND_TRIP_US) &&
-          !pause_for (MIN (2 * round_trip, MAX_PAUSE_US), cancellable))
+      /* The scan's throttle: a pause only when the round trip rises well
+       * above its moving average (the server is busy). */
+      usual = usual == 0 ? round_trip : (7 * usual + round_trip) / 8;
+      if (round_trip > MAX (4 * usual, FAST_ROUND_TRIP_US) &&
+          !pause_for (MIN (round_trip, MAX_PAUSE_US), cancellable))
         {
           g_cancellable_set_error_if_cancelled (cancellable, &local_error);
           break;

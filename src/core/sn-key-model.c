@@ -19,7 +19,7 @@
 /* Pages the main context may have waiting before the scan waits for it. */
 #define MAX_PENDING_PAGES 16
 /* A round trip below this never counts as "the server is busy". */
-#define FAST_ROUND_TRIP_US 4000
+#define FAST_ROUND_TRIP_US 20000
 #define MAX_PAUSE_US (250 * 1000)
 #define TTL_UNKNOWN G_MININT64
 
@@ -472,7 +472,7 @@ scan_thread (GTask        *task,
   SnKeyModel *self = data->model;
   GMainContext *context = g_task_get_context (task);
   g_autofree char *cursor = g_strdup ("0");
-  gint64 fastest = G_MAXINT64;
+  gint64 usual = 0;
   GError *error = NULL;
 
   do
@@ -505,12 +505,13 @@ scan_thread (GTask        *task,
       g_atomic_int_inc (&self->pending);
       g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, take_page, page, (GDestroyNotify) page_free);
 
-      /* The throttle: full speed while the round trip stays near the
-       * fastest seen; a pause of twice the round trip once it rises. */
-      fastest = MIN (fastest, round_trip);
-      if (round_trip > MAX (3 * fastest, FAST_ROUND_TRIP_US))
+      /* The throttle: full speed while the round trip stays near its usual
+       * value (a slow moving average); once it rises well above it (the
+       * server is busy), a pause as long as the round trip. */
+      usual = usual == 0 ? round_trip : (7 * usual + round_trip) / 8;
+      if (round_trip > MAX (4 * usual, FAST_ROUND_TRIP_US))
         {
-          gint64 pause = MIN (2 * round_trip, MAX_PAUSE_US);
+          gint64 pause = MIN (round_trip, MAX_PAUSE_US);
 
           self->paused_us += pause;
           if (!pause_for (pause, cancellable))

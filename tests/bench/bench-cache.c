@@ -219,7 +219,11 @@ main (int   argc,
 
   populate ();
   latency_start (&latency);
-  xargs_unlink = g_strdup_printf ("%s --scan --pattern 'bench:*' | xargs -n 1000 %s unlink >/dev/null", cli, cli);
+  xargs_unlink = g_strdup_printf ("export REDISCLI_AUTH=%s; redis-cli --no-auth-warning -h 127.0.0.1 -p %u "
+                                  "--scan --pattern 'bench:*' | xargs -n 1000 redis-cli --no-auth-warning "
+                                  "-h 127.0.0.1 -p %u unlink >/dev/null",
+                                  sn_test_stack_get ("REDIS_PASSWORD"), sn_test_stack_get_port ("REDIS_PORT"),
+                                  sn_test_stack_get_port ("REDIS_PORT"));
   cli_delete = shell_seconds (xargs_unlink);
   latency_stop (&latency, "redis-cli | xargs unlink");
 
