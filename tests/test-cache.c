@@ -598,6 +598,78 @@ test_redis_stops_mid_scan (void)
   sn_test_stack_start ("redis");   /* re-seeds the empty Redis */
 }
 
+/* ---- the throttle ------------------------------------------------------------- */
+
+typedef struct
+{
+  gboolean stop;
+  guint    scripts;
+} Busy;
+
+/* Keeps Redis busy: scripts of 40 ms each, back to back, on their own connection. */
+static gpointer
+busy_thread (gpointer data)
+{
+  Busy *busy = data;
+  g_autoptr(SnProfile) profile = NULL;
+  g_autoptr(SnCacheBackend) backend = NULL;
+  g_autofree char *url = g_strdup_printf ("redis://:%s@127.0.0.1:%u", sn_test_stack_get ("REDIS_PASSWORD"),
+                                          sn_test_stack_get_port ("REDIS_PORT"));
+  const char *script = "local t = redis.call('TIME') "
+                       "local start = t[1] * 1000000 + t[2] "
+                       "repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start > 40000 "
+                       "return 1";
+
+  profile = profile_with (SN_SAFETY_LEVEL_READ_ONLY, url, NULL);
+  backend = sn_cache_backend_new_for_profile (profile, NULL, NULL);
+  g_assert_true (sn_cache_backend_connect_sync (backend, NULL, NULL));
+  while (!g_atomic_int_get (&busy->stop))
+    {
+      g_autoptr(JsonNode) reply = sn_cache_backend_command (backend, NULL, NULL, "EVAL", script, "0", NULL);
+
+      g_assert_nonnull (reply);
+      busy->scripts++;
+      g_usleep (2000);
+    }
+  return NULL;
+}
+
+static void
+test_throttle (void)
+{
+  g_autoptr(SnCacheBackend) backend = connect_via (VIA_DIRECT, SN_SAFETY_LEVEL_READ_ONLY);
+  g_autoptr(SnKeyModel) model = sn_key_model_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  Busy busy = { FALSE, 0 };
+  GThread *thread;
+  gint64 quiet_pause;
+
+  out = redis ("EVAL \"for i=1,100000 do redis.call('SET', KEYS[1]..i, i) end return 1\" 1 narcisse-test:t:");
+
+  /* a quiet server: full speed */
+  scan_into_model (model, backend, "narcisse-test:t:*", 1000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 100000);
+  quiet_pause = sn_key_model_get_paused_us (model);
+  g_test_message ("quiet server: paused %" G_GINT64_FORMAT " ms", quiet_pause / 1000);
+
+  /* a busy one: the scan backs off, and still finds every key */
+  thread = g_thread_new ("busy", busy_thread, &busy);
+  scan_into_model (model, backend, "narcisse-test:t:*", 1000, &error);
+  g_atomic_int_set (&busy.stop, TRUE);
+  g_thread_join (thread);
+  g_assert_no_error (error);
+  g_test_message ("busy server (%u scripts of 40 ms): paused %" G_GINT64_FORMAT " ms", busy.scripts,
+                  sn_key_model_get_paused_us (model) / 1000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 100000);
+  g_assert_cmpint (sn_key_model_get_paused_us (model), >, quiet_pause);
+  g_assert_cmpint (sn_key_model_get_paused_us (model), >=, 20000);
+
+  g_free (out);
+  out = redis ("EVAL \"for i=1,100000 do redis.call('UNLINK', KEYS[1]..i) end return 1\" 1 narcisse-test:t:");
+}
+
 /* 1,000,000 keys: the scan finds exactly the matching set */
 static void
 test_million (void)
@@ -666,6 +738,7 @@ main (int   argc,
     }
   g_test_add_func ("/cache/upstash/tokens", test_upstash_tokens);
   g_test_add_func ("/cache/redis-stops-mid-scan", test_redis_stops_mid_scan);
+  g_test_add_func ("/cache/throttle", test_throttle);
   g_test_add_func ("/cache/million", test_million);
 
   return g_test_run ();
