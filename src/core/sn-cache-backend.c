@@ -398,6 +398,22 @@ sn_cache_backend_scan_all_sync (SnCacheBackend  *self,
 }
 
 gint64
+sn_cache_throttle_pause_us (SnCacheThrottle *throttle,
+                            gint64           round_trip_us)
+{
+  guint n = MIN (throttle->n, G_N_ELEMENTS (throttle->recent));
+  gint64 fastest = G_MAXINT64;
+
+  for (guint i = 0; i < n; i++)
+    fastest = MIN (fastest, throttle->recent[i]);
+  throttle->recent[throttle->n++ % G_N_ELEMENTS (throttle->recent)] = round_trip_us;
+
+  if (n == 0 || round_trip_us <= MAX (4 * fastest, 20000))
+    return 0;
+  return MIN (round_trip_us, 250000);
+}
+
+gint64
 sn_cache_reply_get_int (JsonNode *reply,
                         gint64    fallback)
 {

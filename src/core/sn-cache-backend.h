@@ -134,6 +134,19 @@ GPtrArray      *sn_cache_backend_scan_all_sync    (SnCacheBackend       *self,
                                                    GCancellable         *cancellable,
                                                    GError              **error);
 
+/* The throttle of scans and deletes: no pause while a page's round trip
+ * stays under 4x the fastest of the last 64 (and under 20 ms); when it
+ * rises above (the server is busy), a pause as long as that round trip,
+ * at most 250 ms. Start zeroed. */
+typedef struct
+{
+  gint64 recent[64];
+  guint  n;
+} SnCacheThrottle;
+
+gint64          sn_cache_throttle_pause_us        (SnCacheThrottle      *throttle,
+                                                   gint64                round_trip_us);
+
 /* Reply helpers */
 gint64          sn_cache_reply_get_int            (JsonNode             *reply,
                                                    gint64                fallback);

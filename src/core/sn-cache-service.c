@@ -17,8 +17,6 @@
 #include "sn-cache-keys.h"
 #include "sn-cache-service.h"
 
-#define FAST_ROUND_TRIP_US 20000
-#define MAX_PAUSE_US (250 * 1000)
 #define AUDIT_SAMPLE 20
 
 GPtrArray *
@@ -109,7 +107,7 @@ sn_cache_delete_keys_sync (SnCacheBackend       *backend,
 {
   SnProfile *profile = sn_cache_backend_get_profile (backend);
   g_autofree char *what = NULL;
-  gint64 usual = 0;
+  SnCacheThrottle throttle = { { 0 }, 0 };
   gint64 t0 = g_get_monotonic_time ();
   guint64 gone = 0;
   guint next = 0;
@@ -132,7 +130,7 @@ sn_cache_delete_keys_sync (SnCacheBackend       *backend,
     {
       g_autoptr(GPtrArray) commands = g_ptr_array_new_with_free_func (g_free);
       g_autoptr(GPtrArray) replies = NULL;
-      gint64 r0, round_trip;
+      gint64 r0, round_trip, pause;
 
       for (guint c = 0; c < SN_CACHE_UNLINK_PIPELINE && next < keys->len; c++)
         {
@@ -169,11 +167,9 @@ sn_cache_delete_keys_sync (SnCacheBackend       *backend,
       if (progress != NULL)
         progress (next, keys->len, progress_data);
 
-      /* The scan's throttle: a pause only when the round trip rises well
-       * above its moving average (the server is busy). */
-      usual = usual == 0 ? round_trip : (7 * usual + round_trip) / 8;
-      if (round_trip > MAX (4 * usual, FAST_ROUND_TRIP_US) &&
-          !pause_for (MIN (round_trip, MAX_PAUSE_US), cancellable))
+      /* The scan's throttle: a pause only when the server slows down. */
+      pause = sn_cache_throttle_pause_us (&throttle, round_trip);
+      if (pause > 0 && !pause_for (pause, cancellable))
         {
           g_cancellable_set_error_if_cancelled (cancellable, &local_error);
           break;

@@ -18,9 +18,6 @@
 
 /* Pages the main context may have waiting before the scan waits for it. */
 #define MAX_PENDING_PAGES 16
-/* A round trip below this never counts as "the server is busy". */
-#define FAST_ROUND_TRIP_US 20000
-#define MAX_PAUSE_US (250 * 1000)
 #define TTL_UNKNOWN G_MININT64
 
 /* One key, compact: a million of them must fit in little memory. */
@@ -472,14 +469,14 @@ scan_thread (GTask        *task,
   SnKeyModel *self = data->model;
   GMainContext *context = g_task_get_context (task);
   g_autofree char *cursor = g_strdup ("0");
-  gint64 usual = 0;
+  SnCacheThrottle throttle = { { 0 }, 0 };
   GError *error = NULL;
 
   do
     {
       g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
       char *next = NULL;
-      gint64 t0, round_trip;
+      gint64 t0, round_trip, pause;
       Page *page;
 
       /* Wait for the main context to take what it has. */
@@ -505,14 +502,11 @@ scan_thread (GTask        *task,
       g_atomic_int_inc (&self->pending);
       g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, take_page, page, (GDestroyNotify) page_free);
 
-      /* The throttle: full speed while the round trip stays near its usual
-       * value (a slow moving average); once it rises well above it (the
-       * server is busy), a pause as long as the round trip. */
-      usual = usual == 0 ? round_trip : (7 * usual + round_trip) / 8;
-      if (round_trip > MAX (4 * usual, FAST_ROUND_TRIP_US))
+      /* The throttle: full speed while the server answers as fast as it
+       * did lately; a pause once it slows down (it is busy). */
+      pause = sn_cache_throttle_pause_us (&throttle, round_trip);
+      if (pause > 0)
         {
-          gint64 pause = MIN (round_trip, MAX_PAUSE_US);
-
           self->paused_us += pause;
           if (!pause_for (pause, cancellable))
             {

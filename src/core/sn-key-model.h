@@ -37,9 +37,9 @@ G_DECLARE_FINAL_TYPE (SnKeyModel, sn_key_model, SN, KEY_MODEL, GObject)
  *
  * A scan runs SCAN cursor MATCH pattern COUNT count on a worker thread and
  * hands each page to the thread-default main context where the scan started.
- * The throttle: no pause while a page's round trip stays near its moving
- * average (and under 20 ms); when it rises well above (the server is busy),
- * a pause as long as that round trip before the next page. Pages also wait while the main context has not taken
+ * The throttle (SnCacheThrottle): no pause while a page's round trip stays
+ * near the fastest of the last pages; when it rises well above (the server
+ * is busy), a pause as long as that round trip before the next page. Pages also wait while the main context has not taken
  * the previous ones (a busy UI slows the scan, never the other way round).
  */
 SnKeyModel  *sn_key_model_new                (void);
