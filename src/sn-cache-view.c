@@ -857,6 +857,16 @@ keys_changed_cb (SnCacheView *self)
 /* ---- GObject --------------------------------------------------------------------- */
 
 static void
+sn_cache_view_map (GtkWidget *widget)
+{
+  SnCacheView *self = SN_CACHE_VIEW (widget);
+
+  GTK_WIDGET_CLASS (sn_cache_view_parent_class)->map (widget);
+  if (self->profile != NULL && self->backend == NULL)
+    connect_backend (self);
+}
+
+static void
 sn_cache_view_dispose (GObject *object)
 {
   SnCacheView *self = SN_CACHE_VIEW (object);
@@ -922,6 +932,7 @@ sn_cache_view_class_init (SnCacheViewClass *klass)
   object_class->finalize = sn_cache_view_finalize;
   object_class->get_property = sn_cache_view_get_property;
   object_class->set_property = sn_cache_view_set_property;
+  widget_class->map = sn_cache_view_map;
 
   properties[PROP_PROFILE] =
     g_param_spec_object ("profile", NULL, NULL, SN_TYPE_PROFILE,
@@ -1009,7 +1020,16 @@ sn_cache_view_set_profile (SnCacheView *self,
 
   if (!g_set_object (&self->profile, profile))
     return;
-  connect_backend (self);
+  /* Connect when shown: a window that never opens the view opens no tunnel. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    connect_backend (self);
+  else
+    {
+      disconnect_backend (self);
+      sn_key_model_clear (self->keys);
+      gtk_label_set_text (self->backend_label, _("Not connected"));
+      update_state (self);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
 }
 

@@ -76,6 +76,12 @@ has_type (gpointer data)
 }
 
 static gboolean
+stats_shown (gpointer data)
+{
+  return strstr (sn_test_label_text (data, "cache-stats"), "keys") != NULL;
+}
+
+static gboolean
 value_shown (gpointer data)
 {
   g_autofree char *text = sn_cache_view_dup_value_text (data);
@@ -122,6 +128,7 @@ test_browse (void)
   g_assert_true (gtk_widget_get_mapped (sn_test_find_named (window, "cache-empty")));
 
   /* the stats line says how many keys */
+  g_assert_true (sn_test_wait_until (stats_shown, window, 10000));
   stats = sn_test_label_text (window, "cache-stats");
   g_test_message ("stats: %s", stats);
   g_assert_nonnull (strstr (stats, "keys"));
@@ -179,7 +186,7 @@ test_read_only (void)
 
   /* the direction browses and sees the stats… */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sn_cache_view_get_keys (view))), >, 10);
-  g_assert_nonnull (strstr (sn_test_label_text (window, "cache-stats"), "keys"));
+  g_assert_true (sn_test_wait_until (stats_shown, window, 10000));
   /* …and nothing that changes the server */
   g_assert_false (gtk_widget_get_visible (sn_test_find_named (window, "cache-changes")));
   g_assert_false (gtk_widget_get_visible (sn_test_find_named (window, "cache-delete")));
