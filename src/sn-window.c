@@ -14,6 +14,7 @@
 #include "sn-activity-window.h"
 #include "sn-backups-page.h"
 #include "sn-connection-indicator.h"
+#include "sn-cache-view.h"
 #include "sn-database-view.h"
 #include "sn-first-run-page.h"
 #include "sn-gui-util.h"
@@ -76,6 +77,7 @@ static const struct {
 } sn_views[] = {
   { "incidents", N_("Incidents"), "dialog-warning-symbolic", sn_incidents_view_get_type },
   { "database", N_("Database"), "drive-harddisk-symbolic", sn_database_view_get_type },
+  { "cache", N_("Cache"), "view-list-symbolic", sn_cache_view_get_type },
   { "backups", N_("Backups"), "document-save-symbolic", sn_backups_page_get_type },
 };
 

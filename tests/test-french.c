@@ -206,6 +206,10 @@ scan (GtkWidget  *widget,
       gtk_widget_get_ancestor (widget, g_type_from_name ("SnLogsPanel")) != NULL)
     return;
 
+  /* What a server holds, shown as it is (cache keys, Redis type names). */
+  if (gtk_widget_has_css_class (widget, "sn-data"))
+    return;
+
   if (GTK_IS_LABEL (widget))
     {
       const char *text = gtk_label_get_text (GTK_LABEL (widget));

@@ -7,6 +7,25 @@ N_("Makes a copy of the whole database and keeps it on this computer, checked: t
 N_("Copy to the bucket");
 N_("Dump, download and verify");
 
+/* cache-delete-pattern.json */
+N_("Delete cache keys by pattern");
+N_("Deletes every cache key that matches a pattern, such as rate:availability:ip:203.0.113.7:* to lift one visitor's rate limit. The plan counts the keys and names them before anything is deleted; they are then removed in batches without blocking the cache. The real keys have no common prefix: rate:, availability:, bookings:, planning:last_update.");
+N_("Pattern");
+N_("A Redis MATCH pattern: * for any text, ? for one character");
+N_("Delete the matching keys");
+
+/* cache-flush.json */
+N_("Empty the whole cache");
+N_("Deletes every key of the cache database (FLUSHDB, never FLUSHALL). Everyone's rate limits start again from zero and planning:last_update is deleted, so the planning pages reload once; the app refills the rest by itself. The plan shows how many keys there are first. On production you type the profile's name to confirm. Make sure no other application shares this cache database.");
+N_("Empty the cache database");
+
+/* cache-invalidate-date.json */
+N_("Clear the cached availability of a date");
+N_("Deletes what the cache holds for one tour date, as the app does after a booking: the keys that start with availability:DATE: and bookings:DATE:. The plan shows how many keys that is and names them before anything is deleted. The app also keeps copies in its own memory, which only the app clears (they expire within a minute). Rate limits and the planning stamp are not touched.");
+N_("Tour date");
+N_("The date whose cached availability to clear, YYYY-MM-DD");
+N_("Delete the date's cached availability and bookings");
+
 /* restart-app.json */
 N_("Restart the app");
 N_("Restarts the web app so that it reads its settings again, then waits until the site answers. Use it after changing the production settings or when the app is stuck. Bookings are unavailable for a few seconds; the database and the files are not touched.");

@@ -99,6 +99,11 @@ int        sn_ctl_trust_host            (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
 
+/* sn-ctl-cache.c */
+int        sn_ctl_cache                 (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+
 /* sn-ctl-runbook.c: the one driver of every command that runs a runbook. */
 typedef struct _SnCtlRunOptions
 {

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "sn-actions-builtin.h"
+#include "sn-cache-service.h"
 #include "sn-backup-service.h"
 #include "sn-host.h"
 
@@ -25,6 +26,7 @@ sn_actions_register_builtin (void)
   if (g_once_init_enter (&initialized))
     {
       sn_http_actions_register ();
+      sn_cache_actions_register ();
       sn_host_register_actions ();
       sn_database_actions_register ();
       sn_backup_actions_register ();

@@ -19,3 +19,7 @@
 #include "sn-format.h"
 #include "sn-await.h"
 #include "sn-csv.h"
+#include "sn-cache-backend.h"
+#include "sn-cache-keys.h"
+#include "sn-key-model.h"
+#include "sn-cache-service.h"

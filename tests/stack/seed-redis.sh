@@ -29,6 +29,11 @@ now=$(date +%s%3N)
     b "profile:update:7b0c2f1e-5d3a-4e8b-9c61-2f4a8d9e0b13:198.51.100.99" 38 120000
     b "contact:group:::1" 4 600000
     b "contact:group:unknown" 5 600000
+    # IPv6 forms as X-Forwarded-For gives them: full, compressed, loopback, IPv4-mapped
+    b "availability:ip:2001:0db8:0000:0000:0000:ff00:0042:8329" 41 120000
+    b "booking:create:fp:2a01:e0a:1f2:3b40::42:p0q7rt" 30 120000
+    b "auth:profile:::1" 29 120000
+    b "booking:release:::ffff:203.0.113.9" 30 120000
     echo "SET planning:last_update \"$((now - 42000))\""
     boats='[{"id":1,"name":"Sweet Narcisse I","capacity":12,"status":"ACTIVE","fleetLabel":"A"},{"id":2,"name":"Sweet Narcisse II","capacity":12,"status":"ACTIVE","fleetLabel":"B"},{"id":3,"name":"Belle de Colmar","capacity":12,"status":"ACTIVE","fleetLabel":"C"}]'
     echo "SET boats:active '$boats' EX 300"
@@ -39,5 +44,9 @@ now=$(date +%s%3N)
         echo "SET \"bookings:$d:all\" '[]' EX 30"
         echo "SET \"bookings:$d:boat:1\" '[]' EX 30"
     done
+    # the runbook's example date (§4.1), in the real format: a fixed past date with two languages
+    echo "SET \"availability:2025-06-28:fr:2:1:0\" '{\"date\":\"2025-06-28\",\"departures\":[]}'"
+    echo "SET \"availability:2025-06-28:en:3:0:0\" '{\"date\":\"2025-06-28\",\"departures\":[]}'"
+    echo "SET \"bookings:2025-06-28:all\" '[]'"
 } > "$SN_STACK_DIR/redis/seed.redis"
 REDISCLI_AUTH=$REDIS_PASSWORD redis-cli -h 127.0.0.1 -p "$REDIS_PORT" < "$SN_STACK_DIR/redis/seed.redis" > /dev/null

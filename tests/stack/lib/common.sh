@@ -71,8 +71,8 @@ load_env() {
 stack_init_env() {
     local D=$SN_STACK_DIR ports
     chmod 0711 "$D"
-    mkdir -p "$D/state" "$D/app" "$D/redis" "$D/ssh" "$D/minio" "$D/opt"
-    read -r PGPORT REDIS_PORT SSH_PORT APP_PORT <<<"$(free_ports 4)"
+    mkdir -p "$D/state" "$D/app" "$D/redis" "$D/upstash" "$D/ssh" "$D/minio" "$D/opt"
+    read -r PGPORT REDIS_PORT SSH_PORT APP_PORT UPSTASH_PORT <<<"$(free_ports 5)"
     PG_DIR=$D/pg
     mkdir -p "$PG_DIR"
     chown postgres:postgres "$PG_DIR"
@@ -107,6 +107,10 @@ REDIS_HOST=127.0.0.1
 REDIS_PORT=$REDIS_PORT
 REDIS_PASSWORD=$(rand_hex 16)
 REDIS_LOG=$D/redis/redis.log
+UPSTASH_PORT=$UPSTASH_PORT
+UPSTASH_URL=http://127.0.0.1:$UPSTASH_PORT
+UPSTASH_TOKEN=$(rand_hex 24)
+UPSTASH_RO_TOKEN=$(rand_hex 24)
 SSH_HOST=127.0.0.1
 SSH_PORT=$SSH_PORT
 SSH_USER=root

@@ -50,8 +50,8 @@ JSON
 
 profile_register() {
     umask 077
-    printf 'db-password=%s\nmonitoring-key=%s\nredis-password=%s\n' \
-        "$PGPASSWORD" "$MONITORING_KEY" "$REDIS_PASSWORD" > "$CREDENTIALS_FILE"
+    printf 'db-password=%s\nmonitoring-key=%s\nredis-password=%s\nupstash-token=%s\n' \
+        "$PGPASSWORD" "$MONITORING_KEY" "$REDIS_PASSWORD" "$UPSTASH_TOKEN" > "$CREDENTIALS_FILE"
     # The read-only profile holds nothing that can change the server: the read-only
     # role's password and the monitoring key (its SSH key only opens the tunnel).
     printf 'db-password=%s\nmonitoring-key=%s\n' "$PG_RO_PASSWORD" "$MONITORING_KEY" > "$RO_CREDENTIALS_FILE"

@@ -1,0 +1,88 @@
+/* sn-cache-service.h: what changes the cache, and its stats; level-checked and audited
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "sn-cache-backend.h"
+
+G_BEGIN_DECLS
+
+/* Keys per UNLINK, and UNLINKs per round trip. */
+#define SN_CACHE_UNLINK_BATCH 500
+#define SN_CACHE_UNLINK_PIPELINE 4
+
+/* Called on the thread that deletes: @done of @total keys so far. */
+typedef void (*SnCacheProgressFunc) (guint64  done,
+                                     guint64  total,
+                                     gpointer user_data);
+
+/* Every key @pattern matches now, once each (SCAN to the end): what a
+ * delete by pattern shows first and then deletes, exactly. */
+GPtrArray  *sn_cache_preview_sync       (SnCacheBackend       *backend,
+                                         const char           *pattern,
+                                         GCancellable         *cancellable,
+                                         GError              **error);
+/* @patterns: (array zero-terminated=1): several at once (a date's two prefixes) */
+GPtrArray  *sn_cache_preview_patterns_sync (SnCacheBackend    *backend,
+                                         const char * const   *patterns,
+                                         GCancellable         *cancellable,
+                                         GError              **error);
+
+/* Deletes exactly @keys: needs an operator profile (checked here, in core),
+ * writes the audit log before and after, UNLINKs in pipelined batches with
+ * the same throttle as the scan. On cancel or error, *@deleted says how many
+ * went. */
+gboolean    sn_cache_delete_keys_sync   (SnCacheBackend       *backend,
+                                         GPtrArray            *keys,
+                                         SnCacheProgressFunc   progress,
+                                         gpointer              progress_data,
+                                         guint64              *deleted,
+                                         GCancellable         *cancellable,
+                                         GError              **error);
+void        sn_cache_delete_keys_async  (SnCacheBackend       *backend,
+                                         GPtrArray            *keys,
+                                         SnCacheProgressFunc   progress,
+                                         gpointer              progress_data,
+                                         GDestroyNotify        progress_destroy,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+gboolean    sn_cache_delete_keys_finish (SnCacheBackend       *backend,
+                                         GAsyncResult         *result,
+                                         guint64              *deleted,
+                                         GError              **error);
+
+/* FLUSHDB (never FLUSHALL): needs an operator profile; the runbook
+ * "cache-flush" adds the typed name on production. Audited. */
+gboolean    sn_cache_flush_sync         (SnCacheBackend       *backend,
+                                         gint64               *keys_before,
+                                         GCancellable         *cancellable,
+                                         GError              **error);
+/* What a flush breaks, in words, from the live cache (read-only). */
+char       *sn_cache_dup_flush_impact   (SnCacheBackend       *backend,
+                                         GCancellable         *cancellable,
+                                         GError              **error);
+
+/* Stats as a JSON object: "backend", "dbsize", and where the server gives
+ * them (INFO on Redis) "used_memory", "keyspace_hits", "keyspace_misses",
+ * "hit_rate" (0..1), "instantaneous_ops_per_sec", "connected_clients",
+ * "evicted_keys", "expired_keys", "maxmemory_policy", "redis_version". */
+JsonNode   *sn_cache_stats_sync         (SnCacheBackend       *backend,
+                                         GCancellable         *cancellable,
+                                         GError              **error);
+void        sn_cache_stats_async        (SnCacheBackend       *backend,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+JsonNode   *sn_cache_stats_finish       (SnCacheBackend       *backend,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+
+/* cache.* runbook actions; called by sn_actions_register_builtin(). */
+void        sn_cache_actions_register   (void);
+
+G_END_DECLS

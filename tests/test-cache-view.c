@@ -1,0 +1,275 @@
+/* test-cache-view.c: the cache browser against the local stack's real Redis
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-cache-view"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "sn-cache-view.h"
+#include "sn-test-gui.h"
+#include "sn-test-stack.h"
+#include "sn-types.h"
+
+static char *
+redis (const char *args)
+{
+  g_autofree char *command = g_strdup_printf ("REDISCLI_AUTH=%s redis-cli --no-auth-warning -h 127.0.0.1 -p %u %s",
+                                              sn_test_stack_get ("REDIS_PASSWORD"),
+                                              sn_test_stack_get_port ("REDIS_PORT"), args);
+
+  return sn_test_run (command);
+}
+
+static gboolean
+view_idle (gpointer data)
+{
+  return !sn_cache_view_get_busy (data) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (sn_test_find_named (data, "cache-backend"))), "Connecting…") != 0;
+}
+
+static GtkWidget *
+new_window (SnProfile    *profile,
+            SnCacheView **view)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  *view = SN_CACHE_VIEW (sn_cache_view_new ());
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (*view));
+  gtk_window_present (GTK_WINDOW (window));
+  sn_cache_view_set_profile (*view, profile);
+  g_assert_true (sn_test_wait_until (view_idle, *view, 30000));
+  return window;
+}
+
+static guint
+count_of (const char *pattern)
+{
+  g_autofree char *args = g_strdup_printf ("--scan --pattern '%s' | wc -l", pattern);
+  g_autofree char *out = redis (args);
+
+  return atoi (out);
+}
+
+static gboolean
+has_type (gpointer data)
+{
+  SnKeyModel *keys = sn_cache_view_get_keys (data);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (keys)) && i < 10; i++)
+    {
+      g_autoptr(SnCacheKey) key = g_list_model_get_item (G_LIST_MODEL (keys), i);
+
+      if (sn_cache_key_get_key_type (key) != SN_KEY_TYPE_UNKNOWN)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+stats_shown (gpointer data)
+{
+  return strstr (sn_test_label_text (data, "cache-stats"), "keys") != NULL;
+}
+
+static gboolean
+value_shown (gpointer data)
+{
+  g_autofree char *text = sn_cache_view_dup_value_text (data);
+
+  return strstr (text, "Belle de Colmar") != NULL;
+}
+
+static void
+test_browse (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  SnCacheView *view;
+  GtkWidget *window;
+  GtkWidget *keys_view;
+  const char *stats;
+
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_OPERATOR, NULL);
+  window = new_window (profile, &view);
+
+  /* every key, then the rate keys only, as redis-cli counts them */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sn_cache_view_get_keys (view))), ==, count_of ("*"));
+  sn_cache_view_scan (view, "rate:*");
+  g_assert_true (sn_test_wait_until (view_idle, view, 30000));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sn_cache_view_get_keys (view))), ==, count_of ("rate:*"));
+  g_assert_nonnull (strstr (sn_test_label_text (window, "cache-count"), " keys"));
+
+  /* the visible rows get their type and TTL */
+  g_assert_true (sn_test_wait_until (has_type, view, 10000));
+
+  keys_view = sn_test_find_named (window, "cache-keys");
+  g_assert_true (GTK_IS_COLUMN_VIEW (keys_view));
+  g_assert_true (gtk_widget_get_mapped (keys_view));
+
+  /* the details pane: pretty JSON of boats:active */
+  sn_cache_view_scan (view, "boats:*");
+  g_assert_true (sn_test_wait_until (view_idle, view, 30000));
+  g_assert_true (sn_cache_view_select_key (view, "boats:active"));
+  g_assert_true (sn_test_wait_until (value_shown, view, 10000));
+  g_assert_nonnull (strstr (sn_test_label_text (window, "cache-details-meta"), "JSON"));
+
+  /* an empty result shows the empty state */
+  sn_cache_view_scan (view, "nothing-like-this:*");
+  g_assert_true (sn_test_wait_until (view_idle, view, 30000));
+  g_assert_true (gtk_widget_get_mapped (sn_test_find_named (window, "cache-empty")));
+
+  /* the stats line says how many keys */
+  g_assert_true (sn_test_wait_until (stats_shown, window, 10000));
+  stats = sn_test_label_text (window, "cache-stats");
+  g_test_message ("stats: %s", stats);
+  g_assert_nonnull (strstr (stats, "keys"));
+
+  /* an operator sees the changes */
+  g_assert_true (gtk_widget_get_visible (sn_test_find_named (window, "cache-changes")));
+  g_assert_true (gtk_widget_get_visible (sn_test_find_named (window, "cache-delete")));
+  sn_test_screenshot (window, "cache-view.png");
+  sn_test_destroy_window (window);
+}
+
+static gboolean
+scanning_some (gpointer data)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (sn_cache_view_get_keys (data)));
+
+  return n > 0 && sn_key_model_get_scanning (sn_cache_view_get_keys (data));
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  SnCacheView *view;
+  GtkWidget *window;
+  g_autofree char *out = NULL;
+  guint had;
+
+  out = redis ("EVAL \"for i=1,300000 do redis.call('SET', KEYS[1]..i, i) end return 1\" 1 narcisse-gui:");
+  window = new_window (profile, &view);
+  sn_cache_view_scan (view, "narcisse-gui:*");
+  g_assert_true (sn_test_wait_until (scanning_some, view, 30000));
+  g_assert_true (gtk_widget_get_visible (sn_test_find_named (window, "cache-cancel")));
+  gtk_widget_activate_action (GTK_WIDGET (view), "cache.cancel", NULL);
+  g_assert_true (sn_test_wait_until (view_idle, view, 30000));
+  had = g_list_model_get_n_items (G_LIST_MODEL (sn_cache_view_get_keys (view)));
+  g_test_message ("cancelled with %u of 300000 keys", had);
+  g_assert_cmpuint (had, >, 0);
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (window, "cache-cancel")));
+  sn_test_destroy_window (window);
+  g_free (out);
+  out = redis ("EVAL \"for _,k in ipairs(redis.call('KEYS', 'narcisse-gui:*')) do redis.call('UNLINK', k) end return 1\" 0");
+}
+
+static void
+test_read_only (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  SnCacheView *view;
+  GtkWidget *window;
+  g_autofree char *exists = NULL;
+
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  window = new_window (profile, &view);
+
+  /* the direction browses and sees the stats… */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sn_cache_view_get_keys (view))), >, 10);
+  g_assert_true (sn_test_wait_until (stats_shown, window, 10000));
+  /* …and nothing that changes the server */
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (window, "cache-changes")));
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (window, "cache-delete")));
+
+  g_assert_true (sn_cache_view_select_key (view, "planning:last_update"));
+  gtk_widget_activate_action (GTK_WIDGET (view), "cache.delete-selected", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (view), "cache.delete-matching", NULL);
+  g_assert_null (sn_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_true (sn_test_wait_until (view_idle, view, 10000));
+  exists = redis ("EXISTS planning:last_update");
+  g_assert_cmpstr (exists, ==, "1\n");
+  sn_test_screenshot (window, "cache-view-read-only.png");
+  sn_test_destroy_window (window);
+}
+
+static gboolean
+dialog_open (gpointer data)
+{
+  return sn_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static gboolean
+keys_gone (gpointer data)
+{
+  g_autofree char *out = redis ("--scan --pattern 'narcisse-del:*' | wc -l");
+
+  return atoi (out) == 0 && view_idle (data);
+}
+
+static void
+test_delete_matching (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  SnCacheView *view;
+  GtkWidget *window;
+  AdwMessageDialog *dialog;
+  g_autofree char *out = NULL;
+  g_autofree char *keep = NULL;
+
+  out = redis ("EVAL \"for i=1,321 do redis.call('SET', KEYS[1]..i, i) end return 1\" 1 narcisse-del:");
+  g_free (out);
+  out = redis ("SET narcisse-keep 1");
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_OPERATOR, NULL);
+  window = new_window (profile, &view);
+  sn_cache_view_scan (view, "narcisse-del:*");
+  g_assert_true (sn_test_wait_until (view_idle, view, 30000));
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "cache.delete-matching", NULL);
+  g_assert_true (sn_test_wait_until (dialog_open, NULL, 30000));
+  dialog = ADW_MESSAGE_DIALOG (sn_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  /* the exact count, before anything goes */
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 321 keys?");
+  g_assert_cmpuint (count_of ("narcisse-del:*"), ==, 321);
+  adw_message_dialog_response (dialog, "delete");
+  g_assert_true (sn_test_wait_until (keys_gone, view, 30000));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sn_cache_view_get_keys (view))), ==, 0);
+  keep = redis ("EXISTS narcisse-keep");
+  g_assert_cmpstr (keep, ==, "1\n");
+  g_free (out);
+  out = redis ("DEL narcisse-keep");
+  sn_test_destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  g_setenv ("LANGUAGE", "C", TRUE);
+  sn_test_stack_up ();
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/sn/cache-view/browse", test_browse);
+  g_test_add_func ("/sn/cache-view/read-only", test_read_only);
+  g_test_add_func ("/sn/cache-view/delete-matching", test_delete_matching);
+  g_test_add_func ("/sn/cache-view/cancel", test_cancel);
+
+  return g_test_run ();
+}
