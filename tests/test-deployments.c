@@ -12,8 +12,11 @@
 
 #include "sn-actions-builtin.h"
 #include "sn-audit-log.h"
+#include "sn-backup-service.h"
 #include "sn-core.h"
 #include "sn-deployments.h"
+#include "sn-runbook-catalog.h"
+#include "sn-runner.h"
 #include "sn-ssh-session.h"
 #include "sn-test-stack.h"
 
@@ -23,6 +26,8 @@ static SnAuditLog *audit;
 static char *audit_path;
 static SnHost *host;
 static SnDeployService *service;
+static SnBackupService *backups;
+static SnRunbookCatalog *catalog;
 
 static char *
 git_host (const char *args)
@@ -395,6 +400,235 @@ test_read_only_refused (void)
   g_assert_false (sn_ssh_session_is_connected (ro_session));
 }
 
+/* Runbooks ------------------------------------------------------------------ */
+
+static char *
+health_version (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnDeployStatus) status = sn_deploy_service_status_sync (service, NULL, &error);
+
+  g_assert_no_error (error);
+  return g_strdup (sn_deploy_status_get_health_version (status));
+}
+
+static SnRunner *
+make_runner (const char *id,
+             SnProfile  *who,
+             const char *tag)
+{
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  SnRunbook *runbook = sn_runbook_catalog_lookup (catalog, id);
+  SnRunner *runner;
+
+  g_assert_nonnull (runbook);
+  g_hash_table_insert (params, (char *)"tag", (char *)tag);
+  runner = sn_runner_new (runbook, who, params, &error);
+  g_assert_no_error (error);
+  sn_runner_set_service (runner, "host", G_OBJECT (host));
+  sn_backup_service_setup_runner (backups, runner, NULL);
+  return runner;
+}
+
+static SnStepRun *
+find_step (SnRunner   *runner,
+           const char *id)
+{
+  GListModel *steps = sn_runner_get_steps (runner);
+
+  for (guint i = 0; i < g_list_model_get_n_items (steps); i++)
+    {
+      g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
+
+      if (g_strcmp0 (sn_step_run_get_id (step), id) == 0)
+        return g_steal_pointer (&step);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+assert_step_command (SnRunner   *runner,
+                     const char *id,
+                     char       *command)
+{
+  g_autoptr(SnStepRun) step = find_step (runner, id);
+  g_autofree char *owned = command;
+  g_autofree char *expected = sn_host_command_describe (profile, owned);
+
+  g_assert_cmpstr (sn_step_run_get_command (step), ==, expected);
+}
+
+/* The dry run shows exactly the commands that run, and changes nothing. */
+static void
+test_runbook_plan (void)
+{
+  g_autoptr(SnRunner) runner = make_runner ("deploy", profile, "v1.0.5");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnStepRun) checkout = NULL;
+  g_autoptr(SnStepRun) build = NULL;
+  g_autofree char *head_before = git_host ("rev-parse HEAD");
+  g_autofree char *head_after = NULL;
+  g_autofree char *version = NULL;
+
+  g_assert_true (sn_runner_plan_sync (runner, NULL, &error));
+  g_assert_no_error (error);
+  assert_step_command (runner, "fetch", sn_deploy_command_fetch (profile));
+  assert_step_command (runner, "checkout", sn_deploy_command_checkout (profile, "v1.0.5"));
+  assert_step_command (runner, "build", sn_deploy_command_build (profile));
+  assert_step_command (runner, "migrate", sn_deploy_command_migrate (profile));
+
+  /* the corrected sequence, not the runbook's git pull / compose pull */
+  checkout = find_step (runner, "checkout");
+  g_assert_nonnull (strstr (sn_step_run_get_command (checkout), "checkout --quiet tags/v1.0.5"));
+  g_assert_nonnull (strstr (sn_step_run_get_impact (checkout), "v1.0.5"));
+  build = find_step (runner, "build");
+  g_assert_nonnull (strstr (sn_step_run_get_command (build), "up -d --build app"));
+  g_assert_true (sn_step_run_get_destructive (build));
+  g_assert_null (strstr (sn_step_run_get_command (build), "pull"));
+
+  head_after = git_host ("rev-parse HEAD");
+  g_assert_cmpstr (head_after, ==, head_before);
+  version = health_version ();
+  g_assert_cmpstr (version, ==, "1.0.6");
+}
+
+static gboolean
+refuse_backup (SnRunner      *runner,
+               SnProfile     *who,
+               guint          max_age_minutes,
+               char         **evidence,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_set_error_literal (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_GATE, "no verified backup (test)");
+  return FALSE;
+}
+
+/* No rebuild or migration runs before the backup gate; the checkout done
+ * before it is put back. */
+static void
+test_runbook_gate_first (void)
+{
+  g_autoptr(SnRunner) runner = make_runner ("deploy", profile, "v1.0.5");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnStepRun) build = NULL;
+  g_autoptr(SnStepRun) migrate = NULL;
+  g_autofree char *head_before = git_host ("rev-parse HEAD");
+  g_autofree char *head_after = NULL;
+  g_autofree char *version = NULL;
+
+  sn_runner_set_gate_func (runner, SN_GATE_BACKUP_VERIFIED, refuse_backup);
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_REFUSED);
+  g_clear_error (&error);
+
+  build = find_step (runner, "build");
+  migrate = find_step (runner, "migrate");
+  g_assert_cmpint (sn_step_run_get_state (build), ==, SN_STEP_STATE_SKIPPED);
+  g_assert_cmpint (sn_step_run_get_state (migrate), ==, SN_STEP_STATE_SKIPPED);
+  head_after = git_host ("rev-parse HEAD");
+  g_assert_cmpstr (head_after, ==, head_before);
+  version = health_version ();
+  g_assert_cmpstr (version, ==, "1.0.6");
+}
+
+/* The read-only profile is refused in core, before anything runs. */
+static void
+test_runbook_read_only (void)
+{
+  SnProfile *ro = sn_test_stack_ro_profile ();
+  g_autoptr(GError) error = NULL;
+  const char * const ids[] = { "deploy", "rollback", "release", NULL };
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_assert_false (sn_runbook_check_profile (sn_runbook_catalog_lookup (catalog, ids[i]), ro, &error));
+      g_assert_nonnull (error);
+      g_clear_error (&error);
+    }
+}
+
+/* A manual deploy of a tag changes what the site runs, the way the workflow
+ * does: detached on the tag, app rebuilt, migrations applied. */
+static void
+test_runbook_deploy (void)
+{
+  g_autoptr(SnRunner) runner = make_runner ("deploy", profile, "v1.0.5");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnStepRun) migrate = NULL;
+  g_autoptr(SnDeployStatus) status = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *tag_commit = git_host ("rev-parse v1.0.5^{commit}");
+  g_autofree char *head = NULL;
+  SnRunOutcome outcome;
+
+  outcome = sn_runner_execute_sync (runner, NULL, &error);
+  if (outcome != SN_RUN_OUTCOME_SUCCEEDED)
+    g_printerr ("%s\n", sn_runner_get_summary (runner));
+  g_assert_no_error (error);
+  g_assert_cmpint (outcome, ==, SN_RUN_OUTCOME_SUCCEEDED);
+
+  version = health_version ();
+  g_assert_cmpstr (version, ==, "1.0.5");
+  head = git_host ("rev-parse HEAD");
+  g_assert_cmpstr (head, ==, tag_commit);
+  status = sn_deploy_service_status_sync (service, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sn_deploy_status_get_tag (status), ==, "v1.0.5");
+  g_assert_null (sn_deploy_status_get_branch (status));
+
+  migrate = find_step (runner, "migrate");
+  output = sn_step_run_dup_output (migrate);
+  g_assert_nonnull (strstr (output, "No pending migrations to apply."));
+}
+
+/* A release that cannot start: the previous version is rebuilt and runs again. */
+static void
+test_runbook_broken_rolls_back (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha = push_commit ("feat: new booking page", "1.0.9", TRUE);
+  g_autofree char *created = NULL;
+  g_autoptr(SnRunner) runner = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *previous = git_host ("rev-parse v1.0.5^{commit}");
+  SnRunOutcome outcome;
+
+  created = sn_deploy_service_create_release_sync (service, "v1.0.9", sha, NULL, &error);
+  g_assert_no_error (error);
+
+  runner = make_runner ("deploy", profile, "v1.0.9");
+  outcome = sn_runner_execute_sync (runner, NULL, &error);
+  g_assert_cmpint (outcome, ==, SN_RUN_OUTCOME_FAILED_REVERTED);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  version = health_version ();
+  g_assert_cmpstr (version, ==, "1.0.5");
+  head = git_host ("rev-parse HEAD");
+  g_assert_cmpstr (head, ==, previous);
+}
+
+/* Rollback to an earlier tag, from the one deployed. */
+static void
+test_runbook_rollback (void)
+{
+  g_autoptr(SnRunner) runner = make_runner ("rollback", profile, "v1.0.4");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *version = NULL;
+  SnRunOutcome outcome;
+
+  outcome = sn_runner_execute_sync (runner, NULL, &error);
+  if (outcome != SN_RUN_OUTCOME_SUCCEEDED)
+    g_printerr ("%s\n", sn_runner_get_summary (runner));
+  g_assert_no_error (error);
+  g_assert_cmpint (outcome, ==, SN_RUN_OUTCOME_SUCCEEDED);
+  version = health_version ();
+  g_assert_cmpstr (version, ==, "1.0.4");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -414,6 +648,9 @@ main (int    argc,
   host = sn_host_new (session, audit);
   service = sn_deploy_service_new (profile, host);
   sn_deploy_service_set_poll_interval (service, 200);
+  backups = sn_backup_service_new (profile, session);
+  catalog = sn_runbook_catalog_new (NULL);
+  sn_runbook_catalog_load (catalog, NULL);
 
   g_test_add_func ("/deploy/tag-validation", test_tags_valid);
   g_test_add_func ("/deploy/list-tags", test_list_tags);
@@ -424,9 +661,17 @@ main (int    argc,
   g_test_add_func ("/deploy/release-run-fails", test_release_run_fails);
   g_test_add_func ("/deploy/follow-cancel", test_cancel_follow);
   g_test_add_func ("/deploy/read-only-refused", test_read_only_refused);
+  g_test_add_func ("/deploy/runbook/plan", test_runbook_plan);
+  g_test_add_func ("/deploy/runbook/gate-first", test_runbook_gate_first);
+  g_test_add_func ("/deploy/runbook/read-only", test_runbook_read_only);
+  g_test_add_func ("/deploy/runbook/deploy-tag", test_runbook_deploy);
+  g_test_add_func ("/deploy/runbook/broken-rolls-back", test_runbook_broken_rolls_back);
+  g_test_add_func ("/deploy/runbook/rollback", test_runbook_rollback);
 
   status = g_test_run ();
 
+  g_clear_object (&catalog);
+  g_clear_object (&backups);
   g_clear_object (&service);
   g_clear_object (&host);
   g_clear_object (&session);

@@ -16,6 +16,7 @@
 #include "sn-audit-log.h"
 #include "sn-backup-service.h"
 #include "sn-database-connector.h"
+#include "sn-deployments.h"
 #include "sn-health-service.h"
 #include "sn-host.h"
 #include "sn-secret-store.h"
@@ -621,6 +622,7 @@ sn_actions_register_builtin (void)
       sn_backup_actions_register ();
       sn_access_actions_register ();
       sn_host_register_actions ();
+      sn_deploy_register_actions ();
       g_once_init_leave (&initialized, 1);
     }
 }

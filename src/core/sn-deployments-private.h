@@ -27,6 +27,7 @@ struct _SnDeployStatus
   char      *subject;
   char      *health_version;
   char      *health_state;
+  gboolean   health_ok;          /* the site answers: healthy, degraded or operational */
   GDateTime *image_created;
   GPtrArray *warnings;          /* NULL-terminated */
 };

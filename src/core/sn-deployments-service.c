@@ -406,6 +406,9 @@ read_health (SnDeployService *self,
     }
 
   status->health_state = g_strdup (sn_health_state_to_label (sn_health_report_get_state (report)));
+  status->health_ok = sn_health_report_get_state (report) == SN_HEALTH_STATE_HEALTHY ||
+                      sn_health_report_get_state (report) == SN_HEALTH_STATE_DEGRADED ||
+                      sn_health_report_get_state (report) == SN_HEALTH_STATE_OPERATIONAL;
   if (sn_health_report_get_version (report) != NULL && *sn_health_report_get_version (report) != '\0')
     status->health_version = g_strdup (sn_health_report_get_version (report));
 }

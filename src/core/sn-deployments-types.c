@@ -439,6 +439,7 @@ const char *sn_deploy_status_get_subject (SnDeployStatus *self) { return self->s
 const char *sn_deploy_status_get_health_version (SnDeployStatus *self) { return self->health_version; }
 const char *sn_deploy_status_get_health_state (SnDeployStatus *self) { return self->health_state; }
 GDateTime *sn_deploy_status_get_image_created (SnDeployStatus *self) { return self->image_created; }
+gboolean sn_deploy_status_get_site_answers (SnDeployStatus *self) { return self->health_ok; }
 
 const char * const *
 sn_deploy_status_get_warnings (SnDeployStatus *self)

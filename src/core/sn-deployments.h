@@ -93,6 +93,7 @@ const char *sn_deploy_status_get_commit         (SnDeployStatus *self);
 const char *sn_deploy_status_get_subject        (SnDeployStatus *self);
 const char *sn_deploy_status_get_health_version (SnDeployStatus *self);  /* NULL: not known */
 const char *sn_deploy_status_get_health_state   (SnDeployStatus *self);
+gboolean    sn_deploy_status_get_site_answers  (SnDeployStatus *self);  /* healthy, degraded or operational */
 GDateTime  *sn_deploy_status_get_image_created  (SnDeployStatus *self);  /* NULL: not known */
 char       *sn_deploy_status_dup_image_age      (SnDeployStatus *self);  /* "3 days", or NULL */
 /* One line per problem worth saying (detached on no tag, version differs…). */
