@@ -292,6 +292,16 @@ test_release (void)
   g_assert_cmpuint (g_strv_length ((char **)steps), ==, 5);
   g_assert_cmpstr (steps[3], ==, "deploy › Health check: success");
 
+  /* the workflow deployed it on the server */
+  {
+    g_autoptr(SnDeployStatus) status = sn_deploy_service_status_sync (service, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (sn_deploy_status_get_tag (status), ==, "v1.0.7");
+    g_assert_null (sn_deploy_status_get_branch (status));
+    g_assert_cmpstr (sn_deploy_status_get_health_version (status), ==, "1.0.7");
+  }
+
   /* the server's fetch now sees it */
   tags = sn_deploy_service_list_tags_sync (service, TRUE, NULL, &error);
   g_assert_no_error (error);
@@ -469,6 +479,7 @@ test_runbook_plan (void)
   g_autoptr(SnStepRun) build = NULL;
   g_autofree char *head_before = git_host ("rev-parse HEAD");
   g_autofree char *head_after = NULL;
+  g_autofree char *version_before = health_version ();
   g_autofree char *version = NULL;
 
   g_assert_true (sn_runner_plan_sync (runner, NULL, &error));
@@ -490,7 +501,7 @@ test_runbook_plan (void)
   head_after = git_host ("rev-parse HEAD");
   g_assert_cmpstr (head_after, ==, head_before);
   version = health_version ();
-  g_assert_cmpstr (version, ==, "1.0.6");
+  g_assert_cmpstr (version, ==, version_before);
 }
 
 static gboolean
@@ -516,6 +527,7 @@ test_runbook_gate_first (void)
   g_autoptr(SnStepRun) migrate = NULL;
   g_autofree char *head_before = git_host ("rev-parse HEAD");
   g_autofree char *head_after = NULL;
+  g_autofree char *version_before = health_version ();
   g_autofree char *version = NULL;
 
   sn_runner_set_gate_func (runner, SN_GATE_BACKUP_VERIFIED, refuse_backup);
@@ -529,7 +541,7 @@ test_runbook_gate_first (void)
   head_after = git_host ("rev-parse HEAD");
   g_assert_cmpstr (head_after, ==, head_before);
   version = health_version ();
-  g_assert_cmpstr (version, ==, "1.0.6");
+  g_assert_cmpstr (version, ==, version_before);
 }
 
 /* The read-only profile is refused in core, before anything runs. */
@@ -589,15 +601,15 @@ test_runbook_broken_rolls_back (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *sha = push_commit ("feat: new booking page", "1.0.9", TRUE);
-  g_autofree char *created = NULL;
+  g_autofree char *command = g_strdup_printf ("git -C %s tag v1.0.9 %s", sn_test_stack_get ("GITHUB_REPO_DIR"), sha);
+  g_autofree char *out = sn_test_run (command);
   g_autoptr(SnRunner) runner = NULL;
   g_autofree char *version = NULL;
   g_autofree char *head = NULL;
   g_autofree char *previous = git_host ("rev-parse v1.0.5^{commit}");
   SnRunOutcome outcome;
 
-  created = sn_deploy_service_create_release_sync (service, "v1.0.9", sha, NULL, &error);
-  g_assert_no_error (error);
+  /* pushed straight to the repository, not through the API: no workflow run */
 
   runner = make_runner ("deploy", profile, "v1.0.9");
   outcome = sn_runner_execute_sync (runner, NULL, &error);

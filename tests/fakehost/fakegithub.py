@@ -7,10 +7,13 @@ workflow's runs and a run's jobs and steps. The repository is a real bare git re
 (FAKEGITHUB_REPO_DIR, the origin of the stack's /opt/sweetnarcisse checkout): its commits and tags
 are read with git, and a tag created through the API is written into it (`git update-ref`), so the
 server's `git fetch --all --tags` then finds it. A run created by a tag goes queued -> in_progress -> completed over
-FAKEGITHUB_RUN_SECONDS (default 3) seconds.
+FAKEGITHUB_RUN_SECONDS (default 3) seconds; when it ends it does what the real workflow's deploy job does on
+the server (target-system.md §9.2), on the stack's checkout FAKEGITHUB_DEPLOY_PATH with the docker stand-in:
+fetch the tags, check the tag out, up -d --build app, prisma migrate deploy, image prune. If that fails
+(a release that cannot start), the run fails at its "Deploy to VPS" step.
 
 Environment: FAKEGITHUB_PORT, FAKEGITHUB_REPO_DIR, FAKEGITHUB_TOKEN (the only token accepted),
-FAKEGITHUB_STATE_DIR. Knob: if FAKEGITHUB_STATE_DIR/github.fail-next exists when a tag is created,
+FAKEGITHUB_STATE_DIR, FAKEGITHUB_DEPLOY_PATH and FAKEGITHUB_FAKEHOST_BIN (with SN_STACK_DIR: the deploy). Knob: if FAKEGITHUB_STATE_DIR/github.fail-next exists when a tag is created,
 that run ends with conclusion "failure" (at the "Deploy to VPS" step) and the file is removed.
 Every request is logged to stderr as one line.
 
@@ -84,8 +87,27 @@ def new_run(tag, sha, start, status, conclusion, end):
     }
 
 
+DEPLOY_SCRIPT = (
+    "set -e; cd \"$DEPLOY\"; git fetch --all --tags; git -c advice.detachedHead=false checkout tags/\"$TAG\"; "
+    "docker compose --env-file .env.production.local up -d --build app; "
+    "docker compose --env-file .env.production.local exec -T app node_modules/.bin/prisma migrate deploy; "
+    "docker image prune -f")
+
+
+def deploy(tag):
+    """The workflow's deploy job, run on the stack's checkout; True when it worked."""
+    path = os.environ.get("FAKEGITHUB_DEPLOY_PATH")
+    if not path:
+        return True
+    env = dict(os.environ, DEPLOY=path, TAG=tag, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null",
+               PATH=os.environ.get("FAKEGITHUB_FAKEHOST_BIN", "") + ":" + os.environ.get("PATH", ""))
+    out = subprocess.run(["bash", "-c", DEPLOY_SCRIPT], capture_output=True, text=True, env=env, check=False)
+    sys.stderr.write("fakegithub: deploy %s: exit %d\n%s%s" % (tag, out.returncode, out.stdout, out.stderr))
+    return out.returncode == 0
+
+
 def progress(run):
-    """Moves a live run along with the clock."""
+    """Moves a live run along with the clock; the deploy job runs when it ends."""
     if run["status"] == "completed":
         return
     elapsed = time.time() - run["_start"]
@@ -94,10 +116,21 @@ def progress(run):
     elif elapsed < RUN_SECONDS:
         run["status"] = "in_progress"
     else:
+        if not run["_fail"] and not deploy(run["head_branch"]):
+            run["_fail"] = True
         run["status"] = "completed"
         run["conclusion"] = "failure" if run["_fail"] else "success"
-        run["_end"] = run["_start"] + RUN_SECONDS
+        run["_end"] = time.time()
     run["updated_at"] = iso(min(time.time(), run["_end"]))
+
+
+def ticker():
+    """Runs go on whether anyone looks or not, as on GitHub."""
+    while True:
+        time.sleep(0.2)
+        with LOCK:
+            for run in RUNS:
+                progress(run)
 
 
 def public(run):
@@ -115,7 +148,7 @@ def jobs_of(run):
         done_at = (i + 2) * per_step
         if failed:
             status, conclusion = "completed", "skipped"
-        elif run["status"] == "completed" or elapsed >= done_at:
+        elif run["status"] == "completed" or (elapsed >= done_at and i < 2):
             status, conclusion = "completed", "success"
             if run["_fail"] and name == "Deploy to VPS":
                 conclusion, failed = "failure", True
@@ -230,6 +263,7 @@ class Handler(BaseHTTPRequestHandler):
 
 def main():
     seed_runs()
+    threading.Thread(target=ticker, daemon=True).start()
     server = ThreadingHTTPServer(("127.0.0.1", PORT), Handler)
     sys.stderr.write("fakegithub: listening on 127.0.0.1:%d\n" % server.server_address[1])
     sys.stderr.flush()

@@ -22,7 +22,8 @@ svc_github_start() {
     rm -f "$d/github.pid"
     setsid env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/nonexistent LANG=C.UTF-8 TZ=UTC \
         FAKEGITHUB_PORT="$GITHUB_PORT" FAKEGITHUB_REPO_DIR="$GITHUB_REPO_DIR" FAKEGITHUB_TOKEN="$GITHUB_TOKEN" \
-        FAKEGITHUB_STATE_DIR="$SN_STACK_DIR/state" \
+        FAKEGITHUB_STATE_DIR="$SN_STACK_DIR/state" FAKEGITHUB_DEPLOY_PATH="$DEPLOY_PATH" \
+        FAKEGITHUB_FAKEHOST_BIN="$FAKEHOST_BIN" SN_STACK_DIR="$SN_STACK_DIR" \
         ${FAKEGITHUB_RUN_SECONDS:+FAKEGITHUB_RUN_SECONDS=$FAKEGITHUB_RUN_SECONDS} \
         "$PYTHON" "$REPO_ROOT/tests/fakehost/fakegithub.py" </dev/null >>"$GITHUB_LOG" 2>&1 &
     echo $! > "$d/github.pid"
