@@ -125,13 +125,14 @@ show_status (SnDeploymentsView *self)
   if (status == NULL)
     return;
 
-  tag_text = g_strdup_printf ("%s — %.7s%s%s — %s",
+  tag_text = g_strdup_printf ("%s — %.7s%s%s",
                               sn_deploy_status_get_tag (status) != NULL ? sn_deploy_status_get_tag (status)
                                                                         : _("no release tag"),
                               sn_deploy_status_get_commit (status),
                               sn_deploy_status_get_branch (status) != NULL ? _(", branch ") : _(", detached"),
-                              sn_deploy_status_get_branch (status) != NULL ? sn_deploy_status_get_branch (status) : "",
-                              sn_deploy_status_get_subject (status));
+                              sn_deploy_status_get_branch (status) != NULL ? sn_deploy_status_get_branch (status) : "");
+  /* the commit's subject is git's text, in its authors' language */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->tag_row), sn_deploy_status_get_subject (status));
   adw_action_row_set_subtitle (self->tag_row, tag_text);
 
   version_text = g_strdup_printf (_("%s — %s"),

@@ -641,6 +641,225 @@ test_runbook_rollback (void)
   g_assert_cmpstr (version, ==, "1.0.4");
 }
 
+/* Migration rollback --------------------------------------------------------- */
+
+#define FAILED_MIGRATION "20260110090000_add_booking_notes"
+#define GOOD_INVERSE "ALTER TABLE \"Booking\" DROP COLUMN \"notes\";"
+
+static char *
+psql (const char *sql)
+{
+  g_autofree char *quoted = g_shell_quote (sql);
+  g_autofree char *command = g_strdup_printf ("env PGPASSWORD=%s %s/psql -X -q -A -t -h 127.0.0.1 -p %s "
+                                              "-U snarcisse -d snarcisse -v ON_ERROR_STOP=1 -c %s",
+                                              sn_test_stack_get ("PGPASSWORD"), sn_test_stack_get ("PG_BIN"),
+                                              sn_test_stack_get ("PGPORT"), quoted);
+  char *output = sn_test_run (command);
+
+  return g_strstrip (output);
+}
+
+/* A deploy whose migration failed halfway: its first statement added a
+ * column, the second failed, Prisma recorded the attempt as failed. */
+static void
+seed_failed_migration (void)
+{
+  g_free (psql ("ALTER TABLE \"Booking\" ADD COLUMN IF NOT EXISTS \"notes\" TEXT;"
+                "DELETE FROM \"_prisma_migrations\" WHERE migration_name = '" FAILED_MIGRATION "';"
+                "INSERT INTO \"_prisma_migrations\" (id, checksum, finished_at, migration_name, logs, started_at, "
+                "applied_steps_count) VALUES ('f0000000-0000-4000-8000-000000000001', repeat('a', 64), NULL, '"
+                FAILED_MIGRATION "', 'Database error code: 42P07: relation \"Booking_notes_idx\" already exists', "
+                "now(), 0)"));
+}
+
+static gboolean
+has_notes_column (void)
+{
+  g_autofree char *n = psql ("SELECT count(*) FROM information_schema.columns "
+                             "WHERE table_name = 'Booking' AND column_name = 'notes'");
+
+  return g_str_equal (n, "1");
+}
+
+static char *
+migration_state (const char *name)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT CASE WHEN rolled_back_at IS NOT NULL THEN 'rolled-back' "
+                                          "WHEN finished_at IS NULL THEN 'failed' ELSE 'applied' END "
+                                          "FROM \"_prisma_migrations\" WHERE migration_name = '%s' "
+                                          "ORDER BY started_at DESC LIMIT 1", name);
+
+  return psql (sql);
+}
+
+static SnRunner *
+make_migration_runner (const char *name,
+                       const char *sql)
+{
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  SnRunner *runner;
+
+  g_hash_table_insert (params, (char *)"name", (char *)name);
+  g_hash_table_insert (params, (char *)"sql", (char *)sql);
+  runner = sn_runner_new (sn_runbook_catalog_lookup (catalog, "migration-rollback"), profile, params, &error);
+  g_assert_no_error (error);
+  sn_runner_set_service (runner, "host", G_OBJECT (host));
+  sn_backup_service_setup_runner (backups, runner, NULL);
+  /* an admin runbook: the break-glass reason goes into the audit log */
+  sn_runner_set_reason (runner, "The deploy of v1.0.10 failed halfway through its migration");
+  return runner;
+}
+
+static void
+test_migration_list (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) list = NULL;
+  g_autoptr(SnDeployMigration) last = NULL;
+
+  seed_failed_migration ();
+  list = sn_deploy_service_list_migrations_sync (service, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (list), >=, 26);
+  last = g_list_model_get_item (list, g_list_model_get_n_items (list) - 1);
+  g_assert_cmpstr (sn_deploy_migration_get_name (last), ==, FAILED_MIGRATION);
+  g_assert_cmpint (sn_deploy_migration_get_state (last), ==, SN_MIGRATION_FAILED);
+  g_assert_nonnull (strstr (sn_deploy_migration_get_logs (last), "42P07"));
+
+  /* a failed migration blocks every later deploy's migrate deploy */
+  g_assert_false (sn_deploy_service_migrate_sync (service, NULL, NULL, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "P3009"));
+  g_clear_error (&error);
+
+  g_assert_true (sn_deploy_check_inverse_sql (GOOD_INVERSE, NULL));
+  g_assert_false (sn_deploy_check_inverse_sql ("  ", NULL));
+  g_assert_false (sn_deploy_check_inverse_sql ("DROP TABLE x; COMMIT; DROP TABLE y", NULL));
+  g_assert_false (sn_deploy_check_inverse_sql ("begin; drop table x", NULL));
+  g_assert_false (sn_deploy_check_inverse_sql ("\\! rm -rf /", &error));
+  g_assert_error (error, SN_DEPLOY_ERROR, SN_DEPLOY_ERROR_MIGRATION);
+}
+
+/* Only a migration recorded as failed: the runbook stops before anything changes. */
+static void
+test_migration_refuses_applied (void)
+{
+  g_autoptr(SnRunner) runner = make_migration_runner ("20260102142804_booking_private_fields", GOOD_INVERSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnStepRun) inverse = NULL;
+  g_autofree char *state = NULL;
+  SnRunOutcome outcome;
+
+  seed_failed_migration ();
+  outcome = sn_runner_execute_sync (runner, NULL, &error);
+  g_assert_cmpint (outcome, !=, SN_RUN_OUTCOME_SUCCEEDED);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  {
+    g_autoptr(SnStepRun) check = find_step (runner, "migrations");
+
+    g_assert_cmpint (sn_step_run_get_state (check), ==, SN_STEP_STATE_FAILED);
+    g_assert_nonnull (strstr (sn_step_run_get_message (check), "did not fail"));
+  }
+  inverse = find_step (runner, "inverse");
+  g_assert_cmpint (sn_step_run_get_state (inverse), ==, SN_STEP_STATE_SKIPPED);
+  g_assert_true (has_notes_column ());
+  state = migration_state ("20260102142804_booking_private_fields");
+  g_assert_cmpstr (state, ==, "applied");
+
+  /* the service refuses by itself too */
+  g_assert_false (sn_deploy_service_resolve_rolled_back_sync (service, "20260102142804_booking_private_fields",
+                                                              NULL, NULL, NULL, &error));
+  g_assert_error (error, SN_DEPLOY_ERROR, SN_DEPLOY_ERROR_MIGRATION);
+  g_clear_error (&error);
+  g_assert_false (sn_deploy_service_run_inverse_sql_sync (service, "20991231000000_never_ran", "SELECT 1",
+                                                          NULL, NULL, NULL, &error));
+  g_assert_error (error, SN_DEPLOY_ERROR, SN_DEPLOY_ERROR_MIGRATION);
+}
+
+/* An error in the inverse SQL leaves the schema as it was, the migration failed. */
+static void
+test_migration_bad_sql (void)
+{
+  g_autoptr(SnRunner) runner = make_migration_runner (FAILED_MIGRATION,
+                                                      GOOD_INVERSE " SELECT no_such_function ();");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnStepRun) resolve = NULL;
+  g_autofree char *state = NULL;
+
+  seed_failed_migration ();
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), !=, SN_RUN_OUTCOME_SUCCEEDED);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  g_assert_true (has_notes_column ());
+  state = migration_state (FAILED_MIGRATION);
+  g_assert_cmpstr (state, ==, "failed");
+  resolve = find_step (runner, "resolve");
+  g_assert_cmpint (sn_step_run_get_state (resolve), ==, SN_STEP_STATE_SKIPPED);
+}
+
+/* Nothing runs on the database before the backup gate. */
+static void
+test_migration_gate_first (void)
+{
+  g_autoptr(SnRunner) runner = make_migration_runner (FAILED_MIGRATION, GOOD_INVERSE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = NULL;
+
+  seed_failed_migration ();
+  sn_runner_set_gate_func (runner, SN_GATE_BACKUP_VERIFIED, refuse_backup);
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_REFUSED);
+  g_clear_error (&error);
+  g_assert_true (has_notes_column ());
+  state = migration_state (FAILED_MIGRATION);
+  g_assert_cmpstr (state, ==, "failed");
+}
+
+/* The operator level may not run hand-written SQL: refused in core. */
+static void
+test_migration_needs_admin (void)
+{
+  g_autoptr(SnProfile) operator = sn_profile_copy (profile);
+  g_autoptr(SnDeployService) operator_service = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (operator, "safety-level", SN_SAFETY_LEVEL_OPERATOR, NULL);
+  operator_service = sn_deploy_service_new (operator, host);
+  seed_failed_migration ();
+  g_assert_false (sn_deploy_service_run_inverse_sql_sync (operator_service, FAILED_MIGRATION, GOOD_INVERSE,
+                                                          NULL, NULL, NULL, &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+  g_assert_false (sn_runbook_check_profile (sn_runbook_catalog_lookup (catalog, "migration-rollback"),
+                                            operator, &error));
+  g_assert_true (has_notes_column ());
+}
+
+static void
+test_migration_rolls_back (void)
+{
+  g_autoptr(SnRunner) runner = make_migration_runner (FAILED_MIGRATION, GOOD_INVERSE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = NULL;
+  SnRunOutcome outcome;
+
+  seed_failed_migration ();
+  outcome = sn_runner_execute_sync (runner, NULL, &error);
+  if (outcome != SN_RUN_OUTCOME_SUCCEEDED)
+    g_printerr ("%s\n", sn_runner_get_summary (runner));
+  g_assert_no_error (error);
+  g_assert_cmpint (outcome, ==, SN_RUN_OUTCOME_SUCCEEDED);
+
+  g_assert_false (has_notes_column ());
+  state = migration_state (FAILED_MIGRATION);
+  g_assert_cmpstr (state, ==, "rolled-back");
+
+  /* the next deploy's migrations run again */
+  g_assert_true (sn_deploy_service_migrate_sync (service, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -679,6 +898,12 @@ main (int    argc,
   g_test_add_func ("/deploy/runbook/deploy-tag", test_runbook_deploy);
   g_test_add_func ("/deploy/runbook/broken-rolls-back", test_runbook_broken_rolls_back);
   g_test_add_func ("/deploy/runbook/rollback", test_runbook_rollback);
+  g_test_add_func ("/deploy/migration/list", test_migration_list);
+  g_test_add_func ("/deploy/migration/refuses-applied", test_migration_refuses_applied);
+  g_test_add_func ("/deploy/migration/bad-sql-changes-nothing", test_migration_bad_sql);
+  g_test_add_func ("/deploy/migration/gate-first", test_migration_gate_first);
+  g_test_add_func ("/deploy/migration/needs-admin", test_migration_needs_admin);
+  g_test_add_func ("/deploy/migration/rolls-back", test_migration_rolls_back);
 
   status = g_test_run ();
 

@@ -22,6 +22,19 @@ N_("Apply the database migrations");
 N_("The new version answers");
 N_("Delete unused images");
 
+/* migration-rollback.json */
+N_("Roll back a failed database migration");
+N_("Cleans up after a database migration that failed during a deploy (runbook §2.4), so that the next deploy can apply migrations again. Dangerous: it runs SQL you write on the live database. First the migrations recorded in the database are listed; the one you name must be recorded as failed, otherwise nothing runs (a migration that was applied successfully cannot be marked as rolled back: undo it with a new migration in a new release). A fresh safety backup of the database must exist before anything changes. Your inverse SQL then runs in one transaction: all of it, or nothing if any statement fails. Last, the migration is marked as rolled back.");
+N_("Failed migration");
+N_("Its folder name in prisma/migrations, such as 20260110090000_add_booking_notes");
+N_("Inverse SQL");
+N_("The statements that undo what the failed migration changed, without BEGIN or COMMIT");
+N_("The migrations recorded in the database; the one named must have failed");
+N_("Safety backup of the database");
+N_("Run the inverse SQL in one transaction");
+N_("Mark the migration as rolled back");
+N_("The migrations recorded afterwards");
+
 /* release.json */
 N_("Release a new version");
 N_("Publishes a new version the way the project does it (runbook §2.1): creates the tag vX.Y.Z on GitHub on the newest commit of the main branch (or the commit you give), which starts the “Deploy to Production” workflow; then follows that run step by step until it ends and checks that the site answers. The tag must be new and look like v1.2.3, or the workflow refuses it. If the run fails, the site may be left half-deployed: run “Roll back to an earlier version” with the previous tag.");

@@ -28,6 +28,11 @@
  *   deploy.verify   { "tag": "v1.0.7" }    the site answers; version       read
  *   deploy.release  { "tag", "commit" }    GitHub: tag, follow the run     destroy
  *   deploy.prune    { "enabled": "yes" }   docker image prune -f           change
+ *   deploy.migrations  { "failed": NAME }  lists _prisma_migrations; with    read
+ *                      "failed", fails unless NAME is recorded as failed
+ *   deploy.inverse-sql { "name", "sql" }   psql --single-transaction       destroy (admin)
+ *   deploy.resolve     { "name" }          prisma migrate resolve          destroy
+ *                                          --rolled-back NAME
  */
 
 static SnDeployService *
@@ -527,6 +532,142 @@ static const SnActionInfo prune_action = {
   .run = prune_run,
 };
 
+/* deploy.migrations ---------------------------------------------------------- */
+
+static char *
+migrations_describe (SnActionContext *context,
+                     JsonObject      *args)
+{
+  return ssh_form (context, sn_deploy_command_migrations (sn_action_context_get_profile (context)));
+}
+
+static gboolean
+migrations_run (SnActionContext  *context,
+                JsonObject       *args,
+                GError          **error)
+{
+  g_autoptr(SnDeployService) service = get_service (context, error);
+  const char *failed = json_object_get_string_member_with_default (args, "failed", NULL);
+  GCancellable *cancellable = sn_action_context_get_cancellable (context);
+  g_autoptr(GListModel) list = NULL;
+
+  if (service == NULL || (list = sn_deploy_service_list_migrations_sync (service, cancellable, error)) == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(SnDeployMigration) row = g_list_model_get_item (list, i);
+
+      sn_action_context_emit (context, SN_OUTPUT_STDOUT, "%-60s %-12s %s",
+                              sn_deploy_migration_get_name (row),
+                              sn_deploy_migration_state_to_label (sn_deploy_migration_get_state (row)),
+                              sn_deploy_migration_get_started (row) != NULL ? sn_deploy_migration_get_started (row) : "");
+      if (sn_deploy_migration_get_state (row) == SN_MIGRATION_FAILED && sn_deploy_migration_get_logs (row) != NULL)
+        sn_action_context_emit (context, SN_OUTPUT_INFO, _("  its log: %s"), sn_deploy_migration_get_logs (row));
+    }
+
+  if (failed != NULL && *failed != '\0')
+    return sn_deploy_service_check_failed_migration_sync (service, failed, cancellable, error);
+  return TRUE;
+}
+
+static const SnActionInfo migrations_action = {
+  .name = "deploy.migrations",
+  .risk = sn_action_risk_read,
+  .describe = migrations_describe,
+  .run = migrations_run,
+};
+
+/* deploy.inverse-sql ---------------------------------------------------------- */
+
+static gboolean
+inverse_check (JsonObject  *args,
+               GError     **error)
+{
+  return sn_action_args_get_string (args, "name", TRUE, error) != NULL &&
+         sn_action_args_get_string (args, "sql", TRUE, error) != NULL;
+}
+
+static char *
+inverse_describe (SnActionContext *context,
+                  JsonObject      *args)
+{
+  return ssh_form (context, sn_deploy_command_inverse_sql (sn_action_context_get_profile (context),
+                                                           json_object_get_string_member_with_default (args, "sql", "")));
+}
+
+static char *
+inverse_impact (SnActionContext  *context,
+                JsonObject       *args,
+                GError          **error)
+{
+  return g_strdup_printf (_("Runs the SQL above on the live database, in one transaction, to undo what the "
+                            "failed migration %s left: all of it or, on any error, none of it."),
+                          json_object_get_string_member_with_default (args, "name", ""));
+}
+
+static gboolean
+inverse_run (SnActionContext  *context,
+             JsonObject       *args,
+             GError          **error)
+{
+  g_autoptr(SnDeployService) service = get_service (context, error);
+
+  return service != NULL &&
+         sn_deploy_service_run_inverse_sql_sync (service, json_object_get_string_member (args, "name"),
+                                                 json_object_get_string_member (args, "sql"), on_line, context,
+                                                 sn_action_context_get_cancellable (context), error);
+}
+
+static const SnActionInfo inverse_action = {
+  .name = "deploy.inverse-sql",
+  .risk = sn_action_risk_destroy,
+  .min_level = SN_SAFETY_LEVEL_ADMIN,
+  .check = inverse_check,
+  .describe = inverse_describe,
+  .impact = inverse_impact,
+  .run = inverse_run,
+};
+
+/* deploy.resolve ---------------------------------------------------------------- */
+
+static gboolean
+name_check (JsonObject  *args,
+            GError     **error)
+{
+  return sn_action_args_get_string (args, "name", TRUE, error) != NULL;
+}
+
+static char *
+resolve_describe (SnActionContext *context,
+                  JsonObject      *args)
+{
+  return ssh_form (context, sn_deploy_command_resolve (sn_action_context_get_profile (context),
+                                                       json_object_get_string_member_with_default (args, "name", "")));
+}
+
+static gboolean
+resolve_run (SnActionContext  *context,
+             JsonObject       *args,
+             GError          **error)
+{
+  g_autoptr(SnDeployService) service = get_service (context, error);
+
+  return service != NULL &&
+         sn_deploy_service_resolve_rolled_back_sync (service, json_object_get_string_member (args, "name"),
+                                                     on_line, context,
+                                                     sn_action_context_get_cancellable (context), error);
+}
+
+static const SnActionInfo resolve_action = {
+  .name = "deploy.resolve",
+  .risk = sn_action_risk_destroy,
+  .min_level = SN_SAFETY_LEVEL_OPERATOR,
+  .check = name_check,
+  .describe = resolve_describe,
+  .run = resolve_run,
+};
+
 void
 sn_deploy_register_actions (void)
 {
@@ -542,6 +683,9 @@ sn_deploy_register_actions (void)
       sn_action_register (&verify_action);
       sn_action_register (&release_action);
       sn_action_register (&prune_action);
+      sn_action_register (&migrations_action);
+      sn_action_register (&inverse_action);
+      sn_action_register (&resolve_action);
       g_once_init_leave (&initialized, 1);
     }
 }

@@ -60,6 +60,16 @@ char           *_sn_deploy_resolve_commit      (SnDeployService *self,
                                                 GCancellable   *cancellable,
                                                 GError        **error);
 guint           _sn_deploy_service_get_poll_ms (SnDeployService *self);
+/* Runs @command through the service's SnHost; its stdout, or an error with
+ * the command's last stderr line when it fails. */
+char           *_sn_deploy_host_run            (SnDeployService *self,
+                                                const char     *action,
+                                                const char     *command,
+                                                guint           timeout_ms,
+                                                SnDeployLineFunc func,
+                                                gpointer        data,
+                                                GCancellable   *cancellable,
+                                                GError        **error);
 SnDeployRun    *_sn_deploy_follow_run          (SnDeployService *self,
                                                 const char     *tag,
                                                 guint           timeout_seconds,

@@ -202,6 +202,19 @@ host_run (SnDeployService  *self,
   return NULL;
 }
 
+char *
+_sn_deploy_host_run (SnDeployService  *self,
+                     const char       *action,
+                     const char       *command,
+                     guint             timeout_ms,
+                     SnDeployLineFunc  func,
+                     gpointer          data,
+                     GCancellable     *cancellable,
+                     GError          **error)
+{
+  return host_run (self, action, command, timeout_ms, func, data, cancellable, error);
+}
+
 static char *
 git_run (SnDeployService     *self,
          const char * const  *argv,

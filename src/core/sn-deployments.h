@@ -43,6 +43,7 @@ typedef enum
   SN_DEPLOY_ERROR_NO_TOKEN,
   SN_DEPLOY_ERROR_RUN_FAILED,    /* the workflow run ended without success */
   SN_DEPLOY_ERROR_TIMEOUT,
+  SN_DEPLOY_ERROR_MIGRATION,     /* not a migration that may be rolled back, or bad inverse SQL */
 } SnDeployError;
 
 typedef enum
@@ -286,6 +287,78 @@ char *sn_deploy_command_checkout   (SnProfile  *profile,
 char *sn_deploy_command_build      (SnProfile  *profile);
 char *sn_deploy_command_migrate    (SnProfile  *profile);
 char *sn_deploy_command_prune      (SnProfile  *profile);
+
+/* Migrations (target-system.md §5.5) ------------------------------------------- */
+
+/* One row of `_prisma_migrations` (one attempt of a migration). */
+#define SN_TYPE_DEPLOY_MIGRATION (sn_deploy_migration_get_type ())
+G_DECLARE_FINAL_TYPE (SnDeployMigration, sn_deploy_migration, SN, DEPLOY_MIGRATION, GObject)
+
+typedef enum
+{
+  SN_MIGRATION_APPLIED,       /* finished, not rolled back */
+  SN_MIGRATION_FAILED,        /* not finished, not rolled back: blocks `migrate deploy` */
+  SN_MIGRATION_ROLLED_BACK,
+} SnMigrationState;
+
+const char       *sn_deploy_migration_get_name        (SnDeployMigration *self);
+SnMigrationState  sn_deploy_migration_get_state       (SnDeployMigration *self);
+const char       *sn_deploy_migration_get_started     (SnDeployMigration *self);   /* ISO 8601 */
+const char       *sn_deploy_migration_get_finished    (SnDeployMigration *self);   /* or NULL */
+const char       *sn_deploy_migration_get_rolled_back (SnDeployMigration *self);   /* or NULL */
+const char       *sn_deploy_migration_get_logs        (SnDeployMigration *self);   /* or NULL */
+const char       *sn_deploy_migration_state_to_label  (SnMigrationState   state);
+
+/* The JSON array the migrations query prints. */
+GListModel  *sn_deploy_parse_migrations   (const char  *json,
+                                           GError     **error);
+/* A Prisma migration directory name: 14 digits, "_", a name. */
+gboolean     sn_deploy_migration_name_is_valid (const char *name);
+/* Inverse SQL the migration rollback may run in one transaction: not empty,
+ * no transaction control (BEGIN, COMMIT, ROLLBACK…), no psql meta-command. */
+gboolean     sn_deploy_check_inverse_sql  (const char  *sql,
+                                           GError     **error);
+
+char        *sn_deploy_command_migrations  (SnProfile  *profile);
+char        *sn_deploy_command_inverse_sql (SnProfile  *profile,
+                                            const char *sql);
+char        *sn_deploy_command_resolve     (SnProfile  *profile,
+                                            const char *name);
+
+/* Every attempt recorded in `_prisma_migrations`, oldest first. */
+GListModel  *sn_deploy_service_list_migrations_sync (SnDeployService *self,
+                                                     GCancellable    *cancellable,
+                                                     GError         **error);
+void         sn_deploy_service_list_migrations_async  (SnDeployService *self,
+                                                       GCancellable    *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer         user_data);
+GListModel  *sn_deploy_service_list_migrations_finish (SnDeployService *self,
+                                                       GAsyncResult    *result,
+                                                       GError         **error);
+/* Fails, saying why, unless @name's last attempt is recorded as failed: the
+ * only case `prisma migrate resolve --rolled-back` accepts. */
+gboolean     sn_deploy_service_check_failed_migration_sync (SnDeployService *self,
+                                                            const char      *name,
+                                                            GCancellable    *cancellable,
+                                                            GError         **error);
+/* Runs @sql in one transaction (psql -1) after the check above (admin level:
+ * hand-written SQL). An error in it leaves the schema as it was. */
+gboolean     sn_deploy_service_run_inverse_sql_sync (SnDeployService  *self,
+                                                     const char       *name,
+                                                     const char       *sql,
+                                                     SnDeployLineFunc  func,
+                                                     gpointer          func_data,
+                                                     GCancellable     *cancellable,
+                                                     GError          **error);
+/* `prisma migrate resolve --rolled-back NAME` in the app container, after
+ * the check above (operator). */
+gboolean     sn_deploy_service_resolve_rolled_back_sync (SnDeployService  *self,
+                                                         const char       *name,
+                                                         SnDeployLineFunc  func,
+                                                         gpointer          func_data,
+                                                         GCancellable     *cancellable,
+                                                         GError          **error);
 
 /* Runbook actions deploy.*. */
 void  sn_deploy_register_actions   (void);
