@@ -86,6 +86,31 @@ ctl --profile demo runbook run rollback --param tag=v1.0.3 --yes
 check "runbook run rollback --param tag= is the same procedure" \
     eval 'status_is 0 && [[ $(site_version) == 1.0.3 ]]'
 
+ctl --profile demo deploy migrations
+check "deploy migrations lists the 25 applied migrations (exit 0)" \
+    eval 'status_is 0 && [[ $(grep -c " applied " "$out") == 25 ]]'
+
+db() { PGPASSWORD=$PGPASSWORD "$PG_BIN/psql" -XAtq -h 127.0.0.1 -p "$PGPORT" -U snarcisse -d snarcisse -c "$1"; }
+db "ALTER TABLE \"Booking\" ADD COLUMN \"notes\" TEXT;
+    INSERT INTO \"_prisma_migrations\" (id, checksum, migration_name, logs, started_at)
+    VALUES ('f0000000-0000-4000-8000-000000000002', repeat('b', 64), '20260110090000_add_booking_notes',
+            'Database error code: 42P07', now())" >/dev/null
+ctl --profile demo deploy migrations
+check "a failed migration shows with its log (exit 1)" \
+    eval 'status_is 1 && stdout_has "20260110090000_add_booking_notes *FAILED" && stdout_has 42P07'
+
+ctl --profile demo runbook run migration-rollback --param name=20260102142804_booking_private_fields \
+    --param sql='SELECT 1' --reason "cleaning up after the failed deploy" --yes
+check "migration-rollback refuses a migration that did not fail, nothing changed" \
+    eval '! status_is 0 && { stdout_has "did not fail" || stderr_has "did not fail"; } &&
+          [[ $(db "SELECT count(*) FROM \"_prisma_migrations\" WHERE rolled_back_at IS NOT NULL") == 0 ]]'
+
+ctl --profile demo runbook run migration-rollback --param name=20260110090000_add_booking_notes \
+    --param sql='ALTER TABLE "Booking" DROP COLUMN "notes";' --reason "cleaning up after the failed deploy" --yes
+check "migration-rollback runs the inverse SQL and marks the failed migration rolled back (exit 0)" \
+    eval 'status_is 0 && [[ $(db "SELECT count(*) FROM information_schema.columns WHERE column_name = '"'"'notes'"'"'") == 0 ]] &&
+          [[ $(db "SELECT count(*) FROM \"_prisma_migrations\" WHERE rolled_back_at IS NOT NULL") == 1 ]]'
+
 # The read-only profile: refused by core, nothing changes.
 /usr/bin/python3 - "$XDG_CONFIG_HOME/narcisse-admin/profiles/demo.json" <<'PY'
 import json, os, sys

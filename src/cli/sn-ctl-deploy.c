@@ -1,4 +1,4 @@
-/* sn-ctl-deploy.c: narcisse-ctl deploy status|tags|changelog|runs|release|manual|rollback,
+/* sn-ctl-deploy.c: narcisse-ctl deploy status|tags|changelog|runs|migrations|release|manual|rollback,
  *                  release create TAG
  *
  * Copyright 2026 Sweet Narcisse
@@ -354,6 +354,54 @@ deploy_runs (Ctx   *ctx,
   return SN_CTL_EXIT_OK;
 }
 
+/* deploy migrations -------------------------------------------------------- */
+
+static int
+deploy_migrations (Ctx   *ctx,
+                   int    argc,
+                   char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GListModel) list = NULL;
+  g_autoptr(GError) error = NULL;
+  const GOptionEntry entries[] = { { NULL } };
+  Wait wait = { NULL };
+  guint n_failed = 0;
+  int exit_status;
+
+  context = sn_ctl_option_context_new ("deploy migrations", NULL,
+                                       _("The database migrations Prisma recorded, oldest first, with the "
+                                         "log of a failed one. Exit status 1 when one is failed: it blocks "
+                                         "every deploy’s migrations until it is rolled back "
+                                         "(runbook migration-rollback)."),
+                                       entries);
+  if (!sn_ctl_parse_options (context, "deploy migrations", &argc, &argv, &exit_status))
+    return exit_status;
+
+  sn_deploy_service_list_migrations_async (ctx->service, ctx->cancellable, on_ready, &wait);
+  list = sn_deploy_service_list_migrations_finish (ctx->service, wait_result (&wait), &error);
+  g_object_unref (wait.result);
+  if (list == NULL)
+    return fail (error);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(SnDeployMigration) row = g_list_model_get_item (list, i);
+      SnMigrationState state = sn_deploy_migration_get_state (row);
+
+      g_print ("%-60s  ", sn_deploy_migration_get_name (row));
+      sn_ctl_print_padded (sn_deploy_migration_state_to_label (state), 12);
+      g_print ("  %s\n", sn_deploy_migration_get_started (row) != NULL ? sn_deploy_migration_get_started (row) : "");
+      if (state == SN_MIGRATION_FAILED)
+        {
+          n_failed++;
+          if (sn_deploy_migration_get_logs (row) != NULL)
+            g_print ("    %s\n", sn_deploy_migration_get_logs (row));
+        }
+    }
+  return n_failed > 0 ? SN_CTL_EXIT_DEGRADED : SN_CTL_EXIT_OK;
+}
+
 /* release, manual deploy, rollback: the runbook driver ------------------- */
 
 static int
@@ -516,7 +564,7 @@ sn_ctl_deploy (SnCtl  *ctl,
                char  **argv)
 {
   static const SnCtlSubcommand subcommands[] = {
-    { "status", NULL }, { "tags", NULL }, { "changelog", NULL }, { "runs", NULL },
+    { "status", NULL }, { "tags", NULL }, { "changelog", NULL }, { "runs", NULL }, { "migrations", NULL },
     { "release", NULL }, { "manual", NULL }, { "rollback", NULL },
   };
   const SnCtlSubcommand *sub;
@@ -525,7 +573,7 @@ sn_ctl_deploy (SnCtl  *ctl,
 
   sub = sn_ctl_lookup_subcommand ("deploy",
                                   _("Usage: narcisse-ctl deploy status | tags | changelog [FROM] TO | runs | "
-                                    "release TAG | manual TAG | rollback [TAG]"),
+                                    "migrations | release TAG | manual TAG | rollback [TAG]"),
                                   subcommands, G_N_ELEMENTS (subcommands), argc, argv, &status);
   if (sub == NULL)
     return status;
@@ -544,6 +592,8 @@ sn_ctl_deploy (SnCtl  *ctl,
     status = deploy_changelog (&ctx, argc - 1, argv + 1);
   else if (g_str_equal (sub->name, "runs"))
     status = deploy_runs (&ctx, argc - 1, argv + 1);
+  else if (g_str_equal (sub->name, "migrations"))
+    status = deploy_migrations (&ctx, argc - 1, argv + 1);
   else if (g_str_equal (sub->name, "release"))
     status = deploy_procedure (&ctx, "deploy release", PROCEDURE_RELEASE, argc - 1, argv + 1);
   else if (g_str_equal (sub->name, "manual"))
