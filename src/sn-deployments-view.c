@@ -52,6 +52,7 @@ struct _SnDeploymentsView
   AdwActionRow      *image_row;
   GtkLabel          *warnings_label;
   GtkWidget         *actions_box;
+  GtkWidget         *migration_button;
   GtkColumnView     *tags_view;
   GtkSingleSelection *tags_selection;
   GtkSortListModel  *tags_sort;
@@ -93,7 +94,11 @@ update_actions (SnDeploymentsView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.manual",
                                  change && gtk_single_selection_get_selected_item (self->tags_selection) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.rollback", change && self->status != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.migration-rollback",
+                                 change && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_ADMIN);
   gtk_widget_set_visible (self->actions_box, may_change (self));
+  gtk_widget_set_visible (self->migration_button,
+                          self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_ADMIN);
   gtk_widget_set_visible (GTK_WIDGET (self->level_label), self->profile != NULL && !may_change (self));
 }
 
@@ -500,6 +505,17 @@ rollback_action (GtkWidget  *widget,
 }
 
 static void
+migration_rollback_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *param)
+{
+  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (widget);
+
+  if (self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_ADMIN)
+    open_wizard (self, "migration-rollback", NULL);
+}
+
+static void
 refresh_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *param)
@@ -699,6 +715,7 @@ sn_deployments_view_class_init (SnDeploymentsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, image_row);
   gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, warnings_label);
   gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, actions_box);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, migration_button);
   gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, tags_view);
   gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, tags_selection);
   gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, tags_sort);
@@ -714,6 +731,8 @@ sn_deployments_view_class_init (SnDeploymentsViewClass *klass)
   gtk_widget_class_install_action (widget_class, "deployments.release", NULL, release_action);
   gtk_widget_class_install_action (widget_class, "deployments.manual", NULL, manual_action);
   gtk_widget_class_install_action (widget_class, "deployments.rollback", NULL, rollback_action);
+  gtk_widget_class_install_action (widget_class, "deployments.migration-rollback", NULL,
+                                   migration_rollback_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_N, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "deployments.release", NULL);

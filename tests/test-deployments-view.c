@@ -131,6 +131,13 @@ test_dashboard (void)
                    ==, "release");
   sn_test_destroy_window (sn_deployments_view_get_wizard (view));
 
+  /* the demo profile is admin: the migration rollback is offered */
+  g_assert_true (gtk_widget_get_visible (sn_test_find_named (view, "deployments-migration-rollback")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "deployments.migration-rollback", NULL));
+  g_assert_cmpstr (sn_runbook_get_id (sn_runbook_wizard_get_runbook (SN_RUNBOOK_WIZARD (sn_deployments_view_get_wizard (view)))),
+                   ==, "migration-rollback");
+  sn_test_destroy_window (sn_deployments_view_get_wizard (view));
+
   sn_test_destroy_window (window);
 }
 
@@ -164,6 +171,7 @@ test_read_only (void)
   /* the shortcuts' actions are off too: no wizard opens */
   gtk_widget_activate_action (GTK_WIDGET (view), "deployments.release", NULL);
   gtk_widget_activate_action (GTK_WIDGET (view), "deployments.rollback", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (view), "deployments.migration-rollback", NULL);
   g_assert_null (sn_deployments_view_get_wizard (view));
   g_assert_null (sn_test_find_toplevel (SN_TYPE_RUNBOOK_WIZARD));
   sn_test_screenshot (window, "deployments-view-read-only.png");
