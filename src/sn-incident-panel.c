@@ -46,6 +46,7 @@ struct _SnIncidentPanel
   GtkLabel        *paris_label;
   GtkLabel        *contacts_label;
   GtkEntry        *note_entry;
+  GtkWidget       *redaction_label;
   GtkListView     *timeline_view;
   GtkScrolledWindow *timeline_scroller;
   GtkStack        *past_stack;
@@ -906,6 +907,7 @@ sn_incident_panel_class_init (SnIncidentPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnIncidentPanel, timeline_scroller);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentPanel, past_stack);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentPanel, past_list);
+  gtk_widget_class_bind_template_child (widget_class, SnIncidentPanel, redaction_label);
 
   gtk_widget_class_install_action (widget_class, "incident.add-note", NULL, add_note_action);
   gtk_widget_class_install_action (widget_class, "incident.change-severity", NULL, change_severity_action);
@@ -973,19 +975,30 @@ sn_incident_panel_get_profile (SnIncidentPanel *self)
 }
 
 /* The profile's secret values, looked up in a thread when the profile is
- * set (keyring calls block): notes and exports are redacted with them. */
+ * set (keyring calls block), go to the store: it redacts notes, reasons and
+ * resolutions with them, and what was saved before they came is saved again
+ * redacted. When some cannot be read the panel says so. */
 static void
 secrets_ready_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   g_autoptr(SnIncidentPanel) self = user_data;
-  char **values = sn_secret_store_dup_values_finish (SN_SECRET_STORE (object), result, NULL);
+  g_autoptr(GError) error = NULL;
+  gboolean complete = FALSE;
+  char **values = sn_secret_store_dup_values_finish (SN_SECRET_STORE (object), result, &complete, &error);
 
-  if (values == NULL)
-    return;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->profile == NULL)
+    {
+      g_strfreev (values);
+      return;
+    }
   g_strfreev (self->secrets);
-  self->secrets = values;
+  self->secrets = values != NULL ? values : g_new0 (char *, 1);
+  if (!sn_incident_store_set_secrets (self->store, sn_profile_get_name (self->profile),
+                                      (const char * const *) self->secrets, complete, &error))
+    show_toast (self, error->message);
+  gtk_widget_set_visible (self->redaction_label, !complete);
 }
 
 static void
@@ -994,6 +1007,7 @@ load_secrets (SnIncidentPanel *self)
   g_cancellable_cancel (self->secrets_cancellable);
   g_clear_object (&self->secrets_cancellable);
   g_clear_pointer (&self->secrets, g_strfreev);
+  gtk_widget_set_visible (self->redaction_label, FALSE);
 
   if (self->profile == NULL)
     return;
@@ -1137,7 +1151,6 @@ sn_incident_panel_add_note (SnIncidentPanel  *self,
                             GError          **error)
 {
   g_autofree char *note = NULL;
-  g_autofree char *redacted = NULL;
 
   g_return_val_if_fail (SN_IS_INCIDENT_PANEL (self), FALSE);
 
@@ -1149,8 +1162,8 @@ sn_incident_panel_add_note (SnIncidentPanel  *self,
       return FALSE;
     }
 
-  redacted = sn_postmortem_redact (note, (const char * const *) self->secrets);
-  sn_incident_add_entry (self->incident, SN_TIMELINE_KIND_NOTE, redacted, NULL, NULL);
+  /* The store redacts it by value when saving. */
+  sn_incident_add_entry (self->incident, SN_TIMELINE_KIND_NOTE, note, NULL, NULL);
   tick (self);
   return save (self, self->incident, error);
 }

@@ -17,6 +17,8 @@
 #include <glib/gstdio.h>
 
 #include "sn-contacts.h"
+#include <string.h>
+
 #include "sn-core.h"
 #include "sn-health-history.h"
 #include "sn-incident-store.h"
@@ -351,6 +353,72 @@ test_incident_json (void)
 }
 
 /* Store -------------------------------------------------------------------- */
+
+/* M10: what patterns cannot see (a bare password pasted in a note, a
+ * reason or a resolution) is redacted by value when the store saves, also
+ * for what was saved before the values were known; the store says how far
+ * redaction went. */
+static gboolean
+file_has (const char *path,
+          const char *needle)
+{
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return strstr (text, needle) != NULL;
+}
+
+static void
+test_store_value_redaction (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(SnIncidentStore) store = sn_incident_store_new (fixture->dir);
+  g_autoptr(SnProfile) demo = sn_profile_new ("demo");
+  g_autoptr(SnIncident) incident = sn_incident_new ("demo", "Down, tried Tr0ub4dor&3 again",
+                                                    SN_SEVERITY_SEV2, SN_SEVERITY_SEV2, NULL, NULL);
+  g_autoptr(SnIncident) other = sn_incident_new ("prod", "Other: Tr0ub4dor&3",
+                                                 SN_SEVERITY_SEV3, SN_SEVERITY_SEV3, NULL, NULL);
+  const char * const secrets[] = { "Tr0ub4dor&3", "s3cr3t-redis", "abc", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *other_path = NULL;
+
+  g_assert_true (sn_incident_store_load (store, &error));
+  g_assert_cmpint (sn_incident_store_get_value_redaction (store, "demo"), ==, SN_VALUE_REDACTION_PATTERNS);
+
+  /* Saved before the values are known: only patterns, and the store says so. */
+  sn_incident_add_entry (incident, SN_TIMELINE_KIND_NOTE, "redis pw is s3cr3t-redis", NULL, NULL);
+  g_assert_true (sn_incident_store_save (store, incident, &error));
+  g_assert_true (sn_incident_store_save (store, other, &error));
+  g_assert_no_error (error);
+  path = sn_incident_store_dup_path (store, incident);
+  other_path = sn_incident_store_dup_path (store, other);
+  g_assert_true (file_has (path, "s3cr3t-redis"));
+
+  /* The values come (partly: one kind unreadable): the file is saved again, redacted. */
+  g_assert_true (sn_incident_store_set_secrets (store, "demo", secrets, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sn_incident_store_get_value_redaction (store, "demo"), ==, SN_VALUE_REDACTION_PARTIAL);
+  g_assert_false (file_has (path, "s3cr3t-redis"));
+  g_assert_false (file_has (path, "Tr0ub4dor&3"));
+  g_assert_true (file_has (path, "[REDACTED]"));
+  g_assert_cmpstr (sn_incident_get_title (incident), ==, "Down, tried [REDACTED] again");
+  /* Another profile's incident is not this profile's business. */
+  g_assert_true (file_has (other_path, "Tr0ub4dor&3"));
+
+  /* Reasons and resolutions, through the store's own ways in. */
+  g_assert_true (sn_incident_store_set_secrets (store, "demo", secrets, TRUE, &error));
+  g_assert_cmpint (sn_incident_store_get_value_redaction (store, "demo"), ==, SN_VALUE_REDACTION_FULL);
+  g_assert_true (sn_incident_store_set_severity (store, demo, incident, SN_SEVERITY_SEV1,
+                                                 "login with Tr0ub4dor&3 fails", &error));
+  g_assert_true (sn_incident_store_close (store, demo, incident, "reset s3cr3t-redis; abc stays", &error));
+  g_assert_no_error (error);
+  g_assert_false (file_has (path, "Tr0ub4dor&3"));
+  g_assert_false (file_has (path, "s3cr3t-redis"));
+  g_assert_cmpstr (sn_incident_get_resolution (incident), ==, "reset [REDACTED]; abc stays");
+  /* Too short to be told from ordinary words: kept. */
+  g_assert_true (file_has (path, "abc stays"));
+}
 
 static void
 test_store_round_trip (Fixture       *fixture,
@@ -791,6 +859,8 @@ main (int   argc,
               fixture_set_up, test_store_read_only, fixture_tear_down);
   g_test_add ("/core/incident-store/round-trip", Fixture, NULL,
               fixture_set_up, test_store_round_trip, fixture_tear_down);
+  g_test_add ("/core/incident-store/value-redaction", Fixture, NULL,
+              fixture_set_up, test_store_value_redaction, fixture_tear_down);
   g_test_add ("/core/incident-store/crash-mid-write", Fixture, NULL,
               fixture_set_up, test_store_crash, fixture_tear_down);
   g_test_add ("/core/contacts/who-to-call", Fixture, NULL,

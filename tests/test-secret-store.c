@@ -635,9 +635,11 @@ test_file_permissions (void)
   {
     g_autofree char *path3 = write_credentials ("creds-perm", "db-password=changed\nmonitoring-key=k3y-42\n",
                                                 0600);
-    g_auto(GStrv) values = sn_secret_store_dup_values_sync (store, profile, NULL);
+    gboolean complete = FALSE;
+    g_auto(GStrv) values = sn_secret_store_dup_values_sync (store, profile, NULL, &complete);
 
     g_assert_cmpuint (g_strv_length (values), ==, 2);
+    g_assert_true (complete);
     g_assert_true (g_strv_contains ((const char * const *) values, "changed"));
     g_assert_true (g_strv_contains ((const char * const *) values, "k3y-42"));
   }

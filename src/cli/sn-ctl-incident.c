@@ -21,6 +21,8 @@
 #define CHECKLIST_ID "sev1-checklist"
 
 static GStrv profile_secrets (const char *profile_name);
+static void  give_secrets    (SnIncidentStore *incidents,
+                              const char      *profile_name);
 
 static gboolean
 load_profile (SnCtl      *ctl,
@@ -149,6 +151,7 @@ incident_check (SnCtl  *ctl,
     {
       /* Recorded check by check, written in the reader's language when shown. */
       sn_incident_add_run (open, runner, sn_runner_get_outcome (runner));
+      give_secrets (incidents, sn_incident_get_profile (open));
       if (!sn_incident_store_save (incidents, open, &error))
         sn_ctl_print_error (error);
       else
@@ -358,6 +361,7 @@ incident_declare (SnCtl  *ctl,
   incident = sn_incident_new (sn_profile_get_name (profile), title, severity, proposed, reason, NULL);
   /* The triage is how the incident starts, not a first response: the clock runs. */
   sn_incident_add_triage (incident, why);
+  give_secrets (incidents, sn_profile_get_name (profile));
   if (!sn_incident_store_declare (incidents, profile, incident, &error))
     return manage_error (error);
   g_print (_("Declared %s (%s).\n"), sn_incident_get_id (incident), sn_severity_to_string (severity));
@@ -451,6 +455,7 @@ incident_severity (SnCtl  *ctl,
     return sn_ctl_usage_error ("incident severity", _("The severity is SEV1, SEV2, SEV3 or SEV4"));
 
   before = sn_incident_get_severity (incident);
+  give_secrets (incidents, sn_incident_get_profile (incident));
   if (!sn_incident_store_set_severity (incidents, profile, incident, severity, reason, &error))
     return manage_error (error);
   if (before == severity)
@@ -503,14 +508,7 @@ incident_respond (SnCtl  *ctl,
       sn_ctl_printerr (_("Incident %s is resolved."), sn_incident_get_id (incident));
       return SN_CTL_EXIT_FAILURE;
     }
-  if (note != NULL)
-    {
-      g_auto(GStrv) secrets = profile_secrets (sn_incident_get_profile (incident));
-      char *redacted = sn_postmortem_redact (note, (const char * const *) secrets);
-
-      g_free (note);
-      note = redacted;
-    }
+  give_secrets (incidents, sn_incident_get_profile (incident));
   if (!sn_incident_respond (incident, note, NULL))
     {
       g_autoptr(GDateTime) local = g_date_time_to_local (sn_incident_get_responded_at (incident));
@@ -559,12 +557,8 @@ incident_note (SnCtl  *ctl,
   incidents = load_incidents ();
   if (!(incident = find_incident (incidents, argv[1])))
     return SN_CTL_EXIT_FAILURE;
-  {
-    g_auto(GStrv) secrets = profile_secrets (sn_incident_get_profile (incident));
-    g_autofree char *text = sn_postmortem_redact (argv[2], (const char * const *) secrets);
-
-    sn_incident_add_entry (incident, SN_TIMELINE_KIND_NOTE, text, NULL, NULL);
-  }
+  give_secrets (incidents, sn_incident_get_profile (incident));
+  sn_incident_add_entry (incident, SN_TIMELINE_KIND_NOTE, argv[2], NULL, NULL);
   if (!sn_incident_store_save (incidents, incident, &error))
     {
       sn_ctl_print_error (error);
@@ -604,6 +598,7 @@ incident_close (SnCtl  *ctl,
     return SN_CTL_EXIT_FAILURE;
   if (!(incident = pick_incident (ctl, incidents, &argc, &argv, &profile)))
     return SN_CTL_EXIT_FAILURE;
+  give_secrets (incidents, sn_incident_get_profile (incident));
   if (!sn_incident_store_close (incidents, profile, incident, resolution, &error))
     return manage_error (error);
   return SN_CTL_EXIT_OK;
@@ -711,7 +706,26 @@ profile_secrets (const char *profile_name)
 
   if (profile == NULL)
     return g_new0 (char *, 1);
-  return sn_secret_store_dup_values_sync (sn_secret_store_get_default (), profile, NULL);
+  return sn_secret_store_dup_values_sync (sn_secret_store_get_default (), profile, NULL, NULL);
+}
+
+/* What is written into an incident is redacted by the store with the
+ * profile's secret values, besides the patterns; say so when they cannot
+ * all be read rather than saving silently. */
+static void
+give_secrets (SnIncidentStore *incidents,
+              const char      *profile_name)
+{
+  g_autoptr(SnProfileStore) store = sn_ctl_load_profile_store (FALSE, NULL);
+  SnProfile *profile = store != NULL && profile_name != NULL
+                       ? sn_profile_store_lookup (store, profile_name) : NULL;
+
+  if (profile != NULL && sn_incident_store_load_secrets_sync (incidents, profile, NULL))
+    return;
+  sn_ctl_printerr (_("Warning: the secrets of the profile “%s” could not all be read (keyring locked or "
+                     "unavailable, or the profile is gone): what is written into the incident is redacted "
+                     "by pattern only. Do not paste passwords."),
+                   profile_name != NULL ? profile_name : "");
 }
 
 static int

@@ -25,4 +25,12 @@ SnTimelineEntry *sn_timeline_entry_new_from_json (JsonObject       *object,
 void             sn_timeline_entry_add_json      (SnTimelineEntry  *self,
                                                   JsonBuilder      *builder);
 
+/* @text with every secret of at least 4 characters replaced, or NULL when
+ * none occurs in it. */
+char            *sn_incident_replace_values      (const char          *text,
+                                                  const char * const  *secrets);
+/* Redacts the entry's texts by value; TRUE when something changed. */
+gboolean         sn_timeline_entry_redact_values (SnTimelineEntry     *self,
+                                                  const char * const  *secrets);
+
 G_END_DECLS

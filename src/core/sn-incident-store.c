@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "sn-incident-store.h"
+#include "sn-secret-store.h"
 
 struct _SnIncidentStore
 {
@@ -23,8 +24,24 @@ struct _SnIncidentStore
   GPtrArray *errors;        /* char*, NULL-terminated */
   char      *directory;
   GSettings *settings;      /* the application's, or NULL when not installed */
+  GHashTable *secrets;      /* profile name → ProfileSecrets */
   gboolean   allow_read_only;
 };
+
+typedef struct
+{
+  char     **values;
+  gboolean   complete;
+} ProfileSecrets;
+
+static void
+profile_secrets_free (gpointer data)
+{
+  ProfileSecrets *secrets = data;
+
+  g_strfreev (secrets->values);
+  g_free (secrets);
+}
 
 enum {
   PROP_0,
@@ -79,6 +96,7 @@ sn_incident_store_finalize (GObject *object)
   g_clear_pointer (&self->errors, g_ptr_array_unref);
   g_free (self->directory);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->secrets, g_hash_table_unref);
 
   G_OBJECT_CLASS (sn_incident_store_parent_class)->finalize (object);
 }
@@ -141,6 +159,7 @@ sn_incident_store_init (SnIncidentStore *self)
   self->incidents = g_ptr_array_new_with_free_func (g_object_unref);
   self->errors = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->errors, NULL);
+  self->secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, profile_secrets_free);
 }
 
 char *
@@ -294,6 +313,21 @@ sn_incident_store_dup_path (SnIncidentStore *self,
   return g_build_filename (self->directory, name, NULL);
 }
 
+/* Value redaction: what patterns miss (a password typed into a note) is
+ * caught by the profile's own secret values, given by the caller
+ * (sn_incident_store_set_secrets); incidents saved before they are known are
+ * redacted and saved again when they come. */
+static void
+redact_values (SnIncidentStore *self,
+               SnIncident      *incident)
+{
+  const char *profile = sn_incident_get_profile (incident);
+  ProfileSecrets *secrets = profile != NULL ? g_hash_table_lookup (self->secrets, profile) : NULL;
+
+  if (secrets != NULL)
+    sn_incident_redact_values (incident, (const char * const *) secrets->values);
+}
+
 gboolean
 sn_incident_store_save (SnIncidentStore  *self,
                         SnIncident       *incident,
@@ -319,6 +353,7 @@ sn_incident_store_save (SnIncidentStore  *self,
       return FALSE;
     }
 
+  redact_values (self, incident);
   root = sn_incident_to_json (incident);
   generator = json_generator_new ();
   json_generator_set_pretty (generator, TRUE);
@@ -532,4 +567,98 @@ sn_incident_store_close (SnIncidentStore  *self,
     return FALSE;
   sn_incident_resolve (incident, resolution, NULL);
   return sn_incident_store_save (self, incident, error);
+}
+
+/**
+ * sn_incident_store_set_secrets:
+ * @values: (array zero-terminated=1): the profile's secret values
+ * @complete: whether every value could be read
+ *
+ * Gives the store the secret values of @profile_name: every later save of
+ * that profile's incidents replaces them in notes, reasons and resolutions.
+ * Incidents already saved with one of them (before they were known, or
+ * from older files) are redacted and saved again now; the first error, if
+ * any, is returned and the others are logged.
+ */
+gboolean
+sn_incident_store_set_secrets (SnIncidentStore    *self,
+                               const char         *profile_name,
+                               const char * const *values,
+                               gboolean            complete,
+                               GError            **error)
+{
+  ProfileSecrets *secrets;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (SN_IS_INCIDENT_STORE (self), FALSE);
+  g_return_val_if_fail (profile_name != NULL, FALSE);
+
+  secrets = g_new0 (ProfileSecrets, 1);
+  secrets->values = g_strdupv ((char **) (values != NULL ? values : (const char * const []) { NULL }));
+  secrets->complete = complete;
+  g_hash_table_replace (self->secrets, g_strdup (profile_name), secrets);
+
+  for (guint i = 0; i < self->incidents->len; i++)
+    {
+      SnIncident *incident = g_ptr_array_index (self->incidents, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (g_strcmp0 (sn_incident_get_profile (incident), profile_name) != 0 ||
+          !sn_incident_redact_values (incident, (const char * const *) secrets->values))
+        continue;
+      if (sn_incident_store_save (self, incident, &local_error))
+        continue;
+      g_warning ("Incident %s: could not save it redacted: %s",
+                 sn_incident_get_id (incident), local_error->message);
+      if (ok)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      ok = FALSE;
+    }
+  return ok;
+}
+
+/**
+ * sn_incident_store_load_secrets_sync:
+ *
+ * Looks up @profile's secret values (keyring or credentials file; this
+ * blocks: the CLI's way) and gives them to the store.
+ *
+ * Returns: whether every value could be read
+ */
+gboolean
+sn_incident_store_load_secrets_sync (SnIncidentStore *self,
+                                     SnProfile       *profile,
+                                     GCancellable    *cancellable)
+{
+  g_auto(GStrv) values = NULL;
+  gboolean complete = FALSE;
+
+  g_return_val_if_fail (SN_IS_INCIDENT_STORE (self), FALSE);
+  g_return_val_if_fail (SN_IS_PROFILE (profile), FALSE);
+
+  values = sn_secret_store_dup_values_sync (sn_secret_store_get_default (), profile, cancellable, &complete);
+  sn_incident_store_set_secrets (self, sn_profile_get_name (profile), (const char * const *) values,
+                                 complete, NULL);
+  return complete;
+}
+
+/**
+ * sn_incident_store_get_value_redaction:
+ *
+ * Returns: whether @profile_name's incidents are redacted with all of its
+ *   secret values (FULL), some (PARTIAL: the keyring failed for some) or none
+ *   yet (PATTERNS: only passwords that look like passwords are caught)
+ */
+SnValueRedaction
+sn_incident_store_get_value_redaction (SnIncidentStore *self,
+                                       const char      *profile_name)
+{
+  ProfileSecrets *secrets;
+
+  g_return_val_if_fail (SN_IS_INCIDENT_STORE (self), SN_VALUE_REDACTION_PATTERNS);
+
+  secrets = profile_name != NULL ? g_hash_table_lookup (self->secrets, profile_name) : NULL;
+  if (secrets == NULL)
+    return SN_VALUE_REDACTION_PATTERNS;
+  return secrets->complete ? SN_VALUE_REDACTION_FULL : SN_VALUE_REDACTION_PARTIAL;
 }

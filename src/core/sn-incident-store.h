@@ -80,4 +80,22 @@ gboolean         sn_incident_store_close       (SnIncidentStore  *self,
 char            *sn_incident_store_dup_path    (SnIncidentStore  *self,
                                                 SnIncident       *incident);
 
+typedef enum
+{
+  SN_VALUE_REDACTION_PATTERNS,   /* the profile's values are not known yet */
+  SN_VALUE_REDACTION_PARTIAL,    /* some could not be read */
+  SN_VALUE_REDACTION_FULL,
+} SnValueRedaction;
+
+gboolean         sn_incident_store_set_secrets (SnIncidentStore    *self,
+                                                const char         *profile_name,
+                                                const char * const *values,
+                                                gboolean            complete,
+                                                GError            **error);
+gboolean         sn_incident_store_load_secrets_sync (SnIncidentStore *self,
+                                                      SnProfile       *profile,
+                                                      GCancellable    *cancellable);
+SnValueRedaction sn_incident_store_get_value_redaction (SnIncidentStore *self,
+                                                        const char      *profile_name);
+
 G_END_DECLS

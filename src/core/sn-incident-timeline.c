@@ -182,6 +182,66 @@ redact_member (JsonObject  *object,
     }
 }
 
+static gboolean
+redact_node_values (JsonNode           *node,
+                    const char * const *secrets)
+{
+  gboolean changed = FALSE;
+
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      g_autofree char *redacted = sn_incident_replace_values (json_node_get_string (node), secrets);
+
+      if (redacted != NULL)
+        {
+          json_node_set_string (node, redacted);
+          changed = TRUE;
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        changed |= redact_node_values (json_array_get_element (array, i), secrets);
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autoptr(GList) members = json_object_get_values (json_node_get_object (node));
+
+      for (GList *l = members; l != NULL; l = l->next)
+        changed |= redact_node_values (l->data, secrets);
+    }
+  return changed;
+}
+
+gboolean
+sn_timeline_entry_redact_values (SnTimelineEntry    *self,
+                                 const char * const *secrets)
+{
+  g_autoptr(GList) members = NULL;
+  g_autofree char *evidence = NULL;
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (SN_IS_TIMELINE_ENTRY (self), FALSE);
+
+  members = json_object_get_values (self->params);
+  for (GList *l = members; l != NULL; l = l->next)
+    changed |= redact_node_values (l->data, secrets);
+
+  evidence = self->evidence != NULL ? sn_incident_replace_values (self->evidence, secrets) : NULL;
+  if (evidence != NULL)
+    {
+      g_free (self->evidence);
+      self->evidence = g_steal_pointer (&evidence);
+      changed = TRUE;
+    }
+
+  if (changed)
+    g_clear_pointer (&self->text, g_free);   /* rendered again on next use */
+  return changed;
+}
+
 SnTimelineEntry *
 sn_timeline_entry_new (GDateTime       *time,
                        const char      *operator_name,

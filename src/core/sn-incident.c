@@ -159,6 +159,39 @@ sn_incident_redact (const char *text)
   return g_regex_replace (headers, step1, -1, 0, "\\1[REDACTED]", 0, NULL);
 }
 
+char *
+sn_incident_replace_values (const char         *text,
+                            const char * const *secrets)
+{
+  g_autoptr(GString) out = NULL;
+  guint replaced = 0;
+
+  if (text == NULL)
+    return NULL;
+  for (guint i = 0; secrets != NULL && secrets[i] != NULL; i++)
+    {
+      if (strlen (secrets[i]) < 4 || strstr (out != NULL ? out->str : text, secrets[i]) == NULL)
+        continue;
+      if (out == NULL)
+        out = g_string_new (text);
+      replaced += g_string_replace (out, secrets[i], "[REDACTED]", 0);
+    }
+  return replaced > 0 ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+}
+
+static gboolean
+replace_field (char               **field,
+               const char * const  *secrets)
+{
+  char *redacted = sn_incident_replace_values (*field, secrets);
+
+  if (redacted == NULL)
+    return FALSE;
+  g_free (*field);
+  *field = redacted;
+  return TRUE;
+}
+
 /* Incident ----------------------------------------------------------------- */
 
 struct _SnIncident
@@ -975,4 +1008,56 @@ sn_incident_add_health_change (SnIncident    *self,
                                 "to", to_value != NULL ? to_value->value_nick : "unknown",
                                 "summary", redacted, NULL),
                     NULL, NULL);
+}
+
+/**
+ * sn_incident_redact_values:
+ * @secrets: (array zero-terminated=1) (nullable): the profile's secret values
+ *
+ * Replaces every secret value (of at least 4 characters) wherever free text
+ * is kept: title, reasons, resolution and every timeline entry. Patterns are
+ * redacted on the way in; this catches what only the values can.
+ *
+ * Returns: whether anything was replaced
+ */
+gboolean
+sn_incident_redact_values (SnIncident         *self,
+                           const char * const *secrets)
+{
+  gboolean changed = FALSE;
+  guint n;
+
+  g_return_val_if_fail (SN_IS_INCIDENT (self), FALSE);
+
+  if (secrets == NULL || secrets[0] == NULL)
+    return FALSE;
+
+  if (replace_field (&self->title, secrets))
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+      changed = TRUE;
+    }
+  if (replace_field (&self->override_reason, secrets))
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OVERRIDE_REASON]);
+      changed = TRUE;
+    }
+  if (replace_field (&self->resolution, secrets))
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESOLUTION]);
+      changed = TRUE;
+    }
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->timeline));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SnTimelineEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->timeline), i);
+
+      if (sn_timeline_entry_redact_values (entry, secrets))
+        {
+          g_list_model_items_changed (G_LIST_MODEL (self->timeline), i, 1, 1);
+          changed = TRUE;
+        }
+    }
+  return changed;
 }

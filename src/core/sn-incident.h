@@ -138,6 +138,8 @@ SnIncident  *sn_incident_new                  (const char      *profile,
 SnIncident  *sn_incident_new_from_json        (JsonNode        *node,
                                                GError         **error);
 JsonNode    *sn_incident_to_json              (SnIncident      *self);
+gboolean     sn_incident_redact_values        (SnIncident         *self,
+                                               const char * const *secrets);
 
 const char      *sn_incident_get_id               (SnIncident *self);
 const char      *sn_incident_get_profile          (SnIncident *self);

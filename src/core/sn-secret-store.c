@@ -1001,31 +1001,59 @@ sn_secret_store_clear_sync (SnSecretStore  *self,
 
 /**
  * sn_secret_store_dup_values_sync:
+ * @complete: (out) (optional): whether every lookup worked
  *
  * Returns: (transfer full): the non-empty secret values of @profile, of
- *   every kind, wherever they are kept; lookups that fail are skipped
+ *   every kind, wherever they are kept; lookups that fail are skipped and
+ *   make @complete FALSE
  */
 char **
 sn_secret_store_dup_values_sync (SnSecretStore *self,
                                  SnProfile     *profile,
-                                 GCancellable  *cancellable)
+                                 GCancellable  *cancellable,
+                                 gboolean      *complete)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr(GEnumClass) kinds = g_type_class_ref (SN_TYPE_SECRET_KIND);
+  gboolean all = TRUE;
 
   g_return_val_if_fail (SN_IS_SECRET_STORE (self), NULL);
   g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
 
   for (guint i = 0; i < kinds->n_values; i++)
     {
+      g_autoptr(GError) error = NULL;
       g_autofree char *value = sn_secret_store_lookup_sync (self, profile, kinds->values[i].value,
-                                                            cancellable, NULL);
+                                                            cancellable, &error);
 
+      if (error != NULL)
+        {
+          g_debug ("Secret %s of %s unavailable for redaction: %s",
+                   kinds->values[i].value_nick, sn_profile_get_name (profile), error->message);
+          all = FALSE;
+        }
       if (value != NULL && *value != '\0')
         g_strv_builder_add (builder, value);
     }
 
+  if (complete != NULL)
+    *complete = all;
   return g_strv_builder_end (builder);
+}
+
+typedef struct
+{
+  char     **values;
+  gboolean   complete;
+} DupValues;
+
+static void
+dup_values_free (gpointer data)
+{
+  DupValues *dup = data;
+
+  g_strfreev (dup->values);
+  g_free (dup);
 }
 
 static void
@@ -1034,9 +1062,10 @@ dup_values_worker (GTask        *task,
                    gpointer      task_data,
                    GCancellable *cancellable)
 {
-  g_task_return_pointer (task,
-                         sn_secret_store_dup_values_sync (source_object, task_data, cancellable),
-                         (GDestroyNotify) g_strfreev);
+  DupValues *dup = g_new0 (DupValues, 1);
+
+  dup->values = sn_secret_store_dup_values_sync (source_object, task_data, cancellable, &dup->complete);
+  g_task_return_pointer (task, dup, dup_values_free);
 }
 
 void
@@ -1057,14 +1086,29 @@ sn_secret_store_dup_values_async (SnSecretStore       *self,
   g_task_run_in_thread (task, dup_values_worker);
 }
 
+/**
+ * sn_secret_store_dup_values_finish:
+ * @complete: (out) (optional): whether every lookup worked
+ */
 char **
 sn_secret_store_dup_values_finish (SnSecretStore  *self,
                                    GAsyncResult   *result,
+                                   gboolean       *complete,
                                    GError        **error)
 {
+  DupValues *dup;
+  char **values;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  dup = g_task_propagate_pointer (G_TASK (result), error);
+  if (dup == NULL)
+    return NULL;
+  values = g_steal_pointer (&dup->values);
+  if (complete != NULL)
+    *complete = dup->complete;
+  dup_values_free (dup);
+  return values;
 }
 
 /**

@@ -75,10 +75,13 @@ gboolean       sn_secret_store_clear_sync         (SnSecretStore  *self,
                                                    GCancellable   *cancellable,
                                                    GError        **error);
 /* Every secret value the profile has, for redacting what people type and
- * export. The async form looks them up in a thread (keyring calls block). */
+ * export. The async form looks them up in a thread (keyring calls block).
+ * @complete (nullable) says whether every lookup worked: FALSE when the
+ * keyring or credentials file could not be read for at least one kind. */
 char         **sn_secret_store_dup_values_sync    (SnSecretStore  *self,
                                                    SnProfile      *profile,
-                                                   GCancellable   *cancellable);
+                                                   GCancellable   *cancellable,
+                                                   gboolean       *complete);
 void           sn_secret_store_dup_values_async   (SnSecretStore  *self,
                                                    SnProfile      *profile,
                                                    GCancellable   *cancellable,
@@ -86,6 +89,7 @@ void           sn_secret_store_dup_values_async   (SnSecretStore  *self,
                                                    gpointer        user_data);
 char         **sn_secret_store_dup_values_finish  (SnSecretStore  *self,
                                                    GAsyncResult   *result,
+                                                   gboolean       *complete,
                                                    GError        **error);
 /* Secrets typed by the person when no keyring runs; kept in memory only. */
 void           sn_secret_store_remember           (SnSecretStore  *self,
