@@ -16,6 +16,7 @@
 #include "sn-connection-indicator.h"
 #include "sn-cache-view.h"
 #include "sn-database-view.h"
+#include "sn-deployments-view.h"
 #include "sn-first-run-page.h"
 #include "sn-gui-util.h"
 #include "sn-incidents-view.h"
@@ -64,7 +65,7 @@ static GParamSpec *properties[N_PROPS];
 
 /*
  * The views of the window, in order: the areas of the runbook, one switcher
- * (Deployments, Cache, Scaling and Maintenance join as they land). Each is a
+ * (Cache, Scaling and Maintenance join as they land). Each is a
  * widget with a "profile" property (bound to the window's) and a
  * "view.refresh" action; sub-pages live inside a view only where needed.
  * Adding a view is one line here.
@@ -79,6 +80,7 @@ static const struct {
   { "database", N_("Database"), "drive-harddisk-symbolic", sn_database_view_get_type },
   { "cache", N_("Cache"), "view-list-symbolic", sn_cache_view_get_type },
   { "backups", N_("Backups"), "document-save-symbolic", sn_backups_page_get_type },
+  { "deployments", N_("Deployments"), "system-software-install-symbolic", sn_deployments_view_get_type },
 };
 
 static guint

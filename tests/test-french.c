@@ -205,6 +205,10 @@ scan (GtkWidget  *widget,
   if ((GTK_IS_LIST_VIEW (widget) || GTK_IS_COLUMN_VIEW (widget)) &&
       gtk_widget_get_ancestor (widget, g_type_from_name ("SnLogsPanel")) != NULL)
     return;
+  /* Tags and commit subjects, as git and GitHub give them. */
+  if ((GTK_IS_LIST_VIEW (widget) || GTK_IS_COLUMN_VIEW (widget)) &&
+      gtk_widget_get_ancestor (widget, g_type_from_name ("SnDeploymentsView")) != NULL)
+    return;
 
   /* What a server holds, shown as it is (cache keys, Redis type names). */
   if (gtk_widget_has_css_class (widget, "sn-data"))

@@ -101,6 +101,7 @@ make_full_profile (const char *name)
                        "upstash-url", "http://127.0.0.1:8079",
                        "prometheus-url", "http://127.0.0.1:9091",
                        "github-repo", "someone/else",
+                       "github-api-url", "https://github.example.com/api/v3",
                        "credentials-file", "/home/op/.config/sn/creds",
                        "db-ssl-root-cert", "/home/op/.postgresql/root.crt",
                        NULL);
@@ -114,7 +115,7 @@ assert_same_profile (SnProfile *a,
   guint n_pspecs;
 
   pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (a), &n_pspecs);
-  g_assert_cmpuint (n_pspecs, ==, 23);
+  g_assert_cmpuint (n_pspecs, ==, 24);
 
   for (guint i = 0; i < n_pspecs; i++)
     {

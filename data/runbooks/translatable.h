@@ -26,6 +26,46 @@ N_("Tour date");
 N_("The date whose cached availability to clear, YYYY-MM-DD");
 N_("Delete the date's cached availability and bookings");
 
+/* deploy.json */
+N_("Deploy a version by hand");
+N_("Deploys a release tag on the server the way the deploy workflow does, for when GitHub Actions is down. The runbook’s manual procedure (§2.2) is wrong on this system: pulling the main branch fails on the server’s checkout, which the workflow leaves on a tag, and pulling images never updates the app (it is built on the server) but upgrades every other service. Instead: fetch the tags, check the tag out, make a safety backup, rebuild and restart the app, apply the database migrations, check the site. If the new version does not start, the previous one is rebuilt and started again.");
+N_("Version to deploy");
+N_("A release tag such as v1.0.7");
+N_("Delete unused images afterwards");
+N_("docker image prune -f, as the workflow does");
+N_("Fetch the tags");
+N_("Check the version out");
+N_("Safety backup of the database");
+N_("Rebuild and restart the app");
+N_("Apply the database migrations");
+N_("The new version answers");
+N_("Delete unused images");
+
+/* migration-rollback.json */
+N_("Roll back a failed database migration");
+N_("Cleans up after a database migration that failed during a deploy (runbook §2.4), so that the next deploy can apply migrations again. Dangerous: it runs SQL you write on the live database. First the migrations recorded in the database are listed; the one you name must be recorded as failed, otherwise nothing runs (a migration that was applied successfully cannot be marked as rolled back: undo it with a new migration in a new release). A fresh safety backup of the database must exist before anything changes. Your inverse SQL then runs in one transaction: all of it, or nothing if any statement fails. Last, the migration is marked as rolled back.");
+N_("Failed migration");
+N_("Its folder name in prisma/migrations, such as 20260110090000_add_booking_notes");
+N_("Inverse SQL");
+N_("The statements that undo what the failed migration changed, without BEGIN or COMMIT");
+N_("The migrations recorded in the database; the one named must have failed");
+N_("Safety backup of the database");
+N_("Run the inverse SQL in one transaction");
+N_("Mark the migration as rolled back");
+N_("The migrations recorded afterwards");
+
+/* release.json */
+N_("Release a new version");
+N_("Publishes a new version the way the project does it (runbook §2.1): creates the tag vX.Y.Z on GitHub on the newest commit of the main branch (or the commit you give), which starts the “Deploy to Production” workflow; then follows that run step by step until it ends and checks that the site answers. The tag must be new and look like v1.2.3, or the workflow refuses it. If the run fails, the site may be left half-deployed: run “Roll back to an earlier version” with the previous tag.");
+N_("New version");
+N_("A new tag such as v1.0.7 (see narcisse-ctl deploy tags for the suggestions)");
+N_("Commit");
+N_("Empty for the newest commit of the main branch; or a commit of the server’s checkout");
+N_("Version running now");
+N_("Create the tag on GitHub and follow the deploy run");
+N_("Fetch the new tag into the server’s checkout");
+N_("The new version runs");
+
 /* restart-app.json */
 N_("Restart the app");
 N_("Restarts the web app so that it reads its settings again, then waits until the site answers. Use it after changing the production settings or when the app is stuck. Bookings are unavailable for a few seconds; the database and the files are not touched.");
@@ -51,6 +91,18 @@ N_("Stop the app");
 N_("Restore the backup into the database");
 N_("Start the app");
 N_("Row counts equal the backup, the database answers");
+
+/* rollback.json */
+N_("Roll back to an earlier version");
+N_("Puts an earlier release back on the server (runbook §2.3), the same way a deploy is done: fetch the tags, check the earlier tag out, make a safety backup, rebuild and restart the app, run the migrations (none are undone), check the site. Warning: the database schema stays at the newer migration, because Prisma migrations only go forward; if the older code cannot work with it, see the migration rollback procedure. If the earlier version does not start, the version that was running is rebuilt and started again.");
+N_("Version to go back to");
+N_("An earlier release tag, usually the one deployed before the current one");
+N_("Fetch the tags");
+N_("Check the earlier version out");
+N_("Safety backup of the database");
+N_("Rebuild and restart the app");
+N_("Apply the database migrations (none are undone)");
+N_("The earlier version answers");
 
 /* setup-readonly-access.json */
 N_("Set up read-only access for the direction");

@@ -31,6 +31,8 @@ static const SnCtlCommand commands[] = {
   { "backup", N_("Database backups (create | list | verify FILE | download NAME | upload FILE)"), sn_ctl_backup },
   { "restore", N_("Restore the database from a backup (--from FILE)"), sn_ctl_restore },
   { "restore-test", N_("Monthly restore test into a temporary database"), sn_ctl_restore_test },
+  { "deploy", N_("Releases and deploys (status | tags | changelog | runs | migrations | release | manual | rollback)"), sn_ctl_deploy },
+  { "release", N_("Create a release tag, which deploys it (release create TAG)"), sn_ctl_release },
   { "incident", N_("Incidents: SEV1 checks, declare, list, export a postmortem"), sn_ctl_incident },
   { "report", N_("Run a business report (bookings, revenue, occupancy, payments)"), sn_ctl_report },
   { "sql", N_("Run SQL on the database, read-only unless told otherwise"), sn_ctl_sql },

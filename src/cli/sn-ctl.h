@@ -73,6 +73,12 @@ int        sn_ctl_restore               (SnCtl          *ctl,
 int        sn_ctl_restore_test          (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
+int        sn_ctl_deploy                (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+int        sn_ctl_release               (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
 int        sn_ctl_incident              (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);

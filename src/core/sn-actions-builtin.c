@@ -16,6 +16,7 @@
 #include "sn-actions-builtin.h"
 #include "sn-cache-service.h"
 #include "sn-backup-service.h"
+#include "sn-deployments.h"
 #include "sn-host.h"
 
 void
@@ -31,6 +32,7 @@ sn_actions_register_builtin (void)
       sn_database_actions_register ();
       sn_backup_actions_register ();
       sn_profile_actions_register ();
+      sn_deploy_register_actions ();
       g_once_init_leave (&initialized, 1);
     }
 }

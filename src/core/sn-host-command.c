@@ -239,6 +239,28 @@ sn_host_command_psql (SnProfile          *profile,
 }
 
 /**
+ * sn_host_command_git:
+ * @argv: the git command and its arguments, e.g. {"fetch", "--all", "--tags"}
+ *
+ * git in the deploy path (the server's checkout of the app, target-system.md
+ * §9.2), with the pager off and no prompt for credentials.
+ *
+ * Returns: (transfer full): "cd DEPLOY && GIT_TERMINAL_PROMPT=0 git --no-pager ARGV"
+ */
+char *
+sn_host_command_git (SnProfile          *profile,
+                     const char * const *argv)
+{
+  g_autofree char *words = sn_host_shell_words (argv);
+  g_autofree char *git = NULL;
+
+  g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
+
+  git = g_strdup_printf ("GIT_TERMINAL_PROMPT=0 git --no-pager %s", words);
+  return sn_host_command_in_deploy_path (profile, git);
+}
+
+/**
  * sn_host_command_df:
  * @paths: (nullable): limit to the filesystems holding these paths
  *

@@ -50,6 +50,8 @@ char *sn_host_command_psql            (SnProfile           *profile,
                                        const char          *database,
                                        const char * const  *options,
                                        const char * const  *commands);
+char *sn_host_command_git             (SnProfile           *profile,
+                                       const char * const  *argv);
 char *sn_host_command_df              (const char * const  *paths);
 char *sn_host_command_describe        (SnProfile           *profile,
                                        const char          *command);

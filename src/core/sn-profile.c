@@ -34,6 +34,7 @@ struct _SnProfile
   char               *upstash_url;
   char               *prometheus_url;
   char               *github_repo;
+  char               *github_api_url;
   char               *credentials_file;
   char               *db_ssl_root_cert;
 
@@ -74,6 +75,7 @@ enum {
   PROP_UPSTASH_URL,
   PROP_PROMETHEUS_URL,
   PROP_GITHUB_REPO,
+  PROP_GITHUB_API_URL,
   PROP_CREDENTIALS_FILE,
   PROP_DB_SSL_ROOT_CERT,
   N_PROPS
@@ -90,6 +92,7 @@ static GParamSpec *properties[N_PROPS];
 #define DEFAULT_REDIS_HOST     "127.0.0.1"
 #define DEFAULT_PROMETHEUS_URL "http://127.0.0.1:9090"
 #define DEFAULT_GITHUB_REPO    "kalicatt/SweetNarcisse-demo"
+#define DEFAULT_GITHUB_API_URL "https://api.github.com"
 
 static char **
 string_field (SnProfile *self,
@@ -111,6 +114,7 @@ string_field (SnProfile *self,
     case PROP_UPSTASH_URL: return &self->upstash_url;
     case PROP_PROMETHEUS_URL: return &self->prometheus_url;
     case PROP_GITHUB_REPO: return &self->github_repo;
+    case PROP_GITHUB_API_URL: return &self->github_api_url;
     case PROP_CREDENTIALS_FILE: return &self->credentials_file;
     case PROP_DB_SSL_ROOT_CERT: return &self->db_ssl_root_cert;
     default: return NULL;
@@ -302,6 +306,7 @@ sn_profile_class_init (SnProfileClass *klass)
   STRING_PROP (PROP_UPSTASH_URL, "upstash-url", NULL);
   STRING_PROP (PROP_PROMETHEUS_URL, "prometheus-url", DEFAULT_PROMETHEUS_URL);
   STRING_PROP (PROP_GITHUB_REPO, "github-repo", DEFAULT_GITHUB_REPO);
+  STRING_PROP (PROP_GITHUB_API_URL, "github-api-url", DEFAULT_GITHUB_API_URL);
   STRING_PROP (PROP_CREDENTIALS_FILE, "credentials-file", NULL);
   STRING_PROP (PROP_DB_SSL_ROOT_CERT, "db-ssl-root-cert", NULL);
 
@@ -329,6 +334,7 @@ sn_profile_init (SnProfile *self)
   self->redis_port = 6379;
   self->prometheus_url = g_strdup (DEFAULT_PROMETHEUS_URL);
   self->github_repo = g_strdup (DEFAULT_GITHUB_REPO);
+  self->github_api_url = g_strdup (DEFAULT_GITHUB_API_URL);
 }
 
 /**
@@ -657,6 +663,7 @@ VALUE_GETTER (guint, redis_port, 0)
 STRING_GETTER (upstash_url)
 STRING_GETTER (prometheus_url)
 STRING_GETTER (github_repo)
+STRING_GETTER (github_api_url)
 STRING_GETTER (credentials_file)
 STRING_GETTER (db_ssl_root_cert)
 
@@ -913,7 +920,8 @@ sn_profile_validate (SnProfile  *self,
 
   if (!check_url (self->site_url, _("site URL"), error) ||
       !check_url (self->upstash_url, _("Upstash URL"), error) ||
-      !check_url (self->prometheus_url, _("Prometheus URL"), error))
+      !check_url (self->prometheus_url, _("Prometheus URL"), error) ||
+      !check_url (self->github_api_url, _("GitHub API URL"), error))
     return FALSE;
 
   if (!check_ssl_root_cert (self->db_ssl_root_cert, error))

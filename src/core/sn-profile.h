@@ -62,6 +62,7 @@ G_DECLARE_FINAL_TYPE (SnProfile, sn_profile, SN, PROFILE, GObject)
  *   upstash-url        string
  *   prometheus-url     string   as seen from the SSH host, default "http://127.0.0.1:9090"
  *   github-repo        string   default "kalicatt/SweetNarcisse-demo"
+ *   github-api-url     string   default "https://api.github.com" (GitHub Enterprise, tests)
  *   credentials-file   string   optional: KEY=VALUE file (mode 0600) for unattended use
  *   db-ssl-root-cert   string   optional: absolute path of the CA certificate (PEM) that
  *                               signed the database server's; a direct connection then
@@ -96,6 +97,7 @@ guint               sn_profile_get_redis_port       (SnProfile     *self);
 const char         *sn_profile_get_upstash_url      (SnProfile     *self);
 const char         *sn_profile_get_prometheus_url   (SnProfile     *self);
 const char         *sn_profile_get_github_repo      (SnProfile     *self);
+const char         *sn_profile_get_github_api_url   (SnProfile     *self);
 const char         *sn_profile_get_credentials_file (SnProfile     *self);
 const char         *sn_profile_get_db_ssl_root_cert (SnProfile     *self);
 SnDbTransport       sn_profile_get_db_transport     (SnProfile     *self);

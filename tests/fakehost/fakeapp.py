@@ -11,6 +11,8 @@ FAKEAPP_PG_SOCKET_DIR, FAKEAPP_PG_PORT; test knobs: FAKEAPP_LOG_LINES=N (N log l
 FAKEAPP_TICK_SECONDS (period of the background log lines, default 20), FAKEAPP_DB_DELAY_MS (added
 to the database probe, to test latency thresholds). Fault knob: while the file
 FAKEAPP_STATE_DIR/health.malformed exists, /api/health answers 200 with a cut-short JSON body.
+A broken release: when the checked-out tree (FAKEAPP_DEPLOY_PATH) holds src/crash-on-start, the app
+exits at start with a module error, like a build that compiles but cannot boot.
 SPDX-License-Identifier: GPL-3.0-or-later
 """
 import http.client
@@ -511,6 +513,10 @@ def ticker():
 
 
 def main():
+    if os.path.exists(os.path.join(DEPLOY, "src", "crash-on-start")):
+        emit("Error: Cannot find module '/app/.next/server/app/page.js'")
+        plog("ERROR", "Server failed to start", version=VERSION)
+        sys.exit(1)
     with open(os.path.join(STATE, "app.env"), "w", encoding="utf-8") as f:
         for k, v in sorted(app_env_dump().items()):
             f.write("%s=%s\n" % (k, v))

@@ -360,4 +360,10 @@ deploy_init() {
     done
     # the server checkout is owned by root and the admin runs git as root over ssh
     "${g[@]}" config core.sharedRepository false
+    # GitHub's copy (what the GitHub stand-in serves, and where `git fetch --all --tags` fetches
+    # from): a bare clone, the checkout's origin, as on the server
+    git clone -q --bare "$p" "$GITHUB_REPO_DIR"
+    "${g[@]}" remote add origin "$GITHUB_REPO_DIR"
+    "${g[@]}" fetch -q origin
+    "${g[@]}" branch -q --set-upstream-to=origin/master master
 }

@@ -43,6 +43,7 @@ profile_json() {
   "upstash-url": "",
   "prometheus-url": "http://127.0.0.1:9090",
   "github-repo": "kalicatt/SweetNarcisse-demo",
+  "github-api-url": "$GITHUB_API_URL",
   "credentials-file": "$6"
 }
 JSON
@@ -50,8 +51,8 @@ JSON
 
 profile_register() {
     umask 077
-    printf 'db-password=%s\nmonitoring-key=%s\nredis-password=%s\nupstash-token=%s\n' \
-        "$PGPASSWORD" "$MONITORING_KEY" "$REDIS_PASSWORD" "$UPSTASH_TOKEN" > "$CREDENTIALS_FILE"
+    printf 'db-password=%s\nmonitoring-key=%s\nredis-password=%s\nupstash-token=%s\ngithub-token=%s\n' \
+        "$PGPASSWORD" "$MONITORING_KEY" "$REDIS_PASSWORD" "$UPSTASH_TOKEN" "$GITHUB_TOKEN" > "$CREDENTIALS_FILE"
     # The read-only profile holds nothing that can change the server: the read-only
     # role's password and the monitoring key (its SSH key only opens the tunnel).
     printf 'db-password=%s\nmonitoring-key=%s\n' "$PG_RO_PASSWORD" "$MONITORING_KEY" > "$RO_CREDENTIALS_FILE"

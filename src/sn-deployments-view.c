@@ -1,0 +1,794 @@
+/* sn-deployments-view.c: the "Deployments" view
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sn-deployments-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sn-deployments-view.h"
+#include "sn-runbook-catalog.h"
+#include "sn-runbook-wizard.h"
+
+/*
+ * What runs on the profile's server and how to change it (runbook §2,
+ * target-system.md §9): the deployed version (tag checked out, version the
+ * site reports, age of the app's image), the release tags with the changelog
+ * to the selected one, the deploy workflow's runs on GitHub; buttons open the
+ * release, manual deploy and rollback runbooks in the one wizard. Everything
+ * is read through SnDeployService over the window's connection; the profile's
+ * level hides the buttons (the runbooks and the service refuse in core).
+ */
+
+struct _SnDeploymentsView
+{
+  GtkWidget          parent_instance;
+
+  SnProfile         *profile;
+  SnConnection      *connection;
+  GBinding          *root_binding;
+  SnDeployService   *service;
+  GCancellable      *cancellable;
+  GCancellable      *changelog_cancellable;
+  SnDeployStatus    *status;
+  GListModel        *tags;
+  GListModel        *runs;
+  GtkWidget         *wizard;          /* weak pointer */
+  guint              pending;
+  gboolean           busy;
+
+  /* Template children */
+  GtkStack          *stack;
+  GtkSpinner        *spinner;
+  AdwStatusPage     *error_page;
+  GtkLabel          *level_label;
+  AdwActionRow      *tag_row;
+  AdwActionRow      *version_row;
+  AdwActionRow      *image_row;
+  GtkLabel          *warnings_label;
+  GtkWidget         *actions_box;
+  GtkWidget         *migration_button;
+  GtkColumnView     *tags_view;
+  GtkSingleSelection *tags_selection;
+  GtkSortListModel  *tags_sort;
+  GtkLabel          *tags_empty;
+  GtkLabel          *changelog_title;
+  GtkWidget         *changelog_frame;
+  GListStore        *changelog;
+  GtkSortListModel  *runs_sort;
+  GtkLabel          *runs_status;
+};
+
+G_DEFINE_FINAL_TYPE (SnDeploymentsView, sn_deployments_view, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_PROFILE,
+  PROP_CONNECTION,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+may_change (SnDeploymentsView *self)
+{
+  return self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_OPERATOR;
+}
+
+static void
+update_actions (SnDeploymentsView *self)
+{
+  gboolean change = may_change (self) && !self->busy;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.refresh", self->profile != NULL && !self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.cancel", self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.release", change && self->tags != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.manual",
+                                 change && gtk_single_selection_get_selected_item (self->tags_selection) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.rollback", change && self->status != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.migration-rollback",
+                                 change && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_ADMIN);
+  gtk_widget_set_visible (self->actions_box, may_change (self));
+  gtk_widget_set_visible (self->migration_button,
+                          self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_ADMIN);
+  gtk_widget_set_visible (GTK_WIDGET (self->level_label), self->profile != NULL && !may_change (self));
+}
+
+static void
+set_busy (SnDeploymentsView *self,
+          gboolean           busy)
+{
+  if (self->busy == busy)
+    return;
+  self->busy = busy;
+  if (busy)
+    gtk_spinner_start (self->spinner);
+  else
+    gtk_spinner_stop (self->spinner);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+show_status (SnDeploymentsView *self)
+{
+  SnDeployStatus *status = self->status;
+  g_autofree char *tag_text = NULL;
+  g_autofree char *version_text = NULL;
+  g_autofree char *age = NULL;
+  g_autofree char *image_text = NULL;
+  g_autofree char *warnings = NULL;
+
+  if (status == NULL)
+    return;
+
+  tag_text = g_strdup_printf ("%s — %.7s%s%s",
+                              sn_deploy_status_get_tag (status) != NULL ? sn_deploy_status_get_tag (status)
+                                                                        : _("no release tag"),
+                              sn_deploy_status_get_commit (status),
+                              sn_deploy_status_get_branch (status) != NULL ? _(", branch ") : _(", detached"),
+                              sn_deploy_status_get_branch (status) != NULL ? sn_deploy_status_get_branch (status) : "");
+  /* the commit's subject is git's text, in its authors' language */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->tag_row), sn_deploy_status_get_subject (status));
+  adw_action_row_set_subtitle (self->tag_row, tag_text);
+
+  version_text = g_strdup_printf (_("%s — %s"),
+                                  sn_deploy_status_get_health_version (status) != NULL
+                                  ? sn_deploy_status_get_health_version (status) : _("unknown"),
+                                  sn_deploy_status_get_health_state (status) != NULL
+                                  ? sn_deploy_status_get_health_state (status) : _("no answer"));
+  adw_action_row_set_subtitle (self->version_row, version_text);
+
+  age = sn_deploy_status_dup_image_age (status);
+  /* Translators: %s is a duration such as "3 days" */
+  image_text = age != NULL ? g_strdup_printf (_("%s ago"), age) : g_strdup (_("unknown"));
+  adw_action_row_set_subtitle (self->image_row, image_text);
+
+  warnings = g_strjoinv ("\n", (char **)sn_deploy_status_get_warnings (status));
+  gtk_label_set_label (self->warnings_label, warnings);
+  gtk_widget_set_visible (GTK_WIDGET (self->warnings_label), *warnings != '\0');
+}
+
+static void
+show_tags (SnDeploymentsView *self)
+{
+  guint n = self->tags != NULL ? g_list_model_get_n_items (self->tags) : 0;
+
+  gtk_sort_list_model_set_model (self->tags_sort, self->tags);
+  gtk_widget_set_visible (GTK_WIDGET (self->tags_empty), n == 0);
+  if (n == 0)
+    gtk_label_set_label (self->tags_empty, _("The server’s checkout has no release tag."));
+}
+
+static void
+load_done (SnDeploymentsView *self)
+{
+  if (--self->pending > 0)
+    return;
+  set_busy (self, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "content");
+}
+
+static void
+status_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(SnDeploymentsView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  SnDeployStatus *status = sn_deploy_service_status_finish (SN_DEPLOY_SERVICE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || SN_DEPLOY_SERVICE (object) != self->service)
+    return;
+
+  g_clear_object (&self->status);
+  self->status = status;
+  if (status != NULL)
+    show_status (self);
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("Not readable: %s"), error->message);
+
+      adw_action_row_set_subtitle (self->tag_row, text);
+      adw_action_row_set_subtitle (self->version_row, "");
+      adw_action_row_set_subtitle (self->image_row, "");
+    }
+  load_done (self);
+}
+
+static void
+tags_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(SnDeploymentsView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GListModel *tags = sn_deploy_service_list_tags_finish (SN_DEPLOY_SERVICE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || SN_DEPLOY_SERVICE (object) != self->service)
+    return;
+
+  g_clear_object (&self->tags);
+  self->tags = tags;
+  show_tags (self);
+  if (tags == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The tags cannot be read: %s"), error->message);
+
+      gtk_label_set_label (self->tags_empty, text);
+    }
+  load_done (self);
+}
+
+static void
+runs_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(SnDeploymentsView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GListModel *runs = sn_deploy_service_list_runs_finish (SN_DEPLOY_SERVICE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || SN_DEPLOY_SERVICE (object) != self->service)
+    return;
+
+  g_clear_object (&self->runs);
+  self->runs = runs;
+  gtk_sort_list_model_set_model (self->runs_sort, runs);
+  if (runs == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("GitHub cannot be read: %s"), error->message);
+
+      gtk_label_set_label (self->runs_status, text);
+    }
+  else
+    gtk_label_set_label (self->runs_status, _("The deploy workflow has not run yet."));
+  gtk_widget_set_visible (GTK_WIDGET (self->runs_status), runs == NULL || g_list_model_get_n_items (runs) == 0);
+  load_done (self);
+}
+
+static void
+connect_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(SnDeploymentsView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  SnConnection *connection = SN_CONNECTION (object);
+
+  if (!sn_connection_connect_finish (connection, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      set_busy (self, FALSE);
+      return;
+    }
+  if (connection != self->connection)
+    return;
+
+  g_clear_object (&self->service);
+  self->service = sn_deploy_service_new (self->profile, sn_connection_get_host (connection));
+  self->pending = 3;
+  sn_deploy_service_status_async (self->service, self->cancellable, status_cb, g_object_ref (self));
+  /* Fetching changes the checkout's refs: only a profile that may. */
+  sn_deploy_service_list_tags_async (self->service, may_change (self), self->cancellable, tags_cb,
+                                     g_object_ref (self));
+  sn_deploy_service_list_runs_async (self->service, 10, self->cancellable, runs_cb, g_object_ref (self));
+}
+
+/**
+ * sn_deployments_view_refresh:
+ *
+ * Reads the deployed version, the tags and the GitHub runs again.
+ */
+void
+sn_deployments_view_refresh (SnDeploymentsView *self)
+{
+  g_return_if_fail (SN_IS_DEPLOYMENTS_VIEW (self));
+
+  if (self->profile == NULL || self->connection == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+  if (self->busy)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  set_busy (self, TRUE);
+  if (self->status == NULL)
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+  sn_connection_connect_async (self->connection, self->cancellable, connect_cb, g_object_ref (self));
+}
+
+/* Changelog --------------------------------------------------------------- */
+
+static void
+changelog_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SnDeploymentsView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) log = sn_deploy_service_changelog_finish (SN_DEPLOY_SERVICE (object), result, &error);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (log == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The changes cannot be read: %s"), error->message);
+
+      gtk_label_set_label (self->changelog_title, text);
+      g_list_store_remove_all (self->changelog);
+      gtk_widget_set_visible (self->changelog_frame, FALSE);
+      return;
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (log); i++)
+    g_ptr_array_add (items, g_list_model_get_item (log, i));
+  g_list_store_splice (self->changelog, 0, g_list_model_get_n_items (G_LIST_MODEL (self->changelog)),
+                       items->pdata, items->len);
+  gtk_widget_set_visible (self->changelog_frame, items->len > 0);
+}
+
+static void
+selection_changed_cb (SnDeploymentsView *self)
+{
+  SnDeployCommit *selected = gtk_single_selection_get_selected_item (self->tags_selection);
+  const char *deployed = self->status != NULL ? sn_deploy_status_get_tag (self->status) : NULL;
+  const char *tag;
+  g_autofree char *title = NULL;
+
+  update_actions (self);
+  g_cancellable_cancel (self->changelog_cancellable);
+  g_clear_object (&self->changelog_cancellable);
+  g_list_store_remove_all (self->changelog);
+  gtk_widget_set_visible (self->changelog_frame, FALSE);
+
+  if (selected == NULL || self->service == NULL)
+    {
+      gtk_label_set_label (self->changelog_title,
+                           _("Select a tag to see what changes between it and the deployed version."));
+      return;
+    }
+
+  tag = sn_deploy_commit_get_tag (selected);
+  if (deployed == NULL || g_strcmp0 (deployed, tag) == 0)
+    {
+      gtk_label_set_label (self->changelog_title, deployed == NULL
+                           ? _("The server is on no release tag: no changelog to show.")
+                           : _("This is the deployed version."));
+      return;
+    }
+
+  self->changelog_cancellable = g_cancellable_new ();
+  if (sn_deploy_tag_compare (tag, deployed) < 0)
+    {
+      title = g_strdup_printf (_("Going back from %s to %s removes:"), deployed, tag);
+      sn_deploy_service_changelog_async (self->service, tag, deployed, self->changelog_cancellable,
+                                         changelog_cb, g_object_ref (self));
+    }
+  else
+    {
+      title = g_strdup_printf (_("From %s to %s:"), deployed, tag);
+      sn_deploy_service_changelog_async (self->service, deployed, tag, self->changelog_cancellable,
+                                         changelog_cb, g_object_ref (self));
+    }
+  gtk_label_set_label (self->changelog_title, title);
+}
+
+/* The runbooks ------------------------------------------------------------- */
+
+static void
+wizard_finished_cb (SnDeploymentsView *self)
+{
+  sn_deployments_view_refresh (self);
+}
+
+static void
+open_wizard (SnDeploymentsView *self,
+             const char        *runbook_id,
+             const char        *tag)
+{
+  g_autoptr(SnRunbookCatalog) catalog = sn_runbook_catalog_new (NULL);
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  SnRunbookWizard *wizard;
+  SnRunbook *runbook;
+
+  if (self->profile == NULL || !may_change (self))
+    return;
+
+  if (!sn_runbook_catalog_load (catalog, &error) ||
+      (runbook = sn_runbook_catalog_lookup (catalog, runbook_id)) == NULL)
+    {
+      adw_status_page_set_description (self->error_page,
+                                       error != NULL ? error->message : _("The runbook is missing from this build."));
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      return;
+    }
+
+  wizard = sn_runbook_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, runbook, self->profile);
+  if (tag != NULL)
+    sn_runbook_wizard_set_param (wizard, "tag", tag);
+  g_signal_connect_object (wizard, "finished", G_CALLBACK (wizard_finished_cb), self, G_CONNECT_SWAPPED);
+
+  if (self->wizard != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
+  self->wizard = GTK_WIDGET (wizard);
+  g_object_add_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
+static char **
+tag_names (GListModel *tags)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  for (guint i = 0; tags != NULL && i < g_list_model_get_n_items (tags); i++)
+    {
+      g_autoptr(SnDeployCommit) tag = g_list_model_get_item (tags, i);
+
+      g_ptr_array_add (names, g_strdup (sn_deploy_commit_get_tag (tag)));
+    }
+  g_ptr_array_add (names, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+}
+
+static void
+release_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (widget);
+  g_auto(GStrv) names = tag_names (self->tags);
+  g_autofree char *next = sn_deploy_next_tag ((const char * const *)names, SN_DEPLOY_BUMP_PATCH);
+
+  open_wizard (self, "release", next);
+}
+
+static void
+manual_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (widget);
+  SnDeployCommit *selected = gtk_single_selection_get_selected_item (self->tags_selection);
+
+  open_wizard (self, "deploy", selected != NULL ? sn_deploy_commit_get_tag (selected) : NULL);
+}
+
+/* The selected tag when it is older than the deployed one, else the tag
+ * right before the deployed one. */
+static void
+rollback_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (widget);
+  SnDeployCommit *selected = gtk_single_selection_get_selected_item (self->tags_selection);
+  const char *deployed = self->status != NULL ? sn_deploy_status_get_tag (self->status) : NULL;
+  const char *target = NULL;
+
+  if (selected != NULL && deployed != NULL &&
+      sn_deploy_tag_compare (sn_deploy_commit_get_tag (selected), deployed) < 0)
+    target = sn_deploy_commit_get_tag (selected);
+
+  for (guint i = 0; target == NULL && deployed != NULL && self->tags != NULL &&
+                    i < g_list_model_get_n_items (self->tags); i++)
+    {
+      g_autoptr(SnDeployCommit) tag = g_list_model_get_item (self->tags, i);
+
+      if (sn_deploy_tag_is_valid (sn_deploy_commit_get_tag (tag), NULL) &&
+          sn_deploy_tag_compare (sn_deploy_commit_get_tag (tag), deployed) < 0)
+        {
+          /* kept alive by self->tags */
+          target = sn_deploy_commit_get_tag (tag);
+        }
+    }
+
+  open_wizard (self, "rollback", target);
+}
+
+static void
+migration_rollback_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *param)
+{
+  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (widget);
+
+  if (self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_ADMIN)
+    open_wizard (self, "migration-rollback", NULL);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  sn_deployments_view_refresh (SN_DEPLOYMENTS_VIEW (widget));
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (widget);
+
+  g_cancellable_cancel (self->cancellable);
+  set_busy (self, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, self->status != NULL ? "content" : "empty");
+}
+
+/* Profile and connection ---------------------------------------------------- */
+
+static void
+reset (SnDeploymentsView *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->changelog_cancellable);
+  g_clear_object (&self->service);
+  g_clear_object (&self->status);
+  g_clear_object (&self->tags);
+  g_clear_object (&self->runs);
+  gtk_sort_list_model_set_model (self->tags_sort, NULL);
+  gtk_sort_list_model_set_model (self->runs_sort, NULL);
+  g_list_store_remove_all (self->changelog);
+  self->pending = 0;
+  set_busy (self, FALSE);
+  update_actions (self);
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+void
+sn_deployments_view_set_profile (SnDeploymentsView *self,
+                                 SnProfile         *profile)
+{
+  g_return_if_fail (SN_IS_DEPLOYMENTS_VIEW (self));
+
+  if (!g_set_object (&self->profile, profile))
+    return;
+  reset (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    sn_deployments_view_refresh (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
+}
+
+void
+sn_deployments_view_set_connection (SnDeploymentsView *self,
+                                    SnConnection      *connection)
+{
+  g_return_if_fail (SN_IS_DEPLOYMENTS_VIEW (self));
+
+  if (!g_set_object (&self->connection, connection))
+    return;
+  reset (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    sn_deployments_view_refresh (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
+}
+
+static void
+sn_deployments_view_map (GtkWidget *widget)
+{
+  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (widget);
+
+  GTK_WIDGET_CLASS (sn_deployments_view_parent_class)->map (widget);
+  if (self->status == NULL && !self->busy)
+    sn_deployments_view_refresh (self);
+}
+
+/* The window owns the connection: follow its "connection" property. */
+static void
+sn_deployments_view_root (GtkWidget *widget)
+{
+  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (widget);
+  GtkRoot *root;
+
+  GTK_WIDGET_CLASS (sn_deployments_view_parent_class)->root (widget);
+
+  root = gtk_widget_get_root (widget);
+  if (self->root_binding == NULL && root != NULL &&
+      g_object_class_find_property (G_OBJECT_GET_CLASS (root), "connection") != NULL)
+    self->root_binding = g_object_bind_property (root, "connection", self, "connection",
+                                                 G_BINDING_SYNC_CREATE);
+}
+
+static void
+sn_deployments_view_unroot (GtkWidget *widget)
+{
+  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (widget);
+
+  if (self->root_binding != NULL)
+    {
+      g_binding_unbind (self->root_binding);
+      self->root_binding = NULL;
+    }
+  GTK_WIDGET_CLASS (sn_deployments_view_parent_class)->unroot (widget);
+}
+
+static void
+sn_deployments_view_dispose (GObject *object)
+{
+  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->changelog_cancellable);
+  if (self->wizard != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
+  self->wizard = NULL;
+  gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_DEPLOYMENTS_VIEW);
+  g_clear_object (&self->service);
+  g_clear_object (&self->status);
+  g_clear_object (&self->tags);
+  g_clear_object (&self->runs);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->profile);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->changelog_cancellable);
+
+  G_OBJECT_CLASS (sn_deployments_view_parent_class)->dispose (object);
+}
+
+static void
+sn_deployments_view_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROFILE: g_value_set_object (value, self->profile); break;
+    case PROP_CONNECTION: g_value_set_object (value, self->connection); break;
+    case PROP_BUSY: g_value_set_boolean (value, self->busy); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sn_deployments_view_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROFILE: sn_deployments_view_set_profile (self, g_value_get_object (value)); break;
+    case PROP_CONNECTION: sn_deployments_view_set_connection (self, g_value_get_object (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sn_deployments_view_class_init (SnDeploymentsViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sn_deployments_view_dispose;
+  object_class->get_property = sn_deployments_view_get_property;
+  object_class->set_property = sn_deployments_view_set_property;
+  widget_class->map = sn_deployments_view_map;
+  widget_class->root = sn_deployments_view_root;
+  widget_class->unroot = sn_deployments_view_unroot;
+
+  properties[PROP_PROFILE] =
+    g_param_spec_object ("profile", NULL, NULL, SN_TYPE_PROFILE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL, SN_TYPE_CONNECTION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The list items' types, for the factories' bindings in the .ui. */
+  g_type_ensure (SN_TYPE_DEPLOY_COMMIT);
+  g_type_ensure (SN_TYPE_DEPLOY_RUN);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-deployments-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, stack);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, spinner);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, error_page);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, level_label);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, tag_row);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, version_row);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, image_row);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, warnings_label);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, actions_box);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, migration_button);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, tags_view);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, tags_selection);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, tags_sort);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, tags_empty);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, changelog_title);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, changelog_frame);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, changelog);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, runs_sort);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, runs_status);
+
+  gtk_widget_class_install_action (widget_class, "view.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "deployments.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "deployments.release", NULL, release_action);
+  gtk_widget_class_install_action (widget_class, "deployments.manual", NULL, manual_action);
+  gtk_widget_class_install_action (widget_class, "deployments.rollback", NULL, rollback_action);
+  gtk_widget_class_install_action (widget_class, "deployments.migration-rollback", NULL,
+                                   migration_rollback_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_N, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "deployments.release", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_D, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "deployments.manual", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_B, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "deployments.rollback", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "deployments.cancel", NULL);
+
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+sn_deployments_view_init (SnDeploymentsView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->tags_selection, "notify::selected", G_CALLBACK (selection_changed_cb), self);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Deployments"), -1);
+  update_actions (self);
+}
+
+GtkWidget *
+sn_deployments_view_new (void)
+{
+  return g_object_new (SN_TYPE_DEPLOYMENTS_VIEW, NULL);
+}
+
+SnProfile *sn_deployments_view_get_profile (SnDeploymentsView *self) { return self->profile; }
+SnConnection *sn_deployments_view_get_connection (SnDeploymentsView *self) { return self->connection; }
+gboolean sn_deployments_view_get_busy (SnDeploymentsView *self) { return self->busy; }
+SnDeployStatus *sn_deployments_view_get_status (SnDeploymentsView *self) { return self->status; }
+GListModel *sn_deployments_view_get_tags (SnDeploymentsView *self) { return self->tags; }
+GListModel *sn_deployments_view_get_runs (SnDeploymentsView *self) { return self->runs; }
+GListModel *sn_deployments_view_get_changelog (SnDeploymentsView *self) { return G_LIST_MODEL (self->changelog); }
+
+GtkWindow *
+sn_deployments_view_get_wizard (SnDeploymentsView *self)
+{
+  return self->wizard != NULL ? GTK_WINDOW (self->wizard) : NULL;
+}
+
+gboolean
+sn_deployments_view_select_tag (SnDeploymentsView *self,
+                                const char        *tag)
+{
+  GListModel *model = G_LIST_MODEL (self->tags_selection);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(SnDeployCommit) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (sn_deploy_commit_get_tag (item), tag) == 0)
+        {
+          gtk_single_selection_set_selected (self->tags_selection, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}

@@ -1,0 +1,133 @@
+#!/bin/bash
+# test-cli-deploy.sh: narcisse-ctl deploy status|tags|changelog|runs|release|manual|rollback
+# and release create, on the local stack (the GitHub stand-in deploys a created tag).
+#
+# Copyright 2026 Sweet Narcisse
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -uo pipefail
+
+. "$(dirname "${BASH_SOURCE[0]}")/cli-common.sh"
+
+. "$SN_STACK_DIR/stack.env"
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+head_commit() { git -C "$DEPLOY_PATH" rev-parse HEAD; }
+tag_commit() { git -C "$DEPLOY_PATH" rev-parse "$1^{commit}"; }
+site_version() { curl -s -H "X-API-Key: $MONITORING_KEY" "$APP_URL/api/health" | py 'import json,sys; print(json.load(sys.stdin)["version"])'; }
+# push_commit SUBJECT VERSION: a developer's new commit on GitHub's master
+push_commit() {
+    local d; d=$(mktemp -d "$tmp/dev.XXXXXX")
+    git clone -q "$GITHUB_REPO_DIR" "$d/w" &&
+    sed -i "s/\"version\": \"[^\"]*\"/\"version\": \"$2\"/" "$d/w/package.json" &&
+    git -C "$d/w" add -A &&
+    git -C "$d/w" -c user.name=Dev -c user.email=dev@sweet-narcisse.fr commit -q -m "$1" &&
+    git -C "$d/w" push -q origin master
+}
+
+ctl --profile demo deploy status
+check "deploy status shows the tag, the site's version and the image age; on a branch it warns (exit 1)" \
+    eval 'status_is 1 && stdout_has "v1.0.6" && stdout_has "version 1.0.6" && stdout_has "built .* ago" &&
+          stdout_has "git pull origin master"'
+
+ctl --profile demo deploy tags
+check "deploy tags lists the tags newest first with date and subject, marks the deployed one" \
+    eval 'status_is 0 && [[ $(sed -n 1p "$out") == "* v1.0.6 "*"2026-01-02 16:40"*"release: v1.0.6" ]] &&
+          [[ $(grep -c "^  v1\.0\." "$out") == 6 ]] && stdout_has "Next release: v1.0.7 (fix), v1.1.0 (feature), v2.0.0"'
+
+ctl --profile demo deploy changelog v1.0.3
+check "deploy changelog to an older tag shows what a rollback removes" \
+    eval 'status_is 0 && stdout_has "removes" && [[ $(grep -c "release: v1\.0\.[456]" "$out") == 3 ]] &&
+          ! stdout_has "release: v1.0.3"'
+
+ctl --profile demo deploy changelog v1.0.4 v1.0.5
+check "deploy changelog FROM TO lists the commits in between" \
+    eval 'status_is 0 && [[ $(grep -c "release: " "$out") == 1 ]] && stdout_has "release: v1.0.5"'
+
+ctl --profile demo deploy runs --limit 3
+check "deploy runs lists the workflow's runs from GitHub, newest first" \
+    eval 'status_is 0 && [[ $(wc -l <"$out") == 3 ]] && [[ $(sed -n 1p "$out") == "v1.0.6 "*Succeeded*"github.com"* ]]'
+
+ctl --profile demo deploy release v1.0 --yes
+check "a malformed tag is refused before anything runs (exit 3)" \
+    eval 'status_is 3 && stderr_has "vMAJOR.MINOR.PATCH"'
+
+before=$(head_commit)
+ctl --profile demo deploy release v1.0.6 --yes
+check "an existing tag is refused, nothing deployed" \
+    eval '! status_is 0 && { stdout_has "already exists" || stderr_has "already exists"; } && [[ $(head_commit) == "$before" ]]'
+
+ctl --profile demo release create v1.0.7 --dry-run
+check "release create --dry-run shows the API call and changes nothing" \
+    eval 'status_is 0 && stdout_has "git/refs" && stdout_has "refs/tags/v1.0.7" && [[ $(head_commit) == "$before" ]]'
+
+push_commit "feat: private bookings" 1.0.7
+ctl --profile demo release create v1.0.7 --yes
+check "release create tags on GitHub, follows the run to success, and the site runs it (exit 0)" \
+    eval 'status_is 0 && stdout_has "Health check: success" && [[ $(site_version) == 1.0.7 ]] &&
+          [[ $(head_commit) == "$(tag_commit v1.0.7)" ]]'
+
+ctl --profile demo deploy runs --limit 1
+check "the new run is listed first" eval 'status_is 0 && [[ $(sed -n 1p "$out") == "v1.0.7 "*Succeeded* ]]'
+
+ctl --profile demo deploy manual v1.0.5 --dry-run
+check "deploy manual --dry-run shows the workflow's sequence, not the runbook's pull" \
+    eval 'status_is 0 && stdout_has "checkout --quiet tags/v1.0.5" && stdout_has "up -d --build app" &&
+          stdout_has "prisma migrate deploy" && ! stdout_has "compose --env-file[^ ]* [^ ]* pull" &&
+          stdout_has "does not work on this server" && [[ $(site_version) == 1.0.7 ]]'
+
+ctl --profile demo deploy manual v1.0.5 --yes
+check "deploy manual deploys the tag by hand (exit 0)" \
+    eval 'status_is 0 && [[ $(site_version) == 1.0.5 ]] && [[ $(head_commit) == "$(tag_commit v1.0.5)" ]]'
+
+ctl --profile demo deploy rollback --yes
+check "deploy rollback goes back to the tag before the deployed one (exit 0)" \
+    eval 'status_is 0 && [[ $(site_version) == 1.0.4 ]] && stdout_has "newer migration"'
+
+ctl --profile demo runbook run rollback --param tag=v1.0.3 --yes
+check "runbook run rollback --param tag= is the same procedure" \
+    eval 'status_is 0 && [[ $(site_version) == 1.0.3 ]]'
+
+ctl --profile demo deploy migrations
+check "deploy migrations lists the 25 applied migrations (exit 0)" \
+    eval 'status_is 0 && [[ $(grep -c " applied " "$out") == 25 ]]'
+
+db() { PGPASSWORD=$PGPASSWORD "$PG_BIN/psql" -XAtq -h 127.0.0.1 -p "$PGPORT" -U snarcisse -d snarcisse -c "$1"; }
+db "ALTER TABLE \"Booking\" ADD COLUMN \"notes\" TEXT;
+    INSERT INTO \"_prisma_migrations\" (id, checksum, migration_name, logs, started_at)
+    VALUES ('f0000000-0000-4000-8000-000000000002', repeat('b', 64), '20260110090000_add_booking_notes',
+            'Database error code: 42P07', now())" >/dev/null
+ctl --profile demo deploy migrations
+check "a failed migration shows with its log (exit 1)" \
+    eval 'status_is 1 && stdout_has "20260110090000_add_booking_notes *FAILED" && stdout_has 42P07'
+
+ctl --profile demo runbook run migration-rollback --param name=20260102142804_booking_private_fields \
+    --param sql='SELECT 1' --reason "cleaning up after the failed deploy" --yes
+check "migration-rollback refuses a migration that did not fail, nothing changed" \
+    eval '! status_is 0 && { stdout_has "did not fail" || stderr_has "did not fail"; } &&
+          [[ $(db "SELECT count(*) FROM \"_prisma_migrations\" WHERE rolled_back_at IS NOT NULL") == 0 ]]'
+
+ctl --profile demo runbook run migration-rollback --param name=20260110090000_add_booking_notes \
+    --param sql='ALTER TABLE "Booking" DROP COLUMN "notes";' --reason "cleaning up after the failed deploy" --yes
+check "migration-rollback runs the inverse SQL and marks the failed migration rolled back (exit 0)" \
+    eval 'status_is 0 && [[ $(db "SELECT count(*) FROM information_schema.columns WHERE column_name = '"'"'notes'"'"'") == 0 ]] &&
+          [[ $(db "SELECT count(*) FROM \"_prisma_migrations\" WHERE rolled_back_at IS NOT NULL") == 1 ]]'
+
+# The read-only profile: refused by core, nothing changes.
+/usr/bin/python3 - "$XDG_CONFIG_HOME/narcisse-admin/profiles/demo.json" <<'PY'
+import json, os, sys
+p = json.load(open(sys.argv[1]))
+p.update(name="ro", **{"safety-level": "read-only"})
+json.dump(p, open(os.path.join(os.path.dirname(sys.argv[1]), "ro.json"), "w"))
+PY
+before=$(head_commit)
+ctl --profile ro deploy manual v1.0.6 --yes
+check "a read-only profile cannot deploy (exit 3), nothing changed" \
+    eval 'status_is 3 && [[ $(head_commit) == "$before" ]] && [[ $(site_version) == 1.0.3 ]]'
+
+ctl --profile ro release create v1.0.8 --yes
+check "a read-only profile cannot create a release (exit 3)" \
+    eval 'status_is 3 && [[ -z $(git -C "$GITHUB_REPO_DIR" tag -l v1.0.8) ]]'
+
+ctl --profile ro deploy status
+check "a read-only profile still sees the status" eval 'stdout_has "v1.0.3" && stdout_has "version 1.0.3"'
+
+cli_finish
