@@ -194,14 +194,14 @@ stats_cb (GObject      *object,
     g_string_append_printf (text, _(" · hit rate %.1f %%"),
                             100.0 * json_object_get_double_member (object_, "hit_rate"));
   if (json_object_has_member (object_, "instantaneous_ops_per_sec"))
-    g_string_append_printf (text, _(" · %" G_GINT64_FORMAT " ops/s"),
-                            json_object_get_int_member (object_, "instantaneous_ops_per_sec"));
+    g_string_append_printf (text, _(" · %lld ops/s"),
+                            (long long) json_object_get_int_member (object_, "instantaneous_ops_per_sec"));
   if (json_object_has_member (object_, "connected_clients"))
-    g_string_append_printf (text, _(" · %" G_GINT64_FORMAT " clients"),
-                            json_object_get_int_member (object_, "connected_clients"));
+    g_string_append_printf (text, _(" · %lld clients"),
+                            (long long) json_object_get_int_member (object_, "connected_clients"));
   if (json_object_has_member (object_, "evicted_keys"))
-    g_string_append_printf (text, _(" · %" G_GINT64_FORMAT " evicted"),
-                            json_object_get_int_member (object_, "evicted_keys"));
+    g_string_append_printf (text, _(" · %lld evicted"),
+                            (long long) json_object_get_int_member (object_, "evicted_keys"));
   gtk_label_set_text (self->stats_label, text->str);
 }
 
@@ -418,8 +418,8 @@ show_details (SnCacheView *self)
   else
     g_string_append_printf (meta, _("expires in %.1f s"), d->ttl_ms / 1000.0);
   g_string_append (meta, " · ");
-  g_string_append_printf (meta, d->type == SN_KEY_TYPE_STRING ? _("%" G_GINT64_FORMAT " bytes")
-                                                              : _("%" G_GINT64_FORMAT " items"), d->length);
+  g_string_append_printf (meta, d->type == SN_KEY_TYPE_STRING ? _("%lld bytes")
+                                                              : _("%lld items"), (long long) d->length);
   if (d->memory >= 0)
     {
       g_autofree char *size = g_format_size (d->memory);
@@ -540,8 +540,8 @@ progress_idle (gpointer data)
 
   if (p->self != NULL && p->self->deleting)
     {
-      g_autofree char *text = g_strdup_printf (_("Deleting… %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " keys"),
-                                               p->done, p->total);
+      g_autofree char *text = g_strdup_printf (_("Deleting… %llu of %llu keys"),
+                                               (unsigned long long) p->done, (unsigned long long) p->total);
 
       gtk_label_set_text (p->self->count_label, text);
     }
@@ -584,7 +584,7 @@ delete_cb (GObject      *object,
 
   self->deleting = FALSE;
   if (!sn_cache_delete_keys_finish (SN_CACHE_BACKEND (object), result, &deleted, &error))
-    text = g_strdup_printf (_("Stopped after %" G_GUINT64_FORMAT " keys: %s"), deleted, error->message);
+    text = g_strdup_printf (_("Stopped after %llu keys: %s"), (unsigned long long) deleted, error->message);
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " key deleted",
                                          "%" G_GUINT64_FORMAT " keys deleted", deleted), deleted);

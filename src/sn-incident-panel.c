@@ -895,7 +895,7 @@ secrets_ready_cb (GObject      *object,
   self->secrets = values != NULL ? values : g_new0 (char *, 1);
   if (!sn_incident_store_set_secrets (self->store, sn_profile_get_name (self->profile),
                                       (const char * const *) self->secrets, complete, &error))
-    show_toast (self, error->message);
+    sn_gui_toast_error (GTK_WIDGET (self), error->message);
   gtk_widget_set_visible (self->redaction_label, !complete);
 }
 

@@ -169,33 +169,97 @@ sn_runbooks_find_last_run (const char         *directory,
   return TRUE;
 }
 
-/* The newest "runbook.run" line of @runbook_id in the audit log at @path
- * (dry runs left out): every front end writes one for each run, whatever
- * became of its report. */
-static gboolean
-find_last_audited_run (const char  *path,
-                       const char  *runbook_id,
-                       GDateTime  **when,
-                       char       **profile,
-                       char       **result)
+/* The newest run of each runbook, read in one pass over the reports folder
+ * and the audit logs: the window has a row per runbook and reloads each time
+ * it comes to the front, and the log can be 16 MiB. */
+typedef struct
 {
+  char      *report_name;    /* the newest report's file name */
+  GDateTime *audit_when;     /* the newest "runbook.run" line (local time) */
+  char      *audit_profile;
+  char      *audit_result;
+} LastRun;
+
+static void
+last_run_free (gpointer data)
+{
+  LastRun *run = data;
+
+  g_free (run->report_name);
+  g_clear_pointer (&run->audit_when, g_date_time_unref);
+  g_free (run->audit_profile);
+  g_free (run->audit_result);
+  g_free (run);
+}
+
+static LastRun *
+last_run_for (GHashTable *runs,
+              const char *id)
+{
+  LastRun *run = g_hash_table_lookup (runs, id);
+
+  if (run == NULL)
+    {
+      run = g_new0 (LastRun, 1);
+      g_hash_table_insert (runs, g_strdup (id), run);
+    }
+  return run;
+}
+
+static void
+index_reports (GHashTable         *runs,
+               const char         *directory,
+               const char * const *all_ids)
+{
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autoptr(GDateTime) stamp = NULL;
+      const char *id;
+      LastRun *run;
+
+      if (!g_str_has_suffix (name, ".md") || g_str_has_suffix (name, "-dry-run.md") ||
+          !parse_stamp (name, &stamp) ||
+          (id = match_runbook (name + STAMP_LENGTH + 1, all_ids)) == NULL)
+        continue;
+      /* The stamps sort as text. */
+      run = last_run_for (runs, id);
+      if (run->report_name == NULL || strcmp (name, run->report_name) > 0)
+        {
+          g_free (run->report_name);
+          run->report_name = g_strdup (name);
+        }
+    }
+}
+
+/* Every "runbook.run" line of the audit log at @path (dry runs left out):
+ * every front end writes one for each run, whatever became of its report.
+ * Runbooks in @skip (nullable) are left as they are. */
+static void
+index_audit_log (GHashTable *runs,
+                 const char *path,
+                 GHashTable *skip)
+{
+  static const char prefix[] = "runbook run ";
   g_autofree char *contents = NULL;
-  g_autofree char *prefix = g_strdup_printf ("runbook run %s", runbook_id);
   g_auto(GStrv) lines = NULL;
-  gboolean found = FALSE;
 
   if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return FALSE;
+    return;
 
   lines = g_strsplit (contents, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_autoptr(JsonParser) parser = NULL;
       g_autoptr(GDateTime) time = NULL;
+      g_autofree char *id = NULL;
       JsonObject *entry;
       const char *command;
       const char *arrow;
-      gsize len = strlen (prefix);
+      LastRun *run;
+      gsize len;
 
       /* Cheap filter first: the log is mostly other actions. */
       if (strstr (lines[i], "\"runbook.run\"") == NULL)
@@ -207,30 +271,106 @@ find_last_audited_run (const char  *path,
       entry = json_node_get_object (json_parser_get_root (parser));
       command = json_object_get_string_member_with_default (entry, "command", "");
       if (g_strcmp0 (json_object_get_string_member_with_default (entry, "action", NULL), "runbook.run") != 0 ||
-          !g_str_has_prefix (command, prefix) || (command[len] != ' ' && command[len] != '\0') ||
+          !g_str_has_prefix (command, prefix) ||
           json_object_get_int_member_with_default (entry, "exit_status", 0) == SN_RUN_OUTCOME_PLANNED)
         continue;
+      len = strcspn (command + strlen (prefix), " ");
+      if (len == 0)
+        continue;
+      id = g_strndup (command + strlen (prefix), len);
       time = g_date_time_new_from_iso8601 (json_object_get_string_member_with_default (entry, "time", ""), NULL);
-      if (time == NULL || (found && *when != NULL && g_date_time_compare (time, *when) <= 0))
+      if (time == NULL)
+        continue;
+      if (skip != NULL && g_hash_table_contains (skip, id))
+        continue;
+      run = last_run_for (runs, id);
+      if (run->audit_when != NULL && g_date_time_compare (time, run->audit_when) <= 0)
         continue;
 
-      found = TRUE;
-      g_clear_pointer (when, g_date_time_unref);
-      *when = g_date_time_to_local (time);
-      g_free (*profile);
-      *profile = g_strdup (json_object_get_string_member_with_default (entry, "profile", ""));
-      g_free (*result);
-      *result = NULL;
+      g_clear_pointer (&run->audit_when, g_date_time_unref);
+      run->audit_when = g_date_time_to_local (time);
+      g_free (run->audit_profile);
+      run->audit_profile = g_strdup (json_object_get_string_member_with_default (entry, "profile", ""));
+      g_clear_pointer (&run->audit_result, g_free);
       /* "runbook run ID [--param …] → OUTCOME[; reason: …][; report: …]" */
       if ((arrow = strstr (command, " → ")) != NULL)
         {
           const char *start = arrow + strlen (" → ");
           const char *end = strstr (start, "; ");
 
-          *result = end != NULL ? g_strndup (start, end - start) : g_strdup (start);
+          run->audit_result = end != NULL ? g_strndup (start, end - start) : g_strdup (start);
         }
     }
-  return found;
+}
+
+static GHashTable *
+index_last_runs (const char         *directory,
+                 const char         *audit_path,
+                 const char * const *all_ids)
+{
+  GHashTable *runs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, last_run_free);
+
+  index_reports (runs, directory, all_ids);
+  if (audit_path != NULL)
+    {
+      /* As sn_audit_log_dup_rotated_path() names it: audit.1.jsonl */
+      g_autofree char *rotated = g_str_has_suffix (audit_path, ".jsonl")
+        ? g_strdup_printf ("%.*s.1.jsonl", (int) (strlen (audit_path) - strlen (".jsonl")), audit_path)
+        : g_strconcat (audit_path, ".1.jsonl", NULL);
+
+      g_autoptr(GHashTable) in_current = g_hash_table_new (g_str_hash, g_str_equal);
+      GHashTableIter iter;
+      gpointer id, value;
+
+      index_audit_log (runs, audit_path, NULL);
+      /* The rotated copy is older: the current log wins when both have one. */
+      g_hash_table_iter_init (&iter, runs);
+      while (g_hash_table_iter_next (&iter, &id, &value))
+        if (((LastRun *) value)->audit_when != NULL)
+          g_hash_table_add (in_current, id);
+      index_audit_log (runs, rotated, in_current);
+    }
+  return runs;
+}
+
+/* The report, when it is as new as the audit line, says more (its result line). */
+static gboolean
+lookup_last_run (GHashTable  *runs,
+                 const char  *directory,
+                 const char  *runbook_id,
+                 GDateTime  **when,
+                 char       **profile,
+                 char       **result)
+{
+  LastRun *run = g_hash_table_lookup (runs, runbook_id);
+  g_autoptr(GDateTime) report_when = NULL;
+
+  if (run == NULL)
+    return FALSE;
+  if (run->report_name != NULL)
+    parse_stamp (run->report_name, &report_when);
+
+  if (run->audit_when != NULL &&
+      (report_when == NULL ||
+       (g_date_time_compare (run->audit_when, report_when) > 0 &&
+        g_date_time_difference (run->audit_when, report_when) > 5 * G_TIME_SPAN_SECOND)))
+    {
+      *when = g_date_time_ref (run->audit_when);
+      *profile = g_strdup (run->audit_profile);
+      *result = g_strdup (run->audit_result);
+      return TRUE;
+    }
+  if (report_when == NULL)
+    return FALSE;
+  {
+    g_autofree char *full = g_build_filename (directory, run->report_name, NULL);
+    const char *profile_start = run->report_name + STAMP_LENGTH + 1 + strlen (runbook_id) + 1;
+
+    *when = g_steal_pointer (&report_when);
+    *profile = g_strndup (profile_start, strlen (profile_start) - strlen (".md"));
+    *result = read_result_line (full);
+  }
+  return TRUE;
 }
 
 /**
@@ -249,48 +389,9 @@ sn_runbooks_find_last_run_anywhere (const char         *directory,
                                     char              **profile,
                                     char              **result)
 {
-  g_autoptr(GDateTime) report_when = NULL;
-  g_autofree char *report_profile = NULL;
-  g_autofree char *report_result = NULL;
-  g_autofree char *rotated = NULL;
-  GDateTime *audit_when = NULL;
-  char *audit_profile = NULL;
-  char *audit_result = NULL;
-  gboolean in_reports, in_audit = FALSE;
+  g_autoptr(GHashTable) runs = index_last_runs (directory, audit_path, all_ids);
 
-  in_reports = sn_runbooks_find_last_run (directory, runbook_id, all_ids, &report_when,
-                                          &report_profile, &report_result, NULL);
-  if (audit_path != NULL)
-    {
-      /* The rotated copy is older: the current log wins when both have one. */
-      in_audit = find_last_audited_run (audit_path, runbook_id, &audit_when, &audit_profile, &audit_result);
-      /* As sn_audit_log_dup_rotated_path() names it: audit.1.jsonl */
-      rotated = g_str_has_suffix (audit_path, ".jsonl")
-                ? g_strdup_printf ("%.*s.1.jsonl", (int) (strlen (audit_path) - strlen (".jsonl")), audit_path)
-                : g_strconcat (audit_path, ".1.jsonl", NULL);
-      if (!in_audit)
-        in_audit = find_last_audited_run (rotated, runbook_id, &audit_when, &audit_profile, &audit_result);
-    }
-
-  /* The report, when it is as new as the audit line, says more (its result line). */
-  if (in_audit && (!in_reports ||
-                   (g_date_time_compare (audit_when, report_when) > 0 &&
-                    g_date_time_difference (audit_when, report_when) > 5 * G_TIME_SPAN_SECOND)))
-    {
-      *when = audit_when;
-      *profile = audit_profile;
-      *result = audit_result;
-      return TRUE;
-    }
-  g_clear_pointer (&audit_when, g_date_time_unref);
-  g_free (audit_profile);
-  g_free (audit_result);
-  if (!in_reports)
-    return FALSE;
-  *when = g_steal_pointer (&report_when);
-  *profile = g_steal_pointer (&report_profile);
-  *result = g_steal_pointer (&report_result);
-  return TRUE;
+  return lookup_last_run (runs, directory, runbook_id, when, profile, result);
 }
 
 static char *
@@ -338,7 +439,7 @@ static GtkWidget *
 runbook_row_new (SnRunbooksWindow   *self,
                  SnRunbook          *runbook,
                  const char         *reports,
-                 const char * const *all_ids)
+                 GHashTable         *last_runs)
 {
   const char *id = sn_runbook_get_id (runbook);
   g_autofree char *last_text = NULL;
@@ -351,8 +452,7 @@ runbook_row_new (SnRunbooksWindow   *self,
   if (self->profile != NULL)
     sn_runbook_check_profile (runbook, self->profile, &refusal);
 
-  if (sn_runbooks_find_last_run_anywhere (reports, sn_audit_log_get_path (sn_audit_log_get_default ()),
-                                          id, all_ids, &when, &profile, &result))
+  if (lookup_last_run (last_runs, reports, id, &when, &profile, &result))
     {
       g_autofree char *date = sn_format_date_time (when);
       SnRunOutcome outcome;
@@ -397,6 +497,7 @@ sn_runbooks_window_reload (SnRunbooksWindow *self)
 {
   g_autofree char *reports = reports_directory ();
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GHashTable) last_runs = NULL;
   g_autoptr(GError) error = NULL;
   const char * const *errors;
   GListModel *model;
@@ -420,11 +521,13 @@ sn_runbooks_window_reload (SnRunbooksWindow *self)
       g_ptr_array_add (ids, (gpointer)sn_runbook_get_id (runbook));
     }
   g_ptr_array_add (ids, NULL);
+  last_runs = index_last_runs (reports, sn_audit_log_get_path (sn_audit_log_get_default ()),
+                               (const char * const *) ids->pdata);
 
   for (guint i = 0; i < n_items; i++)
     {
       g_autoptr(SnRunbook) runbook = g_list_model_get_item (model, i);
-      GtkWidget *row = runbook_row_new (self, runbook, reports, (const char * const *)ids->pdata);
+      GtkWidget *row = runbook_row_new (self, runbook, reports, last_runs);
 
       gtk_list_box_append (self->runbooks_list, row);
       g_ptr_array_add (self->rows, row);

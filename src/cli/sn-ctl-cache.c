@@ -193,7 +193,7 @@ ttl_words (gint64 ttl_ms)
     return g_strdup (_("none (persistent)"));
   if (ttl_ms < 0)
     return g_strdup (_("gone"));
-  return g_strdup_printf (_("%" G_GINT64_FORMAT " ms"), ttl_ms);
+  return g_strdup_printf (_("%lld ms"), (long long) ttl_ms);
 }
 
 static int
@@ -250,9 +250,9 @@ cache_get (Ctx    *ctx,
   g_print (_("Type: %s\n"), sn_key_type_to_string (details->type));
   g_print (_("Family: %s\n"), sn_key_family_to_label (sn_key_family_for_key (details->key)));
   g_print (_("TTL: %s\n"), ttl);
-  g_print (_("Length: %" G_GINT64_FORMAT "\n"), details->length);
+  g_print (_("Length: %lld\n"), (long long) details->length);
   if (details->memory >= 0)
-    g_print (_("Memory: %" G_GINT64_FORMAT " bytes\n"), details->memory);
+    g_print (_("Memory: %lld bytes\n"), (long long) details->memory);
   g_print ("\n%s\n", details->text);
   if (details->truncated)
     sn_ctl_printerr (_("Only the start is shown; “cache get --full %s” prints a whole string value."), argv[1]);
@@ -442,7 +442,7 @@ cache_delete (Ctx    *ctx,
   if (!sn_cache_delete_keys_finish (ctx->backend, ctx->result, &deleted, &error))
     {
       sn_ctl_print_error (error);
-      sn_ctl_printerr (_("%" G_GUINT64_FORMAT " keys were deleted before it stopped."), deleted);
+      sn_ctl_printerr (_("%llu keys were deleted before it stopped."), (unsigned long long) deleted);
       return status_for (error);
     }
 

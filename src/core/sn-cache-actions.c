@@ -326,7 +326,7 @@ flush_run (SnActionContext  *context,
       !sn_cache_flush_sync (backend, &before, sn_action_context_get_cancellable (context), error))
     return FALSE;
 
-  sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("FLUSHDB done: %" G_GINT64_FORMAT " keys deleted"), before);
+  sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("FLUSHDB done: %lld keys deleted"), (long long) before);
   count = g_strdup_printf ("%" G_GINT64_FORMAT, before);
   sn_action_context_set_output (context, "deleted", count);
   return TRUE;

@@ -334,10 +334,10 @@ sn_cache_dup_flush_impact (SnCacheBackend  *backend,
   if (!(planning = sn_cache_backend_command (backend, cancellable, error, "EXISTS", "planning:last_update", NULL)))
     return NULL;
 
-  return g_strdup_printf (_("%s holds %" G_GINT64_FORMAT " keys; all go. %u rate-limit keys reset "
+  return g_strdup_printf (_("%s holds %lld keys; all go. %u rate-limit keys reset "
                             "everyone’s rate limits; %s. Make sure no other application shares "
                             "this database."),
-                          description, size, rate->len,
+                          description, (long long) size, rate->len,
                           sn_cache_reply_get_int (planning, 0) > 0
                           ? _("planning:last_update is deleted, so the planning pages reload once")
                           : _("planning:last_update does not exist"));

@@ -100,11 +100,11 @@ ttl_text (gint64 ttl_ms)
   if (ttl_ms == -2)
     return g_strdup (_("gone"));
   if (ttl_ms < 1000)
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " ms"), ttl_ms);
+    return g_strdup_printf (_("%lld ms"), (long long) ttl_ms);
   if (ttl_ms < 3600 * 1000)
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " s"), ttl_ms / 1000);
-  return g_strdup_printf (_("%" G_GINT64_FORMAT " h %" G_GINT64_FORMAT " min"),
-                          ttl_ms / 3600000, (ttl_ms / 60000) % 60);
+    return g_strdup_printf (_("%lld s"), (long long) (ttl_ms / 1000));
+  return g_strdup_printf (_("%lld h %lld min"),
+                          (long long) (ttl_ms / 3600000), (long long) ((ttl_ms / 60000) % 60));
 }
 
 static void
