@@ -749,6 +749,10 @@ static void
 sn_deployments_view_init (SnDeploymentsView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Their subtitles are the server's text (tags, versions, errors), not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->tag_row), FALSE);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->version_row), FALSE);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->image_row), FALSE);
   g_signal_connect_swapped (self->tags_selection, "notify::selected", G_CALLBACK (selection_changed_cb), self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Deployments"), -1);
   update_actions (self);
