@@ -79,6 +79,12 @@ typedef struct
   gboolean active;
 } Boat;
 
+static void
+boat_clear (gpointer data)
+{
+  g_free (((Boat *) data)->name);
+}
+
 static GPtrArray *bookings;
 static GPtrArray *payments;
 static GArray *boats;
@@ -257,6 +263,7 @@ load_raw_rows (void)
   bookings = g_ptr_array_new_with_free_func (booking_free);
   payments = g_ptr_array_new_with_free_func (payment_free);
   boats = g_array_new (FALSE, TRUE, sizeof (Boat));
+  g_array_set_clear_func (boats, boat_clear);
 
   rows = sn_database_query_sync (db, "SELECT \"id\", \"startTime\", \"status\", \"isPaid\", "
                                      "\"totalPrice\", \"numberOfPeople\", \"reservedSeats\", \"boatId\" "
