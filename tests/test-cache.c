@@ -668,7 +668,8 @@ test_throttle (void)
   g_test_message ("busy server (%u scripts of 40 ms): paused %" G_GINT64_FORMAT " ms", busy.scripts,
                   sn_key_model_get_paused_us (model) / 1000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 100000);
-  g_assert_cmpint (sn_key_model_get_paused_us (model), >, quiet_pause);
+  /* Not compared with the quiet scan: on a loaded machine (or under the
+   * sanitizers) that one pauses too, sometimes longer. */
   g_assert_cmpint (sn_key_model_get_paused_us (model), >=, 100000);
 
   g_free (out);
