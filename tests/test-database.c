@@ -487,6 +487,65 @@ test_million_rows (void)
   g_assert_cmpstr (sn_query_row_get_value (row, 0), ==, "1");
 }
 
+/* A streaming reader (narcisse-ctl sql) reads each chunk as it arrives, then
+ * lets the result free it: every row is seen once, in order, and the freed
+ * rows cannot be read any more. */
+typedef struct
+{
+  guint  seen;
+  gint64 sum;
+} Streamed;
+
+static void
+on_rows_streamed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  gpointer    user_data)
+{
+  SnQueryResult *result = SN_QUERY_RESULT (model);
+  Streamed *streamed = user_data;
+
+  g_assert_cmpuint (position, ==, streamed->seen);
+  for (guint r = position; r < position + added; r++)
+    streamed->sum += g_ascii_strtoll (sn_query_result_get_value (result, r, 0), NULL, 10);
+  streamed->seen += added;
+  sn_query_result_forget_rows (result, position + added);
+}
+
+static void
+test_forget_rows (void)
+{
+  g_autoptr(SnDatabase) db = new_database (NULL);
+  g_autoptr(SnQueryResult) result = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  Streamed streamed = { 0 };
+
+  /* Three chunks of 50,000 and a last one of 7. */
+  result = sn_database_start_query (db, "SELECT g FROM generate_series(1, 150007) g", NULL);
+  g_signal_connect (result, "items-changed", G_CALLBACK (on_rows_streamed), &streamed);
+  sn_query_result_wait_async (result, NULL, store_result_cb, &res);
+  wait_for (&res, 120000);
+  g_assert_true (sn_query_result_wait_finish (result, res, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (streamed.seen, ==, 150007);
+  g_assert_cmpint (streamed.sum, ==, (gint64)150007 * 150008 / 2);
+  g_assert_cmpuint (sn_query_result_get_n_rows (result), ==, 150007);
+  g_assert_cmpuint (sn_query_result_get_n_columns (result), ==, 1);
+  g_assert_cmpstr (sn_query_result_get_column_name (result, 0), ==, "g");
+  /* A result whose rows were freed cannot be sorted. */
+  g_assert_false (sn_query_result_sort (result, 0, TRUE));
+
+  if (g_test_undefined ())
+    {
+      g_test_expect_message ("sn-query-result", G_LOG_LEVEL_CRITICAL, "*n_forgotten*");
+      g_assert_null (sn_query_result_get_value (result, 10, 0));
+      g_test_assert_expected_messages ();
+    }
+}
+
 static void
 test_sort_numeric (void)
 {
@@ -835,6 +894,7 @@ main (int   argc,
   g_test_add_func ("/core/Database/statement-timeout", test_statement_timeout);
   g_test_add_func ("/core/QueryResult/million-rows", test_million_rows);
   g_test_add_func ("/core/QueryResult/sort-numeric", test_sort_numeric);
+  g_test_add_func ("/core/QueryResult/forget-rows", test_forget_rows);
   g_test_add_func ("/core/QueryResult/display", test_display);
   g_test_add_func ("/core/Database/csv-export", test_csv_export);
   g_test_add_func ("/core/Database/export-trailing-comment", test_export_trailing_comment);
