@@ -201,7 +201,7 @@ sn_ctl_report (SnCtl  *ctl,
   const GOptionEntry entries[] = {
     { "date", 'd', 0, G_OPTION_ARG_STRING, &from_text, N_("The Paris day (default: today in Paris)"), N_("YYYY-MM-DD") },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to_text, N_("The last Paris day of a range, inclusive"), N_("YYYY-MM-DD") },
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Output format: table (column widths from the first 50,000 rows), csv or json; rows are written as they arrive"), N_("FORMAT") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Output format: table (column widths from the first 10,000 rows), csv or json; rows are written as they arrive"), N_("FORMAT") },
     { "path", 0, 0, G_OPTION_ARG_STRING, &path_text, N_("How to reach the database: auto, direct, tunnel or psql"), N_("PATH") },
     { NULL }
   };
@@ -457,7 +457,7 @@ sn_ctl_sql (SnCtl  *ctl,
   const char *sql;
   int status;
   const GOptionEntry entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Output format: table (column widths from the first 50,000 rows), csv or json; rows are written as they arrive"), N_("FORMAT") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Output format: table (column widths from the first 10,000 rows), csv or json; rows are written as they arrive"), N_("FORMAT") },
     { "allow-writes", 0, 0, G_OPTION_ARG_NONE, &allow_writes, N_("Let the statement write (admin profiles only; needs --reason)"), NULL },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why writes are needed (goes to the audit log)"), N_("TEXT") },
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Run a destructive or production write without asking"), NULL },
@@ -497,6 +497,9 @@ sn_ctl_sql (SnCtl  *ctl,
 
   if (!(connector = open_connector (ctl, path, &profile)))
     return SN_CTL_EXIT_FAILURE;
+  /* Rows are written and freed chunk by chunk: small chunks, flat memory. */
+  if (sn_database_connector_get_database (connector) != NULL)
+    sn_database_set_fetch_rows (sn_database_connector_get_database (connector), 10000);
 
   if (allow_writes && !sn_database_connector_allow_writes (connector, reason, &error))
     {

@@ -23,7 +23,7 @@
 
 /*
  * Rows are written from SnQueryResult's items-changed, one fetched chunk
- * (50,000 rows) at a time, and the chunk is freed once written: memory stays
+ * (10,000 rows: sn_database_set_fetch_rows()) at a time, and freed once written: memory stays
  * flat however many rows come back. CSV and JSON need nothing ahead; the
  * table's column widths come from the first chunk, as `psql`'s would from
  * the whole result (a longer value further down pushes its row out of line).
