@@ -780,9 +780,13 @@ sn_database_connector_disconnect (SnDatabaseConnector *self)
 /* ------------------------------------------------------------------------ */
 /* Queries                                                                  */
 
+/* Rows per chunk handed to the result on the psql path, parsed as they come. */
+#define PSQL_CHUNK_ROWS 10000
+
 typedef struct
 {
   SnQueryResult *target;
+  GOutputStream *rows;
   gint64         started;
 } QueryData;
 
@@ -791,47 +795,67 @@ psql_query_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  SnDatabaseConnector *self = SN_DATABASE_CONNECTOR (object);
   QueryData *query = user_data;
-  g_autoptr(GBytes) out = NULL;
+  g_autoptr(SnSshExecResult) exec = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *tag = NULL;
   gint64 elapsed = g_get_monotonic_time () - query->started;
-  PGresult *chunk;
+  gboolean has_columns = FALSE;
+  guint n_rows = 0;
 
-  out = psql_run_finish (self, result, &error);
-  if (out != NULL)
+  exec = sn_host_exec_finish (SN_HOST (object), result, &error);
+  if (exec != NULL && !sn_ssh_exec_result_get_success (exec))
+    error = psql_error (exec);
+  else if (exec != NULL &&
+           _sn_query_csv_stream_finish (SN_QUERY_CSV_STREAM (query->rows), &n_rows, &has_columns, &error))
     {
-      chunk = _sn_query_result_parse_csv (g_bytes_get_data (out, NULL),
-                                          (gssize)g_bytes_get_size (out), &error);
-      if (chunk != NULL)
-        {
-          guint n_rows = (guint)PQntuples (chunk);
-
-          /* psql -q prints nothing for a statement without rows. */
-          if (PQnfields (chunk) > 0)
-            {
-              tag = g_strdup_printf ("SELECT %u", n_rows);
-              _sn_query_result_take_chunk (query->target, chunk);
-            }
-          else
-            PQclear (chunk);
-          _sn_query_result_finish (query->target, tag, tag != NULL ? (gint64)n_rows : -1, elapsed, NULL);
-        }
+      /* psql -q prints nothing for a statement without rows. */
+      if (has_columns)
+        tag = g_strdup_printf ("SELECT %u", n_rows);
+      _sn_query_result_finish (query->target, tag, tag != NULL ? (gint64)n_rows : -1, elapsed, NULL);
     }
 
   if (error != NULL)
     _sn_query_result_finish (query->target, NULL, -1, elapsed, error);
 
+  g_object_unref (query->rows);
   g_object_unref (query->target);
   g_free (query);
+}
+
+/* Runs @sql with psql over SSH, its CSV parsed into @query's result as it arrives. */
+static void
+psql_query_async (SnDatabaseConnector *self,
+                  const char          *sql,
+                  QueryData           *query)
+{
+  g_autoptr(SnHost) host = NULL;
+  g_autofree char *command = NULL;
+
+  if (self->ssh == NULL)
+    {
+      g_autoptr(GError) error = g_error_new_literal (SN_DATABASE_ERROR, SN_DATABASE_ERROR_CONNECT,
+                                                     _("Not connected to the database."));
+
+      _sn_query_result_finish (query->target, NULL, -1, 0, error);
+      g_object_unref (query->target);
+      g_free (query);
+      return;
+    }
+
+  /* Through SnHost: every query over SSH leaves an audit line (L6). */
+  command = sn_database_dup_psql_command (self->profile, sql, self->write_reason == NULL);
+  host = sn_host_new (self->ssh, NULL);
+  query->rows = _sn_query_csv_stream_new (query->target, PSQL_CHUNK_ROWS);
+  sn_host_exec_to_stream_async (host, "db.psql", command, NULL, query->rows, PSQL_TIMEOUT_MS,
+                                self->exec_cancellable, psql_query_cb, query);
 }
 
 /**
  * sn_database_connector_start_query:
  *
  * Like sn_database_start_query(): the result is returned at once and fills
- * in; on the psql path every row arrives at the end.
+ * in, on the psql path too (psql's CSV is parsed as it arrives).
  *
  * Returns: (transfer full): the result being filled
  */
@@ -882,7 +906,7 @@ sn_database_connector_start_query (SnDatabaseConnector *self,
   query = g_new0 (QueryData, 1);
   query->target = g_object_ref (result);
   query->started = g_get_monotonic_time ();
-  psql_run_async (self, sql, self->exec_cancellable, psql_query_cb, query);
+  psql_query_async (self, sql, query);
 
   return result;
 }
