@@ -17,6 +17,7 @@
 
 #include "sn-database.h"
 #include "sn-query-result-private.h"
+#include "sn-ssh-session.h"
 
 G_BEGIN_DECLS
 
@@ -124,5 +125,8 @@ gboolean  _sn_database_apply_settings_locked  (SnDatabase        *self,
 gboolean  _sn_database_check_read_only_net    (SnDatabase        *self,
                                                const char        *sql,
                                                GError           **error);
+
+/* sn-database-psql.c: psql's stderr as an error a person can act on */
+GError        *_sn_database_psql_error        (SnSshExecResult   *result);
 
 G_END_DECLS
