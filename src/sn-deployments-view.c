@@ -399,6 +399,29 @@ wizard_finished_cb (SnDeploymentsView *self)
   sn_deployments_view_refresh (self);
 }
 
+static void follow_up_cb (SnDeploymentsView *self,
+                          SnRunbookWizard   *wizard);
+
+static void
+track_wizard (SnDeploymentsView *self,
+              SnRunbookWizard   *wizard)
+{
+  g_signal_connect_object (wizard, "finished", G_CALLBACK (wizard_finished_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (wizard, "follow-up", G_CALLBACK (follow_up_cb), self, G_CONNECT_SWAPPED);
+  if (self->wizard != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
+  self->wizard = GTK_WIDGET (wizard);
+  g_object_add_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
+}
+
+/* The rollback a failed release's result opened: followed like the others. */
+static void
+follow_up_cb (SnDeploymentsView *self,
+              SnRunbookWizard   *wizard)
+{
+  track_wizard (self, wizard);
+}
+
 static void
 open_wizard (SnDeploymentsView *self,
              const char        *runbook_id,
@@ -425,12 +448,7 @@ open_wizard (SnDeploymentsView *self,
   wizard = sn_runbook_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, runbook, self->profile);
   if (tag != NULL)
     sn_runbook_wizard_set_param (wizard, "tag", tag);
-  g_signal_connect_object (wizard, "finished", G_CALLBACK (wizard_finished_cb), self, G_CONNECT_SWAPPED);
-
-  if (self->wizard != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
-  self->wizard = GTK_WIDGET (wizard);
-  g_object_add_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
+  track_wizard (self, wizard);
   gtk_window_present (GTK_WINDOW (wizard));
 }
 

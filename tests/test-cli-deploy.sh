@@ -13,11 +13,13 @@ export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 head_commit() { git -C "$DEPLOY_PATH" rev-parse HEAD; }
 tag_commit() { git -C "$DEPLOY_PATH" rev-parse "$1^{commit}"; }
 site_version() { curl -s -H "X-API-Key: $MONITORING_KEY" "$APP_URL/api/health" | py 'import json,sys; print(json.load(sys.stdin)["version"])'; }
-# push_commit SUBJECT VERSION: a developer's new commit on GitHub's master
+# push_commit SUBJECT VERSION [broken]: a developer's new commit on GitHub's master; "broken": the
+# app of that commit exits at start (the fake app's crash-on-start)
 push_commit() {
     local d; d=$(mktemp -d "$tmp/dev.XXXXXX")
     git clone -q "$GITHUB_REPO_DIR" "$d/w" &&
     sed -i "s/\"version\": \"[^\"]*\"/\"version\": \"$2\"/" "$d/w/package.json" &&
+    if [[ ${3:-} == broken ]]; then mkdir -p "$d/w/src" && touch "$d/w/src/crash-on-start"; else rm -f "$d/w/src/crash-on-start"; fi &&
     git -C "$d/w" add -A &&
     git -C "$d/w" -c user.name=Dev -c user.email=dev@sweet-narcisse.fr commit -q -m "$1" &&
     git -C "$d/w" push -q origin master
@@ -85,6 +87,42 @@ check "deploy rollback goes back to the tag before the deployed one (exit 0)" \
 ctl --profile demo runbook run rollback --param tag=v1.0.3 --yes
 check "runbook run rollback --param tag= is the same procedure" \
     eval 'status_is 0 && [[ $(site_version) == 1.0.3 ]]'
+
+# An open incident: every deploy, rollback and release goes into its timeline, with its tag.
+ctl --profile demo incident declare --title "Bookings fail since this morning" --severity SEV2 --reason "payments refused"
+check "an incident is declared on demo" status_is 0
+incident_id=$(ctl incident list --json >/dev/null; py 'import json,sys; print([i["id"] for i in json.load(open(sys.argv[1])) if i["state"] == "open"][0])' "$out")
+timeline_has() { # timeline_has TEXT: the open incident's timeline, as exported, says TEXT
+    local md=$tmp/incident.md
+    rm -f "$md"
+    "$CTL" incident export "$incident_id" --markdown "$md" >/dev/null 2>&1 && grep -qF -- "$1" "$md"
+}
+ctl --profile demo deploy manual v1.0.4 --yes
+check "a manual deploy during the incident lands in its timeline, with its tag and result" \
+    eval 'status_is 0 && stdout_has "Added to incident" && timeline_has "Deploy a version by hand (tag=v1.0.4) — Succeeded"'
+ctl --profile demo deploy rollback v1.0.3 --yes
+check "so does the rollback" \
+    eval 'status_is 0 && timeline_has "Roll back to an earlier version (tag=v1.0.3) — Succeeded" && [[ $(site_version) == 1.0.3 ]]'
+
+# A release whose deploy run fails: the server is left on the broken tag; the exact rollback command is
+# printed, and runs; with --rollback-on-failure it runs by itself.
+push_commit "feat: gift cards" 1.0.10 broken
+ctl --profile demo release create v1.0.10 --yes
+check "a release whose run fails says so, names the previous tag's rollback command, and is in the timeline" \
+    eval '! status_is 0 && stdout_has "narcisse-ctl --profile demo deploy rollback v1.0.3" &&
+          ! curl -sf -o /dev/null "$APP_URL/api/health" &&
+          timeline_has "Release a new version (tag=v1.0.10) — Failed"'
+rollback_command=$(grep -o "narcisse-ctl --profile demo deploy rollback v1\.0\.3" "$out")
+# shellcheck disable=SC2086
+ctl ${rollback_command#narcisse-ctl } --yes
+check "the offered rollback brings the previous version back" \
+    eval 'status_is 0 && [[ $(site_version) == 1.0.3 ]] && [[ $(head_commit) == "$(tag_commit v1.0.3)" ]]'
+
+push_commit "feat: gift cards, take two" 1.0.11 broken
+ctl --profile demo release create v1.0.11 --yes --rollback-on-failure
+check "release create --rollback-on-failure rolls back by itself after a failed run (exit not 0)" \
+    eval '! status_is 0 && stdout_has "Rolling back to v1.0.3" && stdout_has "Rolled back" &&
+          [[ $(site_version) == 1.0.3 ]] && [[ $(head_commit) == "$(tag_commit v1.0.3)" ]]'
 
 ctl --profile demo deploy migrations
 check "deploy migrations lists the 25 applied migrations (exit 0)" \

@@ -641,6 +641,77 @@ test_runbook_rollback (void)
   g_assert_cmpstr (version, ==, "1.0.4");
 }
 
+static gboolean
+site_answers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnDeployStatus) status = sn_deploy_service_status_sync (service, NULL, &error);
+
+  g_assert_no_error (error);
+  return sn_deploy_status_get_site_answers (status);
+}
+
+/* A release whose workflow run fails leaves the server on the broken tag;
+ * core offers the tag that ran before, and that rollback, performed, brings
+ * the previous version back. */
+static void
+test_release_fails_offers_rollback (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha = push_commit ("feat: online gift cards", "1.0.10", TRUE);
+  g_autofree char *before = health_version ();
+  g_autofree char *before_tag = g_strconcat ("v", before, NULL);
+  g_autoptr(SnRunner) release = make_runner ("release", profile, "v1.0.10");
+  g_autoptr(SnRunner) rollback = NULL;
+  g_autoptr(SnStepRun) release_step = NULL;
+  g_autofree char *offer = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *version = NULL;
+  SnRunOutcome outcome;
+
+  outcome = sn_runner_execute_sync (release, NULL, &error);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  /* the tag was created and GitHub deployed it: not "as it was before" */
+  g_assert_cmpint (outcome, ==, SN_RUN_OUTCOME_FAILED);
+  release_step = find_step (release, "release");
+  g_assert_cmpint (sn_step_run_get_state (release_step), ==, SN_STEP_STATE_FAILED);
+  g_assert_nonnull (strstr (sn_step_run_get_message (release_step), "Failed"));
+  g_assert_false (site_answers ());
+
+  offer = sn_deploy_dup_rollback_tag (release);
+  g_assert_cmpstr (offer, ==, before_tag);
+
+  rollback = make_runner ("rollback", profile, offer);
+  outcome = sn_runner_execute_sync (rollback, NULL, &error);
+  if (outcome != SN_RUN_OUTCOME_SUCCEEDED)
+    g_printerr ("%s\n", sn_runner_get_summary (rollback));
+  g_assert_no_error (error);
+  g_assert_cmpint (outcome, ==, SN_RUN_OUTCOME_SUCCEEDED);
+  version = health_version ();
+  g_assert_cmpstr (version, ==, before);
+  /* nothing to offer after a run that worked */
+  none = sn_deploy_dup_rollback_tag (rollback);
+  g_assert_null (none);
+}
+
+/* A release refused before its tag exists changed nothing: no rollback offered. */
+static void
+test_release_refused_offers_nothing (void)
+{
+  g_autoptr(SnRunner) release = make_runner ("release", profile, "v1.0.6");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *offer = NULL;
+  SnRunOutcome outcome;
+
+  outcome = sn_runner_execute_sync (release, NULL, &error);
+  g_assert_nonnull (error);
+  g_assert_cmpint (outcome, !=, SN_RUN_OUTCOME_SUCCEEDED);
+  g_assert_cmpint (outcome, !=, SN_RUN_OUTCOME_FAILED);
+  offer = sn_deploy_dup_rollback_tag (release);
+  g_assert_null (offer);
+}
+
 /* Migration rollback --------------------------------------------------------- */
 
 #define FAILED_MIGRATION "20260110090000_add_booking_notes"
@@ -898,6 +969,8 @@ main (int    argc,
   g_test_add_func ("/deploy/runbook/deploy-tag", test_runbook_deploy);
   g_test_add_func ("/deploy/runbook/broken-rolls-back", test_runbook_broken_rolls_back);
   g_test_add_func ("/deploy/runbook/rollback", test_runbook_rollback);
+  g_test_add_func ("/deploy/runbook/release-refused-offers-nothing", test_release_refused_offers_nothing);
+  g_test_add_func ("/deploy/runbook/release-fails-offers-rollback", test_release_fails_offers_rollback);
   g_test_add_func ("/deploy/migration/list", test_migration_list);
   g_test_add_func ("/deploy/migration/refuses-applied", test_migration_refuses_applied);
   g_test_add_func ("/deploy/migration/bad-sql-changes-nothing", test_migration_bad_sql);

@@ -374,6 +374,20 @@ sn_deploy_service_dup_current_ref (SnDeployService  *self,
   return g_strdup (g_strstrip (head));
 }
 
+/* The highest release tag on HEAD, or NULL (and no error) when none names it. */
+char *
+sn_deploy_service_dup_head_tag (SnDeployService  *self,
+                                GCancellable     *cancellable,
+                                GError          **error)
+{
+  static const char * const tags_argv[] = { "tag", "--points-at", "HEAD", NULL };
+  g_autofree char *tags = NULL;
+
+  if ((tags = git_run (self, tags_argv, cancellable, error)) == NULL)
+    return NULL;
+  return best_tag (tags);
+}
+
 static void
 on_ready (GObject      *object,
           GAsyncResult *result,

@@ -11,6 +11,7 @@
 
 #include "sn-host.h"
 #include "sn-profile.h"
+#include "sn-runner.h"
 
 G_BEGIN_DECLS
 
@@ -254,6 +255,10 @@ SnDeployRun     *sn_deploy_service_follow_run_sync (SnDeployService  *self,
 char            *sn_deploy_service_dup_current_ref (SnDeployService  *self,
                                                     GCancellable     *cancellable,
                                                     GError          **error);
+/* The highest release tag on HEAD; NULL with no error when none names it. */
+char            *sn_deploy_service_dup_head_tag    (SnDeployService  *self,
+                                                    GCancellable     *cancellable,
+                                                    GError          **error);
 /* `git fetch --all --tags` (operator). */
 gboolean         sn_deploy_service_fetch_sync      (SnDeployService  *self,
                                                     SnDeployLineFunc  func,
@@ -359,6 +364,13 @@ gboolean     sn_deploy_service_resolve_rolled_back_sync (SnDeployService  *self,
                                                          gpointer          func_data,
                                                          GCancellable     *cancellable,
                                                          GError          **error);
+
+/* After a run of the release, deploy or rollback runbook that failed once it
+ * had changed the server, the release tag the server ran before the run: the
+ * rollback to offer (runbook "rollback", parameter tag). NULL when there is
+ * nothing to offer: the run succeeded, changed nothing, was undone and the
+ * previous version checked, or no earlier tag is known. */
+char  *sn_deploy_dup_rollback_tag  (SnRunner *runner);
 
 /* Runbook actions deploy.*. */
 void  sn_deploy_register_actions   (void);
