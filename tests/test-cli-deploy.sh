@@ -97,9 +97,15 @@ timeline_has() { # timeline_has TEXT: the open incident's timeline, as exported,
     rm -f "$md"
     "$CTL" incident export "$incident_id" --markdown "$md" >/dev/null 2>&1 && grep -qF -- "$1" "$md"
 }
+# and the app's image has no prisma CLI: the migrations run in the workflow's node:22 fallback
+touch "$SN_STACK_DIR/state/app-no-prisma"
 ctl --profile demo deploy manual v1.0.4 --yes
+rm -f "$SN_STACK_DIR/state/app-no-prisma"
 check "a manual deploy during the incident lands in its timeline, with its tag and result" \
     eval 'status_is 0 && stdout_has "Added to incident" && timeline_has "Deploy a version by hand (tag=v1.0.4) — Succeeded"'
+check "when prisma cannot run in the app container, the deploy's migrations run in a throw-away node:22 container" \
+    eval 'stdout_has "prisma cannot run in the app container" && stdout_has "No pending migrations to apply" &&
+          [[ $(site_version) == 1.0.4 ]]'
 ctl --profile demo deploy rollback v1.0.3 --yes
 check "so does the rollback" \
     eval 'status_is 0 && timeline_has "Roll back to an earlier version (tag=v1.0.3) — Succeeded" && [[ $(site_version) == 1.0.3 ]]'

@@ -487,7 +487,19 @@ test_runbook_plan (void)
   assert_step_command (runner, "fetch", sn_deploy_command_fetch (profile));
   assert_step_command (runner, "checkout", sn_deploy_command_checkout (profile, "v1.0.5"));
   assert_step_command (runner, "build", sn_deploy_command_build (profile));
-  assert_step_command (runner, "migrate", sn_deploy_command_migrate (profile));
+  {
+    g_autoptr(SnStepRun) step = find_step (runner, "migrate");
+    g_autofree char *in_app = sn_host_command_describe (profile, sn_deploy_command_migrate (profile));
+    g_autofree char *fallback = sn_host_command_describe (profile, sn_deploy_command_migrate_fallback (profile));
+
+    /* the app container first; the workflow's node:22 fallback said too */
+    g_assert_true (g_str_has_prefix (sn_step_run_get_command (step), in_app));
+    g_assert_nonnull (strstr (fallback, "docker run --rm --network sweetnarcisse-net"));
+    g_assert_nonnull (strstr (sn_step_run_get_command (step),
+                              "docker run --rm --network sweetnarcisse-net -e DATABASE_URL "));
+    g_assert_nonnull (strstr (sn_step_run_get_command (step),
+                              "node:22-bookworm npx --yes prisma@5.17.0 migrate deploy"));
+  }
 
   /* the corrected sequence, not the runbook's git pull / compose pull */
   checkout = find_step (runner, "checkout");
@@ -710,6 +722,40 @@ test_release_refused_offers_nothing (void)
   g_assert_cmpint (outcome, !=, SN_RUN_OUTCOME_FAILED);
   offer = sn_deploy_dup_rollback_tag (release);
   g_assert_null (offer);
+}
+
+static void
+collect_line (const char *line,
+              gboolean    is_stderr,
+              gpointer    user_data)
+{
+  g_string_append_printf (user_data, "%s\n", line);
+}
+
+/* The app's image cannot run prisma (a standalone build): the migrations
+ * run in a throw-away node:22 container on the database's network, as the
+ * workflow does; a migration that fails in the app container does not. */
+static void
+test_migrate_fallback (void)
+{
+  g_autofree char *knob = g_build_filename (sn_test_stack_dir (), "state", "app-no-prisma", NULL);
+  g_autoptr(GString) lines = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = NULL;
+  gboolean ok;
+
+  g_assert_true (g_file_set_contents (knob, "", 0, NULL));
+  ok = sn_deploy_service_migrate_sync (service, collect_line, lines, NULL, &error);
+  g_remove (knob);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_nonnull (strstr (lines->str, "prisma cannot run in the app container"));
+  g_assert_nonnull (strstr (lines->str, "No pending migrations to apply."));
+
+  /* the fallback's command is audited, the password is not in it */
+  g_assert_true (g_file_get_contents (audit_path, &log, NULL, NULL));
+  g_assert_nonnull (strstr (log, "node:22-bookworm npx --yes prisma@5.17.0 migrate deploy"));
+  g_assert_null (strstr (log, sn_test_stack_get ("PGPASSWORD")));
 }
 
 /* Migration rollback --------------------------------------------------------- */
@@ -969,6 +1015,7 @@ main (int    argc,
   g_test_add_func ("/deploy/runbook/deploy-tag", test_runbook_deploy);
   g_test_add_func ("/deploy/runbook/broken-rolls-back", test_runbook_broken_rolls_back);
   g_test_add_func ("/deploy/runbook/rollback", test_runbook_rollback);
+  g_test_add_func ("/deploy/migrate-fallback", test_migrate_fallback);
   g_test_add_func ("/deploy/runbook/release-refused-offers-nothing", test_release_refused_offers_nothing);
   g_test_add_func ("/deploy/runbook/release-fails-offers-rollback", test_release_fails_offers_rollback);
   g_test_add_func ("/deploy/migration/list", test_migration_list);

@@ -26,7 +26,8 @@
  *   deploy.build    {}                     compose up -d --build app       destroy
  *   deploy.rebuild  { "ref": … }           checkout + up -d --build app,   destroy
  *                                          then waits for the site to answer
- *   deploy.migrate  {}                     prisma migrate deploy (app)     destroy
+ *   deploy.migrate  {}                     prisma migrate deploy (app;     destroy
+ *                                          else node:22 fallback)
  *   deploy.verify   { "tag": "v1.0.7" }    the site answers; version       read
  *                   publishes ${steps.ID.tag} (the tag checked out) and version
  *   deploy.release  { "tag", "commit" }    GitHub: tag, follow the run     destroy
@@ -300,7 +301,12 @@ static char *
 migrate_describe (SnActionContext *context,
                   JsonObject      *args)
 {
-  return ssh_form (context, sn_deploy_command_migrate (sn_action_context_get_profile (context)));
+  SnProfile *profile = sn_action_context_get_profile (context);
+  g_autofree char *command = ssh_form (context, sn_deploy_command_migrate (profile));
+  g_autofree char *fallback = ssh_form (context, sn_deploy_command_migrate_fallback (profile));
+
+  /* Translators: the first %s runs in the app container; the second, the workflow's fallback */
+  return g_strdup_printf (_("%s\n(if prisma cannot run in the app container: %s)"), command, fallback);
 }
 
 static char *

@@ -57,6 +57,11 @@ typedef enum
 /* The name of the deploy workflow's file and of the image Compose builds. */
 #define SN_DEPLOY_WORKFLOW  "deploy.yml"
 #define SN_DEPLOY_APP_IMAGE "sweetnarcisse-app"
+/* The workflow's migrations fallback (target-system.md §9.2). */
+#define SN_DEPLOY_MIGRATE_IMAGE  "node:22-bookworm"
+#define SN_DEPLOY_PRISMA_VERSION "5.17.0"
+#define SN_DEPLOY_DB_NETWORK     "sweetnarcisse-net"
+#define SN_DEPLOY_DB_HOST        "sweetnarcisse-db:5432"
 
 GQuark    sn_deploy_error_quark       (void);
 
@@ -278,7 +283,10 @@ gboolean         sn_deploy_service_build_sync      (SnDeployService  *self,
                                                     gpointer          func_data,
                                                     GCancellable     *cancellable,
                                                     GError          **error);
-/* `prisma migrate deploy` inside the app container (operator). */
+/* `prisma migrate deploy` inside the app container; when it cannot run
+ * there (container down, no prisma CLI in the image), in a throw-away
+ * node:22-bookworm container on the database's network, as the workflow
+ * does (operator). */
 gboolean         sn_deploy_service_migrate_sync    (SnDeployService  *self,
                                                     SnDeployLineFunc  func,
                                                     gpointer          func_data,
@@ -291,6 +299,7 @@ char *sn_deploy_command_checkout   (SnProfile  *profile,
                                     const char *ref);
 char *sn_deploy_command_build      (SnProfile  *profile);
 char *sn_deploy_command_migrate    (SnProfile  *profile);
+char *sn_deploy_command_migrate_fallback (SnProfile *profile);
 char *sn_deploy_command_prune      (SnProfile  *profile);
 
 /* Migrations (target-system.md §5.5) ------------------------------------------- */
