@@ -135,13 +135,15 @@ check "deploy migrations lists the 25 applied migrations (exit 0)" \
     eval 'status_is 0 && [[ $(grep -c " applied " "$out") == 25 ]]'
 
 db() { PGPASSWORD=$PGPASSWORD "$PG_BIN/psql" -XAtq -h 127.0.0.1 -p "$PGPORT" -U snarcisse -d snarcisse -c "$1"; }
-db "ALTER TABLE \"Booking\" ADD COLUMN \"notes\" TEXT;
-    INSERT INTO \"_prisma_migrations\" (id, checksum, migration_name, logs, started_at)
-    VALUES ('f0000000-0000-4000-8000-000000000002', repeat('b', 64), '20260110090000_add_booking_notes',
-            'Database error code: 42P07', now())" >/dev/null
+# The demo's failed migration (tools/demo seeds it; the tests' stack has none).
+stack seed-demo
 ctl --profile demo deploy migrations
-check "a failed migration shows with its log (exit 1)" \
-    eval 'status_is 1 && stdout_has "20260110090000_add_booking_notes *FAILED" && stdout_has 42P07'
+check "the demo's seeded failed migration shows with its log (exit 1)" \
+    eval 'status_is 1 && stdout_has "20260110090000_add_booking_notes *FAILED" && stdout_has 42703 &&
+          [[ $(db "SELECT count(*) FROM information_schema.columns WHERE column_name = '"'"'notes'"'"'") == 1 ]]'
+ctl --profile demo deploy manual v1.0.4 --yes
+check "it blocks the migrations of every deploy (P3009): the deploy fails and puts the previous version back" \
+    eval 'status_is 1 && stderr_has P3009 && stdout_has "add_booking_notes. migration failed" && [[ $(site_version) == 1.0.3 ]]'
 
 ctl --profile demo runbook run migration-rollback --param name=20260102142804_booking_private_fields \
     --param sql='SELECT 1' --reason "cleaning up after the failed deploy" --yes
