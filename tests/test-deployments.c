@@ -694,6 +694,23 @@ test_release_fails_offers_rollback (void)
   offer = sn_deploy_dup_rollback_tag (release);
   g_assert_cmpstr (offer, ==, before_tag);
 
+  /* with the site down, a release (of a fix) may still start: its first
+   * step only says what runs; a check of a tag fails */
+  {
+    const SnActionInfo *verify = sn_action_lookup ("deploy.verify");
+    g_autoptr(SnActionContext) context = sn_action_context_new (profile, NULL);
+    g_autoptr(JsonObject) no_tag = json_object_new ();
+    g_autoptr(JsonObject) with_tag = json_object_new ();
+
+    sn_action_context_set_service (context, "host", G_OBJECT (host));
+    json_object_set_string_member (with_tag, "tag", "v1.0.10");
+    g_assert_true (verify->run (context, no_tag, &error));
+    g_assert_no_error (error);
+    g_assert_false (verify->run (context, with_tag, &error));
+    g_assert_nonnull (strstr (error->message, "does not answer"));
+    g_clear_error (&error);
+  }
+
   rollback = make_runner ("rollback", profile, offer);
   outcome = sn_runner_execute_sync (rollback, NULL, &error);
   if (outcome != SN_RUN_OUTCOME_SUCCEEDED)

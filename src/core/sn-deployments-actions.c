@@ -29,6 +29,7 @@
  *   deploy.migrate  {}                     prisma migrate deploy (app;     destroy
  *                                          else node:22 fallback)
  *   deploy.verify   { "tag": "v1.0.7" }    the site answers; version       read
+ *                   (without a tag: only says what runs, even a site down)
  *                   publishes ${steps.ID.tag} (the tag checked out) and version
  *   deploy.release  { "tag", "commit" }    GitHub: tag, follow the run     destroy
  *   deploy.prune    { "enabled": "yes" }   docker image prune -f           change
@@ -384,10 +385,17 @@ verify_run (SnActionContext  *context,
   if (sn_deploy_status_get_tag (status) != NULL)
     sn_action_context_set_output (context, "tag", sn_deploy_status_get_tag (status));
 
+  /* Without a tag it only says what runs now: a release that fixes a site
+   * that is down must still be possible. */
+  if (!sn_deploy_status_get_site_answers (status) && tag == NULL)
+    {
+      sn_action_context_emit (context, SN_OUTPUT_INFO, _("The site does not answer right now."));
+      return TRUE;
+    }
   if (!sn_deploy_status_get_site_answers (status))
     {
       g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
-                   _("The site does not answer after the deploy of %s."), tag != NULL ? tag : "");
+                   _("The site does not answer after the deploy of %s."), tag);
       return FALSE;
     }
   if (tag != NULL && g_strcmp0 (sn_deploy_status_get_tag (status), tag) != 0)
