@@ -91,6 +91,7 @@ update_actions (SnDeploymentsView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.refresh", self->profile != NULL && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.cancel", self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.release", change && self->tags != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.release-next", change && self->tags != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.manual",
                                  change && gtk_single_selection_get_selected_item (self->tags_selection) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.rollback", change && self->status != NULL);
@@ -468,15 +469,34 @@ tag_names (GListModel *tags)
 }
 
 static void
+open_release (SnDeploymentsView *self,
+              SnDeployBump       bump)
+{
+  g_auto(GStrv) names = tag_names (self->tags);
+  g_autofree char *next = sn_deploy_next_tag ((const char * const *)names, bump);
+
+  open_wizard (self, "release", next);
+}
+
+static void
 release_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *param)
 {
-  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (widget);
-  g_auto(GStrv) names = tag_names (self->tags);
-  g_autofree char *next = sn_deploy_next_tag ((const char * const *)names, SN_DEPLOY_BUMP_PATCH);
+  open_release (SN_DEPLOYMENTS_VIEW (widget), SN_DEPLOY_BUMP_PATCH);
+}
 
-  open_wizard (self, "release", next);
+/* The menu's "patch", "minor" or "major": the tag suggested from the tags. */
+static void
+release_next_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  const char *kind = g_variant_get_string (param, NULL);
+
+  open_release (SN_DEPLOYMENTS_VIEW (widget),
+                g_str_equal (kind, "major") ? SN_DEPLOY_BUMP_MAJOR
+                : g_str_equal (kind, "minor") ? SN_DEPLOY_BUMP_MINOR : SN_DEPLOY_BUMP_PATCH);
 }
 
 static void
@@ -747,6 +767,7 @@ sn_deployments_view_class_init (SnDeploymentsViewClass *klass)
   gtk_widget_class_install_action (widget_class, "view.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "deployments.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "deployments.release", NULL, release_action);
+  gtk_widget_class_install_action (widget_class, "deployments.release-next", "s", release_next_action);
   gtk_widget_class_install_action (widget_class, "deployments.manual", NULL, manual_action);
   gtk_widget_class_install_action (widget_class, "deployments.rollback", NULL, rollback_action);
   gtk_widget_class_install_action (widget_class, "deployments.migration-rollback", NULL,

@@ -128,6 +128,18 @@ test_dashboard (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "deployments.release", NULL));
   release_tag = wizard_tag (view);
   g_assert_cmpstr (release_tag, ==, "v1.0.7");
+  sn_test_destroy_window (sn_deployments_view_get_wizard (view));
+
+  /* the button's menu: the next feature or major version instead */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "deployments.release-next", "s", "minor"));
+  g_free (release_tag);
+  release_tag = wizard_tag (view);
+  g_assert_cmpstr (release_tag, ==, "v1.1.0");
+  sn_test_destroy_window (sn_deployments_view_get_wizard (view));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "deployments.release-next", "s", "major"));
+  g_free (release_tag);
+  release_tag = wizard_tag (view);
+  g_assert_cmpstr (release_tag, ==, "v2.0.0");
   g_assert_cmpstr (sn_runbook_get_id (sn_runbook_wizard_get_runbook (SN_RUNBOOK_WIZARD (sn_deployments_view_get_wizard (view)))),
                    ==, "release");
   sn_test_destroy_window (sn_deployments_view_get_wizard (view));
