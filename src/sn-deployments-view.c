@@ -91,6 +91,7 @@ update_actions (SnDeploymentsView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.refresh", self->profile != NULL && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.cancel", self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.release", change && self->tags != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.release-next", change && self->tags != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.manual",
                                  change && gtk_single_selection_get_selected_item (self->tags_selection) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.rollback", change && self->status != NULL);
@@ -399,6 +400,29 @@ wizard_finished_cb (SnDeploymentsView *self)
   sn_deployments_view_refresh (self);
 }
 
+static void follow_up_cb (SnDeploymentsView *self,
+                          SnRunbookWizard   *wizard);
+
+static void
+track_wizard (SnDeploymentsView *self,
+              SnRunbookWizard   *wizard)
+{
+  g_signal_connect_object (wizard, "finished", G_CALLBACK (wizard_finished_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (wizard, "follow-up", G_CALLBACK (follow_up_cb), self, G_CONNECT_SWAPPED);
+  if (self->wizard != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
+  self->wizard = GTK_WIDGET (wizard);
+  g_object_add_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
+}
+
+/* The rollback a failed release's result opened: followed like the others. */
+static void
+follow_up_cb (SnDeploymentsView *self,
+              SnRunbookWizard   *wizard)
+{
+  track_wizard (self, wizard);
+}
+
 static void
 open_wizard (SnDeploymentsView *self,
              const char        *runbook_id,
@@ -425,12 +449,7 @@ open_wizard (SnDeploymentsView *self,
   wizard = sn_runbook_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, runbook, self->profile);
   if (tag != NULL)
     sn_runbook_wizard_set_param (wizard, "tag", tag);
-  g_signal_connect_object (wizard, "finished", G_CALLBACK (wizard_finished_cb), self, G_CONNECT_SWAPPED);
-
-  if (self->wizard != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
-  self->wizard = GTK_WIDGET (wizard);
-  g_object_add_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
+  track_wizard (self, wizard);
   gtk_window_present (GTK_WINDOW (wizard));
 }
 
@@ -450,15 +469,34 @@ tag_names (GListModel *tags)
 }
 
 static void
+open_release (SnDeploymentsView *self,
+              SnDeployBump       bump)
+{
+  g_auto(GStrv) names = tag_names (self->tags);
+  g_autofree char *next = sn_deploy_next_tag ((const char * const *)names, bump);
+
+  open_wizard (self, "release", next);
+}
+
+static void
 release_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *param)
 {
-  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (widget);
-  g_auto(GStrv) names = tag_names (self->tags);
-  g_autofree char *next = sn_deploy_next_tag ((const char * const *)names, SN_DEPLOY_BUMP_PATCH);
+  open_release (SN_DEPLOYMENTS_VIEW (widget), SN_DEPLOY_BUMP_PATCH);
+}
 
-  open_wizard (self, "release", next);
+/* The menu's "patch", "minor" or "major": the tag suggested from the tags. */
+static void
+release_next_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  const char *kind = g_variant_get_string (param, NULL);
+
+  open_release (SN_DEPLOYMENTS_VIEW (widget),
+                g_str_equal (kind, "major") ? SN_DEPLOY_BUMP_MAJOR
+                : g_str_equal (kind, "minor") ? SN_DEPLOY_BUMP_MINOR : SN_DEPLOY_BUMP_PATCH);
 }
 
 static void
@@ -729,6 +767,7 @@ sn_deployments_view_class_init (SnDeploymentsViewClass *klass)
   gtk_widget_class_install_action (widget_class, "view.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "deployments.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "deployments.release", NULL, release_action);
+  gtk_widget_class_install_action (widget_class, "deployments.release-next", "s", release_next_action);
   gtk_widget_class_install_action (widget_class, "deployments.manual", NULL, manual_action);
   gtk_widget_class_install_action (widget_class, "deployments.rollback", NULL, rollback_action);
   gtk_widget_class_install_action (widget_class, "deployments.migration-rollback", NULL,

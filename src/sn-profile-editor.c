@@ -29,6 +29,7 @@ struct _SnProfileEditor
   GCancellable       *cancellable;
   char               *original_name;
   char               *loaded_secrets[N_SECRETS];
+  gboolean            forget_github_token;
   GtkFileChooserNative *chooser;
   SnSshSession       *test_session;
   GCancellable       *test_cancellable;
@@ -68,6 +69,8 @@ struct _SnProfileEditor
   AdwPasswordEntryRow *upstash_token_row;
   AdwEntryRow        *github_repo_row;
   AdwPasswordEntryRow *github_token_row;
+  AdwEntryRow        *github_api_url_row;
+  GtkButton          *github_token_forget_button;
   AdwEntryRow        *credentials_file_row;
   GtkLabel           *error_label;
   GtkButton          *save_button;
@@ -321,6 +324,38 @@ secret_op_free (SecretOp *op)
   g_free (op);
 }
 
+/* The GitHub token is never put back in the field, even masked: the row
+ * says one is stored and how it ends; a new one typed replaces it, Forget
+ * removes it on Save, an empty field keeps it. */
+static void
+update_github_token_row (SnProfileEditor *self)
+{
+  const char *stored = self->loaded_secrets[SN_SECRET_KIND_GITHUB_TOKEN];
+  g_autofree char *title = NULL;
+
+  if (stored != NULL && self->forget_github_token)
+    title = g_strdup (_("GitHub Token (forgotten when you save)"));
+  else if (stored != NULL && g_utf8_strlen (stored, -1) > 12)
+    /* Translators: %s is the last 4 characters of the stored token */
+    title = g_strdup_printf (_("GitHub Token (stored, ends in “%s”: type a new one to replace it)"),
+                             g_utf8_offset_to_pointer (stored, g_utf8_strlen (stored, -1) - 4));
+  else if (stored != NULL)
+    title = g_strdup (_("GitHub Token (stored: type a new one to replace it)"));
+  else
+    title = g_strdup (_("GitHub Token"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->github_token_row), title);
+  gtk_widget_set_visible (GTK_WIDGET (self->github_token_forget_button),
+                          stored != NULL && !self->forget_github_token);
+}
+
+static void
+github_token_forget_cb (SnProfileEditor *self)
+{
+  self->forget_github_token = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->github_token_row), "");
+  update_github_token_row (self);
+}
+
 static void
 sn_profile_editor_lookup_cb (GObject      *object,
                              GAsyncResult *result,
@@ -344,8 +379,14 @@ sn_profile_editor_lookup_cb (GObject      *object,
     {
       AdwPasswordEntryRow *row = secret_row (self, op->kind);
 
+      if (op->kind == SN_SECRET_KIND_GITHUB_TOKEN)
+        {
+          g_free (self->loaded_secrets[op->kind]);
+          self->loaded_secrets[op->kind] = g_strdup (value);
+          update_github_token_row (self);
+        }
       /* Only fill a field the person has not typed into meanwhile. */
-      if (*gtk_editable_get_text (GTK_EDITABLE (row)) == '\0')
+      else if (*gtk_editable_get_text (GTK_EDITABLE (row)) == '\0')
         {
           g_free (self->loaded_secrets[op->kind]);
           self->loaded_secrets[op->kind] = g_strdup (value);
@@ -426,11 +467,15 @@ sn_profile_editor_save_secrets (SnProfileEditor *self)
 
       if (g_strcmp0 (text, loaded != NULL ? loaded : "") == 0)
         continue;
+      /* not shown back: empty keeps the stored token, unless forgotten */
+      if (kind == SN_SECRET_KIND_GITHUB_TOKEN && *text == '\0' && !self->forget_github_token)
+        continue;
 
       if (*text == '\0')
         {
-          if (!self->no_keyring &&
-              !sn_secret_store_clear_sync (secrets, self->working, kind, NULL, &error))
+          if (self->no_keyring)
+            sn_secret_store_remember (secrets, self->working, kind, NULL);
+          else if (!sn_secret_store_clear_sync (secrets, self->working, kind, NULL, &error))
             g_signal_emit (self, signals[ERROR], 0, error->message);
           continue;
         }
@@ -793,6 +838,7 @@ sn_profile_editor_constructed (GObject *object)
   bind_plain (self, "redis-port", self->redis_port_spin, "value");
   bind_text (self, "upstash-url", self->upstash_url_row);
   bind_text (self, "github-repo", self->github_repo_row);
+  bind_text (self, "github-api-url", self->github_api_url_row);
   bind_text (self, "credentials-file", self->credentials_file_row);
 
   g_signal_connect_object (self->working, "notify",
@@ -998,6 +1044,8 @@ sn_profile_editor_class_init (SnProfileEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, upstash_token_row);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, github_repo_row);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, github_token_row);
+  gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, github_api_url_row);
+  gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, github_token_forget_button);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, credentials_file_row);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, error_label);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, save_button);
@@ -1005,6 +1053,7 @@ sn_profile_editor_class_init (SnProfileEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, test_result_label);
   gtk_widget_class_bind_template_callback (widget_class, choose_key_file_cb);
   gtk_widget_class_bind_template_callback (widget_class, choose_credentials_file_cb);
+  gtk_widget_class_bind_template_callback (widget_class, github_token_forget_cb);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, cancel_action);

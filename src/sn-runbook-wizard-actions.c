@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-gui-util.h"
+#include "sn-runbook-catalog.h"
 #include "sn-runbook-wizard-private.h"
 
 static void
@@ -178,6 +179,38 @@ run_again_action (GtkWidget  *widget,
     _sn_runbook_wizard_go_to_page (self, "plan");
 }
 
+/* The rollback the result offers: its own wizard, the tag filled in, so its
+ * plan and gates are seen before anything runs. */
+static void
+rollback_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
+  g_autoptr(SnRunbookCatalog) catalog = sn_runbook_catalog_new (NULL);
+  g_autoptr(GError) error = NULL;
+  SnRunbookWizard *wizard;
+  SnRunbook *runbook;
+
+  if (self->running || self->rollback_tag == NULL)
+    return;
+
+  if (!sn_runbook_catalog_load (catalog, &error) ||
+      (runbook = sn_runbook_catalog_lookup (catalog, "rollback")) == NULL)
+    {
+      sn_gui_toast (GTK_WIDGET (self->toast_overlay),
+                    error != NULL ? error->message : _("The runbook is missing from this build."));
+      return;
+    }
+
+  wizard = sn_runbook_wizard_new (gtk_window_get_transient_for (GTK_WINDOW (self)), runbook, self->profile);
+  if (self->backup_check != NULL)
+    sn_runbook_wizard_set_backup_check (wizard, self->backup_check);
+  sn_runbook_wizard_set_param (wizard, "tag", self->rollback_tag);
+  _sn_runbook_wizard_emit_follow_up (self, wizard);
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
 void
 _sn_runbook_wizard_class_actions_init (GtkWidgetClass *widget_class)
 {
@@ -188,6 +221,7 @@ _sn_runbook_wizard_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "wizard.copy-output", NULL, copy_output_action);
   gtk_widget_class_install_action (widget_class, "wizard.open-report", NULL, open_report_action);
   gtk_widget_class_install_action (widget_class, "wizard.run-again", NULL, run_again_action);
+  gtk_widget_class_install_action (widget_class, "wizard.rollback", NULL, rollback_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "wizard.cancel", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "wizard.next", NULL);

@@ -81,6 +81,9 @@ struct _SnRunbookWizard
   GtkListBox           *result_steps;
   GtkButton            *open_report_button;
   GtkButton            *run_again_button;
+  GtkButton            *rollback_button;
+  GtkLabel             *rollback_label;
+  char                 *rollback_tag;     /* the rollback core offers after this run */
   GtkLabel             *report_path_label;
 
   SnGateFunc            backup_check;
@@ -110,6 +113,8 @@ gboolean    _sn_runbook_wizard_start_attempt     (SnRunbookWizard *self);
 void        _sn_runbook_wizard_clear_attempt     (SnRunbookWizard *self);
 void        _sn_runbook_wizard_start_run         (SnRunbookWizard *self);
 void        _sn_runbook_wizard_cancel_run        (SnRunbookWizard *self);
+void        _sn_runbook_wizard_emit_follow_up    (SnRunbookWizard *self,
+                                                  SnRunbookWizard *follow_up);
 
 /* sn-runbook-wizard-params.c */
 void        _sn_runbook_wizard_build_params      (SnRunbookWizard *self);

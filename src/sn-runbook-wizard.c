@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-backup-service.h"
+#include "sn-deployments.h"
 #include "sn-gui-util.h"
 #include "sn-plan-step.h"
 #include "sn-runbook-wizard-private.h"
@@ -27,6 +28,7 @@ G_DEFINE_FINAL_TYPE (SnRunbookWizard, sn_runbook_wizard, ADW_TYPE_WINDOW)
 
 enum {
   FINISHED,
+  FOLLOW_UP,
   N_SIGNALS
 };
 
@@ -629,6 +631,25 @@ show_result (SnRunbookWizard *self)
   gtk_widget_set_visible (GTK_WIDGET (self->run_again_button), again);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.run-again", again);
 
+  /* A release or deploy that failed once it had changed the server: core
+   * names the version that ran before, one click from its rollback. */
+  g_clear_pointer (&self->rollback_tag, g_free);
+  if (self->runner != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_OPERATOR)
+    self->rollback_tag = sn_deploy_dup_rollback_tag (self->runner);
+  if (self->rollback_tag != NULL)
+    {
+      /* Translators: a button; %s is a release tag such as v1.0.6 */
+      g_autofree char *label = g_strdup_printf (_("Roll _Back to %s"), self->rollback_tag);
+      g_autofree char *advice = g_strdup_printf (_("%s\nThe server may be left on the failed version: "
+                                                   "roll back to %s, the version that ran before."),
+                                                 next, self->rollback_tag);
+
+      gtk_label_set_label (self->rollback_label, label);
+      gtk_label_set_label (self->result_next, advice);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->rollback_button), self->rollback_tag != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.rollback", self->rollback_tag != NULL);
+
   if (report != NULL)
     /* Translators: %s is the path of the report file */
     report_text = g_strdup_printf (_("Report: %s"), report);
@@ -669,6 +690,13 @@ execute_cb (GObject      *object,
 
   self->cancelling = FALSE;
   show_result (self);
+}
+
+void
+_sn_runbook_wizard_emit_follow_up (SnRunbookWizard *self,
+                                   SnRunbookWizard *follow_up)
+{
+  g_signal_emit (self, signals[FOLLOW_UP], 0, follow_up);
 }
 
 void
@@ -811,6 +839,7 @@ sn_runbook_wizard_finalize (GObject *object)
   g_clear_pointer (&self->param_hints, g_ptr_array_unref);
   g_clear_pointer (&self->backup_evidence, g_free);
   g_clear_pointer (&self->run_error, g_free);
+  g_clear_pointer (&self->rollback_tag, g_free);
 
   G_OBJECT_CLASS (sn_runbook_wizard_parent_class)->finalize (object);
 }
@@ -841,6 +870,20 @@ sn_runbook_wizard_class_init (SnRunbookWizardClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_INT);
+  /**
+   * SnRunbookWizard::follow-up:
+   * @self: the wizard
+   * @wizard: the wizard it opened
+   *
+   * The result page opened the run it offers next (the rollback after a
+   * failed release or deploy), in a new wizard.
+   */
+  signals[FOLLOW_UP] =
+    g_signal_new ("follow-up",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, SN_TYPE_RUNBOOK_WIZARD);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-runbook-wizard.ui");
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, toast_overlay);
@@ -887,6 +930,8 @@ sn_runbook_wizard_class_init (SnRunbookWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, result_steps);
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, open_report_button);
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, run_again_button);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, rollback_button);
+  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, rollback_label);
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, report_path_label);
 
   _sn_runbook_wizard_class_actions_init (widget_class);

@@ -13,11 +13,13 @@ export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 head_commit() { git -C "$DEPLOY_PATH" rev-parse HEAD; }
 tag_commit() { git -C "$DEPLOY_PATH" rev-parse "$1^{commit}"; }
 site_version() { curl -s -H "X-API-Key: $MONITORING_KEY" "$APP_URL/api/health" | py 'import json,sys; print(json.load(sys.stdin)["version"])'; }
-# push_commit SUBJECT VERSION: a developer's new commit on GitHub's master
+# push_commit SUBJECT VERSION [broken]: a developer's new commit on GitHub's master; "broken": the
+# app of that commit exits at start (the fake app's crash-on-start)
 push_commit() {
     local d; d=$(mktemp -d "$tmp/dev.XXXXXX")
     git clone -q "$GITHUB_REPO_DIR" "$d/w" &&
     sed -i "s/\"version\": \"[^\"]*\"/\"version\": \"$2\"/" "$d/w/package.json" &&
+    if [[ ${3:-} == broken ]]; then mkdir -p "$d/w/src" && touch "$d/w/src/crash-on-start"; else rm -f "$d/w/src/crash-on-start"; fi &&
     git -C "$d/w" add -A &&
     git -C "$d/w" -c user.name=Dev -c user.email=dev@sweet-narcisse.fr commit -q -m "$1" &&
     git -C "$d/w" push -q origin master
@@ -86,18 +88,62 @@ ctl --profile demo runbook run rollback --param tag=v1.0.3 --yes
 check "runbook run rollback --param tag= is the same procedure" \
     eval 'status_is 0 && [[ $(site_version) == 1.0.3 ]]'
 
+# An open incident: every deploy, rollback and release goes into its timeline, with its tag.
+ctl --profile demo incident declare --title "Bookings fail since this morning" --severity SEV2 --reason "payments refused"
+check "an incident is declared on demo" status_is 0
+incident_id=$(ctl incident list --json >/dev/null; py 'import json,sys; print([i["id"] for i in json.load(open(sys.argv[1])) if i["state"] == "open"][0])' "$out")
+timeline_has() { # timeline_has TEXT: the open incident's timeline, as exported, says TEXT
+    local md=$tmp/incident.md
+    rm -f "$md"
+    "$CTL" incident export "$incident_id" --markdown "$md" >/dev/null 2>&1 && grep -qF -- "$1" "$md"
+}
+# and the app's image has no prisma CLI: the migrations run in the workflow's node:22 fallback
+touch "$SN_STACK_DIR/state/app-no-prisma"
+ctl --profile demo deploy manual v1.0.4 --yes
+rm -f "$SN_STACK_DIR/state/app-no-prisma"
+check "a manual deploy during the incident lands in its timeline, with its tag and result" \
+    eval 'status_is 0 && stdout_has "Added to incident" && timeline_has "Deploy a version by hand (tag=v1.0.4) — Succeeded"'
+check "when prisma cannot run in the app container, the deploy's migrations run in a throw-away node:22 container" \
+    eval 'stdout_has "prisma cannot run in the app container" && stdout_has "No pending migrations to apply" &&
+          [[ $(site_version) == 1.0.4 ]]'
+ctl --profile demo deploy rollback v1.0.3 --yes
+check "so does the rollback" \
+    eval 'status_is 0 && timeline_has "Roll back to an earlier version (tag=v1.0.3) — Succeeded" && [[ $(site_version) == 1.0.3 ]]'
+
+# A release whose deploy run fails: the server is left on the broken tag; the exact rollback command is
+# printed, and runs; with --rollback-on-failure it runs by itself.
+push_commit "feat: gift cards" 1.0.10 broken
+ctl --profile demo release create v1.0.10 --yes
+check "a release whose run fails says so, names the previous tag's rollback command, and is in the timeline" \
+    eval '! status_is 0 && stdout_has "narcisse-ctl --profile demo deploy rollback v1.0.3" &&
+          ! curl -sf -o /dev/null "$APP_URL/api/health" &&
+          timeline_has "Release a new version (tag=v1.0.10) — Failed"'
+rollback_command=$(grep -o "narcisse-ctl --profile demo deploy rollback v1\.0\.3" "$out")
+# shellcheck disable=SC2086
+ctl ${rollback_command#narcisse-ctl } --yes
+check "the offered rollback brings the previous version back" \
+    eval 'status_is 0 && [[ $(site_version) == 1.0.3 ]] && [[ $(head_commit) == "$(tag_commit v1.0.3)" ]]'
+
+push_commit "feat: gift cards, take two" 1.0.11 broken
+ctl --profile demo release create v1.0.11 --yes --rollback-on-failure
+check "release create --rollback-on-failure rolls back by itself after a failed run (exit not 0)" \
+    eval '! status_is 0 && stdout_has "Rolling back to v1.0.3" && stdout_has "Rolled back" &&
+          [[ $(site_version) == 1.0.3 ]] && [[ $(head_commit) == "$(tag_commit v1.0.3)" ]]'
+
 ctl --profile demo deploy migrations
 check "deploy migrations lists the 25 applied migrations (exit 0)" \
     eval 'status_is 0 && [[ $(grep -c " applied " "$out") == 25 ]]'
 
 db() { PGPASSWORD=$PGPASSWORD "$PG_BIN/psql" -XAtq -h 127.0.0.1 -p "$PGPORT" -U snarcisse -d snarcisse -c "$1"; }
-db "ALTER TABLE \"Booking\" ADD COLUMN \"notes\" TEXT;
-    INSERT INTO \"_prisma_migrations\" (id, checksum, migration_name, logs, started_at)
-    VALUES ('f0000000-0000-4000-8000-000000000002', repeat('b', 64), '20260110090000_add_booking_notes',
-            'Database error code: 42P07', now())" >/dev/null
+# The demo's failed migration (tools/demo seeds it; the tests' stack has none).
+stack seed-demo
 ctl --profile demo deploy migrations
-check "a failed migration shows with its log (exit 1)" \
-    eval 'status_is 1 && stdout_has "20260110090000_add_booking_notes *FAILED" && stdout_has 42P07'
+check "the demo's seeded failed migration shows with its log (exit 1)" \
+    eval 'status_is 1 && stdout_has "20260110090000_add_booking_notes *FAILED" && stdout_has 42703 &&
+          [[ $(db "SELECT count(*) FROM information_schema.columns WHERE column_name = '"'"'notes'"'"'") == 1 ]]'
+ctl --profile demo deploy manual v1.0.4 --yes
+check "it blocks the migrations of every deploy (P3009): the deploy fails and puts the previous version back" \
+    eval 'status_is 1 && stderr_has P3009 && stdout_has "add_booking_notes. migration failed" && [[ $(site_version) == 1.0.3 ]]'
 
 ctl --profile demo runbook run migration-rollback --param name=20260102142804_booking_private_fields \
     --param sql='SELECT 1' --reason "cleaning up after the failed deploy" --yes

@@ -487,7 +487,19 @@ test_runbook_plan (void)
   assert_step_command (runner, "fetch", sn_deploy_command_fetch (profile));
   assert_step_command (runner, "checkout", sn_deploy_command_checkout (profile, "v1.0.5"));
   assert_step_command (runner, "build", sn_deploy_command_build (profile));
-  assert_step_command (runner, "migrate", sn_deploy_command_migrate (profile));
+  {
+    g_autoptr(SnStepRun) step = find_step (runner, "migrate");
+    g_autofree char *in_app = sn_host_command_describe (profile, sn_deploy_command_migrate (profile));
+    g_autofree char *fallback = sn_host_command_describe (profile, sn_deploy_command_migrate_fallback (profile));
+
+    /* the app container first; the workflow's node:22 fallback said too */
+    g_assert_true (g_str_has_prefix (sn_step_run_get_command (step), in_app));
+    g_assert_nonnull (strstr (fallback, "docker run --rm --network sweetnarcisse-net"));
+    g_assert_nonnull (strstr (sn_step_run_get_command (step),
+                              "docker run --rm --network sweetnarcisse-net -e DATABASE_URL "));
+    g_assert_nonnull (strstr (sn_step_run_get_command (step),
+                              "node:22-bookworm npx --yes prisma@5.17.0 migrate deploy"));
+  }
 
   /* the corrected sequence, not the runbook's git pull / compose pull */
   checkout = find_step (runner, "checkout");
@@ -639,6 +651,128 @@ test_runbook_rollback (void)
   g_assert_cmpint (outcome, ==, SN_RUN_OUTCOME_SUCCEEDED);
   version = health_version ();
   g_assert_cmpstr (version, ==, "1.0.4");
+}
+
+static gboolean
+site_answers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnDeployStatus) status = sn_deploy_service_status_sync (service, NULL, &error);
+
+  g_assert_no_error (error);
+  return sn_deploy_status_get_site_answers (status);
+}
+
+/* A release whose workflow run fails leaves the server on the broken tag;
+ * core offers the tag that ran before, and that rollback, performed, brings
+ * the previous version back. */
+static void
+test_release_fails_offers_rollback (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha = push_commit ("feat: online gift cards", "1.0.10", TRUE);
+  g_autofree char *before = health_version ();
+  g_autofree char *before_tag = g_strconcat ("v", before, NULL);
+  g_autoptr(SnRunner) release = make_runner ("release", profile, "v1.0.10");
+  g_autoptr(SnRunner) rollback = NULL;
+  g_autoptr(SnStepRun) release_step = NULL;
+  g_autofree char *offer = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *version = NULL;
+  SnRunOutcome outcome;
+
+  outcome = sn_runner_execute_sync (release, NULL, &error);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  /* the tag was created and GitHub deployed it: not "as it was before" */
+  g_assert_cmpint (outcome, ==, SN_RUN_OUTCOME_FAILED);
+  release_step = find_step (release, "release");
+  g_assert_cmpint (sn_step_run_get_state (release_step), ==, SN_STEP_STATE_FAILED);
+  g_assert_nonnull (strstr (sn_step_run_get_message (release_step), "Failed"));
+  g_assert_false (site_answers ());
+
+  offer = sn_deploy_dup_rollback_tag (release);
+  g_assert_cmpstr (offer, ==, before_tag);
+
+  /* with the site down, a release (of a fix) may still start: its first
+   * step only says what runs; a check of a tag fails */
+  {
+    const SnActionInfo *verify = sn_action_lookup ("deploy.verify");
+    g_autoptr(SnActionContext) context = sn_action_context_new (profile, NULL);
+    g_autoptr(JsonObject) no_tag = json_object_new ();
+    g_autoptr(JsonObject) with_tag = json_object_new ();
+
+    sn_action_context_set_service (context, "host", G_OBJECT (host));
+    json_object_set_string_member (with_tag, "tag", "v1.0.10");
+    g_assert_true (verify->run (context, no_tag, &error));
+    g_assert_no_error (error);
+    g_assert_false (verify->run (context, with_tag, &error));
+    g_assert_nonnull (strstr (error->message, "does not answer"));
+    g_clear_error (&error);
+  }
+
+  rollback = make_runner ("rollback", profile, offer);
+  outcome = sn_runner_execute_sync (rollback, NULL, &error);
+  if (outcome != SN_RUN_OUTCOME_SUCCEEDED)
+    g_printerr ("%s\n", sn_runner_get_summary (rollback));
+  g_assert_no_error (error);
+  g_assert_cmpint (outcome, ==, SN_RUN_OUTCOME_SUCCEEDED);
+  version = health_version ();
+  g_assert_cmpstr (version, ==, before);
+  /* nothing to offer after a run that worked */
+  none = sn_deploy_dup_rollback_tag (rollback);
+  g_assert_null (none);
+}
+
+/* A release refused before its tag exists changed nothing: no rollback offered. */
+static void
+test_release_refused_offers_nothing (void)
+{
+  g_autoptr(SnRunner) release = make_runner ("release", profile, "v1.0.6");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *offer = NULL;
+  SnRunOutcome outcome;
+
+  outcome = sn_runner_execute_sync (release, NULL, &error);
+  g_assert_nonnull (error);
+  g_assert_cmpint (outcome, !=, SN_RUN_OUTCOME_SUCCEEDED);
+  g_assert_cmpint (outcome, !=, SN_RUN_OUTCOME_FAILED);
+  offer = sn_deploy_dup_rollback_tag (release);
+  g_assert_null (offer);
+}
+
+static void
+collect_line (const char *line,
+              gboolean    is_stderr,
+              gpointer    user_data)
+{
+  g_string_append_printf (user_data, "%s\n", line);
+}
+
+/* The app's image cannot run prisma (a standalone build): the migrations
+ * run in a throw-away node:22 container on the database's network, as the
+ * workflow does; a migration that fails in the app container does not. */
+static void
+test_migrate_fallback (void)
+{
+  g_autofree char *knob = g_build_filename (sn_test_stack_dir (), "state", "app-no-prisma", NULL);
+  g_autoptr(GString) lines = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = NULL;
+  gboolean ok;
+
+  g_assert_true (g_file_set_contents (knob, "", 0, NULL));
+  ok = sn_deploy_service_migrate_sync (service, collect_line, lines, NULL, &error);
+  g_remove (knob);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_nonnull (strstr (lines->str, "prisma cannot run in the app container"));
+  g_assert_nonnull (strstr (lines->str, "No pending migrations to apply."));
+
+  /* the fallback's command is audited, the password is not in it */
+  g_assert_true (g_file_get_contents (audit_path, &log, NULL, NULL));
+  g_assert_nonnull (strstr (log, "node:22-bookworm npx --yes prisma@5.17.0 migrate deploy"));
+  g_assert_null (strstr (log, sn_test_stack_get ("PGPASSWORD")));
 }
 
 /* Migration rollback --------------------------------------------------------- */
@@ -898,6 +1032,9 @@ main (int    argc,
   g_test_add_func ("/deploy/runbook/deploy-tag", test_runbook_deploy);
   g_test_add_func ("/deploy/runbook/broken-rolls-back", test_runbook_broken_rolls_back);
   g_test_add_func ("/deploy/runbook/rollback", test_runbook_rollback);
+  g_test_add_func ("/deploy/migrate-fallback", test_migrate_fallback);
+  g_test_add_func ("/deploy/runbook/release-refused-offers-nothing", test_release_refused_offers_nothing);
+  g_test_add_func ("/deploy/runbook/release-fails-offers-rollback", test_release_fails_offers_rollback);
   g_test_add_func ("/deploy/migration/list", test_migration_list);
   g_test_add_func ("/deploy/migration/refuses-applied", test_migration_refuses_applied);
   g_test_add_func ("/deploy/migration/bad-sql-changes-nothing", test_migration_bad_sql);

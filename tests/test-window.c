@@ -366,7 +366,8 @@ test_editor_fields (void)
   problem = sn_test_find_named (editor, "validation-error");
   g_assert_nonnull (problem);
   g_assert_false (gtk_widget_get_visible (problem));
-  g_assert_false (shows_title (GTK_WIDGET (editor), "GitHub"));
+  /* the Deployments area's settings are asked; Prometheus is not used yet */
+  g_assert_true (shows_title (GTK_WIDGET (editor), "GitHub API URL"));
   g_assert_false (shows_title (GTK_WIDGET (editor), "Prometheus"));
 
   /* Typed, a bad name is named. */
@@ -388,7 +389,6 @@ test_editor_fields (void)
   g_assert_no_error (error);
   editor = sn_profile_editor_new (NULL, store, profile, FALSE);
   gtk_window_present (GTK_WINDOW (editor));
-  g_assert_false (shows_title (GTK_WIDGET (editor), "GitHub"));
   g_object_set (sn_profile_editor_get_working (editor), "ssh-user", "deploy", NULL);
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
   reread = sn_profile_store_new (directory);
@@ -403,6 +403,121 @@ test_editor_fields (void)
 
   g_remove (path);
   g_rmdir (directory);
+}
+
+static gboolean
+token_row_says_stored (gpointer data)
+{
+  GtkWidget *row = sn_test_find_named (data, "github-token");
+
+  return row != NULL && strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "stored") != NULL;
+}
+
+static char *
+stored_token (SnProfileStore *store)
+{
+  g_autoptr(SnProfileStore) reread = sn_profile_store_new (sn_profile_store_get_directory (store));
+
+  g_assert_true (sn_profile_store_load (reread, NULL));
+  return sn_secret_store_lookup_sync (sn_secret_store_get_default (), sn_profile_store_lookup (reread, "gh"),
+                                      SN_SECRET_KIND_GITHUB_TOKEN, NULL, NULL);
+}
+
+static SnProfileEditor *
+open_editor (SnProfileStore *store)
+{
+  SnProfileEditor *editor = sn_profile_editor_new (NULL, store, sn_profile_store_lookup (store, "gh"), FALSE);
+
+  gtk_window_present (GTK_WINDOW (editor));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (editor));
+  return editor;
+}
+
+static void
+save_editor (SnProfileEditor *editor)
+{
+  gpointer weak = editor;
+
+  g_object_add_weak_pointer (G_OBJECT (editor), &weak);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  /* it closes once the keyring has the secrets */
+  g_assert_true (sn_test_wait_until (sn_test_window_gone, &weak, 10000));
+}
+
+/* The GitHub settings of the Deployments area: the repository, the API URL
+ * and the token, kept in the keyring and never put back in the field. */
+static void
+test_editor_github (void)
+{
+  g_autofree char *directory = g_dir_make_tmp ("sn-editor-XXXXXX", NULL);
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  g_autoptr(SnProfile) profile = sn_profile_new ("gh");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after_keep = NULL;
+  g_autofree char *after_new = NULL;
+  g_autofree char *after_forget = NULL;
+  const char *token = "ghp_0123456789abcdefghijklmnopqrstuvwxyZ9";
+  SnProfileEditor *editor;
+  GtkWidget *row;
+  const char *title;
+
+  /* SnSecretStore keeps it where the profile says: here its credentials
+   * file (no keyring daemon in the tests), else the keyring */
+  g_autofree char *credentials = g_build_filename (directory, "gh.credentials", NULL);
+  g_autofree char *line = g_strdup_printf ("github-token=%s\n", token);
+
+  g_assert_true (g_file_set_contents (credentials, line, -1, NULL));
+  g_assert_cmpint (g_chmod (credentials, 0600), ==, 0);
+  g_object_set (profile, "credentials-file", credentials, NULL);
+  g_assert_true (sn_profile_store_save (store, profile, &error));
+  g_assert_no_error (error);
+
+  /* stored: said, with its last characters only; the field stays empty */
+  editor = open_editor (store);
+  g_assert_true (sn_test_wait_until (token_row_says_stored, editor, 10000));
+  row = sn_test_find_named (editor, "github-token");
+  title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+  g_assert_nonnull (strstr (title, "yZ9”"));
+  g_assert_null (strstr (title, "0123"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "");
+  g_assert_true (gtk_widget_get_visible (sn_test_find_named (editor, "github-token-forget")));
+  sn_test_screenshot (editor, "editor-github.png");
+
+  /* the API URL is the profile's; saving with the field empty keeps the token */
+  gtk_editable_set_text (GTK_EDITABLE (sn_test_find_named (editor, "github-api-url")), "http://127.0.0.1:8765");
+  gtk_editable_set_text (GTK_EDITABLE (sn_test_find_named (editor, "github-repo")), "someone/site");
+  save_editor (editor);
+  g_assert_true (sn_profile_store_load (store, NULL));
+  g_assert_cmpstr (sn_profile_get_github_api_url (sn_profile_store_lookup (store, "gh")), ==, "http://127.0.0.1:8765");
+  g_assert_cmpstr (sn_profile_get_github_repo (sn_profile_store_lookup (store, "gh")), ==, "someone/site");
+  after_keep = stored_token (store);
+  g_assert_cmpstr (after_keep, ==, token);
+
+  /* a token typed replaces it */
+  editor = open_editor (store);
+  g_assert_true (sn_test_wait_until (token_row_says_stored, editor, 10000));
+  gtk_editable_set_text (GTK_EDITABLE (sn_test_find_named (editor, "github-token")), "ghp_newtokennewtokennewtoken0001");
+  save_editor (editor);
+  after_new = stored_token (store);
+  g_assert_cmpstr (after_new, ==, "ghp_newtokennewtokennewtoken0001");
+
+  /* Forget removes it on Save */
+  editor = open_editor (store);
+  g_assert_true (sn_test_wait_until (token_row_says_stored, editor, 10000));
+  g_signal_emit_by_name (sn_test_find_named (editor, "github-token-forget"), "clicked");
+  g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (sn_test_find_named (editor, "github-token"))),
+                            "forgotten"));
+  save_editor (editor);
+  after_forget = stored_token (store);
+  g_assert_null (after_forget);
+
+  {
+    g_autofree char *path = g_build_filename (directory, "gh.json", NULL);
+
+    g_remove (path);
+    g_remove (credentials);
+    g_rmdir (directory);
+  }
 }
 
 int
@@ -426,6 +541,7 @@ main (int   argc,
   g_test_add_func ("/sn/window/navigation", test_window_navigation);
   g_test_add_func ("/sn/window/editor-credentials-warning", test_editor_credentials_warning);
   g_test_add_func ("/sn/window/editor-fields", test_editor_fields);
+  g_test_add_func ("/sn/window/editor-github", test_editor_github);
 
   return g_test_run ();
 }

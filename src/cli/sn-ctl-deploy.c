@@ -408,7 +408,8 @@ static int
 run_builtin (Ctx                   *ctx,
              const char            *id,
              GHashTable            *params,
-             const SnCtlRunOptions *options)
+             const SnCtlRunOptions *options,
+             SnRunner             **out_runner)
 {
   g_autoptr(SnRunbookCatalog) catalog = sn_ctl_load_runbooks ();
   SnCtlRunOptions run_options = *options;
@@ -420,7 +421,30 @@ run_builtin (Ctx                   *ctx,
   /* The driver handles Ctrl-C itself. */
   g_clear_handle_id (&ctx->sigint, g_source_remove);
   run_options.session = ctx->session;
-  return sn_ctl_run_runbook (runbook, ctx->profile, params, &run_options, NULL);
+  return sn_ctl_run_runbook (runbook, ctx->profile, params, &run_options, out_runner);
+}
+
+/* --rollback-on-failure: the rollback core offers after the failed run, with
+ * the same answers (--yes, --confirm). The exit status stays the failed
+ * run's unless the rollback fails too. */
+static int
+rollback_after_failure (Ctx                   *ctx,
+                        SnRunner              *runner,
+                        int                    status,
+                        const SnCtlRunOptions *options)
+{
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *tag = runner != NULL ? sn_deploy_dup_rollback_tag (runner) : NULL;
+  int rollback_status;
+
+  if (tag == NULL)
+    return status;
+  g_print (_("\nRolling back to %s (--rollback-on-failure)…\n"), tag);
+  g_hash_table_insert (params, (char *)"tag", tag);
+  rollback_status = run_builtin (ctx, "rollback", params, options, NULL);
+  if (rollback_status == SN_CTL_EXIT_OK)
+    g_print (_("Rolled back: %s runs again. The failed run still needs a look.\n"), tag);
+  return rollback_status == SN_CTL_EXIT_OK ? status : rollback_status;
 }
 
 /* The tag before the deployed one: the default target of a rollback. */
@@ -473,6 +497,8 @@ deploy_procedure (Ctx        *ctx,
   g_autofree char *next = NULL;
   g_autofree char *tag = NULL;
   gboolean prune = FALSE;
+  gboolean rollback_on_failure = FALSE;
+  g_autoptr(SnRunner) runner = NULL;
   SnCtlRunOptions options = { NULL };
   const GOptionEntry entries[] = {
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &options.yes, N_("Do not ask (needed without a terminal)"), NULL },
@@ -481,6 +507,8 @@ deploy_procedure (Ctx        *ctx,
     { "commit", 0, 0, G_OPTION_ARG_STRING, &commit, N_("release: the commit to tag (default: head of the main branch)"), N_("SHA") },
     { "next", 0, 0, G_OPTION_ARG_STRING, &next, N_("release: the next patch, minor or major version"), N_("BUMP") },
     { "prune", 0, 0, G_OPTION_ARG_NONE, &prune, N_("manual: delete unused images afterwards"), NULL },
+    { "rollback-on-failure", 0, 0, G_OPTION_ARG_NONE, &rollback_on_failure,
+      N_("If the run fails once the server was changed, roll back to the version that ran before"), NULL },
     { NULL }
   };
   static const char * const summaries[] = {
@@ -553,9 +581,12 @@ deploy_procedure (Ctx        *ctx,
                         "“docker compose pull” never updates the app, which is built on the server. "
                         "This runs what the deploy workflow runs."));
 
-  return run_builtin (ctx, procedure == PROCEDURE_RELEASE ? "release"
-                           : procedure == PROCEDURE_MANUAL ? "deploy" : "rollback",
-                      params, &options);
+  exit_status = run_builtin (ctx, procedure == PROCEDURE_RELEASE ? "release"
+                                : procedure == PROCEDURE_MANUAL ? "deploy" : "rollback",
+                             params, &options, &runner);
+  if (rollback_on_failure && exit_status != SN_CTL_EXIT_OK && !options.dry_run)
+    exit_status = rollback_after_failure (ctx, runner, exit_status, &options);
+  return exit_status;
 }
 
 int

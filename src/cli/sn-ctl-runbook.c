@@ -16,6 +16,7 @@
 
 #include "sn-backup-service.h"
 #include "sn-ctl.h"
+#include "sn-deployments.h"
 #include "sn-gate.h"
 #include "sn-incident-store.h"
 #include "sn-runbook-catalog.h"
@@ -322,6 +323,28 @@ on_interrupt (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A release or deploy that failed once it had changed the server: the
+ * command that goes back to the version that ran before (core decides). */
+static void
+print_rollback_offer (SnRunner *runner)
+{
+  g_autofree char *tag = sn_deploy_dup_rollback_tag (runner);
+  g_autofree char *name = NULL;
+
+  if (tag == NULL)
+    return;
+  name = g_strdup (sn_profile_get_name (sn_runner_get_profile (runner)));
+  if (!g_regex_match_simple ("^[A-Za-z0-9._-]+$", name, 0, 0))
+    {
+      g_autofree char *plain = g_steal_pointer (&name);
+
+      name = g_shell_quote (plain);
+    }
+  g_print (_("The server may be left on the failed version. To go back to %s, the version "
+             "that ran before:\n  narcisse-ctl --profile %s deploy rollback %s\n"),
+           tag, name, tag);
+}
+
 /* A run on a profile with an open incident goes into its timeline. */
 static void
 record_in_open_incident (SnRunner     *runner,
@@ -334,15 +357,10 @@ record_in_open_incident (SnRunner     *runner,
   if (!sn_incident_store_load (incidents, NULL))
     return;
 
-  open = sn_incident_store_get_open (incidents, sn_profile_get_name (sn_runner_get_profile (runner)));
-  if (open == NULL)
-    return;
-
-  sn_incident_add_run (open, runner, outcome);
-  if (!sn_incident_store_save (incidents, open, &error))
-    sn_ctl_print_error (error);
-  else
+  if ((open = sn_incident_store_record_run (incidents, runner, outcome, &error)) != NULL)
     g_print (_("Added to incident %s.\n"), sn_incident_get_id (open));
+  else if (error != NULL)
+    sn_ctl_print_error (error);
 }
 
 /* Whether the run asks for a confirmation: as the runner planned it, so a
@@ -566,6 +584,7 @@ drive (SnRunner              *runner,
 
   if (sn_runner_get_report_path (runner) != NULL)
     g_print (_("Report: %s\n"), sn_runner_get_report_path (runner));
+  print_rollback_offer (runner);
   record_in_open_incident (runner, outcome);
 
   return exit_status_for (outcome);

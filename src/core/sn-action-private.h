@@ -24,12 +24,14 @@ struct _SnActionContext
   GMutex            mutex;
   guint             timeout_seconds;
   int               exit_status;
+  gboolean          changed;        /* the call changed the system, even if it failed */
 };
 
 void        _sn_action_context_set_timeout  (SnActionContext *self,
                                              guint            timeout_seconds);
 int         _sn_action_context_exit_status  (SnActionContext *self);
 GHashTable *_sn_action_context_outputs      (SnActionContext *self);
+gboolean    _sn_action_context_changed      (SnActionContext *self);
 void        _sn_action_context_reset        (SnActionContext *self,
                                              GCancellable    *cancellable);
 

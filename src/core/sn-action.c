@@ -324,6 +324,18 @@ sn_action_context_set_exit_status (SnActionContext *self,
   self->exit_status = exit_status;
 }
 
+void
+sn_action_context_set_changed (SnActionContext *self)
+{
+  self->changed = TRUE;
+}
+
+gboolean
+_sn_action_context_changed (SnActionContext *self)
+{
+  return self->changed;
+}
+
 guint
 sn_action_context_get_timeout (SnActionContext *self)
 {
@@ -357,6 +369,7 @@ _sn_action_context_reset (SnActionContext *self,
   g_mutex_lock (&self->mutex);
   g_hash_table_remove_all (self->outputs);
   self->exit_status = -1;
+  self->changed = FALSE;
   if (cancellable != NULL)
     g_set_object (&self->cancellable, cancellable);
   g_mutex_unlock (&self->mutex);

@@ -134,6 +134,11 @@ void                sn_action_context_set_output       (SnActionContext    *self
 void                sn_action_context_set_exit_status  (SnActionContext    *self,
                                                         int                 exit_status);
 guint               sn_action_context_get_timeout      (SnActionContext    *self);
+/* Says that the call has changed the system, so that if it then fails the
+ * run does not claim the system is as it was (a release whose tag was
+ * created on GitHub, say): the step counts as done, and without a revert
+ * it is left for the person to check. */
+void                sn_action_context_set_changed      (SnActionContext    *self);
 /* @text with every secret of the run (secret parameters, the profile's
  * secrets) replaced by [REDACTED]: use it for anything that reaches the audit
  * log, an error or a report. Never NULL for a non-NULL @text. */

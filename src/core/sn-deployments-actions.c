@@ -21,11 +21,16 @@
  *
  *   deploy.fetch    {}                     git fetch --all --tags          change
  *   deploy.checkout { "ref": "v1.0.7" }    git checkout tags/v1.0.7        change
- *                   publishes ${steps.ID.previous}: the ref HEAD was on
+ *                   publishes ${steps.ID.previous}: the ref HEAD was on, and
+ *                   ${steps.ID.previous-tag}: the release tag on it, if any
  *   deploy.build    {}                     compose up -d --build app       destroy
- *   deploy.rebuild  { "ref": … }           checkout + up -d --build app    destroy
- *   deploy.migrate  {}                     prisma migrate deploy (app)     destroy
+ *   deploy.rebuild  { "ref": … }           checkout + up -d --build app,   destroy
+ *                                          then waits for the site to answer
+ *   deploy.migrate  {}                     prisma migrate deploy (app;     destroy
+ *                                          else node:22 fallback)
  *   deploy.verify   { "tag": "v1.0.7" }    the site answers; version       read
+ *                   (without a tag: only says what runs, even a site down)
+ *                   publishes ${steps.ID.tag} (the tag checked out) and version
  *   deploy.release  { "tag", "commit" }    GitHub: tag, follow the run     destroy
  *   deploy.prune    { "enabled": "yes" }   docker image prune -f           change
  *   deploy.migrations  { "failed": NAME }  lists _prisma_migrations; with    read
@@ -148,16 +153,22 @@ checkout_run (SnActionContext  *context,
   const char *ref = json_object_get_string_member_with_default (args, "ref", NULL);
   GCancellable *cancellable = sn_action_context_get_cancellable (context);
   g_autofree char *previous = NULL;
+  g_autofree char *previous_tag = NULL;
+  g_autoptr(GError) tag_error = NULL;
 
   if (service == NULL ||
       (previous = sn_deploy_service_dup_current_ref (service, cancellable, error)) == NULL)
     return FALSE;
+  /* The version to offer going back to if what follows fails. */
+  previous_tag = sn_deploy_service_dup_head_tag (service, cancellable, &tag_error);
 
   if (!sn_deploy_service_checkout_sync (service, ref, on_line, context, cancellable, error))
     return FALSE;
 
   sn_action_context_emit (context, SN_OUTPUT_INFO, _("The checkout was on %s, it is now on %s."), previous, ref);
   sn_action_context_set_output (context, "previous", previous);
+  if (previous_tag != NULL)
+    sn_action_context_set_output (context, "previous-tag", previous_tag);
   return TRUE;
 }
 
@@ -223,6 +234,40 @@ rebuild_describe (SnActionContext *context,
   return g_strdup_printf ("%s && %s", checkout, build);
 }
 
+#define REBUILD_CHECKS      20
+#define REBUILD_INTERVAL_MS 3000
+
+static gboolean
+wait_site_answers (SnActionContext  *context,
+                   SnDeployService  *service,
+                   const char       *ref,
+                   GError          **error)
+{
+  GCancellable *cancellable = sn_action_context_get_cancellable (context);
+
+  for (guint i = 0; i < REBUILD_CHECKS; i++)
+    {
+      g_autoptr(SnDeployStatus) status = NULL;
+
+      if (i > 0 && g_cancellable_is_cancelled (cancellable))
+        break;
+      if (i > 0)
+        g_usleep (REBUILD_INTERVAL_MS * 1000);
+      if ((status = sn_deploy_service_status_sync (service, cancellable, error)) == NULL)
+        return FALSE;
+      if (sn_deploy_status_get_site_answers (status))
+        {
+          sn_action_context_emit (context, SN_OUTPUT_INFO, _("The site answers again, version %s."),
+                                  sn_deploy_status_get_health_version (status) != NULL
+                                  ? sn_deploy_status_get_health_version (status) : "?");
+          return TRUE;
+        }
+    }
+  g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
+               _("The app was rebuilt at %s but the site does not answer."), ref);
+  return FALSE;
+}
+
 static gboolean
 rebuild_run (SnActionContext  *context,
              JsonObject       *args,
@@ -235,7 +280,10 @@ rebuild_run (SnActionContext  *context,
   if (service == NULL || !sn_deploy_service_checkout_sync (service, ref, on_line, context, cancellable, error))
     return FALSE;
   sn_action_context_emit (context, SN_OUTPUT_INFO, _("Rebuilding the app at %s."), ref);
-  return sn_deploy_service_build_sync (service, on_line, context, cancellable, error);
+  if (!sn_deploy_service_build_sync (service, on_line, context, cancellable, error))
+    return FALSE;
+  /* Put back is not enough: the version put back must answer. */
+  return wait_site_answers (context, service, ref, error);
 }
 
 static const SnActionInfo rebuild_action = {
@@ -254,7 +302,12 @@ static char *
 migrate_describe (SnActionContext *context,
                   JsonObject      *args)
 {
-  return ssh_form (context, sn_deploy_command_migrate (sn_action_context_get_profile (context)));
+  SnProfile *profile = sn_action_context_get_profile (context);
+  g_autofree char *command = ssh_form (context, sn_deploy_command_migrate (profile));
+  g_autofree char *fallback = ssh_form (context, sn_deploy_command_migrate_fallback (profile));
+
+  /* Translators: the first %s runs in the app container; the second, the workflow's fallback */
+  return g_strdup_printf (_("%s\n(if prisma cannot run in the app container: %s)"), command, fallback);
 }
 
 static char *
@@ -329,11 +382,20 @@ verify_run (SnActionContext  *context,
     sn_action_context_emit (context, SN_OUTPUT_INFO, "%s", warnings[i]);
   if (version != NULL)
     sn_action_context_set_output (context, "version", version);
+  if (sn_deploy_status_get_tag (status) != NULL)
+    sn_action_context_set_output (context, "tag", sn_deploy_status_get_tag (status));
 
+  /* Without a tag it only says what runs now: a release that fixes a site
+   * that is down must still be possible. */
+  if (!sn_deploy_status_get_site_answers (status) && tag == NULL)
+    {
+      sn_action_context_emit (context, SN_OUTPUT_INFO, _("The site does not answer right now."));
+      return TRUE;
+    }
   if (!sn_deploy_status_get_site_answers (status))
     {
       g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
-                   _("The site does not answer after the deploy of %s."), tag != NULL ? tag : "");
+                   _("The site does not answer after the deploy of %s."), tag);
       return FALSE;
     }
   if (tag != NULL && g_strcmp0 (sn_deploy_status_get_tag (status), tag) != 0)
@@ -432,6 +494,8 @@ release_run (SnActionContext  *context,
   if ((sha = sn_deploy_service_create_release_sync (service, tag, commit != NULL && *commit != '\0' ? commit : NULL,
                                                     cancellable, error)) == NULL)
     return FALSE;
+  /* From here on, a failure leaves the server changed: GitHub deploys the tag. */
+  sn_action_context_set_changed (context);
   sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("Tag %s created on commit %.7s."), tag, sha);
   sn_action_context_set_output (context, "commit", sha);
 
@@ -447,8 +511,8 @@ release_run (SnActionContext  *context,
       g_autofree char *state = sn_deploy_run_dup_state_text (run);
 
       g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
-                   _("The deploy run of %s ended: %s (%s). Check the site; if it is broken, run the "
-                     "runbook “Roll back to an earlier version” with the previous tag."),
+                   _("The deploy run of %s ended: %s (%s). Check the site; if it is broken, roll "
+                     "back to the previous tag (runbook “Roll back to an earlier version”)."),
                    tag, state, sn_deploy_run_get_url (run));
       return FALSE;
     }
@@ -667,6 +731,77 @@ static const SnActionInfo resolve_action = {
   .describe = resolve_describe,
   .run = resolve_run,
 };
+
+/* The rollback to offer ---------------------------------------------------------- */
+
+static gboolean
+step_ran (SnRunner   *runner,
+          const char *id)
+{
+  GListModel *steps = sn_runner_get_steps (runner);
+
+  for (guint i = 0; i < g_list_model_get_n_items (steps); i++)
+    {
+      g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
+      SnStepState state = sn_step_run_get_state (step);
+
+      if (g_strcmp0 (sn_step_run_get_id (step), id) == 0)
+        return state != SN_STEP_STATE_PENDING && state != SN_STEP_STATE_SKIPPED;
+    }
+  return FALSE;
+}
+
+/**
+ * sn_deploy_dup_rollback_tag:
+ * @runner: a run of the runbook release, deploy or rollback that ended
+ *
+ * A release whose workflow run failed, or whose site does not answer after
+ * it, may leave the new code half deployed: the tag deployed before the run
+ * (step "before") is offered. A manual deploy or rollback undoes itself when
+ * it fails (its build step's revert rebuilds the previous version and waits
+ * for the site): the rollback is offered only when that undo failed too, to
+ * the tag that was checked out before (step "checkout").
+ *
+ * Returns: (transfer full) (nullable): the tag to go back to
+ */
+char *
+sn_deploy_dup_rollback_tag (SnRunner *runner)
+{
+  const char *id;
+  SnRunOutcome outcome;
+  g_autofree char *previous = NULL;
+  g_autofree char *target = NULL;
+
+  g_return_val_if_fail (SN_IS_RUNNER (runner), NULL);
+
+  id = sn_runbook_get_id (sn_runner_get_runbook (runner));
+  outcome = sn_runner_get_outcome (runner);
+  if (outcome != SN_RUN_OUTCOME_FAILED && outcome != SN_RUN_OUTCOME_FAILED_REVERTED)
+    return NULL;
+
+  if (g_strcmp0 (id, "release") == 0)
+    {
+      g_autofree char *commit = sn_runner_dup_value (runner, "steps.release.commit");
+
+      /* no tag created: GitHub deployed nothing */
+      if (commit == NULL)
+        return NULL;
+      previous = sn_runner_dup_value (runner, "steps.before.tag");
+    }
+  else if (g_strcmp0 (id, "deploy") == 0 || g_strcmp0 (id, "rollback") == 0)
+    {
+      if (outcome != SN_RUN_OUTCOME_FAILED || !step_ran (runner, "build"))
+        return NULL;
+      previous = sn_runner_dup_value (runner, "steps.checkout.previous-tag");
+    }
+  else
+    return NULL;
+
+  target = sn_runner_dup_value (runner, "tag");
+  if (previous == NULL || !sn_deploy_tag_is_valid (previous, NULL) || g_strcmp0 (previous, target) == 0)
+    return NULL;
+  return g_steal_pointer (&previous);
+}
 
 void
 sn_deploy_register_actions (void)

@@ -126,6 +126,27 @@ sn_deploy_command_migrate (SnProfile *profile)
   return sn_host_command_compose (profile, argv);
 }
 
+/* The workflow's fallback when prisma cannot run in the app container
+ * (target-system.md §9.2): a throw-away node:22-bookworm container on the
+ * database's network, the checkout's prisma/ mounted, the URL built from
+ * the env file's POSTGRES_* (the password percent-encoded, and passed
+ * through the environment, not on docker's command line). */
+#define MIGRATE_FALLBACK_SCRIPT \
+  "{ env_value () { sed -n \"s/^$1=//p\" " SN_HOST_ENV_FILE " | tail -n 1; }; " \
+  "u=$(env_value POSTGRES_USER); d=$(env_value POSTGRES_DB); " \
+  "p=$(env_value POSTGRES_PASSWORD | tr -d '\\n' | od -An -tx1 -v | tr -d ' \\n' | sed 's/../%&/g'); " \
+  "[ -n \"$u\" ] && [ -n \"$d\" ] || { echo \"POSTGRES_USER or POSTGRES_DB is missing from " \
+  SN_HOST_ENV_FILE "\" >&2; exit 1; }; " \
+  "DATABASE_URL=\"postgresql://$u:$p@" SN_DEPLOY_DB_HOST "/$d?schema=public\" " \
+  "docker run --rm --network " SN_DEPLOY_DB_NETWORK " -e DATABASE_URL -v \"$PWD/prisma:/app/prisma\" " \
+  "-w /app " SN_DEPLOY_MIGRATE_IMAGE " npx --yes prisma@" SN_DEPLOY_PRISMA_VERSION " migrate deploy; }"
+
+char *
+sn_deploy_command_migrate_fallback (SnProfile *profile)
+{
+  return sn_host_command_in_deploy_path (profile, MIGRATE_FALLBACK_SCRIPT);
+}
+
 char *
 sn_deploy_command_prune (SnProfile *profile)
 {
@@ -374,6 +395,20 @@ sn_deploy_service_dup_current_ref (SnDeployService  *self,
   return g_strdup (g_strstrip (head));
 }
 
+/* The highest release tag on HEAD, or NULL (and no error) when none names it. */
+char *
+sn_deploy_service_dup_head_tag (SnDeployService  *self,
+                                GCancellable     *cancellable,
+                                GError          **error)
+{
+  static const char * const tags_argv[] = { "tag", "--points-at", "HEAD", NULL };
+  g_autofree char *tags = NULL;
+
+  if ((tags = git_run (self, tags_argv, cancellable, error)) == NULL)
+    return NULL;
+  return best_tag (tags);
+}
+
 static void
 on_ready (GObject      *object,
           GAsyncResult *result,
@@ -590,6 +625,28 @@ sn_deploy_service_build_sync (SnDeployService  *self,
   return out != NULL;
 }
 
+/* Whether @result says prisma could not start in the app container (the
+ * container is not running, or its image has no prisma CLI), rather than
+ * prisma having run and failed: only then does the workflow's fallback
+ * help; a failed migration would fail the same way from anywhere. */
+static gboolean
+cannot_run_in_app (SnSshExecResult *result,
+                   const char      *last_stderr)
+{
+  static const char * const signs[] = {
+    "executable file not found", "no such file or directory", "is not running",
+    "No such container", "OCI runtime exec failed", NULL,
+  };
+  int status = sn_ssh_exec_result_get_exit_status (result);
+
+  if (status == 126 || status == 127)
+    return TRUE;
+  for (guint i = 0; signs[i] != NULL; i++)
+    if (last_stderr != NULL && strstr (last_stderr, signs[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 sn_deploy_service_migrate_sync (SnDeployService  *self,
                                 SnDeployLineFunc  func,
@@ -597,14 +654,45 @@ sn_deploy_service_migrate_sync (SnDeployService  *self,
                                 GCancellable     *cancellable,
                                 GError          **error)
 {
+  g_autoptr(GString) last = g_string_new (NULL);
+  g_autoptr(SnSshExecResult) result = NULL;
   g_autofree char *command = NULL;
+  g_autofree char *fallback = NULL;
+  g_autofree char *err = NULL;
   g_autofree char *out = NULL;
 
   if (!check_operator (self, _("apply database migrations"), error))
     return FALSE;
 
   command = sn_deploy_command_migrate (self->profile);
-  out = host_run (self, "deploy.migrate", command, MIGRATE_TIMEOUT_MS, func, func_data, cancellable, error);
+  result = host_exec (self, "deploy.migrate", command, MIGRATE_TIMEOUT_MS, func, func_data, last,
+                      cancellable, error);
+  if (result == NULL)
+    return FALSE;
+  if (sn_ssh_exec_result_get_success (result))
+    return TRUE;
+
+  err = func != NULL ? g_strdup (last->str) : g_strstrip (sn_ssh_exec_result_dup_stderr_text (result));
+  if (!cannot_run_in_app (result, err))
+    {
+      g_set_error (error, SN_DEPLOY_ERROR, SN_DEPLOY_ERROR_FAILED,
+                   _("“%s” failed on the server (exit status %d): %s"),
+                   command, sn_ssh_exec_result_get_exit_status (result),
+                   *err != '\0' ? err : _("no message"));
+      return FALSE;
+    }
+
+  if (func != NULL)
+    {
+      g_autofree char *line =
+        g_strdup_printf (_("prisma cannot run in the app container (%s): running it in a throw-away "
+                           "%s container on %s, as the deploy workflow does."),
+                         *err != '\0' ? err : _("no message"), SN_DEPLOY_MIGRATE_IMAGE, SN_DEPLOY_DB_NETWORK);
+
+      func (line, FALSE, func_data);
+    }
+  fallback = sn_deploy_command_migrate_fallback (self->profile);
+  out = host_run (self, "deploy.migrate", fallback, MIGRATE_TIMEOUT_MS, func, func_data, cancellable, error);
   return out != NULL;
 }
 

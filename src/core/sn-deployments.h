@@ -11,6 +11,7 @@
 
 #include "sn-host.h"
 #include "sn-profile.h"
+#include "sn-runner.h"
 
 G_BEGIN_DECLS
 
@@ -56,6 +57,11 @@ typedef enum
 /* The name of the deploy workflow's file and of the image Compose builds. */
 #define SN_DEPLOY_WORKFLOW  "deploy.yml"
 #define SN_DEPLOY_APP_IMAGE "sweetnarcisse-app"
+/* The workflow's migrations fallback (target-system.md §9.2). */
+#define SN_DEPLOY_MIGRATE_IMAGE  "node:22-bookworm"
+#define SN_DEPLOY_PRISMA_VERSION "5.17.0"
+#define SN_DEPLOY_DB_NETWORK     "sweetnarcisse-net"
+#define SN_DEPLOY_DB_HOST        "sweetnarcisse-db:5432"
 
 GQuark    sn_deploy_error_quark       (void);
 
@@ -254,6 +260,10 @@ SnDeployRun     *sn_deploy_service_follow_run_sync (SnDeployService  *self,
 char            *sn_deploy_service_dup_current_ref (SnDeployService  *self,
                                                     GCancellable     *cancellable,
                                                     GError          **error);
+/* The highest release tag on HEAD; NULL with no error when none names it. */
+char            *sn_deploy_service_dup_head_tag    (SnDeployService  *self,
+                                                    GCancellable     *cancellable,
+                                                    GError          **error);
 /* `git fetch --all --tags` (operator). */
 gboolean         sn_deploy_service_fetch_sync      (SnDeployService  *self,
                                                     SnDeployLineFunc  func,
@@ -273,7 +283,10 @@ gboolean         sn_deploy_service_build_sync      (SnDeployService  *self,
                                                     gpointer          func_data,
                                                     GCancellable     *cancellable,
                                                     GError          **error);
-/* `prisma migrate deploy` inside the app container (operator). */
+/* `prisma migrate deploy` inside the app container; when it cannot run
+ * there (container down, no prisma CLI in the image), in a throw-away
+ * node:22-bookworm container on the database's network, as the workflow
+ * does (operator). */
 gboolean         sn_deploy_service_migrate_sync    (SnDeployService  *self,
                                                     SnDeployLineFunc  func,
                                                     gpointer          func_data,
@@ -286,6 +299,7 @@ char *sn_deploy_command_checkout   (SnProfile  *profile,
                                     const char *ref);
 char *sn_deploy_command_build      (SnProfile  *profile);
 char *sn_deploy_command_migrate    (SnProfile  *profile);
+char *sn_deploy_command_migrate_fallback (SnProfile *profile);
 char *sn_deploy_command_prune      (SnProfile  *profile);
 
 /* Migrations (target-system.md §5.5) ------------------------------------------- */
@@ -359,6 +373,13 @@ gboolean     sn_deploy_service_resolve_rolled_back_sync (SnDeployService  *self,
                                                          gpointer          func_data,
                                                          GCancellable     *cancellable,
                                                          GError          **error);
+
+/* After a run of the release, deploy or rollback runbook that failed once it
+ * had changed the server, the release tag the server ran before the run: the
+ * rollback to offer (runbook "rollback", parameter tag). NULL when there is
+ * nothing to offer: the run succeeded, changed nothing, was undone and the
+ * previous version checked, or no earlier tag is known. */
+char  *sn_deploy_dup_rollback_tag  (SnRunner *runner);
 
 /* Runbook actions deploy.*. */
 void  sn_deploy_register_actions   (void);

@@ -428,6 +428,39 @@ sn_incident_store_get_open (SnIncidentStore *self,
   return NULL;
 }
 
+/**
+ * sn_incident_store_record_run:
+ * @runner: a run that ended
+ * @outcome: how it ended
+ *
+ * Puts the run, with what it was asked ("tag=v1.0.7") and how it ended, into
+ * the timeline of the open incident of its profile, if any, and saves it:
+ * the one way the wizard's and narcisse-ctl's runs (deploys, rollbacks,
+ * releases, migration rollbacks, any runbook) reach the incident.
+ *
+ * Returns: (transfer none) (nullable): the incident it went into; %NULL with
+ *   no error when none is open
+ */
+SnIncident *
+sn_incident_store_record_run (SnIncidentStore  *self,
+                              SnRunner         *runner,
+                              SnRunOutcome      outcome,
+                              GError          **error)
+{
+  SnIncident *open;
+
+  g_return_val_if_fail (SN_IS_INCIDENT_STORE (self), NULL);
+  g_return_val_if_fail (SN_IS_RUNNER (runner), NULL);
+
+  open = sn_incident_store_get_open (self, sn_profile_get_name (sn_runner_get_profile (runner)));
+  if (open == NULL)
+    return NULL;
+  sn_incident_add_run (open, runner, outcome);
+  if (!sn_incident_store_save (self, open, error))
+    return NULL;
+  return open;
+}
+
 gboolean
 sn_incident_store_get_allow_read_only (SnIncidentStore *self)
 {

@@ -40,6 +40,13 @@ SnIncident      *sn_incident_store_lookup      (SnIncidentStore  *self,
 SnIncident      *sn_incident_store_get_open    (SnIncidentStore  *self,
                                                 const char       *profile);
 
+/* Adds @runner's run to the open incident of its profile and saves it;
+ * NULL with no error when none is open. */
+SnIncident      *sn_incident_store_record_run  (SnIncidentStore  *self,
+                                                SnRunner         *runner,
+                                                SnRunOutcome      outcome,
+                                                GError          **error);
+
 /*
  * Who may manage incidents. Declaring, resolving and re-grading an incident
  * take the profile it is done with: a read-only profile (the direction) is

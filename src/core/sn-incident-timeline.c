@@ -348,6 +348,12 @@ render_run (SnTimelineEntry *self)
   /* The runbook's own title: builtin ones are translated, user ones as written. */
   const char *title = g_dgettext (GETTEXT_PACKAGE, param_or (self, "title", param_or (self, "runbook", "?")));
   const char *details = sn_timeline_entry_get_param (self, "details");
+  const char *parameters = sn_timeline_entry_get_param (self, "parameters");
+  g_autofree char *with_parameters = NULL;
+
+  if (parameters != NULL && *parameters != '\0')
+    /* Translators: a runbook's title and what it was asked ("tag=v1.0.7"), in an incident's timeline */
+    title = with_parameters = g_strdup_printf (_("%s (%s)"), title, parameters);
 
   if (details != NULL && *details != '\0')
     /* Translators: a run in an incident's timeline: the runbook's title, how it

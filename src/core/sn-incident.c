@@ -926,6 +926,34 @@ checklist_params (SnRunner *runner)
   return params;
 }
 
+/* What the run was asked to do, for the timeline: "tag=v1.0.7", the
+ * parameters given that are not secret, not their default, and short enough
+ * to read in one line (the report has the rest). NULL when none. */
+static char *
+run_parameters (SnRunner *runner)
+{
+  SnRunbook *runbook = sn_runner_get_runbook (runner);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *redacted = NULL;
+
+  for (guint i = 0; i < sn_runbook_get_n_params (runbook); i++)
+    {
+      const SnRunbookParam *param = sn_runbook_get_param (runbook, i);
+      g_autofree char *value = NULL;
+
+      if (param->type == SN_PARAM_TYPE_SECRET ||
+          (value = sn_runner_dup_value (runner, param->id)) == NULL || *value == '\0' ||
+          g_strcmp0 (value, param->default_value) == 0 ||
+          g_utf8_strlen (value, -1) > 80 || strchr (value, '\n') != NULL)
+        continue;
+      g_string_append_printf (text, "%s%s=%s", text->len > 0 ? ", " : "", param->id, value);
+    }
+  if (text->len == 0)
+    return NULL;
+  redacted = sn_runner_redact (runner, text->str);
+  return sn_incident_redact (redacted);
+}
+
 /**
  * sn_incident_add_run:
  * @self: an open incident
@@ -945,6 +973,7 @@ sn_incident_add_run (SnIncident   *self,
 {
   g_autoptr(GEnumClass) outcomes = g_type_class_ref (SN_TYPE_RUN_OUTCOME);
   g_autofree char *details = NULL;
+  g_autofree char *parameters = NULL;
   GEnumValue *nick;
   SnRunbook *runbook;
   const char *summary;
@@ -967,9 +996,12 @@ sn_incident_add_run (SnIncident   *self,
   if (outcome != SN_RUN_OUTCOME_SUCCEEDED && outcome != SN_RUN_OUTCOME_PLANNED &&
       summary != NULL && *summary != '\0')
     details = sn_incident_redact (summary);
+  /* which version a deploy, release or rollback was for, say */
+  parameters = run_parameters (runner);
   params = params_new ("runbook", sn_runbook_get_id (runbook),
                        "title", sn_runbook_get_untranslated_title (runbook),
                        "outcome", nick != NULL ? nick->value_nick : "none",
+                       "parameters", parameters,
                        "details", details, NULL);
   return add_event (self, checklist ? SN_TIMELINE_KIND_CHECK : SN_TIMELINE_KIND_RUNBOOK,
                     SN_TIMELINE_EVENT_RUNBOOK_RUN, params, sn_runner_get_report_path (runner), NULL);

@@ -59,8 +59,9 @@ typedef enum
  * @SN_TIMELINE_EVENT_RESOLVED: "resolution"
  * @SN_TIMELINE_EVENT_TRIAGE: "reason" (the triage's own sentence)
  * @SN_TIMELINE_EVENT_RUNBOOK_RUN: "runbook" (id), "title" (untranslated),
- *   "outcome" (a #SnRunOutcome nick: "succeeded"), "details" (what a run that
- *   did not succeed said)
+ *   "outcome" (a #SnRunOutcome nick: "succeeded"), "parameters" (what it was
+ *   asked, "tag=v1.0.7"; optional), "details" (what a run that did not
+ *   succeed said)
  * @SN_TIMELINE_EVENT_CHECKLIST: "total" (int), "failed" (array of untranslated step titles)
  * @SN_TIMELINE_EVENT_HEALTH_CHANGED: "from", "to" (#SnHealthState nicks), "summary"
  * @SN_TIMELINE_EVENT_RESPONDED: the first response; "note" (optional)

@@ -133,6 +133,10 @@ run_call (SnRunner             *self,
       (cancellable == NULL || !g_cancellable_is_cancelled (cancellable)))
     *timed_out = TRUE;
 
+  /* A failed call that changed the system anyway: the step is not "as before". */
+  if (!ok && call == step->step->call && _sn_action_context_changed (context))
+    g_object_set_data (G_OBJECT (step), "sn-done", GINT_TO_POINTER (TRUE));
+
   g_mutex_lock (&step->mutex);
   step->exit_status = _sn_action_context_exit_status (context);
   {

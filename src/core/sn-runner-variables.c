@@ -100,6 +100,16 @@ lookup_variable (SnRunner    *self,
   return NULL;
 }
 
+char *
+sn_runner_dup_value (SnRunner   *self,
+                     const char *name)
+{
+  g_return_val_if_fail (SN_IS_RUNNER (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return lookup_variable (self, name, FALSE, NULL);
+}
+
 /* @shell: @text is shell command text, so each substituted value is quoted
  * as one word, unless written ${raw:NAME} (the parser allows that only for
  * values it constrains). */

@@ -100,6 +100,10 @@ GListModel   *sn_runner_get_steps           (SnRunner             *self);
 SnRunOutcome  sn_runner_get_outcome         (SnRunner             *self);
 const char   *sn_runner_get_summary         (SnRunner             *self);
 const char   *sn_runner_get_report_path     (SnRunner             *self);
+/* The value of ${@name} as the run sees it now: a parameter ("tag"), what a
+ * step published ("steps.checkout.previous"), "profile.…"; NULL if none. */
+char         *sn_runner_dup_value           (SnRunner             *self,
+                                             const char           *name);
 void          sn_runner_set_service         (SnRunner             *self,
                                              const char           *name,
                                              GObject              *service);
