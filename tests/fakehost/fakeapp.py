@@ -15,6 +15,7 @@ A broken release: when the checked-out tree (FAKEAPP_DEPLOY_PATH) holds src/cras
 exits at start with a module error, like a build that compiles but cannot boot.
 SPDX-License-Identifier: GPL-3.0-or-later
 """
+import hashlib
 import http.client
 import http.server
 import json
@@ -520,6 +521,14 @@ def main():
     with open(os.path.join(STATE, "app.env"), "w", encoding="utf-8") as f:
         for k, v in sorted(app_env_dump().items()):
             f.write("%s=%s\n" % (k, v))
+    # What the container was created from: `docker compose up -d app` recreates it when the env file differs.
+    try:
+        with open(os.path.join(DEPLOY, ".env.production.local"), "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        digest = ""
+    with open(os.path.join(STATE, "app.config-hash"), "w", encoding="utf-8") as f:
+        f.write(digest + "\n")
     srv = Server(("127.0.0.1", LISTEN_PORT), Handler)
 
     def on_term(signum, _frame):
