@@ -61,23 +61,19 @@ sn_host_command_env_path (SnProfile *profile)
 /**
  * sn_host_command_env_backup:
  * @stamp: the UTC time stamp of the backup's name, "YYYYMMDDTHHMMSSZ"
- * @keep: how many of these backups to keep, the new one included
  *
  * Copies the env file to `ENV.STAMP.bak` (mode 600, never over an existing
- * file), then removes the oldest such backups beyond @keep. Prints
- * `backup=PATH`, `mode=OCTAL` and `owner=UID:GID` of the env file, and
- * `pruned=PATH` for each backup removed.
+ * file). Prints `backup=PATH`, `mode=OCTAL` and `owner=UID:GID` of the env
+ * file.
  */
 char *
 sn_host_command_env_backup (SnProfile  *profile,
-                            const char *stamp,
-                            guint       keep)
+                            const char *stamp)
 {
   g_autofree char *script = NULL;
 
   g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
   g_return_val_if_fail (stamp != NULL && strspn (stamp, "0123456789TZ") == strlen (stamp), NULL);
-  g_return_val_if_fail (keep > 0, NULL);
 
   script = g_strdup_printf (
     "{ T=" SN_HOST_ENV_FILE "; B=\"$T.%s.bak\"; "
@@ -86,10 +82,31 @@ sn_host_command_env_backup (SnProfile  *profile,
     "m=$(stat -c %%a -- \"$T\") && o=$(stat -c %%u:%%g -- \"$T\") || exit 4; "
     "( umask 077 && cp -- \"$T\" \"$B\" ) && chmod 600 -- \"$B\" && sync -- \"$B\" "
     "|| { rm -f -- \"$B\"; exit 5; }; "
-    "echo \"backup=$PWD/$B\"; echo \"mode=$m\"; echo \"owner=$o\"; "
-    "ls -1 -- \"$T\".*Z.bak | LC_ALL=C sort -r | tail -n +%u | "
+    "echo \"backup=$PWD/$B\"; echo \"mode=$m\"; echo \"owner=$o\"; }",
+    stamp);
+
+  return sn_host_command_in_deploy_path (profile, script);
+}
+
+/**
+ * sn_host_command_env_prune:
+ * @keep: how many backups of the env file (`ENV.STAMP.bak`) to keep
+ *
+ * Removes the oldest backups beyond @keep; prints `pruned=PATH` for each.
+ */
+char *
+sn_host_command_env_prune (SnProfile *profile,
+                           guint      keep)
+{
+  g_autofree char *script = NULL;
+
+  g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
+  g_return_val_if_fail (keep > 0, NULL);
+
+  script = g_strdup_printf (
+    "{ T=" SN_HOST_ENV_FILE "; ls -1 -- \"$T\".*Z.bak 2>/dev/null | LC_ALL=C sort -r | tail -n +%u | "
     "while IFS= read -r f; do rm -f -- \"$f\" && echo \"pruned=$PWD/$f\"; done; }",
-    stamp, keep + 1);
+    keep + 1);
 
   return sn_host_command_in_deploy_path (profile, script);
 }

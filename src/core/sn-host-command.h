@@ -58,7 +58,8 @@ char *sn_host_command_df              (const char * const  *paths);
  * appear in these commands nor in what they print, only their SHA-256. */
 char *sn_host_command_env_path        (SnProfile           *profile);
 char *sn_host_command_env_backup      (SnProfile           *profile,
-                                       const char          *stamp,
+                                       const char          *stamp);
+char *sn_host_command_env_prune       (SnProfile           *profile,
                                        guint                keep);
 char *sn_host_command_env_restore     (SnProfile           *profile,
                                        const char          *backup,

@@ -102,7 +102,8 @@ rotate_describe (SnActionContext *context,
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
   g_autofree char *env = sn_host_command_env_path (profile);
   g_autofree char *backup_path = g_strdup_printf ("%s.%s.bak", env, stamp);
-  g_autofree char *backup = sn_host_command_env_backup (profile, stamp, SN_SECRET_ROTATION_KEEP);
+  g_autofree char *backup = sn_host_command_env_backup (profile, stamp);
+  g_autofree char *prune = sn_host_command_env_prune (profile, SN_SECRET_ROTATION_KEEP);
   g_autofree char *check = sn_host_command_env_check (profile, SN_SECRET_ROTATION_VARIABLE);
   g_autofree char *recreate = sn_host_command_compose (profile, up);
   g_autofree char *compare = sn_host_command_env_compare (profile, SN_SECRET_ROTATION_VARIABLE,
@@ -113,12 +114,13 @@ rotate_describe (SnActionContext *context,
   g_autofree char *recreate_text = sn_host_action_describe (context, recreate);
   g_autofree char *compare_text = sn_host_action_describe (context, compare);
   g_autofree char *restore_text = sn_host_action_describe (context, restore);
+  g_autofree char *prune_text = sn_host_action_describe (context, prune);
   g_autofree char *health = sn_profile_dup_health_url (profile, FALSE);
 
   return g_strdup_printf (_("1. Read %s over SFTP and make the new %s here: %d random bytes from the "
                             "system's generator, base64. It is never shown nor logged: only its "
                             "fingerprint (8 hex digits of its SHA-256).\n"
-                            "2. Back the file up (UTC time of the run, mode 600, the newest %d kept):\n%s\n"
+                            "2. Back the file up (UTC time of the run, mode 600):\n%s\n"
                             "3. Write the new file over SFTP to a temporary file beside it, then rename it "
                             "over the old one (same mode and owner).\n"
                             "4. Check it parses:\n%s\n"
@@ -126,10 +128,11 @@ rotate_describe (SnActionContext *context,
                             "old secret):\n%s\n"
                             "6. Wait until %s answers, then compare the SHA-256 of the running app's "
                             "secret with the file's, on the host:\n%s\n"
+                            "7. Keep the newest %d backups:\n%s\n"
                             "If anything fails after step 3: put the backup back, then steps 5 and 6 "
                             "again with the previous secret:\n%s"),
-                          env, SN_SECRET_ROTATION_VARIABLE, SN_SECRET_ROTATION_BYTES, SN_SECRET_ROTATION_KEEP,
-                          backup_text, check_text, recreate_text, health, compare_text, restore_text);
+                          env, SN_SECRET_ROTATION_VARIABLE, SN_SECRET_ROTATION_BYTES, backup_text, check_text,
+                          recreate_text, health, compare_text, SN_SECRET_ROTATION_KEEP, prune_text, restore_text);
 }
 
 static char *

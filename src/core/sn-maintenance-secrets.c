@@ -616,7 +616,6 @@ write_new_file (Run      *run,
   g_autofree char *out = NULL;
   g_autofree char *extra_backup = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_auto(GStrv) lines = NULL;
 
   say (run->progress, _("Reading %s…"), run->env_path);
   if (!(contents = read_file (run->host, run->env_path, run->cancellable, &local_error)) ||
@@ -631,7 +630,7 @@ write_new_file (Run      *run,
        SN_SECRET_ROTATION_BYTES, run->new_sha, run->old_sha != NULL ? run->old_sha : _("none"));
 
   say (run->progress, _("Backing up the env file on the host…"));
-  command = sn_host_command_env_backup (run->profile, stamp, SN_SECRET_ROTATION_KEEP);
+  command = sn_host_command_env_backup (run->profile, stamp);
   if (!(out = _sn_maintenance_run (run->host, "maintenance.secret.backup", _("Backing up the env file"),
                                    command, COMMAND_TIMEOUT_MS, run->cancellable, &local_error)))
     goto unchanged;
@@ -643,10 +642,6 @@ write_new_file (Run      *run,
       g_set_error (&local_error, SN_HOST_ERROR, SN_HOST_ERROR_PARSE, _("The backup did not say where it went."));
       goto unchanged;
     }
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], "pruned="))
-      g_ptr_array_add (run->pruned, g_strdup (lines[i] + strlen ("pruned=")));
   say (run->progress, _("Backup: %s (mode 600)."), run->backup);
 
   say (run->progress, _("Writing the new env file (temporary file, then rename)…"));
@@ -734,6 +729,28 @@ restore_previous (Run      *run,
   return verify_running (run->host, run->profile, run->old_sha, run->progress, NULL, error);
 }
 
+/* Once the rotation holds: the oldest backups beyond the number kept go. A
+ * failure here leaves one backup too many, and is only said. */
+static void
+prune (Run *run)
+{
+  g_autofree char *command = sn_host_command_env_prune (run->profile, SN_SECRET_ROTATION_KEEP);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = _sn_maintenance_run (run->host, "maintenance.secret.prune", _("Removing old backups"),
+                                              command, COMMAND_TIMEOUT_MS, NULL, &error);
+  g_auto(GStrv) lines = NULL;
+
+  if (out == NULL)
+    {
+      say (run->progress, "%s", error->message);
+      return;
+    }
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "pruned="))
+      g_ptr_array_add (run->pruned, g_strdup (lines[i] + strlen ("pruned=")));
+}
+
 static void
 audit (Run        *run,
        const char *text,
@@ -812,6 +829,7 @@ sn_maintenance_secret_rotate_sync (SnHost                *host,
       return NULL;
     }
 
+  prune (&run);
   rotation = g_object_new (SN_TYPE_SECRET_ROTATION, NULL);
   rotation->old_fingerprint = run.old_sha != NULL ? g_strndup (run.old_sha, 8) : NULL;
   rotation->new_fingerprint = g_strndup (run.new_sha, 8);
