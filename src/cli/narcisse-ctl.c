@@ -43,6 +43,7 @@ static const SnCtlCommand commands[] = {
   { "cache", N_("Browse and clear the cache (keys | get | stats | delete | invalidate | flush)"), sn_ctl_cache },
   { "trust-host", N_("Check and trust the SSH host key of the profile’s server"), sn_ctl_trust_host },
   { "secret", N_("NEXTAUTH_SECRET: when it was last rotated, and its rotation (status | rotate)"), sn_ctl_secret },
+  { "env", N_("Check the env file and the app’s environment against what the app needs (env check)"), sn_ctl_env },
 };
 
 static const SnCtlCommand *

@@ -20,6 +20,7 @@ import http.client
 import http.server
 import json
 import os
+import re
 import signal
 import socket
 import socketserver
@@ -81,7 +82,8 @@ def read_env_file(path):
 DEPLOY = os.environ.get("FAKEAPP_DEPLOY_PATH", "/opt/sweetnarcisse")
 STATE = os.environ.get("FAKEAPP_STATE_DIR", ".")
 ENV = dict(os.environ)
-ENV.update(read_env_file(os.path.join(DEPLOY, ".env.production.local")))
+FILE_ENV = read_env_file(os.path.join(DEPLOY, ".env.production.local"))
+ENV.update(FILE_ENV)
 try:
     with open(os.path.join(DEPLOY, "package.json"), encoding="utf-8") as f:
         ENV["npm_package_version"] = json.load(f).get("version", "")
@@ -96,9 +98,50 @@ PG_DB = ENV.get("POSTGRES_DB", "snarcisse")
 LISTEN_PORT = int(os.environ.get("FAKEAPP_PORT", "3000"))
 
 
+def compose_app_environment(file_env):
+    """The `environment:` of service app in DEPLOY/docker-compose.yml, interpolated from the env file as
+    `docker compose --env-file .env.production.local` does (${NAME}, ${NAME:-default}); None when the
+    compose file or that block is missing. Only the simple block form written by tests/stack is read."""
+    try:
+        with open(os.path.join(DEPLOY, "docker-compose.yml"), encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    env, in_app, in_env = None, False, False
+    for line in lines:
+        indent = len(line) - len(line.lstrip(" "))
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        if indent == 2:
+            in_app, in_env = text == "app:", False
+        elif in_app and indent == 4:
+            in_env = text == "environment:"
+            if in_env:
+                env = {}
+        elif in_app and in_env and indent >= 6 and ":" in text:
+            k, v = text.split(":", 1)
+            v = v.strip()
+            if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
+                v = v[1:-1]
+
+            def subst(m):
+                name, default = m.group(1), m.group(3)
+                return file_env.get(name) or (default if default is not None else "")
+            env[k.strip()] = re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}", subst, v)
+    return env
+
+
 def app_env_dump():
-    """What `docker compose exec app printenv` shows: the process env + the env file, minus our knobs."""
-    return {k: v for k, v in ENV.items() if not k.startswith("FAKEAPP_")}
+    """What `docker compose exec app printenv` shows: the process env (minus our knobs) + what compose
+    passes to the container from the env file (nothing else of the file reaches it, target-system §6.1)."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("FAKEAPP_")}
+    passed = compose_app_environment(FILE_ENV)
+    if passed is None:
+        base.update(FILE_ENV)
+    else:
+        base.update(passed)
+    return base
 
 
 # ------------------------------------------------------------------ PostgreSQL wire protocol (minimal)
