@@ -75,6 +75,11 @@ for d in 01 02 03 04 05 06; do
     chmod 600 "$DEPLOY_PATH/.env.production.local.202601${d}T030000Z.bak"
 done
 app_pid=$(cat "$SN_STACK_DIR/app/app.pid")
+# An open incident on the profile: the run goes into its timeline, which must hold no value either.
+ctl --profile secret-prod incident declare --title "Planned rotation of the login secret" --severity SEV4 \
+    --users few --reason "planned maintenance"
+incident_id=$(sed -n 's/^Declared \([0-9a-f-]*\) (SEV4).*/\1/p' "$out")
+check "an incident is open on the profile" [ -n "$incident_id" ]
 # Every command line on this machine during the rotation, as `ps` shows it.
 ( while :; do ps -eo args= >>"$tmp/ps.log" 2>/dev/null; sleep 0.02; done ) &
 sampler=$!
@@ -108,6 +113,10 @@ check "the old value is nowhere: audit log, reports, app data, sshd and docker l
 check "the new value is nowhere either" absent_everywhere "$new"
 check "neither value was ever on a command line (ps samples)" \
     bash -c "[ -s '$tmp/ps.log' ] && ! grep -qF -- '$old' '$tmp/ps.log' && ! grep -qF -- '$new' '$tmp/ps.log'"
+
+ctl --profile secret-prod incident export "$incident_id" --markdown "$tmp/postmortem.md"
+check "the incident's timeline has the rotation run, and neither value" \
+    bash -c "grep -q 'secret-rotate\\|Rotate the login secret' '$tmp/postmortem.md' && ! grep -qF -- '$new' '$tmp/postmortem.md' && ! grep -qF -- '$old' '$tmp/postmortem.md'"
 
 ctl --profile demo secret status
 check "secret status: last rotation from the newest backup, the app in sync" \
