@@ -122,6 +122,15 @@ ctl --profile demo secret status
 check "secret status: last rotation from the newest backup, the app in sync" \
     bash -c "grep -q 'Last rotation:  0 minutes ago (backup .*Z.bak)' '$out' && grep -q 'the same as the file' '$out'"
 
+# --- a plain restart keeps the old environment (target-system §8): the status says so ----------
+cp -p "$ENV_FILE" "$tmp/env.rotated"
+sed -i 's/^NEXTAUTH_SECRET=.*/NEXTAUTH_SECRET=edited-by-hand/' "$ENV_FILE"
+(cd "$DEPLOY_PATH" && "$FAKEHOST_BIN/docker" compose --env-file .env.production.local restart app) >/dev/null 2>&1
+ctl --profile demo secret status
+check "after a plain restart the app still runs the previous secret, and secret status says so (exit 1)" \
+    bash -c "[ $rc -eq 1 ] && grep -q 'NOT the file' '$out' && [ \"\$(sed -n 's/^NEXTAUTH_SECRET=//p' '$SN_STACK_DIR/app/app.env')\" == '$new' ]"
+cp -p "$tmp/env.rotated" "$ENV_FILE"
+
 # --- a recreate that fails: the previous file comes back -----------------------------------
 cp -p "$ENV_FILE" "$tmp/env.before2"
 before_backups=$(backups)

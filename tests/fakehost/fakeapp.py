@@ -82,7 +82,19 @@ def read_env_file(path):
 DEPLOY = os.environ.get("FAKEAPP_DEPLOY_PATH", "/opt/sweetnarcisse")
 STATE = os.environ.get("FAKEAPP_STATE_DIR", ".")
 ENV = dict(os.environ)
-FILE_ENV = read_env_file(os.path.join(DEPLOY, ".env.production.local"))
+# The container's environment is fixed when compose creates it: a restart or a start keeps it, only a
+# recreate (`up` with a changed env file, --force-recreate, --build) reads the env file again
+# (target-system §8). STATE/container.env is that snapshot; the docker stand-in removes it on a recreate.
+SNAPSHOT = os.path.join(STATE, "container.env")
+if not os.path.exists(SNAPSHOT):
+    try:
+        with open(os.path.join(DEPLOY, ".env.production.local"), "rb") as src, \
+                open(SNAPSHOT, "wb") as dst:
+            os.fchmod(dst.fileno(), 0o600)
+            dst.write(src.read())
+    except OSError:
+        pass
+FILE_ENV = read_env_file(SNAPSHOT if os.path.exists(SNAPSHOT) else os.path.join(DEPLOY, ".env.production.local"))
 ENV.update(FILE_ENV)
 try:
     with open(os.path.join(DEPLOY, "package.json"), encoding="utf-8") as f:
@@ -566,7 +578,7 @@ def main():
             f.write("%s=%s\n" % (k, v))
     # What the container was created from: `docker compose up -d app` recreates it when the env file differs.
     try:
-        with open(os.path.join(DEPLOY, ".env.production.local"), "rb") as f:
+        with open(SNAPSHOT, "rb") as f:
             digest = hashlib.sha256(f.read()).hexdigest()
     except OSError:
         digest = ""
