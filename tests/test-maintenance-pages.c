@@ -62,6 +62,7 @@ test_secrets_page (void)
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "the file’s"));
   row = sn_test_find_named (window, "secrets-rotation-row");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "no rotation on record"));
+  sn_test_screenshot (window, "maintenance-secrets-page.png");
 
   /* An operator sees Rotate…, which opens the wizard on the runbook. */
   g_assert_true (gtk_widget_is_visible (sn_test_find_named (window, "secrets-rotate-button")));
@@ -129,6 +130,7 @@ test_env_page (void)
         found = sn_env_item_get_state (item) == SN_ENV_STATE_OK;
     }
   g_assert_true (found);
+  sn_test_screenshot (window, "maintenance-env-page.png");
 
   /* Sorting by the first column, from the .ui's sorter. */
   name_column = g_list_model_get_item (gtk_column_view_get_columns (variables), 0);

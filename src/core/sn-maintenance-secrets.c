@@ -264,6 +264,7 @@ sn_maintenance_env_set_value (GBytes      *contents,
                          "was not changed. Fix that line on the server first."), i + 1);
           for (guint j = 0; lines[j] != NULL; j++)
             explicit_bzero (lines[j], strlen (lines[j]));
+          explicit_bzero (out->str, out->len);
           g_string_free (g_steal_pointer (&out), TRUE);
           return NULL;
         }
@@ -289,8 +290,9 @@ sn_maintenance_env_set_value (GBytes      *contents,
     *old_value = g_steal_pointer (&previous);
 
   size = out->len;
-  return g_bytes_new_with_free_func (g_string_free (g_steal_pointer (&out), FALSE), size,
-                                     wipe_free, NULL) /* the bytes end with NUL: wipe_free sees them whole */;
+  data = g_string_free (g_steal_pointer (&out), FALSE);
+  /* The bytes end with a NUL (and hold none before): wipe_free sees them whole. */
+  return g_bytes_new_with_free_func (data, size, wipe_free, (gpointer) data);
 }
 
 /* The host, synchronously (this runs in a worker thread) ---------------- */
