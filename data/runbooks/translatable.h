@@ -104,6 +104,13 @@ N_("Rebuild and restart the app");
 N_("Apply the database migrations (none are undone)");
 N_("The earlier version answers");
 
+/* secret-rotate.json */
+N_("Rotate the login secret (NEXTAUTH_SECRET)");
+N_("Replaces NEXTAUTH_SECRET, the secret that signs every login session and every cancel link or QR code sent to customers. Everyone is logged out (web site and mobile app) and every cancel link or QR code already e-mailed stops working. A new random secret is made on this computer and never shown; the env file is backed up on the server, replaced atomically, the app container is recreated so that it reads it, and the running app is checked to use the new secret. If anything fails, the previous file is put back and checked the same way. The plan says when the secret was last rotated. On production you type the profile's name to confirm.");
+N_("When the secret was last rotated");
+N_("Rotate NEXTAUTH_SECRET, recreate the app and verify");
+N_("The site answers");
+
 /* setup-readonly-access.json */
 N_("Set up read-only access for the direction");
 N_("Gives the direction their own access that cannot change anything on the server: a database login that can only read the app's tables and, if you give their public key, an SSH key that can only open the database connection. It then writes a ready read-only profile to hand over, with the password given separately. The password itself is never sent to the server. If a step fails, what this run created is removed again.");

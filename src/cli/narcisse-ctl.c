@@ -42,6 +42,8 @@ static const SnCtlCommand commands[] = {
   { "activity", N_("Show what was done on the hosts, from the audit log"), sn_ctl_activity },
   { "cache", N_("Browse and clear the cache (keys | get | stats | delete | invalidate | flush)"), sn_ctl_cache },
   { "trust-host", N_("Check and trust the SSH host key of the profile’s server"), sn_ctl_trust_host },
+  { "secret", N_("NEXTAUTH_SECRET: when it was last rotated, and its rotation (status | rotate)"), sn_ctl_secret },
+  { "env", N_("Check the env file and the app’s environment against what the app needs (env check)"), sn_ctl_env },
 };
 
 static const SnCtlCommand *

@@ -117,10 +117,16 @@ connect_with_policy (SnConnection *connection)
   return TRUE;
 }
 
-/* The profile's connection, up, with its host; NULL after printing why not. */
-static SnConnection *
-open_host (SnCtl      *ctl,
-           SnProfile **out_profile)
+/**
+ * sn_ctl_open_host:
+ * @out_profile: (out) (optional): the profile
+ *
+ * The profile's connection, up, with its host (sn_connection_get_host()),
+ * under the command line's host-key policy; NULL after printing why not.
+ */
+SnConnection *
+sn_ctl_open_host (SnCtl      *ctl,
+                  SnProfile **out_profile)
 {
   g_autoptr(SnProfileStore) store = NULL;
   g_autoptr(SnProfile) profile = NULL;
@@ -202,7 +208,7 @@ sn_ctl_containers (SnCtl  *ctl,
   if (!no_arguments ("containers", argc, argv, &status))
     return status;
 
-  connection = open_host (ctl, NULL);
+  connection = sn_ctl_open_host (ctl, NULL);
   if (connection == NULL)
     return SN_CTL_EXIT_FAILURE;
   host = sn_connection_get_host (connection);
@@ -353,7 +359,7 @@ sn_ctl_logs (SnCtl  *ctl,
   if (tail < -1)
     return sn_ctl_usage_error ("logs", _("--tail needs a number of lines, 0 or more"));
 
-  connection = open_host (ctl, NULL);
+  connection = sn_ctl_open_host (ctl, NULL);
   if (connection == NULL)
     return SN_CTL_EXIT_FAILURE;
   host = sn_connection_get_host (connection);
@@ -527,7 +533,7 @@ sn_ctl_disk (SnCtl  *ctl,
   if (!no_arguments ("disk", argc, argv, &status))
     return status;
 
-  connection = open_host (ctl, NULL);
+  connection = sn_ctl_open_host (ctl, NULL);
   if (connection == NULL)
     return SN_CTL_EXIT_FAILURE;
   host = sn_connection_get_host (connection);

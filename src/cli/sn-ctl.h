@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-backup-service.h"
+#include "sn-connection.h"
 #include "sn-core.h"
 #include "sn-query-result.h"
 #include "sn-runbook-catalog.h"
@@ -103,6 +104,19 @@ int        sn_ctl_activity              (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
 int        sn_ctl_trust_host            (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+/* The profile's connection, up (sn-ctl-host.c); NULL after printing why not. */
+SnConnection *
+           sn_ctl_open_host             (SnCtl          *ctl,
+                                         SnProfile     **out_profile);
+
+/* sn-ctl-secret.c */
+int        sn_ctl_secret                (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+/* sn-ctl-env.c */
+int        sn_ctl_env                   (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
 

@@ -23,3 +23,5 @@
 #include "sn-cache-keys.h"
 #include "sn-key-model.h"
 #include "sn-cache-service.h"
+#include "sn-maintenance-secrets.h"
+#include "sn-maintenance-env.h"

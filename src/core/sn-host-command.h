@@ -53,6 +53,31 @@ char *sn_host_command_psql            (SnProfile           *profile,
 char *sn_host_command_git             (SnProfile           *profile,
                                        const char * const  *argv);
 char *sn_host_command_df              (const char * const  *paths);
+
+/* The env file and its secrets (sn-host-command-env.c): the values never
+ * appear in these commands nor in what they print, only their SHA-256. */
+char *sn_host_command_env_path        (SnProfile           *profile);
+char *sn_host_command_env_backup      (SnProfile           *profile,
+                                       const char          *stamp);
+char *sn_host_command_env_prune       (SnProfile           *profile,
+                                       guint                keep);
+char *sn_host_command_env_restore     (SnProfile           *profile,
+                                       const char          *backup,
+                                       const char          *mode,
+                                       const char          *owner);
+char *sn_host_command_env_check       (SnProfile           *profile,
+                                       const char          *name);
+char *sn_host_command_env_compare     (SnProfile           *profile,
+                                       const char          *name,
+                                       const char          *service);
+char *sn_host_command_env_rotation_status (SnProfile       *profile,
+                                       const char          *name,
+                                       const char          *service);
+char *sn_host_command_remove_file     (const char          *path);
+char *sn_host_command_env_presence    (SnProfile           *profile,
+                                       const char          *service);
+char *sn_host_command_listening_ports (void);
+char *sn_host_command_paths_exist     (const char * const  *paths);
 char *sn_host_command_describe        (SnProfile           *profile,
                                        const char          *command);
 

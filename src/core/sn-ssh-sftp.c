@@ -751,14 +751,15 @@ replace_commit (GTask *task)
     "  cp -p -- \"$T\" \"$B\" || { rm -f -- \"$P\" \"$B\"; exit 12; }\n"
     "  chmod --reference=\"$T\" -- \"$P\"; chown --reference=\"$T\" -- \"$P\" 2>/dev/null\n"
     "fi\n"
-    "if [ -n \"$M\" ]; then chmod \"$M\" -- \"$P\" || { rm -f -- \"$P\"; exit 13; }\n"
+    "if [ -n \"$M\" ]; then chmod \"$M\" -- \"$P\" || { rm -f -- \"$P\" ${B:+\"$B\"}; exit 13; }\n"
     "elif [ -z \"$B\" ]; then chmod 0600 -- \"$P\"; fi\n"
     "%s"
-    "mv -f -- \"$P\" \"$T\" || { rm -f -- \"$P\"; exit 15; }\n"
+    /* $B is a copy of the untouched target: it goes with the temp file. */
+    "mv -f -- \"$P\" \"$T\" || { rm -f -- \"$P\" ${B:+\"$B\"}; exit 15; }\n"
     "sync -- \"$(dirname -- \"$T\")\" 2>/dev/null\n"
     "echo \"backup=$B\"\n",
     target, tmp, g_bytes_get_size (r->contents), mode,
-    r->fsynced ? "" : "sync -- \"$P\" || { rm -f -- \"$P\"; exit 14; }\n");
+    r->fsynced ? "" : "sync -- \"$P\" || { rm -f -- \"$P\" ${B:+\"$B\"}; exit 14; }\n");
 
   sn_ssh_session_exec_async (self, command, 120000, NULL, on_replace_committed, task);
 }
@@ -870,7 +871,8 @@ sn_ssh_session_replace_file_async (SnSshSession        *self,
   r->transport = SN_SSH_TRANSPORT_SFTP;
   g_task_set_task_data (task, r, (GDestroyNotify)replace_free);
 
-  if (base[0] == '/' || base[0] == '.' || g_str_has_suffix (path, "/"))
+  /* A dot file (".env.production.local") is a file; "." and ".." are not. */
+  if (base[0] == '/' || g_str_equal (base, ".") || g_str_equal (base, "..") || g_str_has_suffix (path, "/"))
     {
       g_task_return_new_error (task, SN_SSH_ERROR, SN_SSH_ERROR_FAILED,
                                _("“%s” does not name a file."), path);

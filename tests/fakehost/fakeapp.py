@@ -15,10 +15,12 @@ A broken release: when the checked-out tree (FAKEAPP_DEPLOY_PATH) holds src/cras
 exits at start with a module error, like a build that compiles but cannot boot.
 SPDX-License-Identifier: GPL-3.0-or-later
 """
+import hashlib
 import http.client
 import http.server
 import json
 import os
+import re
 import signal
 import socket
 import socketserver
@@ -80,7 +82,20 @@ def read_env_file(path):
 DEPLOY = os.environ.get("FAKEAPP_DEPLOY_PATH", "/opt/sweetnarcisse")
 STATE = os.environ.get("FAKEAPP_STATE_DIR", ".")
 ENV = dict(os.environ)
-ENV.update(read_env_file(os.path.join(DEPLOY, ".env.production.local")))
+# The container's environment is fixed when compose creates it: a restart or a start keeps it, only a
+# recreate (`up` with a changed env file, --force-recreate, --build) reads the env file again
+# (target-system §8). STATE/container.env is that snapshot; the docker stand-in removes it on a recreate.
+SNAPSHOT = os.path.join(STATE, "container.env")
+if not os.path.exists(SNAPSHOT):
+    try:
+        with open(os.path.join(DEPLOY, ".env.production.local"), "rb") as src, \
+                open(SNAPSHOT, "wb") as dst:
+            os.fchmod(dst.fileno(), 0o600)
+            dst.write(src.read())
+    except OSError:
+        pass
+FILE_ENV = read_env_file(SNAPSHOT if os.path.exists(SNAPSHOT) else os.path.join(DEPLOY, ".env.production.local"))
+ENV.update(FILE_ENV)
 try:
     with open(os.path.join(DEPLOY, "package.json"), encoding="utf-8") as f:
         ENV["npm_package_version"] = json.load(f).get("version", "")
@@ -95,9 +110,50 @@ PG_DB = ENV.get("POSTGRES_DB", "snarcisse")
 LISTEN_PORT = int(os.environ.get("FAKEAPP_PORT", "3000"))
 
 
+def compose_app_environment(file_env):
+    """The `environment:` of service app in DEPLOY/docker-compose.yml, interpolated from the env file as
+    `docker compose --env-file .env.production.local` does (${NAME}, ${NAME:-default}); None when the
+    compose file or that block is missing. Only the simple block form written by tests/stack is read."""
+    try:
+        with open(os.path.join(DEPLOY, "docker-compose.yml"), encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    env, in_app, in_env = None, False, False
+    for line in lines:
+        indent = len(line) - len(line.lstrip(" "))
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        if indent == 2:
+            in_app, in_env = text == "app:", False
+        elif in_app and indent == 4:
+            in_env = text == "environment:"
+            if in_env:
+                env = {}
+        elif in_app and in_env and indent >= 6 and ":" in text:
+            k, v = text.split(":", 1)
+            v = v.strip()
+            if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
+                v = v[1:-1]
+
+            def subst(m):
+                name, default = m.group(1), m.group(3)
+                return file_env.get(name) or (default if default is not None else "")
+            env[k.strip()] = re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}", subst, v)
+    return env
+
+
 def app_env_dump():
-    """What `docker compose exec app printenv` shows: the process env + the env file, minus our knobs."""
-    return {k: v for k, v in ENV.items() if not k.startswith("FAKEAPP_")}
+    """What `docker compose exec app printenv` shows: the process env (minus our knobs) + what compose
+    passes to the container from the env file (nothing else of the file reaches it, target-system §6.1)."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("FAKEAPP_")}
+    passed = compose_app_environment(FILE_ENV)
+    if passed is None:
+        base.update(FILE_ENV)
+    else:
+        base.update(passed)
+    return base
 
 
 # ------------------------------------------------------------------ PostgreSQL wire protocol (minimal)
@@ -520,6 +576,14 @@ def main():
     with open(os.path.join(STATE, "app.env"), "w", encoding="utf-8") as f:
         for k, v in sorted(app_env_dump().items()):
             f.write("%s=%s\n" % (k, v))
+    # What the container was created from: `docker compose up -d app` recreates it when the env file differs.
+    try:
+        with open(SNAPSHOT, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        digest = ""
+    with open(os.path.join(STATE, "app.config-hash"), "w", encoding="utf-8") as f:
+        f.write(digest + "\n")
     srv = Server(("127.0.0.1", LISTEN_PORT), Handler)
 
     def on_term(signum, _frame):
