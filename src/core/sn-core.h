@@ -23,3 +23,4 @@
 #include "sn-cache-keys.h"
 #include "sn-key-model.h"
 #include "sn-cache-service.h"
+#include "sn-maintenance-disk.h"

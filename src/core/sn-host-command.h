@@ -55,5 +55,10 @@ char *sn_host_command_git             (SnProfile           *profile,
 char *sn_host_command_df              (const char * const  *paths);
 char *sn_host_command_describe        (SnProfile           *profile,
                                        const char          *command);
+/* Maintenance (disk cleanup): docker, journalctl and npm on the host itself. */
+char *sn_host_command_docker          (const char * const  *argv);
+char *sn_host_command_journalctl      (const char * const  *argv);
+char *sn_host_command_npm             (const char * const  *argv);
+char *sn_host_command_npm_cache_size  (void);
 
 G_END_DECLS
