@@ -19,6 +19,7 @@
 #include "sn-actions-builtin.h"
 #include "sn-audit-log.h"
 #include "sn-host.h"
+#include "sn-maintenance-audit.h"
 #include "sn-maintenance-disk.h"
 #include "sn-runbook-catalog.h"
 #include "sn-runner.h"
@@ -573,6 +574,106 @@ test_never_volumes_in_audit (void)
   g_assert_cmpuint (prunes, >=, 6);
 }
 
+/* npm audit ------------------------------------------------------------- */
+
+static SnDependencyAudit *
+audit_through_host (GError **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+
+  sn_maintenance_audit_async (host, NULL, store_cb, &res);
+  return sn_maintenance_audit_finish (host, wait_for (&res), error);
+}
+
+/* The recorded report (npm's exit status 1): each package, most severe first, npm's totals. */
+static void
+test_audit_report (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnDependencyAudit) report = audit_through_host (&error);
+  GListModel *vulns;
+  gboolean seen_cookie = FALSE, seen_next_auth = FALSE;
+
+  g_assert_no_error (error);
+  vulns = sn_dependency_audit_get_vulnerabilities (report);
+  g_assert_cmpuint (g_list_model_get_n_items (vulns), ==, 6);
+  g_assert_cmpuint (sn_dependency_audit_get_count (report, SN_AUDIT_SEVERITY_CRITICAL), ==, 2);
+  g_assert_cmpuint (sn_dependency_audit_get_count (report, SN_AUDIT_SEVERITY_LOW), ==, 3);
+  g_assert_cmpuint (sn_dependency_audit_get_total (report), ==, 6);
+  g_assert_cmpuint (sn_dependency_audit_get_dependencies (report), ==, 994);
+  g_assert_true (sn_dependency_audit_is_serious (report));
+
+  for (guint i = 0; i < g_list_model_get_n_items (vulns); i++)
+    {
+      g_autoptr(SnVulnerability) v = g_list_model_get_item (vulns, i);
+      g_autoptr(SnVulnerability) prev = i > 0 ? g_list_model_get_item (vulns, i - 1) : NULL;
+      const char *name = sn_vulnerability_get_name (v);
+
+      if (prev != NULL)
+        g_assert_cmpint (sn_vulnerability_get_severity (prev), >=, sn_vulnerability_get_severity (v));
+      if (g_str_equal (name, "next"))
+        {
+          g_assert_cmpint (sn_vulnerability_get_severity (v), ==, SN_AUDIT_SEVERITY_CRITICAL);
+          g_assert_true (sn_vulnerability_get_direct (v));
+          g_assert_cmpstr (sn_vulnerability_get_title (v), ==, "Authorization Bypass in Next.js Middleware");
+          g_assert_cmpstr (sn_vulnerability_get_url (v), ==, "https://github.com/advisories/GHSA-f82v-jwr5-mffw");
+          g_assert_cmpstr (sn_vulnerability_get_range (v), ==, "15.0.0-canary.0 - 15.2.2");
+          g_assert_cmpstr (sn_vulnerability_get_fix (v), ==, "next@15.5.2");
+        }
+      else if (g_str_equal (name, "cookie"))
+        {
+          seen_cookie = TRUE;
+          g_assert_false (sn_vulnerability_get_direct (v));
+          g_assert_true (sn_vulnerability_get_fixable (v));
+        }
+      else if (g_str_equal (name, "next-auth"))
+        {
+          /* Only through other packages: no advisory of its own. */
+          seen_next_auth = TRUE;
+          g_assert_nonnull (strstr (sn_vulnerability_get_title (v), "@auth/core"));
+          g_assert_cmpstr (sn_vulnerability_get_url (v), ==, "");
+          g_assert_nonnull (strstr (sn_vulnerability_get_fix (v), "4.24.11"));
+        }
+    }
+  g_assert_true (seen_cookie && seen_next_auth);
+}
+
+static void
+test_audit_clean_and_errors (void)
+{
+  g_autofree char *override = state_path ("npm-audit.json");
+  g_autoptr(SnDependencyAudit) clean = NULL;
+  g_autoptr(SnDependencyAudit) none = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (override,
+                                      "{\"auditReportVersion\": 2, \"vulnerabilities\": {}, \"metadata\": "
+                                      "{\"vulnerabilities\": {\"info\": 0, \"low\": 0, \"moderate\": 0, "
+                                      "\"high\": 0, \"critical\": 0, \"total\": 0}, \"dependencies\": "
+                                      "{\"total\": 12}}}", -1, NULL));
+  clean = audit_through_host (&error);
+  g_assert_no_error (error);
+  g_assert_false (sn_dependency_audit_is_serious (clean));
+  g_assert_cmpuint (g_list_model_get_n_items (sn_dependency_audit_get_vulnerabilities (clean)), ==, 0);
+
+  g_assert_true (g_file_set_contents (override,
+                                      "{\"error\": {\"code\": \"ENOLOCK\", \"summary\": \"This command "
+                                      "requires an existing lockfile.\", \"detail\": \"\"}}", -1, NULL));
+  none = audit_through_host (&error);
+  g_assert_null (none);
+  g_assert_error (error, SN_MAINTENANCE_AUDIT_ERROR, SN_MAINTENANCE_AUDIT_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "lockfile"));
+  g_clear_error (&error);
+  g_remove (override);
+
+  /* npm 6's format is refused with what to do, not misread. */
+  g_assert_null (sn_maintenance_parse_npm_audit ("{\"actions\": [], \"advisories\": {}, \"metadata\": {}}", &error));
+  g_assert_error (error, SN_MAINTENANCE_AUDIT_ERROR, SN_MAINTENANCE_AUDIT_ERROR_PARSE);
+  g_clear_error (&error);
+  g_assert_null (sn_maintenance_parse_npm_audit ("npm ERR! code ENOAUDIT", &error));
+  g_assert_error (error, SN_MAINTENANCE_AUDIT_ERROR, SN_MAINTENANCE_AUDIT_ERROR_PARSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -605,6 +706,8 @@ main (int   argc,
   g_test_add_func ("/maintenance/disk/read-only-refused", test_read_only_refused);
   g_test_add_func ("/maintenance/disk/volume-needs-typed-name", test_volume_needs_typed_name);
   g_test_add_func ("/maintenance/disk/never-volumes", test_never_volumes_in_audit);
+  g_test_add_func ("/maintenance/audit/report", test_audit_report);
+  g_test_add_func ("/maintenance/audit/clean-and-errors", test_audit_clean_and_errors);
 
   ret = g_test_run ();
 

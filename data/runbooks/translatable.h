@@ -43,7 +43,7 @@ N_("Delete unused images");
 
 /* disk-cleanup.json */
 N_("Clean up the disk");
-N_("Frees disk space on the host without losing data, unlike the runbook's docker system prune -a --volumes, which would delete the database volume of a stopped db container. The plan shows df and exactly what each action would free. Then: stopped containers that are not the stack's, images no container uses and the build cache are pruned (never with --volumes: no volume is touched), the system journal is vacuumed to the size you choose, and the host's npm cache is cleaned. df is measured again and the bytes freed are reported. Volumes are listed apart and removed only one by one, by name.");
+N_("Frees disk space on the host without losing data. The runbook's own Docker cleanup also deletes unused volumes, and with the database container stopped that is the database itself; this one never removes a volume. The plan shows the free space and exactly what each action would free. Then it removes stopped containers that are not part of the site, images no container uses and Docker's build cache, trims the system journal to the size you choose and empties the host's npm cache; it measures the disk again and reports the bytes freed. Volumes are listed apart and removed only one by one, by name.");
 N_("Journal size to keep");
 N_("What journalctl --vacuum-size keeps: a whole number and K, M or G, at least 50M");
 N_("Measure the disk and what each action would free");

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-backup-service.h"
+#include "sn-connection.h"
 #include "sn-core.h"
 #include "sn-runbook-catalog.h"
 
@@ -102,6 +103,25 @@ int        sn_ctl_activity              (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
 int        sn_ctl_trust_host            (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+
+/* sn-ctl-host.c: the profile's connection, up, for other commands' reads. */
+SnConnection *
+           sn_ctl_open_host             (SnCtl          *ctl,
+                                         SnProfile     **out_profile);
+
+/* sn-ctl-maintenance*.c */
+int        sn_ctl_maintenance           (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+int        sn_ctl_maintenance_disk      (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+int        sn_ctl_maintenance_volume_rm (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+int        sn_ctl_maintenance_audit     (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
 

@@ -24,3 +24,4 @@
 #include "sn-key-model.h"
 #include "sn-cache-service.h"
 #include "sn-maintenance-disk.h"
+#include "sn-maintenance-audit.h"
