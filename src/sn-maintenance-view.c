@@ -13,6 +13,7 @@
 
 #include "sn-maintenance-deps-page.h"
 #include "sn-maintenance-disk-page.h"
+#include "sn-maintenance-jobs-page.h"
 #include "sn-maintenance-view.h"
 
 /*
@@ -251,6 +252,8 @@ sn_maintenance_view_init (SnMaintenanceView *self)
                                 "drive-harddisk-symbolic");
   sn_maintenance_view_add_page (self, sn_maintenance_deps_page_new (), "dependencies", _("Dependencies"),
                                 "security-medium-symbolic");
+  sn_maintenance_view_add_page (self, sn_maintenance_jobs_page_new (), "jobs", _("Scheduled Jobs"),
+                                "alarm-symbolic");
 }
 
 GtkWidget *

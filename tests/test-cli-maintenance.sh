@@ -90,4 +90,17 @@ ctl --profile demo maintenance audit
 check "audit: npm's own error is an error (exit 2) that says why" eval 'status_is 2 && stderr_has "lockfile"'
 rm -f "$SN_STACK_DIR/state/npm-audit.json"
 
+# --- jobs ---------------------------------------------------------------------------------
+ctl --profile maint-ro maintenance jobs
+check "jobs: exit 1, the secret rotation's last run failed" status_is 1
+check "jobs: the backup timer and the cron backup" eval 'stdout_has db-backup.timer && stdout_has backup-db.sh'
+check "jobs: the restore test never ran" stdout_has "Never ran"
+ctl --profile demo maintenance jobs --json
+check "jobs --json: six jobs, kinds and sources" eval 'status_is 1 && py "
+import json, sys
+d = json.load(open(sys.argv[1]))
+kinds = sorted((j[\"source\"], j[\"kind\"]) for j in d)
+sys.exit(0 if len(d) == 6 and (\"systemd\", \"secret-rotation\") in kinds and (\"cron\", \"backup\") in kinds else 1)
+" "$out"'
+
 cli_finish

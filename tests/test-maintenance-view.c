@@ -13,6 +13,7 @@
 
 #include "sn-maintenance-deps-page.h"
 #include "sn-maintenance-disk-page.h"
+#include "sn-maintenance-jobs-page.h"
 #include "sn-maintenance-view.h"
 #include "sn-runbook-wizard.h"
 #include "sn-test-gui.h"
@@ -29,6 +30,12 @@ static gboolean
 deps_loaded (gpointer data)
 {
   return !sn_maintenance_deps_page_get_busy (data) && sn_maintenance_deps_page_get_audit (data) != NULL;
+}
+
+static gboolean
+jobs_loaded (gpointer data)
+{
+  return !sn_maintenance_jobs_page_get_busy (data) && sn_maintenance_jobs_page_get_jobs (data) != NULL;
 }
 
 static SnMaintenanceView *
@@ -82,6 +89,7 @@ test_dashboard (void)
   SnMaintenanceView *view = show_view (window);
   SnMaintenanceDiskPage *disk = SN_MAINTENANCE_DISK_PAGE (sn_maintenance_view_get_page (view, "disk"));
   SnMaintenanceDepsPage *deps = NULL;
+  SnMaintenanceJobsPage *jobs = NULL;
   g_autofree char *volume = NULL;
   g_autofree char *typed = NULL;
   GtkWindow *wizard;
@@ -128,6 +136,14 @@ test_dashboard (void)
   g_assert_nonnull (strstr (sn_test_label_text (deps, "maintenance-deps-summary"), "2 critical"));
   g_assert_false (gtk_widget_get_visible (sn_test_find_named (deps, "maintenance-deps-empty")));
   sn_test_screenshot (window, "maintenance-dependencies.png");
+
+  /* the scheduled jobs */
+  sn_maintenance_view_show_page (view, "jobs");
+  jobs = SN_MAINTENANCE_JOBS_PAGE (sn_maintenance_view_get_page (view, "jobs"));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (sn_test_wait_until (jobs_loaded, jobs, 60000));
+  g_assert_cmpuint (column_view_rows (jobs, "maintenance-jobs-list"), ==, 6);
+  sn_test_screenshot (window, "maintenance-jobs.png");
 
   sn_test_destroy_window (window);
 }

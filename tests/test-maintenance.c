@@ -21,6 +21,7 @@
 #include "sn-host.h"
 #include "sn-maintenance-audit.h"
 #include "sn-maintenance-disk.h"
+#include "sn-maintenance-jobs.h"
 #include "sn-runbook-catalog.h"
 #include "sn-runner.h"
 #include "sn-ssh-session.h"
@@ -674,6 +675,87 @@ test_audit_clean_and_errors (void)
   g_assert_error (error, SN_MAINTENANCE_AUDIT_ERROR, SN_MAINTENANCE_AUDIT_ERROR_PARSE);
 }
 
+/* Scheduled jobs ------------------------------------------------------- */
+
+static SnScheduledJob *
+find_job (GListModel *jobs,
+          const char *source,
+          SnJobKind   kind)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+    {
+      g_autoptr(SnScheduledJob) job = g_list_model_get_item (jobs, i);
+
+      if (g_str_equal (sn_scheduled_job_get_source (job), source) && sn_scheduled_job_get_kind (job) == kind)
+        return g_steal_pointer (&job);
+    }
+  return NULL;
+}
+
+static GListModel *
+read_jobs (void)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *jobs;
+
+  sn_maintenance_jobs_async (host, NULL, store_cb, &res);
+  jobs = sn_maintenance_jobs_finish (host, wait_for (&res), &error);
+  g_assert_no_error (error);
+  return jobs;
+}
+
+/* Root's crontab and the timers of target-system.md §10.2: the backup, restore test and rotation
+ * jobs only, with systemd's last results. */
+static void
+test_jobs (void)
+{
+  g_autofree char *results = state_path ("systemd-results");
+  g_autofree char *crontab = state_path ("crontab");
+  g_autoptr(GListModel) jobs = read_jobs ();
+  g_autoptr(GListModel) again = NULL;
+  g_autoptr(GListModel) none = NULL;
+  g_autoptr(SnScheduledJob) cron_backup = find_job (jobs, "cron", SN_JOB_BACKUP);
+  g_autoptr(SnScheduledJob) timer_backup = find_job (jobs, "systemd", SN_JOB_BACKUP);
+  g_autoptr(SnScheduledJob) restore = find_job (jobs, "systemd", SN_JOB_RESTORE_TEST);
+  g_autoptr(SnScheduledJob) rotation = find_job (jobs, "systemd", SN_JOB_SECRET_ROTATION);
+  g_autoptr(SnScheduledJob) cron_rotation = find_job (jobs, "cron", SN_JOB_SECRET_ROTATION);
+  g_autoptr(SnScheduledJob) backup_after = NULL;
+
+  /* 3 cron lines + 3 timers; not the purge, the log rotation, the watchdog, certbot, apt. */
+  g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, 6);
+  g_assert_nonnull (cron_backup);
+  g_assert_cmpstr (sn_scheduled_job_get_schedule (cron_backup), ==, "0 0,6,12,18 * * *");
+  g_assert_nonnull (strstr (sn_scheduled_job_get_name (cron_backup), "backup-db.sh"));
+  g_assert_nonnull (cron_rotation);
+  g_assert_nonnull (strstr (sn_scheduled_job_get_name (cron_rotation), "rotate-secrets.sh"));
+  g_assert_nonnull (find_job (jobs, "cron", SN_JOB_RESTORE_TEST));
+
+  g_assert_nonnull (timer_backup);
+  g_assert_cmpstr (sn_scheduled_job_get_name (timer_backup), ==, "db-backup.timer");
+  g_assert_cmpstr (sn_scheduled_job_get_result (timer_backup), ==, "Succeeded");
+  g_assert_false (sn_scheduled_job_get_failed (timer_backup));
+  g_assert_nonnull (restore);
+  g_assert_cmpstr (sn_scheduled_job_get_last (restore), ==, "Never ran");
+  g_assert_nonnull (rotation);
+  g_assert_true (sn_scheduled_job_get_failed (rotation));
+  g_assert_nonnull (strstr (sn_scheduled_job_get_result (rotation), "exit status 1"));
+
+  /* A failed backup shows as failed the next time. */
+  g_assert_true (g_file_set_contents (results, "db-backup.service exit-code 2\n", -1, NULL));
+  again = read_jobs ();
+  backup_after = find_job (again, "systemd", SN_JOB_BACKUP);
+  g_assert_true (sn_scheduled_job_get_failed (backup_after));
+  g_assert_nonnull (strstr (sn_scheduled_job_get_result (backup_after), "exit status 2"));
+  g_remove (results);
+
+  /* No crontab: only the timers. */
+  g_assert_true (g_file_set_contents (crontab, "", -1, NULL));
+  none = read_jobs ();
+  g_assert_cmpuint (g_list_model_get_n_items (none), ==, 3);
+  g_remove (crontab);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -708,6 +790,7 @@ main (int   argc,
   g_test_add_func ("/maintenance/disk/never-volumes", test_never_volumes_in_audit);
   g_test_add_func ("/maintenance/audit/report", test_audit_report);
   g_test_add_func ("/maintenance/audit/clean-and-errors", test_audit_clean_and_errors);
+  g_test_add_func ("/maintenance/jobs", test_jobs);
 
   ret = g_test_run ();
 

@@ -41,7 +41,7 @@ static const SnCtlCommand commands[] = {
   { "disk", N_("Show the disk space of the host and Docker’s share of it"), sn_ctl_disk },
   { "activity", N_("Show what was done on the hosts, from the audit log"), sn_ctl_activity },
   { "cache", N_("Browse and clear the cache (keys | get | stats | delete | invalidate | flush)"), sn_ctl_cache },
-  { "maintenance", N_("Maintenance: disk cleanup, volumes, dependency audit (disk | volume-rm | audit)"), sn_ctl_maintenance },
+  { "maintenance", N_("Maintenance: disk cleanup, volumes, dependency audit (disk | volume-rm | audit | jobs)"), sn_ctl_maintenance },
   { "trust-host", N_("Check and trust the SSH host key of the profile’s server"), sn_ctl_trust_host },
 };
 

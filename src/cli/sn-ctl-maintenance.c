@@ -20,10 +20,11 @@ sn_ctl_maintenance (SnCtl  *ctl,
     { "disk", sn_ctl_maintenance_disk },
     { "volume-rm", sn_ctl_maintenance_volume_rm },
     { "audit", sn_ctl_maintenance_audit },
+    { "jobs", sn_ctl_maintenance_jobs },
   };
 
   return sn_ctl_run_subcommand (ctl, "maintenance",
                                 _("Usage: narcisse-ctl maintenance disk [--dry-run] [--yes] [--journal-size SIZE] | "
-                                  "volume-rm VOLUME --typed VOLUME [--yes] | audit [--json]"),
+                                  "volume-rm VOLUME --typed VOLUME [--yes] | audit [--json] | jobs [--json]"),
                                 subcommands, G_N_ELEMENTS (subcommands), argc, argv);
 }

@@ -124,6 +124,9 @@ int        sn_ctl_maintenance_volume_rm (SnCtl          *ctl,
 int        sn_ctl_maintenance_audit     (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
+int        sn_ctl_maintenance_jobs      (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
 
 /* sn-ctl-cache.c */
 int        sn_ctl_cache                 (SnCtl          *ctl,

@@ -25,3 +25,4 @@
 #include "sn-cache-service.h"
 #include "sn-maintenance-disk.h"
 #include "sn-maintenance-audit.h"
+#include "sn-maintenance-jobs.h"

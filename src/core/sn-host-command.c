@@ -378,3 +378,20 @@ sn_host_command_npm_cache_size (void)
                    "if [ -d \"$c/_cacache\" ]; then du -sb \"$c/_cacache\"; "
                    "else printf '0\\t%s/_cacache\\n' \"$c\"; fi");
 }
+
+/**
+ * sn_host_command_program:
+ * @program: a read-only program of the host, "crontab" or "systemctl"
+ * @argv: its arguments
+ *
+ * Returns: (transfer full): "PROGRAM ARGV", every word quoted as needed
+ */
+char *
+sn_host_command_program (const char         *program,
+                         const char * const *argv)
+{
+  g_return_val_if_fail (program != NULL && argv != NULL, NULL);
+  g_return_val_if_fail (g_regex_match_simple ("^[a-z][a-z0-9_-]*$", program, 0, 0), NULL);
+
+  return program_words (program, argv);
+}

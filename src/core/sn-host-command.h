@@ -60,5 +60,7 @@ char *sn_host_command_docker          (const char * const  *argv);
 char *sn_host_command_journalctl      (const char * const  *argv);
 char *sn_host_command_npm             (const char * const  *argv);
 char *sn_host_command_npm_cache_size  (void);
+char *sn_host_command_program         (const char          *program,
+                                       const char * const  *argv);
 
 G_END_DECLS
