@@ -17,6 +17,7 @@
 #include "sn-cache-view.h"
 #include "sn-database-view.h"
 #include "sn-deployments-view.h"
+#include "sn-maintenance-view.h"
 #include "sn-first-run-page.h"
 #include "sn-gui-util.h"
 #include "sn-incidents-view.h"
@@ -81,6 +82,7 @@ static const struct {
   { "cache", N_("Cache"), "view-list-symbolic", sn_cache_view_get_type },
   { "backups", N_("Backups"), "document-save-symbolic", sn_backups_page_get_type },
   { "deployments", N_("Deployments"), "system-software-install-symbolic", sn_deployments_view_get_type },
+  { "maintenance", N_("Maintenance"), "emblem-system-symbolic", sn_maintenance_view_get_type },
 };
 
 static guint

@@ -41,6 +41,26 @@ N_("Apply the database migrations");
 N_("The new version answers");
 N_("Delete unused images");
 
+/* disk-cleanup.json */
+N_("Clean up the disk");
+N_("Frees disk space on the host without losing data. The runbook's own Docker cleanup also deletes unused volumes, and with the database container stopped that is the database itself; this one never removes a volume. The plan shows the free space and exactly what each action would free. Then it removes stopped containers that are not part of the site, images no container uses and Docker's build cache, trims the system journal to the size you choose and empties the host's npm cache; it measures the disk again and reports the bytes freed. Volumes are listed apart and removed only one by one, by name.");
+N_("Journal size to keep");
+N_("What journalctl --vacuum-size keeps: a whole number and K, M or G, at least 50M");
+N_("Measure the disk and what each action would free");
+N_("Prune Docker: stopped containers, unused images, build cache");
+N_("Vacuum the system journal");
+N_("Clean the host's npm cache");
+N_("Measure the disk again and report the bytes freed");
+
+/* docker-volume-remove.json */
+N_("Remove one Docker volume");
+N_("Deletes one Docker volume and everything in it, for good. Pick the volume and type its name again: the app refuses otherwise, and Docker refuses while a container uses it. A volume that holds the site's data (the database, MinIO) needs an admin profile. No cleanup ever removes a volume by itself.");
+N_("Volume");
+N_("The volume's name, as the Maintenance view lists it");
+N_("Type the volume's name to confirm");
+N_("The same name again, letter for letter");
+N_("Remove the volume");
+
 /* migration-rollback.json */
 N_("Roll back a failed database migration");
 N_("Cleans up after a database migration that failed during a deploy (runbook §2.4), so that the next deploy can apply migrations again. Dangerous: it runs SQL you write on the live database. First the migrations recorded in the database are listed; the one you name must be recorded as failed, otherwise nothing runs (a migration that was applied successfully cannot be marked as rolled back: undo it with a new migration in a new release). A fresh safety backup of the database must exist before anything changes. Your inverse SQL then runs in one transaction: all of it, or nothing if any statement fails. Last, the migration is marked as rolled back.");

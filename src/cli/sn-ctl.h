@@ -120,6 +120,28 @@ int        sn_ctl_env                   (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
 
+/* sn-ctl-host.c: the profile's connection, up, for other commands' reads. */
+SnConnection *
+           sn_ctl_open_host             (SnCtl          *ctl,
+                                         SnProfile     **out_profile);
+
+/* sn-ctl-maintenance*.c */
+int        sn_ctl_maintenance           (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+int        sn_ctl_maintenance_disk      (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+int        sn_ctl_maintenance_volume_rm (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+int        sn_ctl_maintenance_audit     (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+int        sn_ctl_maintenance_jobs      (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+
 /* sn-ctl-cache.c */
 int        sn_ctl_cache                 (SnCtl          *ctl,
                                          int             argc,

@@ -19,6 +19,7 @@
 #include "sn-deployments.h"
 #include "sn-host.h"
 #include "sn-maintenance-secrets.h"
+#include "sn-maintenance-disk.h"
 
 void
 sn_actions_register_builtin (void)
@@ -35,6 +36,7 @@ sn_actions_register_builtin (void)
       sn_profile_actions_register ();
       sn_deploy_register_actions ();
       sn_maintenance_secret_actions_register ();
+      sn_maintenance_disk_actions_register ();
       g_once_init_leave (&initialized, 1);
     }
 }

@@ -25,3 +25,6 @@
 #include "sn-cache-service.h"
 #include "sn-maintenance-secrets.h"
 #include "sn-maintenance-env.h"
+#include "sn-maintenance-disk.h"
+#include "sn-maintenance-audit.h"
+#include "sn-maintenance-jobs.h"

@@ -304,3 +304,94 @@ sn_host_command_describe (SnProfile  *profile,
 
   return g_strdup_printf ("ssh -p %u %s %s", sn_profile_get_ssh_port (profile), quoted_login, quoted);
 }
+
+/* Maintenance ------------------------------------------------------------ */
+
+static char *
+program_words (const char         *program,
+               const char * const *argv)
+{
+  g_autofree char *words = sn_host_shell_words (argv);
+
+  return g_strdup_printf ("%s%s%s", program, *words != '\0' ? " " : "", words);
+}
+
+/**
+ * sn_host_command_docker:
+ * @argv: the docker command and its arguments, e.g. {"image", "prune", "--all", "--force"}
+ *
+ * Docker itself (not compose), for what concerns the whole host: disk usage,
+ * prunes, volumes.
+ *
+ * Returns: (transfer full): "docker ARGV"
+ */
+char *
+sn_host_command_docker (const char * const *argv)
+{
+  g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
+
+  return program_words ("docker", argv);
+}
+
+/**
+ * sn_host_command_journalctl:
+ * @argv: e.g. {"--disk-usage"}
+ *
+ * Returns: (transfer full): "journalctl ARGV"
+ */
+char *
+sn_host_command_journalctl (const char * const *argv)
+{
+  g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
+
+  return program_words ("journalctl", argv);
+}
+
+/**
+ * sn_host_command_npm:
+ * @argv: e.g. {"cache", "clean", "--force"}
+ *
+ * The host's npm (not the app container's).
+ *
+ * Returns: (transfer full): "npm ARGV"
+ */
+char *
+sn_host_command_npm (const char * const *argv)
+{
+  g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
+
+  return program_words ("npm", argv);
+}
+
+/**
+ * sn_host_command_npm_cache_size:
+ *
+ * The bytes in the host's npm cache: `du -sb` of `$(npm config get cache)/_cacache`,
+ * "0 DIR" when there is no cache yet; exit status 127 when the host has no npm.
+ *
+ * Returns: (transfer full): the shell text
+ */
+char *
+sn_host_command_npm_cache_size (void)
+{
+  return g_strdup ("command -v npm >/dev/null || exit 127; c=$(npm config get cache) || exit 1; "
+                   "if [ -d \"$c/_cacache\" ]; then du -sb \"$c/_cacache\"; "
+                   "else printf '0\\t%s/_cacache\\n' \"$c\"; fi");
+}
+
+/**
+ * sn_host_command_program:
+ * @program: a read-only program of the host, "crontab" or "systemctl"
+ * @argv: its arguments
+ *
+ * Returns: (transfer full): "PROGRAM ARGV", every word quoted as needed
+ */
+char *
+sn_host_command_program (const char         *program,
+                         const char * const *argv)
+{
+  g_return_val_if_fail (program != NULL && argv != NULL, NULL);
+  g_return_val_if_fail (g_regex_match_simple ("^[a-z][a-z0-9_-]*$", program, 0, 0), NULL);
+
+  return program_words (program, argv);
+}

@@ -80,5 +80,12 @@ char *sn_host_command_listening_ports (void);
 char *sn_host_command_paths_exist     (const char * const  *paths);
 char *sn_host_command_describe        (SnProfile           *profile,
                                        const char          *command);
+/* Maintenance (disk cleanup): docker, journalctl and npm on the host itself. */
+char *sn_host_command_docker          (const char * const  *argv);
+char *sn_host_command_journalctl      (const char * const  *argv);
+char *sn_host_command_npm             (const char * const  *argv);
+char *sn_host_command_npm_cache_size  (void);
+char *sn_host_command_program         (const char          *program,
+                                       const char * const  *argv);
 
 G_END_DECLS

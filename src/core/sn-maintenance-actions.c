@@ -12,8 +12,443 @@
 #include <glib/gi18n-lib.h>
 
 #include "sn-action.h"
+#include "sn-format.h"
 #include "sn-host.h"
+#include "sn-maintenance-disk.h"
 #include "sn-maintenance-secrets.h"
+
+/*
+ * Disk cleanup. Risks: the survey and the report only read (READ, any
+ * profile); the prune, the journal vacuum and the npm cache clean delete what
+ * is rebuilt or re-downloaded when needed (CHANGE, operator), never a volume;
+ * removing one volume by name is DESTROY (operator, admin for a data
+ * volume, and the typed name), checked again by the service in core.
+ */
+
+static SnHost *
+action_host (SnActionContext  *context,
+             GError          **error)
+{
+  return sn_host_for_action (context, error);
+}
+
+static char *
+describe_commands (SnActionContext    *context,
+                   const char * const *commands)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; commands[i] != NULL; i++)
+    {
+      g_autofree char *line = sn_host_action_describe (context, commands[i]);
+
+      g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "", line);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+set_output_bytes (SnActionContext *context,
+                  const char      *key,
+                  guint64          bytes)
+{
+  g_autofree char *value = g_strdup_printf ("%" G_GUINT64_FORMAT, bytes);
+
+  sn_action_context_set_output (context, key, value);
+}
+
+static SnDiskSurvey *
+survey (SnActionContext  *context,
+        const char       *journal_size,
+        GError          **error)
+{
+  g_autoptr(SnHost) host = action_host (context, error);
+
+  if (host == NULL)
+    return NULL;
+  return sn_maintenance_disk_survey_sync (host, journal_size, sn_action_context_get_cancellable (context), error);
+}
+
+static const char *
+journal_size_arg (JsonObject *args)
+{
+  return json_object_get_string_member_with_default (args, "size", SN_MAINTENANCE_JOURNAL_DEFAULT_SIZE);
+}
+
+/* maintenance.disk-survey { "size": "500M" } -------------------------------- */
+
+static char *
+survey_describe (SnActionContext *context,
+                 JsonObject      *args)
+{
+  const char *docker_df[] = { "system", "df", "-v", "--format", "{{json .}}", NULL };
+  const char *journal[] = { "--disk-usage", NULL };
+  g_autofree char *c1 = sn_host_command_docker (docker_df);
+  g_autofree char *c2 = sn_host_command_journalctl (journal);
+  g_autofree char *c3 = sn_host_command_npm_cache_size ();
+  const char *commands[] = { "df -P -B1", c1, c2, c3, NULL };
+
+  return describe_commands (context, commands);
+}
+
+static gboolean
+survey_run (SnActionContext  *context,
+            JsonObject       *args,
+            GError          **error)
+{
+  g_autoptr(SnDiskSurvey) result = survey (context, journal_size_arg (args), error);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (result == NULL)
+    return FALSE;
+
+  text = sn_disk_survey_dup_text (result);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (*lines[i] != '\0')
+      sn_action_context_emit (context, SN_OUTPUT_STDOUT, "%s", lines[i]);
+  set_output_bytes (context, "avail", sn_disk_survey_get_avail (result, "/"));
+  set_output_bytes (context, "would-free", sn_disk_survey_get_total_freed (result));
+  return TRUE;
+}
+
+static const SnActionInfo survey_action = {
+  .name = "maintenance.disk-survey",
+  .risk = sn_action_risk_read,
+  .min_level = SN_SAFETY_LEVEL_READ_ONLY,
+  .describe = survey_describe,
+  .run = survey_run,
+};
+
+/* maintenance.docker-prune {} --------------------------------------------- */
+
+static char *
+prune_describe (SnActionContext *context,
+                JsonObject      *args)
+{
+  g_auto(GStrv) commands = sn_maintenance_disk_prune_commands (sn_action_context_get_profile (context));
+
+  return describe_commands (context, (const char * const *) commands);
+}
+
+static char *
+prune_impact (SnActionContext  *context,
+              JsonObject       *args,
+              GError          **error)
+{
+  g_autoptr(SnDiskSurvey) result = survey (context, NULL, error);
+
+  return result != NULL ? sn_disk_survey_dup_docker_text (result) : NULL;
+}
+
+static gboolean
+prune_run (SnActionContext  *context,
+           JsonObject       *args,
+           GError          **error)
+{
+  g_autoptr(SnHost) host = action_host (context, error);
+  g_autofree char *text = NULL;
+  guint64 freed = 0;
+
+  if (host == NULL ||
+      !sn_maintenance_disk_prune_docker_sync (host, sn_action_context_get_cancellable (context), &freed, error))
+    return FALSE;
+
+  text = sn_format_size (freed);
+  sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("Docker freed %s (no volume was touched)"), text);
+  set_output_bytes (context, "freed", freed);
+  return TRUE;
+}
+
+static const SnActionInfo prune_action = {
+  .name = "maintenance.docker-prune",
+  .risk = sn_action_risk_change,
+  .min_level = SN_SAFETY_LEVEL_OPERATOR,
+  .describe = prune_describe,
+  .impact = prune_impact,
+  .run = prune_run,
+};
+
+/* maintenance.journal-vacuum { "size": "500M" } ----------------------------- */
+
+static gboolean
+vacuum_check (JsonObject  *args,
+              GError     **error)
+{
+  const char *size = sn_action_args_get_string (args, "size", TRUE, error);
+
+  if (size == NULL)
+    return FALSE;
+  /* An unresolved ${parameter} is checked when it is resolved. */
+  if (strstr (size, "${") != NULL)
+    return TRUE;
+  return sn_maintenance_parse_journal_size (size, NULL, error);
+}
+
+static char *
+vacuum_describe (SnActionContext *context,
+                 JsonObject      *args)
+{
+  g_autofree char *command = sn_maintenance_disk_vacuum_command (journal_size_arg (args));
+
+  return command != NULL ? sn_host_action_describe (context, command) : NULL;
+}
+
+static char *
+vacuum_impact (SnActionContext  *context,
+               JsonObject       *args,
+               GError          **error)
+{
+  g_autoptr(SnDiskSurvey) result = survey (context, journal_size_arg (args), error);
+  g_autofree char *usage = NULL;
+  g_autofree char *freed = NULL;
+
+  if (result == NULL)
+    return NULL;
+  usage = sn_format_size (sn_disk_survey_get_journal_usage (result));
+  freed = sn_format_size (sn_disk_survey_get_journal_freed (result));
+  return g_strdup_printf (_("The system journal takes %s; keeping %s frees up to %s (archived files only)."),
+                          usage, journal_size_arg (args), freed);
+}
+
+static gboolean
+vacuum_run (SnActionContext  *context,
+            JsonObject       *args,
+            GError          **error)
+{
+  g_autoptr(SnHost) host = action_host (context, error);
+  g_autofree char *text = NULL;
+  const char *size = sn_action_args_get_string (args, "size", TRUE, error);
+  guint64 freed = 0;
+
+  if (size == NULL || host == NULL ||
+      !sn_maintenance_disk_vacuum_journal_sync (host, size, sn_action_context_get_cancellable (context), &freed,
+                                                error))
+    return FALSE;
+
+  text = sn_format_size (freed);
+  sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("The system journal freed %s"), text);
+  set_output_bytes (context, "freed", freed);
+  return TRUE;
+}
+
+static const SnActionInfo vacuum_action = {
+  .name = "maintenance.journal-vacuum",
+  .risk = sn_action_risk_change,
+  .min_level = SN_SAFETY_LEVEL_OPERATOR,
+  .check = vacuum_check,
+  .describe = vacuum_describe,
+  .impact = vacuum_impact,
+  .run = vacuum_run,
+};
+
+/* maintenance.npm-cache-clean {} ------------------------------------------- */
+
+static char *
+npm_describe (SnActionContext *context,
+              JsonObject      *args)
+{
+  const char *argv[] = { "cache", "clean", "--force", NULL };
+  g_autofree char *command = sn_host_command_npm (argv);
+
+  return sn_host_action_describe (context, command);
+}
+
+static char *
+npm_impact (SnActionContext  *context,
+            JsonObject       *args,
+            GError          **error)
+{
+  g_autoptr(SnDiskSurvey) result = survey (context, NULL, error);
+  g_autofree char *size = NULL;
+
+  if (result == NULL)
+    return NULL;
+  if (!sn_disk_survey_get_npm_available (result))
+    return g_strdup (_("npm is not installed on the host: nothing to clean."));
+  size = sn_format_size (sn_disk_survey_get_npm_freed (result));
+  return g_strdup_printf (_("The host’s npm cache holds %s; all of it goes."), size);
+}
+
+static gboolean
+npm_run (SnActionContext  *context,
+         JsonObject       *args,
+         GError          **error)
+{
+  g_autoptr(SnHost) host = action_host (context, error);
+  g_autofree char *text = NULL;
+  guint64 freed = 0;
+
+  if (host == NULL ||
+      !sn_maintenance_disk_clean_npm_sync (host, sn_action_context_get_cancellable (context), &freed, error))
+    return FALSE;
+
+  text = sn_format_size (freed);
+  sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("The npm cache freed %s"), text);
+  set_output_bytes (context, "freed", freed);
+  return TRUE;
+}
+
+static const SnActionInfo npm_action = {
+  .name = "maintenance.npm-cache-clean",
+  .risk = sn_action_risk_change,
+  .min_level = SN_SAFETY_LEVEL_OPERATOR,
+  .describe = npm_describe,
+  .impact = npm_impact,
+  .run = npm_run,
+};
+
+/* maintenance.disk-report { "avail-before": N, "freed": ["N", ...] } ------------ */
+
+static char *
+report_describe (SnActionContext *context,
+                 JsonObject      *args)
+{
+  return sn_host_action_describe (context, "df -P -B1");
+}
+
+static guint64
+bytes_arg (const char *text)
+{
+  return text != NULL && g_ascii_isdigit (*text) ? g_ascii_strtoull (text, NULL, 10) : 0;
+}
+
+static gboolean
+report_run (SnActionContext  *context,
+            JsonObject       *args,
+            GError          **error)
+{
+  g_autoptr(SnDiskSurvey) after = survey (context, NULL, error);
+  g_auto(GStrv) parts = sn_action_args_get_strv (args, "freed", FALSE, NULL);
+  guint64 freed = 0, avail_before, avail_after;
+  g_autofree char *freed_text = NULL;
+  g_autofree char *before_text = NULL;
+  g_autofree char *after_text = NULL;
+
+  if (after == NULL)
+    return FALSE;
+  for (guint i = 0; parts != NULL && parts[i] != NULL; i++)
+    freed += bytes_arg (parts[i]);
+  avail_before = bytes_arg (json_object_get_string_member_with_default (args, "avail-before", NULL));
+  avail_after = sn_disk_survey_get_avail (after, "/");
+
+  freed_text = sn_format_size (freed);
+  before_text = sn_format_size (avail_before);
+  after_text = sn_format_size (avail_after);
+  sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("Freed in all: %s (%" G_GUINT64_FORMAT " bytes)"),
+                          freed_text, freed);
+  sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("Free space on /: %s before, %s after"),
+                          before_text, after_text);
+  set_output_bytes (context, "freed", freed);
+  set_output_bytes (context, "avail", avail_after);
+  return TRUE;
+}
+
+static const SnActionInfo report_action = {
+  .name = "maintenance.disk-report",
+  .risk = sn_action_risk_read,
+  .min_level = SN_SAFETY_LEVEL_READ_ONLY,
+  .describe = report_describe,
+  .run = report_run,
+};
+
+/* maintenance.volume-remove { "volume": NAME, "confirm": NAME } -------------- */
+
+static gboolean
+volume_check (JsonObject  *args,
+              GError     **error)
+{
+  return sn_action_args_get_string (args, "volume", TRUE, error) != NULL &&
+         sn_action_args_get_string (args, "confirm", TRUE, error) != NULL;
+}
+
+static char *
+volume_describe (SnActionContext *context,
+                 JsonObject      *args)
+{
+  const char *argv[] = { "volume", "rm", json_object_get_string_member_with_default (args, "volume", "VOLUME"), NULL };
+  g_autofree char *command = sn_host_command_docker (argv);
+
+  return sn_host_action_describe (context, command);
+}
+
+static char *
+volume_impact (SnActionContext  *context,
+               JsonObject       *args,
+               GError          **error)
+{
+  g_autoptr(SnDiskSurvey) result = survey (context, NULL, error);
+  const char *name = json_object_get_string_member_with_default (args, "volume", "");
+  GListModel *volumes;
+
+  if (result == NULL)
+    return NULL;
+  volumes = sn_disk_survey_get_volumes (result);
+  for (guint i = 0; i < g_list_model_get_n_items (volumes); i++)
+    {
+      g_autoptr(SnDiskItem) item = g_list_model_get_item (volumes, i);
+
+      if (g_str_equal (sn_disk_item_get_name (item), name))
+        return g_strdup_printf (_("The volume %s (%s) and everything in it are deleted for good. %s"), name,
+                                sn_disk_item_get_size_text (item), sn_disk_item_get_fate (item));
+    }
+  return g_strdup_printf (_("There is no volume “%s” on the host."), name);
+}
+
+static gboolean
+volume_run (SnActionContext  *context,
+            JsonObject       *args,
+            GError          **error)
+{
+  g_autoptr(SnHost) host = action_host (context, error);
+  const char *volume = json_object_get_string_member_with_default (args, "volume", NULL);
+  const char *confirm = json_object_get_string_member_with_default (args, "confirm", NULL);
+
+  if (host == NULL ||
+      !sn_maintenance_disk_remove_volume_sync (host, volume, confirm, sn_action_context_get_cancellable (context),
+                                               error))
+    return FALSE;
+  sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("The volume %s was removed"), volume);
+  return TRUE;
+}
+
+static const SnActionInfo volume_action = {
+  .name = "maintenance.volume-remove",
+  .risk = sn_action_risk_destroy,
+  .min_level = SN_SAFETY_LEVEL_OPERATOR,
+  .check = volume_check,
+  .describe = volume_describe,
+  .impact = volume_impact,
+  .run = volume_run,
+};
+
+/**
+ * sn_maintenance_disk_actions_register:
+ *
+ * Registers maintenance.disk-survey, maintenance.docker-prune,
+ * maintenance.journal-vacuum, maintenance.npm-cache-clean,
+ * maintenance.disk-report and maintenance.volume-remove.
+ */
+void
+sn_maintenance_disk_actions_register (void)
+{
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      sn_action_register (&survey_action);
+      sn_action_register (&prune_action);
+      sn_action_register (&vacuum_action);
+      sn_action_register (&npm_action);
+      sn_action_register (&report_action);
+      sn_action_register (&volume_action);
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* The login secret                                                         */
 
 /*
  * maintenance.secret.status  READ, read-only: when NEXTAUTH_SECRET was last

@@ -39,6 +39,7 @@ LogLevel VERBOSE
 SetEnv PATH=$FAKEHOST_BIN:/usr/local/bin:/usr/bin:/bin SN_STACK_DIR=$SN_STACK_DIR HOME=$d/home
 CONF
     mkdir -p "$d/home"
+    seed_npm_cache "$d/home/.npm/_cacache"
     mkdir -p -m 0755 /run/sshd
     /usr/sbin/sshd -t -f "$d/sshd_config" || die "sshd config test failed"
 }
@@ -81,4 +82,16 @@ svc_sshd_verify() {
         echo "$out" >&2; show_log_tail "$SSH_LOG"; die "ssh to the stack's sshd failed"
     fi
     grep -qx db <<<"$out" || { echo "$out" >&2; die "docker stand-in over ssh did not list db"; }
+}
+
+# seed_npm_cache DIR: what `npm ci` leaves in the host's npm cache (content-v2 blobs and an
+# index), real files (3 MiB in all) the disk cleanup measures with du and npm cache clean removes.
+seed_npm_cache() {
+    local c=$1 i
+    mkdir -p "$c/content-v2/sha512" "$c/index-v5/3f"
+    for i in 1 2 3; do
+        mkdir -p "$c/content-v2/sha512/0$i/a$i"
+        head -c 1048576 /dev/zero > "$c/content-v2/sha512/0$i/a$i/$(printf '%064d' "$i")"
+    done
+    echo '{"key":"make-fetch-happen:request-cache:https://registry.npmjs.org/next/-/next-15.1.0.tgz"}' > "$c/index-v5/3f/index"
 }
