@@ -104,6 +104,25 @@ N_("Rebuild and restart the app");
 N_("Apply the database migrations (none are undone)");
 N_("The earlier version answers");
 
+/* scaling-apply.json */
+N_("Change a service's resources");
+N_("Changes the CPU and memory limits and reservations or the number of instances of one service in docker-compose.yml (runbook §5.1, §5.2), then restarts what changed. The plan shows the exact change to the file. The file is backed up and written atomically, docker compose checks it before anything restarts, and if the check, the restart or the site fails afterwards the old file is put back and the stack restarted with it. Only the values concerned change in the file: comments and order stay. On the real server the app has no deploy: section yet; adding replicas also needs nginx to be reloaded so that it sees the new instances.");
+N_("Service");
+N_("The compose service, such as app");
+N_("CPU limit");
+N_("Number of CPUs, such as 2 or 0.5; empty to keep it");
+N_("Memory limit");
+N_("Such as 512M or 2G; empty to keep it");
+N_("CPU reservation");
+N_("At most the limit; empty to keep it");
+N_("Memory reservation");
+N_("Instances");
+N_("Number of containers of the service; empty to keep it");
+N_("Back up and write docker-compose.yml");
+N_("Check the file with docker compose config");
+N_("Apply it: docker compose up -d");
+N_("Check the containers");
+
 /* setup-readonly-access.json */
 N_("Set up read-only access for the direction");
 N_("Gives the direction their own access that cannot change anything on the server: a database login that can only read the app's tables and, if you give their public key, an SSH key that can only open the database connection. It then writes a ready read-only profile to hand over, with the password given separately. The password itself is never sent to the server. If a step fails, what this run created is removed again.");

@@ -18,6 +18,7 @@
 #include "sn-backup-service.h"
 #include "sn-deployments.h"
 #include "sn-host.h"
+#include "sn-scaling.h"
 
 void
 sn_actions_register_builtin (void)
@@ -33,6 +34,7 @@ sn_actions_register_builtin (void)
       sn_backup_actions_register ();
       sn_profile_actions_register ();
       sn_deploy_register_actions ();
+      sn_scaling_actions_register ();
       g_once_init_leave (&initialized, 1);
     }
 }

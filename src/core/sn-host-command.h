@@ -53,6 +53,8 @@ char *sn_host_command_psql            (SnProfile           *profile,
 char *sn_host_command_git             (SnProfile           *profile,
                                        const char * const  *argv);
 char *sn_host_command_df              (const char * const  *paths);
+char *sn_host_command_docker          (const char * const  *argv);
+char *sn_host_command_capacity        (void);
 char *sn_host_command_describe        (SnProfile           *profile,
                                        const char          *command);
 
