@@ -118,9 +118,9 @@ connect_with_policy (SnConnection *connection)
 }
 
 /* The profile's connection, up, with its host; NULL after printing why not. */
-static SnConnection *
-open_host (SnCtl      *ctl,
-           SnProfile **out_profile)
+SnConnection *
+sn_ctl_open_host (SnCtl      *ctl,
+                  SnProfile **out_profile)
 {
   g_autoptr(SnProfileStore) store = NULL;
   g_autoptr(SnProfile) profile = NULL;
@@ -202,7 +202,7 @@ sn_ctl_containers (SnCtl  *ctl,
   if (!no_arguments ("containers", argc, argv, &status))
     return status;
 
-  connection = open_host (ctl, NULL);
+  connection = sn_ctl_open_host (ctl, NULL);
   if (connection == NULL)
     return SN_CTL_EXIT_FAILURE;
   host = sn_connection_get_host (connection);
@@ -353,7 +353,7 @@ sn_ctl_logs (SnCtl  *ctl,
   if (tail < -1)
     return sn_ctl_usage_error ("logs", _("--tail needs a number of lines, 0 or more"));
 
-  connection = open_host (ctl, NULL);
+  connection = sn_ctl_open_host (ctl, NULL);
   if (connection == NULL)
     return SN_CTL_EXIT_FAILURE;
   host = sn_connection_get_host (connection);
@@ -527,7 +527,7 @@ sn_ctl_disk (SnCtl  *ctl,
   if (!no_arguments ("disk", argc, argv, &status))
     return status;
 
-  connection = open_host (ctl, NULL);
+  connection = sn_ctl_open_host (ctl, NULL);
   if (connection == NULL)
     return SN_CTL_EXIT_FAILURE;
   host = sn_connection_get_host (connection);

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-backup-service.h"
+#include "sn-connection.h"
 #include "sn-core.h"
 #include "sn-runbook-catalog.h"
 
@@ -102,6 +103,17 @@ int        sn_ctl_activity              (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
 int        sn_ctl_trust_host            (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+
+/* sn-ctl-host.c: the profile's connection, up (host key policy of the
+ * command line); NULL after printing why not. */
+SnConnection *
+           sn_ctl_open_host             (SnCtl          *ctl,
+                                         SnProfile     **out_profile);
+
+/* sn-ctl-scaling.c */
+int        sn_ctl_scaling               (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
 
