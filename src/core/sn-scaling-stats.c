@@ -40,6 +40,8 @@ enum
   PROP_MEM_LIMIT,
   PROP_MEM_PERCENT,
   PROP_PIDS,
+  PROP_CPU_TEXT,
+  PROP_MEMORY_TEXT,
   N_PROPS
 };
 
@@ -84,6 +86,18 @@ sn_container_stats_get_property (GObject    *object,
     case PROP_PIDS:
       g_value_set_uint (value, self->pids);
       break;
+    case PROP_CPU_TEXT:
+      g_value_take_string (value, g_strdup_printf ("%.1f %%", self->cpu_percent));
+      break;
+    case PROP_MEMORY_TEXT:
+      {
+        g_autofree char *usage = g_format_size_full (self->mem_usage, G_FORMAT_SIZE_IEC_UNITS);
+        g_autofree char *limit = g_format_size_full (self->mem_limit, G_FORMAT_SIZE_IEC_UNITS);
+
+        /* Translators: a container's memory use: used / limit (percent) */
+        g_value_take_string (value, g_strdup_printf (_("%s / %s (%.1f %%)"), usage, limit, self->mem_percent));
+      }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -108,6 +122,8 @@ sn_container_stats_class_init (SnContainerStatsClass *klass)
   properties[PROP_MEM_PERCENT] = g_param_spec_double ("mem-percent", NULL, NULL,
                                                       0, G_MAXDOUBLE, 0, flags);
   properties[PROP_PIDS] = g_param_spec_uint ("pids", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_CPU_TEXT] = g_param_spec_string ("cpu-text", NULL, NULL, NULL, flags);
+  properties[PROP_MEMORY_TEXT] = g_param_spec_string ("memory-text", NULL, NULL, NULL, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
