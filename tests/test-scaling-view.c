@@ -14,6 +14,8 @@
 #include <glib/gi18n.h>
 
 #include "sn-incident-declare-dialog.h"
+#include "sn-preferences-window.h"
+#include "sn-settings.h"
 #include "sn-runbook-wizard.h"
 #include "sn-scaling-view.h"
 #include "sn-test-gui.h"
@@ -155,7 +157,7 @@ test_resources (void)
   gtk_stack_set_visible_child_name (GTK_STACK (sn_test_find_named (view, "scaling-pages")), "resources");
   g_assert_true (sn_test_wait_until (resources_loaded, view, 60000));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (sn_test_find_named (view, "scaling-current"))),
-                            "1 GiB"));
+                            "1.0\xc2\xa0GiB"));
 
   /* invalid: a clear message, no diff, Apply off */
   set_entry (view, "scaling-memory", "12X");
@@ -187,6 +189,46 @@ test_resources (void)
   g_assert_cmpstr (service, ==, "app");
   sn_test_destroy_window (wizard);
 
+  sn_test_destroy_window (window);
+}
+
+/* The thresholds are settings: the preferences change what fires. */
+static void
+test_settings (void)
+{
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  g_autoptr(SnThreshold) errors = NULL;
+  SnPreferencesWindow *preferences;
+  SnScalingView *view;
+  SnWindow *window;
+  GtkWidget *spin;
+
+  set_series ("{\"http_requests_total\": {\"points\": [[-30000, 1], [-180, 12]]}}");
+  g_assert_true (sn_profile_store_load (store, NULL));
+  window = sn_window_new (NULL, store, "demo");
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* 5 minutes instead of 1: 3 minutes above is not firing yet */
+  preferences = sn_preferences_window_new (window);
+  spin = sn_test_find_named (preferences, "scaling-error-minutes");
+  g_assert_nonnull (spin);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 5);
+  g_assert_cmpuint (g_settings_get_uint (sn_settings_get_gsettings (sn_settings_get_default ()),
+                                         "scaling-error-minutes"), ==, 5);
+  sn_test_destroy_window (preferences);
+
+  view = show_view (window);
+  g_assert_true (sn_test_wait_until (now_loaded, view, 60000));
+  errors = g_list_model_get_item (sn_scaling_now_page_get_thresholds (sn_scaling_view_get_now_page (view)),
+                                  SN_THRESHOLD_ERRORS);
+  g_assert_cmpint (sn_threshold_get_state (errors), ==, SN_THRESHOLD_STATE_WARNING);
+  g_assert_cmpuint (sn_threshold_get_duration (errors), ==, 300);
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (view, "scaling-declare-sev1")));
+
+  g_settings_reset (sn_settings_get_gsettings (sn_settings_get_default ()), "scaling-error-minutes");
+  set_series ("{}");
   sn_test_destroy_window (window);
 }
 
@@ -239,6 +281,7 @@ main (int   argc,
 
   g_test_add_func ("/sn/scaling-view/now", test_now);
   g_test_add_func ("/sn/scaling-view/resources", test_resources);
+  g_test_add_func ("/sn/scaling-view/settings", test_settings);
   g_test_add_func ("/sn/scaling-view/read-only", test_read_only);
 
   return g_test_run ();

@@ -315,18 +315,14 @@ sn_scaling_parse_memory (const char  *text,
 /**
  * sn_scaling_format_memory:
  *
- * Returns: (transfer full): "1 GiB", "512 MiB", or "—" for -1
+ * Returns: (transfer full): "1.0 GiB", "512.0 MiB" (in the locale), or "—" for -1
  */
 char *
 sn_scaling_format_memory (gint64 bytes)
 {
   if (bytes < 0)
     return g_strdup ("—");
-  if (bytes >= 1073741824 && bytes % 1073741824 == 0)
-    return g_strdup_printf ("%" G_GINT64_FORMAT " GiB", bytes / 1073741824);
-  if (bytes >= 1048576)
-    return g_strdup_printf ("%.0f MiB", bytes / 1048576.0);
-  return g_strdup_printf ("%" G_GINT64_FORMAT " B", bytes);
+  return g_format_size_full ((guint64)bytes, G_FORMAT_SIZE_IEC_UNITS);
 }
 
 static double
