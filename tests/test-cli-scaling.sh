@@ -53,6 +53,16 @@ check "scaling status, Prometheus down: a clear error" stderr_has "does not answ
 check "scaling status, Prometheus down: the containers are still shown" stdout_has "sweetnarcisse-app-1"
 echo '{}' > "$PROMETHEUS_SERIES"
 
+# --- replication (runbook §5.3) ---------------------------------------------------------------
+ctl --profile demo scaling replication --json
+check "scaling replication --json: the stack's PostgreSQL is a primary without replicas" py '
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if d["in_recovery"] is False and d["replicas"] == [] and d["wal_level"] in ("replica", "logical", "minimal") else 1)
+' "$out"
+ctl --profile demo scaling replication
+check "scaling replication: says no replica is connected and gives the steps" bash -c "grep -q 'No read replica' '$out' && grep -q 'pg_basebackup' '$out'"
+
 # --- resources -----------------------------------------------------------------------------
 ctl --profile demo scaling resources --json
 check "scaling resources --json: app has mem_limit 1g and no CPU limit" py '

@@ -41,7 +41,7 @@ static const SnCtlCommand commands[] = {
   { "disk", N_("Show the disk space of the host and Docker’s share of it"), sn_ctl_disk },
   { "activity", N_("Show what was done on the hosts, from the audit log"), sn_ctl_activity },
   { "cache", N_("Browse and clear the cache (keys | get | stats | delete | invalidate | flush)"), sn_ctl_cache },
-  { "scaling", N_("Resources and thresholds (status | resources | set)"), sn_ctl_scaling },
+  { "scaling", N_("Resources and thresholds (status | resources | replication | set)"), sn_ctl_scaling },
   { "trust-host", N_("Check and trust the SSH host key of the profile’s server"), sn_ctl_trust_host },
 };
 

@@ -401,6 +401,74 @@ scaling_set (SnCtl  *ctl,
   }
 }
 
+static int
+scaling_replication (SnCtl  *ctl,
+                     int     argc,
+                     char  **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SnConnection) connection = NULL;
+  g_autoptr(JsonNode) status_node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
+  const char * const *steps = sn_scaling_replica_checklist ();
+  JsonObject *object;
+  JsonArray *replicas;
+  gboolean as_json = FALSE;
+  int status;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the replication status as JSON"), NULL },
+    { NULL }
+  };
+
+  context = sn_ctl_option_context_new ("scaling replication", NULL,
+                                       _("The database's read replicas (pg_stat_replication) and the "
+                                         "runbook's steps to add one (§5.3). Reads only."), entries);
+  if (!sn_ctl_parse_options (context, "scaling replication", &argc, &argv, &status) ||
+      !no_more_arguments ("scaling replication", argc, argv, &status))
+    return status;
+  if (!(connection = sn_ctl_open_host (ctl, NULL)))
+    return SN_CTL_EXIT_FAILURE;
+
+  sn_await_push_private (&await);
+  sn_scaling_replication_async (sn_connection_get_host (connection), NULL, sn_await_callback, &await);
+  status_node = sn_scaling_replication_finish (sn_connection_get_host (connection), sn_await_result (&await),
+                                               &error);
+  if (status_node == NULL)
+    {
+      sn_ctl_print_error (error);
+      return SN_CTL_EXIT_FAILURE;
+    }
+  if (as_json)
+    {
+      sn_ctl_print_json (status_node);
+      return SN_CTL_EXIT_OK;
+    }
+
+  object = json_node_get_object (status_node);
+  replicas = json_object_get_array_member (object, "replicas");
+  g_print (_("This server: %s; wal_level %s, max_wal_senders %" G_GINT64_FORMAT "\n"),
+           json_object_get_boolean_member (object, "in_recovery") ? _("a replica (in recovery)") : _("the primary"),
+           json_object_get_string_member (object, "wal_level"),
+           json_object_get_int_member (object, "max_wal_senders"));
+  if (replicas == NULL || json_array_get_length (replicas) == 0)
+    g_print ("%s\n", _("No read replica is connected."));
+  for (guint i = 0; replicas != NULL && i < json_array_get_length (replicas); i++)
+    {
+      JsonObject *r = json_array_get_object_element (replicas, i);
+
+      g_print ("  %s  %s  %s  %s  %s\n", json_object_get_string_member_with_default (r, "name", ""),
+               json_object_get_string_member_with_default (r, "client", "—"),
+               json_object_get_string_member_with_default (r, "state", ""),
+               json_object_get_string_member_with_default (r, "sync_state", ""),
+               json_object_get_string_member_with_default (r, "replay_lag", "—"));
+    }
+  g_print ("\n%s\n", _("To add a read replica (runbook §5.3):"));
+  for (guint i = 0; steps[i] != NULL; i++)
+    g_print ("  %u. %s\n", i + 1, _(steps[i]));
+  return SN_CTL_EXIT_OK;
+}
+
 int
 sn_ctl_scaling (SnCtl  *ctl,
                 int     argc,
@@ -410,10 +478,11 @@ sn_ctl_scaling (SnCtl  *ctl,
     { "status", scaling_status },
     { "resources", scaling_resources },
     { "set", scaling_set },
+    { "replication", scaling_replication },
   };
 
   return sn_ctl_run_subcommand (ctl, "scaling",
-                                _("status [--json] | resources [--json] | set SERVICE [--cpus N] "
+                                _("status [--json] | resources [--json] | replication [--json] | set SERVICE [--cpus N] "
                                   "[--memory SIZE] [--cpus-reservation N] [--memory-reservation SIZE] "
                                   "[--replicas N] --dry-run|--yes"),
                                 subcommands, G_N_ELEMENTS (subcommands), argc, argv);

@@ -246,6 +246,18 @@ gboolean       sn_scaling_parse_capacity      (const char          *text,
 GHashTable    *sn_scaling_change_to_params    (const char          *service,
                                                const SnResourcesChange *change);
 
+/* ---- PostgreSQL read replica (runbook §5.3): status and checklist ------ */
+
+const char * const *sn_scaling_replica_checklist   (void);
+char          *sn_scaling_command_replication (SnProfile           *profile);
+void           sn_scaling_replication_async   (SnHost              *host,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+JsonNode      *sn_scaling_replication_finish  (SnHost              *host,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
 /* scaling.* runbook actions; called by sn_actions_register_builtin(). */
 void           sn_scaling_actions_register    (void);
 
