@@ -44,6 +44,8 @@ struct _SnScalingNowPage
   GtkWidget        *sev1_button;
   GtkLabel         *prometheus_error;
   GtkSortListModel *thresholds_sort;
+  GtkLabel         *replication_label;
+  GtkLabel         *checklist_label;
 };
 
 G_DEFINE_FINAL_TYPE (SnScalingNowPage, sn_scaling_now_page, GTK_TYPE_WIDGET)
@@ -153,6 +155,49 @@ thresholds_cb (GObject      *object,
 }
 
 static void
+replication_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SnScalingNowPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = sn_scaling_replication_finish (SN_HOST (object), result, &error);
+  g_autoptr(GString) text = g_string_new (NULL);
+  JsonObject *status;
+  JsonArray *replicas;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (node == NULL)
+    g_string_append (text, error->message);
+  else
+    {
+      status = json_node_get_object (node);
+      replicas = json_object_get_array_member (status, "replicas");
+      g_string_append_printf (text, _("This server is %s (wal_level %s, max_wal_senders %" G_GINT64_FORMAT ")."),
+                              json_object_get_boolean_member (status, "in_recovery") ? _("a replica")
+                                                                                     : _("the primary"),
+                              json_object_get_string_member (status, "wal_level"),
+                              json_object_get_int_member (status, "max_wal_senders"));
+      if (replicas == NULL || json_array_get_length (replicas) == 0)
+        g_string_append_printf (text, " %s", _("No read replica is connected."));
+      for (guint i = 0; replicas != NULL && i < json_array_get_length (replicas); i++)
+        {
+          JsonObject *r = json_array_get_object_element (replicas, i);
+
+          /* Translators: one replica: its name, address, state, and how far behind it is */
+          g_string_append_printf (text, _("\n%s at %s: %s, replay lag %s"),
+                                  json_object_get_string_member_with_default (r, "name", ""),
+                                  json_object_get_string_member_with_default (r, "client", "—"),
+                                  json_object_get_string_member_with_default (r, "state", ""),
+                                  json_object_get_string_member_with_default (r, "replay_lag", "—"));
+        }
+    }
+  gtk_label_set_text (self->replication_label, text->str);
+  load_done (self);
+}
+
+static void
 connect_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
@@ -177,8 +222,10 @@ connect_cb (GObject      *object,
   sn_settings_get_scaling (sn_settings_get_default (), &settings);
   gtk_widget_set_visible (GTK_WIDGET (self->stats_error), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->prometheus_error), FALSE);
-  self->pending = 2;
+  self->pending = 3;
   sn_scaling_stats_async (sn_connection_get_host (connection), self->cancellable, stats_cb, g_object_ref (self));
+  sn_scaling_replication_async (sn_connection_get_host (connection), self->cancellable, replication_cb,
+                                g_object_ref (self));
   sn_scaling_thresholds_async (self->profile, sn_connection_get_session (connection), &settings,
                                self->cancellable, thresholds_cb, g_object_ref (self));
 }
@@ -348,6 +395,8 @@ sn_scaling_now_page_class_init (SnScalingNowPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnScalingNowPage, sev1_button);
   gtk_widget_class_bind_template_child (widget_class, SnScalingNowPage, prometheus_error);
   gtk_widget_class_bind_template_child (widget_class, SnScalingNowPage, thresholds_sort);
+  gtk_widget_class_bind_template_child (widget_class, SnScalingNowPage, replication_label);
+  gtk_widget_class_bind_template_child (widget_class, SnScalingNowPage, checklist_label);
 
   gtk_widget_class_install_action (widget_class, "scaling-now.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "scaling-now.declare-sev1", NULL, declare_sev1_action);
@@ -361,7 +410,13 @@ sn_scaling_now_page_class_init (SnScalingNowPageClass *klass)
 static void
 sn_scaling_now_page_init (SnScalingNowPage *self)
 {
+  const char * const *steps = sn_scaling_replica_checklist ();
+  g_autoptr(GString) checklist = g_string_new (NULL);
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  for (guint i = 0; steps[i] != NULL; i++)
+    g_string_append_printf (checklist, "%s%u. %s", i > 0 ? "\n" : "", i + 1, _(steps[i]));
+  gtk_label_set_text (self->checklist_label, checklist->str);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Scaling now"), -1);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scaling-now.cancel", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scaling-now.declare-sev1", FALSE);

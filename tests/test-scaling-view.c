@@ -114,6 +114,9 @@ test_now (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (columns)))), ==, 5);
   g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (columns)), ==, GTK_ACCESSIBLE_ROLE_TREE_GRID);
   g_assert_false (gtk_widget_get_visible (sn_test_find_named (view, "scaling-prometheus-error")));
+  /* the read replica: the stack's server is a primary without one, and the steps */
+  g_assert_nonnull (strstr (sn_test_label_text (view, "scaling-replication"), "No read replica"));
+  g_assert_nonnull (strstr (sn_test_label_text (view, "scaling-replica-checklist"), "pg_basebackup"));
 
   /* the runbook's advice: declare SEV1, which opens the incident triage */
   g_assert_true (gtk_widget_get_visible (sn_test_find_named (view, "scaling-declare-sev1")));
