@@ -6,6 +6,7 @@
  */
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sn-test-stack.h"
@@ -261,6 +262,57 @@ test_prometheus_down (void)
   g_assert_error (error, SN_SCALING_ERROR, SN_SCALING_ERROR_PROMETHEUS);
   g_assert_nonnull (strstr (error->message, "does not answer"));
   g_assert_nonnull (strstr (error->message, "prometheus"));
+}
+
+/* A private sshd like the stack's but with AllowTcpForwarding no
+ * (harden-vps.sh): Prometheus is asked through curl on the host. */
+static void
+test_forwarding_disabled (void)
+{
+  g_autofree char *dir = g_build_filename (sn_test_stack_dir (), "sshd-noforward-prom", NULL);
+  g_autofree char *kh = g_build_filename (g_get_user_data_dir (), "narcisse-admin", "known_hosts", NULL);
+  g_autofree char *cmd = NULL;
+  g_autofree char *port = NULL;
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autoptr(SnSshSession) noforward = NULL;
+  g_autoptr(GListModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnThreshold) cpu = NULL;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
+  SnScalingSettings settings;
+
+  cmd = g_strdup_printf (
+    "set -e; d='%s'; mkdir -p \"$d\"; "
+    "p=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])'); "
+    "sed -e \"s|^Port .*|Port $p|\" -e \"s|^PidFile .*|PidFile $d/sshd.pid|\" "
+    "-e 's|^AllowTcpForwarding .*|AllowTcpForwarding no|' '%s/ssh/sshd_config' > \"$d/sshd_config\"; "
+    "grep -qx 'AllowTcpForwarding no' \"$d/sshd_config\"; "
+    "setsid /usr/sbin/sshd -f \"$d/sshd_config\" -E \"$d/sshd.log\" </dev/null >/dev/null 2>&1; "
+    "for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && break; sleep 0.05; done; "
+    "printf '[127.0.0.1]:%%s %%s\\n' $p \"$(cut -d' ' -f1,2 '%s/ssh/hostkey_ed25519.pub')\" >> '%s'; echo $p",
+    dir, sn_test_stack_dir (), sn_test_stack_dir (), kh);
+  port = g_strstrip (sn_test_run (cmd));
+  g_object_set (profile, "ssh-port", (guint)atoi (port), NULL);
+  noforward = sn_ssh_session_new (profile, sn_secret_store_get_default ());
+
+  set_series ("{\"process_cpu_seconds_total\": {\"points\": [[-30000, 20], [-420, 95]]}}");
+  sn_scaling_settings_init (&settings);
+  sn_await_push_private (&await);
+  sn_scaling_thresholds_async (profile, noforward, &settings, NULL, sn_await_callback, &await);
+  model = sn_scaling_thresholds_finish (sn_await_result (&await), &error);
+  sn_await_clear (&await);
+
+  sn_ssh_session_disconnect (noforward);
+  g_free (cmd);
+  cmd = g_strdup_printf ("kill $(cat '%s/sshd.pid') 2>/dev/null; true", dir);
+  g_free (sn_test_run (cmd));
+  set_series ("{}");
+
+  g_assert_no_error (error);
+  cpu = g_list_model_get_item (model, SN_THRESHOLD_CPU);
+  g_assert_cmpint (sn_threshold_get_state (cpu), ==, SN_THRESHOLD_STATE_FIRING);
+  g_assert_cmpfloat_with_epsilon (sn_threshold_get_value (cpu), 95, 1e-9);
+  g_assert_cmpint (sn_threshold_get_state (get (model, SN_THRESHOLD_P95)), ==, SN_THRESHOLD_STATE_UNAVAILABLE);
 }
 
 /* Compose resources ------------------------------------------------------- */
@@ -566,6 +618,7 @@ main (int   argc,
   g_test_add_func ("/scaling/thresholds/states", test_thresholds_states);
   g_test_add_func ("/scaling/thresholds/settings", test_thresholds_settings);
   g_test_add_func ("/scaling/thresholds/prometheus-down", test_prometheus_down);
+  g_test_add_func ("/scaling/thresholds/forwarding-disabled", test_forwarding_disabled);
   g_test_add_func ("/scaling/compose/diff", test_diff);
   g_test_add_func ("/scaling/compose/round-trip", test_compose_round_trip);
   g_test_add_func ("/scaling/compose/invalid", test_compose_invalid);

@@ -302,6 +302,24 @@ sn_host_command_capacity (void)
 }
 
 /**
+ * sn_host_command_curl:
+ * @url: an http:// address as the host sees it (a loopback service)
+ *
+ * For hosts that refuse TCP forwarding (AllowTcpForwarding no): the host
+ * fetches the page itself and prints the body; a status of 400 or more
+ * exits non-zero with the body kept.
+ *
+ * Returns: (transfer full): "curl -sS --max-time 15 --fail-with-body URL"
+ */
+char *
+sn_host_command_curl (const char *url)
+{
+  g_autofree char *word = sn_host_shell_word (url);
+
+  return g_strdup_printf ("curl -sS --max-time 15 --fail-with-body %s", word);
+}
+
+/**
  * sn_host_command_describe:
  * @command: a command built by the functions above
  *

@@ -55,6 +55,7 @@ char *sn_host_command_git             (SnProfile           *profile,
 char *sn_host_command_df              (const char * const  *paths);
 char *sn_host_command_docker          (const char * const  *argv);
 char *sn_host_command_capacity        (void);
+char *sn_host_command_curl            (const char          *url);
 char *sn_host_command_describe        (SnProfile           *profile,
                                        const char          *command);
 

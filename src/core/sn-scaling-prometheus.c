@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "sn-await.h"
+#include "sn-host-command.h"
 #include "sn-net.h"
 #include "sn-scaling-private.h"
 #include "sn-ssh-tunnel.h"
@@ -30,19 +31,56 @@
 typedef struct
 {
   SoupSession *session;
-  char        *base;       /* http://127.0.0.1:LOCAL */
+  char        *base;       /* http://127.0.0.1:LOCAL, or the URL itself for curl */
   char        *where;      /* the profile's URL, for messages */
+  SnHost      *host;       /* set when the host refuses forwarding: curl there */
 } Client;
 
 static void
 client_clear (Client *client)
 {
+  g_clear_object (&client->host);
   g_clear_object (&client->session);
   g_clear_pointer (&client->base, g_free);
   g_clear_pointer (&client->where, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Client, client_clear)
+
+/* The body through `curl` run on the host (forwarding refused there). */
+static GBytes *
+curl_on_host (Client        *client,
+              const char    *url,
+              guint         *http_status,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autofree char *command = sn_host_command_curl (url);
+  g_autoptr(SnSshExecResult) exec = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  exec = sn_host_exec_sync (client->host, "scaling.prometheus", command, NULL,
+                            (PROMETHEUS_TIMEOUT_SECONDS + 5) * 1000, NULL, NULL, cancellable, &local_error);
+  if (exec == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  /* curl exits 22 on an HTTP error, its body kept: Prometheus' JSON error */
+  *http_status = sn_ssh_exec_result_get_success (exec) ? 200 : 400;
+  if (!sn_ssh_exec_result_get_success (exec) && sn_ssh_exec_result_get_exit_status (exec) != 22)
+    {
+      g_autofree char *err = sn_ssh_exec_result_dup_stderr_text (exec);
+
+      g_set_error (error, SN_SCALING_ERROR, SN_SCALING_ERROR_PROMETHEUS,
+                   _("Prometheus at %s does not answer (curl on the host, which refuses SSH "
+                     "forwarding): %s. Check that the prometheus container runs (docker compose ps "
+                     "prometheus) and the profile’s Prometheus URL."), client->where,
+                   err != NULL && *g_strstrip (err) != '\0' ? err : _("no message"));
+      return NULL;
+    }
+  return g_bytes_ref (sn_ssh_exec_result_get_stdout (exec));
+}
 
 /* GET PATH?QUERY; the "data" object of a "success" answer. */
 static JsonNode *
@@ -53,13 +91,21 @@ client_get (Client        *client,
             GError       **error)
 {
   g_autofree char *url = g_strconcat (client->base, path, "?", query, NULL);
-  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(SoupMessage) message = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
   JsonObject *root;
   const char *status;
+  guint http_status = 0;
 
+  if (client->host != NULL)
+    {
+      if (!(body = curl_on_host (client, url, &http_status, cancellable, error)))
+        return NULL;
+      goto parse;
+    }
+  message = soup_message_new ("GET", url);
   if (message == NULL)
     {
       g_set_error (error, SN_SCALING_ERROR, SN_SCALING_ERROR_PROMETHEUS,
@@ -79,13 +125,16 @@ client_get (Client        *client,
                        "Prometheus URL."), client->where, local_error->message);
       return NULL;
     }
+  http_status = soup_message_get_status (message);
+
+parse:
   if (g_bytes_get_size (body) > MAX_BODY_BYTES ||
       !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, SN_SCALING_ERROR, SN_SCALING_ERROR_PROMETHEUS,
                    _("%s answered HTTP %u with something that is not Prometheus’ API. Check the "
-                     "profile’s Prometheus URL."), client->where, soup_message_get_status (message));
+                     "profile’s Prometheus URL."), client->where, http_status);
       return NULL;
     }
   root = json_node_get_object (json_parser_get_root (parser));
@@ -93,7 +142,7 @@ client_get (Client        *client,
   if (!g_str_equal (status, "success") || !json_object_has_member (root, "data"))
     {
       g_set_error (error, SN_SCALING_ERROR, SN_SCALING_ERROR_PROMETHEUS,
-                   _("Prometheus refused the query (HTTP %u): %s"), soup_message_get_status (message),
+                   _("Prometheus refused the query (HTTP %u): %s"), http_status,
                    json_object_get_string_member_with_default (root, "error", _("no message")));
       return NULL;
     }
@@ -258,6 +307,14 @@ client_open (Client        *client,
       *tunnel = sn_ssh_tunnel_new (session, host, (guint)port);
       sn_ssh_tunnel_open_async (*tunnel, cancellable, sn_await_callback, &await);
       ok = sn_ssh_tunnel_open_finish (*tunnel, sn_await_result (&await), &local_error);
+      if (!ok && g_error_matches (local_error, SN_SSH_ERROR, SN_SSH_ERROR_FORWARDING_DISABLED))
+        {
+          /* harden-vps.sh's AllowTcpForwarding no: ask the host to fetch it */
+          g_clear_object (tunnel);
+          client->host = sn_host_new (session, NULL);
+          client->base = g_strdup_printf ("http://%s:%d", host, port);
+          return TRUE;
+        }
       if (!ok)
         {
           if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
