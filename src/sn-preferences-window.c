@@ -29,6 +29,7 @@ struct _SnPreferencesWindow
   /* Template children */
   GtkSpinButton        *refresh_interval_spin;
   GtkSwitch            *allow_read_only_incidents_switch;
+  AdwPreferencesGroup  *scaling_group;
   GtkListBox           *profiles_list;
 };
 
@@ -208,6 +209,41 @@ add_profile_action (GtkWidget  *widget,
   sn_preferences_window_edit (SN_PREFERENCES_WINDOW (widget), NULL, TRUE);
 }
 
+/* One row per scaling-* key: the thresholds and their durations. */
+static void
+add_scaling_rows (SnPreferencesWindow *self)
+{
+  static const struct { const char *key; const char *title; double lower, upper, step; guint digits; } rows[] = {
+    { "scaling-cpu-percent", N_("App CPU above (% of one core)"), 1, 1000, 5, 0 },
+    { "scaling-cpu-minutes", N_("… for (minutes)"), 0, 360, 1, 0 },
+    { "scaling-ram-percent", N_("App memory above (% of its limit)"), 1, 100, 1, 0 },
+    { "scaling-ram-minutes", N_("… for (minutes)"), 0, 360, 1, 0 },
+    { "scaling-app-memory-mib", N_("App memory limit (MiB)"), 64, 1048576, 64, 0 },
+    { "scaling-p95-seconds", N_("P95 latency above (seconds)"), 0.01, 120, 0.1, 2 },
+    { "scaling-p95-minutes", N_("… for (minutes)"), 0, 360, 1, 0 },
+    { "scaling-error-percent", N_("Error rate above (%), SEV1"), 0.01, 100, 0.5, 2 },
+    { "scaling-error-minutes", N_("… for (minutes)"), 0, 360, 1, 0 },
+    { "scaling-db-percent", N_("Database connections above (% of the pool)"), 1, 100, 1, 0 },
+  };
+  GSettings *settings = sn_settings_get_gsettings (sn_settings_get_default ());
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+      GtkWidget *spin = gtk_spin_button_new_with_range (rows[i].lower, rows[i].upper, rows[i].step);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(rows[i].title));
+      gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), rows[i].digits);
+      gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+      gtk_widget_set_name (spin, rows[i].key);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, _(rows[i].title), -1);
+      adw_action_row_add_suffix (row, spin);
+      adw_action_row_set_activatable_widget (row, spin);
+      g_settings_bind (settings, rows[i].key, spin, "value", G_SETTINGS_BIND_DEFAULT);
+      adw_preferences_group_add (self->scaling_group, GTK_WIDGET (row));
+    }
+}
+
 static void
 sn_preferences_window_constructed (GObject *object)
 {
@@ -222,6 +258,7 @@ sn_preferences_window_constructed (GObject *object)
   g_settings_bind (sn_settings_get_gsettings (sn_settings_get_default ()),
                    SN_INCIDENT_SETTINGS_KEY_ALLOW_READ_ONLY,
                    self->allow_read_only_incidents_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  add_scaling_rows (self);
 
   if (self->parent != NULL)
     {
@@ -319,6 +356,7 @@ sn_preferences_window_class_init (SnPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SnPreferencesWindow, refresh_interval_spin);
   gtk_widget_class_bind_template_child (widget_class, SnPreferencesWindow, allow_read_only_incidents_switch);
+  gtk_widget_class_bind_template_child (widget_class, SnPreferencesWindow, scaling_group);
   gtk_widget_class_bind_template_child (widget_class, SnPreferencesWindow, profiles_list);
 
   gtk_widget_class_install_action (widget_class, "prefs.add-profile", NULL, add_profile_action);

@@ -285,3 +285,33 @@ sn_settings_set_window_state (SnSettings *self,
   g_settings_set_boolean (self->settings, SN_SETTINGS_KEY_WINDOW_MAXIMIZED, maximized);
   g_settings_apply (self->settings);
 }
+
+/**
+ * sn_settings_get_scaling:
+ *
+ * Fills @scaling with the runbook's defaults, then the thresholds the
+ * person set in the preferences (the scaling-* keys).
+ */
+void
+sn_settings_get_scaling (SnSettings        *self,
+                         SnScalingSettings *scaling)
+{
+  static const struct { const char *value; const char *minutes; } keys[SN_THRESHOLD_N] = {
+    { "scaling-cpu-percent", "scaling-cpu-minutes" },
+    { "scaling-ram-percent", "scaling-ram-minutes" },
+    { "scaling-p95-seconds", "scaling-p95-minutes" },
+    { "scaling-error-percent", "scaling-error-minutes" },
+    { "scaling-db-percent", NULL },
+  };
+
+  g_return_if_fail (SN_IS_SETTINGS (self));
+
+  sn_scaling_settings_init (scaling);
+  for (guint i = 0; i < SN_THRESHOLD_N; i++)
+    {
+      scaling->limit[i] = g_settings_get_double (self->settings, keys[i].value);
+      if (keys[i].minutes != NULL)
+        scaling->duration[i] = 60 * g_settings_get_uint (self->settings, keys[i].minutes);
+    }
+  scaling->app_memory_mib = g_settings_get_uint (self->settings, "scaling-app-memory-mib");
+}

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "sn-types.h"
+#include "sn-scaling.h"
 
 G_BEGIN_DECLS
 
@@ -37,5 +38,7 @@ void        sn_settings_set_window_state     (SnSettings *self,
                                               int         width,
                                               int         height,
                                               gboolean    maximized);
+void        sn_settings_get_scaling          (SnSettings        *self,
+                                              SnScalingSettings *scaling);
 
 G_END_DECLS

@@ -11,6 +11,8 @@
 
 #include <glib/gi18n.h>
 
+#include <math.h>
+
 #include "sn-sparkline.h"
 
 #define WINDOW_SECONDS (24 * 3600)
@@ -20,6 +22,7 @@ struct _SnSparkline
   GtkDrawingArea   parent_instance;
 
   SnHealthHistory *history;
+  SnThreshold     *threshold;   /* or a threshold's series (the Scaling view) */
 
   int              probe;
   gint64           last_ms;
@@ -29,6 +32,7 @@ enum {
   PROP_0,
   PROP_HISTORY,
   PROP_PROBE,
+  PROP_THRESHOLD,
   N_PROPS
 };
 
@@ -96,6 +100,69 @@ state_color (GtkWidget     *widget,
   G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
+/* A threshold's series over its range, its limit dashed, the points above
+ * it in the warning colour. */
+static void
+draw_threshold (SnSparkline *self,
+                cairo_t     *cr,
+                int          width,
+                int          height,
+                GdkRGBA     *fg)
+{
+  guint n = 0;
+  const double *values = sn_threshold_get_series (self->threshold, &n);
+  const gint64 *times = sn_threshold_get_times (self->threshold, &n);
+  double limit = sn_threshold_get_limit (self->threshold);
+  double max = limit * 1.1;
+  const double top = 3, bottom = height - 5;
+  gint64 span;
+  GdkRGBA warning;
+  double y_limit;
+
+  if (n < 2)
+    return;
+  for (guint i = 0; i < n; i++)
+    if (isfinite (values[i]))
+      max = MAX (max, values[i]);
+  span = MAX (times[n - 1] - times[0], 1);
+  y_limit = bottom - limit / max * (bottom - top);
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1);
+  cairo_set_dash (cr, (const double[]) { 3, 3 }, 2, 0);
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.4);
+  cairo_move_to (cr, 0, y_limit + 0.5);
+  cairo_line_to (cr, width, y_limit + 0.5);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+
+  cairo_set_line_width (cr, 1.5);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.7);
+  for (guint i = 0; i < n; i++)
+    {
+      double x = (double) (times[i] - times[0]) / span * (width - 4) + 2;
+      double y = bottom - (isfinite (values[i]) ? values[i] : 0) / max * (bottom - top);
+
+      if (i == 0)
+        cairo_move_to (cr, x, y);
+      else
+        cairo_line_to (cr, x, y);
+    }
+  cairo_stroke (cr);
+
+  state_color (GTK_WIDGET (self), SN_HEALTH_STATE_DEGRADED, &warning);
+  gdk_cairo_set_source_rgba (cr, &warning);
+  for (guint i = 0; i < n; i++)
+    if (isfinite (values[i]) && values[i] > limit)
+      {
+        double x = (double) (times[i] - times[0]) / span * (width - 4) + 2;
+
+        cairo_rectangle (cr, x - 1, height - 3, 2, 3);
+        cairo_fill (cr);
+      }
+}
+
 static void
 sn_sparkline_draw (GtkDrawingArea *area,
                    cairo_t        *cr,
@@ -123,6 +190,11 @@ sn_sparkline_draw (GtkDrawingArea *area,
   cairo_line_to (cr, width, bottom + 0.5);
   cairo_stroke (cr);
 
+  if (self->threshold != NULL)
+    {
+      draw_threshold (self, cr, width, height, &fg);
+      return;
+    }
   if (self->history == NULL)
     return;
 
@@ -234,6 +306,7 @@ sn_sparkline_dispose (GObject *object)
   if (self->history != NULL)
     g_signal_handlers_disconnect_by_data (self->history, self);
   g_clear_object (&self->history);
+  g_clear_object (&self->threshold);
 
   G_OBJECT_CLASS (sn_sparkline_parent_class)->dispose (object);
 }
@@ -253,6 +326,9 @@ sn_sparkline_get_property (GObject    *object,
       break;
     case PROP_PROBE:
       g_value_set_int (value, self->probe);
+      break;
+    case PROP_THRESHOLD:
+      g_value_set_object (value, self->threshold);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -276,6 +352,9 @@ sn_sparkline_set_property (GObject      *object,
       self->probe = g_value_get_int (value);
       sn_sparkline_update (self);
       break;
+    case PROP_THRESHOLD:
+      sn_sparkline_set_threshold (self, g_value_get_object (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -297,6 +376,9 @@ sn_sparkline_class_init (SnSparklineClass *klass)
   properties[PROP_PROBE] =
     g_param_spec_int ("probe", NULL, NULL, -1, SN_HEALTH_N_PROBES - 1, -1,
                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS));
+  properties[PROP_THRESHOLD] =
+    g_param_spec_object ("threshold", NULL, NULL, SN_TYPE_THRESHOLD,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "snsparkline");
@@ -356,4 +438,37 @@ sn_sparkline_get_last_ms (SnSparkline *self)
 {
   g_return_val_if_fail (SN_IS_SPARKLINE (self), -1);
   return self->last_ms;
+}
+
+/**
+ * sn_sparkline_set_threshold:
+ *
+ * Draws @threshold's series (the Scaling view) instead of a health
+ * history; its accessible label says the threshold, its state and value.
+ */
+void
+sn_sparkline_set_threshold (SnSparkline *self,
+                            SnThreshold *threshold)
+{
+  g_autofree char *value = NULL;
+  g_autofree char *label = NULL;
+  guint n = 0;
+
+  g_return_if_fail (SN_IS_SPARKLINE (self));
+  g_return_if_fail (!threshold || SN_IS_THRESHOLD (threshold));
+
+  if (!g_set_object (&self->threshold, threshold))
+    return;
+  if (threshold != NULL)
+    {
+      value = sn_threshold_dup_value_text (threshold);
+      sn_threshold_get_series (threshold, &n);
+      /* Translators: the accessible label of a threshold's chart: its name, the points, its state, its value */
+      label = g_strdup_printf (_("%s over 6 hours (%u points): %s, now %s"), sn_threshold_get_title (threshold), n,
+                               sn_threshold_state_to_label (sn_threshold_get_state (threshold)), value);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self), label);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_THRESHOLD]);
 }

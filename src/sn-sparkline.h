@@ -9,6 +9,7 @@
 
 #include "sn-types.h"
 #include "sn-health-history.h"
+#include "sn-scaling.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,8 @@ SnHealthHistory *sn_sparkline_get_history (SnSparkline     *self);
 void             sn_sparkline_set_history (SnSparkline     *self,
                                            SnHealthHistory *history);
 int              sn_sparkline_get_probe   (SnSparkline     *self);
+void             sn_sparkline_set_threshold (SnSparkline    *self,
+                                             SnThreshold    *threshold);
 /* The newest latency drawn, -1 when none: what the accessible label says. */
 gint64           sn_sparkline_get_last_ms (SnSparkline     *self);
 

@@ -18,6 +18,7 @@
 #include "sn-database-view.h"
 #include "sn-deployments-view.h"
 #include "sn-maintenance-view.h"
+#include "sn-scaling-view.h"
 #include "sn-first-run-page.h"
 #include "sn-gui-util.h"
 #include "sn-incidents-view.h"
@@ -82,6 +83,7 @@ static const struct {
   { "cache", N_("Cache"), "view-list-symbolic", sn_cache_view_get_type },
   { "backups", N_("Backups"), "document-save-symbolic", sn_backups_page_get_type },
   { "deployments", N_("Deployments"), "system-software-install-symbolic", sn_deployments_view_get_type },
+  { "scaling", N_("Scaling"), "utilities-system-monitor-symbolic", sn_scaling_view_get_type },
   { "maintenance", N_("Maintenance"), "emblem-system-symbolic", sn_maintenance_view_get_type },
 };
 
@@ -904,4 +906,24 @@ sn_window_show_error (SnWindow   *self,
 
   g_message ("%s", message);
   sn_gui_toast_error (GTK_WIDGET (self->toast_overlay), message);
+}
+
+/**
+ * sn_window_show_view:
+ * @name: a view's name ("incidents", "scaling", ...)
+ *
+ * Returns: (transfer none) (nullable): the view, now the visible one
+ */
+GtkWidget *
+sn_window_show_view (SnWindow   *self,
+                     const char *name)
+{
+  GtkWidget *view;
+
+  g_return_val_if_fail (SN_IS_WINDOW (self), NULL);
+
+  view = adw_view_stack_get_child_by_name (self->view_stack, name);
+  if (view != NULL)
+    adw_view_stack_set_visible_child (self->view_stack, view);
+  return view;
 }

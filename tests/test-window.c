@@ -265,8 +265,8 @@ count_actionables (GtkWidget  *root,
 static void
 test_window_navigation (void)
 {
-  static const char * const areas[] = { "incidents", "database", "cache", "backups", "deployments", "maintenance",
-                                        NULL };
+  static const char * const areas[] = { "incidents", "database", "cache", "backups", "deployments", "scaling",
+                                        "maintenance", NULL };
   g_autofree char *directory = sn_profile_store_default_directory ();
   g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
   g_autoptr(GListModel) pages = NULL;

@@ -130,6 +130,26 @@ N_("Replaces NEXTAUTH_SECRET, the secret that signs every login session and ever
 N_("When the secret was last rotated");
 N_("Rotate NEXTAUTH_SECRET, recreate the app and verify");
 N_("The site answers");
+/* scaling-apply.json */
+N_("Change a service's resources");
+N_("Changes the CPU and memory limits and reservations or the number of instances of one service in docker-compose.yml (runbook §5.1, §5.2), then restarts what changed. The plan shows the exact change to the file. The file is backed up and written in one go, and Docker checks it before anything restarts; and if the check, the restart or the site fails afterwards the old file is put back and the stack restarted with it. Only the values concerned change in the file: comments and order stay. On the real server the app has no deploy: section yet. nginx finds the app's instances by name only when it starts or reloads, so it is checked and reloaded at the end.");
+N_("Service");
+N_("The compose service, such as app");
+N_("CPU limit");
+N_("Number of CPUs, such as 2 or 0.5; empty to keep it");
+N_("Memory limit");
+N_("Such as 512M or 2G; empty to keep it");
+N_("CPU reservation");
+N_("At most the limit; empty to keep it");
+N_("Memory reservation");
+N_("Instances");
+N_("Number of containers of the service; empty to keep it");
+N_("Back up and write docker-compose.yml");
+N_("Check the file with docker compose config");
+N_("Apply it: docker compose up -d");
+N_("Check nginx's configuration");
+N_("Reload nginx so that it finds the app's instances");
+N_("Check the containers");
 
 /* setup-readonly-access.json */
 N_("Set up read-only access for the direction");

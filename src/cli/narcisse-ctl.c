@@ -41,6 +41,7 @@ static const SnCtlCommand commands[] = {
   { "disk", N_("Show the disk space of the host and Docker’s share of it"), sn_ctl_disk },
   { "activity", N_("Show what was done on the hosts, from the audit log"), sn_ctl_activity },
   { "cache", N_("Browse and clear the cache (keys | get | stats | delete | invalidate | flush)"), sn_ctl_cache },
+  { "scaling", N_("Resources and thresholds (status | resources | replication | set)"), sn_ctl_scaling },
   { "maintenance", N_("Maintenance: disk cleanup, volumes, dependency audit (disk | volume-rm | audit | jobs)"), sn_ctl_maintenance },
   { "trust-host", N_("Check and trust the SSH host key of the profile’s server"), sn_ctl_trust_host },
   { "secret", N_("NEXTAUTH_SECRET: when it was last rotated, and its rotation (status | rotate)"), sn_ctl_secret },

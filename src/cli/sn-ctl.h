@@ -142,6 +142,17 @@ int        sn_ctl_maintenance_jobs      (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
 
+/* sn-ctl-host.c: the profile's connection, up (host key policy of the
+ * command line); NULL after printing why not. */
+SnConnection *
+           sn_ctl_open_host             (SnCtl          *ctl,
+                                         SnProfile     **out_profile);
+
+/* sn-ctl-scaling.c */
+int        sn_ctl_scaling               (SnCtl          *ctl,
+                                         int             argc,
+                                         char          **argv);
+
 /* sn-ctl-cache.c */
 int        sn_ctl_cache                 (SnCtl          *ctl,
                                          int             argc,

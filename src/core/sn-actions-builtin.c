@@ -20,6 +20,7 @@
 #include "sn-host.h"
 #include "sn-maintenance-secrets.h"
 #include "sn-maintenance-disk.h"
+#include "sn-scaling.h"
 
 void
 sn_actions_register_builtin (void)
@@ -37,6 +38,7 @@ sn_actions_register_builtin (void)
       sn_deploy_register_actions ();
       sn_maintenance_secret_actions_register ();
       sn_maintenance_disk_actions_register ();
+      sn_scaling_actions_register ();
       g_once_init_leave (&initialized, 1);
     }
 }

@@ -275,6 +275,51 @@ sn_host_command_df (const char * const *paths)
 }
 
 /**
+ * sn_host_command_docker:
+ * @argv: docker's arguments, e.g. { "stats", "--no-stream", "--format", "{{json .}}", NULL }
+ *
+ * Returns: (transfer full): "docker ARGV", every argument a quoted word
+ */
+char *
+sn_host_command_docker (const char * const *argv)
+{
+  g_autofree char *words = sn_host_shell_words (argv);
+
+  return g_strdup_printf ("docker%s%s", *words != '\0' ? " " : "", words);
+}
+
+/**
+ * sn_host_command_capacity:
+ *
+ * The host's processors and memory: `nproc` then `free -b`.
+ *
+ * Returns: (transfer full): "nproc && free -b"
+ */
+char *
+sn_host_command_capacity (void)
+{
+  return g_strdup ("nproc && free -b");
+}
+
+/**
+ * sn_host_command_curl:
+ * @url: an http:// address as the host sees it (a loopback service)
+ *
+ * For hosts that refuse TCP forwarding (AllowTcpForwarding no): the host
+ * fetches the page itself and prints the body; a status of 400 or more
+ * exits non-zero with the body kept.
+ *
+ * Returns: (transfer full): "curl -sS --max-time 15 --fail-with-body URL"
+ */
+char *
+sn_host_command_curl (const char *url)
+{
+  g_autofree char *word = sn_host_shell_word (url);
+
+  return g_strdup_printf ("curl -sS --max-time 15 --fail-with-body %s", word);
+}
+
+/**
  * sn_host_command_describe:
  * @command: a command built by the functions above
  *

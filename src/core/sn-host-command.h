@@ -78,6 +78,9 @@ char *sn_host_command_env_presence    (SnProfile           *profile,
                                        const char          *service);
 char *sn_host_command_listening_ports (void);
 char *sn_host_command_paths_exist     (const char * const  *paths);
+char *sn_host_command_docker          (const char * const  *argv);
+char *sn_host_command_capacity        (void);
+char *sn_host_command_curl            (const char          *url);
 char *sn_host_command_describe        (SnProfile           *profile,
                                        const char          *command);
 /* Maintenance (disk cleanup): docker, journalctl and npm on the host itself. */

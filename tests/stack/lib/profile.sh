@@ -41,7 +41,7 @@ profile_json() {
   "redis-host": "127.0.0.1",
   "redis-port": $REDIS_PORT,
   "upstash-url": "",
-  "prometheus-url": "http://127.0.0.1:9090",
+  "prometheus-url": "$PROMETHEUS_URL",
   "github-repo": "kalicatt/SweetNarcisse-demo",
   "github-api-url": "$GITHUB_API_URL",
   "credentials-file": "$6"

@@ -1,0 +1,26 @@
+/* sn-scaling-private.h: what the scaling files share
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "sn-scaling.h"
+
+G_BEGIN_DECLS
+
+SnThreshold *_sn_threshold_new             (SnThresholdKind          kind,
+                                            const SnScalingSettings *settings);
+void         _sn_threshold_set_unavailable (SnThreshold             *self,
+                                            const char              *reason);
+void         _sn_threshold_set_result      (SnThreshold             *self,
+                                            double                   value,
+                                            GArray                  *times,
+                                            GArray                  *values,
+                                            gint64                   now,
+                                            guint                    step,
+                                            double                   warning_ratio);
+
+G_END_DECLS

@@ -1,0 +1,514 @@
+/* sn-scaling-resources-page.c: the Scaling view's "Resources" page
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sn-scaling-resources-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sn-runbook-catalog.h"
+#include "sn-runbook-wizard.h"
+#include "sn-scaling-resources-page.h"
+
+/*
+ * docker-compose.yml's resources per service as a form: what the file
+ * says now, the new values, the check of them and the exact change to the
+ * file as a unified diff, all computed by the core from the file read over
+ * the connection (the runbook computes and checks it again when it runs).
+ * Apply opens the runbook scaling-apply in the wizard. Only an operator
+ * profile sees this page; the runbook refuses others in core anyway.
+ */
+
+struct _SnScalingResourcesPage
+{
+  GtkWidget       parent_instance;
+
+  SnProfile      *profile;
+  SnConnection   *connection;
+  GCancellable   *cancellable;
+  SnComposeFile  *file;
+  SnHostCapacity  capacity;
+  GPtrArray      *resources;     /* SnServiceResources, in the combo's order */
+  GtkWidget      *wizard;        /* weak pointer */
+  gboolean        busy;
+  gboolean        valid;
+
+  GtkStack       *stack;
+  GtkSpinner     *spinner;
+  AdwStatusPage  *error_page;
+  AdwComboRow    *service_row;
+  GtkStringList  *services;
+  AdwActionRow   *current_row;
+  AdwActionRow   *capacity_row;
+  AdwEntryRow    *cpus_row;
+  AdwEntryRow    *memory_row;
+  AdwEntryRow    *cpus_res_row;
+  AdwEntryRow    *memory_res_row;
+  AdwEntryRow    *replicas_row;
+  GtkLabel       *validation_label;
+  GtkTextView    *diff_view;
+};
+
+G_DEFINE_FINAL_TYPE (SnScalingResourcesPage, sn_scaling_resources_page, GTK_TYPE_WIDGET)
+
+static gboolean
+may_change (SnScalingResourcesPage *self)
+{
+  return self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_OPERATOR;
+}
+
+static void
+update_actions (SnScalingResourcesPage *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scaling-resources.cancel", self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scaling-resources.reload", !self->busy && self->profile != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scaling-resources.apply",
+                                 !self->busy && self->valid && may_change (self));
+}
+
+static void
+set_busy (SnScalingResourcesPage *self,
+          gboolean                busy)
+{
+  self->busy = busy;
+  if (busy)
+    gtk_spinner_start (self->spinner);
+  else
+    gtk_spinner_stop (self->spinner);
+  update_actions (self);
+}
+
+static const char *
+entry_or_null (AdwEntryRow *row)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+
+  for (const char *p = text; p != NULL && *p != '\0'; p++)
+    if (!g_ascii_isspace (*p))
+      return text;
+  return NULL;
+}
+
+static SnServiceResources *
+selected_service (SnScalingResourcesPage *self)
+{
+  guint selected = adw_combo_row_get_selected (self->service_row);
+
+  if (self->resources == NULL || selected >= self->resources->len)
+    return NULL;
+  return self->resources->pdata[selected];
+}
+
+static void
+set_diff (SnScalingResourcesPage *self,
+          const char             *text)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->diff_view), text, -1);
+}
+
+/* The check and the diff of what the form says now. */
+static void
+update_preview (SnScalingResourcesPage *self)
+{
+  SnServiceResources *service = selected_service (self);
+  SnResourcesChange change = { NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *diff = NULL;
+  g_autofree char *path = NULL;
+  const char *replicas = entry_or_null (self->replicas_row);
+
+  self->valid = FALSE;
+  set_diff (self, "");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->validation_label), "error");
+  if (service == NULL || self->file == NULL)
+    {
+      update_actions (self);
+      return;
+    }
+  change.cpus_limit = entry_or_null (self->cpus_row);
+  change.memory_limit = entry_or_null (self->memory_row);
+  change.cpus_reservation = entry_or_null (self->cpus_res_row);
+  change.memory_reservation = entry_or_null (self->memory_res_row);
+  if (replicas != NULL)
+    {
+      guint64 value = 0;
+
+      if (!g_ascii_string_to_unsigned (replicas, 10, 1, 1000, &value, NULL))
+        {
+          gtk_label_set_text (self->validation_label,
+                              _("The number of instances is a whole number from 1."));
+          gtk_widget_add_css_class (GTK_WIDGET (self->validation_label), "error");
+          update_actions (self);
+          return;
+        }
+      change.replicas = (int)value;
+    }
+  if (change.cpus_limit == NULL && change.memory_limit == NULL && change.cpus_reservation == NULL &&
+      change.memory_reservation == NULL && change.replicas == 0)
+    {
+      gtk_label_set_text (self->validation_label,
+                          _("Type a new value to see the change to docker-compose.yml."));
+      update_actions (self);
+      return;
+    }
+
+  text = sn_compose_file_apply (self->file, service->name, &change, &self->capacity, &error);
+  if (text == NULL)
+    {
+      gtk_label_set_text (self->validation_label, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->validation_label), "error");
+      update_actions (self);
+      return;
+    }
+  path = sn_scaling_dup_compose_path (self->profile);
+  diff = sn_scaling_unified_diff (sn_compose_file_get_text (self->file), text, path, path);
+  if (*diff == '\0')
+    gtk_label_set_text (self->validation_label, _("docker-compose.yml already has these values."));
+  else
+    {
+      gtk_label_set_text (self->validation_label,
+                          _("Valid. Apply opens the runbook: backup, write, check, restart, "
+                            "and the old file back if anything fails."));
+      self->valid = TRUE;
+    }
+  set_diff (self, diff);
+  update_actions (self);
+}
+
+static char *
+cpus_text (double cpus)
+{
+  return cpus < 0 ? g_strdup (_("none")) : g_strdup_printf ("%g", cpus);
+}
+
+static void
+show_service (SnScalingResourcesPage *self)
+{
+  SnServiceResources *r = selected_service (self);
+  g_autofree char *c1 = NULL;
+  g_autofree char *m1 = NULL;
+  g_autofree char *c2 = NULL;
+  g_autofree char *m2 = NULL;
+  g_autofree char *text = NULL;
+
+  if (r == NULL)
+    return;
+  c1 = cpus_text (r->cpus_limit);
+  m1 = sn_scaling_format_memory (r->memory_limit);
+  c2 = cpus_text (r->cpus_reservation);
+  m2 = sn_scaling_format_memory (r->memory_reservation);
+  /* Translators: a service's resources: CPU limit, memory limit, reservations, instances */
+  text = g_strdup_printf (_("Limits: %s CPU, %s — reservations: %s CPU, %s — %d instance(s)"),
+                          c1, m1, c2, m2, MAX (r->replicas, 1));
+  adw_action_row_set_subtitle (self->current_row, text);
+  update_preview (self);
+}
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(SnScalingResourcesPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *memory = NULL;
+  g_autofree char *capacity = NULL;
+  SnComposeFile *file = sn_scaling_read_compose_finish (SN_HOST (object), result, &self->capacity, &error);
+  guint app = 0;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (file == NULL)
+    {
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      return;
+    }
+  g_clear_pointer (&self->file, sn_compose_file_free);
+  g_clear_pointer (&self->resources, g_ptr_array_unref);
+  self->file = file;
+  self->resources = sn_compose_file_list_services (file);
+  gtk_string_list_splice (self->services, 0, g_list_model_get_n_items (G_LIST_MODEL (self->services)), NULL);
+  for (guint i = 0; i < self->resources->len; i++)
+    {
+      const char *name = ((SnServiceResources *)self->resources->pdata[i])->name;
+
+      gtk_string_list_append (self->services, name);
+      if (g_str_equal (name, "app"))
+        app = i;
+    }
+  memory = sn_scaling_format_memory ((gint64)self->capacity.memory);
+  capacity = g_strdup_printf (_("%u CPUs, %s of memory"), self->capacity.cpus, memory);
+  adw_action_row_set_subtitle (self->capacity_row, capacity);
+  adw_combo_row_set_selected (self->service_row, app);
+  show_service (self);
+  gtk_stack_set_visible_child_name (self->stack, "content");
+}
+
+static void
+connect_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(SnScalingResourcesPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  SnConnection *connection = SN_CONNECTION (object);
+
+  if (!sn_connection_connect_finish (connection, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      set_busy (self, FALSE);
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      return;
+    }
+  if (connection != self->connection)
+    return;
+  sn_scaling_read_compose_async (sn_connection_get_host (connection), self->cancellable, read_cb,
+                                 g_object_ref (self));
+}
+
+/**
+ * sn_scaling_resources_page_reload:
+ *
+ * Reads docker-compose.yml and the host's capacity again.
+ */
+void
+sn_scaling_resources_page_reload (SnScalingResourcesPage *self)
+{
+  g_return_if_fail (SN_IS_SCALING_RESOURCES_PAGE (self));
+
+  if (self->profile == NULL || self->connection == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+  if (self->busy)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  set_busy (self, TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  sn_connection_connect_async (self->connection, self->cancellable, connect_cb, g_object_ref (self));
+}
+
+static void
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  sn_scaling_resources_page_reload (SN_SCALING_RESOURCES_PAGE (widget));
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SnScalingResourcesPage *self = SN_SCALING_RESOURCES_PAGE (widget);
+
+  g_cancellable_cancel (self->cancellable);
+  set_busy (self, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, self->file != NULL ? "content" : "empty");
+}
+
+static void
+wizard_finished_cb (SnScalingResourcesPage *self)
+{
+  /* Whatever happened, the file may have changed: read it again. */
+  sn_scaling_resources_page_reload (self);
+}
+
+static void
+apply_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  SnScalingResourcesPage *self = SN_SCALING_RESOURCES_PAGE (widget);
+  SnServiceResources *service = selected_service (self);
+  g_autoptr(SnRunbookCatalog) catalog = NULL;
+  SnRunbook *runbook;
+  SnRunbookWizard *wizard;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  const char *ids[] = { "cpus", "memory", "cpus-reservation", "memory-reservation", "replicas" };
+  AdwEntryRow *rows[] = { self->cpus_row, self->memory_row, self->cpus_res_row, self->memory_res_row,
+                          self->replicas_row };
+
+  if (!self->valid || service == NULL || !may_change (self))
+    return;
+  catalog = sn_runbook_catalog_new (NULL);
+  sn_runbook_catalog_load (catalog, NULL);
+  if (!(runbook = sn_runbook_catalog_lookup (catalog, "scaling-apply")))
+    return;
+
+  wizard = sn_runbook_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, runbook, self->profile);
+  sn_runbook_wizard_set_param (wizard, "service", service->name);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    sn_runbook_wizard_set_param (wizard, ids[i], entry_or_null (rows[i]) != NULL ? entry_or_null (rows[i]) : "");
+  g_signal_connect_object (wizard, "finished", G_CALLBACK (wizard_finished_cb), self, G_CONNECT_SWAPPED);
+  if (self->wizard != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
+  self->wizard = GTK_WIDGET (wizard);
+  g_object_add_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
+static void
+reset (SnScalingResourcesPage *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_pointer (&self->file, sn_compose_file_free);
+  g_clear_pointer (&self->resources, g_ptr_array_unref);
+  self->valid = FALSE;
+  set_busy (self, FALSE);
+  gtk_string_list_splice (self->services, 0, g_list_model_get_n_items (G_LIST_MODEL (self->services)), NULL);
+  set_diff (self, "");
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+void
+sn_scaling_resources_page_set_profile (SnScalingResourcesPage *self,
+                                       SnProfile              *profile)
+{
+  g_return_if_fail (SN_IS_SCALING_RESOURCES_PAGE (self));
+
+  if (!g_set_object (&self->profile, profile))
+    return;
+  reset (self);
+  gtk_widget_set_visible (GTK_WIDGET (self), may_change (self));
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    sn_scaling_resources_page_reload (self);
+}
+
+void
+sn_scaling_resources_page_set_connection (SnScalingResourcesPage *self,
+                                          SnConnection           *connection)
+{
+  g_return_if_fail (SN_IS_SCALING_RESOURCES_PAGE (self));
+
+  if (!g_set_object (&self->connection, connection))
+    return;
+  reset (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    sn_scaling_resources_page_reload (self);
+}
+
+static void
+sn_scaling_resources_page_map (GtkWidget *widget)
+{
+  SnScalingResourcesPage *self = SN_SCALING_RESOURCES_PAGE (widget);
+
+  GTK_WIDGET_CLASS (sn_scaling_resources_page_parent_class)->map (widget);
+  if (self->file == NULL && !self->busy)
+    sn_scaling_resources_page_reload (self);
+}
+
+static void
+sn_scaling_resources_page_dispose (GObject *object)
+{
+  SnScalingResourcesPage *self = SN_SCALING_RESOURCES_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->wizard != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
+  self->wizard = NULL;
+  gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_SCALING_RESOURCES_PAGE);
+  g_clear_pointer (&self->file, sn_compose_file_free);
+  g_clear_pointer (&self->resources, g_ptr_array_unref);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->profile);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (sn_scaling_resources_page_parent_class)->dispose (object);
+}
+
+static void
+sn_scaling_resources_page_class_init (SnScalingResourcesPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sn_scaling_resources_page_dispose;
+  widget_class->map = sn_scaling_resources_page_map;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-scaling-resources-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SnScalingResourcesPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, SnScalingResourcesPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, SnScalingResourcesPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, SnScalingResourcesPage, service_row);
+  gtk_widget_class_bind_template_child (widget_class, SnScalingResourcesPage, services);
+  gtk_widget_class_bind_template_child (widget_class, SnScalingResourcesPage, current_row);
+  gtk_widget_class_bind_template_child (widget_class, SnScalingResourcesPage, capacity_row);
+  gtk_widget_class_bind_template_child (widget_class, SnScalingResourcesPage, cpus_row);
+  gtk_widget_class_bind_template_child (widget_class, SnScalingResourcesPage, memory_row);
+  gtk_widget_class_bind_template_child (widget_class, SnScalingResourcesPage, cpus_res_row);
+  gtk_widget_class_bind_template_child (widget_class, SnScalingResourcesPage, memory_res_row);
+  gtk_widget_class_bind_template_child (widget_class, SnScalingResourcesPage, replicas_row);
+  gtk_widget_class_bind_template_child (widget_class, SnScalingResourcesPage, validation_label);
+  gtk_widget_class_bind_template_child (widget_class, SnScalingResourcesPage, diff_view);
+
+  gtk_widget_class_install_action (widget_class, "scaling-resources.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "scaling-resources.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "scaling-resources.apply", NULL, apply_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "scaling-resources.cancel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_A, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "scaling-resources.apply", NULL);
+
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+sn_scaling_resources_page_init (SnScalingResourcesPage *self)
+{
+  AdwEntryRow *rows[5];
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  rows[0] = self->cpus_row;
+  rows[1] = self->memory_row;
+  rows[2] = self->cpus_res_row;
+  rows[3] = self->memory_res_row;
+  rows[4] = self->replicas_row;
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    g_signal_connect_swapped (rows[i], "changed", G_CALLBACK (update_preview), self);
+  g_signal_connect_swapped (self->service_row, "notify::selected", G_CALLBACK (show_service), self);
+  /* The file's values, not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->current_row), FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Service resources"), -1);
+  update_actions (self);
+}
+
+GtkWidget *
+sn_scaling_resources_page_new (void)
+{
+  return g_object_new (SN_TYPE_SCALING_RESOURCES_PAGE, NULL);
+}
+
+gboolean sn_scaling_resources_page_get_busy (SnScalingResourcesPage *self) { return self->busy; }
+SnComposeFile *sn_scaling_resources_page_get_file (SnScalingResourcesPage *self) { return self->file; }
+
+char *
+sn_scaling_resources_page_dup_diff (SnScalingResourcesPage *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->diff_view);
+  GtkTextIter start;
+  GtkTextIter end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+GtkWindow *
+sn_scaling_resources_page_get_wizard (SnScalingResourcesPage *self)
+{
+  return self->wizard != NULL ? GTK_WINDOW (self->wizard) : NULL;
+}

@@ -1,0 +1,291 @@
+/* test-scaling-view.c: the Scaling view in the window, against the local stack
+ *
+ * Copyright 2026 Sweet Narcisse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-scaling-view"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "sn-incident-declare-dialog.h"
+#include "sn-preferences-window.h"
+#include "sn-settings.h"
+#include "sn-runbook-wizard.h"
+#include "sn-scaling-view.h"
+#include "sn-test-gui.h"
+#include "sn-test-stack.h"
+#include "sn-window.h"
+
+static void
+set_series (const char *json)
+{
+  g_assert_true (g_file_set_contents (sn_test_stack_get ("PROMETHEUS_SERIES"), json, -1, NULL));
+}
+
+static gboolean
+now_loaded (gpointer data)
+{
+  SnScalingNowPage *page = sn_scaling_view_get_now_page (data);
+
+  return !sn_scaling_now_page_get_busy (page) && sn_scaling_now_page_get_thresholds (page) != NULL &&
+         sn_scaling_now_page_get_stats (page) != NULL;
+}
+
+static gboolean
+now_failed (gpointer data)
+{
+  SnScalingNowPage *page = sn_scaling_view_get_now_page (data);
+
+  return !sn_scaling_now_page_get_busy (page) && sn_scaling_now_page_get_thresholds (page) == NULL &&
+         sn_scaling_now_page_get_stats (page) != NULL;
+}
+
+static gboolean
+resources_loaded (gpointer data)
+{
+  SnScalingResourcesPage *page = sn_scaling_view_get_resources_page (data);
+
+  return !sn_scaling_resources_page_get_busy (page) && sn_scaling_resources_page_get_file (page) != NULL;
+}
+
+static gboolean
+declare_dialog_open (gpointer data)
+{
+  return sn_test_find_toplevel (SN_TYPE_INCIDENT_DECLARE_DIALOG) != NULL;
+}
+
+static SnScalingView *
+show_view (SnWindow *window)
+{
+  AdwViewStack *views = ADW_VIEW_STACK (sn_test_find_named (window, "window-views"));
+  GtkWidget *view;
+
+  g_assert_nonnull (views);
+  view = adw_view_stack_get_child_by_name (views, "scaling");
+  g_assert_nonnull (view);
+  adw_view_stack_set_visible_child_name (views, "scaling");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  return SN_SCALING_VIEW (view);
+}
+
+static void
+set_entry (SnScalingView *view,
+           const char    *name,
+           const char    *text)
+{
+  GtkWidget *row = sn_test_find_named (view, name);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
+test_now (void)
+{
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  SnScalingView *view;
+  SnWindow *window;
+  GListModel *thresholds;
+  GtkWidget *columns;
+  g_autoptr(SnThreshold) p95 = NULL;
+
+  /* the error rate above 5 % for 3 minutes: SEV1 */
+  set_series ("{\"process_cpu_seconds_total\": {\"points\": [[-30000, 20]]},"
+              " \"http_requests_total\": {\"points\": [[-30000, 1], [-180, 12]]}}");
+  g_assert_true (sn_profile_store_load (store, NULL));
+  window = sn_window_new (NULL, store, "demo");
+  gtk_window_present (GTK_WINDOW (window));
+  view = show_view (window);
+  g_assert_true (sn_test_wait_until (now_loaded, view, 60000));
+
+  g_assert_cmpuint (g_list_model_get_n_items (sn_scaling_now_page_get_stats (sn_scaling_view_get_now_page (view))), >, 2);
+  thresholds = sn_scaling_now_page_get_thresholds (sn_scaling_view_get_now_page (view));
+  g_assert_cmpuint (g_list_model_get_n_items (thresholds), ==, 5);
+  p95 = g_list_model_get_item (thresholds, SN_THRESHOLD_P95);
+  g_assert_cmpint (sn_threshold_get_state (p95), ==, SN_THRESHOLD_STATE_UNAVAILABLE);
+  columns = sn_test_find_named (view, "scaling-thresholds");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (columns)))), ==, 5);
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (columns)), ==, GTK_ACCESSIBLE_ROLE_TREE_GRID);
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (view, "scaling-prometheus-error")));
+  /* the read replica: the stack's server is a primary without one, and the steps */
+  g_assert_nonnull (strstr (sn_test_label_text (view, "scaling-replication"), "No read replica"));
+  g_assert_nonnull (strstr (sn_test_label_text (view, "scaling-replica-checklist"), "pg_basebackup"));
+
+  /* the runbook's advice: declare SEV1, which opens the incident triage */
+  g_assert_true (gtk_widget_get_visible (sn_test_find_named (view, "scaling-declare-sev1")));
+  sn_test_screenshot (window, "scaling-now.png");
+  g_assert_true (gtk_widget_activate_action (sn_test_find_named (view, "scaling-now"), "scaling-now.declare-sev1", NULL));
+  g_assert_true (sn_test_wait_until (declare_dialog_open, NULL, 10000));
+  sn_test_destroy_window (sn_test_find_toplevel (SN_TYPE_INCIDENT_DECLARE_DIALOG));
+  show_view (window);
+
+  /* Prometheus down: the containers stay, a clear error instead of the thresholds */
+  sn_test_stack_stop ("prometheus");
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.refresh", NULL);
+  g_assert_true (sn_test_wait_until (now_failed, view, 60000));
+  sn_test_stack_start ("prometheus");
+  g_assert_true (gtk_widget_get_visible (sn_test_find_named (view, "scaling-prometheus-error")));
+  g_assert_nonnull (strstr (sn_test_label_text (view, "scaling-prometheus-error"), "does not answer"));
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (view, "scaling-declare-sev1")));
+  set_series ("{}");
+
+  sn_test_destroy_window (window);
+}
+
+static void
+test_resources (void)
+{
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  SnScalingView *view;
+  SnWindow *window;
+  SnScalingResourcesPage *page;
+  g_autofree char *diff = NULL;
+  GtkWindow *wizard;
+  g_autofree char *memory = NULL;
+  g_autofree char *service = NULL;
+
+  g_assert_true (sn_profile_store_load (store, NULL));
+  window = sn_window_new (NULL, store, "demo");
+  gtk_window_present (GTK_WINDOW (window));
+  view = show_view (window);
+  page = sn_scaling_view_get_resources_page (view);
+  gtk_stack_set_visible_child_name (GTK_STACK (sn_test_find_named (view, "scaling-pages")), "resources");
+  g_assert_true (sn_test_wait_until (resources_loaded, view, 60000));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (sn_test_find_named (view, "scaling-current"))),
+                            "1.0\xc2\xa0GiB"));
+
+  /* invalid: a clear message, no diff, Apply off */
+  set_entry (view, "scaling-memory", "12X");
+  g_assert_nonnull (strstr (sn_test_label_text (view, "scaling-validation"), "not an amount of memory"));
+  diff = sn_scaling_resources_page_dup_diff (page);
+  g_assert_cmpstr (diff, ==, "");
+  g_assert_false (gtk_widget_is_sensitive (sn_test_find_named (view, "scaling-apply")));
+  g_clear_pointer (&diff, g_free);
+
+  set_entry (view, "scaling-memory", "1G");
+  set_entry (view, "scaling-memory-reservation", "2G");
+  g_assert_nonnull (strstr (sn_test_label_text (view, "scaling-validation"), "at least the reservation"));
+  set_entry (view, "scaling-memory-reservation", "");
+
+  /* valid: the unified diff, Apply opens the runbook with the values */
+  set_entry (view, "scaling-memory", "768M");
+  diff = sn_scaling_resources_page_dup_diff (page);
+  g_assert_nonnull (strstr (diff, "\n-    mem_limit: 1g\n"));
+  g_assert_nonnull (strstr (diff, "\n+          memory: 768M\n"));
+  g_assert_true (gtk_widget_is_sensitive (sn_test_find_named (view, "scaling-apply")));
+  sn_test_screenshot (window, "scaling-resources.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "scaling-resources.apply", NULL));
+  wizard = sn_scaling_resources_page_get_wizard (page);
+  g_assert_nonnull (wizard);
+  g_assert_cmpstr (sn_runbook_get_id (sn_runbook_wizard_get_runbook (SN_RUNBOOK_WIZARD (wizard))), ==, "scaling-apply");
+  memory = sn_runbook_wizard_dup_param (SN_RUNBOOK_WIZARD (wizard), "memory");
+  service = sn_runbook_wizard_dup_param (SN_RUNBOOK_WIZARD (wizard), "service");
+  g_assert_cmpstr (memory, ==, "768M");
+  g_assert_cmpstr (service, ==, "app");
+  sn_test_destroy_window (wizard);
+
+  sn_test_destroy_window (window);
+}
+
+/* The thresholds are settings: the preferences change what fires. */
+static void
+test_settings (void)
+{
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  g_autoptr(SnThreshold) errors = NULL;
+  SnPreferencesWindow *preferences;
+  SnScalingView *view;
+  SnWindow *window;
+  GtkWidget *spin;
+
+  set_series ("{\"http_requests_total\": {\"points\": [[-30000, 1], [-180, 12]]}}");
+  g_assert_true (sn_profile_store_load (store, NULL));
+  window = sn_window_new (NULL, store, "demo");
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* 5 minutes instead of 1: 3 minutes above is not firing yet */
+  preferences = sn_preferences_window_new (window);
+  spin = sn_test_find_named (preferences, "scaling-error-minutes");
+  g_assert_nonnull (spin);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 5);
+  g_assert_cmpuint (g_settings_get_uint (sn_settings_get_gsettings (sn_settings_get_default ()),
+                                         "scaling-error-minutes"), ==, 5);
+  sn_test_destroy_window (preferences);
+
+  view = show_view (window);
+  g_assert_true (sn_test_wait_until (now_loaded, view, 60000));
+  errors = g_list_model_get_item (sn_scaling_now_page_get_thresholds (sn_scaling_view_get_now_page (view)),
+                                  SN_THRESHOLD_ERRORS);
+  g_assert_cmpint (sn_threshold_get_state (errors), ==, SN_THRESHOLD_STATE_WARNING);
+  g_assert_cmpuint (sn_threshold_get_duration (errors), ==, 300);
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (view, "scaling-declare-sev1")));
+
+  g_settings_reset (sn_settings_get_gsettings (sn_settings_get_default ()), "scaling-error-minutes");
+  set_series ("{}");
+  sn_test_destroy_window (window);
+}
+
+/* The direction sees "Now" only. */
+static void
+test_read_only (void)
+{
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  g_autoptr(SnProfile) ro = NULL;
+  g_autoptr(GError) error = NULL;
+  SnScalingView *view;
+  SnWindow *window;
+  GtkStack *pages;
+
+  g_assert_true (sn_profile_store_load (store, NULL));
+  ro = sn_profile_copy (sn_test_stack_profile ());
+  g_object_set (ro, "name", "direction", "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  g_assert_true (sn_profile_store_save (store, ro, &error));
+  g_assert_no_error (error);
+
+  window = sn_window_new (NULL, store, "direction");
+  gtk_window_present (GTK_WINDOW (window));
+  view = show_view (window);
+  g_assert_true (sn_test_wait_until (now_loaded, view, 60000));
+  pages = GTK_STACK (sn_test_find_named (view, "scaling-pages"));
+  g_assert_false (gtk_stack_page_get_visible (gtk_stack_get_page (pages, sn_test_find_named (view, "scaling-resources"))));
+  gtk_widget_activate_action (GTK_WIDGET (sn_scaling_view_get_resources_page (view)), "scaling-resources.apply", NULL);
+  g_assert_null (sn_test_find_toplevel (SN_TYPE_RUNBOOK_WIZARD));
+  sn_test_screenshot (window, "scaling-read-only.png");
+
+  sn_test_destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  g_setenv ("LANGUAGE", "C", TRUE);
+  sn_test_stack_up ();
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/sn/scaling-view/now", test_now);
+  g_test_add_func ("/sn/scaling-view/resources", test_resources);
+  g_test_add_func ("/sn/scaling-view/settings", test_settings);
+  g_test_add_func ("/sn/scaling-view/read-only", test_read_only);
+
+  return g_test_run ();
+}
