@@ -151,22 +151,6 @@ sn_ctl_open_host (SnCtl      *ctl,
   return g_steal_pointer (&connection);
 }
 
-/**
- * sn_ctl_open_host:
- * @out_profile: (out) (optional): the profile
- *
- * The profile's connection, up (asking about an unknown host key on a
- * terminal), for commands of other files that read the host.
- *
- * Returns: (transfer full) (nullable): the connection, or %NULL after printing why not
- */
-SnConnection *
-sn_ctl_open_host (SnCtl      *ctl,
-                  SnProfile **out_profile)
-{
-  return open_host (ctl, out_profile);
-}
-
 static gboolean
 no_arguments (const char *command,
               int         argc,

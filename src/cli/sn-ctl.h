@@ -120,11 +120,6 @@ int        sn_ctl_env                   (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
 
-/* sn-ctl-host.c: the profile's connection, up, for other commands' reads. */
-SnConnection *
-           sn_ctl_open_host             (SnCtl          *ctl,
-                                         SnProfile     **out_profile);
-
 /* sn-ctl-maintenance*.c */
 int        sn_ctl_maintenance           (SnCtl          *ctl,
                                          int             argc,
@@ -141,12 +136,6 @@ int        sn_ctl_maintenance_audit     (SnCtl          *ctl,
 int        sn_ctl_maintenance_jobs      (SnCtl          *ctl,
                                          int             argc,
                                          char          **argv);
-
-/* sn-ctl-host.c: the profile's connection, up (host key policy of the
- * command line); NULL after printing why not. */
-SnConnection *
-           sn_ctl_open_host             (SnCtl          *ctl,
-                                         SnProfile     **out_profile);
 
 /* sn-ctl-scaling.c */
 int        sn_ctl_scaling               (SnCtl          *ctl,

@@ -275,20 +275,6 @@ sn_host_command_df (const char * const *paths)
 }
 
 /**
- * sn_host_command_docker:
- * @argv: docker's arguments, e.g. { "stats", "--no-stream", "--format", "{{json .}}", NULL }
- *
- * Returns: (transfer full): "docker ARGV", every argument a quoted word
- */
-char *
-sn_host_command_docker (const char * const *argv)
-{
-  g_autofree char *words = sn_host_shell_words (argv);
-
-  return g_strdup_printf ("docker%s%s", *words != '\0' ? " " : "", words);
-}
-
-/**
  * sn_host_command_capacity:
  *
  * The host's processors and memory: `nproc` then `free -b`.

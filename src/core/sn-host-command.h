@@ -84,7 +84,6 @@ char *sn_host_command_curl            (const char          *url);
 char *sn_host_command_describe        (SnProfile           *profile,
                                        const char          *command);
 /* Maintenance (disk cleanup): docker, journalctl and npm on the host itself. */
-char *sn_host_command_docker          (const char * const  *argv);
 char *sn_host_command_journalctl      (const char * const  *argv);
 char *sn_host_command_npm             (const char * const  *argv);
 char *sn_host_command_npm_cache_size  (void);
