@@ -232,6 +232,8 @@ sn_maintenance_env_set_value (GBytes      *contents,
   g_return_val_if_fail (contents != NULL && name != NULL && value != NULL, NULL);
 
   data = g_bytes_get_data (contents, &size);
+  if (data == NULL)
+    data = "";   /* an empty file */
   if (memchr (data, '\0', size) != NULL || !g_utf8_validate (data, size, NULL))
     {
       g_set_error (error, SN_SECRET_ROTATION_ERROR, SN_SECRET_ROTATION_ERROR_PARSE,
