@@ -170,4 +170,10 @@ else
     echo "# SKIP read-only deploy directory: no bind mount here"
 fi
 
+# --- the host's backups gone: the audit log of this computer still dates the rotation ---------
+find "$DEPLOY_PATH" -maxdepth 1 -name '.env.production.local.*Z.bak' -delete
+ctl --profile secret-prod secret status
+check "without backups, the last rotation comes from this computer's audit log" \
+    stdout_has 'Last rotation:  0 minutes ago (the audit log of this computer)'
+
 cli_finish

@@ -61,6 +61,17 @@ test_set_value (void)
   g_assert_cmpstr (text2, ==, "A=1\nB=2\nNEXTAUTH_SECRET=x\n");
   g_assert_null (none);
 
+  /* An empty file gets the line. */
+  {
+    g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+    g_autoptr(GBytes) filled = sn_maintenance_env_set_value (empty, "NEXTAUTH_SECRET", "y", NULL, &error);
+    g_autofree char *filled_text = NULL;
+
+    g_assert_no_error (error);
+    filled_text = text_of (filled);
+    g_assert_cmpstr (filled_text, ==, "NEXTAUTH_SECRET=y\n");
+  }
+
   /* A line that is not NAME=VALUE: refused, saying which. */
   g_clear_pointer (&in, g_bytes_unref);
   in = bytes_of ("A=1\nthis is not an assignment\n");

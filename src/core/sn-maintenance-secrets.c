@@ -14,6 +14,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sn-audit-reader.h"
 #include "sn-await.h"
 #include "sn-health-service.h"
 #include "sn-maintenance-secrets-private.h"
@@ -232,6 +233,8 @@ sn_maintenance_env_set_value (GBytes      *contents,
   g_return_val_if_fail (contents != NULL && name != NULL && value != NULL, NULL);
 
   data = g_bytes_get_data (contents, &size);
+  if (data == NULL)
+    data = "";   /* an empty file */
   if (memchr (data, '\0', size) != NULL || !g_utf8_validate (data, size, NULL))
     {
       g_set_error (error, SN_SECRET_ROTATION_ERROR, SN_SECRET_ROTATION_ERROR_PARSE,
@@ -1057,6 +1060,40 @@ _sn_secret_status_parse (const char *text)
   return g_steal_pointer (&self);
 }
 
+/* The newest successful rotation this computer's audit log records for the
+ * profile: it still counts when the host's backups are gone. */
+static void
+consider_audit_log (SnSecretStatus *self,
+                    SnHost         *host,
+                    SnProfile      *profile,
+                    GCancellable   *cancellable)
+{
+  SnAuditLog *log = sn_host_get_audit_log (host);
+  g_autoptr(SnAuditReader) reader = NULL;
+  GListModel *entries;
+
+  if (log == NULL)
+    return;
+  reader = sn_audit_reader_new (sn_audit_log_get_path (log), SN_AUDIT_ORDER_NEWEST_FIRST);
+  if (!sn_audit_reader_load_sync (reader, cancellable, NULL))
+    return;
+
+  entries = G_LIST_MODEL (reader);
+  for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
+    {
+      g_autoptr(SnAuditEntry) entry = g_list_model_get_item (entries, i);
+      GDateTime *when;
+
+      if (g_strcmp0 (sn_audit_entry_get_action (entry), "maintenance.secret.rotate") != 0 ||
+          sn_audit_entry_get_exit_status (entry) != 0 ||
+          g_strcmp0 (sn_audit_entry_get_profile (entry), sn_profile_get_name (profile)) != 0)
+        continue;
+      if ((when = sn_audit_entry_get_date_time (entry)) != NULL)
+        status_consider (self, g_date_time_to_unix (when), _("the audit log of this computer"));
+      return;
+    }
+}
+
 SnSecretStatus *
 sn_maintenance_secret_status_sync (SnHost        *host,
                                    SnProfile     *profile,
@@ -1065,6 +1102,7 @@ sn_maintenance_secret_status_sync (SnHost        *host,
 {
   g_autofree char *command = NULL;
   g_autofree char *out = NULL;
+  SnSecretStatus *status;
 
   g_return_val_if_fail (SN_IS_HOST (host), NULL);
   g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
@@ -1074,7 +1112,9 @@ sn_maintenance_secret_status_sync (SnHost        *host,
   if (!(out = _sn_maintenance_run (host, "maintenance.secret.status", _("Reading the secret’s status"),
                                    command, COMMAND_TIMEOUT_MS, cancellable, error)))
     return NULL;
-  return _sn_secret_status_parse (out);
+  status = _sn_secret_status_parse (out);
+  consider_audit_log (status, host, profile, cancellable);
+  return status;
 }
 
 /* Async forms: the sync ones in a thread ---------------------------------- */

@@ -49,7 +49,8 @@ G_DECLARE_FINAL_TYPE (SnSecretStatus, sn_secret_status, SN, SECRET_STATUS, GObje
 
 /* Unix time (UTC) of the last rotation, 0 when nothing records one. */
 gint64      sn_secret_status_get_last_rotation         (SnSecretStatus *self);
-/* Where that time comes from ("backup FILE", "rotate-secrets.sh marker"), or NULL. */
+/* Where that time comes from ("backup FILE", the script's marker, this computer's
+ * audit log), or NULL. */
 const char *sn_secret_status_get_source                (SnSecretStatus *self);
 /* First 8 hex digits of the SHA-256 of the env file's value, NULL when unset. */
 const char *sn_secret_status_get_file_fingerprint      (SnSecretStatus *self);
