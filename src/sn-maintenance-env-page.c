@@ -358,6 +358,8 @@ sn_maintenance_env_page_class_init (SnMaintenanceEnvPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceEnvPage, paths_sort);
 
   gtk_widget_class_install_action (widget_class, "env.check", NULL, check_action);
+  /* What the Maintenance view's refresh (F5, Ctrl+R) activates on the page shown. */
+  gtk_widget_class_install_action (widget_class, "page.refresh", NULL, check_action);
   gtk_widget_class_install_action (widget_class, "env.cancel", NULL, cancel_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "env.check", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "env.cancel", NULL);

@@ -409,6 +409,8 @@ sn_maintenance_secrets_page_class_init (SnMaintenanceSecretsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceSecretsPage, level_label);
 
   gtk_widget_class_install_action (widget_class, "secrets.refresh", NULL, refresh_action);
+  /* What the Maintenance view's refresh (F5, Ctrl+R) activates on the page shown. */
+  gtk_widget_class_install_action (widget_class, "page.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "secrets.rotate", NULL, rotate_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "secrets.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK,

@@ -13,7 +13,9 @@
 
 #include "sn-maintenance-deps-page.h"
 #include "sn-maintenance-disk-page.h"
+#include "sn-maintenance-env-page.h"
 #include "sn-maintenance-jobs-page.h"
+#include "sn-maintenance-secrets-page.h"
 #include "sn-maintenance-view.h"
 
 /*
@@ -252,6 +254,10 @@ sn_maintenance_view_init (SnMaintenanceView *self)
                                 "drive-harddisk-symbolic");
   sn_maintenance_view_add_page (self, sn_maintenance_deps_page_new (), "dependencies", _("Dependencies"),
                                 "security-medium-symbolic");
+  sn_maintenance_view_add_page (self, sn_maintenance_secrets_page_new (), "secrets", _("Login Secret"),
+                                "dialog-password-symbolic");
+  sn_maintenance_view_add_page (self, sn_maintenance_env_page_new (), "environment", _("Environment"),
+                                "emblem-ok-symbolic");
   sn_maintenance_view_add_page (self, sn_maintenance_jobs_page_new (), "jobs", _("Scheduled Jobs"),
                                 "alarm-symbolic");
 }
