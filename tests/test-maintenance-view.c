@@ -13,7 +13,9 @@
 
 #include "sn-maintenance-deps-page.h"
 #include "sn-maintenance-disk-page.h"
+#include "sn-maintenance-env-page.h"
 #include "sn-maintenance-jobs-page.h"
+#include "sn-maintenance-secrets-page.h"
 #include "sn-maintenance-view.h"
 #include "sn-runbook-wizard.h"
 #include "sn-test-gui.h"
@@ -41,13 +43,9 @@ jobs_loaded (gpointer data)
 static SnMaintenanceView *
 show_view (SnWindow *window)
 {
-  AdwViewStack *views = ADW_VIEW_STACK (sn_test_find_named (window, "window-views"));
-  GtkWidget *view;
+  GtkWidget *view = sn_window_show_view (window, "maintenance");
 
-  g_assert_nonnull (views);
-  view = adw_view_stack_get_child_by_name (views, "maintenance");
   g_assert_nonnull (view);
-  adw_view_stack_set_visible_child_name (views, "maintenance");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   return SN_MAINTENANCE_VIEW (view);
 }
@@ -82,6 +80,18 @@ open_window (const char *profile_name)
   return window;
 }
 
+static gboolean
+secrets_loaded (gpointer data)
+{
+  return !sn_maintenance_secrets_page_get_busy (data) && sn_maintenance_secrets_page_get_status (data) != NULL;
+}
+
+static gboolean
+env_loaded (gpointer data)
+{
+  return !sn_maintenance_env_page_get_busy (data) && sn_maintenance_env_page_get_audit (data) != NULL;
+}
+
 static void
 test_dashboard (void)
 {
@@ -90,6 +100,8 @@ test_dashboard (void)
   SnMaintenanceDiskPage *disk = SN_MAINTENANCE_DISK_PAGE (sn_maintenance_view_get_page (view, "disk"));
   SnMaintenanceDepsPage *deps = NULL;
   SnMaintenanceJobsPage *jobs = NULL;
+  SnMaintenanceSecretsPage *secrets;
+  SnMaintenanceEnvPage *env;
   g_autofree char *volume = NULL;
   g_autofree char *typed = NULL;
   GtkWindow *wizard;
@@ -144,6 +156,18 @@ test_dashboard (void)
   g_assert_true (sn_test_wait_until (jobs_loaded, jobs, 60000));
   g_assert_cmpuint (column_view_rows (jobs, "maintenance-jobs-list"), ==, 6);
   sn_test_screenshot (window, "maintenance-jobs.png");
+
+  /* the login secret and the environment audit, read through the window's connection */
+  sn_maintenance_view_show_page (view, "secrets");
+  secrets = SN_MAINTENANCE_SECRETS_PAGE (sn_maintenance_view_get_page (view, "secrets"));
+  g_assert_nonnull (secrets);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (sn_test_wait_until (secrets_loaded, secrets, 60000));
+  sn_maintenance_view_show_page (view, "environment");
+  env = SN_MAINTENANCE_ENV_PAGE (sn_maintenance_view_get_page (view, "environment"));
+  g_assert_nonnull (env);
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.refresh", NULL);
+  g_assert_true (sn_test_wait_until (env_loaded, env, 60000));
 
   sn_test_destroy_window (window);
 }
