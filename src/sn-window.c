@@ -243,7 +243,8 @@ refresh_action (GtkWidget  *widget,
                 GVariant   *param)
 {
   SnWindow *self = SN_WINDOW (widget);
-  GtkWidget *view = adw_view_stack_get_visible_child (self->view_stack);
+  GtkWidget *bin = adw_view_stack_get_visible_child (self->view_stack);
+  GtkWidget *view = bin != NULL ? adw_bin_get_child (ADW_BIN (bin)) : NULL;
 
   if (view != NULL && self->profile != NULL)
     gtk_widget_activate_action (view, "view.refresh", NULL);
@@ -598,6 +599,79 @@ sn_window_class_init (SnWindowClass *klass)
   g_type_ensure (SN_TYPE_FIRST_RUN_PAGE);
 }
 
+static GtkWidget *
+ensure_view (SnWindow *self,
+             guint     index)
+{
+  GtkWidget *bin = adw_view_stack_get_child_by_name (self->view_stack, sn_views[index].name);
+  GtkWidget *view = adw_bin_get_child (ADW_BIN (bin));
+
+  if (view != NULL)
+    return view;
+
+  view = g_object_new (sn_views[index].get_type (), NULL);
+  adw_bin_set_child (ADW_BIN (bin), view);
+  g_object_bind_property (self, "profile", view, "profile", G_BINDING_SYNC_CREATE);
+
+  /* The open incident's response clock stays in sight from every view. */
+  if (SN_IS_INCIDENTS_VIEW (view))
+    adw_header_bar_pack_end (self->header_bar,
+                             sn_incidents_view_create_header_clock (SN_INCIDENTS_VIEW (view)));
+
+  return view;
+}
+
+static void
+visible_view_changed_cb (SnWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (sn_views); i++)
+    if (g_str_equal (name, sn_views[i].name))
+      ensure_view (self, i);
+}
+
+/**
+ * sn_window_get_view:
+ * @name: a view's name ("incidents", "database", "cache", …)
+ *
+ * Builds the view if it was never shown.
+ *
+ * Returns: (transfer none) (nullable): the view, %NULL for an unknown name
+ */
+GtkWidget *
+sn_window_get_view (SnWindow   *self,
+                    const char *name)
+{
+  g_return_val_if_fail (SN_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sn_views); i++)
+    if (g_str_equal (name, sn_views[i].name))
+      return ensure_view (self, i);
+
+  return NULL;
+}
+
+/**
+ * sn_window_show_view:
+ * @name: a view's name
+ *
+ * Shows the view (built if needed).
+ *
+ * Returns: (transfer none) (nullable): the view, %NULL for an unknown name
+ */
+GtkWidget *
+sn_window_show_view (SnWindow   *self,
+                     const char *name)
+{
+  GtkWidget *view = sn_window_get_view (self, name);
+
+  if (view != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, name);
+  return view;
+}
+
 static void
 sn_window_init (SnWindow *self)
 {
@@ -631,22 +705,21 @@ sn_window_init (SnWindow *self)
                                         -1);
     }
 
+  /* Each view is built the first time it is shown (#21: the first frame
+   * waits only for the visible one); until then its page holds an empty
+   * AdwBin, so the switcher shows every area at once. */
   for (guint i = 0; i < G_N_ELEMENTS (sn_views); i++)
     {
-      GtkWidget *view = g_object_new (sn_views[i].get_type (), NULL);
+      GtkWidget *bin = adw_bin_new ();
       AdwViewStackPage *page;
 
-      page = adw_view_stack_add_titled (self->view_stack, view, sn_views[i].name,
+      page = adw_view_stack_add_titled (self->view_stack, bin, sn_views[i].name,
                                         g_dgettext (GETTEXT_PACKAGE, sn_views[i].title));
       adw_view_stack_page_set_icon_name (page, sn_views[i].icon_name);
-      g_object_bind_property (self, "profile", view, "profile", G_BINDING_SYNC_CREATE);
-
-      /* The open incident's response clock stays in sight from every view. */
-      if (SN_IS_INCIDENTS_VIEW (view))
-        adw_header_bar_pack_end (self->header_bar,
-                                 sn_incidents_view_create_header_clock (SN_INCIDENTS_VIEW (view)));
     }
-
+  g_signal_connect_object (self->view_stack, "notify::visible-child",
+                           G_CALLBACK (visible_view_changed_cb), self, G_CONNECT_SWAPPED);
+  visible_view_changed_cb (self);
 }
 
 /**

@@ -22,6 +22,10 @@ SnWindow       *sn_window_new               (GtkApplication *application,
 SnProfileStore *sn_window_get_profile_store (SnWindow       *self);
 SnProfile      *sn_window_get_profile       (SnWindow       *self);
 SnConnection   *sn_window_get_connection    (SnWindow       *self);
+GtkWidget      *sn_window_get_view          (SnWindow       *self,
+                                             const char     *name);
+GtkWidget      *sn_window_show_view         (SnWindow       *self,
+                                             const char     *name);
 SnSshSession   *sn_window_dup_ssh_session   (GtkWidget      *widget,
                                              SnProfile      *profile,
                                              gboolean       *shared);

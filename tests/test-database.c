@@ -487,6 +487,141 @@ test_million_rows (void)
   g_assert_cmpstr (sn_query_row_get_value (row, 0), ==, "1");
 }
 
+/* A streaming reader (narcisse-ctl sql) reads each chunk as it arrives, then
+ * lets the result free it: every row is seen once, in order, and the freed
+ * rows cannot be read any more. */
+typedef struct
+{
+  guint  seen;
+  gint64 sum;
+} Streamed;
+
+static void
+on_rows_streamed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  gpointer    user_data)
+{
+  SnQueryResult *result = SN_QUERY_RESULT (model);
+  Streamed *streamed = user_data;
+
+  g_assert_cmpuint (position, ==, streamed->seen);
+  for (guint r = position; r < position + added; r++)
+    streamed->sum += g_ascii_strtoll (sn_query_result_get_value (result, r, 0), NULL, 10);
+  streamed->seen += added;
+  sn_query_result_forget_rows (result, position + added);
+}
+
+static void
+test_forget_rows (void)
+{
+  g_autoptr(SnDatabase) db = new_database (NULL);
+  g_autoptr(SnQueryResult) result = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  Streamed streamed = { 0 };
+
+  /* Three chunks of 50,000 and a last one of 7. */
+  result = sn_database_start_query (db, "SELECT g FROM generate_series(1, 150007) g", NULL);
+  g_signal_connect (result, "items-changed", G_CALLBACK (on_rows_streamed), &streamed);
+  sn_query_result_wait_async (result, NULL, store_result_cb, &res);
+  wait_for (&res, 120000);
+  g_assert_true (sn_query_result_wait_finish (result, res, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (streamed.seen, ==, 150007);
+  g_assert_cmpint (streamed.sum, ==, (gint64)150007 * 150008 / 2);
+  g_assert_cmpuint (sn_query_result_get_n_rows (result), ==, 150007);
+  g_assert_cmpuint (sn_query_result_get_n_columns (result), ==, 1);
+  g_assert_cmpstr (sn_query_result_get_column_name (result, 0), ==, "g");
+  /* A result whose rows were freed cannot be sorted. */
+  g_assert_false (sn_query_result_sort (result, 0, TRUE));
+
+  if (g_test_undefined ())
+    {
+      g_test_expect_message ("sn-query-result", G_LOG_LEVEL_CRITICAL, "*n_forgotten*");
+      g_assert_null (sn_query_result_get_value (result, 10, 0));
+      g_test_assert_expected_messages ();
+    }
+}
+
+/* psql's CSV cut at every byte, or in odd pieces, gives the same rows as the
+ * whole output parsed at once: quotes, "" and newlines inside a quoted cell
+ * crossing a cut, CRLF, no final newline, a header alone, nothing at all. */
+static SnQueryResult *
+stream_csv (const char *csv,
+            gsize       piece,
+            guint       rows_per_chunk,
+            gboolean   *has_columns)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  SnQueryResult *result;
+  g_autoptr(GOutputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len = strlen (csv);
+  guint n_rows = 0;
+
+  g_main_context_push_thread_default (context);
+  result = _sn_query_result_new (NULL);   /* synchronous: rows land at once */
+  stream = _sn_query_csv_stream_new (result, rows_per_chunk);
+  for (gsize at = 0; at < len; at += piece)
+    g_assert_true (g_output_stream_write_all (stream, csv + at, MIN (piece, len - at), NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (_sn_query_csv_stream_finish (SN_QUERY_CSV_STREAM (stream), &n_rows, has_columns, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_rows, ==, sn_query_result_get_n_rows (result));
+  _sn_query_result_finish (result, "SELECT", n_rows, 0, NULL);
+  g_main_context_pop_thread_default (context);
+
+  return result;
+}
+
+static void
+test_csv_stream (void)
+{
+  static const char *cases[] = {
+    "a,b\n1,x\n2,\"multi\nline, \"\"quoted\"\"\"\n3,\n4,\"\"\n",
+    "n,t\r\n10,ten\r\n11,eleven",
+    "only,header\n",
+    "x\n\"\n\"\n\"a\"\"b\"\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(SnQueryResult) whole = sn_query_result_new_from_csv (cases[i], -1, NULL);
+
+      g_assert_nonnull (whole);
+      for (gsize piece = 1; piece <= strlen (cases[i]); piece++)
+        for (guint per_chunk = 1; per_chunk <= 3; per_chunk++)
+          {
+            gboolean has_columns = FALSE;
+            g_autoptr(SnQueryResult) streamed = stream_csv (cases[i], piece, per_chunk, &has_columns);
+
+            g_assert_true (has_columns);
+            g_assert_cmpuint (sn_query_result_get_n_columns (streamed), ==,
+                              sn_query_result_get_n_columns (whole));
+            g_assert_cmpuint (sn_query_result_get_n_rows (streamed), ==, sn_query_result_get_n_rows (whole));
+            for (guint c = 0; c < sn_query_result_get_n_columns (whole); c++)
+              g_assert_cmpstr (sn_query_result_get_column_name (streamed, c), ==,
+                               sn_query_result_get_column_name (whole, c));
+            for (guint r = 0; r < sn_query_result_get_n_rows (whole); r++)
+              for (guint c = 0; c < sn_query_result_get_n_columns (whole); c++)
+                g_assert_cmpstr (sn_query_result_get_value (streamed, r, c), ==,
+                                 sn_query_result_get_value (whole, r, c));
+          }
+    }
+
+  /* A statement without rows: psql -q prints nothing. */
+  {
+    gboolean has_columns = TRUE;
+    g_autoptr(SnQueryResult) empty = stream_csv ("", 1, 1, &has_columns);
+
+    g_assert_false (has_columns);
+    g_assert_cmpuint (sn_query_result_get_n_rows (empty), ==, 0);
+  }
+}
+
 static void
 test_sort_numeric (void)
 {
@@ -835,6 +970,8 @@ main (int   argc,
   g_test_add_func ("/core/Database/statement-timeout", test_statement_timeout);
   g_test_add_func ("/core/QueryResult/million-rows", test_million_rows);
   g_test_add_func ("/core/QueryResult/sort-numeric", test_sort_numeric);
+  g_test_add_func ("/core/QueryResult/forget-rows", test_forget_rows);
+  g_test_add_func ("/core/QueryResult/csv-stream", test_csv_stream);
   g_test_add_func ("/core/QueryResult/display", test_display);
   g_test_add_func ("/core/Database/csv-export", test_csv_export);
   g_test_add_func ("/core/Database/export-trailing-comment", test_export_trailing_comment);

@@ -45,13 +45,9 @@ row_subtitle (GtkWidget  *root,
 static SnDeploymentsView *
 show_view (SnWindow *window)
 {
-  AdwViewStack *views = ADW_VIEW_STACK (sn_test_find_named (window, "window-views"));
-  GtkWidget *view;
+  GtkWidget *view = sn_window_show_view (window, "deployments");
 
-  g_assert_nonnull (views);
-  view = adw_view_stack_get_child_by_name (views, "deployments");
   g_assert_nonnull (view);
-  adw_view_stack_set_visible_child_name (views, "deployments");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   return SN_DEPLOYMENTS_VIEW (view);
 }

@@ -290,6 +290,13 @@ test_window_navigation (void)
     }
   g_assert_cmpuint (g_list_model_get_n_items (pages), ==, i);
 
+  /* Views are built when first shown: only the first one so far. */
+  g_assert_null (adw_bin_get_child (ADW_BIN (adw_view_stack_get_child_by_name (views, "database"))));
+  g_assert_null (adw_bin_get_child (ADW_BIN (adw_view_stack_get_child_by_name (views, "backups"))));
+  g_assert_nonnull (adw_bin_get_child (ADW_BIN (adw_view_stack_get_child_by_name (views, "incidents"))));
+  g_assert_nonnull (sn_window_show_view (window, "database"));
+  g_assert_nonnull (adw_bin_get_child (ADW_BIN (adw_view_stack_get_child_by_name (views, "database"))));
+
   /* The Database view keeps its own sub-pages, Backups no longer one of them. */
   database_pages = ADW_VIEW_STACK (sn_test_find_named (window, "database-pages"));
   g_assert_nonnull (database_pages);
@@ -302,9 +309,9 @@ test_window_navigation (void)
   g_assert_true (sn_window_select_profile (window, sn_profile_get_name (sn_test_stack_ro_profile ())) ||
                  (sn_profile_store_load (store, NULL) &&
                   sn_window_select_profile (window, sn_profile_get_name (sn_test_stack_ro_profile ()))));
-  backups = adw_view_stack_get_child_by_name (views, "backups");
-  g_assert_true (adw_view_stack_page_get_visible (adw_view_stack_get_page (views, backups)));
-  adw_view_stack_set_visible_child_name (views, "backups");
+  g_assert_true (adw_view_stack_page_get_visible (adw_view_stack_get_page (
+    views, adw_view_stack_get_child_by_name (views, "backups"))));
+  backups = sn_window_show_view (window, "backups");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   g_assert_true (sn_backups_page_get_profile (SN_BACKUPS_PAGE (backups)) == sn_window_get_profile (window));
   g_assert_nonnull (sn_backups_page_get_service (SN_BACKUPS_PAGE (backups)));

@@ -174,30 +174,6 @@ print_table (GPtrArray *header,
     }
 }
 
-static void
-append_csv_field (GString    *out,
-                  const char *text,
-                  gboolean    is_null)
-{
-  if (is_null)
-    return;
-
-  if (*text != '\0' && strpbrk (text, ",\"\r\n") == NULL)
-    {
-      g_string_append (out, text);
-      return;
-    }
-
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
 /* ------------------------------------------------------------------------ */
 /* narcisse-ctl report                                                      */
 
@@ -225,7 +201,7 @@ sn_ctl_report (SnCtl  *ctl,
   const GOptionEntry entries[] = {
     { "date", 'd', 0, G_OPTION_ARG_STRING, &from_text, N_("The Paris day (default: today in Paris)"), N_("YYYY-MM-DD") },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to_text, N_("The last Paris day of a range, inclusive"), N_("YYYY-MM-DD") },
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Output format: table, csv or json"), N_("FORMAT") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Output format: table (column widths from the first 10,000 rows), csv or json; rows are written as they arrive"), N_("FORMAT") },
     { "path", 0, 0, G_OPTION_ARG_STRING, &path_text, N_("How to reach the database: auto, direct, tunnel or psql"), N_("PATH") },
     { NULL }
   };
@@ -350,182 +326,15 @@ sn_ctl_report (SnCtl  *ctl,
 /* ------------------------------------------------------------------------ */
 /* narcisse-ctl sql                                                         */
 
-/* A value as JSON of its column's type: numbers, booleans and json stay
- * themselves; what a double cannot hold exactly (big numerics) stays text. */
 static void
-add_json_value (JsonBuilder  *builder,
-                SnColumnKind  kind,
-                const char   *value)
+rows_added_cb (GListModel     *model,
+               guint           position,
+               guint           removed,
+               guint           added,
+               SnCtlRowWriter *writer)
 {
-  if (value == NULL)
-    {
-      json_builder_add_null_value (builder);
-      return;
-    }
-
-  switch (kind)
-    {
-    case SN_COLUMN_KIND_NUMBER:
-      {
-        gint64 integer;
-        char *end = NULL;
-        double number;
-
-        if (g_ascii_string_to_signed (value, 10, G_MININT64, G_MAXINT64, &integer, NULL))
-          {
-            json_builder_add_int_value (builder, integer);
-            return;
-          }
-
-        number = g_ascii_strtod (value, &end);
-        if (end != NULL && *end == '\0' && isfinite (number) && strlen (value) <= 16)
-          {
-            json_builder_add_double_value (builder, number);
-            return;
-          }
-      }
-      break;
-
-    case SN_COLUMN_KIND_BOOL:
-      if (g_str_equal (value, "t") || g_str_equal (value, "true"))
-        {
-          json_builder_add_boolean_value (builder, TRUE);
-          return;
-        }
-      if (g_str_equal (value, "f") || g_str_equal (value, "false"))
-        {
-          json_builder_add_boolean_value (builder, FALSE);
-          return;
-        }
-      break;
-
-    case SN_COLUMN_KIND_JSON:
-      {
-        g_autoptr(JsonNode) node = json_from_string (value, NULL);
-
-        if (node != NULL)
-          {
-            json_builder_add_value (builder, g_steal_pointer (&node));
-            return;
-          }
-      }
-      break;
-
-    case SN_COLUMN_KIND_TEXT:
-    case SN_COLUMN_KIND_BYTEA:
-    case SN_COLUMN_KIND_TIMESTAMP:
-    default:
-      break;
-    }
-
-  json_builder_add_string_value (builder, value);
-}
-
-static void
-print_query_result (SnQueryResult *result,
-                    const char    *format)
-{
-  guint n_columns = sn_query_result_get_n_columns (result);
-  guint n_rows = sn_query_result_get_n_rows (result);
-
-  if (n_columns == 0)
-    {
-      const char *tag = sn_query_result_get_command_tag (result);
-
-      if (tag != NULL && !g_str_equal (format, "json"))
-        g_print ("%s\n", tag);
-      else if (g_str_equal (format, "json"))
-        {
-          g_autoptr(JsonBuilder) builder = json_builder_new ();
-          g_autoptr(JsonNode) root = NULL;
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "command");
-          json_builder_add_string_value (builder, tag != NULL ? tag : "");
-          json_builder_set_member_name (builder, "rows_affected");
-          json_builder_add_int_value (builder, sn_query_result_get_rows_affected (result));
-          json_builder_end_object (builder);
-          root = json_builder_get_root (builder);
-          sn_ctl_print_json (root);
-        }
-      return;
-    }
-
-  if (g_str_equal (format, "csv"))
-    {
-      g_autoptr(GString) out = g_string_new (NULL);
-
-      for (guint c = 0; c < n_columns; c++)
-        {
-          if (c > 0)
-            g_string_append_c (out, ',');
-          append_csv_field (out, sn_query_result_get_column_name (result, c), FALSE);
-        }
-      g_string_append_c (out, '\n');
-      for (guint r = 0; r < n_rows; r++)
-        {
-          for (guint c = 0; c < n_columns; c++)
-            {
-              const char *value = sn_query_result_get_value (result, r, c);
-
-              if (c > 0)
-                g_string_append_c (out, ',');
-              append_csv_field (out, value != NULL ? value : "", value == NULL);
-            }
-          g_string_append_c (out, '\n');
-          if (out->len > 1 << 20)
-            {
-              fwrite (out->str, 1, out->len, stdout);
-              g_string_truncate (out, 0);
-            }
-        }
-      fwrite (out->str, 1, out->len, stdout);
-    }
-  else if (g_str_equal (format, "json"))
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_array (builder);
-      for (guint r = 0; r < n_rows; r++)
-        {
-          json_builder_begin_object (builder);
-          for (guint c = 0; c < n_columns; c++)
-            {
-              const char *value = sn_query_result_get_value (result, r, c);
-
-              json_builder_set_member_name (builder, sn_query_result_get_column_name (result, c));
-              add_json_value (builder, sn_query_result_get_column_kind (result, c), value);
-            }
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      sn_ctl_print_json (root);
-    }
-  else
-    {
-      g_autoptr(GPtrArray) header = g_ptr_array_new ();
-      g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
-      g_autofree gboolean *right = g_new0 (gboolean, n_columns);
-
-      for (guint c = 0; c < n_columns; c++)
-        {
-          g_ptr_array_add (header, (gpointer)sn_query_result_get_column_name (result, c));
-          right[c] = sn_query_result_get_column_kind (result, c) == SN_COLUMN_KIND_NUMBER;
-        }
-      for (guint r = 0; r < n_rows; r++)
-        {
-          GPtrArray *cells = g_ptr_array_new_with_free_func (g_free);
-
-          for (guint c = 0; c < n_columns; c++)
-            g_ptr_array_add (cells, sn_query_result_dup_display (result, r, c, MAX_CELL_CHARS));
-          g_ptr_array_add (rows, cells);
-        }
-      print_table (header, rows, NULL, right);
-      /* Translators: after a table of query results */
-      g_print (g_dngettext (GETTEXT_PACKAGE, "(%u row)\n", "(%u rows)\n", n_rows), n_rows);
-    }
+  if (added > 0)
+    sn_ctl_row_writer_add_rows (writer, SN_QUERY_RESULT (model), position, added);
 }
 
 static char *
@@ -638,6 +447,9 @@ sn_ctl_sql (SnCtl  *ctl,
   g_autofree char *path_text = NULL;
   g_autofree char *confirm = NULL;
   g_autofree char *typed_name = NULL;
+  g_autoptr(SnCtlRowWriter) writer = NULL;
+  SnCtlFormat output;
+  gboolean ok;
   gboolean allow_writes = FALSE;
   gboolean yes = FALSE;
   gboolean confirmed = FALSE;
@@ -645,7 +457,7 @@ sn_ctl_sql (SnCtl  *ctl,
   const char *sql;
   int status;
   const GOptionEntry entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Output format: table, csv or json"), N_("FORMAT") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Output format: table (column widths from the first 10,000 rows), csv or json; rows are written as they arrive"), N_("FORMAT") },
     { "allow-writes", 0, 0, G_OPTION_ARG_NONE, &allow_writes, N_("Let the statement write (admin profiles only; needs --reason)"), NULL },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why writes are needed (goes to the audit log)"), N_("TEXT") },
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Run a destructive or production write without asking"), NULL },
@@ -664,9 +476,13 @@ sn_ctl_sql (SnCtl  *ctl,
     return status;
   if (argc != 2)
     return sn_ctl_usage_error ("sql", _("Give one query, quoted"));
-  if (format == NULL)
-    format = g_strdup ("table");
-  if (!g_str_equal (format, "table") && !g_str_equal (format, "csv") && !g_str_equal (format, "json"))
+  if (format == NULL || g_str_equal (format, "table"))
+    output = SN_CTL_FORMAT_TABLE;
+  else if (g_str_equal (format, "csv"))
+    output = SN_CTL_FORMAT_CSV;
+  else if (g_str_equal (format, "json"))
+    output = SN_CTL_FORMAT_JSON;
+  else
     return sn_ctl_usage_error ("sql", _("--format must be table, csv or json"));
   if (!parse_path (path_text, &path))
     return sn_ctl_usage_error ("sql", _("--path must be auto, direct, tunnel or psql"));
@@ -681,6 +497,9 @@ sn_ctl_sql (SnCtl  *ctl,
 
   if (!(connector = open_connector (ctl, path, &profile)))
     return SN_CTL_EXIT_FAILURE;
+  /* Rows are written and freed chunk by chunk: small chunks, flat memory. */
+  if (sn_database_connector_get_database (connector) != NULL)
+    sn_database_set_fetch_rows (sn_database_connector_get_database (connector), 10000);
 
   if (allow_writes && !sn_database_connector_allow_writes (connector, reason, &error))
     {
@@ -700,8 +519,17 @@ sn_ctl_sql (SnCtl  *ctl,
                ? EXIT_REFUSED : SN_CTL_EXIT_FAILURE;
     }
 
+  /* Rows go out as the cursor fetches them, and are freed once written. */
+  writer = sn_ctl_row_writer_new (output);
+  g_signal_connect (result, "items-changed", G_CALLBACK (rows_added_cb), writer);
+  if (sn_query_result_get_n_rows (result) > 0)
+    sn_ctl_row_writer_add_rows (writer, result, 0, sn_query_result_get_n_rows (result));
+
   sn_query_result_wait_async (result, NULL, sn_await_callback, &await);
-  if (!sn_query_result_wait_finish (result, sn_await_result (&await), &error))
+  ok = sn_query_result_wait_finish (result, sn_await_result (&await), &error);
+  g_signal_handlers_disconnect_by_func (result, rows_added_cb, writer);
+  sn_ctl_row_writer_finish (writer, result, ok);
+  if (!ok)
     {
       if (g_error_matches (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_READ_ONLY))
         sn_ctl_printerr (_("The database refused to write: this session is read-only. To change "
@@ -714,8 +542,6 @@ sn_ctl_sql (SnCtl  *ctl,
         }
       return SN_CTL_EXIT_FAILURE;
     }
-
-  print_query_result (result, format);
 
   return SN_CTL_EXIT_OK;
 }

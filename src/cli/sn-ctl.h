@@ -17,6 +17,7 @@
 #include "sn-backup-service.h"
 #include "sn-connection.h"
 #include "sn-core.h"
+#include "sn-query-result.h"
 #include "sn-runbook-catalog.h"
 
 G_BEGIN_DECLS
@@ -197,5 +198,27 @@ void       sn_ctl_print_padded          (const char     *text,
                                          guint           width);
 guint      sn_ctl_text_width            (const char     *text);
 void       sn_ctl_print_json            (JsonNode       *node);
+
+/* narcisse-ctl sql's output, written as rows arrive (sn-ctl-sql-output.c) */
+typedef enum
+{
+  SN_CTL_FORMAT_TABLE,
+  SN_CTL_FORMAT_CSV,
+  SN_CTL_FORMAT_JSON,
+} SnCtlFormat;
+
+typedef struct _SnCtlRowWriter SnCtlRowWriter;
+
+SnCtlRowWriter *sn_ctl_row_writer_new      (SnCtlFormat     format);
+void            sn_ctl_row_writer_add_rows (SnCtlRowWriter *self,
+                                            SnQueryResult  *result,
+                                            guint           first,
+                                            guint           n);
+void            sn_ctl_row_writer_finish   (SnCtlRowWriter *self,
+                                            SnQueryResult  *result,
+                                            gboolean        complete);
+void            sn_ctl_row_writer_free     (SnCtlRowWriter *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SnCtlRowWriter, sn_ctl_row_writer_free)
 
 G_END_DECLS

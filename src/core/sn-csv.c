@@ -98,7 +98,9 @@ append_quoted (GString    *out,
  * sn_csv_append_field:
  * @out: the CSV being written
  * @text: the cell's text (not %NULL; "" for an empty cell)
- * @flags: #SN_CSV_SPREADSHEET_SAFE to neutralise formulas
+ * @flags: #SN_CSV_SPREADSHEET_SAFE to neutralise formulas; #SN_CSV_QUOTE_EMPTY
+ *   to write "" as `""`, so that an SQL NULL written as nothing stays apart
+ *   (psql --csv's convention)
  *
  * Appends one cell, quoted when it holds `,`, `"`, CR or LF (RFC 4180) or
  * starts or ends with a space, which spreadsheets would trim.
@@ -112,6 +114,7 @@ sn_csv_append_field (GString    *out,
   gboolean guard = (flags & SN_CSV_SPREADSHEET_SAFE) && sn_csv_cell_is_risky (text, len);
 
   if (!guard && strpbrk (text, ",\"\r\n") == NULL &&
+      !(len == 0 && (flags & SN_CSV_QUOTE_EMPTY)) &&
       !(len > 0 && (g_ascii_isspace (text[0]) || g_ascii_isspace (text[len - 1]))))
     g_string_append_len (out, text, len);
   else

@@ -24,6 +24,7 @@ typedef enum
 {
   SN_CSV_PLAIN            = 0,
   SN_CSV_SPREADSHEET_SAFE = 1 << 0,
+  SN_CSV_QUOTE_EMPTY      = 1 << 1,
 } SnCsvFlags;
 
 typedef struct _SnCsvFilter SnCsvFilter;

@@ -15,6 +15,7 @@
 
 #include "sn-core-enums.h"
 #include "sn-database-connector.h"
+#include "sn-database-private.h"
 #include "sn-data-file.h"
 #include "sn-host.h"
 #include "sn-query-result-private.h"
@@ -33,7 +34,6 @@
  */
 
 #define PSQL_TIMEOUT_MS (10 * 60 * 1000)
-#define PSQL_STATEMENT_TIMEOUT "60s"
 
 struct _SnDatabaseConnector
 {
@@ -371,99 +371,6 @@ set_path (SnDatabaseConnector *self,
 /* ------------------------------------------------------------------------ */
 /* psql over SSH                                                            */
 
-/**
- * sn_database_dup_psql_command:
- * @read_only: start the session read-only
- *
- * Returns: (transfer full): the shell command run on the server for @sql,
- *   built by sn_host_command_psql(): `cd <deploy> && docker compose … exec -T
- *   db psql -X --csv -q -v SHOW_ALL_RESULTS=off -v ON_ERROR_STOP=1 -U <user>
- *   -d <db> -c <setup> -c <sql>`, every argument quoted
- */
-char *
-sn_database_dup_psql_command (SnProfile  *profile,
-                              const char *sql,
-                              gboolean    read_only)
-{
-  /* psql 15 prints one CSV table per statement of a -c, which no reader can
-   * split: show only the last result, as PQexec does on the libpq paths
-   * (older psql does so anyway). */
-  static const char * const options[] = { "--csv", "-q", "-v", "SHOW_ALL_RESULTS=off", NULL };
-  g_autofree char *setup = NULL;
-  const char *commands[3] = { NULL };
-
-  g_return_val_if_fail (SN_IS_PROFILE (profile), NULL);
-  g_return_val_if_fail (sql != NULL, NULL);
-
-  setup = g_strdup_printf ("SET default_transaction_read_only = %s; "
-                           "SET statement_timeout = '" PSQL_STATEMENT_TIMEOUT "'",
-                           read_only ? "on" : "off");
-  commands[0] = setup;
-  commands[1] = sql;
-  return sn_host_command_psql (profile, NULL, NULL, options, commands);
-}
-
-/* Turns psql's stderr into an SnDatabaseError a person can act on. */
-static GError *
-psql_error (SnSshExecResult *result)
-{
-  g_autofree char *err = sn_ssh_exec_result_dup_stderr_text (result);
-  g_auto(GStrv) lines = NULL;
-  const char *message = NULL;
-  SnDatabaseError code = SN_DATABASE_ERROR_FAILED;
-
-  lines = g_strsplit (err != NULL ? err : "", "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *line = g_strstrip (lines[i]);
-
-      if (g_str_has_prefix (line, "ERROR:") || g_str_has_prefix (line, "FATAL:") ||
-          g_str_has_prefix (line, "psql: error:"))
-        {
-          message = line + (g_str_has_prefix (line, "psql: error:") ? 12 : 6);
-          while (*message == ' ')
-            message++;
-          break;
-        }
-    }
-
-  if (message == NULL)
-    {
-      for (guint i = 0; lines[i] != NULL; i++)
-        if (*lines[i] != '\0')
-          {
-            message = lines[i];
-            break;
-          }
-    }
-
-  if (message != NULL && strstr (message, SN_TUNNEL_ONLY_MESSAGE) != NULL)
-    return g_error_new_literal (SN_DATABASE_ERROR, SN_DATABASE_ERROR_REFUSED,
-                                _("This profile’s SSH key only opens the database tunnel: it "
-                                  "cannot run psql on the server. Use the tunnel path (the "
-                                  "default), not psql over SSH."));
-
-  if (message == NULL)
-    return g_error_new (SN_DATABASE_ERROR, SN_DATABASE_ERROR_FAILED,
-                        _("psql on the server failed with exit status %d."),
-                        sn_ssh_exec_result_get_exit_status (result));
-
-  if (strstr (message, "read-only transaction") != NULL)
-    code = SN_DATABASE_ERROR_READ_ONLY;
-  else if (strstr (message, "statement timeout") != NULL)
-    code = SN_DATABASE_ERROR_TIMEOUT;
-  else if (strstr (message, "syntax error") != NULL || strstr (message, "does not exist") != NULL)
-    code = SN_DATABASE_ERROR_SYNTAX;
-  else if (strstr (message, "password authentication failed") != NULL)
-    code = SN_DATABASE_ERROR_AUTH;
-  else if (strstr (message, "connection to server") != NULL ||
-           strstr (message, "is not running") != NULL ||
-           strstr (message, "Cannot connect to the Docker daemon") != NULL)
-    code = SN_DATABASE_ERROR_CONNECT;
-
-  return g_error_new_literal (SN_DATABASE_ERROR, code, message);
-}
-
 /* Runs @sql over SSH; the task returns psql's CSV output as GBytes. */
 static void
 psql_exec_cb (GObject      *object,
@@ -486,7 +393,7 @@ psql_exec_cb (GObject      *object,
 
   if (!sn_ssh_exec_result_get_success (exec))
     {
-      g_task_return_error (task, psql_error (exec));
+      g_task_return_error (task, _sn_database_psql_error (exec));
       return;
     }
 
@@ -780,9 +687,13 @@ sn_database_connector_disconnect (SnDatabaseConnector *self)
 /* ------------------------------------------------------------------------ */
 /* Queries                                                                  */
 
+/* Rows per chunk handed to the result on the psql path, parsed as they come. */
+#define PSQL_CHUNK_ROWS 10000
+
 typedef struct
 {
   SnQueryResult *target;
+  GOutputStream *rows;
   gint64         started;
 } QueryData;
 
@@ -791,47 +702,67 @@ psql_query_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  SnDatabaseConnector *self = SN_DATABASE_CONNECTOR (object);
   QueryData *query = user_data;
-  g_autoptr(GBytes) out = NULL;
+  g_autoptr(SnSshExecResult) exec = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *tag = NULL;
   gint64 elapsed = g_get_monotonic_time () - query->started;
-  PGresult *chunk;
+  gboolean has_columns = FALSE;
+  guint n_rows = 0;
 
-  out = psql_run_finish (self, result, &error);
-  if (out != NULL)
+  exec = sn_host_exec_finish (SN_HOST (object), result, &error);
+  if (exec != NULL && !sn_ssh_exec_result_get_success (exec))
+    error = _sn_database_psql_error (exec);
+  else if (exec != NULL &&
+           _sn_query_csv_stream_finish (SN_QUERY_CSV_STREAM (query->rows), &n_rows, &has_columns, &error))
     {
-      chunk = _sn_query_result_parse_csv (g_bytes_get_data (out, NULL),
-                                          (gssize)g_bytes_get_size (out), &error);
-      if (chunk != NULL)
-        {
-          guint n_rows = (guint)PQntuples (chunk);
-
-          /* psql -q prints nothing for a statement without rows. */
-          if (PQnfields (chunk) > 0)
-            {
-              tag = g_strdup_printf ("SELECT %u", n_rows);
-              _sn_query_result_take_chunk (query->target, chunk);
-            }
-          else
-            PQclear (chunk);
-          _sn_query_result_finish (query->target, tag, tag != NULL ? (gint64)n_rows : -1, elapsed, NULL);
-        }
+      /* psql -q prints nothing for a statement without rows. */
+      if (has_columns)
+        tag = g_strdup_printf ("SELECT %u", n_rows);
+      _sn_query_result_finish (query->target, tag, tag != NULL ? (gint64)n_rows : -1, elapsed, NULL);
     }
 
   if (error != NULL)
     _sn_query_result_finish (query->target, NULL, -1, elapsed, error);
 
+  g_object_unref (query->rows);
   g_object_unref (query->target);
   g_free (query);
+}
+
+/* Runs @sql with psql over SSH, its CSV parsed into @query's result as it arrives. */
+static void
+psql_query_async (SnDatabaseConnector *self,
+                  const char          *sql,
+                  QueryData           *query)
+{
+  g_autoptr(SnHost) host = NULL;
+  g_autofree char *command = NULL;
+
+  if (self->ssh == NULL)
+    {
+      g_autoptr(GError) error = g_error_new_literal (SN_DATABASE_ERROR, SN_DATABASE_ERROR_CONNECT,
+                                                     _("Not connected to the database."));
+
+      _sn_query_result_finish (query->target, NULL, -1, 0, error);
+      g_object_unref (query->target);
+      g_free (query);
+      return;
+    }
+
+  /* Through SnHost: every query over SSH leaves an audit line (L6). */
+  command = sn_database_dup_psql_command (self->profile, sql, self->write_reason == NULL);
+  host = sn_host_new (self->ssh, NULL);
+  query->rows = _sn_query_csv_stream_new (query->target, PSQL_CHUNK_ROWS);
+  sn_host_exec_to_stream_async (host, "db.psql", command, NULL, query->rows, PSQL_TIMEOUT_MS,
+                                self->exec_cancellable, psql_query_cb, query);
 }
 
 /**
  * sn_database_connector_start_query:
  *
  * Like sn_database_start_query(): the result is returned at once and fills
- * in; on the psql path every row arrives at the end.
+ * in, on the psql path too (psql's CSV is parsed as it arrives).
  *
  * Returns: (transfer full): the result being filled
  */
@@ -882,7 +813,7 @@ sn_database_connector_start_query (SnDatabaseConnector *self,
   query = g_new0 (QueryData, 1);
   query->target = g_object_ref (result);
   query->started = g_get_monotonic_time ();
-  psql_run_async (self, sql, self->exec_cancellable, psql_query_cb, query);
+  psql_query_async (self, sql, query);
 
   return result;
 }

@@ -17,13 +17,13 @@
 
 #include "sn-database.h"
 #include "sn-query-result-private.h"
+#include "sn-ssh-session.h"
 
 G_BEGIN_DECLS
 
 /* Rows per FETCH when a SELECT is read through a cursor: big enough that the
  * round trips cost little, small enough that the first rows show at once. */
-#define FETCH_ROWS 50000
-#define FETCH_ROWS_STR "50000"
+#define FETCH_ROWS 50000   /* rows per FETCH unless sn_database_set_fetch_rows() says */
 #define COPY_BUFFER_SIZE (256 * 1024)
 #define PROGRESS_INTERVAL_USEC (100 * 1000)
 
@@ -63,6 +63,7 @@ struct _SnDatabase
   guint         port;
   guint         connect_timeout;
   guint         statement_timeout;
+  guint         fetch_rows;       /* atomic */
   int           server_version;
 
   guint         read_only : 1;
@@ -124,5 +125,8 @@ gboolean  _sn_database_apply_settings_locked  (SnDatabase        *self,
 gboolean  _sn_database_check_read_only_net    (SnDatabase        *self,
                                                const char        *sql,
                                                GError           **error);
+
+/* sn-database-psql.c: psql's stderr as an error a person can act on */
+GError        *_sn_database_psql_error        (SnSshExecResult   *result);
 
 G_END_DECLS

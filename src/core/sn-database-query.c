@@ -133,7 +133,7 @@ exec_quiet (PGconn     *conn,
   return res;
 }
 
-/* Reads a SELECT through a cursor, FETCH_ROWS at a time, so rows show while
+/* Reads a SELECT through a cursor, fetch_rows at a time, so rows show while
  * the rest arrives and a cancel stops at the next chunk at the latest. */
 static gboolean
 run_cursor_locked (SnDatabase  *self,
@@ -148,9 +148,12 @@ run_cursor_locked (SnDatabase  *self,
   gboolean own_transaction;
   gboolean ok = TRUE;
   guint64 total = 0;
+  g_autofree char *fetch = NULL;
+  guint fetch_rows = (guint)g_atomic_int_get (&self->fetch_rows);
   PGresult *res;
 
   *fallback = FALSE;
+  fetch = g_strdup_printf ("FETCH FORWARD %u FROM sn_cursor", fetch_rows);
   own_transaction = PQtransactionStatus (self->conn) == PQTRANS_IDLE;
 
   if (own_transaction)
@@ -195,7 +198,7 @@ run_cursor_locked (SnDatabase  *self,
           break;
         }
 
-      res = PQexec (self->conn, "FETCH FORWARD " FETCH_ROWS_STR " FROM sn_cursor");
+      res = PQexec (self->conn, fetch);
       if (PQresultStatus (res) != PGRES_TUPLES_OK)
         {
           g_propagate_error (error, _sn_database_error_from_result (self, job, res));
@@ -208,7 +211,7 @@ run_cursor_locked (SnDatabase  *self,
       total += n;
       _sn_query_result_take_chunk (job->result, res);
 
-      if (n < FETCH_ROWS)
+      if (n < fetch_rows)
         break;
     }
 

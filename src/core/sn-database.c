@@ -534,6 +534,7 @@ sn_database_init (SnDatabase *self)
   self->read_only = TRUE;
   self->connect_timeout = 10;
   self->statement_timeout = 60000;
+  self->fetch_rows = FETCH_ROWS;
 }
 
 /**
@@ -726,6 +727,24 @@ sn_database_set_statement_timeout (SnDatabase *self,
 
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATEMENT_TIMEOUT]);
+}
+
+/**
+ * sn_database_set_fetch_rows:
+ * @rows: rows per chunk a SELECT's cursor fetches (1 … 1,000,000)
+ *
+ * A view shows chunks of 50,000 rows (few updates); a reader that writes rows
+ * out and frees them (narcisse-ctl sql) keeps less in memory with smaller
+ * chunks. Applies from the next query on.
+ */
+void
+sn_database_set_fetch_rows (SnDatabase *self,
+                            guint       rows)
+{
+  g_return_if_fail (SN_IS_DATABASE (self));
+  g_return_if_fail (rows > 0 && rows <= 1000000);
+
+  g_atomic_int_set (&self->fetch_rows, (gint)rows);
 }
 
 gboolean

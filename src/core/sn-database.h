@@ -90,6 +90,8 @@ guint          sn_database_get_connect_timeout    (SnDatabase          *self);
 void           sn_database_set_connect_timeout    (SnDatabase          *self,
                                                    guint                seconds);
 guint          sn_database_get_statement_timeout  (SnDatabase          *self);
+void           sn_database_set_fetch_rows         (SnDatabase          *self,
+                                                   guint                rows);
 void           sn_database_set_statement_timeout  (SnDatabase          *self,
                                                    guint                milliseconds);
 gboolean       sn_database_get_connected          (SnDatabase          *self);

@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include <gio/gio.h>
 #include <libpq-fe.h>
 
 #include "sn-query-result.h"
@@ -25,5 +26,15 @@ void           _sn_query_result_finish           (SnQueryResult  *self,
 PGresult      *_sn_query_result_parse_csv        (const char     *csv,
                                                   gssize          length,
                                                   GError        **error);
+
+/* psql --csv's stdout parsed as it arrives (sn-query-csv-stream.c) */
+G_DECLARE_FINAL_TYPE (SnQueryCsvStream, _sn_query_csv_stream, SN, QUERY_CSV_STREAM, GOutputStream)
+
+GOutputStream *_sn_query_csv_stream_new          (SnQueryResult     *target,
+                                                  guint              rows_per_chunk);
+gboolean       _sn_query_csv_stream_finish       (SnQueryCsvStream  *self,
+                                                  guint             *n_rows,
+                                                  gboolean          *has_columns,
+                                                  GError           **error);
 
 G_END_DECLS

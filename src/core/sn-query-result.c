@@ -122,6 +122,8 @@ struct _SnQueryResult
   gint64        rows_affected;
   gint64        elapsed_usec;
   guint         n_rows;
+  guint         n_forgotten;    /* rows before this one were freed (streaming readers) */
+  guint         first_chunk;    /* the first chunk still held */
 
   guint         loading : 1;
 };
@@ -614,7 +616,7 @@ locate (SnQueryResult *self,
         int           *tuple)
 {
   const guint *offsets = (const guint *)(gpointer)self->offsets->data;
-  guint lo = 0;
+  guint lo = self->first_chunk;
   guint hi = self->offsets->len;
 
   /* Chunks have the same size except the last: guess, then bisect. */
@@ -661,6 +663,7 @@ sn_query_result_get_value (SnQueryResult *self,
   g_return_val_if_fail (SN_IS_QUERY_RESULT (self), NULL);
   g_return_val_if_fail (row < self->n_rows, NULL);
   g_return_val_if_fail (column < self->columns->len, NULL);
+  g_return_val_if_fail (row >= self->n_forgotten, NULL);
 
   chunk = locate (self, row, &tuple);
   if (PQgetisnull (chunk, tuple, (int)column))
@@ -680,6 +683,7 @@ sn_query_result_get_value_length (SnQueryResult *self,
   g_return_val_if_fail (SN_IS_QUERY_RESULT (self), 0);
   g_return_val_if_fail (row < self->n_rows, 0);
   g_return_val_if_fail (column < self->columns->len, 0);
+  g_return_val_if_fail (row >= self->n_forgotten, 0);
 
   chunk = locate (self, row, &tuple);
   return (guint)PQgetlength (chunk, tuple, (int)column);
@@ -696,6 +700,7 @@ sn_query_result_is_null (SnQueryResult *self,
   g_return_val_if_fail (SN_IS_QUERY_RESULT (self), TRUE);
   g_return_val_if_fail (row < self->n_rows, TRUE);
   g_return_val_if_fail (column < self->columns->len, TRUE);
+  g_return_val_if_fail (row >= self->n_forgotten, TRUE);
 
   chunk = locate (self, row, &tuple);
   return PQgetisnull (chunk, tuple, (int)column);
@@ -720,6 +725,7 @@ sn_query_result_dup_display (SnQueryResult *self,
   g_return_val_if_fail (SN_IS_QUERY_RESULT (self), NULL);
   g_return_val_if_fail (row < self->n_rows, NULL);
   g_return_val_if_fail (column < self->columns->len, NULL);
+  g_return_val_if_fail (row >= self->n_forgotten, NULL);
 
   chunk = locate (self, row, &tuple);
   if (PQgetisnull (chunk, tuple, (int)column))
@@ -729,6 +735,43 @@ sn_query_result_dup_display (SnQueryResult *self,
                                 (gsize)PQgetlength (chunk, tuple, (int)column),
                                 g_array_index (self->columns, Column, column).kind,
                                 max_chars);
+}
+
+/**
+ * sn_query_result_forget_rows:
+ * @before: rows before this index are no longer needed
+ *
+ * For readers that consume rows as they arrive (narcisse-ctl streams them to
+ * its output from #GListModel::items-changed): frees every fetched chunk whose
+ * rows are all before @before, so memory stays flat however many rows the
+ * query returns. Those rows can no longer be read, and the result can no
+ * longer be sorted; n-rows still counts them. Not for a result shown in a view.
+ */
+void
+sn_query_result_forget_rows (SnQueryResult *self,
+                             guint          before)
+{
+  const guint *offsets;
+
+  g_return_if_fail (SN_IS_QUERY_RESULT (self));
+  g_return_if_fail (self->permutation == NULL);
+
+  before = MIN (before, self->n_rows);
+  offsets = (const guint *)(gpointer)self->offsets->data;
+
+  while (self->first_chunk < self->chunks->len)
+    {
+      guint end = self->first_chunk + 1 < self->offsets->len
+                    ? offsets[self->first_chunk + 1] : self->n_rows;
+
+      if (end > before)
+        break;
+
+      g_clear_pointer (&g_ptr_array_index (self->chunks, self->first_chunk), PQclear);
+      self->first_chunk++;
+    }
+
+  self->n_forgotten = self->first_chunk < self->offsets->len ? offsets[self->first_chunk] : self->n_rows;
 }
 
 gboolean
@@ -839,7 +882,7 @@ sn_query_result_sort (SnQueryResult *self,
   g_return_val_if_fail (SN_IS_QUERY_RESULT (self), FALSE);
   g_return_val_if_fail (column < (int)self->columns->len, FALSE);
 
-  if (self->loading)
+  if (self->loading || self->n_forgotten > 0)
     return FALSE;
 
   if (column < 0)

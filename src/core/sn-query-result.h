@@ -88,6 +88,8 @@ gboolean       sn_query_result_sort               (SnQueryResult  *self,
                                                    gboolean        descending);
 guint          sn_query_result_get_source_row     (SnQueryResult  *self,
                                                    guint           position);
+void           sn_query_result_forget_rows        (SnQueryResult  *self,
+                                                   guint           before);
 
 /* Rows that arrived as text, e.g. `psql --csv` run over SSH. */
 SnQueryResult *sn_query_result_new_from_csv       (const char     *csv,
