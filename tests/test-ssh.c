@@ -1023,6 +1023,9 @@ test_agent_ed25519 (void)
   g_setenv ("SSH_AUTH_SOCK", sock, TRUE);
   session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
   res = exec_sync (session, "echo via-agent", 0, &error);
+  /* The session's worker thread reads the environment: it ends before the
+   * environment changes (setenv/unsetenv are not thread-safe). */
+  g_clear_object (&session);
   g_unsetenv ("SSH_AUTH_SOCK");
   agent_stop (sock);
   g_assert_no_error (error);
@@ -1043,6 +1046,7 @@ test_agent_rsa (void)
   g_setenv ("SSH_AUTH_SOCK", sock, TRUE);
   session = make_session (profile, NULL, known_hosts);
   g_assert_false (connect_sync (session, &error));
+  g_clear_object (&session);   /* its worker ends before the environment changes */
   g_unsetenv ("SSH_AUTH_SOCK");
   agent_stop (sock);
   g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_AUTH);
