@@ -905,23 +905,3 @@ sn_window_show_error (SnWindow   *self,
   g_message ("%s", message);
   sn_gui_toast_error (GTK_WIDGET (self->toast_overlay), message);
 }
-
-/**
- * sn_window_show_view:
- * @name: a view's name ("incidents", "scaling", ...)
- *
- * Returns: (transfer none) (nullable): the view, now the visible one
- */
-GtkWidget *
-sn_window_show_view (SnWindow   *self,
-                     const char *name)
-{
-  GtkWidget *view;
-
-  g_return_val_if_fail (SN_IS_WINDOW (self), NULL);
-
-  view = adw_view_stack_get_child_by_name (self->view_stack, name);
-  if (view != NULL)
-    adw_view_stack_set_visible_child (self->view_stack, view);
-  return view;
-}

@@ -38,7 +38,5 @@ void            sn_window_edit_profile      (SnWindow       *self,
                                              gboolean        is_new);
 void            sn_window_show_error        (SnWindow       *self,
                                              const char     *message);
-GtkWidget      *sn_window_show_view         (SnWindow       *self,
-                                             const char     *name);
 
 G_END_DECLS

@@ -63,13 +63,9 @@ declare_dialog_open (gpointer data)
 static SnScalingView *
 show_view (SnWindow *window)
 {
-  AdwViewStack *views = ADW_VIEW_STACK (sn_test_find_named (window, "window-views"));
-  GtkWidget *view;
+  GtkWidget *view = sn_window_show_view (window, "scaling");
 
-  g_assert_nonnull (views);
-  view = adw_view_stack_get_child_by_name (views, "scaling");
   g_assert_nonnull (view);
-  adw_view_stack_set_visible_child_name (views, "scaling");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   return SN_SCALING_VIEW (view);
 }
