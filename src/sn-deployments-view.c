@@ -53,6 +53,7 @@ struct _SnDeploymentsView
   GtkLabel          *warnings_label;
   GtkWidget         *actions_box;
   GtkWidget         *migration_button;
+  GtkWidget         *release_button;
   GtkColumnView     *tags_view;
   GtkSingleSelection *tags_selection;
   GtkSortListModel  *tags_sort;
@@ -754,6 +755,7 @@ sn_deployments_view_class_init (SnDeploymentsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, warnings_label);
   gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, actions_box);
   gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, migration_button);
+  gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, release_button);
   gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, tags_view);
   gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, tags_selection);
   gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, tags_sort);
@@ -784,10 +786,25 @@ sn_deployments_view_class_init (SnDeploymentsViewClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
+/* AdwSplitButton's arrow has no name for screen readers in libadwaita 1.2. */
+static void
+name_menu_buttons (GtkWidget  *widget,
+                   const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_MENU_BUTTON (child) || GTK_IS_TOGGLE_BUTTON (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      name_menu_buttons (child, label);
+    }
+}
+
 static void
 sn_deployments_view_init (SnDeploymentsView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  name_menu_buttons (self->release_button, _("Other releases: next feature or major version"));
   /* Their subtitles are the server's text (tags, versions, errors), not markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->tag_row), FALSE);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->version_row), FALSE);

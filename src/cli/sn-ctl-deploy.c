@@ -12,6 +12,7 @@
 
 #include <glib-unix.h>
 
+#include "sn-await.h"
 #include "sn-ctl.h"
 #include "sn-deployments.h"
 #include "sn-runbook-catalog.h"
@@ -71,27 +72,8 @@ ctx_init (Ctx   *ctx,
   return TRUE;
 }
 
-/* The sync calls run in a worker thread while this one serves Ctrl-C. */
-typedef struct
-{
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_ready (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  ((Wait *)user_data)->result = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (Wait *wait)
-{
-  while (wait->result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return wait->result;
-}
+/* The sync calls run in a worker thread while this one serves Ctrl-C
+ * (SnAwait iterates this thread's context). */
 
 static int
 fail (GError *error)
@@ -106,12 +88,11 @@ load_tags (Ctx      *ctx,
 {
   /* Fetching changes the checkout's refs: only when the profile may. */
   gboolean fetch = sn_profile_get_safety_level (ctx->profile) >= SN_SAFETY_LEVEL_OPERATOR;
-  Wait wait = { NULL };
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   GListModel *tags;
 
-  sn_deploy_service_list_tags_async (ctx->service, fetch, ctx->cancellable, on_ready, &wait);
-  tags = sn_deploy_service_list_tags_finish (ctx->service, wait_result (&wait), error);
-  g_object_unref (wait.result);
+  sn_deploy_service_list_tags_async (ctx->service, fetch, ctx->cancellable, sn_await_callback, &await);
+  tags = sn_deploy_service_list_tags_finish (ctx->service, sn_await_result (&await), error);
   return tags;
 }
 
@@ -119,12 +100,11 @@ static SnDeployStatus *
 load_status (Ctx     *ctx,
              GError **error)
 {
-  Wait wait = { NULL };
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   SnDeployStatus *status;
 
-  sn_deploy_service_status_async (ctx->service, ctx->cancellable, on_ready, &wait);
-  status = sn_deploy_service_status_finish (ctx->service, wait_result (&wait), error);
-  g_object_unref (wait.result);
+  sn_deploy_service_status_async (ctx->service, ctx->cancellable, sn_await_callback, &await);
+  status = sn_deploy_service_status_finish (ctx->service, sn_await_result (&await), error);
   return status;
 }
 
@@ -252,7 +232,7 @@ deploy_changelog (Ctx   *ctx,
   const char *from;
   const char *to;
   gboolean backwards = FALSE;
-  Wait wait = { NULL };
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   int exit_status;
 
   context = sn_ctl_option_context_new ("deploy changelog", _("[FROM] TO"),
@@ -286,9 +266,8 @@ deploy_changelog (Ctx   *ctx,
         }
     }
 
-  sn_deploy_service_changelog_async (ctx->service, from, to, ctx->cancellable, on_ready, &wait);
-  log = sn_deploy_service_changelog_finish (ctx->service, wait_result (&wait), &error);
-  g_object_unref (wait.result);
+  sn_deploy_service_changelog_async (ctx->service, from, to, ctx->cancellable, sn_await_callback, &await);
+  log = sn_deploy_service_changelog_finish (ctx->service, sn_await_result (&await), &error);
   if (log == NULL)
     return fail (error);
 
@@ -321,7 +300,7 @@ deploy_runs (Ctx   *ctx,
     { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, N_("How many runs (default 10)"), N_("N") },
     { NULL }
   };
-  Wait wait = { NULL };
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   int exit_status;
 
   context = sn_ctl_option_context_new ("deploy runs", NULL,
@@ -332,9 +311,8 @@ deploy_runs (Ctx   *ctx,
   if (limit < 1 || limit > 100)
     return sn_ctl_usage_error ("deploy runs", _("--limit must be between 1 and 100"));
 
-  sn_deploy_service_list_runs_async (ctx->service, (guint)limit, ctx->cancellable, on_ready, &wait);
-  runs = sn_deploy_service_list_runs_finish (ctx->service, wait_result (&wait), &error);
-  g_object_unref (wait.result);
+  sn_deploy_service_list_runs_async (ctx->service, (guint)limit, ctx->cancellable, sn_await_callback, &await);
+  runs = sn_deploy_service_list_runs_finish (ctx->service, sn_await_result (&await), &error);
   if (runs == NULL)
     return fail (error);
 
@@ -365,7 +343,7 @@ deploy_migrations (Ctx   *ctx,
   g_autoptr(GListModel) list = NULL;
   g_autoptr(GError) error = NULL;
   const GOptionEntry entries[] = { { NULL } };
-  Wait wait = { NULL };
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
   guint n_failed = 0;
   int exit_status;
 
@@ -378,9 +356,8 @@ deploy_migrations (Ctx   *ctx,
   if (!sn_ctl_parse_options (context, "deploy migrations", &argc, &argv, &exit_status))
     return exit_status;
 
-  sn_deploy_service_list_migrations_async (ctx->service, ctx->cancellable, on_ready, &wait);
-  list = sn_deploy_service_list_migrations_finish (ctx->service, wait_result (&wait), &error);
-  g_object_unref (wait.result);
+  sn_deploy_service_list_migrations_async (ctx->service, ctx->cancellable, sn_await_callback, &await);
+  list = sn_deploy_service_list_migrations_finish (ctx->service, sn_await_result (&await), &error);
   if (list == NULL)
     return fail (error);
 

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sn-deployments-private.h"
+#include "sn-await.h"
 #include "sn-health-service.h"
 #include "sn-secret-store.h"
 
@@ -409,40 +410,29 @@ sn_deploy_service_dup_head_tag (SnDeployService  *self,
   return best_tag (tags);
 }
 
-static void
-on_ready (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
 /* The site's version and state, with the monitoring key when there is one. */
 static void
 read_health (SnDeployService *self,
              SnDeployStatus  *status,
              GCancellable    *cancellable)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(SnHealthService) service = NULL;
   g_autoptr(SnHealthReport) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *key = NULL;
-  GAsyncResult *result = NULL;
 
   key = sn_secret_store_lookup_sync (sn_secret_store_get_default (), self->profile,
                                      SN_SECRET_KIND_MONITORING_KEY, cancellable, NULL);
-  /* libsoup works in the thread-default context it was made in. */
-  g_main_context_push_thread_default (context);
-  service = sn_health_service_new ();
-  sn_health_service_check_async (service, sn_profile_get_site_url (self->profile), key, 10,
-                                 cancellable, on_ready, &result);
-  while (result == NULL)
-    g_main_context_iteration (context, TRUE);
-  report = sn_health_service_check_finish (service, result, &error);
-  g_object_unref (result);
-  g_clear_object (&service);
-  g_main_context_pop_thread_default (context);
+  {
+    g_auto(SnAwait) await = SN_AWAIT_INIT;
+    g_autoptr(SnHealthService) service = NULL;
+
+    /* libsoup works in the thread-default context it was made in. */
+    sn_await_push_private (&await);
+    service = sn_health_service_new ();
+    sn_health_service_check_async (service, sn_profile_get_site_url (self->profile), key, 10,
+                                   cancellable, sn_await_callback, &await);
+    report = sn_health_service_check_finish (service, sn_await_result (&await), &error);
+  }
 
   if (report == NULL)
     {
