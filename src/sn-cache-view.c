@@ -52,6 +52,7 @@ struct _SnCacheView
   GtkTextView       *value_view;
   GtkLabel          *truncated_label;
   GtkButton         *delete_button;
+  GtkButton         *ttl_button;
 
   SnProfile         *profile;
   SnCacheBackend    *backend;
@@ -103,6 +104,13 @@ can_change (SnCacheView *self)
   return self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_OPERATOR;
 }
 
+/* Only an admin changes a key's TTL (checked again in core). */
+static gboolean
+can_edit_ttl (SnCacheView *self)
+{
+  return self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_ADMIN;
+}
+
 static void
 update_state (SnCacheView *self)
 {
@@ -122,6 +130,7 @@ update_state (SnCacheView *self)
   /* The direction browses and reads; nothing that changes the server shows. */
   gtk_widget_set_visible (GTK_WIDGET (self->changes_button), changes);
   gtk_widget_set_visible (GTK_WIDGET (self->delete_button), changes);
+  gtk_widget_set_visible (GTK_WIDGET (self->ttl_button), can_edit_ttl (self));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cache.scan", self->connected && !self->deleting);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cache.cancel", busy);
@@ -132,6 +141,9 @@ update_state (SnCacheView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cache.delete-matching", changes && self->connected && !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cache.invalidate-date", changes);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cache.flush", changes);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "cache.edit-ttl",
+                                 can_edit_ttl (self) && self->connected && !self->deleting &&
+                                 self->details != NULL && self->details->type != SN_KEY_TYPE_NONE);
 
   if (self->keys == NULL || self->deleting)
     return;
@@ -460,6 +472,21 @@ details_cb (GObject      *object,
 }
 
 static void
+read_details (SnCacheView *self,
+              const char  *key)
+{
+  g_cancellable_cancel (self->details_cancellable);
+  g_clear_object (&self->details_cancellable);
+  self->details_cancellable = g_cancellable_new ();
+  self->reading = TRUE;
+  gtk_label_set_text (self->details_title, key);
+  gtk_widget_add_css_class (GTK_WIDGET (self->details_title), "sn-data");
+  gtk_label_set_text (self->details_meta, _("Reading…"));
+  sn_cache_fetch_details_async (self->backend, key, DETAILS_BYTES,
+                                self->details_cancellable, details_cb, g_object_ref (self));
+}
+
+static void
 selection_changed_cb (SnCacheView *self)
 {
   g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
@@ -472,16 +499,18 @@ selection_changed_cb (SnCacheView *self)
   key = g_list_model_get_item (G_LIST_MODEL (self->selection), gtk_bitset_get_minimum (set));
   if (key == NULL)
     return;
+  read_details (self, sn_cache_key_get_key (key));
+}
 
-  g_cancellable_cancel (self->details_cancellable);
-  g_clear_object (&self->details_cancellable);
-  self->details_cancellable = g_cancellable_new ();
-  self->reading = TRUE;
-  gtk_label_set_text (self->details_title, sn_cache_key_get_key (key));
-  gtk_widget_add_css_class (GTK_WIDGET (self->details_title), "sn-data");
-  gtk_label_set_text (self->details_meta, _("Reading…"));
-  sn_cache_fetch_details_async (self->backend, sn_cache_key_get_key (key), DETAILS_BYTES,
-                                self->details_cancellable, details_cb, g_object_ref (self));
+static void
+reread_details (SnCacheView *self)
+{
+  g_autofree char *key = NULL;
+
+  if (self->details == NULL || self->backend == NULL || !self->connected)
+    return;
+  key = g_strdup (self->details->key);
+  read_details (self, key);
 }
 
 static void
@@ -522,6 +551,90 @@ copy_action (GtkWidget  *widget,
     }
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->details->text);
   toast (self, self->details->truncated ? _("Copied what is shown (the first items).") : _("Value copied."));
+}
+
+/* ---- TTL (admin) ------------------------------------------------------------------ */
+
+static void
+ttl_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(SnCacheView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sn_cache_set_ttl_finish (SN_CACHE_BACKEND (object), result, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  toast (self, _("Time to live changed."));
+  reread_details (self);
+}
+
+static void
+ttl_response_cb (AdwMessageDialog *dialog,
+                 const char       *response,
+                 SnCacheView      *self)
+{
+  GtkSpinButton *spin = g_object_get_data (G_OBJECT (dialog), "spin");
+  GtkCheckButton *persist = g_object_get_data (G_OBJECT (dialog), "persist");
+  const char *key = g_object_get_data (G_OBJECT (dialog), "key");
+  gint64 seconds;
+
+  if (g_strcmp0 (response, "set") != 0 || self->backend == NULL || !can_edit_ttl (self))
+    return;
+  seconds = gtk_check_button_get_active (persist) ? SN_CACHE_TTL_PERSIST
+                                                  : (gint64) gtk_spin_button_get_value_as_int (spin);
+  sn_cache_set_ttl_async (self->backend, key, seconds, NULL, ttl_cb, g_object_ref (self));
+}
+
+static void
+persist_toggled_cb (GtkCheckButton *persist,
+                    GtkWidget      *spin)
+{
+  gtk_widget_set_sensitive (spin, !gtk_check_button_get_active (persist));
+}
+
+static void
+edit_ttl_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  SnCacheView *self = SN_CACHE_VIEW (widget);
+  AdwMessageDialog *dialog;
+  GtkWidget *box, *spin, *persist;
+  g_autofree char *body = NULL;
+
+  if (self->details == NULL || !can_edit_ttl (self))
+    return;
+
+  body = g_strdup_printf (_("How long “%s” lives from now, in seconds (EXPIRE), or no expiry at all "
+                            "(PERSIST). Audited."), self->details->key);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent_window (self), _("Edit Time to Live"), body));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  spin = gtk_spin_button_new_with_range (1, G_MAXINT32, 1);
+  gtk_widget_set_name (spin, "cache-ttl-seconds");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Time to live in seconds"), -1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin),
+                             self->details->ttl_ms > 0 ? (double) ((self->details->ttl_ms + 999) / 1000) : 3600);
+  persist = gtk_check_button_new_with_mnemonic (_("_No expiry (keep the key for good)"));
+  gtk_widget_set_name (persist, "cache-ttl-persist");
+  g_signal_connect (persist, "toggled", G_CALLBACK (persist_toggled_cb), spin);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (persist), self->details->ttl_ms == -1);
+  gtk_box_append (GTK_BOX (box), spin);
+  gtk_box_append (GTK_BOX (box), persist);
+  adw_message_dialog_set_extra_child (dialog, box);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "set", _("_Set"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "set", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "set");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data (G_OBJECT (dialog), "spin", spin);
+  g_object_set_data (G_OBJECT (dialog), "persist", persist);
+  g_object_set_data_full (G_OBJECT (dialog), "key", g_strdup (self->details->key), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (ttl_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- deletes ---------------------------------------------------------------------- */
@@ -959,6 +1072,7 @@ sn_cache_view_class_init (SnCacheViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, value_view);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, truncated_label);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, SnCacheView, ttl_button);
   gtk_widget_class_bind_template_callback (widget_class, pattern_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
 
@@ -972,6 +1086,7 @@ sn_cache_view_class_init (SnCacheViewClass *klass)
   gtk_widget_class_install_action (widget_class, "cache.delete-matching", NULL, delete_matching_action);
   gtk_widget_class_install_action (widget_class, "cache.invalidate-date", NULL, invalidate_date_action);
   gtk_widget_class_install_action (widget_class, "cache.flush", NULL, flush_action);
+  gtk_widget_class_install_action (widget_class, "cache.edit-ttl", NULL, edit_ttl_action);
   gtk_widget_class_install_action (widget_class, "view.refresh", NULL, refresh_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "cache.find", NULL);

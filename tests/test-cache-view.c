@@ -190,6 +190,7 @@ test_read_only (void)
   /* …and nothing that changes the server */
   g_assert_false (gtk_widget_get_visible (sn_test_find_named (window, "cache-changes")));
   g_assert_false (gtk_widget_get_visible (sn_test_find_named (window, "cache-delete")));
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (window, "cache-edit-ttl")));
 
   g_assert_true (sn_cache_view_select_key (view, "planning:last_update"));
   gtk_widget_activate_action (GTK_WIDGET (view), "cache.delete-selected", NULL);
@@ -250,6 +251,60 @@ test_delete_matching (void)
   sn_test_destroy_window (window);
 }
 
+static gboolean
+ttl_set (gpointer data)
+{
+  g_autofree char *out = redis ("TTL narcisse-gui-ttl");
+
+  return atoi (out) > 1000 && atoi (out) <= 1234;
+}
+
+static gboolean
+ttl_editable (gpointer data)
+{
+  return view_idle (data) && gtk_widget_is_sensitive (sn_test_find_named (data, "cache-edit-ttl"));
+}
+
+/* Edit TTL: an admin's control only; the dialog's seconds reach Redis. */
+static void
+test_edit_ttl (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  SnCacheView *view;
+  GtkWidget *window;
+  AdwMessageDialog *dialog;
+  GtkWidget *spin;
+  g_autofree char *out = redis ("SET narcisse-gui-ttl 1");
+
+  /* an operator does not see it */
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_OPERATOR, NULL);
+  window = new_window (profile, &view);
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (window, "cache-edit-ttl")));
+  sn_test_destroy_window (window);
+
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_ADMIN, NULL);
+  window = new_window (profile, &view);
+  g_assert_true (gtk_widget_get_visible (sn_test_find_named (window, "cache-edit-ttl")));
+  sn_cache_view_scan (view, "narcisse-gui-ttl");
+  g_assert_true (sn_test_wait_until (view_idle, view, 30000));
+  g_assert_true (sn_cache_view_select_key (view, "narcisse-gui-ttl"));
+  g_assert_true (sn_test_wait_until (ttl_editable, view, 10000));
+  gtk_widget_activate_action (GTK_WIDGET (view), "cache.edit-ttl", NULL);
+  g_assert_true (sn_test_wait_until (dialog_open, NULL, 10000));
+  dialog = ADW_MESSAGE_DIALOG (sn_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  spin = sn_test_find_named (GTK_WIDGET (dialog), "cache-ttl-seconds");
+  g_assert_nonnull (spin);
+  /* the key has no TTL: "no expiry" is ticked; untick it and ask 1234 s */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (sn_test_find_named (GTK_WIDGET (dialog), "cache-ttl-persist")),
+                               FALSE);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 1234);
+  adw_message_dialog_response (dialog, "set");
+  g_assert_true (sn_test_wait_until (ttl_set, NULL, 10000));
+  sn_test_destroy_window (window);
+  g_free (out);
+  out = redis ("DEL narcisse-gui-ttl");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -270,6 +325,7 @@ main (int   argc,
   g_test_add_func ("/sn/cache-view/read-only", test_read_only);
   g_test_add_func ("/sn/cache-view/delete-matching", test_delete_matching);
   g_test_add_func ("/sn/cache-view/cancel", test_cancel);
+  g_test_add_func ("/sn/cache-view/edit-ttl", test_edit_ttl);
 
   return g_test_run ();
 }

@@ -513,6 +513,92 @@ test_invalidate_date (gconstpointer data)
   out = redis ("SET 'bookings:2025-06-28:all' '[]'");
 }
 
+/* ---- TTL (admin only) --------------------------------------------------------- */
+
+static void
+test_ttl (gconstpointer data)
+{
+  Via via = GPOINTER_TO_INT (data);
+  g_autoptr(SnCacheBackend) admin = connect_via (via, SN_SAFETY_LEVEL_ADMIN);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnActionContext) context = NULL;
+  g_autoptr(JsonObject) args = json_object_new ();
+  g_autofree char *out = redis ("SET narcisse-test:ttl 1");
+  g_autofree char *audit = NULL;
+  const SnActionInfo *action = sn_action_lookup ("cache.ttl");
+  char *ttl;
+
+  /* read-only and operator are refused in core; the key keeps no TTL */
+  for (SnSafetyLevel level = SN_SAFETY_LEVEL_READ_ONLY; level <= SN_SAFETY_LEVEL_OPERATOR; level++)
+    {
+      g_autoptr(SnCacheBackend) backend = connect_via (via, level);
+      g_autoptr(SnActionContext) low = sn_action_context_new (sn_cache_backend_get_profile (backend), NULL);
+      g_autoptr(JsonObject) low_args = json_object_new ();
+
+      g_assert_false (sn_cache_set_ttl_sync (backend, "narcisse-test:ttl", 60, NULL, &error));
+      g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+      g_clear_error (&error);
+
+      sn_action_context_set_service (low, "cache", G_OBJECT (backend));
+      json_object_set_string_member (low_args, "key", "narcisse-test:ttl");
+      json_object_set_int_member (low_args, "seconds", 60);
+      g_assert_false (action->run (low, low_args, &error));
+      g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+      g_clear_error (&error);
+    }
+  ttl = redis ("TTL narcisse-test:ttl");
+  g_assert_cmpstr (ttl, ==, "-1\n");
+  g_free (ttl);
+
+  /* admin: EXPIRE then PERSIST */
+  g_assert_true (sn_cache_set_ttl_sync (admin, "narcisse-test:ttl", 500, NULL, &error));
+  g_assert_no_error (error);
+  ttl = redis ("TTL narcisse-test:ttl");
+  g_assert_cmpint (atoi (ttl), >, 490);
+  g_assert_cmpint (atoi (ttl), <=, 500);
+  g_free (ttl);
+  g_assert_true (sn_cache_set_ttl_sync (admin, "narcisse-test:ttl", SN_CACHE_TTL_PERSIST, NULL, &error));
+  g_assert_no_error (error);
+  ttl = redis ("TTL narcisse-test:ttl");
+  g_assert_cmpstr (ttl, ==, "-1\n");
+  g_free (ttl);
+
+  /* the action, at admin level */
+  g_assert_nonnull (action);
+  g_assert_cmpint (action->min_level, ==, SN_SAFETY_LEVEL_ADMIN);
+  g_assert_cmpint (sn_action_get_risk (action, args), ==, SN_RISK_CHANGE);
+  context = sn_action_context_new (sn_cache_backend_get_profile (admin), NULL);
+  sn_action_context_set_service (context, "cache", G_OBJECT (admin));
+  json_object_set_string_member (args, "key", "narcisse-test:ttl");
+  json_object_set_string_member (args, "seconds", "300");
+  g_assert_true (action->check (args, NULL));
+  g_assert_true (action->run (context, args, &error));
+  g_assert_no_error (error);
+  ttl = redis ("TTL narcisse-test:ttl");
+  g_assert_cmpint (atoi (ttl), >, 290);
+  g_free (ttl);
+  json_object_set_boolean_member (args, "persist", TRUE);
+  g_assert_false (action->check (args, NULL));
+
+  /* a missing key: an error, and nothing created; a TTL of 0 is refused */
+  g_assert_false (sn_cache_set_ttl_sync (admin, "narcisse-test:no-such-key", 60, NULL, &error));
+  g_assert_error (error, SN_CACHE_ERROR, SN_CACHE_ERROR_COMMAND);
+  g_clear_error (&error);
+  g_assert_false (sn_cache_set_ttl_sync (admin, "narcisse-test:ttl", 0, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  ttl = redis ("EXISTS narcisse-test:no-such-key narcisse-test:ttl");
+  g_assert_cmpstr (ttl, ==, "1\n");
+  g_free (ttl);
+
+  audit = read_audit ();
+  g_assert_nonnull (strstr (audit, "EXPIRE narcisse-test:ttl 500"));
+  g_assert_nonnull (strstr (audit, "PERSIST narcisse-test:ttl"));
+
+  g_free (out);
+  out = redis ("DEL narcisse-test:ttl");
+}
+
 /* ---- faults ---------------------------------------------------------------- */
 
 static void
@@ -743,12 +829,14 @@ main (int   argc,
       g_autofree char *del = g_strdup_printf ("/cache/%s/delete-pattern", via_names[via]);
       g_autofree char *ro = g_strdup_printf ("/cache/%s/read-only-refused", via_names[via]);
       g_autofree char *date = g_strdup_printf ("/cache/%s/invalidate-date", via_names[via]);
+      g_autofree char *ttl = g_strdup_printf ("/cache/%s/ttl", via_names[via]);
 
       g_test_add_data_func (browse, GINT_TO_POINTER (via), test_browse);
       g_test_add_data_func (details, GINT_TO_POINTER (via), test_details);
       g_test_add_data_func (del, GINT_TO_POINTER (via), test_delete_pattern);
       g_test_add_data_func (ro, GINT_TO_POINTER (via), test_read_only_refused);
       g_test_add_data_func (date, GINT_TO_POINTER (via), test_invalidate_date);
+      g_test_add_data_func (ttl, GINT_TO_POINTER (via), test_ttl);
     }
   g_test_add_func ("/cache/upstash/tokens", test_upstash_tokens);
   g_test_add_func ("/cache/redis-stops-mid-scan", test_redis_stops_mid_scan);

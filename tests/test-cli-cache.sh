@@ -23,6 +23,8 @@ src, dst = sys.argv[1], sys.argv[2]
 p = json.load(open(src + "/demo.json"))
 ro = dict(p, name="cache-ro", **{"safety-level": "read-only"})
 up = dict(p, name="cache-up", **{"cache-backend": "upstash", "upstash-url": sys.argv[3]})
+op = dict(p, name="cache-op", **{"safety-level": "operator"})
+json.dump(op, open(dst + "/cache-op.json", "w"), indent=2)
 json.dump(ro, open(dst + "/cache-ro.json", "w"), indent=2)
 json.dump(up, open(dst + "/cache-up.json", "w"), indent=2)
 ' "$profiles" "$profiles" "$UPSTASH_URL"
@@ -54,6 +56,27 @@ sys.exit(0 if d["dbsize"] > 20 and 0 <= d["hit_rate"] <= 1 and d["redis_version"
 
 ctl --profile cache-up cache stats
 check "cache stats (Upstash): the key count" stdout_has "^Keys"
+
+# --- TTL (admin only) ---------------------------------------------------------------------
+rcli SET narcisse-ttl 1 >/dev/null
+for profile in cache-ro cache-op; do
+    ctl --profile "$profile" cache ttl narcisse-ttl 600
+    check "cache ttl ($profile): refused (exit 3)" status_is 3
+    check "cache ttl ($profile): it says admin is needed" stderr_has "admin"
+    check "cache ttl ($profile): the key still has no TTL" [ "$(rcli TTL narcisse-ttl)" -eq -1 ]
+done
+ctl --profile demo cache ttl narcisse-ttl 600
+check "cache ttl KEY 600: exit 0" status_is 0
+check "cache ttl KEY 600: the key expires in 600 s" bash -c "t=\$(REDISCLI_AUTH=$REDIS_PASSWORD redis-cli --no-auth-warning -h 127.0.0.1 -p $REDIS_PORT TTL narcisse-ttl); [ \$t -gt 590 ] && [ \$t -le 600 ]"
+ctl --profile cache-up cache ttl narcisse-ttl --persist
+check "cache ttl --persist (Upstash): exit 0" status_is 0
+check "cache ttl --persist (Upstash): the key no longer expires" [ "$(rcli TTL narcisse-ttl)" -eq -1 ]
+ctl --profile demo cache ttl narcisse-ttl 0
+check "cache ttl KEY 0: a usage error (exit 2)" status_is 2
+ctl --profile demo cache ttl narcisse-nokey 60
+check "cache ttl on a missing key: fails (exit 2), nothing created" bash -c "[ $rc -eq 2 ] && [ \$(REDISCLI_AUTH=$REDIS_PASSWORD redis-cli --no-auth-warning -h 127.0.0.1 -p $REDIS_PORT EXISTS narcisse-nokey) -eq 0 ]"
+check "cache ttl: audited" grep -q '"cache.ttl"' "$XDG_DATA_HOME/narcisse-admin/audit.jsonl"
+rcli DEL narcisse-ttl >/dev/null
 
 # --- deletes ---------------------------------------------------------------------------
 rcli EVAL "for i=1,1234 do redis.call('SET', KEYS[1]..i, i) end return 1" 1 narcisse-cli: >/dev/null

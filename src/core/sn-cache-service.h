@@ -56,6 +56,26 @@ gboolean    sn_cache_delete_keys_finish (SnCacheBackend       *backend,
                                          guint64              *deleted,
                                          GError              **error);
 
+/* Sets @key's time to live (EXPIRE @key @seconds), or removes it when
+ * @seconds is SN_CACHE_TTL_PERSIST (PERSIST @key): needs an admin profile
+ * (checked here, in core); audited. A key that does not exist is an error
+ * (SN_CACHE_ERROR_COMMAND), nothing is created. */
+#define SN_CACHE_TTL_PERSIST (-1)
+gboolean    sn_cache_set_ttl_sync       (SnCacheBackend       *backend,
+                                         const char           *key,
+                                         gint64                seconds,
+                                         GCancellable         *cancellable,
+                                         GError              **error);
+void        sn_cache_set_ttl_async      (SnCacheBackend       *backend,
+                                         const char           *key,
+                                         gint64                seconds,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+gboolean    sn_cache_set_ttl_finish     (SnCacheBackend       *backend,
+                                         GAsyncResult         *result,
+                                         GError              **error);
+
 /* FLUSHDB (never FLUSHALL): needs an operator profile; the runbook
  * "cache-flush" adds the typed name on production. Audited. */
 gboolean    sn_cache_flush_sync         (SnCacheBackend       *backend,
