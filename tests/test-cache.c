@@ -599,6 +599,81 @@ test_ttl (gconstpointer data)
   out = redis ("DEL narcisse-test:ttl");
 }
 
+/* ---- stats: slowlog and the app's own counters --------------------------------- */
+
+static void
+test_stats_extra (gconstpointer data)
+{
+  Via via = GPOINTER_TO_INT (data);
+  g_autoptr(SnCacheBackend) backend = connect_via (via, SN_SAFETY_LEVEL_READ_ONLY);
+  g_autoptr(JsonNode) stats = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *knob = g_build_filename (sn_test_stack_dir (), "app", "cache-counters.json", NULL);
+  g_autofree char *threshold = redis ("CONFIG GET slowlog-log-slower-than | tail -n 1");
+  g_autofree char *out = NULL;
+  g_autofree char *restore = NULL;
+  JsonObject *object, *app;
+
+  /* every command goes to the slowlog for a moment */
+  out = redis ("CONFIG SET slowlog-log-slower-than 0");
+  g_free (out);
+  out = redis ("SET narcisse-test:slow 1");
+  g_assert_true (g_file_set_contents (knob, "{\"hits\": 42, \"misses\": 8, \"errors\": 1}", -1, NULL));
+
+  stats = sn_cache_stats_sync (backend, NULL, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (stats);
+  if (via == VIA_UPSTASH)
+    {
+      g_assert_false (json_object_has_member (object, "slowlog"));
+      g_assert_nonnull (strstr (json_object_get_string_member (object, "slowlog_note"), "Upstash"));
+    }
+  else
+    {
+      JsonArray *slowlog = json_object_get_array_member (object, "slowlog");
+      gboolean seen = FALSE;
+
+      g_assert_nonnull (slowlog);
+      g_assert_cmpuint (json_array_get_length (slowlog), >, 0);
+      g_assert_cmpuint (json_array_get_length (slowlog), <=, 10);
+      for (guint i = 0; i < json_array_get_length (slowlog); i++)
+        seen |= strstr (json_object_get_string_member (json_array_get_object_element (slowlog, i), "command"),
+                        "narcisse-test:slow") != NULL;
+      g_assert_true (seen);
+    }
+
+  /* the app's counters, as the app exports them */
+  g_assert_false (json_object_has_member (object, "app_error"));
+  app = json_object_get_object_member (object, "app");
+  g_assert_cmpint (json_object_get_int_member (app, "sweet_narcisse_cache_hits_total"), ==, 42);
+  g_assert_cmpint (json_object_get_int_member (app, "sweet_narcisse_cache_misses_total"), ==, 8);
+  g_assert_cmpint (json_object_get_int_member (app, "sweet_narcisse_cache_errors_total"), ==, 1);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (app, "sweet_narcisse_cache_hit_rate_percent"),
+                                  84.0, 0.01);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (app, "not_exported")), ==, 0);
+  g_assert_nonnull (strstr (json_object_get_string_member (app, "admin_endpoint"), "session cookie"));
+
+  /* a counter the app does not export is null and named, not 0 */
+  g_assert_true (g_file_set_contents (knob, "{\"hits\": 3, \"absent\": [\"sweet_narcisse_cache_errors_total\"]}",
+                                      -1, NULL));
+  again = sn_cache_app_metrics_sync (sn_cache_backend_get_profile (backend), NULL, &error);
+  g_assert_no_error (error);
+  app = json_node_get_object (again);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (app, "sweet_narcisse_cache_errors_total")));
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (app, "not_exported"), 0), ==,
+                   "sweet_narcisse_cache_errors_total");
+  g_assert_cmpint (json_object_get_int_member (app, "sweet_narcisse_cache_hits_total"), ==, 3);
+
+  g_unlink (knob);
+  g_strstrip (threshold);
+  restore = g_strdup_printf ("CONFIG SET slowlog-log-slower-than %s", threshold);
+  g_free (out);
+  out = redis (restore);
+  g_free (out);
+  out = redis ("DEL narcisse-test:slow");
+}
+
 /* ---- faults ---------------------------------------------------------------- */
 
 static void
@@ -830,6 +905,7 @@ main (int   argc,
       g_autofree char *ro = g_strdup_printf ("/cache/%s/read-only-refused", via_names[via]);
       g_autofree char *date = g_strdup_printf ("/cache/%s/invalidate-date", via_names[via]);
       g_autofree char *ttl = g_strdup_printf ("/cache/%s/ttl", via_names[via]);
+      g_autofree char *extra = g_strdup_printf ("/cache/%s/stats-slowlog-app", via_names[via]);
 
       g_test_add_data_func (browse, GINT_TO_POINTER (via), test_browse);
       g_test_add_data_func (details, GINT_TO_POINTER (via), test_details);
@@ -837,6 +913,7 @@ main (int   argc,
       g_test_add_data_func (ro, GINT_TO_POINTER (via), test_read_only_refused);
       g_test_add_data_func (date, GINT_TO_POINTER (via), test_invalidate_date);
       g_test_add_data_func (ttl, GINT_TO_POINTER (via), test_ttl);
+      g_test_add_data_func (extra, GINT_TO_POINTER (via), test_stats_extra);
     }
   g_test_add_func ("/cache/upstash/tokens", test_upstash_tokens);
   g_test_add_func ("/cache/redis-stops-mid-scan", test_redis_stops_mid_scan);

@@ -261,6 +261,66 @@ cache_get (Ctx    *ctx,
 
 /* cache stats [--json] ------------------------------------------------------------ */
 
+static void
+print_slowlog (JsonObject *object)
+{
+  JsonArray *entries;
+
+  g_print ("\n%s\n", _("Slow log (SLOWLOG GET 10)"));
+  if (!json_object_has_member (object, "slowlog"))
+    {
+      g_print ("  %s\n", json_object_get_string_member_with_default (object, "slowlog_note", ""));
+      return;
+    }
+  entries = json_object_get_array_member (object, "slowlog");
+  if (json_array_get_length (entries) == 0)
+    g_print ("  %s\n", _("empty: no command was slower than the server’s threshold"));
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (json_object_get_int_member (entry, "time"));
+      g_autofree char *stamp = when != NULL ? g_date_time_format (when, "%F %T") : g_strdup ("?");
+
+      g_print (_("  %s  %8lld µs  %s\n"), stamp, (long long) json_object_get_int_member (entry, "duration_us"),
+               json_object_get_string_member (entry, "command"));
+    }
+}
+
+static void
+print_app_counters (JsonObject *object)
+{
+  static const struct { const char *member; const char *label; } rows[] = {
+    { "sweet_narcisse_cache_hits_total", N_("Hits") },
+    { "sweet_narcisse_cache_misses_total", N_("Misses") },
+    { "sweet_narcisse_cache_errors_total", N_("Errors") },
+    { "sweet_narcisse_cache_hit_rate_percent", N_("Hit rate") },
+  };
+  JsonObject *app;
+
+  g_print ("\n%s\n", _("The app’s own counters (/api/metrics)"));
+  if (!json_object_has_member (object, "app"))
+    {
+      g_print ("  %s\n", json_object_get_string_member_with_default (object, "app_error", ""));
+      return;
+    }
+  app = json_object_get_object_member (object, "app");
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      JsonNode *node = json_object_get_member (app, rows[i].member);
+
+      g_print ("  ");
+      sn_ctl_print_padded (_(rows[i].label), 24);
+      if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+        g_print ("%s\n", _("not exported by this app"));
+      else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+        g_print ("%.2f %%\n", json_node_get_double (node));
+      else
+        g_print ("%" G_GINT64_FORMAT "\n", json_node_get_int (node));
+    }
+  g_print ("  %s\n  %s\n", json_object_get_string_member_with_default (app, "note", ""),
+           json_object_get_string_member_with_default (app, "admin_endpoint", ""));
+}
+
 static int
 cache_stats (Ctx    *ctx,
              int     argc,
@@ -291,7 +351,8 @@ cache_stats (Ctx    *ctx,
   context = sn_ctl_option_context_new ("cache stats", NULL,
                                        _("Show the cache's figures: keys, memory, hits and misses, hit rate, "
                                          "operations per second, clients, evicted and expired keys (what the "
-                                         "server gives: Upstash gives fewer)."),
+                                         "server gives: Upstash gives fewer), the slow log (Redis server "
+                                         "only) and the app's own cache counters from /api/metrics."),
                                        entries);
   if (!sn_ctl_parse_options (context, "cache stats", &argc, &argv, &status))
     return status;
@@ -329,6 +390,8 @@ cache_stats (Ctx    *ctx,
       sn_ctl_print_padded (_("Hit rate"), 26);
       g_print ("%.2f %%\n", 100.0 * json_object_get_double_member (object, "hit_rate"));
     }
+  print_slowlog (object);
+  print_app_counters (object);
   return SN_CTL_EXIT_OK;
 }
 

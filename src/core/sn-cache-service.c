@@ -477,6 +477,27 @@ add_info_field (JsonObject *stats,
     json_object_set_string_member (stats, name, value);
 }
 
+/* Neither fails the stats: each says why it is missing instead. */
+static void
+add_slowlog_and_app (JsonObject     *stats,
+                     SnCacheBackend *backend,
+                     GCancellable   *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
+  if ((node = sn_cache_slowlog_sync (backend, cancellable, &error)) != NULL)
+    json_object_set_member (stats, "slowlog", node);
+  else
+    json_object_set_string_member (stats, "slowlog_note", error->message);
+  g_clear_error (&error);
+
+  if ((node = sn_cache_app_metrics_sync (sn_cache_backend_get_profile (backend), cancellable, &error)) != NULL)
+    json_object_set_member (stats, "app", node);
+  else
+    json_object_set_string_member (stats, "app_error", error->message);
+}
+
 JsonNode *
 sn_cache_stats_sync (SnCacheBackend  *backend,
                      GCancellable    *cancellable,
@@ -523,6 +544,8 @@ sn_cache_stats_sync (SnCacheBackend  *backend,
           json_object_set_double_member (stats, "hit_rate", hits + misses > 0 ? (double) hits / (hits + misses) : 0.0);
         }
     }
+
+  add_slowlog_and_app (stats, backend, cancellable);
 
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, stats);

@@ -90,7 +90,9 @@ char       *sn_cache_dup_flush_impact   (SnCacheBackend       *backend,
 /* Stats as a JSON object: "backend", "dbsize", and where the server gives
  * them (INFO on Redis) "used_memory", "keyspace_hits", "keyspace_misses",
  * "hit_rate" (0..1), "instantaneous_ops_per_sec", "connected_clients",
- * "evicted_keys", "expired_keys", "maxmemory_policy", "redis_version". */
+ * "evicted_keys", "expired_keys", "maxmemory_policy", "redis_version";
+ * "slowlog" (sn_cache_slowlog_sync()) or "slowlog_note" why not; "app"
+ * (sn_cache_app_metrics_sync()) or "app_error" why not. */
 JsonNode   *sn_cache_stats_sync         (SnCacheBackend       *backend,
                                          GCancellable         *cancellable,
                                          GError              **error);
@@ -100,6 +102,21 @@ void        sn_cache_stats_async        (SnCacheBackend       *backend,
                                          gpointer              user_data);
 JsonNode   *sn_cache_stats_finish       (SnCacheBackend       *backend,
                                          GAsyncResult         *result,
+                                         GError              **error);
+
+/* The app's own cache counters from <site-url>/api/metrics (with the
+ * monitoring key): an object with "sweet_narcisse_cache_hits_total",
+ * "_misses_total", "_errors_total", "_hit_rate_percent" (null, and named in
+ * "not_exported", when the app does not export one: never a made-up 0),
+ * "note", and "admin_endpoint" saying that /api/admin/cache/metrics needs
+ * a session cookie the profile does not hold. */
+JsonNode   *sn_cache_app_metrics_sync   (SnProfile            *profile,
+                                         GCancellable         *cancellable,
+                                         GError              **error);
+/* SLOWLOG GET 10 on a Redis server: an array of {"id", "time", "duration_us",
+ * "command"}; on Upstash a SN_CACHE_ERROR_UNSUPPORTED error saying so. */
+JsonNode   *sn_cache_slowlog_sync       (SnCacheBackend       *backend,
+                                         GCancellable         *cancellable,
                                          GError              **error);
 
 /* cache.* runbook actions; called by sn_actions_register_builtin(). */
