@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-cache-view.h"
+#include "sn-cache-stats.h"
 #include "sn-runbook-catalog.h"
 #include "sn-runbook-wizard.h"
 
@@ -37,6 +38,7 @@ struct _SnCacheView
   AdwToastOverlay   *toast_overlay;
   GtkLabel          *backend_label;
   GtkLabel          *stats_label;
+  SnCacheStats      *stats_chart;
   GtkSearchEntry    *pattern_entry;
   GtkButton         *cancel_button;
   GtkSpinner        *spinner;
@@ -215,6 +217,7 @@ stats_cb (GObject      *object,
     g_string_append_printf (text, _(" · %lld evicted"),
                             (long long) json_object_get_int_member (object_, "evicted_keys"));
   gtk_label_set_text (self->stats_label, text->str);
+  sn_cache_stats_add (self->stats_chart, object_);
 }
 
 static gboolean
@@ -384,6 +387,7 @@ connect_backend (SnCacheView *self)
   disconnect_backend (self);
   sn_key_model_clear (self->keys);
   gtk_label_set_text (self->stats_label, "");
+  sn_cache_stats_clear (self->stats_chart);
   if (self->profile == NULL)
     {
       update_state (self);
@@ -1053,10 +1057,12 @@ sn_cache_view_class_init (SnCacheViewClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SN_TYPE_CACHE_KEY);
+  g_type_ensure (SN_TYPE_CACHE_STATS);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-cache-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, backend_label);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, stats_label);
+  gtk_widget_class_bind_template_child (widget_class, SnCacheView, stats_chart);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, pattern_entry);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, spinner);

@@ -14,7 +14,9 @@
 
 #include <glib/gi18n.h>
 
+#include "sn-cache-stats.h"
 #include "sn-cache-view.h"
+#include "sn-sparkline.h"
 #include "sn-test-gui.h"
 #include "sn-test-stack.h"
 #include "sn-types.h"
@@ -89,6 +91,20 @@ value_shown (gpointer data)
   return strstr (text, "Belle de Colmar") != NULL;
 }
 
+typedef struct
+{
+  SnCacheStats *chart;
+  guint         before;
+} Growth;
+
+static gboolean
+stats_grew (gpointer data)
+{
+  Growth *growth = data;
+
+  return sn_cache_stats_get_n_samples (growth->chart) > growth->before;
+}
+
 static void
 test_browse (void)
 {
@@ -132,6 +148,31 @@ test_browse (void)
   stats = sn_test_label_text (window, "cache-stats");
   g_test_message ("stats: %s", stats);
   g_assert_nonnull (strstr (stats, "keys"));
+
+  /* the stats keep a short history, drawn as three named charts */
+  {
+    SnCacheStats *chart = SN_CACHE_STATS (sn_test_find_named (window, "cache-stats-chart"));
+    Growth growth = { chart, sn_cache_stats_get_n_samples (chart) };
+    const char *names[] = { "cache-chart-hit-rate", "cache-chart-ops", "cache-chart-memory" };
+
+    g_assert_cmpuint (growth.before, >=, 1);
+    gtk_widget_activate_action (GTK_WIDGET (view), "view.refresh", NULL);
+    g_assert_true (sn_test_wait_until (stats_grew, &growth, 10000));
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        GtkWidget *spark = sn_test_find_named (window, names[i]);
+        g_autofree char *refreshes = g_strdup_printf ("over the last %u refreshes",
+                                                      sn_cache_stats_get_n_samples (chart));
+
+        g_assert_true (gtk_widget_get_visible (spark));
+        g_assert_cmpuint (sn_sparkline_get_n_values (SN_SPARKLINE (spark)), ==, sn_cache_stats_get_n_samples (chart));
+        g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (spark), refreshes));
+      }
+    g_assert_true (sn_test_wait_until (view_idle, view, 30000));
+    /* the details: the slow log and the app's counters */
+    g_assert_nonnull (strstr (sn_test_label_text (window, "cache-stats-details"), "/api/metrics"));
+    g_assert_nonnull (strstr (sn_test_label_text (window, "cache-stats-details"), "SLOWLOG"));
+  }
 
   /* an operator sees the changes */
   g_assert_true (gtk_widget_get_visible (sn_test_find_named (window, "cache-changes")));
