@@ -29,6 +29,7 @@
 
 #define DETAILS_BYTES (64 * 1024)
 #define STATS_PERIOD_S 10
+#define TYPING_DEBOUNCE_MS 300
 #define SAMPLE 20
 
 struct _SnCacheView
@@ -64,6 +65,7 @@ struct _SnCacheView
   GCancellable      *details_cancellable;
   guint              stats_source;
   guint              load_source;
+  guint              typing_source;    /* the debounce of a pattern being typed */
   gboolean           connected;
   gboolean           connecting;
   gboolean           deleting;
@@ -303,7 +305,11 @@ scan_cb (GObject      *object,
   if (!sn_key_model_scan_finish (SN_KEY_MODEL (object), result, NULL, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        toast (self, _("Scan stopped: the keys found so far stay listed."));
+        {
+          /* A newer pattern replaced this scan: nothing to say. */
+          if (!sn_key_model_get_scanning (SN_KEY_MODEL (object)))
+            toast (self, _("Scan stopped: the keys found so far stay listed."));
+        }
       else
         {
           g_autofree char *text = g_strdup_printf (_("The scan stopped: %s"), error->message);
@@ -331,6 +337,8 @@ start_scan (SnCacheView *self)
   if (self->backend == NULL || !self->connected)
     return;
 
+  /* Enter, F5, a family or the debounce: one scan, the newest pattern. */
+  g_clear_handle_id (&self->typing_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -964,6 +972,27 @@ pattern_activate_cb (SnCacheView *self)
   start_scan (self);
 }
 
+static gboolean
+typing_done (gpointer user_data)
+{
+  SnCacheView *self = user_data;
+
+  self->typing_source = 0;
+  start_scan (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Typing restarts the scan once the pattern rests for a moment: the count
+ * then rises live as the pages come in. */
+static void
+pattern_changed_cb (SnCacheView *self)
+{
+  if (self->backend == NULL || !self->connected || self->deleting)
+    return;
+  g_clear_handle_id (&self->typing_source, g_source_remove);
+  self->typing_source = g_timeout_add (TYPING_DEBOUNCE_MS, typing_done, self);
+}
+
 static void
 keys_changed_cb (SnCacheView *self)
 {
@@ -990,6 +1019,7 @@ sn_cache_view_dispose (GObject *object)
 
   disconnect_backend (self);
   g_clear_handle_id (&self->stats_source, g_source_remove);
+  g_clear_handle_id (&self->typing_source, g_source_remove);
   g_clear_handle_id (&self->load_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_CACHE_VIEW);
   g_clear_object (&self->keys);
@@ -1080,6 +1110,7 @@ sn_cache_view_class_init (SnCacheViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, delete_button);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, ttl_button);
   gtk_widget_class_bind_template_callback (widget_class, pattern_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pattern_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "cache.scan", NULL, scan_action);

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -346,6 +347,85 @@ test_edit_ttl (void)
   out = redis ("DEL narcisse-gui-ttl");
 }
 
+static void
+count_label_cb (GtkLabel   *label,
+                GParamSpec *pspec,
+                GArray     *seen)
+{
+  guint n;
+
+  if (sscanf (gtk_label_get_text (label), "Scanning… %u", &n) == 1 &&
+      (seen->len == 0 || g_array_index (seen, guint, seen->len - 1) != n))
+    g_array_append_val (seen, n);
+}
+
+typedef struct
+{
+  SnCacheView *view;
+  guint        n;
+} Expect;
+
+static gboolean
+has_n_keys (gpointer data)
+{
+  Expect *expect = data;
+
+  return view_idle (expect->view) &&
+         g_list_model_get_n_items (G_LIST_MODEL (sn_cache_view_get_keys (expect->view))) == expect->n;
+}
+
+/* Typing a pattern rescans after a short pause; the count rises live. */
+static void
+test_live_count (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (guint));
+  SnCacheView *view;
+  GtkWidget *window;
+  GtkWidget *entry;
+  Expect expect;
+  g_autofree char *out = NULL;
+
+  out = redis ("EVAL \"for i=1,20000 do redis.call('SET', KEYS[1]..i, i) end return 1\" 1 narcisse-live:");
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  window = new_window (profile, &view);
+  entry = sn_test_find_named (window, "cache-pattern");
+  g_assert_true (GTK_IS_EDITABLE (entry));
+  g_signal_connect (sn_test_find_named (window, "cache-count"), "notify::label", G_CALLBACK (count_label_cb), seen);
+
+  /* typed, not activated: nothing yet (the debounce), then the scan by itself */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "narcisse-live:*");
+  g_assert_false (sn_key_model_get_scanning (sn_cache_view_get_keys (view)));
+  expect = (Expect) { view, 20000 };
+  g_assert_true (sn_test_wait_until (has_n_keys, &expect, 30000));
+  for (guint i = 0; i < seen->len; i++)
+    g_test_message ("count shown while scanning: %u", g_array_index (seen, guint, i));
+  g_assert_cmpuint (seen->len, >=, 2);
+  for (guint i = 1; i < seen->len; i++)
+    g_assert_cmpuint (g_array_index (seen, guint, i), >, g_array_index (seen, guint, i - 1));
+
+  /* typing on: only the newest pattern's keys, the older scan cancelled */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "narcisse-liv");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "narcisse-live:1*");
+  expect = (Expect) { view, count_of ("narcisse-live:1*") };
+  g_assert_true (sn_test_wait_until (has_n_keys, &expect, 30000));
+
+  /* Enter and F5 still scan at once */
+  sn_cache_view_scan (view, "rate:*");
+  g_assert_true (sn_key_model_get_scanning (sn_cache_view_get_keys (view)));
+  expect = (Expect) { view, count_of ("rate:*") };
+  g_assert_true (sn_test_wait_until (has_n_keys, &expect, 30000));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "planning:*");
+  gtk_widget_activate_action (GTK_WIDGET (view), "cache.scan", NULL);
+  g_assert_true (sn_key_model_get_scanning (sn_cache_view_get_keys (view)));
+  expect = (Expect) { view, 1 };
+  g_assert_true (sn_test_wait_until (has_n_keys, &expect, 30000));
+
+  sn_test_destroy_window (window);
+  g_free (out);
+  out = redis ("EVAL \"for _,k in ipairs(redis.call('KEYS', 'narcisse-live:*')) do redis.call('UNLINK', k) end return 1\" 0");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -367,6 +447,7 @@ main (int   argc,
   g_test_add_func ("/sn/cache-view/delete-matching", test_delete_matching);
   g_test_add_func ("/sn/cache-view/cancel", test_cancel);
   g_test_add_func ("/sn/cache-view/edit-ttl", test_edit_ttl);
+  g_test_add_func ("/sn/cache-view/live-count", test_live_count);
 
   return g_test_run ();
 }
