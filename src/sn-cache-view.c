@@ -49,6 +49,11 @@ struct _SnCacheView
   GtkMultiSelection *selection;
   GtkScrolledWindow *scroller;
   GtkStack          *list_stack;
+  GtkListBox        *family_list;
+  GtkEveryFilter    *every_filter;
+  GtkCustomFilter   *family_filter;
+  GtkLabel          *family_labels[SN_KEY_FAMILY_N + 1];   /* the last: all keys */
+  int                shown_family;                        /* -1: all */
   AdwStatusPage     *error_page;
   GtkLabel          *details_title;
   GtkLabel          *details_meta;
@@ -83,6 +88,7 @@ G_DEFINE_FINAL_TYPE (SnCacheView, sn_cache_view, GTK_TYPE_WIDGET)
 static GParamSpec *properties[N_PROPS];
 
 static void start_scan (SnCacheView *self);
+static void schedule_load (SnCacheView *self);
 
 static GtkWindow *
 parent_window (SnCacheView *self)
@@ -113,6 +119,80 @@ static gboolean
 can_edit_ttl (SnCacheView *self)
 {
   return self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_ADMIN;
+}
+
+/* ---- the families sidebar: the real key formats, by known prefix ---------------- */
+
+static gboolean
+family_match (gpointer item,
+              gpointer user_data)
+{
+  SnCacheView *self = user_data;
+
+  return self->shown_family < 0 || (int) sn_cache_key_get_family (item) == self->shown_family;
+}
+
+static void
+update_family_counts (SnCacheView *self)
+{
+  guint all = self->keys != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->keys)) : 0;
+
+  for (int f = 0; f <= SN_KEY_FAMILY_N; f++)
+    {
+      guint n = f == SN_KEY_FAMILY_N ? all : (self->keys != NULL ? sn_key_model_get_family_count (self->keys, f) : 0);
+      const char *name = f == SN_KEY_FAMILY_N ? _("All keys") : sn_key_family_to_label (f);
+      /* Translators: a key family in the sidebar and how many of its keys are listed */
+      g_autofree char *text = g_strdup_printf (_("%s (%u)"), name, n);
+
+      gtk_label_set_text (self->family_labels[f], text);
+    }
+}
+
+static void
+family_row_selected_cb (GtkListBox    *box,
+                        GtkListBoxRow *row,
+                        SnCacheView   *self)
+{
+  int family = row != NULL ? GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "family")) : SN_KEY_FAMILY_N;
+
+  if (self->family_filter == NULL)
+    return;
+  self->shown_family = family == SN_KEY_FAMILY_N ? -1 : family;
+  /* No function for all keys: the list then needs no filtering pass. */
+  if (self->shown_family < 0)
+    gtk_custom_filter_set_filter_func (self->family_filter, NULL, NULL, NULL);
+  else
+    gtk_custom_filter_set_filter_func (self->family_filter, family_match, self, NULL);
+}
+
+static void
+build_family_list (SnCacheView *self)
+{
+  self->shown_family = -1;
+  self->family_filter = gtk_custom_filter_new (NULL, NULL, NULL);
+  gtk_multi_filter_append (GTK_MULTI_FILTER (self->every_filter), g_object_ref (GTK_FILTER (self->family_filter)));
+  for (int i = 0; i <= SN_KEY_FAMILY_N; i++)
+    {
+      /* "All keys" first, then each family */
+      int f = i == 0 ? SN_KEY_FAMILY_N : i - 1;
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *label = gtk_label_new (NULL);
+      g_autofree char *name = f == SN_KEY_FAMILY_N ? g_strdup ("cache-family-all")
+                                                   : g_strdup_printf ("cache-family-%d", f);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      gtk_widget_set_name (row, name);
+      g_object_set_data (G_OBJECT (row), "family", GINT_TO_POINTER (f));
+      self->family_labels[f] = GTK_LABEL (label);
+      gtk_list_box_append (self->family_list, row);
+      if (f == SN_KEY_FAMILY_N)
+        gtk_list_box_select_row (self->family_list, GTK_LIST_BOX_ROW (row));
+    }
+  g_signal_connect (self->family_list, "row-selected", G_CALLBACK (family_row_selected_cb), self);
+  /* A family shown: its visible rows get their columns once filtered. */
+  g_signal_connect_swapped (self->filter_model, "items-changed", G_CALLBACK (schedule_load), self);
+  update_family_counts (self);
 }
 
 static void
@@ -149,6 +229,7 @@ update_state (SnCacheView *self)
                                  can_edit_ttl (self) && self->connected && !self->deleting &&
                                  self->details != NULL && self->details->type != SN_KEY_TYPE_NONE);
 
+  update_family_counts (self);
   if (self->keys == NULL || self->deleting)
     return;
 
@@ -1017,10 +1098,15 @@ sn_cache_view_dispose (GObject *object)
 {
   SnCacheView *self = SN_CACHE_VIEW (object);
 
+  if (self->family_list != NULL)
+    g_signal_handlers_disconnect_by_data (self->family_list, self);
+  if (self->filter_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->filter_model, self);
   disconnect_backend (self);
   g_clear_handle_id (&self->stats_source, g_source_remove);
   g_clear_handle_id (&self->typing_source, g_source_remove);
   g_clear_handle_id (&self->load_source, g_source_remove);
+  g_clear_object (&self->family_filter);
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_CACHE_VIEW);
   g_clear_object (&self->keys);
   g_clear_object (&self->cancellable);
@@ -1102,6 +1188,8 @@ sn_cache_view_class_init (SnCacheViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, selection);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, scroller);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, SnCacheView, family_list);
+  gtk_widget_class_bind_template_child (widget_class, SnCacheView, every_filter);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, error_page);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, details_title);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, details_meta);
@@ -1141,6 +1229,7 @@ sn_cache_view_init (SnCacheView *self)
 
   self->keys = sn_key_model_new ();
   gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->keys));
+  build_family_list (self);
   g_signal_connect_object (self->keys, "notify::n-items", G_CALLBACK (keys_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->keys, "notify::scanning", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",

@@ -426,6 +426,69 @@ test_live_count (void)
   out = redis ("EVAL \"for _,k in ipairs(redis.call('KEYS', 'narcisse-live:*')) do redis.call('UNLINK', k) end return 1\" 0");
 }
 
+typedef struct
+{
+  GListModel *model;
+  guint       n;
+} Shown;
+
+static gboolean
+shown_is (gpointer data)
+{
+  Shown *shown = data;
+
+  return g_list_model_get_n_items (shown->model) == shown->n;
+}
+
+/* The sidebar's families, by known prefix, with counts; a family filters the list. */
+static void
+test_families (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  SnCacheView *view;
+  GtkWidget *window;
+  GtkListBox *families;
+  GtkWidget *rate_row, *all_row;
+  GListModel *shown;
+  Shown wait;
+  g_autofree char *rate_text = NULL;
+  guint rates = count_of ("rate:*");
+  guint all;
+
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  window = new_window (profile, &view);
+  all = g_list_model_get_n_items (G_LIST_MODEL (sn_cache_view_get_keys (view)));
+  families = GTK_LIST_BOX (sn_test_find_named (window, "cache-families"));
+  rate_row = sn_test_find_named (window, "cache-family-0");
+  all_row = sn_test_find_named (window, "cache-family-all");
+  g_assert_nonnull (rate_row);
+  rate_text = g_strdup_printf ("(%u)", rates);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (rate_row)))),
+                            rate_text));
+
+  shown = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (sn_test_find_named (window, "cache-keys"))));
+  wait = (Shown) { shown, all };
+  g_assert_true (sn_test_wait_until (shown_is, &wait, 10000));
+  gtk_list_box_select_row (families, GTK_LIST_BOX_ROW (rate_row));
+  wait = (Shown) { shown, rates };
+  g_assert_true (sn_test_wait_until (shown_is, &wait, 10000));
+  for (guint i = 0; i < rates; i++)
+    {
+      g_autoptr(SnCacheKey) key = g_list_model_get_item (shown, i);
+
+      g_assert_true (g_str_has_prefix (sn_cache_key_get_key (key), "rate:"));
+    }
+  /* rate:availability:… is a rate key, not an availability one */
+  gtk_list_box_select_row (families, GTK_LIST_BOX_ROW (sn_test_find_named (window, "cache-family-1")));
+  wait = (Shown) { shown, count_of ("availability:*") };
+  g_assert_true (sn_test_wait_until (shown_is, &wait, 10000));
+  sn_test_screenshot (window, "cache-view-families.png");
+  gtk_list_box_select_row (families, GTK_LIST_BOX_ROW (all_row));
+  wait = (Shown) { shown, all };
+  g_assert_true (sn_test_wait_until (shown_is, &wait, 10000));
+  sn_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -448,6 +511,7 @@ main (int   argc,
   g_test_add_func ("/sn/cache-view/cancel", test_cancel);
   g_test_add_func ("/sn/cache-view/edit-ttl", test_edit_ttl);
   g_test_add_func ("/sn/cache-view/live-count", test_live_count);
+  g_test_add_func ("/sn/cache-view/families", test_families);
 
   return g_test_run ();
 }
