@@ -674,6 +674,26 @@ test_stats_extra (gconstpointer data)
   out = redis ("DEL narcisse-test:slow");
 }
 
+/* A value that is not UTF-8 shows its bytes as \xNN, never U+FFFD. */
+static void
+test_binary_value (void)
+{
+  g_autoptr(SnCacheBackend) backend = connect_via (VIA_TUNNEL, SN_SAFETY_LEVEL_READ_ONLY);
+  g_autoptr(SnCacheKeyDetails) details = NULL;
+  g_autoptr(GError) error = NULL;
+  /* bytes ff fe "ab\\c" 00 "é" */
+  g_autofree char *out = redis ("EVAL \"return redis.call('SET', KEYS[1], string.char(255, 254, 97, 98, 92, 99, 0, "
+                                "195, 169))\" 1 narcisse-test:binary");
+
+  details = sn_cache_fetch_details_sync (backend, "narcisse-test:binary", 4096, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("shown: %s", details->text);
+  g_assert_cmpstr (details->text, ==, "\\xff\\xfeab\\\\c\\x00\xc3\xa9");
+  g_assert_null (strstr (details->text, "\xef\xbf\xbd"));
+  g_free (out);
+  out = redis ("DEL narcisse-test:binary");
+}
+
 /* ---- faults ---------------------------------------------------------------- */
 
 static void
@@ -916,6 +936,7 @@ main (int   argc,
       g_test_add_data_func (extra, GINT_TO_POINTER (via), test_stats_extra);
     }
   g_test_add_func ("/cache/upstash/tokens", test_upstash_tokens);
+  g_test_add_func ("/cache/tunnel/binary-value", test_binary_value);
   g_test_add_func ("/cache/redis-stops-mid-scan", test_redis_stops_mid_scan);
   g_test_add_func ("/cache/throttle", test_throttle);
   g_test_add_func ("/cache/million", test_million);
