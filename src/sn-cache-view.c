@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-cache-view.h"
+#include "sn-cache-stats.h"
 #include "sn-runbook-catalog.h"
 #include "sn-runbook-wizard.h"
 
@@ -28,6 +29,7 @@
 
 #define DETAILS_BYTES (64 * 1024)
 #define STATS_PERIOD_S 10
+#define TYPING_DEBOUNCE_MS 300
 #define SAMPLE 20
 
 struct _SnCacheView
@@ -37,6 +39,7 @@ struct _SnCacheView
   AdwToastOverlay   *toast_overlay;
   GtkLabel          *backend_label;
   GtkLabel          *stats_label;
+  SnCacheStats      *stats_chart;
   GtkSearchEntry    *pattern_entry;
   GtkButton         *cancel_button;
   GtkSpinner        *spinner;
@@ -46,12 +49,18 @@ struct _SnCacheView
   GtkMultiSelection *selection;
   GtkScrolledWindow *scroller;
   GtkStack          *list_stack;
+  GtkListBox        *family_list;
+  GtkEveryFilter    *every_filter;
+  GtkCustomFilter   *family_filter;
+  GtkLabel          *family_labels[SN_KEY_FAMILY_N + 1];   /* the last: all keys */
+  int                shown_family;                        /* -1: all */
   AdwStatusPage     *error_page;
   GtkLabel          *details_title;
   GtkLabel          *details_meta;
   GtkTextView       *value_view;
   GtkLabel          *truncated_label;
   GtkButton         *delete_button;
+  GtkButton         *ttl_button;
 
   SnProfile         *profile;
   SnCacheBackend    *backend;
@@ -61,6 +70,7 @@ struct _SnCacheView
   GCancellable      *details_cancellable;
   guint              stats_source;
   guint              load_source;
+  guint              typing_source;    /* the debounce of a pattern being typed */
   gboolean           connected;
   gboolean           connecting;
   gboolean           deleting;
@@ -78,6 +88,7 @@ G_DEFINE_FINAL_TYPE (SnCacheView, sn_cache_view, GTK_TYPE_WIDGET)
 static GParamSpec *properties[N_PROPS];
 
 static void start_scan (SnCacheView *self);
+static void schedule_load (SnCacheView *self);
 
 static GtkWindow *
 parent_window (SnCacheView *self)
@@ -103,6 +114,87 @@ can_change (SnCacheView *self)
   return self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_OPERATOR;
 }
 
+/* Only an admin changes a key's TTL (checked again in core). */
+static gboolean
+can_edit_ttl (SnCacheView *self)
+{
+  return self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_ADMIN;
+}
+
+/* ---- the families sidebar: the real key formats, by known prefix ---------------- */
+
+static gboolean
+family_match (gpointer item,
+              gpointer user_data)
+{
+  SnCacheView *self = user_data;
+
+  return self->shown_family < 0 || (int) sn_cache_key_get_family (item) == self->shown_family;
+}
+
+static void
+update_family_counts (SnCacheView *self)
+{
+  guint all = self->keys != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->keys)) : 0;
+
+  for (int f = 0; f <= SN_KEY_FAMILY_N; f++)
+    {
+      guint n = f == SN_KEY_FAMILY_N ? all : (self->keys != NULL ? sn_key_model_get_family_count (self->keys, f) : 0);
+      const char *name = f == SN_KEY_FAMILY_N ? _("All keys") : sn_key_family_to_label (f);
+      /* Translators: a key family in the sidebar and how many of its keys are listed */
+      g_autofree char *text = g_strdup_printf (_("%s (%u)"), name, n);
+
+      gtk_label_set_text (self->family_labels[f], text);
+    }
+}
+
+static void
+family_row_selected_cb (GtkListBox    *box,
+                        GtkListBoxRow *row,
+                        SnCacheView   *self)
+{
+  int family = row != NULL ? GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "family")) : SN_KEY_FAMILY_N;
+
+  if (self->family_filter == NULL)
+    return;
+  self->shown_family = family == SN_KEY_FAMILY_N ? -1 : family;
+  /* No function for all keys: the list then needs no filtering pass. */
+  if (self->shown_family < 0)
+    gtk_custom_filter_set_filter_func (self->family_filter, NULL, NULL, NULL);
+  else
+    gtk_custom_filter_set_filter_func (self->family_filter, family_match, self, NULL);
+}
+
+static void
+build_family_list (SnCacheView *self)
+{
+  self->shown_family = -1;
+  self->family_filter = gtk_custom_filter_new (NULL, NULL, NULL);
+  gtk_multi_filter_append (GTK_MULTI_FILTER (self->every_filter), g_object_ref (GTK_FILTER (self->family_filter)));
+  for (int i = 0; i <= SN_KEY_FAMILY_N; i++)
+    {
+      /* "All keys" first, then each family */
+      int f = i == 0 ? SN_KEY_FAMILY_N : i - 1;
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *label = gtk_label_new (NULL);
+      g_autofree char *name = f == SN_KEY_FAMILY_N ? g_strdup ("cache-family-all")
+                                                   : g_strdup_printf ("cache-family-%d", f);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      gtk_widget_set_name (row, name);
+      g_object_set_data (G_OBJECT (row), "family", GINT_TO_POINTER (f));
+      self->family_labels[f] = GTK_LABEL (label);
+      gtk_list_box_append (self->family_list, row);
+      if (f == SN_KEY_FAMILY_N)
+        gtk_list_box_select_row (self->family_list, GTK_LIST_BOX_ROW (row));
+    }
+  g_signal_connect (self->family_list, "row-selected", G_CALLBACK (family_row_selected_cb), self);
+  /* A family shown: its visible rows get their columns once filtered. */
+  g_signal_connect_swapped (self->filter_model, "items-changed", G_CALLBACK (schedule_load), self);
+  update_family_counts (self);
+}
+
 static void
 update_state (SnCacheView *self)
 {
@@ -122,6 +214,7 @@ update_state (SnCacheView *self)
   /* The direction browses and reads; nothing that changes the server shows. */
   gtk_widget_set_visible (GTK_WIDGET (self->changes_button), changes);
   gtk_widget_set_visible (GTK_WIDGET (self->delete_button), changes);
+  gtk_widget_set_visible (GTK_WIDGET (self->ttl_button), can_edit_ttl (self));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cache.scan", self->connected && !self->deleting);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cache.cancel", busy);
@@ -132,7 +225,11 @@ update_state (SnCacheView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cache.delete-matching", changes && self->connected && !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cache.invalidate-date", changes);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cache.flush", changes);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "cache.edit-ttl",
+                                 can_edit_ttl (self) && self->connected && !self->deleting &&
+                                 self->details != NULL && self->details->type != SN_KEY_TYPE_NONE);
 
+  update_family_counts (self);
   if (self->keys == NULL || self->deleting)
     return;
 
@@ -203,6 +300,7 @@ stats_cb (GObject      *object,
     g_string_append_printf (text, _(" · %lld evicted"),
                             (long long) json_object_get_int_member (object_, "evicted_keys"));
   gtk_label_set_text (self->stats_label, text->str);
+  sn_cache_stats_add (self->stats_chart, object_);
 }
 
 static gboolean
@@ -288,7 +386,11 @@ scan_cb (GObject      *object,
   if (!sn_key_model_scan_finish (SN_KEY_MODEL (object), result, NULL, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        toast (self, _("Scan stopped: the keys found so far stay listed."));
+        {
+          /* A newer pattern replaced this scan: nothing to say. */
+          if (!sn_key_model_get_scanning (SN_KEY_MODEL (object)))
+            toast (self, _("Scan stopped: the keys found so far stay listed."));
+        }
       else
         {
           g_autofree char *text = g_strdup_printf (_("The scan stopped: %s"), error->message);
@@ -316,6 +418,8 @@ start_scan (SnCacheView *self)
   if (self->backend == NULL || !self->connected)
     return;
 
+  /* Enter, F5, a family or the debounce: one scan, the newest pattern. */
+  g_clear_handle_id (&self->typing_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -372,6 +476,7 @@ connect_backend (SnCacheView *self)
   disconnect_backend (self);
   sn_key_model_clear (self->keys);
   gtk_label_set_text (self->stats_label, "");
+  sn_cache_stats_clear (self->stats_chart);
   if (self->profile == NULL)
     {
       update_state (self);
@@ -460,6 +565,21 @@ details_cb (GObject      *object,
 }
 
 static void
+read_details (SnCacheView *self,
+              const char  *key)
+{
+  g_cancellable_cancel (self->details_cancellable);
+  g_clear_object (&self->details_cancellable);
+  self->details_cancellable = g_cancellable_new ();
+  self->reading = TRUE;
+  gtk_label_set_text (self->details_title, key);
+  gtk_widget_add_css_class (GTK_WIDGET (self->details_title), "sn-data");
+  gtk_label_set_text (self->details_meta, _("Reading…"));
+  sn_cache_fetch_details_async (self->backend, key, DETAILS_BYTES,
+                                self->details_cancellable, details_cb, g_object_ref (self));
+}
+
+static void
 selection_changed_cb (SnCacheView *self)
 {
   g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
@@ -472,16 +592,18 @@ selection_changed_cb (SnCacheView *self)
   key = g_list_model_get_item (G_LIST_MODEL (self->selection), gtk_bitset_get_minimum (set));
   if (key == NULL)
     return;
+  read_details (self, sn_cache_key_get_key (key));
+}
 
-  g_cancellable_cancel (self->details_cancellable);
-  g_clear_object (&self->details_cancellable);
-  self->details_cancellable = g_cancellable_new ();
-  self->reading = TRUE;
-  gtk_label_set_text (self->details_title, sn_cache_key_get_key (key));
-  gtk_widget_add_css_class (GTK_WIDGET (self->details_title), "sn-data");
-  gtk_label_set_text (self->details_meta, _("Reading…"));
-  sn_cache_fetch_details_async (self->backend, sn_cache_key_get_key (key), DETAILS_BYTES,
-                                self->details_cancellable, details_cb, g_object_ref (self));
+static void
+reread_details (SnCacheView *self)
+{
+  g_autofree char *key = NULL;
+
+  if (self->details == NULL || self->backend == NULL || !self->connected)
+    return;
+  key = g_strdup (self->details->key);
+  read_details (self, key);
 }
 
 static void
@@ -522,6 +644,90 @@ copy_action (GtkWidget  *widget,
     }
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->details->text);
   toast (self, self->details->truncated ? _("Copied what is shown (the first items).") : _("Value copied."));
+}
+
+/* ---- TTL (admin) ------------------------------------------------------------------ */
+
+static void
+ttl_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(SnCacheView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sn_cache_set_ttl_finish (SN_CACHE_BACKEND (object), result, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  toast (self, _("Time to live changed."));
+  reread_details (self);
+}
+
+static void
+ttl_response_cb (AdwMessageDialog *dialog,
+                 const char       *response,
+                 SnCacheView      *self)
+{
+  GtkSpinButton *spin = g_object_get_data (G_OBJECT (dialog), "spin");
+  GtkCheckButton *persist = g_object_get_data (G_OBJECT (dialog), "persist");
+  const char *key = g_object_get_data (G_OBJECT (dialog), "key");
+  gint64 seconds;
+
+  if (g_strcmp0 (response, "set") != 0 || self->backend == NULL || !can_edit_ttl (self))
+    return;
+  seconds = gtk_check_button_get_active (persist) ? SN_CACHE_TTL_PERSIST
+                                                  : (gint64) gtk_spin_button_get_value_as_int (spin);
+  sn_cache_set_ttl_async (self->backend, key, seconds, NULL, ttl_cb, g_object_ref (self));
+}
+
+static void
+persist_toggled_cb (GtkCheckButton *persist,
+                    GtkWidget      *spin)
+{
+  gtk_widget_set_sensitive (spin, !gtk_check_button_get_active (persist));
+}
+
+static void
+edit_ttl_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  SnCacheView *self = SN_CACHE_VIEW (widget);
+  AdwMessageDialog *dialog;
+  GtkWidget *box, *spin, *persist;
+  g_autofree char *body = NULL;
+
+  if (self->details == NULL || !can_edit_ttl (self))
+    return;
+
+  body = g_strdup_printf (_("How long “%s” lives from now, in seconds (EXPIRE), or no expiry at all "
+                            "(PERSIST). Audited."), self->details->key);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent_window (self), _("Edit Time to Live"), body));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  spin = gtk_spin_button_new_with_range (1, G_MAXINT32, 1);
+  gtk_widget_set_name (spin, "cache-ttl-seconds");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Time to live in seconds"), -1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin),
+                             self->details->ttl_ms > 0 ? (double) ((self->details->ttl_ms + 999) / 1000) : 3600);
+  persist = gtk_check_button_new_with_mnemonic (_("_No expiry (keep the key for good)"));
+  gtk_widget_set_name (persist, "cache-ttl-persist");
+  g_signal_connect (persist, "toggled", G_CALLBACK (persist_toggled_cb), spin);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (persist), self->details->ttl_ms == -1);
+  gtk_box_append (GTK_BOX (box), spin);
+  gtk_box_append (GTK_BOX (box), persist);
+  adw_message_dialog_set_extra_child (dialog, box);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "set", _("_Set"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "set", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "set");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data (G_OBJECT (dialog), "spin", spin);
+  g_object_set_data (G_OBJECT (dialog), "persist", persist);
+  g_object_set_data_full (G_OBJECT (dialog), "key", g_strdup (self->details->key), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (ttl_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- deletes ---------------------------------------------------------------------- */
@@ -847,6 +1053,27 @@ pattern_activate_cb (SnCacheView *self)
   start_scan (self);
 }
 
+static gboolean
+typing_done (gpointer user_data)
+{
+  SnCacheView *self = user_data;
+
+  self->typing_source = 0;
+  start_scan (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Typing restarts the scan once the pattern rests for a moment: the count
+ * then rises live as the pages come in. */
+static void
+pattern_changed_cb (SnCacheView *self)
+{
+  if (self->backend == NULL || !self->connected || self->deleting)
+    return;
+  g_clear_handle_id (&self->typing_source, g_source_remove);
+  self->typing_source = g_timeout_add (TYPING_DEBOUNCE_MS, typing_done, self);
+}
+
 static void
 keys_changed_cb (SnCacheView *self)
 {
@@ -871,9 +1098,15 @@ sn_cache_view_dispose (GObject *object)
 {
   SnCacheView *self = SN_CACHE_VIEW (object);
 
+  if (self->family_list != NULL)
+    g_signal_handlers_disconnect_by_data (self->family_list, self);
+  if (self->filter_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->filter_model, self);
   disconnect_backend (self);
   g_clear_handle_id (&self->stats_source, g_source_remove);
+  g_clear_handle_id (&self->typing_source, g_source_remove);
   g_clear_handle_id (&self->load_source, g_source_remove);
+  g_clear_object (&self->family_filter);
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_CACHE_VIEW);
   g_clear_object (&self->keys);
   g_clear_object (&self->cancellable);
@@ -940,10 +1173,12 @@ sn_cache_view_class_init (SnCacheViewClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SN_TYPE_CACHE_KEY);
+  g_type_ensure (SN_TYPE_CACHE_STATS);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-cache-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, backend_label);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, stats_label);
+  gtk_widget_class_bind_template_child (widget_class, SnCacheView, stats_chart);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, pattern_entry);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, spinner);
@@ -953,13 +1188,17 @@ sn_cache_view_class_init (SnCacheViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, selection);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, scroller);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, SnCacheView, family_list);
+  gtk_widget_class_bind_template_child (widget_class, SnCacheView, every_filter);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, error_page);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, details_title);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, details_meta);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, value_view);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, truncated_label);
   gtk_widget_class_bind_template_child (widget_class, SnCacheView, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, SnCacheView, ttl_button);
   gtk_widget_class_bind_template_callback (widget_class, pattern_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pattern_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "cache.scan", NULL, scan_action);
@@ -972,6 +1211,7 @@ sn_cache_view_class_init (SnCacheViewClass *klass)
   gtk_widget_class_install_action (widget_class, "cache.delete-matching", NULL, delete_matching_action);
   gtk_widget_class_install_action (widget_class, "cache.invalidate-date", NULL, invalidate_date_action);
   gtk_widget_class_install_action (widget_class, "cache.flush", NULL, flush_action);
+  gtk_widget_class_install_action (widget_class, "cache.edit-ttl", NULL, edit_ttl_action);
   gtk_widget_class_install_action (widget_class, "view.refresh", NULL, refresh_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "cache.find", NULL);
@@ -989,6 +1229,7 @@ sn_cache_view_init (SnCacheView *self)
 
   self->keys = sn_key_model_new ();
   gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->keys));
+  build_family_list (self);
   g_signal_connect_object (self->keys, "notify::n-items", G_CALLBACK (keys_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->keys, "notify::scanning", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",

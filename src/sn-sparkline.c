@@ -26,6 +26,8 @@ struct _SnSparkline
 
   int              probe;
   gint64           last_ms;
+  GArray          *series;     /* of double; NULL: the history is drawn */
+  char            *series_label;
 };
 
 enum {
@@ -164,6 +166,44 @@ draw_threshold (SnSparkline *self,
 }
 
 static void
+draw_series (SnSparkline *self,
+             cairo_t     *cr,
+             int          width,
+             double       top,
+             double       bottom,
+             GdkRGBA     *fg)
+{
+  double max = 0;
+  guint n = self->series->len;
+
+  for (guint i = 0; i < n; i++)
+    max = MAX (max, g_array_index (self->series, double, i));
+  if (max <= 0)
+    max = 1;
+
+  cairo_set_line_width (cr, 1.5);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.7);
+  for (guint i = 0; i < n; i++)
+    {
+      double x = n > 1 ? (double) i / (n - 1) * (width - 4) + 2 : width - 2;
+      double y = bottom - g_array_index (self->series, double, i) / max * (bottom - top);
+
+      if (i == 0)
+        cairo_move_to (cr, x, y);
+      else
+        cairo_line_to (cr, x, y);
+    }
+  cairo_stroke (cr);
+  if (n > 0)
+    {
+      cairo_arc (cr, width - 2, bottom - g_array_index (self->series, double, n - 1) / max * (bottom - top),
+                 2.5, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+}
+
+static void
 sn_sparkline_draw (GtkDrawingArea *area,
                    cairo_t        *cr,
                    int             width,
@@ -193,6 +233,11 @@ sn_sparkline_draw (GtkDrawingArea *area,
   if (self->threshold != NULL)
     {
       draw_threshold (self, cr, width, height, &fg);
+      return;
+    }
+  if (self->series != NULL)
+    {
+      draw_series (self, cr, width, top, bottom, &fg);
       return;
     }
   if (self->history == NULL)
@@ -268,6 +313,11 @@ sn_sparkline_update (SnSparkline *self)
   const char *name;
   guint n = self->history != NULL ? sn_health_history_get_n_samples (self->history) : 0;
 
+  if (self->series != NULL)
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
   self->last_ms = -1;
   if (n > 0)
     {
@@ -307,6 +357,8 @@ sn_sparkline_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->history, self);
   g_clear_object (&self->history);
   g_clear_object (&self->threshold);
+  g_clear_pointer (&self->series, g_array_unref);
+  g_clear_pointer (&self->series_label, g_free);
 
   G_OBJECT_CLASS (sn_sparkline_parent_class)->dispose (object);
 }
@@ -471,4 +523,31 @@ sn_sparkline_set_threshold (SnSparkline *self,
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_THRESHOLD]);
+}
+
+void
+sn_sparkline_set_series (SnSparkline  *self,
+                         const double *values,
+                         guint         n_values,
+                         const char   *label)
+{
+  g_return_if_fail (SN_IS_SPARKLINE (self));
+
+  if (self->series == NULL)
+    self->series = g_array_new (FALSE, FALSE, sizeof (double));
+  g_array_set_size (self->series, 0);
+  g_array_append_vals (self->series, values, n_values);
+  g_free (self->series_label);
+  self->series_label = g_strdup (label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), label);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+sn_sparkline_get_n_values (SnSparkline *self)
+{
+  g_return_val_if_fail (SN_IS_SPARKLINE (self), 0);
+
+  return self->series != NULL ? self->series->len : 0;
 }

@@ -28,4 +28,13 @@ void             sn_sparkline_set_threshold (SnSparkline    *self,
 /* The newest latency drawn, -1 when none: what the accessible label says. */
 gint64           sn_sparkline_get_last_ms (SnSparkline     *self);
 
+/* A plain series instead of a health history (the cache's stats): @values
+ * drawn evenly from left to right, scaled to their maximum; @label is the
+ * accessible label and tooltip (what the series is and its newest value). */
+void             sn_sparkline_set_series  (SnSparkline     *self,
+                                           const double    *values,
+                                           guint            n_values,
+                                           const char      *label);
+guint            sn_sparkline_get_n_values (SnSparkline    *self);
+
 G_END_DECLS

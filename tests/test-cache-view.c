@@ -9,12 +9,15 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
 
+#include "sn-cache-stats.h"
 #include "sn-cache-view.h"
+#include "sn-sparkline.h"
 #include "sn-test-gui.h"
 #include "sn-test-stack.h"
 #include "sn-types.h"
@@ -89,6 +92,20 @@ value_shown (gpointer data)
   return strstr (text, "Belle de Colmar") != NULL;
 }
 
+typedef struct
+{
+  SnCacheStats *chart;
+  guint         before;
+} Growth;
+
+static gboolean
+stats_grew (gpointer data)
+{
+  Growth *growth = data;
+
+  return sn_cache_stats_get_n_samples (growth->chart) > growth->before;
+}
+
 static void
 test_browse (void)
 {
@@ -132,6 +149,31 @@ test_browse (void)
   stats = sn_test_label_text (window, "cache-stats");
   g_test_message ("stats: %s", stats);
   g_assert_nonnull (strstr (stats, "keys"));
+
+  /* the stats keep a short history, drawn as three named charts */
+  {
+    SnCacheStats *chart = SN_CACHE_STATS (sn_test_find_named (window, "cache-stats-chart"));
+    Growth growth = { chart, sn_cache_stats_get_n_samples (chart) };
+    const char *names[] = { "cache-chart-hit-rate", "cache-chart-ops", "cache-chart-memory" };
+
+    g_assert_cmpuint (growth.before, >=, 1);
+    gtk_widget_activate_action (GTK_WIDGET (view), "view.refresh", NULL);
+    g_assert_true (sn_test_wait_until (stats_grew, &growth, 10000));
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        GtkWidget *spark = sn_test_find_named (window, names[i]);
+        g_autofree char *refreshes = g_strdup_printf ("over the last %u refreshes",
+                                                      sn_cache_stats_get_n_samples (chart));
+
+        g_assert_true (gtk_widget_get_visible (spark));
+        g_assert_cmpuint (sn_sparkline_get_n_values (SN_SPARKLINE (spark)), ==, sn_cache_stats_get_n_samples (chart));
+        g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (spark), refreshes));
+      }
+    g_assert_true (sn_test_wait_until (view_idle, view, 30000));
+    /* the details: the slow log and the app's counters */
+    g_assert_nonnull (strstr (sn_test_label_text (window, "cache-stats-details"), "/api/metrics"));
+    g_assert_nonnull (strstr (sn_test_label_text (window, "cache-stats-details"), "SLOWLOG"));
+  }
 
   /* an operator sees the changes */
   g_assert_true (gtk_widget_get_visible (sn_test_find_named (window, "cache-changes")));
@@ -190,6 +232,7 @@ test_read_only (void)
   /* …and nothing that changes the server */
   g_assert_false (gtk_widget_get_visible (sn_test_find_named (window, "cache-changes")));
   g_assert_false (gtk_widget_get_visible (sn_test_find_named (window, "cache-delete")));
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (window, "cache-edit-ttl")));
 
   g_assert_true (sn_cache_view_select_key (view, "planning:last_update"));
   gtk_widget_activate_action (GTK_WIDGET (view), "cache.delete-selected", NULL);
@@ -250,6 +293,202 @@ test_delete_matching (void)
   sn_test_destroy_window (window);
 }
 
+static gboolean
+ttl_set (gpointer data)
+{
+  g_autofree char *out = redis ("TTL narcisse-gui-ttl");
+
+  return atoi (out) > 1000 && atoi (out) <= 1234;
+}
+
+static gboolean
+ttl_editable (gpointer data)
+{
+  return view_idle (data) && gtk_widget_is_sensitive (sn_test_find_named (data, "cache-edit-ttl"));
+}
+
+/* Edit TTL: an admin's control only; the dialog's seconds reach Redis. */
+static void
+test_edit_ttl (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  SnCacheView *view;
+  GtkWidget *window;
+  AdwMessageDialog *dialog;
+  GtkWidget *spin;
+  g_autofree char *out = redis ("SET narcisse-gui-ttl 1");
+
+  /* an operator does not see it */
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_OPERATOR, NULL);
+  window = new_window (profile, &view);
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (window, "cache-edit-ttl")));
+  sn_test_destroy_window (window);
+
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_ADMIN, NULL);
+  window = new_window (profile, &view);
+  g_assert_true (gtk_widget_get_visible (sn_test_find_named (window, "cache-edit-ttl")));
+  sn_cache_view_scan (view, "narcisse-gui-ttl");
+  g_assert_true (sn_test_wait_until (view_idle, view, 30000));
+  g_assert_true (sn_cache_view_select_key (view, "narcisse-gui-ttl"));
+  g_assert_true (sn_test_wait_until (ttl_editable, view, 10000));
+  gtk_widget_activate_action (GTK_WIDGET (view), "cache.edit-ttl", NULL);
+  g_assert_true (sn_test_wait_until (dialog_open, NULL, 10000));
+  dialog = ADW_MESSAGE_DIALOG (sn_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  spin = sn_test_find_named (GTK_WIDGET (dialog), "cache-ttl-seconds");
+  g_assert_nonnull (spin);
+  /* the key has no TTL: "no expiry" is ticked; untick it and ask 1234 s */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (sn_test_find_named (GTK_WIDGET (dialog), "cache-ttl-persist")),
+                               FALSE);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 1234);
+  adw_message_dialog_response (dialog, "set");
+  g_assert_true (sn_test_wait_until (ttl_set, NULL, 10000));
+  sn_test_destroy_window (window);
+  g_free (out);
+  out = redis ("DEL narcisse-gui-ttl");
+}
+
+static void
+count_label_cb (GtkLabel   *label,
+                GParamSpec *pspec,
+                GArray     *seen)
+{
+  guint n;
+
+  if (sscanf (gtk_label_get_text (label), "Scanning… %u", &n) == 1 &&
+      (seen->len == 0 || g_array_index (seen, guint, seen->len - 1) != n))
+    g_array_append_val (seen, n);
+}
+
+typedef struct
+{
+  SnCacheView *view;
+  guint        n;
+} Expect;
+
+static gboolean
+has_n_keys (gpointer data)
+{
+  Expect *expect = data;
+
+  return view_idle (expect->view) &&
+         g_list_model_get_n_items (G_LIST_MODEL (sn_cache_view_get_keys (expect->view))) == expect->n;
+}
+
+/* Typing a pattern rescans after a short pause; the count rises live. */
+static void
+test_live_count (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (guint));
+  SnCacheView *view;
+  GtkWidget *window;
+  GtkWidget *entry;
+  Expect expect;
+  g_autofree char *out = NULL;
+
+  out = redis ("EVAL \"for i=1,20000 do redis.call('SET', KEYS[1]..i, i) end return 1\" 1 narcisse-live:");
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  window = new_window (profile, &view);
+  entry = sn_test_find_named (window, "cache-pattern");
+  g_assert_true (GTK_IS_EDITABLE (entry));
+  g_signal_connect (sn_test_find_named (window, "cache-count"), "notify::label", G_CALLBACK (count_label_cb), seen);
+
+  /* typed, not activated: nothing yet (the debounce), then the scan by itself */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "narcisse-live:*");
+  g_assert_false (sn_key_model_get_scanning (sn_cache_view_get_keys (view)));
+  expect = (Expect) { view, 20000 };
+  g_assert_true (sn_test_wait_until (has_n_keys, &expect, 30000));
+  for (guint i = 0; i < seen->len; i++)
+    g_test_message ("count shown while scanning: %u", g_array_index (seen, guint, i));
+  g_assert_cmpuint (seen->len, >=, 2);
+  for (guint i = 1; i < seen->len; i++)
+    g_assert_cmpuint (g_array_index (seen, guint, i), >, g_array_index (seen, guint, i - 1));
+
+  /* typing on: only the newest pattern's keys, the older scan cancelled */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "narcisse-liv");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "narcisse-live:1*");
+  expect = (Expect) { view, count_of ("narcisse-live:1*") };
+  g_assert_true (sn_test_wait_until (has_n_keys, &expect, 30000));
+
+  /* Enter and F5 still scan at once */
+  sn_cache_view_scan (view, "rate:*");
+  g_assert_true (sn_key_model_get_scanning (sn_cache_view_get_keys (view)));
+  expect = (Expect) { view, count_of ("rate:*") };
+  g_assert_true (sn_test_wait_until (has_n_keys, &expect, 30000));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "planning:*");
+  gtk_widget_activate_action (GTK_WIDGET (view), "cache.scan", NULL);
+  g_assert_true (sn_key_model_get_scanning (sn_cache_view_get_keys (view)));
+  expect = (Expect) { view, 1 };
+  g_assert_true (sn_test_wait_until (has_n_keys, &expect, 30000));
+
+  sn_test_destroy_window (window);
+  g_free (out);
+  out = redis ("EVAL \"for _,k in ipairs(redis.call('KEYS', 'narcisse-live:*')) do redis.call('UNLINK', k) end return 1\" 0");
+}
+
+typedef struct
+{
+  GListModel *model;
+  guint       n;
+} Shown;
+
+static gboolean
+shown_is (gpointer data)
+{
+  Shown *shown = data;
+
+  return g_list_model_get_n_items (shown->model) == shown->n;
+}
+
+/* The sidebar's families, by known prefix, with counts; a family filters the list. */
+static void
+test_families (void)
+{
+  g_autoptr(SnProfile) profile = sn_profile_copy (sn_test_stack_profile ());
+  SnCacheView *view;
+  GtkWidget *window;
+  GtkListBox *families;
+  GtkWidget *rate_row, *all_row;
+  GListModel *shown;
+  Shown wait;
+  g_autofree char *rate_text = NULL;
+  guint rates = count_of ("rate:*");
+  guint all;
+
+  g_object_set (profile, "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  window = new_window (profile, &view);
+  all = g_list_model_get_n_items (G_LIST_MODEL (sn_cache_view_get_keys (view)));
+  families = GTK_LIST_BOX (sn_test_find_named (window, "cache-families"));
+  rate_row = sn_test_find_named (window, "cache-family-0");
+  all_row = sn_test_find_named (window, "cache-family-all");
+  g_assert_nonnull (rate_row);
+  rate_text = g_strdup_printf ("(%u)", rates);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (rate_row)))),
+                            rate_text));
+
+  shown = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (sn_test_find_named (window, "cache-keys"))));
+  wait = (Shown) { shown, all };
+  g_assert_true (sn_test_wait_until (shown_is, &wait, 10000));
+  gtk_list_box_select_row (families, GTK_LIST_BOX_ROW (rate_row));
+  wait = (Shown) { shown, rates };
+  g_assert_true (sn_test_wait_until (shown_is, &wait, 10000));
+  for (guint i = 0; i < rates; i++)
+    {
+      g_autoptr(SnCacheKey) key = g_list_model_get_item (shown, i);
+
+      g_assert_true (g_str_has_prefix (sn_cache_key_get_key (key), "rate:"));
+    }
+  /* rate:availability:… is a rate key, not an availability one */
+  gtk_list_box_select_row (families, GTK_LIST_BOX_ROW (sn_test_find_named (window, "cache-family-1")));
+  wait = (Shown) { shown, count_of ("availability:*") };
+  g_assert_true (sn_test_wait_until (shown_is, &wait, 10000));
+  sn_test_screenshot (window, "cache-view-families.png");
+  gtk_list_box_select_row (families, GTK_LIST_BOX_ROW (all_row));
+  wait = (Shown) { shown, all };
+  g_assert_true (sn_test_wait_until (shown_is, &wait, 10000));
+  sn_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -270,6 +509,9 @@ main (int   argc,
   g_test_add_func ("/sn/cache-view/read-only", test_read_only);
   g_test_add_func ("/sn/cache-view/delete-matching", test_delete_matching);
   g_test_add_func ("/sn/cache-view/cancel", test_cancel);
+  g_test_add_func ("/sn/cache-view/edit-ttl", test_edit_ttl);
+  g_test_add_func ("/sn/cache-view/live-count", test_live_count);
+  g_test_add_func ("/sn/cache-view/families", test_families);
 
   return g_test_run ();
 }

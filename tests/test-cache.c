@@ -513,6 +513,187 @@ test_invalidate_date (gconstpointer data)
   out = redis ("SET 'bookings:2025-06-28:all' '[]'");
 }
 
+/* ---- TTL (admin only) --------------------------------------------------------- */
+
+static void
+test_ttl (gconstpointer data)
+{
+  Via via = GPOINTER_TO_INT (data);
+  g_autoptr(SnCacheBackend) admin = connect_via (via, SN_SAFETY_LEVEL_ADMIN);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SnActionContext) context = NULL;
+  g_autoptr(JsonObject) args = json_object_new ();
+  g_autofree char *out = redis ("SET narcisse-test:ttl 1");
+  g_autofree char *audit = NULL;
+  const SnActionInfo *action = sn_action_lookup ("cache.ttl");
+  char *ttl;
+
+  /* read-only and operator are refused in core; the key keeps no TTL */
+  for (SnSafetyLevel level = SN_SAFETY_LEVEL_READ_ONLY; level <= SN_SAFETY_LEVEL_OPERATOR; level++)
+    {
+      g_autoptr(SnCacheBackend) backend = connect_via (via, level);
+      g_autoptr(SnActionContext) low = sn_action_context_new (sn_cache_backend_get_profile (backend), NULL);
+      g_autoptr(JsonObject) low_args = json_object_new ();
+
+      g_assert_false (sn_cache_set_ttl_sync (backend, "narcisse-test:ttl", 60, NULL, &error));
+      g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+      g_clear_error (&error);
+
+      sn_action_context_set_service (low, "cache", G_OBJECT (backend));
+      json_object_set_string_member (low_args, "key", "narcisse-test:ttl");
+      json_object_set_int_member (low_args, "seconds", 60);
+      g_assert_false (action->run (low, low_args, &error));
+      g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+      g_clear_error (&error);
+    }
+  ttl = redis ("TTL narcisse-test:ttl");
+  g_assert_cmpstr (ttl, ==, "-1\n");
+  g_free (ttl);
+
+  /* admin: EXPIRE then PERSIST */
+  g_assert_true (sn_cache_set_ttl_sync (admin, "narcisse-test:ttl", 500, NULL, &error));
+  g_assert_no_error (error);
+  ttl = redis ("TTL narcisse-test:ttl");
+  g_assert_cmpint (atoi (ttl), >, 490);
+  g_assert_cmpint (atoi (ttl), <=, 500);
+  g_free (ttl);
+  g_assert_true (sn_cache_set_ttl_sync (admin, "narcisse-test:ttl", SN_CACHE_TTL_PERSIST, NULL, &error));
+  g_assert_no_error (error);
+  ttl = redis ("TTL narcisse-test:ttl");
+  g_assert_cmpstr (ttl, ==, "-1\n");
+  g_free (ttl);
+
+  /* the action, at admin level */
+  g_assert_nonnull (action);
+  g_assert_cmpint (action->min_level, ==, SN_SAFETY_LEVEL_ADMIN);
+  g_assert_cmpint (sn_action_get_risk (action, args), ==, SN_RISK_CHANGE);
+  context = sn_action_context_new (sn_cache_backend_get_profile (admin), NULL);
+  sn_action_context_set_service (context, "cache", G_OBJECT (admin));
+  json_object_set_string_member (args, "key", "narcisse-test:ttl");
+  json_object_set_string_member (args, "seconds", "300");
+  g_assert_true (action->check (args, NULL));
+  g_assert_true (action->run (context, args, &error));
+  g_assert_no_error (error);
+  ttl = redis ("TTL narcisse-test:ttl");
+  g_assert_cmpint (atoi (ttl), >, 290);
+  g_free (ttl);
+  json_object_set_boolean_member (args, "persist", TRUE);
+  g_assert_false (action->check (args, NULL));
+
+  /* a missing key: an error, and nothing created; a TTL of 0 is refused */
+  g_assert_false (sn_cache_set_ttl_sync (admin, "narcisse-test:no-such-key", 60, NULL, &error));
+  g_assert_error (error, SN_CACHE_ERROR, SN_CACHE_ERROR_COMMAND);
+  g_clear_error (&error);
+  g_assert_false (sn_cache_set_ttl_sync (admin, "narcisse-test:ttl", 0, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  ttl = redis ("EXISTS narcisse-test:no-such-key narcisse-test:ttl");
+  g_assert_cmpstr (ttl, ==, "1\n");
+  g_free (ttl);
+
+  audit = read_audit ();
+  g_assert_nonnull (strstr (audit, "EXPIRE narcisse-test:ttl 500"));
+  g_assert_nonnull (strstr (audit, "PERSIST narcisse-test:ttl"));
+
+  g_free (out);
+  out = redis ("DEL narcisse-test:ttl");
+}
+
+/* ---- stats: slowlog and the app's own counters --------------------------------- */
+
+static void
+test_stats_extra (gconstpointer data)
+{
+  Via via = GPOINTER_TO_INT (data);
+  g_autoptr(SnCacheBackend) backend = connect_via (via, SN_SAFETY_LEVEL_READ_ONLY);
+  g_autoptr(JsonNode) stats = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *knob = g_build_filename (sn_test_stack_dir (), "app", "cache-counters.json", NULL);
+  g_autofree char *threshold = redis ("CONFIG GET slowlog-log-slower-than | tail -n 1");
+  g_autofree char *out = NULL;
+  g_autofree char *restore = NULL;
+  JsonObject *object, *app;
+
+  /* every command goes to the slowlog for a moment */
+  out = redis ("CONFIG SET slowlog-log-slower-than 0");
+  g_free (out);
+  out = redis ("SET narcisse-test:slow 1");
+  g_assert_true (g_file_set_contents (knob, "{\"hits\": 42, \"misses\": 8, \"errors\": 1}", -1, NULL));
+
+  stats = sn_cache_stats_sync (backend, NULL, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (stats);
+  if (via == VIA_UPSTASH)
+    {
+      g_assert_false (json_object_has_member (object, "slowlog"));
+      g_assert_nonnull (strstr (json_object_get_string_member (object, "slowlog_note"), "Upstash"));
+    }
+  else
+    {
+      JsonArray *slowlog = json_object_get_array_member (object, "slowlog");
+      gboolean seen = FALSE;
+
+      g_assert_nonnull (slowlog);
+      g_assert_cmpuint (json_array_get_length (slowlog), >, 0);
+      g_assert_cmpuint (json_array_get_length (slowlog), <=, 10);
+      for (guint i = 0; i < json_array_get_length (slowlog); i++)
+        seen |= strstr (json_object_get_string_member (json_array_get_object_element (slowlog, i), "command"),
+                        "narcisse-test:slow") != NULL;
+      g_assert_true (seen);
+    }
+
+  /* the app's counters, as the app exports them */
+  g_assert_false (json_object_has_member (object, "app_error"));
+  app = json_object_get_object_member (object, "app");
+  g_assert_cmpint (json_object_get_int_member (app, "sweet_narcisse_cache_hits_total"), ==, 42);
+  g_assert_cmpint (json_object_get_int_member (app, "sweet_narcisse_cache_misses_total"), ==, 8);
+  g_assert_cmpint (json_object_get_int_member (app, "sweet_narcisse_cache_errors_total"), ==, 1);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (app, "sweet_narcisse_cache_hit_rate_percent"),
+                                  84.0, 0.01);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (app, "not_exported")), ==, 0);
+  g_assert_nonnull (strstr (json_object_get_string_member (app, "admin_endpoint"), "session cookie"));
+
+  /* a counter the app does not export is null and named, not 0 */
+  g_assert_true (g_file_set_contents (knob, "{\"hits\": 3, \"absent\": [\"sweet_narcisse_cache_errors_total\"]}",
+                                      -1, NULL));
+  again = sn_cache_app_metrics_sync (sn_cache_backend_get_profile (backend), NULL, &error);
+  g_assert_no_error (error);
+  app = json_node_get_object (again);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (app, "sweet_narcisse_cache_errors_total")));
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (app, "not_exported"), 0), ==,
+                   "sweet_narcisse_cache_errors_total");
+  g_assert_cmpint (json_object_get_int_member (app, "sweet_narcisse_cache_hits_total"), ==, 3);
+
+  g_unlink (knob);
+  g_strstrip (threshold);
+  restore = g_strdup_printf ("CONFIG SET slowlog-log-slower-than %s", threshold);
+  g_free (out);
+  out = redis (restore);
+  g_free (out);
+  out = redis ("DEL narcisse-test:slow");
+}
+
+/* A value that is not UTF-8 shows its bytes as \xNN, never U+FFFD. */
+static void
+test_binary_value (void)
+{
+  g_autoptr(SnCacheBackend) backend = connect_via (VIA_TUNNEL, SN_SAFETY_LEVEL_READ_ONLY);
+  g_autoptr(SnCacheKeyDetails) details = NULL;
+  g_autoptr(GError) error = NULL;
+  /* bytes ff fe "ab\\c" 00 "é" */
+  g_autofree char *out = redis ("EVAL \"return redis.call('SET', KEYS[1], string.char(255, 254, 97, 98, 92, 99, 0, "
+                                "195, 169))\" 1 narcisse-test:binary");
+
+  details = sn_cache_fetch_details_sync (backend, "narcisse-test:binary", 4096, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("shown: %s", details->text);
+  g_assert_cmpstr (details->text, ==, "\\xff\\xfeab\\\\c\\x00\xc3\xa9");
+  g_assert_null (strstr (details->text, "\xef\xbf\xbd"));
+  g_free (out);
+  out = redis ("DEL narcisse-test:binary");
+}
+
 /* ---- faults ---------------------------------------------------------------- */
 
 static void
@@ -743,14 +924,19 @@ main (int   argc,
       g_autofree char *del = g_strdup_printf ("/cache/%s/delete-pattern", via_names[via]);
       g_autofree char *ro = g_strdup_printf ("/cache/%s/read-only-refused", via_names[via]);
       g_autofree char *date = g_strdup_printf ("/cache/%s/invalidate-date", via_names[via]);
+      g_autofree char *ttl = g_strdup_printf ("/cache/%s/ttl", via_names[via]);
+      g_autofree char *extra = g_strdup_printf ("/cache/%s/stats-slowlog-app", via_names[via]);
 
       g_test_add_data_func (browse, GINT_TO_POINTER (via), test_browse);
       g_test_add_data_func (details, GINT_TO_POINTER (via), test_details);
       g_test_add_data_func (del, GINT_TO_POINTER (via), test_delete_pattern);
       g_test_add_data_func (ro, GINT_TO_POINTER (via), test_read_only_refused);
       g_test_add_data_func (date, GINT_TO_POINTER (via), test_invalidate_date);
+      g_test_add_data_func (ttl, GINT_TO_POINTER (via), test_ttl);
+      g_test_add_data_func (extra, GINT_TO_POINTER (via), test_stats_extra);
     }
   g_test_add_func ("/cache/upstash/tokens", test_upstash_tokens);
+  g_test_add_func ("/cache/tunnel/binary-value", test_binary_value);
   g_test_add_func ("/cache/redis-stops-mid-scan", test_redis_stops_mid_scan);
   g_test_add_func ("/cache/throttle", test_throttle);
   g_test_add_func ("/cache/million", test_million);

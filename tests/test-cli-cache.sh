@@ -23,6 +23,8 @@ src, dst = sys.argv[1], sys.argv[2]
 p = json.load(open(src + "/demo.json"))
 ro = dict(p, name="cache-ro", **{"safety-level": "read-only"})
 up = dict(p, name="cache-up", **{"cache-backend": "upstash", "upstash-url": sys.argv[3]})
+op = dict(p, name="cache-op", **{"safety-level": "operator"})
+json.dump(op, open(dst + "/cache-op.json", "w"), indent=2)
 json.dump(ro, open(dst + "/cache-ro.json", "w"), indent=2)
 json.dump(up, open(dst + "/cache-up.json", "w"), indent=2)
 ' "$profiles" "$profiles" "$UPSTASH_URL"
@@ -54,6 +56,57 @@ sys.exit(0 if d["dbsize"] > 20 and 0 <= d["hit_rate"] <= 1 and d["redis_version"
 
 ctl --profile cache-up cache stats
 check "cache stats (Upstash): the key count" stdout_has "^Keys"
+check "cache stats (Upstash): the slow log is not available over REST" stdout_has "not available over Upstash"
+
+# the slow log and the app's own counters (/api/metrics; the knob stands for reads the app counted)
+old_slower=$(rcli CONFIG GET slowlog-log-slower-than | tail -n 1)
+rcli CONFIG SET slowlog-log-slower-than 0 >/dev/null
+rcli SET narcisse-slow 1 >/dev/null
+printf '{"hits": 30, "misses": 10, "errors": 2, "absent": ["sweet_narcisse_cache_errors_total"]}' \
+    > "$SN_STACK_DIR/app/cache-counters.json"
+ctl --profile demo cache stats --json
+check "cache stats --json: the slow log names the command" py '
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if any("narcisse-slow" in e["command"] for e in d["slowlog"]) and len(d["slowlog"]) <= 10 else 1)
+' "$out"
+check "cache stats --json: the app's counters from /api/metrics" py '
+import json, sys
+a = json.load(open(sys.argv[1]))["app"]
+sys.exit(0 if a["sweet_narcisse_cache_hits_total"] == 30 and a["sweet_narcisse_cache_misses_total"] == 10
+         and abs(a["sweet_narcisse_cache_hit_rate_percent"] - 75) < 0.01
+         and a["sweet_narcisse_cache_errors_total"] is None
+         and a["not_exported"] == ["sweet_narcisse_cache_errors_total"] else 1)
+' "$out"
+ctl --profile demo cache stats
+check "cache stats: the app's hits" stdout_has "^  Hits  *30$"
+check "cache stats: a counter the app does not export is said so, not 0" stdout_has "^  Errors  *not exported by this app$"
+check "cache stats: the session-cookie endpoint is named, not faked" stdout_has "needs a session cookie"
+check "cache stats: the slow log" stdout_has "narcisse-slow"
+rm -f "$SN_STACK_DIR/app/cache-counters.json"
+rcli CONFIG SET slowlog-log-slower-than "$old_slower" >/dev/null
+rcli DEL narcisse-slow >/dev/null
+
+# --- TTL (admin only) ---------------------------------------------------------------------
+rcli SET narcisse-ttl 1 >/dev/null
+for profile in cache-ro cache-op; do
+    ctl --profile "$profile" cache ttl narcisse-ttl 600
+    check "cache ttl ($profile): refused (exit 3)" status_is 3
+    check "cache ttl ($profile): it says admin is needed" stderr_has "admin"
+    check "cache ttl ($profile): the key still has no TTL" [ "$(rcli TTL narcisse-ttl)" -eq -1 ]
+done
+ctl --profile demo cache ttl narcisse-ttl 600
+check "cache ttl KEY 600: exit 0" status_is 0
+check "cache ttl KEY 600: the key expires in 600 s" bash -c "t=\$(REDISCLI_AUTH=$REDIS_PASSWORD redis-cli --no-auth-warning -h 127.0.0.1 -p $REDIS_PORT TTL narcisse-ttl); [ \$t -gt 590 ] && [ \$t -le 600 ]"
+ctl --profile cache-up cache ttl narcisse-ttl --persist
+check "cache ttl --persist (Upstash): exit 0" status_is 0
+check "cache ttl --persist (Upstash): the key no longer expires" [ "$(rcli TTL narcisse-ttl)" -eq -1 ]
+ctl --profile demo cache ttl narcisse-ttl 0
+check "cache ttl KEY 0: a usage error (exit 2)" status_is 2
+ctl --profile demo cache ttl narcisse-nokey 60
+check "cache ttl on a missing key: fails (exit 2), nothing created" bash -c "[ $rc -eq 2 ] && [ \$(REDISCLI_AUTH=$REDIS_PASSWORD redis-cli --no-auth-warning -h 127.0.0.1 -p $REDIS_PORT EXISTS narcisse-nokey) -eq 0 ]"
+check "cache ttl: audited" grep -q '"cache.ttl"' "$XDG_DATA_HOME/narcisse-admin/audit.jsonl"
+rcli DEL narcisse-ttl >/dev/null
 
 # --- deletes ---------------------------------------------------------------------------
 rcli EVAL "for i=1,1234 do redis.call('SET', KEYS[1]..i, i) end return 1" 1 narcisse-cli: >/dev/null

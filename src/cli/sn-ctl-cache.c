@@ -261,6 +261,66 @@ cache_get (Ctx    *ctx,
 
 /* cache stats [--json] ------------------------------------------------------------ */
 
+static void
+print_slowlog (JsonObject *object)
+{
+  JsonArray *entries;
+
+  g_print ("\n%s\n", _("Slow log (SLOWLOG GET 10)"));
+  if (!json_object_has_member (object, "slowlog"))
+    {
+      g_print ("  %s\n", json_object_get_string_member_with_default (object, "slowlog_note", ""));
+      return;
+    }
+  entries = json_object_get_array_member (object, "slowlog");
+  if (json_array_get_length (entries) == 0)
+    g_print ("  %s\n", _("empty: no command was slower than the server’s threshold"));
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (json_object_get_int_member (entry, "time"));
+      g_autofree char *stamp = when != NULL ? g_date_time_format (when, "%F %T") : g_strdup ("?");
+
+      g_print (_("  %s  %8lld µs  %s\n"), stamp, (long long) json_object_get_int_member (entry, "duration_us"),
+               json_object_get_string_member (entry, "command"));
+    }
+}
+
+static void
+print_app_counters (JsonObject *object)
+{
+  static const struct { const char *member; const char *label; } rows[] = {
+    { "sweet_narcisse_cache_hits_total", N_("Hits") },
+    { "sweet_narcisse_cache_misses_total", N_("Misses") },
+    { "sweet_narcisse_cache_errors_total", N_("Errors") },
+    { "sweet_narcisse_cache_hit_rate_percent", N_("Hit rate") },
+  };
+  JsonObject *app;
+
+  g_print ("\n%s\n", _("The app’s own counters (/api/metrics)"));
+  if (!json_object_has_member (object, "app"))
+    {
+      g_print ("  %s\n", json_object_get_string_member_with_default (object, "app_error", ""));
+      return;
+    }
+  app = json_object_get_object_member (object, "app");
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      JsonNode *node = json_object_get_member (app, rows[i].member);
+
+      g_print ("  ");
+      sn_ctl_print_padded (_(rows[i].label), 24);
+      if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+        g_print ("%s\n", _("not exported by this app"));
+      else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+        g_print ("%.2f %%\n", json_node_get_double (node));
+      else
+        g_print ("%" G_GINT64_FORMAT "\n", json_node_get_int (node));
+    }
+  g_print ("  %s\n  %s\n", json_object_get_string_member_with_default (app, "note", ""),
+           json_object_get_string_member_with_default (app, "admin_endpoint", ""));
+}
+
 static int
 cache_stats (Ctx    *ctx,
              int     argc,
@@ -291,7 +351,8 @@ cache_stats (Ctx    *ctx,
   context = sn_ctl_option_context_new ("cache stats", NULL,
                                        _("Show the cache's figures: keys, memory, hits and misses, hit rate, "
                                          "operations per second, clients, evicted and expired keys (what the "
-                                         "server gives: Upstash gives fewer)."),
+                                         "server gives: Upstash gives fewer), the slow log (Redis server "
+                                         "only) and the app's own cache counters from /api/metrics."),
                                        entries);
   if (!sn_ctl_parse_options (context, "cache stats", &argc, &argv, &status))
     return status;
@@ -329,6 +390,8 @@ cache_stats (Ctx    *ctx,
       sn_ctl_print_padded (_("Hit rate"), 26);
       g_print ("%.2f %%\n", 100.0 * json_object_get_double_member (object, "hit_rate"));
     }
+  print_slowlog (object);
+  print_app_counters (object);
   return SN_CTL_EXIT_OK;
 }
 
@@ -451,6 +514,53 @@ cache_delete (Ctx    *ctx,
   return SN_CTL_EXIT_OK;
 }
 
+/* cache ttl KEY SECONDS | cache ttl KEY --persist ------------------------------------ */
+
+static int
+cache_ttl (Ctx    *ctx,
+           int     argc,
+           char  **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean persist = FALSE;
+  gint64 seconds = SN_CACHE_TTL_PERSIST;
+  int status;
+  const GOptionEntry entries[] = {
+    { "persist", 0, 0, G_OPTION_ARG_NONE, &persist, N_("Remove the key's time to live: it no longer expires"), NULL },
+    { NULL }
+  };
+
+  context = sn_ctl_option_context_new ("cache ttl", _("KEY SECONDS|--persist"),
+                                       _("Set how long a key lives (EXPIRE KEY SECONDS), or make it persistent "
+                                         "(PERSIST). Needs an admin profile; audited. Exit status: 0 done, "
+                                         "2 failed, 3 refused."),
+                                       entries);
+  if (!sn_ctl_parse_options (context, "cache ttl", &argc, &argv, &status))
+    return status;
+  if (argc != (persist ? 2 : 3))
+    return sn_ctl_usage_error ("cache ttl", _("Name one key, then a number of seconds or --persist"));
+  if (!persist)
+    {
+      char *end = NULL;
+
+      seconds = g_ascii_strtoll (argv[2], &end, 10);
+      if (end == argv[2] || *end != '\0' || seconds <= 0)
+        return sn_ctl_usage_error ("cache ttl", _("SECONDS must be a whole number above 0"));
+    }
+
+  if (!sn_cache_set_ttl_sync (ctx->backend, argv[1], seconds, ctx->cancellable, &error))
+    {
+      sn_ctl_print_error (error);
+      return status_for (error);
+    }
+  if (persist)
+    g_print (_("%s no longer expires\n"), argv[1]);
+  else
+    g_print (_("%s now expires in %lld s\n"), argv[1], (long long) seconds);
+  return SN_CTL_EXIT_OK;
+}
+
 /* cache invalidate --date D | cache flush: the runbooks ----------------------------- */
 
 static int
@@ -535,7 +645,7 @@ sn_ctl_cache (SnCtl  *ctl,
 {
   static const SnCtlSubcommand subcommands[] = {
     { "keys", NULL }, { "get", NULL }, { "stats", NULL }, { "delete", NULL }, { "invalidate", NULL },
-    { "flush", NULL },
+    { "flush", NULL }, { "ttl", NULL },
   };
   const SnCtlSubcommand *sub;
   gboolean runbook;
@@ -545,7 +655,8 @@ sn_ctl_cache (SnCtl  *ctl,
   sub = sn_ctl_lookup_subcommand ("cache",
                                   _("Usage: narcisse-ctl cache keys PATTERN [--limit N] | get KEY [--full] | "
                                     "stats [--json] | delete KEY… | delete --pattern PATTERN [--yes] | "
-                                    "invalidate --date YYYY-MM-DD [--yes] | flush [--yes] [--confirm NAME]"),
+                                    "invalidate --date YYYY-MM-DD [--yes] | flush [--yes] [--confirm NAME] | "
+                                    "ttl KEY SECONDS|--persist"),
                                   subcommands, G_N_ELEMENTS (subcommands), argc, argv, &status);
   if (sub == NULL)
     return status;
@@ -566,6 +677,8 @@ sn_ctl_cache (SnCtl  *ctl,
     status = cache_stats (&ctx, argc - 1, argv + 1);
   else if (g_str_equal (sub->name, "delete"))
     status = cache_delete (&ctx, argc - 1, argv + 1);
+  else if (g_str_equal (sub->name, "ttl"))
+    status = cache_ttl (&ctx, argc - 1, argv + 1);
   else if (g_str_equal (sub->name, "invalidate"))
     status = cache_invalidate (&ctx, argc - 1, argv + 1);
   else

@@ -341,6 +341,92 @@ static const SnActionInfo flush_action = {
   .run = flush_run,
 };
 
+/* cache.ttl { "key": "planning:last_update", "seconds": 3600 | "persist": true } ---------- */
+
+/* The seconds asked, SN_CACHE_TTL_PERSIST, or 0 with @error set. */
+static gint64
+ttl_seconds (JsonObject  *args,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (args, "seconds");
+  gint64 seconds = 0;
+
+  gboolean persist = json_object_get_boolean_member_with_default (args, "persist", FALSE);
+
+  if (persist && node == NULL)
+    return SN_CACHE_TTL_PERSIST;
+  if (!persist && node != NULL && json_node_get_value_type (node) == G_TYPE_INT64)
+    seconds = json_node_get_int (node);
+  else if (!persist && node != NULL && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (node);
+      char *end = NULL;
+
+      seconds = g_ascii_strtoll (text, &end, 10);
+      if (end == text || *end != '\0')
+        seconds = 0;
+    }
+  if (seconds <= 0)
+    g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_ARGS,
+                 _("Give “seconds” (a whole number above 0) or “persist”: true, not both."));
+  return seconds > 0 ? seconds : 0;
+}
+
+static gboolean
+ttl_check (JsonObject  *args,
+           GError     **error)
+{
+  return sn_action_args_get_string (args, "key", TRUE, error) != NULL && ttl_seconds (args, error) != 0;
+}
+
+static char *
+ttl_describe (SnActionContext *context,
+              JsonObject      *args)
+{
+  g_autofree char *label = backend_label (context);
+  const char *key = json_object_get_string_member_with_default (args, "key", "KEY");
+  gint64 seconds = ttl_seconds (args, NULL);
+
+  if (seconds == SN_CACHE_TTL_PERSIST)
+    return g_strdup_printf ("PERSIST %s (%s)", key, label);
+  return g_strdup_printf ("EXPIRE %s %" G_GINT64_FORMAT " (%s)", key, seconds, label);
+}
+
+static gboolean
+ttl_run (SnActionContext  *context,
+         JsonObject       *args,
+         GError          **error)
+{
+  g_autoptr(SnCacheBackend) backend = NULL;
+  const char *key;
+  gint64 seconds;
+
+  if (!(key = sn_action_args_get_string (args, "key", TRUE, error)) || !(seconds = ttl_seconds (args, error)))
+    return FALSE;
+  /* The level before connecting; the service checks it again. */
+  if (!sn_profile_check_level (sn_action_context_get_profile (context), SN_SAFETY_LEVEL_ADMIN,
+                               _("change a cache key’s time to live"), error))
+    return FALSE;
+  if (!(backend = get_backend (context, error)) ||
+      !sn_cache_set_ttl_sync (backend, key, seconds, sn_action_context_get_cancellable (context), error))
+    return FALSE;
+
+  if (seconds == SN_CACHE_TTL_PERSIST)
+    sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("%s no longer expires"), key);
+  else
+    sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("%s now expires in %lld s"), key, (long long) seconds);
+  return TRUE;
+}
+
+static const SnActionInfo ttl_action = {
+  .name = "cache.ttl",
+  .risk = sn_action_risk_change,
+  .min_level = SN_SAFETY_LEVEL_ADMIN,
+  .check = ttl_check,
+  .describe = ttl_describe,
+  .run = ttl_run,
+};
+
 void
 sn_cache_actions_register (void)
 {
@@ -352,6 +438,7 @@ sn_cache_actions_register (void)
       sn_action_register (&unlink_action);
       sn_action_register (&date_action);
       sn_action_register (&flush_action);
+      sn_action_register (&ttl_action);
       g_once_init_leave (&initialized, 1);
     }
 }

@@ -124,9 +124,36 @@ string_node (const char *text,
     }
   else
     {
-      g_autofree char *valid = g_utf8_make_valid (text, len);
+      /* Not UTF-8 (binary data): every byte that is not part of a valid
+       * character (and NUL) shows as \xNN, and a backslash as \\, so nothing is
+       * hidden behind a replacement character and the text stays unambiguous. */
+      GString *escaped = g_string_sized_new (len + 16);
+      const char *p = text, *end = text + len;
 
-      json_node_set_string (node, valid);
+      while (p < end)
+        {
+          gunichar c = g_utf8_get_char_validated (p, end - p);
+
+          if (c == (gunichar) -1 || c == (gunichar) -2 || c == 0)
+            {
+              g_string_append_printf (escaped, "\\x%02x", (guchar) *p);
+              p++;
+            }
+          else if (*p == '\\')
+            {
+              g_string_append (escaped, "\\\\");
+              p++;
+            }
+          else
+            {
+              const char *next = g_utf8_next_char (p);
+
+              g_string_append_len (escaped, p, next - p);
+              p = next;
+            }
+        }
+      json_node_set_string (node, escaped->str);
+      g_string_free (escaped, TRUE);
     }
   return node;
 }

@@ -272,6 +272,122 @@ sn_cache_delete_keys_finish (SnCacheBackend  *backend,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* ---- TTL ------------------------------------------------------------------ */
+
+gboolean
+sn_cache_set_ttl_sync (SnCacheBackend  *backend,
+                       const char      *key,
+                       gint64           seconds,
+                       GCancellable    *cancellable,
+                       GError         **error)
+{
+  SnProfile *profile = sn_cache_backend_get_profile (backend);
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(JsonNode) exists = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *line = NULL;
+  GError *local_error = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  gboolean persist = seconds == SN_CACHE_TTL_PERSIST;
+
+  g_return_val_if_fail (SN_IS_CACHE_BACKEND (backend), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  /* In core: only an admin changes how long a key lives. */
+  if (!sn_profile_check_level (profile, SN_SAFETY_LEVEL_ADMIN, _("change a cache key’s time to live"), error))
+    return FALSE;
+
+  if (!persist && seconds <= 0)
+    {
+      g_set_error (error, SN_CACHE_ERROR, SN_CACHE_ERROR_CONFIG,
+                   _("A time to live must be a whole number of seconds above 0 (or remove it to keep "
+                     "the key for good)."));
+      return FALSE;
+    }
+
+  number = g_strdup_printf ("%" G_GINT64_FORMAT, seconds);
+  line = persist ? g_strdup_printf ("PERSIST %s", key) : g_strdup_printf ("EXPIRE %s %s", key, number);
+  audit (backend, "cache.ttl.started", line, 0, 0, 1);
+  if (persist)
+    reply = sn_cache_backend_command (backend, cancellable, &local_error, "PERSIST", key, NULL);
+  else
+    reply = sn_cache_backend_command (backend, cancellable, &local_error, "EXPIRE", key, number, NULL);
+
+  /* EXPIRE answers 0 for a missing key; PERSIST also for a key without a TTL. */
+  if (reply != NULL && sn_cache_reply_get_int (reply, 0) == 0)
+    {
+      exists = sn_cache_backend_command (backend, cancellable, &local_error, "EXISTS", key, NULL);
+      if (exists != NULL && sn_cache_reply_get_int (exists, 0) == 0)
+        local_error = g_error_new (SN_CACHE_ERROR, SN_CACHE_ERROR_COMMAND,
+                                   _("No key “%s” (it may have expired): nothing was changed."), key);
+    }
+  audit (backend, "cache.ttl", line, local_error != NULL ? 1 : 0, g_get_monotonic_time () - t0,
+         local_error != NULL ? 0 : 1);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  char   *key;
+  gint64  seconds;
+} TtlData;
+
+static void
+ttl_data_free (TtlData *data)
+{
+  g_free (data->key);
+  g_free (data);
+}
+
+static void
+ttl_thread (GTask        *task,
+            gpointer      source,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  TtlData *data = task_data;
+  GError *error = NULL;
+
+  if (sn_cache_set_ttl_sync (source, data->key, data->seconds, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+sn_cache_set_ttl_async (SnCacheBackend      *backend,
+                        const char          *key,
+                        gint64               seconds,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (backend, cancellable, callback, user_data);
+  TtlData *data = g_new0 (TtlData, 1);
+
+  data->key = g_strdup (key);
+  data->seconds = seconds;
+  g_task_set_source_tag (task, sn_cache_set_ttl_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) ttl_data_free);
+  g_task_run_in_thread (task, ttl_thread);
+}
+
+gboolean
+sn_cache_set_ttl_finish (SnCacheBackend  *backend,
+                         GAsyncResult    *result,
+                         GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static gint64
 dbsize (SnCacheBackend  *backend,
         GCancellable    *cancellable,
@@ -361,6 +477,27 @@ add_info_field (JsonObject *stats,
     json_object_set_string_member (stats, name, value);
 }
 
+/* Neither fails the stats: each says why it is missing instead. */
+static void
+add_slowlog_and_app (JsonObject     *stats,
+                     SnCacheBackend *backend,
+                     GCancellable   *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
+  if ((node = sn_cache_slowlog_sync (backend, cancellable, &error)) != NULL)
+    json_object_set_member (stats, "slowlog", node);
+  else
+    json_object_set_string_member (stats, "slowlog_note", error->message);
+  g_clear_error (&error);
+
+  if ((node = sn_cache_app_metrics_sync (sn_cache_backend_get_profile (backend), cancellable, &error)) != NULL)
+    json_object_set_member (stats, "app", node);
+  else
+    json_object_set_string_member (stats, "app_error", error->message);
+}
+
 JsonNode *
 sn_cache_stats_sync (SnCacheBackend  *backend,
                      GCancellable    *cancellable,
@@ -407,6 +544,8 @@ sn_cache_stats_sync (SnCacheBackend  *backend,
           json_object_set_double_member (stats, "hit_rate", hits + misses > 0 ? (double) hits / (hits + misses) : 0.0);
         }
     }
+
+  add_slowlog_and_app (stats, backend, cancellable);
 
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, stats);

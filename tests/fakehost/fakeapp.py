@@ -11,6 +11,9 @@ FAKEAPP_PG_SOCKET_DIR, FAKEAPP_PG_PORT; test knobs: FAKEAPP_LOG_LINES=N (N log l
 FAKEAPP_TICK_SECONDS (period of the background log lines, default 20), FAKEAPP_DB_DELAY_MS (added
 to the database probe, to test latency thresholds). Fault knob: while the file
 FAKEAPP_STATE_DIR/health.malformed exists, /api/health answers 200 with a cut-short JSON body.
+Cache counters knob: FAKEAPP_STATE_DIR/cache-counters.json {"hits": N, "misses": N, "errors": N} stands
+for the reads the app's shared cache helper has counted (read at each scrape); its optional "absent"
+list names sweet_narcisse_cache_* families to leave out (an app version without them).
 A broken release: when the checked-out tree (FAKEAPP_DEPLOY_PATH) holds src/crash-on-start, the app
 exits at start with a module error, like a build that compiles but cannot boot.
 SPDX-License-Identifier: GPL-3.0-or-later
@@ -389,15 +392,17 @@ def prometheus_text():
     fam("sweet_narcisse_boat_capacity_total", "gauge", "Boat capacity")
     for name, cap in BOATS or []:
         out.append('sweet_narcisse_boat_capacity_total{boat="%s"} %s' % (name.replace('"', '\\"'), cap))
+    absent = load_cache_counters()
     total = CACHE["hits"] + CACHE["misses"]
-    fam("sweet_narcisse_cache_hits_total", "gauge", "Cache hits")
-    out.append("sweet_narcisse_cache_hits_total %d" % CACHE["hits"])
-    fam("sweet_narcisse_cache_misses_total", "gauge", "Cache misses")
-    out.append("sweet_narcisse_cache_misses_total %d" % CACHE["misses"])
-    fam("sweet_narcisse_cache_errors_total", "gauge", "Cache errors")
-    out.append("sweet_narcisse_cache_errors_total %d" % CACHE["errors"])
-    fam("sweet_narcisse_cache_hit_rate_percent", "gauge", "Cache hit rate")
-    out.append("sweet_narcisse_cache_hit_rate_percent %s" % (round(100.0 * CACHE["hits"] / total, 2) if total else 0))
+    for name, help_, value in (("hits_total", "Cache hits", CACHE["hits"]),
+                               ("misses_total", "Cache misses", CACHE["misses"]),
+                               ("errors_total", "Cache errors", CACHE["errors"]),
+                               ("hit_rate_percent", "Cache hit rate",
+                                round(100.0 * CACHE["hits"] / total, 2) if total else 0)):
+        if "sweet_narcisse_cache_" + name in absent:
+            continue
+        fam("sweet_narcisse_cache_" + name, "gauge", help_)
+        out.append("sweet_narcisse_cache_%s %s" % (name, value))
     fam("process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.")
     out.append("process_start_time_seconds %d" % int(START_WALL))
     try:
@@ -412,7 +417,21 @@ def prometheus_text():
     return "\n".join(out) + "\n"
 
 
+def load_cache_counters():
+    """The knob file's counters into CACHE; the families to leave out."""
+    try:
+        with open(os.path.join(STATE, "cache-counters.json"), encoding="utf-8") as f:
+            knob = json.load(f)
+    except (OSError, ValueError):
+        return []
+    for k in ("hits", "misses", "errors"):
+        if isinstance(knob.get(k), int):
+            CACHE[k] = knob[k]
+    return knob.get("absent") or []
+
+
 def cache_json():
+    load_cache_counters()
     total = CACHE["hits"] + CACHE["misses"]
     rate = (100.0 * CACHE["hits"] / total) if total else 0.0
     return {"hits": CACHE["hits"], "misses": CACHE["misses"], "errors": CACHE["errors"],
