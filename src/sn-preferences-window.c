@@ -214,8 +214,10 @@ static void
 add_scaling_rows (SnPreferencesWindow *self)
 {
   static const struct { const char *key; const char *title; double lower, upper, step; guint digits; } rows[] = {
+    /* xgettext:no-c-format */
     { "scaling-cpu-percent", N_("App CPU above (% of one core)"), 1, 1000, 5, 0 },
     { "scaling-cpu-minutes", N_("… for (minutes)"), 0, 360, 1, 0 },
+    /* xgettext:no-c-format */
     { "scaling-ram-percent", N_("App memory above (% of its limit)"), 1, 100, 1, 0 },
     { "scaling-ram-minutes", N_("… for (minutes)"), 0, 360, 1, 0 },
     { "scaling-app-memory-mib", N_("App memory limit (MiB)"), 64, 1048576, 64, 0 },
@@ -223,6 +225,7 @@ add_scaling_rows (SnPreferencesWindow *self)
     { "scaling-p95-minutes", N_("… for (minutes)"), 0, 360, 1, 0 },
     { "scaling-error-percent", N_("Error rate above (%), SEV1"), 0.01, 100, 0.5, 2 },
     { "scaling-error-minutes", N_("… for (minutes)"), 0, 360, 1, 0 },
+    /* xgettext:no-c-format */
     { "scaling-db-percent", N_("Database connections above (% of the pool)"), 1, 100, 1, 0 },
   };
   GSettings *settings = sn_settings_get_gsettings (sn_settings_get_default ());

@@ -174,11 +174,11 @@ replication_cb (GObject      *object,
     {
       status = json_node_get_object (node);
       replicas = json_object_get_array_member (status, "replicas");
-      g_string_append_printf (text, _("This server is %s (wal_level %s, max_wal_senders %" G_GINT64_FORMAT ")."),
+      g_string_append_printf (text, _("This server is %s (wal_level %s, max_wal_senders %lld)."),
                               json_object_get_boolean_member (status, "in_recovery") ? _("a replica")
                                                                                      : _("the primary"),
                               json_object_get_string_member (status, "wal_level"),
-                              json_object_get_int_member (status, "max_wal_senders"));
+                              (long long)json_object_get_int_member (status, "max_wal_senders"));
       if (replicas == NULL || json_array_get_length (replicas) == 0)
         g_string_append_printf (text, " %s", _("No read replica is connected."));
       for (guint i = 0; replicas != NULL && i < json_array_get_length (replicas); i++)

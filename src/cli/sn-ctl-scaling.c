@@ -447,10 +447,10 @@ scaling_replication (SnCtl  *ctl,
 
   object = json_node_get_object (status_node);
   replicas = json_object_get_array_member (object, "replicas");
-  g_print (_("This server: %s; wal_level %s, max_wal_senders %" G_GINT64_FORMAT "\n"),
+  g_print (_("This server: %s; wal_level %s, max_wal_senders %lld\n"),
            json_object_get_boolean_member (object, "in_recovery") ? _("a replica (in recovery)") : _("the primary"),
            json_object_get_string_member (object, "wal_level"),
-           json_object_get_int_member (object, "max_wal_senders"));
+           (long long)json_object_get_int_member (object, "max_wal_senders"));
   if (replicas == NULL || json_array_get_length (replicas) == 0)
     g_print ("%s\n", _("No read replica is connected."));
   for (guint i = 0; replicas != NULL && i < json_array_get_length (replicas); i++)

@@ -336,8 +336,8 @@ report_run (SnActionContext  *context,
   freed_text = sn_format_size (freed);
   before_text = sn_format_size (avail_before);
   after_text = sn_format_size (avail_after);
-  sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("Freed in all: %s (%" G_GUINT64_FORMAT " bytes)"),
-                          freed_text, freed);
+  sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("Freed in all: %s (%llu bytes)"),
+                          freed_text, (unsigned long long)freed);
   sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("Free space on /: %s before, %s after"),
                           before_text, after_text);
   set_output_bytes (context, "freed", freed);
