@@ -17,7 +17,7 @@
 #include "sn-profile-editor.h"
 #include "sn-ssh-session.h"
 
-#define N_SECRETS 7
+#define N_SECRETS 8
 
 struct _SnProfileEditor
 {
@@ -51,6 +51,7 @@ struct _SnProfileEditor
   AdwEntryRow        *deploy_path_row;
   AdwEntryRow        *site_url_row;
   AdwPasswordEntryRow *monitoring_key_row;
+  AdwPasswordEntryRow *session_cookie_row;
   AdwEntryRow        *prometheus_url_row;
   AdwEntryRow        *db_name_row;
   AdwEntryRow        *db_user_row;
@@ -117,6 +118,7 @@ secret_row (SnProfileEditor *self,
     case SN_SECRET_KIND_REDIS_PASSWORD: return self->redis_password_row;
     case SN_SECRET_KIND_UPSTASH_TOKEN: return self->upstash_token_row;
     case SN_SECRET_KIND_GITHUB_TOKEN: return self->github_token_row;
+    case SN_SECRET_KIND_APP_SESSION_COOKIE: return self->session_cookie_row;
     default: g_assert_not_reached ();
     }
 }
@@ -1026,6 +1028,7 @@ sn_profile_editor_class_init (SnProfileEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, deploy_path_row);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, site_url_row);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, monitoring_key_row);
+  gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, session_cookie_row);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, prometheus_url_row);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, db_name_row);
   gtk_widget_class_bind_template_child (widget_class, SnProfileEditor, db_user_row);

@@ -42,6 +42,7 @@ kind_label (SnSecretKind kind)
     case SN_SECRET_KIND_REDIS_PASSWORD: return _("the Redis password");
     case SN_SECRET_KIND_UPSTASH_TOKEN: return _("the Upstash token");
     case SN_SECRET_KIND_GITHUB_TOKEN: return _("the GitHub token");
+    case SN_SECRET_KIND_APP_SESSION_COOKIE: return _("the site’s session cookie");
     default: return _("a secret");
     }
 }

@@ -674,6 +674,57 @@ test_stats_extra (gconstpointer data)
   out = redis ("DEL narcisse-test:slow");
 }
 
+/* /api/admin/cache/metrics with the profile's session cookie (target-system
+ * §4.5): its figures when the cookie is accepted, a clear refusal when not,
+ * and only a note when the profile holds none. */
+static void
+test_admin_endpoint (void)
+{
+  g_autoptr(SnCacheBackend) backend = connect_via (VIA_TUNNEL, SN_SAFETY_LEVEL_READ_ONLY);
+  SnProfile *profile = sn_cache_backend_get_profile (backend);
+  SnSecretStore *secrets = sn_secret_store_get_default ();
+  g_autofree char *knob = g_build_filename (sn_test_stack_dir (), "app", "cache-counters.json", NULL);
+  g_autoptr(JsonNode) with_cookie = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autoptr(JsonNode) without = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *app, *admin;
+
+  g_assert_true (g_file_set_contents (knob, "{\"hits\": 6, \"misses\": 2, \"errors\": 1}", -1, NULL));
+
+  sn_secret_store_remember (secrets, profile, SN_SECRET_KIND_APP_SESSION_COOKIE,
+                            "theme=dark; authjs.session-token=test-session");
+  with_cookie = sn_cache_app_metrics_sync (profile, NULL, &error);
+  g_assert_no_error (error);
+  app = json_node_get_object (with_cookie);
+  admin = json_object_get_object_member (app, "admin_metrics");
+  g_assert_nonnull (admin);
+  g_assert_cmpint (json_object_get_int_member (admin, "hits"), ==, 6);
+  g_assert_cmpint (json_object_get_int_member (admin, "misses"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (admin, "total"), ==, 8);
+  g_assert_cmpstr (json_object_get_string_member (admin, "hitRate"), ==, "75.00%");
+  g_assert_nonnull (strstr (json_object_get_string_member (app, "admin_endpoint"), "6 hits, 2 misses, 1 errors"));
+
+  /* a cookie the site does not know: 401, said plainly */
+  sn_secret_store_remember (secrets, profile, SN_SECRET_KIND_APP_SESSION_COOKIE, "theme=dark");
+  refused = sn_cache_app_metrics_sync (profile, NULL, &error);
+  g_assert_no_error (error);
+  app = json_node_get_object (refused);
+  g_assert_false (json_object_has_member (app, "admin_metrics"));
+  g_assert_nonnull (strstr (json_object_get_string_member (app, "admin_endpoint"), "HTTP 401"));
+  g_assert_nonnull (strstr (json_object_get_string_member (app, "admin_endpoint"), "expired"));
+
+  /* none: a note, no request */
+  sn_secret_store_remember (secrets, profile, SN_SECRET_KIND_APP_SESSION_COOKIE, NULL);
+  without = sn_cache_app_metrics_sync (profile, NULL, &error);
+  g_assert_no_error (error);
+  app = json_node_get_object (without);
+  g_assert_false (json_object_has_member (app, "admin_metrics"));
+  g_assert_nonnull (strstr (json_object_get_string_member (app, "admin_endpoint"), "needs a session cookie"));
+
+  g_unlink (knob);
+}
+
 /* A value that is not UTF-8 shows its bytes as \xNN, never U+FFFD. */
 static void
 test_binary_value (void)
@@ -937,6 +988,7 @@ main (int   argc,
     }
   g_test_add_func ("/cache/upstash/tokens", test_upstash_tokens);
   g_test_add_func ("/cache/tunnel/binary-value", test_binary_value);
+  g_test_add_func ("/cache/tunnel/admin-endpoint", test_admin_endpoint);
   g_test_add_func ("/cache/redis-stops-mid-scan", test_redis_stops_mid_scan);
   g_test_add_func ("/cache/throttle", test_throttle);
   g_test_add_func ("/cache/million", test_million);

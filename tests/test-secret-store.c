@@ -363,7 +363,7 @@ test_keyring_round_trip (void)
   static const SnSecretKind kinds[] = {
     SN_SECRET_KIND_SSH_PASSPHRASE, SN_SECRET_KIND_SSH_PASSWORD, SN_SECRET_KIND_DB_PASSWORD,
     SN_SECRET_KIND_MONITORING_KEY, SN_SECRET_KIND_REDIS_PASSWORD,
-    SN_SECRET_KIND_UPSTASH_TOKEN, SN_SECRET_KIND_GITHUB_TOKEN,
+    SN_SECRET_KIND_UPSTASH_TOKEN, SN_SECRET_KIND_GITHUB_TOKEN, SN_SECRET_KIND_APP_SESSION_COOKIE,
   };
   g_auto(GStrv) alpha_values = g_new0 (char *, G_N_ELEMENTS (kinds) + 1);
   g_autofree char *beta_db = unique_value ("beta-db");

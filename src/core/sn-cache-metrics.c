@@ -63,8 +63,9 @@ parse_prometheus (const char          *text,
 }
 
 static char *
-metrics_url (SnProfile  *profile,
-             GError    **error)
+app_url (SnProfile   *profile,
+         const char  *path,
+         GError     **error)
 {
   const char *site = sn_profile_get_site_url (profile);
   g_autofree char *base = NULL;
@@ -78,45 +79,33 @@ metrics_url (SnProfile  *profile,
   base = g_strdup (site);
   while (g_str_has_suffix (base, "/"))
     base[strlen (base) - 1] = '\0';
-  return g_strconcat (base, "/api/metrics", NULL);
+  return g_strconcat (base, path, NULL);
 }
 
-static char *
-fetch_metrics_text (SnProfile     *profile,
-                    GCancellable  *cancellable,
-                    GError       **error)
+/* GET @url with one credential header, never in clear over the internet (as
+ * for the health check), through the loopback guard. */
+static GBytes *
+app_get (const char    *url,
+         const char    *header,
+         const char    *value,
+         const char    *what,
+         GCancellable  *cancellable,
+         guint         *status,
+         GError       **error)
 {
-  g_autofree char *url = NULL;
-  g_autofree char *key = NULL;
   g_autoptr(GUri) uri = NULL;
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(SoupMessage) message = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) key_error = NULL;
-  guint status;
+  GBytes *body;
 
-  if (!(url = metrics_url (profile, error)) || !sn_net_check_uri (url, error))
+  if (!sn_net_check_uri (url, error) || !(uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, error)))
     return NULL;
-  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, error);
-  if (uri == NULL)
-    return NULL;
-
-  key = sn_secret_store_lookup_sync (sn_secret_store_get_default (), profile, SN_SECRET_KIND_MONITORING_KEY,
-                                     cancellable, &key_error);
-  if (key == NULL || *key == '\0')
-    {
-      g_set_error (error, SN_CACHE_ERROR, SN_CACHE_ERROR_CONFIG,
-                   _("The app’s counters need the profile’s monitoring key (/api/metrics refuses "
-                     "callers without it)%s%s"),
-                   key_error != NULL ? ": " : ".", key_error != NULL ? key_error->message : "");
-      return NULL;
-    }
-  /* The key never goes in clear over the internet (as for the health check). */
   if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0 && !sn_net_host_is_loopback (g_uri_get_host (uri)))
     {
+      /* Translators: the first %s is what was not sent, e.g. "The monitoring key" */
       g_set_error (error, SN_NET_ERROR, SN_NET_ERROR_INSECURE,
-                   _("The monitoring key was not sent: “%s” is a plain http:// address. Use the site’s "
-                     "https:// address in the profile."), url);
+                   _("%s was not sent: “%s” is a plain http:// address. Use the site’s "
+                     "https:// address in the profile."), what, url);
       return NULL;
     }
 
@@ -129,12 +118,47 @@ fetch_metrics_text (SnProfile     *profile,
     }
   message = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
-  soup_message_headers_append (soup_message_get_request_headers (message), "X-API-Key", key);
+  soup_message_headers_append (soup_message_get_request_headers (message), header, value);
   body = soup_session_send_and_read (session, message, cancellable, error);
-  if (body == NULL)
+  *status = soup_message_get_status (message);
+  if (body != NULL && g_bytes_get_size (body) > METRICS_MAX_BYTES)
+    {
+      g_bytes_unref (body);
+      g_set_error (error, SN_CACHE_ERROR, SN_CACHE_ERROR_PROTOCOL,
+                   _("%s answered with more than %u MiB."), url, METRICS_MAX_BYTES / (1024 * 1024));
+      return NULL;
+    }
+  return body;
+}
+
+static char *
+fetch_metrics_text (SnProfile     *profile,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) key_error = NULL;
+  guint status = 0;
+
+  if (!(url = app_url (profile, "/api/metrics", error)))
     return NULL;
 
-  status = soup_message_get_status (message);
+  key = sn_secret_store_lookup_sync (sn_secret_store_get_default (), profile, SN_SECRET_KIND_MONITORING_KEY,
+                                     cancellable, &key_error);
+  if (key == NULL || *key == '\0')
+    {
+      g_set_error (error, SN_CACHE_ERROR, SN_CACHE_ERROR_CONFIG,
+                   _("The app’s counters need the profile’s monitoring key (/api/metrics refuses "
+                     "callers without it)%s%s"),
+                   key_error != NULL ? ": " : ".", key_error != NULL ? key_error->message : "");
+      return NULL;
+    }
+
+  body = app_get (url, "X-API-Key", key, _("The monitoring key"), cancellable, &status, error);
+  if (body == NULL)
+    return NULL;
   if (status == SOUP_STATUS_FORBIDDEN || status == SOUP_STATUS_UNAUTHORIZED)
     {
       g_set_error (error, SN_CACHE_ERROR, SN_CACHE_ERROR_AUTH,
@@ -142,13 +166,63 @@ fetch_metrics_text (SnProfile     *profile,
                    url, status);
       return NULL;
     }
-  if (status != SOUP_STATUS_OK || g_bytes_get_size (body) > METRICS_MAX_BYTES)
+  if (status != SOUP_STATUS_OK)
     {
       g_set_error (error, SN_CACHE_ERROR, SN_CACHE_ERROR_PROTOCOL,
                    _("%s answered HTTP %u instead of the metrics."), url, status);
       return NULL;
     }
   return g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+}
+
+/*
+ * /api/admin/cache/metrics (target-system §4.5) wants an Auth.js session
+ * cookie, which a profile may hold as a secret ("name=value" as the browser
+ * sends it). Returns the line the stats show, and sets @admin_out to the
+ * endpoint's own figures when it answered.
+ */
+static char *
+dup_admin_metrics (SnProfile     *profile,
+                   GCancellable  *cancellable,
+                   JsonNode     **admin_out)
+{
+  g_autofree char *cookie = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  guint status = 0;
+
+  *admin_out = NULL;
+  cookie = sn_secret_store_lookup_sync (sn_secret_store_get_default (), profile, SN_SECRET_KIND_APP_SESSION_COOKIE,
+                                        cancellable, NULL);
+  if (cookie == NULL || *g_strstrip (cookie) == '\0')
+    return g_strdup (_("/api/admin/cache/metrics needs a session cookie, which the profile does not hold "
+                       "(add one in the profile): the same counters come from /api/metrics."));
+
+  if (!(url = app_url (profile, "/api/admin/cache/metrics", &error)) ||
+      !(body = app_get (url, "Cookie", cookie, _("The session cookie"), cancellable, &status, &error)))
+    return g_strdup_printf ("/api/admin/cache/metrics: %s", error->message);
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+    return g_strdup_printf (_("/api/admin/cache/metrics refused the profile’s session cookie (HTTP %u): it has "
+                              "probably expired. Log in on the site and copy the new cookie into the profile."),
+                            status);
+  node = json_from_string (g_bytes_get_data (body, NULL) != NULL ? g_bytes_get_data (body, NULL) : "", NULL);
+  if (status != SOUP_STATUS_OK || node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return g_strdup_printf (_("%s answered HTTP %u instead of the cache metrics."), url, status);
+
+  object = json_node_get_object (node);
+  *admin_out = json_node_ref (node);
+  /* Translators: the admin endpoint's figures; the hit rate comes as the app writes it, e.g. "80.00%" */
+  return g_strdup_printf (_("/api/admin/cache/metrics: %lld hits, %lld misses, %lld errors, hit rate %s, "
+                            "%lld in all (at %s)"),
+                          (long long)json_object_get_int_member_with_default (object, "hits", 0),
+                          (long long)json_object_get_int_member_with_default (object, "misses", 0),
+                          (long long)json_object_get_int_member_with_default (object, "errors", 0),
+                          json_object_get_string_member_with_default (object, "hitRate", "?"),
+                          (long long)json_object_get_int_member_with_default (object, "total", 0),
+                          json_object_get_string_member_with_default (object, "timestamp", "?"));
 }
 
 JsonNode *
@@ -187,10 +261,15 @@ sn_cache_app_metrics_sync (SnProfile     *profile,
   json_object_set_string_member (object, "note",
                                  _("Per app process, reset when the app restarts; they count only reads "
                                    "through the app’s shared cache helper."));
-  /* /api/admin/cache/metrics wants an Auth.js session cookie; profiles hold none. */
-  json_object_set_string_member (object, "admin_endpoint",
-                                 _("/api/admin/cache/metrics needs a session cookie, which the profile "
-                                   "does not hold: the same counters come from /api/metrics."));
+  {
+    g_autofree char *line = NULL;
+    JsonNode *admin = NULL;
+
+    line = dup_admin_metrics (profile, cancellable, &admin);
+    json_object_set_string_member (object, "admin_endpoint", line);
+    if (admin != NULL)
+      json_object_set_member (object, "admin_metrics", admin);
+  }
 
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, object);
