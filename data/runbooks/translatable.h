@@ -124,12 +124,6 @@ N_("Rebuild and restart the app");
 N_("Apply the database migrations (none are undone)");
 N_("The earlier version answers");
 
-/* secret-rotate.json */
-N_("Rotate the login secret (NEXTAUTH_SECRET)");
-N_("Replaces NEXTAUTH_SECRET, the secret that signs every login session and every cancel link or QR code sent to customers. Everyone is logged out (web site and mobile app) and every cancel link or QR code already e-mailed stops working. A new random secret is made on this computer and never shown; the env file is backed up on the server, replaced atomically, the app container is recreated so that it reads it, and the running app is checked to use the new secret. If anything fails, the previous file is put back and checked the same way. The plan says when the secret was last rotated. On production you type the profile's name to confirm.");
-N_("When the secret was last rotated");
-N_("Rotate NEXTAUTH_SECRET, recreate the app and verify");
-N_("The site answers");
 /* scaling-apply.json */
 N_("Change a service's resources");
 N_("Changes the CPU and memory limits and reservations or the number of instances of one service in docker-compose.yml (runbook §5.1, §5.2), then restarts what changed. The plan shows the exact change to the file. The file is backed up and written in one go, and Docker checks it before anything restarts; and if the check, the restart or the site fails afterwards the old file is put back and the stack restarted with it. Only the values concerned change in the file: comments and order stay. On the real server the app has no deploy: section yet. nginx finds the app's instances by name only when it starts or reloads, so it is checked and reloaded at the end.");
@@ -150,6 +144,13 @@ N_("Apply it: docker compose up -d");
 N_("Check nginx's configuration");
 N_("Reload nginx so that it finds the app's instances");
 N_("Check the containers");
+
+/* secret-rotate.json */
+N_("Rotate the login secret (NEXTAUTH_SECRET)");
+N_("Replaces NEXTAUTH_SECRET, the secret that signs every login session and every cancel link or QR code sent to customers. Everyone is logged out (web site and mobile app) and every cancel link or QR code already e-mailed stops working. A new random secret is made on this computer and never shown; the env file is backed up on the server, replaced atomically, the app container is recreated so that it reads it, and the running app is checked to use the new secret. If anything fails, the previous file is put back and checked the same way. The plan says when the secret was last rotated. On production you type the profile's name to confirm.");
+N_("When the secret was last rotated");
+N_("Rotate NEXTAUTH_SECRET, recreate the app and verify");
+N_("The site answers");
 
 /* setup-readonly-access.json */
 N_("Set up read-only access for the direction");
