@@ -673,6 +673,10 @@ test_audit_clean_and_errors (void)
   g_clear_error (&error);
   g_assert_null (sn_maintenance_parse_npm_audit ("npm ERR! code ENOAUDIT", &error));
   g_assert_error (error, SN_MAINTENANCE_AUDIT_ERROR, SN_MAINTENANCE_AUDIT_ERROR_PARSE);
+  g_clear_error (&error);
+  /* Nothing at all (npm not run, a profile that may not exec): an error, not a crash. */
+  g_assert_null (sn_maintenance_parse_npm_audit ("", &error));
+  g_assert_error (error, SN_MAINTENANCE_AUDIT_ERROR, SN_MAINTENANCE_AUDIT_ERROR_PARSE);
 }
 
 /* Scheduled jobs ------------------------------------------------------- */

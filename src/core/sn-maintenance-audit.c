@@ -378,7 +378,9 @@ sn_maintenance_parse_npm_audit (const char  *json,
 
   g_return_val_if_fail (json != NULL, NULL);
 
+  /* Empty output parses to no root at all. */
   if (!json_parser_load_from_data (parser, json, -1, &local_error) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, SN_MAINTENANCE_AUDIT_ERROR, SN_MAINTENANCE_AUDIT_ERROR_PARSE,

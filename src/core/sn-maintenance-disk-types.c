@@ -673,6 +673,7 @@ sn_maintenance_parse_survey (const char  *docker_json,
   g_return_val_if_fail (docker_json != NULL, NULL);
 
   if (!json_parser_load_from_data (parser, docker_json, -1, &local_error) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, SN_MAINTENANCE_DISK_ERROR, SN_MAINTENANCE_DISK_ERROR_PARSE,

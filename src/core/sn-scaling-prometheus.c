@@ -130,6 +130,7 @@ client_get (Client        *client,
 parse:
   if (g_bytes_get_size (body) > MAX_BODY_BYTES ||
       !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, SN_SCALING_ERROR, SN_SCALING_ERROR_PROMETHEUS,
