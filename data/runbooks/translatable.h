@@ -74,6 +74,15 @@ N_("Run the inverse SQL in one transaction");
 N_("Mark the migration as rolled back");
 N_("The migrations recorded afterwards");
 
+/* npm-audit-fix.json */
+N_("Fix the vulnerable npm dependencies");
+N_("Runs npm audit fix in the server's checkout, the one the app image is built from, then rebuilds the app; never npm audit fix --force, which installs major versions that break the app. npm runs on the host: the app container's file system is read-only and holds the built image, not the checkout. First package.json and package-lock.json are copied beside themselves with the UTC time of the run; the audit is counted before and after the fix; then the app is rebuilt and recreated and the site must answer. If the fix or the rebuild fails, both files are put back from their copies, the app is rebuilt with them and the site must answer again.");
+N_("Audit the checkout’s dependencies");
+N_("Back up package.json and package-lock.json");
+N_("Run npm audit fix (never --force)");
+N_("Audit again: what the fix changed");
+N_("Rebuild the app and check the site answers");
+
 /* release.json */
 N_("Release a new version");
 N_("Publishes a new version the way the project does it (runbook §2.1): creates the tag vX.Y.Z on GitHub on the newest commit of the main branch (or the commit you give), which starts the “Deploy to Production” workflow; then follows that run step by step until it ends and checks that the site answers. The tag must be new and look like v1.2.3, or the workflow refuses it. If the run fails, the site may be left half-deployed: run “Roll back to an earlier version” with the previous tag.");
@@ -124,12 +133,6 @@ N_("Rebuild and restart the app");
 N_("Apply the database migrations (none are undone)");
 N_("The earlier version answers");
 
-/* secret-rotate.json */
-N_("Rotate the login secret (NEXTAUTH_SECRET)");
-N_("Replaces NEXTAUTH_SECRET, the secret that signs every login session and every cancel link or QR code sent to customers. Everyone is logged out (web site and mobile app) and every cancel link or QR code already e-mailed stops working. A new random secret is made on this computer and never shown; the env file is backed up on the server, replaced atomically, the app container is recreated so that it reads it, and the running app is checked to use the new secret. If anything fails, the previous file is put back and checked the same way. The plan says when the secret was last rotated. On production you type the profile's name to confirm.");
-N_("When the secret was last rotated");
-N_("Rotate NEXTAUTH_SECRET, recreate the app and verify");
-N_("The site answers");
 /* scaling-apply.json */
 N_("Change a service's resources");
 N_("Changes the CPU and memory limits and reservations or the number of instances of one service in docker-compose.yml (runbook §5.1, §5.2), then restarts what changed. The plan shows the exact change to the file. The file is backed up and written in one go, and Docker checks it before anything restarts; and if the check, the restart or the site fails afterwards the old file is put back and the stack restarted with it. Only the values concerned change in the file: comments and order stay. On the real server the app has no deploy: section yet. nginx finds the app's instances by name only when it starts or reloads, so it is checked and reloaded at the end.");
@@ -150,6 +153,13 @@ N_("Apply it: docker compose up -d");
 N_("Check nginx's configuration");
 N_("Reload nginx so that it finds the app's instances");
 N_("Check the containers");
+
+/* secret-rotate.json */
+N_("Rotate the login secret (NEXTAUTH_SECRET)");
+N_("Replaces NEXTAUTH_SECRET, the secret that signs every login session and every cancel link or QR code sent to customers. Everyone is logged out (web site and mobile app) and every cancel link or QR code already e-mailed stops working. A new random secret is made on this computer and never shown; the env file is backed up on the server, replaced atomically, the app container is recreated so that it reads it, and the running app is checked to use the new secret. If anything fails, the previous file is put back and checked the same way. The plan says when the secret was last rotated. On production you type the profile's name to confirm.");
+N_("When the secret was last rotated");
+N_("Rotate NEXTAUTH_SECRET, recreate the app and verify");
+N_("The site answers");
 
 /* setup-readonly-access.json */
 N_("Set up read-only access for the direction");
