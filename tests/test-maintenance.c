@@ -22,6 +22,7 @@
 #include "sn-maintenance-audit.h"
 #include "sn-maintenance-disk.h"
 #include "sn-maintenance-jobs.h"
+#include "sn-maintenance-npm-fix.h"
 #include "sn-runbook-catalog.h"
 #include "sn-runner.h"
 #include "sn-ssh-session.h"
@@ -500,6 +501,49 @@ test_read_only_refused (void)
   g_assert_cmpuint (journal_bytes (), >, G_GUINT64_CONSTANT (1024) * 1024 * 1024);
 }
 
+/* npm audit fix: every step that changes the checkout refused in core to the
+ * direction, the runbook too, and the lock file untouched. */
+static void
+test_npm_fix_read_only_refused (void)
+{
+  g_autoptr(SnHost) ro = host_with_level (SN_SAFETY_LEVEL_READ_ONLY);
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *lock = g_build_filename (sn_profile_get_deploy_path (sn_ssh_session_get_profile (
+                                              sn_host_get_session (ro))), "package-lock.json", NULL);
+  const char *content = "{\n  \"name\": \"sweet-narcisse\",\n  \"lockfileVersion\": 3\n}\n";
+  g_autofree char *after = NULL;
+
+  g_assert_true (g_file_set_contents (lock, content, -1, NULL));
+  {
+    g_autoptr(SnDependencyAudit) report = sn_maintenance_npm_audit_checkout_sync (ro, NULL, &error);
+
+    /* Reading is allowed to the direction: the recorded report's 6 findings. */
+    g_assert_no_error (error);
+    g_assert_cmpuint (sn_dependency_audit_get_total (report), ==, 6);
+  }
+  g_assert_false (sn_maintenance_npm_backup_sync (ro, "20261207T080000Z", NULL, &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+  g_assert_false (sn_maintenance_npm_fix_sync (ro, NULL, NULL, NULL, &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+  g_assert_false (sn_maintenance_npm_restore_sync (ro, "20261207T080000Z", NULL, &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+  g_assert_false (sn_maintenance_npm_rebuild_sync (ro, NULL, NULL, NULL, &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+
+  runner = make_runner ("npm-audit-fix", ro, NULL);
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_REFUSED);
+  g_clear_error (&error);
+
+  g_assert_true (g_file_get_contents (lock, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, content);
+  g_assert_cmpint (g_unlink (lock), ==, 0);
+}
+
 static void
 test_volume_needs_typed_name (void)
 {
@@ -786,6 +830,7 @@ main (int   argc,
   g_test_add_func ("/maintenance/disk/stand-in-runbook-command-is-dangerous",
                    test_stand_in_runbook_command_is_dangerous);
   g_test_add_func ("/maintenance/disk/read-only-refused", test_read_only_refused);
+  g_test_add_func ("/maintenance/npm-fix/read-only-refused", test_npm_fix_read_only_refused);
   g_test_add_func ("/maintenance/disk/volume-needs-typed-name", test_volume_needs_typed_name);
   g_test_add_func ("/maintenance/disk/never-volumes", test_never_volumes_in_audit);
   g_test_add_func ("/maintenance/audit/report", test_audit_report);
