@@ -21,7 +21,9 @@
 #include "sn-host.h"
 #include "sn-maintenance-audit.h"
 #include "sn-maintenance-disk.h"
+#include "sn-maintenance-env.h"
 #include "sn-maintenance-jobs.h"
+#include "sn-maintenance-secret-steps.h"
 #include "sn-maintenance-npm-fix.h"
 #include "sn-runbook-catalog.h"
 #include "sn-runner.h"
@@ -544,6 +546,36 @@ test_npm_fix_read_only_refused (void)
   g_assert_cmpint (g_unlink (lock), ==, 0);
 }
 
+/* Every secret the environment audit knows as critical has its rotation
+ * steps: why it is not automated, the env file, the recreate, a check. */
+static void
+test_secret_steps_cover_critical (void)
+{
+  g_auto(GStrv) secrets = sn_maintenance_env_critical_secrets ();
+  guint n = 0;
+
+  g_assert_cmpuint (g_strv_length (secrets), >=, 8);
+  for (guint i = 0; secrets[i] != NULL; i++)
+    {
+      const SnSecretSteps *entry = sn_maintenance_secret_steps_lookup (secrets[i]);
+
+      if (entry == NULL)
+        g_error ("no rotation steps for the critical secret %s", secrets[i]);
+      g_assert_nonnull (entry->why);
+      if (!entry->automated)
+        {
+          g_assert_nonnull (strstr (entry->steps, ".env.production.local"));
+          g_assert_nonnull (strstr (entry->steps, "--env-file .env.production.local up -d"));
+          g_assert_nonnull (strstr (entry->steps, "Verify"));
+        }
+    }
+  /* only NEXTAUTH_SECRET is rotated by the app */
+  sn_maintenance_secret_steps (&n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (sn_maintenance_secret_steps (&n)[i].automated, ==,
+                     g_str_equal (sn_maintenance_secret_steps (&n)[i].name, "NEXTAUTH_SECRET"));
+}
+
 static void
 test_volume_needs_typed_name (void)
 {
@@ -831,6 +863,7 @@ main (int   argc,
                    test_stand_in_runbook_command_is_dangerous);
   g_test_add_func ("/maintenance/disk/read-only-refused", test_read_only_refused);
   g_test_add_func ("/maintenance/npm-fix/read-only-refused", test_npm_fix_read_only_refused);
+  g_test_add_func ("/maintenance/secret-steps/cover-critical", test_secret_steps_cover_critical);
   g_test_add_func ("/maintenance/disk/volume-needs-typed-name", test_volume_needs_typed_name);
   g_test_add_func ("/maintenance/disk/never-volumes", test_never_volumes_in_audit);
   g_test_add_func ("/maintenance/audit/report", test_audit_report);
