@@ -435,6 +435,7 @@ add_manual_steps (SnMaintenanceSecretsPage *self)
       GtkWidget *row;
       GtkWidget *label;
       g_autofree char *title = NULL;
+      g_autofree char *text = NULL;
 
       if (all[i].automated)
         continue;
@@ -445,7 +446,8 @@ add_manual_steps (SnMaintenanceSecretsPage *self)
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), _(all[i].why));
-      label = gtk_label_new (_(all[i].steps));
+      text = sn_maintenance_secret_steps_dup_text (&all[i]);
+      label = gtk_label_new (text);
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);

@@ -191,7 +191,8 @@ print_steps_json (void)
   for (guint i = 0; i < n; i++)
     {
       g_auto(GStrv) also = g_strsplit (all[i].also != NULL ? all[i].also : "", " ", -1);
-      g_auto(GStrv) lines = g_strsplit (_(all[i].steps), "\n", -1);
+      g_autofree char *steps_text = sn_maintenance_secret_steps_dup_text (&all[i]);
+      g_auto(GStrv) lines = g_strsplit (steps_text, "\n", -1);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "variable");
@@ -235,7 +236,8 @@ print_steps_text (void)
       g_print ("  %s\n", all[i].automated ? _("Rotated by this app") : _("Rotated by hand"));
       g_print ("  %s\n", _(all[i].why));
       {
-        g_auto(GStrv) lines = g_strsplit (_(all[i].steps), "\n", -1);
+        g_autofree char *text = sn_maintenance_secret_steps_dup_text (&all[i]);
+        g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
 
         for (guint j = 0; lines[j] != NULL; j++)
           g_print ("    %s\n", lines[j]);

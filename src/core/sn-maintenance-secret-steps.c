@@ -18,6 +18,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sn-host-command.h"
 #include "sn-maintenance-secret-steps.h"
 
 static const SnSecretSteps steps[] = {
@@ -38,8 +39,8 @@ static const SnSecretSteps steps[] = {
        "URL-encode it if DATABASE_URL is also written out in the file).\n"
        "4. GitHub → Settings → Secrets and variables → Actions: update DB_PASSWORD (the deploy’s migration "
        "fallback uses it).\n"
-       "5. cd <deploy path> && docker compose --env-file .env.production.local up -d app "
-       "(recreate: a restart keeps the old value).\n"
+       "5. {recreate} (recreate: a restart keeps "
+       "the old value).\n"
        "6. Verify: narcisse-ctl health shows the database up, and narcisse-ctl env check.") },
   { "STRIPE_SECRET_KEY", NULL, FALSE,
     N_("Issued by Stripe: only Stripe’s dashboard can roll it, and the old key keeps working until the "
@@ -47,7 +48,7 @@ static const SnSecretSteps steps[] = {
     N_("1. Stripe Dashboard → Developers → API keys → Secret key → Roll key; choose when the old key expires "
        "(e.g. in 1 hour).\n"
        "2. Put the new sk_live_… in STRIPE_SECRET_KEY in <deploy path>/.env.production.local (mode 600).\n"
-       "3. cd <deploy path> && docker compose --env-file .env.production.local up -d app\n"
+       "3. {recreate}\n"
        "4. Verify: narcisse-ctl env check; Stripe Dashboard → Developers → Logs shows the app’s requests "
        "succeeding after the recreate, before the old key expires.") },
   { "STRIPE_WEBHOOK_SECRET", NULL, FALSE,
@@ -56,7 +57,7 @@ static const SnSecretSteps steps[] = {
     N_("1. Stripe Dashboard → Developers → Webhooks → the site’s endpoint → Roll secret (keep the old one "
        "valid for a few hours).\n"
        "2. Put the new whsec_… in STRIPE_WEBHOOK_SECRET in <deploy path>/.env.production.local.\n"
-       "3. cd <deploy path> && docker compose --env-file .env.production.local up -d app\n"
+       "3. {recreate}\n"
        "4. Verify: Send test webhook from the endpoint’s page answers 2xx; no paid booking stays "
        "pending.") },
   { "SMTP_PASS", "SMTP_USER", FALSE,
@@ -64,9 +65,9 @@ static const SnSecretSteps steps[] = {
        "every e-mail fails until the app is recreated with the new one."),
     N_("1. At the mail provider (its SMTP or API keys page): create a new SMTP password or key for SMTP_USER.\n"
        "2. Put it in SMTP_PASS (and SMTP_USER if it changed) in <deploy path>/.env.production.local.\n"
-       "3. cd <deploy path> && docker compose --env-file .env.production.local up -d app\n"
+       "3. {recreate}\n"
        "4. Verify: send a test e-mail (a password reset to yourself) and check "
-       "docker compose --env-file .env.production.local logs app for SMTP errors; then revoke the old "
+       "the app’s logs (Logs panel) for SMTP errors; then revoke the old "
        "password at the provider.") },
   { "STORAGE_SECRET_KEY", "STORAGE_ACCESS_KEY MINIO_ROOT_PASSWORD", FALSE,
     N_("A key pair that must exist in MinIO and in the app at the same time: removing the old key first "
@@ -74,7 +75,7 @@ static const SnSecretSteps steps[] = {
     N_("1. MinIO console (127.0.0.1:9001 over an SSH tunnel) → Access Keys → Create access key with the "
        "same policy as the app’s current one.\n"
        "2. Put the pair in STORAGE_ACCESS_KEY and STORAGE_SECRET_KEY in <deploy path>/.env.production.local.\n"
-       "3. cd <deploy path> && docker compose --env-file .env.production.local up -d app\n"
+       "3. {recreate}\n"
        "4. Verify: open and upload a document in the site’s admin; narcisse-ctl health shows storage up.\n"
        "5. Then delete the old access key in the MinIO console.") },
   { "MONITORING_API_KEY", NULL, FALSE,
@@ -82,7 +83,7 @@ static const SnSecretSteps steps[] = {
        "server alone refuses the detailed health check and the metrics to every operator."),
     N_("1. Make a new key on your computer: openssl rand -base64 36\n"
        "2. Put it in MONITORING_API_KEY in <deploy path>/.env.production.local.\n"
-       "3. cd <deploy path> && docker compose --env-file .env.production.local up -d app\n"
+       "3. {recreate}\n"
        "4. In Narcisse Admin, Profiles → each profile of this server → Monitoring key: the new key; tell "
        "the other operators.\n"
        "5. Verify: narcisse-ctl health shows the detailed probes (not the public form).") },
@@ -123,4 +124,28 @@ sn_maintenance_secret_steps_lookup (const char *variable)
         return &steps[i];
     }
   return NULL;
+}
+
+/**
+ * sn_maintenance_secret_steps_dup_text:
+ * @entry: an entry of sn_maintenance_secret_steps()
+ *
+ * The steps, translated, with the recreate command as SnHost builds it.
+ *
+ * Returns: (transfer full): the steps, one a line
+ */
+char *
+sn_maintenance_secret_steps_dup_text (const SnSecretSteps *entry)
+{
+  static const char * const up[] = { "up", "-d", "app", NULL };
+  g_autofree char *compose = NULL;
+  g_autofree char *recreate = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  compose = sn_host_command_compose_words (up);
+  recreate = g_strdup_printf ("cd <deploy path> && %s", compose);
+  parts = g_strsplit (_(entry->steps), "{recreate}", -1);
+  return g_strjoinv (recreate, parts);
 }

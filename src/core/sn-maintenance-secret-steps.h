@@ -17,7 +17,8 @@ G_BEGIN_DECLS
  * @also: (nullable): the variables that change with it, " "-separated
  * @automated: %TRUE for NEXTAUTH_SECRET, which the rotation wizard does
  * @why: (translatable): why no automation is safe (or what does it)
- * @steps: (translatable): the manual steps, one a line: provider, file, recreate, verify
+ * @steps: (translatable): the manual steps, one a line: provider, file, recreate, verify;
+ *   "{recreate}" stands for the recreate command (sn_maintenance_secret_steps_dup_text())
  *
  * The strings are N_(): translate them with _() when shown.
  */
@@ -32,5 +33,7 @@ typedef struct
 
 const SnSecretSteps *sn_maintenance_secret_steps        (guint      *n_steps);
 const SnSecretSteps *sn_maintenance_secret_steps_lookup (const char *variable);
+
+char                *sn_maintenance_secret_steps_dup_text (const SnSecretSteps *entry);
 
 G_END_DECLS
