@@ -12,11 +12,15 @@
 #include <glib/gi18n.h>
 
 #include "sn-maintenance-deps-page.h"
+#include "sn-runbook-catalog.h"
+#include "sn-runbook-wizard.h"
 
 /*
  * Runbook §6.1's `npm audit`, run in the app container (read-only, every
  * level): one row per vulnerable package, most severe first, sortable by
- * every column, and npm's totals. Nothing here changes the server.
+ * every column, and npm's totals. Fix… (operator and up, hidden below)
+ * opens the npm-audit-fix runbook in the wizard; the runbook and the service
+ * refuse it in core to a read-only profile anyway.
  */
 
 struct _SnMaintenanceDepsPage
@@ -36,6 +40,7 @@ struct _SnMaintenanceDepsPage
   GtkLabel          *summary_label;
   GtkLabel          *empty_label;
   GtkSortListModel  *vulns_sort;
+  GtkWidget         *fix_button;
 };
 
 G_DEFINE_FINAL_TYPE (SnMaintenanceDepsPage, sn_maintenance_deps_page, GTK_TYPE_WIDGET)
@@ -51,11 +56,19 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+static gboolean
+may_change (SnMaintenanceDepsPage *self)
+{
+  return self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_OPERATOR;
+}
+
 static void
 update_actions (SnMaintenanceDepsPage *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.refresh", self->profile != NULL && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deps.cancel", self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "deps.fix", may_change (self) && !self->busy);
+  gtk_widget_set_visible (self->fix_button, may_change (self));
 }
 
 static void
@@ -182,6 +195,39 @@ cancel_action (GtkWidget  *widget,
 }
 
 static void
+wizard_finished_cb (SnMaintenanceDepsPage *self)
+{
+  sn_maintenance_deps_page_refresh (self);
+}
+
+static void
+fix_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *param)
+{
+  SnMaintenanceDepsPage *self = SN_MAINTENANCE_DEPS_PAGE (widget);
+  g_autoptr(SnRunbookCatalog) catalog = sn_runbook_catalog_new (NULL);
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  SnRunbookWizard *wizard;
+  SnRunbook *runbook;
+
+  if (!may_change (self))
+    return;
+  if (!sn_runbook_catalog_load (catalog, &error) ||
+      (runbook = sn_runbook_catalog_lookup (catalog, "npm-audit-fix")) == NULL)
+    {
+      if (error == NULL)
+        error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The runbook is missing from this build."));
+      show_error (self, error);
+      return;
+    }
+  wizard = sn_runbook_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, runbook, self->profile);
+  g_signal_connect_object (wizard, "finished", G_CALLBACK (wizard_finished_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
+static void
 reset (SnMaintenanceDepsPage *self)
 {
   g_cancellable_cancel (self->cancellable);
@@ -303,9 +349,13 @@ sn_maintenance_deps_page_class_init (SnMaintenanceDepsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceDepsPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceDepsPage, empty_label);
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceDepsPage, vulns_sort);
+  gtk_widget_class_bind_template_child (widget_class, SnMaintenanceDepsPage, fix_button);
 
   gtk_widget_class_install_action (widget_class, "page.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "deps.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "deps.fix", NULL, fix_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "deps.fix", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_A, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "page.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "deps.cancel", NULL);

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sn-maintenance-secret-steps.h"
 #include "sn-maintenance-secrets-page.h"
 #include "sn-runbook-catalog.h"
 #include "sn-runbook-wizard.h"
@@ -43,6 +44,7 @@ struct _SnMaintenanceSecretsPage
   GtkWidget      *rotate_group;
   GtkLabel       *impact_label;
   GtkLabel       *level_label;
+  AdwPreferencesGroup *manual_group;
 };
 
 G_DEFINE_FINAL_TYPE (SnMaintenanceSecretsPage, sn_maintenance_secrets_page, GTK_TYPE_WIDGET)
@@ -407,6 +409,7 @@ sn_maintenance_secrets_page_class_init (SnMaintenanceSecretsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceSecretsPage, rotate_group);
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceSecretsPage, impact_label);
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceSecretsPage, level_label);
+  gtk_widget_class_bind_template_child (widget_class, SnMaintenanceSecretsPage, manual_group);
 
   gtk_widget_class_install_action (widget_class, "secrets.refresh", NULL, refresh_action);
   /* What the Maintenance view's refresh (F5, Ctrl+R) activates on the page shown. */
@@ -419,6 +422,49 @@ sn_maintenance_secrets_page_class_init (SnMaintenanceSecretsPageClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
+/* The secrets rotated by hand (core's table): one expander each, why and the steps. */
+static void
+add_manual_steps (SnMaintenanceSecretsPage *self)
+{
+  const SnSecretSteps *all;
+  guint n;
+
+  all = sn_maintenance_secret_steps (&n);
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *row;
+      GtkWidget *label;
+      g_autofree char *title = NULL;
+      g_autofree char *text = NULL;
+
+      if (all[i].automated)
+        continue;
+      title = all[i].also != NULL ? g_strdup_printf (_("%s (with %s)"), all[i].name, all[i].also)
+                                  : g_strdup (all[i].name);
+      row = adw_expander_row_new ();
+      gtk_widget_set_name (row, all[i].name);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), _(all[i].why));
+      text = sn_maintenance_secret_steps_dup_text (&all[i]);
+      label = gtk_label_new (text);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_widget_set_margin_start (label, 12);
+      gtk_widget_set_margin_end (label, 12);
+      gtk_widget_set_margin_top (label, 6);
+      gtk_widget_set_margin_bottom (label, 6);
+      {
+        g_autofree char *name = g_strdup_printf (_("How to rotate %s"), all[i].name);
+
+        gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      }
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), label);
+      adw_preferences_group_add (self->manual_group, row);
+    }
+}
+
 static void
 sn_maintenance_secrets_page_init (SnMaintenanceSecretsPage *self)
 {
@@ -428,6 +474,7 @@ sn_maintenance_secrets_page_init (SnMaintenanceSecretsPage *self)
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->file_row), FALSE);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->app_row), FALSE);
   gtk_label_set_label (self->impact_label, sn_maintenance_secret_impact ());
+  add_manual_steps (self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Login secret"), -1);
   update_actions (self);
 }

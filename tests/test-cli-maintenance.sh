@@ -103,4 +103,46 @@ kinds = sorted((j[\"source\"], j[\"kind\"]) for j in d)
 sys.exit(0 if len(d) == 6 and (\"systemd\", \"secret-rotation\") in kinds and (\"cron\", \"backup\") in kinds else 1)
 " "$out"'
 
+# --- audit --fix: npm audit fix in the host checkout, as a runbook ---------------------------
+lock=$DEPLOY_PATH/package-lock.json pkg=$DEPLOY_PATH/package.json
+app_healthy() { [[ $(curl -s -o /dev/null -w '%{http_code}' "$APP_URL/api/health") == 200 ]]; }
+printf '{\n  "name": "sweet-narcisse",\n  "lockfileVersion": 3,\n  "requires": true\n}\n' >"$lock"
+cp -p "$lock" "$tmp/lock.orig"; cp -p "$pkg" "$tmp/pkg.orig"
+files_unchanged() { cmp -s "$lock" "$tmp/lock.orig" && cmp -s "$pkg" "$tmp/pkg.orig"; }
+no_backup() { ! compgen -G "$DEPLOY_PATH/package*.json.*.bak" >/dev/null; }
+ctl --profile maint-op maintenance audit --fix --dry-run
+check "audit --fix --dry-run: exit 0, the plan names npm audit fix and the rebuild" \
+    eval 'status_is 0 && stdout_has "npm audit fix" && stdout_has "up -d --build app"'
+check "audit --fix --dry-run: never --force" eval '! grep -q -e "audit fix --force" "$out"'
+check "audit --fix --dry-run: changed nothing, no backup" eval 'files_unchanged && no_backup'
+
+ctl --profile maint-ro maintenance audit --fix --yes
+check "audit --fix: read-only profile refused (exit 3), nothing changed" \
+    eval 'status_is 3 && files_unchanged && no_backup'
+
+touch "$SN_STACK_DIR/state/compose-up-app.fail"
+ctl --profile maint-op maintenance audit --fix --yes
+check "audit --fix, failing rebuild: failed and reverted (exit 1)" status_is 1
+check "audit --fix, failing rebuild: both files back byte for byte" files_unchanged
+check "audit --fix, failing rebuild: the app was rebuilt and is healthy" app_healthy
+check "audit --fix, failing rebuild: the fix had run (6 before, 2 after) before the revert" \
+    eval 'stdout_has "Vulnerabilities: 6 before, 2 after" && compgen -G "$DEPLOY_PATH/package-lock.json.*.bak" >/dev/null'
+rm -f "$DEPLOY_PATH"/package*.json.*.bak
+sleep 1
+
+ctl --profile maint-op maintenance audit --fix --yes
+check "audit --fix: exit 0" status_is 0
+check "audit --fix: reports the findings before and after" stdout_has "Vulnerabilities: 6 before, 2 after"
+check "audit --fix: the lock file changed, package.json kept" eval '! cmp -s "$lock" "$tmp/lock.orig"'
+check "audit --fix: both files backed up, byte for byte" eval '
+    cmp -s "$tmp/lock.orig" $DEPLOY_PATH/package-lock.json.*.bak && cmp -s "$tmp/pkg.orig" $DEPLOY_PATH/package.json.*.bak'
+check "audit --fix: the app is healthy" app_healthy
+ctl --profile demo maintenance audit --json
+check "audit after the fix: the app reports fewer findings" eval 'py "
+import json, sys
+sys.exit(0 if json.load(open(sys.argv[1]))[\"totals\"][\"total\"] == 2 else 1)
+" "$out"'
+ctl --profile maint-op maintenance audit --fix --json
+check "audit --fix --json: usage error (exit 2)" status_is 2
+
 cli_finish

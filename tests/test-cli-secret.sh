@@ -176,4 +176,24 @@ ctl --profile secret-prod secret status
 check "without backups, the last rotation comes from this computer's audit log" \
     stdout_has 'Last rotation:  0 minutes ago (the audit log of this computer)'
 
+# --- secret steps: the other critical secrets, by hand ------------------------------------------
+ctl secret steps
+check "steps: exit 0, without a profile or the server" status_is 0
+check "steps: the database password with DATABASE_URL" stdout_has "POSTGRES_PASSWORD (changes with DATABASE_URL)"
+check "steps: Stripe's dashboard, the env file and the recreate" eval \
+    'stdout_has "Stripe Dashboard" && stdout_has ".env.production.local up -d app"'
+ctl secret steps --json
+check "steps --json: every critical secret, only NEXTAUTH_SECRET automated, each with steps" eval 'py "
+import json, sys
+d = {x[\"variable\"]: x for x in json.load(open(sys.argv[1]))}
+names = set(d) | {a for x in d.values() for a in x[\"also\"]}
+need = {\"NEXTAUTH_SECRET\", \"DATABASE_URL\", \"POSTGRES_PASSWORD\", \"STRIPE_SECRET_KEY\", \"STRIPE_WEBHOOK_SECRET\",
+        \"SMTP_PASS\", \"STORAGE_SECRET_KEY\", \"MONITORING_API_KEY\"}
+ok = need <= names and [k for k, x in d.items() if x[\"automated\"]] == [\"NEXTAUTH_SECRET\"]
+ok = ok and all(len(x[\"steps\"]) >= 2 and x[\"why\"] for x in d.values())
+sys.exit(0 if ok else 1)
+" "$out"'
+ctl secret steps extra
+check "steps: an argument is a usage error (exit 2)" status_is 2
+
 cli_finish

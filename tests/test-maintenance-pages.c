@@ -64,6 +64,14 @@ test_secrets_page (void)
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "no rotation on record"));
   sn_test_screenshot (window, "maintenance-secrets-page.png");
 
+  /* The other critical secrets: one expander each, with the steps to follow by hand. */
+  g_assert_nonnull (sn_test_find_named (window, "secrets-manual-steps"));
+  row = sn_test_find_named (window, "STRIPE_SECRET_KEY");
+  g_assert_true (ADW_IS_EXPANDER_ROW (row));
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "Stripe"));
+  g_assert_true (ADW_IS_EXPANDER_ROW (sn_test_find_named (window, "POSTGRES_PASSWORD")));
+  g_assert_true (ADW_IS_EXPANDER_ROW (sn_test_find_named (window, "MONITORING_API_KEY")));
+
   /* An operator sees Rotate…, which opens the wizard on the runbook. */
   g_assert_true (gtk_widget_is_visible (sn_test_find_named (window, "secrets-rotate-button")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "secrets.rotate", NULL));

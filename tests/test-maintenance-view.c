@@ -148,6 +148,13 @@ test_dashboard (void)
   g_assert_nonnull (strstr (sn_test_label_text (deps, "maintenance-deps-summary"), "2 critical"));
   g_assert_false (gtk_widget_get_visible (sn_test_find_named (deps, "maintenance-deps-empty")));
   sn_test_screenshot (window, "maintenance-dependencies.png");
+  /* Fix… opens the npm-audit-fix runbook in the wizard */
+  g_assert_true (gtk_widget_get_visible (sn_test_find_named (deps, "maintenance-deps-fix")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (deps), "deps.fix", NULL));
+  wizard = GTK_WINDOW (sn_test_find_toplevel (SN_TYPE_RUNBOOK_WIZARD));
+  g_assert_nonnull (wizard);
+  g_assert_cmpstr (wizard_runbook (wizard), ==, "npm-audit-fix");
+  sn_test_destroy_window (wizard);
 
   /* the scheduled jobs */
   sn_maintenance_view_show_page (view, "jobs");
@@ -183,6 +190,7 @@ test_read_only (void)
   SnMaintenanceDiskPage *disk;
   SnMaintenanceView *view;
   SnWindow *window;
+  GtkWidget *deps;
 
   g_assert_true (sn_profile_store_load (store, NULL));
   ro = sn_profile_copy (sn_test_stack_profile ());
@@ -207,6 +215,13 @@ test_read_only (void)
   g_assert_null (sn_maintenance_disk_page_get_wizard (disk));
   g_assert_null (sn_test_find_toplevel (SN_TYPE_RUNBOOK_WIZARD));
   sn_test_screenshot (window, "maintenance-read-only.png");
+
+  /* no Fix… on the dependencies page, and its action is off */
+  sn_maintenance_view_show_page (view, "dependencies");
+  deps = sn_maintenance_view_get_page (view, "dependencies");
+  g_assert_false (gtk_widget_get_visible (sn_test_find_named (deps, "maintenance-deps-fix")));
+  gtk_widget_activate_action (deps, "deps.fix", NULL);
+  g_assert_null (sn_test_find_toplevel (SN_TYPE_RUNBOOK_WIZARD));
 
   sn_test_destroy_window (window);
 }

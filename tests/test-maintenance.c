@@ -21,7 +21,10 @@
 #include "sn-host.h"
 #include "sn-maintenance-audit.h"
 #include "sn-maintenance-disk.h"
+#include "sn-maintenance-env.h"
 #include "sn-maintenance-jobs.h"
+#include "sn-maintenance-secret-steps.h"
+#include "sn-maintenance-npm-fix.h"
 #include "sn-runbook-catalog.h"
 #include "sn-runner.h"
 #include "sn-ssh-session.h"
@@ -500,6 +503,81 @@ test_read_only_refused (void)
   g_assert_cmpuint (journal_bytes (), >, G_GUINT64_CONSTANT (1024) * 1024 * 1024);
 }
 
+/* npm audit fix: every step that changes the checkout refused in core to the
+ * direction, the runbook too, and the lock file untouched. */
+static void
+test_npm_fix_read_only_refused (void)
+{
+  g_autoptr(SnHost) ro = host_with_level (SN_SAFETY_LEVEL_READ_ONLY);
+  g_autoptr(SnRunner) runner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *lock = g_build_filename (sn_profile_get_deploy_path (sn_ssh_session_get_profile (
+                                              sn_host_get_session (ro))), "package-lock.json", NULL);
+  const char *content = "{\n  \"name\": \"sweet-narcisse\",\n  \"lockfileVersion\": 3\n}\n";
+  g_autofree char *after = NULL;
+
+  g_assert_true (g_file_set_contents (lock, content, -1, NULL));
+  {
+    g_autoptr(SnDependencyAudit) report = sn_maintenance_npm_audit_checkout_sync (ro, NULL, &error);
+
+    /* Reading is allowed to the direction: the recorded report's 6 findings. */
+    g_assert_no_error (error);
+    g_assert_cmpuint (sn_dependency_audit_get_total (report), ==, 6);
+  }
+  g_assert_false (sn_maintenance_npm_backup_sync (ro, "20261207T080000Z", NULL, &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+  g_assert_false (sn_maintenance_npm_fix_sync (ro, NULL, NULL, NULL, &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+  g_assert_false (sn_maintenance_npm_restore_sync (ro, "20261207T080000Z", NULL, &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+  g_assert_false (sn_maintenance_npm_rebuild_sync (ro, NULL, NULL, NULL, &error));
+  g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+  g_clear_error (&error);
+
+  runner = make_runner ("npm-audit-fix", ro, NULL);
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_REFUSED);
+  g_clear_error (&error);
+
+  g_assert_true (g_file_get_contents (lock, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, content);
+  g_assert_cmpint (g_unlink (lock), ==, 0);
+}
+
+/* Every secret the environment audit knows as critical has its rotation
+ * steps: why it is not automated, the env file, the recreate, a check. */
+static void
+test_secret_steps_cover_critical (void)
+{
+  g_auto(GStrv) secrets = sn_maintenance_env_critical_secrets ();
+  guint n = 0;
+
+  g_assert_cmpuint (g_strv_length (secrets), >=, 8);
+  for (guint i = 0; secrets[i] != NULL; i++)
+    {
+      const SnSecretSteps *entry = sn_maintenance_secret_steps_lookup (secrets[i]);
+      g_autofree char *text = NULL;
+
+      if (entry == NULL)
+        g_error ("no rotation steps for the critical secret %s", secrets[i]);
+      g_assert_nonnull (entry->why);
+      text = sn_maintenance_secret_steps_dup_text (entry);
+      if (!entry->automated)
+        {
+          g_assert_nonnull (strstr (text, ".env.production.local"));
+          g_assert_nonnull (strstr (text, "--env-file .env.production.local up -d app"));
+          g_assert_nonnull (strstr (text, "Verify"));
+        }
+    }
+  /* only NEXTAUTH_SECRET is rotated by the app */
+  sn_maintenance_secret_steps (&n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (sn_maintenance_secret_steps (&n)[i].automated, ==,
+                     g_str_equal (sn_maintenance_secret_steps (&n)[i].name, "NEXTAUTH_SECRET"));
+}
+
 static void
 test_volume_needs_typed_name (void)
 {
@@ -790,6 +868,8 @@ main (int   argc,
   g_test_add_func ("/maintenance/disk/stand-in-runbook-command-is-dangerous",
                    test_stand_in_runbook_command_is_dangerous);
   g_test_add_func ("/maintenance/disk/read-only-refused", test_read_only_refused);
+  g_test_add_func ("/maintenance/npm-fix/read-only-refused", test_npm_fix_read_only_refused);
+  g_test_add_func ("/maintenance/secret-steps/cover-critical", test_secret_steps_cover_critical);
   g_test_add_func ("/maintenance/disk/volume-needs-typed-name", test_volume_needs_typed_name);
   g_test_add_func ("/maintenance/disk/never-volumes", test_never_volumes_in_audit);
   g_test_add_func ("/maintenance/audit/report", test_audit_report);

@@ -74,6 +74,15 @@ N_("Run the inverse SQL in one transaction");
 N_("Mark the migration as rolled back");
 N_("The migrations recorded afterwards");
 
+/* npm-audit-fix.json */
+N_("Fix the vulnerable npm dependencies");
+N_("Runs npm audit fix in the server's checkout, the one the app image is built from, then rebuilds the app; never with its force option, which installs major versions that break the app. npm runs on the host: the app container's file system is read-only and holds the built image, not the checkout. First package.json and package-lock.json are copied beside themselves with the UTC time of the run; the audit is counted before and after the fix; then the app is rebuilt and recreated and the site must answer. If the fix or the rebuild fails, both files are put back from their copies, the app is rebuilt with them and the site must answer again.");
+N_("Audit the checkout’s dependencies");
+N_("Back up package.json and package-lock.json");
+N_("Run npm audit fix (never forced)");
+N_("Audit again: what the fix changed");
+N_("Rebuild the app and check the site answers");
+
 /* release.json */
 N_("Release a new version");
 N_("Publishes a new version the way the project does it (runbook §2.1): creates the tag vX.Y.Z on GitHub on the newest commit of the main branch (or the commit you give), which starts the “Deploy to Production” workflow; then follows that run step by step until it ends and checks that the site answers. The tag must be new and look like v1.2.3, or the workflow refuses it. If the run fails, the site may be left half-deployed: run “Roll back to an earlier version” with the previous tag.");

@@ -110,11 +110,43 @@ print_table (SnDependencyAudit *audit)
   g_print ("%s%s\n", n > 0 ? "\n" : "", summary);
 }
 
+static int
+run_fix (SnCtl           *ctl,
+         SnCtlRunOptions *options)
+{
+  g_autoptr(SnRunbookCatalog) catalog = sn_ctl_load_runbooks ();
+  g_autoptr(SnProfileStore) store = NULL;
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  SnProfile *profile = NULL;
+  SnRunbook *runbook;
+
+  if ((store = sn_ctl_load_profile_store (FALSE, &error)) != NULL)
+    profile = sn_ctl_resolve_profile (ctl, store, &error);
+  if (profile == NULL)
+    {
+      sn_ctl_print_error (error);
+      return SN_CTL_EXIT_FAILURE;
+    }
+  if (!(runbook = sn_ctl_lookup_builtin_runbook (catalog, "npm-audit-fix")))
+    {
+      g_object_unref (profile);
+      return SN_CTL_EXIT_FAILURE;
+    }
+  {
+    int status = sn_ctl_run_runbook (runbook, profile, params, options, NULL);
+
+    g_object_unref (profile);
+    return status;
+  }
+}
+
 /**
  * sn_ctl_maintenance_audit:
  *
  * `maintenance audit [--json]`: npm audit in the app container; exit status
  * 1 when a high or critical vulnerability is found, 2 when the audit fails.
+ * `maintenance audit --fix [--dry-run|--yes]`: the npm-audit-fix runbook.
  */
 int
 sn_ctl_maintenance_audit (SnCtl  *ctl,
@@ -128,9 +160,20 @@ sn_ctl_maintenance_audit (SnCtl  *ctl,
   g_auto(SnAwait) await = SN_AWAIT_INIT;
   SnHost *host;
   gboolean as_json = FALSE;
+  gboolean fix = FALSE;
+  g_autofree char *confirm = NULL;
+  SnCtlRunOptions options = { NULL };
   int status;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the report as JSON"), NULL },
+    { "fix", 0, 0, G_OPTION_ARG_NONE, &fix,
+      N_("Run npm audit fix in the server’s checkout and rebuild the app (runbook npm-audit-fix)"), NULL },
+    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &options.dry_run, N_("With --fix: show the plan; change nothing"),
+      NULL },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &options.yes, N_("With --fix: do not ask (needed without a terminal)"),
+      NULL },
+    { "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm, N_("With --fix: the profile's name (needed on production)"),
+      N_("NAME") },
     { NULL }
   };
 
@@ -138,12 +181,25 @@ sn_ctl_maintenance_audit (SnCtl  *ctl,
                                        _("Audit the app’s npm dependencies (npm audit in the app container): "
                                          "each vulnerable package with its severity, range, advisory, fix and "
                                          "whether it is a direct dependency. Exit status: 0 nothing high or "
-                                         "critical, 1 high or critical found, 2 the audit failed."),
+                                         "critical, 1 high or critical found, 2 the audit failed. With --fix: "
+                                         "back up package.json and package-lock.json, npm audit fix (never "
+                                         "--force), the audit before and after, rebuild the app and check the "
+                                         "site; on failure the files are put back and the app rebuilt. Exit "
+                                         "status: 0 done, 2 failed, 3 refused."),
                                        entries);
   if (!sn_ctl_parse_options (context, "maintenance audit", &argc, &argv, &status))
     return status;
   if (argc != 1)
     return sn_ctl_usage_error ("maintenance audit", _("No argument expected"));
+  if (fix)
+    {
+      if (as_json)
+        return sn_ctl_usage_error ("maintenance audit", _("--json is for the report, not for --fix"));
+      options.confirm = confirm;
+      return run_fix (ctl, &options);
+    }
+  if (options.dry_run || options.yes || confirm != NULL)
+    return sn_ctl_usage_error ("maintenance audit", _("--dry-run, --yes and --confirm go with --fix"));
 
   if (!(connection = sn_ctl_open_host (ctl, NULL)))
     return SN_CTL_EXIT_FAILURE;

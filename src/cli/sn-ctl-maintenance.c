@@ -25,6 +25,6 @@ sn_ctl_maintenance (SnCtl  *ctl,
 
   return sn_ctl_run_subcommand (ctl, "maintenance",
                                 _("Usage: narcisse-ctl maintenance disk [--dry-run] [--yes] [--journal-size SIZE] | "
-                                  "volume-rm VOLUME --typed VOLUME [--yes] | audit [--json] | jobs [--json]"),
+                                  "volume-rm VOLUME --typed VOLUME [--yes] | audit [--json] | audit --fix [--dry-run] [--yes] | jobs [--json]"),
                                 subcommands, G_N_ELEMENTS (subcommands), argc, argv);
 }

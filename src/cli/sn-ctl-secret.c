@@ -16,6 +16,7 @@
 
 #include "sn-connection.h"
 #include "sn-ctl.h"
+#include "sn-maintenance-secret-steps.h"
 #include "sn-maintenance-secrets.h"
 
 /* secret status [--json] ------------------------------------------------------ */
@@ -174,6 +175,107 @@ secret_rotate (SnCtl  *ctl,
   return sn_ctl_run_runbook (runbook, profile, NULL, &options, NULL);
 }
 
+/* secret steps: the critical secrets rotated by hand ------------------------------ */
+
+static void
+print_steps_json (void)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  const SnSecretSteps *all;
+  guint n;
+
+  all = sn_maintenance_secret_steps (&n);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      g_auto(GStrv) also = g_strsplit (all[i].also != NULL ? all[i].also : "", " ", -1);
+      g_autofree char *steps_text = sn_maintenance_secret_steps_dup_text (&all[i]);
+      g_auto(GStrv) lines = g_strsplit (steps_text, "\n", -1);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "variable");
+      json_builder_add_string_value (builder, all[i].name);
+      json_builder_set_member_name (builder, "also");
+      json_builder_begin_array (builder);
+      for (guint j = 0; also[j] != NULL; j++)
+        if (*also[j] != '\0')
+          json_builder_add_string_value (builder, also[j]);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "automated");
+      json_builder_add_boolean_value (builder, all[i].automated);
+      json_builder_set_member_name (builder, "why");
+      json_builder_add_string_value (builder, _(all[i].why));
+      json_builder_set_member_name (builder, "steps");
+      json_builder_begin_array (builder);
+      for (guint j = 0; lines[j] != NULL; j++)
+        json_builder_add_string_value (builder, lines[j]);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, TRUE);
+  g_print ("%s\n", text);
+}
+
+static void
+print_steps_text (void)
+{
+  const SnSecretSteps *all;
+  guint n;
+
+  all = sn_maintenance_secret_steps (&n);
+  for (guint i = 0; i < n; i++)
+    {
+      if (all[i].also != NULL)
+        g_print (_("%s%s (changes with %s)\n"), i > 0 ? "\n" : "", all[i].name, all[i].also);
+      else
+        g_print ("%s%s\n", i > 0 ? "\n" : "", all[i].name);
+      g_print ("  %s\n", all[i].automated ? _("Rotated by this app") : _("Rotated by hand"));
+      g_print ("  %s\n", _(all[i].why));
+      {
+        g_autofree char *text = sn_maintenance_secret_steps_dup_text (&all[i]);
+        g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+        for (guint j = 0; lines[j] != NULL; j++)
+          g_print ("    %s\n", lines[j]);
+      }
+    }
+}
+
+static int
+secret_steps (SnCtl  *ctl,
+              int     argc,
+              char  **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  gboolean json = FALSE;
+  int exit_status;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+
+  context = sn_ctl_option_context_new ("secret steps", NULL,
+                                       _("Every critical secret of the site (runbook annex A, target-system "
+                                         "§6): why it is not rotated automatically and the manual steps (where "
+                                         "to change it, the env file, the recreate command, how to verify). "
+                                         "Reads nothing on the server. Exit status: 0."),
+                                       entries);
+  if (!sn_ctl_parse_options (context, "secret steps", &argc, &argv, &exit_status))
+    return exit_status;
+  if (argc != 1)
+    return sn_ctl_usage_error ("secret steps", _("No argument expected"));
+
+  if (json)
+    print_steps_json ();
+  else
+    print_steps_text ();
+  return SN_CTL_EXIT_OK;
+}
+
 int
 sn_ctl_secret (SnCtl  *ctl,
                int     argc,
@@ -182,10 +284,11 @@ sn_ctl_secret (SnCtl  *ctl,
   static const SnCtlSubcommand subcommands[] = {
     { "status", secret_status },
     { "rotate", secret_rotate },
+    { "steps", secret_steps },
   };
 
   return sn_ctl_run_subcommand (ctl, "secret",
                                 _("Usage: narcisse-ctl secret status [--json] | "
-                                  "rotate [--dry-run] [--yes] [--confirm NAME]"),
+                                  "rotate [--dry-run] [--yes] [--confirm NAME] | steps [--json]"),
                                 subcommands, G_N_ELEMENTS (subcommands), argc, argv);
 }

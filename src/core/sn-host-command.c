@@ -411,6 +411,92 @@ sn_host_command_npm_cache_size (void)
 }
 
 /**
+ * sn_host_command_npm_in_checkout:
+ * @argv: e.g. {"audit", "fix"}
+ *
+ * The host's npm in the deploy path, the checkout the app image is built
+ * from; exit status 127 when the host has no npm.
+ *
+ * Returns: (transfer full): "cd DEPLOY && command -v npm ... && npm ARGV"
+ */
+char *
+sn_host_command_npm_in_checkout (SnProfile          *profile,
+                                 const char * const *argv)
+{
+  g_autofree char *npm = NULL;
+  g_autofree char *script = NULL;
+
+  g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
+
+  npm = program_words ("npm", argv);
+  script = g_strdup_printf ("{ command -v npm >/dev/null || { echo 'npm is not installed on the host' >&2; "
+                            "exit 127; }; } && %s", npm);
+  return sn_host_command_in_deploy_path (profile, script);
+}
+
+static gboolean
+stamp_is_valid (const char *stamp)
+{
+  if (stamp == NULL || *stamp == '\0')
+    return FALSE;
+  for (const char *p = stamp; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * sn_host_command_npm_files_backup:
+ * @stamp: the UTC time of the run, "20261207T081500Z" (letters and digits)
+ *
+ * Copies package.json and package-lock.json of the checkout to
+ * "FILE.STAMP.bak" (cp -p: same mode and times), refusing to overwrite a
+ * backup; fails when there is no lock file (npm audit fix needs one).
+ *
+ * Returns: (transfer full) (nullable): the shell text, %NULL for a bad stamp
+ */
+char *
+sn_host_command_npm_files_backup (SnProfile  *profile,
+                                  const char *stamp)
+{
+  g_autofree char *script = NULL;
+
+  if (!stamp_is_valid (stamp))
+    return NULL;
+  script = g_strdup_printf ("for f in package.json package-lock.json; do "
+                            "[ -f \"$f\" ] || { echo \"$f is missing in $(pwd)\" >&2; exit 1; }; "
+                            "[ ! -e \"$f.%s.bak\" ] || { echo \"$f.%s.bak already exists\" >&2; exit 1; }; "
+                            "done && cp -p package.json package.json.%s.bak && "
+                            "cp -p package-lock.json package-lock.json.%s.bak",
+                            stamp, stamp, stamp, stamp);
+  return sn_host_command_in_deploy_path (profile, script);
+}
+
+/**
+ * sn_host_command_npm_files_restore:
+ * @stamp: the stamp of sn_host_command_npm_files_backup()
+ *
+ * Puts both files back from their backups, byte for byte (the backups stay).
+ *
+ * Returns: (transfer full) (nullable): the shell text, %NULL for a bad stamp
+ */
+char *
+sn_host_command_npm_files_restore (SnProfile  *profile,
+                                   const char *stamp)
+{
+  g_autofree char *script = NULL;
+
+  if (!stamp_is_valid (stamp))
+    return NULL;
+  script = g_strdup_printf ("for f in package.json package-lock.json; do "
+                            "[ -f \"$f.%s.bak\" ] || { echo \"$f.%s.bak is missing in $(pwd)\" >&2; exit 1; }; "
+                            "done && cp -p package.json.%s.bak package.json && "
+                            "cp -p package-lock.json.%s.bak package-lock.json",
+                            stamp, stamp, stamp, stamp);
+  return sn_host_command_in_deploy_path (profile, script);
+}
+
+/**
  * sn_host_command_program:
  * @program: a read-only program of the host, "crontab" or "systemctl"
  * @argv: its arguments

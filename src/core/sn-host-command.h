@@ -87,6 +87,13 @@ char *sn_host_command_describe        (SnProfile           *profile,
 char *sn_host_command_journalctl      (const char * const  *argv);
 char *sn_host_command_npm             (const char * const  *argv);
 char *sn_host_command_npm_cache_size  (void);
+/* npm audit fix (maintenance): npm on the host, in the checkout the app image is built from. */
+char *sn_host_command_npm_in_checkout (SnProfile           *profile,
+                                       const char * const  *argv);
+char *sn_host_command_npm_files_backup  (SnProfile         *profile,
+                                         const char        *stamp);
+char *sn_host_command_npm_files_restore (SnProfile         *profile,
+                                         const char        *stamp);
 char *sn_host_command_program         (const char          *program,
                                        const char * const  *argv);
 

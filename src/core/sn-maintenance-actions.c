@@ -15,6 +15,7 @@
 #include "sn-format.h"
 #include "sn-host.h"
 #include "sn-maintenance-disk.h"
+#include "sn-maintenance-npm-fix.h"
 #include "sn-maintenance-secrets.h"
 
 /*
@@ -423,12 +424,283 @@ static const SnActionInfo volume_action = {
   .run = volume_run,
 };
 
+/* ------------------------------------------------------------------------ */
+/* npm audit fix (runbook npm-audit-fix)                                    */
+
+/*
+ * maintenance.npm-audit     READ, read-only: npm audit in the host checkout,
+ *   with the count before when given ("6 → 2").
+ * maintenance.npm-backup    CHANGE, operator: package.json and
+ *   package-lock.json copied to FILE.STAMP.bak; its revert is
+ *   maintenance.npm-restore.
+ * maintenance.npm-audit-fix CHANGE, operator: npm audit fix, never --force.
+ * maintenance.npm-rebuild   CHANGE, operator: up -d --build app, then the
+ *   site must answer.
+ * maintenance.npm-restore   CHANGE, operator: both files back, rebuild,
+ *   the site must answer again.
+ */
+
+static void
+on_npm_line (const char *line,
+             gboolean    is_stderr,
+             gpointer    user_data)
+{
+  sn_action_context_emit (user_data, is_stderr ? SN_OUTPUT_STDERR : SN_OUTPUT_STDOUT, "%s", line);
+}
+
+static char *
+npm_checkout_describe (SnActionContext    *context,
+                       const char * const *argv)
+{
+  g_autofree char *command = sn_host_command_npm_in_checkout (sn_action_context_get_profile (context), argv);
+
+  return sn_host_action_describe (context, command);
+}
+
+/* maintenance.npm-audit { "before": N } ------------------------------------- */
+
+static char *
+npm_audit_describe (SnActionContext *context,
+                    JsonObject      *args)
+{
+  static const char * const argv[] = { "audit", "--json", NULL };
+
+  return npm_checkout_describe (context, argv);
+}
+
+static gboolean
+npm_audit_run (SnActionContext  *context,
+               JsonObject       *args,
+               GError          **error)
+{
+  g_autoptr(SnHost) host = action_host (context, error);
+  g_autoptr(SnDependencyAudit) audit = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *total = NULL;
+  const char *before = json_object_get_string_member_with_default (args, "before", NULL);
+
+  if (host == NULL ||
+      !(audit = sn_maintenance_npm_audit_checkout_sync (host, sn_action_context_get_cancellable (context), error)))
+    return FALSE;
+
+  summary = sn_dependency_audit_dup_summary (audit);
+  if (before != NULL && g_ascii_isdigit (*before))
+    sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("Vulnerabilities: %s before, %u after (%s)"),
+                            before, sn_dependency_audit_get_total (audit), summary);
+  else
+    sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("Vulnerabilities: %u (%s)"),
+                            sn_dependency_audit_get_total (audit), summary);
+  total = g_strdup_printf ("%u", sn_dependency_audit_get_total (audit));
+  sn_action_context_set_output (context, "total", total);
+  return TRUE;
+}
+
+static const SnActionInfo npm_audit_action = {
+  .name = "maintenance.npm-audit",
+  .risk = sn_action_risk_read,
+  .min_level = SN_SAFETY_LEVEL_READ_ONLY,
+  .describe = npm_audit_describe,
+  .run = npm_audit_run,
+};
+
+/* maintenance.npm-backup {} --------------------------------------------------- */
+
+static char *
+npm_stamp (SnActionContext *context)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_date_time_format (now, "%Y%m%dT%H%M%SZ");
+}
+
+static char *
+npm_backup_describe (SnActionContext *context,
+                     JsonObject      *args)
+{
+  g_autofree char *stamp = npm_stamp (context);
+  g_autofree char *command = sn_host_command_npm_files_backup (sn_action_context_get_profile (context), stamp);
+
+  return sn_host_action_describe (context, command);
+}
+
+static gboolean
+npm_backup_run (SnActionContext  *context,
+                JsonObject       *args,
+                GError          **error)
+{
+  g_autoptr(SnHost) host = action_host (context, error);
+  g_autofree char *stamp = npm_stamp (context);
+
+  if (host == NULL ||
+      !sn_maintenance_npm_backup_sync (host, stamp, sn_action_context_get_cancellable (context), error))
+    return FALSE;
+  sn_action_context_emit (context, SN_OUTPUT_STDOUT,
+                          _("Backed up: package.json.%s.bak and package-lock.json.%s.bak"), stamp, stamp);
+  sn_action_context_set_output (context, "stamp", stamp);
+  return TRUE;
+}
+
+static const SnActionInfo npm_backup_action = {
+  .name = "maintenance.npm-backup",
+  .risk = sn_action_risk_change,
+  .min_level = SN_SAFETY_LEVEL_OPERATOR,
+  .describe = npm_backup_describe,
+  .run = npm_backup_run,
+};
+
+/* maintenance.npm-audit-fix {} ------------------------------------------------ */
+
+static char *
+npm_fix_describe (SnActionContext *context,
+                  JsonObject      *args)
+{
+  static const char * const argv[] = { "audit", "fix", NULL };
+
+  return npm_checkout_describe (context, argv);
+}
+
+static char *
+npm_fix_impact (SnActionContext  *context,
+                JsonObject       *args,
+                GError          **error)
+{
+  return g_strdup (_("npm updates the vulnerable packages to fixed versions within the ranges package.json "
+                     "allows (never --force, so no major version); package.json and package-lock.json of "
+                     "the checkout change. The running app changes only with the rebuild that follows."));
+}
+
+static gboolean
+npm_fix_run (SnActionContext  *context,
+             JsonObject       *args,
+             GError          **error)
+{
+  g_autoptr(SnHost) host = action_host (context, error);
+
+  return host != NULL &&
+         sn_maintenance_npm_fix_sync (host, on_npm_line, context, sn_action_context_get_cancellable (context),
+                                      error);
+}
+
+static const SnActionInfo npm_fix_action = {
+  .name = "maintenance.npm-audit-fix",
+  .risk = sn_action_risk_change,
+  .min_level = SN_SAFETY_LEVEL_OPERATOR,
+  .describe = npm_fix_describe,
+  .impact = npm_fix_impact,
+  .run = npm_fix_run,
+};
+
+/* maintenance.npm-rebuild {} ---------------------------------------------------- */
+
+static char *
+npm_rebuild_describe (SnActionContext *context,
+                      JsonObject      *args)
+{
+  static const char * const up[] = { "up", "-d", "--build", "app", NULL };
+  g_autofree char *command = sn_host_command_compose (sn_action_context_get_profile (context), up);
+
+  return sn_host_action_describe (context, command);
+}
+
+static char *
+npm_rebuild_impact (SnActionContext  *context,
+                    JsonObject       *args,
+                    GError          **error)
+{
+  return g_strdup (_("Builds the app image from the checkout (CPU and disk heavy for a few minutes), then "
+                     "recreates the app container: a few seconds without service. The site must answer "
+                     "within a minute."));
+}
+
+static gboolean
+npm_rebuild_run (SnActionContext  *context,
+                 JsonObject       *args,
+                 GError          **error)
+{
+  g_autoptr(SnHost) host = action_host (context, error);
+
+  if (host == NULL ||
+      !sn_maintenance_npm_rebuild_sync (host, on_npm_line, context, sn_action_context_get_cancellable (context),
+                                        error))
+    return FALSE;
+  sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("The app was rebuilt and the site answers."));
+  return TRUE;
+}
+
+static const SnActionInfo npm_rebuild_action = {
+  .name = "maintenance.npm-rebuild",
+  .risk = sn_action_risk_change,
+  .min_level = SN_SAFETY_LEVEL_OPERATOR,
+  .describe = npm_rebuild_describe,
+  .impact = npm_rebuild_impact,
+  .run = npm_rebuild_run,
+};
+
+/* maintenance.npm-restore { "stamp": STAMP } ---------------------------------- */
+
+static gboolean
+npm_restore_check (JsonObject  *args,
+                   GError     **error)
+{
+  return sn_action_args_get_string (args, "stamp", TRUE, error) != NULL;
+}
+
+static char *
+npm_restore_describe (SnActionContext *context,
+                      JsonObject      *args)
+{
+  const char *stamp = json_object_get_string_member_with_default (args, "stamp", "");
+  g_autofree char *command = sn_host_command_npm_files_restore (sn_action_context_get_profile (context), stamp);
+  g_autofree char *restore = NULL;
+  g_autofree char *rebuild = npm_rebuild_describe (context, args);
+
+  /* Before the run the backup's stamp is not known yet. */
+  if (command == NULL)
+    command = sn_host_command_npm_files_restore (sn_action_context_get_profile (context), "STAMP");
+  restore = sn_host_action_describe (context, command);
+
+  return g_strdup_printf ("%s\n%s", restore, rebuild);
+}
+
+static gboolean
+npm_restore_run (SnActionContext  *context,
+                 JsonObject       *args,
+                 GError          **error)
+{
+  g_autoptr(SnHost) host = action_host (context, error);
+  const char *stamp = json_object_get_string_member_with_default (args, "stamp", NULL);
+  GCancellable *cancellable = sn_action_context_get_cancellable (context);
+
+  if (host == NULL || !sn_maintenance_npm_restore_sync (host, stamp, cancellable, error))
+    return FALSE;
+  sn_action_context_emit (context, SN_OUTPUT_STDOUT,
+                          _("package.json and package-lock.json were put back from their %s backups; "
+                            "rebuilding the app with them."), stamp);
+  /* Putting the files back is not enough: the app built from them must answer. */
+  if (!sn_maintenance_npm_rebuild_sync (host, on_npm_line, context, cancellable, error))
+    return FALSE;
+  sn_action_context_emit (context, SN_OUTPUT_STDOUT, _("The app was rebuilt and the site answers."));
+  return TRUE;
+}
+
+static const SnActionInfo npm_restore_action = {
+  .name = "maintenance.npm-restore",
+  .risk = sn_action_risk_change,
+  .min_level = SN_SAFETY_LEVEL_OPERATOR,
+  .check = npm_restore_check,
+  .describe = npm_restore_describe,
+  .impact = npm_rebuild_impact,
+  .run = npm_restore_run,
+};
+
 /**
  * sn_maintenance_disk_actions_register:
  *
  * Registers maintenance.disk-survey, maintenance.docker-prune,
  * maintenance.journal-vacuum, maintenance.npm-cache-clean,
- * maintenance.disk-report and maintenance.volume-remove.
+ * maintenance.disk-report and maintenance.volume-remove, and npm audit
+ * fix's maintenance.npm-audit, npm-backup, npm-audit-fix, npm-rebuild and
+ * npm-restore.
  */
 void
 sn_maintenance_disk_actions_register (void)
@@ -443,6 +715,11 @@ sn_maintenance_disk_actions_register (void)
       sn_action_register (&npm_action);
       sn_action_register (&report_action);
       sn_action_register (&volume_action);
+      sn_action_register (&npm_audit_action);
+      sn_action_register (&npm_backup_action);
+      sn_action_register (&npm_fix_action);
+      sn_action_register (&npm_rebuild_action);
+      sn_action_register (&npm_restore_action);
       g_once_init_leave (&initialized, 1);
     }
 }

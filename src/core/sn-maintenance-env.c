@@ -543,25 +543,26 @@ typedef struct
   const char *expected;    /* what the runbook says, N_() */
   const char *impact;      /* what breaks without it, N_() */
   gboolean    container;   /* the app container needs it (else only the file, for compose) */
+  gboolean    secret;      /* S in target-system.md §6: rotating it is sn-maintenance-secret-steps.c's */
 } Critical;
 
 /* Annex A of the runbook and the critical variables of target-system.md §6.1. */
 static const Critical criticals[] = {
   { "DATABASE_URL", N_("Annex A: critical"),
     N_("The app does not start: every page and API needs the database, and the health check answers 503. "
-       "Compose builds it from POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB."), TRUE },
+       "Compose builds it from POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB."), TRUE, TRUE },
   { "NEXTAUTH_SECRET", N_("Annex A: critical"),
     N_("Nobody can sign in; cancel links and QR codes fall back to the key “changeme” and mobile tokens to "
-       "“fallback-secret”, which anyone can forge."), TRUE },
+       "“fallback-secret”, which anyone can forge."), TRUE, TRUE },
   { "NEXTAUTH_URL", N_("§6.1: critical"), N_("Sign-in redirects and the links in e-mails point to the wrong address."),
     TRUE },
-  { "STRIPE_SECRET_KEY", N_("Annex A: critical"), N_("Card payments are impossible."), TRUE },
+  { "STRIPE_SECRET_KEY", N_("Annex A: critical"), N_("Card payments are impossible."), TRUE, TRUE },
   { "STRIPE_WEBHOOK_SECRET", N_("§6.1: critical for payments"),
-    N_("Stripe’s payment confirmations are refused: paid bookings stay pending."), TRUE },
+    N_("Stripe’s payment confirmations are refused: paid bookings stay pending."), TRUE, TRUE },
   { "STORAGE_ACCESS_KEY", N_("Annex A names MINIO_ACCESS_KEY, which the app never reads"),
     N_("Documents and uploads fail (“Missing storage configuration”)."), TRUE },
   { "STORAGE_SECRET_KEY", N_("§6.1: critical for documents"),
-    N_("Documents and uploads fail (“Missing storage configuration”)."), TRUE },
+    N_("Documents and uploads fail (“Missing storage configuration”)."), TRUE, TRUE },
   { "STORAGE_BUCKET", N_("§6.1: critical for documents"),
     N_("Documents and uploads fail (“Missing storage configuration”)."), TRUE },
   { "SMTP_HOST", N_("§6.1: critical for mail"), N_("No e-mail is sent (confirmations, cancel links): the mailer fails."),
@@ -569,12 +570,31 @@ static const Critical criticals[] = {
   { "SMTP_USER", N_("§6.1: critical for mail"), N_("No e-mail is sent (confirmations, cancel links): the mailer fails."),
     TRUE },
   { "SMTP_PASS", N_("§6.1: critical for mail"), N_("No e-mail is sent (confirmations, cancel links): the mailer fails."),
-    TRUE },
+    TRUE, TRUE },
   { "MONITORING_API_KEY", N_("§6.1: needed by this console"),
-    N_("The detailed health check and the metrics are refused to this console."), TRUE },
+    N_("The detailed health check and the metrics are refused to this console."), TRUE, TRUE },
   { "POSTGRES_PASSWORD", N_("§6.3: the db container"),
-    N_("The database container does not start and DATABASE_URL has no password."), FALSE },
+    N_("The database container does not start and DATABASE_URL has no password."), FALSE, TRUE },
 };
+
+/**
+ * sn_maintenance_env_critical_secrets:
+ *
+ * Returns: (transfer full): the critical variables that are secrets
+ */
+char **
+sn_maintenance_env_critical_secrets (void)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+  char **names;
+
+  for (guint i = 0; i < G_N_ELEMENTS (criticals); i++)
+    if (criticals[i].secret)
+      g_strv_builder_add (builder, criticals[i].name);
+  names = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return names;
+}
 
 /* Read by the code but not passed by compose (§6.2). */
 static const char * const read_not_passed[] = {

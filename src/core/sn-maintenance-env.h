@@ -98,4 +98,9 @@ gboolean    sn_maintenance_env_parse_compose (const char           *yaml,
                                               GHashTable          **interpolated,
                                               GError              **error);
 
+/* The critical variables the audit checks that are secrets (S in
+ * target-system.md §6), NULL-terminated: each has its rotation steps in
+ * sn-maintenance-secret-steps.h. */
+char      **sn_maintenance_env_critical_secrets (void);
+
 G_END_DECLS
