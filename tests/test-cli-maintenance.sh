@@ -145,4 +145,30 @@ sys.exit(0 if json.load(open(sys.argv[1]))[\"totals\"][\"total\"] == 2 else 1)
 ctl --profile maint-op maintenance audit --fix --json
 check "audit --fix --json: usage error (exit 2)" status_is 2
 
+# --- the runbook's Prisma update (§6.1): npm update @prisma/client prisma, rebuild, verify ----
+rm -f "$DEPLOY_PATH"/package*.json.*.bak
+cp -p "$lock" "$tmp/lock.orig"; cp -p "$pkg" "$tmp/pkg.orig"
+prisma_in_lock() { py "
+import json, sys
+p = json.load(open(sys.argv[1])).get(\"packages\", {})
+sys.exit(0 if p.get(\"node_modules/prisma\", {}).get(\"version\") == \"5.22.0\" else 1)
+" "$lock"; }
+ctl --profile maint-op runbook run prisma-update --dry-run
+check "prisma-update --dry-run: the plan names npm update and the rebuild, nothing changed" \
+    eval 'status_is 0 && stdout_has "npm update @prisma/client prisma" && stdout_has "up -d --build app" && files_unchanged && no_backup'
+ctl --profile maint-ro runbook run prisma-update --yes
+check "prisma-update: read-only profile refused (exit 3), nothing changed" \
+    eval 'status_is 3 && files_unchanged && no_backup'
+touch "$SN_STACK_DIR/state/compose-up-app.fail"
+ctl --profile maint-op runbook run prisma-update --yes
+check "prisma-update, failing rebuild: reverted, both files back byte for byte, the app healthy" \
+    eval '[[ $rc -ne 0 ]] && files_unchanged && app_healthy'
+rm -f "$DEPLOY_PATH"/package*.json.*.bak
+sleep 1
+ctl --profile maint-op runbook run prisma-update --yes
+check "prisma-update: exit 0, Prisma 5.22.0 in the lock file, the app healthy" \
+    eval 'status_is 0 && prisma_in_lock && app_healthy'
+check "prisma-update: both files backed up, byte for byte" eval '
+    cmp -s "$tmp/lock.orig" $DEPLOY_PATH/package-lock.json.*.bak && cmp -s "$tmp/pkg.orig" $DEPLOY_PATH/package.json.*.bak'
+
 cli_finish

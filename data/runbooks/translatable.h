@@ -83,6 +83,13 @@ N_("Run npm audit fix (never forced)");
 N_("Audit again: what the fix changed");
 N_("Rebuild the app and check the site answers");
 
+/* prisma-update.json */
+N_("Update Prisma");
+N_("The runbook's Prisma update (§6.1): npm update @prisma/client prisma in the server's checkout, the one the app image is built from, within the versions package.json allows, then the app is rebuilt (its build runs prisma generate, so the client matches) and the site must answer. First package.json and package-lock.json are copied beside themselves with the UTC time of the run; if the update or the rebuild fails, both files are put back from their copies, the app is rebuilt with them and the site must answer again. It changes no migration: a new Prisma version with new migrations comes with a release.");
+N_("Back up package.json and package-lock.json");
+N_("Update Prisma and its client (npm update)");
+N_("Rebuild the app and check the site answers");
+
 /* release.json */
 N_("Release a new version");
 N_("Publishes a new version the way the project does it (runbook §2.1): creates the tag vX.Y.Z on GitHub on the newest commit of the main branch (or the commit you give), which starts the “Deploy to Production” workflow; then follows that run step by step until it ends and checks that the site answers. The tag must be new and look like v1.2.3, or the workflow refuses it. If the run fails, the site may be left half-deployed: run “Roll back to an earlier version” with the previous tag.");

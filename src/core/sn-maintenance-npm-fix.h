@@ -32,6 +32,12 @@ gboolean           sn_maintenance_npm_fix_sync           (SnHost            *hos
                                                            GCancellable      *cancellable,
                                                            GError           **error);
 /* Puts both files back from the backups of @stamp (operator). */
+/* npm update @prisma/client prisma in the checkout (operator). */
+gboolean           sn_maintenance_npm_update_prisma_sync (SnHost            *host,
+                                                           SnDeployLineFunc   func,
+                                                           gpointer           func_data,
+                                                           GCancellable      *cancellable,
+                                                           GError           **error);
 gboolean           sn_maintenance_npm_restore_sync       (SnHost            *host,
                                                            const char        *stamp,
                                                            GCancellable      *cancellable,
