@@ -83,7 +83,7 @@ static const struct {
   { "cache", N_("Cache"), "view-list-symbolic", sn_cache_view_get_type },
   { "backups", N_("Backups"), "document-save-symbolic", sn_backups_page_get_type },
   { "deployments", N_("Deployments"), "system-software-install-symbolic", sn_deployments_view_get_type },
-  { "scaling", N_("Scaling"), "utilities-system-monitor-symbolic", sn_scaling_view_get_type },
+  { "scaling", N_("Scaling"), "zoom-fit-best-symbolic", sn_scaling_view_get_type },
   { "maintenance", N_("Maintenance"), "emblem-system-symbolic", sn_maintenance_view_get_type },
 };
 
