@@ -32,7 +32,7 @@ static const SnSecretSteps steps[] = {
        "empty, and compose builds DATABASE_URL from it. Changing the file alone locks the app out of its "
        "database; the role’s password must change first, in the database, and the deploy workflow’s "
        "DB_PASSWORD too."),
-    N_("1. Make a verified backup (Backups → Back Up Now, or narcisse-ctl backup create).\n"
+    N_("1. Make a verified backup (Backups → Make Backup, or narcisse-ctl backup create).\n"
        "2. On the host, change the role’s password without putting it in the shell history: "
        "docker exec -it sweetnarcisse-db psql -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\" -c '\\password'\n"
        "3. Put the same value in POSTGRES_PASSWORD in <deploy path>/.env.production.local (keep mode 600; "
@@ -84,7 +84,7 @@ static const SnSecretSteps steps[] = {
     N_("1. Make a new key on your computer: openssl rand -base64 36\n"
        "2. Put it in MONITORING_API_KEY in <deploy path>/.env.production.local.\n"
        "3. {recreate}\n"
-       "4. In Narcisse Admin, Profiles → each profile of this server → Monitoring key: the new key; tell "
+       "4. In Narcisse Admin, Profiles → each profile of this server → Monitoring API Key: the new key; tell "
        "the other operators.\n"
        "5. Verify: narcisse-ctl health shows the detailed probes (not the public form).") },
 };
