@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-health-panel.h"
+#include "sn-window.h"
 #include "sn-secret-prompt.h"
 #include "sn-settings.h"
 
@@ -693,6 +694,12 @@ sn_health_panel_get_profile (SnHealthPanel *self)
   return self->profile;
 }
 
+static void
+refresh_widget (GtkWidget *widget)
+{
+  sn_health_panel_refresh (SN_HEALTH_PANEL (widget));
+}
+
 /**
  * sn_health_panel_set_profile:
  * @self: a #SnHealthPanel
@@ -715,7 +722,14 @@ sn_health_panel_set_profile (SnHealthPanel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
 
-  sn_health_panel_refresh (self);
+  /* The first frame shows the spinner; the checks start once it is painted. */
+  if (profile != NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      sn_health_panel_set_busy (self, TRUE);
+      sn_health_panel_update (self);
+    }
+  sn_window_after_first_frame (GTK_WIDGET (self), refresh_widget);
 }
 
 /**

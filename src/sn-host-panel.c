@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-host-panel.h"
+#include "sn-window.h"
 
 struct _SnHostPanel
 {
@@ -704,6 +705,12 @@ sn_host_panel_get_connection (SnHostPanel *self)
   return self->connection;
 }
 
+static void
+refresh_widget (GtkWidget *widget)
+{
+  sn_host_panel_refresh (SN_HOST_PANEL (widget));
+}
+
 /**
  * sn_host_panel_set_connection:
  * @self: a #SnHostPanel
@@ -735,7 +742,8 @@ sn_host_panel_set_connection (SnHostPanel  *self,
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
 
-  sn_host_panel_refresh (self);
+  /* No connection before the window's first frame (#21). */
+  sn_window_after_first_frame (GTK_WIDGET (self), refresh_widget);
 }
 
 gboolean

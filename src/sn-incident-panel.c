@@ -15,6 +15,7 @@
 #include "sn-format.h"
 #include "sn-gui-util.h"
 #include "sn-incident-panel.h"
+#include "sn-window.h"
 #include "sn-postmortem.h"
 #include "sn-runbook-wizard.h"
 #include "sn-timeline-row.h"
@@ -916,6 +917,24 @@ load_secrets (SnIncidentPanel *self)
                                     g_object_ref (self));
 }
 
+static void
+load_profile_files (GtkWidget *widget)
+{
+  SnIncidentPanel *self = SN_INCIDENT_PANEL (widget);
+
+  if (self->profile != NULL && self->history == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->history = sn_health_history_new (sn_profile_get_name (self->profile), NULL);
+      if (!sn_health_history_load (self->history, &error))
+        g_debug ("Health history: %s", error->message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY]);
+    }
+  load_secrets (self);
+  sn_incident_panel_reload (self);
+}
+
 void
 sn_incident_panel_set_profile (SnIncidentPanel *self,
                                SnProfile       *profile)
@@ -928,17 +947,9 @@ sn_incident_panel_set_profile (SnIncidentPanel *self,
 
   g_clear_object (&self->history);
   self->last_state = SN_HEALTH_STATE_UNKNOWN;
-  if (profile != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      self->history = sn_health_history_new (sn_profile_get_name (profile), NULL);
-      if (!sn_health_history_load (self->history, &error))
-        g_debug ("Health history: %s", error->message);
-    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY]);
-  load_secrets (self);
-  sn_incident_panel_reload (self);
+  /* The history and the incidents are read once the window is on screen. */
+  sn_window_after_first_frame (GTK_WIDGET (self), load_profile_files);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
 }
 

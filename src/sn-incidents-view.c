@@ -17,6 +17,7 @@
 #include "sn-incident-declare-dialog.h"
 #include "sn-incident-panel.h"
 #include "sn-incidents-view.h"
+#include "sn-window.h"
 #include "sn-logs-panel.h"
 #include "sn-runbook-catalog.h"
 #include "sn-runbook-wizard.h"
@@ -161,6 +162,12 @@ update_declare (SnIncidentsView *self)
 }
 
 static void
+refresh_host_panel (GtkWidget *widget)
+{
+  sn_host_panel_refresh (SN_HOST_PANEL (widget));
+}
+
+static void
 report_changed_cb (SnIncidentsView *self)
 {
   SnHealthReport *report = sn_health_panel_get_report (self->health_panel);
@@ -174,7 +181,7 @@ report_changed_cb (SnIncidentsView *self)
   if (sn_health_panel_get_by_timer (self->health_panel))
     sn_host_panel_poll (self->host_panel);
   else
-    sn_host_panel_refresh (self->host_panel);
+    sn_window_after_first_frame (GTK_WIDGET (self->host_panel), refresh_host_panel);
 }
 
 static void

@@ -49,8 +49,18 @@ struct _SnWindow
   /* Borrowed: the header bar's connection state */
   SnConnectionIndicator *connection_indicator;
 
+  /* Work the views asked to start once the first frame is painted (#21):
+   * Deferred items. */
+  GPtrArray            *after_first_frame;
+  guint                 first_frame_done : 1;
   guint                 syncing_selection : 1;
 };
+
+typedef struct
+{
+  GtkWidget    *widget;   /* weak */
+  SnWindowFunc  func;
+} Deferred;
 
 enum {
   PROP_0,
@@ -453,6 +463,7 @@ sn_window_dispose (GObject *object)
 {
   SnWindow *self = (SnWindow *)object;
 
+  g_clear_pointer (&self->after_first_frame, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_WINDOW);
 
   /* The session ends here, on the main thread. */
@@ -534,6 +545,106 @@ sn_window_set_property (GObject      *object,
 }
 
 static void
+deferred_free (gpointer data)
+{
+  Deferred *item = data;
+
+  if (item->widget != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (item->widget), (gpointer *)&item->widget);
+  g_free (item);
+}
+
+static void
+run_deferred (SnWindow *self)
+{
+  g_autoptr(GPtrArray) deferred = g_steal_pointer (&self->after_first_frame);
+
+  self->first_frame_done = TRUE;
+  for (guint i = 0; deferred != NULL && i < deferred->len; i++)
+    {
+      Deferred *item = g_ptr_array_index (deferred, i);
+
+      if (item->widget != NULL)
+        item->func (item->widget);
+    }
+}
+
+static gboolean
+run_deferred_idle_cb (gpointer user_data)
+{
+  run_deferred (SN_WINDOW (user_data));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+first_frame_painted_cb (GdkFrameClock *clock,
+                        SnWindow      *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_painted_cb, self);
+  /* Not inside the paint: the frame is on screen before the work starts. */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, run_deferred_idle_cb, g_object_ref (self), g_object_unref);
+}
+
+static void
+sn_window_realize (GtkWidget *widget)
+{
+  SnWindow *self = SN_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (sn_window_parent_class)->realize (widget);
+
+  if (!self->first_frame_done)
+    g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                             G_CALLBACK (first_frame_painted_cb), self, 0);
+}
+
+/**
+ * sn_window_after_first_frame:
+ * @widget: a widget of a view
+ * @func: what to run with @widget
+ *
+ * Runs @func now, or, while @widget's window has not painted its first frame,
+ * once it has: a view's first read of the disk or the network waits for the
+ * window to be on screen (#21). Nothing runs if @widget is finalized first.
+ * Outside an #SnWindow (a widget tested on its own) @func runs now.
+ */
+void
+sn_window_after_first_frame (GtkWidget    *widget,
+                             SnWindowFunc  func)
+{
+  GtkRoot *root;
+  SnWindow *self;
+  Deferred *item;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (func != NULL);
+
+  root = gtk_widget_get_root (widget);
+  if (!SN_IS_WINDOW (root) || SN_WINDOW (root)->first_frame_done)
+    {
+      func (widget);
+      return;
+    }
+
+  self = SN_WINDOW (root);
+  if (self->after_first_frame == NULL)
+    self->after_first_frame = g_ptr_array_new_with_free_func (deferred_free);
+  /* The same work asked twice runs once. */
+  for (guint i = 0; i < self->after_first_frame->len; i++)
+    {
+      Deferred *other = g_ptr_array_index (self->after_first_frame, i);
+
+      if (other->widget == widget && other->func == func)
+        return;
+    }
+  item = g_new0 (Deferred, 1);
+  item->widget = widget;
+  item->func = func;
+  g_object_add_weak_pointer (G_OBJECT (widget), (gpointer *)&item->widget);
+  g_ptr_array_add (self->after_first_frame, item);
+}
+
+static void
 sn_window_class_init (SnWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -545,6 +656,7 @@ sn_window_class_init (SnWindowClass *klass)
   object_class->finalize = sn_window_finalize;
   object_class->get_property = sn_window_get_property;
   object_class->set_property = sn_window_set_property;
+  widget_class->realize = sn_window_realize;
 
   window_class->close_request = sn_window_close_request;
 

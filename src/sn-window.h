@@ -16,6 +16,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SnWindow, sn_window, SN, WINDOW, AdwApplicationWindow)
 
+/**
+ * SnWindowFunc:
+ * @widget: the widget given to sn_window_after_first_frame()
+ */
+typedef void (*SnWindowFunc) (GtkWidget *widget);
+
 SnWindow       *sn_window_new               (GtkApplication *application,
                                              SnProfileStore *profile_store,
                                              const char     *initial_profile);
@@ -29,6 +35,8 @@ GtkWidget      *sn_window_show_view         (SnWindow       *self,
 SnSshSession   *sn_window_dup_ssh_session   (GtkWidget      *widget,
                                              SnProfile      *profile,
                                              gboolean       *shared);
+void            sn_window_after_first_frame (GtkWidget      *widget,
+                                             SnWindowFunc    func);
 void            sn_window_set_profile       (SnWindow       *self,
                                              SnProfile      *profile);
 gboolean        sn_window_select_profile    (SnWindow       *self,
