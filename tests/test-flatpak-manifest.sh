@@ -48,7 +48,7 @@ need("--filesystem=host" not in args and "--filesystem=home" not in args,
      "finish-args grant no home or host file system")
 
 modules = {mod.get("name"): mod for mod in m.get("modules", []) if isinstance(mod, dict)}
-for name in ("libssh2", "hiredis", "libpq", "narcisse-admin"):
+for name in ("libssh2", "hiredis", "libpq", "libyaml", "narcisse-admin"):
     need(name in modules, "module " + name)
 for name, mod in modules.items():
     need(mod.get("buildsystem") in ("autotools", "cmake", "cmake-ninja", "meson", "simple", "qmake"),
