@@ -69,6 +69,31 @@ run_command (SnHost        *host,
   return sn_ssh_exec_result_dup_stdout_text (result);
 }
 
+/* npm @argv in the checkout, each line of its output to @func; @allowed_status
+ * as in run_command(). The caller checks the level first. */
+static gboolean
+npm_in_checkout (SnHost              *host,
+                 const char          *action,
+                 const char * const  *argv,
+                 int                  allowed_status,
+                 SnDeployLineFunc     func,
+                 gpointer             func_data,
+                 GCancellable        *cancellable,
+                 GError             **error)
+{
+  g_autofree char *command = sn_host_command_npm_in_checkout (host_profile (host), argv);
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!(out = run_command (host, action, command, FIX_TIMEOUT_MS, allowed_status, cancellable, error)))
+    return FALSE;
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; func != NULL && lines[i] != NULL; i++)
+    if (*g_strstrip (lines[i]) != '\0')
+      func (lines[i], FALSE, func_data);
+  return TRUE;
+}
+
 /**
  * sn_maintenance_npm_audit_checkout_sync:
  *
@@ -135,23 +160,13 @@ sn_maintenance_npm_fix_sync (SnHost            *host,
                              GError           **error)
 {
   static const char * const argv[] = { "audit", "fix", NULL };
-  g_autofree char *command = NULL;
-  g_autofree char *out = NULL;
-  g_auto(GStrv) lines = NULL;
 
   g_return_val_if_fail (SN_IS_HOST (host), FALSE);
 
   if (!sn_profile_check_level (host_profile (host), SN_SAFETY_LEVEL_OPERATOR,
                                _("run npm audit fix"), error))
     return FALSE;
-  command = sn_host_command_npm_in_checkout (host_profile (host), argv);
-  if (!(out = run_command (host, "maintenance.npm-audit-fix", command, FIX_TIMEOUT_MS, 1, cancellable, error)))
-    return FALSE;
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; func != NULL && lines[i] != NULL; i++)
-    if (*g_strstrip (lines[i]) != '\0')
-      func (lines[i], FALSE, func_data);
-  return TRUE;
+  return npm_in_checkout (host, "maintenance.npm-audit-fix", argv, 1, func, func_data, cancellable, error);
 }
 
 /**
@@ -171,24 +186,14 @@ sn_maintenance_npm_update_prisma_sync (SnHost            *host,
                                        GError           **error)
 {
   static const char * const argv[] = { "update", "@prisma/client", "prisma", NULL };
-  g_autofree char *command = NULL;
-  g_autofree char *out = NULL;
-  g_auto(GStrv) lines = NULL;
 
   g_return_val_if_fail (SN_IS_HOST (host), FALSE);
 
   if (!sn_profile_check_level (host_profile (host), SN_SAFETY_LEVEL_OPERATOR,
                                _("update Prisma"), error))
     return FALSE;
-  command = sn_host_command_npm_in_checkout (host_profile (host), argv);
-  if (!(out = run_command (host, "maintenance.npm-update-prisma", command, FIX_TIMEOUT_MS, -1, cancellable,
-                           error)))
-    return FALSE;
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; func != NULL && lines[i] != NULL; i++)
-    if (*g_strstrip (lines[i]) != '\0')
-      func (lines[i], FALSE, func_data);
-  return TRUE;
+  return npm_in_checkout (host, "maintenance.npm-update-prisma", argv, -1, func, func_data, cancellable,
+                          error);
 }
 
 /**
