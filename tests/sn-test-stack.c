@@ -382,3 +382,29 @@ sn_test_wait_until (gboolean (*cond) (gpointer),
     g_source_remove (id);
   return ok;
 }
+
+void
+sn_test_store_result_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      slot)
+{
+  GAsyncResult **out = slot;
+
+  g_assert_null (*out);
+  *out = g_object_ref (result);
+}
+
+static gboolean
+result_is_set (gpointer slot)
+{
+  return *(GAsyncResult **) slot != NULL;
+}
+
+GAsyncResult *
+sn_test_wait_for_result (GAsyncResult **slot,
+                         guint          timeout_ms)
+{
+  if (!sn_test_wait_until (result_is_set, slot, timeout_ms))
+    g_error ("No async result after %u ms: the call never finished.", timeout_ms);
+  return *slot;
+}

@@ -256,14 +256,6 @@ count_lines (const char *path)
   return n;
 }
 
-static void
-on_async_done (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
 /* M1: the service itself refuses, before touching anything, whatever calls it. */
 static void
 test_read_only_refused (void)
@@ -297,9 +289,9 @@ test_read_only_refused (void)
   g_assert_nonnull (strstr (error->message, "operator profile"));
   g_clear_error (&error);
 
-  sn_backup_service_create_async (ro_service, "manual", SN_BACKUP_CREATE_NONE, NULL, on_async_done, &async_result);
-  while (async_result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  sn_backup_service_create_async (ro_service, "manual", SN_BACKUP_CREATE_NONE, NULL,
+                                  sn_test_store_result_cb, &async_result);
+  sn_test_wait_for_result (&async_result, SN_TEST_WAIT_MS);
   g_assert_null (sn_backup_service_create_finish (ro_service, async_result, &error));
   g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
   g_clear_error (&error);
