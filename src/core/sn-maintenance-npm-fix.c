@@ -69,6 +69,24 @@ run_command (SnHost        *host,
   return sn_ssh_exec_result_dup_stdout_text (result);
 }
 
+/* The package files' backup or restore @command (NULL for a bad stamp), at
+ * operator level: @what says what is refused below it. */
+static gboolean
+copy_files (SnHost        *host,
+            const char    *what,
+            const char    *action,
+            const char    *command,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autofree char *out = NULL;
+
+  if (!sn_profile_check_level (host_profile (host), SN_SAFETY_LEVEL_OPERATOR, what, error))
+    return FALSE;
+  out = run_command (host, action, command, COPY_TIMEOUT_MS, -1, cancellable, error);
+  return out != NULL;
+}
+
 /* npm @argv in the checkout, each line of its output to @func; @allowed_status
  * as in run_command(). The caller checks the level first. */
 static gboolean
@@ -132,16 +150,12 @@ sn_maintenance_npm_backup_sync (SnHost        *host,
                                 GError       **error)
 {
   g_autofree char *command = NULL;
-  g_autofree char *out = NULL;
 
   g_return_val_if_fail (SN_IS_HOST (host), FALSE);
 
-  if (!sn_profile_check_level (host_profile (host), SN_SAFETY_LEVEL_OPERATOR,
-                               _("back up the app’s package files"), error))
-    return FALSE;
   command = sn_host_command_npm_files_backup (host_profile (host), stamp);
-  out = run_command (host, "maintenance.npm-backup", command, COPY_TIMEOUT_MS, -1, cancellable, error);
-  return out != NULL;
+  return copy_files (host, _("back up the app’s package files"), "maintenance.npm-backup", command,
+                     cancellable, error);
 }
 
 /**
@@ -210,16 +224,12 @@ sn_maintenance_npm_restore_sync (SnHost        *host,
                                  GError       **error)
 {
   g_autofree char *command = NULL;
-  g_autofree char *out = NULL;
 
   g_return_val_if_fail (SN_IS_HOST (host), FALSE);
 
-  if (!sn_profile_check_level (host_profile (host), SN_SAFETY_LEVEL_OPERATOR,
-                               _("put the app’s package files back"), error))
-    return FALSE;
   command = sn_host_command_npm_files_restore (host_profile (host), stamp);
-  out = run_command (host, "maintenance.npm-restore", command, COPY_TIMEOUT_MS, -1, cancellable, error);
-  return out != NULL;
+  return copy_files (host, _("put the app’s package files back"), "maintenance.npm-restore", command,
+                     cancellable, error);
 }
 
 /**
