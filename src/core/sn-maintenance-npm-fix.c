@@ -26,8 +26,6 @@
 #define AUDIT_TIMEOUT_MS   (5 * 60 * 1000)
 #define FIX_TIMEOUT_MS     (15 * 60 * 1000)
 #define COPY_TIMEOUT_MS    (60 * 1000)
-#define HEALTH_CHECKS      20
-#define HEALTH_INTERVAL_MS 3000
 
 static SnProfile *
 host_profile (SnHost *host)
@@ -246,6 +244,7 @@ sn_maintenance_npm_rebuild_sync (SnHost            *host,
                                  GError           **error)
 {
   g_autoptr(SnDeployService) service = NULL;
+  GError *local_error = NULL;
 
   g_return_val_if_fail (SN_IS_HOST (host), FALSE);
 
@@ -254,19 +253,15 @@ sn_maintenance_npm_rebuild_sync (SnHost            *host,
   service = sn_deploy_service_new (host_profile (host), host);
   if (!sn_deploy_service_build_sync (service, func, func_data, cancellable, error))
     return FALSE;
-  for (guint i = 0; i < HEALTH_CHECKS; i++)
+  if (sn_deploy_service_wait_site_sync (service, cancellable, NULL, &local_error))
+    return TRUE;
+  if (local_error != NULL)
     {
-      g_autoptr(SnDeployStatus) status = NULL;
-
-      if (i > 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      if (i > 0)
-        g_usleep (HEALTH_INTERVAL_MS * 1000);
-      if ((status = sn_deploy_service_status_sync (service, cancellable, error)) == NULL)
-        return FALSE;
-      if (sn_deploy_status_get_site_answers (status))
-        return TRUE;
+      g_propagate_error (error, local_error);
+      return FALSE;
     }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
                _("The app was rebuilt but the site does not answer: check the app’s logs."));
   return FALSE;
