@@ -382,3 +382,58 @@ sn_test_wait_until (gboolean (*cond) (gpointer),
     g_source_remove (id);
   return ok;
 }
+
+void
+sn_test_store_result_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      slot)
+{
+  GAsyncResult **out = slot;
+
+  g_assert_null (*out);
+  *out = g_object_ref (result);
+}
+
+static gboolean
+result_is_set (gpointer slot)
+{
+  return *(GAsyncResult **) slot != NULL;
+}
+
+GAsyncResult *
+sn_test_wait_for_result (GAsyncResult **slot,
+                         guint          timeout_ms)
+{
+  if (!sn_test_wait_until (result_is_set, slot, timeout_ms))
+    g_error ("No async result after %u ms: the call never finished.", timeout_ms);
+  return *slot;
+}
+
+char *
+sn_test_psql (const char *sql)
+{
+  g_autofree char *quoted = g_shell_quote (sql);
+  g_autofree char *command = g_strdup_printf ("env PGPASSWORD=%s %s/psql -X -q -A -t -h 127.0.0.1 -p %s "
+                                              "-U snarcisse -d snarcisse -v ON_ERROR_STOP=1 -c %s",
+                                              sn_test_stack_get ("PGPASSWORD"), sn_test_stack_get ("PG_BIN"),
+                                              sn_test_stack_get ("PGPORT"), quoted);
+
+  return g_strstrip (sn_test_run (command));
+}
+
+char *
+sn_test_tables_fingerprint (const char * const *tables)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; tables[i] != NULL; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' "
+                                              "ORDER BY t.id)), '') FROM \"%s\" t", tables[i]);
+      g_autofree char *value = sn_test_psql (sql);
+
+      g_string_append_printf (text, "%s=%s\n", tables[i], value);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}

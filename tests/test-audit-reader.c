@@ -13,6 +13,7 @@
 
 #include "sn-audit-log.h"
 #include "sn-audit-reader.h"
+#include "sn-test-stack.h"
 
 typedef struct
 {
@@ -155,16 +156,6 @@ test_reader_lines (void)
   g_rmdir (dir);
 }
 
-static void
-on_loaded (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GError **error = user_data;
-
-  g_assert_true (sn_audit_reader_load_finish (SN_AUDIT_READER (object), result, error));
-}
-
 /* What SnAuditLog writes, read back (async), secrets already redacted. */
 static void
 test_reader_round_trip (void)
@@ -175,7 +166,7 @@ test_reader_round_trip (void)
   g_autoptr(SnAuditReader) reader = sn_audit_reader_new (path, SN_AUDIT_ORDER_NEWEST_FIRST);
   g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  GError *load_error = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
   SnAuditEntry *entry;
 
   g_assert_true (sn_audit_log_append (log, "production", "host.exec", "PGPASSWORD=hunter2 psql",
@@ -183,10 +174,10 @@ test_reader_round_trip (void)
   g_assert_true (sn_audit_log_append (log, "production", "host.exec", "false", 1, 1000, 0, &error));
   g_assert_no_error (error);
 
-  sn_audit_reader_load_async (reader, NULL, on_loaded, &load_error);
-  while (g_list_model_get_n_items (G_LIST_MODEL (reader)) == 0 && load_error == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_no_error (load_error);
+  sn_audit_reader_load_async (reader, NULL, sn_test_store_result_cb, &loaded);
+  g_assert_true (sn_audit_reader_load_finish (reader, sn_test_wait_for_result (&loaded, SN_TEST_WAIT_MS),
+                                              &error));
+  g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (reader)), ==, 2);
 
   entry = item (reader, 0);

@@ -29,41 +29,10 @@ static SnSshSession *session;
 static SnBackupService *service;
 static SnRunbookCatalog *catalog;
 
-static char *
-psql (const char *sql)
-{
-  g_autofree char *quoted = g_shell_quote (sql);
-  g_autofree char *command = g_strdup_printf ("env PGPASSWORD=%s %s/psql -X -q -A -t -h 127.0.0.1 -p %s "
-                                              "-U snarcisse -d snarcisse -v ON_ERROR_STOP=1 -c %s",
-                                              sn_test_stack_get ("PGPASSWORD"), sn_test_stack_get ("PG_BIN"),
-                                              sn_test_stack_get ("PGPORT"), quoted);
-  char *output = sn_test_run (command);
-
-  return g_strstrip (output);
-}
-
-/* count + md5 of every row, per table */
-static char *
-fingerprint (void)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  for (guint i = 0; tables[i] != NULL; i++)
-    {
-      g_autofree char *sql = g_strdup_printf ("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' "
-                                              "ORDER BY t.id)), '') FROM \"%s\" t", tables[i]);
-      g_autofree char *value = psql (sql);
-
-      g_string_append_printf (text, "%s=%s\n", tables[i], value);
-    }
-
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
 static void
 assert_fingerprint (const char *expected)
 {
-  g_autofree char *now = fingerprint ();
+  g_autofree char *now = sn_test_tables_fingerprint (tables);
 
   g_assert_cmpstr (now, ==, expected);
 }
@@ -75,13 +44,13 @@ change_data (const char *tag)
     "DELETE FROM \"Payment\" WHERE id IN (SELECT id FROM \"Payment\" ORDER BY id LIMIT 2);"
     "UPDATE \"Booking\" SET message = 'changed %s' WHERE id IN (SELECT id FROM \"Booking\" ORDER BY id LIMIT 3);"
     "INSERT INTO \"Boat\" (name, capacity, status) VALUES ('Test %s', 9, 'ACTIVE');", tag, tag);
-  g_autofree char *output = psql (sql);
+  g_autofree char *output = sn_test_psql (sql);
 }
 
 static guint
 count_temp_databases (void)
 {
-  g_autofree char *n = psql ("SELECT count(*) FROM pg_database WHERE datname LIKE 'sn_restore_test_%'");
+  g_autofree char *n = sn_test_psql ("SELECT count(*) FROM pg_database WHERE datname LIKE 'sn_restore_test_%'");
 
   return atoi (n);
 }
@@ -161,7 +130,7 @@ test_create (void)
   g_autoptr(GPtrArray) remote = NULL;
   g_autofree char *sha = NULL;
   g_autofree char *contents = NULL;
-  g_autofree char *bookings = psql ("SELECT count(*) FROM \"Booking\"");
+  g_autofree char *bookings = sn_test_psql ("SELECT count(*) FROM \"Booking\"");
   gsize length;
 
   g_assert_true (g_file_test (sn_backup_get_path (backup), G_FILE_TEST_IS_REGULAR));
@@ -256,14 +225,6 @@ count_lines (const char *path)
   return n;
 }
 
-static void
-on_async_done (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
 /* M1: the service itself refuses, before touching anything, whatever calls it. */
 static void
 test_read_only_refused (void)
@@ -281,7 +242,7 @@ test_read_only_refused (void)
   g_autofree char *in_bucket = g_build_filename (sn_test_stack_get ("MINIO_DIR"), "sweet-backups", "backups",
                                                  sn_backup_get_name (backup), NULL);
   g_autofree char *audit = sn_audit_log_default_path ();
-  g_autofree char *before = fingerprint ();
+  g_autofree char *before = sn_test_tables_fingerprint (tables);
   guint staged = count_dumps (stage);
   guint audited = count_lines (audit);
 
@@ -297,9 +258,9 @@ test_read_only_refused (void)
   g_assert_nonnull (strstr (error->message, "operator profile"));
   g_clear_error (&error);
 
-  sn_backup_service_create_async (ro_service, "manual", SN_BACKUP_CREATE_NONE, NULL, on_async_done, &async_result);
-  while (async_result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  sn_backup_service_create_async (ro_service, "manual", SN_BACKUP_CREATE_NONE, NULL,
+                                  sn_test_store_result_cb, &async_result);
+  sn_test_wait_for_result (&async_result, SN_TEST_WAIT_MS);
   g_assert_null (sn_backup_service_create_finish (ro_service, async_result, &error));
   g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
   g_clear_error (&error);
@@ -373,12 +334,12 @@ test_restore (void)
   g_autoptr(SnBackup) wanted = make_backup ("manual");
   g_autoptr(SnBackup) safety = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *before = fingerprint ();
+  g_autofree char *before = sn_test_tables_fingerprint (tables);
   g_autofree char *changed = NULL;
   g_autofree char *after = NULL;
 
   change_data ("restore");
-  changed = fingerprint ();
+  changed = sn_test_tables_fingerprint (tables);
   g_assert_cmpstr (changed, !=, before);
 
   /* The run makes its own safety backup first; the gate verifies it right
@@ -389,7 +350,7 @@ test_restore (void)
   g_assert_nonnull (safety);
   g_assert_cmpint (sn_backup_get_state (safety), ==, SN_BACKUP_STATE_VERIFIED);
 
-  after = fingerprint ();
+  after = sn_test_tables_fingerprint (tables);
   g_assert_cmpstr (after, ==, before);
 }
 
@@ -404,7 +365,7 @@ test_restore_fails_midway (void)
   SnRunOutcome outcome;
 
   change_data ("midway");
-  current = fingerprint ();
+  current = sn_test_tables_fingerprint (tables);
   safety = make_backup ("safety");
 
   g_assert_true (g_file_set_contents (knob, "", 0, NULL));
@@ -464,7 +425,7 @@ test_corrupt (void)
    * read-only step on the damaged file: nothing is stopped or dropped. */
   safety = make_backup ("safety");
   change_data ("corrupt");
-  before = fingerprint ();
+  before = sn_test_tables_fingerprint (tables);
   g_assert_cmpint (run_restore (flip_path, &error), ==, SN_RUN_OUTCOME_FAILED_REVERTED);
   g_assert_error (error, SN_RUNNER_ERROR, SN_RUNNER_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "checksum"));
@@ -485,7 +446,7 @@ test_corrupt (void)
 static void
 add_scratch (void)
 {
-  g_autofree char *output = psql ("CREATE TABLE IF NOT EXISTS sn_scratch AS SELECT g AS id, "
+  g_autofree char *output = sn_test_psql ("CREATE TABLE IF NOT EXISTS sn_scratch AS SELECT g AS id, "
                                   "md5(random()::text) || md5(random()::text) || md5(random()::text) AS t "
                                   "FROM generate_series(1, 600000) g");
 }
@@ -493,7 +454,7 @@ add_scratch (void)
 static void
 drop_scratch (void)
 {
-  g_autofree char *output = psql ("DROP TABLE IF EXISTS sn_scratch");
+  g_autofree char *output = sn_test_psql ("DROP TABLE IF EXISTS sn_scratch");
 }
 
 /* Stopping the stack's sshd leaves its open connections alive: end them too,

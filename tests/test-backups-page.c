@@ -21,19 +21,6 @@
 #include "sn-format.h"
 #include "sn-database-view.h"
 
-static char *
-psql (const char *sql)
-{
-  g_autofree char *quoted = g_shell_quote (sql);
-  g_autofree char *command = g_strdup_printf ("env PGPASSWORD=%s %s/psql -X -q -A -t -h 127.0.0.1 -p %s "
-                                              "-U snarcisse -d snarcisse -v ON_ERROR_STOP=1 -c %s",
-                                              sn_test_stack_get ("PGPASSWORD"), sn_test_stack_get ("PG_BIN"),
-                                              sn_test_stack_get ("PGPORT"), quoted);
-  char *output = sn_test_run (command);
-
-  return g_strstrip (output);
-}
-
 static guint
 count_files (const char *path,
              const char *suffix)
@@ -253,7 +240,7 @@ test_cancel (void)
   GtkProgressBar *bar;
   guint rows_before, dumps_before;
 
-  created = psql ("CREATE TABLE IF NOT EXISTS sn_scratch AS SELECT g AS id, "
+  created = sn_test_psql ("CREATE TABLE IF NOT EXISTS sn_scratch AS SELECT g AS id, "
                   "md5(random()::text) || md5(random()::text) || md5(random()::text) AS t "
                   "FROM generate_series(1, 600000) g");
   show_backups (window);
@@ -279,7 +266,7 @@ test_cancel (void)
   g_assert_cmpuint (count_files (dir, ".dump"), ==, dumps_before);
   g_assert_cmpuint (count_files (dir, ".part"), ==, 0);
 
-  dropped = psql ("DROP TABLE IF EXISTS sn_scratch");
+  dropped = sn_test_psql ("DROP TABLE IF EXISTS sn_scratch");
   sn_test_destroy_window (window);
 }
 

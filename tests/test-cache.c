@@ -19,22 +19,6 @@
 #include "sn-actions-builtin.h"
 #include "sn-test-stack.h"
 
-static GAsyncResult *
-wait_for (GAsyncResult **res)
-{
-  while (*res == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *res;
-}
-
-static void
-store_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
 /* redis-cli on the stack's Redis; its stdout */
 static char *
 redis (const char *args)
@@ -99,8 +83,8 @@ connect_profile (SnProfile  *profile,
 
   if (backend == NULL)
     return NULL;
-  sn_cache_backend_connect_async (backend, NULL, store_cb, &res);
-  if (!sn_cache_backend_connect_finish (backend, wait_for (&res), error))
+  sn_cache_backend_connect_async (backend, NULL, sn_test_store_result_cb, &res);
+  if (!sn_cache_backend_connect_finish (backend, sn_test_wait_for_result (&res, SN_TEST_WAIT_MS), error))
     return NULL;
   return g_steal_pointer (&backend);
 }
@@ -197,8 +181,8 @@ scan_into_model (SnKeyModel     *model,
 {
   g_autoptr(GAsyncResult) res = NULL;
 
-  sn_key_model_scan_async (model, backend, pattern, count, NULL, store_cb, &res);
-  sn_key_model_scan_finish (model, wait_for (&res), NULL, error);
+  sn_key_model_scan_async (model, backend, pattern, count, NULL, sn_test_store_result_cb, &res);
+  sn_key_model_scan_finish (model, sn_test_wait_for_result (&res, SN_TEST_WAIT_MS), NULL, error);
 }
 
 static GPtrArray *
@@ -826,10 +810,10 @@ test_redis_stops_mid_scan (void)
   guint had;
 
   out = redis ("EVAL \"for i=1,200000 do redis.call('SET', KEYS[1]..i, i) end return 1\" 1 narcisse-test:stop:");
-  sn_key_model_scan_async (model, backend, "*", 10, NULL, store_cb, &res);
+  sn_key_model_scan_async (model, backend, "*", 10, NULL, sn_test_store_result_cb, &res);
   g_assert_true (sn_test_wait_until (has_pages, model, 20000));
   sn_test_stack_stop ("redis");
-  g_assert_false (sn_key_model_scan_finish (model, wait_for (&res), NULL, &error));
+  g_assert_false (sn_key_model_scan_finish (model, sn_test_wait_for_result (&res, SN_TEST_WAIT_MS), NULL, &error));
   g_assert_nonnull (error);
   g_test_message ("error: %s", error->message);
   g_assert_true (g_error_matches (error, SN_CACHE_ERROR, SN_CACHE_ERROR_LOST) ||

@@ -12,6 +12,7 @@
 
 #include "sn-contacts.h"
 #include "sn-contacts-page.h"
+#include "sn-test-stack.h"
 
 static char *contacts_path;
 
@@ -44,14 +45,16 @@ file_holds (const char *text)
   return g_file_get_contents (contacts_path, &contents, NULL, NULL) && strstr (contents, text) != NULL;
 }
 
+static gboolean
+file_holds_cb (gpointer text)
+{
+  return file_holds (text);
+}
+
 static void
 wait_for_file (const char *text)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
-
-  while (!file_holds (text) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
-  g_assert_true (file_holds (text));
+  g_assert_true (sn_test_wait_until (file_holds_cb, (gpointer) text, 10000));
 }
 
 static void

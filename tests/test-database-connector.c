@@ -17,22 +17,6 @@
 #include "sn-sql-console.h"
 #include "sn-test-stack.h"
 
-static GAsyncResult *
-wait_for (GAsyncResult **res)
-{
-  while (*res == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *res;
-}
-
-static void
-store_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
 static SnDatabaseConnector *
 connect_by (SnProfile      *profile,
             SnDatabasePath  path,
@@ -42,8 +26,8 @@ connect_by (SnProfile      *profile,
   g_autoptr(GAsyncResult) res = NULL;
 
   sn_database_connector_set_forced_path (connector, path);
-  sn_database_connector_connect_async (connector, NULL, store_cb, &res);
-  if (!sn_database_connector_connect_finish (connector, wait_for (&res), error))
+  sn_database_connector_connect_async (connector, NULL, sn_test_store_result_cb, &res);
+  if (!sn_database_connector_connect_finish (connector, sn_test_wait_for_result (&res, SN_TEST_WAIT_MS), error))
     return NULL;
   return g_steal_pointer (&connector);
 }
@@ -65,8 +49,8 @@ report_figures (SnDatabaseConnector *connector,
   GDate today;
 
   sn_reports_paris_today (&today);
-  sn_database_connector_run_report_async (connector, id, &today, &today, NULL, store_cb, &res);
-  report = sn_database_connector_run_report_finish (connector, wait_for (&res), &error);
+  sn_database_connector_run_report_async (connector, id, &today, &today, NULL, sn_test_store_result_cb, &res);
+  report = sn_database_connector_run_report_finish (connector, sn_test_wait_for_result (&res, SN_TEST_WAIT_MS), &error);
   g_assert_no_error (error);
   g_assert_nonnull (report);
 
@@ -198,8 +182,8 @@ test_export_private (void)
       if (round == 1)
         g_assert_cmpint (g_chmod (path, 0644), ==, 0);
       sn_database_connector_export_csv_async (connector, "SELECT 'Ada' AS name, 42 AS n",
-                                              file, NULL, NULL, NULL, NULL, store_cb, &res);
-      g_assert_true (sn_database_connector_export_csv_finish (connector, wait_for (&res), &rows, &error));
+                                              file, NULL, NULL, NULL, NULL, sn_test_store_result_cb, &res);
+      g_assert_true (sn_database_connector_export_csv_finish (connector, sn_test_wait_for_result (&res, SN_TEST_WAIT_MS), &rows, &error));
       g_assert_no_error (error);
       g_assert_cmpuint (rows, ==, 1);
       g_assert_cmpint (g_stat (path, &st), ==, 0);
@@ -279,8 +263,8 @@ run_query (SnDatabaseConnector  *connector,
   g_autoptr(SnQueryResult) result = sn_database_connector_start_query (connector, sql, NULL);
   g_autoptr(GAsyncResult) res = NULL;
 
-  sn_query_result_wait_async (result, NULL, store_cb, &res);
-  if (!sn_query_result_wait_finish (result, wait_for (&res), error))
+  sn_query_result_wait_async (result, NULL, sn_test_store_result_cb, &res);
+  if (!sn_query_result_wait_finish (result, sn_test_wait_for_result (&res, SN_TEST_WAIT_MS), error))
     return NULL;
   return g_steal_pointer (&result);
 }
@@ -335,8 +319,8 @@ test_psql_several_statements (void)
       if (paths[i] != SN_DATABASE_PATH_PSQL_EXEC)
         continue;
       sn_database_connector_export_csv_async (connector, sql, file, NULL, NULL, NULL, NULL,
-                                              store_cb, &res);
-      g_assert_true (sn_database_connector_export_csv_finish (connector, wait_for (&res), &rows, &error));
+                                              sn_test_store_result_cb, &res);
+      g_assert_true (sn_database_connector_export_csv_finish (connector, sn_test_wait_for_result (&res, SN_TEST_WAIT_MS), &rows, &error));
       g_assert_no_error (error);
       g_assert_cmpuint (rows, ==, 1);
       g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
@@ -376,8 +360,8 @@ test_export_spreadsheet_safe (void)
       connector = connect_by (profile, paths[i % G_N_ELEMENTS (paths)], &error);
       g_assert_no_error (error);
       sn_database_connector_export_csv_async (connector, sql, file, NULL, NULL, NULL, NULL,
-                                              store_cb, &res);
-      g_assert_true (sn_database_connector_export_csv_finish (connector, wait_for (&res), NULL, &error));
+                                              sn_test_store_result_cb, &res);
+      g_assert_true (sn_database_connector_export_csv_finish (connector, sn_test_wait_for_result (&res, SN_TEST_WAIT_MS), NULL, &error));
       g_assert_no_error (error);
       g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
       g_test_message ("%s, path %u: %s", safe ? "safe" : "plain", i, contents);
@@ -501,8 +485,8 @@ test_console_audit (void)
   result = sn_sql_console_start (connector, audit, "SELECT 'console probe' AS p", FALSE, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (count_lines (path, "\"db.sql.started\""), ==, 1);
-  sn_query_result_wait_async (result, NULL, store_cb, &res);
-  g_assert_true (sn_query_result_wait_finish (result, wait_for (&res), &error));
+  sn_query_result_wait_async (result, NULL, sn_test_store_result_cb, &res);
+  g_assert_true (sn_query_result_wait_finish (result, sn_test_wait_for_result (&res, SN_TEST_WAIT_MS), &error));
   g_assert_cmpuint (count_lines (path, "\"db.sql\""), ==, 1);
   g_assert_cmpuint (count_lines (path, "console probe"), ==, 2);
   g_clear_object (&result);
@@ -512,8 +496,8 @@ test_console_audit (void)
   result = sn_sql_console_start (connector, audit, "ALTER ROLE nobody PASSWORD 'Sup3rS3cret'",
                                  FALSE, NULL, NULL, &error);
   g_assert_no_error (error);
-  sn_query_result_wait_async (result, NULL, store_cb, &res);
-  g_assert_false (sn_query_result_wait_finish (result, wait_for (&res), NULL));
+  sn_query_result_wait_async (result, NULL, sn_test_store_result_cb, &res);
+  g_assert_false (sn_query_result_wait_finish (result, sn_test_wait_for_result (&res, SN_TEST_WAIT_MS), NULL));
   g_assert_cmpuint (count_lines (path, "Sup3rS3cret"), ==, 0);
   g_assert_cmpuint (count_lines (path, "PASSWORD '[REDACTED]'"), ==, 2);
   g_clear_object (&result);

@@ -42,22 +42,6 @@ result_is_set (gpointer data)
   return *(GAsyncResult **)data != NULL;
 }
 
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot,
-          guint          timeout_ms)
-{
-  g_assert_true (sn_test_wait_until (result_is_set, slot, timeout_ms));
-  return *slot;
-}
-
 static SnQueryResult *
 query (SnDatabase  *db,
        const char  *sql,
@@ -65,8 +49,8 @@ query (SnDatabase  *db,
 {
   g_autoptr(GAsyncResult) res = NULL;
 
-  sn_database_query_async (db, sql, NULL, store_result_cb, &res);
-  wait_for (&res, 120000);
+  sn_database_query_async (db, sql, NULL, sn_test_store_result_cb, &res);
+  sn_test_wait_for_result (&res, 120000);
   return sn_database_query_finish (db, res, error);
 }
 
@@ -78,8 +62,8 @@ test_connect (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(SnQueryResult) result = NULL;
 
-  sn_database_connect_async (db, NULL, store_result_cb, &res);
-  wait_for (&res, 20000);
+  sn_database_connect_async (db, NULL, sn_test_store_result_cb, &res);
+  sn_test_wait_for_result (&res, 20000);
   g_assert_true (sn_database_connect_finish (db, res, &error));
   g_assert_no_error (error);
   g_assert_true (sn_database_get_connected (db));
@@ -334,7 +318,7 @@ check_cancel (gboolean use_cancellable)
 
   g_assert_true (sn_database_connect_sync (db, NULL, NULL));
 
-  sn_database_query_async (db, "SELECT pg_sleep(60)", cancellable, store_result_cb, &res);
+  sn_database_query_async (db, "SELECT pg_sleep(60)", cancellable, sn_test_store_result_cb, &res);
   /* Let the statement reach the server. */
   g_assert_false (sn_test_wait_until (result_is_set, &res, 500));
 
@@ -344,7 +328,7 @@ check_cancel (gboolean use_cancellable)
   else
     sn_database_cancel (db);
   g_assert_cmpint (g_get_monotonic_time () - begin, <, G_USEC_PER_SEC / 10);   /* never blocks */
-  wait_for (&res, 10000);
+  sn_test_wait_for_result (&res, 10000);
   elapsed = g_get_monotonic_time () - begin;
 
   result = sn_database_query_finish (db, res, &error);
@@ -435,8 +419,8 @@ test_million_rows (void)
   result = sn_database_start_query (db, MILLION_SQL, NULL);
   g_assert_true (sn_query_result_get_loading (result));
   handler = g_signal_connect (result, "items-changed", G_CALLBACK (on_items_changed), &progress);
-  sn_query_result_wait_async (result, NULL, store_result_cb, &res);
-  wait_for (&res, 120000);
+  sn_query_result_wait_async (result, NULL, sn_test_store_result_cb, &res);
+  sn_test_wait_for_result (&res, 120000);
   g_assert_true (sn_query_result_wait_finish (result, res, &error));
   g_assert_no_error (error);
   g_signal_handler_disconnect (result, handler);
@@ -525,8 +509,8 @@ test_forget_rows (void)
   /* Three chunks of 50,000 and a last one of 7. */
   result = sn_database_start_query (db, "SELECT g FROM generate_series(1, 150007) g", NULL);
   g_signal_connect (result, "items-changed", G_CALLBACK (on_rows_streamed), &streamed);
-  sn_query_result_wait_async (result, NULL, store_result_cb, &res);
-  wait_for (&res, 120000);
+  sn_query_result_wait_async (result, NULL, sn_test_store_result_cb, &res);
+  sn_test_wait_for_result (&res, 120000);
   g_assert_true (sn_query_result_wait_finish (result, res, &error));
   g_assert_no_error (error);
 
@@ -754,8 +738,8 @@ test_csv_export (void)
   file = g_file_new_for_path (ours);
 
   sn_database_export_csv_async (db, MILLION_CSV_SQL ";", file, copy_progress_cb, &progress, NULL,
-                                NULL, store_result_cb, &res);
-  wait_for (&res, 120000);
+                                NULL, sn_test_store_result_cb, &res);
+  sn_test_wait_for_result (&res, 120000);
   g_assert_true (sn_database_export_csv_finish (db, res, &bytes, &rows, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (rows, ==, 1000000);
@@ -791,8 +775,8 @@ test_export_trailing_comment (void)
   guint64 rows = 0;
 
   sn_database_export_csv_async (db, "SELECT 41 + 1 AS answer -- the usual one", file, NULL, NULL, NULL,
-                                NULL, store_result_cb, &res);
-  wait_for (&res, 30000);
+                                NULL, sn_test_store_result_cb, &res);
+  sn_test_wait_for_result (&res, 30000);
   g_assert_true (sn_database_export_csv_finish (db, res, NULL, &rows, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (rows, ==, 1);
@@ -858,8 +842,8 @@ check_export_cancel (gboolean existing_target)
   begin = g_get_monotonic_time ();
   sn_database_export_csv_async (db, "SELECT g, md5(g::text) FROM generate_series(1, 50000000) g",
                                 file, copy_progress_cb, &progress, NULL, cancellable,
-                                store_result_cb, &res);
-  wait_for (&res, 60000);
+                                sn_test_store_result_cb, &res);
+  sn_test_wait_for_result (&res, 60000);
   g_assert_false (sn_database_export_csv_finish (db, res, NULL, &rows, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (rows, >, 0);
@@ -903,8 +887,8 @@ test_export_error_keeps_target (void)
   g_assert_true (g_file_set_contents (target, "keep me\n", -1, NULL));
   file = g_file_new_for_path (target);
   sn_database_export_csv_async (db, "SELECT 1/(g - 100000) FROM generate_series(1, 200000) g",
-                                file, NULL, NULL, NULL, NULL, store_result_cb, &res);
-  wait_for (&res, 60000);
+                                file, NULL, NULL, NULL, NULL, sn_test_store_result_cb, &res);
+  sn_test_wait_for_result (&res, 60000);
   g_assert_false (sn_database_export_csv_finish (db, res, NULL, NULL, &error));
   g_assert_error (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "22012"));

@@ -780,25 +780,12 @@ test_migrate_fallback (void)
 #define FAILED_MIGRATION "20260110090000_add_booking_notes"
 #define GOOD_INVERSE "ALTER TABLE \"Booking\" DROP COLUMN \"notes\";"
 
-static char *
-psql (const char *sql)
-{
-  g_autofree char *quoted = g_shell_quote (sql);
-  g_autofree char *command = g_strdup_printf ("env PGPASSWORD=%s %s/psql -X -q -A -t -h 127.0.0.1 -p %s "
-                                              "-U snarcisse -d snarcisse -v ON_ERROR_STOP=1 -c %s",
-                                              sn_test_stack_get ("PGPASSWORD"), sn_test_stack_get ("PG_BIN"),
-                                              sn_test_stack_get ("PGPORT"), quoted);
-  char *output = sn_test_run (command);
-
-  return g_strstrip (output);
-}
-
 /* A deploy whose migration failed halfway: its first statement added a
  * column, the second failed, Prisma recorded the attempt as failed. */
 static void
 seed_failed_migration (void)
 {
-  g_free (psql ("ALTER TABLE \"Booking\" ADD COLUMN IF NOT EXISTS \"notes\" TEXT;"
+  g_free (sn_test_psql ("ALTER TABLE \"Booking\" ADD COLUMN IF NOT EXISTS \"notes\" TEXT;"
                 "DELETE FROM \"_prisma_migrations\" WHERE migration_name = '" FAILED_MIGRATION "';"
                 "INSERT INTO \"_prisma_migrations\" (id, checksum, finished_at, migration_name, logs, started_at, "
                 "applied_steps_count) VALUES ('f0000000-0000-4000-8000-000000000001', repeat('a', 64), NULL, '"
@@ -809,7 +796,7 @@ seed_failed_migration (void)
 static gboolean
 has_notes_column (void)
 {
-  g_autofree char *n = psql ("SELECT count(*) FROM information_schema.columns "
+  g_autofree char *n = sn_test_psql ("SELECT count(*) FROM information_schema.columns "
                              "WHERE table_name = 'Booking' AND column_name = 'notes'");
 
   return g_str_equal (n, "1");
@@ -823,7 +810,7 @@ migration_state (const char *name)
                                           "FROM \"_prisma_migrations\" WHERE migration_name = '%s' "
                                           "ORDER BY started_at DESC LIMIT 1", name);
 
-  return psql (sql);
+  return sn_test_psql (sql);
 }
 
 static SnRunner *

@@ -190,36 +190,17 @@ assert_clear (const char *message,
              message != NULL ? message : "(none)");
 }
 
-static char *
-psql (const char *sql)
-{
-  g_autofree char *quoted = g_shell_quote (sql);
-  g_autofree char *command = g_strdup_printf ("env PGPASSWORD=%s %s/psql -X -q -A -t -h 127.0.0.1 -p %s "
-                                              "-U snarcisse -d snarcisse -v ON_ERROR_STOP=1 -c %s",
-                                              sn_test_stack_get ("PGPASSWORD"), sn_test_stack_get ("PG_BIN"),
-                                              sn_test_stack_get ("PGPORT"), quoted);
-
-  return g_strstrip (sn_test_run (command));
-}
-
 /* The production data: count + md5 of every row of the app's tables, the
  * roles, and the databases (a temporary one left behind shows here). */
 static char *
 fingerprint (void)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *data = sn_test_tables_fingerprint (tables);
+  g_autoptr(GString) text = g_string_new (data);
 
-  for (guint i = 0; tables[i] != NULL; i++)
-    {
-      g_autofree char *sql = g_strdup_printf ("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' "
-                                              "ORDER BY t.id)), '') FROM \"%s\" t", tables[i]);
-      g_autofree char *value = psql (sql);
-
-      g_string_append_printf (text, "%s=%s\n", tables[i], value);
-    }
   {
-    g_autofree char *roles = psql ("SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles");
-    g_autofree char *dbs = psql ("SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database");
+    g_autofree char *roles = sn_test_psql ("SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles");
+    g_autofree char *dbs = sn_test_psql ("SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database");
 
     g_string_append_printf (text, "roles=%s\ndatabases=%s\n", roles, dbs);
   }
@@ -465,7 +446,7 @@ add_scratch_rows (guint n_rows)
   g_autofree char *sql = g_strdup_printf ("CREATE TABLE IF NOT EXISTS sn_fault_scratch AS SELECT g AS id, "
                                           "md5(random()::text) || md5(random()::text) || md5(random()::text) AS t "
                                           "FROM generate_series(1, %u) g", n_rows);
-  g_autofree char *output = psql (sql);
+  g_autofree char *output = sn_test_psql (sql);
 }
 
 static void
@@ -477,7 +458,7 @@ add_scratch (void)
 static void
 drop_scratch (void)
 {
-  g_autofree char *output = psql ("DROP TABLE IF EXISTS sn_fault_scratch");
+  g_autofree char *output = sn_test_psql ("DROP TABLE IF EXISTS sn_fault_scratch");
 }
 
 /* The inodes of the TCP connections to the stack's sshd (local port SSH_PORT). */
@@ -789,7 +770,7 @@ statement_running (gpointer data)
 {
   Activity *activity = data;
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM pg_stat_activity WHERE %s", activity->condition);
-  g_autofree char *n = psql (sql);
+  g_autofree char *n = sn_test_psql (sql);
 
   return atoi (n) > 0;
 }

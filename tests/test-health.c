@@ -283,16 +283,6 @@ site (const char *mode)
   return g_strdup_printf ("http://127.0.0.1:%u/%s", server_port, mode);
 }
 
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 static SnHealthReport *
 check_full (const char    *site_url,
             const char    *key,
@@ -303,9 +293,8 @@ check_full (const char    *site_url,
   g_autoptr(SnHealthService) service = sn_health_service_new ();
   g_autoptr(GAsyncResult) result = NULL;
 
-  sn_health_service_check_async (service, site_url, key, timeout, cancellable, done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  sn_health_service_check_async (service, site_url, key, timeout, cancellable, sn_test_store_result_cb, &result);
+  sn_test_wait_for_result (&result, SN_TEST_WAIT_MS);
 
   return sn_health_service_check_finish (service, result, error);
 }

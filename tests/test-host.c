@@ -16,33 +16,12 @@
 #include "sn-host.h"
 #include "sn-ssh-session.h"
 
+/* How long one async call may take here. */
+#define WAIT_MS (60 * 1000)
+
 static SnSshSession *session;
 static SnAuditLog   *audit;
 static SnHost       *host;
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (*slot == NULL)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      if (*slot == NULL)
-        g_usleep (500);
-      if (g_get_monotonic_time () > end)
-        g_error ("timed out waiting for an async result");
-    }
-  return *slot;
-}
-
-static void
-store_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
 
 static GPtrArray *
 audit_lines (void)
@@ -94,8 +73,8 @@ ps_sync (void)
   g_autoptr(GError) error = NULL;
   GListModel *model;
 
-  sn_host_compose_ps_async (host, NULL, store_cb, &res);
-  model = sn_host_compose_ps_finish (host, wait_for (&res), &error);
+  sn_host_compose_ps_async (host, NULL, sn_test_store_result_cb, &res);
+  model = sn_host_compose_ps_finish (host, sn_test_wait_for_result (&res, WAIT_MS), &error);
   g_assert_no_error (error);
   g_assert_nonnull (model);
   return model;
@@ -222,8 +201,8 @@ test_logs_tail (void)
 
   /* a fresh app has written fewer than 10 lines */
   g_free (sn_test_run (cmd));
-  sn_host_compose_logs_async (host, "app", 10, FALSE, NULL, on_line, &l, NULL, NULL, store_cb, &res);
-  g_assert_true (sn_host_compose_logs_finish (host, wait_for (&res), &error));
+  sn_host_compose_logs_async (host, "app", 10, FALSE, NULL, on_line, &l, NULL, NULL, sn_test_store_result_cb, &res);
+  g_assert_true (sn_host_compose_logs_finish (host, sn_test_wait_for_result (&res, WAIT_MS), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (l.lines->len, ==, 10);
   g_assert_cmpstr (g_ptr_array_index (l.lines, 9), ==, "sn-tail-line 12");
@@ -256,7 +235,7 @@ test_logs_follow (void)
   g_autofree char *cmd = NULL;
   guint n;
 
-  sn_host_compose_logs_async (host, "app", 2, TRUE, NULL, on_line, &l, NULL, cancellable, store_cb, &res);
+  sn_host_compose_logs_async (host, "app", 2, TRUE, NULL, on_line, &l, NULL, cancellable, sn_test_store_result_cb, &res);
   g_assert_true (sn_test_wait_until (lines_seen, &l, 10000));
   cmd = g_strdup_printf ("for i in 1 2 3; do echo \"sn-follow-marker $i\" >> '%s'; sleep 0.1; done",
                          sn_test_stack_get ("APP_LOG"));
@@ -265,7 +244,7 @@ test_logs_follow (void)
   g_assert_null (res);   /* still following */
 
   g_cancellable_cancel (cancellable);
-  g_assert_false (sn_host_compose_logs_finish (host, wait_for (&res), &error));
+  g_assert_false (sn_host_compose_logs_finish (host, sn_test_wait_for_result (&res, WAIT_MS), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   n = l.lines->len;
   g_free (sn_test_run (cmd));
@@ -287,8 +266,8 @@ test_df (void)
   g_autoptr(GListModel) parsed = NULL;
   g_autoptr(SnFilesystem) spaced = NULL;
 
-  sn_host_disk_usage_async (host, NULL, store_cb, &res);
-  model = sn_host_disk_usage_finish (host, wait_for (&res), &error);
+  sn_host_disk_usage_async (host, NULL, sn_test_store_result_cb, &res);
+  model = sn_host_disk_usage_finish (host, sn_test_wait_for_result (&res, WAIT_MS), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (model), >=, 1);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
@@ -325,8 +304,8 @@ test_docker_df_and_uptime (void)
   g_autoptr(SnDockerUsage) images = NULL;
   g_autoptr(SnUptime) uptime = NULL;
 
-  sn_host_docker_disk_usage_async (host, NULL, store_cb, &res);
-  model = sn_host_docker_disk_usage_finish (host, wait_for (&res), &error);
+  sn_host_docker_disk_usage_async (host, NULL, sn_test_store_result_cb, &res);
+  model = sn_host_docker_disk_usage_finish (host, sn_test_wait_for_result (&res, WAIT_MS), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
   images = g_list_model_get_item (model, 0);
@@ -336,8 +315,8 @@ test_docker_df_and_uptime (void)
   g_assert_cmpuint (sn_docker_usage_get_reclaimable (images), ==, G_GUINT64_CONSTANT (1934000000));
   g_assert_cmpint (assert_one_audit_line (before, "host.docker-df"), ==, 0);
 
-  sn_host_uptime_async (host, NULL, store_cb, &res2);
-  uptime = sn_host_uptime_finish (host, wait_for (&res2), &error);
+  sn_host_uptime_async (host, NULL, sn_test_store_result_cb, &res2);
+  uptime = sn_host_uptime_finish (host, sn_test_wait_for_result (&res2, WAIT_MS), &error);
   g_assert_no_error (error);
   g_assert_cmpint (sn_uptime_get_seconds (uptime), >, 0);
   g_assert_cmpfloat (sn_uptime_get_load (uptime, 1), >=, 0);
@@ -356,8 +335,8 @@ test_printenv_and_exec (void)
   g_autofree char *out = NULL;
   const char *argv[] = { "psql", "-U", "snarcisse", "-XAtc", "SELECT count(*) > 0 FROM \"Booking\"", NULL };
 
-  sn_host_printenv_async (host, "app", NULL, store_cb, &res);
-  env = sn_host_printenv_finish (host, wait_for (&res), &error);
+  sn_host_printenv_async (host, "app", NULL, sn_test_store_result_cb, &res);
+  env = sn_host_printenv_finish (host, sn_test_wait_for_result (&res, WAIT_MS), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (g_hash_table_lookup (env, "NEXTAUTH_SECRET"), ==, sn_test_stack_get ("NEXTAUTH_SECRET"));
   g_assert_true (sn_host_env_name_is_secret ("NEXTAUTH_SECRET"));
@@ -366,8 +345,8 @@ test_printenv_and_exec (void)
   g_assert_false (sn_host_env_name_is_secret ("NODE_ENV"));
   g_assert_cmpint (assert_one_audit_line (before, "host.printenv"), ==, 0);
 
-  sn_host_compose_exec_async (host, "db", argv, NULL, store_cb, &res2);
-  exec = sn_host_compose_exec_finish (host, wait_for (&res2), &error);
+  sn_host_compose_exec_async (host, "db", argv, NULL, sn_test_store_result_cb, &res2);
+  exec = sn_host_compose_exec_finish (host, sn_test_wait_for_result (&res2, WAIT_MS), &error);
   g_assert_no_error (error);
   out = sn_ssh_exec_result_dup_stdout_text (exec);
   g_assert_cmpstr (out, ==, "t\n");
@@ -384,16 +363,16 @@ test_action (void)
   g_autoptr(GListModel) model = NULL;
   g_autoptr(SnContainer) app = NULL;
 
-  sn_host_compose_action_async (host, SN_COMPOSE_STOP, "app", NULL, NULL, NULL, NULL, store_cb, &res);
-  g_assert_true (sn_host_compose_action_finish (host, wait_for (&res), &error));
+  sn_host_compose_action_async (host, SN_COMPOSE_STOP, "app", NULL, NULL, NULL, NULL, sn_test_store_result_cb, &res);
+  g_assert_true (sn_host_compose_action_finish (host, sn_test_wait_for_result (&res, WAIT_MS), &error));
   g_assert_no_error (error);
   g_assert_cmpint (assert_one_audit_line (before, "host.compose.stop"), ==, 0);
   model = ps_sync ();
   app = find_container (model, "app");
   g_assert_cmpstr (sn_container_get_state (app), ==, "exited");
 
-  sn_host_compose_action_async (host, SN_COMPOSE_UP, "app", NULL, NULL, NULL, NULL, store_cb, &res2);
-  g_assert_true (sn_host_compose_action_finish (host, wait_for (&res2), &error));
+  sn_host_compose_action_async (host, SN_COMPOSE_UP, "app", NULL, NULL, NULL, NULL, sn_test_store_result_cb, &res2);
+  g_assert_true (sn_host_compose_action_finish (host, sn_test_wait_for_result (&res2, WAIT_MS), &error));
   g_assert_no_error (error);
   g_clear_object (&model);
   g_clear_object (&app);
@@ -410,8 +389,8 @@ test_failure_is_audited (void)
   g_autoptr(GError) error = NULL;
 
   sn_host_compose_action_async (host, SN_COMPOSE_RESTART, "nosuchservice", NULL, NULL, NULL, NULL,
-                                store_cb, &res);
-  g_assert_false (sn_host_compose_action_finish (host, wait_for (&res), &error));
+                                sn_test_store_result_cb, &res);
+  g_assert_false (sn_host_compose_action_finish (host, sn_test_wait_for_result (&res, WAIT_MS), &error));
   g_assert_error (error, SN_HOST_ERROR, SN_HOST_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "nosuchservice"));
   g_test_message ("%s", error->message);
@@ -441,16 +420,16 @@ test_monitoring_folded (void)
       g_autoptr(GAsyncResult) res = NULL;
       g_autoptr(GListModel) model = NULL;
 
-      sn_host_compose_ps_async (monitoring, NULL, store_cb, &res);
-      model = sn_host_compose_ps_finish (monitoring, wait_for (&res), &error);
+      sn_host_compose_ps_async (monitoring, NULL, sn_test_store_result_cb, &res);
+      model = sn_host_compose_ps_finish (monitoring, sn_test_wait_for_result (&res, WAIT_MS), &error);
       g_assert_no_error (error);
     }
   {
     g_autoptr(GAsyncResult) res = NULL;
     g_autoptr(GListModel) disks = NULL;
 
-    sn_host_disk_usage_async (monitoring, NULL, store_cb, &res);
-    disks = sn_host_disk_usage_finish (monitoring, wait_for (&res), &error);
+    sn_host_disk_usage_async (monitoring, NULL, sn_test_store_result_cb, &res);
+    disks = sn_host_disk_usage_finish (monitoring, sn_test_wait_for_result (&res, WAIT_MS), &error);
     g_assert_no_error (error);
   }
   g_assert_cmpuint (audit_count (), ==, before);
@@ -460,8 +439,8 @@ test_monitoring_folded (void)
     g_autoptr(GAsyncResult) res = NULL;
 
     sn_host_compose_action_async (monitoring, SN_COMPOSE_RESTART, "nosuchservice", NULL, NULL, NULL, NULL,
-                                  store_cb, &res);
-    g_assert_false (sn_host_compose_action_finish (monitoring, wait_for (&res), &error));
+                                  sn_test_store_result_cb, &res);
+    g_assert_false (sn_host_compose_action_finish (monitoring, sn_test_wait_for_result (&res, WAIT_MS), &error));
     g_clear_error (&error);
   }
   g_assert_cmpint (assert_one_audit_line (before, "host.compose.restart"), ==, 1);
@@ -572,16 +551,16 @@ test_psql_audited (void)
   const char *line;
 
   sn_database_connector_set_forced_path (connector, SN_DATABASE_PATH_PSQL_EXEC);
-  sn_database_connector_connect_async (connector, NULL, store_cb, &res);
-  g_assert_true (sn_database_connector_connect_finish (connector, wait_for (&res), &error));
+  sn_database_connector_connect_async (connector, NULL, sn_test_store_result_cb, &res);
+  g_assert_true (sn_database_connector_connect_finish (connector, sn_test_wait_for_result (&res, WAIT_MS), &error));
   g_assert_no_error (error);
   g_assert_cmpint (sn_database_connector_get_path (connector), ==, SN_DATABASE_PATH_PSQL_EXEC);
   g_clear_object (&res);
 
   sn_reports_paris_today (&today);
   sn_database_connector_run_report_async (connector, SN_REPORT_REVENUE_TODAY, &today, &today, NULL,
-                                          store_cb, &res);
-  report = sn_database_connector_run_report_finish (connector, wait_for (&res), &error);
+                                          sn_test_store_result_cb, &res);
+  report = sn_database_connector_run_report_finish (connector, sn_test_wait_for_result (&res, WAIT_MS), &error);
   g_assert_no_error (error);
   g_assert_nonnull (report);
   sn_database_connector_disconnect (connector);

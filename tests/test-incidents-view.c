@@ -136,46 +136,16 @@ env_values (void)
 
 /* The test ---------------------------------------------------------------- */
 
-static void
-test_incident_lifecycle (void)
+/* PostgreSQL stops: the triage proposes SEV1, a different grade needs a
+ * reason, and "Database down" is declared with the proposed one. */
+static SnIncident *
+declare_database_down (SnWindow        *window,
+                       SnIncidentsView *view,
+                       SnIncidentPanel *panel)
 {
-  g_autofree char *directory = sn_profile_store_default_directory ();
-  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
-  g_autoptr(GPtrArray) secrets = env_values ();
-  g_autofree char *export_path = g_build_filename (sn_test_stack_dir (), "postmortem.md", NULL);
-  g_autofree char *store_path = NULL;
-  g_autofree char *stored = NULL;
-  g_autofree char *markdown = NULL;
-  SnWindow *window = sn_window_new (NULL, store, "demo");
-  SnIncidentsView *view;
-  SnIncidentPanel *panel;
   SnIncidentDeclareDialog *dialog;
-  SnRunbookWizard *wizard;
   SnIncident *incident;
-  GtkWidget *clock;
-  EntryWait wait;
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 860);
-  gtk_window_present (GTK_WINDOW (window));
-  {
-    GtkWidget *declare = sn_test_find_named (window, "declare-incident");
-
-    g_assert_nonnull (declare);
-    view = SN_INCIDENTS_VIEW (gtk_widget_get_ancestor (declare, SN_TYPE_INCIDENTS_VIEW));
-  }
-  g_assert_nonnull (view);
-  panel = sn_incidents_view_get_incident_panel (view);
-
-  /* No incident: the empty state, and no clock in the header bar. */
-  g_assert_null (sn_incident_panel_get_incident (panel));
-  clock = sn_test_find_named (window, "header-clock");
-  g_assert_nonnull (clock);
-  g_assert_false (gtk_widget_get_visible (clock));
-  sn_incidents_view_show_page (view, "incident");
-  sn_test_screenshot (window, "incidents-empty.png");
-  sn_incidents_view_show_page (view, "health");
-
-  /* PostgreSQL stops: the triage proposes SEV1. */
   sn_test_stack_stop ("postgres");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.declare-incident", NULL));
   dialog = SN_INCIDENT_DECLARE_DIALOG (sn_test_find_toplevel (SN_TYPE_INCIDENT_DECLARE_DIALOG));
@@ -206,8 +176,14 @@ test_incident_lifecycle (void)
   g_assert_cmpint (sn_incident_get_severity (incident), ==, SN_SEVERITY_SEV1);
   g_assert_cmpstr (sn_incident_get_title (incident), ==, "Database down");
   g_assert_cmpstr (sn_test_label_text (window, "incident-severity"), ==, "SEV1");
+  return incident;
+}
 
-  /* The countdown, in the header and in the header bar. */
+/* The countdown, in the header and in the header bar. */
+static void
+check_countdown (SnWindow  *window,
+                 GtkWidget *clock)
+{
   /* No action yet: the clock runs, 15 minutes from the declaration. */
   g_assert_true (g_str_has_prefix (sn_test_label_text (window, "incident-countdown"), "14:") ||
                  g_str_has_prefix (sn_test_label_text (window, "incident-countdown"), "15:00"));
@@ -219,14 +195,19 @@ test_incident_lifecycle (void)
   g_assert_nonnull (strstr (sn_test_label_text (window, "incident-contacts"),
                             "alerte@sweet-narcisse.com"));
   g_assert_cmpuint (strlen (sn_test_label_text (window, "incident-paris-time")), ==, 8);
+}
 
-  /* The dashboard's own check (started after the window's first frame) has
-   * seen the database down before it comes back. */
-  g_assert_true (sn_test_wait_until (dashboard_unhealthy, view, 60000));
-  sn_test_stack_start ("postgres");
+/* A timed health check seeing the database back goes into the timeline, but
+ * it is nobody's response: the clock keeps running until a person acts. A
+ * note, through the entry and the action, goes in too. */
+static void
+check_timeline (SnWindow        *window,
+                SnIncidentsView *view,
+                SnIncidentPanel *panel,
+                SnIncident      *incident)
+{
+  EntryWait wait;
 
-  /* A timed health check seeing the database back goes into the timeline, but
-   * it is nobody's response: the clock keeps running until a person acts. */
   wait.incident = incident;
   wait.needle = "Health check:";
   for (guint i = 0; i < 30 && !timeline_has (&wait); i++)
@@ -238,24 +219,30 @@ test_incident_lifecycle (void)
   g_assert_null (sn_incident_get_responded_at (incident));
   g_assert_false (g_str_has_prefix (sn_test_label_text (window, "incident-countdown"), "Responded"));
 
-  /* A note, through the entry and the action. */
   gtk_editable_set_text (GTK_EDITABLE (sn_test_find_named (window, "incident-note")),
                          "Restarted the db container");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "incident.add-note", NULL));
-  wait.incident = incident;
   wait.needle = "Restarted the db container";
   g_assert_true (timeline_has (&wait));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (sn_test_find_named (window, "incident-note"))),
                    ==, "");
+}
 
-  /* The SEV1 checklist through the wizard: its result lands in the timeline. */
+/* The SEV1 checklist through the wizard: its result lands in the timeline. */
+static void
+run_sev1_checklist (SnWindow        *window,
+                    SnIncidentsView *view,
+                    SnIncident      *incident)
+{
+  SnRunbookWizard *wizard;
+  EntryWait wait = { incident, "SEV1" };
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.sev1-checklist", NULL));
   wizard = SN_RUNBOOK_WIZARD (sn_test_find_toplevel (SN_TYPE_RUNBOOK_WIZARD));
   g_assert_nonnull (wizard);
   g_assert_true (sn_test_wait_until (wizard_next_enabled, wizard, 60000));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
   g_assert_true (sn_test_wait_until (wizard_page_is_result, wizard, 120000));
-  wait.needle = "SEV1";
   g_assert_true (timeline_has (&wait));
   {
     GListModel *timeline = sn_incident_get_timeline (incident);
@@ -268,43 +255,58 @@ test_incident_lifecycle (void)
   sn_test_destroy_window (wizard);
   sn_incidents_view_show_page (view, "incident");
   sn_test_screenshot (window, "incidents-open.png");
+}
 
-  /* The logs panel follows the app's log, and the filter narrows it. */
-  {
-    SnLogsPanel *logs = sn_incidents_view_get_logs_panel (view);
-    GListModel *shown = sn_logs_panel_get_shown (logs);
-    guint all, narrowed;
+/* The logs panel follows the app's log, and the filter narrows it. */
+static void
+check_logs_filter (SnWindow        *window,
+                   SnIncidentsView *view)
+{
+  SnLogsPanel *logs = sn_incidents_view_get_logs_panel (view);
+  GListModel *shown = sn_logs_panel_get_shown (logs);
+  guint all, narrowed;
 
-    sn_incidents_view_show_page (view, "logs");
-    sn_logs_panel_set_service (logs, "app");
-    sn_logs_panel_reload (logs);
-    /* Each health check is a request the fake app logs. */
-    sn_health_panel_refresh (sn_incidents_view_get_health_panel (view));
-    g_assert_true (sn_test_wait_until (lines_arrived, logs, 60000));
-    all = g_list_model_get_n_items (shown);
-    gtk_editable_set_text (GTK_EDITABLE (sn_test_find_named (logs, "logs-filter")), "/api/health");
-    g_assert_true (sn_test_wait_until (only_health_shown, logs, 30000));
-    narrowed = g_list_model_get_n_items (shown);
-    g_test_message ("logs: %u lines, %u with /api/health", all, narrowed);
-    g_assert_cmpuint (narrowed, >, 0);
-    g_assert_cmpuint (narrowed, <=, g_list_model_get_n_items (G_LIST_MODEL (sn_logs_panel_get_model (logs))));
-    for (guint i = 0; i < narrowed; i++)
-      {
-        g_autoptr(SnLogLine) line = g_list_model_get_item (shown, i);
+  sn_incidents_view_show_page (view, "logs");
+  sn_logs_panel_set_service (logs, "app");
+  sn_logs_panel_reload (logs);
+  /* Each health check is a request the fake app logs. */
+  sn_health_panel_refresh (sn_incidents_view_get_health_panel (view));
+  g_assert_true (sn_test_wait_until (lines_arrived, logs, 60000));
+  all = g_list_model_get_n_items (shown);
+  gtk_editable_set_text (GTK_EDITABLE (sn_test_find_named (logs, "logs-filter")), "/api/health");
+  g_assert_true (sn_test_wait_until (only_health_shown, logs, 30000));
+  narrowed = g_list_model_get_n_items (shown);
+  g_test_message ("logs: %u lines, %u with /api/health", all, narrowed);
+  g_assert_cmpuint (narrowed, >, 0);
+  g_assert_cmpuint (narrowed, <=, g_list_model_get_n_items (G_LIST_MODEL (sn_logs_panel_get_model (logs))));
+  for (guint i = 0; i < narrowed; i++)
+    {
+      g_autoptr(SnLogLine) line = g_list_model_get_item (shown, i);
 
-        g_assert_nonnull (strstr (sn_log_line_get_text (line), "/api/health"));
-      }
-    gtk_editable_set_text (GTK_EDITABLE (sn_test_find_named (logs, "logs-filter")),
-                           "no such text 1234");
-    g_assert_true (sn_test_wait_until (nothing_shown, logs, 30000));
-    gtk_editable_set_text (GTK_EDITABLE (sn_test_find_named (logs, "logs-filter")), "");
-    sn_test_screenshot (window, "incidents-logs.png");
-    sn_logs_panel_stop (logs);
-  }
+      g_assert_nonnull (strstr (sn_log_line_get_text (line), "/api/health"));
+    }
+  gtk_editable_set_text (GTK_EDITABLE (sn_test_find_named (logs, "logs-filter")),
+                         "no such text 1234");
+  g_assert_true (sn_test_wait_until (nothing_shown, logs, 30000));
+  gtk_editable_set_text (GTK_EDITABLE (sn_test_find_named (logs, "logs-filter")), "");
+  sn_test_screenshot (window, "incidents-logs.png");
+  sn_logs_panel_stop (logs);
+}
 
-  /* Close with a resolution: the store's file says resolved. */
-  store_path = sn_incident_store_dup_path (sn_incident_panel_get_store (panel), incident);
-  g_object_ref (incident);
+/* Close with a resolution: the store's file says resolved; the postmortem
+ * holds the timeline and no value of the env file. */
+static void
+resolve_and_export (SnIncidentPanel *panel,
+                    GtkWidget       *clock,
+                    SnIncident      *open_incident)
+{
+  g_autoptr(SnIncident) incident = g_object_ref (open_incident);
+  g_autoptr(GPtrArray) secrets = env_values ();
+  g_autofree char *export_path = g_build_filename (sn_test_stack_dir (), "postmortem.md", NULL);
+  g_autofree char *store_path = sn_incident_store_dup_path (sn_incident_panel_get_store (panel), incident);
+  g_autofree char *stored = NULL;
+  g_autofree char *markdown = NULL;
+
   g_assert_true (sn_incident_panel_resolve (panel, "Restarted PostgreSQL; bookings work again", NULL));
   g_assert_null (sn_incident_panel_get_incident (panel));
   g_assert_false (gtk_widget_get_visible (clock));
@@ -312,7 +314,6 @@ test_incident_lifecycle (void)
   g_assert_nonnull (strstr (stored, "resolved"));
   g_assert_nonnull (strstr (stored, "Restarted PostgreSQL"));
 
-  /* The postmortem: the timeline, and no value of the env file. */
   g_remove (export_path);
   g_assert_true (sn_incident_panel_export (panel, incident, export_path, NULL));
   g_assert_true (g_file_get_contents (export_path, &markdown, NULL, NULL));
@@ -321,7 +322,49 @@ test_incident_lifecycle (void)
   for (guint i = 0; i < secrets->len; i++)
     if (strstr (markdown, g_ptr_array_index (secrets, i)) != NULL)
       g_error ("the postmortem holds a value of the env file: %s", (char *) g_ptr_array_index (secrets, i));
-  g_object_unref (incident);
+}
+
+static void
+test_incident_lifecycle (void)
+{
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  SnWindow *window = sn_window_new (NULL, store, "demo");
+  SnIncidentsView *view;
+  SnIncidentPanel *panel;
+  SnIncident *incident;
+  GtkWidget *clock;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  {
+    GtkWidget *declare = sn_test_find_named (window, "declare-incident");
+
+    g_assert_nonnull (declare);
+    view = SN_INCIDENTS_VIEW (gtk_widget_get_ancestor (declare, SN_TYPE_INCIDENTS_VIEW));
+  }
+  g_assert_nonnull (view);
+  panel = sn_incidents_view_get_incident_panel (view);
+
+  /* No incident: the empty state, and no clock in the header bar. */
+  g_assert_null (sn_incident_panel_get_incident (panel));
+  clock = sn_test_find_named (window, "header-clock");
+  g_assert_nonnull (clock);
+  g_assert_false (gtk_widget_get_visible (clock));
+  sn_incidents_view_show_page (view, "incident");
+  sn_test_screenshot (window, "incidents-empty.png");
+  sn_incidents_view_show_page (view, "health");
+
+  incident = declare_database_down (window, view, panel);
+  check_countdown (window, clock);
+  /* The dashboard's own check (started after the window's first frame) has
+   * seen the database down before it comes back. */
+  g_assert_true (sn_test_wait_until (dashboard_unhealthy, view, 60000));
+  sn_test_stack_start ("postgres");
+  check_timeline (window, view, panel, incident);
+  run_sev1_checklist (window, view, incident);
+  check_logs_filter (window, view);
+  resolve_and_export (panel, clock, incident);
 
   /* The past incidents list shows it. */
   sn_incidents_view_show_page (view, "incident");

@@ -29,6 +29,9 @@
 #include "sn-runner.h"
 #include "sn-ssh-session.h"
 
+/* How long one async call may take here. */
+#define WAIT_MS (120 * 1000)
+
 static SnSshSession     *session;
 static SnAuditLog       *audit;
 static SnHost           *host;
@@ -167,30 +170,6 @@ host_with_level (SnSafetyLevel level)
   return sn_host_new (other, audit);
 }
 
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  gint64 end = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-
-  while (*slot == NULL)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      if (*slot == NULL)
-        g_usleep (500);
-      if (g_get_monotonic_time () > end)
-        g_error ("timed out waiting for an async result");
-    }
-  return *slot;
-}
-
-static void
-store_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static SnRunner *
 make_runner (const char *id,
              SnHost     *on,
@@ -291,8 +270,8 @@ test_dry_run_changes_nothing (void)
   GListModel *items;
 
   reset_and_read ();
-  sn_maintenance_disk_survey_async (host, "500M", NULL, store_cb, &res);
-  survey = sn_maintenance_disk_survey_finish (host, wait_for (&res), &error);
+  sn_maintenance_disk_survey_async (host, "500M", NULL, sn_test_store_result_cb, &res);
+  survey = sn_maintenance_disk_survey_finish (host, sn_test_wait_for_result (&res, WAIT_MS), &error);
   g_assert_no_error (error);
 
   /* Stand-in figures: 2 leftover containers (48 MB + 1.2 kB), the 3 unused images and the 2 the
@@ -660,8 +639,8 @@ audit_through_host (GError **error)
 {
   g_autoptr(GAsyncResult) res = NULL;
 
-  sn_maintenance_audit_async (host, NULL, store_cb, &res);
-  return sn_maintenance_audit_finish (host, wait_for (&res), error);
+  sn_maintenance_audit_async (host, NULL, sn_test_store_result_cb, &res);
+  return sn_maintenance_audit_finish (host, sn_test_wait_for_result (&res, WAIT_MS), error);
 }
 
 /* The recorded report (npm's exit status 1): each package, most severe first, npm's totals. */
@@ -781,8 +760,8 @@ read_jobs (void)
   g_autoptr(GError) error = NULL;
   GListModel *jobs;
 
-  sn_maintenance_jobs_async (host, NULL, store_cb, &res);
-  jobs = sn_maintenance_jobs_finish (host, wait_for (&res), &error);
+  sn_maintenance_jobs_async (host, NULL, sn_test_store_result_cb, &res);
+  jobs = sn_maintenance_jobs_finish (host, sn_test_wait_for_result (&res, WAIT_MS), &error);
   g_assert_no_error (error);
   return jobs;
 }

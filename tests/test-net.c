@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "sn-core.h"
+#include "sn-test-stack.h"
 
 static void
 test_loopback_detection (void)
@@ -121,16 +122,6 @@ test_guard_off (void)
 }
 
 static void
-check_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static void
 test_health_refused_by_guard (void)
 {
   g_autoptr(SnHealthService) service = NULL;
@@ -144,9 +135,8 @@ test_health_refused_by_guard (void)
 
   started = g_get_monotonic_time ();
   sn_health_service_check_async (service, "https://www.sweet-narcisse.com", "some-key", 5,
-                                 NULL, check_done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+                                 NULL, sn_test_store_result_cb, &result);
+  sn_test_wait_for_result (&result, SN_TEST_WAIT_MS);
 
   report = sn_health_service_check_finish (service, result, &error);
   /* A network attempt would end in a report (UNREACHABLE at best), never in
@@ -173,9 +163,8 @@ test_health_key_not_over_http (void)
 
   started = g_get_monotonic_time ();
   sn_health_service_check_async (service, "http://sn-health-test.invalid", "some-key", 5,
-                                 NULL, check_done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+                                 NULL, sn_test_store_result_cb, &result);
+  sn_test_wait_for_result (&result, SN_TEST_WAIT_MS);
   report = sn_health_service_check_finish (service, result, &error);
   g_setenv ("SN_LOOPBACK_ONLY", saved != NULL ? saved : "1", TRUE);
 

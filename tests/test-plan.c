@@ -319,18 +319,6 @@ describe (const char      *action,
   return info->describe (context, json_node_get_object (node));
 }
 
-static void
-local_psql (const char *sql)
-{
-  g_autofree char *quoted = g_shell_quote (sql);
-  g_autofree char *command = g_strdup_printf ("env PGPASSWORD=%s %s/psql -X -q -A -t -h 127.0.0.1 -p %s "
-                                              "-U snarcisse -d snarcisse -v ON_ERROR_STOP=1 -c %s",
-                                              sn_test_stack_get ("PGPASSWORD"), sn_test_stack_get ("PG_BIN"),
-                                              sn_test_stack_get ("PGPORT"), quoted);
-
-  g_free (sn_test_run (command));
-}
-
 /* backup.create, backup.restore and backup.restore-test plan the commands
  * the service's own builders make, and the service runs exactly those. */
 static void
@@ -391,15 +379,15 @@ test_backup_commands (void)
 
   /* backup.restore: the plan is the very pg_restore that runs (into a scratch
    * database here, not the live one). */
-  local_psql ("DROP DATABASE IF EXISTS sn_plan_restore");
-  local_psql ("CREATE DATABASE sn_plan_restore");
+  g_free (sn_test_psql ("DROP DATABASE IF EXISTS sn_plan_restore"));
+  g_free (sn_test_psql ("CREATE DATABASE sn_plan_restore"));
   args = g_strdup_printf ("{ \"backup\": \"%s\", \"database\": \"sn_plan_restore\" }", sn_backup_get_path (backup));
   restore_plan = describe ("backup.restore", context, args);
   g_test_message ("%s", restore_plan);
   offset = audit_size ();
   g_assert_true (sn_backup_service_restore_sync (service, backup, "sn_plan_restore", NULL, &error));
   g_assert_no_error (error);
-  local_psql ("DROP DATABASE IF EXISTS sn_plan_restore");
+  g_free (sn_test_psql ("DROP DATABASE IF EXISTS sn_plan_restore"));
   ran = audit_since (offset, "backup.pg_restore");
   g_assert_cmpuint (ran->len, ==, 1);
   restored = planned_command (profile, restore_plan);

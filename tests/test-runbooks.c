@@ -292,18 +292,6 @@ test_restart_app_refused_read_only (void)
   g_assert_cmpstr (before, ==, after);
 }
 
-static char *
-psql (const char *sql)
-{
-  g_autofree char *quoted = g_shell_quote (sql);
-  g_autofree char *command = g_strdup_printf ("env PGPASSWORD=%s psql -XAtq -h 127.0.0.1 -p %s "
-                                              "-U snarcisse -d snarcisse -c %s",
-                                              sn_test_stack_get ("PGPASSWORD"),
-                                              sn_test_stack_get ("PGPORT"), quoted);
-
-  return g_strstrip (sn_test_run (command));
-}
-
 /* A failing middle step: the reverts run newest first and the rows are
  * back to what they were, on the real database through the real host. */
 static void
@@ -329,9 +317,9 @@ test_failure_reverts_rows (void)
   g_autofree char *after = NULL;
   g_autofree char *created = NULL;
 
-  created = psql ("CREATE TABLE IF NOT EXISTS sn_runbook_rows (id int PRIMARY KEY); "
+  created = sn_test_psql ("CREATE TABLE IF NOT EXISTS sn_runbook_rows (id int PRIMARY KEY); "
                   "TRUNCATE sn_runbook_rows; INSERT INTO sn_runbook_rows VALUES (7)");
-  before = psql ("SELECT string_agg(id::text, ',' ORDER BY id) FROM sn_runbook_rows");
+  before = sn_test_psql ("SELECT string_agg(id::text, ',' ORDER BY id) FROM sn_runbook_rows");
   g_assert_cmpstr (before, ==, "7");
 
   runbook = sn_runbook_new_from_data (runbook_json, -1, "rows.json", &error);
@@ -346,9 +334,9 @@ test_failure_reverts_rows (void)
   first = find_step (runner, "a");
   g_assert_cmpint (sn_step_run_get_state (first), ==, SN_STEP_STATE_REVERTED);
 
-  after = psql ("SELECT string_agg(id::text, ',' ORDER BY id) FROM sn_runbook_rows");
+  after = sn_test_psql ("SELECT string_agg(id::text, ',' ORDER BY id) FROM sn_runbook_rows");
   g_assert_cmpstr (after, ==, before);
-  g_free (psql ("DROP TABLE sn_runbook_rows"));
+  g_free (sn_test_psql ("DROP TABLE sn_runbook_rows"));
   sn_ssh_session_disconnect (session);
 }
 

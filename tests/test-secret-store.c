@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "sn-core.h"
+#include "sn-test-stack.h"
 
 static char        *tmp_home;
 static GSubprocess *keyring_bus;
@@ -321,25 +322,6 @@ write_credentials (const char *name,
   return path;
 }
 
-static void
-async_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *result;
-}
-
 /* ------------------------------------------------------------------ */
 /* Tests                                                              */
 
@@ -453,21 +435,21 @@ test_keyring_async (void)
   g_autofree char *value = NULL;
 
   sn_secret_store_store_async (store, profile, SN_SECRET_KIND_UPSTASH_TOKEN, secret, NULL,
-                               async_done_cb, &stored);
-  g_assert_true (sn_secret_store_store_finish (store, wait_for (&stored), &error));
+                               sn_test_store_result_cb, &stored);
+  g_assert_true (sn_secret_store_store_finish (store, sn_test_wait_for_result (&stored, SN_TEST_WAIT_MS), &error));
   g_assert_no_error (error);
 
   sn_secret_store_lookup_async (store, profile, SN_SECRET_KIND_UPSTASH_TOKEN, NULL,
-                                async_done_cb, &looked_up);
-  value = sn_secret_store_lookup_finish (store, wait_for (&looked_up), &error);
+                                sn_test_store_result_cb, &looked_up);
+  value = sn_secret_store_lookup_finish (store, sn_test_wait_for_result (&looked_up, SN_TEST_WAIT_MS), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (value, ==, secret);
 
   g_cancellable_cancel (cancellable);
   sn_secret_store_lookup_async (store, profile, SN_SECRET_KIND_UPSTASH_TOKEN, cancellable,
-                                async_done_cb, &cancelled);
+                                sn_test_store_result_cb, &cancelled);
   g_clear_pointer (&value, g_free);
-  value = sn_secret_store_lookup_finish (store, wait_for (&cancelled), &error);
+  value = sn_secret_store_lookup_finish (store, sn_test_wait_for_result (&cancelled, SN_TEST_WAIT_MS), &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (value);
 }
@@ -540,8 +522,8 @@ no_keyring_child (void)
   g_clear_error (&error);
 
   sn_secret_store_lookup_async (store, profile, SN_SECRET_KIND_DB_PASSWORD, NULL,
-                                async_done_cb, &result);
-  value = sn_secret_store_lookup_finish (store, wait_for (&result), &error);
+                                sn_test_store_result_cb, &result);
+  value = sn_secret_store_lookup_finish (store, sn_test_wait_for_result (&result, SN_TEST_WAIT_MS), &error);
   g_assert_error (error, SN_SECRET_ERROR, SN_SECRET_ERROR_NO_KEYRING);
   g_assert_null (value);
   g_clear_error (&error);
@@ -737,8 +719,8 @@ test_file_store (void)
   g_assert_no_error (error);
 
   sn_secret_store_store_async (store, profile, SN_SECRET_KIND_MONITORING_KEY, " mk ", NULL,
-                               async_done_cb, &result);
-  g_assert_true (sn_secret_store_store_finish (store, wait_for (&result), &error));
+                               sn_test_store_result_cb, &result);
+  g_assert_true (sn_secret_store_store_finish (store, sn_test_wait_for_result (&result, SN_TEST_WAIT_MS), &error));
   g_assert_no_error (error);
 
   g_file_get_contents (path, &contents, NULL, &error);

@@ -15,29 +15,8 @@
 #include "sn-ssh-session.h"
 #include "sn-ssh-tunnel.h"
 
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (*slot == NULL)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      if (*slot == NULL)
-        g_usleep (500);
-      if (g_get_monotonic_time () > end)
-        g_error ("timed out waiting for an async result");
-    }
-  return *slot;
-}
-
-static void
-store_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
+/* How long one async call may take here. */
+#define WAIT_MS (30 * 1000)
 
 static gboolean
 tunnel_open_sync (SnSshTunnel  *tunnel,
@@ -45,8 +24,8 @@ tunnel_open_sync (SnSshTunnel  *tunnel,
 {
   g_autoptr(GAsyncResult) res = NULL;
 
-  sn_ssh_tunnel_open_async (tunnel, NULL, store_cb, &res);
-  return sn_ssh_tunnel_open_finish (tunnel, wait_for (&res), error);
+  sn_ssh_tunnel_open_async (tunnel, NULL, sn_test_store_result_cb, &res);
+  return sn_ssh_tunnel_open_finish (tunnel, sn_test_wait_for_result (&res, WAIT_MS), error);
 }
 
 static SnSshSession *
@@ -137,8 +116,8 @@ test_two_at_once (void)
   start = g_get_monotonic_time ();
   g_assert_true (PQsendQuery (a, "SELECT pg_sleep(0.8), 'a'"));
   g_assert_true (PQsendQuery (b, "SELECT pg_sleep(0.8), 'b'"));
-  sn_ssh_session_exec_async (session, "echo meanwhile", 0, NULL, store_cb, &exec_res);
-  exec = sn_ssh_session_exec_finish (session, wait_for (&exec_res), &error);
+  sn_ssh_session_exec_async (session, "echo meanwhile", 0, NULL, sn_test_store_result_cb, &exec_res);
+  exec = sn_ssh_session_exec_finish (session, sn_test_wait_for_result (&exec_res, WAIT_MS), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (sn_ssh_exec_result_get_stdout_bytes (exec), ==, strlen ("meanwhile\n"));
 
@@ -270,8 +249,8 @@ test_forwarding_disabled (void)
   opened = tunnel_open_sync (tunnel, &error);
 
   /* commands still run on that host */
-  sn_ssh_session_exec_async (session, "echo still fine", 0, NULL, store_cb, &res);
-  exec = sn_ssh_session_exec_finish (session, wait_for (&res), &exec_error);
+  sn_ssh_session_exec_async (session, "echo still fine", 0, NULL, sn_test_store_result_cb, &res);
+  exec = sn_ssh_session_exec_finish (session, sn_test_wait_for_result (&res, WAIT_MS), &exec_error);
 
   /* stop the private sshd before asserting, so a failure leaves nothing running */
   g_clear_object (&tunnel);

@@ -22,7 +22,6 @@
 
 typedef struct
 {
-  SnProfileStore  *store;
   SnProfile       *profile;
   SnSshSession    *session;
   SnBackupService *service;
@@ -40,17 +39,8 @@ ctx_clear (Ctx *ctx)
   g_clear_object (&ctx->service);
   g_clear_object (&ctx->session);
   g_clear_object (&ctx->profile);
-  g_clear_object (&ctx->store);
   g_clear_object (&ctx->cancellable);
   sn_await_clear (&ctx->await);
-}
-
-static gboolean
-on_interrupt (gpointer user_data)
-{
-  g_printerr ("%s\n", _("Cancelling…"));
-  g_cancellable_cancel (user_data);
-  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -77,19 +67,13 @@ static gboolean
 ctx_init (Ctx     *ctx,
           SnCtl   *ctl)
 {
-  g_autoptr(GError) error = NULL;
-
   ctx->cancellable = g_cancellable_new ();
-  if (!(ctx->store = sn_ctl_load_profile_store (FALSE, &error)) ||
-      !(ctx->profile = sn_ctl_resolve_profile (ctl, ctx->store, &error)))
-    {
-      sn_ctl_print_error (error);
-      return FALSE;
-    }
+  if (!(ctx->profile = sn_ctl_open_profile (ctl)))
+    return FALSE;
 
   ctx->session = sn_ssh_session_new (ctx->profile, sn_secret_store_get_default ());
   ctx->service = sn_backup_service_new (ctx->profile, ctx->session);
-  ctx->sigint = g_unix_signal_add (SIGINT, on_interrupt, ctx->cancellable);
+  ctx->sigint = sn_ctl_cancel_on_interrupt (ctx->cancellable);
   if (isatty (STDERR_FILENO))
     g_signal_connect (ctx->service, "progress", G_CALLBACK (on_progress), ctx);
   return TRUE;

@@ -23,12 +23,9 @@
 
 typedef struct
 {
-  SnProfileStore *store;
   SnProfile      *profile;
   SnCacheBackend *backend;
   GCancellable   *cancellable;
-  GMainLoop      *loop;
-  GAsyncResult   *result;
   guint           sigint;
 } Ctx;
 
@@ -41,18 +38,7 @@ ctx_clear (Ctx *ctx)
     sn_cache_backend_disconnect (ctx->backend);
   g_clear_object (&ctx->backend);
   g_clear_object (&ctx->profile);
-  g_clear_object (&ctx->store);
   g_clear_object (&ctx->cancellable);
-  g_clear_pointer (&ctx->loop, g_main_loop_unref);
-  g_clear_object (&ctx->result);
-}
-
-static gboolean
-on_interrupt (gpointer user_data)
-{
-  g_printerr ("%s\n", _("Cancelling…"));
-  g_cancellable_cancel (user_data);
-  return G_SOURCE_CONTINUE;
 }
 
 static int
@@ -69,17 +55,9 @@ static gboolean
 ctx_init_profile (Ctx    *ctx,
                   SnCtl  *ctl)
 {
-  g_autoptr(GError) error = NULL;
-
   ctx->cancellable = g_cancellable_new ();
-  ctx->loop = g_main_loop_new (NULL, FALSE);
-  if (!(ctx->store = sn_ctl_load_profile_store (FALSE, &error)) ||
-      !(ctx->profile = sn_ctl_resolve_profile (ctl, ctx->store, &error)))
-    {
-      sn_ctl_print_error (error);
-      return FALSE;
-    }
-  return TRUE;
+  ctx->profile = sn_ctl_open_profile (ctl);
+  return ctx->profile != NULL;
 }
 
 static gboolean
@@ -97,26 +75,8 @@ ctx_init (Ctx    *ctx,
       sn_ctl_print_error (error);
       return FALSE;
     }
-  ctx->sigint = g_unix_signal_add (SIGINT, on_interrupt, ctx->cancellable);
+  ctx->sigint = sn_ctl_cancel_on_interrupt (ctx->cancellable);
   return TRUE;
-}
-
-static void
-on_ready (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Ctx *ctx = user_data;
-
-  ctx->result = g_object_ref (result);
-  g_main_loop_quit (ctx->loop);
-}
-
-static void
-ctx_wait (Ctx *ctx)
-{
-  while (ctx->result == NULL)
-    g_main_loop_run (ctx->loop);
 }
 
 /* cache keys PATTERN [--limit N] ------------------------------------------- */
@@ -440,6 +400,8 @@ cache_delete (Ctx    *ctx,
   g_autoptr(GPtrArray) keys = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *pattern = NULL;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
+  GAsyncResult *result;
   gboolean yes = FALSE;
   guint64 deleted = 0;
   int status;
@@ -498,11 +460,11 @@ cache_delete (Ctx    *ctx,
     }
 
   sn_cache_delete_keys_async (ctx->backend, keys, on_delete_progress, NULL, NULL, ctx->cancellable,
-                              on_ready, ctx);
-  ctx_wait (ctx);
+                              sn_await_callback, &await);
+  result = sn_await_result (&await);
   if (isatty (STDERR_FILENO))
     g_printerr ("\n");
-  if (!sn_cache_delete_keys_finish (ctx->backend, ctx->result, &deleted, &error))
+  if (!sn_cache_delete_keys_finish (ctx->backend, result, &deleted, &error))
     {
       sn_ctl_print_error (error);
       sn_ctl_printerr (_("%llu keys were deleted before it stopped."), (unsigned long long) deleted);

@@ -61,18 +61,13 @@ open_connector (SnCtl          *ctl,
                 SnDatabasePath  path,
                 SnProfile     **profile_out)
 {
-  g_autoptr(SnProfileStore) store = NULL;
   g_autoptr(SnDatabaseConnector) connector = NULL;
   g_auto(SnAwait) await = SN_AWAIT_INIT;
   g_autoptr(GError) error = NULL;
-  SnProfile *profile;
+  g_autoptr(SnProfile) profile = NULL;
 
-  if (!(store = sn_ctl_load_profile_store (FALSE, &error)) ||
-      !(profile = sn_ctl_resolve_profile (ctl, store, &error)))
-    {
-      sn_ctl_print_error (error);
-      return NULL;
-    }
+  if (!(profile = sn_ctl_open_profile (ctl)))
+    return NULL;
 
   connector = sn_database_connector_new (profile, sn_secret_store_get_default ());
   sn_database_connector_set_forced_path (connector, path);

@@ -21,7 +21,6 @@
 
 typedef struct
 {
-  SnProfileStore  *store;
   SnProfile       *profile;
   SnSshSession    *session;
   SnHost          *host;
@@ -39,36 +38,21 @@ ctx_clear (Ctx *ctx)
   g_clear_object (&ctx->host);
   g_clear_object (&ctx->session);
   g_clear_object (&ctx->profile);
-  g_clear_object (&ctx->store);
   g_clear_object (&ctx->cancellable);
-}
-
-static gboolean
-on_interrupt (gpointer user_data)
-{
-  g_printerr ("%s\n", _("Cancelling…"));
-  g_cancellable_cancel (user_data);
-  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
 ctx_init (Ctx   *ctx,
           SnCtl *ctl)
 {
-  g_autoptr(GError) error = NULL;
-
   ctx->cancellable = g_cancellable_new ();
-  if (!(ctx->store = sn_ctl_load_profile_store (FALSE, &error)) ||
-      !(ctx->profile = sn_ctl_resolve_profile (ctl, ctx->store, &error)))
-    {
-      sn_ctl_print_error (error);
-      return FALSE;
-    }
+  if (!(ctx->profile = sn_ctl_open_profile (ctl)))
+    return FALSE;
 
   ctx->session = sn_ssh_session_new (ctx->profile, sn_secret_store_get_default ());
   ctx->host = sn_host_new (ctx->session, NULL);
   ctx->service = sn_deploy_service_new (ctx->profile, ctx->host);
-  ctx->sigint = g_unix_signal_add (SIGINT, on_interrupt, ctx->cancellable);
+  ctx->sigint = sn_ctl_cancel_on_interrupt (ctx->cancellable);
   return TRUE;
 }
 

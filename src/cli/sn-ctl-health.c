@@ -217,11 +217,8 @@ sn_ctl_health (SnCtl  *ctl,
   if (!sn_ctl_parse_options (context, "health", &argc, &argv, &status))
     return status;
 
-  if (argc > 1)
-    {
-      g_autofree char *message = g_strdup_printf (_("Unexpected argument “%s”"), argv[1]);
-      return sn_ctl_usage_error ("health", message);
-    }
+  if (!sn_ctl_no_arguments ("health", argc, argv, &status))
+    return status;
 
   if (timeout_seconds < 1 || timeout_seconds > MAX_TIMEOUT_SECONDS)
     {

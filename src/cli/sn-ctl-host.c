@@ -128,19 +128,11 @@ SnConnection *
 sn_ctl_open_host (SnCtl      *ctl,
                   SnProfile **out_profile)
 {
-  g_autoptr(SnProfileStore) store = NULL;
   g_autoptr(SnProfile) profile = NULL;
   g_autoptr(SnConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
 
-  store = sn_ctl_load_profile_store (FALSE, &error);
-  if (store != NULL)
-    profile = sn_ctl_resolve_profile (ctl, store, &error);
-  if (profile == NULL)
-    {
-      sn_ctl_print_error (error);
-      return NULL;
-    }
+  if (!(profile = sn_ctl_open_profile (ctl)))
+    return NULL;
 
   connection = sn_connection_new (profile);
   if (!connect_with_policy (connection))
@@ -149,22 +141,6 @@ sn_ctl_open_host (SnCtl      *ctl,
   if (out_profile != NULL)
     *out_profile = g_object_ref (profile);
   return g_steal_pointer (&connection);
-}
-
-static gboolean
-no_arguments (const char *command,
-              int         argc,
-              char      **argv,
-              int        *status)
-{
-  if (argc > 1)
-    {
-      g_autofree char *message = g_strdup_printf (_("Unexpected argument “%s”"), argv[1]);
-
-      *status = sn_ctl_usage_error (command, message);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 static void
@@ -205,7 +181,7 @@ sn_ctl_containers (SnCtl  *ctl,
                                        entries);
   if (!sn_ctl_parse_options (context, "containers", &argc, &argv, &status))
     return status;
-  if (!no_arguments ("containers", argc, argv, &status))
+  if (!sn_ctl_no_arguments ("containers", argc, argv, &status))
     return status;
 
   connection = sn_ctl_open_host (ctl, NULL);
@@ -530,7 +506,7 @@ sn_ctl_disk (SnCtl  *ctl,
                                        entries);
   if (!sn_ctl_parse_options (context, "disk", &argc, &argv, &status))
     return status;
-  if (!no_arguments ("disk", argc, argv, &status))
+  if (!sn_ctl_no_arguments ("disk", argc, argv, &status))
     return status;
 
   connection = sn_ctl_open_host (ctl, NULL);
@@ -610,7 +586,7 @@ sn_ctl_activity (SnCtl  *ctl,
                                        entries);
   if (!sn_ctl_parse_options (context, "activity", &argc, &argv, &status))
     return status;
-  if (!no_arguments ("activity", argc, argv, &status))
+  if (!sn_ctl_no_arguments ("activity", argc, argv, &status))
     return status;
 
   if (since_text != NULL)
@@ -626,15 +602,8 @@ sn_ctl_activity (SnCtl  *ctl,
 
   if (profile_only)
     {
-      g_autoptr(SnProfileStore) store = sn_ctl_load_profile_store (FALSE, &error);
-
-      if (store != NULL)
-        profile = sn_ctl_resolve_profile (ctl, store, &error);
-      if (profile == NULL)
-        {
-          sn_ctl_print_error (error);
-          return SN_CTL_EXIT_FAILURE;
-        }
+      if (!(profile = sn_ctl_open_profile (ctl)))
+        return SN_CTL_EXIT_FAILURE;
     }
 
   reader = sn_audit_reader_new (sn_audit_log_get_path (sn_audit_log_get_default ()),
@@ -723,7 +692,6 @@ sn_ctl_trust_host (SnCtl  *ctl,
                    char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(SnProfileStore) store = NULL;
   g_autoptr(SnProfile) profile = NULL;
   g_autoptr(SnConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
@@ -745,17 +713,11 @@ sn_ctl_trust_host (SnCtl  *ctl,
                                        entries);
   if (!sn_ctl_parse_options (context, "trust-host", &argc, &argv, &status))
     return status;
-  if (!no_arguments ("trust-host", argc, argv, &status))
+  if (!sn_ctl_no_arguments ("trust-host", argc, argv, &status))
     return status;
 
-  store = sn_ctl_load_profile_store (FALSE, &error);
-  if (store != NULL)
-    profile = sn_ctl_resolve_profile (ctl, store, &error);
-  if (profile == NULL)
-    {
-      sn_ctl_print_error (error);
-      return SN_CTL_EXIT_FAILURE;
-    }
+  if (!(profile = sn_ctl_open_profile (ctl)))
+    return SN_CTL_EXIT_FAILURE;
 
   connection = sn_connection_new (profile);
   session = sn_connection_get_session (connection);

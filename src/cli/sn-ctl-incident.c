@@ -24,22 +24,6 @@ static GStrv profile_secrets (const char *profile_name);
 static void  give_secrets    (SnIncidentStore *incidents,
                               const char      *profile_name);
 
-static gboolean
-load_profile (SnCtl      *ctl,
-              SnProfile **profile)
-{
-  g_autoptr(SnProfileStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (!(store = sn_ctl_load_profile_store (FALSE, &error)) ||
-      !(*profile = sn_ctl_resolve_profile (ctl, store, &error)))
-    {
-      sn_ctl_print_error (error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static SnIncidentStore *
 load_incidents (void)
 {
@@ -95,7 +79,7 @@ incident_check (SnCtl  *ctl,
                                        entries);
   if (!sn_ctl_parse_options (context, "incident check", &argc, &argv, &status))
     return status;
-  if (!load_profile (ctl, &profile))
+  if (!(profile = sn_ctl_open_profile (ctl)))
     return SN_CTL_EXIT_FAILURE;
 
   catalog = sn_ctl_load_runbooks ();
@@ -293,7 +277,7 @@ incident_declare (SnCtl  *ctl,
   severity = severity_arg != NULL ? sn_severity_from_string (severity_arg) : SN_SEVERITY_NONE;
   if (severity_arg != NULL && severity == SN_SEVERITY_NONE)
     return sn_ctl_usage_error ("incident declare", _("--severity is SEV1, SEV2, SEV3 or SEV4"));
-  if (!load_profile (ctl, &profile))
+  if (!(profile = sn_ctl_open_profile (ctl)))
     return SN_CTL_EXIT_FAILURE;
 
   incidents = load_incidents ();

@@ -115,19 +115,12 @@ run_fix (SnCtl           *ctl,
          SnCtlRunOptions *options)
 {
   g_autoptr(SnRunbookCatalog) catalog = sn_ctl_load_runbooks ();
-  g_autoptr(SnProfileStore) store = NULL;
   g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GError) error = NULL;
   SnProfile *profile = NULL;
   SnRunbook *runbook;
 
-  if ((store = sn_ctl_load_profile_store (FALSE, &error)) != NULL)
-    profile = sn_ctl_resolve_profile (ctl, store, &error);
-  if (profile == NULL)
-    {
-      sn_ctl_print_error (error);
-      return SN_CTL_EXIT_FAILURE;
-    }
+  if (!(profile = sn_ctl_open_profile (ctl)))
+    return SN_CTL_EXIT_FAILURE;
   if (!(runbook = sn_ctl_lookup_builtin_runbook (catalog, "npm-audit-fix")))
     {
       g_object_unref (profile);

@@ -11,20 +11,6 @@
 
 #include "sn-ctl.h"
 
-static SnProfile *
-load_profile (SnCtl *ctl)
-{
-  g_autoptr(SnProfileStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  SnProfile *profile = NULL;
-
-  if ((store = sn_ctl_load_profile_store (FALSE, &error)) != NULL)
-    profile = sn_ctl_resolve_profile (ctl, store, &error);
-  if (profile == NULL)
-    sn_ctl_print_error (error);
-  return profile;
-}
-
 static int
 run (SnCtl           *ctl,
      const char      *id,
@@ -32,7 +18,7 @@ run (SnCtl           *ctl,
      SnCtlRunOptions *options)
 {
   g_autoptr(SnRunbookCatalog) catalog = sn_ctl_load_runbooks ();
-  g_autoptr(SnProfile) profile = load_profile (ctl);
+  g_autoptr(SnProfile) profile = sn_ctl_open_profile (ctl);
   SnRunbook *runbook;
 
   if (profile == NULL || !(runbook = sn_ctl_lookup_builtin_runbook (catalog, id)))

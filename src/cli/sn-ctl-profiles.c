@@ -140,11 +140,8 @@ sn_ctl_profiles (SnCtl  *ctl,
   if (!sn_ctl_parse_options (context, "profiles", &argc, &argv, &status))
     return status;
 
-  if (argc > 1)
-    {
-      g_autofree char *message = g_strdup_printf (_("Unexpected argument “%s”"), argv[1]);
-      return sn_ctl_usage_error ("profiles", message);
-    }
+  if (!sn_ctl_no_arguments ("profiles", argc, argv, &status))
+    return status;
 
   store = sn_ctl_load_profile_store (FALSE, &error);
   if (store == NULL)

@@ -681,10 +681,8 @@ runbook_run (SnCtl  *ctl,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SnRunbookCatalog) catalog = NULL;
-  g_autoptr(SnProfileStore) store = NULL;
   g_autoptr(SnProfile) profile = NULL;
   g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GError) error = NULL;
   g_auto(GStrv) param_args = NULL;
   g_autofree char *confirm = NULL;
   g_autofree char *reason = NULL;
@@ -716,12 +714,8 @@ runbook_run (SnCtl  *ctl,
   if (!(runbook = find_runbook (catalog, argv[1])))
     return SN_CTL_EXIT_FAILURE;
 
-  if (!(store = sn_ctl_load_profile_store (FALSE, &error)) ||
-      !(profile = sn_ctl_resolve_profile (ctl, store, &error)))
-    {
-      sn_ctl_print_error (error);
-      return SN_CTL_EXIT_FAILURE;
-    }
+  if (!(profile = sn_ctl_open_profile (ctl)))
+    return SN_CTL_EXIT_FAILURE;
 
   options.confirm = confirm;
   options.reason = reason;

@@ -16,22 +16,6 @@
 #include "sn-ctl.h"
 #include "sn-scaling.h"
 
-static gboolean
-no_more_arguments (const char *command,
-                   int         argc,
-                   char      **argv,
-                   int        *status)
-{
-  if (argc > 1)
-    {
-      g_autofree char *message = g_strdup_printf (_("Unexpected argument “%s”"), argv[1]);
-
-      *status = sn_ctl_usage_error (command, message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static GListModel *
 read_stats (SnConnection *connection,
             GError      **error)
@@ -138,7 +122,7 @@ scaling_status (SnCtl  *ctl,
                                          "thresholds evaluated from Prometheus. Exit status 1 when a "
                                          "threshold is firing."), entries);
   if (!sn_ctl_parse_options (context, "scaling status", &argc, &argv, &status) ||
-      !no_more_arguments ("scaling status", argc, argv, &status))
+      !sn_ctl_no_arguments ("scaling status", argc, argv, &status))
     return status;
 
   if (!(connection = sn_ctl_open_host (ctl, &profile)))
@@ -244,7 +228,7 @@ scaling_resources (SnCtl  *ctl,
                                        _("Each service’s CPU and memory limits and reservations and "
                                          "its instances, from docker-compose.yml on the host."), entries);
   if (!sn_ctl_parse_options (context, "scaling resources", &argc, &argv, &status) ||
-      !no_more_arguments ("scaling resources", argc, argv, &status))
+      !sn_ctl_no_arguments ("scaling resources", argc, argv, &status))
     return status;
   if (!(connection = sn_ctl_open_host (ctl, NULL)))
     return SN_CTL_EXIT_FAILURE;
@@ -316,7 +300,6 @@ scaling_set (SnCtl  *ctl,
              char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(SnProfileStore) store = NULL;
   g_autoptr(SnProfile) profile = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *cpus = NULL;
@@ -382,14 +365,8 @@ scaling_set (SnCtl  *ctl,
       return SN_CTL_EXIT_OK;
     }
 
-  store = sn_ctl_load_profile_store (FALSE, &error);
-  if (store != NULL)
-    profile = sn_ctl_resolve_profile (ctl, store, &error);
-  if (profile == NULL)
-    {
-      sn_ctl_print_error (error);
-      return SN_CTL_EXIT_FAILURE;
-    }
+  if (!(profile = sn_ctl_open_profile (ctl)))
+    return SN_CTL_EXIT_FAILURE;
   {
     g_autoptr(SnRunbookCatalog) catalog = sn_ctl_load_runbooks ();
     g_autoptr(GHashTable) params = sn_scaling_change_to_params (argv[1], &change);
@@ -425,7 +402,7 @@ scaling_replication (SnCtl  *ctl,
                                        _("The database's read replicas (pg_stat_replication) and the "
                                          "runbook's steps to add one (§5.3). Reads only."), entries);
   if (!sn_ctl_parse_options (context, "scaling replication", &argc, &argv, &status) ||
-      !no_more_arguments ("scaling replication", argc, argv, &status))
+      !sn_ctl_no_arguments ("scaling replication", argc, argv, &status))
     return status;
   if (!(connection = sn_ctl_open_host (ctl, NULL)))
     return SN_CTL_EXIT_FAILURE;

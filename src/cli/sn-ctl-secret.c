@@ -130,10 +130,8 @@ secret_rotate (SnCtl  *ctl,
                char  **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(SnProfileStore) store = NULL;
   g_autoptr(SnProfile) profile = NULL;
   g_autoptr(SnRunbookCatalog) catalog = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *confirm = NULL;
   SnCtlRunOptions options = { NULL };
   SnRunbook *runbook;
@@ -157,14 +155,8 @@ secret_rotate (SnCtl  *ctl,
   if (argc != 1)
     return sn_ctl_usage_error ("secret rotate", _("No argument expected"));
 
-  store = sn_ctl_load_profile_store (FALSE, &error);
-  if (store != NULL)
-    profile = sn_ctl_resolve_profile (ctl, store, &error);
-  if (profile == NULL)
-    {
-      sn_ctl_print_error (error);
-      return SN_CTL_EXIT_FAILURE;
-    }
+  if (!(profile = sn_ctl_open_profile (ctl)))
+    return SN_CTL_EXIT_FAILURE;
 
   catalog = sn_ctl_load_runbooks ();
   if (!(runbook = sn_ctl_lookup_builtin_runbook (catalog, "secret-rotate")))

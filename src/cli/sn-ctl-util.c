@@ -16,6 +16,8 @@
 
 #include <stdio.h>
 
+#include <glib-unix.h>
+
 #include "sn-ctl.h"
 
 /**
@@ -216,6 +218,78 @@ sn_ctl_resolve_profile (SnCtl           *ctl,
                  n_profiles);
 
   return NULL;
+}
+
+/**
+ * sn_ctl_open_profile:
+ *
+ * The profile the command line names (sn_ctl_resolve_profile()), from the
+ * default profile store.
+ *
+ * Returns: (transfer full) (nullable): the profile, or %NULL after printing why not
+ */
+SnProfile *
+sn_ctl_open_profile (SnCtl *ctl)
+{
+  g_autoptr(SnProfileStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  SnProfile *profile;
+
+  if (!(store = sn_ctl_load_profile_store (FALSE, &error)) ||
+      !(profile = sn_ctl_resolve_profile (ctl, store, &error)))
+    {
+      sn_ctl_print_error (error);
+      return NULL;
+    }
+  return profile;
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  g_printerr ("%s\n", _("Cancelling…"));
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * sn_ctl_cancel_on_interrupt:
+ *
+ * Ctrl+C (SIGINT) says "Cancelling…" and cancels @cancellable, which must
+ * outlive the watch.
+ *
+ * Returns: the watch's source id, for g_source_remove()
+ */
+guint
+sn_ctl_cancel_on_interrupt (GCancellable *cancellable)
+{
+  g_return_val_if_fail (G_IS_CANCELLABLE (cancellable), 0);
+
+  return g_unix_signal_add (SIGINT, on_interrupt, cancellable);
+}
+
+/**
+ * sn_ctl_no_arguments:
+ * @command: the command, for the message ("scaling status")
+ * @exit_status: (out): set when this returns %FALSE
+ *
+ * Whether argv holds nothing after the command's name; if not, prints the
+ * usage error naming the first extra argument.
+ */
+gboolean
+sn_ctl_no_arguments (const char  *command,
+                     int          argc,
+                     char       **argv,
+                     int         *exit_status)
+{
+  g_autofree char *message = NULL;
+
+  if (argc <= 1)
+    return TRUE;
+
+  message = g_strdup_printf (_("Unexpected argument “%s”"), argv[1]);
+  *exit_status = sn_ctl_usage_error (command, message);
+  return FALSE;
 }
 
 const char *

@@ -217,6 +217,12 @@ SnProfileStore *
 SnProfile *sn_ctl_resolve_profile       (SnCtl          *ctl,
                                          SnProfileStore *store,
                                          GError        **error);
+SnProfile *sn_ctl_open_profile          (SnCtl          *ctl);
+guint      sn_ctl_cancel_on_interrupt   (GCancellable   *cancellable);
+gboolean   sn_ctl_no_arguments          (const char     *command,
+                                         int             argc,
+                                         char          **argv,
+                                         int            *exit_status);
 const char *sn_ctl_safety_level_nick    (SnSafetyLevel   level);
 void       sn_ctl_print_padded          (const char     *text,
                                          guint           width);

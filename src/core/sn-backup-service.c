@@ -544,6 +544,7 @@ typedef struct
   char                *name;
   SnBackup            *backup;
   SnBackupCreateFlags  flags;
+  gboolean             upload;
 } TaskData;
 
 static void
@@ -557,19 +558,29 @@ task_data_free (gpointer data)
   g_free (task_data);
 }
 
-static GTask *
-new_task (SnBackupService     *self,
+/* Runs @thread_func in a worker with @data (owned), after the operator-level
+ * check of @what (translated); @what NULL: a read any level may do. */
+static void
+run_task (SnBackupService     *self,
           gpointer             source_tag,
+          const char          *what,
+          GTaskThreadFunc      thread_func,
+          TaskData            *data,
           GCancellable        *cancellable,
           GAsyncReadyCallback  callback,
-          gpointer             user_data,
-          TaskData            *data)
+          gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, data, task_data_free);
-  return task;
+  if (what != NULL && !sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, what, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_run_in_thread (task, thread_func);
 }
 
 static void
@@ -597,20 +608,13 @@ sn_backup_service_create_async (SnBackupService     *self,
                                 gpointer             user_data)
 {
   TaskData *data = g_new0 (TaskData, 1);
-  g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
 
   g_return_if_fail (SN_IS_BACKUP_SERVICE (self));
 
   data->label = g_strdup (label);
   data->flags = flags;
-  task = new_task (self, sn_backup_service_create_async, cancellable, callback, user_data, data);
-  if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_CREATE), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_run_in_thread (task, create_thread);
+  run_task (self, sn_backup_service_create_async, _(WHAT_CREATE), create_thread, data,
+            cancellable, callback, user_data);
 }
 
 SnBackup *
@@ -622,19 +626,46 @@ sn_backup_service_create_finish (SnBackupService  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* verify, or upload when data->upload: both answer a boolean. */
 static void
-verify_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+check_or_upload_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
 {
   TaskData *data = task_data;
   GError *error = NULL;
+  gboolean ok;
 
-  if (sn_backup_service_verify_sync (source_object, data->backup, cancellable, &error))
+  if (data->upload)
+    ok = sn_backup_service_upload_sync (source_object, data->backup, cancellable, &error);
+  else
+    ok = sn_backup_service_verify_sync (source_object, data->backup, cancellable, &error);
+
+  if (ok)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
+}
+
+static void
+check_or_upload_async (SnBackupService     *self,
+                       SnBackup            *backup,
+                       gboolean             upload,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  TaskData *data = g_new0 (TaskData, 1);
+
+  data->backup = g_object_ref (backup);
+  data->upload = upload;
+  if (upload)
+    run_task (self, sn_backup_service_upload_async, _(WHAT_UPLOAD), check_or_upload_thread, data,
+              cancellable, callback, user_data);
+  else
+    run_task (self, sn_backup_service_verify_async, _(WHAT_VERIFY), check_or_upload_thread, data,
+              cancellable, callback, user_data);
 }
 
 void
@@ -644,21 +675,10 @@ sn_backup_service_verify_async (SnBackupService     *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  TaskData *data = g_new0 (TaskData, 1);
-  g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
-
   g_return_if_fail (SN_IS_BACKUP_SERVICE (self));
   g_return_if_fail (SN_IS_BACKUP (backup));
 
-  data->backup = g_object_ref (backup);
-  task = new_task (self, sn_backup_service_verify_async, cancellable, callback, user_data, data);
-  if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_VERIFY), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_run_in_thread (task, verify_thread);
+  check_or_upload_async (self, backup, FALSE, cancellable, callback, user_data);
 }
 
 gboolean
@@ -670,21 +690,6 @@ sn_backup_service_verify_finish (SnBackupService  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-upload_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  TaskData *data = task_data;
-  GError *error = NULL;
-
-  if (sn_backup_service_upload_sync (source_object, data->backup, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 void
 sn_backup_service_upload_async (SnBackupService     *self,
                                 SnBackup            *backup,
@@ -692,21 +697,10 @@ sn_backup_service_upload_async (SnBackupService     *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  TaskData *data = g_new0 (TaskData, 1);
-  g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
-
   g_return_if_fail (SN_IS_BACKUP_SERVICE (self));
   g_return_if_fail (SN_IS_BACKUP (backup));
 
-  data->backup = g_object_ref (backup);
-  task = new_task (self, sn_backup_service_upload_async, cancellable, callback, user_data, data);
-  if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_UPLOAD), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_run_in_thread (task, upload_thread);
+  check_or_upload_async (self, backup, TRUE, cancellable, callback, user_data);
 }
 
 gboolean
@@ -739,13 +733,10 @@ sn_backup_service_list_remote_async (SnBackupService     *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SN_IS_BACKUP_SERVICE (self));
 
-  task = new_task (self, sn_backup_service_list_remote_async, cancellable, callback, user_data,
-                   g_new0 (TaskData, 1));
-  g_task_run_in_thread (task, list_remote_thread);
+  run_task (self, sn_backup_service_list_remote_async, NULL, list_remote_thread, g_new0 (TaskData, 1),
+            cancellable, callback, user_data);
 }
 
 gboolean
@@ -789,20 +780,13 @@ sn_backup_service_download_async (SnBackupService     *self,
                                   gpointer             user_data)
 {
   TaskData *data = g_new0 (TaskData, 1);
-  g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
 
   g_return_if_fail (SN_IS_BACKUP_SERVICE (self));
   g_return_if_fail (name != NULL);
 
   data->name = g_strdup (name);
-  task = new_task (self, sn_backup_service_download_async, cancellable, callback, user_data, data);
-  if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_DOWNLOAD), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_run_in_thread (task, download_thread);
+  run_task (self, sn_backup_service_download_async, _(WHAT_DOWNLOAD), download_thread, data,
+            cancellable, callback, user_data);
 }
 
 SnBackup *
@@ -839,19 +823,12 @@ sn_backup_service_restore_test_async (SnBackupService     *self,
                                       gpointer             user_data)
 {
   TaskData *data = g_new0 (TaskData, 1);
-  g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
 
   g_return_if_fail (SN_IS_BACKUP_SERVICE (self));
 
   data->name = g_strdup (source);
-  task = new_task (self, sn_backup_service_restore_test_async, cancellable, callback, user_data, data);
-  if (!sn_profile_check_level (self->profile, SN_SAFETY_LEVEL_OPERATOR, _(WHAT_RESTORE_TEST), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_run_in_thread (task, restore_test_thread);
+  run_task (self, sn_backup_service_restore_test_async, _(WHAT_RESTORE_TEST), restore_test_thread, data,
+            cancellable, callback, user_data);
 }
 
 SnRestoreTestResult *

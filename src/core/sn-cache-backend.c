@@ -14,6 +14,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sn-await.h"
 #include "sn-cache-backend.h"
 
 G_DEFINE_QUARK (sn-cache-error-quark, sn_cache_error)
@@ -134,33 +135,18 @@ sn_cache_backend_connect_finish (SnCacheBackend  *self,
   return SN_CACHE_BACKEND_GET_IFACE (self)->connect_finish (self, result, error);
 }
 
-static void
-connect_sync_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 gboolean
 sn_cache_backend_connect_sync (SnCacheBackend  *self,
                                GCancellable    *cancellable,
                                GError         **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GAsyncResult) result = NULL;
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
 
   g_return_val_if_fail (SN_IS_CACHE_BACKEND (self), FALSE);
 
-  g_main_context_push_thread_default (context);
-  sn_cache_backend_connect_async (self, cancellable, connect_sync_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (context, TRUE);
-  g_main_context_pop_thread_default (context);
-
-  return sn_cache_backend_connect_finish (self, result, error);
+  sn_await_push_private (&await);
+  sn_cache_backend_connect_async (self, cancellable, sn_await_callback, &await);
+  return sn_cache_backend_connect_finish (self, sn_await_result (&await), error);
 }
 
 void

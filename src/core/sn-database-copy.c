@@ -286,6 +286,25 @@ copy_job_new (SnDatabase          *self,
   return job;
 }
 
+/* Runs @job (owned) in a worker: the task checks no cancellable of its own,
+ * @thread_func does (and says what was done before the cancel). */
+static void
+run_copy_job (SnDatabase          *self,
+              Job                 *job,
+              gpointer             source_tag,
+              GTaskThreadFunc      thread_func,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, job, _sn_database_job_free);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, thread_func);
+}
+
 /**
  * sn_database_copy_to_async:
  * @sql: one SELECT (without a trailing semicolon, or with one: it is removed)
@@ -309,7 +328,6 @@ sn_database_copy_to_async (SnDatabase          *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Job *job;
 
   g_return_if_fail (SN_IS_DATABASE (self));
@@ -319,12 +337,7 @@ sn_database_copy_to_async (SnDatabase          *self,
 
   job = copy_job_new (self, sql, progress, progress_data, progress_destroy, cancellable);
   job->stream = g_object_ref (stream);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sn_database_copy_to_async);
-  g_task_set_task_data (task, job, _sn_database_job_free);
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, copy_thread);
+  run_copy_job (self, job, sn_database_copy_to_async, copy_thread, cancellable, callback, user_data);
 }
 
 static gboolean
@@ -469,7 +482,6 @@ sn_database_export_csv_async (SnDatabase          *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Job *job;
 
   g_return_if_fail (SN_IS_DATABASE (self));
@@ -479,12 +491,7 @@ sn_database_export_csv_async (SnDatabase          *self,
 
   job = copy_job_new (self, sql, progress, progress_data, progress_destroy, cancellable);
   job->file = g_object_ref (file);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sn_database_export_csv_async);
-  g_task_set_task_data (task, job, _sn_database_job_free);
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, export_thread);
+  run_copy_job (self, job, sn_database_export_csv_async, export_thread, cancellable, callback, user_data);
 }
 
 gboolean

@@ -234,34 +234,27 @@ rebuild_describe (SnActionContext *context,
   return g_strdup_printf ("%s && %s", checkout, build);
 }
 
-#define REBUILD_CHECKS      20
-#define REBUILD_INTERVAL_MS 3000
-
 static gboolean
 wait_site_answers (SnActionContext  *context,
                    SnDeployService  *service,
                    const char       *ref,
                    GError          **error)
 {
-  GCancellable *cancellable = sn_action_context_get_cancellable (context);
+  g_autoptr(SnDeployStatus) status = NULL;
+  GError *local_error = NULL;
 
-  for (guint i = 0; i < REBUILD_CHECKS; i++)
+  if (sn_deploy_service_wait_site_sync (service, sn_action_context_get_cancellable (context), &status,
+                                        &local_error))
     {
-      g_autoptr(SnDeployStatus) status = NULL;
-
-      if (i > 0 && g_cancellable_is_cancelled (cancellable))
-        break;
-      if (i > 0)
-        g_usleep (REBUILD_INTERVAL_MS * 1000);
-      if ((status = sn_deploy_service_status_sync (service, cancellable, error)) == NULL)
-        return FALSE;
-      if (sn_deploy_status_get_site_answers (status))
-        {
-          sn_action_context_emit (context, SN_OUTPUT_INFO, _("The site answers again, version %s."),
-                                  sn_deploy_status_get_health_version (status) != NULL
-                                  ? sn_deploy_status_get_health_version (status) : "?");
-          return TRUE;
-        }
+      sn_action_context_emit (context, SN_OUTPUT_INFO, _("The site answers again, version %s."),
+                              sn_deploy_status_get_health_version (status) != NULL
+                              ? sn_deploy_status_get_health_version (status) : "?");
+      return TRUE;
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
     }
   g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
                _("The app was rebuilt at %s but the site does not answer."), ref);

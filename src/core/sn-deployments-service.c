@@ -16,6 +16,10 @@
 #include "sn-health-service.h"
 #include "sn-secret-store.h"
 
+/* After a rebuild, the site has a minute to answer. */
+#define SITE_CHECKS            20
+#define SITE_CHECK_INTERVAL_MS 3000
+
 #define GIT_TIMEOUT_MS      (120 * 1000)
 #define BUILD_TIMEOUT_MS    (45 * 60 * 1000)
 #define MIGRATE_TIMEOUT_MS  (15 * 60 * 1000)
@@ -551,6 +555,45 @@ sn_deploy_service_status_sync (SnDeployService  *self,
   add_status_warnings (status);
 
   return g_steal_pointer (&status);
+}
+
+/**
+ * sn_deploy_service_wait_site_sync:
+ * @out_status: (out) (optional) (transfer full): the status that answered
+ *
+ * After a rebuild: reads the status up to 20 times, 3 s apart, until the
+ * site answers (healthy, degraded or operational).
+ *
+ * Returns: %TRUE once the site answers; %FALSE with @error set when a read
+ *   failed, or with @error unset when the site never answered or
+ *   @cancellable was cancelled between two reads (the caller words it)
+ */
+gboolean
+sn_deploy_service_wait_site_sync (SnDeployService  *self,
+                                  GCancellable     *cancellable,
+                                  SnDeployStatus  **out_status,
+                                  GError          **error)
+{
+  g_return_val_if_fail (SN_IS_DEPLOY_SERVICE (self), FALSE);
+
+  for (guint i = 0; i < SITE_CHECKS; i++)
+    {
+      g_autoptr(SnDeployStatus) status = NULL;
+
+      if (i > 0 && g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+      if (i > 0)
+        g_usleep (SITE_CHECK_INTERVAL_MS * 1000);
+      if ((status = sn_deploy_service_status_sync (self, cancellable, error)) == NULL)
+        return FALSE;
+      if (sn_deploy_status_get_site_answers (status))
+        {
+          if (out_status != NULL)
+            *out_status = g_steal_pointer (&status);
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 /* Changes on the host ------------------------------------------------------- */

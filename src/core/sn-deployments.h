@@ -230,6 +230,10 @@ typedef void (*SnDeployLineFunc) (const char *line,
 SnDeployStatus  *sn_deploy_service_status_sync     (SnDeployService  *self,
                                                     GCancellable     *cancellable,
                                                     GError          **error);
+gboolean         sn_deploy_service_wait_site_sync  (SnDeployService  *self,
+                                                    GCancellable     *cancellable,
+                                                    SnDeployStatus  **out_status,
+                                                    GError          **error);
 GListModel      *sn_deploy_service_list_tags_sync  (SnDeployService  *self,
                                                     gboolean          fetch,
                                                     GCancellable     *cancellable,

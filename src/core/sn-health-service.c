@@ -466,97 +466,6 @@ sn_health_report_get_exit_code (SnHealthReport *self)
     }
 }
 
-static const char *
-state_nick (SnHealthState state)
-{
-  g_autoptr(GEnumClass) enum_class = g_type_class_ref (SN_TYPE_HEALTH_STATE);
-  GEnumValue *value = g_enum_get_value (enum_class, state);
-
-  return value != NULL ? value->value_nick : "unknown";
-}
-
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *key,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, key);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_int_or_null (JsonBuilder *builder,
-                 const char  *key,
-                 gint64       value)
-{
-  json_builder_set_member_name (builder, key);
-  if (value >= 0)
-    json_builder_add_int_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-/**
- * sn_health_report_to_json:
- *
- * Keys: state (nick), label, http_status, version, uptime, timestamp,
- * round_trip_ms, checked_at, summary, detail, services[] (name, status,
- * latency_ms, message). Unknown values are null.
- *
- * Returns: (transfer full): a JSON object node
- */
-JsonNode *
-sn_health_report_to_json (SnHealthReport *self)
-{
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autofree char *checked_at = NULL;
-  guint n;
-
-  g_return_val_if_fail (SN_IS_HEALTH_REPORT (self), NULL);
-
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-
-  json_builder_set_member_name (builder, "state");
-  json_builder_add_string_value (builder, state_nick (self->state));
-  json_builder_set_member_name (builder, "label");
-  json_builder_add_string_value (builder, sn_health_state_to_label (self->state));
-  json_builder_set_member_name (builder, "http_status");
-  json_builder_add_int_value (builder, self->http_status);
-  add_string_or_null (builder, "version", self->version);
-  add_int_or_null (builder, "uptime", self->uptime);
-  add_string_or_null (builder, "timestamp", self->timestamp);
-  add_int_or_null (builder, "round_trip_ms", self->round_trip_ms);
-  checked_at = g_date_time_format_iso8601 (self->checked_at);
-  add_string_or_null (builder, "checked_at", checked_at);
-  add_string_or_null (builder, "summary", self->summary);
-  add_string_or_null (builder, "detail", self->detail);
-
-  json_builder_set_member_name (builder, "services");
-  json_builder_begin_array (builder);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->services));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(SnServiceHealth) service = g_list_model_get_item (G_LIST_MODEL (self->services), i);
-
-      json_builder_begin_object (builder);
-      add_string_or_null (builder, "name", service->name);
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, state_nick (service->status));
-      add_int_or_null (builder, "latency_ms", service->latency_ms);
-      add_string_or_null (builder, "message", service->message);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
-}
-
 /**
  * sn_health_state_to_label:
  *
@@ -903,180 +812,193 @@ degraded_summary (SnHealthReport *report)
                           list->str);
 }
 
-static void
-map_document (SnHealthReport *report,
-              Check          *check,
-              GBytes         *body)
+/* The body's top-level object, or NULL with @what saying why it is not one. */
+static JsonObject *
+load_document (JsonParser  *parser,
+               GBytes      *body,
+               char       **what)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *what = NULL;
-  SnServiceHealth *database;
-  JsonObject *root;
-  SnHealthState status;
-  gboolean verbose;
   gsize size = 0;
   const char *data = body != NULL ? g_bytes_get_data (body, &size) : NULL;
 
   if (data == NULL || size == 0)
     {
-      make_malformed (report, check, _("the answer is empty"));
-      return;
+      *what = g_strdup (_("the answer is empty"));
+      return NULL;
     }
 
   if (!json_parser_load_from_data (parser, data, size, &error))
     {
-      g_autofree char *reason = g_strdup_printf (_("not JSON: %s"), error->message);
-
-      make_malformed (report, check, reason);
-      return;
+      *what = g_strdup_printf (_("not JSON: %s"), error->message);
+      return NULL;
     }
 
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
-      make_malformed (report, check, _("the JSON is not an object"));
-      return;
+      *what = g_strdup (_("the JSON is not an object"));
+      return NULL;
     }
 
-  root = json_node_get_object (json_parser_get_root (parser));
+  return json_node_get_object (json_parser_get_root (parser));
+}
 
+/* Copies the optional string member @key into *@out; FALSE with @what = @wrong
+ * when it is there but not a string. */
+static gboolean
+read_optional_string (JsonObject  *root,
+                      const char  *key,
+                      const char  *wrong,
+                      char       **out,
+                      char       **what)
+{
+  if (!json_object_has_member (root, key))
+    return TRUE;
+
+  if (!member_is (root, key, G_TYPE_STRING))
+    {
+      *what = g_strdup (wrong);
+      return FALSE;
+    }
+
+  *out = g_strdup (json_object_get_string_member (root, key));
+  return TRUE;
+}
+
+static gboolean
+read_uptime (SnHealthReport  *report,
+             JsonObject      *root,
+             char           **what)
+{
+  double uptime;
+
+  if (!json_object_has_member (root, "uptime"))
+    return TRUE;
+
+  if (member_is (root, "uptime", G_TYPE_INT64))
+    {
+      report->uptime = json_object_get_int_member (root, "uptime");
+      return TRUE;
+    }
+
+  if (!member_is (root, "uptime", G_TYPE_DOUBLE))
+    {
+      *what = g_strdup (_("“uptime” is not a number"));
+      return FALSE;
+    }
+
+  uptime = json_object_get_double_member (root, "uptime");
+
+  /* A hostile or broken answer may say 1e300 or NaN: no undefined cast. */
+  if (!(uptime >= 0 && uptime < (double)G_MAXINT64))
+    {
+      *what = g_strdup (_("“uptime” is out of range"));
+      return FALSE;
+    }
+
+  report->uptime = (gint64)uptime;
+  return TRUE;
+}
+
+/* Reads the probe's fields into @report; FALSE with @what saying what is
+ * wrong when the answer does not have the probe's shape. */
+static gboolean
+read_document (SnHealthReport  *report,
+               JsonObject      *root,
+               SnHealthState   *status,
+               gboolean        *verbose,
+               char           **what)
+{
   if (!member_is (root, "status", G_TYPE_STRING))
     {
-      make_malformed (report, check, _("“status” is missing or not a string"));
-      return;
+      *what = g_strdup (_("“status” is missing or not a string"));
+      return FALSE;
     }
 
-  status = status_from_string (json_object_get_string_member (root, "status"));
-  if (status == SN_HEALTH_STATE_UNKNOWN)
+  *status = status_from_string (json_object_get_string_member (root, "status"));
+  if (*status == SN_HEALTH_STATE_UNKNOWN)
     {
-      g_autofree char *reason = g_strdup_printf (_("unknown status “%s”"),
-                                                 json_object_get_string_member (root, "status"));
-
-      make_malformed (report, check, reason);
-      return;
+      *what = g_strdup_printf (_("unknown status “%s”"),
+                               json_object_get_string_member (root, "status"));
+      return FALSE;
     }
 
-  if (json_object_has_member (root, "version"))
+  if (!read_optional_string (root, "version", _("“version” is not a string"),
+                             &report->version, what)
+      || !read_optional_string (root, "timestamp", _("“timestamp” is not a string"),
+                                &report->timestamp, what)
+      || !read_uptime (report, root, what))
+    return FALSE;
+
+  *verbose = json_object_has_member (root, "services");
+  if (*verbose && !parse_services (report, root, what))
+    return FALSE;
+
+  if (*status == SN_HEALTH_STATE_OPERATIONAL && (*verbose || report->version != NULL))
     {
-      if (!member_is (root, "version", G_TYPE_STRING))
-        {
-          make_malformed (report, check, _("“version” is not a string"));
-          return;
-        }
-      report->version = g_strdup (json_object_get_string_member (root, "version"));
+      *what = g_strdup (_("“operational” in a detailed answer"));
+      return FALSE;
     }
 
-  if (json_object_has_member (root, "timestamp"))
+  return TRUE;
+}
+
+/* A key was sent but the answer is the public (short) one. */
+static void
+map_key_refused (SnHealthReport *report,
+                 Check          *check,
+                 SnHealthState   status)
+{
+  if (status == SN_HEALTH_STATE_UNHEALTHY)
     {
-      if (!member_is (root, "timestamp", G_TYPE_STRING))
-        {
-          make_malformed (report, check, _("“timestamp” is not a string"));
-          return;
-        }
-      report->timestamp = g_strdup (json_object_get_string_member (root, "timestamp"));
-    }
-
-  if (json_object_has_member (root, "uptime"))
-    {
-      if (!member_is (root, "uptime", G_TYPE_INT64) && !member_is (root, "uptime", G_TYPE_DOUBLE))
-        {
-          make_malformed (report, check, _("“uptime” is not a number"));
-          return;
-        }
-      if (member_is (root, "uptime", G_TYPE_INT64))
-        {
-          report->uptime = json_object_get_int_member (root, "uptime");
-        }
-      else
-        {
-          double uptime = json_object_get_double_member (root, "uptime");
-
-          /* A hostile or broken answer may say 1e300 or NaN: no undefined cast. */
-          if (!(uptime >= 0 && uptime < (double)G_MAXINT64))
-            {
-              make_malformed (report, check, _("“uptime” is out of range"));
-              return;
-            }
-          report->uptime = (gint64)uptime;
-        }
-    }
-
-  verbose = json_object_has_member (root, "services");
-  if (verbose && !parse_services (report, root, &what))
-    {
-      make_malformed (report, check, what);
-      return;
-    }
-
-  if (status == SN_HEALTH_STATE_OPERATIONAL && (verbose || report->version != NULL))
-    {
-      make_malformed (report, check, _("“operational” in a detailed answer"));
-      return;
-    }
-
-  /* 503 ⇔ unhealthy, whatever the body says. */
-  if (report->http_status == SOUP_STATUS_SERVICE_UNAVAILABLE)
-    status = SN_HEALTH_STATE_UNHEALTHY;
-
-  if (check->sent_key && !verbose)
-    {
-      if (status == SN_HEALTH_STATE_UNHEALTHY)
-        {
-          report->state = SN_HEALTH_STATE_UNHEALTHY;
-          set_detail (report, _("public answer {\"status\":\"unhealthy\"} although a key was sent"));
-          set_summary (report,
-                       g_strdup_printf (_("The site at %s says it is unhealthy: its database does "
-                                          "not answer. Check the db container. The monitoring key "
-                                          "was not accepted either, so no details are shown."),
-                                        check->where));
-          return;
-        }
-
-      report->state = SN_HEALTH_STATE_UNAUTHORIZED;
-      set_detail (report, _("a key was sent but the answer has no details (public or short form)"));
+      report->state = SN_HEALTH_STATE_UNHEALTHY;
+      set_detail (report, _("public answer {\"status\":\"unhealthy\"} although a key was sent"));
       set_summary (report,
-                   g_strdup (_("The site answers, but the monitoring key was not accepted, so "
-                               "the details are hidden. Check the profile’s monitoring key "
-                               "against MONITORING_API_KEY on the server.")));
+                   g_strdup_printf (_("The site at %s says it is unhealthy: its database does "
+                                      "not answer. Check the db container. The monitoring key "
+                                      "was not accepted either, so no details are shown."),
+                                    check->where));
       return;
     }
 
-  report->state = status;
+  report->state = SN_HEALTH_STATE_UNAUTHORIZED;
+  set_detail (report, _("a key was sent but the answer has no details (public or short form)"));
+  set_summary (report,
+               g_strdup (_("The site answers, but the monitoring key was not accepted, so "
+                           "the details are hidden. Check the profile’s monitoring key "
+                           "against MONITORING_API_KEY on the server.")));
+}
+
+static char *
+state_summary (SnHealthReport *report,
+               SnHealthState   status)
+{
+  SnServiceHealth *database;
 
   switch (status)
     {
     case SN_HEALTH_STATE_OPERATIONAL:
-      set_summary (report,
-                   g_strdup (_("The site answers and its database works. Details are hidden "
-                               "without the monitoring key; add it to the profile to see "
-                               "every service.")));
-      break;
+      return g_strdup (_("The site answers and its database works. Details are hidden "
+                         "without the monitoring key; add it to the profile to see "
+                         "every service."));
 
     case SN_HEALTH_STATE_HEALTHY:
       if (report->version != NULL)
-        set_summary (report, g_strdup_printf (_("Every service is healthy (version %s)."),
-                                              report->version));
-      else
-        set_summary (report, g_strdup (_("Every service is healthy.")));
-      break;
+        return g_strdup_printf (_("Every service is healthy (version %s)."), report->version);
+      return g_strdup (_("Every service is healthy."));
 
     case SN_HEALTH_STATE_DEGRADED:
-      set_summary (report, degraded_summary (report));
-      break;
+      return degraded_summary (report);
 
     case SN_HEALTH_STATE_UNHEALTHY:
       database = sn_health_report_find_service (report, "database");
       if (database != NULL && database->message != NULL)
-        set_summary (report,
-                     g_strdup_printf (_("The site is down for users: the database does not "
-                                        "answer (%s). Check the db container: docker compose ps, "
-                                        "then its logs."),
-                                      database->message));
-      else
-        set_summary (report,
-                     g_strdup (_("The site is down for users: the database does not answer. "
-                                 "Check the db container: docker compose ps, then its logs.")));
-      break;
+        return g_strdup_printf (_("The site is down for users: the database does not "
+                                  "answer (%s). Check the db container: docker compose ps, "
+                                  "then its logs."),
+                                database->message);
+      return g_strdup (_("The site is down for users: the database does not answer. "
+                         "Check the db container: docker compose ps, then its logs."));
 
     case SN_HEALTH_STATE_UNKNOWN:
     case SN_HEALTH_STATE_UNAUTHORIZED:
@@ -1089,6 +1011,40 @@ map_document (SnHealthReport *report,
     default:
       g_assert_not_reached ();
     }
+
+  return NULL;
+}
+
+static void
+map_document (SnHealthReport *report,
+              Check          *check,
+              GBytes         *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *what = NULL;
+  SnHealthState status = SN_HEALTH_STATE_UNKNOWN;
+  gboolean verbose = FALSE;
+  JsonObject *root;
+
+  root = load_document (parser, body, &what);
+  if (root == NULL || !read_document (report, root, &status, &verbose, &what))
+    {
+      make_malformed (report, check, what);
+      return;
+    }
+
+  /* 503 ⇔ unhealthy, whatever the body says. */
+  if (report->http_status == SOUP_STATUS_SERVICE_UNAVAILABLE)
+    status = SN_HEALTH_STATE_UNHEALTHY;
+
+  if (check->sent_key && !verbose)
+    {
+      map_key_refused (report, check, status);
+      return;
+    }
+
+  report->state = status;
+  set_summary (report, state_summary (report, status));
 }
 
 static void

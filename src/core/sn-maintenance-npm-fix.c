@@ -26,8 +26,6 @@
 #define AUDIT_TIMEOUT_MS   (5 * 60 * 1000)
 #define FIX_TIMEOUT_MS     (15 * 60 * 1000)
 #define COPY_TIMEOUT_MS    (60 * 1000)
-#define HEALTH_CHECKS      20
-#define HEALTH_INTERVAL_MS 3000
 
 static SnProfile *
 host_profile (SnHost *host)
@@ -69,6 +67,49 @@ run_command (SnHost        *host,
   return sn_ssh_exec_result_dup_stdout_text (result);
 }
 
+/* The package files' backup or restore @command (NULL for a bad stamp), at
+ * operator level: @what says what is refused below it. */
+static gboolean
+copy_files (SnHost        *host,
+            const char    *what,
+            const char    *action,
+            const char    *command,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autofree char *out = NULL;
+
+  if (!sn_profile_check_level (host_profile (host), SN_SAFETY_LEVEL_OPERATOR, what, error))
+    return FALSE;
+  out = run_command (host, action, command, COPY_TIMEOUT_MS, -1, cancellable, error);
+  return out != NULL;
+}
+
+/* npm @argv in the checkout, each line of its output to @func; @allowed_status
+ * as in run_command(). The caller checks the level first. */
+static gboolean
+npm_in_checkout (SnHost              *host,
+                 const char          *action,
+                 const char * const  *argv,
+                 int                  allowed_status,
+                 SnDeployLineFunc     func,
+                 gpointer             func_data,
+                 GCancellable        *cancellable,
+                 GError             **error)
+{
+  g_autofree char *command = sn_host_command_npm_in_checkout (host_profile (host), argv);
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!(out = run_command (host, action, command, FIX_TIMEOUT_MS, allowed_status, cancellable, error)))
+    return FALSE;
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; func != NULL && lines[i] != NULL; i++)
+    if (*g_strstrip (lines[i]) != '\0')
+      func (lines[i], FALSE, func_data);
+  return TRUE;
+}
+
 /**
  * sn_maintenance_npm_audit_checkout_sync:
  *
@@ -107,16 +148,12 @@ sn_maintenance_npm_backup_sync (SnHost        *host,
                                 GError       **error)
 {
   g_autofree char *command = NULL;
-  g_autofree char *out = NULL;
 
   g_return_val_if_fail (SN_IS_HOST (host), FALSE);
 
-  if (!sn_profile_check_level (host_profile (host), SN_SAFETY_LEVEL_OPERATOR,
-                               _("back up the app’s package files"), error))
-    return FALSE;
   command = sn_host_command_npm_files_backup (host_profile (host), stamp);
-  out = run_command (host, "maintenance.npm-backup", command, COPY_TIMEOUT_MS, -1, cancellable, error);
-  return out != NULL;
+  return copy_files (host, _("back up the app’s package files"), "maintenance.npm-backup", command,
+                     cancellable, error);
 }
 
 /**
@@ -135,23 +172,13 @@ sn_maintenance_npm_fix_sync (SnHost            *host,
                              GError           **error)
 {
   static const char * const argv[] = { "audit", "fix", NULL };
-  g_autofree char *command = NULL;
-  g_autofree char *out = NULL;
-  g_auto(GStrv) lines = NULL;
 
   g_return_val_if_fail (SN_IS_HOST (host), FALSE);
 
   if (!sn_profile_check_level (host_profile (host), SN_SAFETY_LEVEL_OPERATOR,
                                _("run npm audit fix"), error))
     return FALSE;
-  command = sn_host_command_npm_in_checkout (host_profile (host), argv);
-  if (!(out = run_command (host, "maintenance.npm-audit-fix", command, FIX_TIMEOUT_MS, 1, cancellable, error)))
-    return FALSE;
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; func != NULL && lines[i] != NULL; i++)
-    if (*g_strstrip (lines[i]) != '\0')
-      func (lines[i], FALSE, func_data);
-  return TRUE;
+  return npm_in_checkout (host, "maintenance.npm-audit-fix", argv, 1, func, func_data, cancellable, error);
 }
 
 /**
@@ -171,24 +198,14 @@ sn_maintenance_npm_update_prisma_sync (SnHost            *host,
                                        GError           **error)
 {
   static const char * const argv[] = { "update", "@prisma/client", "prisma", NULL };
-  g_autofree char *command = NULL;
-  g_autofree char *out = NULL;
-  g_auto(GStrv) lines = NULL;
 
   g_return_val_if_fail (SN_IS_HOST (host), FALSE);
 
   if (!sn_profile_check_level (host_profile (host), SN_SAFETY_LEVEL_OPERATOR,
                                _("update Prisma"), error))
     return FALSE;
-  command = sn_host_command_npm_in_checkout (host_profile (host), argv);
-  if (!(out = run_command (host, "maintenance.npm-update-prisma", command, FIX_TIMEOUT_MS, -1, cancellable,
-                           error)))
-    return FALSE;
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; func != NULL && lines[i] != NULL; i++)
-    if (*g_strstrip (lines[i]) != '\0')
-      func (lines[i], FALSE, func_data);
-  return TRUE;
+  return npm_in_checkout (host, "maintenance.npm-update-prisma", argv, -1, func, func_data, cancellable,
+                          error);
 }
 
 /**
@@ -205,16 +222,12 @@ sn_maintenance_npm_restore_sync (SnHost        *host,
                                  GError       **error)
 {
   g_autofree char *command = NULL;
-  g_autofree char *out = NULL;
 
   g_return_val_if_fail (SN_IS_HOST (host), FALSE);
 
-  if (!sn_profile_check_level (host_profile (host), SN_SAFETY_LEVEL_OPERATOR,
-                               _("put the app’s package files back"), error))
-    return FALSE;
   command = sn_host_command_npm_files_restore (host_profile (host), stamp);
-  out = run_command (host, "maintenance.npm-restore", command, COPY_TIMEOUT_MS, -1, cancellable, error);
-  return out != NULL;
+  return copy_files (host, _("put the app’s package files back"), "maintenance.npm-restore", command,
+                     cancellable, error);
 }
 
 /**
@@ -231,6 +244,7 @@ sn_maintenance_npm_rebuild_sync (SnHost            *host,
                                  GError           **error)
 {
   g_autoptr(SnDeployService) service = NULL;
+  GError *local_error = NULL;
 
   g_return_val_if_fail (SN_IS_HOST (host), FALSE);
 
@@ -239,19 +253,15 @@ sn_maintenance_npm_rebuild_sync (SnHost            *host,
   service = sn_deploy_service_new (host_profile (host), host);
   if (!sn_deploy_service_build_sync (service, func, func_data, cancellable, error))
     return FALSE;
-  for (guint i = 0; i < HEALTH_CHECKS; i++)
+  if (sn_deploy_service_wait_site_sync (service, cancellable, NULL, &local_error))
+    return TRUE;
+  if (local_error != NULL)
     {
-      g_autoptr(SnDeployStatus) status = NULL;
-
-      if (i > 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      if (i > 0)
-        g_usleep (HEALTH_INTERVAL_MS * 1000);
-      if ((status = sn_deploy_service_status_sync (service, cancellable, error)) == NULL)
-        return FALSE;
-      if (sn_deploy_status_get_site_answers (status))
-        return TRUE;
+      g_propagate_error (error, local_error);
+      return FALSE;
     }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   g_set_error (error, SN_ACTION_ERROR, SN_ACTION_ERROR_FAILED,
                _("The app was rebuilt but the site does not answer: check the app’s logs."));
   return FALSE;
