@@ -123,7 +123,7 @@ test_env_page (void)
 
   sn_maintenance_env_page_set_profile (page, profile);
   sn_maintenance_env_page_set_connection (page, connection);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "env.check", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "page.refresh", NULL));
   g_assert_true (sn_test_wait_until (audit_loaded, page, 30000));
 
   variables = GTK_COLUMN_VIEW (sn_test_find_named (window, "env-variables"));

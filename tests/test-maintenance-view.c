@@ -240,7 +240,7 @@ test_cancel (void)
   g_assert_true (sn_maintenance_disk_page_get_busy (disk));
   stack = GTK_STACK (sn_test_find_named (disk, "maintenance-disk-stack"));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "loading");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (disk), "disk.cancel", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (disk), "page.cancel", NULL));
   g_assert_false (sn_maintenance_disk_page_get_busy (disk));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "content");
 
