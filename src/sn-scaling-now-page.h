@@ -8,14 +8,14 @@
 #pragma once
 
 #include "sn-types.h"
-#include "sn-connection.h"
+#include "sn-area-page.h"
 #include "sn-scaling.h"
 
 G_BEGIN_DECLS
 
 #define SN_TYPE_SCALING_NOW_PAGE (sn_scaling_now_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (SnScalingNowPage, sn_scaling_now_page, SN, SCALING_NOW_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (SnScalingNowPage, sn_scaling_now_page, SN, SCALING_NOW_PAGE, SnAreaPage)
 
 GtkWidget  *sn_scaling_now_page_new            (void);
 void        sn_scaling_now_page_set_profile    (SnScalingNowPage *self,
