@@ -15,7 +15,7 @@
 
 /*
  * What every page of the Maintenance, Scaling and Deployments areas did by
- * hand: it holds the profile and the window's connection, and refreshes by
+ * hand: on the profile and the window's connection (SnAreaView), it refreshes by
  * connecting, then calling its class's load() (one service call, or a GTask
  * over several) with a cancellable that the next refresh, a new profile or
  * connection, Cancel and dispose cancel. A stale or cancelled load is
@@ -35,10 +35,7 @@
 
 typedef struct
 {
-  SnProfile     *profile;
-  SnConnection  *connection;
   GCancellable  *cancellable;
-  GBinding      *root_binding;
   GDateTime     *updated;
   gboolean       busy;
   guint          refresh_interval;
@@ -50,13 +47,11 @@ typedef struct
   AdwStatusPage *error_page;
 } SnAreaPagePrivate;
 
-G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (SnAreaPage, sn_area_page, GTK_TYPE_WIDGET)
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (SnAreaPage, sn_area_page, SN_TYPE_AREA_VIEW)
 
 enum
 {
   PROP_0,
-  PROP_PROFILE,
-  PROP_CONNECTION,
   PROP_BUSY,
   PROP_REFRESH_INTERVAL,
   PROP_UPDATED,
@@ -92,10 +87,10 @@ has_content (SnAreaPage *self)
 gboolean
 sn_area_page_may_change (SnAreaPage *self)
 {
-  SnAreaPagePrivate *priv = sn_area_page_get_instance_private (self);
+  SnProfile *profile = sn_area_page_get_profile (self);
 
   g_return_val_if_fail (SN_IS_AREA_PAGE (self), FALSE);
-  return priv->profile != NULL && sn_profile_get_safety_level (priv->profile) >= SN_SAFETY_LEVEL_OPERATOR;
+  return profile != NULL && sn_profile_get_safety_level (profile) >= SN_SAFETY_LEVEL_OPERATOR;
 }
 
 void
@@ -107,7 +102,8 @@ sn_area_page_update_actions (SnAreaPage *self)
   g_return_if_fail (SN_IS_AREA_PAGE (self));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.refresh",
-                                 priv->profile != NULL && priv->connection != NULL && !priv->busy);
+                                 sn_area_page_get_profile (self) != NULL && sn_area_page_get_connection (self) != NULL &&
+                                 !priv->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.cancel", priv->busy);
   if (klass->update_actions != NULL)
     klass->update_actions (self);
@@ -260,7 +256,7 @@ connect_cb (GObject      *object,
         sn_area_page_show_error (self, error);
       return;
     }
-  if (is_stale (load) || connection != priv->connection)
+  if (is_stale (load) || connection != sn_area_page_get_connection (self))
     return;
   SN_AREA_PAGE_GET_CLASS (self)->load (self, connection, load->cancellable, load_cb, load);
   load = NULL;
@@ -280,7 +276,7 @@ sn_area_page_refresh (SnAreaPage *self)
 
   g_return_if_fail (SN_IS_AREA_PAGE (self));
 
-  if (priv->profile == NULL || priv->connection == NULL)
+  if (sn_area_page_get_profile (self) == NULL || sn_area_page_get_connection (self) == NULL)
     {
       show_state (self, "empty");
       return;
@@ -298,7 +294,7 @@ sn_area_page_refresh (SnAreaPage *self)
   load = g_new0 (Load, 1);
   load->self = g_object_ref (self);
   load->cancellable = g_object_ref (priv->cancellable);
-  sn_connection_connect_async (priv->connection, priv->cancellable, connect_cb, load);
+  sn_connection_connect_async (sn_area_page_get_connection (self), priv->cancellable, connect_cb, load);
 }
 
 static void
@@ -359,56 +355,41 @@ reset (SnAreaPage *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPDATED]);
 }
 
+/* SnAreaView: a new profile or connection, the data goes (and comes back if shown). */
+static void
+sn_area_page_changed (SnAreaView *view)
+{
+  SnAreaPage *self = SN_AREA_PAGE (view);
+
+  reset (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && SN_AREA_PAGE_GET_CLASS (self)->refresh_on_map)
+    sn_area_page_refresh (self);
+}
+
 void
 sn_area_page_set_profile (SnAreaPage *self,
                           SnProfile  *profile)
 {
-  SnAreaPagePrivate *priv = sn_area_page_get_instance_private (self);
-
-  g_return_if_fail (SN_IS_AREA_PAGE (self));
-  g_return_if_fail (profile == NULL || SN_IS_PROFILE (profile));
-
-  if (!g_set_object (&priv->profile, profile))
-    return;
-  reset (self);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && SN_AREA_PAGE_GET_CLASS (self)->refresh_on_map)
-    sn_area_page_refresh (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
+  sn_area_view_set_profile (SN_AREA_VIEW (self), profile);
 }
 
 void
 sn_area_page_set_connection (SnAreaPage   *self,
                              SnConnection *connection)
 {
-  SnAreaPagePrivate *priv = sn_area_page_get_instance_private (self);
-
-  g_return_if_fail (SN_IS_AREA_PAGE (self));
-  g_return_if_fail (connection == NULL || SN_IS_CONNECTION (connection));
-
-  if (!g_set_object (&priv->connection, connection))
-    return;
-  reset (self);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && SN_AREA_PAGE_GET_CLASS (self)->refresh_on_map)
-    sn_area_page_refresh (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
+  sn_area_view_set_connection (SN_AREA_VIEW (self), connection);
 }
 
 SnProfile *
 sn_area_page_get_profile (SnAreaPage *self)
 {
-  SnAreaPagePrivate *priv = sn_area_page_get_instance_private (self);
-
-  g_return_val_if_fail (SN_IS_AREA_PAGE (self), NULL);
-  return priv->profile;
+  return sn_area_view_get_profile (SN_AREA_VIEW (self));
 }
 
 SnConnection *
 sn_area_page_get_connection (SnAreaPage *self)
 {
-  SnAreaPagePrivate *priv = sn_area_page_get_instance_private (self);
-
-  g_return_val_if_fail (SN_IS_AREA_PAGE (self), NULL);
-  return priv->connection;
+  return sn_area_view_get_connection (SN_AREA_VIEW (self));
 }
 
 gboolean
@@ -510,53 +491,18 @@ sn_area_page_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (sn_area_page_parent_class)->unmap (widget);
 }
 
-/* In a window with a "connection" (SnWindow), follow it. */
-static void
-sn_area_page_root (GtkWidget *widget)
-{
-  SnAreaPage *self = SN_AREA_PAGE (widget);
-  SnAreaPagePrivate *priv = sn_area_page_get_instance_private (self);
-  GtkRoot *root;
-
-  GTK_WIDGET_CLASS (sn_area_page_parent_class)->root (widget);
-  root = gtk_widget_get_root (widget);
-  if (SN_AREA_PAGE_GET_CLASS (self)->follow_root_connection && priv->root_binding == NULL && root != NULL &&
-      g_object_class_find_property (G_OBJECT_GET_CLASS (root), "connection") != NULL)
-    priv->root_binding = g_object_bind_property (root, "connection", self, "connection", G_BINDING_SYNC_CREATE);
-}
-
-static void
-sn_area_page_unroot (GtkWidget *widget)
-{
-  SnAreaPage *self = SN_AREA_PAGE (widget);
-  SnAreaPagePrivate *priv = sn_area_page_get_instance_private (self);
-
-  if (priv->root_binding != NULL)
-    {
-      g_binding_unbind (priv->root_binding);
-      priv->root_binding = NULL;
-    }
-  GTK_WIDGET_CLASS (sn_area_page_parent_class)->unroot (widget);
-}
-
 /* The subclass has disposed of its template (and the states) by now. */
 static void
 sn_area_page_dispose (GObject *object)
 {
   SnAreaPage *self = SN_AREA_PAGE (object);
   SnAreaPagePrivate *priv = sn_area_page_get_instance_private (self);
-  GtkWidget *child;
 
   unschedule (self);
   g_cancellable_cancel (priv->cancellable);
   priv->stack = NULL;
   priv->spinner = NULL;
   priv->error_page = NULL;
-  /* A template's root that is not a bound child. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
-  g_clear_object (&priv->connection);
-  g_clear_object (&priv->profile);
   g_clear_object (&priv->cancellable);
   g_clear_pointer (&priv->updated, g_date_time_unref);
   G_OBJECT_CLASS (sn_area_page_parent_class)->dispose (object);
@@ -573,8 +519,6 @@ sn_area_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_PROFILE: g_value_set_object (value, priv->profile); break;
-    case PROP_CONNECTION: g_value_set_object (value, priv->connection); break;
     case PROP_BUSY: g_value_set_boolean (value, priv->busy); break;
     case PROP_REFRESH_INTERVAL: g_value_set_uint (value, priv->refresh_interval); break;
     case PROP_UPDATED: g_value_set_boxed (value, priv->updated); break;
@@ -592,8 +536,6 @@ sn_area_page_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_PROFILE: sn_area_page_set_profile (self, g_value_get_object (value)); break;
-    case PROP_CONNECTION: sn_area_page_set_connection (self, g_value_get_object (value)); break;
     case PROP_REFRESH_INTERVAL: sn_area_page_set_refresh_interval (self, g_value_get_uint (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -610,18 +552,11 @@ sn_area_page_class_init (SnAreaPageClass *klass)
   object_class->set_property = sn_area_page_set_property;
   widget_class->map = sn_area_page_map;
   widget_class->unmap = sn_area_page_unmap;
-  widget_class->root = sn_area_page_root;
-  widget_class->unroot = sn_area_page_unroot;
+  SN_AREA_VIEW_CLASS (klass)->changed = sn_area_page_changed;
   klass->show_error = default_show_error;
   klass->cancelled = default_cancelled;
   klass->refresh_on_map = TRUE;
 
-  properties[PROP_PROFILE] =
-    g_param_spec_object ("profile", NULL, NULL, SN_TYPE_PROFILE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CONNECTION] =
-    g_param_spec_object ("connection", NULL, NULL, SN_TYPE_CONNECTION,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_REFRESH_INTERVAL] =
@@ -634,7 +569,6 @@ sn_area_page_class_init (SnAreaPageClass *klass)
   gtk_widget_class_install_action (widget_class, "page.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "page.cancel", NULL, cancel_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "page.cancel", NULL);
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void

@@ -8,13 +8,13 @@
 #pragma once
 
 #include "sn-types.h"
-#include "sn-connection.h"
+#include "sn-area-view.h"
 
 G_BEGIN_DECLS
 
 #define SN_TYPE_AREA_PAGE (sn_area_page_get_type ())
 
-G_DECLARE_DERIVABLE_TYPE (SnAreaPage, sn_area_page, SN, AREA_PAGE, GtkWidget)
+G_DECLARE_DERIVABLE_TYPE (SnAreaPage, sn_area_page, SN, AREA_PAGE, SnAreaView)
 
 /**
  * SnAreaPageClass:
@@ -31,11 +31,10 @@ G_DECLARE_DERIVABLE_TYPE (SnAreaPage, sn_area_page, SN, AREA_PAGE, GtkWidget)
  * @cancelled: the operator cancelled a load (default: back to "content" or "empty")
  * @refresh_on_map: load when mapped without content (default %TRUE)
  * @reload_in_place: keep the content on show while reloading (default %FALSE)
- * @follow_root_connection: in a window with a "connection" property, follow it
  */
 struct _SnAreaPageClass
 {
-  GtkWidgetClass parent_class;
+  SnAreaViewClass parent_class;
 
   void     (*load)           (SnAreaPage          *self,
                               SnConnection        *connection,
@@ -55,7 +54,6 @@ struct _SnAreaPageClass
 
   gboolean refresh_on_map;
   gboolean reload_in_place;
-  gboolean follow_root_connection;
 
   /*< private >*/
   gpointer padding[8];

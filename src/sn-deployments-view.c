@@ -84,8 +84,6 @@ deployments_update_actions (SnAreaPage *page)
 
   if (self->tags_selection == NULL)
     return;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.refresh",
-                                 sn_area_page_get_profile (page) != NULL && !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.release", change && self->tags != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.release-next", change && self->tags != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.manual",
@@ -555,14 +553,6 @@ migration_rollback_action (GtkWidget  *widget,
     open_wizard (self, "migration-rollback", NULL);
 }
 
-static void
-refresh_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *param)
-{
-  sn_deployments_view_refresh (SN_DEPLOYMENTS_VIEW (widget));
-}
-
 /* Profile and connection ---------------------------------------------------- */
 
 static void
@@ -629,7 +619,7 @@ sn_deployments_view_class_init (SnDeploymentsViewClass *klass)
   page_class->has_content = deployments_has_content;
   page_class->update_actions = deployments_update_actions;
   page_class->reload_in_place = TRUE;
-  page_class->follow_root_connection = TRUE;
+  SN_AREA_VIEW_CLASS (klass)->follow_root_connection = TRUE;
 
   /* The list items' types, for the factories' bindings in the .ui. */
   g_type_ensure (SN_TYPE_DEPLOY_COMMIT);
@@ -657,8 +647,6 @@ sn_deployments_view_class_init (SnDeploymentsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, runs_sort);
   gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, runs_status);
 
-  /* What the window's refresh activates on the view shown. */
-  gtk_widget_class_install_action (widget_class, "view.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "deployments.release", NULL, release_action);
   gtk_widget_class_install_action (widget_class, "deployments.release-next", "s", release_next_action);
   gtk_widget_class_install_action (widget_class, "deployments.manual", NULL, manual_action);

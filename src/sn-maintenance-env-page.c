@@ -176,7 +176,7 @@ sn_maintenance_env_page_class_init (SnMaintenanceEnvPageClass *klass)
   page_class->cancelled = env_page_cancelled;
   /* The check runs when asked (Check), not on showing the page. */
   page_class->refresh_on_map = FALSE;
-  page_class->follow_root_connection = TRUE;
+  SN_AREA_VIEW_CLASS (klass)->follow_root_connection = TRUE;
 
   /* The list items' type, for the factories' bindings in the .ui. */
   g_type_ensure (SN_TYPE_ENV_ITEM);

@@ -230,7 +230,7 @@ sn_maintenance_secrets_page_class_init (SnMaintenanceSecretsPageClass *klass)
   page_class->update_actions = secrets_page_update_actions;
   page_class->show_error = secrets_page_show_error;
   page_class->cancelled = secrets_page_cancelled;
-  page_class->follow_root_connection = TRUE;
+  SN_AREA_VIEW_CLASS (klass)->follow_root_connection = TRUE;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-maintenance-secrets-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceSecretsPage, spinner);
