@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-area-page.h"
+#include "sn-runbook-catalog.h"
 
 /*
  * What every page of the Maintenance, Scaling and Deployments areas did by
@@ -27,6 +28,9 @@
  * "error". A page without a stack (the Environment and Login Secret forms)
  * overrides show_error() and cancelled().
  *
+ * sn_area_page_open_runbook() opens a runbook in the wizard for the page's
+ * profile, and reads the page again when the wizard is done.
+ *
  * Actions: "page.refresh" and "page.cancel" (Escape). Mapping a page without
  * content loads it; with sn_area_page_set_refresh_interval() it also reloads
  * itself, in place, while it is mapped: the next load is scheduled when one
@@ -37,6 +41,7 @@ typedef struct
 {
   GCancellable  *cancellable;
   GDateTime     *updated;
+  GtkWidget     *wizard;          /* weak pointer */
   gboolean       busy;
   guint          refresh_interval;
   guint          refresh_source;
@@ -213,6 +218,15 @@ is_stale (Load *load)
   return load->cancellable != priv->cancellable || g_cancellable_is_cancelled (load->cancellable);
 }
 
+/* A load ended in @error: shown, unless the page has moved on. */
+static void
+load_failed (Load         *load,
+             const GError *error)
+{
+  if (!is_stale (load) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    sn_area_page_show_error (load->self, error);
+}
+
 static void
 load_cb (GObject      *object,
          GAsyncResult *result,
@@ -223,14 +237,15 @@ load_cb (GObject      *object,
   SnAreaPagePrivate *priv = sn_area_page_get_instance_private (self);
   g_autoptr(GError) error = NULL;
 
+  /* Dropped before load_finish(): a stale load never shows. */
   if (is_stale (load))
     return;
   if (!SN_AREA_PAGE_GET_CLASS (self)->load_finish (self, object, result, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        sn_area_page_show_error (self, error);
+      load_failed (load, error);
       return;
     }
+
   g_clear_pointer (&priv->updated, g_date_time_unref);
   priv->updated = g_date_time_new_now_local ();
   show_state (self, "content");
@@ -246,20 +261,19 @@ connect_cb (GObject      *object,
 {
   g_autoptr(Load) load = user_data;
   SnAreaPage *self = load->self;
-  SnAreaPagePrivate *priv = sn_area_page_get_instance_private (self);
+  GCancellable *cancellable = load->cancellable;
   SnConnection *connection = SN_CONNECTION (object);
   g_autoptr(GError) error = NULL;
 
   if (!sn_connection_connect_finish (connection, result, &error))
     {
-      if (!is_stale (load) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        sn_area_page_show_error (self, error);
+      load_failed (load, error);
       return;
     }
   if (is_stale (load) || connection != sn_area_page_get_connection (self))
     return;
-  SN_AREA_PAGE_GET_CLASS (self)->load (self, connection, load->cancellable, load_cb, load);
-  load = NULL;
+  /* The load owns its refs of the page and the cancellable until load_cb(). */
+  SN_AREA_PAGE_GET_CLASS (self)->load (self, connection, cancellable, load_cb, g_steal_pointer (&load));
 }
 
 /**
@@ -467,6 +481,76 @@ sn_area_page_set_states (SnAreaPage    *self,
   sn_area_page_update_actions (self);
 }
 
+/* The runbooks ----------------------------------------------------------------- */
+
+/**
+ * sn_area_page_track_wizard:
+ *
+ * Makes @wizard the page's (sn_area_page_get_wizard()) while it is open;
+ * the page reads its data again when the wizard is done.
+ */
+void
+sn_area_page_track_wizard (SnAreaPage      *self,
+                           SnRunbookWizard *wizard)
+{
+  SnAreaPagePrivate *priv = sn_area_page_get_instance_private (self);
+
+  g_return_if_fail (SN_IS_AREA_PAGE (self));
+  g_return_if_fail (SN_IS_RUNBOOK_WIZARD (wizard));
+
+  g_signal_connect_object (wizard, "finished", G_CALLBACK (sn_area_page_refresh), self, G_CONNECT_SWAPPED);
+  if (priv->wizard != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (priv->wizard), (gpointer *) &priv->wizard);
+  priv->wizard = GTK_WIDGET (wizard);
+  g_object_add_weak_pointer (G_OBJECT (priv->wizard), (gpointer *) &priv->wizard);
+}
+
+/**
+ * sn_area_page_open_runbook:
+ * @runbook_id: the runbook's id in the catalog
+ *
+ * Opens the wizard on @runbook_id for the page's profile, tracked as with
+ * sn_area_page_track_wizard(); the caller sets its parameters and presents
+ * it. The runbook and the runner refuse a profile below its level anyway.
+ *
+ * Returns: (transfer none) (nullable): the wizard, or %NULL with the error
+ *   shown when this build lacks the runbook
+ */
+SnRunbookWizard *
+sn_area_page_open_runbook (SnAreaPage *self,
+                           const char *runbook_id)
+{
+  g_autoptr(SnRunbookCatalog) catalog = sn_runbook_catalog_new (NULL);
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  SnRunbookWizard *wizard;
+  SnRunbook *runbook;
+
+  g_return_val_if_fail (SN_IS_AREA_PAGE (self), NULL);
+
+  if (!sn_runbook_catalog_load (catalog, &error) ||
+      (runbook = sn_runbook_catalog_lookup (catalog, runbook_id)) == NULL)
+    {
+      if (error == NULL)
+        error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The runbook is missing from this build."));
+      sn_area_page_show_error (self, error);
+      return NULL;
+    }
+  wizard = sn_runbook_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, runbook,
+                                  sn_area_page_get_profile (self));
+  sn_area_page_track_wizard (self, wizard);
+  return wizard;
+}
+
+GtkWindow *
+sn_area_page_get_wizard (SnAreaPage *self)
+{
+  SnAreaPagePrivate *priv = sn_area_page_get_instance_private (self);
+
+  g_return_val_if_fail (SN_IS_AREA_PAGE (self), NULL);
+  return priv->wizard != NULL ? GTK_WINDOW (priv->wizard) : NULL;
+}
+
 /* GtkWidget ------------------------------------------------------------------- */
 
 static void
@@ -500,6 +584,9 @@ sn_area_page_dispose (GObject *object)
 
   unschedule (self);
   g_cancellable_cancel (priv->cancellable);
+  if (priv->wizard != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (priv->wizard), (gpointer *) &priv->wizard);
+  priv->wizard = NULL;
   priv->stack = NULL;
   priv->spinner = NULL;
   priv->error_page = NULL;

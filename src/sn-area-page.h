@@ -9,6 +9,7 @@
 
 #include "sn-types.h"
 #include "sn-area-view.h"
+#include "sn-runbook-wizard.h"
 
 G_BEGIN_DECLS
 
@@ -81,5 +82,11 @@ void          sn_area_page_set_refresh_interval (SnAreaPage    *self,
                                                  guint          seconds);
 /* When the last load succeeded (nullable). */
 GDateTime    *sn_area_page_get_updated          (SnAreaPage    *self);
+SnRunbookWizard *sn_area_page_open_runbook      (SnAreaPage      *self,
+                                                 const char      *runbook_id);
+void          sn_area_page_track_wizard         (SnAreaPage      *self,
+                                                 SnRunbookWizard *wizard);
+/* The wizard the page opened last, while it is open (nullable). */
+GtkWindow    *sn_area_page_get_wizard           (SnAreaPage    *self);
 
 G_END_DECLS

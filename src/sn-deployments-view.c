@@ -12,8 +12,6 @@
 #include <glib/gi18n.h>
 
 #include "sn-deployments-view.h"
-#include "sn-runbook-catalog.h"
-#include "sn-runbook-wizard.h"
 
 /*
  * What runs on the profile's server and how to change it (runbook §2,
@@ -34,7 +32,6 @@ struct _SnDeploymentsView
   SnDeployStatus    *status;
   GListModel        *tags;
   GListModel        *runs;
-  GtkWidget         *wizard;          /* weak pointer */
 
   /* Template children */
   GtkStack          *stack;
@@ -301,18 +298,6 @@ deployments_has_content (SnAreaPage *page)
   return SN_DEPLOYMENTS_VIEW (page)->status != NULL;
 }
 
-/**
- * sn_deployments_view_refresh:
- *
- * Reads the deployed version, the tags and the GitHub runs again.
- */
-void
-sn_deployments_view_refresh (SnDeploymentsView *self)
-{
-  g_return_if_fail (SN_IS_DEPLOYMENTS_VIEW (self));
-  sn_area_page_refresh (SN_AREA_PAGE (self));
-}
-
 /* Changelog --------------------------------------------------------------- */
 
 static void
@@ -393,28 +378,18 @@ selection_changed_cb (SnDeploymentsView *self)
 
 /* The runbooks ------------------------------------------------------------- */
 
-static void
-wizard_finished_cb (SnDeploymentsView *self)
-{
-  sn_deployments_view_refresh (self);
-}
-
 static void follow_up_cb (SnDeploymentsView *self,
                           SnRunbookWizard   *wizard);
 
+/* The page's wizard, and the rollback a failed release's result opens after it. */
 static void
 track_wizard (SnDeploymentsView *self,
               SnRunbookWizard   *wizard)
 {
-  g_signal_connect_object (wizard, "finished", G_CALLBACK (wizard_finished_cb), self, G_CONNECT_SWAPPED);
+  sn_area_page_track_wizard (SN_AREA_PAGE (self), wizard);
   g_signal_connect_object (wizard, "follow-up", G_CALLBACK (follow_up_cb), self, G_CONNECT_SWAPPED);
-  if (self->wizard != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
-  self->wizard = GTK_WIDGET (wizard);
-  g_object_add_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
 }
 
-/* The rollback a failed release's result opened: followed like the others. */
 static void
 follow_up_cb (SnDeploymentsView *self,
               SnRunbookWizard   *wizard)
@@ -427,29 +402,13 @@ open_wizard (SnDeploymentsView *self,
              const char        *runbook_id,
              const char        *tag)
 {
-  g_autoptr(SnRunbookCatalog) catalog = sn_runbook_catalog_new (NULL);
-  g_autoptr(GError) error = NULL;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   SnRunbookWizard *wizard;
-  SnRunbook *runbook;
 
-  if (!may_change (self))
+  if (!may_change (self) || (wizard = sn_area_page_open_runbook (SN_AREA_PAGE (self), runbook_id)) == NULL)
     return;
-
-  if (!sn_runbook_catalog_load (catalog, &error) ||
-      (runbook = sn_runbook_catalog_lookup (catalog, runbook_id)) == NULL)
-    {
-      if (error == NULL)
-        error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The runbook is missing from this build."));
-      sn_area_page_show_error (SN_AREA_PAGE (self), error);
-      return;
-    }
-
-  wizard = sn_runbook_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, runbook,
-                                  sn_area_page_get_profile (SN_AREA_PAGE (self)));
   if (tag != NULL)
     sn_runbook_wizard_set_param (wizard, "tag", tag);
-  track_wizard (self, wizard);
+  g_signal_connect_object (wizard, "follow-up", G_CALLBACK (follow_up_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (wizard));
 }
 
@@ -592,9 +551,6 @@ sn_deployments_view_dispose (GObject *object)
   SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (object);
 
   g_cancellable_cancel (self->changelog_cancellable);
-  if (self->wizard != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
-  self->wizard = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_DEPLOYMENTS_VIEW);
   g_clear_object (&self->service);
   g_clear_object (&self->status);
@@ -707,7 +663,7 @@ GListModel *sn_deployments_view_get_changelog (SnDeploymentsView *self) { return
 GtkWindow *
 sn_deployments_view_get_wizard (SnDeploymentsView *self)
 {
-  return self->wizard != NULL ? GTK_WINDOW (self->wizard) : NULL;
+  return sn_area_page_get_wizard (SN_AREA_PAGE (self));
 }
 
 gboolean

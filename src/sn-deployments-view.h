@@ -25,7 +25,6 @@ void            sn_deployments_view_set_profile    (SnDeploymentsView *self,
 SnConnection   *sn_deployments_view_get_connection (SnDeploymentsView *self);
 void            sn_deployments_view_set_connection (SnDeploymentsView *self,
                                                     SnConnection      *connection);
-void            sn_deployments_view_refresh        (SnDeploymentsView *self);
 gboolean        sn_deployments_view_get_busy       (SnDeploymentsView *self);
 /* What the last refresh read (nullable). */
 SnDeployStatus *sn_deployments_view_get_status     (SnDeploymentsView *self);

@@ -12,8 +12,6 @@
 #include <glib/gi18n.h>
 
 #include "sn-maintenance-deps-page.h"
-#include "sn-runbook-catalog.h"
-#include "sn-runbook-wizard.h"
 
 /*
  * Runbook §6.1's `npm audit`, run in the app container (read-only, every
@@ -103,50 +101,16 @@ deps_page_has_content (SnAreaPage *page)
   return SN_MAINTENANCE_DEPS_PAGE (page)->audit != NULL;
 }
 
-/**
- * sn_maintenance_deps_page_refresh:
- *
- * Runs npm audit again in the app container.
- */
-void
-sn_maintenance_deps_page_refresh (SnMaintenanceDepsPage *self)
-{
-  g_return_if_fail (SN_IS_MAINTENANCE_DEPS_PAGE (self));
-  sn_area_page_refresh (SN_AREA_PAGE (self));
-}
-
-static void
-wizard_finished_cb (SnMaintenanceDepsPage *self)
-{
-  sn_maintenance_deps_page_refresh (self);
-}
-
 static void
 fix_action (GtkWidget  *widget,
             const char *action_name,
             GVariant   *param)
 {
-  SnAreaPage *page = SN_AREA_PAGE (widget);
-  g_autoptr(SnRunbookCatalog) catalog = sn_runbook_catalog_new (NULL);
-  g_autoptr(GError) error = NULL;
-  GtkRoot *root = gtk_widget_get_root (widget);
   SnRunbookWizard *wizard;
-  SnRunbook *runbook;
 
-  if (!sn_area_page_may_change (page))
-    return;
-  if (!sn_runbook_catalog_load (catalog, &error) ||
-      (runbook = sn_runbook_catalog_lookup (catalog, "npm-audit-fix")) == NULL)
-    {
-      if (error == NULL)
-        error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The runbook is missing from this build."));
-      sn_area_page_show_error (page, error);
-      return;
-    }
-  wizard = sn_runbook_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, runbook,
-                                  sn_area_page_get_profile (page));
-  g_signal_connect_object (wizard, "finished", G_CALLBACK (wizard_finished_cb), widget, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (wizard));
+  if (sn_area_page_may_change (SN_AREA_PAGE (widget)) &&
+      (wizard = sn_area_page_open_runbook (SN_AREA_PAGE (widget), "npm-audit-fix")) != NULL)
+    gtk_window_present (GTK_WINDOW (wizard));
 }
 
 static void

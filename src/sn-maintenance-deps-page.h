@@ -18,7 +18,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SnMaintenanceDepsPage, sn_maintenance_deps_page, SN, MAINTENANCE_DEPS_PAGE, SnAreaPage)
 
 GtkWidget         *sn_maintenance_deps_page_new       (void);
-void               sn_maintenance_deps_page_refresh   (SnMaintenanceDepsPage *self);
 gboolean           sn_maintenance_deps_page_get_busy  (SnMaintenanceDepsPage *self);
 /* What the last audit found (nullable). */
 SnDependencyAudit *sn_maintenance_deps_page_get_audit (SnMaintenanceDepsPage *self);

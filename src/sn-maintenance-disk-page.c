@@ -13,8 +13,6 @@
 
 #include "sn-format.h"
 #include "sn-maintenance-disk-page.h"
-#include "sn-runbook-catalog.h"
-#include "sn-runbook-wizard.h"
 
 /*
  * The dry run of the disk cleanup (runbook §6.2, read-only): free space, and
@@ -29,7 +27,6 @@ struct _SnMaintenanceDiskPage
   SnAreaPage          parent_instance;
 
   SnDiskSurvey       *survey;
-  GtkWidget          *wizard;          /* weak pointer */
 
   /* Template children */
   GtkStack           *stack;
@@ -130,57 +127,20 @@ disk_page_has_content (SnAreaPage *page)
   return SN_MAINTENANCE_DISK_PAGE (page)->survey != NULL;
 }
 
-/**
- * sn_maintenance_disk_page_refresh:
- *
- * Measures the disk again: df, Docker, the journal and the npm cache.
- */
-void
-sn_maintenance_disk_page_refresh (SnMaintenanceDiskPage *self)
-{
-  g_return_if_fail (SN_IS_MAINTENANCE_DISK_PAGE (self));
-  sn_area_page_refresh (SN_AREA_PAGE (self));
-}
-
 /* The runbooks ------------------------------------------------------------- */
-
-static void
-wizard_finished_cb (SnMaintenanceDiskPage *self)
-{
-  sn_maintenance_disk_page_refresh (self);
-}
 
 static void
 open_wizard (SnMaintenanceDiskPage *self,
              const char            *runbook_id,
              const char            *volume)
 {
-  g_autoptr(SnRunbookCatalog) catalog = sn_runbook_catalog_new (NULL);
-  g_autoptr(GError) error = NULL;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   SnRunbookWizard *wizard;
-  SnRunbook *runbook;
 
-  if (!sn_area_page_may_change (SN_AREA_PAGE (self)))
+  if (!sn_area_page_may_change (SN_AREA_PAGE (self)) ||
+      (wizard = sn_area_page_open_runbook (SN_AREA_PAGE (self), runbook_id)) == NULL)
     return;
-  if (!sn_runbook_catalog_load (catalog, &error) ||
-      (runbook = sn_runbook_catalog_lookup (catalog, runbook_id)) == NULL)
-    {
-      if (error == NULL)
-        error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The runbook is missing from this build."));
-      sn_area_page_show_error (SN_AREA_PAGE (self), error);
-      return;
-    }
-
-  wizard = sn_runbook_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, runbook,
-                                  sn_area_page_get_profile (SN_AREA_PAGE (self)));
   if (volume != NULL)
     sn_runbook_wizard_set_param (wizard, "volume", volume);
-  g_signal_connect_object (wizard, "finished", G_CALLBACK (wizard_finished_cb), self, G_CONNECT_SWAPPED);
-  if (self->wizard != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
-  self->wizard = GTK_WIDGET (wizard);
-  g_object_add_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
   gtk_window_present (GTK_WINDOW (wizard));
 }
 
@@ -210,9 +170,6 @@ sn_maintenance_disk_page_dispose (GObject *object)
 {
   SnMaintenanceDiskPage *self = SN_MAINTENANCE_DISK_PAGE (object);
 
-  if (self->wizard != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
-  self->wizard = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_MAINTENANCE_DISK_PAGE);
   g_clear_object (&self->survey);
   G_OBJECT_CLASS (sn_maintenance_disk_page_parent_class)->dispose (object);
@@ -290,7 +247,7 @@ GtkWindow *
 sn_maintenance_disk_page_get_wizard (SnMaintenanceDiskPage *self)
 {
   g_return_val_if_fail (SN_IS_MAINTENANCE_DISK_PAGE (self), NULL);
-  return self->wizard != NULL ? GTK_WINDOW (self->wizard) : NULL;
+  return sn_area_page_get_wizard (SN_AREA_PAGE (self));
 }
 
 gboolean

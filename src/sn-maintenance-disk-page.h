@@ -18,7 +18,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SnMaintenanceDiskPage, sn_maintenance_disk_page, SN, MAINTENANCE_DISK_PAGE, SnAreaPage)
 
 GtkWidget    *sn_maintenance_disk_page_new        (void);
-void          sn_maintenance_disk_page_refresh    (SnMaintenanceDiskPage *self);
 gboolean      sn_maintenance_disk_page_get_busy   (SnMaintenanceDiskPage *self);
 /* What the last refresh measured (nullable). */
 SnDiskSurvey *sn_maintenance_disk_page_get_survey (SnMaintenanceDiskPage *self);

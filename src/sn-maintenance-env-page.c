@@ -143,13 +143,6 @@ env_page_cancelled (SnAreaPage *page)
   show_audit (SN_MAINTENANCE_ENV_PAGE (page));
 }
 
-void
-sn_maintenance_env_page_check (SnMaintenanceEnvPage *self)
-{
-  g_return_if_fail (SN_IS_MAINTENANCE_ENV_PAGE (self));
-  sn_area_page_refresh (SN_AREA_PAGE (self));
-}
-
 static void
 sn_maintenance_env_page_dispose (GObject *object)
 {

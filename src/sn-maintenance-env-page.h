@@ -23,8 +23,6 @@ void          sn_maintenance_env_page_set_profile    (SnMaintenanceEnvPage *self
 SnConnection *sn_maintenance_env_page_get_connection (SnMaintenanceEnvPage *self);
 void          sn_maintenance_env_page_set_connection (SnMaintenanceEnvPage *self,
                                                       SnConnection         *connection);
-/* Runs the check (connecting first); Cancel stops it. */
-void          sn_maintenance_env_page_check          (SnMaintenanceEnvPage *self);
 gboolean      sn_maintenance_env_page_get_busy       (SnMaintenanceEnvPage *self);
 /* What the last check found (nullable). */
 SnEnvAudit   *sn_maintenance_env_page_get_audit      (SnMaintenanceEnvPage *self);

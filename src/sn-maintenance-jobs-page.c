@@ -77,18 +77,6 @@ jobs_page_has_content (SnAreaPage *page)
   return SN_MAINTENANCE_JOBS_PAGE (page)->jobs != NULL;
 }
 
-/**
- * sn_maintenance_jobs_page_refresh:
- *
- * Reads the crontab and the timers again.
- */
-void
-sn_maintenance_jobs_page_refresh (SnMaintenanceJobsPage *self)
-{
-  g_return_if_fail (SN_IS_MAINTENANCE_JOBS_PAGE (self));
-  sn_area_page_refresh (SN_AREA_PAGE (self));
-}
-
 static void
 sn_maintenance_jobs_page_dispose (GObject *object)
 {

@@ -18,7 +18,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SnMaintenanceJobsPage, sn_maintenance_jobs_page, SN, MAINTENANCE_JOBS_PAGE, SnAreaPage)
 
 GtkWidget         *sn_maintenance_jobs_page_new       (void);
-void               sn_maintenance_jobs_page_refresh   (SnMaintenanceJobsPage *self);
 gboolean           sn_maintenance_jobs_page_get_busy  (SnMaintenanceJobsPage *self);
 /* What the last read found (nullable): a GListModel of SnScheduledJob. */
 GListModel        *sn_maintenance_jobs_page_get_jobs  (SnMaintenanceJobsPage *self);

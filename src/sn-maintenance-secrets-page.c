@@ -13,8 +13,6 @@
 
 #include "sn-maintenance-secret-steps.h"
 #include "sn-maintenance-secrets-page.h"
-#include "sn-runbook-catalog.h"
-#include "sn-runbook-wizard.h"
 
 /*
  * When NEXTAUTH_SECRET was last rotated and whether the running app uses the
@@ -28,7 +26,6 @@ struct _SnMaintenanceSecretsPage
   SnAreaPage      parent_instance;
 
   SnSecretStatus *status;
-  GtkWidget      *wizard;          /* weak pointer */
 
   /* Template children */
   GtkSpinner     *spinner;
@@ -156,50 +153,17 @@ secrets_page_cancelled (SnAreaPage *page)
 {
 }
 
-void
-sn_maintenance_secrets_page_refresh (SnMaintenanceSecretsPage *self)
-{
-  g_return_if_fail (SN_IS_MAINTENANCE_SECRETS_PAGE (self));
-  sn_area_page_refresh (SN_AREA_PAGE (self));
-}
-
-static void
-wizard_finished_cb (SnMaintenanceSecretsPage *self)
-{
-  sn_maintenance_secrets_page_refresh (self);
-}
-
 static void
 rotate_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  SnMaintenanceSecretsPage *self = SN_MAINTENANCE_SECRETS_PAGE (widget);
-  g_autoptr(SnRunbookCatalog) catalog = sn_runbook_catalog_new (NULL);
-  g_autoptr(GError) error = NULL;
-  GtkRoot *root = gtk_widget_get_root (widget);
   SnRunbookWizard *wizard;
-  SnRunbook *runbook;
 
   /* The runner refuses it anyway; the page does not offer it. */
-  if (!sn_area_page_may_change (SN_AREA_PAGE (self)))
-    return;
-
-  if (!sn_runbook_catalog_load (catalog, &error) ||
-      (runbook = sn_runbook_catalog_lookup (catalog, "secret-rotate")) == NULL)
-    {
-      show_error (self, error != NULL ? error->message : _("The runbook secret-rotate is missing from this build."));
-      return;
-    }
-
-  wizard = sn_runbook_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, runbook,
-                                  sn_area_page_get_profile (SN_AREA_PAGE (self)));
-  g_signal_connect_object (wizard, "finished", G_CALLBACK (wizard_finished_cb), self, G_CONNECT_SWAPPED);
-  if (self->wizard != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
-  self->wizard = GTK_WIDGET (wizard);
-  g_object_add_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
-  gtk_window_present (GTK_WINDOW (wizard));
+  if (sn_area_page_may_change (SN_AREA_PAGE (widget)) &&
+      (wizard = sn_area_page_open_runbook (SN_AREA_PAGE (widget), "secret-rotate")) != NULL)
+    gtk_window_present (GTK_WINDOW (wizard));
 }
 
 static void
@@ -207,9 +171,6 @@ sn_maintenance_secrets_page_dispose (GObject *object)
 {
   SnMaintenanceSecretsPage *self = SN_MAINTENANCE_SECRETS_PAGE (object);
 
-  if (self->wizard != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
-  self->wizard = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_MAINTENANCE_SECRETS_PAGE);
   g_clear_object (&self->status);
   G_OBJECT_CLASS (sn_maintenance_secrets_page_parent_class)->dispose (object);
@@ -355,5 +316,5 @@ GtkWindow *
 sn_maintenance_secrets_page_get_wizard (SnMaintenanceSecretsPage *self)
 {
   g_return_val_if_fail (SN_IS_MAINTENANCE_SECRETS_PAGE (self), NULL);
-  return self->wizard != NULL ? GTK_WINDOW (self->wizard) : NULL;
+  return sn_area_page_get_wizard (SN_AREA_PAGE (self));
 }

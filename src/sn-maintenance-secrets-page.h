@@ -23,8 +23,6 @@ void            sn_maintenance_secrets_page_set_profile    (SnMaintenanceSecrets
 SnConnection   *sn_maintenance_secrets_page_get_connection (SnMaintenanceSecretsPage *self);
 void            sn_maintenance_secrets_page_set_connection (SnMaintenanceSecretsPage *self,
                                                             SnConnection             *connection);
-/* Reads the status again (connecting first). */
-void            sn_maintenance_secrets_page_refresh        (SnMaintenanceSecretsPage *self);
 gboolean        sn_maintenance_secrets_page_get_busy       (SnMaintenanceSecretsPage *self);
 /* What the last refresh read (nullable). */
 SnSecretStatus *sn_maintenance_secrets_page_get_status     (SnMaintenanceSecretsPage *self);

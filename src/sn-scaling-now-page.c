@@ -259,18 +259,6 @@ update_time (SnScalingNowPage *self)
   gtk_label_set_text (self->updated_label, text != NULL ? text : "");
 }
 
-/**
- * sn_scaling_now_page_refresh:
- *
- * Reads the containers and the thresholds again.
- */
-void
-sn_scaling_now_page_refresh (SnScalingNowPage *self)
-{
-  g_return_if_fail (SN_IS_SCALING_NOW_PAGE (self));
-  sn_area_page_refresh (SN_AREA_PAGE (self));
-}
-
 /* The error rate fires: the incident triage, in the Incidents view. */
 static void
 declare_sev1_action (GtkWidget  *widget,

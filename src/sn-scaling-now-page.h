@@ -22,7 +22,6 @@ void        sn_scaling_now_page_set_profile    (SnScalingNowPage *self,
                                                 SnProfile        *profile);
 void        sn_scaling_now_page_set_connection (SnScalingNowPage *self,
                                                 SnConnection     *connection);
-void        sn_scaling_now_page_refresh        (SnScalingNowPage *self);
 gboolean    sn_scaling_now_page_get_busy       (SnScalingNowPage *self);
 /* What the last refresh read (nullable). */
 GListModel *sn_scaling_now_page_get_stats      (SnScalingNowPage *self);

@@ -51,7 +51,7 @@ test_secrets_page (void)
 
   sn_maintenance_secrets_page_set_profile (page, profile);
   sn_maintenance_secrets_page_set_connection (page, connection);
-  sn_maintenance_secrets_page_refresh (page);
+  sn_area_page_refresh (SN_AREA_PAGE (page));
   g_assert_true (sn_test_wait_until (status_loaded, page, 30000));
 
   g_assert_cmpstr (sn_secret_status_get_file_fingerprint (sn_maintenance_secrets_page_get_status (page)), ==,
@@ -93,7 +93,7 @@ test_secrets_page_read_only (void)
 
   sn_maintenance_secrets_page_set_profile (page, profile);
   sn_maintenance_secrets_page_set_connection (page, connection);
-  sn_maintenance_secrets_page_refresh (page);
+  sn_area_page_refresh (SN_AREA_PAGE (page));
   g_assert_true (sn_test_wait_until (not_busy, page, 30000));
 
   /* Status only: no Rotate…, and the action does nothing. */

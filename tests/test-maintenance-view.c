@@ -236,7 +236,7 @@ test_cancel (void)
   GtkStack *stack;
 
   g_assert_true (sn_test_wait_until (disk_loaded, disk, 60000));
-  sn_maintenance_disk_page_refresh (disk);
+  sn_area_page_refresh (SN_AREA_PAGE (disk));
   g_assert_true (sn_maintenance_disk_page_get_busy (disk));
   stack = GTK_STACK (sn_test_find_named (disk, "maintenance-disk-stack"));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "loading");
