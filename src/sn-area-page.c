@@ -135,16 +135,23 @@ refresh_tick_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The next automatic load, after one that succeeded, while mapped. */
+/* The next automatic load, an interval after the last that succeeded (at
+ * once if that is past), while mapped and idle. */
 static void
 schedule (SnAreaPage *self)
 {
   SnAreaPagePrivate *priv = sn_area_page_get_instance_private (self);
+  g_autoptr(GDateTime) now = NULL;
+  gint64 due_ms;
 
   unschedule (self);
-  if (priv->refresh_interval == 0 || priv->busy || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+  if (priv->refresh_interval == 0 || priv->updated == NULL || priv->busy ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
-  priv->refresh_source = g_timeout_add (priv->refresh_interval * 1000, refresh_tick_cb, self);
+  now = g_date_time_new_now_local ();
+  due_ms = (gint64) priv->refresh_interval * 1000 - g_date_time_difference (now, priv->updated) / 1000;
+  priv->refresh_source = g_timeout_add ((guint) CLAMP (due_ms, 0, (gint64) priv->refresh_interval * 1000),
+                                        refresh_tick_cb, self);
   g_source_set_name_by_id (priv->refresh_source, "[sn] area page refresh");
 }
 
@@ -450,10 +457,7 @@ sn_area_page_set_refresh_interval (SnAreaPage *self,
   if (priv->refresh_interval == seconds)
     return;
   priv->refresh_interval = seconds;
-  if (priv->updated != NULL)
-    schedule (self);
-  else
-    unschedule (self);
+  schedule (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFRESH_INTERVAL]);
 }
 
@@ -564,7 +568,7 @@ sn_area_page_map (GtkWidget *widget)
     return;
   if (!has_content (self) && SN_AREA_PAGE_GET_CLASS (self)->refresh_on_map)
     sn_area_page_refresh (self);
-  else if (priv->updated != NULL)
+  else
     schedule (self);
 }
 
