@@ -16,8 +16,8 @@
 
 /*
  * What every page of the Maintenance, Scaling and Deployments areas did by
- * hand: on the profile and the window's connection (SnAreaView), it refreshes by
- * connecting, then calling its class's load() (one service call, or a GTask
+ * hand: on the profile and the window's connection (SnAreaView), it
+ * refreshes by connecting, then calling its class's load() (one service call, or a GTask
  * over several) with a cancellable that the next refresh, a new profile or
  * connection, Cancel and dispose cancel. A stale or cancelled load is
  * dropped before load_finish(), so a page never shows another profile's data.

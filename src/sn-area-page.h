@@ -31,7 +31,8 @@ G_DECLARE_DERIVABLE_TYPE (SnAreaPage, sn_area_page, SN, AREA_PAGE, SnAreaView)
  * @show_error: shows a failed load's error (default: the "error" page)
  * @cancelled: the operator cancelled a load (default: back to "content" or "empty")
  * @refresh_on_map: load when mapped without content (default %TRUE)
- * @reload_in_place: keep the content on show while reloading (default %FALSE)
+ * @reload_in_place: keep the content on show while reloading (default
+ *   %FALSE; always so with a refresh interval)
  */
 struct _SnAreaPageClass
 {
