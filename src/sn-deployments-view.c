@@ -12,8 +12,6 @@
 #include <glib/gi18n.h>
 
 #include "sn-deployments-view.h"
-#include "sn-runbook-catalog.h"
-#include "sn-runbook-wizard.h"
 
 /*
  * What runs on the profile's server and how to change it (runbook §2,
@@ -27,20 +25,13 @@
 
 struct _SnDeploymentsView
 {
-  GtkWidget          parent_instance;
+  SnAreaPage         parent_instance;
 
-  SnProfile         *profile;
-  SnConnection      *connection;
-  GBinding          *root_binding;
   SnDeployService   *service;
-  GCancellable      *cancellable;
   GCancellable      *changelog_cancellable;
   SnDeployStatus    *status;
   GListModel        *tags;
   GListModel        *runs;
-  GtkWidget         *wizard;          /* weak pointer */
-  guint              pending;
-  gboolean           busy;
 
   /* Template children */
   GtkStack          *stack;
@@ -65,58 +56,47 @@ struct _SnDeploymentsView
   GtkLabel          *runs_status;
 };
 
-G_DEFINE_FINAL_TYPE (SnDeploymentsView, sn_deployments_view, GTK_TYPE_WIDGET)
-
-enum
-{
-  PROP_0,
-  PROP_PROFILE,
-  PROP_CONNECTION,
-  PROP_BUSY,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (SnDeploymentsView, sn_deployments_view, SN_TYPE_AREA_PAGE)
 
 static gboolean
 may_change (SnDeploymentsView *self)
 {
-  return self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_OPERATOR;
+  return sn_area_page_may_change (SN_AREA_PAGE (self));
+}
+
+static gboolean
+is_admin (SnDeploymentsView *self)
+{
+  SnProfile *profile = sn_area_page_get_profile (SN_AREA_PAGE (self));
+
+  return profile != NULL && sn_profile_get_safety_level (profile) >= SN_SAFETY_LEVEL_ADMIN;
 }
 
 static void
-update_actions (SnDeploymentsView *self)
+deployments_update_actions (SnAreaPage *page)
 {
-  gboolean change = may_change (self) && !self->busy;
+  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (page);
+  gboolean busy = sn_area_page_get_busy (page);
+  gboolean change = may_change (self) && !busy;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.refresh", self->profile != NULL && !self->busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.cancel", self->busy);
+  if (self->tags_selection == NULL)
+    return;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.release", change && self->tags != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.release-next", change && self->tags != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.manual",
                                  change && gtk_single_selection_get_selected_item (self->tags_selection) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.rollback", change && self->status != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.migration-rollback",
-                                 change && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_ADMIN);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "deployments.migration-rollback", change && is_admin (self));
   gtk_widget_set_visible (self->actions_box, may_change (self));
-  gtk_widget_set_visible (self->migration_button,
-                          self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_ADMIN);
-  gtk_widget_set_visible (GTK_WIDGET (self->level_label), self->profile != NULL && !may_change (self));
+  gtk_widget_set_visible (self->migration_button, is_admin (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->level_label),
+                          sn_area_page_get_profile (page) != NULL && !may_change (self));
 }
 
 static void
-set_busy (SnDeploymentsView *self,
-          gboolean           busy)
+update_actions (SnDeploymentsView *self)
 {
-  if (self->busy == busy)
-    return;
-  self->busy = busy;
-  if (busy)
-    gtk_spinner_start (self->spinner);
-  else
-    gtk_spinner_stop (self->spinner);
-  update_actions (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  sn_area_page_update_actions (SN_AREA_PAGE (self));
 }
 
 static void
@@ -170,13 +150,24 @@ show_tags (SnDeploymentsView *self)
     gtk_label_set_label (self->tags_empty, _("The server’s checkout has no release tag."));
 }
 
-static void
-load_done (SnDeploymentsView *self)
+/* One reading: three calls in parallel, each shown when back. */
+static gboolean
+part_is_stale (GTask  *task,
+               GObject *service)
 {
-  if (--self->pending > 0)
-    return;
-  set_busy (self, FALSE);
-  gtk_stack_set_visible_child_name (self->stack, "content");
+  SnDeploymentsView *self = g_task_get_source_object (task);
+
+  return g_cancellable_is_cancelled (g_task_get_cancellable (task)) || SN_DEPLOY_SERVICE (service) != self->service;
+}
+
+static void
+part_done (GTask *task)
+{
+  guint pending = GPOINTER_TO_UINT (g_task_get_task_data (task)) - 1;
+
+  g_task_set_task_data (task, GUINT_TO_POINTER (pending), NULL);
+  if (pending == 0)
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -184,12 +175,17 @@ status_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(SnDeploymentsView) self = user_data;
+  g_autoptr(GTask) task = user_data;
+  SnDeploymentsView *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   SnDeployStatus *status = sn_deploy_service_status_finish (SN_DEPLOY_SERVICE (object), result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || SN_DEPLOY_SERVICE (object) != self->service)
-    return;
+  if (part_is_stale (task, object))
+    {
+      g_clear_object (&status);
+      part_done (task);
+      return;
+    }
 
   g_clear_object (&self->status);
   self->status = status;
@@ -203,7 +199,7 @@ status_cb (GObject      *object,
       adw_action_row_set_subtitle (self->version_row, "");
       adw_action_row_set_subtitle (self->image_row, "");
     }
-  load_done (self);
+  part_done (task);
 }
 
 static void
@@ -211,12 +207,17 @@ tags_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(SnDeploymentsView) self = user_data;
+  g_autoptr(GTask) task = user_data;
+  SnDeploymentsView *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   GListModel *tags = sn_deploy_service_list_tags_finish (SN_DEPLOY_SERVICE (object), result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || SN_DEPLOY_SERVICE (object) != self->service)
-    return;
+  if (part_is_stale (task, object))
+    {
+      g_clear_object (&tags);
+      part_done (task);
+      return;
+    }
 
   g_clear_object (&self->tags);
   self->tags = tags;
@@ -227,7 +228,7 @@ tags_cb (GObject      *object,
 
       gtk_label_set_label (self->tags_empty, text);
     }
-  load_done (self);
+  part_done (task);
 }
 
 static void
@@ -235,12 +236,17 @@ runs_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(SnDeploymentsView) self = user_data;
+  g_autoptr(GTask) task = user_data;
+  SnDeploymentsView *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   GListModel *runs = sn_deploy_service_list_runs_finish (SN_DEPLOY_SERVICE (object), result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || SN_DEPLOY_SERVICE (object) != self->service)
-    return;
+  if (part_is_stale (task, object))
+    {
+      g_clear_object (&runs);
+      part_done (task);
+      return;
+    }
 
   g_clear_object (&self->runs);
   self->runs = runs;
@@ -254,65 +260,42 @@ runs_cb (GObject      *object,
   else
     gtk_label_set_label (self->runs_status, _("The deploy workflow has not run yet."));
   gtk_widget_set_visible (GTK_WIDGET (self->runs_status), runs == NULL || g_list_model_get_n_items (runs) == 0);
-  load_done (self);
+  part_done (task);
 }
 
 static void
-connect_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+deployments_load (SnAreaPage          *page,
+                  SnConnection        *connection,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
 {
-  g_autoptr(SnDeploymentsView) self = user_data;
-  g_autoptr(GError) error = NULL;
-  SnConnection *connection = SN_CONNECTION (object);
+  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (page);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
-  if (!sn_connection_connect_finish (connection, result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      adw_status_page_set_description (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "error");
-      set_busy (self, FALSE);
-      return;
-    }
-  if (connection != self->connection)
-    return;
-
+  g_task_set_source_tag (task, deployments_load);
+  g_task_set_task_data (task, GUINT_TO_POINTER (3), NULL);
   g_clear_object (&self->service);
-  self->service = sn_deploy_service_new (self->profile, sn_connection_get_host (connection));
-  self->pending = 3;
-  sn_deploy_service_status_async (self->service, self->cancellable, status_cb, g_object_ref (self));
+  self->service = sn_deploy_service_new (sn_area_page_get_profile (page), sn_connection_get_host (connection));
+  sn_deploy_service_status_async (self->service, cancellable, status_cb, g_object_ref (task));
   /* Fetching changes the checkout's refs: only a profile that may. */
-  sn_deploy_service_list_tags_async (self->service, may_change (self), self->cancellable, tags_cb,
-                                     g_object_ref (self));
-  sn_deploy_service_list_runs_async (self->service, 10, self->cancellable, runs_cb, g_object_ref (self));
+  sn_deploy_service_list_tags_async (self->service, may_change (self), cancellable, tags_cb, g_object_ref (task));
+  sn_deploy_service_list_runs_async (self->service, 10, cancellable, runs_cb, g_object_ref (task));
 }
 
-/**
- * sn_deployments_view_refresh:
- *
- * Reads the deployed version, the tags and the GitHub runs again.
- */
-void
-sn_deployments_view_refresh (SnDeploymentsView *self)
+static gboolean
+deployments_load_finish (SnAreaPage    *page,
+                         GObject       *source,
+                         GAsyncResult  *result,
+                         GError       **error)
 {
-  g_return_if_fail (SN_IS_DEPLOYMENTS_VIEW (self));
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
 
-  if (self->profile == NULL || self->connection == NULL)
-    {
-      gtk_stack_set_visible_child_name (self->stack, "empty");
-      return;
-    }
-  if (self->busy)
-    return;
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  set_busy (self, TRUE);
-  if (self->status == NULL)
-    gtk_stack_set_visible_child_name (self->stack, "loading");
-  sn_connection_connect_async (self->connection, self->cancellable, connect_cb, g_object_ref (self));
+static gboolean
+deployments_has_content (SnAreaPage *page)
+{
+  return SN_DEPLOYMENTS_VIEW (page)->status != NULL;
 }
 
 /* Changelog --------------------------------------------------------------- */
@@ -395,28 +378,18 @@ selection_changed_cb (SnDeploymentsView *self)
 
 /* The runbooks ------------------------------------------------------------- */
 
-static void
-wizard_finished_cb (SnDeploymentsView *self)
-{
-  sn_deployments_view_refresh (self);
-}
-
 static void follow_up_cb (SnDeploymentsView *self,
                           SnRunbookWizard   *wizard);
 
+/* The page's wizard, and the rollback a failed release's result opens after it. */
 static void
 track_wizard (SnDeploymentsView *self,
               SnRunbookWizard   *wizard)
 {
-  g_signal_connect_object (wizard, "finished", G_CALLBACK (wizard_finished_cb), self, G_CONNECT_SWAPPED);
+  sn_area_page_track_wizard (SN_AREA_PAGE (self), wizard);
   g_signal_connect_object (wizard, "follow-up", G_CALLBACK (follow_up_cb), self, G_CONNECT_SWAPPED);
-  if (self->wizard != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
-  self->wizard = GTK_WIDGET (wizard);
-  g_object_add_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
 }
 
-/* The rollback a failed release's result opened: followed like the others. */
 static void
 follow_up_cb (SnDeploymentsView *self,
               SnRunbookWizard   *wizard)
@@ -429,28 +402,13 @@ open_wizard (SnDeploymentsView *self,
              const char        *runbook_id,
              const char        *tag)
 {
-  g_autoptr(SnRunbookCatalog) catalog = sn_runbook_catalog_new (NULL);
-  g_autoptr(GError) error = NULL;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   SnRunbookWizard *wizard;
-  SnRunbook *runbook;
 
-  if (self->profile == NULL || !may_change (self))
+  if (!may_change (self) || (wizard = sn_area_page_open_runbook (SN_AREA_PAGE (self), runbook_id)) == NULL)
     return;
-
-  if (!sn_runbook_catalog_load (catalog, &error) ||
-      (runbook = sn_runbook_catalog_lookup (catalog, runbook_id)) == NULL)
-    {
-      adw_status_page_set_description (self->error_page,
-                                       error != NULL ? error->message : _("The runbook is missing from this build."));
-      gtk_stack_set_visible_child_name (self->stack, "error");
-      return;
-    }
-
-  wizard = sn_runbook_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, runbook, self->profile);
   if (tag != NULL)
     sn_runbook_wizard_set_param (wizard, "tag", tag);
-  track_wizard (self, wizard);
+  g_signal_connect_object (wizard, "follow-up", G_CALLBACK (follow_up_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (wizard));
 }
 
@@ -550,36 +508,17 @@ migration_rollback_action (GtkWidget  *widget,
 {
   SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (widget);
 
-  if (self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_ADMIN)
+  if (is_admin (self))
     open_wizard (self, "migration-rollback", NULL);
-}
-
-static void
-refresh_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *param)
-{
-  sn_deployments_view_refresh (SN_DEPLOYMENTS_VIEW (widget));
-}
-
-static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (widget);
-
-  g_cancellable_cancel (self->cancellable);
-  set_busy (self, FALSE);
-  gtk_stack_set_visible_child_name (self->stack, self->status != NULL ? "content" : "empty");
 }
 
 /* Profile and connection ---------------------------------------------------- */
 
 static void
-reset (SnDeploymentsView *self)
+deployments_reset (SnAreaPage *page)
 {
-  g_cancellable_cancel (self->cancellable);
+  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (page);
+
   g_cancellable_cancel (self->changelog_cancellable);
   g_clear_object (&self->service);
   g_clear_object (&self->status);
@@ -588,10 +527,6 @@ reset (SnDeploymentsView *self)
   gtk_sort_list_model_set_model (self->tags_sort, NULL);
   gtk_sort_list_model_set_model (self->runs_sort, NULL);
   g_list_store_remove_all (self->changelog);
-  self->pending = 0;
-  set_busy (self, FALSE);
-  update_actions (self);
-  gtk_stack_set_visible_child_name (self->stack, "empty");
 }
 
 void
@@ -599,13 +534,7 @@ sn_deployments_view_set_profile (SnDeploymentsView *self,
                                  SnProfile         *profile)
 {
   g_return_if_fail (SN_IS_DEPLOYMENTS_VIEW (self));
-
-  if (!g_set_object (&self->profile, profile))
-    return;
-  reset (self);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    sn_deployments_view_refresh (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
+  sn_area_page_set_profile (SN_AREA_PAGE (self), profile);
 }
 
 void
@@ -613,52 +542,7 @@ sn_deployments_view_set_connection (SnDeploymentsView *self,
                                     SnConnection      *connection)
 {
   g_return_if_fail (SN_IS_DEPLOYMENTS_VIEW (self));
-
-  if (!g_set_object (&self->connection, connection))
-    return;
-  reset (self);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    sn_deployments_view_refresh (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
-}
-
-static void
-sn_deployments_view_map (GtkWidget *widget)
-{
-  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (widget);
-
-  GTK_WIDGET_CLASS (sn_deployments_view_parent_class)->map (widget);
-  if (self->status == NULL && !self->busy)
-    sn_deployments_view_refresh (self);
-}
-
-/* The window owns the connection: follow its "connection" property. */
-static void
-sn_deployments_view_root (GtkWidget *widget)
-{
-  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (widget);
-  GtkRoot *root;
-
-  GTK_WIDGET_CLASS (sn_deployments_view_parent_class)->root (widget);
-
-  root = gtk_widget_get_root (widget);
-  if (self->root_binding == NULL && root != NULL &&
-      g_object_class_find_property (G_OBJECT_GET_CLASS (root), "connection") != NULL)
-    self->root_binding = g_object_bind_property (root, "connection", self, "connection",
-                                                 G_BINDING_SYNC_CREATE);
-}
-
-static void
-sn_deployments_view_unroot (GtkWidget *widget)
-{
-  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (widget);
-
-  if (self->root_binding != NULL)
-    {
-      g_binding_unbind (self->root_binding);
-      self->root_binding = NULL;
-    }
-  GTK_WIDGET_CLASS (sn_deployments_view_parent_class)->unroot (widget);
+  sn_area_page_set_connection (SN_AREA_PAGE (self), connection);
 }
 
 static void
@@ -666,55 +550,15 @@ sn_deployments_view_dispose (GObject *object)
 {
   SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (object);
 
-  g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->changelog_cancellable);
-  if (self->wizard != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
-  self->wizard = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_DEPLOYMENTS_VIEW);
   g_clear_object (&self->service);
   g_clear_object (&self->status);
   g_clear_object (&self->tags);
   g_clear_object (&self->runs);
-  g_clear_object (&self->connection);
-  g_clear_object (&self->profile);
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->changelog_cancellable);
 
   G_OBJECT_CLASS (sn_deployments_view_parent_class)->dispose (object);
-}
-
-static void
-sn_deployments_view_get_property (GObject    *object,
-                                  guint       prop_id,
-                                  GValue     *value,
-                                  GParamSpec *pspec)
-{
-  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_PROFILE: g_value_set_object (value, self->profile); break;
-    case PROP_CONNECTION: g_value_set_object (value, self->connection); break;
-    case PROP_BUSY: g_value_set_boolean (value, self->busy); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sn_deployments_view_set_property (GObject      *object,
-                                  guint         prop_id,
-                                  const GValue *value,
-                                  GParamSpec   *pspec)
-{
-  SnDeploymentsView *self = SN_DEPLOYMENTS_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_PROFILE: sn_deployments_view_set_profile (self, g_value_get_object (value)); break;
-    case PROP_CONNECTION: sn_deployments_view_set_connection (self, g_value_get_object (value)); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -722,23 +566,16 @@ sn_deployments_view_class_init (SnDeploymentsViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  SnAreaPageClass *page_class = SN_AREA_PAGE_CLASS (klass);
 
   object_class->dispose = sn_deployments_view_dispose;
-  object_class->get_property = sn_deployments_view_get_property;
-  object_class->set_property = sn_deployments_view_set_property;
-  widget_class->map = sn_deployments_view_map;
-  widget_class->root = sn_deployments_view_root;
-  widget_class->unroot = sn_deployments_view_unroot;
-
-  properties[PROP_PROFILE] =
-    g_param_spec_object ("profile", NULL, NULL, SN_TYPE_PROFILE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CONNECTION] =
-    g_param_spec_object ("connection", NULL, NULL, SN_TYPE_CONNECTION,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_BUSY] =
-    g_param_spec_boolean ("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  page_class->load = deployments_load;
+  page_class->load_finish = deployments_load_finish;
+  page_class->reset = deployments_reset;
+  page_class->has_content = deployments_has_content;
+  page_class->update_actions = deployments_update_actions;
+  page_class->reload_in_place = TRUE;
+  SN_AREA_VIEW_CLASS (klass)->follow_root_connection = TRUE;
 
   /* The list items' types, for the factories' bindings in the .ui. */
   g_type_ensure (SN_TYPE_DEPLOY_COMMIT);
@@ -766,8 +603,6 @@ sn_deployments_view_class_init (SnDeploymentsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, runs_sort);
   gtk_widget_class_bind_template_child (widget_class, SnDeploymentsView, runs_status);
 
-  gtk_widget_class_install_action (widget_class, "view.refresh", NULL, refresh_action);
-  gtk_widget_class_install_action (widget_class, "deployments.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "deployments.release", NULL, release_action);
   gtk_widget_class_install_action (widget_class, "deployments.release-next", "s", release_next_action);
   gtk_widget_class_install_action (widget_class, "deployments.manual", NULL, manual_action);
@@ -781,9 +616,6 @@ sn_deployments_view_class_init (SnDeploymentsViewClass *klass)
                                        "deployments.manual", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_B, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "deployments.rollback", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "deployments.cancel", NULL);
-
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 /* AdwSplitButton's arrow has no name for screen readers in libadwaita 1.2. */
@@ -804,6 +636,7 @@ static void
 sn_deployments_view_init (SnDeploymentsView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  sn_area_page_set_states (SN_AREA_PAGE (self), self->stack, self->spinner, self->error_page);
   name_menu_buttons (self->release_button, _("Other releases: next feature or major version"));
   /* Their subtitles are the server's text (tags, versions, errors), not markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->tag_row), FALSE);
@@ -811,7 +644,6 @@ sn_deployments_view_init (SnDeploymentsView *self)
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->image_row), FALSE);
   g_signal_connect_swapped (self->tags_selection, "notify::selected", G_CALLBACK (selection_changed_cb), self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Deployments"), -1);
-  update_actions (self);
 }
 
 GtkWidget *
@@ -820,9 +652,9 @@ sn_deployments_view_new (void)
   return g_object_new (SN_TYPE_DEPLOYMENTS_VIEW, NULL);
 }
 
-SnProfile *sn_deployments_view_get_profile (SnDeploymentsView *self) { return self->profile; }
-SnConnection *sn_deployments_view_get_connection (SnDeploymentsView *self) { return self->connection; }
-gboolean sn_deployments_view_get_busy (SnDeploymentsView *self) { return self->busy; }
+SnProfile *sn_deployments_view_get_profile (SnDeploymentsView *self) { return sn_area_page_get_profile (SN_AREA_PAGE (self)); }
+SnConnection *sn_deployments_view_get_connection (SnDeploymentsView *self) { return sn_area_page_get_connection (SN_AREA_PAGE (self)); }
+gboolean sn_deployments_view_get_busy (SnDeploymentsView *self) { return sn_area_page_get_busy (SN_AREA_PAGE (self)); }
 SnDeployStatus *sn_deployments_view_get_status (SnDeploymentsView *self) { return self->status; }
 GListModel *sn_deployments_view_get_tags (SnDeploymentsView *self) { return self->tags; }
 GListModel *sn_deployments_view_get_runs (SnDeploymentsView *self) { return self->runs; }
@@ -831,7 +663,7 @@ GListModel *sn_deployments_view_get_changelog (SnDeploymentsView *self) { return
 GtkWindow *
 sn_deployments_view_get_wizard (SnDeploymentsView *self)
 {
-  return self->wizard != NULL ? GTK_WINDOW (self->wizard) : NULL;
+  return sn_area_page_get_wizard (SN_AREA_PAGE (self));
 }
 
 gboolean

@@ -9,14 +9,14 @@
 #pragma once
 
 #include "sn-types.h"
-#include "sn-connection.h"
+#include "sn-area-page.h"
 #include "sn-deployments.h"
 
 G_BEGIN_DECLS
 
 #define SN_TYPE_DEPLOYMENTS_VIEW (sn_deployments_view_get_type ())
 
-G_DECLARE_FINAL_TYPE (SnDeploymentsView, sn_deployments_view, SN, DEPLOYMENTS_VIEW, GtkWidget)
+G_DECLARE_FINAL_TYPE (SnDeploymentsView, sn_deployments_view, SN, DEPLOYMENTS_VIEW, SnAreaPage)
 
 GtkWidget      *sn_deployments_view_new            (void);
 SnProfile      *sn_deployments_view_get_profile    (SnDeploymentsView *self);
@@ -25,7 +25,6 @@ void            sn_deployments_view_set_profile    (SnDeploymentsView *self,
 SnConnection   *sn_deployments_view_get_connection (SnDeploymentsView *self);
 void            sn_deployments_view_set_connection (SnDeploymentsView *self,
                                                     SnConnection      *connection);
-void            sn_deployments_view_refresh        (SnDeploymentsView *self);
 gboolean        sn_deployments_view_get_busy       (SnDeploymentsView *self);
 /* What the last refresh read (nullable). */
 SnDeployStatus *sn_deployments_view_get_status     (SnDeploymentsView *self);

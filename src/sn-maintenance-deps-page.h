@@ -8,17 +8,16 @@
 #pragma once
 
 #include "sn-types.h"
-#include "sn-connection.h"
+#include "sn-area-page.h"
 #include "sn-maintenance-audit.h"
 
 G_BEGIN_DECLS
 
 #define SN_TYPE_MAINTENANCE_DEPS_PAGE (sn_maintenance_deps_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (SnMaintenanceDepsPage, sn_maintenance_deps_page, SN, MAINTENANCE_DEPS_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (SnMaintenanceDepsPage, sn_maintenance_deps_page, SN, MAINTENANCE_DEPS_PAGE, SnAreaPage)
 
 GtkWidget         *sn_maintenance_deps_page_new       (void);
-void               sn_maintenance_deps_page_refresh   (SnMaintenanceDepsPage *self);
 gboolean           sn_maintenance_deps_page_get_busy  (SnMaintenanceDepsPage *self);
 /* What the last audit found (nullable). */
 SnDependencyAudit *sn_maintenance_deps_page_get_audit (SnMaintenanceDepsPage *self);

@@ -13,8 +13,6 @@
 
 #include "sn-format.h"
 #include "sn-maintenance-disk-page.h"
-#include "sn-runbook-catalog.h"
-#include "sn-runbook-wizard.h"
 
 /*
  * The dry run of the disk cleanup (runbook §6.2, read-only): free space, and
@@ -26,14 +24,9 @@
 
 struct _SnMaintenanceDiskPage
 {
-  GtkWidget           parent_instance;
+  SnAreaPage          parent_instance;
 
-  SnProfile          *profile;
-  SnConnection       *connection;
-  GCancellable       *cancellable;
   SnDiskSurvey       *survey;
-  GtkWidget          *wizard;          /* weak pointer */
-  gboolean            busy;
 
   /* Template children */
   GtkStack           *stack;
@@ -49,64 +42,27 @@ struct _SnMaintenanceDiskPage
   GtkSingleSelection *volumes_selection;
 };
 
-G_DEFINE_FINAL_TYPE (SnMaintenanceDiskPage, sn_maintenance_disk_page, GTK_TYPE_WIDGET)
-
-enum
-{
-  PROP_0,
-  PROP_PROFILE,
-  PROP_CONNECTION,
-  PROP_BUSY,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static gboolean
-may_change (SnMaintenanceDiskPage *self)
-{
-  return self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_OPERATOR;
-}
+G_DEFINE_FINAL_TYPE (SnMaintenanceDiskPage, sn_maintenance_disk_page, SN_TYPE_AREA_PAGE)
 
 static void
-update_actions (SnMaintenanceDiskPage *self)
+disk_page_update_actions (SnAreaPage *page)
 {
-  gboolean change = may_change (self) && !self->busy;
-  SnDiskItem *volume = gtk_single_selection_get_selected_item (self->volumes_selection);
+  SnMaintenanceDiskPage *self = SN_MAINTENANCE_DISK_PAGE (page);
+  gboolean may_change = sn_area_page_may_change (page);
+  gboolean change = may_change && !sn_area_page_get_busy (page);
+  gboolean has_profile = sn_area_page_get_profile (page) != NULL;
+  SnDiskItem *volume;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.refresh", self->profile != NULL && !self->busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "disk.cancel", self->busy);
+  if (self->volumes_selection == NULL)
+    return;
+  volume = gtk_single_selection_get_selected_item (self->volumes_selection);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "disk.clean", change && self->survey != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "disk.remove-volume",
                                  change && volume != NULL && sn_disk_item_get_links (volume) == 0);
-  gtk_widget_set_visible (self->actions_box, self->profile != NULL);
-  gtk_widget_set_visible (gtk_widget_get_first_child (self->actions_box), may_change (self));
-  gtk_widget_set_visible (self->volume_actions, may_change (self));
-  gtk_widget_set_visible (GTK_WIDGET (self->level_label), self->profile != NULL && !may_change (self));
-}
-
-static void
-set_busy (SnMaintenanceDiskPage *self,
-          gboolean               busy)
-{
-  if (self->busy == busy)
-    return;
-  self->busy = busy;
-  if (busy)
-    gtk_spinner_start (self->spinner);
-  else
-    gtk_spinner_stop (self->spinner);
-  update_actions (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
-}
-
-static void
-show_error (SnMaintenanceDiskPage *self,
-            const GError          *error)
-{
-  adw_status_page_set_description (self->error_page, error->message);
-  gtk_stack_set_visible_child_name (self->stack, "error");
-  set_busy (self, FALSE);
+  gtk_widget_set_visible (self->actions_box, has_profile);
+  gtk_widget_set_visible (gtk_widget_get_first_child (self->actions_box), may_change);
+  gtk_widget_set_visible (self->volume_actions, may_change);
+  gtk_widget_set_visible (GTK_WIDGET (self->level_label), has_profile && !may_change);
 }
 
 static void
@@ -130,112 +86,61 @@ show_survey (SnMaintenanceDiskPage *self)
 }
 
 static void
-survey_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+disk_page_load (SnAreaPage          *page,
+                SnConnection        *connection,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
 {
-  g_autoptr(SnMaintenanceDiskPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SnDiskSurvey) survey = sn_maintenance_disk_survey_finish (SN_HOST (object), result, &error);
+  sn_maintenance_disk_survey_async (sn_connection_get_host (connection), NULL, cancellable, callback, user_data);
+}
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+static gboolean
+disk_page_load_finish (SnAreaPage    *page,
+                       GObject       *source,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  SnMaintenanceDiskPage *self = SN_MAINTENANCE_DISK_PAGE (page);
+  g_autoptr(SnDiskSurvey) survey = sn_maintenance_disk_survey_finish (SN_HOST (source), result, error);
+
   if (survey == NULL)
-    {
-      show_error (self, error);
-      return;
-    }
+    return FALSE;
   g_set_object (&self->survey, survey);
   show_survey (self);
-  gtk_stack_set_visible_child_name (self->stack, "content");
-  set_busy (self, FALSE);
+  return TRUE;
 }
 
 static void
-connect_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+disk_page_reset (SnAreaPage *page)
 {
-  g_autoptr(SnMaintenanceDiskPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  SnConnection *connection = SN_CONNECTION (object);
+  SnMaintenanceDiskPage *self = SN_MAINTENANCE_DISK_PAGE (page);
 
-  if (!sn_connection_connect_finish (connection, result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error);
-      return;
-    }
-  if (connection != self->connection)
-    return;
-  sn_maintenance_disk_survey_async (sn_connection_get_host (connection), NULL, self->cancellable, survey_cb,
-                                    g_object_ref (self));
+  g_clear_object (&self->survey);
+  gtk_sort_list_model_set_model (self->items_sort, NULL);
+  gtk_sort_list_model_set_model (self->volumes_sort, NULL);
 }
 
-/**
- * sn_maintenance_disk_page_refresh:
- *
- * Measures the disk again: df, Docker, the journal and the npm cache.
- */
-void
-sn_maintenance_disk_page_refresh (SnMaintenanceDiskPage *self)
+static gboolean
+disk_page_has_content (SnAreaPage *page)
 {
-  g_return_if_fail (SN_IS_MAINTENANCE_DISK_PAGE (self));
-
-  if (self->profile == NULL || self->connection == NULL)
-    {
-      gtk_stack_set_visible_child_name (self->stack, "empty");
-      return;
-    }
-  if (self->busy)
-    return;
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  set_busy (self, TRUE);
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-  sn_connection_connect_async (self->connection, self->cancellable, connect_cb, g_object_ref (self));
+  return SN_MAINTENANCE_DISK_PAGE (page)->survey != NULL;
 }
 
 /* The runbooks ------------------------------------------------------------- */
-
-static void
-wizard_finished_cb (SnMaintenanceDiskPage *self)
-{
-  sn_maintenance_disk_page_refresh (self);
-}
 
 static void
 open_wizard (SnMaintenanceDiskPage *self,
              const char            *runbook_id,
              const char            *volume)
 {
-  g_autoptr(SnRunbookCatalog) catalog = sn_runbook_catalog_new (NULL);
-  g_autoptr(GError) error = NULL;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   SnRunbookWizard *wizard;
-  SnRunbook *runbook;
 
-  if (!may_change (self))
+  if (!sn_area_page_may_change (SN_AREA_PAGE (self)) ||
+      (wizard = sn_area_page_open_runbook (SN_AREA_PAGE (self), runbook_id)) == NULL)
     return;
-  if (!sn_runbook_catalog_load (catalog, &error) ||
-      (runbook = sn_runbook_catalog_lookup (catalog, runbook_id)) == NULL)
-    {
-      adw_status_page_set_description (self->error_page,
-                                       error != NULL ? error->message : _("The runbook is missing from this build."));
-      gtk_stack_set_visible_child_name (self->stack, "error");
-      return;
-    }
-
-  wizard = sn_runbook_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, runbook, self->profile);
   if (volume != NULL)
     sn_runbook_wizard_set_param (wizard, "volume", volume);
-  g_signal_connect_object (wizard, "finished", G_CALLBACK (wizard_finished_cb), self, G_CONNECT_SWAPPED);
-  if (self->wizard != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
-  self->wizard = GTK_WIDGET (wizard);
-  g_object_add_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
   gtk_window_present (GTK_WINDOW (wizard));
 }
 
@@ -261,121 +166,13 @@ remove_volume_action (GtkWidget  *widget,
 }
 
 static void
-refresh_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *param)
-{
-  sn_maintenance_disk_page_refresh (SN_MAINTENANCE_DISK_PAGE (widget));
-}
-
-static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  SnMaintenanceDiskPage *self = SN_MAINTENANCE_DISK_PAGE (widget);
-
-  g_cancellable_cancel (self->cancellable);
-  set_busy (self, FALSE);
-  gtk_stack_set_visible_child_name (self->stack, self->survey != NULL ? "content" : "empty");
-}
-
-/* Profile and connection ---------------------------------------------------- */
-
-static void
-reset (SnMaintenanceDiskPage *self)
-{
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->survey);
-  gtk_sort_list_model_set_model (self->items_sort, NULL);
-  gtk_sort_list_model_set_model (self->volumes_sort, NULL);
-  set_busy (self, FALSE);
-  update_actions (self);
-  gtk_stack_set_visible_child_name (self->stack, "empty");
-}
-
-static void
-set_profile (SnMaintenanceDiskPage *self,
-             SnProfile             *profile)
-{
-  if (!g_set_object (&self->profile, profile))
-    return;
-  reset (self);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    sn_maintenance_disk_page_refresh (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
-}
-
-static void
-set_connection (SnMaintenanceDiskPage *self,
-                SnConnection          *connection)
-{
-  if (!g_set_object (&self->connection, connection))
-    return;
-  reset (self);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    sn_maintenance_disk_page_refresh (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
-}
-
-static void
-sn_maintenance_disk_page_map (GtkWidget *widget)
-{
-  SnMaintenanceDiskPage *self = SN_MAINTENANCE_DISK_PAGE (widget);
-
-  GTK_WIDGET_CLASS (sn_maintenance_disk_page_parent_class)->map (widget);
-  if (self->survey == NULL && !self->busy)
-    sn_maintenance_disk_page_refresh (self);
-}
-
-static void
 sn_maintenance_disk_page_dispose (GObject *object)
 {
   SnMaintenanceDiskPage *self = SN_MAINTENANCE_DISK_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
-  if (self->wizard != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
-  self->wizard = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_MAINTENANCE_DISK_PAGE);
   g_clear_object (&self->survey);
-  g_clear_object (&self->connection);
-  g_clear_object (&self->profile);
-  g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (sn_maintenance_disk_page_parent_class)->dispose (object);
-}
-
-static void
-sn_maintenance_disk_page_get_property (GObject    *object,
-                                       guint       prop_id,
-                                       GValue     *value,
-                                       GParamSpec *pspec)
-{
-  SnMaintenanceDiskPage *self = SN_MAINTENANCE_DISK_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_PROFILE: g_value_set_object (value, self->profile); break;
-    case PROP_CONNECTION: g_value_set_object (value, self->connection); break;
-    case PROP_BUSY: g_value_set_boolean (value, self->busy); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sn_maintenance_disk_page_set_property (GObject      *object,
-                                       guint         prop_id,
-                                       const GValue *value,
-                                       GParamSpec   *pspec)
-{
-  SnMaintenanceDiskPage *self = SN_MAINTENANCE_DISK_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_PROFILE: set_profile (self, g_value_get_object (value)); break;
-    case PROP_CONNECTION: set_connection (self, g_value_get_object (value)); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -383,21 +180,14 @@ sn_maintenance_disk_page_class_init (SnMaintenanceDiskPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  SnAreaPageClass *page_class = SN_AREA_PAGE_CLASS (klass);
 
   object_class->dispose = sn_maintenance_disk_page_dispose;
-  object_class->get_property = sn_maintenance_disk_page_get_property;
-  object_class->set_property = sn_maintenance_disk_page_set_property;
-  widget_class->map = sn_maintenance_disk_page_map;
-
-  properties[PROP_PROFILE] =
-    g_param_spec_object ("profile", NULL, NULL, SN_TYPE_PROFILE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CONNECTION] =
-    g_param_spec_object ("connection", NULL, NULL, SN_TYPE_CONNECTION,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_BUSY] =
-    g_param_spec_boolean ("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  page_class->load = disk_page_load;
+  page_class->load_finish = disk_page_load_finish;
+  page_class->reset = disk_page_reset;
+  page_class->has_content = disk_page_has_content;
+  page_class->update_actions = disk_page_update_actions;
 
   /* The list items' type, for the factories' bindings in the .ui. */
   g_type_ensure (SN_TYPE_DISK_ITEM);
@@ -415,25 +205,22 @@ sn_maintenance_disk_page_class_init (SnMaintenanceDiskPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceDiskPage, volumes_sort);
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceDiskPage, volumes_selection);
 
-  gtk_widget_class_install_action (widget_class, "page.refresh", NULL, refresh_action);
-  gtk_widget_class_install_action (widget_class, "disk.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "disk.clean", NULL, clean_action);
   gtk_widget_class_install_action (widget_class, "disk.remove-volume", NULL, remove_volume_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_U, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "disk.clean", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "disk.remove-volume", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "disk.cancel", NULL);
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
 sn_maintenance_disk_page_init (SnMaintenanceDiskPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect_swapped (self->volumes_selection, "notify::selected", G_CALLBACK (update_actions), self);
+  sn_area_page_set_states (SN_AREA_PAGE (self), self->stack, self->spinner, self->error_page);
+  g_signal_connect_swapped (self->volumes_selection, "notify::selected",
+                            G_CALLBACK (sn_area_page_update_actions), self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Disk"), -1);
-  update_actions (self);
 }
 
 GtkWidget *
@@ -446,7 +233,7 @@ gboolean
 sn_maintenance_disk_page_get_busy (SnMaintenanceDiskPage *self)
 {
   g_return_val_if_fail (SN_IS_MAINTENANCE_DISK_PAGE (self), FALSE);
-  return self->busy;
+  return sn_area_page_get_busy (SN_AREA_PAGE (self));
 }
 
 SnDiskSurvey *
@@ -460,7 +247,7 @@ GtkWindow *
 sn_maintenance_disk_page_get_wizard (SnMaintenanceDiskPage *self)
 {
   g_return_val_if_fail (SN_IS_MAINTENANCE_DISK_PAGE (self), NULL);
-  return self->wizard != NULL ? GTK_WINDOW (self->wizard) : NULL;
+  return sn_area_page_get_wizard (SN_AREA_PAGE (self));
 }
 
 gboolean

@@ -8,17 +8,16 @@
 #pragma once
 
 #include "sn-types.h"
-#include "sn-connection.h"
+#include "sn-area-page.h"
 #include "sn-maintenance-disk.h"
 
 G_BEGIN_DECLS
 
 #define SN_TYPE_MAINTENANCE_DISK_PAGE (sn_maintenance_disk_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (SnMaintenanceDiskPage, sn_maintenance_disk_page, SN, MAINTENANCE_DISK_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (SnMaintenanceDiskPage, sn_maintenance_disk_page, SN, MAINTENANCE_DISK_PAGE, SnAreaPage)
 
 GtkWidget    *sn_maintenance_disk_page_new        (void);
-void          sn_maintenance_disk_page_refresh    (SnMaintenanceDiskPage *self);
 gboolean      sn_maintenance_disk_page_get_busy   (SnMaintenanceDiskPage *self);
 /* What the last refresh measured (nullable). */
 SnDiskSurvey *sn_maintenance_disk_page_get_survey (SnMaintenanceDiskPage *self);

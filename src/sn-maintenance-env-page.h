@@ -7,14 +7,14 @@
 
 #pragma once
 
-#include "sn-connection.h"
+#include "sn-area-page.h"
 #include "sn-types.h"
 
 G_BEGIN_DECLS
 
 #define SN_TYPE_MAINTENANCE_ENV_PAGE (sn_maintenance_env_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (SnMaintenanceEnvPage, sn_maintenance_env_page, SN, MAINTENANCE_ENV_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (SnMaintenanceEnvPage, sn_maintenance_env_page, SN, MAINTENANCE_ENV_PAGE, SnAreaPage)
 
 GtkWidget    *sn_maintenance_env_page_new            (void);
 SnProfile    *sn_maintenance_env_page_get_profile    (SnMaintenanceEnvPage *self);
@@ -23,8 +23,6 @@ void          sn_maintenance_env_page_set_profile    (SnMaintenanceEnvPage *self
 SnConnection *sn_maintenance_env_page_get_connection (SnMaintenanceEnvPage *self);
 void          sn_maintenance_env_page_set_connection (SnMaintenanceEnvPage *self,
                                                       SnConnection         *connection);
-/* Runs the check (connecting first); Cancel stops it. */
-void          sn_maintenance_env_page_check          (SnMaintenanceEnvPage *self);
 gboolean      sn_maintenance_env_page_get_busy       (SnMaintenanceEnvPage *self);
 /* What the last check found (nullable). */
 SnEnvAudit   *sn_maintenance_env_page_get_audit      (SnMaintenanceEnvPage *self);

@@ -21,13 +21,9 @@
 
 struct _SnMaintenanceJobsPage
 {
-  GtkWidget          parent_instance;
+  SnAreaPage         parent_instance;
 
-  SnProfile         *profile;
-  SnConnection      *connection;
-  GCancellable      *cancellable;
   GListModel        *jobs;
-  gboolean           busy;
 
   /* Template children */
   GtkStack          *stack;
@@ -37,183 +33,48 @@ struct _SnMaintenanceJobsPage
   GtkSortListModel  *jobs_sort;
 };
 
-G_DEFINE_FINAL_TYPE (SnMaintenanceJobsPage, sn_maintenance_jobs_page, GTK_TYPE_WIDGET)
-
-enum
-{
-  PROP_0,
-  PROP_PROFILE,
-  PROP_CONNECTION,
-  PROP_BUSY,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (SnMaintenanceJobsPage, sn_maintenance_jobs_page, SN_TYPE_AREA_PAGE)
 
 static void
-update_actions (SnMaintenanceJobsPage *self)
+jobs_page_load (SnAreaPage          *page,
+                SnConnection        *connection,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.refresh", self->profile != NULL && !self->busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "jobs.cancel", self->busy);
+  sn_maintenance_jobs_async (sn_connection_get_host (connection), cancellable, callback, user_data);
 }
 
-static void
-set_busy (SnMaintenanceJobsPage *self,
-          gboolean               busy)
+static gboolean
+jobs_page_load_finish (SnAreaPage    *page,
+                       GObject       *source,
+                       GAsyncResult  *result,
+                       GError       **error)
 {
-  if (self->busy == busy)
-    return;
-  self->busy = busy;
-  if (busy)
-    gtk_spinner_start (self->spinner);
-  else
-    gtk_spinner_stop (self->spinner);
-  update_actions (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
-}
+  SnMaintenanceJobsPage *self = SN_MAINTENANCE_JOBS_PAGE (page);
+  g_autoptr(GListModel) jobs = sn_maintenance_jobs_finish (SN_HOST (source), result, error);
 
-static void
-show_error (SnMaintenanceJobsPage *self,
-            const GError          *error)
-{
-  adw_status_page_set_description (self->error_page, error->message);
-  gtk_stack_set_visible_child_name (self->stack, "error");
-  set_busy (self, FALSE);
-}
-
-static void
-jobs_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(SnMaintenanceJobsPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GListModel) jobs = sn_maintenance_jobs_finish (SN_HOST (object), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
   if (jobs == NULL)
-    {
-      show_error (self, error);
-      return;
-    }
+    return FALSE;
   g_set_object (&self->jobs, jobs);
   gtk_widget_set_visible (GTK_WIDGET (self->empty_label), g_list_model_get_n_items (jobs) == 0);
   gtk_sort_list_model_set_model (self->jobs_sort, jobs);
-  gtk_stack_set_visible_child_name (self->stack, "content");
-  set_busy (self, FALSE);
+  return TRUE;
 }
 
 static void
-connect_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+jobs_page_reset (SnAreaPage *page)
 {
-  g_autoptr(SnMaintenanceJobsPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  SnConnection *connection = SN_CONNECTION (object);
+  SnMaintenanceJobsPage *self = SN_MAINTENANCE_JOBS_PAGE (page);
 
-  if (!sn_connection_connect_finish (connection, result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error);
-      return;
-    }
-  if (connection != self->connection)
-    return;
-  sn_maintenance_jobs_async (sn_connection_get_host (connection), self->cancellable, jobs_cb,
-                             g_object_ref (self));
-}
-
-/**
- * sn_maintenance_jobs_page_refresh:
- *
- * Reads the crontab and the timers again.
- */
-void
-sn_maintenance_jobs_page_refresh (SnMaintenanceJobsPage *self)
-{
-  g_return_if_fail (SN_IS_MAINTENANCE_JOBS_PAGE (self));
-
-  if (self->profile == NULL || self->connection == NULL)
-    {
-      gtk_stack_set_visible_child_name (self->stack, "empty");
-      return;
-    }
-  if (self->busy)
-    return;
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  set_busy (self, TRUE);
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-  sn_connection_connect_async (self->connection, self->cancellable, connect_cb, g_object_ref (self));
-}
-
-static void
-refresh_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *param)
-{
-  sn_maintenance_jobs_page_refresh (SN_MAINTENANCE_JOBS_PAGE (widget));
-}
-
-static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  SnMaintenanceJobsPage *self = SN_MAINTENANCE_JOBS_PAGE (widget);
-
-  g_cancellable_cancel (self->cancellable);
-  set_busy (self, FALSE);
-  gtk_stack_set_visible_child_name (self->stack, self->jobs != NULL ? "content" : "empty");
-}
-
-static void
-reset (SnMaintenanceJobsPage *self)
-{
-  g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->jobs);
   gtk_sort_list_model_set_model (self->jobs_sort, NULL);
-  set_busy (self, FALSE);
-  update_actions (self);
-  gtk_stack_set_visible_child_name (self->stack, "empty");
 }
 
-static void
-set_profile (SnMaintenanceJobsPage *self,
-             SnProfile             *profile)
+static gboolean
+jobs_page_has_content (SnAreaPage *page)
 {
-  if (!g_set_object (&self->profile, profile))
-    return;
-  reset (self);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    sn_maintenance_jobs_page_refresh (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
-}
-
-static void
-set_connection (SnMaintenanceJobsPage *self,
-                SnConnection          *connection)
-{
-  if (!g_set_object (&self->connection, connection))
-    return;
-  reset (self);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    sn_maintenance_jobs_page_refresh (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
-}
-
-static void
-sn_maintenance_jobs_page_map (GtkWidget *widget)
-{
-  SnMaintenanceJobsPage *self = SN_MAINTENANCE_JOBS_PAGE (widget);
-
-  GTK_WIDGET_CLASS (sn_maintenance_jobs_page_parent_class)->map (widget);
-  if (self->jobs == NULL && !self->busy)
-    sn_maintenance_jobs_page_refresh (self);
+  return SN_MAINTENANCE_JOBS_PAGE (page)->jobs != NULL;
 }
 
 static void
@@ -221,46 +82,9 @@ sn_maintenance_jobs_page_dispose (GObject *object)
 {
   SnMaintenanceJobsPage *self = SN_MAINTENANCE_JOBS_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_MAINTENANCE_JOBS_PAGE);
   g_clear_object (&self->jobs);
-  g_clear_object (&self->connection);
-  g_clear_object (&self->profile);
-  g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (sn_maintenance_jobs_page_parent_class)->dispose (object);
-}
-
-static void
-sn_maintenance_jobs_page_get_property (GObject    *object,
-                                       guint       prop_id,
-                                       GValue     *value,
-                                       GParamSpec *pspec)
-{
-  SnMaintenanceJobsPage *self = SN_MAINTENANCE_JOBS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_PROFILE: g_value_set_object (value, self->profile); break;
-    case PROP_CONNECTION: g_value_set_object (value, self->connection); break;
-    case PROP_BUSY: g_value_set_boolean (value, self->busy); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sn_maintenance_jobs_page_set_property (GObject      *object,
-                                       guint         prop_id,
-                                       const GValue *value,
-                                       GParamSpec   *pspec)
-{
-  SnMaintenanceJobsPage *self = SN_MAINTENANCE_JOBS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_PROFILE: set_profile (self, g_value_get_object (value)); break;
-    case PROP_CONNECTION: set_connection (self, g_value_get_object (value)); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -268,21 +92,13 @@ sn_maintenance_jobs_page_class_init (SnMaintenanceJobsPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  SnAreaPageClass *page_class = SN_AREA_PAGE_CLASS (klass);
 
   object_class->dispose = sn_maintenance_jobs_page_dispose;
-  object_class->get_property = sn_maintenance_jobs_page_get_property;
-  object_class->set_property = sn_maintenance_jobs_page_set_property;
-  widget_class->map = sn_maintenance_jobs_page_map;
-
-  properties[PROP_PROFILE] =
-    g_param_spec_object ("profile", NULL, NULL, SN_TYPE_PROFILE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CONNECTION] =
-    g_param_spec_object ("connection", NULL, NULL, SN_TYPE_CONNECTION,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_BUSY] =
-    g_param_spec_boolean ("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  page_class->load = jobs_page_load;
+  page_class->load_finish = jobs_page_load_finish;
+  page_class->reset = jobs_page_reset;
+  page_class->has_content = jobs_page_has_content;
 
   g_type_ensure (SN_TYPE_SCHEDULED_JOB);
 
@@ -292,19 +108,14 @@ sn_maintenance_jobs_page_class_init (SnMaintenanceJobsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceJobsPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceJobsPage, empty_label);
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceJobsPage, jobs_sort);
-
-  gtk_widget_class_install_action (widget_class, "page.refresh", NULL, refresh_action);
-  gtk_widget_class_install_action (widget_class, "jobs.cancel", NULL, cancel_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "jobs.cancel", NULL);
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
 sn_maintenance_jobs_page_init (SnMaintenanceJobsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  sn_area_page_set_states (SN_AREA_PAGE (self), self->stack, self->spinner, self->error_page);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Scheduled jobs"), -1);
-  update_actions (self);
 }
 
 GtkWidget *
@@ -317,7 +128,7 @@ gboolean
 sn_maintenance_jobs_page_get_busy (SnMaintenanceJobsPage *self)
 {
   g_return_val_if_fail (SN_IS_MAINTENANCE_JOBS_PAGE (self), FALSE);
-  return self->busy;
+  return sn_area_page_get_busy (SN_AREA_PAGE (self));
 }
 
 GListModel *

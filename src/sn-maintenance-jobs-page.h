@@ -8,17 +8,16 @@
 #pragma once
 
 #include "sn-types.h"
-#include "sn-connection.h"
+#include "sn-area-page.h"
 #include "sn-maintenance-jobs.h"
 
 G_BEGIN_DECLS
 
 #define SN_TYPE_MAINTENANCE_JOBS_PAGE (sn_maintenance_jobs_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (SnMaintenanceJobsPage, sn_maintenance_jobs_page, SN, MAINTENANCE_JOBS_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (SnMaintenanceJobsPage, sn_maintenance_jobs_page, SN, MAINTENANCE_JOBS_PAGE, SnAreaPage)
 
 GtkWidget         *sn_maintenance_jobs_page_new       (void);
-void               sn_maintenance_jobs_page_refresh   (SnMaintenanceJobsPage *self);
 gboolean           sn_maintenance_jobs_page_get_busy  (SnMaintenanceJobsPage *self);
 /* What the last read found (nullable): a GListModel of SnScheduledJob. */
 GListModel        *sn_maintenance_jobs_page_get_jobs  (SnMaintenanceJobsPage *self);

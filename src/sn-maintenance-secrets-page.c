@@ -13,8 +13,6 @@
 
 #include "sn-maintenance-secret-steps.h"
 #include "sn-maintenance-secrets-page.h"
-#include "sn-runbook-catalog.h"
-#include "sn-runbook-wizard.h"
 
 /*
  * When NEXTAUTH_SECRET was last rotated and whether the running app uses the
@@ -25,15 +23,9 @@
 
 struct _SnMaintenanceSecretsPage
 {
-  GtkWidget       parent_instance;
+  SnAreaPage      parent_instance;
 
-  SnProfile      *profile;
-  SnConnection   *connection;
-  GBinding       *root_binding;
-  GCancellable   *cancellable;
   SnSecretStatus *status;
-  GtkWidget      *wizard;          /* weak pointer */
-  gboolean        busy;
 
   /* Template children */
   GtkSpinner     *spinner;
@@ -47,45 +39,19 @@ struct _SnMaintenanceSecretsPage
   AdwPreferencesGroup *manual_group;
 };
 
-G_DEFINE_FINAL_TYPE (SnMaintenanceSecretsPage, sn_maintenance_secrets_page, GTK_TYPE_WIDGET)
-
-enum
-{
-  PROP_0,
-  PROP_PROFILE,
-  PROP_CONNECTION,
-  PROP_BUSY,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static gboolean
-may_rotate (SnMaintenanceSecretsPage *self)
-{
-  return self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_OPERATOR;
-}
+G_DEFINE_FINAL_TYPE (SnMaintenanceSecretsPage, sn_maintenance_secrets_page, SN_TYPE_AREA_PAGE)
 
 static void
-update_actions (SnMaintenanceSecretsPage *self)
+secrets_page_update_actions (SnAreaPage *page)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "secrets.refresh",
-                                 self->profile != NULL && self->connection != NULL && !self->busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "secrets.rotate", may_rotate (self) && !self->busy);
-  gtk_widget_set_visible (self->rotate_group, may_rotate (self));
-  gtk_widget_set_visible (GTK_WIDGET (self->level_label), self->profile != NULL && !may_rotate (self));
-}
+  SnMaintenanceSecretsPage *self = SN_MAINTENANCE_SECRETS_PAGE (page);
+  gboolean may_rotate = sn_area_page_may_change (page);
 
-static void
-set_busy (SnMaintenanceSecretsPage *self,
-          gboolean                  busy)
-{
-  if (self->busy == busy)
+  if (self->rotate_group == NULL)
     return;
-  self->busy = busy;
-  gtk_spinner_set_spinning (self->spinner, busy);
-  update_actions (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "secrets.rotate", may_rotate && !sn_area_page_get_busy (page));
+  gtk_widget_set_visible (self->rotate_group, may_rotate);
+  gtk_widget_set_visible (GTK_WIDGET (self->level_label), sn_area_page_get_profile (page) != NULL && !may_rotate);
 }
 
 static void
@@ -94,6 +60,13 @@ show_error (SnMaintenanceSecretsPage *self,
 {
   gtk_label_set_label (self->error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void
+secrets_page_show_error (SnAreaPage   *page,
+                         const GError *error)
+{
+  show_error (SN_MAINTENANCE_SECRETS_PAGE (page), error->message);
 }
 
 static void
@@ -130,80 +103,54 @@ show_status (SnMaintenanceSecretsPage *self)
 }
 
 static void
-status_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+secrets_page_load (SnAreaPage          *page,
+                   SnConnection        *connection,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
 {
-  g_autoptr(SnMaintenanceSecretsPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SnSecretStatus) status = sn_maintenance_secret_status_finish (SN_HOST (object), result, &error);
+  sn_maintenance_secret_status_async (sn_connection_get_host (connection), sn_area_page_get_profile (page),
+                                      cancellable, callback, user_data);
+}
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  set_busy (self, FALSE);
+static gboolean
+secrets_page_load_finish (SnAreaPage    *page,
+                          GObject       *source,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  SnMaintenanceSecretsPage *self = SN_MAINTENANCE_SECRETS_PAGE (page);
+  g_autoptr(SnSecretStatus) status = sn_maintenance_secret_status_finish (SN_HOST (source), result, error);
+
   if (status == NULL)
-    {
-      show_error (self, error->message);
-      return;
-    }
+    return FALSE;
   show_error (self, NULL);
   g_set_object (&self->status, status);
   show_status (self);
+  return TRUE;
 }
 
 static void
-connect_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+secrets_page_reset (SnAreaPage *page)
 {
-  g_autoptr(SnMaintenanceSecretsPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  SnConnection *connection = SN_CONNECTION (object);
+  SnMaintenanceSecretsPage *self = SN_MAINTENANCE_SECRETS_PAGE (page);
 
-  if (!sn_connection_connect_finish (connection, result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      set_busy (self, FALSE);
-      show_error (self, error->message);
-      return;
-    }
-  if (connection != self->connection || self->profile == NULL)
-    {
-      set_busy (self, FALSE);
-      return;
-    }
-  sn_maintenance_secret_status_async (sn_connection_get_host (connection), self->profile, self->cancellable,
-                                      status_cb, g_object_ref (self));
+  g_clear_object (&self->status);
+  adw_action_row_set_subtitle (self->rotation_row, _("Not read yet"));
+  adw_action_row_set_subtitle (self->file_row, "");
+  adw_action_row_set_subtitle (self->app_row, "");
+  show_error (self, NULL);
 }
 
-void
-sn_maintenance_secrets_page_refresh (SnMaintenanceSecretsPage *self)
+static gboolean
+secrets_page_has_content (SnAreaPage *page)
 {
-  g_return_if_fail (SN_IS_MAINTENANCE_SECRETS_PAGE (self));
-
-  if (self->profile == NULL || self->connection == NULL || self->busy)
-    return;
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  set_busy (self, TRUE);
-  sn_connection_connect_async (self->connection, self->cancellable, connect_cb, g_object_ref (self));
+  return SN_MAINTENANCE_SECRETS_PAGE (page)->status != NULL;
 }
 
 static void
-refresh_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+secrets_page_cancelled (SnAreaPage *page)
 {
-  sn_maintenance_secrets_page_refresh (SN_MAINTENANCE_SECRETS_PAGE (widget));
-}
-
-static void
-wizard_finished_cb (SnMaintenanceSecretsPage *self)
-{
-  sn_maintenance_secrets_page_refresh (self);
 }
 
 static void
@@ -211,170 +158,22 @@ rotate_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  SnMaintenanceSecretsPage *self = SN_MAINTENANCE_SECRETS_PAGE (widget);
-  g_autoptr(SnRunbookCatalog) catalog = sn_runbook_catalog_new (NULL);
-  g_autoptr(GError) error = NULL;
-  GtkRoot *root = gtk_widget_get_root (widget);
   SnRunbookWizard *wizard;
-  SnRunbook *runbook;
 
   /* The runner refuses it anyway; the page does not offer it. */
-  if (!may_rotate (self))
-    return;
-
-  if (!sn_runbook_catalog_load (catalog, &error) ||
-      (runbook = sn_runbook_catalog_lookup (catalog, "secret-rotate")) == NULL)
-    {
-      show_error (self, error != NULL ? error->message : _("The runbook secret-rotate is missing from this build."));
-      return;
-    }
-
-  wizard = sn_runbook_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, runbook, self->profile);
-  g_signal_connect_object (wizard, "finished", G_CALLBACK (wizard_finished_cb), self, G_CONNECT_SWAPPED);
-  if (self->wizard != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
-  self->wizard = GTK_WIDGET (wizard);
-  g_object_add_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
-  gtk_window_present (GTK_WINDOW (wizard));
-}
-
-void
-sn_maintenance_secrets_page_set_profile (SnMaintenanceSecretsPage *self,
-                                         SnProfile                *profile)
-{
-  g_return_if_fail (SN_IS_MAINTENANCE_SECRETS_PAGE (self));
-  g_return_if_fail (profile == NULL || SN_IS_PROFILE (profile));
-
-  if (!g_set_object (&self->profile, profile))
-    return;
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->status);
-  set_busy (self, FALSE);
-  adw_action_row_set_subtitle (self->rotation_row, _("Not read yet"));
-  adw_action_row_set_subtitle (self->file_row, "");
-  adw_action_row_set_subtitle (self->app_row, "");
-  show_error (self, NULL);
-  update_actions (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
-}
-
-void
-sn_maintenance_secrets_page_set_connection (SnMaintenanceSecretsPage *self,
-                                            SnConnection             *connection)
-{
-  g_return_if_fail (SN_IS_MAINTENANCE_SECRETS_PAGE (self));
-  g_return_if_fail (connection == NULL || SN_IS_CONNECTION (connection));
-
-  if (!g_set_object (&self->connection, connection))
-    return;
-  update_actions (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    sn_maintenance_secrets_page_refresh (self);
-}
-
-static void
-sn_maintenance_secrets_page_map (GtkWidget *widget)
-{
-  SnMaintenanceSecretsPage *self = SN_MAINTENANCE_SECRETS_PAGE (widget);
-
-  GTK_WIDGET_CLASS (sn_maintenance_secrets_page_parent_class)->map (widget);
-  if (self->status == NULL)
-    sn_maintenance_secrets_page_refresh (self);
-}
-
-/* In a window with a "connection" (SnWindow), follow it. */
-static void
-sn_maintenance_secrets_page_root (GtkWidget *widget)
-{
-  SnMaintenanceSecretsPage *self = SN_MAINTENANCE_SECRETS_PAGE (widget);
-  GtkRoot *root;
-
-  GTK_WIDGET_CLASS (sn_maintenance_secrets_page_parent_class)->root (widget);
-  root = gtk_widget_get_root (widget);
-  if (self->root_binding == NULL && root != NULL &&
-      g_object_class_find_property (G_OBJECT_GET_CLASS (root), "connection") != NULL)
-    self->root_binding = g_object_bind_property (root, "connection", self, "connection", G_BINDING_SYNC_CREATE);
-}
-
-static void
-sn_maintenance_secrets_page_unroot (GtkWidget *widget)
-{
-  SnMaintenanceSecretsPage *self = SN_MAINTENANCE_SECRETS_PAGE (widget);
-
-  if (self->root_binding != NULL)
-    {
-      g_binding_unbind (self->root_binding);
-      self->root_binding = NULL;
-    }
-  GTK_WIDGET_CLASS (sn_maintenance_secrets_page_parent_class)->unroot (widget);
+  if (sn_area_page_may_change (SN_AREA_PAGE (widget)) &&
+      (wizard = sn_area_page_open_runbook (SN_AREA_PAGE (widget), "secret-rotate")) != NULL)
+    gtk_window_present (GTK_WINDOW (wizard));
 }
 
 static void
 sn_maintenance_secrets_page_dispose (GObject *object)
 {
   SnMaintenanceSecretsPage *self = SN_MAINTENANCE_SECRETS_PAGE (object);
-  GtkWidget *child;
 
-  g_cancellable_cancel (self->cancellable);
-  if (self->wizard != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
-  self->wizard = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_MAINTENANCE_SECRETS_PAGE);
-  /* The scrolled window at the template's root is not a bound child. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
   g_clear_object (&self->status);
-  g_clear_object (&self->connection);
-  g_clear_object (&self->profile);
-  g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (sn_maintenance_secrets_page_parent_class)->dispose (object);
-}
-
-static void
-sn_maintenance_secrets_page_get_property (GObject    *object,
-                                          guint       prop_id,
-                                          GValue     *value,
-                                          GParamSpec *pspec)
-{
-  SnMaintenanceSecretsPage *self = SN_MAINTENANCE_SECRETS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_PROFILE:
-      g_value_set_object (value, self->profile);
-      break;
-    case PROP_CONNECTION:
-      g_value_set_object (value, self->connection);
-      break;
-    case PROP_BUSY:
-      g_value_set_boolean (value, self->busy);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sn_maintenance_secrets_page_set_property (GObject      *object,
-                                          guint         prop_id,
-                                          const GValue *value,
-                                          GParamSpec   *pspec)
-{
-  SnMaintenanceSecretsPage *self = SN_MAINTENANCE_SECRETS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_PROFILE:
-      sn_maintenance_secrets_page_set_profile (self, g_value_get_object (value));
-      break;
-    case PROP_CONNECTION:
-      sn_maintenance_secrets_page_set_connection (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -382,23 +181,17 @@ sn_maintenance_secrets_page_class_init (SnMaintenanceSecretsPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  SnAreaPageClass *page_class = SN_AREA_PAGE_CLASS (klass);
 
   object_class->dispose = sn_maintenance_secrets_page_dispose;
-  object_class->get_property = sn_maintenance_secrets_page_get_property;
-  object_class->set_property = sn_maintenance_secrets_page_set_property;
-  widget_class->map = sn_maintenance_secrets_page_map;
-  widget_class->root = sn_maintenance_secrets_page_root;
-  widget_class->unroot = sn_maintenance_secrets_page_unroot;
-
-  properties[PROP_PROFILE] =
-    g_param_spec_object ("profile", NULL, NULL, SN_TYPE_PROFILE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CONNECTION] =
-    g_param_spec_object ("connection", NULL, NULL, SN_TYPE_CONNECTION,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_BUSY] =
-    g_param_spec_boolean ("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  page_class->load = secrets_page_load;
+  page_class->load_finish = secrets_page_load_finish;
+  page_class->reset = secrets_page_reset;
+  page_class->has_content = secrets_page_has_content;
+  page_class->update_actions = secrets_page_update_actions;
+  page_class->show_error = secrets_page_show_error;
+  page_class->cancelled = secrets_page_cancelled;
+  SN_AREA_VIEW_CLASS (klass)->follow_root_connection = TRUE;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-maintenance-secrets-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceSecretsPage, spinner);
@@ -411,15 +204,10 @@ sn_maintenance_secrets_page_class_init (SnMaintenanceSecretsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceSecretsPage, level_label);
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceSecretsPage, manual_group);
 
-  gtk_widget_class_install_action (widget_class, "secrets.refresh", NULL, refresh_action);
-  /* What the Maintenance view's refresh (F5, Ctrl+R) activates on the page shown. */
-  gtk_widget_class_install_action (widget_class, "page.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "secrets.rotate", NULL, rotate_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "secrets.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "page.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "secrets.rotate", NULL);
-
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 /* The secrets rotated by hand (core's table): one expander each, why and the steps. */
@@ -469,6 +257,7 @@ static void
 sn_maintenance_secrets_page_init (SnMaintenanceSecretsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  sn_area_page_set_states (SN_AREA_PAGE (self), NULL, self->spinner, NULL);
   /* Their subtitles hold paths and server text, not markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->rotation_row), FALSE);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->file_row), FALSE);
@@ -476,7 +265,6 @@ sn_maintenance_secrets_page_init (SnMaintenanceSecretsPage *self)
   gtk_label_set_label (self->impact_label, sn_maintenance_secret_impact ());
   add_manual_steps (self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Login secret"), -1);
-  update_actions (self);
 }
 
 GtkWidget *
@@ -488,22 +276,33 @@ sn_maintenance_secrets_page_new (void)
 SnProfile *
 sn_maintenance_secrets_page_get_profile (SnMaintenanceSecretsPage *self)
 {
-  g_return_val_if_fail (SN_IS_MAINTENANCE_SECRETS_PAGE (self), NULL);
-  return self->profile;
+  return sn_area_page_get_profile (SN_AREA_PAGE (self));
+}
+
+void
+sn_maintenance_secrets_page_set_profile (SnMaintenanceSecretsPage *self,
+                                         SnProfile                *profile)
+{
+  sn_area_page_set_profile (SN_AREA_PAGE (self), profile);
 }
 
 SnConnection *
 sn_maintenance_secrets_page_get_connection (SnMaintenanceSecretsPage *self)
 {
-  g_return_val_if_fail (SN_IS_MAINTENANCE_SECRETS_PAGE (self), NULL);
-  return self->connection;
+  return sn_area_page_get_connection (SN_AREA_PAGE (self));
+}
+
+void
+sn_maintenance_secrets_page_set_connection (SnMaintenanceSecretsPage *self,
+                                            SnConnection             *connection)
+{
+  sn_area_page_set_connection (SN_AREA_PAGE (self), connection);
 }
 
 gboolean
 sn_maintenance_secrets_page_get_busy (SnMaintenanceSecretsPage *self)
 {
-  g_return_val_if_fail (SN_IS_MAINTENANCE_SECRETS_PAGE (self), FALSE);
-  return self->busy;
+  return sn_area_page_get_busy (SN_AREA_PAGE (self));
 }
 
 SnSecretStatus *
@@ -517,5 +316,5 @@ GtkWindow *
 sn_maintenance_secrets_page_get_wizard (SnMaintenanceSecretsPage *self)
 {
   g_return_val_if_fail (SN_IS_MAINTENANCE_SECRETS_PAGE (self), NULL);
-  return self->wizard != NULL ? GTK_WINDOW (self->wizard) : NULL;
+  return sn_area_page_get_wizard (SN_AREA_PAGE (self));
 }

@@ -7,14 +7,14 @@
 
 #pragma once
 
-#include "sn-connection.h"
+#include "sn-area-page.h"
 #include "sn-types.h"
 
 G_BEGIN_DECLS
 
 #define SN_TYPE_MAINTENANCE_SECRETS_PAGE (sn_maintenance_secrets_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (SnMaintenanceSecretsPage, sn_maintenance_secrets_page, SN, MAINTENANCE_SECRETS_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (SnMaintenanceSecretsPage, sn_maintenance_secrets_page, SN, MAINTENANCE_SECRETS_PAGE, SnAreaPage)
 
 GtkWidget      *sn_maintenance_secrets_page_new            (void);
 SnProfile      *sn_maintenance_secrets_page_get_profile    (SnMaintenanceSecretsPage *self);
@@ -23,8 +23,6 @@ void            sn_maintenance_secrets_page_set_profile    (SnMaintenanceSecrets
 SnConnection   *sn_maintenance_secrets_page_get_connection (SnMaintenanceSecretsPage *self);
 void            sn_maintenance_secrets_page_set_connection (SnMaintenanceSecretsPage *self,
                                                             SnConnection             *connection);
-/* Reads the status again (connecting first). */
-void            sn_maintenance_secrets_page_refresh        (SnMaintenanceSecretsPage *self);
 gboolean        sn_maintenance_secrets_page_get_busy       (SnMaintenanceSecretsPage *self);
 /* What the last refresh read (nullable). */
 SnSecretStatus *sn_maintenance_secrets_page_get_status     (SnMaintenanceSecretsPage *self);

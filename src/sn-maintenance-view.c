@@ -22,35 +22,21 @@
  * Runbook §6 on the profile's server, one page per task in an AdwViewStack:
  * the disk (what a cleanup frees, the volumes apart), the app's dependencies
  * (npm audit); other areas add theirs with sn_maintenance_view_add_page().
- * The view only holds the profile and the window's connection and hands
- * them to its pages; each page reads, shows progress and Cancel, and opens
- * the runbooks.
+ * The view (SnAreaView) only holds the profile and the window's connection
+ * and hands them to its pages; each page (SnAreaPage) reads, shows progress
+ * and Cancel, and opens the runbooks.
  */
 
 struct _SnMaintenanceView
 {
-  GtkWidget       parent_instance;
-
-  SnProfile      *profile;
-  SnConnection   *connection;
-  GBinding       *root_binding;
+  SnAreaView      parent_instance;
 
   /* Template children */
   GtkWidget      *box;
   AdwViewStack   *pages;
 };
 
-G_DEFINE_FINAL_TYPE (SnMaintenanceView, sn_maintenance_view, GTK_TYPE_WIDGET)
-
-enum
-{
-  PROP_0,
-  PROP_PROFILE,
-  PROP_CONNECTION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (SnMaintenanceView, sn_maintenance_view, SN_TYPE_AREA_VIEW)
 
 /**
  * sn_maintenance_view_add_page:
@@ -76,13 +62,10 @@ sn_maintenance_view_add_page (SnMaintenanceView *self,
 
   g_return_if_fail (SN_IS_MAINTENANCE_VIEW (self));
   g_return_if_fail (GTK_IS_WIDGET (page));
-  g_return_if_fail (g_object_class_find_property (G_OBJECT_GET_CLASS (page), "profile") != NULL);
-  g_return_if_fail (g_object_class_find_property (G_OBJECT_GET_CLASS (page), "connection") != NULL);
 
   stack_page = adw_view_stack_add_titled (self->pages, page, name, title);
   adw_view_stack_page_set_icon_name (stack_page, icon_name);
-  g_object_bind_property (self, "profile", page, "profile", G_BINDING_SYNC_CREATE);
-  g_object_bind_property (self, "connection", page, "connection", G_BINDING_SYNC_CREATE);
+  sn_area_view_bind_page (SN_AREA_VIEW (self), page);
 }
 
 GtkWidget *
@@ -101,119 +84,43 @@ sn_maintenance_view_show_page (SnMaintenanceView *self,
   adw_view_stack_set_visible_child_name (self->pages, name);
 }
 
-static void
-refresh_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *param)
+static GtkWidget *
+sn_maintenance_view_get_visible_page (SnAreaView *view)
 {
-  SnMaintenanceView *self = SN_MAINTENANCE_VIEW (widget);
-  GtkWidget *page = adw_view_stack_get_visible_child (self->pages);
-
-  if (page != NULL)
-    gtk_widget_activate_action (page, "page.refresh", NULL);
+  return adw_view_stack_get_visible_child (SN_MAINTENANCE_VIEW (view)->pages);
 }
 
 SnProfile *
 sn_maintenance_view_get_profile (SnMaintenanceView *self)
 {
-  g_return_val_if_fail (SN_IS_MAINTENANCE_VIEW (self), NULL);
-  return self->profile;
+  return sn_area_view_get_profile (SN_AREA_VIEW (self));
 }
 
 void
 sn_maintenance_view_set_profile (SnMaintenanceView *self,
                                  SnProfile         *profile)
 {
-  g_return_if_fail (SN_IS_MAINTENANCE_VIEW (self));
-  if (g_set_object (&self->profile, profile))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
+  sn_area_view_set_profile (SN_AREA_VIEW (self), profile);
 }
 
 SnConnection *
 sn_maintenance_view_get_connection (SnMaintenanceView *self)
 {
-  g_return_val_if_fail (SN_IS_MAINTENANCE_VIEW (self), NULL);
-  return self->connection;
+  return sn_area_view_get_connection (SN_AREA_VIEW (self));
 }
 
 void
 sn_maintenance_view_set_connection (SnMaintenanceView *self,
                                     SnConnection      *connection)
 {
-  g_return_if_fail (SN_IS_MAINTENANCE_VIEW (self));
-  if (g_set_object (&self->connection, connection))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
-}
-
-/* The window owns the connection: follow its "connection" property. */
-static void
-sn_maintenance_view_root (GtkWidget *widget)
-{
-  SnMaintenanceView *self = SN_MAINTENANCE_VIEW (widget);
-  GtkRoot *root;
-
-  GTK_WIDGET_CLASS (sn_maintenance_view_parent_class)->root (widget);
-
-  root = gtk_widget_get_root (widget);
-  if (self->root_binding == NULL && root != NULL &&
-      g_object_class_find_property (G_OBJECT_GET_CLASS (root), "connection") != NULL)
-    self->root_binding = g_object_bind_property (root, "connection", self, "connection", G_BINDING_SYNC_CREATE);
-}
-
-static void
-sn_maintenance_view_unroot (GtkWidget *widget)
-{
-  SnMaintenanceView *self = SN_MAINTENANCE_VIEW (widget);
-
-  if (self->root_binding != NULL)
-    {
-      g_binding_unbind (self->root_binding);
-      self->root_binding = NULL;
-    }
-  GTK_WIDGET_CLASS (sn_maintenance_view_parent_class)->unroot (widget);
+  sn_area_view_set_connection (SN_AREA_VIEW (self), connection);
 }
 
 static void
 sn_maintenance_view_dispose (GObject *object)
 {
-  SnMaintenanceView *self = SN_MAINTENANCE_VIEW (object);
-
-  gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_MAINTENANCE_VIEW);
-  g_clear_object (&self->connection);
-  g_clear_object (&self->profile);
+  gtk_widget_dispose_template (GTK_WIDGET (object), SN_TYPE_MAINTENANCE_VIEW);
   G_OBJECT_CLASS (sn_maintenance_view_parent_class)->dispose (object);
-}
-
-static void
-sn_maintenance_view_get_property (GObject    *object,
-                                  guint       prop_id,
-                                  GValue     *value,
-                                  GParamSpec *pspec)
-{
-  SnMaintenanceView *self = SN_MAINTENANCE_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_PROFILE: g_value_set_object (value, self->profile); break;
-    case PROP_CONNECTION: g_value_set_object (value, self->connection); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sn_maintenance_view_set_property (GObject      *object,
-                                  guint         prop_id,
-                                  const GValue *value,
-                                  GParamSpec   *pspec)
-{
-  SnMaintenanceView *self = SN_MAINTENANCE_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_PROFILE: sn_maintenance_view_set_profile (self, g_value_get_object (value)); break;
-    case PROP_CONNECTION: sn_maintenance_view_set_connection (self, g_value_get_object (value)); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -221,27 +128,16 @@ sn_maintenance_view_class_init (SnMaintenanceViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  SnAreaViewClass *view_class = SN_AREA_VIEW_CLASS (klass);
 
   object_class->dispose = sn_maintenance_view_dispose;
-  object_class->get_property = sn_maintenance_view_get_property;
-  object_class->set_property = sn_maintenance_view_set_property;
-  widget_class->root = sn_maintenance_view_root;
-  widget_class->unroot = sn_maintenance_view_unroot;
-
-  properties[PROP_PROFILE] =
-    g_param_spec_object ("profile", NULL, NULL, SN_TYPE_PROFILE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CONNECTION] =
-    g_param_spec_object ("connection", NULL, NULL, SN_TYPE_CONNECTION,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  view_class->get_visible_page = sn_maintenance_view_get_visible_page;
+  /* The window owns the connection: follow its "connection" property. */
+  view_class->follow_root_connection = TRUE;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-maintenance-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceView, box);
   gtk_widget_class_bind_template_child (widget_class, SnMaintenanceView, pages);
-
-  gtk_widget_class_install_action (widget_class, "view.refresh", NULL, refresh_action);
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void

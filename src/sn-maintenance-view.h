@@ -9,13 +9,13 @@
 #pragma once
 
 #include "sn-types.h"
-#include "sn-connection.h"
+#include "sn-area-view.h"
 
 G_BEGIN_DECLS
 
 #define SN_TYPE_MAINTENANCE_VIEW (sn_maintenance_view_get_type ())
 
-G_DECLARE_FINAL_TYPE (SnMaintenanceView, sn_maintenance_view, SN, MAINTENANCE_VIEW, GtkWidget)
+G_DECLARE_FINAL_TYPE (SnMaintenanceView, sn_maintenance_view, SN, MAINTENANCE_VIEW, SnAreaView)
 
 GtkWidget    *sn_maintenance_view_new            (void);
 SnProfile    *sn_maintenance_view_get_profile    (SnMaintenanceView *self);

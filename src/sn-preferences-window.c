@@ -209,7 +209,7 @@ add_profile_action (GtkWidget  *widget,
   sn_preferences_window_edit (SN_PREFERENCES_WINDOW (widget), NULL, TRUE);
 }
 
-/* One row per scaling-* key: the thresholds and their durations. */
+/* One row per scaling-* key: the thresholds, their durations and how often "Now" reads them. */
 static void
 add_scaling_rows (SnPreferencesWindow *self)
 {
@@ -227,6 +227,7 @@ add_scaling_rows (SnPreferencesWindow *self)
     { "scaling-error-minutes", N_("… for (minutes)"), 0, 360, 1, 0 },
     /* xgettext:no-c-format */
     { "scaling-db-percent", N_("Database connections above (% of the pool)"), 1, 100, 1, 0 },
+    { "scaling-now-refresh-seconds", N_("Read “Now” again every (seconds, 0 for never)"), 0, 3600, 5, 0 },
   };
   GSettings *settings = sn_settings_get_gsettings (sn_settings_get_default ());
 

@@ -20,24 +20,22 @@
  * Each container's CPU and memory now (`docker stats` over the window's
  * connection) and the runbook's thresholds from Prometheus (through an SSH
  * tunnel over the same session). Reads only: every profile sees it. When
- * the error rate fires, "Declare SEV1" opens the incident triage.
+ * the error rate fires, "Declare SEV1" opens the incident triage. While
+ * shown, it reads them again every scaling-now-refresh-seconds (30 s; 0 for
+ * never), in place, with the time of the last reading.
  */
 
 struct _SnScalingNowPage
 {
-  GtkWidget         parent_instance;
+  SnAreaPage        parent_instance;
 
-  SnProfile        *profile;
-  SnConnection     *connection;
-  GCancellable     *cancellable;
   GListModel       *stats;
   GListModel       *thresholds;
-  guint             pending;
-  gboolean          busy;
 
   GtkStack         *stack;
   GtkSpinner       *spinner;
   AdwStatusPage    *error_page;
+  GtkLabel         *updated_label;
   GtkLabel         *containers_empty;
   GtkSortListModel *containers_sort;
   GtkLabel         *stats_error;
@@ -48,30 +46,65 @@ struct _SnScalingNowPage
   GtkLabel         *checklist_label;
 };
 
-G_DEFINE_FINAL_TYPE (SnScalingNowPage, sn_scaling_now_page, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (SnScalingNowPage, sn_scaling_now_page, SN_TYPE_AREA_PAGE)
 
-enum
+/* One reading: three calls in parallel, shown together when all are back. */
+typedef struct
 {
-  PROP_0,
-  PROP_BUSY,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+  guint       pending;
+  GListModel *stats;
+  GListModel *thresholds;
+  GError     *stats_error;
+  GError     *prometheus_error;
+  char       *replication;
+} Reading;
 
 static void
-set_busy (SnScalingNowPage *self,
-          gboolean          busy)
+reading_free (Reading *reading)
 {
-  if (self->busy == busy)
+  g_clear_object (&reading->stats);
+  g_clear_object (&reading->thresholds);
+  g_clear_error (&reading->stats_error);
+  g_clear_error (&reading->prometheus_error);
+  g_free (reading->replication);
+  g_free (reading);
+}
+
+static void
+part_done (GTask *task)
+{
+  Reading *reading = g_task_get_task_data (task);
+
+  if (--reading->pending > 0)
     return;
-  self->busy = busy;
-  if (busy)
-    gtk_spinner_start (self->spinner);
+  if (reading->stats == NULL && reading->thresholds == NULL)
+    g_task_return_error (task, g_error_copy (reading->prometheus_error));
   else
-    gtk_spinner_stop (self->spinner);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scaling-now.cancel", busy);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+stats_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Reading *reading = g_task_get_task_data (task);
+
+  reading->stats = sn_scaling_stats_finish (SN_HOST (object), result, &reading->stats_error);
+  part_done (task);
+}
+
+static void
+thresholds_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Reading *reading = g_task_get_task_data (task);
+
+  reading->thresholds = sn_scaling_thresholds_finish (result, &reading->prometheus_error);
+  part_done (task);
 }
 
 static gboolean
@@ -86,88 +119,18 @@ errors_firing (SnScalingNowPage *self)
 }
 
 static void
-load_done (SnScalingNowPage *self)
-{
-  gboolean firing;
-
-  if (--self->pending > 0)
-    return;
-  set_busy (self, FALSE);
-  if (self->stats == NULL && self->thresholds == NULL)
-    {
-      gtk_stack_set_visible_child_name (self->stack, "error");
-      return;
-    }
-  gtk_sort_list_model_set_model (self->containers_sort, self->stats);
-  gtk_sort_list_model_set_model (self->thresholds_sort, self->thresholds);
-  gtk_widget_set_visible (GTK_WIDGET (self->containers_empty),
-                          self->stats != NULL && g_list_model_get_n_items (self->stats) == 0);
-  firing = errors_firing (self);
-  gtk_widget_set_visible (self->sev1_button, firing);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scaling-now.declare-sev1", firing);
-  gtk_stack_set_visible_child_name (self->stack, "content");
-}
-
-static void
-show_error (SnScalingNowPage *self,
-            GtkLabel         *label,
-            const GError     *error)
-{
-  gtk_label_set_text (label, error->message);
-  gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
-  adw_status_page_set_description (self->error_page, error->message);
-}
-
-static void
-stats_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(SnScalingNowPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  GListModel *stats = sn_scaling_stats_finish (SN_HOST (object), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_clear_object (&self->stats);
-  self->stats = stats;
-  if (error != NULL)
-    show_error (self, self->stats_error, error);
-  load_done (self);
-}
-
-static void
-thresholds_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(SnScalingNowPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  GListModel *thresholds = sn_scaling_thresholds_finish (result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_clear_object (&self->thresholds);
-  self->thresholds = thresholds;
-  if (error != NULL)
-    show_error (self, self->prometheus_error, error);
-  load_done (self);
-}
-
-static void
 replication_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(SnScalingNowPage) self = user_data;
+  g_autoptr(GTask) task = user_data;
+  Reading *reading = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = sn_scaling_replication_finish (SN_HOST (object), result, &error);
   g_autoptr(GString) text = g_string_new (NULL);
   JsonObject *status;
   JsonArray *replicas;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
   if (node == NULL)
     g_string_append (text, error->message);
   else
@@ -193,81 +156,107 @@ replication_cb (GObject      *object,
                                   json_object_get_string_member_with_default (r, "replay_lag", "—"));
         }
     }
-  gtk_label_set_text (self->replication_label, text->str);
-  load_done (self);
+  reading->replication = g_string_free (g_steal_pointer (&text), FALSE);
+  part_done (task);
 }
 
 static void
-connect_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+now_page_load (SnAreaPage          *page,
+               SnConnection        *connection,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
 {
-  g_autoptr(SnScalingNowPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  SnConnection *connection = SN_CONNECTION (object);
+  g_autoptr(GTask) task = g_task_new (page, cancellable, callback, user_data);
+  Reading *reading = g_new0 (Reading, 1);
   SnScalingSettings settings;
 
-  if (!sn_connection_connect_finish (connection, result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      adw_status_page_set_description (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "error");
-      set_busy (self, FALSE);
-      return;
-    }
-  if (connection != self->connection)
-    return;
-
+  g_task_set_source_tag (task, now_page_load);
+  reading->pending = 3;
+  g_task_set_task_data (task, reading, (GDestroyNotify) reading_free);
   sn_settings_get_scaling (sn_settings_get_default (), &settings);
-  gtk_widget_set_visible (GTK_WIDGET (self->stats_error), FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->prometheus_error), FALSE);
-  self->pending = 3;
-  sn_scaling_stats_async (sn_connection_get_host (connection), self->cancellable, stats_cb, g_object_ref (self));
-  sn_scaling_replication_async (sn_connection_get_host (connection), self->cancellable, replication_cb,
-                                g_object_ref (self));
-  sn_scaling_thresholds_async (self->profile, sn_connection_get_session (connection), &settings,
-                               self->cancellable, thresholds_cb, g_object_ref (self));
-}
-
-/**
- * sn_scaling_now_page_refresh:
- *
- * Reads the containers and the thresholds again.
- */
-void
-sn_scaling_now_page_refresh (SnScalingNowPage *self)
-{
-  g_return_if_fail (SN_IS_SCALING_NOW_PAGE (self));
-
-  if (self->profile == NULL || self->connection == NULL)
-    {
-      gtk_stack_set_visible_child_name (self->stack, "empty");
-      return;
-    }
-  if (self->busy)
-    return;
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  set_busy (self, TRUE);
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-  sn_connection_connect_async (self->connection, self->cancellable, connect_cb, g_object_ref (self));
+  sn_scaling_stats_async (sn_connection_get_host (connection), cancellable, stats_cb, g_object_ref (task));
+  sn_scaling_replication_async (sn_connection_get_host (connection), cancellable, replication_cb,
+                                g_object_ref (task));
+  sn_scaling_thresholds_async (sn_area_page_get_profile (page), sn_connection_get_session (connection), &settings,
+                               cancellable, thresholds_cb, g_object_ref (task));
 }
 
 static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
+show_part_error (GtkLabel     *label,
+                 const GError *error)
 {
-  SnScalingNowPage *self = SN_SCALING_NOW_PAGE (widget);
+  gtk_label_set_text (label, error != NULL ? error->message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), error != NULL);
+}
 
-  g_cancellable_cancel (self->cancellable);
-  self->pending = 0;
-  set_busy (self, FALSE);
-  gtk_stack_set_visible_child_name (self->stack,
-                                    self->stats != NULL || self->thresholds != NULL ? "content" : "empty");
+static gboolean
+now_page_load_finish (SnAreaPage    *page,
+                      GObject       *source,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  SnScalingNowPage *self = SN_SCALING_NOW_PAGE (page);
+  Reading *reading = g_task_get_task_data (G_TASK (result));
+  gboolean firing;
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  g_set_object (&self->stats, reading->stats);
+  g_set_object (&self->thresholds, reading->thresholds);
+  show_part_error (self->stats_error, reading->stats_error);
+  show_part_error (self->prometheus_error, reading->prometheus_error);
+  gtk_label_set_text (self->replication_label, reading->replication);
+  gtk_sort_list_model_set_model (self->containers_sort, self->stats);
+  gtk_sort_list_model_set_model (self->thresholds_sort, self->thresholds);
+  gtk_widget_set_visible (GTK_WIDGET (self->containers_empty),
+                          self->stats != NULL && g_list_model_get_n_items (self->stats) == 0);
+  firing = errors_firing (self);
+  gtk_widget_set_visible (self->sev1_button, firing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scaling-now.declare-sev1", firing);
+  return TRUE;
+}
+
+static void
+now_page_reset (SnAreaPage *page)
+{
+  SnScalingNowPage *self = SN_SCALING_NOW_PAGE (page);
+
+  g_clear_object (&self->stats);
+  g_clear_object (&self->thresholds);
+  gtk_sort_list_model_set_model (self->containers_sort, NULL);
+  gtk_sort_list_model_set_model (self->thresholds_sort, NULL);
+  gtk_widget_set_visible (self->sev1_button, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scaling-now.declare-sev1", FALSE);
+}
+
+static gboolean
+now_page_has_content (SnAreaPage *page)
+{
+  SnScalingNowPage *self = SN_SCALING_NOW_PAGE (page);
+
+  return self->stats != NULL || self->thresholds != NULL;
+}
+
+/* "Updated at 10:42:05", or "Updating…" while a reading runs in place. */
+static void
+update_time (SnScalingNowPage *self)
+{
+  SnAreaPage *page = SN_AREA_PAGE (self);
+  GDateTime *updated = sn_area_page_get_updated (page);
+  g_autofree char *time = NULL;
+  g_autofree char *text = NULL;
+
+  if (sn_area_page_get_busy (page))
+    text = g_strdup (_("Updating…"));
+  else if (updated != NULL)
+    {
+      time = g_date_time_format (updated, "%X");
+      /* Translators: %s is the time of the last reading, as in "Updated at 10:42:05" */
+      text = g_strdup_printf (_("Updated at %s"), time);
+    }
+  gtk_label_set_text (self->updated_label, text != NULL ? text : "");
 }
 
 /* The error rate fires: the incident triage, in the Incidents view. */
@@ -284,32 +273,12 @@ declare_sev1_action (GtkWidget  *widget,
   gtk_widget_activate_action (incidents, "view.declare-incident", NULL);
 }
 
-static void
-reset (SnScalingNowPage *self)
-{
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->stats);
-  g_clear_object (&self->thresholds);
-  gtk_sort_list_model_set_model (self->containers_sort, NULL);
-  gtk_sort_list_model_set_model (self->thresholds_sort, NULL);
-  self->pending = 0;
-  set_busy (self, FALSE);
-  gtk_widget_set_visible (self->sev1_button, FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scaling-now.declare-sev1", FALSE);
-  gtk_stack_set_visible_child_name (self->stack, "empty");
-}
-
 void
 sn_scaling_now_page_set_profile (SnScalingNowPage *self,
                                  SnProfile        *profile)
 {
   g_return_if_fail (SN_IS_SCALING_NOW_PAGE (self));
-
-  if (!g_set_object (&self->profile, profile))
-    return;
-  reset (self);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    sn_scaling_now_page_refresh (self);
+  sn_area_page_set_profile (SN_AREA_PAGE (self), profile);
 }
 
 void
@@ -317,22 +286,7 @@ sn_scaling_now_page_set_connection (SnScalingNowPage *self,
                                     SnConnection     *connection)
 {
   g_return_if_fail (SN_IS_SCALING_NOW_PAGE (self));
-
-  if (!g_set_object (&self->connection, connection))
-    return;
-  reset (self);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    sn_scaling_now_page_refresh (self);
-}
-
-static void
-sn_scaling_now_page_map (GtkWidget *widget)
-{
-  SnScalingNowPage *self = SN_SCALING_NOW_PAGE (widget);
-
-  GTK_WIDGET_CLASS (sn_scaling_now_page_parent_class)->map (widget);
-  if (self->stats == NULL && self->thresholds == NULL && !self->busy)
-    sn_scaling_now_page_refresh (self);
+  sn_area_page_set_connection (SN_AREA_PAGE (self), connection);
 }
 
 static void
@@ -340,30 +294,11 @@ sn_scaling_now_page_dispose (GObject *object)
 {
   SnScalingNowPage *self = SN_SCALING_NOW_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_SCALING_NOW_PAGE);
   g_clear_object (&self->stats);
   g_clear_object (&self->thresholds);
-  g_clear_object (&self->connection);
-  g_clear_object (&self->profile);
-  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (sn_scaling_now_page_parent_class)->dispose (object);
-}
-
-static void
-sn_scaling_now_page_get_property (GObject    *object,
-                                  guint       prop_id,
-                                  GValue     *value,
-                                  GParamSpec *pspec)
-{
-  SnScalingNowPage *self = SN_SCALING_NOW_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_BUSY: g_value_set_boolean (value, self->busy); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -371,14 +306,13 @@ sn_scaling_now_page_class_init (SnScalingNowPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  SnAreaPageClass *page_class = SN_AREA_PAGE_CLASS (klass);
 
   object_class->dispose = sn_scaling_now_page_dispose;
-  object_class->get_property = sn_scaling_now_page_get_property;
-  widget_class->map = sn_scaling_now_page_map;
-
-  properties[PROP_BUSY] =
-    g_param_spec_boolean ("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  page_class->load = now_page_load;
+  page_class->load_finish = now_page_load_finish;
+  page_class->reset = now_page_reset;
+  page_class->has_content = now_page_has_content;
 
   /* The list items' types and the sparkline, for the factories in the .ui. */
   g_type_ensure (SN_TYPE_CONTAINER_STATS);
@@ -389,6 +323,7 @@ sn_scaling_now_page_class_init (SnScalingNowPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnScalingNowPage, stack);
   gtk_widget_class_bind_template_child (widget_class, SnScalingNowPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, SnScalingNowPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, SnScalingNowPage, updated_label);
   gtk_widget_class_bind_template_child (widget_class, SnScalingNowPage, containers_empty);
   gtk_widget_class_bind_template_child (widget_class, SnScalingNowPage, containers_sort);
   gtk_widget_class_bind_template_child (widget_class, SnScalingNowPage, stats_error);
@@ -398,13 +333,9 @@ sn_scaling_now_page_class_init (SnScalingNowPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnScalingNowPage, replication_label);
   gtk_widget_class_bind_template_child (widget_class, SnScalingNowPage, checklist_label);
 
-  gtk_widget_class_install_action (widget_class, "scaling-now.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "scaling-now.declare-sev1", NULL, declare_sev1_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "scaling-now.cancel", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_I, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "scaling-now.declare-sev1", NULL);
-
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
@@ -414,11 +345,15 @@ sn_scaling_now_page_init (SnScalingNowPage *self)
   g_autoptr(GString) checklist = g_string_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  sn_area_page_set_states (SN_AREA_PAGE (self), self->stack, self->spinner, self->error_page);
+  g_signal_connect (self, "notify::updated", G_CALLBACK (update_time), NULL);
+  g_signal_connect (self, "notify::busy", G_CALLBACK (update_time), NULL);
+  g_settings_bind (sn_settings_get_gsettings (sn_settings_get_default ()), "scaling-now-refresh-seconds",
+                   self, "refresh-interval", G_SETTINGS_BIND_GET);
   for (guint i = 0; steps[i] != NULL; i++)
     g_string_append_printf (checklist, "%s%u. %s", i > 0 ? "\n" : "", i + 1, _(steps[i]));
   gtk_label_set_text (self->checklist_label, checklist->str);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Scaling now"), -1);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scaling-now.cancel", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scaling-now.declare-sev1", FALSE);
 }
 
@@ -428,6 +363,6 @@ sn_scaling_now_page_new (void)
   return g_object_new (SN_TYPE_SCALING_NOW_PAGE, NULL);
 }
 
-gboolean sn_scaling_now_page_get_busy (SnScalingNowPage *self) { return self->busy; }
+gboolean sn_scaling_now_page_get_busy (SnScalingNowPage *self) { return sn_area_page_get_busy (SN_AREA_PAGE (self)); }
 GListModel *sn_scaling_now_page_get_stats (SnScalingNowPage *self) { return self->stats; }
 GListModel *sn_scaling_now_page_get_thresholds (SnScalingNowPage *self) { return self->thresholds; }

@@ -8,21 +8,20 @@
 #pragma once
 
 #include "sn-types.h"
-#include "sn-connection.h"
+#include "sn-area-page.h"
 #include "sn-scaling.h"
 
 G_BEGIN_DECLS
 
 #define SN_TYPE_SCALING_NOW_PAGE (sn_scaling_now_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (SnScalingNowPage, sn_scaling_now_page, SN, SCALING_NOW_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (SnScalingNowPage, sn_scaling_now_page, SN, SCALING_NOW_PAGE, SnAreaPage)
 
 GtkWidget  *sn_scaling_now_page_new            (void);
 void        sn_scaling_now_page_set_profile    (SnScalingNowPage *self,
                                                 SnProfile        *profile);
 void        sn_scaling_now_page_set_connection (SnScalingNowPage *self,
                                                 SnConnection     *connection);
-void        sn_scaling_now_page_refresh        (SnScalingNowPage *self);
 gboolean    sn_scaling_now_page_get_busy       (SnScalingNowPage *self);
 /* What the last refresh read (nullable). */
 GListModel *sn_scaling_now_page_get_stats      (SnScalingNowPage *self);

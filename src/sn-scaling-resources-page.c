@@ -26,16 +26,12 @@
 
 struct _SnScalingResourcesPage
 {
-  GtkWidget       parent_instance;
+  SnAreaPage      parent_instance;
 
-  SnProfile      *profile;
-  SnConnection   *connection;
-  GCancellable   *cancellable;
   SnComposeFile  *file;
   SnHostCapacity  capacity;
   GPtrArray      *resources;     /* SnServiceResources, in the combo's order */
   GtkWidget      *wizard;        /* weak pointer */
-  gboolean        busy;
   gboolean        valid;
 
   GtkStack       *stack;
@@ -54,33 +50,29 @@ struct _SnScalingResourcesPage
   GtkTextView    *diff_view;
 };
 
-G_DEFINE_FINAL_TYPE (SnScalingResourcesPage, sn_scaling_resources_page, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (SnScalingResourcesPage, sn_scaling_resources_page, SN_TYPE_AREA_PAGE)
 
 static gboolean
 may_change (SnScalingResourcesPage *self)
 {
-  return self->profile != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_OPERATOR;
+  return sn_area_page_may_change (SN_AREA_PAGE (self));
+}
+
+static void
+resources_page_update_actions (SnAreaPage *page)
+{
+  SnScalingResourcesPage *self = SN_SCALING_RESOURCES_PAGE (page);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scaling-resources.apply",
+                                 !sn_area_page_get_busy (page) && self->valid && may_change (self));
+  /* Only an operator profile sees the page. */
+  gtk_widget_set_visible (GTK_WIDGET (self), may_change (self));
 }
 
 static void
 update_actions (SnScalingResourcesPage *self)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scaling-resources.cancel", self->busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scaling-resources.reload", !self->busy && self->profile != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scaling-resources.apply",
-                                 !self->busy && self->valid && may_change (self));
-}
-
-static void
-set_busy (SnScalingResourcesPage *self,
-          gboolean                busy)
-{
-  self->busy = busy;
-  if (busy)
-    gtk_spinner_start (self->spinner);
-  else
-    gtk_spinner_stop (self->spinner);
-  update_actions (self);
+  sn_area_page_update_actions (SN_AREA_PAGE (self));
 }
 
 static const char *
@@ -166,7 +158,7 @@ update_preview (SnScalingResourcesPage *self)
       update_actions (self);
       return;
     }
-  path = sn_scaling_dup_compose_path (self->profile);
+  path = sn_scaling_dup_compose_path (sn_area_page_get_profile (SN_AREA_PAGE (self)));
   diff = sn_scaling_unified_diff (sn_compose_file_get_text (self->file), text, path, path);
   if (*diff == '\0')
     gtk_label_set_text (self->validation_label, _("docker-compose.yml already has these values."));
@@ -211,26 +203,31 @@ show_service (SnScalingResourcesPage *self)
 }
 
 static void
-read_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+resources_page_load (SnAreaPage          *page,
+                     SnConnection        *connection,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
 {
-  g_autoptr(SnScalingResourcesPage) self = user_data;
-  g_autoptr(GError) error = NULL;
+  sn_scaling_read_compose_async (sn_connection_get_host (connection), cancellable, callback, user_data);
+}
+
+static gboolean
+resources_page_load_finish (SnAreaPage    *page,
+                            GObject       *source,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  SnScalingResourcesPage *self = SN_SCALING_RESOURCES_PAGE (page);
   g_autofree char *memory = NULL;
   g_autofree char *capacity = NULL;
-  SnComposeFile *file = sn_scaling_read_compose_finish (SN_HOST (object), result, &self->capacity, &error);
+  SnHostCapacity host_capacity = { 0 };
+  SnComposeFile *file = sn_scaling_read_compose_finish (SN_HOST (source), result, &host_capacity, error);
   guint app = 0;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  set_busy (self, FALSE);
   if (file == NULL)
-    {
-      adw_status_page_set_description (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "error");
-      return;
-    }
+    return FALSE;
+  self->capacity = host_capacity;
   g_clear_pointer (&self->file, sn_compose_file_free);
   g_clear_pointer (&self->resources, g_ptr_array_unref);
   self->file = file;
@@ -249,31 +246,13 @@ read_cb (GObject      *object,
   adw_action_row_set_subtitle (self->capacity_row, capacity);
   adw_combo_row_set_selected (self->service_row, app);
   show_service (self);
-  gtk_stack_set_visible_child_name (self->stack, "content");
+  return TRUE;
 }
 
-static void
-connect_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+static gboolean
+resources_page_has_content (SnAreaPage *page)
 {
-  g_autoptr(SnScalingResourcesPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  SnConnection *connection = SN_CONNECTION (object);
-
-  if (!sn_connection_connect_finish (connection, result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      set_busy (self, FALSE);
-      adw_status_page_set_description (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "error");
-      return;
-    }
-  if (connection != self->connection)
-    return;
-  sn_scaling_read_compose_async (sn_connection_get_host (connection), self->cancellable, read_cb,
-                                 g_object_ref (self));
+  return SN_SCALING_RESOURCES_PAGE (page)->file != NULL;
 }
 
 /**
@@ -285,40 +264,7 @@ void
 sn_scaling_resources_page_reload (SnScalingResourcesPage *self)
 {
   g_return_if_fail (SN_IS_SCALING_RESOURCES_PAGE (self));
-
-  if (self->profile == NULL || self->connection == NULL)
-    {
-      gtk_stack_set_visible_child_name (self->stack, "empty");
-      return;
-    }
-  if (self->busy)
-    return;
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  set_busy (self, TRUE);
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-  sn_connection_connect_async (self->connection, self->cancellable, connect_cb, g_object_ref (self));
-}
-
-static void
-reload_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  sn_scaling_resources_page_reload (SN_SCALING_RESOURCES_PAGE (widget));
-}
-
-static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  SnScalingResourcesPage *self = SN_SCALING_RESOURCES_PAGE (widget);
-
-  g_cancellable_cancel (self->cancellable);
-  set_busy (self, FALSE);
-  gtk_stack_set_visible_child_name (self->stack, self->file != NULL ? "content" : "empty");
+  sn_area_page_refresh (SN_AREA_PAGE (self));
 }
 
 static void
@@ -350,7 +296,8 @@ apply_action (GtkWidget  *widget,
   if (!(runbook = sn_runbook_catalog_lookup (catalog, "scaling-apply")))
     return;
 
-  wizard = sn_runbook_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, runbook, self->profile);
+  wizard = sn_runbook_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, runbook,
+                                  sn_area_page_get_profile (SN_AREA_PAGE (self)));
   sn_runbook_wizard_set_param (wizard, "service", service->name);
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     sn_runbook_wizard_set_param (wizard, ids[i], entry_or_null (rows[i]) != NULL ? entry_or_null (rows[i]) : "");
@@ -363,16 +310,15 @@ apply_action (GtkWidget  *widget,
 }
 
 static void
-reset (SnScalingResourcesPage *self)
+resources_page_reset (SnAreaPage *page)
 {
-  g_cancellable_cancel (self->cancellable);
+  SnScalingResourcesPage *self = SN_SCALING_RESOURCES_PAGE (page);
+
   g_clear_pointer (&self->file, sn_compose_file_free);
   g_clear_pointer (&self->resources, g_ptr_array_unref);
   self->valid = FALSE;
-  set_busy (self, FALSE);
   gtk_string_list_splice (self->services, 0, g_list_model_get_n_items (G_LIST_MODEL (self->services)), NULL);
   set_diff (self, "");
-  gtk_stack_set_visible_child_name (self->stack, "empty");
 }
 
 void
@@ -380,13 +326,7 @@ sn_scaling_resources_page_set_profile (SnScalingResourcesPage *self,
                                        SnProfile              *profile)
 {
   g_return_if_fail (SN_IS_SCALING_RESOURCES_PAGE (self));
-
-  if (!g_set_object (&self->profile, profile))
-    return;
-  reset (self);
-  gtk_widget_set_visible (GTK_WIDGET (self), may_change (self));
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    sn_scaling_resources_page_reload (self);
+  sn_area_page_set_profile (SN_AREA_PAGE (self), profile);
 }
 
 void
@@ -394,22 +334,7 @@ sn_scaling_resources_page_set_connection (SnScalingResourcesPage *self,
                                           SnConnection           *connection)
 {
   g_return_if_fail (SN_IS_SCALING_RESOURCES_PAGE (self));
-
-  if (!g_set_object (&self->connection, connection))
-    return;
-  reset (self);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    sn_scaling_resources_page_reload (self);
-}
-
-static void
-sn_scaling_resources_page_map (GtkWidget *widget)
-{
-  SnScalingResourcesPage *self = SN_SCALING_RESOURCES_PAGE (widget);
-
-  GTK_WIDGET_CLASS (sn_scaling_resources_page_parent_class)->map (widget);
-  if (self->file == NULL && !self->busy)
-    sn_scaling_resources_page_reload (self);
+  sn_area_page_set_connection (SN_AREA_PAGE (self), connection);
 }
 
 static void
@@ -417,16 +342,12 @@ sn_scaling_resources_page_dispose (GObject *object)
 {
   SnScalingResourcesPage *self = SN_SCALING_RESOURCES_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
   if (self->wizard != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->wizard), (gpointer *)&self->wizard);
   self->wizard = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_SCALING_RESOURCES_PAGE);
   g_clear_pointer (&self->file, sn_compose_file_free);
   g_clear_pointer (&self->resources, g_ptr_array_unref);
-  g_clear_object (&self->connection);
-  g_clear_object (&self->profile);
-  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (sn_scaling_resources_page_parent_class)->dispose (object);
 }
@@ -436,9 +357,14 @@ sn_scaling_resources_page_class_init (SnScalingResourcesPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  SnAreaPageClass *page_class = SN_AREA_PAGE_CLASS (klass);
 
   object_class->dispose = sn_scaling_resources_page_dispose;
-  widget_class->map = sn_scaling_resources_page_map;
+  page_class->load = resources_page_load;
+  page_class->load_finish = resources_page_load_finish;
+  page_class->reset = resources_page_reset;
+  page_class->has_content = resources_page_has_content;
+  page_class->update_actions = resources_page_update_actions;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-scaling-resources-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SnScalingResourcesPage, stack);
@@ -456,14 +382,10 @@ sn_scaling_resources_page_class_init (SnScalingResourcesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnScalingResourcesPage, validation_label);
   gtk_widget_class_bind_template_child (widget_class, SnScalingResourcesPage, diff_view);
 
-  gtk_widget_class_install_action (widget_class, "scaling-resources.cancel", NULL, cancel_action);
-  gtk_widget_class_install_action (widget_class, "scaling-resources.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "scaling-resources.apply", NULL, apply_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "scaling-resources.cancel", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_A, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "scaling-resources.apply", NULL);
 
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
@@ -472,6 +394,7 @@ sn_scaling_resources_page_init (SnScalingResourcesPage *self)
   AdwEntryRow *rows[5];
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  sn_area_page_set_states (SN_AREA_PAGE (self), self->stack, self->spinner, self->error_page);
   rows[0] = self->cpus_row;
   rows[1] = self->memory_row;
   rows[2] = self->cpus_res_row;
@@ -484,7 +407,6 @@ sn_scaling_resources_page_init (SnScalingResourcesPage *self)
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->current_row), FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Service resources"), -1);
-  update_actions (self);
 }
 
 GtkWidget *
@@ -493,7 +415,7 @@ sn_scaling_resources_page_new (void)
   return g_object_new (SN_TYPE_SCALING_RESOURCES_PAGE, NULL);
 }
 
-gboolean sn_scaling_resources_page_get_busy (SnScalingResourcesPage *self) { return self->busy; }
+gboolean sn_scaling_resources_page_get_busy (SnScalingResourcesPage *self) { return sn_area_page_get_busy (SN_AREA_PAGE (self)); }
 SnComposeFile *sn_scaling_resources_page_get_file (SnScalingResourcesPage *self) { return self->file; }
 
 char *

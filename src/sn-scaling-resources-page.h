@@ -9,14 +9,14 @@
 #pragma once
 
 #include "sn-types.h"
-#include "sn-connection.h"
+#include "sn-area-page.h"
 #include "sn-scaling.h"
 
 G_BEGIN_DECLS
 
 #define SN_TYPE_SCALING_RESOURCES_PAGE (sn_scaling_resources_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (SnScalingResourcesPage, sn_scaling_resources_page, SN, SCALING_RESOURCES_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (SnScalingResourcesPage, sn_scaling_resources_page, SN, SCALING_RESOURCES_PAGE, SnAreaPage)
 
 GtkWidget *sn_scaling_resources_page_new            (void);
 void       sn_scaling_resources_page_set_profile    (SnScalingResourcesPage *self,

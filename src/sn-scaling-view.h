@@ -8,7 +8,7 @@
 #pragma once
 
 #include "sn-types.h"
-#include "sn-connection.h"
+#include "sn-area-view.h"
 #include "sn-scaling-now-page.h"
 #include "sn-scaling-resources-page.h"
 
@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 
 #define SN_TYPE_SCALING_VIEW (sn_scaling_view_get_type ())
 
-G_DECLARE_FINAL_TYPE (SnScalingView, sn_scaling_view, SN, SCALING_VIEW, GtkWidget)
+G_DECLARE_FINAL_TYPE (SnScalingView, sn_scaling_view, SN, SCALING_VIEW, SnAreaView)
 
 GtkWidget              *sn_scaling_view_new               (void);
 SnProfile              *sn_scaling_view_get_profile       (SnScalingView *self);

@@ -51,7 +51,7 @@ test_secrets_page (void)
 
   sn_maintenance_secrets_page_set_profile (page, profile);
   sn_maintenance_secrets_page_set_connection (page, connection);
-  sn_maintenance_secrets_page_refresh (page);
+  sn_area_page_refresh (SN_AREA_PAGE (page));
   g_assert_true (sn_test_wait_until (status_loaded, page, 30000));
 
   g_assert_cmpstr (sn_secret_status_get_file_fingerprint (sn_maintenance_secrets_page_get_status (page)), ==,
@@ -93,7 +93,7 @@ test_secrets_page_read_only (void)
 
   sn_maintenance_secrets_page_set_profile (page, profile);
   sn_maintenance_secrets_page_set_connection (page, connection);
-  sn_maintenance_secrets_page_refresh (page);
+  sn_area_page_refresh (SN_AREA_PAGE (page));
   g_assert_true (sn_test_wait_until (not_busy, page, 30000));
 
   /* Status only: no Rotate…, and the action does nothing. */
@@ -123,7 +123,7 @@ test_env_page (void)
 
   sn_maintenance_env_page_set_profile (page, profile);
   sn_maintenance_env_page_set_connection (page, connection);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "env.check", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "page.refresh", NULL));
   g_assert_true (sn_test_wait_until (audit_loaded, page, 30000));
 
   variables = GTK_COLUMN_VIEW (sn_test_find_named (window, "env-variables"));

@@ -236,11 +236,11 @@ test_cancel (void)
   GtkStack *stack;
 
   g_assert_true (sn_test_wait_until (disk_loaded, disk, 60000));
-  sn_maintenance_disk_page_refresh (disk);
+  sn_area_page_refresh (SN_AREA_PAGE (disk));
   g_assert_true (sn_maintenance_disk_page_get_busy (disk));
   stack = GTK_STACK (sn_test_find_named (disk, "maintenance-disk-stack"));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "loading");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (disk), "disk.cancel", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (disk), "page.cancel", NULL));
   g_assert_false (sn_maintenance_disk_page_get_busy (disk));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "content");
 

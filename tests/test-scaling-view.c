@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sn-area-page.h"
 #include "sn-incident-declare-dialog.h"
 #include "sn-preferences-window.h"
 #include "sn-settings.h"
@@ -262,6 +263,111 @@ test_read_only (void)
   sn_test_destroy_window (window);
 }
 
+/* Auto-refresh ------------------------------------------------------------- */
+
+static gboolean
+errors_fire (gpointer data)
+{
+  GListModel *thresholds = sn_scaling_now_page_get_thresholds (sn_scaling_view_get_now_page (data));
+  g_autoptr(SnThreshold) errors = NULL;
+
+  if (thresholds == NULL || g_list_model_get_n_items (thresholds) <= SN_THRESHOLD_ERRORS)
+    return FALSE;
+  errors = g_list_model_get_item (thresholds, SN_THRESHOLD_ERRORS);
+  return sn_threshold_get_state (errors) == SN_THRESHOLD_STATE_FIRING;
+}
+
+static void
+count_reading (SnScalingNowPage *page,
+               GParamSpec       *pspec,
+               guint            *n_readings)
+{
+  if (sn_scaling_now_page_get_busy (page))
+    (*n_readings)++;
+}
+
+static gboolean
+reading_started (gpointer data)
+{
+  return *(guint *)data > 0;
+}
+
+static gboolean
+now_idle (gpointer data)
+{
+  return !sn_scaling_now_page_get_busy (data);
+}
+
+static gboolean
+set_true (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop for @ms, whatever happens. */
+static void
+run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, set_true, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* While shown, "Now" reads the stand-ins again by itself; hidden, never. */
+static void
+test_auto_refresh (void)
+{
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  GSettings *settings = sn_settings_get_gsettings (sn_settings_get_default ());
+  SnScalingNowPage *page;
+  SnScalingView *view;
+  SnWindow *window;
+  GtkStack *pages;
+  guint n_readings = 0;
+  gulong handler;
+
+  g_assert_cmpuint (g_settings_get_uint (settings, "scaling-now-refresh-seconds"), ==, 30);
+  g_settings_set_uint (settings, "scaling-now-refresh-seconds", 1);
+  set_series ("{}");
+  g_assert_true (sn_profile_store_load (store, NULL));
+  window = sn_window_new (NULL, store, "demo");
+  gtk_window_present (GTK_WINDOW (window));
+  view = show_view (window);
+  page = sn_scaling_view_get_now_page (view);
+  g_assert_cmpuint (sn_area_page_get_refresh_interval (SN_AREA_PAGE (page)), ==, 1);
+  g_assert_true (sn_test_wait_until (now_loaded, view, 60000));
+  g_assert_false (errors_fire (view));
+  g_assert_true (g_str_has_prefix (sn_test_label_text (view, "scaling-updated"), "Updated at "));
+
+  /* the error rate climbs on the server: shown without a refresh */
+  set_series ("{\"http_requests_total\": {\"points\": [[-30000, 1], [-180, 12]]}}");
+  g_assert_true (sn_test_wait_until (errors_fire, view, 30000));
+  g_assert_true (gtk_widget_get_visible (sn_test_find_named (view, "scaling-declare-sev1")));
+
+  /* another page shown: no reading at all */
+  pages = GTK_STACK (sn_test_find_named (view, "scaling-pages"));
+  gtk_stack_set_visible_child_name (pages, "resources");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (page)));
+  g_assert_true (sn_test_wait_until (now_idle, page, 30000));
+  handler = g_signal_connect (page, "notify::busy", G_CALLBACK (count_reading), &n_readings);
+  run_for (3500);
+  g_assert_cmpuint (n_readings, ==, 0);
+
+  /* shown again: it goes on by itself */
+  gtk_stack_set_visible_child_name (pages, "now");
+  g_assert_true (sn_test_wait_until (reading_started, &n_readings, 10000));
+  g_signal_handler_disconnect (page, handler);
+
+  g_settings_reset (settings, "scaling-now-refresh-seconds");
+  set_series ("{}");
+  sn_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -282,6 +388,7 @@ main (int   argc,
   g_test_add_func ("/sn/scaling-view/resources", test_resources);
   g_test_add_func ("/sn/scaling-view/settings", test_settings);
   g_test_add_func ("/sn/scaling-view/read-only", test_read_only);
+  g_test_add_func ("/sn/scaling-view/auto-refresh", test_auto_refresh);
 
   return g_test_run ();
 }
