@@ -232,7 +232,7 @@ show_error (SnBackupsPage *self,
 }
 
 /* ------------------------------------------------------------------------ */
-/* Rows                                                                     */
+/* Lists (rows: sn-backup-row.c)                                            */
 
 /* The lists' placeholders (sn-backups-page.ui) */
 static gboolean
@@ -1062,7 +1062,7 @@ sn_backups_page_set_profile (SnBackupsPage *self,
   drop_session (self);
   show_error (self, NULL, NULL);
 
-  /* Before the rows are made: below operator they get no action buttons. */
+  /* Before the rows are made: below operator, the read-only factory (no buttons). */
   update_level (self);
   if (profile != NULL)
     {
