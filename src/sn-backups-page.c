@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sn-backups-page.h"
+#include "sn-backup-row.h"
 #include "sn-gui-util.h"
 #include "sn-window.h"
 #include "sn-runbook-catalog.h"
@@ -53,10 +54,15 @@ struct _SnBackupsPage
   GtkProgressBar      *progress_bar;
   GtkLabel            *progress_detail;
   AdwPreferencesGroup *local_group;
-  GtkListBox          *local_list;
+  GtkListView         *local_list;
+  GtkSortListModel    *local_sorted;
   AdwPreferencesGroup *remote_group;
   GtkSpinner          *remote_spinner;
-  GtkListBox          *remote_list;
+  GtkListView         *remote_list;
+  GtkSortListModel    *remote_sorted;
+  GtkLabel            *remote_placeholder;
+  GtkListItemFactory  *row_factory;
+  GtkListItemFactory  *read_only_factory;
   AdwActionRow        *test_row;
   GtkImage            *test_icon;
   GtkWidget           *make_button;
@@ -64,7 +70,6 @@ struct _SnBackupsPage
 
   /* Borrowed */
   GtkWidget           *wizard;           /* weak pointer */
-  GtkLabel            *remote_placeholder;
 
   Operation            operation;
   guint                pulse_id;
@@ -103,38 +108,17 @@ static const char css[] =
   ".backup-tag { border-radius: 6px; padding: 0 6px; font-size: 0.8em;"
   "  background-color: alpha(@accent_bg_color, 0.15); color: @accent_color; }\n"
   ".backup-tag.safety { background-color: alpha(@warning_color, 0.18); color: @warning_color; }\n"
-  ".backups-placeholder { padding: 18px; }\n";
+  ".backups-placeholder { padding: 18px; }\n"
+  /* The lists look like Adwaita's boxed lists (list.boxed-list > row). */
+  ".backups-list > row { border-bottom: 1px solid @card_shade_color; }\n"
+  ".backups-list > row:first-child { border-top-left-radius: 12px; border-top-right-radius: 12px; }\n"
+  ".backups-list > row:last-child { border-bottom-left-radius: 12px; border-bottom-right-radius: 12px;"
+  "  border-bottom-width: 0; }\n";
 
 static void sn_backups_page_update_actions (SnBackupsPage *self);
 
 /* ------------------------------------------------------------------------ */
 /* Formatting                                                               */
-
-/* The backup's own creation time (from its name or manifest), the same in
- * the local and the bucket lists and however long the page stays open. */
-static char *
-format_created (GDateTime *created)
-{
-  g_autoptr(GDateTime) local = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  int days;
-
-  if (created == NULL)
-    return g_strdup (_("Unknown date"));
-
-  local = g_date_time_to_local (created);
-  days = g_date_time_get_day_of_year (now) - g_date_time_get_day_of_year (local);
-  if (g_date_time_get_year (now) != g_date_time_get_year (local))
-    days = -1;
-
-  if (days == 0)
-    /* Translators: when a backup was made today, strftime format */
-    return g_date_time_format (local, _("Today %H:%M"));
-  if (days == 1)
-    /* Translators: when a backup was made yesterday, strftime format */
-    return g_date_time_format (local, _("Yesterday %H:%M"));
-  return sn_format_date_time (local);
-}
 
 static char *
 format_duration (gint64 seconds)
@@ -147,20 +131,6 @@ format_duration (gint64 seconds)
     return g_strdup_printf (_("%d min %02d s"), (int) (seconds / 60), (int) (seconds % 60));
   /* Translators: time left, in hours and minutes */
   return g_strdup_printf (_("%d h %02d min"), (int) (seconds / 3600), (int) (seconds % 3600 / 60));
-}
-
-static const char *
-label_display (const char *label)
-{
-  if (g_strcmp0 (label, "manual") == 0)
-    return C_("backup label", "manual");
-  if (g_strcmp0 (label, "safety") == 0)
-    return C_("backup label", "safety");
-  if (g_strcmp0 (label, "restore-test") == 0)
-    return C_("backup label", "restore test");
-  if (g_strcmp0 (label, "downloaded") == 0)
-    return C_("backup label", "downloaded");
-  return label;
 }
 
 char *
@@ -262,210 +232,21 @@ show_error (SnBackupsPage *self,
 }
 
 /* ------------------------------------------------------------------------ */
-/* Rows                                                                     */
+/* Lists (rows: sn-backup-row.c)                                            */
 
-static GtkWidget *
-icon_button (const char *icon_name,
-             const char *tooltip,
-             const char *action_name,
-             const char *target)
+/* The lists' placeholders (sn-backups-page.ui) */
+static gboolean
+has_items (gpointer unused,
+           guint    n_items)
 {
-  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
-
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", target);
-  gtk_widget_add_css_class (button, "flat");
-  return button;
+  return n_items > 0;
 }
 
-static void
-update_local_row (GtkWidget *row)
+static gboolean
+has_no_items (gpointer unused,
+              guint    n_items)
 {
-  SnBackup *backup = g_object_get_data (G_OBJECT (row), "backup");
-  GtkImage *icon = g_object_get_data (G_OBJECT (row), "state-icon");
-  GtkLabel *pill = g_object_get_data (G_OBJECT (row), "state-pill");
-  g_autofree char *made = format_created (sn_backup_get_created (backup));
-  g_autofree char *size = sn_format_size (sn_backup_get_size (backup));
-  g_autofree char *subtitle = NULL;
-  const char *message = sn_backup_get_state_message (backup);
-  const char *icon_name;
-  const char *klass;
-  const char *state;
-
-  switch (sn_backup_get_state (backup))
-    {
-    case SN_BACKUP_STATE_VERIFIED:
-      icon_name = "emblem-ok-symbolic";
-      klass = "success";
-      state = _("Verified");
-      break;
-
-    case SN_BACKUP_STATE_FAILED:
-      icon_name = "dialog-error-symbolic";
-      klass = "error";
-      state = _("Failed");
-      break;
-
-    case SN_BACKUP_STATE_UNVERIFIED:
-    default:
-      icon_name = "dialog-question-symbolic";
-      klass = "dim-label";
-      state = _("Not verified");
-      break;
-    }
-
-  if (sn_backup_get_state (backup) == SN_BACKUP_STATE_FAILED && message != NULL && *message != '\0')
-    /* Translators: a backup row's subtitle: when it was made · size, then why it failed verification */
-    subtitle = g_strdup_printf (_("%s · %s\n%s"), made, size, message);
-  else if (sn_backup_get_state (backup) == SN_BACKUP_STATE_UNVERIFIED && !sn_backup_get_has_manifest (backup))
-    /* Translators: a backup row's subtitle: when it was made · size, no manifest */
-    subtitle = g_strdup_printf (_("%s · %s · no manifest"), made, size);
-  else
-    /* Translators: a backup row's subtitle: when it was made · size */
-    subtitle = g_strdup_printf (_("%s · %s"), made, size);
-
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_image_set_from_icon_name (icon, icon_name);
-  gtk_label_set_text (pill, state);
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char * const classes[] = { "success", "error", "dim-label" };
-
-      gtk_widget_remove_css_class (GTK_WIDGET (icon), classes[i]);
-      gtk_widget_remove_css_class (GTK_WIDGET (pill), classes[i]);
-    }
-  gtk_widget_add_css_class (GTK_WIDGET (icon), klass);
-  gtk_widget_add_css_class (GTK_WIDGET (pill), klass);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (pill), message);
-}
-
-static GtkWidget *
-create_local_row (gpointer item,
-                  gpointer user_data)
-{
-  SnBackupsPage *page = user_data;
-  SnBackup *backup = item;
-  const char *name = sn_backup_get_name (backup);
-  const char *label = sn_backup_get_label (backup);
-  g_autofree char *row_name = g_strdup_printf ("backup-local-%s", name);
-  g_autofree char *verify_tip = g_strdup_printf (_("Verify %s"), name);
-  g_autofree char *upload_tip = g_strdup_printf (_("Upload %s to the bucket"), name);
-  g_autofree char *restore_tip = g_strdup_printf (_("Restore the database from %s"), name);
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *icon = gtk_image_new ();
-  GtkWidget *pill = gtk_label_new (NULL);
-  GtkWidget *restore;
-
-  gtk_widget_set_name (row, row_name);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
-  gtk_widget_add_css_class (row, "numeric");
-
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-
-  if (label != NULL && *label != '\0')
-    {
-      GtkWidget *tag = gtk_label_new (label_display (label));
-
-      gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (tag, "backup-tag");
-      if (g_str_equal (label, "safety"))
-        gtk_widget_add_css_class (tag, "safety");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
-    }
-
-  gtk_widget_set_valign (pill, GTK_ALIGN_CENTER);
-  gtk_widget_set_name (pill, "backup-state");
-  gtk_widget_add_css_class (pill, "backup-pill");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), pill);
-
-  g_object_set_data_full (G_OBJECT (row), "backup", g_object_ref (backup), g_object_unref);
-  g_object_set_data (G_OBJECT (row), "state-icon", icon);
-  g_object_set_data (G_OBJECT (row), "state-pill", pill);
-  g_signal_connect_object (backup, "notify", G_CALLBACK (update_local_row), row, G_CONNECT_SWAPPED);
-  update_local_row (row);
-  if (page->level_error != NULL)
-    return row;
-
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             icon_button ("security-high-symbolic", verify_tip, "backups.verify",
-                                          sn_backup_get_path (backup)));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             icon_button ("send-to-symbolic", upload_tip, "backups.upload",
-                                          sn_backup_get_path (backup)));
-
-  restore = gtk_button_new_with_mnemonic (_("_Restore…"));
-  gtk_widget_set_valign (restore, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (restore, restore_tip);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (restore), "backups.restore");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (restore), "s", sn_backup_get_path (backup));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), restore);
-
-  return row;
-}
-
-static GtkWidget *
-create_remote_row (gpointer item,
-                   gpointer user_data)
-{
-  SnBackupsPage *page = user_data;
-  SnBackup *backup = item;
-  const char *name = sn_backup_get_name (backup);
-  g_autofree char *row_name = g_strdup_printf ("backup-remote-%s", name);
-  g_autofree char *download_tip = g_strdup_printf (_("Download %s to this computer"), name);
-  g_autofree char *restore_tip = g_strdup_printf (_("Restore the database from %s"), name);
-  g_autofree char *made = format_created (sn_backup_get_created (backup));
-  g_autofree char *size = sn_format_size (sn_backup_get_size (backup));
-  g_autofree char *subtitle = NULL;
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *icon = gtk_image_new_from_icon_name ("folder-remote-symbolic");
-  GtkWidget *restore;
-
-  if (sn_backup_get_has_manifest (backup))
-    /* Translators: a bucket row's subtitle: when it was made · size */
-    subtitle = g_strdup_printf (_("%s · %s · with manifest"), made, size);
-  else
-    /* Translators: a bucket row's subtitle: when it was made · size */
-    subtitle = g_strdup_printf (_("%s · %s"), made, size);
-
-  gtk_widget_set_name (row, row_name);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_widget_add_css_class (icon, "dim-label");
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-  g_object_set_data_full (G_OBJECT (row), "backup", g_object_ref (backup), g_object_unref);
-  if (page->level_error != NULL)
-    return row;
-
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             icon_button ("folder-download-symbolic", download_tip, "backups.download", name));
-
-  restore = gtk_button_new_with_mnemonic (_("_Restore…"));
-  gtk_widget_set_valign (restore, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (restore, restore_tip);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (restore), "backups.restore");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (restore), "s", name);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), restore);
-
-  return row;
-}
-
-static GtkWidget *
-placeholder_new (const char *text)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_add_css_class (label, "backups-placeholder");
-  return label;
+  return n_items == 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1004,6 +785,8 @@ update_level (SnBackupsPage *self)
   /* Below operator, the lists without the actions (rows get none either). */
   gtk_widget_set_visible (self->make_button, self->level_error == NULL);
   gtk_widget_set_visible (self->restore_test_button, self->level_error == NULL);
+  gtk_list_view_set_factory (self->local_list, self->level_error == NULL ? self->row_factory : self->read_only_factory);
+  gtk_list_view_set_factory (self->remote_list, self->level_error == NULL ? self->row_factory : self->read_only_factory);
 }
 
 static void
@@ -1163,6 +946,8 @@ sn_backups_page_class_init (SnBackupsPageClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
+  g_type_ensure (SN_TYPE_BACKUP);
+  g_type_ensure (SN_TYPE_BACKUP_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-backups-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, level_box);
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, level_label);
@@ -1176,9 +961,16 @@ sn_backups_page_class_init (SnBackupsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, progress_detail);
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, local_group);
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, local_list);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, local_sorted);
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, remote_group);
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, remote_spinner);
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, remote_list);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, remote_sorted);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, remote_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, row_factory);
+  gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, read_only_factory);
+  gtk_widget_class_bind_template_callback (widget_class, has_items);
+  gtk_widget_class_bind_template_callback (widget_class, has_no_items);
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, test_row);
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, test_icon);
   gtk_widget_class_bind_template_child (widget_class, SnBackupsPage, make_button);
@@ -1216,12 +1008,6 @@ sn_backups_page_init (SnBackupsPage *self)
     }
 
   self->cancellable = g_cancellable_new ();
-
-  gtk_list_box_set_placeholder (self->local_list,
-                                placeholder_new (_("No backups on this computer yet: "
-                                                   "Make Backup dumps the database here.")));
-  self->remote_placeholder = GTK_LABEL (placeholder_new (_("Not listed yet")));
-  gtk_list_box_set_placeholder (self->remote_list, GTK_WIDGET (self->remote_placeholder));
 
   update_test_row (self);
   sn_backups_page_update_actions (self);
@@ -1268,15 +1054,15 @@ sn_backups_page_set_profile (SnBackupsPage *self,
   self->listing = FALSE;
   self->remote_listed = FALSE;
 
-  gtk_list_box_bind_model (self->local_list, NULL, NULL, NULL, NULL);
-  gtk_list_box_bind_model (self->remote_list, NULL, NULL, NULL, NULL);
+  gtk_sort_list_model_set_model (self->local_sorted, NULL);
+  gtk_sort_list_model_set_model (self->remote_sorted, NULL);
   if (self->service != NULL)
     g_signal_handlers_disconnect_by_data (self->service, self);
   g_clear_object (&self->service);
   drop_session (self);
   show_error (self, NULL, NULL);
 
-  /* Before the rows are made: below operator they get no action buttons. */
+  /* Before the rows are made: below operator, the read-only factory (no buttons). */
   update_level (self);
   if (profile != NULL)
     {
@@ -1284,10 +1070,8 @@ sn_backups_page_set_profile (SnBackupsPage *self,
       self->session = sn_window_dup_ssh_session (GTK_WIDGET (self), profile, &self->session_shared);
       self->service = sn_backup_service_new (profile, self->session);
       g_signal_connect_object (self->service, "progress", G_CALLBACK (progress_cb), self, G_CONNECT_SWAPPED);
-      gtk_list_box_bind_model (self->local_list, sn_backup_service_get_local_backups (self->service),
-                               create_local_row, self, NULL);
-      gtk_list_box_bind_model (self->remote_list, sn_backup_service_get_remote_backups (self->service),
-                               create_remote_row, self, NULL);
+      gtk_sort_list_model_set_model (self->local_sorted, sn_backup_service_get_local_backups (self->service));
+      gtk_sort_list_model_set_model (self->remote_sorted, sn_backup_service_get_remote_backups (self->service));
       reload_local (self);
 
       /* Translators: where local backups are kept; %s is a folder */
@@ -1353,21 +1137,22 @@ sn_backups_page_find_row (SnBackupsPage *self,
                           const char    *name,
                           gboolean       remote)
 {
-  GtkListBox *list;
+  GtkWidget *list;
 
   g_return_val_if_fail (SN_IS_BACKUPS_PAGE (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  list = remote ? self->remote_list : self->local_list;
-  for (int i = 0;; i++)
+  /* The list view's children are its rows, each holding one SnBackupRow. */
+  list = GTK_WIDGET (remote ? self->remote_list : self->local_list);
+  for (GtkWidget *item = gtk_widget_get_first_child (list); item != NULL; item = gtk_widget_get_next_sibling (item))
     {
-      GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, i);
+      GtkWidget *child = gtk_widget_get_first_child (item);
       SnBackup *backup;
 
-      if (row == NULL)
-        return NULL;
-      backup = g_object_get_data (G_OBJECT (row), "backup");
-      if (backup != NULL && g_strcmp0 (sn_backup_get_name (backup), name) == 0)
-        return ADW_ACTION_ROW (row);
+      if (!SN_IS_BACKUP_ROW (child) || (backup = sn_backup_row_get_backup (SN_BACKUP_ROW (child))) == NULL)
+        continue;
+      if (g_strcmp0 (sn_backup_get_name (backup), name) == 0)
+        return ADW_ACTION_ROW (child);
     }
+  return NULL;
 }

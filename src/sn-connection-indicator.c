@@ -211,7 +211,8 @@ sn_connection_indicator_dispose (GObject *object)
     g_object_remove_weak_pointer (G_OBJECT (self->dialog), (gpointer *)&self->dialog);
   self->dialog = NULL;
   g_clear_object (&self->connection);
-  g_clear_pointer (&self->menu_button, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_CONNECTION_INDICATOR);
+  self->menu_button = NULL;
 
   G_OBJECT_CLASS (sn_connection_indicator_parent_class)->dispose (object);
 }
@@ -282,6 +283,17 @@ sn_connection_indicator_class_init (SnConnectionIndicatorClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-connection-indicator.ui");
+  gtk_widget_class_bind_template_child (widget_class, SnConnectionIndicator, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, SnConnectionIndicator, icon_stack);
+  gtk_widget_class_bind_template_child (widget_class, SnConnectionIndicator, image);
+  gtk_widget_class_bind_template_child (widget_class, SnConnectionIndicator, spinner);
+  gtk_widget_class_bind_template_child (widget_class, SnConnectionIndicator, popover_image);
+  gtk_widget_class_bind_template_child (widget_class, SnConnectionIndicator, heading_label);
+  gtk_widget_class_bind_template_child (widget_class, SnConnectionIndicator, body_label);
+  gtk_widget_class_bind_template_child (widget_class, SnConnectionIndicator, retry_button);
+  gtk_widget_class_bind_template_callback (widget_class, retry_clicked_cb);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "connectionindicator");
 }
@@ -289,69 +301,8 @@ sn_connection_indicator_class_init (SnConnectionIndicatorClass *klass)
 static void
 sn_connection_indicator_init (SnConnectionIndicator *self)
 {
-  GtkWidget *popover;
-  GtkWidget *box;
-  GtkWidget *head;
-  GtkWidget *buttons;
-
-  self->icon_stack = GTK_STACK (gtk_stack_new ());
-  gtk_stack_set_hhomogeneous (self->icon_stack, TRUE);
-  gtk_stack_set_vhomogeneous (self->icon_stack, TRUE);
-  self->image = GTK_IMAGE (gtk_image_new_from_icon_name ("network-wired-disconnected-symbolic"));
-  self->spinner = GTK_SPINNER (gtk_spinner_new ());
-  gtk_stack_add_named (self->icon_stack, GTK_WIDGET (self->image), "icon");
-  gtk_stack_add_named (self->icon_stack, GTK_WIDGET (self->spinner), "spinner");
-
-  /* The popover: the state, the whole sentence, and Retry. */
-  self->popover_image = GTK_IMAGE (gtk_image_new_from_icon_name ("network-wired-symbolic"));
-  gtk_image_set_pixel_size (self->popover_image, 32);
-  gtk_widget_set_valign (GTK_WIDGET (self->popover_image), GTK_ALIGN_START);
+  gtk_widget_init_template (GTK_WIDGET (self));
   gtk_accessible_update_state (GTK_ACCESSIBLE (self->popover_image), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-  self->heading_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->heading_label), "heading");
-  gtk_label_set_xalign (self->heading_label, 0);
-  gtk_widget_set_name (GTK_WIDGET (self->heading_label), "connection-heading");
-  self->body_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->body_label, TRUE);
-  gtk_label_set_wrap_mode (self->body_label, PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_max_width_chars (self->body_label, 44);
-  gtk_label_set_width_chars (self->body_label, 30);
-  gtk_label_set_xalign (self->body_label, 0);
-  gtk_widget_set_name (GTK_WIDGET (self->body_label), "connection-detail");
-
-  head = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_box_append (GTK_BOX (head), GTK_WIDGET (self->heading_label));
-  gtk_box_append (GTK_BOX (head), GTK_WIDGET (self->body_label));
-  gtk_widget_set_hexpand (head, TRUE);
-
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->popover_image));
-  gtk_box_append (GTK_BOX (box), head);
-
-  self->retry_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Retry")));
-  gtk_widget_set_name (GTK_WIDGET (self->retry_button), "connection-retry");
-  gtk_widget_add_css_class (GTK_WIDGET (self->retry_button), "pill");
-  gtk_widget_set_halign (GTK_WIDGET (self->retry_button), GTK_ALIGN_END);
-  g_signal_connect_object (self->retry_button, "clicked",
-                           G_CALLBACK (retry_clicked_cb), self, G_CONNECT_SWAPPED);
-
-  buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_margin_top (buttons, 6);
-  gtk_widget_set_margin_bottom (buttons, 6);
-  gtk_widget_set_margin_start (buttons, 6);
-  gtk_widget_set_margin_end (buttons, 6);
-  gtk_box_append (GTK_BOX (buttons), box);
-  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->retry_button));
-
-  popover = gtk_popover_new ();
-  gtk_popover_set_child (GTK_POPOVER (popover), buttons);
-  gtk_widget_add_css_class (popover, "connection-popover");
-
-  self->menu_button = gtk_menu_button_new ();
-  gtk_widget_set_name (self->menu_button, "connection-indicator");
-  gtk_menu_button_set_child (GTK_MENU_BUTTON (self->menu_button), GTK_WIDGET (self->icon_stack));
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->menu_button), popover);
-  gtk_widget_set_parent (self->menu_button, GTK_WIDGET (self));
 
   sn_connection_indicator_update (self);
 }

@@ -13,6 +13,7 @@
 
 #include "sn-host-panel.h"
 #include "sn-window.h"
+#include "sn-host-rows.h"
 
 struct _SnHostPanel
 {
@@ -77,191 +78,6 @@ clear_list (GtkListBox *list)
 }
 
 /* Rows ----------------------------------------------------------------- */
-
-static const char *
-state_text (const char *state)
-{
-  if (g_strcmp0 (state, "running") == 0)
-    return C_("container state", "Running");
-  if (g_strcmp0 (state, "exited") == 0)
-    return C_("container state", "Exited");
-  if (g_strcmp0 (state, "restarting") == 0)
-    return C_("container state", "Restarting");
-  if (g_strcmp0 (state, "paused") == 0)
-    return C_("container state", "Paused");
-  if (g_strcmp0 (state, "created") == 0)
-    return C_("container state", "Created");
-  if (g_strcmp0 (state, "dead") == 0)
-    return C_("container state", "Dead");
-  return state != NULL && *state != '\0' ? state : C_("container state", "Unknown");
-}
-
-static const char *
-health_text (const char *health)
-{
-  if (g_strcmp0 (health, "healthy") == 0)
-    return C_("container health", "Healthy");
-  if (g_strcmp0 (health, "unhealthy") == 0)
-    return C_("container health", "Unhealthy");
-  if (g_strcmp0 (health, "starting") == 0)
-    return C_("container health", "Starting");
-  return health;
-}
-
-static GtkWidget *
-create_container_row (SnContainer *container)
-{
-  const char *service = sn_container_get_service (container);
-  const char *state = sn_container_get_state (container);
-  const char *health = sn_container_get_health (container);
-  const char *status = sn_container_get_status (container);
-  g_autofree char *subtitle = NULL;
-  g_autofree char *state_name = NULL;
-  g_autofree char *health_name = NULL;
-  g_autofree char *status_label = NULL;
-  const char *look;
-  const char *icon_name;
-  GtkWidget *row;
-  GtkWidget *icon;
-  GtkWidget *box;
-  GtkWidget *label;
-
-  if (service == NULL || *service == '\0')
-    service = sn_container_get_name (container);
-
-  if (sn_container_is_running (container) && g_strcmp0 (health, "unhealthy") != 0)
-    {
-      look = "success";
-      icon_name = "emblem-ok-symbolic";
-    }
-  else if (g_strcmp0 (state, "exited") == 0 && sn_container_get_exit_code (container) == 0)
-    {
-      /* A one-shot job (a bucket seed, a migration) that finished well. */
-      look = "dim-label";
-      icon_name = "object-select-symbolic";
-    }
-  else if (g_strcmp0 (state, "exited") == 0 || g_strcmp0 (state, "dead") == 0 ||
-           g_strcmp0 (health, "unhealthy") == 0)
-    {
-      look = "error";
-      icon_name = "dialog-error-symbolic";
-    }
-  else
-    {
-      look = "warning";
-      icon_name = "dialog-warning-symbolic";
-    }
-
-  if (status != NULL && *status != '\0')
-    subtitle = g_strdup_printf ("%s · %s", sn_container_get_name (container), status);
-  else
-    subtitle = g_strdup (sn_container_get_name (container));
-
-  row = adw_action_row_new ();
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), service);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_widget_set_name (row, service);
-
-  icon = gtk_image_new_from_icon_name (icon_name);
-  gtk_widget_add_css_class (icon, look);
-  gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-
-  /* The state is a status named after the service; the label keeps its text. */
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  g_object_set (box, "accessible-role", GTK_ACCESSIBLE_ROLE_STATUS, NULL);
-  /* Translators: accessible name of a container's state, %s is a service (app, db...) */
-  status_label = g_strdup_printf (_("%s state"), service);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, status_label, -1);
-
-  if (health != NULL && *health != '\0')
-    {
-      label = gtk_label_new (health_text (health));
-      health_name = g_strdup_printf ("container-%s-health", service);
-      gtk_widget_set_name (label, health_name);
-      gtk_widget_add_css_class (label, "dim-label");
-      gtk_widget_add_css_class (label, "caption");
-      gtk_box_append (GTK_BOX (box), label);
-    }
-
-  label = gtk_label_new (state_text (state));
-  state_name = g_strdup_printf ("container-%s-state", service);
-  gtk_widget_set_name (label, state_name);
-  gtk_widget_add_css_class (label, look);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_box_append (GTK_BOX (box), label);
-
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
-
-  return row;
-}
-
-static GtkWidget *
-create_disk_row (SnFilesystem *fs)
-{
-  guint64 size = sn_filesystem_get_size (fs);
-  guint64 used = sn_filesystem_get_used (fs);
-  guint percent = sn_filesystem_get_percent (fs);
-  const char *mount = sn_filesystem_get_mount (fs);
-  g_autofree char *size_text = sn_format_size (size);
-  g_autofree char *used_text = sn_format_size (used);
-  g_autofree char *avail_text = sn_format_size (sn_filesystem_get_avail (fs));
-  g_autofree char *subtitle = NULL;
-  g_autofree char *percent_text = NULL;
-  g_autofree char *percent_name = NULL;
-  g_autofree char *bar_label = NULL;
-  GtkWidget *row;
-  GtkWidget *box;
-  GtkWidget *bar;
-  GtkWidget *label;
-
-  /* Translators: disk usage: source · "3.1 GB used of 40 GB" · "36 GB free" */
-  subtitle = g_strdup_printf (_("%s · %s used of %s · %s free"),
-                              sn_filesystem_get_source (fs), used_text, size_text, avail_text);
-
-  row = adw_action_row_new ();
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mount);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("drive-harddisk-symbolic"));
-
-  bar = gtk_level_bar_new_for_interval (0, 1);
-  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
-  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
-  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
-  gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), "disk-ok", 0.80);
-  gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), "disk-warn", 0.90);
-  gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), "disk-full", 1.0);
-  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), MIN (percent, 100) / 100.);
-  gtk_widget_add_css_class (bar, "disk-usage");
-  gtk_widget_set_size_request (bar, 140, -1);
-  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-  /* Translators: accessible name of a level bar, %s is a mount point such as / */
-  bar_label = g_strdup_printf (_("Disk usage of %s"), mount);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, bar_label, -1);
-
-  /* Translators: a disk's use in percent */
-  percent_text = g_strdup_printf (_("%u %%"), percent);
-  label = gtk_label_new (percent_text);
-  percent_name = g_strdup_printf ("disk-%s-percent", mount);
-  gtk_widget_set_name (label, percent_name);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_label_set_width_chars (GTK_LABEL (label), 5);
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  if (percent >= 90)
-    gtk_widget_add_css_class (label, "error");
-  else if (percent >= 80)
-    gtk_widget_add_css_class (label, "warning");
-
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_box_append (GTK_BOX (box), bar);
-  gtk_box_append (GTK_BOX (box), label);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
-
-  return row;
-}
 
 static void
 fill_list (GtkListBox *list,
@@ -395,7 +211,7 @@ ps_cb (GObject      *object,
     {
       gtk_widget_set_visible (GTK_WIDGET (self->containers_error), FALSE);
       g_set_object (&self->containers, model);
-      fill_list (self->containers_list, model, (gpointer)create_container_row,
+      fill_list (self->containers_list, model, (gpointer)sn_container_row_new,
                  _("No containers: docker compose lists none"));
     }
   call_done (self);
@@ -420,7 +236,7 @@ df_cb (GObject      *object,
     {
       gtk_widget_set_visible (GTK_WIDGET (self->disks_error), FALSE);
       g_set_object (&self->disks, model);
-      fill_list (self->disks_list, model, (gpointer)create_disk_row, _("No file systems"));
+      fill_list (self->disks_list, model, (gpointer)sn_disk_row_new, _("No file systems"));
     }
   call_done (self);
 }

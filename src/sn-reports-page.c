@@ -20,6 +20,7 @@
 #include "sn-gui-util.h"
 #include "sn-report-chart.h"
 #include "sn-report-info.h"
+#include "sn-report-total.h"
 #include "sn-reports-page.h"
 
 struct _SnReportsPage
@@ -267,46 +268,72 @@ build_columns (SnReportsPage *self)
     }
 }
 
-/* Totals as cards; TRUE if there is any. */
+/* One total as a card (sn-report-total-card.ui) */
+#define SN_TYPE_REPORT_TOTAL_CARD (sn_report_total_card_get_type ())
+
+G_DECLARE_FINAL_TYPE (SnReportTotalCard, sn_report_total_card, SN, REPORT_TOTAL_CARD, GtkFrame)
+
+struct _SnReportTotalCard
+{
+  GtkFrame  parent_instance;
+
+  GtkLabel *value_label;
+  GtkLabel *caption_label;
+};
+
+G_DEFINE_FINAL_TYPE (SnReportTotalCard, sn_report_total_card, GTK_TYPE_FRAME)
+
+static void
+sn_report_total_card_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), SN_TYPE_REPORT_TOTAL_CARD);
+
+  G_OBJECT_CLASS (sn_report_total_card_parent_class)->dispose (object);
+}
+
+static void
+sn_report_total_card_class_init (SnReportTotalCardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sn_report_total_card_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-report-total-card.ui");
+  gtk_widget_class_bind_template_child (widget_class, SnReportTotalCard, value_label);
+  gtk_widget_class_bind_template_child (widget_class, SnReportTotalCard, caption_label);
+}
+
+static void
+sn_report_total_card_init (SnReportTotalCard *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+static GtkWidget *
+create_total_card (gpointer item,
+                   gpointer user_data)
+{
+  SnReportTotal *total = item;
+  SnReportTotalCard *card = g_object_new (SN_TYPE_REPORT_TOTAL_CARD, NULL);
+  g_autofree char *accessible = g_strdup_printf ("%s: %s", sn_report_total_get_label (total),
+                                                 sn_report_total_get_value (total));
+
+  gtk_label_set_text (card->value_label, sn_report_total_get_value (total));
+  gtk_label_set_text (card->caption_label, sn_report_total_get_label (total));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  return GTK_WIDGET (card);
+}
+
+/* Totals as cards, one per column that has one (core's model); TRUE if
+ * there is any. */
 static gboolean
 fill_totals (SnReportsPage *self)
 {
-  guint n_columns = sn_report_result_get_n_columns (self->report);
-  gboolean french = sn_format_uses_decimal_comma ();
-  gboolean any_total = FALSE;
-  GtkWidget *child;
+  g_autoptr(GListModel) totals = sn_report_result_dup_totals (self->report, sn_format_uses_decimal_comma ());
+  gboolean any_total = g_list_model_get_n_items (totals) > 0;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->totals_box))) != NULL)
-    gtk_flow_box_remove (self->totals_box, child);
-
-  for (guint c = 0; c < n_columns; c++)
-    {
-      g_autofree char *total = sn_report_result_dup_total_display (self->report, c, french);
-      g_autofree char *accessible = NULL;
-      GtkWidget *card, *box, *value, *caption;
-
-      if (*total == '\0')
-        continue;
-
-      any_total = TRUE;
-      box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-      gtk_widget_add_css_class (box, "database-total");
-      value = gtk_label_new (total);
-      gtk_label_set_xalign (GTK_LABEL (value), 0);
-      gtk_widget_add_css_class (value, "value");
-      gtk_widget_add_css_class (value, "numeric");
-      caption = gtk_label_new (sn_report_result_get_column_label (self->report, c));
-      gtk_label_set_xalign (GTK_LABEL (caption), 0);
-      gtk_widget_add_css_class (caption, "dim-label");
-      gtk_box_append (GTK_BOX (box), value);
-      gtk_box_append (GTK_BOX (box), caption);
-      card = gtk_frame_new (NULL);
-      gtk_widget_add_css_class (card, "card");
-      gtk_frame_set_child (GTK_FRAME (card), box);
-      accessible = g_strdup_printf ("%s: %s", sn_report_result_get_column_label (self->report, c), total);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-      gtk_flow_box_append (self->totals_box, card);
-    }
+  gtk_flow_box_bind_model (self->totals_box, totals, create_total_card, NULL, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->totals_box), any_total);
 
   return any_total;

@@ -30,7 +30,7 @@ copy_output_action (GtkWidget  *widget,
                     GVariant   *param)
 {
   SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->output_view);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->run.output_view);
   GtkTextIter start, end;
   g_autofree char *text = NULL;
 
@@ -59,12 +59,12 @@ next_action (GtkWidget  *widget,
 
   if (g_str_equal (page, "params"))
     {
-      if (self->params_valid && _sn_runbook_wizard_start_attempt (self))
+      if (self->params.params_valid && _sn_runbook_wizard_start_attempt (self))
         _sn_runbook_wizard_go_to_page (self, "plan");
     }
   else if (g_str_equal (page, "plan"))
     {
-      if (!self->planned)
+      if (!self->plan.planned)
         return;
       if (_sn_runbook_wizard_needs_gates_page (self))
         {
@@ -100,7 +100,7 @@ back_action (GtkWidget  *widget,
     }
   else if (g_str_equal (page, "gates"))
     {
-      g_cancellable_cancel (self->gate_cancellable);
+      g_cancellable_cancel (self->gates.gate_cancellable);
       _sn_runbook_wizard_go_to_page (self, "plan");
     }
 }
@@ -112,7 +112,7 @@ cancel_action (GtkWidget  *widget,
 {
   SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
 
-  if (self->running)
+  if (self->run.running)
     _sn_runbook_wizard_cancel_run (self);
   else
     gtk_window_close (GTK_WINDOW (self));
@@ -126,7 +126,7 @@ copy_shell_action (GtkWidget  *widget,
   SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
   g_autofree char *script = NULL;
 
-  if (self->runner == NULL || !self->planned)
+  if (self->runner == NULL || !self->plan.planned)
     return;
 
   script = sn_runner_dup_shell_script (self->runner);
@@ -166,7 +166,7 @@ run_again_action (GtkWidget  *widget,
 {
   SnRunbookWizard *self = SN_RUNBOOK_WIZARD (widget);
 
-  if (self->running)
+  if (self->run.running)
     return;
 
   _sn_runbook_wizard_clear_attempt (self);
@@ -192,7 +192,7 @@ rollback_action (GtkWidget  *widget,
   SnRunbookWizard *wizard;
   SnRunbook *runbook;
 
-  if (self->running || self->rollback_tag == NULL)
+  if (self->run.running || self->result.rollback_tag == NULL)
     return;
 
   if (!sn_runbook_catalog_load (catalog, &error) ||
@@ -204,9 +204,9 @@ rollback_action (GtkWidget  *widget,
     }
 
   wizard = sn_runbook_wizard_new (gtk_window_get_transient_for (GTK_WINDOW (self)), runbook, self->profile);
-  if (self->backup_check != NULL)
-    sn_runbook_wizard_set_backup_check (wizard, self->backup_check);
-  sn_runbook_wizard_set_param (wizard, "tag", self->rollback_tag);
+  if (self->gates.backup_check != NULL)
+    sn_runbook_wizard_set_backup_check (wizard, self->gates.backup_check);
+  sn_runbook_wizard_set_param (wizard, "tag", self->result.rollback_tag);
   _sn_runbook_wizard_emit_follow_up (self, wizard);
   gtk_window_present (GTK_WINDOW (wizard));
 }
@@ -240,5 +240,5 @@ _sn_runbook_wizard_actions_init (SnRunbookWizard *self)
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_c, GDK_CONTROL_MASK),
                                                           gtk_callback_action_new (output_copy_shortcut_cb,
                                                                                    NULL, NULL)));
-  gtk_widget_add_controller (GTK_WIDGET (self->output_view), shortcuts);
+  gtk_widget_add_controller (GTK_WIDGET (self->run.output_view), shortcuts);
 }

@@ -35,7 +35,7 @@ _sn_runbook_wizard_needs_gates_page (SnRunbookWizard *self)
 char *
 _sn_runbook_wizard_dup_reason (SnRunbookWizard *self)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->reason_view);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->gates.reason_view);
   GtkTextIter start, end;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
@@ -54,7 +54,7 @@ _sn_runbook_wizard_gates_satisfied (SnRunbookWizard *self)
 
   if ((gates & SN_GATE_TYPED_NAME) != 0 &&
       !sn_gate_check_answer (SN_GATE_TYPED_NAME, self->profile,
-                             gtk_editable_get_text (GTK_EDITABLE (self->typed_name_row)), NULL))
+                             gtk_editable_get_text (GTK_EDITABLE (self->gates.typed_name_row)), NULL))
     return FALSE;
 
   if ((gates & SN_GATE_REASON) != 0)
@@ -65,7 +65,7 @@ _sn_runbook_wizard_gates_satisfied (SnRunbookWizard *self)
         return FALSE;
     }
 
-  if ((gates & SN_GATE_BACKUP_VERIFIED) != 0 && !self->backup_ok)
+  if ((gates & SN_GATE_BACKUP_VERIFIED) != 0 && !self->gates.backup_ok)
     return FALSE;
 
   return TRUE;
@@ -82,7 +82,7 @@ backup_check_worker (GTask        *task,
   g_autofree char *evidence = NULL;
   GError *error = NULL;
 
-  if (self->backup_check (runner, sn_runner_get_profile (runner),
+  if (self->gates.backup_check (runner, sn_runner_get_profile (runner),
                           sn_runbook_get_backup_max_age_minutes (sn_runner_get_runbook (runner)),
                           &evidence, cancellable, &error))
     g_task_return_pointer (task, g_steal_pointer (&evidence), g_free);
@@ -103,23 +103,23 @@ backup_check_cb (GObject      *object,
       g_task_get_task_data (G_TASK (result)) != self->runner)
     return;
 
-  gtk_spinner_stop (self->backup_spinner);
-  gtk_widget_set_visible (GTK_WIDGET (self->backup_spinner), FALSE);
+  gtk_spinner_stop (self->gates.backup_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->gates.backup_spinner), FALSE);
 
   if (error != NULL)
     {
-      self->backup_ok = FALSE;
-      gtk_label_set_label (self->backup_status, error->message);
-      gtk_widget_add_css_class (GTK_WIDGET (self->backup_status), "error");
+      self->gates.backup_ok = FALSE;
+      gtk_label_set_label (self->gates.backup_status, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->gates.backup_status), "error");
     }
   else
     {
-      self->backup_ok = TRUE;
-      g_free (self->backup_evidence);
-      self->backup_evidence = g_steal_pointer (&evidence);
-      gtk_label_set_label (self->backup_status,
-                           self->backup_evidence != NULL ? self->backup_evidence : _("Verified"));
-      gtk_widget_add_css_class (GTK_WIDGET (self->backup_status), "success");
+      self->gates.backup_ok = TRUE;
+      g_free (self->gates.backup_evidence);
+      self->gates.backup_evidence = g_steal_pointer (&evidence);
+      gtk_label_set_label (self->gates.backup_status,
+                           self->gates.backup_evidence != NULL ? self->gates.backup_evidence : _("Verified"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->gates.backup_status), "success");
     }
 
   _sn_runbook_wizard_update_buttons (self);
@@ -135,14 +135,14 @@ _sn_runbook_wizard_prepare_gates (SnRunbookWizard *self)
 
   if (!sn_runbook_check_profile (self->runbook, self->profile, &refusal))
     {
-      gtk_label_set_label (self->refused_label, refusal->message);
-      gtk_stack_set_visible_child_name (self->gates_stack, "refused");
+      gtk_label_set_label (self->gates.refused_label, refusal->message);
+      gtk_stack_set_visible_child_name (self->gates.gates_stack, "refused");
       return;
     }
 
-  gtk_stack_set_visible_child_name (self->gates_stack, "gates");
+  gtk_stack_set_visible_child_name (self->gates.gates_stack, "gates");
 
-  gtk_widget_set_visible (GTK_WIDGET (self->typed_name_group), (gates & SN_GATE_TYPED_NAME) != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->gates.typed_name_group), (gates & SN_GATE_TYPED_NAME) != 0);
   if (gates & SN_GATE_TYPED_NAME)
     {
       g_autofree char *description = NULL;
@@ -150,11 +150,11 @@ _sn_runbook_wizard_prepare_gates (SnRunbookWizard *self)
       /* Translators: %s is the production profile's name */
       description = g_strdup_printf (_("This changes production. Type the profile name “%s” to "
                                        "confirm that you mean it."), name);
-      adw_preferences_group_set_description (self->typed_name_group, description);
-      gtk_editable_set_text (GTK_EDITABLE (self->typed_name_row), "");
+      adw_preferences_group_set_description (self->gates.typed_name_group, description);
+      gtk_editable_set_text (GTK_EDITABLE (self->gates.typed_name_row), "");
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->reason_group), (gates & SN_GATE_REASON) != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->gates.reason_group), (gates & SN_GATE_REASON) != 0);
   if (gates & SN_GATE_REASON)
     {
       if (sn_runbook_get_required_level (self->runbook) == SN_SAFETY_LEVEL_ADMIN)
@@ -166,11 +166,11 @@ _sn_runbook_wizard_prepare_gates (SnRunbookWizard *self)
                                            "Say why you run it, in at least %d characters. It "
                                            "goes into the audit log and the report."),
                                          SN_GATE_REASON_MIN_CHARS);
-          adw_preferences_group_set_description (self->reason_group, description);
+          adw_preferences_group_set_description (self->gates.reason_group, description);
         }
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->backup_group), (gates & SN_GATE_BACKUP_VERIFIED) != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->gates.backup_group), (gates & SN_GATE_BACKUP_VERIFIED) != 0);
   if (gates & SN_GATE_BACKUP_VERIFIED)
     {
       g_autofree char *title = NULL;
@@ -178,46 +178,46 @@ _sn_runbook_wizard_prepare_gates (SnRunbookWizard *self)
       /* Translators: %u is a number of minutes */
       title = g_strdup_printf (_("A verified backup from the last %u minutes"),
                                sn_runbook_get_backup_max_age_minutes (self->runbook));
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->backup_row), title);
-      gtk_widget_remove_css_class (GTK_WIDGET (self->backup_status), "error");
-      gtk_widget_remove_css_class (GTK_WIDGET (self->backup_status), "success");
-      self->backup_ok = FALSE;
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->gates.backup_row), title);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->gates.backup_status), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->gates.backup_status), "success");
+      self->gates.backup_ok = FALSE;
 
-      if (self->backup_check == NULL && self->backup_in_run)
+      if (self->gates.backup_check == NULL && self->gates.backup_in_run)
         {
           /* Not a pass: the runner refuses to change anything if the check fails. */
-          adw_action_row_set_subtitle (self->backup_row,
+          adw_action_row_set_subtitle (self->gates.backup_row,
                                        _("Checked during the run, right before the first change: "
                                          "it must exist, have a plausible size, restore its table "
                                          "of contents and match its checksum, or nothing changes."));
-          gtk_label_set_label (self->backup_status, _("Checked before the first change"));
-          gtk_widget_set_visible (GTK_WIDGET (self->backup_spinner), FALSE);
-          self->backup_ok = TRUE;
+          gtk_label_set_label (self->gates.backup_status, _("Checked before the first change"));
+          gtk_widget_set_visible (GTK_WIDGET (self->gates.backup_spinner), FALSE);
+          self->gates.backup_ok = TRUE;
         }
-      else if (self->backup_check == NULL)
+      else if (self->gates.backup_check == NULL)
         {
           /* Never a fake pass: without a check, the gate stays shut. */
-          adw_action_row_set_subtitle (self->backup_row,
+          adw_action_row_set_subtitle (self->gates.backup_row,
                                        _("Make and verify a backup first; then run this again."));
-          gtk_label_set_label (self->backup_status, _("No backup check is available yet"));
-          gtk_widget_add_css_class (GTK_WIDGET (self->backup_status), "error");
-          gtk_widget_set_visible (GTK_WIDGET (self->backup_spinner), FALSE);
+          gtk_label_set_label (self->gates.backup_status, _("No backup check is available yet"));
+          gtk_widget_add_css_class (GTK_WIDGET (self->gates.backup_status), "error");
+          gtk_widget_set_visible (GTK_WIDGET (self->gates.backup_spinner), FALSE);
         }
       else
         {
           g_autoptr(GTask) task = NULL;
 
-          adw_action_row_set_subtitle (self->backup_row,
+          adw_action_row_set_subtitle (self->gates.backup_row,
                                        _("Exists, has a plausible size, restores its table of "
                                          "contents and matches its checksum."));
-          gtk_label_set_label (self->backup_status, _("Checking…"));
-          gtk_widget_set_visible (GTK_WIDGET (self->backup_spinner), TRUE);
-          gtk_spinner_start (self->backup_spinner);
+          gtk_label_set_label (self->gates.backup_status, _("Checking…"));
+          gtk_widget_set_visible (GTK_WIDGET (self->gates.backup_spinner), TRUE);
+          gtk_spinner_start (self->gates.backup_spinner);
 
-          g_cancellable_cancel (self->gate_cancellable);
-          g_clear_object (&self->gate_cancellable);
-          self->gate_cancellable = g_cancellable_new ();
-          task = g_task_new (self, self->gate_cancellable, backup_check_cb, NULL);
+          g_cancellable_cancel (self->gates.gate_cancellable);
+          g_clear_object (&self->gates.gate_cancellable);
+          self->gates.gate_cancellable = g_cancellable_new ();
+          task = g_task_new (self, self->gates.gate_cancellable, backup_check_cb, NULL);
           g_task_set_source_tag (task, _sn_runbook_wizard_prepare_gates);
           g_task_set_task_data (task, g_object_ref (self->runner), g_object_unref);
           g_task_run_in_thread (task, backup_check_worker);
@@ -230,10 +230,10 @@ _sn_runbook_wizard_gates_changed (SnRunbookWizard *self)
 {
   g_autofree char *reason = _sn_runbook_wizard_dup_reason (self);
   glong n_chars = g_utf8_strlen (reason, -1);
-  gboolean name_ok = g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->typed_name_row)),
+  gboolean name_ok = g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->gates.typed_name_row)),
                                 sn_profile_get_name (self->profile)) == 0;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->typed_name_icon), name_ok);
+  gtk_widget_set_visible (GTK_WIDGET (self->gates.typed_name_icon), name_ok);
 
   if (n_chars < MIN_REASON_CHARS)
     {
@@ -244,10 +244,10 @@ _sn_runbook_wizard_gates_changed (SnRunbookWizard *self)
                                         "%ld more characters needed",
                                         MIN_REASON_CHARS - n_chars),
                               (long)(MIN_REASON_CHARS - n_chars));
-      gtk_label_set_label (self->reason_hint, hint);
+      gtk_label_set_label (self->gates.reason_hint, hint);
     }
   else
-    gtk_label_set_label (self->reason_hint, _("Enough to go on"));
+    gtk_label_set_label (self->gates.reason_hint, _("Enough to go on"));
 
   _sn_runbook_wizard_update_buttons (self);
 }
@@ -255,10 +255,10 @@ _sn_runbook_wizard_gates_changed (SnRunbookWizard *self)
 void
 _sn_runbook_wizard_init_gates (SnRunbookWizard *self)
 {
-  g_signal_connect_object (self->typed_name_row, "changed", G_CALLBACK (_sn_runbook_wizard_gates_changed),
+  g_signal_connect_object (self->gates.typed_name_row, "changed", G_CALLBACK (_sn_runbook_wizard_gates_changed),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->typed_name_row, "entry-activated",
+  g_signal_connect_object (self->gates.typed_name_row, "entry-activated",
                            G_CALLBACK (_sn_runbook_wizard_entry_activated), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (gtk_text_view_get_buffer (self->reason_view), "changed",
+  g_signal_connect_object (gtk_text_view_get_buffer (self->gates.reason_view), "changed",
                            G_CALLBACK (_sn_runbook_wizard_gates_changed), self, G_CONNECT_SWAPPED);
 }

@@ -22,7 +22,7 @@ dup_param_value (SnRunbookWizard      *self,
                  guint                 index)
 {
   const SnRunbookParam *param = sn_runbook_get_param (self->runbook, index);
-  GtkWidget *row = g_ptr_array_index (self->param_rows, index);
+  GtkWidget *row = g_ptr_array_index (self->params.param_rows, index);
 
   if (ADW_IS_COMBO_ROW (row))
     {
@@ -41,11 +41,11 @@ _sn_runbook_wizard_validate_params (SnRunbookWizard *self)
 {
   gboolean all_valid = TRUE;
 
-  for (guint i = 0; i < self->param_rows->len; i++)
+  for (guint i = 0; i < self->params.param_rows->len; i++)
     {
       const SnRunbookParam *param = sn_runbook_get_param (self->runbook, i);
-      GtkWidget *row = g_ptr_array_index (self->param_rows, i);
-      GtkLabel *hint = g_ptr_array_index (self->param_hints, i);
+      GtkWidget *row = g_ptr_array_index (self->params.param_rows, i);
+      GtkLabel *hint = g_ptr_array_index (self->params.param_hints, i);
       g_autofree char *value = dup_param_value (self, i);
       g_autoptr(GError) error = NULL;
 
@@ -81,7 +81,7 @@ _sn_runbook_wizard_validate_params (SnRunbookWizard *self)
         }
     }
 
-  self->params_valid = all_valid;
+  self->params.params_valid = all_valid;
   _sn_runbook_wizard_update_buttons (self);
 }
 
@@ -168,13 +168,13 @@ _sn_runbook_wizard_build_params (SnRunbookWizard *self)
 
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), hint);
-      gtk_box_append (self->params_box, group);
+      gtk_box_append (self->params.params_box, group);
 
-      g_ptr_array_add (self->param_rows, row);
-      g_ptr_array_add (self->param_hints, hint);
+      g_ptr_array_add (self->params.param_rows, row);
+      g_ptr_array_add (self->params.param_hints, hint);
     }
 
-  gtk_label_set_label (self->params_description,
+  gtk_label_set_label (self->params.params_description,
                        _("Fill these in; the next page shows exactly what will run with them, "
                          "before anything changes."));
 }
@@ -184,7 +184,7 @@ _sn_runbook_wizard_collect_params (SnRunbookWizard *self)
 {
   GHashTable *params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  for (guint i = 0; i < self->param_rows->len; i++)
+  for (guint i = 0; i < self->params.param_rows->len; i++)
     {
       const SnRunbookParam *param = sn_runbook_get_param (self->runbook, i);
       char *value = dup_param_value (self, i);
@@ -205,7 +205,7 @@ static int
 find_param_index (SnRunbookWizard *self,
                   const char      *id)
 {
-  for (guint i = 0; i < self->param_rows->len; i++)
+  for (guint i = 0; i < self->params.param_rows->len; i++)
     {
       if (g_strcmp0 (sn_runbook_get_param (self->runbook, i)->id, id) == 0)
         return i;
@@ -230,7 +230,7 @@ sn_runbook_wizard_set_param (SnRunbookWizard *self,
     return FALSE;
 
   param = sn_runbook_get_param (self->runbook, index);
-  row = g_ptr_array_index (self->param_rows, index);
+  row = g_ptr_array_index (self->params.param_rows, index);
   if (ADW_IS_COMBO_ROW (row))
     {
       for (guint j = 0; param->choices != NULL && param->choices[j] != NULL; j++)

@@ -17,37 +17,24 @@ G_BEGIN_DECLS
 #define TICK_INTERVAL_MS  250
 #define MIN_REASON_CHARS  SN_GATE_REASON_MIN_CHARS
 
-struct _SnRunbookWizard
+/* Each page's widgets and state, so that a page's code reads and writes
+ * one group (self->plan.…, self->gates.…). The template's ids are the
+ * fields' names: BIND_IN binds them into their group. */
+
+/* Page "params": one row per runbook parameter. */
+typedef struct
 {
-  AdwWindow             parent_instance;
-
-  SnRunbook            *runbook;
-  SnProfile            *profile;
-  SnRunner             *runner;
-  SnSshSession         *session;
-  GCancellable         *cancellable;      /* the window's: cancelled in dispose */
-  GCancellable         *plan_cancellable; /* this attempt's dry run */
-  GCancellable         *gate_cancellable; /* this visit of the gates page */
-  GCancellable         *run_cancellable;  /* this attempt's run: Cancel reverts */
-  GPtrArray            *param_rows;       /* one widget per runbook parameter */
-  GPtrArray            *param_hints;      /* the label under each of them */
-  GHashTable           *outputs;          /* SnStepRun → GtkTextBuffer */
-  SnStepRun            *shown_step;
-  char                 *backup_evidence;
-  char                 *run_error;
-
-  /* Template children */
-  AdwToastOverlay      *toast_overlay;
-  AdwWindowTitle       *window_title;
-  GtkButton            *cancel_button;
-  GtkButton            *next_button;
-  GtkLabel             *next_label;
-  GtkButton            *back_button;
-  GtkRevealer          *production_revealer;
-  GtkLabel             *production_label;
-  GtkStack             *stack;
   GtkBox               *params_box;
   GtkLabel             *params_description;
+  GPtrArray            *param_rows;       /* one widget per runbook parameter */
+  GPtrArray            *param_hints;      /* the label under each of them */
+  guint                 params_valid : 1;
+} SnWizardParams;
+
+/* Page "plan": the dry run's steps and risk. */
+typedef struct
+{
+  GCancellable         *plan_cancellable; /* this attempt's dry run */
   GtkStack             *plan_stack;
   GtkSpinner           *plan_spinner;
   AdwStatusPage        *plan_error_page;
@@ -55,6 +42,16 @@ struct _SnRunbookWizard
   GtkImage             *risk_icon;
   GtkLabel             *risk_label;
   GtkBox               *plan_steps_box;
+  guint                 planned : 1;
+  guint                 planning : 1;
+} SnWizardPlan;
+
+/* Page "gates": typed name, reason, a fresh backup. */
+typedef struct
+{
+  GCancellable         *gate_cancellable; /* this visit of the gates page */
+  SnGateFunc            backup_check;
+  char                 *backup_evidence;
   GtkStack             *gates_stack;
   GtkLabel             *refused_label;
   AdwPreferencesGroup  *typed_name_group;
@@ -67,12 +64,38 @@ struct _SnRunbookWizard
   AdwActionRow         *backup_row;
   GtkSpinner           *backup_spinner;
   GtkLabel             *backup_status;
+  guint                 backup_ok : 1;
+  guint                 backup_in_run : 1;
+} SnWizardGates;
+
+/* Page "run": the steps as they run and their output. */
+typedef struct
+{
+  GCancellable         *run_cancellable;  /* this attempt's run: Cancel reverts */
+  GHashTable           *outputs;          /* SnStepRun → GtkTextBuffer */
+  SnStepRun            *shown_step;
+  char                 *run_error;
+  SnRunOutcome          outcome;
+  gint64                run_started_us;
+  gint64                run_finished_us;
+  guint                 tick_id;
   GtkLabel             *run_status;
   GtkLabel             *run_elapsed;
   GtkListBox           *run_list;
   GtkLabel             *output_title;
   GtkScrolledWindow    *output_scroller;
   GtkTextView          *output_view;
+  guint                 running : 1;
+  guint                 cancelling : 1;
+  guint                 close_after_run : 1;
+  guint                 user_picked_step : 1;
+  guint                 selecting_step : 1;
+  guint                 follow_output : 1;
+} SnWizardRun;
+
+/* Page "result": what happened, what next, the rollback core offers. */
+typedef struct
+{
   GtkBox               *result_box;
   GtkImage             *result_icon;
   GtkLabel             *result_title;
@@ -85,25 +108,40 @@ struct _SnRunbookWizard
   GtkLabel             *rollback_label;
   char                 *rollback_tag;     /* the rollback core offers after this run */
   GtkLabel             *report_path_label;
+} SnWizardResult;
 
-  SnGateFunc            backup_check;
-  SnRunOutcome          outcome;
-  gint64                run_started_us;
-  gint64                run_finished_us;
-  guint                 tick_id;
+struct _SnRunbookWizard
+{
+  AdwWindow             parent_instance;
 
-  guint                 params_valid : 1;
-  guint                 planned : 1;
-  guint                 planning : 1;
-  guint                 backup_ok : 1;
-  guint                 running : 1;
-  guint                 cancelling : 1;
-  guint                 close_after_run : 1;
-  guint                 user_picked_step : 1;
-  guint                 selecting_step : 1;
-  guint                 follow_output : 1;
-  guint                 backup_in_run : 1;
+  SnRunbook            *runbook;
+  SnProfile            *profile;
+  SnRunner             *runner;
+  SnSshSession         *session;
+  GCancellable         *cancellable;      /* the window's: cancelled in dispose */
+
+  /* Template children: the window's frame */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkButton            *cancel_button;
+  GtkButton            *next_button;
+  GtkLabel             *next_label;
+  GtkButton            *back_button;
+  GtkRevealer          *production_revealer;
+  GtkLabel             *production_label;
+  GtkStack             *stack;
+
+  /* The pages, in the order the wizard shows them */
+  SnWizardParams        params;
+  SnWizardPlan          plan;
+  SnWizardGates         gates;
+  SnWizardRun           run;
+  SnWizardResult        result;
 };
+
+#define BIND_IN(group, name) \
+  gtk_widget_class_bind_template_child_full (widget_class, #name, FALSE, \
+                                             G_STRUCT_OFFSET (SnRunbookWizard, group.name))
 
 /* sn-runbook-wizard.c */
 void        _sn_runbook_wizard_update_buttons    (SnRunbookWizard *self);

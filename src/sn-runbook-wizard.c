@@ -66,7 +66,7 @@ _sn_runbook_wizard_update_buttons (SnRunbookWizard *self)
   if (g_str_equal (page, "params"))
     {
       set_next_look (self, _("_Next"), "suggested-action");
-      next_enabled = self->params_valid;
+      next_enabled = self->params.params_valid;
       subtitle = _("Parameters");
     }
   else if (g_str_equal (page, "plan"))
@@ -76,7 +76,7 @@ _sn_runbook_wizard_update_buttons (SnRunbookWizard *self)
         set_next_look (self, _("_Next"), "suggested-action");
       else
         set_next_look (self, _("_Run"), destructive ? "destructive-action" : "suggested-action");
-      next_enabled = self->planned;
+      next_enabled = self->plan.planned;
       subtitle = _("Plan (dry run)");
     }
   else if (g_str_equal (page, "gates"))
@@ -90,7 +90,7 @@ _sn_runbook_wizard_update_buttons (SnRunbookWizard *self)
   else if (g_str_equal (page, "run"))
     {
       next_visible = FALSE;
-      subtitle = self->cancelling ? _("Cancelling") : _("Running");
+      subtitle = self->run.cancelling ? _("Cancelling") : _("Running");
     }
   else if (g_str_equal (page, "result"))
     {
@@ -103,10 +103,10 @@ _sn_runbook_wizard_update_buttons (SnRunbookWizard *self)
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), back);
   gtk_widget_set_visible (GTK_WIDGET (self->next_button), next_visible);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), cancel_visible);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), !self->cancelling);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), !self->run.cancelling);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.back", back);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next", next_visible && next_enabled);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.copy-shell", self->planned);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.copy-shell", self->plan.planned);
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
@@ -118,8 +118,8 @@ _sn_runbook_wizard_go_to_page (SnRunbookWizard *self,
   _sn_runbook_wizard_update_buttons (self);
 
   /* Keyboard users land on something useful. */
-  if (g_str_equal (name, "gates") && gtk_widget_get_visible (GTK_WIDGET (self->typed_name_group)))
-    gtk_widget_grab_focus (GTK_WIDGET (self->typed_name_row));
+  if (g_str_equal (name, "gates") && gtk_widget_get_visible (GTK_WIDGET (self->gates.typed_name_group)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->gates.typed_name_row));
   else if (gtk_widget_get_visible (GTK_WIDGET (self->next_button)))
     gtk_widget_grab_focus (GTK_WIDGET (self->next_button));
 }
@@ -132,7 +132,7 @@ static GtkTextBuffer *
 output_buffer_for (SnRunbookWizard *self,
                    SnStepRun       *step)
 {
-  GtkTextBuffer *buffer = g_hash_table_lookup (self->outputs, step);
+  GtkTextBuffer *buffer = g_hash_table_lookup (self->run.outputs, step);
 
   if (buffer == NULL)
     {
@@ -142,7 +142,7 @@ output_buffer_for (SnRunbookWizard *self,
       gtk_text_buffer_create_tag (buffer, "stderr", "foreground", "#e01b24", NULL);
       gtk_text_buffer_create_tag (buffer, "info", "style", PANGO_STYLE_ITALIC, NULL);
       gtk_text_buffer_set_text (buffer, text != NULL ? text : "", -1);
-      g_hash_table_insert (self->outputs, g_object_ref (step), buffer);
+      g_hash_table_insert (self->run.outputs, g_object_ref (step), buffer);
     }
 
   return buffer;
@@ -151,7 +151,7 @@ output_buffer_for (SnRunbookWizard *self,
 static void
 scroll_output_to_end (SnRunbookWizard *self)
 {
-  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->output_scroller);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->run.output_scroller);
 
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
 }
@@ -162,15 +162,15 @@ show_step_output (SnRunbookWizard *self,
 {
   g_autofree char *title = NULL;
 
-  if (step == NULL || step == self->shown_step)
+  if (step == NULL || step == self->run.shown_step)
     return;
 
-  g_set_object (&self->shown_step, step);
+  g_set_object (&self->run.shown_step, step);
   /* Translators: %s is the title of a step */
   title = g_strdup_printf (_("Output of “%s”"), sn_step_run_get_title (step));
-  gtk_label_set_label (self->output_title, title);
-  gtk_text_view_set_buffer (self->output_view, output_buffer_for (self, step));
-  self->follow_output = TRUE;
+  gtk_label_set_label (self->run.output_title, title);
+  gtk_text_view_set_buffer (self->run.output_view, output_buffer_for (self, step));
+  self->run.follow_output = TRUE;
   scroll_output_to_end (self);
 }
 
@@ -178,12 +178,12 @@ static void
 select_step_row (SnRunbookWizard *self,
                  SnStepRun       *step)
 {
-  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->run_list, sn_step_run_get_index (step));
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->run.run_list, sn_step_run_get_index (step));
 
-  self->selecting_step = TRUE;
+  self->run.selecting_step = TRUE;
   if (row != NULL)
-    gtk_list_box_select_row (self->run_list, row);
-  self->selecting_step = FALSE;
+    gtk_list_box_select_row (self->run.run_list, row);
+  self->run.selecting_step = FALSE;
   show_step_output (self, step);
 }
 
@@ -201,7 +201,7 @@ step_state_changed_cb (GtkWidget  *row,
     update_run_status (self);
 
   /* Follow the step at work, unless the person picked one to read. */
-  if (self != NULL && sn_step_state_is_busy (sn_step_run_get_state (step)) && !self->user_picked_step)
+  if (self != NULL && sn_step_state_is_busy (sn_step_run_get_state (step)) && !self->run.user_picked_step)
     select_step_row (self, step);
 }
 
@@ -225,11 +225,11 @@ run_list_row_selected_cb (SnRunbookWizard *self,
 {
   SnStepRun *step;
 
-  if (row == NULL || self->selecting_step)
+  if (row == NULL || self->run.selecting_step)
     return;
 
   step = sn_step_row_get_step (SN_STEP_ROW (row));
-  self->user_picked_step = TRUE;
+  self->run.user_picked_step = TRUE;
   show_step_output (self, step);
 }
 
@@ -247,7 +247,7 @@ runner_output_cb (SnRunbookWizard *self,
   if (runner != self->runner)
     return;
 
-  if (self->shown_step == NULL && !self->user_picked_step)
+  if (self->run.shown_step == NULL && !self->run.user_picked_step)
     select_step_row (self, step);
 
   buffer = output_buffer_for (self, step);
@@ -277,7 +277,7 @@ output_adjustment_changed_cb (SnRunbookWizard *self,
                               GtkAdjustment   *adj)
 {
   /* The content grew: stay at the bottom if the person was there. */
-  if (self->follow_output)
+  if (self->run.follow_output)
     scroll_output_to_end (self);
 }
 
@@ -287,7 +287,7 @@ output_value_changed_cb (SnRunbookWizard *self,
 {
   double bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
 
-  self->follow_output = gtk_adjustment_get_value (adj) >= bottom - 8;
+  self->run.follow_output = gtk_adjustment_get_value (adj) >= bottom - 8;
 }
 
 /* Ticking clock ------------------------------------------------------------ */
@@ -300,7 +300,7 @@ update_run_status (SnRunbookWizard *self)
   guint done = 0;
   g_autofree char *status = NULL;
   g_autofree char *elapsed = NULL;
-  gint64 end = self->running ? g_get_monotonic_time () : self->run_finished_us;
+  gint64 end = self->run.running ? g_get_monotonic_time () : self->run.run_finished_us;
 
   for (guint i = 0; i < n_steps; i++)
     {
@@ -310,9 +310,9 @@ update_run_status (SnRunbookWizard *self)
         done++;
     }
 
-  if (self->cancelling && self->running)
+  if (self->run.cancelling && self->run.running)
     status = g_strdup (_("Cancelling — reverting what was done…"));
-  else if (self->running)
+  else if (self->run.running)
     /* Translators: progress of a run, e.g. "2 of 5 steps done" */
     status = g_strdup_printf (ngettext ("Running… %u of %u step done",
                                         "Running… %u of %u steps done", n_steps),
@@ -320,9 +320,9 @@ update_run_status (SnRunbookWizard *self)
   else
     status = g_strdup (_("Finished"));
 
-  gtk_label_set_label (self->run_status, status);
-  elapsed = sn_gui_format_elapsed_ms ((end - self->run_started_us) / 1000);
-  gtk_label_set_label (self->run_elapsed, elapsed);
+  gtk_label_set_label (self->run.run_status, status);
+  elapsed = sn_gui_format_elapsed_ms ((end - self->run.run_started_us) / 1000);
+  gtk_label_set_label (self->run.run_elapsed, elapsed);
 }
 
 static gboolean
@@ -330,7 +330,7 @@ tick_cb (gpointer user_data)
 {
   SnRunbookWizard *self = user_data;
 
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->run_list));
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->run.run_list));
        row != NULL;
        row = gtk_widget_get_next_sibling (row))
     {
@@ -429,21 +429,21 @@ build_plan (SnRunbookWizard *self)
   gboolean destructive = sn_runbook_is_destructive (self->runbook);
   GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->plan_steps_box))) != NULL)
-    gtk_box_remove (self->plan_steps_box, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->plan.plan_steps_box))) != NULL)
+    gtk_box_remove (self->plan.plan_steps_box, child);
 
-  gtk_label_set_label (self->risk_label, risks);
-  gtk_image_set_from_icon_name (self->risk_icon,
+  gtk_label_set_label (self->plan.risk_label, risks);
+  gtk_image_set_from_icon_name (self->plan.risk_icon,
                                 destructive ? "dialog-warning-symbolic" : "emblem-ok-symbolic");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->risk_box), "risk-low");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->risk_box), "risk-high");
-  gtk_widget_add_css_class (GTK_WIDGET (self->risk_box), destructive ? "risk-high" : "risk-low");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->plan.risk_box), "risk-low");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->plan.risk_box), "risk-high");
+  gtk_widget_add_css_class (GTK_WIDGET (self->plan.risk_box), destructive ? "risk-high" : "risk-low");
 
   for (guint i = 0; i < n_steps; i++)
     {
       g_autoptr(SnStepRun) step = g_list_model_get_item (steps, i);
 
-      gtk_box_append (self->plan_steps_box, sn_plan_step_new (step));
+      gtk_box_append (self->plan.plan_steps_box, sn_plan_step_new (step));
     }
 }
 
@@ -460,23 +460,23 @@ plan_cb (GObject      *object,
   if (runner != self->runner)
     return;
 
-  self->planning = FALSE;
-  gtk_spinner_stop (self->plan_spinner);
+  self->plan.planning = FALSE;
+  gtk_spinner_stop (self->plan.plan_spinner);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   if (!ok)
     {
-      adw_status_page_set_description (self->plan_error_page, error->message);
-      gtk_stack_set_visible_child_name (self->plan_stack, "error");
+      adw_status_page_set_description (self->plan.plan_error_page, error->message);
+      gtk_stack_set_visible_child_name (self->plan.plan_stack, "error");
       _sn_runbook_wizard_update_buttons (self);
       return;
     }
 
-  self->planned = TRUE;
+  self->plan.planned = TRUE;
   build_plan (self);
-  gtk_stack_set_visible_child_name (self->plan_stack, "plan");
+  gtk_stack_set_visible_child_name (self->plan.plan_stack, "plan");
   _sn_runbook_wizard_update_buttons (self);
   if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "plan"))
     gtk_widget_grab_focus (GTK_WIDGET (self->next_button));
@@ -485,30 +485,30 @@ plan_cb (GObject      *object,
 void
 _sn_runbook_wizard_clear_attempt (SnRunbookWizard *self)
 {
-  g_cancellable_cancel (self->plan_cancellable);
-  g_clear_object (&self->plan_cancellable);
-  g_cancellable_cancel (self->gate_cancellable);
-  g_clear_object (&self->gate_cancellable);
-  g_clear_object (&self->run_cancellable);
+  g_cancellable_cancel (self->plan.plan_cancellable);
+  g_clear_object (&self->plan.plan_cancellable);
+  g_cancellable_cancel (self->gates.gate_cancellable);
+  g_clear_object (&self->gates.gate_cancellable);
+  g_clear_object (&self->run.run_cancellable);
 
   if (self->runner != NULL)
     g_signal_handlers_disconnect_by_data (self->runner, self);
-  gtk_list_box_bind_model (self->run_list, NULL, NULL, NULL, NULL);
+  gtk_list_box_bind_model (self->run.run_list, NULL, NULL, NULL, NULL);
   g_clear_object (&self->runner);
-  g_clear_object (&self->shown_step);
-  g_hash_table_remove_all (self->outputs);
-  gtk_text_view_set_buffer (self->output_view, NULL);
-  gtk_label_set_label (self->output_title, _("Output"));
-  g_clear_pointer (&self->backup_evidence, g_free);
-  g_clear_pointer (&self->run_error, g_free);
+  g_clear_object (&self->run.shown_step);
+  g_hash_table_remove_all (self->run.outputs);
+  gtk_text_view_set_buffer (self->run.output_view, NULL);
+  gtk_label_set_label (self->run.output_title, _("Output"));
+  g_clear_pointer (&self->gates.backup_evidence, g_free);
+  g_clear_pointer (&self->run.run_error, g_free);
 
-  self->planned = FALSE;
-  self->planning = FALSE;
-  self->backup_ok = FALSE;
-  self->cancelling = FALSE;
-  self->user_picked_step = FALSE;
-  self->follow_output = TRUE;
-  self->outcome = SN_RUN_OUTCOME_NONE;
+  self->plan.planned = FALSE;
+  self->plan.planning = FALSE;
+  self->gates.backup_ok = FALSE;
+  self->run.cancelling = FALSE;
+  self->run.user_picked_step = FALSE;
+  self->run.follow_output = TRUE;
+  self->run.outcome = SN_RUN_OUTCOME_NONE;
 }
 
 /* Creates the runner from the parameters and starts the dry run. */
@@ -528,9 +528,9 @@ _sn_runbook_wizard_start_attempt (SnRunbookWizard *self)
     }
 
   sn_runner_set_service (self->runner, "ssh", G_OBJECT (self->session));
-  self->backup_in_run = FALSE;
-  if (self->backup_check != NULL)
-    sn_runner_set_gate_func (self->runner, SN_GATE_BACKUP_VERIFIED, self->backup_check);
+  self->gates.backup_in_run = FALSE;
+  if (self->gates.backup_check != NULL)
+    sn_runner_set_gate_func (self->runner, SN_GATE_BACKUP_VERIFIED, self->gates.backup_check);
   else if (sn_runbook_get_gates (self->runbook) & SN_GATE_BACKUP_VERIFIED)
     {
       /* As narcisse-ctl does: the backup service checks the backup right
@@ -538,18 +538,18 @@ _sn_runbook_wizard_start_attempt (SnRunbookWizard *self)
       g_autoptr(SnBackupService) backups = sn_backup_service_new (self->profile, self->session);
 
       sn_backup_service_setup_runner (backups, self->runner, NULL);
-      self->backup_in_run = TRUE;
+      self->gates.backup_in_run = TRUE;
     }
   g_signal_connect_object (self->runner, "output", G_CALLBACK (runner_output_cb),
                            self, G_CONNECT_SWAPPED);
-  gtk_list_box_bind_model (self->run_list, sn_runner_get_steps (self->runner),
+  gtk_list_box_bind_model (self->run.run_list, sn_runner_get_steps (self->runner),
                            create_step_row, self, NULL);
 
-  self->planning = TRUE;
-  self->plan_cancellable = g_cancellable_new ();
-  gtk_stack_set_visible_child_name (self->plan_stack, "planning");
-  gtk_spinner_start (self->plan_spinner);
-  sn_runner_plan_async (self->runner, self->plan_cancellable, plan_cb, g_object_ref (self));
+  self->plan.planning = TRUE;
+  self->plan.plan_cancellable = g_cancellable_new ();
+  gtk_stack_set_visible_child_name (self->plan.plan_stack, "planning");
+  gtk_spinner_start (self->plan.plan_spinner);
+  sn_runner_plan_async (self->runner, self->plan.plan_cancellable, plan_cb, g_object_ref (self));
 
   return TRUE;
 }
@@ -573,7 +573,7 @@ show_result (SnRunbookWizard *self)
   gboolean again = TRUE;
   g_autofree char *report_text = NULL;
 
-  switch (self->outcome)
+  switch (self->run.outcome)
     {
     case SN_RUN_OUTCOME_SUCCEEDED:
       icon = "emblem-ok-symbolic";
@@ -586,7 +586,7 @@ show_result (SnRunbookWizard *self)
 
     case SN_RUN_OUTCOME_FAILED_REVERTED:
       icon = "edit-undo-symbolic";
-      title = g_cancellable_is_cancelled (self->run_cancellable) ? _("Cancelled and Reverted")
+      title = g_cancellable_is_cancelled (self->run.run_cancellable) ? _("Cancelled and Reverted")
                                                                  : _("Failed and Reverted");
       css_class = "result-reverted";
       next = _("The run stopped and everything it changed was undone: the system is as it was. "
@@ -615,46 +615,46 @@ show_result (SnRunbookWizard *self)
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->result_box), classes[i]);
-  gtk_widget_add_css_class (GTK_WIDGET (self->result_box), css_class);
+    gtk_widget_remove_css_class (GTK_WIDGET (self->result.result_box), classes[i]);
+  gtk_widget_add_css_class (GTK_WIDGET (self->result.result_box), css_class);
 
-  gtk_image_set_from_icon_name (self->result_icon, icon);
-  gtk_label_set_label (self->result_title, title);
-  gtk_label_set_label (self->result_summary,
-                       summary != NULL ? summary : self->run_error != NULL ? self->run_error : "");
-  gtk_label_set_label (self->result_next, next);
+  gtk_image_set_from_icon_name (self->result.result_icon, icon);
+  gtk_label_set_label (self->result.result_title, title);
+  gtk_label_set_label (self->result.result_summary,
+                       summary != NULL ? summary : self->run.run_error != NULL ? self->run.run_error : "");
+  gtk_label_set_label (self->result.result_next, next);
   /* Each step with its result and evidence, not only in the report. */
-  sn_step_results_bind (self->result_steps, self->runner != NULL ? sn_runner_get_steps (self->runner) : NULL);
+  sn_step_results_bind (self->result.result_steps, self->runner != NULL ? sn_runner_get_steps (self->runner) : NULL);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->open_report_button), report != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->result.open_report_button), report != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.open-report", report != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->run_again_button), again);
+  gtk_widget_set_visible (GTK_WIDGET (self->result.run_again_button), again);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.run-again", again);
 
   /* A release or deploy that failed once it had changed the server: core
    * names the version that ran before, one click from its rollback. */
-  g_clear_pointer (&self->rollback_tag, g_free);
+  g_clear_pointer (&self->result.rollback_tag, g_free);
   if (self->runner != NULL && sn_profile_get_safety_level (self->profile) >= SN_SAFETY_LEVEL_OPERATOR)
-    self->rollback_tag = sn_deploy_dup_rollback_tag (self->runner);
-  if (self->rollback_tag != NULL)
+    self->result.rollback_tag = sn_deploy_dup_rollback_tag (self->runner);
+  if (self->result.rollback_tag != NULL)
     {
       /* Translators: a button; %s is a release tag such as v1.0.6 */
-      g_autofree char *label = g_strdup_printf (_("Roll _Back to %s"), self->rollback_tag);
+      g_autofree char *label = g_strdup_printf (_("Roll _Back to %s"), self->result.rollback_tag);
       g_autofree char *advice = g_strdup_printf (_("%s\nThe server may be left on the failed version: "
                                                    "roll back to %s, the version that ran before."),
-                                                 next, self->rollback_tag);
+                                                 next, self->result.rollback_tag);
 
-      gtk_label_set_label (self->rollback_label, label);
-      gtk_label_set_label (self->result_next, advice);
+      gtk_label_set_label (self->result.rollback_label, label);
+      gtk_label_set_label (self->result.result_next, advice);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->rollback_button), self->rollback_tag != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.rollback", self->rollback_tag != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->result.rollback_button), self->result.rollback_tag != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.rollback", self->result.rollback_tag != NULL);
 
   if (report != NULL)
     /* Translators: %s is the path of the report file */
     report_text = g_strdup_printf (_("Report: %s"), report);
-  gtk_label_set_label (self->report_path_label, report_text != NULL ? report_text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->report_path_label), report != NULL);
+  gtk_label_set_label (self->result.report_path_label, report_text != NULL ? report_text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->result.report_path_label), report != NULL);
 
   _sn_runbook_wizard_go_to_page (self, "result");
 }
@@ -672,23 +672,23 @@ execute_cb (GObject      *object,
   if (runner != self->runner)
     return;
 
-  self->outcome = outcome;
-  self->running = FALSE;
-  self->run_finished_us = g_get_monotonic_time ();
-  g_clear_handle_id (&self->tick_id, g_source_remove);
+  self->run.outcome = outcome;
+  self->run.running = FALSE;
+  self->run.run_finished_us = g_get_monotonic_time ();
+  g_clear_handle_id (&self->run.tick_id, g_source_remove);
   tick_cb (self);
   if (error != NULL)
-    self->run_error = g_strdup (error->message);
+    self->run.run_error = g_strdup (error->message);
 
   g_signal_emit (self, signals[FINISHED], 0, (int) outcome);
 
-  if (self->close_after_run)
+  if (self->run.close_after_run)
     {
       gtk_window_destroy (GTK_WINDOW (self));
       return;
     }
 
-  self->cancelling = FALSE;
+  self->run.cancelling = FALSE;
   show_result (self);
 }
 
@@ -708,33 +708,33 @@ _sn_runbook_wizard_start_run (SnRunbookWizard *self)
 
   if (sn_runner_get_required_gates (self->runner) & SN_GATE_TYPED_NAME)
     sn_runner_set_typed_name (self->runner,
-                              gtk_editable_get_text (GTK_EDITABLE (self->typed_name_row)));
+                              gtk_editable_get_text (GTK_EDITABLE (self->gates.typed_name_row)));
   if (sn_runner_get_required_gates (self->runner) & SN_GATE_REASON)
     sn_runner_set_reason (self->runner, reason);
 
-  g_cancellable_cancel (self->gate_cancellable);
-  g_clear_object (&self->gate_cancellable);
+  g_cancellable_cancel (self->gates.gate_cancellable);
+  g_clear_object (&self->gates.gate_cancellable);
 
-  self->running = TRUE;
-  self->cancelling = FALSE;
-  self->run_started_us = g_get_monotonic_time ();
-  self->run_cancellable = g_cancellable_new ();
-  self->tick_id = g_timeout_add (TICK_INTERVAL_MS, tick_cb, self);
+  self->run.running = TRUE;
+  self->run.cancelling = FALSE;
+  self->run.run_started_us = g_get_monotonic_time ();
+  self->run.run_cancellable = g_cancellable_new ();
+  self->run.tick_id = g_timeout_add (TICK_INTERVAL_MS, tick_cb, self);
   update_run_status (self);
   _sn_runbook_wizard_go_to_page (self, "run");
   gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
 
-  sn_runner_execute_async (self->runner, self->run_cancellable, execute_cb, g_object_ref (self));
+  sn_runner_execute_async (self->runner, self->run.run_cancellable, execute_cb, g_object_ref (self));
 }
 
 void
 _sn_runbook_wizard_cancel_run (SnRunbookWizard *self)
 {
-  if (!self->running || self->cancelling)
+  if (!self->run.running || self->run.cancelling)
     return;
 
-  self->cancelling = TRUE;
-  g_cancellable_cancel (self->run_cancellable);
+  self->run.cancelling = TRUE;
+  g_cancellable_cancel (self->run.run_cancellable);
   update_run_status (self);
   _sn_runbook_wizard_update_buttons (self);
 }
@@ -748,10 +748,10 @@ stop_dialog_response_cb (SnRunbookWizard  *self,
                          const char       *response,
                          AdwMessageDialog *dialog)
 {
-  if (g_strcmp0 (response, "stop") != 0 || !self->running)
+  if (g_strcmp0 (response, "stop") != 0 || !self->run.running)
     return;
 
-  self->close_after_run = TRUE;
+  self->run.close_after_run = TRUE;
   _sn_runbook_wizard_cancel_run (self);
 }
 
@@ -762,18 +762,18 @@ sn_runbook_wizard_close_request (GtkWindow *window)
   AdwMessageDialog *dialog;
   g_autofree char *body = NULL;
 
-  if (!self->running)
+  if (!self->run.running)
     {
       g_cancellable_cancel (self->cancellable);
-      g_cancellable_cancel (self->plan_cancellable);
-      g_cancellable_cancel (self->gate_cancellable);
+      g_cancellable_cancel (self->plan.plan_cancellable);
+      g_cancellable_cancel (self->gates.gate_cancellable);
       return GTK_WINDOW_CLASS (sn_runbook_wizard_parent_class)->close_request (window);
     }
 
   /* Already cancelling: close as soon as the reverts are done. */
-  if (self->cancelling)
+  if (self->run.cancelling)
     {
-      self->close_after_run = TRUE;
+      self->run.close_after_run = TRUE;
       return TRUE;
     }
 
@@ -804,28 +804,28 @@ sn_runbook_wizard_dispose (GObject *object)
   SnRunbookWizard *self = (SnRunbookWizard *)object;
 
   g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->plan_cancellable);
-  g_cancellable_cancel (self->gate_cancellable);
-  g_cancellable_cancel (self->run_cancellable);
-  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_cancellable_cancel (self->plan.plan_cancellable);
+  g_cancellable_cancel (self->gates.gate_cancellable);
+  g_cancellable_cancel (self->run.run_cancellable);
+  g_clear_handle_id (&self->run.tick_id, g_source_remove);
 
   if (self->runner != NULL)
     g_signal_handlers_disconnect_by_data (self->runner, self);
-  if (self->run_list != NULL)
-    gtk_list_box_bind_model (self->run_list, NULL, NULL, NULL, NULL);
+  if (self->run.run_list != NULL)
+    gtk_list_box_bind_model (self->run.run_list, NULL, NULL, NULL, NULL);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_RUNBOOK_WIZARD);
 
-  g_clear_pointer (&self->outputs, g_hash_table_unref);
-  g_clear_object (&self->shown_step);
+  g_clear_pointer (&self->run.outputs, g_hash_table_unref);
+  g_clear_object (&self->run.shown_step);
   g_clear_object (&self->runner);
   g_clear_object (&self->session);
   g_clear_object (&self->runbook);
   g_clear_object (&self->profile);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->plan_cancellable);
-  g_clear_object (&self->gate_cancellable);
-  g_clear_object (&self->run_cancellable);
+  g_clear_object (&self->plan.plan_cancellable);
+  g_clear_object (&self->gates.gate_cancellable);
+  g_clear_object (&self->run.run_cancellable);
 
   G_OBJECT_CLASS (sn_runbook_wizard_parent_class)->dispose (object);
 }
@@ -835,11 +835,11 @@ sn_runbook_wizard_finalize (GObject *object)
 {
   SnRunbookWizard *self = (SnRunbookWizard *)object;
 
-  g_clear_pointer (&self->param_rows, g_ptr_array_unref);
-  g_clear_pointer (&self->param_hints, g_ptr_array_unref);
-  g_clear_pointer (&self->backup_evidence, g_free);
-  g_clear_pointer (&self->run_error, g_free);
-  g_clear_pointer (&self->rollback_tag, g_free);
+  g_clear_pointer (&self->params.param_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->params.param_hints, g_ptr_array_unref);
+  g_clear_pointer (&self->gates.backup_evidence, g_free);
+  g_clear_pointer (&self->run.run_error, g_free);
+  g_clear_pointer (&self->result.rollback_tag, g_free);
 
   G_OBJECT_CLASS (sn_runbook_wizard_parent_class)->finalize (object);
 }
@@ -895,44 +895,44 @@ sn_runbook_wizard_class_init (SnRunbookWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, production_revealer);
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, production_label);
   gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, stack);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, params_box);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, params_description);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, plan_stack);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, plan_spinner);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, plan_error_page);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, risk_box);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, risk_icon);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, risk_label);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, plan_steps_box);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, gates_stack);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, refused_label);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, typed_name_group);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, typed_name_row);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, typed_name_icon);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, reason_group);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, reason_view);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, reason_hint);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, backup_group);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, backup_row);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, backup_spinner);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, backup_status);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, run_status);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, run_elapsed);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, run_list);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, output_title);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, output_scroller);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, output_view);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, result_box);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, result_icon);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, result_title);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, result_summary);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, result_next);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, result_steps);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, open_report_button);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, run_again_button);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, rollback_button);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, rollback_label);
-  gtk_widget_class_bind_template_child (widget_class, SnRunbookWizard, report_path_label);
+  BIND_IN (params, params_box);
+  BIND_IN (params, params_description);
+  BIND_IN (plan, plan_stack);
+  BIND_IN (plan, plan_spinner);
+  BIND_IN (plan, plan_error_page);
+  BIND_IN (plan, risk_box);
+  BIND_IN (plan, risk_icon);
+  BIND_IN (plan, risk_label);
+  BIND_IN (plan, plan_steps_box);
+  BIND_IN (gates, gates_stack);
+  BIND_IN (gates, refused_label);
+  BIND_IN (gates, typed_name_group);
+  BIND_IN (gates, typed_name_row);
+  BIND_IN (gates, typed_name_icon);
+  BIND_IN (gates, reason_group);
+  BIND_IN (gates, reason_view);
+  BIND_IN (gates, reason_hint);
+  BIND_IN (gates, backup_group);
+  BIND_IN (gates, backup_row);
+  BIND_IN (gates, backup_spinner);
+  BIND_IN (gates, backup_status);
+  BIND_IN (run, run_status);
+  BIND_IN (run, run_elapsed);
+  BIND_IN (run, run_list);
+  BIND_IN (run, output_title);
+  BIND_IN (run, output_scroller);
+  BIND_IN (run, output_view);
+  BIND_IN (result, result_box);
+  BIND_IN (result, result_icon);
+  BIND_IN (result, result_title);
+  BIND_IN (result, result_summary);
+  BIND_IN (result, result_next);
+  BIND_IN (result, result_steps);
+  BIND_IN (result, open_report_button);
+  BIND_IN (result, run_again_button);
+  BIND_IN (result, rollback_button);
+  BIND_IN (result, rollback_label);
+  BIND_IN (result, report_path_label);
 
   _sn_runbook_wizard_class_actions_init (widget_class);
 
@@ -964,16 +964,16 @@ sn_runbook_wizard_init (SnRunbookWizard *self)
   _sn_runbooks_load_css (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
-  self->param_rows = g_ptr_array_new ();
-  self->param_hints = g_ptr_array_new ();
-  self->outputs = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
-  self->follow_output = TRUE;
+  self->params.param_rows = g_ptr_array_new ();
+  self->params.param_hints = g_ptr_array_new ();
+  self->run.outputs = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
+  self->run.follow_output = TRUE;
 
-  g_signal_connect_object (self->run_list, "row-selected", G_CALLBACK (run_list_row_selected_cb),
+  g_signal_connect_object (self->run.run_list, "row-selected", G_CALLBACK (run_list_row_selected_cb),
                            self, G_CONNECT_SWAPPED);
   _sn_runbook_wizard_init_gates (self);
 
-  adj = gtk_scrolled_window_get_vadjustment (self->output_scroller);
+  adj = gtk_scrolled_window_get_vadjustment (self->run.output_scroller);
   g_signal_connect_object (adj, "notify::upper", G_CALLBACK (output_adjustment_changed_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (adj, "value-changed", G_CALLBACK (output_value_changed_cb),
@@ -1076,7 +1076,7 @@ sn_runbook_wizard_get_outcome (SnRunbookWizard *self)
 {
   g_return_val_if_fail (SN_IS_RUNBOOK_WIZARD (self), SN_RUN_OUTCOME_NONE);
 
-  return self->outcome;
+  return self->run.outcome;
 }
 
 void
@@ -1085,7 +1085,7 @@ sn_runbook_wizard_set_backup_check (SnRunbookWizard *self,
 {
   g_return_if_fail (SN_IS_RUNBOOK_WIZARD (self));
 
-  self->backup_check = func;
+  self->gates.backup_check = func;
   if (self->runner != NULL && func != NULL)
     sn_runner_set_gate_func (self->runner, SN_GATE_BACKUP_VERIFIED, func);
 }

@@ -85,68 +85,81 @@ sn_step_results_dup_evidence (SnStepRun *step,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-/* One row: icon, title, result, evidence; its accessible name says all three. */
-static GtkWidget *
-create_row (gpointer item,
-            gpointer user_data)
+/* One row (sn-step-result-row.ui): icon, title, result, evidence; its
+ * accessible name says all three. */
+struct _SnStepResultRow
 {
-  SnStepRun *step = item;
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *icon = gtk_image_new_from_icon_name (NULL);
-  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *title = gtk_label_new (sn_step_run_get_title (step));
-  GtkWidget *state = gtk_label_new (NULL);
-  GtkWidget *evidence = gtk_label_new (NULL);
+  GtkListBoxRow  parent_instance;
+
+  GtkImage      *icon;
+  GtkLabel      *title_label;
+  GtkLabel      *state_label;
+  GtkLabel      *evidence_label;
+};
+
+G_DEFINE_FINAL_TYPE (SnStepResultRow, sn_step_result_row, GTK_TYPE_LIST_BOX_ROW)
+
+static void
+sn_step_result_row_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), SN_TYPE_STEP_RESULT_ROW);
+
+  G_OBJECT_CLASS (sn_step_result_row_parent_class)->dispose (object);
+}
+
+static void
+sn_step_result_row_class_init (SnStepResultRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sn_step_result_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sn-step-result-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, SnStepResultRow, icon);
+  gtk_widget_class_bind_template_child (widget_class, SnStepResultRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, SnStepResultRow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, SnStepResultRow, evidence_label);
+}
+
+static void
+sn_step_result_row_init (SnStepResultRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+static void
+show_step (SnStepResultRow *self,
+           SnStepRun       *step)
+{
   g_autofree char *text = sn_step_results_dup_evidence (step, EVIDENCE_LINES);
   g_autofree char *name = NULL;
   SnStepState step_state = sn_step_run_get_state (step);
   const char *label = sn_step_results_state_label (step_state);
 
-  gtk_widget_set_margin_top (box, 10);
-  gtk_widget_set_margin_bottom (box, 10);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_image_set_from_icon_name (GTK_IMAGE (icon), state_icon (step_state));
-  gtk_widget_set_valign (icon, GTK_ALIGN_START);
-  gtk_widget_set_name (title, "step-result-title");
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
-  gtk_widget_set_hexpand (title, TRUE);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_widget_set_name (state, "step-result-state");
-  gtk_label_set_label (GTK_LABEL (state), label);
-  gtk_widget_add_css_class (state, "caption-heading");
+  gtk_image_set_from_icon_name (self->icon, state_icon (step_state));
+  gtk_label_set_label (self->title_label, sn_step_run_get_title (step));
+  gtk_label_set_label (self->state_label, label);
   if (step_state == SN_STEP_STATE_SUCCEEDED)
-    gtk_widget_add_css_class (state, "success");
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "success");
   else if (step_state == SN_STEP_STATE_FAILED || step_state == SN_STEP_STATE_REVERT_FAILED)
-    gtk_widget_add_css_class (state, "error");
-  gtk_widget_set_name (evidence, "step-result-evidence");
-  gtk_label_set_label (GTK_LABEL (evidence), text);
-  gtk_label_set_xalign (GTK_LABEL (evidence), 0);
-  gtk_label_set_wrap (GTK_LABEL (evidence), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (evidence), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (evidence), TRUE);
-  gtk_widget_add_css_class (evidence, "monospace");
-  gtk_widget_add_css_class (evidence, "caption");
-  gtk_widget_add_css_class (evidence, "dim-label");
-  gtk_widget_set_visible (evidence, *text != '\0');
-
-  gtk_box_append (GTK_BOX (header), title);
-  gtk_box_append (GTK_BOX (header), state);
-  gtk_box_append (GTK_BOX (texts), header);
-  gtk_box_append (GTK_BOX (texts), evidence);
-  gtk_widget_set_hexpand (texts, TRUE);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), texts);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
+  gtk_label_set_label (self->evidence_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->evidence_label), *text != '\0');
 
   /* Translators: the accessible name of a step on the result page: title, result, evidence */
   name = g_strdup_printf (_("%s: %s. %s"), sn_step_run_get_title (step), label, text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  return row;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  SnStepResultRow *row = g_object_new (SN_TYPE_STEP_RESULT_ROW, NULL);
+
+  show_step (row, item);
+  return GTK_WIDGET (row);
 }
 
 void

@@ -14,6 +14,10 @@
 
 G_BEGIN_DECLS
 
+#define SN_TYPE_STEP_RESULT_ROW (sn_step_result_row_get_type ())
+
+G_DECLARE_FINAL_TYPE (SnStepResultRow, sn_step_result_row, SN, STEP_RESULT_ROW, GtkListBoxRow)
+
 /* Fills @list with the steps (SnStepRun) of a run: each row shows the step's
  * title, its result and its evidence (why it failed, and its last output
  * lines), with an accessible name saying all three; hidden without steps. */

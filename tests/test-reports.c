@@ -12,6 +12,7 @@
 #include "sn-test-stack.h"
 #include "sn-database.h"
 #include "sn-report-info.h"
+#include "sn-report-total.h"
 #include "sn-reports.h"
 #include "sn-csv.h"
 
@@ -630,6 +631,41 @@ test_async_csv_json (void)
 
   total = sn_report_result_dup_total_display (report, 2, TRUE);
   g_assert_true (g_str_has_suffix (total, "\u00a0€"));
+
+  /* The same totals as a model for the Reports page's cards: one item per
+   * column that has a total, in column order, labelled like the column. */
+  {
+    g_autoptr(GListModel) totals = sn_report_result_dup_totals (report, TRUE);
+    guint expected = 0;
+    gboolean found = FALSE;
+    guint last = 0;
+
+    for (guint c = 0; c < sn_report_result_get_n_columns (report); c++)
+      {
+        g_autofree char *display = sn_report_result_dup_total_display (report, c, TRUE);
+
+        if (*display != '\0')
+          expected++;
+      }
+    g_assert_cmpuint (expected, >, 0);
+    g_assert_cmpuint (g_list_model_get_n_items (totals), ==, expected);
+    g_assert_true (g_list_model_get_item_type (totals) == SN_TYPE_REPORT_TOTAL);
+    for (guint i = 0; i < g_list_model_get_n_items (totals); i++)
+      {
+        g_autoptr(SnReportTotal) item = g_list_model_get_item (totals, i);
+        guint column = sn_report_total_get_column (item);
+
+        g_assert_true (i == 0 || column > last);
+        last = column;
+        g_assert_cmpstr (sn_report_total_get_label (item), ==, sn_report_result_get_column_label (report, column));
+        if (column == 2)
+          {
+            found = TRUE;
+            g_assert_cmpstr (sn_report_total_get_value (item), ==, total);
+          }
+      }
+    g_assert_true (found);
+  }
 
   /* Unknown report */
   g_clear_object (&res);

@@ -156,7 +156,7 @@ def named_button(root, name):
 def run_button(runbooks, title):
     """The Run… button in the list item named after the runbook."""
     row = find(runbooks, lambda a: a.getRole() == pyatspi.ROLE_LIST_ITEM and a.name == title)
-    return row is not None and named_button(row, "Run…")
+    return named_button(row, "Run…") if row is not None else None
 
 
 def check_runbooks(app, win):

@@ -37,6 +37,7 @@ enum {
   PROP_LOCATION,
   PROP_SIZE,
   PROP_CREATED,
+  PROP_CREATED_UNIX,
   PROP_STATE,
   PROP_STATE_MESSAGE,
   PROP_HAS_MANIFEST,
@@ -88,6 +89,9 @@ sn_backup_get_property (GObject    *object,
     case PROP_CREATED:
       g_value_set_boxed (value, self->created);
       break;
+    case PROP_CREATED_UNIX:
+      g_value_set_int64 (value, self->created != NULL ? g_date_time_to_unix (self->created) : 0);
+      break;
     case PROP_STATE:
       g_value_set_int (value, self->state);
       break;
@@ -119,6 +123,8 @@ sn_backup_class_init (SnBackupClass *klass)
   properties[PROP_LOCATION] = g_param_spec_int ("location", NULL, NULL, 0, 1, 0, flags);
   properties[PROP_SIZE] = g_param_spec_uint64 ("size", NULL, NULL, 0, G_MAXUINT64, 0, flags);
   properties[PROP_CREATED] = g_param_spec_boxed ("created", NULL, NULL, G_TYPE_DATE_TIME, flags);
+  /* The same as seconds since the epoch (0: unknown), for numeric sorters. */
+  properties[PROP_CREATED_UNIX] = g_param_spec_int64 ("created-unix", NULL, NULL, G_MININT64, G_MAXINT64, 0, flags);
   properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, 0, 2, 0, flags);
   properties[PROP_STATE_MESSAGE] = g_param_spec_string ("state-message", NULL, NULL, NULL, flags);
   properties[PROP_HAS_MANIFEST] = g_param_spec_boolean ("has-manifest", NULL, NULL, FALSE, flags);
@@ -202,6 +208,7 @@ _sn_backup_set_created (SnBackup  *self,
   g_clear_pointer (&self->created, g_date_time_unref);
   self->created = g_date_time_to_utc (created);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CREATED]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CREATED_UNIX]);
 }
 
 void

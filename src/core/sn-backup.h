@@ -37,7 +37,7 @@ typedef enum
 G_DECLARE_FINAL_TYPE (SnBackup, sn_backup, SN, BACKUP, GObject)
 
 /* Properties (all notify in the service's main context): name, path,
- * location, size, created, state, state-message, has-manifest, label. */
+ * location, size, created, created-unix, state, state-message, has-manifest, label. */
 const char       *sn_backup_get_name           (SnBackup  *self);   /* sweet_narcisse_YYYYMMDD_HHMMSS.dump */
 const char       *sn_backup_get_path           (SnBackup  *self);   /* local file, or NULL */
 const char       *sn_backup_get_remote_path    (SnBackup  *self);   /* PREFIX/NAME in the bucket, or NULL */
