@@ -34,6 +34,8 @@ struct _SnScalingResourcesPage
   SnComposeFile  *file;
   SnHostCapacity  capacity;
   GPtrArray      *resources;     /* SnServiceResources, in the combo's order */
+  char           *nginx_text;    /* nginx.conf, for the upstream of a change of instances */
+  GError         *nginx_error;   /* or why it could not be read */
   GtkWidget      *wizard;        /* weak pointer */
   gboolean        busy;
   gboolean        valid;
@@ -177,8 +179,41 @@ update_preview (SnScalingResourcesPage *self)
                             "and the old file back if anything fails."));
       self->valid = TRUE;
     }
+  if (change.replicas > 0 && (self->nginx_text != NULL || self->nginx_error != NULL))
+    {
+      /* the nginx part, in the same review: its diff, or why it is refused */
+      g_autofree char *nginx_new = NULL;
+      g_autofree char *message = sn_scaling_nginx_preview (self->profile, self->file, self->nginx_text,
+                                                           self->nginx_error, service->name,
+                                                           (guint)change.replicas, &nginx_new);
+      g_autofree char *nginx_path = sn_scaling_dup_nginx_path (self->profile);
+      g_autofree char *nginx_diff = nginx_new != NULL
+        ? sn_scaling_unified_diff (self->nginx_text, nginx_new, nginx_path, nginx_path) : g_strdup ("");
+      char *both = g_strdup_printf ("%s\n# nginx: %s\n%s", diff, message, nginx_diff);
+
+      g_free (diff);
+      diff = both;
+    }
   set_diff (self, diff);
   update_actions (self);
+}
+
+static void
+read_nginx_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(SnScalingResourcesPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *text = sn_scaling_read_nginx_finish (SN_HOST (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_free (self->nginx_text);
+  g_clear_error (&self->nginx_error);
+  self->nginx_text = text;
+  self->nginx_error = g_steal_pointer (&error);
+  update_preview (self);
 }
 
 static char *
@@ -250,6 +285,7 @@ read_cb (GObject      *object,
   adw_combo_row_set_selected (self->service_row, app);
   show_service (self);
   gtk_stack_set_visible_child_name (self->stack, "content");
+  sn_scaling_read_nginx_async (SN_HOST (object), self->cancellable, read_nginx_cb, g_object_ref (self));
 }
 
 static void
@@ -368,6 +404,8 @@ reset (SnScalingResourcesPage *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_pointer (&self->file, sn_compose_file_free);
   g_clear_pointer (&self->resources, g_ptr_array_unref);
+  g_clear_pointer (&self->nginx_text, g_free);
+  g_clear_error (&self->nginx_error);
   self->valid = FALSE;
   set_busy (self, FALSE);
   gtk_string_list_splice (self->services, 0, g_list_model_get_n_items (G_LIST_MODEL (self->services)), NULL);
@@ -424,6 +462,8 @@ sn_scaling_resources_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_SCALING_RESOURCES_PAGE);
   g_clear_pointer (&self->file, sn_compose_file_free);
   g_clear_pointer (&self->resources, g_ptr_array_unref);
+  g_clear_pointer (&self->nginx_text, g_free);
+  g_clear_error (&self->nginx_error);
   g_clear_object (&self->connection);
   g_clear_object (&self->profile);
   g_clear_object (&self->cancellable);
