@@ -340,6 +340,19 @@ test_apply_succeeds (void)
   live = read_file (live_path);
   g_assert_nonnull (strstr (live, "server sweetnarcisse-app-3:"));
   g_assert_cmpint (through_nginx (), ==, 200);
+
+  /* and back to one: the block is the one-instance block again, the rest unchanged */
+  g_clear_object (&runner);
+  runner = replicas_runner (sn_test_stack_profile (), "1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sn_runner_execute_sync (runner, NULL, &error), ==, SN_RUN_OUTCOME_SUCCEEDED);
+  g_assert_no_error (error);
+  g_clear_pointer (&after, g_free);
+  after = read_file (nginx_path);
+  g_assert_null (strstr (after, "sweetnarcisse-app-2"));
+  g_assert_nonnull (strstr (after, UPSTREAM_AFTER));
+  g_assert_cmpint (strncmp (after, UPSTREAM_BEFORE, strstr (UPSTREAM_BEFORE, "    upstream app {") - UPSTREAM_BEFORE), ==, 0);
+  g_assert_cmpint (through_nginx (), ==, 200);
   restore_stack ();
 }
 
