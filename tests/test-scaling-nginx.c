@@ -273,6 +273,38 @@ test_actions_declare (void)
     }
 }
 
+/* The gate is in the actions themselves, not only in the runner: called
+ * directly with a read-only profile, both refuse and nothing is written. */
+static void
+test_actions_refuse_read_only (void)
+{
+  static const char * const names[] = { "scaling.nginx.write", "scaling.nginx.restore" };
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  write_file (nginx_path, UPSTREAM_BEFORE UPSTREAM_AFTER);
+  before = read_file (nginx_path);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const SnActionInfo *info = sn_action_lookup (names[i]);
+      g_autoptr(SnActionContext) context = sn_action_context_new (sn_test_stack_ro_profile (), NULL);
+      g_autoptr(JsonObject) args = json_object_new ();
+      g_autoptr(GError) error = NULL;
+
+      sn_action_context_set_service (context, "host", G_OBJECT (host));
+      sn_action_context_set_service (context, "ssh", G_OBJECT (session));
+      json_object_set_string_member (args, "service", "app");
+      json_object_set_string_member (args, "replicas", "3");
+      json_object_set_string_member (args, "path", nginx_path);
+      json_object_set_string_member (args, "backup", compose_path);
+      g_assert_false (info->run (context, args, &error));
+      g_assert_error (error, SN_PROFILE_ERROR, SN_PROFILE_ERROR_LEVEL);
+    }
+  after = read_file (nginx_path);
+  g_assert_cmpstr (after, ==, before);
+  write_file (nginx_path, nginx_original);
+}
+
 /* On the stack: the real nginx ------------------------------------------------ */
 
 static void
@@ -432,6 +464,7 @@ main (int   argc,
   g_test_add_func ("/scaling/nginx/edit-keeps-the-rest", test_edit_keeps_the_rest);
   g_test_add_func ("/scaling/nginx/refused", test_refused);
   g_test_add_func ("/scaling/nginx/actions-declare", test_actions_declare);
+  g_test_add_func ("/scaling/nginx/actions-refuse-read-only", test_actions_refuse_read_only);
   g_test_add_func ("/scaling/nginx/real-config-refused", test_real_config_refused);
   g_test_add_func ("/scaling/nginx/apply-succeeds", test_apply_succeeds);
   g_test_add_func ("/scaling/nginx/broken-upstream-reverts", test_broken_upstream_reverts);
