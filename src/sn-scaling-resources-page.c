@@ -31,6 +31,9 @@ struct _SnScalingResourcesPage
   SnComposeFile  *file;
   SnHostCapacity  capacity;
   GPtrArray      *resources;     /* SnServiceResources, in the combo's order */
+  char           *nginx_text;    /* nginx.conf, for the upstream of a change of instances */
+  GError         *nginx_error;   /* or why it could not be read */
+  GCancellable   *nginx_cancellable;
   GtkWidget      *wizard;        /* weak pointer */
   gboolean        valid;
 
@@ -169,8 +172,41 @@ update_preview (SnScalingResourcesPage *self)
                             "and the old file back if anything fails."));
       self->valid = TRUE;
     }
+  if (change.replicas > 0 && (self->nginx_text != NULL || self->nginx_error != NULL))
+    {
+      /* the nginx part, in the same review: its diff, or why it is refused */
+      g_autofree char *nginx_new = NULL;
+      g_autofree char *message = sn_scaling_nginx_preview (sn_area_page_get_profile (SN_AREA_PAGE (self)), self->file, self->nginx_text,
+                                                           self->nginx_error, service->name,
+                                                           (guint)change.replicas, &nginx_new);
+      g_autofree char *nginx_path = sn_scaling_dup_nginx_path (sn_area_page_get_profile (SN_AREA_PAGE (self)));
+      g_autofree char *nginx_diff = nginx_new != NULL
+        ? sn_scaling_unified_diff (self->nginx_text, nginx_new, nginx_path, nginx_path) : g_strdup ("");
+      char *both = g_strdup_printf ("%s\n# nginx: %s\n%s", diff, message, nginx_diff);
+
+      g_free (diff);
+      diff = both;
+    }
   set_diff (self, diff);
   update_actions (self);
+}
+
+static void
+read_nginx_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(SnScalingResourcesPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *text = sn_scaling_read_nginx_finish (SN_HOST (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_free (self->nginx_text);
+  g_clear_error (&self->nginx_error);
+  self->nginx_text = text;
+  self->nginx_error = g_steal_pointer (&error);
+  update_preview (self);
 }
 
 static char *
@@ -246,6 +282,11 @@ resources_page_load_finish (SnAreaPage    *page,
   adw_action_row_set_subtitle (self->capacity_row, capacity);
   adw_combo_row_set_selected (self->service_row, app);
   show_service (self);
+  /* nginx.conf follows, for the upstream of a change of instances. */
+  g_cancellable_cancel (self->nginx_cancellable);
+  g_clear_object (&self->nginx_cancellable);
+  self->nginx_cancellable = g_cancellable_new ();
+  sn_scaling_read_nginx_async (SN_HOST (source), self->nginx_cancellable, read_nginx_cb, g_object_ref (self));
   return TRUE;
 }
 
@@ -316,6 +357,10 @@ resources_page_reset (SnAreaPage *page)
 
   g_clear_pointer (&self->file, sn_compose_file_free);
   g_clear_pointer (&self->resources, g_ptr_array_unref);
+  g_clear_pointer (&self->nginx_text, g_free);
+  g_clear_error (&self->nginx_error);
+  g_cancellable_cancel (self->nginx_cancellable);
+  g_clear_object (&self->nginx_cancellable);
   self->valid = FALSE;
   gtk_string_list_splice (self->services, 0, g_list_model_get_n_items (G_LIST_MODEL (self->services)), NULL);
   set_diff (self, "");
@@ -348,6 +393,10 @@ sn_scaling_resources_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), SN_TYPE_SCALING_RESOURCES_PAGE);
   g_clear_pointer (&self->file, sn_compose_file_free);
   g_clear_pointer (&self->resources, g_ptr_array_unref);
+  g_clear_pointer (&self->nginx_text, g_free);
+  g_clear_error (&self->nginx_error);
+  g_cancellable_cancel (self->nginx_cancellable);
+  g_clear_object (&self->nginx_cancellable);
 
   G_OBJECT_CLASS (sn_scaling_resources_page_parent_class)->dispose (object);
 }

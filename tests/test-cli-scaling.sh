@@ -110,6 +110,45 @@ d = json.load(open(sys.argv[1]))
 sys.exit(0 if [c for c in d["containers"] if c["name"] == "sweetnarcisse-app-1"][0]["mem_limit"] == 768 * 1048576 else 1)
 ' "$out"
 
+# --- replicas: the compose diff and nginx's upstream ------------------------------------
+nginx_conf=$DEPLOY_PATH/nginx/nginx.conf
+nginx_orig=$tmp/nginx.orig
+cp "$nginx_conf" "$nginx_orig"
+cp "$compose" "$original"
+nothing_written() { cmp -s "$compose" "$original" && cmp -s "$nginx_conf" "$nginx_orig"; }
+
+ctl --profile demo scaling set app --replicas 3 --dry-run
+check "replicas --dry-run, the real nginx.conf: exit 0" status_is 0
+check "replicas --dry-run, the real nginx.conf: the compose diff" stdout_has '^+      replicas: 3$'
+check "replicas --dry-run, the real nginx.conf: no nginx diff" bash -c "! grep -q 'nginx.conf' '$out'"
+check "replicas --dry-run, the real nginx.conf: the nginx part is refused, saying why" \
+    stderr_has 'no “upstream app” block: it sends requests straight to http://app:3000'
+check "replicas --dry-run, the real nginx.conf: nothing written" nothing_written
+
+# nginx.conf balancing through an upstream block, as the runbook wants
+py '
+import sys
+p = sys.argv[1]; t = open(p).read()
+t = t.replace("http {\n", "http {\n    upstream app {\n        least_conn;\n        server sweetnarcisse-app-1:3000;\n    }\n", 1)
+open(p, "w").write(t.replace("proxy_pass http://app:3000;", "proxy_pass http://app;"))
+' "$nginx_conf"
+cp "$nginx_conf" "$nginx_orig"
+ctl --profile demo scaling set app --replicas 3 --dry-run
+check "replicas --dry-run with an upstream: exit 0" status_is 0
+check "replicas --dry-run with an upstream: the compose diff" stdout_has "^+++ $compose\$"
+check "replicas --dry-run with an upstream: the nginx diff after it" py '
+import sys
+t = open(sys.argv[1]).read()
+i, j = t.find("+++ " + sys.argv[2]), t.find("+++ " + sys.argv[3])
+ok = 0 <= i < j and "+        server sweetnarcisse-app-3:3000;\n" in t[j:] and " upstream app {" in t[j:]
+ok = ok and "\n-        server sweetnarcisse-app-1:3000;\n" not in t and "+        server sweetnarcisse-app-2:3000;\n" in t
+sys.exit(0 if ok else 1)
+' "$out" "$compose" "$nginx_conf"
+check "replicas --dry-run with an upstream: the real names, not the runbook's app1..appN" stderr_has 'sweetnarcisse-app-1'
+check "replicas --dry-run with an upstream: nothing written" nothing_written
+ctl --profile scale-ro scaling set app --replicas 3 --yes
+check "read-only profile: replicas refused (exit 3), nothing written" bash -c "[ $rc -eq 3 ] && cmp -s '$compose' '$original' && cmp -s '$nginx_conf' '$nginx_orig'"
+
 printf 'services:\n  app:\n    image: x\n   mem_limit: [1g\n' > "$compose"
 cp "$compose" "$original"
 ctl --profile demo scaling resources

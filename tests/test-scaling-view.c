@@ -56,6 +56,14 @@ resources_loaded (gpointer data)
 }
 
 static gboolean
+nginx_part_shown (gpointer data)
+{
+  g_autofree char *diff = sn_scaling_resources_page_dup_diff (data);
+
+  return strstr (diff, "# nginx: ") != NULL;
+}
+
+static gboolean
 declare_dialog_open (gpointer data)
 {
   return sn_test_find_toplevel (SN_TYPE_INCIDENT_DECLARE_DIALOG) != NULL;
@@ -188,6 +196,17 @@ test_resources (void)
   g_assert_cmpstr (memory, ==, "768M");
   g_assert_cmpstr (service, ==, "app");
   sn_test_destroy_window (wizard);
+  set_entry (view, "scaling-memory", "");
+
+  /* more instances: nginx's part in the same review; the stack's nginx.conf
+   * is the real one (no upstream block), so it says it is refused and why */
+  set_entry (view, "scaling-replicas", "3");
+  g_assert_true (sn_test_wait_until (nginx_part_shown, page, 30000));
+  g_clear_pointer (&diff, g_free);
+  diff = sn_scaling_resources_page_dup_diff (page);
+  g_assert_nonnull (strstr (diff, "\n+      replicas: 3\n"));
+  g_assert_nonnull (strstr (diff, "# nginx: nginx.conf has no “upstream app” block"));
+  g_assert_nonnull (strstr (diff, "http://app:3000"));
 
   sn_test_destroy_window (window);
 }

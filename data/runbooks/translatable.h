@@ -142,7 +142,7 @@ N_("The earlier version answers");
 
 /* scaling-apply.json */
 N_("Change a service's resources");
-N_("Changes the CPU and memory limits and reservations or the number of instances of one service in docker-compose.yml (runbook §5.1, §5.2), then restarts what changed. The plan shows the exact change to the file. The file is backed up and written in one go, and Docker checks it before anything restarts; and if the check, the restart or the site fails afterwards the old file is put back and the stack restarted with it. Only the values concerned change in the file: comments and order stay. On the real server the app has no deploy: section yet. nginx finds the app's instances by name only when it starts or reloads, so it is checked and reloaded at the end.");
+N_("Changes the CPU and memory limits and reservations or the number of instances of one service in docker-compose.yml (runbook §5.1, §5.2), then restarts what changed. The plan shows the exact change to the file. The file is backed up and written in one go, and Docker checks it before anything restarts; and if the check, the restart or the site fails afterwards the old file is put back and the stack restarted with it. Only the values concerned change in the file: comments and order stay. On the real server the app has no deploy: section yet. When the number of instances changes, the upstream block of nginx.conf named after the service is rewritten (least_conn, one server line per instance, with the names Docker Compose gives them: project-service-1..N, not the runbook's app1..appN) and backed up; the real nginx.conf has no upstream block (it proxies straight to app:3000), and then nginx.conf is not touched and the plan says so. nginx finds the app's instances by name only when it starts or reloads, so it is checked with nginx -t and reloaded at the end; if the check fails, both files are put back.");
 N_("Service");
 N_("The compose service, such as app");
 N_("CPU limit");
@@ -156,6 +156,7 @@ N_("Instances");
 N_("Number of containers of the service; empty to keep it");
 N_("Back up and write docker-compose.yml");
 N_("Check the file with docker compose config");
+N_("Back up and rewrite nginx's upstream for the new number of instances");
 N_("Apply it: docker compose up -d");
 N_("Check nginx's configuration");
 N_("Reload nginx so that it finds the app's instances");

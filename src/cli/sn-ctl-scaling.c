@@ -294,6 +294,36 @@ scaling_resources (SnCtl  *ctl,
   return SN_CTL_EXIT_OK;
 }
 
+/* The nginx part of a change of instances: the diff of nginx.conf, or why
+ * it is refused (on stderr, so that stdout stays a patch). */
+static void
+print_nginx_preview (SnConnection  *connection,
+                     SnProfile     *profile,
+                     SnComposeFile *file,
+                     const char    *service,
+                     guint          replicas)
+{
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
+  g_autoptr(GError) read_error = NULL;
+  g_autofree char *old_text = NULL;
+  g_autofree char *new_text = NULL;
+  g_autofree char *message = NULL;
+  SnHost *host = sn_connection_get_host (connection);
+
+  sn_await_push_private (&await);
+  sn_scaling_read_nginx_async (host, NULL, sn_await_callback, &await);
+  old_text = sn_scaling_read_nginx_finish (host, sn_await_result (&await), &read_error);
+  message = sn_scaling_nginx_preview (profile, file, old_text, read_error, service, replicas, &new_text);
+  g_printerr ("nginx: %s\n", message);
+  if (new_text != NULL)
+    {
+      g_autofree char *path = sn_scaling_dup_nginx_path (profile);
+      g_autofree char *diff = sn_scaling_unified_diff (old_text, new_text, path, path);
+
+      g_print ("%s", diff);
+    }
+}
+
 static int
 scaling_set (SnCtl  *ctl,
              int     argc,
@@ -316,14 +346,18 @@ scaling_set (SnCtl  *ctl,
     { "cpus-reservation", 0, 0, G_OPTION_ARG_STRING, &cpus_res, N_("CPU reservation"), N_("N") },
     { "memory-reservation", 0, 0, G_OPTION_ARG_STRING, &memory_res, N_("Memory reservation"), N_("SIZE") },
     { "replicas", 0, 0, G_OPTION_ARG_INT, &replicas, N_("Number of instances"), N_("N") },
-    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &options.dry_run, N_("Print the change to docker-compose.yml; change nothing"), NULL },
+    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &options.dry_run, N_("Print the changes to docker-compose.yml and nginx.conf; change nothing"), NULL },
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &options.yes, N_("Do not ask (needed without a terminal)"), NULL },
     { NULL }
   };
 
   context = sn_ctl_option_context_new ("scaling set", _("SERVICE"),
                                        _("Change a service’s resources in docker-compose.yml through the "
-                                         "runbook scaling-apply (backup, check, up -d, revert on failure)."),
+                                         "runbook scaling-apply (backup, check, up -d, revert on failure). "
+                                         "With --replicas, the service’s upstream block in nginx.conf is "
+                                         "rewritten too, checked with nginx -t and reloaded; when nginx.conf "
+                                         "has no such block (the real one proxies straight to app:3000), "
+                                         "only nginx’s reload is done and the output says why."),
                                        entries);
   if (!sn_ctl_parse_options (context, "scaling set", &argc, &argv, &status))
     return status;
@@ -362,6 +396,8 @@ scaling_set (SnCtl  *ctl,
       if (*diff == '\0')
         g_printerr ("%s\n", _("docker-compose.yml already has these values: nothing would change."));
       g_print ("%s", diff);
+      if (replicas > 0)
+        print_nginx_preview (connection, profile, file, argv[1], (guint)replicas);
       return SN_CTL_EXIT_OK;
     }
 

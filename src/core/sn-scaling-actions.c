@@ -13,7 +13,7 @@
 #include "sn-action.h"
 #include "sn-await.h"
 #include "sn-host-command.h"
-#include "sn-scaling.h"
+#include "sn-scaling-private.h"
 
 #define COMPOSE_UP_TIMEOUT_MS (10 * 60 * 1000)
 
@@ -270,11 +270,13 @@ static const SnActionInfo restore_action = {
 /**
  * sn_scaling_actions_register:
  *
- * Registers `scaling.resources.write` and `scaling.resources.restore`.
+ * Registers `scaling.resources.write` and `scaling.resources.restore`, and
+ * `scaling.nginx.write` and `scaling.nginx.restore`.
  */
 void
 sn_scaling_actions_register (void)
 {
   sn_action_register (&write_action);
   sn_action_register (&restore_action);
+  _sn_scaling_nginx_actions_register ();
 }

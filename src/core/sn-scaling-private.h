@@ -23,4 +23,6 @@ void         _sn_threshold_set_result      (SnThreshold             *self,
                                             guint                    step,
                                             double                   warning_ratio);
 
+void         _sn_scaling_nginx_actions_register (void);
+
 G_END_DECLS

@@ -246,6 +246,48 @@ gboolean       sn_scaling_parse_capacity      (const char          *text,
 GHashTable    *sn_scaling_change_to_params    (const char          *service,
                                                const SnResourcesChange *change);
 
+/* ---- Instances and nginx's upstream (runbook §5.2) -------------------- */
+
+/* DEPLOY/nginx/nginx.conf */
+char          *sn_scaling_dup_nginx_path      (SnProfile           *profile);
+/* The compose project: the deploy directory's name ("sweetnarcisse") */
+char          *sn_scaling_dup_project_name    (SnProfile           *profile);
+/* The block `upstream SERVICE { least_conn; server PROJECT-SERVICE-i:PORT; }` */
+char          *sn_scaling_nginx_upstream      (const char          *project,
+                                               const char          *service,
+                                               guint                port,
+                                               guint                replicas,
+                                               const char          *params,
+                                               const char * const  *extra,
+                                               const char          *indent,
+                                               const char          *inner);
+/* nginx.conf with only its `upstream SERVICE` block rewritten for @replicas;
+ * SN_SCALING_ERROR_UNSUPPORTED when there is no such block. */
+char          *sn_scaling_nginx_apply         (const char          *text,
+                                               const char          *project,
+                                               const char          *service,
+                                               guint                replicas,
+                                               GError             **error);
+char          *sn_scaling_nginx_names_note    (const char          *project,
+                                               const char          *service,
+                                               guint                replicas);
+/* The message for people about the nginx part, and the new text (or NULL
+ * when the nginx part is refused or does not change). */
+char          *sn_scaling_nginx_preview       (SnProfile           *profile,
+                                               SnComposeFile       *compose,
+                                               const char          *nginx_text,
+                                               const GError        *read_error,
+                                               const char          *service,
+                                               guint                replicas,
+                                               char               **new_text);
+void           sn_scaling_read_nginx_async    (SnHost              *host,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+char          *sn_scaling_read_nginx_finish   (SnHost              *host,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
 /* ---- PostgreSQL read replica (runbook §5.3): status and checklist ------ */
 
 const char * const *sn_scaling_replica_checklist   (void);

@@ -403,6 +403,14 @@ def prometheus_text():
             continue
         fam("sweet_narcisse_cache_" + name, "gauge", help_)
         out.append("sweet_narcisse_cache_%s %s" % (name, value))
+    # prom-client's process_cpu_* defaults (target-system.md §3.2), from this process's real CPU time
+    t = os.times()
+    fam("process_cpu_user_seconds_total", "counter", "Total user CPU time spent in seconds.")
+    out.append("process_cpu_user_seconds_total %.6f" % t.user)
+    fam("process_cpu_system_seconds_total", "counter", "Total system CPU time spent in seconds.")
+    out.append("process_cpu_system_seconds_total %.6f" % t.system)
+    fam("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.")
+    out.append("process_cpu_seconds_total %.6f" % (t.user + t.system))
     fam("process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.")
     out.append("process_start_time_seconds %d" % int(START_WALL))
     try:
