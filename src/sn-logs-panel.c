@@ -44,9 +44,11 @@ struct _SnLogsPanel
   GtkLabel           *status_label;
   GtkToggleButton    *pause_button;
 
-  /* The frame clock watched while mapped, to tell layout from the person */
+  /* The frame clock watched while mapped, to tell layout from the person,
+   * and to publish the lines that arrived, once a frame */
   GdkFrameClock      *frame_clock;
   gulong              before_paint_id;
+  gulong              update_id;
   gulong              after_paint_id;
 
   SnLogLevel          min_level;
@@ -193,6 +195,28 @@ after_paint_cb (SnLogsPanel *self)
     scroll_to_end (self);
 }
 
+/*
+ * Lines are published in the frame's update phase, before layout: one
+ * model change (and one filter and list update) a frame, however many
+ * batches the stream delivered since the last one, and no more than
+ * SN_LOGS_PANEL_MAX_LINES_PER_FRAME lines, so a burst (or a resume with
+ * lines held) spreads over frames instead of stalling one.
+ */
+static void
+update_cb (SnLogsPanel   *self,
+           GdkFrameClock *clock)
+{
+  if (sn_log_model_flush_some (self->model, SN_LOGS_PANEL_MAX_LINES_PER_FRAME) > 0)
+    gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_UPDATE);
+}
+
+static void
+lines_pending_cb (SnLogsPanel *self)
+{
+  if (self->frame_clock != NULL)
+    gdk_frame_clock_request_phase (self->frame_clock, GDK_FRAME_CLOCK_PHASE_UPDATE);
+}
+
 static void
 watch_frames (SnLogsPanel *self,
               gboolean     watch)
@@ -200,6 +224,7 @@ watch_frames (SnLogsPanel *self,
   if (self->frame_clock != NULL)
     {
       g_clear_signal_handler (&self->before_paint_id, self->frame_clock);
+      g_clear_signal_handler (&self->update_id, self->frame_clock);
       g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
       g_clear_object (&self->frame_clock);
     }
@@ -210,26 +235,55 @@ watch_frames (SnLogsPanel *self,
       g_object_ref (self->frame_clock);
       self->before_paint_id = g_signal_connect_swapped (self->frame_clock, "before-paint",
                                                         G_CALLBACK (before_paint_cb), self);
+      self->update_id = g_signal_connect_swapped (self->frame_clock, "update",
+                                                  G_CALLBACK (update_cb), self);
       self->after_paint_id = g_signal_connect_swapped (self->frame_clock, "after-paint",
                                                        G_CALLBACK (after_paint_cb), self);
     }
+  /* Unmapped (another page shown), the model's own timer publishes. */
+  if (self->model != NULL)
+    sn_log_model_set_frame_driven (self->model, self->frame_clock != NULL);
 }
 
 /* Rows ------------------------------------------------------------------ */
+
+/*
+ * A row is one GtkInscription, recycled by the list view: its size comes
+ * from the font, not from the text, so binding a line lays out nothing but
+ * the visible row; the full line is in its tooltip, asked for on hover only
+ * (gtk_widget_set_tooltip_text() on every bind queries the pointer).
+ */
+static gboolean
+row_query_tooltip_cb (GtkWidget   *row,
+                      int          x,
+                      int          y,
+                      gboolean     keyboard,
+                      GtkTooltip  *tooltip,
+                      GtkListItem *item)
+{
+  SnLogLine *line = gtk_list_item_get_item (item);
+
+  if (line == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, sn_log_line_get_text (line));
+  return TRUE;
+}
 
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            gpointer                  user_data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *row = gtk_inscription_new (NULL);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "monospace");
-  gtk_widget_add_css_class (label, "log-line");
-  gtk_list_item_set_child (item, label);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (row), 0);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (row), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (row), 80);
+  gtk_widget_add_css_class (row, "monospace");
+  gtk_widget_add_css_class (row, "log-line");
+  gtk_widget_set_has_tooltip (row, TRUE);
+  g_signal_connect (row, "query-tooltip", G_CALLBACK (row_query_tooltip_cb), item);
+  gtk_list_item_set_child (item, row);
 }
 
 static void
@@ -238,15 +292,19 @@ bind_row (GtkSignalListItemFactory *factory,
           gpointer                  user_data)
 {
   SnLogLine *line = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
+  GtkWidget *row = gtk_list_item_get_child (item);
   SnLogLevel level = sn_log_line_get_level (line);
+  guint shown = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "sn-level")); /* level + 1 */
 
-  gtk_label_set_text (GTK_LABEL (label), sn_log_line_get_text (line));
-  gtk_widget_set_tooltip_text (label, sn_log_line_get_text (line));
-  for (guint i = 0; i < G_N_ELEMENTS (level_classes); i++)
-    gtk_widget_remove_css_class (label, level_classes[i]);
-  if ((guint) level < G_N_ELEMENTS (level_classes))
-    gtk_widget_add_css_class (label, level_classes[level]);
+  gtk_inscription_set_text (GTK_INSCRIPTION (row), sn_log_line_get_text (line));
+  /* The level's class, changed only when the level does. */
+  if (shown != (guint) level + 1 && (guint) level < G_N_ELEMENTS (level_classes))
+    {
+      if (shown > 0)
+        gtk_widget_remove_css_class (row, level_classes[shown - 1]);
+      gtk_widget_add_css_class (row, level_classes[level]);
+      g_object_set_data (G_OBJECT (row), "sn-level", GUINT_TO_POINTER ((guint) level + 1));
+    }
 }
 
 /* Streaming --------------------------------------------------------------- */
@@ -343,7 +401,15 @@ filter_changed_cb (SnLogsPanel *self)
   g_free (self->needle);
   self->needle = text != NULL && *text != '\0' ? g_strdup (text) : NULL;
   self->min_level = level;
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  /* No filter at all when nothing is asked: the filter model then passes
+   * the lines through without keeping (and shifting, as the window moves,
+   * once a frame) a bitset of the whole window. */
+  if (self->needle == NULL && self->min_level == SN_LOG_LEVEL_UNKNOWN)
+    gtk_filter_list_model_set_filter (self->filtered, NULL);
+  else if (gtk_filter_list_model_get_filter (self->filtered) == NULL)
+    gtk_filter_list_model_set_filter (self->filtered, GTK_FILTER (self->filter));
+  else
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_status (self);
 }
 
@@ -606,8 +672,7 @@ sn_logs_panel_init (SnLogsPanel *self)
   self->stick_to_end = TRUE;
   self->model = sn_log_model_new (SN_LOG_MODEL_DEFAULT_CAPACITY);
   self->filter = gtk_custom_filter_new (filter_line, self, NULL);
-  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->model)),
-                                              GTK_FILTER (g_object_ref (self->filter)));
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->model)), NULL);
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));
 
   factory = gtk_signal_list_item_factory_new ();
@@ -624,6 +689,8 @@ sn_logs_panel_init (SnLogsPanel *self)
   g_signal_connect_object (self->model, "notify::streaming", G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "notify::n-skipped", G_CALLBACK (update_status), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "lines-pending", G_CALLBACK (lines_pending_cb), self,
                            G_CONNECT_SWAPPED);
 
   adj = gtk_scrolled_window_get_vadjustment (self->scroller);

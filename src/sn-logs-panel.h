@@ -14,6 +14,9 @@ G_BEGIN_DECLS
 
 #define SN_TYPE_LOGS_PANEL (sn_logs_panel_get_type ())
 
+/* While shown, lines are published once a frame, this many at most. */
+#define SN_LOGS_PANEL_MAX_LINES_PER_FRAME 2000
+
 G_DECLARE_FINAL_TYPE (SnLogsPanel, sn_logs_panel, SN, LOGS_PANEL, GtkWidget)
 
 GtkWidget  *sn_logs_panel_new          (void);

@@ -19,6 +19,10 @@
 #include "sn-result-grid.h"
 
 #define MAX_CELL_CHARS 200
+/* A column's width, in characters: from its title and first rows. */
+#define MIN_COLUMN_CHARS 4
+#define MAX_COLUMN_CHARS 48
+#define WIDTH_SAMPLE_ROWS 100
 
 struct _SnResultGrid
 {
@@ -50,19 +54,51 @@ G_DEFINE_FINAL_TYPE (SnResultGrid, sn_result_grid, GTK_TYPE_WIDGET)
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+/*
+ * Cells are GtkInscriptions: their size comes from a width in characters
+ * fixed for the column, not from measuring each text, so scrolling binds
+ * and draws the visible cells and lays out nothing else, and the columns
+ * keep their widths as rows pass. The width is the widest of the title
+ * and the first rows bound, between MIN and MAX_COLUMN_CHARS; wider text is
+ * ellipsized, whole in the copy.
+ */
 static void
 cell_setup_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                gpointer                  user_data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *cell = gtk_inscription_new (NULL);
 
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 48);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_widget_set_margin_start (label, 4);
-  gtk_widget_set_margin_end (label, 4);
-  gtk_list_item_set_child (item, label);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_widget_set_margin_start (cell, 4);
+  gtk_widget_set_margin_end (cell, 4);
+  gtk_list_item_set_child (item, cell);
+}
+
+/* Measured once a column, at its first cell (@first, a row still held). */
+static guint
+column_chars (GtkListItemFactory *factory,
+              SnQueryResult      *result,
+              guint               column,
+              guint               first)
+{
+  guint chars = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "chars"));
+  guint end;
+
+  if (chars > 0)
+    return chars;
+
+  chars = (guint) g_utf8_strlen (sn_query_result_get_column_name (result, column), -1) + 2;
+  end = MIN (sn_query_result_get_n_rows (result), first + WIDTH_SAMPLE_ROWS);
+  for (guint r = first; r < end && chars < MAX_COLUMN_CHARS; r++)
+    {
+      g_autofree char *text = sn_query_result_dup_display (result, r, column, MAX_COLUMN_CHARS);
+
+      chars = MAX (chars, (guint) g_utf8_strlen (text, -1));
+    }
+  chars = CLAMP (chars, MIN_COLUMN_CHARS, MAX_COLUMN_CHARS);
+  g_object_set_data (G_OBJECT (factory), "chars", GUINT_TO_POINTER (chars));
+  return chars;
 }
 
 static void
@@ -70,29 +106,36 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               gpointer                  user_data)
 {
-  GtkWidget *label = gtk_list_item_get_child (item);
+  GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (item));
   SnQueryRow *row = gtk_list_item_get_item (item);
   guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "column"));
   SnQueryResult *result = sn_query_row_get_result (row);
   guint index = sn_query_row_get_index (row);
+  SnColumnKind kind = sn_query_result_get_column_kind (result, column);
   g_autofree char *text = NULL;
 
+  gtk_inscription_set_nat_chars (cell, column_chars (GTK_LIST_ITEM_FACTORY (factory), result, column, index));
   if (sn_query_result_is_null (result, index, column))
     {
-      gtk_label_set_text (GTK_LABEL (label), "NULL");
-      gtk_widget_add_css_class (label, "database-null");
+      gtk_inscription_set_text (cell, "NULL");
+      gtk_widget_add_css_class (GTK_WIDGET (cell), "database-null");
     }
   else
     {
-      text = sn_query_row_dup_display (row, column, MAX_CELL_CHARS);
-      gtk_label_set_text (GTK_LABEL (label), text);
-      gtk_widget_remove_css_class (label, "database-null");
+      /* Numbers and times are shown as sent: no copy. */
+      if (kind == SN_COLUMN_KIND_NUMBER || kind == SN_COLUMN_KIND_TIMESTAMP)
+        gtk_inscription_set_text (cell, sn_query_result_get_value (result, index, column));
+      else
+        {
+          text = sn_query_row_dup_display (row, column, MAX_CELL_CHARS);
+          gtk_inscription_set_text (cell, text);
+        }
+      gtk_widget_remove_css_class (GTK_WIDGET (cell), "database-null");
     }
 
-  gtk_label_set_xalign (GTK_LABEL (label),
-                        sn_query_result_get_column_kind (result, column) == SN_COLUMN_KIND_NUMBER ? 1.0 : 0.0);
-  g_object_set_data (G_OBJECT (label), "sn-row", GUINT_TO_POINTER (index + 1));
-  g_object_set_data (G_OBJECT (label), "sn-column", GUINT_TO_POINTER (column + 1));
+  gtk_inscription_set_xalign (cell, kind == SN_COLUMN_KIND_NUMBER ? 1.0 : 0.0);
+  g_object_set_data (G_OBJECT (cell), "sn-row", GUINT_TO_POINTER (index + 1));
+  g_object_set_data (G_OBJECT (cell), "sn-column", GUINT_TO_POINTER (column + 1));
 }
 
 /* The sort order the person clicked, found through the column sorters:

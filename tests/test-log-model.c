@@ -249,6 +249,77 @@ test_throttle_and_pause (void)
   g_assert_true (g_str_has_suffix (text, "line 2499\n"));
 }
 
+static void
+count_pending (SnLogModel *model,
+               guint      *count)
+{
+  (*count)++;
+}
+
+static void
+assert_lines (SnLogModel *model,
+              guint       n)
+{
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SnLogLine) line = g_list_model_get_item (G_LIST_MODEL (model), i);
+      g_autofree char *expected = g_strdup_printf ("line %u", i);
+
+      g_assert_cmpstr (sn_log_line_get_text (line), ==, expected);
+    }
+}
+
+/* Frame-driven: no timer; the driver is told once, publishes a share at a
+ * time in order, nothing while paused, and is told again on resume. */
+static void
+test_frame_driven (void)
+{
+  g_autoptr(SnLogModel) model = sn_log_model_new (1000);
+  Mirror mirror = { 0 };
+  guint told = 0;
+  gboolean done = FALSE;
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &mirror);
+  g_signal_connect (model, "lines-pending", G_CALLBACK (count_pending), &told);
+  sn_log_model_set_frame_driven (model, TRUE);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("line %u", i);
+
+      sn_log_model_append (model, line);
+    }
+  g_assert_cmpuint (told, ==, 1);
+  g_timeout_add (250, quit_later, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (mirror.emissions, ==, 0);
+  g_assert_cmpuint (sn_log_model_flush_some (model, 2), ==, 3);
+  g_assert_cmpuint (mirror.emissions, ==, 1);
+  assert_lines (model, 2);
+
+  sn_log_model_set_paused (model, TRUE);
+  g_assert_cmpuint (sn_log_model_flush_some (model, 2), ==, 0);
+  assert_lines (model, 2);
+  sn_log_model_set_paused (model, FALSE);
+  g_assert_cmpuint (told, ==, 2);
+  g_assert_cmpuint (sn_log_model_flush_some (model, 100), ==, 0);
+  assert_lines (model, 5);
+
+  /* Back on the timer, what waits is published without a driver. */
+  {
+    g_autofree char *line = g_strdup ("line 5");
+
+    sn_log_model_append (model, line);
+  }
+  sn_log_model_set_frame_driven (model, FALSE);
+  done = FALSE;
+  g_timeout_add (250, quit_later, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  assert_lines (model, 6);
+}
+
 typedef struct
 {
   gboolean done;
@@ -386,6 +457,7 @@ main (int   argc,
   g_test_add_func ("/core/log-model/compose-prefix", test_prefix);
   g_test_add_func ("/core/log-model/100000-lines", test_window);
   g_test_add_func ("/core/log-model/throttle-and-pause", test_throttle_and_pause);
+  g_test_add_func ("/core/log-model/frame-driven", test_frame_driven);
   g_test_add_func ("/core/log-model/live-stream", test_live_stream);
 
   return g_test_run ();

@@ -209,6 +209,139 @@ test_follow (void)
   sn_test_destroy_window (window);
 }
 
+/* Once a frame ------------------------------------------------------------ */
+
+typedef struct
+{
+  GArray  *added;      /* lines added by each items-changed of the model */
+  GArray  *per_frame;  /* additions signalled within each painted frame */
+  guint    in_frame;   /* additions since the last frame */
+  guint    frames;
+} Frames;
+
+static void
+model_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Frames     *frames)
+{
+  if (added > 0)
+    {
+      g_array_append_val (frames->added, added);
+      frames->in_frame++;
+    }
+}
+
+static void
+frame_painted_cb (GdkFrameClock *clock,
+                  Frames        *frames)
+{
+  g_array_append_val (frames->per_frame, frames->in_frame);
+  frames->in_frame = 0;
+  frames->frames++;
+}
+
+static gboolean
+frames_painted (gpointer data)
+{
+  Frames *frames = ((gpointer *) data)[0];
+  guint until = GPOINTER_TO_UINT (((gpointer *) data)[1]);
+
+  return frames->frames >= until;
+}
+
+/* Waits for the next painted frame of @widget (a draw is asked for, so
+ * there is one even if nothing else asks). */
+static void
+wait_frame (GtkWidget *widget,
+            Frames    *frames)
+{
+  gpointer data[2] = { frames, GUINT_TO_POINTER (frames->frames + 1) };
+
+  gtk_widget_queue_draw (widget);
+  g_assert_true (sn_test_wait_until (frames_painted, data, 10000));
+}
+
+/* Lines 0..n-1 of the model are "batch line NNNNNN" in order, from @first. */
+static void
+assert_in_order (SnLogModel *model,
+                 guint       first,
+                 guint       n)
+{
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SnLogLine) line = g_list_model_get_item (G_LIST_MODEL (model), i);
+      g_autofree char *expected = g_strdup_printf ("batch line %06u", first + i);
+
+      g_assert_cmpstr (sn_log_line_get_text (line), ==, expected);
+    }
+}
+
+/*
+ * Lines that arrive in many batches between two frames are published in the
+ * next frame, in one model change, in order; a burst bigger than a frame's
+ * share spreads over frames, one change each, never more than the share.
+ */
+static void
+test_once_a_frame (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *panel = sn_logs_panel_new ();
+  SnLogModel *model = sn_logs_panel_get_model (SN_LOGS_PANEL (panel));
+  Frames frames = { g_array_new (FALSE, FALSE, sizeof (guint)), g_array_new (FALSE, FALSE, sizeof (guint)) };
+  guint next = 0, burst = SN_LOGS_PANEL_MAX_LINES_PER_FRAME * 5 / 2;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 400);
+  gtk_window_set_child (GTK_WINDOW (window), panel);
+  gtk_window_present (GTK_WINDOW (window));
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (frame_painted_cb), &frames);
+  g_signal_connect (model, "items-changed", G_CALLBACK (model_changed_cb), &frames);
+  wait_frame (window, &frames);
+  wait_frame (window, &frames);
+  g_array_set_size (frames.added, 0);
+  g_array_set_size (frames.per_frame, 0);
+
+  /* Ten batches of 100 before a frame: the next frame has them all, in one change. */
+  for (guint batch = 0; batch < 10; batch++)
+    for (guint i = 0; i < 100; i++, next++)
+      {
+        g_autofree char *text = g_strdup_printf ("app-1  | batch line %06u", next);
+
+        sn_log_model_append (model, text);
+      }
+  wait_frame (window, &frames);
+  g_assert_cmpuint (frames.added->len, ==, 1);
+  g_assert_cmpuint (g_array_index (frames.added, guint, 0), ==, 1000);
+  assert_in_order (model, 0, 1000);
+
+  /* A burst of two and a half frames' share: three frames, one change each. */
+  g_array_set_size (frames.added, 0);
+  g_array_set_size (frames.per_frame, 0);
+  for (guint i = 0; i < burst; i++, next++)
+    {
+      g_autofree char *text = g_strdup_printf ("app-1  | batch line %06u", next);
+
+      sn_log_model_append (model, text);
+    }
+  while (sn_log_model_get_n_pending (model) > 0)
+    wait_frame (window, &frames);
+  wait_frame (window, &frames);
+  g_assert_cmpuint (frames.added->len, ==, 3);
+  for (guint i = 0; i < frames.added->len; i++)
+    g_assert_cmpuint (g_array_index (frames.added, guint, i), <=, SN_LOGS_PANEL_MAX_LINES_PER_FRAME);
+  for (guint i = 0; i < frames.per_frame->len; i++)
+    g_assert_cmpuint (g_array_index (frames.per_frame, guint, i), <=, 1);
+  assert_in_order (model, 0, 1000 + burst);
+
+  g_signal_handlers_disconnect_by_data (model, &frames);
+  g_signal_handlers_disconnect_by_data (gtk_widget_get_frame_clock (window), &frames);
+  g_array_unref (frames.added);
+  g_array_unref (frames.per_frame);
+  sn_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -224,6 +357,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  g_test_add_func ("/sn/logs-panel/once-a-frame", test_once_a_frame);
   g_test_add_func ("/sn/logs-panel/follow", test_follow);
 
   return g_test_run ();

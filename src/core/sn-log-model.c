@@ -321,6 +321,7 @@ struct _SnLogModel
   guint64     n_trimmed;
   guint       n_streams;
   guint       paused : 1;
+  guint       frame_driven : 1;   /* a frame clock flushes, not the timer */
 };
 
 static void log_model_iface_init (GListModelInterface *iface);
@@ -341,6 +342,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  LINES_PENDING,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static GType
 model_get_item_type (GListModel *model)
@@ -470,6 +478,15 @@ sn_log_model_class_init (SnLogModelClass *klass)
   properties[PROP_N_PENDING] = g_param_spec_uint ("n-pending", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_STREAMING] = g_param_spec_boolean ("streaming", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SnLogModel::lines-pending:
+   *
+   * Frame-driven only: lines wait to be published (the first since the
+   * last flush, or a resume with lines held). The driver flushes them.
+   */
+  signals[LINES_PENDING] = g_signal_new ("lines-pending", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -546,16 +563,28 @@ sn_log_model_get_streaming (SnLogModel *self)
 void
 sn_log_model_flush (SnLogModel *self)
 {
+  g_return_if_fail (SN_IS_LOG_MODEL (self));
+
+  sn_log_model_flush_some (self, G_MAXUINT);
+}
+
+guint
+sn_log_model_flush_some (SnLogModel *self,
+                         guint       max_lines)
+{
   guint k, old_count, removed, keep_from = 0;
   guint64 old_skipped, old_trimmed;
 
-  g_return_if_fail (SN_IS_LOG_MODEL (self));
+  g_return_val_if_fail (SN_IS_LOG_MODEL (self), 0);
 
   g_clear_handle_id (&self->flush_id, g_source_remove);
-  if (self->paused || self->pending->len == 0)
-    return;
+  if (self->paused)
+    return 0;
+  if (self->pending->len == 0 || max_lines == 0)
+    return self->pending->len;
 
-  k = self->pending->len;
+  /* The oldest lines first; the rest wait for the next call. */
+  k = MIN (self->pending->len, max_lines);
   old_count = self->count;
   old_skipped = self->n_skipped;
   old_trimmed = self->n_trimmed;
@@ -589,7 +618,7 @@ sn_log_model_flush (SnLogModel *self)
       self->ring[slot] = g_steal_pointer (&self->pending->pdata[i]);
       self->count++;
     }
-  g_ptr_array_set_size (self->pending, 0);
+  g_ptr_array_remove_range (self->pending, 0, k);
   g_list_model_items_changed (G_LIST_MODEL (self), old_count - removed, 0, k - keep_from);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING]);
@@ -598,6 +627,42 @@ sn_log_model_flush (SnLogModel *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SKIPPED]);
   if (self->n_trimmed != old_trimmed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TRIMMED]);
+  return self->pending->len;
+}
+
+static gboolean flush_cb (gpointer data);
+
+/* Lines wait: the timer publishes them, or the frame driver is told. */
+static void
+schedule_flush (SnLogModel *self)
+{
+  if (self->paused || self->pending->len == 0)
+    return;
+  if (self->frame_driven)
+    g_signal_emit (self, signals[LINES_PENDING], 0);
+  else if (self->flush_id == 0)
+    self->flush_id = g_timeout_add (BATCH_INTERVAL_MS, flush_cb, self);
+}
+
+gboolean
+sn_log_model_get_frame_driven (SnLogModel *self)
+{
+  g_return_val_if_fail (SN_IS_LOG_MODEL (self), FALSE);
+  return self->frame_driven;
+}
+
+void
+sn_log_model_set_frame_driven (SnLogModel *self,
+                               gboolean    frame_driven)
+{
+  g_return_if_fail (SN_IS_LOG_MODEL (self));
+
+  frame_driven = !!frame_driven;
+  if (self->frame_driven == frame_driven)
+    return;
+  self->frame_driven = frame_driven;
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  schedule_flush (self);
 }
 
 static gboolean
@@ -621,7 +686,9 @@ sn_log_model_set_paused (SnLogModel *self,
     return;
   self->paused = paused;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
-  if (!paused)
+  if (!paused && self->frame_driven)
+    schedule_flush (self);
+  else if (!paused)
     sn_log_model_flush (self);
 }
 
@@ -645,7 +712,10 @@ sn_log_model_append (SnLogModel *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SKIPPED]);
     }
 
-  if (!self->paused && self->flush_id == 0)
+  /* The first line of a batch schedules it (not once a line). */
+  if (self->pending->len == 1)
+    schedule_flush (self);
+  else if (!self->frame_driven && !self->paused && self->flush_id == 0)
     self->flush_id = g_timeout_add (BATCH_INTERVAL_MS, flush_cb, self);
 }
 

@@ -52,7 +52,8 @@ G_DECLARE_FINAL_TYPE (SnLogModel, sn_log_model, SN, LOG_MODEL, GObject)
 
 /*
  * A GListModel of SnLogLine keeping the newest CAPACITY lines. Appended
- * lines are published in batches at most ~10 times a second
+ * lines are published in batches at most ~10 times a second, or once a
+ * frame when frame-driven
  * (items-changed: the oldest removed at the front, the new at the end).
  * Paused, lines are kept aside (up to CAPACITY) and published on resume;
  * lines that never fit are counted in n-skipped, never dropped silently.
@@ -76,6 +77,19 @@ void        sn_log_model_append         (SnLogModel   *self,
                                          const char   *line);
 /* Publishes what is queued now (unless paused). */
 void        sn_log_model_flush          (SnLogModel   *self);
+/* Publishes the oldest @max_lines queued at most (one removal and one
+ * addition signalled); returns how many more are ready (0 while paused). */
+guint       sn_log_model_flush_some     (SnLogModel   *self,
+                                         guint         max_lines);
+/*
+ * Frame-driven: no timer; "lines-pending" is emitted when lines start to
+ * wait (and on resume), and the driver (a view's frame clock) publishes
+ * them with sn_log_model_flush_some(), at most once a frame. Turned off,
+ * the timer publishes what waits.
+ */
+gboolean    sn_log_model_get_frame_driven (SnLogModel *self);
+void        sn_log_model_set_frame_driven (SnLogModel *self,
+                                           gboolean    frame_driven);
 void        sn_log_model_clear          (SnLogModel   *self);
 /* The window's lines, newline-terminated (for copy and save). */
 char       *sn_log_model_dup_text       (SnLogModel   *self);
