@@ -175,11 +175,12 @@ update_preview (SnScalingResourcesPage *self)
   if (change.replicas > 0 && (self->nginx_text != NULL || self->nginx_error != NULL))
     {
       /* the nginx part, in the same review: its diff, or why it is refused */
+      SnProfile *profile = sn_area_page_get_profile (SN_AREA_PAGE (self));
       g_autofree char *nginx_new = NULL;
-      g_autofree char *message = sn_scaling_nginx_preview (sn_area_page_get_profile (SN_AREA_PAGE (self)), self->file, self->nginx_text,
+      g_autofree char *message = sn_scaling_nginx_preview (profile, self->file, self->nginx_text,
                                                            self->nginx_error, service->name,
                                                            (guint)change.replicas, &nginx_new);
-      g_autofree char *nginx_path = sn_scaling_dup_nginx_path (sn_area_page_get_profile (SN_AREA_PAGE (self)));
+      g_autofree char *nginx_path = sn_scaling_dup_nginx_path (profile);
       g_autofree char *nginx_diff = nginx_new != NULL
         ? sn_scaling_unified_diff (self->nginx_text, nginx_new, nginx_path, nginx_path) : g_strdup ("");
       char *both = g_strdup_printf ("%s\n# nginx: %s\n%s", diff, message, nginx_diff);
