@@ -161,7 +161,7 @@ scroll_tick_cb (GtkWidget     *widget,
 
   if (!scroll->running)
     return G_SOURCE_REMOVE;
-  if (scroll->step >= scroll->n_frames || gtk_adjustment_get_value (scroll->vadj) >= bottom - 1)
+  if (scroll->step >= scroll->n_frames)
     {
       scroll->t_last = g_get_monotonic_time ();
       scroll->running = FALSE;
@@ -219,6 +219,9 @@ run_scroll (const char *what,
 
   gtk_adjustment_set_value (scroll.vadj, 0);
   settle (300);
+  /* A new child: wait until the view has told the adjustment its height. */
+  for (guint i = 0; i < 300 && gtk_adjustment_get_upper (scroll.vadj) <= gtk_adjustment_get_page_size (scroll.vadj); i++)
+    settle (100);
   ids[0] = g_signal_connect (clock, "before-paint", G_CALLBACK (frame_start_cb), &scroll);
   ids[1] = g_signal_connect (clock, "paint", G_CALLBACK (paint_cb), &scroll);
   ids[2] = g_signal_connect_after (clock, "after-paint", G_CALLBACK (after_paint_cb), &scroll);
