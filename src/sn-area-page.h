@@ -61,33 +61,33 @@ struct _SnAreaPageClass
   gpointer padding[8];
 };
 
-void          sn_area_page_set_states           (SnAreaPage    *self,
-                                                 GtkStack      *stack,
-                                                 GtkSpinner    *spinner,
-                                                 AdwStatusPage *error_page);
-SnProfile    *sn_area_page_get_profile          (SnAreaPage    *self);
-void          sn_area_page_set_profile          (SnAreaPage    *self,
-                                                 SnProfile     *profile);
-SnConnection *sn_area_page_get_connection       (SnAreaPage    *self);
-void          sn_area_page_set_connection       (SnAreaPage    *self,
-                                                 SnConnection  *connection);
-gboolean      sn_area_page_get_busy             (SnAreaPage    *self);
-void          sn_area_page_refresh              (SnAreaPage    *self);
-void          sn_area_page_cancel               (SnAreaPage    *self);
-void          sn_area_page_update_actions       (SnAreaPage    *self);
-void          sn_area_page_show_error           (SnAreaPage    *self,
-                                                 const GError  *error);
-gboolean      sn_area_page_may_change           (SnAreaPage    *self);
-guint         sn_area_page_get_refresh_interval (SnAreaPage    *self);
-void          sn_area_page_set_refresh_interval (SnAreaPage    *self,
-                                                 guint          seconds);
+void             sn_area_page_set_states           (SnAreaPage      *self,
+                                                    GtkStack        *stack,
+                                                    GtkSpinner      *spinner,
+                                                    AdwStatusPage   *error_page);
+SnProfile       *sn_area_page_get_profile          (SnAreaPage      *self);
+void             sn_area_page_set_profile          (SnAreaPage      *self,
+                                                    SnProfile       *profile);
+SnConnection    *sn_area_page_get_connection       (SnAreaPage      *self);
+void             sn_area_page_set_connection       (SnAreaPage      *self,
+                                                    SnConnection    *connection);
+gboolean         sn_area_page_get_busy             (SnAreaPage      *self);
+void             sn_area_page_refresh              (SnAreaPage      *self);
+void             sn_area_page_cancel               (SnAreaPage      *self);
+void             sn_area_page_update_actions       (SnAreaPage      *self);
+void             sn_area_page_show_error           (SnAreaPage      *self,
+                                                    const GError    *error);
+gboolean         sn_area_page_may_change           (SnAreaPage      *self);
+guint            sn_area_page_get_refresh_interval (SnAreaPage      *self);
+void             sn_area_page_set_refresh_interval (SnAreaPage      *self,
+                                                    guint            seconds);
 /* When the last load succeeded (nullable). */
-GDateTime    *sn_area_page_get_updated          (SnAreaPage    *self);
-SnRunbookWizard *sn_area_page_open_runbook      (SnAreaPage      *self,
-                                                 const char      *runbook_id);
-void          sn_area_page_track_wizard         (SnAreaPage      *self,
-                                                 SnRunbookWizard *wizard);
+GDateTime       *sn_area_page_get_updated          (SnAreaPage      *self);
+SnRunbookWizard *sn_area_page_open_runbook         (SnAreaPage      *self,
+                                                    const char      *runbook_id);
+void             sn_area_page_track_wizard         (SnAreaPage      *self,
+                                                    SnRunbookWizard *wizard);
 /* The wizard the page opened last, while it is open (nullable). */
-GtkWindow    *sn_area_page_get_wizard           (SnAreaPage    *self);
+GtkWindow       *sn_area_page_get_wizard           (SnAreaPage      *self);
 
 G_END_DECLS

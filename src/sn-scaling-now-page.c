@@ -252,8 +252,8 @@ update_time (SnScalingNowPage *self)
     text = g_strdup (_("Updating…"));
   else if (updated != NULL)
     {
-      time = g_date_time_format (updated, "%X");
-      /* Translators: %s is the time of the last reading, as in "Updated at 10:42:05" */
+      time = g_date_time_format (updated, "%H:%M:%S");
+      /* Translators: %s is a time of day */
       text = g_strdup_printf (_("Updated at %s"), time);
     }
   gtk_label_set_text (self->updated_label, text != NULL ? text : "");
