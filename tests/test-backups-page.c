@@ -66,18 +66,22 @@ remote_row_listed (gpointer data)
   return FALSE;
 }
 
-/* The row is as tall as its text needs at its width: a reason that wraps
- * is not cut (list views measure rows without a width). */
+/* The row is as tall as its text needs at its width and its list shows all
+ * of it: a reason that wraps is not cut (GTK 4.8's list views measure their
+ * rows without a width). */
 static gboolean
 row_fits (gpointer data)
 {
   GtkWidget *row = data;
+  GtkWidget *list = gtk_widget_get_ancestor (row, GTK_TYPE_LIST_VIEW);
+  graphene_rect_t bounds;
   int natural = 0;
 
-  if (gtk_widget_get_width (row) <= 0)
+  if (list == NULL || gtk_widget_get_width (row) <= 0 || !gtk_widget_compute_bounds (row, list, &bounds))
     return FALSE;
   gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (row), NULL, &natural, NULL, NULL);
-  return gtk_widget_get_height (row) >= natural;
+  return gtk_widget_get_height (row) >= natural &&
+         bounds.origin.y + bounds.size.height <= gtk_widget_get_height (list) + 0.5;
 }
 
 static gboolean
