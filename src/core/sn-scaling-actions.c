@@ -161,11 +161,7 @@ write_run (SnActionContext  *context,
   g_autofree char *path = sn_scaling_dup_compose_path (profile);
   g_autofree char *old_text = NULL;
   g_autofree char *new_text = NULL;
-  g_autofree char *backup = NULL;
-  g_autofree char *diff = NULL;
   g_autoptr(SnHost) host = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_auto(SnAwait) await = SN_AWAIT_INIT;
 
   if (!sn_profile_check_level (profile, SN_SAFETY_LEVEL_OPERATOR, _("Changing a service's resources"),
                                error))
@@ -173,22 +169,7 @@ write_run (SnActionContext  *context,
   if (!compute (context, args, &host, &old_text, &new_text, error))
     return FALSE;
 
-  diff = sn_scaling_unified_diff (old_text, new_text, path, path);
-  if (*diff != '\0')
-    sn_action_context_emit (context, SN_OUTPUT_STDOUT, "%s", diff);
-
-  bytes = g_bytes_new (new_text, strlen (new_text));
-  sn_await_push_private (&await);
-  sn_host_replace_file_async (host, path, bytes, -1, sn_action_context_get_cancellable (context),
-                              sn_await_callback, &await);
-  if (!sn_host_replace_file_finish (host, sn_await_result (&await), &backup, error))
-    return FALSE;
-
-  sn_action_context_set_output (context, "path", path);
-  sn_action_context_set_output (context, "backup", backup != NULL ? backup : "");
-  sn_action_context_emit (context, SN_OUTPUT_INFO, _("Wrote %s; backup: %s"), path,
-                          backup != NULL ? backup : _("none, the file is new"));
-  return TRUE;
+  return _sn_scaling_write_file (context, host, path, old_text, new_text, error);
 }
 
 static const SnActionInfo write_action = {
@@ -229,9 +210,6 @@ restore_run (SnActionContext  *context,
   const char *path = sn_action_args_get_string (args, "path", TRUE, error);
   const char *backup = json_object_get_string_member_with_default (args, "backup", NULL);
   g_autoptr(SnHost) host = NULL;
-  g_auto(SnAwait) await = SN_AWAIT_INIT;
-  g_autofree char *command = NULL;
-  gboolean ok;
 
   if (path == NULL ||
       !sn_profile_check_level (profile, SN_SAFETY_LEVEL_OPERATOR, _("Restoring docker-compose.yml"),
@@ -245,17 +223,7 @@ restore_run (SnActionContext  *context,
       return FALSE;
     }
 
-  sn_await_push_private (&await);
-  sn_host_restore_file_async (host, path, backup, sn_action_context_get_cancellable (context),
-                              sn_await_callback, &await);
-  ok = sn_host_restore_file_finish (host, sn_await_result (&await), error);
-  sn_await_clear (&await);
-  if (!ok)
-    return FALSE;
-  sn_action_context_emit (context, SN_OUTPUT_INFO, _("Put back %s"), path);
-
-  command = sn_host_command_compose (profile, up);
-  return sn_host_action_run (context, command, NULL, error);
+  return _sn_scaling_restore_file (context, host, path, backup, up, error);
 }
 
 static const SnActionInfo restore_action = {
@@ -266,6 +234,65 @@ static const SnActionInfo restore_action = {
   .risk = sn_action_risk_change,
   .min_level = SN_SAFETY_LEVEL_OPERATOR,
 };
+
+/* Shared by the compose and nginx actions ---------------------------------- */
+
+/* Prints the diff, writes @new_text over @path keeping a backup, and gives
+ * the path and the backup as the step's outputs for its revert. */
+gboolean
+_sn_scaling_write_file (SnActionContext  *context,
+                        SnHost           *host,
+                        const char       *path,
+                        const char       *old_text,
+                        const char       *new_text,
+                        GError          **error)
+{
+  g_autofree char *diff = sn_scaling_unified_diff (old_text, new_text, path, path);
+  g_autofree char *backup = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new (new_text, strlen (new_text));
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
+
+  if (*diff != '\0')
+    sn_action_context_emit (context, SN_OUTPUT_STDOUT, "%s", diff);
+  sn_await_push_private (&await);
+  sn_host_replace_file_async (host, path, bytes, -1, sn_action_context_get_cancellable (context),
+                              sn_await_callback, &await);
+  if (!sn_host_replace_file_finish (host, sn_await_result (&await), &backup, error))
+    return FALSE;
+
+  sn_action_context_set_output (context, "path", path);
+  sn_action_context_set_output (context, "backup", backup != NULL ? backup : "");
+  sn_action_context_emit (context, SN_OUTPUT_INFO, _("Wrote %s; backup: %s"), path,
+                          backup != NULL ? backup : _("none, the file is new"));
+  return TRUE;
+}
+
+/* Puts @backup back over @path, then runs `docker compose @compose_args`
+ * (up -d, or nginx's reload). */
+gboolean
+_sn_scaling_restore_file (SnActionContext     *context,
+                          SnHost              *host,
+                          const char          *path,
+                          const char          *backup,
+                          const char * const  *compose_args,
+                          GError             **error)
+{
+  g_auto(SnAwait) await = SN_AWAIT_INIT;
+  g_autofree char *command = NULL;
+  gboolean ok;
+
+  sn_await_push_private (&await);
+  sn_host_restore_file_async (host, path, backup, sn_action_context_get_cancellable (context),
+                              sn_await_callback, &await);
+  ok = sn_host_restore_file_finish (host, sn_await_result (&await), error);
+  sn_await_clear (&await);
+  if (!ok)
+    return FALSE;
+  sn_action_context_emit (context, SN_OUTPUT_INFO, _("Put back %s"), path);
+
+  command = sn_host_command_compose (sn_action_context_get_profile (context), compose_args);
+  return sn_host_action_run (context, command, NULL, error);
+}
 
 /**
  * sn_scaling_actions_register:

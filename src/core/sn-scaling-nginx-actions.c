@@ -170,11 +170,7 @@ write_run (SnActionContext  *context,
   g_autofree char *message = NULL;
   g_autofree char *old_text = NULL;
   g_autofree char *new_text = NULL;
-  g_autofree char *backup = NULL;
-  g_autofree char *diff = NULL;
   g_autoptr(SnHost) host = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_auto(SnAwait) await = SN_AWAIT_INIT;
 
   if (!sn_profile_check_level (profile, SN_SAFETY_LEVEL_OPERATOR, _("Changing nginx’s upstream"), error))
     return FALSE;
@@ -186,18 +182,7 @@ write_run (SnActionContext  *context,
   if (new_text == NULL)
     return TRUE;
 
-  diff = sn_scaling_unified_diff (old_text, new_text, path, path);
-  sn_action_context_emit (context, SN_OUTPUT_STDOUT, "%s", diff);
-  bytes = g_bytes_new (new_text, strlen (new_text));
-  sn_await_push_private (&await);
-  sn_host_replace_file_async (host, path, bytes, -1, sn_action_context_get_cancellable (context),
-                              sn_await_callback, &await);
-  if (!sn_host_replace_file_finish (host, sn_await_result (&await), &backup, error))
-    return FALSE;
-  sn_action_context_set_output (context, "backup", backup != NULL ? backup : "");
-  sn_action_context_emit (context, SN_OUTPUT_INFO, _("Wrote %s; backup: %s"), path,
-                          backup != NULL ? backup : _("none, the file is new"));
-  return TRUE;
+  return _sn_scaling_write_file (context, host, path, old_text, new_text, error);
 }
 
 static const SnActionInfo write_action = {
@@ -238,9 +223,6 @@ restore_run (SnActionContext  *context,
   const char *path = sn_action_args_get_string (args, "path", TRUE, error);
   const char *backup = json_object_get_string_member_with_default (args, "backup", NULL);
   g_autoptr(SnHost) host = NULL;
-  g_auto(SnAwait) await = SN_AWAIT_INIT;
-  g_autofree char *command = NULL;
-  gboolean ok;
 
   if (path == NULL ||
       !sn_profile_check_level (profile, SN_SAFETY_LEVEL_OPERATOR, _("Restoring nginx.conf"), error))
@@ -253,17 +235,7 @@ restore_run (SnActionContext  *context,
   if (!(host = sn_host_for_action (context, error)))
     return FALSE;
 
-  sn_await_push_private (&await);
-  sn_host_restore_file_async (host, path, backup, sn_action_context_get_cancellable (context),
-                              sn_await_callback, &await);
-  ok = sn_host_restore_file_finish (host, sn_await_result (&await), error);
-  sn_await_clear (&await);
-  if (!ok)
-    return FALSE;
-  sn_action_context_emit (context, SN_OUTPUT_INFO, _("Put back %s"), path);
-
-  command = sn_host_command_compose (profile, reload);
-  return sn_host_action_run (context, command, NULL, error);
+  return _sn_scaling_restore_file (context, host, path, backup, reload, error);
 }
 
 static const SnActionInfo restore_action = {

@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "sn-action.h"
 #include "sn-scaling.h"
 
 G_BEGIN_DECLS
@@ -24,5 +25,19 @@ void         _sn_threshold_set_result      (SnThreshold             *self,
                                             double                   warning_ratio);
 
 void         _sn_scaling_nginx_actions_register (void);
+
+/* What the compose and nginx write and restore actions share. */
+gboolean     _sn_scaling_write_file        (SnActionContext         *context,
+                                            SnHost                  *host,
+                                            const char              *path,
+                                            const char              *old_text,
+                                            const char              *new_text,
+                                            GError                 **error);
+gboolean     _sn_scaling_restore_file      (SnActionContext         *context,
+                                            SnHost                  *host,
+                                            const char              *path,
+                                            const char              *backup,
+                                            const char * const      *compose_args,
+                                            GError                 **error);
 
 G_END_DECLS
