@@ -705,7 +705,8 @@ refresh_widget (GtkWidget *widget)
  * @self: a #SnHealthPanel
  * @profile: (nullable): the profile to watch
  *
- * Forgets the previous report and checks @profile at once.
+ * Forgets the previous report and checks @profile: at once, or once the
+ * window has painted its first frame (sn_window_after_first_frame()).
  */
 void
 sn_health_panel_set_profile (SnHealthPanel *self,
