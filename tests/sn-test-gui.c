@@ -11,6 +11,7 @@
 
 #include "sn-test-gui.h"
 #include "sn-test-stack.h"
+#include "sn-window.h"
 
 static void
 collect_named (GtkWidget  *root,
@@ -138,4 +139,21 @@ sn_test_screenshot (gpointer    window,
   path = g_build_filename (directory, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+SnWindow *
+sn_test_open_direction_window (SnProfileStore *store)
+{
+  g_autoptr(SnProfile) ro = sn_profile_copy (sn_test_stack_profile ());
+  g_autoptr(GError) error = NULL;
+  SnWindow *window;
+
+  g_assert_true (sn_profile_store_load (store, NULL));
+  g_object_set (ro, "name", "direction", "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
+  g_assert_true (sn_profile_store_save (store, ro, &error));
+  g_assert_no_error (error);
+
+  window = sn_window_new (NULL, store, "direction");
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
 }

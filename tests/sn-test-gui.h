@@ -31,5 +31,8 @@ void        sn_test_destroy_window  (gpointer    window);
  * @window shows there as the PNG @name; does nothing otherwise. */
 void        sn_test_screenshot      (gpointer    window,
                                      const char *name);
+/* Saves the stack's profile as "direction" at the read-only level in @store
+ * and presents a window on it: what the direction sees. */
+SnWindow   *sn_test_open_direction_window (SnProfileStore *store);
 
 G_END_DECLS

@@ -288,19 +288,10 @@ test_read_only (void)
 {
   g_autofree char *directory = sn_profile_store_default_directory ();
   g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
-  g_autoptr(SnProfile) ro = NULL;
-  g_autoptr(GError) error = NULL;
   SnDeploymentsView *view;
   SnWindow *window;
 
-  g_assert_true (sn_profile_store_load (store, NULL));
-  ro = sn_profile_copy (sn_test_stack_profile ());
-  g_object_set (ro, "name", "direction", "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
-  g_assert_true (sn_profile_store_save (store, ro, &error));
-  g_assert_no_error (error);
-
-  window = sn_window_new (NULL, store, "direction");
-  gtk_window_present (GTK_WINDOW (window));
+  window = sn_test_open_direction_window (store);
   view = show_view (window);
   g_assert_true (sn_test_wait_until (loaded, view, 60000));
 

@@ -185,20 +185,12 @@ test_read_only (void)
 {
   g_autofree char *directory = sn_profile_store_default_directory ();
   g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
-  g_autoptr(SnProfile) ro = NULL;
-  g_autoptr(GError) error = NULL;
   SnMaintenanceDiskPage *disk;
   SnMaintenanceView *view;
   SnWindow *window;
   GtkWidget *deps;
 
-  g_assert_true (sn_profile_store_load (store, NULL));
-  ro = sn_profile_copy (sn_test_stack_profile ());
-  g_object_set (ro, "name", "direction", "safety-level", SN_SAFETY_LEVEL_READ_ONLY, NULL);
-  g_assert_true (sn_profile_store_save (store, ro, &error));
-  g_assert_no_error (error);
-
-  window = open_window ("direction");
+  window = sn_test_open_direction_window (store);
   view = show_view (window);
   disk = SN_MAINTENANCE_DISK_PAGE (sn_maintenance_view_get_page (view, "disk"));
   g_assert_true (sn_test_wait_until (disk_loaded, disk, 60000));
