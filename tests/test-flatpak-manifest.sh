@@ -25,7 +25,7 @@ result() { # result STATUS DESCRIPTION
 }
 
 /usr/bin/python3 - "$manifest" <<'PY'
-import json, sys
+import json, os, sys
 
 with open(sys.argv[1], encoding="utf-8") as f:
     m = json.load(f)
@@ -59,6 +59,9 @@ for name, mod in modules.items():
             sha = source.get("sha256", "")
             need(len(sha) == 64 and all(c in "0123456789abcdef" for c in sha),
                  name + " pins its archive with a sha256")
+        elif source.get("type") == "patch":
+            need(os.path.isfile(os.path.join(os.path.dirname(sys.argv[1]), source.get("path", ""))),
+                 name + "'s patch " + source.get("path", "") + " is in flatpak/")
         elif source.get("type") == "git":
             need("commit" in source, name + " pins its git source to a commit")
 

@@ -606,6 +606,9 @@ host_key_preference (Worker *worker)
   return g_string_free (g_steal_pointer (&prefs), FALSE);
 }
 
+#define SN_SSH_CIPHER_PREFS \
+  "aes128-ctr,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com"
+
 gboolean
 sn_ssh_worker_connect (Worker  *worker,
                 GError **error)
@@ -633,6 +636,11 @@ sn_ssh_worker_connect (Worker  *worker,
   libssh2_session_callback_set (worker->session, LIBSSH2_CALLBACK_RECV, (void *)worker_recv);
   host_key_prefs = host_key_preference (worker);
   libssh2_session_method_pref (worker->session, LIBSSH2_METHOD_HOSTKEY, host_key_prefs);
+  /* AES first: OpenSSL runs it with AES-NI, while libssh2 1.11's
+   * chacha20-poly1305 is portable C at a third of the speed (bench-tunnel).
+   * libssh2 drops the names it does not know (1.10 has no GCM). */
+  libssh2_session_method_pref (worker->session, LIBSSH2_METHOD_CRYPT_CS, SN_SSH_CIPHER_PREFS);
+  libssh2_session_method_pref (worker->session, LIBSSH2_METHOD_CRYPT_SC, SN_SSH_CIPHER_PREFS);
   libssh2_session_set_blocking (worker->session, 1);
   libssh2_session_set_timeout (worker->session, CONNECT_TIMEOUT_MS);
 

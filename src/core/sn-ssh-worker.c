@@ -18,6 +18,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/crypto.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -649,8 +650,13 @@ sn_ssh_live_workers_add (Worker *worker)
 
   if (g_once_init_enter (&initialized))
     {
-      /* libssh2_init() initialises OpenSSL, which registers its own exit
-       * handler; ours, registered after it, runs before it. */
+      /* Our exit handler must run before OpenSSL's, so OpenSSL registers
+       * its own first: handlers run in reverse order. libssh2 1.10's
+       * libssh2_init() happened to initialise OpenSSL; 1.11's does not
+       * (OpenSSL then starts on the worker's first random padding, and
+       * tears itself down before a worker says goodbye: a crash at exit).
+       * With no options OpenSSL returns at once and registers nothing. */
+      OPENSSL_init_crypto (OPENSSL_INIT_ADD_ALL_CIPHERS | OPENSSL_INIT_ADD_ALL_DIGESTS, NULL);
       libssh2_init (0);
       live_workers = g_ptr_array_new ();
       atexit (stop_live_workers_at_exit);

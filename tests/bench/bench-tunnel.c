@@ -28,8 +28,10 @@
 
 #include "config.h"
 
+#include <libssh2.h>
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -190,6 +192,56 @@ read_all_seconds (guint   port,
   return (g_get_monotonic_time () - start) / 1e6;
 }
 
+/* CPU seconds (user + system) from a /proc/.../stat line. */
+static double
+stat_cpu_seconds (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *end;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL) ||
+      (end = strrchr (contents, ')')) == NULL)
+    return 0;
+  /* after "pid (comm) ": state is field 3, utime 14, stime 15 */
+  fields = g_strsplit (end + 2, " ", 0);
+  if (g_strv_length (fields) < 13)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+}
+
+/* CPU seconds of this process's threads named @comm (the SSH worker). */
+static double
+threads_cpu_seconds (const char *comm)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+  double total = 0;
+
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_strdup_printf ("/proc/self/task/%s/comm", tid);
+      g_autofree char *stat_path = g_strdup_printf ("/proc/self/task/%s/stat", tid);
+      g_autofree char *name = NULL;
+
+      if (g_file_get_contents (comm_path, &name, NULL, NULL) && g_strcmp0 (g_strstrip (name), comm) == 0)
+        total += stat_cpu_seconds (stat_path);
+    }
+  return total;
+}
+
+static double
+pid_file_cpu_seconds (const char *pid_file)
+{
+  g_autofree char *pid = NULL;
+  g_autofree char *stat_path = NULL;
+
+  if (!g_file_get_contents (pid_file, &pid, NULL, NULL))
+    return 0;
+  stat_path = g_strdup_printf ("/proc/%s/stat", g_strstrip (pid));
+  return stat_cpu_seconds (stat_path);
+}
+
 static void
 bench_raw (SnSshSession *session,
            guint         mb,
@@ -206,8 +258,14 @@ bench_raw (SnSshSession *session,
   guint64 bytes = (guint64)mb * 1024 * 1024;
   double a, o;
 
+  double app_cpu, ssh_cpu;
+
   read_all_seconds (app_port, bytes);   /* warm up */
   read_all_seconds (openssh_port, bytes);
+  /* CPU time is what the client side costs whatever else runs on the
+   * machine: the app's SSH worker thread against the ssh process. */
+  app_cpu = -threads_cpu_seconds ("sn-ssh-worker");
+  ssh_cpu = -pid_file_cpu_seconds (pid_file);
   for (guint i = 0; i < runs; i++)
     {
       if (i % 2 == 0)
@@ -223,11 +281,16 @@ bench_raw (SnSshSession *session,
       g_array_append_val (app, a);
       g_array_append_val (openssh, o);
     }
+  app_cpu += threads_cpu_seconds ("sn-ssh-worker");
+  ssh_cpu += pid_file_cpu_seconds (pid_file);
   a = median (app);
   o = median (openssh);
   g_print ("%5u MiB through the tunnel alone, median of %u: app %.3f s = %.0f MB/s | OpenSSH -L %.3f s = %.0f MB/s"
            "  -> app/OpenSSH %.2fx (goal <= 1.10)\n",
            mb, runs, a, bytes / 1e6 / a, o, bytes / 1e6 / o, a / o);
+  g_print ("%5s CPU per GiB moved, client side: app's SSH worker thread %.2f s | ssh -L process %.2f s  -> %.2fx (libssh2 %s)\n",
+           "", app_cpu * 1024 / mb / runs, ssh_cpu * 1024 / mb / runs, app_cpu / MAX (ssh_cpu, 0.001),
+           libssh2_version (0));
 
   kill_cmd = g_strdup_printf ("kill $(cat '%s') 2>/dev/null; true", pid_file);
   g_free (sn_test_run (kill_cmd));
