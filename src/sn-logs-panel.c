@@ -55,6 +55,7 @@ struct _SnLogsPanel
   guint               started : 1;
   guint               stick_to_end : 1;
   guint               in_frame : 1;
+  guint               end_pending : 1;
 };
 
 enum {
@@ -144,6 +145,14 @@ update_status (SnLogsPanel *self)
  * like scrolling up. So a move counts as the person's only outside a frame's
  * update/layout/paint: within one, being off the bottom never stops following,
  * and once the frame is painted the view goes back to the bottom.
+ *
+ * Following moves the list's anchor (the row it keeps in place) to the newest
+ * line, in the frame's update phase, before layout. Setting the adjustment's
+ * value is not enough while the list lays out: it configures the adjustment
+ * with its own value-changed handler blocked, so a value set then (from
+ * notify::upper) moves the scrollbar but not the rows, and the list went on
+ * showing the first lines it had laid out until they left the window; their
+ * ~200 row widgets were then rebuilt within one frame.
  */
 static gboolean
 at_bottom (GtkAdjustment *adj)
@@ -160,13 +169,34 @@ scroll_to_end (SnLogsPanel *self)
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
 }
 
+/* Anchors the list on its last row, aligned to the bottom. */
+static void
+anchor_to_end (SnLogsPanel *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+
+  self->end_pending = FALSE;
+  if (n > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", n - 1);
+}
+
+/* The next frame's update phase anchors the list on its last row. */
+static void
+queue_anchor_to_end (SnLogsPanel *self)
+{
+  self->end_pending = TRUE;
+  if (self->frame_clock != NULL)
+    gdk_frame_clock_request_phase (self->frame_clock, GDK_FRAME_CLOCK_PHASE_UPDATE);
+}
+
 static void
 adjustment_upper_cb (SnLogsPanel   *self,
                      GParamSpec    *pspec,
                      GtkAdjustment *adj)
 {
-  if (self->stick_to_end)
-    scroll_to_end (self);
+  /* Within the list's layout: the rows move in the next frame. */
+  if (self->stick_to_end && !at_bottom (adj))
+    queue_anchor_to_end (self);
 }
 
 static void
@@ -200,14 +230,36 @@ after_paint_cb (SnLogsPanel *self)
  * model change (and one filter and list update) a frame, however many
  * batches the stream delivered since the last one, and no more than
  * SN_LOGS_PANEL_MAX_LINES_PER_FRAME lines, so a burst (or a resume with
- * lines held) spreads over frames instead of stalling one.
+ * lines held) spreads over frames instead of stalling one. Following, the
+ * list is then anchored on the newest line, so the layout that follows
+ * lays out the rows that are shown, once.
+ *
+ * A new row widget costs far more than a recycled one (the item, its
+ * accessible, its own Pango context and font metrics when the window
+ * measures it): the first SN_LOGS_PANEL_FIRST_ROWS lines after the window
+ * was empty (a reload) arrive SN_LOGS_PANEL_FIRST_LINES_PER_FRAME a frame,
+ * so the ~205 rows the list view keeps are built over a few frames, not in
+ * one of ~40 ms.
  */
+static guint
+lines_this_frame (SnLogsPanel *self)
+{
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) < SN_LOGS_PANEL_FIRST_ROWS)
+    return SN_LOGS_PANEL_FIRST_LINES_PER_FRAME;
+  return SN_LOGS_PANEL_MAX_LINES_PER_FRAME;
+}
+
 static void
 update_cb (SnLogsPanel   *self,
            GdkFrameClock *clock)
 {
-  if (sn_log_model_flush_some (self->model, SN_LOGS_PANEL_MAX_LINES_PER_FRAME) > 0)
+  guint before = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+
+  if (sn_log_model_flush_some (self->model, lines_this_frame (self)) > 0)
     gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_UPDATE);
+  if (self->stick_to_end &&
+      (self->end_pending || g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) != before))
+    anchor_to_end (self);
 }
 
 static void
