@@ -49,13 +49,13 @@ struct _SnLogsPanel
   GdkFrameClock      *frame_clock;
   gulong              before_paint_id;
   gulong              update_id;
+  gulong              layout_id;
   gulong              after_paint_id;
 
   SnLogLevel          min_level;
   guint               started : 1;
   guint               stick_to_end : 1;
   guint               in_frame : 1;
-  guint               end_pending : 1;
 };
 
 enum {
@@ -147,12 +147,16 @@ update_status (SnLogsPanel *self)
  * and once the frame is painted the view goes back to the bottom.
  *
  * Following moves the list's anchor (the row it keeps in place) to the newest
- * line, in the frame's update phase, before layout. Setting the adjustment's
- * value is not enough while the list lays out: it configures the adjustment
- * with its own value-changed handler blocked, so a value set then (from
- * notify::upper) moves the scrollbar but not the rows, and the list went on
- * showing the first lines it had laid out until they left the window; their
- * ~200 row widgets were then rebuilt within one frame.
+ * line: in the frame's update phase, after lines are published, so the rows
+ * laid out are the newest; and once the layout is done if the view is not at
+ * the bottom then (the rows just added had no height yet when anchored, or the
+ * window was resized), which lays the list out again within the same frame,
+ * with the same rows. Setting the adjustment's value is not enough while the
+ * list lays out: it configures the adjustment with its own value-changed
+ * handler blocked, so a value set then (from notify::upper, as before) moved
+ * the scrollbar but not the rows, and the list went on showing the first
+ * lines it had laid out until they left the window; their ~200 row widgets
+ * were then rebuilt within one frame.
  */
 static gboolean
 at_bottom (GtkAdjustment *adj)
@@ -169,34 +173,23 @@ scroll_to_end (SnLogsPanel *self)
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
 }
 
-/* Anchors the list on its last row, aligned to the bottom. */
+/* Anchors the list on its last row (aligned to the bottom if its height is
+ * known, else its top at the bottom). */
 static void
 anchor_to_end (SnLogsPanel *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
 
-  self->end_pending = FALSE;
   if (n > 0)
     gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", n - 1);
 }
 
-/* The next frame's update phase anchors the list on its last row. */
+/* After the window's layout (connected after it): heights are known. */
 static void
-queue_anchor_to_end (SnLogsPanel *self)
+layout_cb (SnLogsPanel *self)
 {
-  self->end_pending = TRUE;
-  if (self->frame_clock != NULL)
-    gdk_frame_clock_request_phase (self->frame_clock, GDK_FRAME_CLOCK_PHASE_UPDATE);
-}
-
-static void
-adjustment_upper_cb (SnLogsPanel   *self,
-                     GParamSpec    *pspec,
-                     GtkAdjustment *adj)
-{
-  /* Within the list's layout: the rows move in the next frame. */
-  if (self->stick_to_end && !at_bottom (adj))
-    queue_anchor_to_end (self);
+  if (self->stick_to_end && !at_bottom (gtk_scrolled_window_get_vadjustment (self->scroller)))
+    anchor_to_end (self);
 }
 
 static void
@@ -257,8 +250,7 @@ update_cb (SnLogsPanel   *self,
 
   if (sn_log_model_flush_some (self->model, lines_this_frame (self)) > 0)
     gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_UPDATE);
-  if (self->stick_to_end &&
-      (self->end_pending || g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) != before))
+  if (self->stick_to_end && g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) != before)
     anchor_to_end (self);
 }
 
@@ -277,6 +269,7 @@ watch_frames (SnLogsPanel *self,
     {
       g_clear_signal_handler (&self->before_paint_id, self->frame_clock);
       g_clear_signal_handler (&self->update_id, self->frame_clock);
+      g_clear_signal_handler (&self->layout_id, self->frame_clock);
       g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
       g_clear_object (&self->frame_clock);
     }
@@ -289,6 +282,8 @@ watch_frames (SnLogsPanel *self,
                                                         G_CALLBACK (before_paint_cb), self);
       self->update_id = g_signal_connect_swapped (self->frame_clock, "update",
                                                   G_CALLBACK (update_cb), self);
+      self->layout_id = g_signal_connect_data (self->frame_clock, "layout", G_CALLBACK (layout_cb), self,
+                                               NULL, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
       self->after_paint_id = g_signal_connect_swapped (self->frame_clock, "after-paint",
                                                        G_CALLBACK (after_paint_cb), self);
     }
@@ -746,7 +741,6 @@ sn_logs_panel_init (SnLogsPanel *self)
                            G_CONNECT_SWAPPED);
 
   adj = gtk_scrolled_window_get_vadjustment (self->scroller);
-  g_signal_connect_object (adj, "notify::upper", G_CALLBACK (adjustment_upper_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (adj, "value-changed", G_CALLBACK (adjustment_value_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->service_dropdown, "notify::selected", G_CALLBACK (options_changed_cb),
