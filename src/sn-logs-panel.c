@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sn-gui-util.h"
 #include "sn-logs-panel.h"
@@ -51,6 +52,11 @@ struct _SnLogsPanel
   gulong              update_id;
   gulong              layout_id;
   gulong              after_paint_id;
+
+  /* Rows hold no more characters than the list's width shows (0: all) */
+  int                 row_width;
+  int                 char_width;         /* Pango units, the rows' font */
+  guint               row_chars;
 
   SnLogLevel          min_level;
   guint               started : 1;
@@ -184,10 +190,13 @@ anchor_to_end (SnLogsPanel *self)
     gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", n - 1);
 }
 
+static void update_row_chars (SnLogsPanel *self);
+
 /* After the window's layout (connected after it): heights are known. */
 static void
 layout_cb (SnLogsPanel *self)
 {
+  update_row_chars (self);
   if (self->stick_to_end && !at_bottom (gtk_scrolled_window_get_vadjustment (self->scroller)))
     anchor_to_end (self);
 }
@@ -316,10 +325,73 @@ row_query_tooltip_cb (GtkWidget   *row,
   return TRUE;
 }
 
+/*
+ * A row is given no more of its line than the list's width can show (plus a
+ * margin, so a longer line still ends in an ellipsis): the inscription lays
+ * its whole text out when it is drawn, and a log line is often several times
+ * wider than the window. Its accessible label stays the whole line, like its
+ * tooltip. When the list gets wider, the rows shown are given more.
+ */
+#define ROW_CHARS_MARGIN 16
+
+static void
+set_row_text (SnLogsPanel *self,
+              GtkWidget   *row,
+              SnLogLine   *line)
+{
+  const char *text = sn_log_line_get_text (line);
+  const char *end = text;
+
+  /* Characters, not bytes; never past the end, even in broken UTF-8. */
+  if (self->row_chars > 0 && strlen (text) > self->row_chars)
+    for (guint i = 0; i < self->row_chars && *end != '\0'; i++)
+      end = g_utf8_find_next_char (end, NULL);
+  if (end == text || *end == '\0')
+    {
+      gtk_inscription_set_text (GTK_INSCRIPTION (row), text);
+      return;
+    }
+  {
+    g_autofree char *shown = g_strndup (text, end - text);
+
+    gtk_inscription_set_text (GTK_INSCRIPTION (row), shown);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  }
+}
+
+/* The characters a row can show at the list's width, once it is known. */
+static void
+update_row_chars (SnLogsPanel *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self->list_view));
+  guint chars, old = self->row_chars;
+
+  if (width == self->row_width || self->char_width <= 0)
+    return;
+  self->row_width = width;
+  chars = (guint) (((gint64) width * PANGO_SCALE) / self->char_width) + ROW_CHARS_MARGIN;
+  self->row_chars = chars;
+  if (old == 0 || chars <= old)
+    return;
+
+  /* Wider: the rows already bound get the characters they now have room for. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      GtkListItem *item = row != NULL ? g_object_get_data (G_OBJECT (row), "sn-list-item") : NULL;
+      gpointer line = item != NULL ? gtk_list_item_get_item (item) : NULL;
+
+      if (SN_IS_LOG_LINE (line))
+        set_row_text (self, row, line);
+    }
+}
+
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
-           gpointer                  user_data)
+           SnLogsPanel              *self)
 {
   GtkWidget *row = gtk_inscription_new (NULL);
 
@@ -330,20 +402,30 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (row, "log-line");
   gtk_widget_set_has_tooltip (row, TRUE);
   g_signal_connect (row, "query-tooltip", G_CALLBACK (row_query_tooltip_cb), item);
+  g_object_set_data (G_OBJECT (row), "sn-list-item", item);
   gtk_list_item_set_child (item, row);
 }
 
 static void
 bind_row (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
-          gpointer                  user_data)
+          SnLogsPanel              *self)
 {
   SnLogLine *line = gtk_list_item_get_item (item);
   GtkWidget *row = gtk_list_item_get_child (item);
   SnLogLevel level = sn_log_line_get_level (line);
   guint shown = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "sn-level")); /* level + 1 */
 
-  gtk_inscription_set_text (GTK_INSCRIPTION (row), sn_log_line_get_text (line));
+  /* The rows' font, measured once (the first row bound; again when mapped). */
+  if (self->char_width == 0)
+    {
+      PangoFontMetrics *metrics = pango_context_get_metrics (gtk_widget_get_pango_context (row), NULL, NULL);
+
+      self->char_width = MAX (1, MIN (pango_font_metrics_get_approximate_char_width (metrics),
+                                      pango_font_metrics_get_approximate_digit_width (metrics)));
+      pango_font_metrics_unref (metrics);
+    }
+  set_row_text (self, row, line);
   /* The level's class, changed only when the level does. */
   if (shown != (guint) level + 1 && (guint) level < G_N_ELEMENTS (level_classes))
     {
@@ -474,6 +556,9 @@ sn_logs_panel_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (sn_logs_panel_parent_class)->map (widget);
   watch_frames (self, TRUE);
+  /* The rows' font and width measured again (the font may have changed). */
+  self->char_width = 0;
+  self->row_width = 0;
 
   /* Connect only when someone looks at the logs. */
   if (!self->started && self->profile != NULL)
@@ -723,8 +808,8 @@ sn_logs_panel_init (SnLogsPanel *self)
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));
 
   factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));

@@ -506,6 +506,95 @@ test_first_rows (void)
   sn_test_destroy_window (window);
 }
 
+/* The text of the row widget showing the line that starts with @prefix. */
+static const char *
+find_row_text (GtkWidget  *widget,
+               const char *prefix)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *text;
+
+      if (!GTK_IS_INSCRIPTION (child))
+        {
+          if ((text = find_row_text (child, prefix)) != NULL)
+            return text;
+          continue;
+        }
+      text = gtk_inscription_get_text (GTK_INSCRIPTION (child));
+      if (text != NULL && g_str_has_prefix (text, prefix))
+        return text;
+    }
+  return NULL;
+}
+
+/*
+ * A line far wider than the list is given to its row only as far as the
+ * list's width shows (the rest would be laid out for nothing at every
+ * draw); it still ends in an ellipsis, and the row gets more of it when the
+ * window gets wider. The model keeps the whole line.
+ */
+static void
+test_long_lines (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *panel = sn_logs_panel_new ();
+  SnLogModel *model = sn_logs_panel_get_model (SN_LOGS_PANEL (panel));
+  Frames frames = { g_array_new (FALSE, FALSE, sizeof (guint)), g_array_new (FALSE, FALSE, sizeof (guint)) };
+  g_autoptr(GString) line = g_string_new ("app-1  | long line");
+  g_autoptr(SnLogLine) kept = NULL;
+  const char *shown;
+  gsize narrow;
+  guint next = 0;
+
+  for (guint i = 0; i < 600; i++)
+    g_string_append_printf (line, " é%04u", i);
+  gtk_window_set_default_size (GTK_WINDOW (window), 500, 400);
+  gtk_window_set_child (GTK_WINDOW (window), panel);
+  gtk_window_present (GTK_WINDOW (window));
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (frame_painted_cb), &frames);
+  wait_frame (window, &frames);
+
+  /* The rows bound before the list's first layout get whole lines. */
+  append_batch (model, &next, 10);
+  while (sn_log_model_get_n_pending (model) > 0)
+    wait_frame (window, &frames);
+  wait_frame (window, &frames);
+  sn_log_model_append (model, line->str);
+  while (sn_log_model_get_n_pending (model) > 0)
+    wait_frame (window, &frames);
+  wait_frame (window, &frames);
+
+  kept = g_list_model_get_item (G_LIST_MODEL (model), 10);
+  g_assert_cmpstr (sn_log_line_get_text (kept), ==, line->str + strlen ("app-1  | "));
+  shown = find_row_text (panel, "long line");
+  g_assert_nonnull (shown);
+  g_test_message ("500 px wide: %zu of %zu bytes given to the row", strlen (shown), strlen (sn_log_line_get_text (kept)));
+  g_assert_true (g_utf8_validate (shown, -1, NULL));
+  g_assert_true (g_str_has_prefix (sn_log_line_get_text (kept), shown));
+  g_assert_cmpuint (strlen (shown), <, strlen (sn_log_line_get_text (kept)) / 4);
+  /* Still more than fits: the row ends in an ellipsis. */
+  g_assert_cmpuint (g_utf8_strlen (shown, -1), >, 500 / 20);
+  narrow = strlen (shown);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 400);
+  for (guint i = 0; i < 5; i++)
+    wait_frame (window, &frames);
+  g_assert_cmpint (gtk_widget_get_width (panel), >, 1000);
+  shown = find_row_text (panel, "long line");
+  g_assert_nonnull (shown);
+  g_test_message ("1200 px wide: %zu bytes", strlen (shown));
+  g_assert_true (g_str_has_prefix (sn_log_line_get_text (kept), shown));
+  g_assert_cmpuint (strlen (shown), >, narrow * 3 / 2);
+
+  g_signal_handlers_disconnect_by_data (gtk_widget_get_frame_clock (window), &frames);
+  g_array_unref (frames.added);
+  g_array_unref (frames.per_frame);
+  sn_test_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -525,6 +614,7 @@ main (int   argc,
   g_test_add_func ("/sn/logs-panel/follow", test_follow);
   g_test_add_func ("/sn/logs-panel/follow-rows", test_follow_rows);
   g_test_add_func ("/sn/logs-panel/first-rows", test_first_rows);
+  g_test_add_func ("/sn/logs-panel/long-lines", test_long_lines);
 
   return g_test_run ();
 }
