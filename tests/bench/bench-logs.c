@@ -10,7 +10,10 @@
  * to after-paint) and
  * the interval between frame starts (which also shows the main loop busy
  * between frames). Prints p95 and max beside the 16.7 ms / 33 ms budget
- * (issue 21), the time until every line is shown, and the RSS.
+ * (issue 21), the time until every line is shown, and the RSS; and, for
+ * each round, its three slowest frames by CPU: the CPU up to the end of the
+ * frame clock's update, layout and paint phases, and the lines published
+ * and trimmed at the window's front in that frame.
  *
  * The usual tool, in the same run and alternating with the panel
  * (SN_BENCH_LOGS_RUNS rounds, 3): `cat` of the same 100,000 lines through a
