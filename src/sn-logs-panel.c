@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sn-gui-util.h"
 #include "sn-logs-panel.h"
@@ -49,7 +50,13 @@ struct _SnLogsPanel
   GdkFrameClock      *frame_clock;
   gulong              before_paint_id;
   gulong              update_id;
+  gulong              layout_id;
   gulong              after_paint_id;
+
+  /* Rows hold no more characters than the list's width shows (0: all) */
+  int                 row_width;
+  int                 char_width;         /* Pango units, the rows' font */
+  guint               row_chars;
 
   SnLogLevel          min_level;
   guint               started : 1;
@@ -144,6 +151,18 @@ update_status (SnLogsPanel *self)
  * like scrolling up. So a move counts as the person's only outside a frame's
  * update/layout/paint: within one, being off the bottom never stops following,
  * and once the frame is painted the view goes back to the bottom.
+ *
+ * Following moves the list's anchor (the row it keeps in place) to the newest
+ * line: in the frame's update phase, after lines are published, so the rows
+ * laid out are the newest; and once the layout is done if the view is not at
+ * the bottom then (the rows just added had no height yet when anchored, or the
+ * window was resized), which lays the list out again within the same frame,
+ * with the same rows. Setting the adjustment's value is not enough while the
+ * list lays out: it configures the adjustment with its own value-changed
+ * handler blocked, so a value set then (from notify::upper, as before) moved
+ * the scrollbar but not the rows, and the list went on showing the first
+ * lines it had laid out until they left the window; their ~200 row widgets
+ * were then rebuilt within one frame.
  */
 static gboolean
 at_bottom (GtkAdjustment *adj)
@@ -160,13 +179,26 @@ scroll_to_end (SnLogsPanel *self)
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
 }
 
+/* Anchors the list on its last row (aligned to the bottom if its height is
+ * known, else its top at the bottom). */
 static void
-adjustment_upper_cb (SnLogsPanel   *self,
-                     GParamSpec    *pspec,
-                     GtkAdjustment *adj)
+anchor_to_end (SnLogsPanel *self)
 {
-  if (self->stick_to_end)
-    scroll_to_end (self);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+
+  if (n > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", n - 1);
+}
+
+static void update_row_chars (SnLogsPanel *self);
+
+/* After the window's layout (connected after it): heights are known. */
+static void
+layout_cb (SnLogsPanel *self)
+{
+  update_row_chars (self);
+  if (self->stick_to_end && !at_bottom (gtk_scrolled_window_get_vadjustment (self->scroller)))
+    anchor_to_end (self);
 }
 
 static void
@@ -200,14 +232,35 @@ after_paint_cb (SnLogsPanel *self)
  * model change (and one filter and list update) a frame, however many
  * batches the stream delivered since the last one, and no more than
  * SN_LOGS_PANEL_MAX_LINES_PER_FRAME lines, so a burst (or a resume with
- * lines held) spreads over frames instead of stalling one.
+ * lines held) spreads over frames instead of stalling one. Following, the
+ * list is then anchored on the newest line, so the layout that follows
+ * lays out the rows that are shown, once.
+ *
+ * A new row widget costs far more than a recycled one (the item, its
+ * accessible, its own Pango context and font metrics when the window
+ * measures it): the first SN_LOGS_PANEL_FIRST_ROWS lines after the window
+ * was empty (a reload) arrive SN_LOGS_PANEL_FIRST_LINES_PER_FRAME a frame,
+ * so the ~205 rows the list view keeps are built over a few frames, not in
+ * one of ~40 ms.
  */
+static guint
+lines_this_frame (SnLogsPanel *self)
+{
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) < SN_LOGS_PANEL_FIRST_ROWS)
+    return SN_LOGS_PANEL_FIRST_LINES_PER_FRAME;
+  return SN_LOGS_PANEL_MAX_LINES_PER_FRAME;
+}
+
 static void
 update_cb (SnLogsPanel   *self,
            GdkFrameClock *clock)
 {
-  if (sn_log_model_flush_some (self->model, SN_LOGS_PANEL_MAX_LINES_PER_FRAME) > 0)
+  guint before = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+
+  if (sn_log_model_flush_some (self->model, lines_this_frame (self)) > 0)
     gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_UPDATE);
+  if (self->stick_to_end && g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) != before)
+    anchor_to_end (self);
 }
 
 static void
@@ -225,6 +278,7 @@ watch_frames (SnLogsPanel *self,
     {
       g_clear_signal_handler (&self->before_paint_id, self->frame_clock);
       g_clear_signal_handler (&self->update_id, self->frame_clock);
+      g_clear_signal_handler (&self->layout_id, self->frame_clock);
       g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
       g_clear_object (&self->frame_clock);
     }
@@ -237,6 +291,8 @@ watch_frames (SnLogsPanel *self,
                                                         G_CALLBACK (before_paint_cb), self);
       self->update_id = g_signal_connect_swapped (self->frame_clock, "update",
                                                   G_CALLBACK (update_cb), self);
+      self->layout_id = g_signal_connect_data (self->frame_clock, "layout", G_CALLBACK (layout_cb), self,
+                                               NULL, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
       self->after_paint_id = g_signal_connect_swapped (self->frame_clock, "after-paint",
                                                        G_CALLBACK (after_paint_cb), self);
     }
@@ -269,10 +325,73 @@ row_query_tooltip_cb (GtkWidget   *row,
   return TRUE;
 }
 
+/*
+ * A row is given no more of its line than the list's width can show (plus a
+ * margin, so a longer line still ends in an ellipsis): the inscription lays
+ * its whole text out when it is drawn, and a log line is often several times
+ * wider than the window. Its accessible label stays the whole line, like its
+ * tooltip. When the list gets wider, the rows shown are given more.
+ */
+#define ROW_CHARS_MARGIN 16
+
+static void
+set_row_text (SnLogsPanel *self,
+              GtkWidget   *row,
+              SnLogLine   *line)
+{
+  const char *text = sn_log_line_get_text (line);
+  const char *end = text;
+
+  /* Characters, not bytes; never past the end, even in broken UTF-8. */
+  if (self->row_chars > 0 && strlen (text) > self->row_chars)
+    for (guint i = 0; i < self->row_chars && *end != '\0'; i++)
+      end = g_utf8_find_next_char (end, NULL);
+  if (end == text || *end == '\0')
+    {
+      gtk_inscription_set_text (GTK_INSCRIPTION (row), text);
+      return;
+    }
+  {
+    g_autofree char *shown = g_strndup (text, end - text);
+
+    gtk_inscription_set_text (GTK_INSCRIPTION (row), shown);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  }
+}
+
+/* The characters a row can show at the list's width, once it is known. */
+static void
+update_row_chars (SnLogsPanel *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self->list_view));
+  guint chars, old = self->row_chars;
+
+  if (width == self->row_width || self->char_width <= 0)
+    return;
+  self->row_width = width;
+  chars = (guint) (((gint64) width * PANGO_SCALE) / self->char_width) + ROW_CHARS_MARGIN;
+  self->row_chars = chars;
+  if (old == 0 || chars <= old)
+    return;
+
+  /* Wider: the rows already bound get the characters they now have room for. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      GtkListItem *item = row != NULL ? g_object_get_data (G_OBJECT (row), "sn-list-item") : NULL;
+      gpointer line = item != NULL ? gtk_list_item_get_item (item) : NULL;
+
+      if (SN_IS_LOG_LINE (line))
+        set_row_text (self, row, line);
+    }
+}
+
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
-           gpointer                  user_data)
+           SnLogsPanel              *self)
 {
   GtkWidget *row = gtk_inscription_new (NULL);
 
@@ -283,20 +402,30 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (row, "log-line");
   gtk_widget_set_has_tooltip (row, TRUE);
   g_signal_connect (row, "query-tooltip", G_CALLBACK (row_query_tooltip_cb), item);
+  g_object_set_data (G_OBJECT (row), "sn-list-item", item);
   gtk_list_item_set_child (item, row);
 }
 
 static void
 bind_row (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
-          gpointer                  user_data)
+          SnLogsPanel              *self)
 {
   SnLogLine *line = gtk_list_item_get_item (item);
   GtkWidget *row = gtk_list_item_get_child (item);
   SnLogLevel level = sn_log_line_get_level (line);
   guint shown = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "sn-level")); /* level + 1 */
 
-  gtk_inscription_set_text (GTK_INSCRIPTION (row), sn_log_line_get_text (line));
+  /* The rows' font, measured once (the first row bound; again when mapped). */
+  if (self->char_width == 0)
+    {
+      PangoFontMetrics *metrics = pango_context_get_metrics (gtk_widget_get_pango_context (row), NULL, NULL);
+
+      self->char_width = MAX (1, MIN (pango_font_metrics_get_approximate_char_width (metrics),
+                                      pango_font_metrics_get_approximate_digit_width (metrics)));
+      pango_font_metrics_unref (metrics);
+    }
+  set_row_text (self, row, line);
   /* The level's class, changed only when the level does. */
   if (shown != (guint) level + 1 && (guint) level < G_N_ELEMENTS (level_classes))
     {
@@ -427,6 +556,9 @@ sn_logs_panel_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (sn_logs_panel_parent_class)->map (widget);
   watch_frames (self, TRUE);
+  /* The rows' font and width measured again (the font may have changed). */
+  self->char_width = 0;
+  self->row_width = 0;
 
   /* Connect only when someone looks at the logs. */
   if (!self->started && self->profile != NULL)
@@ -676,8 +808,8 @@ sn_logs_panel_init (SnLogsPanel *self)
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));
 
   factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
@@ -694,7 +826,6 @@ sn_logs_panel_init (SnLogsPanel *self)
                            G_CONNECT_SWAPPED);
 
   adj = gtk_scrolled_window_get_vadjustment (self->scroller);
-  g_signal_connect_object (adj, "notify::upper", G_CALLBACK (adjustment_upper_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (adj, "value-changed", G_CALLBACK (adjustment_value_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->service_dropdown, "notify::selected", G_CALLBACK (options_changed_cb),

@@ -16,6 +16,11 @@ G_BEGIN_DECLS
 
 /* While shown, lines are published once a frame, this many at most. */
 #define SN_LOGS_PANEL_MAX_LINES_PER_FRAME 2000
+/* ... and this many while the window holds fewer than
+ * SN_LOGS_PANEL_FIRST_ROWS lines: the list view builds a row widget for
+ * each of its first ~205 rows, so they are built a few dozen a frame. */
+#define SN_LOGS_PANEL_FIRST_LINES_PER_FRAME 40
+#define SN_LOGS_PANEL_FIRST_ROWS 256
 
 G_DECLARE_FINAL_TYPE (SnLogsPanel, sn_logs_panel, SN, LOGS_PANEL, GtkWidget)
 

@@ -11,6 +11,8 @@
 
 #include <adwaita.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "sn-incidents-view.h"
 #include "sn-logs-panel.h"
@@ -300,6 +302,17 @@ test_once_a_frame (void)
   g_signal_connect (model, "items-changed", G_CALLBACK (model_changed_cb), &frames);
   wait_frame (window, &frames);
   wait_frame (window, &frames);
+
+  /* The first lines of an empty window come a few dozen a frame (see
+   * test_first_rows); then a frame publishes what arrived. */
+  for (; next < SN_LOGS_PANEL_FIRST_ROWS; next++)
+    {
+      g_autofree char *text = g_strdup_printf ("app-1  | batch line %06u", next);
+
+      sn_log_model_append (model, text);
+    }
+  while (sn_log_model_get_n_pending (model) > 0)
+    wait_frame (window, &frames);
   g_array_set_size (frames.added, 0);
   g_array_set_size (frames.per_frame, 0);
 
@@ -314,7 +327,7 @@ test_once_a_frame (void)
   wait_frame (window, &frames);
   g_assert_cmpuint (frames.added->len, ==, 1);
   g_assert_cmpuint (g_array_index (frames.added, guint, 0), ==, 1000);
-  assert_in_order (model, 0, 1000);
+  assert_in_order (model, 0, SN_LOGS_PANEL_FIRST_ROWS + 1000);
 
   /* A burst of two and a half frames' share: three frames, one change each. */
   g_array_set_size (frames.added, 0);
@@ -333,9 +346,249 @@ test_once_a_frame (void)
     g_assert_cmpuint (g_array_index (frames.added, guint, i), <=, SN_LOGS_PANEL_MAX_LINES_PER_FRAME);
   for (guint i = 0; i < frames.per_frame->len; i++)
     g_assert_cmpuint (g_array_index (frames.per_frame, guint, i), <=, 1);
-  assert_in_order (model, 0, 1000 + burst);
+  assert_in_order (model, 0, SN_LOGS_PANEL_FIRST_ROWS + 1000 + burst);
 
   g_signal_handlers_disconnect_by_data (model, &frames);
+  g_signal_handlers_disconnect_by_data (gtk_widget_get_frame_clock (window), &frames);
+  g_array_unref (frames.added);
+  g_array_unref (frames.per_frame);
+  sn_test_destroy_window (window);
+}
+
+/* First rows and following, row by row -------------------------------------- */
+
+/* Appends lines "batch line NNNNNN" from *next. */
+static void
+append_batch (SnLogModel *model,
+              guint      *next,
+              guint       n)
+{
+  for (guint i = 0; i < n; i++, (*next)++)
+    {
+      g_autofree char *text = g_strdup_printf ("app-1  | batch line %06u", *next);
+
+      sn_log_model_append (model, text);
+    }
+}
+
+/* The number in "batch line NNNNNN" of each row drawn whole inside the
+ * scroller: the first and last rows a person sees. */
+static void
+collect_shown (GtkWidget *widget,
+               GtkWidget *scroller,
+               int       *first,
+               int       *last)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      graphene_rect_t bounds;
+      const char *text;
+
+      if (!gtk_widget_get_child_visible (child) || !gtk_widget_get_mapped (child))
+        continue;
+      if (!GTK_IS_INSCRIPTION (child))
+        {
+          collect_shown (child, scroller, first, last);
+          continue;
+        }
+      text = gtk_inscription_get_text (GTK_INSCRIPTION (child));
+      if (text == NULL || !g_str_has_prefix (text, "batch line ") ||
+          !gtk_widget_compute_bounds (child, scroller, &bounds) ||
+          bounds.origin.y < 0 || bounds.origin.y + bounds.size.height > gtk_widget_get_height (scroller))
+        continue;
+      *first = MIN (*first, atoi (text + strlen ("batch line ")));
+      *last = MAX (*last, atoi (text + strlen ("batch line ")));
+    }
+}
+
+/*
+ * Following shows the newest rows, not only the scrollbar at the bottom:
+ * the list is anchored on its last row, and the frame that publishes lines
+ * shows the last one whole. (The adjustment's value set while the list laid
+ * out moved the scrollbar, and the list kept showing its first rows until
+ * they left the window.)
+ */
+static void
+test_follow_rows (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *panel = sn_logs_panel_new ();
+  SnLogModel *model = sn_logs_panel_get_model (SN_LOGS_PANEL (panel));
+  Frames frames = { g_array_new (FALSE, FALSE, sizeof (guint)), g_array_new (FALSE, FALSE, sizeof (guint)) };
+  GtkWidget *scroller;
+  guint next = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 400);
+  gtk_window_set_child (GTK_WINDOW (window), panel);
+  gtk_window_present (GTK_WINDOW (window));
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (frame_painted_cb), &frames);
+  wait_frame (window, &frames);
+  scroller = gtk_widget_get_parent (sn_test_find_named (panel, "logs-list"));
+  g_assert_true (GTK_IS_SCROLLED_WINDOW (scroller));
+
+  for (guint round = 0; round < 6; round++)
+    {
+      int first = G_MAXINT, last = -1;
+
+      /* Checked right after the frame that published the last lines. */
+      append_batch (model, &next, 500);
+      while (sn_log_model_get_n_pending (model) > 0)
+        wait_frame (window, &frames);
+      collect_shown (scroller, scroller, &first, &last);
+      g_test_message ("after %u lines, rows %d to %d are shown", next, first, last);
+      g_assert_cmpint (last, ==, (int) next - 1);
+      g_assert_cmpint (first, >, (int) next - 60);
+    }
+
+  g_signal_handlers_disconnect_by_data (gtk_widget_get_frame_clock (window), &frames);
+  g_array_unref (frames.added);
+  g_array_unref (frames.per_frame);
+  sn_test_destroy_window (window);
+}
+
+/*
+ * Into an empty window (a reload), lines come SN_LOGS_PANEL_FIRST_LINES_PER_FRAME
+ * a frame until the window holds SN_LOGS_PANEL_FIRST_ROWS, so the list
+ * view builds its row widgets over several frames; then a frame takes its
+ * full share again. Every line is kept, in order.
+ */
+static void
+test_first_rows (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *panel = sn_logs_panel_new ();
+  SnLogModel *model = sn_logs_panel_get_model (SN_LOGS_PANEL (panel));
+  Frames frames = { g_array_new (FALSE, FALSE, sizeof (guint)), g_array_new (FALSE, FALSE, sizeof (guint)) };
+  guint next = 0, total = 0;
+  gboolean full_share = FALSE;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 400);
+  gtk_window_set_child (GTK_WINDOW (window), panel);
+  gtk_window_present (GTK_WINDOW (window));
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (frame_painted_cb), &frames);
+  g_signal_connect (model, "items-changed", G_CALLBACK (model_changed_cb), &frames);
+  wait_frame (window, &frames);
+
+  for (guint reload = 0; reload < 2; reload++)
+    {
+      sn_log_model_clear (model);
+      next = total = 0;
+      full_share = FALSE;
+      wait_frame (window, &frames);
+      g_array_set_size (frames.added, 0);
+      append_batch (model, &next, 1000);
+      while (sn_log_model_get_n_pending (model) > 0)
+        wait_frame (window, &frames);
+
+      for (guint i = 0; i < frames.added->len; i++)
+        {
+          guint added = g_array_index (frames.added, guint, i);
+
+          if (total < SN_LOGS_PANEL_FIRST_ROWS)
+            g_assert_cmpuint (added, <=, SN_LOGS_PANEL_FIRST_LINES_PER_FRAME);
+          else
+            full_share = TRUE;
+          total += added;
+        }
+      g_assert_cmpuint (frames.added->len, >=, SN_LOGS_PANEL_FIRST_ROWS / SN_LOGS_PANEL_FIRST_LINES_PER_FRAME);
+      /* The rest came in one frame's share, not 40 at a time. */
+      g_assert_true (full_share);
+      g_assert_cmpuint (frames.added->len, <=, SN_LOGS_PANEL_FIRST_ROWS / SN_LOGS_PANEL_FIRST_LINES_PER_FRAME + 2);
+      assert_in_order (model, 0, 1000);
+    }
+
+  g_signal_handlers_disconnect_by_data (model, &frames);
+  g_signal_handlers_disconnect_by_data (gtk_widget_get_frame_clock (window), &frames);
+  g_array_unref (frames.added);
+  g_array_unref (frames.per_frame);
+  sn_test_destroy_window (window);
+}
+
+/* The text of the row widget showing the line that starts with @prefix. */
+static const char *
+find_row_text (GtkWidget  *widget,
+               const char *prefix)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *text;
+
+      if (!GTK_IS_INSCRIPTION (child))
+        {
+          if ((text = find_row_text (child, prefix)) != NULL)
+            return text;
+          continue;
+        }
+      text = gtk_inscription_get_text (GTK_INSCRIPTION (child));
+      if (text != NULL && g_str_has_prefix (text, prefix))
+        return text;
+    }
+  return NULL;
+}
+
+/*
+ * A line far wider than the list is given to its row only as far as the
+ * list's width shows (the rest would be laid out for nothing at every
+ * draw); it still ends in an ellipsis, and the row gets more of it when the
+ * window gets wider. The model keeps the whole line.
+ */
+static void
+test_long_lines (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *panel = sn_logs_panel_new ();
+  SnLogModel *model = sn_logs_panel_get_model (SN_LOGS_PANEL (panel));
+  Frames frames = { g_array_new (FALSE, FALSE, sizeof (guint)), g_array_new (FALSE, FALSE, sizeof (guint)) };
+  g_autoptr(GString) line = g_string_new ("app-1  | long line");
+  g_autoptr(SnLogLine) kept = NULL;
+  const char *shown;
+  gsize narrow;
+  guint next = 0;
+
+  for (guint i = 0; i < 600; i++)
+    g_string_append_printf (line, " é%04u", i);
+  gtk_window_set_default_size (GTK_WINDOW (window), 500, 400);
+  gtk_window_set_child (GTK_WINDOW (window), panel);
+  gtk_window_present (GTK_WINDOW (window));
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (frame_painted_cb), &frames);
+  wait_frame (window, &frames);
+
+  /* The rows bound before the list's first layout get whole lines. */
+  append_batch (model, &next, 10);
+  while (sn_log_model_get_n_pending (model) > 0)
+    wait_frame (window, &frames);
+  wait_frame (window, &frames);
+  sn_log_model_append (model, line->str);
+  while (sn_log_model_get_n_pending (model) > 0)
+    wait_frame (window, &frames);
+  wait_frame (window, &frames);
+
+  kept = g_list_model_get_item (G_LIST_MODEL (model), 10);
+  g_assert_cmpstr (sn_log_line_get_text (kept), ==, line->str + strlen ("app-1  | "));
+  shown = find_row_text (panel, "long line");
+  g_assert_nonnull (shown);
+  g_test_message ("500 px wide: %zu of %zu bytes given to the row", strlen (shown), strlen (sn_log_line_get_text (kept)));
+  g_assert_true (g_utf8_validate (shown, -1, NULL));
+  g_assert_true (g_str_has_prefix (sn_log_line_get_text (kept), shown));
+  g_assert_cmpuint (strlen (shown), <, strlen (sn_log_line_get_text (kept)) / 4);
+  /* Still more than fits: the row ends in an ellipsis. */
+  g_assert_cmpuint (g_utf8_strlen (shown, -1), >, 500 / 20);
+  narrow = strlen (shown);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 400);
+  for (guint i = 0; i < 5; i++)
+    wait_frame (window, &frames);
+  g_assert_cmpint (gtk_widget_get_width (panel), >, 1000);
+  shown = find_row_text (panel, "long line");
+  g_assert_nonnull (shown);
+  g_test_message ("1200 px wide: %zu bytes", strlen (shown));
+  g_assert_true (g_str_has_prefix (sn_log_line_get_text (kept), shown));
+  g_assert_cmpuint (strlen (shown), >, narrow * 3 / 2);
+
   g_signal_handlers_disconnect_by_data (gtk_widget_get_frame_clock (window), &frames);
   g_array_unref (frames.added);
   g_array_unref (frames.per_frame);
@@ -359,6 +612,9 @@ main (int   argc,
 
   g_test_add_func ("/sn/logs-panel/once-a-frame", test_once_a_frame);
   g_test_add_func ("/sn/logs-panel/follow", test_follow);
+  g_test_add_func ("/sn/logs-panel/follow-rows", test_follow_rows);
+  g_test_add_func ("/sn/logs-panel/first-rows", test_first_rows);
+  g_test_add_func ("/sn/logs-panel/long-lines", test_long_lines);
 
   return g_test_run ();
 }

@@ -10,7 +10,10 @@
  * to after-paint) and
  * the interval between frame starts (which also shows the main loop busy
  * between frames). Prints p95 and max beside the 16.7 ms / 33 ms budget
- * (issue 21), the time until every line is shown, and the RSS.
+ * (issue 21), the time until every line is shown, and the RSS; and, for
+ * each round, its three slowest frames by CPU: the CPU up to the end of the
+ * frame clock's update, layout and paint phases, and the lines published
+ * and trimmed at the window's front in that frame.
  *
  * The usual tool, in the same run and alternating with the panel
  * (SN_BENCH_LOGS_RUNS rounds, 3): `cat` of the same 100,000 lines through a
@@ -38,6 +41,21 @@
 #define BUDGET_P95_MS 16.7
 #define BUDGET_MAX_MS 33.0
 
+/* What one painted frame did: its CPU by phase, and the lines it handled. */
+typedef struct
+{
+  guint          index;       /* painted frames before it in the round */
+  double         cpu_ms;
+  double         wall_ms;
+  double         update_ms;   /* CPU: before-paint to the end of update (the flush) */
+  double         layout_ms;   /* CPU: to the end of layout (rows bound, sizes) */
+  double         paint_ms;    /* CPU: to the end of paint (snapshot, render) */
+  guint          n_before;    /* lines in the window at the frame's start */
+  guint          n_after;
+  guint64        trimmed;     /* lines that left the window's front in it */
+  guint64        received;    /* lines published in it */
+} Frame;
+
 typedef struct
 {
   GMainLoop     *loop;
@@ -46,6 +64,8 @@ typedef struct
   GArray        *work;       /* ms, one per frame */
   GArray        *cpu;        /* ms of this thread's CPU, one per frame */
   GArray        *intervals;  /* ms between frame starts */
+  GArray        *frames;     /* Frame, one per painted frame */
+  Frame          current;
   gint64         frame_start;
   gint64         frame_cpu_start;
   gint64         last_start;
@@ -135,6 +155,10 @@ frame_start_cb (GdkFrameClock *clock,
     }
   run->frame_start = now;
   run->frame_cpu_start = thread_cpu_us ();
+  memset (&run->current, 0, sizeof run->current);
+  run->current.n_before = g_list_model_get_n_items (G_LIST_MODEL (run->model));
+  run->current.trimmed = sn_log_model_get_n_trimmed (run->model);
+  run->current.received = sn_log_model_get_n_received (run->model) - sn_log_model_get_n_pending (run->model);
   run->last_start = run->running ? now : 0;
   run->painted = FALSE;
 }
@@ -144,6 +168,61 @@ paint_cb (GdkFrameClock *clock,
           Run           *run)
 {
   run->painted = TRUE;
+}
+
+/* Connected after every other handler: the phase's end. */
+static void
+update_end_cb (GdkFrameClock *clock,
+               Run           *run)
+{
+  run->current.update_ms = (thread_cpu_us () - run->frame_cpu_start) / 1000.0;
+}
+
+static void
+layout_end_cb (GdkFrameClock *clock,
+               Run           *run)
+{
+  run->current.layout_ms = (thread_cpu_us () - run->frame_cpu_start) / 1000.0;
+}
+
+static void
+paint_end_cb (GdkFrameClock *clock,
+              Run           *run)
+{
+  run->current.paint_ms = (thread_cpu_us () - run->frame_cpu_start) / 1000.0;
+}
+
+static int
+compare_frame_cpu (gconstpointer a,
+                   gconstpointer b)
+{
+  double x = ((const Frame *) a)->cpu_ms, y = ((const Frame *) b)->cpu_ms;
+
+  return x > y ? -1 : x < y;
+}
+
+/* The slowest frames of the round, by CPU, and what each did. */
+static void
+print_slowest (Run   *run,
+               guint  round)
+{
+  g_autoptr(GArray) sorted = g_array_copy (run->frames);
+
+  g_array_sort (sorted, compare_frame_cpu);
+  for (guint i = 0; i < MIN (sorted->len, 3); i++)
+    {
+      Frame *f = &g_array_index (sorted, Frame, i);
+      double update = f->update_ms, layout = f->layout_ms, paint = f->paint_ms;
+
+      /* A phase with nothing to do is not run: it ends where the last did. */
+      layout = MAX (layout, update);
+      paint = MAX (paint, layout);
+      g_print ("round %u slowest frame %u/%u: CPU %.1f ms (update %.1f, layout %.1f, paint %.1f, "
+               "after %.1f), wall %.1f ms; window %u -> %u lines, %" G_GUINT64_FORMAT " published, "
+               "%" G_GUINT64_FORMAT " trimmed at the front\n",
+               round, f->index + 1, sorted->len, f->cpu_ms, update, layout - update, paint - layout,
+               f->cpu_ms - paint, f->wall_ms, f->n_before, f->n_after, f->received, f->trimmed);
+    }
 }
 
 static void
@@ -162,6 +241,14 @@ after_paint_cb (GdkFrameClock *clock,
 
       g_array_append_val (run->work, ms);
       g_array_append_val (run->cpu, cpu_ms);
+      run->current.index = run->frames->len;
+      run->current.cpu_ms = cpu_ms;
+      run->current.wall_ms = ms;
+      run->current.n_after = g_list_model_get_n_items (G_LIST_MODEL (run->model));
+      run->current.trimmed = sn_log_model_get_n_trimmed (run->model) - run->current.trimmed;
+      run->current.received = sn_log_model_get_n_received (run->model) - sn_log_model_get_n_pending (run->model) -
+                              run->current.received;
+      g_array_append_val (run->frames, run->current);
     }
 
   if (run->feed_id == 0 && sn_log_model_get_n_pending (run->model) == 0 &&
@@ -234,6 +321,7 @@ run_panel (Run       *run,
   g_array_set_size (run->work, 0);
   g_array_set_size (run->cpu, 0);
   g_array_set_size (run->intervals, 0);
+  g_array_set_size (run->frames, 0);
   run->next_line = 0;
   run->frame_start = run->last_start = 0;
   run->t_all_shown = 0;
@@ -325,6 +413,7 @@ main (int   argc,
   run.work = g_array_new (FALSE, FALSE, sizeof (double));
   run.cpu = g_array_new (FALSE, FALSE, sizeof (double));
   run.intervals = g_array_new (FALSE, FALSE, sizeof (double));
+  run.frames = g_array_new (FALSE, FALSE, sizeof (Frame));
   panel = sn_logs_panel_new ();
   run.model = sn_logs_panel_get_model (SN_LOGS_PANEL (panel));
   window = gtk_window_new ();
@@ -336,6 +425,9 @@ main (int   argc,
   g_signal_connect (clock, "before-paint", G_CALLBACK (frame_start_cb), &run);
   g_signal_connect (clock, "paint", G_CALLBACK (paint_cb), &run);
   g_signal_connect_after (clock, "after-paint", G_CALLBACK (after_paint_cb), &run);
+  g_signal_connect_after (clock, "update", G_CALLBACK (update_end_cb), &run);
+  g_signal_connect_after (clock, "layout", G_CALLBACK (layout_end_cb), &run);
+  g_signal_connect_after (clock, "paint", G_CALLBACK (paint_end_cb), &run);
 
   g_print ("%d lines in batches of %d, one batch every %u ms, panel window %u lines; "
            "budget: p95 %.1f ms, max %.0f ms a frame\n",
@@ -356,6 +448,7 @@ main (int   argc,
                percentile (run.cpu, 95), percentile (run.cpu, 100),
                percentile (run.intervals, 95), percentile (run.intervals, 100), total,
                N_LINES / (total / 1000.0), g_list_model_get_n_items (sn_logs_panel_get_shown (SN_LOGS_PANEL (panel))));
+      print_slowest (&run, r + 1);
 
       cat_ms = run_cat (path);
       g_array_append_val (cats, cat_ms);
@@ -381,6 +474,7 @@ main (int   argc,
   g_array_unref (run.work);
   g_array_unref (run.cpu);
   g_array_unref (run.intervals);
+  g_array_unref (run.frames);
   g_main_loop_unref (run.loop);
   return 0;
 }
