@@ -40,6 +40,7 @@ struct _SnWindow
   AdwToastOverlay      *toast_overlay;
   AdwHeaderBar         *header_bar;
   AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
   GtkDropDown          *profile_dropdown;
   GtkRevealer          *production_revealer;
   GtkStack             *main_stack;
@@ -687,6 +688,7 @@ sn_window_class_init (SnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, SnWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, profile_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, production_revealer);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, main_stack);
@@ -831,6 +833,11 @@ sn_window_init (SnWindow *self)
                                         g_dgettext (GETTEXT_PACKAGE, sn_views[i].title));
       adw_view_stack_page_set_icon_name (page, sn_views[i].icon_name);
     }
+  /* The switchers get the stack once it is full: libadwaita 1.2's switcher
+   * rebuilds all its buttons on every page added (1 + 2 + … + 7 buttons
+   * built, and as many thrown away, twice: ~35 ms of the first frame). */
+  adw_view_switcher_title_set_stack (self->switcher_title, self->view_stack);
+  adw_view_switcher_bar_set_stack (self->switcher_bar, self->view_stack);
   g_signal_connect_object (self->view_stack, "notify::visible-child",
                            G_CALLBACK (visible_view_changed_cb), self, G_CONNECT_SWAPPED);
   visible_view_changed_cb (self);
