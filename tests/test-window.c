@@ -17,6 +17,9 @@
 #include "sn-types.h"
 #include "sn-application.h"
 #include "sn-backups-page.h"
+#include "sn-host-panel.h"
+#include "sn-incidents-view.h"
+#include "sn-logs-panel.h"
 #include "sn-profile-editor.h"
 #include "sn-window.h"
 
@@ -348,6 +351,48 @@ count_buttons (GtkWidget *root)
   return n;
 }
 
+static gboolean
+hidden_pages_built (gpointer window)
+{
+  return sn_test_find_named (window, "host-panel") != NULL && sn_test_find_named (window, "logs-filter") != NULL;
+}
+
+/* The first frame holds the Incidents view's Health page only: the Server
+ * and Logs pages' panels are built right after it, or at once when shown
+ * first (#21). */
+static void
+test_window_hidden_pages (void)
+{
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  SnWindow *window = sn_window_new (NULL, store, "demo");
+  SnIncidentsView *view;
+  GtkWidget *host;
+
+  gtk_window_present (GTK_WINDOW (window));
+  view = SN_INCIDENTS_VIEW (sn_window_get_view (window, "incidents"));
+  g_assert_null (sn_test_find_named (window, "host-panel"));
+  g_assert_null (sn_test_find_named (window, "logs-filter"));
+
+  /* Shown before the first frame: built then. */
+  sn_incidents_view_show_page (view, "host");
+  host = sn_test_find_named (window, "host-panel");
+  g_assert_nonnull (host);
+  g_assert_null (sn_test_find_named (window, "logs-filter"));
+  sn_incidents_view_show_page (view, "health");
+
+  g_assert_true (sn_test_wait_until (hidden_pages_built, window, 10000));
+  g_assert_true (sn_test_find_named (window, "host-panel") == host);
+  g_assert_true (GTK_WIDGET (sn_incidents_view_get_host_panel (view)) == host);
+  g_assert_true (sn_host_panel_get_connection (SN_HOST_PANEL (host)) == sn_window_get_connection (window));
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (sn_incidents_view_get_logs_panel (view)), GTK_WIDGET (view)));
+  g_assert_true (sn_logs_panel_get_profile (sn_incidents_view_get_logs_panel (view)) == sn_window_get_profile (window));
+  g_assert_true (gtk_widget_is_ancestor (sn_test_find_named (window, "logs-filter"),
+                                         GTK_WIDGET (sn_incidents_view_get_logs_panel (view))));
+
+  sn_test_destroy_window (window);
+}
+
 /* The number of buttons of the first view switcher under @root (a switcher
  * title holds a wide and a narrow one). */
 static guint
@@ -660,6 +705,7 @@ main (int   argc,
   g_test_add_func ("/sn/window/first-run", test_window_first_run);
   g_test_add_func ("/sn/window/navigation", test_window_navigation);
   g_test_add_func ("/sn/window/switchers", test_window_switchers);
+  g_test_add_func ("/sn/window/hidden-pages", test_window_hidden_pages);
   g_test_add_func ("/sn/window/shortcuts-on-demand", test_window_shortcuts_on_demand);
   g_test_add_func ("/sn/window/editor-credentials-warning", test_editor_credentials_warning);
   g_test_add_func ("/sn/window/editor-fields", test_editor_fields);
