@@ -41,6 +41,8 @@ struct _SnWindow
   AdwHeaderBar         *header_bar;
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
+  GtkMenuButton        *primary_menu_button;
+  GMenuModel           *primary_menu;
   GtkDropDown          *profile_dropdown;
   GtkRevealer          *production_revealer;
   GtkStack             *main_stack;
@@ -689,6 +691,8 @@ sn_window_class_init (SnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, SnWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, SnWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, profile_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, production_revealer);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, main_stack);
@@ -788,6 +792,27 @@ sn_window_show_view (SnWindow   *self,
   return view;
 }
 
+/* The main menu's popover (~50 widgets) is built when first opened. */
+static void
+create_primary_menu_cb (GtkMenuButton *button,
+                        gpointer       user_data)
+{
+  SnWindow *self = SN_WINDOW (user_data);
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->primary_menu);
+}
+
+/* The bottom switcher shows only in a narrow window: its seven buttons
+ * (~110 widgets) are built the first time it is revealed. */
+static void
+switcher_bar_reveal_cb (SnWindow *self)
+{
+  if (adw_view_switcher_bar_get_reveal (self->switcher_bar) &&
+      adw_view_switcher_bar_get_stack (self->switcher_bar) == NULL)
+    adw_view_switcher_bar_set_stack (self->switcher_bar, self->view_stack);
+}
+
 static void
 sn_window_init (SnWindow *self)
 {
@@ -837,7 +862,10 @@ sn_window_init (SnWindow *self)
    * rebuilds all its buttons on every page added (1 + 2 + … + 7 buttons
    * built, and as many thrown away, twice: ~35 ms of the first frame). */
   adw_view_switcher_title_set_stack (self->switcher_title, self->view_stack);
-  adw_view_switcher_bar_set_stack (self->switcher_bar, self->view_stack);
+  g_signal_connect_object (self->switcher_bar, "notify::reveal",
+                           G_CALLBACK (switcher_bar_reveal_cb), self, G_CONNECT_SWAPPED);
+  switcher_bar_reveal_cb (self);
+  gtk_menu_button_set_create_popup_func (self->primary_menu_button, create_primary_menu_cb, self, NULL);
   g_signal_connect_object (self->view_stack, "notify::visible-child",
                            G_CALLBACK (visible_view_changed_cb), self, G_CONNECT_SWAPPED);
   visible_view_changed_cb (self);

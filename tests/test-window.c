@@ -351,6 +351,53 @@ count_buttons (GtkWidget *root)
   return n;
 }
 
+static GtkWidget *
+find_menu_button (GtkWidget *root)
+{
+  if (GTK_IS_MENU_BUTTON (root) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (root)))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The main menu is built when first opened (#21), and has its items then. */
+static void
+test_window_main_menu (void)
+{
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  SnWindow *window = sn_window_new (NULL, store, "demo");
+  GtkWidget *button;
+  GMenuModel *menu;
+
+  gtk_window_present (GTK_WINDOW (window));
+  button = find_menu_button (GTK_WIDGET (window));
+  g_assert_nonnull (button);
+  g_assert_null (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button)));
+  g_assert_null (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  g_assert_true (gtk_widget_is_sensitive (button));
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  g_assert_nonnull (menu);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 3);
+  g_assert_nonnull (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+
+  /* Opened again: the same menu. */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_assert_true (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button)) == menu);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+
+  sn_test_destroy_window (window);
+}
+
 static gboolean
 hidden_pages_built (gpointer window)
 {
@@ -410,8 +457,8 @@ count_switcher_buttons (GtkWidget *root)
   return 0;
 }
 
-/* The switchers get the view stack only once its seven pages are in (#21):
- * both still show every area. */
+/* The switchers get the view stack only once its seven pages are in, the
+ * bottom one only when it shows (#21): both show every area. */
 static void
 test_window_switchers (void)
 {
@@ -434,6 +481,12 @@ test_window_switchers (void)
        bar = gtk_widget_get_next_sibling (bar))
     ;
   g_assert_nonnull (bar);
+
+  /* The bottom one only once revealed, in a narrow window. */
+  g_assert_false (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (bar)));
+  g_assert_null (adw_view_switcher_bar_get_stack (ADW_VIEW_SWITCHER_BAR (bar)));
+  g_assert_cmpuint (count_switcher_buttons (bar), ==, 0);
+  adw_view_switcher_bar_set_reveal (ADW_VIEW_SWITCHER_BAR (bar), TRUE);
   g_assert_true ((GtkWidget *)adw_view_switcher_bar_get_stack (ADW_VIEW_SWITCHER_BAR (bar)) == views);
   g_assert_cmpuint (count_switcher_buttons (bar), ==, 7);
 
@@ -706,6 +759,7 @@ main (int   argc,
   g_test_add_func ("/sn/window/navigation", test_window_navigation);
   g_test_add_func ("/sn/window/switchers", test_window_switchers);
   g_test_add_func ("/sn/window/hidden-pages", test_window_hidden_pages);
+  g_test_add_func ("/sn/window/main-menu", test_window_main_menu);
   g_test_add_func ("/sn/window/shortcuts-on-demand", test_window_shortcuts_on_demand);
   g_test_add_func ("/sn/window/editor-credentials-warning", test_editor_credentials_warning);
   g_test_add_func ("/sn/window/editor-fields", test_editor_fields);
