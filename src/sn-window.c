@@ -47,7 +47,7 @@ struct _SnWindow
   GtkRevealer          *production_revealer;
   GtkStack             *main_stack;
   AdwViewStack         *view_stack;
-  SnFirstRunPage       *first_run_page;
+  AdwBin               *first_run_bin;
 
   /* Borrowed: the header bar's connection state */
   SnConnectionIndicator *connection_indicator;
@@ -139,6 +139,8 @@ sn_window_update_empty (SnWindow *self)
 {
   gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->profile_store)) == 0;
 
+  if (empty && adw_bin_get_child (self->first_run_bin) == NULL)
+    adw_bin_set_child (self->first_run_bin, sn_first_run_page_new ());
   gtk_stack_set_visible_child_name (self->main_stack, empty ? "first-run" : "views");
   gtk_widget_set_visible (GTK_WIDGET (self->profile_dropdown), !empty);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, !empty);
@@ -697,7 +699,7 @@ sn_window_class_init (SnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnWindow, production_revealer);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, view_stack);
-  gtk_widget_class_bind_template_child (widget_class, SnWindow, first_run_page);
+  gtk_widget_class_bind_template_child (widget_class, SnWindow, first_run_bin);
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.add-production-profile", NULL,
@@ -716,7 +718,6 @@ sn_window_class_init (SnWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_A, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.activity", NULL);
 
-  g_type_ensure (SN_TYPE_FIRST_RUN_PAGE);
 }
 
 static GtkWidget *

@@ -420,6 +420,8 @@ test_window_hidden_pages (void)
   view = SN_INCIDENTS_VIEW (sn_window_get_view (window, "incidents"));
   g_assert_null (sn_test_find_named (window, "host-panel"));
   g_assert_null (sn_test_find_named (window, "logs-filter"));
+  /* The welcome page is for an empty store only. */
+  g_assert_null (sn_test_find_named (window, "add-production-profile"));
 
   /* Shown before the first frame: built then. */
   sn_incidents_view_show_page (view, "host");
