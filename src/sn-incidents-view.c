@@ -218,7 +218,9 @@ visible_page_changed_cb (SnIncidentsView *self)
 {
   const char *name = gtk_stack_get_visible_child_name (self->pages);
 
-  if (g_strcmp0 (name, "host") == 0)
+  if (g_strcmp0 (name, "incident") == 0)
+    gtk_widget_set_visible (GTK_WIDGET (self->incident_panel), TRUE);
+  else if (g_strcmp0 (name, "host") == 0)
     ensure_host_panel (self);
   else if (g_strcmp0 (name, "logs") == 0)
     ensure_logs_panel (self);

@@ -18,6 +18,7 @@
 #include "sn-application.h"
 #include "sn-backups-page.h"
 #include "sn-host-panel.h"
+#include "sn-incident-panel.h"
 #include "sn-incidents-view.h"
 #include "sn-logs-panel.h"
 #include "sn-profile-editor.h"
@@ -422,6 +423,9 @@ test_window_hidden_pages (void)
   g_assert_null (sn_test_find_named (window, "logs-filter"));
   /* The welcome page is for an empty store only. */
   g_assert_null (sn_test_find_named (window, "add-production-profile"));
+  /* The Incident page's panel is there (it keeps the incident and its
+   * clock) but hidden, so neither styled nor measured, until shown. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (sn_incidents_view_get_incident_panel (view))));
 
   /* Shown before the first frame: built then. */
   sn_incidents_view_show_page (view, "host");
@@ -431,6 +435,11 @@ test_window_hidden_pages (void)
   sn_incidents_view_show_page (view, "health");
 
   g_assert_true (sn_test_wait_until (hidden_pages_built, window, 10000));
+  sn_incidents_view_show_page (view, "incident");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (sn_incidents_view_get_incident_panel (view))));
+  g_assert_true (gtk_widget_get_mapped (sn_test_find_named (window, "incident-empty")));
+  sn_incidents_view_show_page (view, "health");
   g_assert_true (sn_test_find_named (window, "host-panel") == host);
   g_assert_true (GTK_WIDGET (sn_incidents_view_get_host_panel (view)) == host);
   g_assert_true (sn_host_panel_get_connection (SN_HOST_PANEL (host)) == sn_window_get_connection (window));
