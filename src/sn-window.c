@@ -805,13 +805,25 @@ create_primary_menu_cb (GtkMenuButton *button,
 }
 
 /* The bottom switcher shows only in a narrow window: its seven buttons
- * (~110 widgets) are built the first time it is revealed. */
+ * (~110 widgets) are built the first time it is revealed, after the first
+ * frame (the switcher title may say "narrow" for a moment during the first
+ * layout of a wide window). */
+static void
+attach_switcher_bar (GtkWidget *widget)
+{
+  AdwViewSwitcherBar *bar = ADW_VIEW_SWITCHER_BAR (widget);
+  SnWindow *self = SN_WINDOW (gtk_widget_get_root (widget));
+
+  if (adw_view_switcher_bar_get_reveal (bar) && adw_view_switcher_bar_get_stack (bar) == NULL)
+    adw_view_switcher_bar_set_stack (bar, self->view_stack);
+}
+
 static void
 switcher_bar_reveal_cb (SnWindow *self)
 {
   if (adw_view_switcher_bar_get_reveal (self->switcher_bar) &&
       adw_view_switcher_bar_get_stack (self->switcher_bar) == NULL)
-    adw_view_switcher_bar_set_stack (self->switcher_bar, self->view_stack);
+    sn_window_after_first_frame (GTK_WIDGET (self->switcher_bar), attach_switcher_bar);
 }
 
 static void
