@@ -33,14 +33,19 @@ struct _SnIncidentsView
   AdwToastOverlay *toast_overlay;
   GtkStack      *pages;
   SnHealthPanel *health_panel;
-  SnHostPanel   *host_panel;
+  AdwBin        *host_bin;
+  AdwBin        *logs_bin;
   SnIncidentPanel *incident_panel;
-  SnLogsPanel   *logs_panel;
   SnSparkline   *site_sparkline;
   SnSparkline   *database_sparkline;
   SnSparkline   *redis_sparkline;
   SnSparkline   *storage_sparkline;
   GtkWidget     *sparklines_box;
+
+  /* The hidden pages' panels, built after the first frame or when first
+   * shown (#21); owned by their bins. */
+  SnHostPanel   *host_panel;
+  SnLogsPanel   *logs_panel;
 };
 
 enum {
@@ -167,6 +172,60 @@ refresh_host_panel (GtkWidget *widget)
   sn_host_panel_refresh (SN_HOST_PANEL (widget));
 }
 
+/* The Server page's panel; it follows the window's connection itself. */
+static SnHostPanel *
+ensure_host_panel (SnIncidentsView *self)
+{
+  GtkWidget *panel;
+
+  if (self->host_panel != NULL)
+    return self->host_panel;
+
+  panel = sn_host_panel_new ();
+  gtk_widget_set_name (panel, "host-panel");
+  self->host_panel = SN_HOST_PANEL (panel);
+  adw_bin_set_child (self->host_bin, panel);
+  return self->host_panel;
+}
+
+static SnLogsPanel *
+ensure_logs_panel (SnIncidentsView *self)
+{
+  GtkWidget *panel;
+
+  if (self->logs_panel != NULL)
+    return self->logs_panel;
+
+  panel = sn_logs_panel_new ();
+  self->logs_panel = SN_LOGS_PANEL (panel);
+  adw_bin_set_child (self->logs_bin, panel);
+  sn_logs_panel_set_profile (self->logs_panel, self->profile);
+  return self->logs_panel;
+}
+
+/* The pages not seen in the first frame: right after it (#21). */
+static void
+build_hidden_pages (GtkWidget *widget)
+{
+  SnIncidentsView *self = SN_INCIDENTS_VIEW (widget);
+
+  ensure_host_panel (self);
+  ensure_logs_panel (self);
+}
+
+static void
+visible_page_changed_cb (SnIncidentsView *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->pages);
+
+  if (g_strcmp0 (name, "incident") == 0)
+    gtk_widget_set_visible (GTK_WIDGET (self->incident_panel), TRUE);
+  else if (g_strcmp0 (name, "host") == 0)
+    ensure_host_panel (self);
+  else if (g_strcmp0 (name, "logs") == 0)
+    ensure_logs_panel (self);
+}
+
 static void
 report_changed_cb (SnIncidentsView *self)
 {
@@ -178,6 +237,8 @@ report_changed_cb (SnIncidentsView *self)
 
   /* The containers and disks follow the health refresh: the timer's ones
    * are routine reads (folded in the audit log), a person's are not. */
+  if (self->host_panel == NULL)
+    return;   /* not built yet: it reads the host when it is (#21) */
   if (sn_health_panel_get_by_timer (self->health_panel))
     sn_host_panel_poll (self->host_panel);
   else
@@ -256,14 +317,42 @@ sn_incidents_view_get_incident_panel (SnIncidentsView *self)
   return self->incident_panel;
 }
 
+/**
+ * sn_incidents_view_get_logs_panel:
+ *
+ * Builds the Logs page's panel if it was not yet (#21).
+ *
+ * Returns: (transfer none): the panel
+ */
 SnLogsPanel *
 sn_incidents_view_get_logs_panel (SnIncidentsView *self)
 {
   g_return_val_if_fail (SN_IS_INCIDENTS_VIEW (self), NULL);
 
-  return self->logs_panel;
+  return ensure_logs_panel (self);
 }
 
+/**
+ * sn_incidents_view_get_host_panel:
+ *
+ * Builds the Server page's panel if it was not yet (#21).
+ *
+ * Returns: (transfer none): the panel
+ */
+SnHostPanel *
+sn_incidents_view_get_host_panel (SnIncidentsView *self)
+{
+  g_return_val_if_fail (SN_IS_INCIDENTS_VIEW (self), NULL);
+
+  return ensure_host_panel (self);
+}
+
+/**
+ * sn_incidents_view_show_page:
+ * @name: "health", "incident", "host" or "logs"
+ *
+ * Shows the page, its panel built if needed.
+ */
 void
 sn_incidents_view_show_page (SnIncidentsView *self,
                              const char      *name)
@@ -271,6 +360,15 @@ sn_incidents_view_show_page (SnIncidentsView *self,
   g_return_if_fail (SN_IS_INCIDENTS_VIEW (self));
 
   gtk_stack_set_visible_child_name (self->pages, name);
+}
+
+static void
+sn_incidents_view_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (sn_incidents_view_parent_class)->root (widget);
+
+  /* In a window not yet painted, after its first frame; else now. */
+  sn_window_after_first_frame (widget, build_hidden_pages);
 }
 
 static void
@@ -337,6 +435,7 @@ sn_incidents_view_class_init (SnIncidentsViewClass *klass)
   object_class->dispose = sn_incidents_view_dispose;
   object_class->get_property = sn_incidents_view_get_property;
   object_class->set_property = sn_incidents_view_set_property;
+  widget_class->root = sn_incidents_view_root;
 
   /* Every view of the window has a "profile" property: the window binds it. */
   properties[PROP_PROFILE] =
@@ -350,9 +449,9 @@ sn_incidents_view_class_init (SnIncidentsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, pages);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, health_panel);
-  gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, host_panel);
+  gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, host_bin);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, incident_panel);
-  gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, logs_panel);
+  gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, logs_bin);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, site_sparkline);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, sparklines_box);
   gtk_widget_class_bind_template_child (widget_class, SnIncidentsView, database_sparkline);
@@ -365,9 +464,7 @@ sn_incidents_view_class_init (SnIncidentsViewClass *klass)
   gtk_widget_class_install_action (widget_class, "view.declare-incident", NULL, declare_incident_action);
 
   g_type_ensure (SN_TYPE_HEALTH_PANEL);
-  g_type_ensure (SN_TYPE_HOST_PANEL);
   g_type_ensure (SN_TYPE_INCIDENT_PANEL);
-  g_type_ensure (SN_TYPE_LOGS_PANEL);
   g_type_ensure (SN_TYPE_SPARKLINE);
 }
 
@@ -422,6 +519,8 @@ sn_incidents_view_init (SnIncidentsView *self)
 
   g_signal_connect_object (self->health_panel, "notify::report", G_CALLBACK (report_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->pages, "notify::visible-child", G_CALLBACK (visible_page_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->incident_panel, "notify::clock-text", G_CALLBACK (clock_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (sn_incident_panel_get_store (self->incident_panel), "notify::allow-read-only",
@@ -463,7 +562,8 @@ sn_incidents_view_set_profile (SnIncidentsView *self,
     return;
 
   sn_incident_panel_set_profile (self->incident_panel, profile);
-  sn_logs_panel_set_profile (self->logs_panel, profile);
+  if (self->logs_panel != NULL)
+    sn_logs_panel_set_profile (self->logs_panel, profile);
   sn_health_panel_set_profile (self->health_panel, profile);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.sev1-checklist", profile != NULL);
   update_declare (self);

@@ -21,13 +21,17 @@ void           sn_incidents_view_set_profile      (SnIncidentsView *self,
                                                    SnProfile       *profile);
 SnHealthPanel *sn_incidents_view_get_health_panel (SnIncidentsView *self);
 
-/* The incident, logs and sparklines (sn-incident-panel.h, sn-logs-panel.h). */
+/* The incident, logs and sparklines (sn-incident-panel.h, sn-logs-panel.h,
+ * sn-host-panel.h). The Server and Logs panels are built after the window's
+ * first frame or when first asked for (#21). */
 typedef struct _SnIncidentPanel SnIncidentPanel;
 typedef struct _SnLogsPanel     SnLogsPanel;
+typedef struct _SnHostPanel     SnHostPanel;
 
 SnIncidentPanel *sn_incidents_view_get_incident_panel  (SnIncidentsView *self);
 SnLogsPanel     *sn_incidents_view_get_logs_panel      (SnIncidentsView *self);
-/* "health", "incident" or "logs". */
+SnHostPanel     *sn_incidents_view_get_host_panel      (SnIncidentsView *self);
+/* "health", "incident", "host" or "logs". */
 void             sn_incidents_view_show_page           (SnIncidentsView *self,
                                                         const char      *name);
 GtkWidget       *sn_incidents_view_create_header_clock (SnIncidentsView *self);

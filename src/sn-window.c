@@ -40,11 +40,14 @@ struct _SnWindow
   AdwToastOverlay      *toast_overlay;
   AdwHeaderBar         *header_bar;
   AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
+  GtkMenuButton        *primary_menu_button;
+  GMenuModel           *primary_menu;
   GtkDropDown          *profile_dropdown;
   GtkRevealer          *production_revealer;
   GtkStack             *main_stack;
   AdwViewStack         *view_stack;
-  SnFirstRunPage       *first_run_page;
+  AdwBin               *first_run_bin;
 
   /* Borrowed: the header bar's connection state */
   SnConnectionIndicator *connection_indicator;
@@ -136,6 +139,8 @@ sn_window_update_empty (SnWindow *self)
 {
   gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->profile_store)) == 0;
 
+  if (empty && adw_bin_get_child (self->first_run_bin) == NULL)
+    adw_bin_set_child (self->first_run_bin, sn_first_run_page_new ());
   gtk_stack_set_visible_child_name (self->main_stack, empty ? "first-run" : "views");
   gtk_widget_set_visible (GTK_WIDGET (self->profile_dropdown), !empty);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, !empty);
@@ -687,11 +692,14 @@ sn_window_class_init (SnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SnWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, SnWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, SnWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, SnWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, profile_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, production_revealer);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, SnWindow, view_stack);
-  gtk_widget_class_bind_template_child (widget_class, SnWindow, first_run_page);
+  gtk_widget_class_bind_template_child (widget_class, SnWindow, first_run_bin);
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.add-production-profile", NULL,
@@ -710,7 +718,6 @@ sn_window_class_init (SnWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_A, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.activity", NULL);
 
-  g_type_ensure (SN_TYPE_FIRST_RUN_PAGE);
 }
 
 static GtkWidget *
@@ -786,6 +793,39 @@ sn_window_show_view (SnWindow   *self,
   return view;
 }
 
+/* The main menu's popover (~50 widgets) is built when first opened. */
+static void
+create_primary_menu_cb (GtkMenuButton *button,
+                        gpointer       user_data)
+{
+  SnWindow *self = SN_WINDOW (user_data);
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->primary_menu);
+}
+
+/* The bottom switcher shows only in a narrow window: its seven buttons
+ * (~110 widgets) are built the first time it is revealed, after the first
+ * frame (the switcher title may say "narrow" for a moment during the first
+ * layout of a wide window). */
+static void
+attach_switcher_bar (GtkWidget *widget)
+{
+  AdwViewSwitcherBar *bar = ADW_VIEW_SWITCHER_BAR (widget);
+  SnWindow *self = SN_WINDOW (gtk_widget_get_root (widget));
+
+  if (adw_view_switcher_bar_get_reveal (bar) && adw_view_switcher_bar_get_stack (bar) == NULL)
+    adw_view_switcher_bar_set_stack (bar, self->view_stack);
+}
+
+static void
+switcher_bar_reveal_cb (SnWindow *self)
+{
+  if (adw_view_switcher_bar_get_reveal (self->switcher_bar) &&
+      adw_view_switcher_bar_get_stack (self->switcher_bar) == NULL)
+    sn_window_after_first_frame (GTK_WIDGET (self->switcher_bar), attach_switcher_bar);
+}
+
 static void
 sn_window_init (SnWindow *self)
 {
@@ -831,6 +871,14 @@ sn_window_init (SnWindow *self)
                                         g_dgettext (GETTEXT_PACKAGE, sn_views[i].title));
       adw_view_stack_page_set_icon_name (page, sn_views[i].icon_name);
     }
+  /* The switchers get the stack once it is full: libadwaita 1.2's switcher
+   * rebuilds all its buttons on every page added (1 + 2 + … + 7 buttons
+   * built, and as many thrown away, twice: ~35 ms of the first frame). */
+  adw_view_switcher_title_set_stack (self->switcher_title, self->view_stack);
+  g_signal_connect_object (self->switcher_bar, "notify::reveal",
+                           G_CALLBACK (switcher_bar_reveal_cb), self, G_CONNECT_SWAPPED);
+  switcher_bar_reveal_cb (self);
+  gtk_menu_button_set_create_popup_func (self->primary_menu_button, create_primary_menu_cb, self, NULL);
   g_signal_connect_object (self->view_stack, "notify::visible-child",
                            G_CALLBACK (visible_view_changed_cb), self, G_CONNECT_SWAPPED);
   visible_view_changed_cb (self);

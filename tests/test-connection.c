@@ -20,6 +20,7 @@
 #include "sn-connection-indicator.h"
 #include "sn-host-key-dialog.h"
 #include "sn-host-panel.h"
+#include "sn-incidents-view.h"
 #include "sn-profile-editor.h"
 #include "sn-window.h"
 
@@ -73,6 +74,13 @@ open_demo_window (void)
   gtk_window_present (GTK_WINDOW (window));
 
   return window;
+}
+
+/* The Incidents view's Server panel (built after the first frame, #21). */
+static GtkWidget *
+host_panel (SnWindow *window)
+{
+  return GTK_WIDGET (sn_incidents_view_get_host_panel (SN_INCIDENTS_VIEW (sn_window_get_view (window, "incidents"))));
 }
 
 typedef struct
@@ -175,7 +183,7 @@ test_connection_indicator (void)
   g_assert_cmpint (sn_connection_get_state (sn_window_get_connection (window)), ==,
                    SN_CONNECTION_STATE_CONNECTED);
 
-  panel = sn_test_find_named (window, "host-panel");
+  panel = host_panel (window);
   g_assert_nonnull (panel);
   g_assert_true (sn_host_panel_get_connection (SN_HOST_PANEL (panel)) == sn_window_get_connection (window));
   assert_label_shows (panel, "container-db-state", "Running", 30000);
@@ -195,7 +203,7 @@ static void
 test_connection_host_panel_stop (void)
 {
   SnWindow *window = open_demo_window ();
-  GtkWidget *panel = sn_test_find_named (window, "host-panel");
+  GtkWidget *panel = host_panel (window);
 
   assert_label_shows (panel, "container-app-state", "Running", 30000);
 
@@ -498,7 +506,7 @@ test_connection_activity (void)
   }
 
   window = open_demo_window ();
-  panel = sn_test_find_named (window, "host-panel");
+  panel = host_panel (window);
   assert_label_shows (panel, "container-db-state", "Running", 30000);
   g_assert_true (sn_test_wait_until (panel_idle, panel, 30000));
 

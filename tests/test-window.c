@@ -15,7 +15,12 @@
 #include "sn-test-gui.h"
 #include "sn-test-stack.h"
 #include "sn-types.h"
+#include "sn-application.h"
 #include "sn-backups-page.h"
+#include "sn-host-panel.h"
+#include "sn-incident-panel.h"
+#include "sn-incidents-view.h"
+#include "sn-logs-panel.h"
 #include "sn-profile-editor.h"
 #include "sn-window.h"
 
@@ -335,6 +340,230 @@ test_window_navigation (void)
   sn_test_destroy_window (window);
 }
 
+static guint
+count_buttons (GtkWidget *root)
+{
+  guint n = 0;
+
+  if (g_str_equal (G_OBJECT_TYPE_NAME (root), "AdwViewSwitcherButton"))
+    return 1;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    n += count_buttons (child);
+  return n;
+}
+
+static GtkWidget *
+find_menu_button (GtkWidget *root)
+{
+  if (GTK_IS_MENU_BUTTON (root) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (root)))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The main menu is built when first opened (#21), and has its items then. */
+static void
+test_window_main_menu (void)
+{
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  SnWindow *window = sn_window_new (NULL, store, "demo");
+  GtkWidget *button;
+  GMenuModel *menu;
+
+  gtk_window_present (GTK_WINDOW (window));
+  button = find_menu_button (GTK_WIDGET (window));
+  g_assert_nonnull (button);
+  g_assert_null (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button)));
+  g_assert_null (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  g_assert_true (gtk_widget_is_sensitive (button));
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  g_assert_nonnull (menu);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 3);
+  g_assert_nonnull (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+
+  /* Opened again: the same menu. */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_assert_true (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button)) == menu);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+
+  sn_test_destroy_window (window);
+}
+
+static gboolean
+hidden_pages_built (gpointer window)
+{
+  return sn_test_find_named (window, "host-panel") != NULL && sn_test_find_named (window, "logs-filter") != NULL;
+}
+
+/* The first frame holds the Incidents view's Health page only: the Server
+ * and Logs pages' panels are built right after it, or at once when shown
+ * first (#21). */
+static void
+test_window_hidden_pages (void)
+{
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  SnWindow *window = sn_window_new (NULL, store, "demo");
+  SnIncidentsView *view;
+  GtkWidget *host;
+
+  gtk_window_present (GTK_WINDOW (window));
+  view = SN_INCIDENTS_VIEW (sn_window_get_view (window, "incidents"));
+  g_assert_null (sn_test_find_named (window, "host-panel"));
+  g_assert_null (sn_test_find_named (window, "logs-filter"));
+  /* The welcome page is for an empty store only. */
+  g_assert_null (sn_test_find_named (window, "add-production-profile"));
+  /* The Incident page's panel is there (it keeps the incident and its
+   * clock) but hidden, so neither styled nor measured, until shown. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (sn_incidents_view_get_incident_panel (view))));
+
+  /* Shown before the first frame: built then. */
+  sn_incidents_view_show_page (view, "host");
+  host = sn_test_find_named (window, "host-panel");
+  g_assert_nonnull (host);
+  g_assert_null (sn_test_find_named (window, "logs-filter"));
+  sn_incidents_view_show_page (view, "health");
+
+  g_assert_true (sn_test_wait_until (hidden_pages_built, window, 10000));
+  sn_incidents_view_show_page (view, "incident");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (sn_incidents_view_get_incident_panel (view))));
+  g_assert_true (gtk_widget_get_mapped (sn_test_find_named (window, "incident-empty")));
+  sn_incidents_view_show_page (view, "health");
+  g_assert_true (sn_test_find_named (window, "host-panel") == host);
+  g_assert_true (GTK_WIDGET (sn_incidents_view_get_host_panel (view)) == host);
+  g_assert_true (sn_host_panel_get_connection (SN_HOST_PANEL (host)) == sn_window_get_connection (window));
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (sn_incidents_view_get_logs_panel (view)), GTK_WIDGET (view)));
+  g_assert_true (sn_logs_panel_get_profile (sn_incidents_view_get_logs_panel (view)) == sn_window_get_profile (window));
+  g_assert_true (gtk_widget_is_ancestor (sn_test_find_named (window, "logs-filter"),
+                                         GTK_WIDGET (sn_incidents_view_get_logs_panel (view))));
+
+  sn_test_destroy_window (window);
+}
+
+/* The number of buttons of the first view switcher under @root (a switcher
+ * title holds a wide and a narrow one). */
+static guint
+count_switcher_buttons (GtkWidget *root)
+{
+  if (ADW_IS_VIEW_SWITCHER (root))
+    return count_buttons (root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      guint n = count_switcher_buttons (child);
+
+      if (n > 0)
+        return n;
+    }
+  return 0;
+}
+
+static gboolean
+bar_has_stack (gpointer bar)
+{
+  return adw_view_switcher_bar_get_stack (bar) != NULL;
+}
+
+/* The switchers get the view stack only once its seven pages are in, the
+ * bottom one only when it shows (#21): both show every area. */
+static void
+test_window_switchers (void)
+{
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  SnWindow *window = sn_window_new (NULL, store, "demo");
+  GtkWidget *views;
+  GtkWidget *title;
+  GtkWidget *bar;
+
+  gtk_window_present (GTK_WINDOW (window));
+  views = sn_test_find_named (window, "window-views");
+  title = adw_header_bar_get_title_widget (ADW_HEADER_BAR (gtk_widget_get_ancestor (
+    GTK_WIDGET (sn_test_find_named (window, "profile-selector")), ADW_TYPE_HEADER_BAR)));
+  g_assert_true (ADW_IS_VIEW_SWITCHER_TITLE (title));
+  g_assert_true ((GtkWidget *)adw_view_switcher_title_get_stack (ADW_VIEW_SWITCHER_TITLE (title)) == views);
+  g_assert_cmpuint (count_switcher_buttons (title), ==, 7);
+  for (bar = gtk_widget_get_first_child (gtk_widget_get_parent (gtk_widget_get_ancestor (views, GTK_TYPE_STACK)));
+       bar != NULL && !ADW_IS_VIEW_SWITCHER_BAR (bar);
+       bar = gtk_widget_get_next_sibling (bar))
+    ;
+  g_assert_nonnull (bar);
+
+  /* The bottom one gets it only once revealed (a narrow window: here,
+   * without the app's style sheet, the switcher does not fit the title
+   * either), and not before the first frame. */
+  g_assert_null (adw_view_switcher_bar_get_stack (ADW_VIEW_SWITCHER_BAR (bar)));
+  g_assert_cmpuint (count_switcher_buttons (bar), ==, 0);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  if (!adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (bar)))
+    {
+      g_assert_null (adw_view_switcher_bar_get_stack (ADW_VIEW_SWITCHER_BAR (bar)));
+      adw_view_switcher_bar_set_reveal (ADW_VIEW_SWITCHER_BAR (bar), TRUE);
+    }
+  g_assert_true (sn_test_wait_until (bar_has_stack, bar, 5000));
+  g_assert_true ((GtkWidget *)adw_view_switcher_bar_get_stack (ADW_VIEW_SWITCHER_BAR (bar)) == views);
+  g_assert_cmpuint (count_switcher_buttons (bar), ==, 7);
+
+  sn_test_destroy_window (window);
+}
+
+/* The keyboard shortcuts window is built when first asked for, not with the
+ * main window before its first frame (#21); the menu item and Ctrl+? open it. */
+static void
+test_window_shortcuts_on_demand (void)
+{
+  g_autofree char *directory = sn_profile_store_default_directory ();
+  g_autoptr(SnProfileStore) store = sn_profile_store_new (directory);
+  g_autoptr(SnApplication) app = sn_application_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) accels = NULL;
+  GtkShortcutsWindow *overlay;
+  GLogLevelFlags fatal;
+  SnWindow *window;
+
+  /* Not the session's unique instance: another test may run the app. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  window = sn_window_new (GTK_APPLICATION (app), store, "demo");
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.shortcuts");
+  g_assert_nonnull (accels);
+  g_assert_cmpstr (accels[0], ==, "<Control>question");
+
+  /* GTK 4.8's shortcuts window warns of a label's negative width as it
+   * lays itself out (GTK's own labels): only criticals are fatal here. */
+  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  g_assert_nonnull (overlay);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  gtk_window_close (GTK_WINDOW (overlay));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+
+  /* Asked again: the same window, not a second one. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  g_assert_true (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)) == overlay);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  gtk_window_close (GTK_WINDOW (overlay));
+
+  g_log_set_always_fatal (fatal);
+
+  sn_test_destroy_window (window);
+}
+
 /* Whether any visible row or group of @root has a title containing @word. */
 static gboolean
 shows_title (GtkWidget  *root,
@@ -552,6 +781,10 @@ main (int   argc,
   g_test_add_func ("/sn/window/health", test_window_health);
   g_test_add_func ("/sn/window/first-run", test_window_first_run);
   g_test_add_func ("/sn/window/navigation", test_window_navigation);
+  g_test_add_func ("/sn/window/switchers", test_window_switchers);
+  g_test_add_func ("/sn/window/hidden-pages", test_window_hidden_pages);
+  g_test_add_func ("/sn/window/main-menu", test_window_main_menu);
+  g_test_add_func ("/sn/window/shortcuts-on-demand", test_window_shortcuts_on_demand);
   g_test_add_func ("/sn/window/editor-credentials-warning", test_editor_credentials_warning);
   g_test_add_func ("/sn/window/editor-fields", test_editor_fields);
   g_test_add_func ("/sn/window/editor-github", test_editor_github);

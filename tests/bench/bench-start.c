@@ -11,6 +11,8 @@
  * each started fresh with SN_EXIT_AFTER_FIRST_FRAME=1, measured from the
  * spawn to the "first-frame PEAK_RSS_KIB" line both print after their first
  * painted frame. Prints the medians and the ratio (goal ≤ 1.5×, issue 21).
+ * SN_BENCH_START_BASELINE=PATH adds another narcisse-admin build (say the
+ * one before a change) to the same alternating runs, for a before/after.
  * Needs a display: xvfb-run -a dbus-run-session -- meson test -C build
  * --benchmark bench-start. A benchmark reports; it does not fail on timing.
  */
@@ -136,6 +138,9 @@ main (int    argc,
   g_autoptr(GArray) app_m = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) min_s = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) min_m = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) base_s = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) base_m = g_array_new (FALSE, FALSE, sizeof (double));
+  const char *baseline = g_getenv ("SN_BENCH_START_BASELINE");
   g_autofree char *self_path = NULL;
   g_autofree char *app_path = NULL;
   const char *runs_env = g_getenv ("SN_BENCH_START_RUNS");
@@ -162,13 +167,20 @@ main (int    argc,
   {
     char *app_argv[] = { app_path, (char *)"--profile", (char *)sn_profile_get_name (profile), NULL };
     char *min_argv[] = { self_path, (char *)"--minimal", NULL };
+    char *base_argv[] = { (char *)baseline, (char *)"--profile", (char *)sn_profile_get_name (profile), NULL };
 
     /* warm up: the page cache, the font cache */
     measure (app_argv);
     measure (min_argv);
+    if (baseline != NULL)
+      measure (base_argv);
     for (guint i = 0; i < runs; i++)
       {
-        Start x, y;
+        Start x, y, z = { 0 };
+
+        /* The baseline first on even runs, last on odd ones. */
+        if (baseline != NULL && i % 2 == 0)
+          z = measure (base_argv);
 
         if (i % 2 == 0)
           {
@@ -179,6 +191,13 @@ main (int    argc,
           {
             y = measure (min_argv);
             x = measure (app_argv);
+          }
+        if (baseline != NULL)
+          {
+            if (i % 2 == 1)
+              z = measure (base_argv);
+            g_array_append_val (base_s, z.seconds);
+            g_array_append_val (base_m, z.rss_mib);
           }
         g_array_append_val (app_s, x.seconds);
         g_array_append_val (app_m, x.rss_mib);
@@ -192,6 +211,9 @@ main (int    argc,
   g_print ("first frame, median of %u: narcisse-admin %.3f s %.1f MiB | minimal libadwaita window %.3f s %.1f MiB"
            "  -> %.2fx (goal <= 1.50x), memory %.2fx\n",
            runs, a, median (app_m), m, median (min_m), a / m, median (app_m) / median (min_m));
+  if (baseline != NULL)
+    g_print ("baseline %s, same runs: %.3f s %.1f MiB  -> %.2fx\n",
+             baseline, median (base_s), median (base_m), median (base_s) / m);
 
   return 0;
 }
