@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 /* ... and this many while the window holds fewer than
  * SN_LOGS_PANEL_FIRST_ROWS lines: the list view builds a row widget for
  * each of its first ~205 rows, so they are built a few dozen a frame. */
-#define SN_LOGS_PANEL_FIRST_LINES_PER_FRAME 40
+#define SN_LOGS_PANEL_FIRST_LINES_PER_FRAME 20
 #define SN_LOGS_PANEL_FIRST_ROWS 256
 
 G_DECLARE_FINAL_TYPE (SnLogsPanel, sn_logs_panel, SN, LOGS_PANEL, GtkWidget)
