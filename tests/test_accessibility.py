@@ -83,12 +83,13 @@ def text_of(acc):
 
 def walk(acc, path=()):
     """Yield (accessible, path of names) for acc and all its descendants."""
-    try:
+    try:  # an object may leave the tree between two calls (a refreshed row)
         name = acc.name
         n = acc.childCount
+        role_name = acc.getRoleName()
     except Exception:
         return
-    here = path + (f"{acc.getRoleName()} '{name}'",)
+    here = path + (f"{role_name} '{name}'",)
     yield acc, here
     for i in range(n):
         try:
