@@ -341,6 +341,7 @@ set_row_text (SnLogsPanel *self,
 {
   const char *text = sn_log_line_get_text (line);
   const char *end = text;
+  g_autofree char *shown = NULL;
 
   /* Characters, not bytes; never past the end, even in broken UTF-8. */
   if (self->row_chars > 0 && strlen (text) > self->row_chars)
@@ -349,14 +350,13 @@ set_row_text (SnLogsPanel *self,
   if (end == text || *end == '\0')
     {
       gtk_inscription_set_text (GTK_INSCRIPTION (row), text);
+      /* A recycled row may still carry the label of a longer line it showed */
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL);
       return;
     }
-  {
-    g_autofree char *shown = g_strndup (text, end - text);
-
-    gtk_inscription_set_text (GTK_INSCRIPTION (row), shown);
-    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
-  }
+  shown = g_strndup (text, end - text);
+  gtk_inscription_set_text (GTK_INSCRIPTION (row), shown);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 }
 
 /* The characters a row can show at the list's width, once it is known. */
