@@ -4,13 +4,14 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Alternating runs (SN_BENCH_START_RUNS, 7) of:
+ * Alternating runs (SN_BENCH_START_RUNS, 15) of:
  *   - narcisse-admin on the local stack's profiles (the demo profile open),
  *   - this program with --minimal: an AdwApplicationWindow with a header bar
  *     and a label, nothing else,
  * each started fresh with SN_EXIT_AFTER_FIRST_FRAME=1, measured from the
  * spawn to the "first-frame PEAK_RSS_KIB" line both print after their first
- * painted frame. Prints the medians and the ratio (goal ≤ 1.5×, issue 21).
+ * painted frame. Prints the medians and the ratio (goal ≤ 1.5×, issue 21),
+ * and the spread of the ratio over the pairs of runs.
  * SN_BENCH_START_BASELINE=PATH adds another narcisse-admin build (say the
  * one before a change) to the same alternating runs, for a before/after.
  * Needs a display: xvfb-run -a dbus-run-session -- meson test -C build
@@ -140,13 +141,14 @@ main (int    argc,
   g_autoptr(GArray) min_m = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) base_s = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) base_m = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) ratios = g_array_new (FALSE, FALSE, sizeof (double));
   const char *baseline = g_getenv ("SN_BENCH_START_BASELINE");
   g_autofree char *self_path = NULL;
   g_autofree char *app_path = NULL;
   const char *runs_env = g_getenv ("SN_BENCH_START_RUNS");
-  guint runs = runs_env != NULL ? (guint)atoi (runs_env) : 7;
+  guint runs = runs_env != NULL ? MAX (atoi (runs_env), 1) : 15;
   SnProfile *profile;
-  double a, m;
+  double a, m, r;
 
   if (argc > 1 && g_str_equal (argv[1], "--minimal"))
     return minimal_main ();
@@ -203,6 +205,8 @@ main (int    argc,
         g_array_append_val (app_m, x.rss_mib);
         g_array_append_val (min_s, y.seconds);
         g_array_append_val (min_m, y.rss_mib);
+        r = x.seconds / y.seconds;
+        g_array_append_val (ratios, r);
       }
   }
 
@@ -211,6 +215,15 @@ main (int    argc,
   g_print ("first frame, median of %u: narcisse-admin %.3f s %.1f MiB | minimal libadwaita window %.3f s %.1f MiB"
            "  -> %.2fx (goal <= 1.50x), memory %.2fx\n",
            runs, a, median (app_m), m, median (min_m), a / m, median (app_m) / median (min_m));
+  /* Each run's pair (the two started back to back) as a ratio: how far the
+   * machine's noise moves it. */
+  g_array_sort (ratios, cmp_double);
+  g_print ("paired runs: ratio min %.2fx, quartiles %.2fx %.2fx %.2fx, max %.2fx\n",
+           g_array_index (ratios, double, 0),
+           g_array_index (ratios, double, ratios->len / 4),
+           g_array_index (ratios, double, ratios->len / 2),
+           g_array_index (ratios, double, (3 * ratios->len) / 4),
+           g_array_index (ratios, double, ratios->len - 1));
   if (baseline != NULL)
     g_print ("baseline %s, same runs: %.3f s %.1f MiB  -> %.2fx\n",
              baseline, median (base_s), median (base_m), median (base_s) / m);
