@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <libssh2.h>
 
 #include "sn-known-hosts.h"
 
@@ -125,6 +126,20 @@ sn_test_sshd_up (void)
   line = g_strstrip (sn_test_run (cmd));
   g_assert_true (g_file_set_contents (sshd.known_hosts, line, -1, NULL));
   return &sshd;
+}
+
+const SnTestSshd *
+sn_test_sshd_init (int    *argc,
+                   char ***argv)
+{
+  g_setenv ("SN_LOOPBACK_ONLY", "1", TRUE);
+  g_unsetenv ("SSH_AUTH_SOCK");
+  g_test_init (argc, argv, NULL);
+  if (g_getenv ("SN_EXPECT_LIBSSH2_FLATPAK") != NULL && libssh2_version (0x010b00) == NULL)
+    g_error ("expected the Flatpak's libssh2 (1.11), got %s", libssh2_version (0));
+
+  sn_test_stack_up ();
+  return sn_test_sshd_up ();
 }
 
 void

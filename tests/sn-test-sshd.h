@@ -35,6 +35,12 @@ typedef struct
   char  *known_hosts;   /* the app's known_hosts, with the host key */
 } SnTestSshd;
 
+/* The start of an SSH test's main(): loopback only, no ssh-agent from the
+ * environment, g_test_init(), the libssh2 the run expects (1.11 when
+ * SN_EXPECT_LIBSSH2_FLATPAK is set, tests/with-flatpak-libssh2.sh), the stack,
+ * then sn_test_sshd_up(). */
+const SnTestSshd *sn_test_sshd_init  (int    *argc,
+                                      char ***argv);
 /* Make the keys and config and start sshd; the second call returns the same. */
 const SnTestSshd *sn_test_sshd_up    (void);
 /* Stop sshd and remove its dir (kept if SN_TEST_KEEP is set). */

@@ -104,14 +104,7 @@ main (int   argc,
 {
   int ret;
 
-  g_setenv ("SN_LOOPBACK_ONLY", "1", TRUE);
-  g_unsetenv ("SSH_AUTH_SOCK");
-  g_test_init (&argc, &argv, NULL);
-  if (g_getenv ("SN_EXPECT_LIBSSH2_FLATPAK") != NULL && libssh2_version (0x010b00) == NULL)
-    g_error ("expected the Flatpak's libssh2 (1.11), got %s", libssh2_version (0));
-
-  sn_test_stack_up ();
-  sshd = sn_test_sshd_up ();
+  sshd = sn_test_sshd_init (&argc, &argv);
 
   g_test_add_func ("/ssh/auth/agent-ed25519", test_agent_ed25519);
   g_test_add_func ("/ssh/auth/agent-rsa-refused", test_agent_rsa);

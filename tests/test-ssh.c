@@ -1264,14 +1264,7 @@ main (int   argc,
 {
   int ret;
 
-  g_setenv ("SN_LOOPBACK_ONLY", "1", TRUE);
-  g_unsetenv ("SSH_AUTH_SOCK");
-  g_test_init (&argc, &argv, NULL);
-  if (g_getenv ("SN_EXPECT_LIBSSH2_FLATPAK") != NULL && libssh2_version (0x010b00) == NULL)
-    g_error ("expected the Flatpak's libssh2 (1.11), got %s", libssh2_version (0));
-
-  sn_test_stack_up ();
-  sshd = sn_test_sshd_up ();
+  sshd = sn_test_sshd_init (&argc, &argv);
 
   g_test_add_func ("/ssh/known-hosts/check-add-fingerprint", test_known_hosts);
   g_test_add_func ("/ssh/net/loopback-guard", test_loopback_guard);
