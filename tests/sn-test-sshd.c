@@ -60,17 +60,19 @@ sn_test_sshd_start (void)
   g_autofree char *log = g_build_filename (sshd.dir, "sshd.log", NULL);
   g_autofree char *wait = NULL;
   g_autoptr(GError) error = NULL;
+  GSpawnFlags flags = G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL
+                      | G_SPAWN_STDERR_TO_DEV_NULL;
   /* -D: no daemon, so it stays our child and keeps its death signal */
   const char *argv[] = { "/usr/sbin/sshd", "-D", "-f", config, "-E", log, NULL };
 
   g_assert_cmpint (sshd_pid, ==, 0);
-  if (!g_spawn_async (sshd.dir, (char **) argv, NULL,
-                      G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                      die_with_parent, GINT_TO_POINTER (getpid ()), &sshd_pid, &error))
+  if (!g_spawn_async (sshd.dir, (char **) argv, NULL, flags, die_with_parent,
+                      GINT_TO_POINTER (getpid ()), &sshd_pid, &error))
     g_error ("cannot start /usr/sbin/sshd: %s", error->message);
   wait = g_strdup_printf (
-    "for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/%u) 2>/dev/null && exit 0; sleep 0.05; done; "
-    "echo 'sshd does not listen; its log:' >&2; cat %s >&2; exit 1", sshd.port, log);
+    "for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/%u) 2>/dev/null && exit 0; "
+    "sleep 0.05; done; echo 'sshd does not listen; its log:' >&2; cat %s >&2; exit 1",
+    sshd.port, log);
   g_free (sn_test_run (wait));
 }
 
