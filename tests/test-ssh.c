@@ -10,11 +10,9 @@
 #include <gio/gio.h>
 #include <libssh2.h>
 #include <glib/gstdio.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include "sn-test-stack.h"
+#include "sn-test-sshd.h"
 #include "sn-audit-log.h"
 #include "sn-host.h"
 #include "sn-known-hosts.h"
@@ -25,106 +23,17 @@
 
 /*
  * Most cases run on the shared stack's sshd (sn-test-stack.h). A private sshd
- * (RECIPES.md §6) serves the cases that need its own keys or config: an
+ * (sn-test-sshd.h) serves the cases that need its own keys or config: an
  * encrypted and an RSA client key, an ECDSA host key next to the ed25519 one,
- * and killing it mid-command.
+ * and killing it mid-command. The ssh-agent cases are in test-ssh-agent.c.
  */
-static char *dir;
-static guint ssh_port;
-static char *host_pub;        /* hostkey_ed25519.pub */
-static char *known_hosts;     /* the app's known_hosts, with the host key */
+static const SnTestSshd *sshd;
 
+/* A shell command's stdout, stripped; fails the test if it fails. */
 static char *
 run (const char *command)
 {
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *argv[] = { "/bin/bash", "-c", command, NULL };
-  int status = 0;
-
-  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("command failed: %s\n%s", command, err);
-
-  return g_strstrip (g_steal_pointer (&out));
-}
-
-static guint
-free_port (void)
-{
-  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, NULL);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (sock, addr, TRUE, NULL));
-  bound = g_socket_get_local_address (sock, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
-static void
-sshd_start (void)
-{
-  g_autofree char *cmd = g_strdup_printf (
-    "cd %s && /usr/sbin/sshd -f %s/sshd_config -E %s/sshd.log && "
-    "for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/%u) 2>/dev/null && exit 0; sleep 0.05; done; exit 1",
-    dir, dir, dir, ssh_port);
-  g_free (run (cmd));
-}
-
-/* Kills the listener and every per-connection sshd it forked (by PID). */
-static void
-sshd_kill (void)
-{
-  g_autofree char *cmd = g_strdup_printf (
-    "p=$(cat %s/sshd.pid); kill -9 $(pgrep -P $p) $p 2>/dev/null; "
-    "for i in $(seq 100); do kill -0 $p 2>/dev/null || exit 0; sleep 0.02; done", dir);
-  g_free (run (cmd));
-}
-
-static void
-sshd_stop (void)
-{
-  g_autofree char *cmd = g_strdup_printf ("kill $(cat %s/sshd.pid) 2>/dev/null; true", dir);
-  g_free (run (cmd));
-}
-
-static void
-setup_sshd (void)
-{
-  g_autofree char *cmd = NULL;
-  g_autofree char *line = NULL;
-
-  dir = g_dir_make_tmp ("sn-test-ssh-XXXXXX", NULL);
-  ssh_port = free_port ();
-  cmd = g_strdup_printf (
-    "set -e; mkdir -p -m 0755 /run/sshd; cd %s; "
-    "ssh-keygen -q -t ed25519 -N '' -C host -f hostkey_ed25519; "
-    "ssh-keygen -q -t ecdsa -b 256 -N '' -C host -f hostkey_ecdsa; "
-    "ssh-keygen -q -t ed25519 -N '' -C other -f otherkey_ed25519; "
-    "ssh-keygen -q -t ed25519 -N '' -C client -f client_ed25519; "
-    "ssh-keygen -q -t ed25519 -N 'sesame 42' -C locked -f client_locked; "
-    "ssh-keygen -q -t rsa -b 2048 -N '' -C rsa -f client_rsa; "
-    "cat client_ed25519.pub client_locked.pub client_rsa.pub > authorized_keys; "
-    "printf '%%s\\n' 'Port %u' 'ListenAddress 127.0.0.1' \"HostKey $PWD/hostkey_ed25519\" "
-    "\"HostKey $PWD/hostkey_ecdsa\" \"PidFile $PWD/sshd.pid\" \"AuthorizedKeysFile $PWD/authorized_keys\" "
-    "'PubkeyAuthentication yes' 'PasswordAuthentication no' 'KbdInteractiveAuthentication no' "
-    "'PermitRootLogin prohibit-password' 'StrictModes no' 'UsePAM no' 'AllowTcpForwarding yes' "
-    "'X11Forwarding no' 'PrintMotd no' 'MaxSessions 20' 'MaxStartups 50:30:100' 'LogLevel VERBOSE' "
-    "'Match User sn-test-pw' '  PasswordAuthentication yes' > sshd_config; "
-    "/usr/sbin/sshd -t -f $PWD/sshd_config",
-    dir, ssh_port);
-  g_free (run (cmd));
-  sshd_start ();
-
-  host_pub = g_build_filename (dir, "hostkey_ed25519.pub", NULL);
-  known_hosts = g_build_filename (dir, "app_known_hosts", NULL);
-  g_free (cmd);
-  cmd = g_strdup_printf ("printf '[127.0.0.1]:%u %%s\\n' \"$(cut -d' ' -f1,2 %s)\"", ssh_port, host_pub);
-  line = run (cmd);
-  g_assert_true (g_file_set_contents (known_hosts, line, -1, NULL));
+  return g_strstrip (sn_test_run (command));
 }
 
 static GBytes *
@@ -146,76 +55,6 @@ keygen_fingerprint (const char *pub_path)
 {
   g_autofree char *cmd = g_strdup_printf ("ssh-keygen -lf %s | cut -d' ' -f2", pub_path);
   return run (cmd);
-}
-
-static SnProfile *
-make_profile (const char *name,
-              const char *key,
-              const char *user)
-{
-  g_autofree char *key_path = g_build_filename (dir, key, NULL);
-
-  return g_object_new (SN_TYPE_PROFILE,
-                       "name", name,
-                       "ssh-host", "127.0.0.1",
-                       "ssh-port", ssh_port,
-                       "ssh-user", user,
-                       "ssh-key-file", key_path,
-                       NULL);
-}
-
-/* The stack's "demo" profile under another name; its host key is in the stack's known_hosts. */
-static SnProfile *
-stack_profile (const char *name)
-{
-  SnProfile *profile = sn_profile_copy (sn_test_stack_profile ());
-
-  g_object_set (profile, "name", name, NULL);
-  return profile;
-}
-
-#define STACK_KNOWN_HOSTS (sn_test_stack_get ("APP_KNOWN_HOSTS"))
-
-static SnSshSession *
-make_session (SnProfile     *profile,
-              SnSecretStore *secrets,
-              const char    *known_hosts_path)
-{
-  SnSshSession *session = sn_ssh_session_new (profile, secrets);
-  g_autoptr(SnKnownHosts) kh = sn_known_hosts_new (known_hosts_path);
-
-  sn_ssh_session_set_known_hosts (session, kh);
-  return session;
-}
-
-/* Running async calls to completion: sn_test_store_result_cb, sn_test_wait_for_result */
-
-static gboolean
-connect_sync (SnSshSession  *session,
-              GError       **error)
-{
-  GAsyncResult *w = NULL;
-  gboolean ok;
-
-  sn_ssh_session_connect_async (session, NULL, sn_test_store_result_cb, &w);
-  ok = sn_ssh_session_connect_finish (session, sn_test_wait_for_result (&w, 20000), error);
-  g_object_unref (w);
-  return ok;
-}
-
-static SnSshExecResult *
-exec_sync (SnSshSession  *session,
-           const char    *command,
-           guint          timeout_ms,
-           GError       **error)
-{
-  GAsyncResult *w = NULL;
-  SnSshExecResult *res;
-
-  sn_ssh_session_exec_async (session, command, timeout_ms, NULL, sn_test_store_result_cb, &w);
-  res = sn_ssh_session_exec_finish (session, sn_test_wait_for_result (&w, 30000), error);
-  g_object_unref (w);
-  return res;
 }
 
 static guint
@@ -246,15 +85,15 @@ remote_process_gone (const char *pattern,
 static void
 test_known_hosts (void)
 {
-  g_autoptr(GBytes) key = pubkey_blob (host_pub);
-  g_autofree char *other_pub = g_build_filename (dir, "otherkey_ed25519.pub", NULL);
+  g_autoptr(GBytes) key = pubkey_blob (sshd->host_pub);
+  g_autofree char *other_pub = g_build_filename (sshd->dir, "otherkey_ed25519.pub", NULL);
   g_autoptr(GBytes) other = pubkey_blob (other_pub);
-  g_autofree char *ecdsa_pub = g_build_filename (dir, "hostkey_ecdsa.pub", NULL);
+  g_autofree char *ecdsa_pub = g_build_filename (sshd->dir, "hostkey_ecdsa.pub", NULL);
   g_autoptr(GBytes) ecdsa = pubkey_blob (ecdsa_pub);
-  g_autofree char *expected = keygen_fingerprint (host_pub);
+  g_autofree char *expected = keygen_fingerprint (sshd->host_pub);
   g_autofree char *fingerprint = sn_ssh_key_fingerprint (key);
-  g_autofree char *path = g_build_filename (dir, "kh-unit", "known_hosts", NULL);
-  g_autofree char *hashed = g_build_filename (dir, "kh-hashed", NULL);
+  g_autofree char *path = g_build_filename (sshd->dir, "kh-unit", "known_hosts", NULL);
+  g_autofree char *hashed = g_build_filename (sshd->dir, "kh-hashed", NULL);
   g_autofree char *cmd = NULL;
   g_autoptr(SnKnownHosts) kh = sn_known_hosts_new (path);
   g_autoptr(SnKnownHosts) khh = NULL;
@@ -305,16 +144,16 @@ test_known_hosts (void)
 static void
 test_ed25519 (void)
 {
-  g_autoptr(SnProfile) profile = stack_profile ("t-ed");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+  g_autoptr(SnProfile) profile = sn_test_ssh_stack_profile ("t-ed");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, SN_TEST_STACK_KNOWN_HOSTS);
   g_autoptr(SnSshExecResult) res = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
 
-  g_assert_true (connect_sync (session, &error));
+  g_assert_true (sn_test_ssh_connect (session, &error));
   g_assert_no_error (error);
   g_assert_true (sn_ssh_session_is_connected (session));
-  res = exec_sync (session, "echo hello; whoami", 0, &error);
+  res = sn_test_ssh_exec (session, "echo hello; whoami", 0, &error);
   g_assert_no_error (error);
   out = sn_ssh_exec_result_dup_stdout_text (res);
   g_assert_cmpstr (out, ==, "hello\nroot\n");
@@ -323,15 +162,15 @@ test_ed25519 (void)
 static void
 test_passphrase (void)
 {
-  g_autoptr(SnProfile) profile = make_profile ("t-locked", "client_locked", "root");
+  g_autoptr(SnProfile) profile = sn_test_sshd_profile ("t-locked", "client_locked", "root");
   g_autoptr(SnSecretStore) secrets = sn_secret_store_new ();
   g_autoptr(SnSshSession) session = NULL;
   g_autoptr(SnSshExecResult) res = NULL;
   g_autoptr(GError) error = NULL;
 
   sn_secret_store_remember (secrets, profile, SN_SECRET_KIND_SSH_PASSPHRASE, "sesame 42");
-  session = make_session (profile, secrets, known_hosts);
-  res = exec_sync (session, "echo unlocked", 0, &error);
+  session = sn_test_ssh_session (profile, secrets, sshd->known_hosts);
+  res = sn_test_ssh_exec (session, "echo unlocked", 0, &error);
   g_assert_no_error (error);
   g_assert_cmpint (sn_ssh_exec_result_get_exit_status (res), ==, 0);
 }
@@ -339,17 +178,17 @@ test_passphrase (void)
 static void
 test_wrong_passphrase (void)
 {
-  g_autoptr(SnProfile) profile = make_profile ("t-wrong", "client_locked", "root");
+  g_autoptr(SnProfile) profile = sn_test_sshd_profile ("t-wrong", "client_locked", "root");
   g_autoptr(SnSecretStore) secrets = sn_secret_store_new ();
   g_autoptr(SnSshSession) session = NULL;
   g_autoptr(SnProfile) profile2 = NULL;
   g_autoptr(SnSshSession) session2 = NULL;
-  g_autofree char *creds = g_build_filename (dir, "creds", NULL);
+  g_autofree char *creds = g_build_filename (sshd->dir, "creds", NULL);
   g_autoptr(GError) error = NULL;
 
   sn_secret_store_remember (secrets, profile, SN_SECRET_KIND_SSH_PASSPHRASE, "not it");
-  session = make_session (profile, secrets, known_hosts);
-  g_assert_false (connect_sync (session, &error));
+  session = sn_test_ssh_session (profile, secrets, sshd->known_hosts);
+  g_assert_false (sn_test_ssh_connect (session, &error));
   g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_PASSPHRASE);
   g_assert_nonnull (strstr (error->message, "client_locked"));
   g_test_message ("%s", error->message);
@@ -358,10 +197,10 @@ test_wrong_passphrase (void)
   /* no passphrase stored at all (a credentials file without one, no keyring asked) */
   g_assert_true (g_file_set_contents (creds, "db-password=x\n", -1, NULL));
   g_chmod (creds, 0600);
-  profile2 = make_profile ("t-nopass", "client_locked", "root");
+  profile2 = sn_test_sshd_profile ("t-nopass", "client_locked", "root");
   g_object_set (profile2, "credentials-file", creds, NULL);
-  session2 = make_session (profile2, secrets, known_hosts);
-  g_assert_false (connect_sync (session2, &error));
+  session2 = sn_test_ssh_session (profile2, secrets, sshd->known_hosts);
+  g_assert_false (sn_test_ssh_connect (session2, &error));
   g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_PASSPHRASE);
   g_test_message ("%s", error->message);
 }
@@ -369,19 +208,19 @@ test_wrong_passphrase (void)
 static void
 test_rsa (void)
 {
-  g_autoptr(SnProfile) profile = make_profile ("t-rsa", "client_rsa", "root");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(SnProfile) profile = sn_test_sshd_profile ("t-rsa", "client_rsa", "root");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, sshd->known_hosts);
   g_autoptr(GError) error = NULL;
 
   /* libssh2 1.11 (the Flatpak's) signs with rsa-sha2-256: the key just works */
   if (libssh2_version (0x010b00) != NULL)
     {
       g_assert_no_error (error);
-      g_assert_true (connect_sync (session, &error));
+      g_assert_true (sn_test_ssh_connect (session, &error));
       g_assert_no_error (error);
       return;
     }
-  g_assert_false (connect_sync (session, &error));
+  g_assert_false (sn_test_ssh_connect (session, &error));
   g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_AUTH);
   g_assert_nonnull (strstr (error->message, "cannot sign with RSA keys against OpenSSH 8.8+"));
   g_assert_nonnull (strstr (error->message, "ssh-keygen -t ed25519 -f ~/.ssh/narcisse_ed25519"));
@@ -391,12 +230,12 @@ test_rsa (void)
 static void
 test_wrong_user (void)
 {
-  g_autoptr(SnProfile) profile = make_profile ("t-user", "client_ed25519", "sn-no-such-user");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(SnProfile) profile = sn_test_sshd_profile ("t-user", "client_ed25519", "sn-no-such-user");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, sshd->known_hosts);
   g_autoptr(GError) error = NULL;
-  g_autofree char *where = g_strdup_printf ("127.0.0.1:%u", ssh_port);
+  g_autofree char *where = g_strdup_printf ("127.0.0.1:%u", sshd->port);
 
-  g_assert_false (connect_sync (session, &error));
+  g_assert_false (sn_test_ssh_connect (session, &error));
   g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_AUTH);
   g_assert_nonnull (strstr (error->message, "sn-no-such-user"));
   g_assert_nonnull (strstr (error->message, where));
@@ -406,15 +245,15 @@ test_wrong_user (void)
 static void
 test_unknown_host_key (void)
 {
-  g_autofree char *path = g_build_filename (dir, "kh-first", NULL);
-  g_autoptr(SnProfile) profile = stack_profile ("t-first");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, path);
+  g_autofree char *path = g_build_filename (sshd->dir, "kh-first", NULL);
+  g_autoptr(SnProfile) profile = sn_test_ssh_stack_profile ("t-first");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, path);
   g_autofree char *stack_pub = g_build_filename (sn_test_stack_dir (), "ssh", "hostkey_ed25519.pub", NULL);
   g_autofree char *expected = keygen_fingerprint (stack_pub);
   g_autofree char *fingerprint = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (connect_sync (session, &error));
+  g_assert_false (sn_test_ssh_connect (session, &error));
   g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_UNKNOWN);
   g_assert_nonnull (strstr (error->message, expected));
   g_test_message ("%s", error->message);
@@ -438,7 +277,7 @@ test_unknown_host_key (void)
 
   g_assert_true (sn_ssh_session_trust_host_key (session, fingerprint, &error));
   g_assert_no_error (error);
-  g_assert_true (connect_sync (session, &error));
+  g_assert_true (sn_test_ssh_connect (session, &error));
   g_assert_no_error (error);
 }
 
@@ -446,18 +285,18 @@ test_unknown_host_key (void)
 static void
 test_trust_by_blob (void)
 {
-  g_autofree char *path = g_build_filename (dir, "kh-blob", NULL);
-  g_autoptr(SnProfile) profile = stack_profile ("t-blob");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, path);
+  g_autofree char *path = g_build_filename (sshd->dir, "kh-blob", NULL);
+  g_autoptr(SnProfile) profile = sn_test_ssh_stack_profile ("t-blob");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, path);
   g_autofree char *stack_pub = g_build_filename (sn_test_stack_dir (), "ssh", "hostkey_ed25519.pub", NULL);
-  g_autofree char *other_pub = g_build_filename (dir, "otherkey_ed25519.pub", NULL);
+  g_autofree char *other_pub = g_build_filename (sshd->dir, "otherkey_ed25519.pub", NULL);
   g_autoptr(GBytes) key = pubkey_blob (stack_pub);
   g_autoptr(GBytes) other = pubkey_blob (other_pub);
   g_autofree char *b64 = g_base64_encode (g_bytes_get_data (key, NULL), g_bytes_get_size (key));
   g_autofree char *other_b64 = g_base64_encode (g_bytes_get_data (other, NULL), g_bytes_get_size (other));
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (connect_sync (session, &error));
+  g_assert_false (sn_test_ssh_connect (session, &error));
   g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_UNKNOWN);
   g_clear_error (&error);
   g_assert_false (sn_ssh_session_trust_host_key (session, other_b64, &error));
@@ -466,7 +305,7 @@ test_trust_by_blob (void)
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   g_assert_true (sn_ssh_session_trust_host_key (session, b64, &error));
   g_assert_no_error (error);
-  g_assert_true (connect_sync (session, &error));
+  g_assert_true (sn_test_ssh_connect (session, &error));
   g_assert_no_error (error);
 }
 
@@ -509,19 +348,19 @@ assert_stopped_for_good (SnSshSession *session,
 static void
 test_changed_host_key (void)
 {
-  g_autofree char *path = g_build_filename (dir, "kh-changed", NULL);
-  g_autofree char *other_pub = g_build_filename (dir, "otherkey_ed25519.pub", NULL);
+  g_autofree char *path = g_build_filename (sshd->dir, "kh-changed", NULL);
+  g_autofree char *other_pub = g_build_filename (sshd->dir, "otherkey_ed25519.pub", NULL);
   g_autoptr(GBytes) other = pubkey_blob (other_pub);
   g_autoptr(SnKnownHosts) kh = sn_known_hosts_new (path);
-  g_autoptr(SnProfile) profile = stack_profile ("t-changed");
+  g_autoptr(SnProfile) profile = sn_test_ssh_stack_profile ("t-changed");
   g_autoptr(SnSshSession) session = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *logins = accepted_logins ();
   g_autofree char *saved = NULL;
 
   g_assert_true (sn_known_hosts_add (kh, "127.0.0.1", sn_test_stack_get_port ("SSH_PORT"), other, &error));
-  session = make_session (profile, NULL, path);
-  g_assert_false (connect_sync (session, &error));
+  session = sn_test_ssh_session (profile, NULL, path);
+  g_assert_false (sn_test_ssh_connect (session, &error));
   g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_CHANGED);
   g_assert_nonnull (strstr (error->message, "CHANGED"));
   g_assert_nonnull (strstr (error->message, "man-in-the-middle"));
@@ -543,11 +382,11 @@ test_changed_host_key (void)
 static void
 test_other_key_type (void)
 {
-  g_autofree char *path = g_build_filename (dir, "kh-other-type", NULL);
-  g_autofree char *ecdsa_pub = g_build_filename (dir, "hostkey_ecdsa.pub", NULL);
+  g_autofree char *path = g_build_filename (sshd->dir, "kh-other-type", NULL);
+  g_autofree char *ecdsa_pub = g_build_filename (sshd->dir, "hostkey_ecdsa.pub", NULL);
   g_autofree char *line = g_strdup_printf ("printf '[127.0.0.1]:%u %%s\\n' \"$(cut -d' ' -f1,2 %s)\" > %s",
                                            sn_test_stack_get_port ("SSH_PORT"), ecdsa_pub, path);
-  g_autoptr(SnProfile) profile = stack_profile ("t-other-type");
+  g_autoptr(SnProfile) profile = sn_test_ssh_stack_profile ("t-other-type");
   g_autoptr(SnSshSession) session = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *saved = NULL;
@@ -555,8 +394,8 @@ test_other_key_type (void)
 
   g_free (run (line));
   g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
-  session = make_session (profile, NULL, path);
-  g_assert_false (connect_sync (session, &error));
+  session = sn_test_ssh_session (profile, NULL, path);
+  g_assert_false (sn_test_ssh_connect (session, &error));
   g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_HOST_KEY_OTHER_TYPE);
   g_assert_true (sn_ssh_error_is_host_key_stop (error));
   g_assert_nonnull (strstr (error->message, "known with another key type"));
@@ -573,25 +412,25 @@ test_other_key_type (void)
 static void
 test_ecdsa_saved (void)
 {
-  g_autofree char *path = g_build_filename (dir, "kh-ecdsa", NULL);
-  g_autofree char *pub = g_build_filename (dir, "hostkey_ecdsa.pub", NULL);
+  g_autofree char *path = g_build_filename (sshd->dir, "kh-ecdsa", NULL);
+  g_autofree char *pub = g_build_filename (sshd->dir, "hostkey_ecdsa.pub", NULL);
   g_autofree char *cmd = g_strdup_printf ("printf '[127.0.0.1]:%u %%s\\n' \"$(cut -d' ' -f1,2 %s)\" > %s",
-                                          ssh_port, pub, path);
+                                          sshd->port, pub, path);
   g_autofree char *expected = keygen_fingerprint (pub);
   g_autofree char *fingerprint = NULL;
   g_autofree char *saved = NULL;
   g_autoptr(SnKnownHosts) kh = sn_known_hosts_new (path);
-  g_autoptr(SnProfile) profile = make_profile ("t-ecdsa", "client_ed25519", "root");
+  g_autoptr(SnProfile) profile = sn_test_sshd_profile ("t-ecdsa", "client_ed25519", "root");
   g_autoptr(SnSshSession) session = NULL;
   g_autoptr(GError) error = NULL;
 
   g_free (run (cmd));
-  saved = sn_known_hosts_dup_saved_algorithms (kh, "127.0.0.1", ssh_port);
+  saved = sn_known_hosts_dup_saved_algorithms (kh, "127.0.0.1", sshd->port);
   g_assert_cmpstr (saved, ==, "ecdsa-sha2-nistp256");
-  g_assert_null (sn_known_hosts_dup_saved_algorithms (kh, "127.0.0.1", ssh_port + 1));
+  g_assert_null (sn_known_hosts_dup_saved_algorithms (kh, "127.0.0.1", sshd->port + 1));
 
-  session = make_session (profile, NULL, path);
-  g_assert_true (connect_sync (session, &error));
+  session = sn_test_ssh_session (profile, NULL, path);
+  g_assert_true (sn_test_ssh_connect (session, &error));
   g_assert_no_error (error);
   fingerprint = sn_ssh_session_dup_host_key_fingerprint (session);
   g_assert_cmpstr (fingerprint, ==, expected);
@@ -602,24 +441,24 @@ test_ecdsa_saved (void)
   cmd = g_strdup_printf ("ssh-keygen -q -H -f %s && rm -f %s.old", path, path);
   g_free (run (cmd));
   g_free (saved);
-  saved = sn_known_hosts_dup_saved_algorithms (kh, "127.0.0.1", ssh_port);
+  saved = sn_known_hosts_dup_saved_algorithms (kh, "127.0.0.1", sshd->port);
   g_assert_cmpstr (saved, ==, "ecdsa-sha2-nistp256");
-  session = make_session (profile, NULL, path);
-  g_assert_true (connect_sync (session, &error));
+  session = sn_test_ssh_session (profile, NULL, path);
+  g_assert_true (sn_test_ssh_connect (session, &error));
   g_assert_no_error (error);
 }
 
 static void
 test_exec_status (void)
 {
-  g_autoptr(SnProfile) profile = stack_profile ("t-exec");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+  g_autoptr(SnProfile) profile = sn_test_ssh_stack_profile ("t-exec");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, SN_TEST_STACK_KNOWN_HOSTS);
   g_autoptr(SnSshExecResult) res = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  res = exec_sync (session, "echo out; echo err >&2; exit 7", 0, &error);
+  res = sn_test_ssh_exec (session, "echo out; echo err >&2; exit 7", 0, &error);
   g_assert_no_error (error);
   out = sn_ssh_exec_result_dup_stdout_text (res);
   err = sn_ssh_exec_result_dup_stderr_text (res);
@@ -634,7 +473,7 @@ test_exec_status (void)
   g_clear_object (&res);
 
   /* a command that reads stdin gets EOF at once, and a trailing comment is harmless */
-  res = exec_sync (session, "cat; echo done # comment", 5000, &error);
+  res = sn_test_ssh_exec (session, "cat; echo done # comment", 5000, &error);
   g_assert_no_error (error);
   g_free (out);
   out = sn_ssh_exec_result_dup_stdout_text (res);
@@ -643,7 +482,7 @@ test_exec_status (void)
   g_clear_object (&res);
 
   /* a syntax error in the command is reported, not swallowed */
-  res = exec_sync (session, "echo (", 5000, &error);
+  res = sn_test_ssh_exec (session, "echo (", 5000, &error);
   g_assert_no_error (error);
   g_free (err);
   err = sn_ssh_exec_result_dup_stderr_text (res);
@@ -687,15 +526,15 @@ lines_destroyed (gpointer data)
 static void
 test_exec_lines (void)
 {
-  g_autoptr(SnProfile) profile = stack_profile ("t-lines");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+  g_autoptr(SnProfile) profile = sn_test_ssh_stack_profile ("t-lines");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, SN_TEST_STACK_KNOWN_HOSTS);
   g_autoptr(SnSshExecResult) res = NULL;
   g_autoptr(GError) error = NULL;
   Lines l = { g_ptr_array_new_with_free_func (g_free), 0, FALSE };
   GAsyncResult *w = NULL;
   gint64 done_at;
 
-  g_assert_true (connect_sync (session, &error));
+  g_assert_true (sn_test_ssh_connect (session, &error));
   sn_ssh_session_exec_lines_async (session, "for i in 1 2 3; do echo $i; sleep 0.3; done; echo oops >&2; printf tail",
                                    0, on_line, &l, on_lines_destroy, NULL, sn_test_store_result_cb, &w);
   sn_test_wait_for_result (&w, 10000);
@@ -720,8 +559,8 @@ test_exec_lines (void)
 static void
 test_exec_long_line (void)
 {
-  g_autoptr(SnProfile) profile = stack_profile ("t-long-line");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+  g_autoptr(SnProfile) profile = sn_test_ssh_stack_profile ("t-long-line");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, SN_TEST_STACK_KNOWN_HOSTS);
   g_autoptr(SnSshExecResult) res = NULL;
   g_autoptr(GError) error = NULL;
   Lines l = { g_ptr_array_new_with_free_func (g_free), 0, FALSE };
@@ -729,7 +568,7 @@ test_exec_long_line (void)
   gsize total = 0;
   guint i;
 
-  g_assert_true (connect_sync (session, &error));
+  g_assert_true (sn_test_ssh_connect (session, &error));
   sn_ssh_session_exec_lines_async (session, "head -c 3000000 /dev/zero | tr '\\0' x",
                                    0, on_line, &l, on_lines_destroy, NULL, sn_test_store_result_cb, &w);
   sn_test_wait_for_result (&w, 30000);
@@ -760,14 +599,14 @@ test_exec_long_line (void)
 static void
 test_exec_parallel (void)
 {
-  g_autoptr(SnProfile) profile = stack_profile ("t-par");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+  g_autoptr(SnProfile) profile = sn_test_ssh_stack_profile ("t-par");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, SN_TEST_STACK_KNOWN_HOSTS);
   g_autoptr(GError) error = NULL;
   GAsyncResult *w[8] = { NULL };
   gint64 start;
   guint i;
 
-  g_assert_true (connect_sync (session, &error));
+  g_assert_true (sn_test_ssh_connect (session, &error));
   start = g_get_monotonic_time ();
   for (i = 0; i < 8; i++)
     {
@@ -795,15 +634,15 @@ test_exec_parallel (void)
 static void
 test_exec_cancel (void)
 {
-  g_autoptr(SnProfile) profile = stack_profile ("t-cancel");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+  g_autoptr(SnProfile) profile = sn_test_ssh_stack_profile ("t-cancel");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, SN_TEST_STACK_KNOWN_HOSTS);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(SnSshExecResult) res = NULL;
   g_autoptr(GError) error = NULL;
   GAsyncResult *w = NULL;
   gint64 start;
 
-  g_assert_true (connect_sync (session, &error));
+  g_assert_true (sn_test_ssh_connect (session, &error));
   sn_ssh_session_exec_async (session, "sleep 31.4159; echo never", 0, cancellable, sn_test_store_result_cb, &w);
   g_usleep (300000);
   g_main_context_iteration (NULL, FALSE);
@@ -818,22 +657,22 @@ test_exec_cancel (void)
   g_clear_error (&error);
 
   /* the session is still usable */
-  res = exec_sync (session, "echo still here", 0, &error);
+  res = sn_test_ssh_exec (session, "echo still here", 0, &error);
   g_assert_no_error (error);
 }
 
 static void
 test_exec_timeout (void)
 {
-  g_autoptr(SnProfile) profile = stack_profile ("t-timeout");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+  g_autoptr(SnProfile) profile = sn_test_ssh_stack_profile ("t-timeout");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, SN_TEST_STACK_KNOWN_HOSTS);
   g_autoptr(SnSshExecResult) res = NULL;
   g_autoptr(GError) error = NULL;
   gint64 start;
 
-  g_assert_true (connect_sync (session, &error));
+  g_assert_true (sn_test_ssh_connect (session, &error));
   start = g_get_monotonic_time ();
-  res = exec_sync (session, "sleep 27.1828", 500, &error);
+  res = sn_test_ssh_exec (session, "sleep 27.1828", 500, &error);
   g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_TIMEOUT);
   g_assert_nonnull (strstr (error->message, "sleep 27.1828"));
   g_assert_cmpint (g_get_monotonic_time () - start, <, 1500000);
@@ -846,19 +685,19 @@ test_loopback_guard (void)
 {
   g_autoptr(SnProfile) profile = g_object_new (SN_TYPE_PROFILE, "name", "t-prod",
                                                "ssh-host", "51.178.17.205", "ssh-port", 5522, NULL);
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, sshd->known_hosts);
   g_autoptr(SnSshExecResult) res = NULL;
   g_autoptr(GError) error = NULL;
   guint threads;
 
   g_assert_true (sn_net_loopback_only ());
-  g_assert_false (connect_sync (session, &error));
+  g_assert_false (sn_test_ssh_connect (session, &error));
   g_assert_error (error, SN_NET_ERROR, SN_NET_ERROR_NOT_LOOPBACK);
   g_test_message ("%s", error->message);
   g_clear_error (&error);
   /* GLib may start its own helper threads once; count after that */
   threads = count_threads ();
-  res = exec_sync (session, "true", 0, &error);
+  res = sn_test_ssh_exec (session, "true", 0, &error);
   g_assert_error (error, SN_NET_ERROR, SN_NET_ERROR_NOT_LOOPBACK);
   /* no worker thread was started, so no socket either */
   g_assert_cmpuint (count_threads (), ==, threads);
@@ -868,8 +707,8 @@ test_loopback_guard (void)
 static void
 test_stream_100mb (void)
 {
-  g_autoptr(SnProfile) profile = stack_profile ("t-stream");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+  g_autoptr(SnProfile) profile = sn_test_ssh_stack_profile ("t-stream");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, SN_TEST_STACK_KNOWN_HOSTS);
   g_autofree char *src = g_build_filename (sn_test_stack_dir (), "big.bin", NULL);
   g_autofree char *dst = g_build_filename (sn_test_stack_dir (), "big.out", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (dst);
@@ -888,7 +727,7 @@ test_stream_100mb (void)
   g_free (run (cmd));
   g_free (cmd);
 
-  g_assert_true (connect_sync (session, &error));
+  g_assert_true (sn_test_ssh_connect (session, &error));
   out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
   g_assert_no_error (error);
   cmd = g_strdup_printf ("cat %s", src);
@@ -931,14 +770,14 @@ on_first_line_kill (const char *line,
   if (!*killed)
     {
       *killed = TRUE;
-      sshd_kill ();
+      sn_test_sshd_kill ();
     }
 }
 
 static void
 test_disconnect (void)
 {
-  g_autoptr(SnProfile) profile = make_profile ("t-drop", "client_ed25519", "root");
+  g_autoptr(SnProfile) profile = sn_test_sshd_profile ("t-drop", "client_ed25519", "root");
   g_autoptr(SnSshExecResult) res = NULL;
   g_autoptr(GError) error = NULL;
   SnSshSession *session;
@@ -948,9 +787,9 @@ test_disconnect (void)
   gint64 start;
 
   threads = count_threads ();
-  session = make_session (profile, NULL, known_hosts);
+  session = sn_test_ssh_session (profile, NULL, sshd->known_hosts);
   sn_ssh_session_set_keepalive_interval (session, 1);
-  g_assert_true (connect_sync (session, &error));
+  g_assert_true (sn_test_ssh_connect (session, &error));
   g_assert_cmpuint (count_threads (), ==, threads + 1);
 
   sn_ssh_session_exec_lines_async (session, "for i in $(seq 100); do echo $i; sleep 0.1; done",
@@ -965,13 +804,13 @@ test_disconnect (void)
   g_assert_false (sn_ssh_session_is_connected (session));
 
   /* while the server is down: an actionable error, no hang */
-  res = exec_sync (session, "true", 0, &error);
+  res = sn_test_ssh_exec (session, "true", 0, &error);
   g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_CONNECT);
   g_clear_error (&error);
 
   /* the next call after the server is back reconnects */
-  sshd_start ();
-  res = exec_sync (session, "echo back", 0, &error);
+  sn_test_sshd_start ();
+  res = sn_test_ssh_exec (session, "echo back", 0, &error);
   g_assert_no_error (error);
   g_assert_true (sn_ssh_session_is_connected (session));
 
@@ -980,91 +819,14 @@ test_disconnect (void)
 }
 
 /* ssh-agent, password, files, stdin ----------------------------------------- */
-
-static char *
-agent_start (const char *name,
-             const char *key)
-{
-  g_autofree char *sock = g_build_filename (dir, name, NULL);
-  g_autofree char *cmd = g_strdup_printf (
-    "rm -f %s; eval \"$(ssh-agent -s -a %s)\" >/dev/null && echo $SSH_AGENT_PID > %s.pid && "
-    "SSH_AUTH_SOCK=%s ssh-add -q %s 2>&1",
-    sock, sock, sock, sock, key);
-
-  g_free (run (cmd));
-  return g_steal_pointer (&sock);
-}
-
-static void
-agent_stop (const char *sock)
-{
-  g_autofree char *cmd = g_strdup_printf ("kill $(cat %s.pid) 2>/dev/null; rm -f %s %s.pid; true",
-                                          sock, sock, sock);
-  g_free (run (cmd));
-}
-
-static void
-test_agent_ed25519 (void)
-{
-  g_autofree char *sock = agent_start ("agent-ed.sock", sn_test_stack_get ("SSH_KEY"));
-  g_autoptr(SnProfile) profile = stack_profile ("t-agent");
-  g_autoptr(SnSshSession) session = NULL;
-  g_autoptr(SnSshExecResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-
-  g_object_set (profile, "ssh-key-file", "", NULL);
-  g_setenv ("SSH_AUTH_SOCK", sock, TRUE);
-  session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
-  res = exec_sync (session, "echo via-agent", 0, &error);
-  /* The session's worker thread reads the environment: it ends before the
-   * environment changes (setenv/unsetenv are not thread-safe). */
-  g_clear_object (&session);
-  g_unsetenv ("SSH_AUTH_SOCK");
-  agent_stop (sock);
-  g_assert_no_error (error);
-  out = sn_ssh_exec_result_dup_stdout_text (res);
-  g_assert_cmpstr (out, ==, "via-agent\n");
-}
-
-static void
-test_agent_rsa (void)
-{
-  g_autofree char *key = g_build_filename (dir, "client_rsa", NULL);
-  g_autofree char *sock = agent_start ("agent-rsa.sock", key);
-  g_autoptr(SnProfile) profile = make_profile ("t-agent-rsa", "client_rsa", "root");
-  g_autoptr(SnSshSession) session = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean connected;
-
-  g_object_set (profile, "ssh-key-file", "", NULL);
-  g_setenv ("SSH_AUTH_SOCK", sock, TRUE);
-  session = make_session (profile, NULL, known_hosts);
-  connected = connect_sync (session, &error);
-  g_clear_object (&session);   /* its worker ends before the environment changes */
-  g_unsetenv ("SSH_AUTH_SOCK");
-  agent_stop (sock);
-  /* libssh2 1.11 (the Flatpak's) asks the agent for an rsa-sha2-256 signature */
-  if (libssh2_version (0x010b00) != NULL)
-    {
-      g_assert_no_error (error);
-      g_assert_true (connected);
-      return;
-    }
-  g_assert_false (connected);
-  g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_AUTH);
-  g_assert_nonnull (strstr (error->message, "ssh-agent"));
-  g_assert_nonnull (strstr (error->message, "cannot sign with RSA keys"));
-  g_assert_nonnull (strstr (error->message, "ssh-keygen -t ed25519"));
-  g_test_message ("%s", error->message);
-}
+/* password, files, stdin ---------------------------------------------------- */
 
 #define PW_USER "sn-test-pw"
 
 static void
 test_password (void)
 {
-  g_autoptr(SnProfile) profile = make_profile ("t-password", "client_ed25519", PW_USER);
+  g_autoptr(SnProfile) profile = sn_test_sshd_profile ("t-password", "client_ed25519", PW_USER);
   g_autoptr(SnSecretStore) secrets = sn_secret_store_new ();
   g_autoptr(SnSshSession) session = NULL;
   g_autoptr(SnSshSession) wrong = NULL;
@@ -1081,17 +843,17 @@ test_password (void)
                                   "echo '" PW_USER ":open sesame 7' | chpasswd");
   g_object_set (profile, "ssh-key-file", "", NULL);
   sn_secret_store_remember (secrets, profile, SN_SECRET_KIND_SSH_PASSWORD, "open sesame 7");
-  session = make_session (profile, secrets, known_hosts);
-  res = exec_sync (session, "whoami", 0, &error);
+  session = sn_test_ssh_session (profile, secrets, sshd->known_hosts);
+  res = sn_test_ssh_exec (session, "whoami", 0, &error);
   g_assert_no_error (error);
   out = sn_ssh_exec_result_dup_stdout_text (res);
   g_assert_cmpstr (out, ==, PW_USER "\n");
 
-  profile2 = make_profile ("t-password-wrong", "client_ed25519", PW_USER);
+  profile2 = sn_test_sshd_profile ("t-password-wrong", "client_ed25519", PW_USER);
   g_object_set (profile2, "ssh-key-file", "", NULL);
   sn_secret_store_remember (secrets2, profile2, SN_SECRET_KIND_SSH_PASSWORD, "not it");
-  wrong = make_session (profile2, secrets2, known_hosts);
-  g_assert_false (connect_sync (wrong, &error));
+  wrong = sn_test_ssh_session (profile2, secrets2, sshd->known_hosts);
+  g_assert_false (sn_test_ssh_connect (wrong, &error));
   g_assert_error (error, SN_SSH_ERROR, SN_SSH_ERROR_AUTH);
   g_assert_nonnull (strstr (error->message, "password"));
   g_test_message ("%s", error->message);
@@ -1190,7 +952,7 @@ check_replace (SnSshSession   *session,
                const char     *sub,
                SnSshTransport  expected)
 {
-  g_autofree char *where = g_build_filename (dir, sub, NULL);
+  g_autofree char *where = g_build_filename (sshd->dir, sub, NULL);
   g_autofree char *path = g_build_filename (where, "app.env", NULL);
   g_autoptr(GBytes) old = random_bytes (70000);
   g_autoptr(GBytes) new = random_bytes (123457);
@@ -1264,8 +1026,8 @@ check_replace (SnSshSession   *session,
 static void
 test_file_sftp (void)
 {
-  g_autoptr(SnProfile) profile = stack_profile ("t-files");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+  g_autoptr(SnProfile) profile = sn_test_ssh_stack_profile ("t-files");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, SN_TEST_STACK_KNOWN_HOSTS);
 
   check_replace (session, "files-sftp", SN_SSH_TRANSPORT_SFTP);
 }
@@ -1274,8 +1036,8 @@ test_file_sftp (void)
 static void
 test_file_no_sftp (void)
 {
-  g_autoptr(SnProfile) profile = make_profile ("t-files-exec", "client_ed25519", "root");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(SnProfile) profile = sn_test_sshd_profile ("t-files-exec", "client_ed25519", "root");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, sshd->known_hosts);
 
   check_replace (session, "files-exec", SN_SSH_TRANSPORT_EXEC);
 }
@@ -1306,7 +1068,7 @@ check_disk_full (SnSshSession *session,
   g_autofree char *left = NULL;
   SnSshTransport transport;
 
-  tmpfs_dir = g_build_filename (dir, name, NULL);
+  tmpfs_dir = g_build_filename (sshd->dir, name, NULL);
   cmd = g_strdup_printf ("mkdir -p %s && mount -t tmpfs -o size=1m tmpfs %s", tmpfs_dir, tmpfs_dir);
   g_free (run (cmd));
   path = g_build_filename (tmpfs_dir, "settings.conf", NULL);
@@ -1336,8 +1098,8 @@ check_disk_full (SnSshSession *session,
 static void
 test_file_disk_full (void)
 {
-  g_autoptr(SnProfile) profile = stack_profile ("t-full");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+  g_autoptr(SnProfile) profile = sn_test_ssh_stack_profile ("t-full");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, SN_TEST_STACK_KNOWN_HOSTS);
 
   check_disk_full (session, "full-sftp");
 }
@@ -1345,8 +1107,8 @@ test_file_disk_full (void)
 static void
 test_file_disk_full_no_sftp (void)
 {
-  g_autoptr(SnProfile) profile = make_profile ("t-full-exec", "client_ed25519", "root");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, known_hosts);
+  g_autoptr(SnProfile) profile = sn_test_sshd_profile ("t-full-exec", "client_ed25519", "root");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, sshd->known_hosts);
 
   check_disk_full (session, "full-exec");
 }
@@ -1354,12 +1116,12 @@ test_file_disk_full_no_sftp (void)
 static void
 test_file_audit (void)
 {
-  g_autoptr(SnProfile) profile = stack_profile ("t-audit");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
-  g_autofree char *log_path = g_build_filename (dir, "audit-files.jsonl", NULL);
+  g_autoptr(SnProfile) profile = sn_test_ssh_stack_profile ("t-audit");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, SN_TEST_STACK_KNOWN_HOSTS);
+  g_autofree char *log_path = g_build_filename (sshd->dir, "audit-files.jsonl", NULL);
   g_autoptr(SnAuditLog) audit = sn_audit_log_new (log_path);
   g_autoptr(SnHost) host = sn_host_new (session, audit);
-  g_autofree char *path = g_build_filename (dir, "audited.env", NULL);
+  g_autofree char *path = g_build_filename (sshd->dir, "audited.env", NULL);
   const char *secret = "APP_SECRET=do-not-log-me-4242\n";
   g_autoptr(GBytes) contents = g_bytes_new_static (secret, strlen (secret));
   g_autoptr(GBytes) got = NULL;
@@ -1421,8 +1183,8 @@ exec_input_sync (SnSshSession  *session,
 static void
 test_exec_input (void)
 {
-  g_autoptr(SnProfile) profile = stack_profile ("t-input");
-  g_autoptr(SnSshSession) session = make_session (profile, NULL, STACK_KNOWN_HOSTS);
+  g_autoptr(SnProfile) profile = sn_test_ssh_stack_profile ("t-input");
+  g_autoptr(SnSshSession) session = sn_test_ssh_session (profile, NULL, SN_TEST_STACK_KNOWN_HOSTS);
   g_autofree char *src = g_build_filename (sn_test_stack_dir (), "in.bin", NULL);
   g_autofree char *dst = g_build_filename (sn_test_stack_dir (), "in.out", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (src);
@@ -1450,7 +1212,7 @@ test_exec_input (void)
   /* 100 MiB intact */
   cmd = g_strdup_printf ("head -c 100M /dev/urandom > %s", src);
   g_free (run (cmd));
-  g_assert_true (connect_sync (session, &error));
+  g_assert_true (sn_test_ssh_connect (session, &error));
   in = g_file_read (file, NULL, &error);
   g_assert_no_error (error);
   g_free (cmd);
@@ -1490,7 +1252,7 @@ test_exec_input (void)
     g_usleep (200000);
     g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
     g_clear_error (&error);
-    res = exec_sync (session, "echo still here", 0, &error);
+    res = sn_test_ssh_exec (session, "echo still here", 0, &error);
     g_assert_no_error (error);
   }
   g_unlink (src);
@@ -1502,14 +1264,7 @@ main (int   argc,
 {
   int ret;
 
-  g_setenv ("SN_LOOPBACK_ONLY", "1", TRUE);
-  g_unsetenv ("SSH_AUTH_SOCK");
-  g_test_init (&argc, &argv, NULL);
-  if (g_getenv ("SN_EXPECT_LIBSSH2_FLATPAK") != NULL && libssh2_version (0x010b00) == NULL)
-    g_error ("expected the Flatpak's libssh2 (1.11), got %s", libssh2_version (0));
-
-  sn_test_stack_up ();
-  setup_sshd ();
+  sshd = sn_test_sshd_init (&argc, &argv);
 
   g_test_add_func ("/ssh/known-hosts/check-add-fingerprint", test_known_hosts);
   g_test_add_func ("/ssh/net/loopback-guard", test_loopback_guard);
@@ -1531,8 +1286,6 @@ main (int   argc,
   g_test_add_func ("/ssh/exec/timeout", test_exec_timeout);
   g_test_add_func ("/ssh/exec/stream-100mb", test_stream_100mb);
   g_test_add_func ("/ssh/exec/disconnect", test_disconnect);
-  g_test_add_func ("/ssh/auth/agent-ed25519", test_agent_ed25519);
-  g_test_add_func ("/ssh/auth/agent-rsa-refused", test_agent_rsa);
   g_test_add_func ("/ssh/auth/password", test_password);
   g_test_add_func ("/ssh/file/sftp", test_file_sftp);
   g_test_add_func ("/ssh/file/no-sftp", test_file_no_sftp);
@@ -1544,11 +1297,6 @@ main (int   argc,
   ret = g_test_run ();
 
   tmpfs_teardown ();
-  sshd_stop ();
-  if (!g_getenv ("SN_TEST_KEEP"))
-    {
-      g_autofree char *cmd = g_strdup_printf ("rm -rf %s", dir);
-      g_free (run (cmd));
-    }
+  sn_test_sshd_down ();
   return ret;
 }
