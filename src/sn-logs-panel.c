@@ -350,13 +350,21 @@ set_row_text (SnLogsPanel *self,
   if (end == text || *end == '\0')
     {
       gtk_inscription_set_text (GTK_INSCRIPTION (row), text);
-      /* A recycled row may still carry the label of a longer line it showed */
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL);
+      /* The inscription labels itself with its text, but only when the text
+       * changes: a recycled row given the very start of the longer line it
+       * showed would keep that line as its label. Resetting the label would
+       * leave the row no name at all. */
+      if (g_object_get_data (G_OBJECT (row), "sn-long-label") != NULL)
+        {
+          gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+          g_object_set_data (G_OBJECT (row), "sn-long-label", NULL);
+        }
       return;
     }
   shown = g_strndup (text, end - text);
   gtk_inscription_set_text (GTK_INSCRIPTION (row), shown);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  g_object_set_data (G_OBJECT (row), "sn-long-label", GINT_TO_POINTER (TRUE));
 }
 
 /* The characters a row can show at the list's width, once it is known. */

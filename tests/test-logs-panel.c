@@ -506,28 +506,107 @@ test_first_rows (void)
   sn_test_destroy_window (window);
 }
 
-/* The text of the row widget showing the line that starts with @prefix. */
-static const char *
-find_row_text (GtkWidget  *widget,
-               const char *prefix)
+/* A panel alone in a window, the frames it paints counted. */
+typedef struct
+{
+  GtkWidget  *window;
+  GtkWidget  *panel;
+  SnLogModel *model;
+  Frames      frames;
+} Panel;
+
+static void
+panel_open (Panel *p,
+            int    width,
+            int    height)
+{
+  p->window = gtk_window_new ();
+  p->panel = sn_logs_panel_new ();
+  p->model = sn_logs_panel_get_model (SN_LOGS_PANEL (p->panel));
+  p->frames = (Frames) { g_array_new (FALSE, FALSE, sizeof (guint)), g_array_new (FALSE, FALSE, sizeof (guint)) };
+  gtk_window_set_default_size (GTK_WINDOW (p->window), width, height);
+  gtk_window_set_child (GTK_WINDOW (p->window), p->panel);
+  gtk_window_present (GTK_WINDOW (p->window));
+  g_signal_connect (gtk_widget_get_frame_clock (p->window), "after-paint", G_CALLBACK (frame_painted_cb), &p->frames);
+  wait_frame (p->window, &p->frames);
+}
+
+static void
+panel_close (Panel *p)
+{
+  g_signal_handlers_disconnect_by_data (gtk_widget_get_frame_clock (p->window), &p->frames);
+  g_array_unref (p->frames.added);
+  g_array_unref (p->frames.per_frame);
+  sn_test_destroy_window (p->window);
+}
+
+/* Waits until the lines appended so far are published and drawn. */
+static void
+panel_publish (Panel *p)
+{
+  while (sn_log_model_get_n_pending (p->model) > 0)
+    wait_frame (p->window, &p->frames);
+  wait_frame (p->window, &p->frames);
+}
+
+/* "app-1  | long line é0000 é0001 …": far wider than any window. */
+static GString *
+long_line_new (void)
+{
+  GString *line = g_string_new ("app-1  | long line");
+
+  for (guint i = 0; i < 600; i++)
+    g_string_append_printf (line, " é%04u", i);
+  return line;
+}
+
+/* Ten short lines, then the long one: it is the 11th (index 10) row. */
+static void
+append_long_after_short (Panel      *p,
+                         const char *line)
+{
+  guint next = 0;
+
+  /* The rows bound before the list's first layout get whole lines. */
+  append_batch (p->model, &next, 10);
+  panel_publish (p);
+  sn_log_model_append (p->model, line);
+  panel_publish (p);
+}
+
+/* The row widget (an inscription) whose text starts with @prefix. */
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *prefix)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
       const char *text;
+      GtkWidget *row;
 
       if (!GTK_IS_INSCRIPTION (child))
         {
-          if ((text = find_row_text (child, prefix)) != NULL)
-            return text;
+          if ((row = find_row (child, prefix)) != NULL)
+            return row;
           continue;
         }
       text = gtk_inscription_get_text (GTK_INSCRIPTION (child));
       if (text != NULL && g_str_has_prefix (text, prefix))
-        return text;
+        return child;
     }
   return NULL;
+}
+
+/* The text of the row widget showing the line that starts with @prefix. */
+static const char *
+find_row_text (GtkWidget  *widget,
+               const char *prefix)
+{
+  GtkWidget *row = find_row (widget, prefix);
+
+  return row != NULL ? gtk_inscription_get_text (GTK_INSCRIPTION (row)) : NULL;
 }
 
 /*
@@ -539,37 +618,18 @@ find_row_text (GtkWidget  *widget,
 static void
 test_long_lines (void)
 {
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *panel = sn_logs_panel_new ();
-  SnLogModel *model = sn_logs_panel_get_model (SN_LOGS_PANEL (panel));
-  Frames frames = { g_array_new (FALSE, FALSE, sizeof (guint)), g_array_new (FALSE, FALSE, sizeof (guint)) };
-  g_autoptr(GString) line = g_string_new ("app-1  | long line");
+  Panel p;
+  g_autoptr(GString) line = long_line_new ();
   g_autoptr(SnLogLine) kept = NULL;
   const char *shown;
   gsize narrow;
-  guint next = 0;
 
-  for (guint i = 0; i < 600; i++)
-    g_string_append_printf (line, " é%04u", i);
-  gtk_window_set_default_size (GTK_WINDOW (window), 500, 400);
-  gtk_window_set_child (GTK_WINDOW (window), panel);
-  gtk_window_present (GTK_WINDOW (window));
-  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (frame_painted_cb), &frames);
-  wait_frame (window, &frames);
+  panel_open (&p, 500, 400);
+  append_long_after_short (&p, line->str);
 
-  /* The rows bound before the list's first layout get whole lines. */
-  append_batch (model, &next, 10);
-  while (sn_log_model_get_n_pending (model) > 0)
-    wait_frame (window, &frames);
-  wait_frame (window, &frames);
-  sn_log_model_append (model, line->str);
-  while (sn_log_model_get_n_pending (model) > 0)
-    wait_frame (window, &frames);
-  wait_frame (window, &frames);
-
-  kept = g_list_model_get_item (G_LIST_MODEL (model), 10);
+  kept = g_list_model_get_item (G_LIST_MODEL (p.model), 10);
   g_assert_cmpstr (sn_log_line_get_text (kept), ==, line->str + strlen ("app-1  | "));
-  shown = find_row_text (panel, "long line");
+  shown = find_row_text (p.panel, "long line");
   g_assert_nonnull (shown);
   g_test_message ("500 px wide: %zu of %zu bytes given to the row", strlen (shown), strlen (sn_log_line_get_text (kept)));
   g_assert_true (g_utf8_validate (shown, -1, NULL));
@@ -579,20 +639,96 @@ test_long_lines (void)
   g_assert_cmpuint (g_utf8_strlen (shown, -1), >, 500 / 20);
   narrow = strlen (shown);
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 400);
+  gtk_window_set_default_size (GTK_WINDOW (p.window), 1200, 400);
   for (guint i = 0; i < 5; i++)
-    wait_frame (window, &frames);
-  g_assert_cmpint (gtk_widget_get_width (panel), >, 1000);
-  shown = find_row_text (panel, "long line");
+    wait_frame (p.window, &p.frames);
+  g_assert_cmpint (gtk_widget_get_width (p.panel), >, 1000);
+  shown = find_row_text (p.panel, "long line");
   g_assert_nonnull (shown);
   g_test_message ("1200 px wide: %zu bytes", strlen (shown));
   g_assert_true (g_str_has_prefix (sn_log_line_get_text (kept), shown));
   g_assert_cmpuint (strlen (shown), >, narrow * 3 / 2);
 
-  g_signal_handlers_disconnect_by_data (gtk_widget_get_frame_clock (window), &frames);
-  g_array_unref (frames.added);
-  g_array_unref (frames.per_frame);
-  sn_test_destroy_window (window);
+  panel_close (&p);
+}
+
+/* Every row bound under @widget is labelled with the whole line it shows
+ * (its list item's, as the panel keeps it on the row), cut short or not;
+ * returns how many rows were checked. */
+static guint
+assert_rows_labelled (GtkWidget *widget)
+{
+  guint checked = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkListItem *item;
+      SnLogLine *line;
+
+      if (!GTK_IS_INSCRIPTION (child))
+        {
+          checked += assert_rows_labelled (child);
+          continue;
+        }
+      item = g_object_get_data (G_OBJECT (child), "sn-list-item");
+      g_assert_nonnull (item);
+      line = gtk_list_item_get_item (item);
+      if (line == NULL)
+        continue;
+      gtk_test_accessible_assert_property (child, GTK_ACCESSIBLE_PROPERTY_LABEL, sn_log_line_get_text (line));
+      checked++;
+    }
+  return checked;
+}
+
+/*
+ * A row shown part of a long line is labelled with the whole line for
+ * screen readers. Recycled for a line that fits, it is labelled with that
+ * line: even when the line is the very text the row showed (the inscription
+ * relabels itself only when its text changes), and never with no label.
+ */
+static void
+test_long_line_label (void)
+{
+  Panel p;
+  g_autoptr(GString) line = long_line_new ();
+  const char *whole = line->str + strlen ("app-1  | ");
+  g_autofree char *start = NULL;
+  g_autofree char *short_line = NULL;
+  g_autofree char *label = NULL;
+  GtkWidget *row;
+
+  panel_open (&p, 500, 400);
+  append_long_after_short (&p, line->str);
+  row = find_row (p.panel, "long line");
+  g_assert_nonnull (row);
+  start = g_strdup (gtk_inscription_get_text (GTK_INSCRIPTION (row)));
+  g_assert_cmpuint (strlen (start), <, strlen (whole));
+  gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL, whole);
+  g_assert_cmpuint (assert_rows_labelled (p.panel), ==, 11);
+  g_object_add_weak_pointer (G_OBJECT (row), (gpointer *) &row);
+
+  /* Lines that are the start of the long one, whole: following them
+   * scrolls the long line away, and the list view binds its row to one. */
+  short_line = g_strconcat ("app-1  | ", start, NULL);
+  for (guint i = 0; i < 500; i++)
+    sn_log_model_append (p.model, short_line);
+  panel_publish (&p);
+  panel_publish (&p);
+  g_assert_nonnull (row);
+  g_object_remove_weak_pointer (G_OBJECT (row), (gpointer *) &row);
+  g_assert_cmpstr (gtk_inscription_get_text (GTK_INSCRIPTION (row)), ==, start);
+  g_assert_cmpstr (sn_log_line_get_text (gtk_list_item_get_item (g_object_get_data (G_OBJECT (row), "sn-list-item"))),
+                   ==, start);
+
+  label = gtk_test_accessible_check_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, whole);
+  g_test_message ("the recycled row's label: %s", label != NULL ? label : "still the long line");
+  g_assert_nonnull (label);
+  g_assert_cmpuint (assert_rows_labelled (p.panel), >, 10);
+
+  panel_close (&p);
 }
 
 int
@@ -615,6 +751,7 @@ main (int   argc,
   g_test_add_func ("/sn/logs-panel/follow-rows", test_follow_rows);
   g_test_add_func ("/sn/logs-panel/first-rows", test_first_rows);
   g_test_add_func ("/sn/logs-panel/long-lines", test_long_lines);
+  g_test_add_func ("/sn/logs-panel/long-line-label", test_long_line_label);
 
   return g_test_run ();
 }

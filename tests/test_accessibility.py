@@ -281,6 +281,52 @@ def check_activity(app, win):
         wait_for("the Activity window to close", lambda: frame_named(app, "Activity") is None, 10)
 
 
+BACKUP_FILE = re.compile(r"sweet_narcisse_\d{8}_\d{6}\.dump")
+
+
+def bucket_rows(bucket):
+    """(row name, its Download button's name or None) for each row of the
+    bucket's list, read afresh: the list view's item, the backup row in it
+    (named after its file), the row's buttons."""
+    rows = []
+    for i in range(bucket.childCount):
+        item = bucket.getChildAtIndex(i)
+        if item is None:
+            continue
+        row = find(item, lambda a: a.getRole() == pyatspi.ROLE_LIST_ITEM)
+        if row is None:
+            continue
+        download = find(row, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON
+                        and (a.name or "").startswith("Download"))
+        rows.append((row.name or "", download.name if download is not None else None))
+    return rows
+
+
+def check_bucket_rows(win):
+    """The Backups view lists the bucket over SSH when it is shown: the stack
+    put two dumps there. Each row is named after its file and its icon-only
+    Download button says which file it downloads.
+
+    Not a search of the whole window for a button whose name, underscores
+    taken out (for mnemonics), contains "Download sweet_narcisse_": that
+    could never match, the file names have underscores too."""
+    bucket = wait_for("the bucket's list", lambda: find(win, lambda a: a.getRole() == pyatspi.ROLE_LIST
+                                                         and a.name == "Backups in the bucket"), 20)
+    seen = []
+
+    def named_rows():
+        seen[:] = bucket_rows(bucket)
+        return len(seen) >= 2 and all(BACKUP_FILE.fullmatch(name)
+                                      and download == f"Download {name} to this computer"
+                                      for name, download in seen)
+    try:
+        ok = wait_for("the bucket's rows, named", named_rows, 30)
+    except TimeoutError as e:
+        ok = False
+        print(f"# {e}; rows seen: {seen}", flush=True)
+    tap(ok, f"the bucket's {len(seen)} rows are named after their files, so are their Download buttons")
+
+
 def check_database(app, win):
     """The Database view: its Reports page, then (admin demo profile) its SQL page."""
     tab = wait_for("the Database view switcher button",
@@ -315,10 +361,7 @@ def check_database(app, win):
         button_with = lambda text: find(win, lambda a: a.getRole() == pyatspi.ROLE_PUSH_BUTTON
                                         and text in a.name.replace("_", ""))
         wait_for("the Make Backup button", lambda: button_with("Make Backup"), 10)
-        try:  # the bucket is listed over SSH: name its rows' buttons too when they come
-            wait_for("the bucket's backups", lambda: button_with("Download sweet_narcisse_"), 30)
-        except TimeoutError as e:
-            print(f"# {e}", flush=True)
+        check_bucket_rows(win)
         tap(button_with("Restore Test…") is not None, "the Backups view offers Restore Test…")
         check_names(win, "Backups view")
 
