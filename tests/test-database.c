@@ -305,6 +305,51 @@ test_syntax_error (void)
   g_assert_cmpstr (sn_query_result_get_value (result, 0, 0), ==, "two");
 }
 
+/* The cursor is read with FETCHes sent ahead (pipeline mode): every row
+ * comes once and in order whether the end falls on a chunk boundary or
+ * not, an error in a later chunk is reported with the FETCH still in
+ * flight read and dropped, and the session stays usable. */
+static void
+test_cursor_chunks (void)
+{
+  g_autoptr(SnDatabase) db = new_database (NULL);
+  g_autoptr(GError) error = NULL;
+  const guint counts[] = { 0, 1, 999, 1000, 2000, 2500 };
+
+  sn_database_set_fetch_rows (db, 1000);
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT g FROM generate_series(1, %u) g", counts[i]);
+      g_autoptr(SnQueryResult) result = query (db, sql, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (result)), ==, counts[i]);
+      for (guint row = 0; row < counts[i]; row += 499)
+        {
+          g_autofree char *expected = g_strdup_printf ("%u", row + 1);
+
+          g_assert_cmpstr (sn_query_result_get_value (result, row, 0), ==, expected);
+        }
+    }
+
+  /* Rows 1 to 1000 come; the second FETCH fails at 1500, the third was sent. */
+  {
+    g_autoptr(SnQueryResult) result = query (db, "SELECT 1 / (1500 - g) FROM generate_series(1, 5000) g",
+                                             &error);
+
+    g_assert_null (result);
+    g_assert_error (error, SN_DATABASE_ERROR, SN_DATABASE_ERROR_FAILED);
+    g_assert_nonnull (strstr (error->message, "division by zero"));
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(SnQueryResult) result = query (db, "SELECT 2 + 2", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (sn_query_result_get_value (result, 0, 0), ==, "4");
+  }
+}
+
 static void
 check_cancel (gboolean use_cancellable)
 {
@@ -949,6 +994,7 @@ main (int   argc,
   g_test_add_func ("/core/Database/read-only-escapes", test_read_only_escapes);
   g_test_add_func ("/core/Database/read-only-role", test_read_only_role);
   g_test_add_func ("/core/Database/syntax-error", test_syntax_error);
+  g_test_add_func ("/core/Database/cursor-chunks", test_cursor_chunks);
   g_test_add_func ("/core/Database/cancel", test_cancel);
   g_test_add_func ("/core/Database/cancel-cancellable", test_cancel_cancellable);
   g_test_add_func ("/core/Database/statement-timeout", test_statement_timeout);
