@@ -45,16 +45,6 @@ worker_recv (libssh2_socket_t   fd,
   if (rc < 0)
     return -errno;
   worker->received += rc;
-  /* Acknowledge at once: sshd holds the last small packet of a reply until
-   * then (Nagle), and Linux may delay an acknowledgement up to 40 ms: a
-   * stall on every request and reply, such as each FETCH of a cursor read
-   * through the tunnel (#21). Quick-ack mode does not last, hence each read. */
-  if (rc > 0)
-    {
-      int one = 1;
-
-      setsockopt (fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
-    }
 
   return rc;
 }
